@@ -1,0 +1,92 @@
+/**
+ * Typed datasets assembled from four validated IDX arrays, and the statistics the dataset
+ * panel shows (shapes, class distribution). Pure: no I/O, no tfjs.
+ */
+import { DataError } from './errors';
+import type { IdxArray } from './idx';
+import type { SplitFile } from './datasets';
+
+/** One split (train or test): `count` images of `height × width` bytes, and their labels. */
+export interface ImageSet {
+  readonly images: Uint8Array;
+  readonly labels: Uint8Array;
+  readonly count: number;
+  readonly height: number;
+  readonly width: number;
+}
+
+/** A loaded dataset, as Keras's `load_data()` returns it, plus its class names. */
+export interface Dataset {
+  readonly id: string;
+  readonly name: string;
+  readonly classNames: readonly string[];
+  readonly train: ImageSet;
+  readonly test: ImageSet;
+}
+
+/** The four decoded files of a dataset, with the names to use in error messages. */
+export type DatasetFiles = Readonly<Record<SplitFile, { readonly name: string; readonly idx: IdxArray }>>;
+
+/** Most classes a dataset may have: labels are single bytes. */
+export const MAX_CLASSES = 256;
+
+function imageSet(images: DatasetFiles['trainImages'], labels: DatasetFiles['trainLabels']): ImageSet {
+  const [count = 0, height = 0, width = 0] = images.idx.dims;
+  const labelCount = labels.idx.dims[0] ?? 0;
+  if (labelCount !== count) {
+    throw new DataError('count-mismatch', labels.name, 4, `${count} labels, one per image in ${images.name}`, `${labelCount} labels`);
+  }
+  return { images: images.idx.data, labels: labels.idx.data, count, height, width };
+}
+
+function checkLabels(set: ImageSet, file: string, classCount: number): void {
+  const { labels } = set;
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i] ?? 0;
+    if (label >= classCount) {
+      throw new DataError('label-out-of-range', file, 8 + i, `a class label from 0 to ${classCount - 1}`, `${label} (label ${i})`);
+    }
+  }
+}
+
+/** Largest label in the set, plus one: the class count a user's dataset implies. */
+export function inferClassCount(labels: Uint8Array): number {
+  let max = 0;
+  for (const label of labels) if (label > max) max = label;
+  return max + 1;
+}
+
+/**
+ * Checks that the four files fit together (counts match, train and test images share a size,
+ * every label names a class) and assembles the dataset. With no `classNames`, the class count
+ * is inferred from the training labels and classes are named by number.
+ */
+export function assembleDataset(id: string, name: string, files: DatasetFiles, classNames?: readonly string[]): Dataset {
+  const train = imageSet(files.trainImages, files.trainLabels);
+  const test = imageSet(files.testImages, files.testLabels);
+  if (test.height !== train.height || test.width !== train.width) {
+    throw new DataError('shape-mismatch', files.testImages.name, 8, `${train.height} × ${train.width} images, like ${files.trainImages.name}`, `${test.height} × ${test.width}`);
+  }
+  const names = classNames ?? Array.from({ length: inferClassCount(train.labels) }, (_, i) => String(i));
+  checkLabels(train, files.trainLabels.name, names.length);
+  checkLabels(test, files.testLabels.name, names.length);
+  return { id, name, classNames: names, train, test };
+}
+
+/** How many examples of each class `labels` holds. */
+export function classCounts(labels: Uint8Array, classCount: number): number[] {
+  const counts = new Array<number>(classCount).fill(0);
+  for (const label of labels) counts[label] = (counts[label] ?? 0) + 1;
+  return counts;
+}
+
+/** The shape of a split's images as Python prints it: `(60000, 28, 28)`. */
+export function shapeText(set: ImageSet, part: 'images' | 'labels'): string {
+  return part === 'images' ? `(${set.count}, ${set.height}, ${set.width})` : `(${set.count},)`;
+}
+
+/** The pixels of image `index` of a split (a view, not a copy). */
+export function imageAt(set: ImageSet, index: number): Uint8Array {
+  const size = set.height * set.width;
+  return set.images.subarray(index * size, (index + 1) * size);
+}

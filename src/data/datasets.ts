@@ -1,0 +1,98 @@
+/**
+ * The dataset registry: the built-in datasets, their class names and their four official
+ * files, with the sizes the data manifest records. Pure data; loading lives in `load.ts`.
+ */
+import manifest from '../../public/data/manifest.json';
+
+/** The four files of an IDX dataset, in the order Keras's `load_data()` returns them. */
+export const SPLIT_FILES = ['trainImages', 'trainLabels', 'testImages', 'testLabels'] as const;
+export type SplitFile = (typeof SPLIT_FILES)[number];
+
+/** Dimensions each file must have: images are (count, height, width), labels (count). */
+export const FILE_DIMS = {
+  trainImages: 3,
+  trainLabels: 1,
+  testImages: 3,
+  testLabels: 1,
+} as const satisfies Record<SplitFile, number>;
+
+/** A dataset the app ships under `public/data/<dir>/`. */
+export interface BuiltinDataset {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly dir: string;
+  readonly classNames: readonly string[];
+  readonly files: Readonly<Record<SplitFile, string>>;
+}
+
+const OFFICIAL_FILES = {
+  trainImages: 'train-images-idx3-ubyte.gz',
+  trainLabels: 'train-labels-idx1-ubyte.gz',
+  testImages: 't10k-images-idx3-ubyte.gz',
+  testLabels: 't10k-labels-idx1-ubyte.gz',
+} as const satisfies Record<SplitFile, string>;
+
+/** Digits 0–9 as MNIST's class names. */
+export const DIGIT_CLASS_NAMES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
+
+/** Fashion-MNIST's class names, in label order (Zalando's README). */
+export const FASHION_CLASS_NAMES = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+] as const;
+
+/** Built-in datasets by id. */
+export const BUILTIN_DATASETS = {
+  mnist: {
+    id: 'mnist',
+    name: 'MNIST',
+    description: 'Handwritten digits 0–9 (LeCun, Cortes and Burges)',
+    dir: 'mnist',
+    classNames: DIGIT_CLASS_NAMES,
+    files: OFFICIAL_FILES,
+  },
+  'fashion-mnist': {
+    id: 'fashion-mnist',
+    name: 'Fashion-MNIST',
+    description: "Zalando's article images in 10 classes",
+    dir: 'fashion-mnist',
+    classNames: FASHION_CLASS_NAMES,
+    files: OFFICIAL_FILES,
+  },
+} as const satisfies Record<string, BuiltinDataset>;
+
+export type BuiltinDatasetId = keyof typeof BUILTIN_DATASETS;
+
+/** The dataset selected when the page opens. */
+export const DEFAULT_DATASET_ID: BuiltinDatasetId = 'mnist';
+
+/** True when `id` names a built-in dataset. */
+export function isBuiltinDatasetId(id: string): id is BuiltinDatasetId {
+  return Object.hasOwn(BUILTIN_DATASETS, id);
+}
+
+/** The URL of a built-in dataset's file, relative to the app's base URL. */
+export function builtinFileUrl(dataset: BuiltinDataset, split: SplitFile, baseUrl: string): string {
+  return new URL(`data/${dataset.dir}/${dataset.files[split]}`, baseUrl).href;
+}
+
+/** A committed file's sizes, from `public/data/manifest.json`. */
+export interface FileSizes {
+  readonly compressedBytes: number;
+  readonly bytes: number;
+}
+
+/** The manifest's sizes for a built-in dataset's file, if it lists the file. */
+export function builtinFileSizes(dataset: BuiltinDataset, split: SplitFile): FileSizes | null {
+  const entry = manifest.files.find((f) => f.dataset === dataset.dir && f.file === dataset.files[split]);
+  return entry ? { compressedBytes: entry.compressedBytes, bytes: entry.bytes } : null;
+}

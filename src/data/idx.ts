@@ -1,0 +1,164 @@
+/**
+ * IDX files (the format MNIST and Fashion-MNIST ship in): a streaming reader that validates
+ * the header before it allocates anything, and fills one buffer of exactly the declared size.
+ * Pure: no fetch, no DOM, no tfjs.
+ *
+ * Layout: two zero bytes, a data-type byte (0x08 = unsigned byte), a dimension-count byte,
+ * then one big-endian uint32 per dimension, then the data, row-major.
+ */
+import { DataError } from './errors';
+
+/** A decoded IDX array: its dimensions and its bytes. */
+export interface IdxArray {
+  readonly dims: readonly number[];
+  readonly data: Uint8Array;
+}
+
+/** Data types the IDX format defines, by their type byte. Only unsigned bytes are supported. */
+const IDX_TYPES: Readonly<Record<number, string>> = {
+  0x08: 'unsigned byte',
+  0x09: 'signed byte',
+  0x0b: '16-bit integer',
+  0x0c: '32-bit integer',
+  0x0d: '32-bit float',
+  0x0e: '64-bit float',
+};
+
+const UNSIGNED_BYTE = 0x08;
+
+/** Limits that turn a hostile or corrupt header into an error instead of a huge allocation. */
+export const IDX_LIMITS = {
+  /** Largest accepted single dimension (item count or side length). */
+  maxDimension: 16_777_216,
+  /** Largest accepted data section: 1 GiB. Fashion-MNIST's train images are 47 MB. */
+  maxBytes: 1 << 30,
+} as const;
+
+const hex = (value: number, digits: number): string => `0x${value.toString(16).padStart(digits, '0')}`;
+
+function typeName(byte: number): string {
+  return `${hex(byte, 2)} (${IDX_TYPES[byte] ?? 'not an IDX data type'})`;
+}
+
+/** Bytes the header takes for `ndims` dimensions. */
+const headerLength = (ndims: number): number => 4 + 4 * ndims;
+
+/**
+ * Reads and validates an IDX header from `head` (which holds at least the first 4 bytes).
+ * Returns null while more bytes are needed. `expectedDims` is 3 for images, 1 for labels.
+ */
+function parseHeader(head: Uint8Array, file: string, expectedDims: number): { dims: number[]; length: number } | null {
+  const b0 = head[0] ?? 0;
+  const b1 = head[1] ?? 0;
+  const type = head[2] ?? 0;
+  const ndims = head[3] ?? 0;
+  if (b0 !== 0 || b1 !== 0) {
+    const found = Array.from(head.subarray(0, 4), (b) => hex(b, 2).slice(2)).join(' ');
+    const gzipHint = b0 === 0x1f && b1 === 0x8b ? ' (a gzip stream that was not decompressed)' : '';
+    throw new DataError('bad-magic', file, 0, 'an IDX magic number starting with two zero bytes (00 00 08 0N)', `${found}${gzipHint}`);
+  }
+  if (type !== UNSIGNED_BYTE) {
+    throw new DataError('bad-data-type', file, 2, `data type ${typeName(UNSIGNED_BYTE)}`, `data type ${typeName(type)}`);
+  }
+  if (ndims !== expectedDims) {
+    const role = expectedDims === 1 ? 'labels: (count)' : expectedDims === 3 ? 'images: (count, height, width)' : 'the expected layout';
+    throw new DataError('bad-dimensions', file, 3, `${expectedDims} dimension${expectedDims === 1 ? '' : 's'} (${role})`, `${ndims}`);
+  }
+  const length = headerLength(ndims);
+  if (head.length < length) return null;
+  const view = new DataView(head.buffer, head.byteOffset, length);
+  const dims: number[] = [];
+  let total = 1;
+  for (let i = 0; i < ndims; i++) {
+    const offset = 4 + 4 * i;
+    const dim = view.getUint32(offset, false);
+    if (dim === 0) throw new DataError('zero-dimension', file, offset, `dimension ${i} to be at least 1`, '0');
+    if (dim > IDX_LIMITS.maxDimension) {
+      throw new DataError('absurd-dimension', file, offset, `dimension ${i} to be at most ${IDX_LIMITS.maxDimension}`, `${dim}`);
+    }
+    dims.push(dim);
+    total *= dim;
+  }
+  if (total > IDX_LIMITS.maxBytes) {
+    throw new DataError('absurd-dimension', file, 4, `at most ${IDX_LIMITS.maxBytes} bytes of data`, `${dims.join(' × ')} = ${total} bytes`);
+  }
+  return { dims, length };
+}
+
+/**
+ * Incremental IDX decoder: `push` decompressed chunks as they arrive, then `finish`.
+ * The data buffer is allocated once, after the header has been validated.
+ */
+export class IdxReader {
+  private readonly file: string;
+  private readonly expectedDims: number;
+  private head = new Uint8Array(0);
+  private dims: number[] | null = null;
+  private headerBytes = 0;
+  private data: Uint8Array | null = null;
+  private filled = 0;
+  private received = 0;
+
+  constructor(file: string, expectedDims: number) {
+    this.file = file;
+    this.expectedDims = expectedDims;
+  }
+
+  /** Adds the next chunk of the decompressed file. */
+  push(chunk: Uint8Array): void {
+    this.received += chunk.length;
+    let rest = chunk;
+    if (this.data === null) {
+      const head = new Uint8Array(this.head.length + chunk.length);
+      head.set(this.head);
+      head.set(chunk, this.head.length);
+      this.head = head;
+      if (head.length < 4) return;
+      const header = parseHeader(head, this.file, this.expectedDims);
+      if (header === null) return;
+      this.dims = header.dims;
+      this.headerBytes = header.length;
+      this.data = new Uint8Array(header.dims.reduce((a, b) => a * b, 1));
+      rest = head.subarray(header.length);
+      this.head = new Uint8Array(0);
+    }
+    const room = this.data.length - this.filled;
+    if (rest.length > room) {
+      const offset = this.headerBytes + this.data.length;
+      throw new DataError('trailing-bytes', this.file, offset, `the file to end at byte ${offset} (header + data)`, 'more bytes after the data');
+    }
+    this.data.set(rest, this.filled);
+    this.filled += rest.length;
+  }
+
+  /** Checks that the file was complete and returns it. */
+  finish(): IdxArray {
+    if (this.data === null || this.dims === null) {
+      const need = this.received < 4 ? 4 : headerLength(this.head[3] ?? 0);
+      throw new DataError('truncated', this.file, this.received, `a complete ${need}-byte header`, `the file ends after ${this.received} bytes`);
+    }
+    if (this.filled < this.data.length) {
+      const expected = this.headerBytes + this.data.length;
+      throw new DataError('truncated', this.file, this.received, `${expected} bytes (header + ${this.dims.join(' × ')} data bytes)`, `the file ends after ${this.received} bytes`);
+    }
+    return { dims: this.dims, data: this.data };
+  }
+}
+
+/** Parses a whole decompressed IDX file held in memory. */
+export function parseIdx(bytes: Uint8Array, file: string, expectedDims: number): IdxArray {
+  const reader = new IdxReader(file, expectedDims);
+  reader.push(bytes);
+  return reader.finish();
+}
+
+/** Encodes an unsigned-byte IDX file (used by tests and by users' exports). */
+export function encodeIdx(dims: readonly number[], data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(headerLength(dims.length) + data.length);
+  const view = new DataView(out.buffer);
+  out[2] = UNSIGNED_BYTE;
+  out[3] = dims.length;
+  dims.forEach((dim, i) => view.setUint32(4 + 4 * i, dim, false));
+  out.set(data, headerLength(dims.length));
+  return out;
+}

@@ -1,0 +1,129 @@
+/**
+ * Loading datasets: the built-in ones over `fetch` with per-file byte progress, and a user's
+ * four IDX files (raw or .gz) from disk. Every failure becomes a DataError that names the file.
+ * Runs wherever `fetch`, web streams and DecompressionStream exist (the worker, Node for tests).
+ */
+import { assembleDataset, type Dataset, type DatasetFiles } from './dataset';
+import { BUILTIN_DATASETS, builtinFileSizes, builtinFileUrl, FILE_DIMS, SPLIT_FILES, type BuiltinDatasetId, type FileSizes } from './datasets';
+import { DataError, toDataError } from './errors';
+import type { IdxArray } from './idx';
+import { readIdxStream } from './stream';
+
+/** Bytes received for one file; `total` is null when the server did not say. */
+export interface FileProgress {
+  readonly file: string;
+  readonly received: number;
+  readonly total: number | null;
+}
+
+export type ProgressListener = (progress: FileProgress) => void;
+
+/** Fetches and decodes one IDX file, reporting raw bytes received. */
+export async function fetchIdx(
+  url: string,
+  file: string,
+  expectedDims: number,
+  options: { signal?: AbortSignal; onProgress?: ProgressListener; sizes?: FileSizes | null } = {},
+): Promise<IdxArray> {
+  options.onProgress?.({ file, received: 0, total: null });
+  try {
+    const response = await fetch(url, options.signal ? { signal: options.signal } : {});
+    if (!response.ok) {
+      throw new DataError('http-error', file, undefined, 'HTTP 200 OK', `HTTP ${response.status} ${response.statusText} from ${url}`.trim());
+    }
+    if (response.body === null) throw new DataError('network-error', file, undefined, 'a response body', 'an empty response');
+    // A Content-Length describes the encoded body. When the server also set Content-Encoding
+    // (some serve .gz files that way), the browser hands us decoded bytes: count against the
+    // decompressed size the manifest records instead.
+    const length = Number(response.headers.get('content-length'));
+    const decoded = response.headers.has('content-encoding');
+    const total = decoded ? (options.sizes?.bytes ?? null) : Number.isFinite(length) && length > 0 ? length : null;
+    options.onProgress?.({ file, received: 0, total });
+    return await readIdxStream(response.body, file, expectedDims, (received) => {
+      options.onProgress?.({ file, received, total });
+    });
+  } catch (error) {
+    throw toDataError(error, file);
+  }
+}
+
+/** Loads a built-in dataset's four files in parallel from `baseUrl` (the app's base URL). */
+export async function loadBuiltinDataset(
+  id: BuiltinDatasetId,
+  baseUrl: string,
+  options: { signal?: AbortSignal; onProgress?: ProgressListener } = {},
+): Promise<Dataset> {
+  const spec = BUILTIN_DATASETS[id];
+  const entries = await Promise.all(
+    SPLIT_FILES.map(async (split) => {
+      const name = spec.files[split];
+      const sizes = builtinFileSizes(spec, split);
+      const idx = await fetchIdx(builtinFileUrl(spec, split, baseUrl), name, FILE_DIMS[split], { ...options, sizes });
+      return [split, { name, idx }] as const;
+    }),
+  );
+  return assembleDataset(spec.id, spec.name, Object.fromEntries(entries) as DatasetFiles, spec.classNames);
+}
+
+/** A user's file: its name and a way to stream its bytes (a `File` is one). */
+export interface UserFile {
+  readonly name: string;
+  stream(): ReadableStream<Uint8Array>;
+}
+
+/** Which split a file name suggests: train, test, or neither. */
+function splitFromName(name: string): 'train' | 'test' | null {
+  const lower = name.toLowerCase();
+  if (/t10k|test/.test(lower)) return 'test';
+  if (/train/.test(lower)) return 'train';
+  return null;
+}
+
+/**
+ * Decides which of four decoded files is which: images have 3 dimensions and labels 1; train
+ * and test come from the names (`train…`, `t10k…`/`test…`), or else the larger set is train.
+ */
+export function assignUserFiles(decoded: readonly { name: string; idx: IdxArray }[]): DatasetFiles {
+  const images = decoded.filter((f) => f.idx.dims.length === 3);
+  const labels = decoded.filter((f) => f.idx.dims.length === 1);
+  const describe = (): string => decoded.map((f) => `${f.name} (${f.idx.dims.length}-D)`).join(', ');
+  if (images.length !== 2 || labels.length !== 2) {
+    throw new DataError('missing-file', decoded.map((f) => f.name).join(', '), undefined, 'two image files (3-D) and two label files (1-D)', describe());
+  }
+  const order = <T extends { name: string; idx: IdxArray }>(pair: T[]): [T, T] => {
+    const [a, b] = pair as [T, T];
+    const aSplit = splitFromName(a.name);
+    const bSplit = splitFromName(b.name);
+    if (aSplit === 'test' || bSplit === 'train') return [b, a];
+    if (aSplit === 'train' || bSplit === 'test') return [a, b];
+    return (a.idx.dims[0] ?? 0) >= (b.idx.dims[0] ?? 0) ? [a, b] : [b, a];
+  };
+  const [trainImages, testImages] = order(images);
+  const [trainLabels, testLabels] = order(labels);
+  return { trainImages, trainLabels, testImages, testLabels };
+}
+
+/** Expected dimensions are unknown for a user's file until its header is read: try images first. */
+async function decodeUserFile(file: UserFile): Promise<{ name: string; idx: IdxArray }> {
+  try {
+    return { name: file.name, idx: await readIdxStream(file.stream(), file.name, 3) };
+  } catch (error) {
+    if (error instanceof DataError && error.kind === 'bad-dimensions' && error.found === '1') {
+      return { name: file.name, idx: await readIdxStream(file.stream(), file.name, 1) };
+    }
+    throw toDataError(error, file.name);
+  }
+}
+
+/**
+ * Loads a user's dataset from four IDX files (raw or .gz, any image size). The class count
+ * is inferred from the training labels.
+ */
+export async function loadUserDataset(id: string, name: string, files: readonly UserFile[]): Promise<Dataset> {
+  if (files.length !== 4) {
+    throw new DataError('missing-file', files.map((f) => f.name).join(', ') || 'no files', undefined, 'four IDX files: train images, train labels, test images, test labels', `${files.length} file${files.length === 1 ? '' : 's'}`);
+  }
+  const decoded = await Promise.all(files.map(decodeUserFile));
+  return assembleDataset(id, name, assignUserFiles(decoded));
+}
+

@@ -1,0 +1,110 @@
+/**
+ * Bytes in, IDX arrays out: reads a byte stream (a fetch body or a user's file), counts
+ * progress, detects gzip by its magic bytes (1f 8b) rather than by file name — a dev server
+ * may already have decoded a `.gz` — and decompresses with the platform's DecompressionStream.
+ * Pure: no DOM beyond the web-stream APIs that Node and workers share.
+ */
+import { DataError } from './errors';
+import { IdxReader, type IdxArray } from './idx';
+
+/** Called with the raw (possibly compressed) bytes received so far. */
+export type ByteProgress = (received: number) => void;
+
+const GZIP_MAGIC = [0x1f, 0x8b] as const;
+
+/** True when `head` starts with the gzip magic bytes. */
+export function isGzip(head: Uint8Array): boolean {
+  return head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+}
+
+/** Yields every chunk of `stream`, counting bytes into `onBytes`. */
+async function* chunks(stream: ReadableStream<Uint8Array>, onBytes?: ByteProgress): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  let received = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      received += value.length;
+      onBytes?.(received);
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/** Rebuilds a stream from an iterator that has already been started. */
+function streamFrom(first: Uint8Array, rest: AsyncIterator<Uint8Array>): ReadableStream<Uint8Array> {
+  let sentFirst = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!sentFirst) {
+        sentFirst = true;
+        controller.enqueue(first);
+        return;
+      }
+      const next = await rest.next();
+      if (next.done === true) controller.close();
+      else controller.enqueue(next.value);
+    },
+    async cancel() {
+      await rest.return?.(undefined);
+    },
+  });
+}
+
+/**
+ * Decodes an IDX file from a byte stream, gunzipping it first when it is gzip-compressed.
+ * `expectedDims` is 3 for images and 1 for labels. Throws DataError on any problem.
+ */
+export async function readIdxStream(
+  stream: ReadableStream<Uint8Array>,
+  file: string,
+  expectedDims: number,
+  onBytes?: ByteProgress,
+): Promise<IdxArray> {
+  const raw = chunks(stream, onBytes);
+  let first = new Uint8Array(0);
+  // Gather at least two bytes to decide whether this is gzip.
+  while (first.length < 2) {
+    const next = await raw.next();
+    if (next.done === true) break;
+    const joined = new Uint8Array(first.length + next.value.length);
+    joined.set(first);
+    joined.set(next.value, first.length);
+    first = joined;
+  }
+  const reader = new IdxReader(file, expectedDims);
+  if (!isGzip(first)) {
+    reader.push(first);
+    for (let next = await raw.next(); next.done !== true; next = await raw.next()) reader.push(next.value);
+    return reader.finish();
+  }
+  let compressedRead = first.length;
+  const counted = chunks(streamFrom(first, raw), (n) => {
+    compressedRead = n;
+  });
+  const gunzip = new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>;
+  const inflated = streamFrom(new Uint8Array(0), counted).pipeThrough(gunzip);
+  const out = inflated.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await out.read();
+      if (done) break;
+      reader.push(value);
+    }
+  } catch (error) {
+    if (error instanceof DataError || (error instanceof Error && error.name === 'AbortError')) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new DataError('corrupt-gzip', file, undefined, 'a valid gzip stream', `a corrupt gzip stream (the decoder failed after ${compressedRead} compressed bytes: ${reason})`);
+  } finally {
+    out.releaseLock();
+  }
+  return reader.finish();
+}
+
+/** Decodes an IDX file held in memory (raw or gzip). */
+export function readIdxBytes(bytes: Uint8Array, file: string, expectedDims: number): Promise<IdxArray> {
+  return readIdxStream(new Blob([bytes as Uint8Array<ArrayBuffer>]).stream(), file, expectedDims);
+}
