@@ -1,0 +1,146 @@
+/** Issue 2: opening the page, the built-in datasets, a user's own IDX files, and bad input. */
+import { expect, test } from '@playwright/test';
+import { gzipSync } from 'node:zlib';
+import { idxFile, openApp, upload, watchPage } from './helpers';
+
+test('MNIST loads by default and shows what load_data() returns, with no console errors', async ({ page }) => {
+  const watch = watchPage(page);
+  await openApp(page);
+  await expect(page.getByRole('radio', { name: /MNIST.*Handwritten/ })).toBeChecked();
+  await expect(page.getByTestId('shape-y_train')).toHaveText('(60000,)');
+  await expect(page.getByTestId('shape-x_test')).toHaveText('(10000, 28, 28)');
+  await expect(page.getByTestId('shape-y_test')).toHaveText('(10000,)');
+  await expect(page.getByTestId('first-label')).toHaveText('5 (5)');
+  await expect(page.getByRole('status')).toContainText('MNIST loaded: 60000 training images and 10000 test images');
+  const grid = page.getByRole('figure', { name: 'First 25 training images' });
+  await expect(grid.getByRole('button')).toHaveCount(25);
+  await expect(grid.getByRole('button').first()).toHaveAccessibleName(/Training image 0: 5/);
+  // The class distribution table adds up to the whole training set.
+  await page.getByText('Class distribution as a table').click();
+  const counts = await page.getByRole('figure', { name: 'Class distribution' }).locator('tbody tr td:first-of-type').allTextContents();
+  expect(counts.map(Number).reduce((a, b) => a + b, 0)).toBe(60000);
+  expect(watch.consoleErrors).toEqual([]);
+});
+
+test('the pixel table shows an image as 0–255 values and, toggled, normalised to [0, 1]', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('button', { name: /Training image 1: 0/ }).click();
+  await expect(page.getByRole('heading', { name: 'Pixels of training image 1 (0)' })).toBeVisible();
+  const table = page.locator('table.pixels');
+  await expect(table.locator('tr')).toHaveCount(28);
+  await expect(table.locator('tr').first().locator('td')).toHaveCount(28);
+  const raw = (await table.locator('td').allTextContents()).map(Number);
+  expect(Math.max(...raw)).toBe(255);
+  expect(raw.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)).toBe(true);
+  await page.getByRole('checkbox', { name: /normalised to \[0, 1\]/ }).check();
+  const scaled = (await table.locator('td').allTextContents()).map(Number);
+  expect(Math.max(...scaled)).toBe(1);
+  expect(scaled.every((v) => v >= 0 && v <= 1)).toBe(true);
+  expect(scaled.indexOf(1)).toBe(raw.indexOf(255));
+});
+
+test('switching to Fashion-MNIST shows its shapes, class names and first label "Ankle boot"', async ({ page }) => {
+  const watch = watchPage(page);
+  await openApp(page);
+  await page.getByRole('radio', { name: /Fashion-MNIST/ }).check();
+  await expect(page.getByTestId('first-label')).toHaveText('9 (Ankle boot)');
+  await expect(page.getByRole('heading', { name: 'Fashion-MNIST' })).toBeVisible();
+  await expect(page.getByTestId('shape-x_train')).toHaveText('(60000, 28, 28)');
+  await expect(page.getByTestId('shape-x_test')).toHaveText('(10000, 28, 28)');
+  const grid = page.getByRole('figure', { name: 'First 25 training images' });
+  await expect(grid.getByRole('button').first()).toHaveAccessibleName(/Training image 0: Ankle boot/);
+  await page.getByText('Class distribution as a table').click();
+  for (const name of ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']) {
+    await expect(page.getByRole('figure', { name: 'Class distribution' }).getByRole('rowheader', { name, exact: true })).toHaveCount(1);
+  }
+  expect(watch.consoleErrors).toEqual([]);
+});
+
+test('a progress bar shows bytes received per file while a dataset downloads', async ({ page }) => {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/data/fashion-mnist/train-images-idx3-ubyte.gz', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await openApp(page);
+  await page.getByRole('radio', { name: /Fashion-MNIST/ }).check();
+  await expect(page.getByRole('heading', { name: 'Loading Fashion-MNIST…' })).toBeVisible();
+  // Whichever way the server sends the file (gzip bytes, or decoded with Content-Encoding),
+  // the bar reaches its total; the held file's bar is still short of it.
+  const labels = page.getByRole('progressbar', { name: 'train-labels-idx1-ubyte.gz downloaded' });
+  await expect(labels).toHaveAttribute('max', /^(29491|60008)$/);
+  const max = await labels.getAttribute('max');
+  await expect(labels).toHaveAttribute('value', max ?? '');
+  await expect(page.getByRole('progressbar', { name: 'train-images-idx3-ubyte.gz downloaded' })).toHaveAttribute('value', '0');
+  release();
+  await expect(page.getByTestId('first-label')).toHaveText('9 (Ankle boot)');
+});
+
+test('a dataset whose download fails says so beside it, and MNIST stays in use', async ({ page }) => {
+  await page.route('**/data/fashion-mnist/t10k-labels-idx1-ubyte.gz', (route) => route.fulfill({ status: 404, body: 'gone' }));
+  await openApp(page);
+  await page.getByRole('radio', { name: /Fashion-MNIST/ }).click();
+  await expect(page.getByRole('alert')).toContainText('Could not load Fashion-MNIST: t10k-labels-idx1-ubyte.gz: expected HTTP 200 OK, found HTTP 404');
+  await expect(page.getByRole('radio', { name: /MNIST.*Handwritten/ })).toBeChecked();
+  await expect(page.getByTestId('first-label')).toHaveText('5 (5)');
+});
+
+test('a corrupted IDX file dropped by the user gives a clear error and leaves MNIST usable', async ({ page }) => {
+  await openApp(page);
+  const images = idxFile([4, 3, 3], new Uint8Array(36));
+  const corrupt = Buffer.from(images);
+  corrupt[2] = 0x0d; // a float data type where unsigned bytes are expected
+  const files = [
+    { name: 'train-images-idx3-ubyte', bytes: [...corrupt] },
+    { name: 'train-labels-idx1-ubyte', bytes: [...idxFile([4], new Uint8Array([0, 1, 2, 1]))] },
+    { name: 't10k-images-idx3-ubyte', bytes: [...idxFile([2, 3, 3], new Uint8Array(18))] },
+    { name: 't10k-labels-idx1-ubyte', bytes: [...idxFile([2], new Uint8Array([1, 0]))] },
+  ];
+  const dataTransfer = await page.evaluateHandle((list) => {
+    const transfer = new DataTransfer();
+    for (const file of list) transfer.items.add(new File([new Uint8Array(file.bytes)], file.name));
+    return transfer;
+  }, files);
+  await page.getByTestId('idx-drop-zone').dispatchEvent('drop', { dataTransfer });
+  await expect(page.getByRole('alert')).toHaveText(
+    'Your dataset was not loaded: train-images-idx3-ubyte, byte 2: expected data type 0x08 (unsigned byte), found data type 0x0d (32-bit float)',
+  );
+  await expect(page.getByRole('radio', { name: /MNIST.*Handwritten/ })).toBeChecked();
+  await expect(page.getByTestId('shape-x_train')).toHaveText('(60000, 28, 28)');
+  await page.getByRole('button', { name: /Training image 3: 1/ }).click();
+  await expect(page.getByRole('heading', { name: 'Pixels of training image 3 (1)' })).toBeVisible();
+});
+
+test('a user’s own IDX files of any image size become a selectable dataset', async ({ page }) => {
+  await openApp(page);
+  const trainImages = new Uint8Array(6 * 5 * 7).map((_, i) => (i * 7) % 256);
+  await page.getByLabel('Choose four IDX files').setInputFiles([
+    upload('my-train-images.idx3.gz', gzipSync(idxFile([6, 5, 7], trainImages))),
+    upload('my-train-labels.idx1', idxFile([6], new Uint8Array([0, 1, 2, 2, 1, 0]))),
+    upload('my-test-images.idx3', idxFile([3, 5, 7], new Uint8Array(3 * 5 * 7))),
+    upload('my-test-labels.idx1.gz', gzipSync(idxFile([3], new Uint8Array([2, 1, 0])))),
+  ]);
+  await expect(page.getByRole('radio', { name: /Your dataset 1/ })).toBeChecked();
+  await expect(page.getByTestId('shape-x_train')).toHaveText('(6, 5, 7)');
+  await expect(page.getByTestId('shape-y_test')).toHaveText('(3,)');
+  await expect(page.getByRole('radio', { name: /Your dataset 1/ })).toHaveAccessibleName(/5×7 images, 3 classes/);
+  await expect(page.locator('table.pixels tr')).toHaveCount(5);
+  await page.getByRole('radio', { name: /MNIST.*Handwritten/ }).check();
+  await expect(page.getByTestId('shape-x_train')).toHaveText('(60000, 28, 28)');
+});
+
+test('the app talks to its own origin only, and is cross-origin isolated under a strict CSP', async ({ page }) => {
+  const watch = watchPage(page);
+  const response = await page.goto('/');
+  await expect(page.getByTestId('shape-x_train')).toHaveText('(60000, 28, 28)');
+  const headers = response?.headers() ?? {};
+  expect(headers['cross-origin-opener-policy']).toBe('same-origin');
+  expect(headers['cross-origin-embedder-policy']).toBe('require-corp');
+  expect(headers['content-security-policy']).toContain("script-src 'self' 'wasm-unsafe-eval'");
+  expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
+  const origin = new URL(page.url()).origin;
+  const foreign = watch.requests.filter((url) => !url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:'));
+  expect(watch.requests.length).toBeGreaterThan(4);
+  expect(foreign).toEqual([]);
+});

@@ -1,0 +1,35 @@
+/** One grayscale image (uint8 pixels, row-major) drawn on a canvas and scaled up without blurring. */
+import { useEffect, useRef } from 'react';
+
+interface DigitImageProps {
+  readonly pixels: Uint8Array | Float32Array;
+  readonly width: number;
+  readonly height: number;
+  /** Displayed size of the longer side, in CSS pixels. */
+  readonly size: number;
+  readonly label: string;
+}
+
+export function DigitImage({ pixels, width, height, size, label }: DigitImageProps) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const context = canvas.current?.getContext('2d');
+    if (!context) return;
+    const image = context.createImageData(width, height);
+    const scale = pixels instanceof Float32Array ? 255 : 1;
+    for (let i = 0; i < width * height; i++) {
+      const value = (pixels[i] ?? 0) * scale;
+      image.data[4 * i] = value;
+      image.data[4 * i + 1] = value;
+      image.data[4 * i + 2] = value;
+      image.data[4 * i + 3] = 255;
+    }
+    context.putImageData(image, 0, 0);
+  }, [pixels, width, height]);
+  const ratio = size / Math.max(width, height);
+  return (
+    <span role="img" aria-label={label} className="digit-image-frame">
+      <canvas ref={canvas} className="digit-image" width={width} height={height} style={{ width: width * ratio, height: height * ratio }} />
+    </span>
+  );
+}

@@ -1,0 +1,38 @@
+/** The first 25 training images in a 5×5 grid, titled with their class; pick one to inspect. */
+import { imageAt, type Dataset } from '../data/dataset';
+import { useAppStore } from '../store';
+import { DigitImage } from './DigitImage';
+
+const GRID = 25;
+
+export function SampleGrid({ dataset }: { readonly dataset: Dataset }) {
+  const selected = useAppStore((state) => state.selectedImage);
+  const selectImage = useAppStore((state) => state.selectImage);
+  const { train } = dataset;
+  const count = Math.min(GRID, train.count);
+  return (
+    <figure className="sample-grid">
+      <figcaption>First {count} training images</figcaption>
+      <ul className="grid-5">
+        {Array.from({ length: count }, (_, i) => {
+          const label = train.labels[i] ?? 0;
+          const name = dataset.classNames[label] ?? String(label);
+          return (
+            <li key={i}>
+              <button
+                type="button"
+                className="sample"
+                aria-pressed={selected === i}
+                aria-label={`Training image ${i}: ${name}. Show its pixel values`}
+                onClick={() => selectImage(i)}
+              >
+                <DigitImage pixels={imageAt(train, i)} width={train.width} height={train.height} size={56} label={`image ${i}, ${name}`} />
+                <span className="sample-title">{name}</span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </figure>
+  );
+}

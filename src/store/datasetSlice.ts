@@ -1,0 +1,155 @@
+/**
+ * The dataset slice: the built-in and user datasets, which one is in use, their loading
+ * progress and errors, and the image the pixel table shows. A dataset that fails to load
+ * never replaces the one in use.
+ */
+import type { StateCreator } from 'zustand';
+import type { Dataset } from '../data/dataset';
+import { BUILTIN_DATASETS, isBuiltinDatasetId, type BuiltinDatasetId } from '../data/datasets';
+import type { DataErrorInfo } from '../data/errors';
+import type { FileProgress } from '../data/load';
+import type { WorkerEvent } from '../training/protocol';
+import type { AppState } from './index';
+import { sendToWorker } from './worker';
+
+/** Where a dataset is in its life. */
+export type DatasetStatus = 'idle' | 'loading' | 'ready' | 'error';
+
+/** One dataset the user can pick, loaded or not. */
+export interface DatasetEntry {
+  readonly id: string;
+  readonly name: string;
+  readonly builtin: boolean;
+  readonly status: DatasetStatus;
+  readonly progress: Readonly<Record<string, FileProgress>>;
+  readonly dataset: Dataset | null;
+  readonly error: DataErrorInfo | null;
+  /** Seconds from asking to having the decoded arrays. */
+  readonly loadSeconds: number | null;
+}
+
+export interface DatasetSlice {
+  readonly datasets: Readonly<Record<string, DatasetEntry>>;
+  readonly datasetOrder: readonly string[];
+  /** The dataset in use: always a loaded one, once any has loaded. */
+  readonly activeDatasetId: string | null;
+  /** The dataset being loaded because the user picked it. */
+  readonly pendingDatasetId: string | null;
+  readonly selectedImage: number;
+  readonly showNormalized: boolean;
+  readonly userDatasetError: DataErrorInfo | null;
+  readonly userDatasetLoading: boolean;
+  readonly selectDataset: (id: string) => void;
+  readonly addUserDataset: (files: readonly File[]) => void;
+  readonly selectImage: (index: number) => void;
+  readonly setShowNormalized: (show: boolean) => void;
+  readonly handleDatasetEvent: (event: WorkerEvent) => void;
+}
+
+function builtinEntry(id: BuiltinDatasetId): DatasetEntry {
+  return { id, name: BUILTIN_DATASETS[id].name, builtin: true, status: 'idle', progress: {}, dataset: null, error: null, loadSeconds: null };
+}
+
+/** Requests in flight, by request id: which dataset each one loads. */
+const pendingLoads = new Map<number, string>();
+let nextRequestId = 1;
+let userDatasetCount = 0;
+
+export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = (set, get) => {
+  const patch = (id: string, change: Partial<DatasetEntry>): void => {
+    set((state) => {
+      const entry = state.datasets[id];
+      return entry ? { datasets: { ...state.datasets, [id]: { ...entry, ...change } } } : {};
+    });
+  };
+
+  return {
+    datasets: { mnist: builtinEntry('mnist'), 'fashion-mnist': builtinEntry('fashion-mnist') },
+    datasetOrder: ['mnist', 'fashion-mnist'],
+    activeDatasetId: null,
+    pendingDatasetId: null,
+    selectedImage: 0,
+    showNormalized: false,
+    userDatasetError: null,
+    userDatasetLoading: false,
+
+    selectDataset: (id) => {
+      const entry = get().datasets[id];
+      if (!entry) return;
+      if (entry.status === 'ready') {
+        set({ activeDatasetId: id, pendingDatasetId: null, selectedImage: 0 });
+        return;
+      }
+      set({ pendingDatasetId: id });
+      if (entry.status === 'loading' || !isBuiltinDatasetId(id)) return;
+      const requestId = nextRequestId++;
+      pendingLoads.set(requestId, id);
+      patch(id, { status: 'loading', error: null, progress: {} });
+      const baseUrl = new URL(import.meta.env.BASE_URL, window.location.href).href;
+      sendToWorker({ type: 'loadDataset', requestId, source: { kind: 'builtin', id, baseUrl } });
+    },
+
+    addUserDataset: (files) => {
+      userDatasetCount += 1;
+      const requestId = nextRequestId++;
+      const id = `custom-${userDatasetCount}`;
+      pendingLoads.set(requestId, id);
+      set({ userDatasetLoading: true, userDatasetError: null });
+      sendToWorker({ type: 'loadDataset', requestId, source: { kind: 'files', id, name: `Your dataset ${userDatasetCount}`, files } });
+    },
+
+    selectImage: (index) => set({ selectedImage: index }),
+    setShowNormalized: (show) => set({ showNormalized: show }),
+
+    handleDatasetEvent: (event) => {
+      if (event.type !== 'datasetProgress' && event.type !== 'datasetLoaded' && event.type !== 'datasetFailed') return;
+      const id = pendingLoads.get(event.requestId);
+      if (id === undefined) return;
+      if (event.type === 'datasetProgress') {
+        const entry = get().datasets[id];
+        if (entry) patch(id, { progress: { ...entry.progress, [event.progress.file]: event.progress } });
+        return;
+      }
+      pendingLoads.delete(event.requestId);
+      const isUser = !get().datasets[id];
+      if (event.type === 'datasetFailed') {
+        if (isUser) set({ userDatasetError: event.error, userDatasetLoading: false });
+        else {
+          patch(id, { status: 'error', error: event.error });
+          set((state) => ({ pendingDatasetId: state.pendingDatasetId === id ? null : state.pendingDatasetId }));
+        }
+        get().announce(`Could not load the dataset. ${event.error.message}`);
+        return;
+      }
+      const { dataset } = event;
+      set((state) => ({
+        datasets: {
+          ...state.datasets,
+          [id]: {
+            id,
+            name: dataset.name,
+            builtin: !isUser,
+            status: 'ready',
+            progress: state.datasets[id]?.progress ?? {},
+            dataset,
+            error: null,
+            loadSeconds: event.seconds,
+          },
+        },
+        datasetOrder: state.datasetOrder.includes(id) ? state.datasetOrder : [...state.datasetOrder, id],
+        activeDatasetId: state.pendingDatasetId === id || isUser ? id : state.activeDatasetId,
+        pendingDatasetId: state.pendingDatasetId === id ? null : state.pendingDatasetId,
+        selectedImage: 0,
+        ...(isUser ? { userDatasetLoading: false, userDatasetError: null } : {}),
+      }));
+      get().announce(
+        `${dataset.name} loaded: ${dataset.train.count} training images and ${dataset.test.count} test images of ${dataset.train.height}×${dataset.train.width} pixels, ${dataset.classNames.length} classes.`,
+      );
+    },
+  };
+};
+
+/** The dataset in use, if one has loaded. */
+export function selectActiveDataset(state: AppState): Dataset | null {
+  return state.activeDatasetId === null ? null : (state.datasets[state.activeDatasetId]?.dataset ?? null);
+}

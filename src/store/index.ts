@@ -1,0 +1,44 @@
+/**
+ * The app's one store (zustand), built from slices: datasets and the app-wide status
+ * line. Actions live in the slices; components call them and read narrow selectors. This
+ * module connects the training worker: its events become state here and nowhere else.
+ */
+import { create } from 'zustand';
+import { DEFAULT_DATASET_ID } from '../data/datasets';
+import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
+import { connectWorker } from './worker';
+
+interface AppSlice {
+  /** The latest status line, read aloud through an aria-live region. */
+  readonly announcement: string;
+  readonly workerError: string | null;
+  readonly announce: (text: string) => void;
+}
+
+export type AppState = DatasetSlice & AppSlice;
+
+export const useAppStore = create<AppState>()((...args) => ({
+  ...createDatasetSlice(...args),
+  announcement: '',
+  workerError: null,
+  announce: (text) => args[0]({ announcement: text }),
+}));
+
+connectWorker({
+  onEvent: (event) => {
+    const state = useAppStore.getState();
+    state.handleDatasetEvent(event);
+  },
+  onCrash: (message) => {
+    useAppStore.setState({ workerError: message });
+    useAppStore.getState().announce(`The training worker crashed and was restarted: ${message}`);
+  },
+});
+
+/** Loads the default dataset; the app calls it once on start. */
+export function loadDefaultDataset(): void {
+  useAppStore.getState().selectDataset(DEFAULT_DATASET_ID);
+}
+
+export { selectActiveDataset } from './datasetSlice';
+export type { DatasetEntry, DatasetStatus } from './datasetSlice';

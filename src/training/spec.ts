@@ -1,0 +1,122 @@
+/**
+ * A model is data: the serialisable spec of a Keras-style Sequential model (layers), its
+ * `compile` options and its `fit` options. Round-trips through JSON and the URL. Pure types
+ * and registries only: building a tf.LayersModel from a spec lives in `buildModel.ts`.
+ */
+
+/** Activation functions a layer may use, with the label the UI shows. */
+export const ACTIVATIONS = {
+  linear: 'linear (none)',
+  relu: 'ReLU',
+  sigmoid: 'sigmoid',
+  tanh: 'tanh',
+  elu: 'ELU',
+  softmax: 'softmax',
+} as const satisfies Record<string, string>;
+export type Activation = keyof typeof ACTIVATIONS;
+
+export type Padding = 'valid' | 'same';
+
+/** One layer of a Sequential model, with Keras's parameter names in camelCase. */
+export type LayerSpec =
+  | { readonly type: 'flatten' }
+  | { readonly type: 'dense'; readonly units: number; readonly activation: Activation; readonly useBias: boolean }
+  | {
+      readonly type: 'conv2d';
+      readonly filters: number;
+      readonly kernelSize: number;
+      readonly strides: number;
+      readonly padding: Padding;
+      readonly activation: Activation;
+    }
+  | { readonly type: 'maxPooling2d'; readonly poolSize: number; readonly strides: number | null; readonly padding: Padding }
+  | { readonly type: 'dropout'; readonly rate: number }
+  | { readonly type: 'batchNormalization' }
+  | { readonly type: 'activation'; readonly activation: Activation };
+
+export type LayerType = LayerSpec['type'];
+
+/** Layer types with the class name Keras prints in `model.summary()`. */
+export const LAYER_TYPES = {
+  flatten: 'Flatten',
+  dense: 'Dense',
+  conv2d: 'Conv2D',
+  maxPooling2d: 'MaxPooling2D',
+  dropout: 'Dropout',
+  batchNormalization: 'BatchNormalization',
+  activation: 'Activation',
+} as const satisfies Record<LayerType, string>;
+
+/** Optimizers, as `model.compile(optimizer=...)` names them. */
+export const OPTIMIZERS = {
+  adam: { label: 'Adam', defaultLearningRate: 0.001 },
+  sgd: { label: 'SGD', defaultLearningRate: 0.01 },
+  rmsprop: { label: 'RMSprop', defaultLearningRate: 0.001 },
+} as const satisfies Record<string, { label: string; defaultLearningRate: number }>;
+export type OptimizerName = keyof typeof OPTIMIZERS;
+
+/** Losses: sparse takes integer labels, categorical takes one-hot labels. */
+export const LOSSES = {
+  sparseCategoricalCrossentropy: 'SparseCategoricalCrossentropy',
+  categoricalCrossentropy: 'CategoricalCrossentropy',
+} as const satisfies Record<string, string>;
+export type LossName = keyof typeof LOSSES;
+
+/** `model.compile(...)` options. */
+export interface CompileSpec {
+  readonly optimizer: OptimizerName;
+  readonly learningRate: number;
+  /** SGD momentum (ignored by the other optimizers). */
+  readonly momentum: number;
+  readonly loss: LossName;
+  /** True when the model outputs logits and the loss must apply softmax itself. */
+  readonly fromLogits: boolean;
+}
+
+/** `model.fit(...)` options, plus the seed that makes a run reproducible. */
+export interface FitSpec {
+  readonly epochs: number;
+  readonly batchSize: number;
+  /** Keras's meaning: the last fraction of the training arrays, taken before shuffling. */
+  readonly validationSplit: number;
+  readonly shuffle: boolean;
+  /** Seeds weight initialisation, dropout and shuffling. */
+  readonly seed: number;
+  /** Random shifts of up to this many pixels during training (0 = off). */
+  readonly augmentShift: number;
+  /** Use only the first N training images (null = all): for quick experiments and tests. */
+  readonly trainLimit: number | null;
+}
+
+/** A whole model: what to build, how to compile it, how to fit it. */
+export interface ModelSpec {
+  readonly layers: readonly LayerSpec[];
+  readonly compile: CompileSpec;
+  readonly fit: FitSpec;
+}
+
+/** The input a model is built for: one dataset's image size (always one channel here). */
+export interface InputShape {
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+}
+
+/** Keras's defaults for compile and fit where a tutorial does not say otherwise. */
+export const DEFAULT_COMPILE: CompileSpec = {
+  optimizer: 'adam',
+  learningRate: 0.001,
+  momentum: 0,
+  loss: 'sparseCategoricalCrossentropy',
+  fromLogits: false,
+};
+
+export const DEFAULT_FIT: FitSpec = {
+  epochs: 5,
+  batchSize: 32,
+  validationSplit: 0,
+  shuffle: true,
+  seed: 42,
+  augmentShift: 0,
+  trainLimit: null,
+};
