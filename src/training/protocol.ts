@@ -7,21 +7,126 @@ import type { Dataset } from '../data/dataset';
 import type { BuiltinDatasetId } from '../data/datasets';
 import type { DataErrorInfo } from '../data/errors';
 import type { FileProgress } from '../data/load';
+import type { ModelSpec } from './spec';
 
 /** Where a dataset comes from: a built-in one under the app's base URL, or a user's files. */
 export type DatasetSource =
   | { readonly kind: 'builtin'; readonly id: BuiltinDatasetId; readonly baseUrl: string }
   | { readonly kind: 'files'; readonly id: string; readonly name: string; readonly files: readonly File[] };
 
+/** Which tfjs backend to train on; 'auto' lets the worker choose. */
+export type BackendPreference = 'auto' | 'webgl' | 'wasm' | 'cpu';
+
+/** The backend a run uses, and on what. */
+export interface BackendInfo {
+  readonly name: string;
+  /** The WebGL renderer string (e.g. a GPU's name, or SwiftShader), null off WebGL. */
+  readonly renderer: string | null;
+  /** True when the renderer is a software one (SwiftShader, llvmpipe): no GPU is used. */
+  readonly software: boolean;
+  /** Why the worker is not on the backend the user asked for, if it is not. */
+  readonly fallbackReason: string | null;
+}
+
+/** Keras's progress-bar values: running means over the epoch so far. */
+export interface BatchProgress {
+  readonly epoch: number;
+  readonly batch: number;
+  readonly batches: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly samplesPerSecond: number;
+}
+
+/** One epoch of `history.history`, with timing. */
+export interface EpochRecord {
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly valLoss: number | null;
+  readonly valAccuracy: number | null;
+  readonly seconds: number;
+  readonly samplesPerSecond: number;
+  readonly etaSeconds: number;
+  /** tf.memory() after the epoch: the leak check. */
+  readonly tensors: number;
+  readonly bytes: number;
+}
+
+/** Per-class precision, recall, F1 and support. */
+export interface ClassMetrics {
+  readonly precision: number;
+  readonly recall: number;
+  readonly f1: number;
+  readonly support: number;
+}
+
+/** `model.evaluate` on the test set, plus what the dashboard shows about it. */
+export interface Evaluation {
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly count: number;
+  /** Rows are true classes, columns predicted classes. */
+  readonly confusion: readonly (readonly number[])[];
+  readonly perClass: readonly ClassMetrics[];
+  /** Predicted class of every evaluated test image. */
+  readonly predictions: Int32Array;
+  /** Softmax probabilities of the sample images, `classCount` per image. */
+  readonly sampleIndices: Int32Array;
+  readonly sampleProbabilities: Float32Array;
+  /** The most confidently wrong test images, most confident first, and their probabilities. */
+  readonly mistakeIndices: Int32Array;
+  readonly mistakeProbabilities: Float32Array;
+}
+
+/** How a run ended badly. */
+export type RunFailureKind = 'invalid-spec' | 'diverged' | 'out-of-memory' | 'context-lost' | 'error';
+
 /** Commands from the main thread to the worker. */
-export type WorkerCommand = { readonly type: 'loadDataset'; readonly requestId: number; readonly source: DatasetSource };
+export type WorkerCommand =
+  | { readonly type: 'loadDataset'; readonly requestId: number; readonly source: DatasetSource }
+  | {
+      readonly type: 'train';
+      readonly runId: string;
+      readonly datasetId: string;
+      readonly spec: ModelSpec;
+      readonly backend: BackendPreference;
+    }
+  | { readonly type: 'pause'; readonly runId: string }
+  | { readonly type: 'resume'; readonly runId: string }
+  | { readonly type: 'stop'; readonly runId: string }
+  | { readonly type: 'predict'; readonly requestId: number; readonly runId: string; readonly pixels: Float32Array }
+  | { readonly type: 'disposeRun'; readonly runId: string };
 
 /** Events from the worker to the main thread. */
 export type WorkerEvent =
   | { readonly type: 'ready' }
   | { readonly type: 'datasetProgress'; readonly requestId: number; readonly progress: FileProgress }
   | { readonly type: 'datasetLoaded'; readonly requestId: number; readonly dataset: Dataset; readonly seconds: number }
-  | { readonly type: 'datasetFailed'; readonly requestId: number; readonly error: DataErrorInfo };
+  | { readonly type: 'datasetFailed'; readonly requestId: number; readonly error: DataErrorInfo }
+  | {
+      readonly type: 'runStarted';
+      readonly runId: string;
+      readonly backend: BackendInfo;
+      readonly trainCount: number;
+      readonly validationCount: number;
+      readonly batchesPerEpoch: number;
+    }
+  | { readonly type: 'batch'; readonly runId: string; readonly progress: BatchProgress }
+  | { readonly type: 'epoch'; readonly runId: string; readonly record: EpochRecord }
+  | { readonly type: 'paused'; readonly runId: string; readonly paused: boolean }
+  | { readonly type: 'evaluation'; readonly runId: string; readonly evaluation: Evaluation }
+  | { readonly type: 'runFinished'; readonly runId: string; readonly stopped: boolean; readonly seconds: number }
+  | { readonly type: 'runFailed'; readonly runId: string; readonly kind: RunFailureKind; readonly message: string }
+  | {
+      readonly type: 'prediction';
+      readonly requestId: number;
+      readonly runId: string;
+      readonly probabilities: Float32Array;
+      readonly milliseconds: number;
+    }
+  | { readonly type: 'predictionFailed'; readonly requestId: number; readonly runId: string; readonly message: string };
 
 export type WorkerCommandType = WorkerCommand['type'];
 export type WorkerEventType = WorkerEvent['type'];

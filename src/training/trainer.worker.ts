@@ -1,11 +1,14 @@
 /**
- * The training worker's entry: it only wires messages to the pure modules (data loading,
- * model building, the fit loop). All tfjs work of the app runs here, never on the main thread.
+ * The training worker's entry: it only wires messages to the pure modules. Datasets are
+ * loaded here (so the page never parses bytes), and the tfjs engine is imported lazily, once
+ * a dataset is in, so that loading is not held up by tfjs's start-up. All of the app's tfjs
+ * work runs in this worker, never on the main thread.
  */
 import type { Dataset, ImageSet } from '../data/dataset';
 import { DataError } from '../data/errors';
 import { loadBuiltinDataset, loadUserDataset } from '../data/load';
 import { datasetTransferables, type DatasetSource, type WorkerCommand, type WorkerEvent } from './protocol';
+import type { Trainer } from './trainer';
 
 interface WorkerScope {
   postMessage(message: WorkerEvent, transfer?: Transferable[]): void;
@@ -14,11 +17,21 @@ interface WorkerScope {
 
 const scope = self as unknown as WorkerScope;
 
-/** Datasets the worker holds for training, by id. */
-const datasets = new Map<string, Dataset>();
-
 function post(event: WorkerEvent, transfer: Transferable[] = []): void {
   scope.postMessage(event, transfer);
+}
+
+/** Datasets loaded so far, handed to the engine when it starts. */
+const datasets = new Map<string, Dataset>();
+let engine: Promise<Trainer> | null = null;
+
+function trainer(): Promise<Trainer> {
+  engine ??= import('./trainer').then(({ Trainer }) => {
+    const instance = new Trainer(post);
+    for (const dataset of datasets.values()) instance.addDataset(dataset);
+    return instance;
+  });
+  return engine;
 }
 
 function copySet(set: ImageSet): ImageSet {
@@ -26,9 +39,7 @@ function copySet(set: ImageSet): ImageSet {
 }
 
 function load(source: DatasetSource, onProgress: Parameters<typeof loadBuiltinDataset>[2]): Promise<Dataset> {
-  return source.kind === 'builtin'
-    ? loadBuiltinDataset(source.id, source.baseUrl, onProgress)
-    : loadUserDataset(source.id, source.name, source.files);
+  return source.kind === 'builtin' ? loadBuiltinDataset(source.id, source.baseUrl, onProgress) : loadUserDataset(source.id, source.name, source.files);
 }
 
 async function loadDataset(requestId: number, source: DatasetSource): Promise<void> {
@@ -40,10 +51,10 @@ async function loadDataset(requestId: number, source: DatasetSource): Promise<vo
     const copy: Dataset = { ...dataset, train: copySet(dataset.train), test: copySet(dataset.test) };
     const seconds = (performance.now() - started) / 1000;
     post({ type: 'datasetLoaded', requestId, dataset: copy, seconds }, datasetTransferables(copy));
+    (await trainer()).addDataset(dataset);
   } catch (error) {
-    const info = error instanceof DataError
-      ? error.toInfo()
-      : new DataError('network-error', source.kind === 'builtin' ? source.id : source.name, undefined, 'a loadable dataset', String(error)).toInfo();
+    const name = source.kind === 'builtin' ? source.id : source.name;
+    const info = error instanceof DataError ? error.toInfo() : new DataError('network-error', name, undefined, 'a loadable dataset', String(error)).toInfo();
     post({ type: 'datasetFailed', requestId, error: info });
   }
 }
@@ -51,11 +62,17 @@ async function loadDataset(requestId: number, source: DatasetSource): Promise<vo
 /** One handler per command type: adding a command to the protocol without handling it fails to compile. */
 const handlers: { readonly [K in WorkerCommand['type']]: (command: Extract<WorkerCommand, { type: K }>) => void } = {
   loadDataset: (command) => void loadDataset(command.requestId, command.source),
+  train: (command) => void trainer().then((t) => t.train(command)),
+  pause: (command) => void trainer().then((t) => t.pause(command.runId)),
+  resume: (command) => void trainer().then((t) => t.resume(command.runId)),
+  stop: (command) => void trainer().then((t) => t.stop(command.runId)),
+  predict: (command) => void trainer().then((t) => t.predict(command.requestId, command.runId, command.pixels)),
+  disposeRun: (command) => void trainer().then((t) => t.disposeRun(command.runId)),
 };
 
 scope.addEventListener('message', (event) => {
   const command = event.data;
-  handlers[command.type](command);
+  (handlers[command.type] as (command: WorkerCommand) => void)(command);
 });
 
 post({ type: 'ready' });

@@ -1,0 +1,83 @@
+/**
+ * Spec → tf.LayersModel: a Sequential model with Keras's default initialisers (glorot-uniform
+ * kernels, zero biases), seeded so the same seed gives the same weights, and named as Keras
+ * names layers. Validates first and refuses an invalid spec. Also the optimizer for `compile`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { layerNames, modelInputShape, validateSpec, type SpecIssue } from './shapes';
+import type { CompileSpec, InputShape, LayerSpec, ModelSpec } from './spec';
+
+/** A spec that cannot be built, with every error it has. */
+export class SpecError extends Error {
+  override readonly name = 'SpecError';
+  readonly issues: readonly SpecIssue[];
+
+  constructor(issues: readonly SpecIssue[]) {
+    super(issues.map((issue) => issue.message).join(' '));
+    this.issues = issues;
+  }
+}
+
+/** A per-layer seed, so layers of one model do not share initial weights. */
+const layerSeed = (seed: number, index: number): number => (seed * 1009 + index * 7919) % 2_147_483_647;
+
+function toLayer(layer: LayerSpec, name: string, seed: number, inputShape: number[] | undefined): tf.layers.Layer {
+  const first = inputShape === undefined ? {} : { inputShape };
+  const kernelInitializer = tf.initializers.glorotUniform({ seed });
+  switch (layer.type) {
+    case 'flatten':
+      return tf.layers.flatten({ name, ...first });
+    case 'dense':
+      return tf.layers.dense({ name, units: layer.units, activation: layer.activation, useBias: layer.useBias, kernelInitializer, biasInitializer: 'zeros', ...first });
+    case 'conv2d':
+      return tf.layers.conv2d({
+        name,
+        filters: layer.filters,
+        kernelSize: layer.kernelSize,
+        strides: layer.strides,
+        padding: layer.padding,
+        activation: layer.activation,
+        kernelInitializer,
+        biasInitializer: 'zeros',
+        ...first,
+      });
+    case 'maxPooling2d':
+      return tf.layers.maxPooling2d({ name, poolSize: layer.poolSize, strides: layer.strides ?? layer.poolSize, padding: layer.padding, ...first });
+    case 'dropout':
+      return tf.layers.dropout({ name, rate: layer.rate, seed, ...first });
+    case 'batchNormalization':
+      return tf.layers.batchNormalization({ name, momentum: 0.99, epsilon: 1e-3, ...first });
+    case 'activation':
+      return tf.layers.activation({ name, activation: layer.activation, ...first });
+  }
+}
+
+/**
+ * Builds the model a spec describes for images of `input` and `classCount` classes.
+ * Throws SpecError when the spec has errors. The model is not compiled: the training loop
+ * owns its loss and optimizer.
+ */
+export function buildModel(spec: ModelSpec, input: InputShape, classCount: number): tf.Sequential {
+  const errors = validateSpec(spec, input, classCount).filter((issue) => issue.severity === 'error');
+  if (errors.length > 0) throw new SpecError(errors);
+  const names = layerNames(spec.layers);
+  const inputShape = [...modelInputShape(spec, input)];
+  const model = tf.sequential({ name: 'sequential' });
+  spec.layers.forEach((layer, i) => {
+    model.add(toLayer(layer, names[i] ?? `layer_${i}`, layerSeed(spec.fit.seed, i), i === 0 ? inputShape : undefined));
+  });
+  return model;
+}
+
+/** The optimizer `compile` names, with its learning rate (and SGD's momentum). */
+export function createOptimizer(compile: CompileSpec): tf.Optimizer {
+  switch (compile.optimizer) {
+    case 'adam':
+      return tf.train.adam(compile.learningRate, 0.9, 0.999, 1e-7);
+    case 'sgd':
+      return compile.momentum > 0 ? tf.train.momentum(compile.learningRate, compile.momentum) : tf.train.sgd(compile.learningRate);
+    case 'rmsprop':
+      // Keras's RMSprop: rho 0.9, epsilon 1e-7, no momentum.
+      return tf.train.rmsprop(compile.learningRate, 0.9, 0, 1e-7);
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * `model.evaluate` and `model.predict` with softmax: test loss and accuracy, the confusion
+ * matrix and per-class metrics, the probabilities of a fixed sample of test images and of
+ * the most confidently wrong ones, and a single image's probabilities for the drawing pad.
+ * Batched, in inference mode, every tensor disposed. Touches neither the DOM nor `self`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { toModelInput, type TrainingData } from './fit';
+import { crossEntropyPerExample, probabilities } from './losses';
+import { confusionMatrix, mostConfidentMistakes, perClassMetrics } from './metrics';
+import type { Evaluation } from './protocol';
+import type { CompileSpec } from './spec';
+
+/** How many test images the prediction grid shows, and how many mistakes. */
+export const SAMPLE_COUNT = 48;
+export const MISTAKE_COUNT = 48;
+
+function pick(all: Float32Array, indices: readonly number[], classCount: number): Float32Array {
+  const out = new Float32Array(indices.length * classCount);
+  indices.forEach((index, i) => out.set(all.subarray(index * classCount, (index + 1) * classCount), i * classCount));
+  return out;
+}
+
+/** Index of the largest of `classCount` values starting at `offset`. */
+export function argMaxAt(values: ArrayLike<number>, offset: number, classCount: number): number {
+  let best = 0;
+  for (let c = 1; c < classCount; c++) if ((values[offset + c] ?? -Infinity) > (values[offset + best] ?? -Infinity)) best = c;
+  return best;
+}
+
+/** Evaluates `model` on all of `data` (the test set). `labels` are the same labels, on the CPU. */
+export async function evaluateModel(
+  model: tf.LayersModel,
+  data: TrainingData,
+  compile: Pick<CompileSpec, 'loss' | 'fromLogits'>,
+  labels: Uint8Array,
+  batchSize = 500,
+): Promise<Evaluation> {
+  const { count, classCount } = data;
+  const probs = new Float32Array(count * classCount);
+  let lossSum = 0;
+  for (let start = 0; start < count; start += batchSize) {
+    const size = Math.min(batchSize, count - start);
+    const [p, loss] = tf.tidy((): [tf.Tensor, tf.Tensor] => {
+      const x = data.x.slice([start, 0, 0, 0], [size, -1, -1, -1]);
+      const y = data.y.slice([start], [size]);
+      const output = model.predict(toModelInput(model, x)) as tf.Tensor;
+      return [probabilities(output, compile.fromLogits), crossEntropyPerExample(compile, y, output).sum()];
+    });
+    const [pValues, lossValue] = await Promise.all([p.data<'float32'>(), loss.data<'float32'>()]);
+    tf.dispose([p, loss]);
+    probs.set(pValues, start * classCount);
+    lossSum += lossValue[0] ?? NaN;
+  }
+  const predictions = new Int32Array(count);
+  for (let i = 0; i < count; i++) predictions[i] = argMaxAt(probs, i * classCount, classCount);
+  const confusion = confusionMatrix(labels, predictions, classCount);
+  const correct = confusion.reduce((sum, row, t) => sum + (row[t] ?? 0), 0);
+  const sampleIndices = Array.from({ length: Math.min(SAMPLE_COUNT, count) }, (_, i) => i);
+  const mistakeIndices = mostConfidentMistakes(probs, classCount, labels, MISTAKE_COUNT);
+  return {
+    loss: lossSum / count,
+    accuracy: correct / count,
+    count,
+    confusion,
+    perClass: perClassMetrics(confusion),
+    predictions,
+    sampleIndices: Int32Array.from(sampleIndices),
+    sampleProbabilities: pick(probs, sampleIndices, classCount),
+    mistakeIndices: Int32Array.from(mistakeIndices),
+    mistakeProbabilities: pick(probs, mistakeIndices, classCount),
+  };
+}
+
+/** Class probabilities for one image (`pixels` in [0, 1], height × width). */
+export async function predictOne(model: tf.LayersModel, pixels: Float32Array, height: number, width: number, fromLogits: boolean): Promise<Float32Array> {
+  const p = tf.tidy(() => {
+    const x = tf.tensor4d(pixels, [1, height, width, 1]);
+    return probabilities(model.predict(toModelInput(model, x)) as tf.Tensor, fromLogits);
+  });
+  const values = await p.data<'float32'>();
+  p.dispose();
+  return values;
+}

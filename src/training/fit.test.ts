@@ -1,0 +1,116 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildModel, createOptimizer } from './buildModel';
+import { createTrainingData, disposeTrainingData, fit, TrainingControl, TrainingDivergedError, type FitCallbacks } from './fit';
+import type { BatchProgress, EpochRecord } from './protocol';
+import { DEFAULT_COMPILE, DEFAULT_FIT, type ModelSpec } from './spec';
+import { syntheticDataset } from './testData';
+
+const dataset = syntheticDataset();
+const INPUT = { height: 8, width: 8, channels: 1 };
+
+function mlp(fit: Partial<ModelSpec['fit']> = {}, compile: Partial<ModelSpec['compile']> = {}): ModelSpec {
+  return {
+    layers: [
+      { type: 'flatten' },
+      { type: 'dense', units: 16, activation: 'relu', useBias: true },
+      { type: 'dropout', rate: 0.1 },
+      { type: 'dense', units: 3, activation: 'softmax', useBias: true },
+    ],
+    compile: { ...DEFAULT_COMPILE, learningRate: 0.01, ...compile },
+    fit: { ...DEFAULT_FIT, epochs: 3, batchSize: 16, validationSplit: 0.25, ...fit },
+  };
+}
+
+async function train(spec: ModelSpec, control = new TrainingControl(), callbacks: FitCallbacks = {}) {
+  const model = buildModel(spec, INPUT, 3);
+  const data = createTrainingData(dataset.train.images, dataset.train.labels, dataset.train.count, 8, 8, 3);
+  const optimizer = createOptimizer(spec.compile);
+  try {
+    return await fit(model, data, spec, optimizer, control, callbacks);
+  } finally {
+    model.dispose();
+    disposeTrainingData(data);
+    optimizer.dispose();
+  }
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('fit', () => {
+  it('learns a separable problem, reporting Keras-style history with validation', async () => {
+    const { history, stopped } = await train(mlp());
+    expect(stopped).toBe(false);
+    expect(history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+    expect(history[2]?.loss).toBeLessThan(history[0]?.loss ?? 0);
+    expect(history[2]?.valAccuracy).toBeGreaterThan(0.9);
+    expect(history[0]?.valLoss).not.toBeNull();
+  });
+
+  it('gives the same first-batch loss for the same seed, and another for another seed', async () => {
+    const firstLoss = async (seed: number) => {
+      const batches: BatchProgress[] = [];
+      await train(mlp({ seed, epochs: 1 }), new TrainingControl(), { batchIntervalMs: 0, onBatch: (b) => batches.push(b) });
+      return batches[0]?.loss;
+    };
+    const a = await firstLoss(3);
+    expect(await firstLoss(3)).toBe(a);
+    expect(await firstLoss(4)).not.toBe(a);
+  });
+
+  it('leaks no tensors: the count is the same after every epoch, and back to the start after disposal', async () => {
+    const before = tf.memory().numTensors;
+    const epochs: EpochRecord[] = [];
+    await train(mlp({ epochs: 3 }), new TrainingControl(), { onEpoch: (e) => epochs.push(e) });
+    expect(epochs).toHaveLength(3);
+    expect(new Set(epochs.map((e) => e.tensors)).size).toBe(1);
+    expect(new Set(epochs.map((e) => e.bytes)).size).toBe(1);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('stops mid-epoch and returns the history so far', async () => {
+    const control = new TrainingControl();
+    const seen: BatchProgress[] = [];
+    const result = await train(mlp({ epochs: 3 }), control, {
+      batchIntervalMs: 0,
+      onBatch: (b) => {
+        seen.push(b);
+        if (b.epoch === 2 && b.batch === 3) control.stop();
+      },
+    });
+    expect(result.stopped).toBe(true);
+    expect(result.history.map((h) => h.epoch)).toEqual([1]);
+    expect(seen.at(-1)).toMatchObject({ epoch: 2, batch: 3 });
+  });
+
+  it('pauses between batches until resumed', async () => {
+    const control = new TrainingControl();
+    const seen: string[] = [];
+    const result = await train(mlp({ epochs: 1 }), control, {
+      batchIntervalMs: 0,
+      onBatch: (b) => {
+        seen.push(`batch ${b.batch}`);
+        if (b.batch === 2) {
+          control.pause();
+          setTimeout(() => {
+            seen.push('resume');
+            control.resume();
+          }, 0);
+        }
+      },
+    });
+    expect(result.history).toHaveLength(1);
+    expect(seen.slice(0, 4)).toEqual(['batch 1', 'batch 2', 'resume', 'batch 3']);
+  });
+
+  it('stops with a clear error naming the epoch and batch when the loss diverges', async () => {
+    // Raw scores read as probabilities (the from_logits bug) and an absurd learning rate.
+    const spec = mlp({ epochs: 2 }, { optimizer: 'sgd', learningRate: 1e38, fromLogits: false });
+    const logits: ModelSpec = { ...spec, layers: [{ type: 'flatten' }, { type: 'dense', units: 3, activation: 'linear', useBias: true }] };
+    const error = await train(logits, new TrainingControl(), { batchIntervalMs: 0 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TrainingDivergedError);
+    expect((error as TrainingDivergedError).message).toMatch(/NaN or infinite in epoch 1, batch \d+.*lower learning rate/);
+  });
+});

@@ -1,0 +1,262 @@
+/**
+ * The training loop: Keras's `fit` on tfjs, written for a worker that must stay responsive.
+ * The dataset lives on the backend as one tensor; batches are gathered there; the running
+ * loss and accuracy are summed there and read asynchronously a few times a second, never
+ * synchronously per batch. Between batches the loop yields to the event loop, so pause,
+ * stop and predict messages are handled while it trains. Touches neither the DOM nor `self`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { batchCount, mulberry32, shuffledIndices, splitValidation } from './batches';
+import { correctCount, crossEntropyPerExample } from './losses';
+import type { BatchProgress, EpochRecord } from './protocol';
+import type { ModelSpec } from './spec';
+
+/** Images and labels uploaded once: x is [count, h, w, 1] in [0, 1], y int32 labels. */
+export interface TrainingData {
+  readonly x: tf.Tensor4D;
+  readonly y: tf.Tensor1D;
+  readonly count: number;
+  readonly classCount: number;
+}
+
+/** Uploads uint8 images (normalised to [0, 1], as `x / 255.0`) and labels to the backend. */
+export function createTrainingData(images: Uint8Array, labels: Uint8Array, count: number, height: number, width: number, classCount: number): TrainingData {
+  const size = height * width;
+  const pixels = new Float32Array(count * size);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = (images[i] ?? 0) / 255;
+  const x = tf.tensor4d(pixels, [count, height, width, 1]);
+  const y = tf.tensor1d(Int32Array.from(labels.subarray(0, count)), 'int32');
+  return { x, y, count, classCount };
+}
+
+/** Frees a TrainingData's tensors. */
+export function disposeTrainingData(data: TrainingData): void {
+  tf.dispose([data.x, data.y]);
+}
+
+/** Raised when the loss stops being a finite number. */
+export class TrainingDivergedError extends Error {
+  override readonly name = 'TrainingDivergedError';
+  constructor(
+    readonly epoch: number,
+    readonly batch: number,
+    learningRate: number,
+  ) {
+    super(
+      `The loss became NaN or infinite in epoch ${epoch}, batch ${batch}: training diverged. Try a lower learning rate (for example ${learningRate / 10} instead of ${learningRate}).`,
+    );
+  }
+}
+
+/** Lets the worker pause, resume and stop a run between batches. */
+export class TrainingControl {
+  private resumeWaiters: (() => void)[] = [];
+  paused = false;
+  stopRequested = false;
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    for (const wake of this.resumeWaiters.splice(0)) wake();
+  }
+
+  stop(): void {
+    this.stopRequested = true;
+    this.resume();
+  }
+
+  /** Resolves at once unless paused; then when resumed or stopped. */
+  waitIfPaused(): Promise<void> {
+    if (!this.paused) return Promise.resolve();
+    return new Promise((resolve) => this.resumeWaiters.push(resolve));
+  }
+}
+
+/** Yields to the event loop (a macrotask), so queued messages are handled. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+export interface FitCallbacks {
+  readonly onBatch?: (progress: BatchProgress) => void;
+  readonly onEpoch?: (record: EpochRecord) => void;
+  /** Least time between two onBatch reports (and reads of the running sums). */
+  readonly batchIntervalMs?: number;
+}
+
+export interface FitResult {
+  readonly history: EpochRecord[];
+  readonly stopped: boolean;
+}
+
+/** Reshapes a batch of images for the model's input: flat vectors for a Dense-first model. */
+export function toModelInput(model: tf.LayersModel, images: tf.Tensor4D): tf.Tensor {
+  const shape = model.inputs[0]?.shape ?? [];
+  if (shape.length === 2) return images.reshape([images.shape[0], images.shape[1] * images.shape[2] * images.shape[3]]);
+  return images;
+}
+
+/**
+ * Random shifts of up to `shift` pixels per image (zeros come in at the edges): pad by
+ * `shift`, then crop a window of the original size at a random offset for each image.
+ */
+export function randomShift(images: tf.Tensor4D, shift: number, random: () => number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [n, h, w] = images.shape;
+    const padded = images.pad<tf.Tensor4D>([[0, 0], [shift, shift], [shift, shift], [0, 0]]);
+    const ph = h + 2 * shift;
+    const pw = w + 2 * shift;
+    const boxes: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const dy = Math.floor(random() * (2 * shift + 1));
+      const dx = Math.floor(random() * (2 * shift + 1));
+      boxes.push(dy / (ph - 1), dx / (pw - 1), (dy + h - 1) / (ph - 1), (dx + w - 1) / (pw - 1));
+    }
+    const indices = Array.from({ length: n }, (_, i) => i);
+    return tf.image.cropAndResize(padded, tf.tensor2d(boxes, [n, 4]), indices, [h, w], 'nearest');
+  });
+}
+
+/** Mean loss and accuracy of `model` on rows [start, start + count) of `data`, in inference mode. */
+export async function evaluateSlice(
+  model: tf.LayersModel,
+  data: TrainingData,
+  spec: ModelSpec,
+  start: number,
+  count: number,
+  batchSize = 500,
+): Promise<{ loss: number; accuracy: number }> {
+  let lossSum = tf.scalar(0);
+  let correctSum = tf.scalar(0);
+  for (let offset = 0; offset < count; offset += batchSize) {
+    const size = Math.min(batchSize, count - offset);
+    const [nextLoss, nextCorrect] = tf.tidy((): [tf.Scalar, tf.Scalar] => {
+      const x = data.x.slice([start + offset, 0, 0, 0], [size, -1, -1, -1]);
+      const y = data.y.slice([start + offset], [size]);
+      const output = model.predict(toModelInput(model, x)) as tf.Tensor;
+      return [lossSum.add(crossEntropyPerExample(spec.compile, y, output).sum()), correctSum.add(correctCount(y, output))];
+    });
+    tf.dispose([lossSum, correctSum]);
+    lossSum = nextLoss;
+    correctSum = nextCorrect;
+  }
+  const [loss, correct] = await Promise.all([lossSum.data<'float32'>(), correctSum.data<'float32'>()]);
+  tf.dispose([lossSum, correctSum]);
+  return { loss: (loss[0] ?? NaN) / count, accuracy: (correct[0] ?? 0) / count };
+}
+
+/**
+ * Trains `model` on `data` as `model.fit(x, y, epochs, batch_size, validation_split, shuffle)`
+ * would, reporting Keras's running means per batch and history per epoch. Stops early, with
+ * the history so far, when `control.stop()` is called. Throws TrainingDivergedError on NaN.
+ * The caller owns (and disposes) the model, the data and the optimizer.
+ */
+export async function fit(
+  model: tf.LayersModel,
+  data: TrainingData,
+  spec: ModelSpec,
+  optimizer: tf.Optimizer,
+  control: TrainingControl,
+  callbacks: FitCallbacks = {},
+): Promise<FitResult> {
+  const { epochs, batchSize, shuffle, seed, augmentShift } = spec.fit;
+  const { trainCount, validationStart, validationCount } = splitValidation(data.count, spec.fit.validationSplit);
+  const batches = batchCount(trainCount, batchSize);
+  const interval = callbacks.batchIntervalMs ?? 100;
+  const augmentRandom = mulberry32(seed ^ 0x5eed);
+  const history: EpochRecord[] = [];
+  const runStart = performance.now();
+
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const order = shuffle ? shuffledIndices(trainCount, seed, epoch) : Int32Array.from({ length: trainCount }, (_, i) => i);
+    const epochStart = performance.now();
+    let lossSum = tf.scalar(0);
+    let correctSum = tf.scalar(0);
+    let seen = 0;
+    let lastReport = performance.now();
+
+    const report = async (batch: number): Promise<{ loss: number; accuracy: number }> => {
+      const [loss, correct] = await Promise.all([lossSum.data<'float32'>(), correctSum.data<'float32'>()]);
+      const running = { loss: (loss[0] ?? NaN) / seen, accuracy: (correct[0] ?? 0) / seen };
+      if (!Number.isFinite(running.loss)) throw new TrainingDivergedError(epoch, batch, spec.compile.learningRate);
+      return running;
+    };
+
+    try {
+      for (let batch = 1; batch <= batches; batch++) {
+        await control.waitIfPaused();
+        if (control.stopRequested) break;
+        const from = (batch - 1) * batchSize;
+        const size = Math.min(batchSize, trainCount - from);
+        const indices = tf.tensor1d(order.subarray(from, from + size), 'int32');
+        const [nextLoss, nextCorrect] = tf.tidy((): [tf.Scalar, tf.Scalar] => {
+          const gathered = data.x.gather(indices);
+          const images = augmentShift > 0 ? randomShift(gathered, augmentShift, augmentRandom) : gathered;
+          const x = toModelInput(model, images);
+          const y = data.y.gather(indices);
+          const kept: tf.Scalar[] = [];
+          const batchLoss = optimizer.minimize(() => {
+            const output = model.apply(x, { training: true }) as tf.Tensor;
+            kept.push(tf.keep(correctCount(y, output)));
+            return crossEntropyPerExample(spec.compile, y, output).mean();
+          }, true);
+          const batchCorrect = kept[0];
+          if (batchLoss === null || batchCorrect === undefined) throw new Error('the optimizer returned no loss');
+          const sums: [tf.Scalar, tf.Scalar] = [lossSum.add(batchLoss.mul(size)), correctSum.add(batchCorrect)];
+          batchCorrect.dispose();
+          return sums;
+        });
+        indices.dispose();
+        tf.dispose([lossSum, correctSum]);
+        lossSum = nextLoss;
+        correctSum = nextCorrect;
+        seen += size;
+        const now = performance.now();
+        if (now - lastReport >= interval || batch === batches) {
+          lastReport = now;
+          const running = await report(batch);
+          callbacks.onBatch?.({ epoch, batch, batches, ...running, samplesPerSecond: seen / ((now - epochStart) / 1000) });
+        } else {
+          await yieldToEventLoop();
+        }
+      }
+      if (seen === 0) break;
+      const running = await report(batches);
+      const validation = validationCount > 0 && !control.stopRequested ? await evaluateSlice(model, data, spec, validationStart, validationCount) : null;
+      const seconds = (performance.now() - epochStart) / 1000;
+      const elapsed = (performance.now() - runStart) / 1000;
+      const memory = tf.memory();
+      const record: EpochRecord = {
+        epoch,
+        epochs,
+        loss: running.loss,
+        accuracy: running.accuracy,
+        valLoss: validation?.loss ?? null,
+        valAccuracy: validation?.accuracy ?? null,
+        seconds,
+        samplesPerSecond: seen / seconds,
+        etaSeconds: (elapsed / epoch) * (epochs - epoch),
+        // The two running sums are still alive here; they are freed just below.
+        tensors: memory.numTensors - 2,
+        bytes: memory.numBytes - 8,
+      };
+      if (seen < trainCount) break; // stopped mid-epoch: that epoch is not a full history entry
+      history.push(record);
+      callbacks.onEpoch?.(record);
+    } finally {
+      tf.dispose([lossSum, correctSum]);
+    }
+    if (control.stopRequested) break;
+  }
+  return { history, stopped: control.stopRequested };
+}

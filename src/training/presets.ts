@@ -1,0 +1,135 @@
+/**
+ * Presets: the models of our users' tutorials, each with its source's hyperparameters, the
+ * parameter count Keras prints for it, and the result the tutorial reports; plus our own
+ * strongest model. Pure data.
+ */
+import { DEFAULT_COMPILE, DEFAULT_FIT, type CompileSpec, type FitSpec, type LayerSpec, type ModelSpec } from './spec';
+
+/** What a tutorial reports for its model. */
+export interface ExpectedResult {
+  readonly metric: 'test accuracy' | 'validation accuracy' | 'accuracy';
+  readonly value: number;
+  readonly text: string;
+}
+
+/** A model from a tutorial (or ours), ready to train. */
+export interface Preset {
+  readonly title: string;
+  readonly source: string;
+  readonly dataset: 'mnist' | 'fashion-mnist';
+  /** Total parameters as Keras's `model.summary()` prints them. */
+  readonly expectedParams: number;
+  readonly expectedResult: ExpectedResult;
+  readonly notes: string;
+  readonly spec: ModelSpec;
+}
+
+const dense = (units: number, activation: 'linear' | 'relu' | 'softmax' = 'linear'): LayerSpec => ({ type: 'dense', units, activation, useBias: true });
+const conv = (filters: number, kernelSize: number, padding: 'valid' | 'same' = 'valid'): LayerSpec => ({
+  type: 'conv2d',
+  filters,
+  kernelSize,
+  strides: 1,
+  padding,
+  activation: 'relu',
+});
+const pool: LayerSpec = { type: 'maxPooling2d', poolSize: 2, strides: null, padding: 'valid' };
+const flatten: LayerSpec = { type: 'flatten' };
+const batchNorm: LayerSpec = { type: 'batchNormalization' };
+
+function model(layers: LayerSpec[], compile: Partial<CompileSpec>, fit: Partial<FitSpec>): ModelSpec {
+  return { layers, compile: { ...DEFAULT_COMPILE, ...compile }, fit: { ...DEFAULT_FIT, ...fit } };
+}
+
+export const PRESETS = {
+  linear: {
+    title: 'Linear classifier',
+    source: 'A softmax regression baseline (Fashion-MNIST, logits)',
+    dataset: 'fashion-mnist',
+    expectedParams: 7_850,
+    expectedResult: { metric: 'test accuracy', value: 0.8, text: '≈ 80% (quoted)' },
+    notes: 'One Dense layer: every pixel votes for every class. The floor any network should beat.',
+    spec: model([flatten, dense(10)], { fromLogits: true }, { epochs: 5, batchSize: 32 }),
+  },
+  quickstart: {
+    title: 'TensorFlow quickstart',
+    source: 'TensorFlow 2 quickstart for beginners',
+    dataset: 'mnist',
+    expectedParams: 101_770,
+    expectedResult: { metric: 'test accuracy', value: 0.979, text: 'test ≈ 97.9%' },
+    notes: 'Flatten → Dense(128, relu) → Dense(10) logits, trained with from_logits=True.',
+    spec: model([flatten, dense(128, 'relu'), dense(10)], { fromLogits: true }, { epochs: 5, batchSize: 32, validationSplit: 0.1 }),
+  },
+  mlpDropout: {
+    title: 'MLP with dropout',
+    source: 'Keras examples: mnist_mlp (one hidden layer)',
+    dataset: 'mnist',
+    expectedParams: 407_050,
+    expectedResult: { metric: 'validation accuracy', value: 0.978, text: 'val ≈ 97.8%' },
+    notes: 'Dense(512) → relu → Dropout(0.2) → Dense(10) → softmax on one-hot labels (categorical cross-entropy).',
+    spec: model(
+      [dense(512), { type: 'activation', activation: 'relu' }, { type: 'dropout', rate: 0.2 }, dense(10), { type: 'activation', activation: 'softmax' }],
+      { loss: 'categoricalCrossentropy' },
+      { epochs: 5, batchSize: 128, validationSplit: 0.1 },
+    ),
+  },
+  dlwpCh2: {
+    title: 'Deep Learning with Python, ch. 2',
+    source: 'F. Chollet, Deep Learning with Python, chapter 2',
+    dataset: 'mnist',
+    expectedParams: 407_050,
+    expectedResult: { metric: 'test accuracy', value: 0.98, text: '≈ 98%' },
+    notes: 'The book’s first network: Dense(512, relu) → Dense(10, softmax), rmsprop.',
+    spec: model([dense(512, 'relu'), dense(10, 'softmax')], { optimizer: 'rmsprop' }, { epochs: 5, batchSize: 128 }),
+  },
+  fashionMlp: {
+    title: 'Fashion MLP',
+    source: 'A Fashion-MNIST Dense tutorial',
+    dataset: 'fashion-mnist',
+    expectedParams: 203_530,
+    expectedResult: { metric: 'test accuracy', value: 0.878, text: 'test ≈ 87.8%' },
+    notes: 'Flatten → Dense(256, relu) → Dense(10, softmax).',
+    spec: model([flatten, dense(256, 'relu'), dense(10, 'softmax')], {}, { epochs: 10, batchSize: 64 }),
+  },
+  fashionCnn: {
+    title: 'Fashion CNN',
+    source: 'A Fashion-MNIST CNN tutorial (two 2×2 convolutions)',
+    dataset: 'fashion-mnist',
+    expectedParams: 302_026,
+    expectedResult: { metric: 'test accuracy', value: 0.912, text: 'test ≈ 91.2%' },
+    notes: 'Conv2D(32, 2×2) → MaxPool → Conv2D(32, 2×2) → MaxPool → Flatten → Dense(256) → Dense(10, softmax).',
+    spec: model([conv(32, 2), pool, conv(32, 2), pool, flatten, dense(256, 'relu'), dense(10, 'softmax')], {}, { epochs: 10, batchSize: 64 }),
+  },
+  strongest: {
+    title: 'Strongest (ours)',
+    source: 'This playground: two VGG-style conv blocks with BatchNorm and Dropout, small random shifts',
+    dataset: 'mnist',
+    expectedParams: 469_098,
+    expectedResult: { metric: 'test accuracy', value: 0.993, text: '≥ 99.3% MNIST, ≥ 93% Fashion-MNIST' },
+    notes: 'Aimed past the tutorials; slow without a GPU.',
+    spec: model(
+      [
+        conv(32, 3, 'same'), batchNorm, conv(32, 3, 'same'), batchNorm, pool, { type: 'dropout', rate: 0.25 },
+        conv(64, 3, 'same'), batchNorm, conv(64, 3, 'same'), batchNorm, pool, { type: 'dropout', rate: 0.25 },
+        flatten, dense(128, 'relu'), batchNorm, { type: 'dropout', rate: 0.4 }, dense(10, 'softmax'),
+      ],
+      {},
+      { epochs: 12, batchSize: 128, validationSplit: 0.1, augmentShift: 2 },
+    ),
+  },
+} as const satisfies Record<string, Preset>;
+
+export type PresetId = keyof typeof PRESETS;
+
+/** Presets in the order the picker shows them. */
+export const PRESET_ORDER: readonly PresetId[] = ['quickstart', 'mlpDropout', 'dlwpCh2', 'linear', 'fashionMlp', 'fashionCnn', 'strongest'];
+
+/** True when `id` names a preset. */
+export function isPresetId(id: string): id is PresetId {
+  return Object.hasOwn(PRESETS, id);
+}
+
+/** "Start empty": the smallest model that trains, Flatten → Dense(10, softmax). */
+export function emptySpec(classCount = 10): ModelSpec {
+  return model([flatten, dense(classCount, 'softmax')], {}, {});
+}

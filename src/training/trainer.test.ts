@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Evaluation, WorkerEvent } from './protocol';
+import { DEFAULT_COMPILE, DEFAULT_FIT, type ModelSpec } from './spec';
+import { syntheticDataset } from './testData';
+import { Trainer } from './trainer';
+
+const spec: ModelSpec = {
+  layers: [
+    { type: 'conv2d', filters: 4, kernelSize: 3, strides: 1, padding: 'same', activation: 'relu' },
+    { type: 'batchNormalization' },
+    { type: 'maxPooling2d', poolSize: 2, strides: null, padding: 'valid' },
+    { type: 'flatten' },
+    { type: 'dense', units: 3, activation: 'linear', useBias: true },
+  ],
+  compile: { ...DEFAULT_COMPILE, learningRate: 0.01, fromLogits: true },
+  fit: { ...DEFAULT_FIT, epochs: 3, batchSize: 20, validationSplit: 0.1, trainLimit: 200 },
+};
+
+function engine() {
+  const events: WorkerEvent[] = [];
+  const trainer = new Trainer((event) => events.push(event));
+  trainer.addDataset(syntheticDataset());
+  return { trainer, events };
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('Trainer', () => {
+  it('trains a run in order: started, batches, epochs, evaluation, finished — and leaks nothing', async () => {
+    const before = tf.memory().numTensors;
+    const { trainer, events } = engine();
+    await trainer.train({ type: 'train', runId: 'r1', datasetId: 'synthetic', spec, backend: 'cpu' });
+    const types = events.map((e) => e.type);
+    expect(types[0]).toBe('runStarted');
+    expect(types.filter((t) => t === 'epoch')).toHaveLength(3);
+    expect(types.slice(-2)).toEqual(['evaluation', 'runFinished']);
+    const started = events[0];
+    expect(started).toMatchObject({ trainCount: 180, validationCount: 20, batchesPerEpoch: 9, backend: { name: 'cpu', renderer: null, software: false } });
+    const epochs = events.flatMap((e) => (e.type === 'epoch' ? [e.record] : []));
+    expect(new Set(epochs.map((r) => r.tensors)).size).toBe(1);
+    const evaluation = events.flatMap((e) => (e.type === 'evaluation' ? [e.evaluation] : []))[0] as Evaluation;
+    expect(evaluation.count).toBe(60);
+    expect(evaluation.confusion.flat().reduce((a, b) => a + b, 0)).toBe(60);
+    expect(evaluation.accuracy).toBeGreaterThan(0.9);
+    for (let i = 0; i < evaluation.sampleIndices.length; i++) {
+      const row = evaluation.sampleProbabilities.subarray(i * 3, i * 3 + 3);
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    }
+    trainer.disposeRun('r1');
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('predicts one image with the trained model, probabilities summing to 1', async () => {
+    const { trainer, events } = engine();
+    await trainer.train({ type: 'train', runId: 'r2', datasetId: 'synthetic', spec: { ...spec, fit: { ...spec.fit, epochs: 1 } }, backend: 'cpu' });
+    const pixels = new Float32Array(64);
+    for (let y = 2; y < 6; y++) for (let x = 0; x < 2; x++) pixels[y * 8 + x] = 0.8;
+    await trainer.predict(7, 'r2', pixels);
+    const prediction = events.at(-1);
+    expect(prediction?.type).toBe('prediction');
+    if (prediction?.type !== 'prediction') return;
+    expect(prediction.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(prediction.probabilities.indexOf(Math.max(...prediction.probabilities))).toBe(0);
+    trainer.disposeRun('r2');
+  });
+
+  it('rejects an invalid spec with a message naming the layer, and keeps going for the next run', async () => {
+    const { trainer, events } = engine();
+    const bad: ModelSpec = { ...spec, layers: [{ type: 'dense', units: 0, activation: 'relu', useBias: true }, ...spec.layers.slice(-1)] };
+    await trainer.train({ type: 'train', runId: 'bad', datasetId: 'synthetic', spec: bad, backend: 'cpu' });
+    expect(events.at(-1)).toMatchObject({ type: 'runFailed', runId: 'bad', kind: 'invalid-spec' });
+    expect(events.at(-1)).toHaveProperty('message', expect.stringMatching(/Layer 1 \(Dense\): units must be/));
+    await trainer.train({ type: 'train', runId: 'good', datasetId: 'synthetic', spec: { ...spec, fit: { ...spec.fit, epochs: 1 } }, backend: 'cpu' });
+    expect(events.at(-1)).toMatchObject({ type: 'runFinished', runId: 'good', stopped: false });
+    trainer.disposeRun('good');
+  });
+});

@@ -1,0 +1,171 @@
+/**
+ * The training engine behind the worker: holds the loaded datasets and every run's model,
+ * trains runs one after another on the chosen backend, streams their progress as protocol
+ * events, evaluates them, and answers predictions. Touches neither the DOM nor `self`: the
+ * worker entry gives it an `emit` function, and tests run it on the cpu backend.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../data/dataset';
+import { useBackend } from './backend';
+import { buildModel, createOptimizer, SpecError } from './buildModel';
+import { evaluateModel, predictOne } from './evaluate';
+import { createTrainingData, disposeTrainingData, fit, TrainingControl, TrainingDivergedError } from './fit';
+import { batchCount, splitValidation } from './batches';
+import type { RunFailureKind, WorkerCommand, WorkerEvent } from './protocol';
+import type { InputShape, ModelSpec } from './spec';
+
+/** Sends an event to the page, transferring the listed buffers. */
+export type Emit = (event: WorkerEvent, transfer?: Transferable[]) => void;
+
+type TrainCommand = Extract<WorkerCommand, { type: 'train' }>;
+
+interface RunEntry {
+  readonly spec: ModelSpec;
+  readonly input: InputShape;
+  readonly control: TrainingControl;
+  model: tf.LayersModel | null;
+}
+
+/** What kind of failure an error is, for the message the user sees. */
+export function classifyFailure(error: unknown): { kind: RunFailureKind; message: string } {
+  if (error instanceof SpecError) return { kind: 'invalid-spec', message: error.message };
+  if (error instanceof TrainingDivergedError) return { kind: 'diverged', message: error.message };
+  const text = error instanceof Error ? error.message : String(error);
+  if (/out of memory|OOM|allocat/i.test(text)) {
+    return { kind: 'out-of-memory', message: `The backend ran out of memory (${text}). Try a smaller batch size or model; finished runs are kept.` };
+  }
+  if (/context.*lost|CONTEXT_LOST/i.test(text)) {
+    return { kind: 'context-lost', message: `The WebGL context was lost (${text}). The run ended; finished runs are kept. Try again, or choose the cpu backend.` };
+  }
+  return { kind: 'error', message: text };
+}
+
+/** Datasets, runs and the queue that trains them one at a time. */
+export class Trainer {
+  private readonly emit: Emit;
+  private readonly datasets = new Map<string, Dataset>();
+  private readonly runs = new Map<string, RunEntry>();
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(emit: Emit) {
+    this.emit = emit;
+  }
+
+  /** Keeps a loaded dataset for training. */
+  addDataset(dataset: Dataset): void {
+    this.datasets.set(dataset.id, dataset);
+  }
+
+  /** Queues a run; it starts when the runs before it have finished. */
+  train(command: TrainCommand): Promise<void> {
+    const dataset = this.datasets.get(command.datasetId);
+    const input: InputShape = { height: dataset?.train.height ?? 0, width: dataset?.train.width ?? 0, channels: 1 };
+    this.runs.set(command.runId, { spec: command.spec, input, control: new TrainingControl(), model: null });
+    const run = this.queue.then(() => this.runTraining(command));
+    this.queue = run;
+    return run;
+  }
+
+  pause(runId: string): void {
+    const control = this.runs.get(runId)?.control;
+    if (!control || control.stopRequested) return;
+    control.pause();
+    this.emit({ type: 'paused', runId, paused: true });
+  }
+
+  resume(runId: string): void {
+    const control = this.runs.get(runId)?.control;
+    if (!control?.paused) return;
+    control.resume();
+    this.emit({ type: 'paused', runId, paused: false });
+  }
+
+  stop(runId: string): void {
+    this.runs.get(runId)?.control.stop();
+  }
+
+  /** Class probabilities of one image from a run's model (its latest weights, even mid-training). */
+  async predict(requestId: number, runId: string, pixels: Float32Array): Promise<void> {
+    const run = this.runs.get(runId);
+    if (!run?.model) {
+      this.emit({ type: 'predictionFailed', requestId, runId, message: 'That run has no trained model yet.' });
+      return;
+    }
+    const started = performance.now();
+    try {
+      const probabilities = await predictOne(run.model, pixels, run.input.height, run.input.width, run.spec.compile.fromLogits);
+      this.emit({ type: 'prediction', requestId, runId, probabilities, milliseconds: performance.now() - started }, [probabilities.buffer as ArrayBuffer]);
+    } catch (error) {
+      this.emit({ type: 'predictionFailed', requestId, runId, message: classifyFailure(error).message });
+    }
+  }
+
+  /** Frees a run's model. */
+  disposeRun(runId: string): void {
+    const run = this.runs.get(runId);
+    run?.control.stop();
+    run?.model?.dispose();
+    this.runs.delete(runId);
+  }
+
+  private async runTraining(command: TrainCommand): Promise<void> {
+    const { runId, spec } = command;
+    const run = this.runs.get(runId);
+    const dataset = this.datasets.get(command.datasetId);
+    if (!run) return;
+    if (!dataset) {
+      this.emit({ type: 'runFailed', runId, kind: 'error', message: `The dataset ${command.datasetId} is not loaded in the worker.` });
+      return;
+    }
+    if (run.control.stopRequested) {
+      this.emit({ type: 'runFinished', runId, stopped: true, seconds: 0 });
+      return;
+    }
+    const started = performance.now();
+    const classCount = dataset.classNames.length;
+    let trainData: ReturnType<typeof createTrainingData> | null = null;
+    let testData: ReturnType<typeof createTrainingData> | null = null;
+    let optimizer: tf.Optimizer | null = null;
+    try {
+      const backend = await useBackend(command.backend);
+      const model = buildModel(spec, run.input, classCount);
+      run.model = model;
+      optimizer = createOptimizer(spec.compile);
+      const { train, test } = dataset;
+      const count = Math.min(train.count, spec.fit.trainLimit ?? train.count);
+      trainData = createTrainingData(train.images, train.labels, count, train.height, train.width, classCount);
+      const split = splitValidation(count, spec.fit.validationSplit);
+      this.emit({
+        type: 'runStarted',
+        runId,
+        backend,
+        trainCount: split.trainCount,
+        validationCount: split.validationCount,
+        batchesPerEpoch: batchCount(split.trainCount, spec.fit.batchSize),
+      });
+      const result = await fit(model, trainData, spec, optimizer, run.control, {
+        onBatch: (progress) => this.emit({ type: 'batch', runId, progress }),
+        onEpoch: (record) => this.emit({ type: 'epoch', runId, record }),
+      });
+      disposeTrainingData(trainData);
+      trainData = null;
+      testData = createTrainingData(test.images, test.labels, test.count, test.height, test.width, classCount);
+      const evaluation = await evaluateModel(model, testData, spec.compile, test.labels);
+      this.emit({ type: 'evaluation', runId, evaluation }, [
+        evaluation.predictions.buffer as ArrayBuffer,
+        evaluation.sampleIndices.buffer as ArrayBuffer,
+        evaluation.sampleProbabilities.buffer as ArrayBuffer,
+        evaluation.mistakeIndices.buffer as ArrayBuffer,
+        evaluation.mistakeProbabilities.buffer as ArrayBuffer,
+      ]);
+      this.emit({ type: 'runFinished', runId, stopped: result.stopped, seconds: (performance.now() - started) / 1000 });
+    } catch (error) {
+      const failure = classifyFailure(error);
+      this.emit({ type: 'runFailed', runId, ...failure });
+    } finally {
+      if (trainData) disposeTrainingData(trainData);
+      if (testData) disposeTrainingData(testData);
+      optimizer?.dispose();
+    }
+  }
+}
