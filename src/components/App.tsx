@@ -1,8 +1,14 @@
-/** The page: header, the dataset panel, and the status line read aloud to screen readers. */
+/** The page: header, the main tabs (data, build and train), and the status line read aloud. */
+import { useState } from 'react';
 import { DatasetPanel } from './DatasetPanel';
 import { LiveRegion } from './LiveRegion';
+import { Tabs } from './Tabs';
+import { TrainPanel } from './TrainPanel';
+
+type MainTab = 'data' | 'train';
 
 export function App() {
+  const [tab, setTab] = useState<MainTab>('data');
   return (
     <>
       <header className="app-header">
@@ -10,7 +16,16 @@ export function App() {
         <p>Load a dataset, build a network the way a Keras notebook does, and watch it learn.</p>
       </header>
       <main className="app-main">
-        <DatasetPanel />
+        <Tabs<MainTab>
+          label="Playground"
+          selected={tab}
+          onSelect={setTab}
+          className="main-tabs"
+          tabs={[
+            { id: 'data', label: 'Data', content: <DatasetPanel /> },
+            { id: 'train', label: 'Build & train', content: <TrainPanel /> },
+          ]}
+        />
       </main>
       <LiveRegion />
     </>

@@ -1,11 +1,12 @@
 /**
- * The app's one store (zustand), built from slices: datasets and the app-wide status
+ * The app's one store (zustand), built from slices: datasets, runs, and the app-wide status
  * line. Actions live in the slices; components call them and read narrow selectors. This
  * module connects the training worker: its events become state here and nowhere else.
  */
 import { create } from 'zustand';
 import { DEFAULT_DATASET_ID } from '../data/datasets';
 import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
+import { createRunsSlice, type RunsSlice } from './runsSlice';
 import { connectWorker } from './worker';
 
 interface AppSlice {
@@ -15,10 +16,11 @@ interface AppSlice {
   readonly announce: (text: string) => void;
 }
 
-export type AppState = DatasetSlice & AppSlice;
+export type AppState = DatasetSlice & RunsSlice & AppSlice;
 
 export const useAppStore = create<AppState>()((...args) => ({
   ...createDatasetSlice(...args),
+  ...createRunsSlice(...args),
   announcement: '',
   workerError: null,
   announce: (text) => args[0]({ announcement: text }),
@@ -28,6 +30,7 @@ connectWorker({
   onEvent: (event) => {
     const state = useAppStore.getState();
     state.handleDatasetEvent(event);
+    state.handleRunEvent(event);
   },
   onCrash: (message) => {
     useAppStore.setState({ workerError: message });
@@ -42,3 +45,4 @@ export function loadDefaultDataset(): void {
 
 export { selectActiveDataset } from './datasetSlice';
 export type { DatasetEntry, DatasetStatus } from './datasetSlice';
+export type { BatchPoint, Run, RunStatus } from './runsSlice';

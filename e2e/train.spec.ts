@@ -1,0 +1,87 @@
+/** Issues 3 and 4: train a preset in the worker on WebGL and read what the dashboard shows. */
+import { expect, test, type Page } from '@playwright/test';
+import { openApp, watchPage } from './helpers';
+
+/** Opens Build & train with the quickstart preset, on a subset so that a run takes seconds. */
+async function quickstart(page: Page, epochs: number, images: number): Promise<void> {
+  await openApp(page);
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  await page.getByLabel('Preset').selectOption('quickstart');
+  await page.getByLabel('Epochs').fill(String(epochs));
+  await page.getByLabel('Training images (empty = all)').fill(String(images));
+}
+
+test('the quickstart preset trains in the worker on WebGL, streaming batches and epochs, then is evaluated', async ({ page }) => {
+  const watch = watchPage(page);
+  await quickstart(page, 2, 3000);
+  await expect(page.getByTestId('total-params')).toContainText('101,770');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('backend')).toContainText('Backend: WebGL');
+  await expect(page.getByTestId('running-metrics')).toContainText(/loss \d\.\d{4} · accuracy \d\.\d{4} · \d+ samples\/s/);
+  const history = page.getByRole('table', { name: /Training history/ });
+  await expect(history.locator('tbody tr')).toHaveCount(1);
+  await expect(history.locator('tbody tr')).toHaveCount(2);
+  await expect(page.getByTestId('run-status')).toHaveText('finished');
+  await expect(page.getByTestId('test-accuracy')).toContainText('(10000 test images)');
+  const accuracy = Number((await page.getByTestId('test-accuracy').textContent())?.match(/([\d.]+)%/)?.[1]);
+  expect(accuracy).toBeGreaterThan(85);
+  // validation_split 0.1 of the 3000-image subset: the last 300 images.
+  await expect(page.getByText('2700 training images, 300 for validation')).toBeVisible();
+  expect(watch.consoleErrors).toEqual([]);
+
+  // Confusion matrix: counts add up to the test images evaluated; a cell opens its images.
+  await page.getByRole('tab', { name: 'Confusion matrix' }).click();
+  const cells = page.locator('.confusion-table td button');
+  const counts = (await cells.evaluateAll((buttons) => buttons.map((b) => Number(b.getAttribute('data-count'))))).reduce((a, b) => a + b, 0);
+  expect(counts).toBe(10000);
+  await page.getByRole('button', { name: /images of 7 predicted as 7 / }).click();
+  await expect(page.getByRole('figure', { name: /Test images of 7 predicted as 7/ }).getByRole('img')).toHaveCount(60);
+
+  // Prediction grid: each card's probabilities sum to 1 (within rounding).
+  await page.getByRole('tab', { name: 'Predictions' }).click();
+  const cards = page.getByRole('listitem', { name: /^Test image \d+$/ });
+  await expect(cards).toHaveCount(48);
+  const sums = await page.locator('.cards .bars').evaluateAll((lists) => lists.map((list) => Array.from(list.querySelectorAll('li'), (li) => Number(li.getAttribute('data-probability'))).reduce((a, b) => a + b, 0)));
+  for (const sum of sums) expect(sum).toBeCloseTo(1, 4);
+  await page.getByRole('radio', { name: 'Most confident mistakes' }).check();
+  await expect(cards.first()).toContainText('✗ wrong');
+});
+
+test('stopping a run mid-way keeps its history and its model', async ({ page }) => {
+  await quickstart(page, 30, 2000);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  const history = page.getByRole('table', { name: /Training history/ });
+  await expect(history.locator('tbody tr')).toHaveCount(2);
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('stopped');
+  await expect(page.getByRole('status')).toContainText(/Run stopped; its model and history are kept|Test accuracy/);
+  const kept = await history.locator('tbody tr').count();
+  expect(kept).toBeGreaterThanOrEqual(2);
+  expect(kept).toBeLessThan(30);
+  await expect(page.getByTestId('test-accuracy')).toBeVisible();
+});
+
+test('pause holds training and resume continues it', async ({ page }) => {
+  await quickstart(page, 30, 2000);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByRole('table', { name: /Training history/ }).locator('tbody tr')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('paused');
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('running');
+  await expect(page.getByRole('table', { name: /Training history/ }).locator('tbody tr')).toHaveCount(3);
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('stopped');
+});
+
+test('an invalid model is explained before training can start', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  await page.getByLabel('Layer 2 units').fill('0');
+  await expect(page.getByText('Layer 2 (Dense): units must be a whole number of at least 1 (got 0).')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeDisabled();
+  await page.getByLabel('Layer 2 units').fill('64');
+  await page.getByRole('checkbox', { name: 'from_logits' }).uncheck();
+  await expect(page.getByText(/ends in raw scores \(logits\), not softmax/)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled();
+});

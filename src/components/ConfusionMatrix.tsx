@@ -1,0 +1,100 @@
+/**
+ * The confusion matrix as a heatmap table (rows: true class, columns: predicted), with counts
+ * and row-normalised percentages, per-class precision and recall beside it, and the test
+ * images of a clicked cell below.
+ */
+import { useState } from 'react';
+import { imageAt, type Dataset } from '../data/dataset';
+import type { Evaluation } from '../training/protocol';
+import { DigitImage } from './DigitImage';
+
+const CELL_IMAGES = 60;
+
+interface ConfusionMatrixProps {
+  readonly evaluation: Evaluation;
+  readonly dataset: Dataset;
+}
+
+export function ConfusionMatrix({ evaluation, dataset }: ConfusionMatrixProps) {
+  const [cell, setCell] = useState<{ truth: number; predicted: number } | null>(null);
+  const names = dataset.classNames;
+  const { confusion, perClass } = evaluation;
+  const images = cell === null ? [] : cellImages(evaluation, dataset, cell.truth, cell.predicted);
+  return (
+    <section className="confusion" aria-labelledby="confusion-heading">
+      <h3 id="confusion-heading">Confusion matrix ({evaluation.count} test images)</h3>
+      <div className="table-scroll">
+        <table className="confusion-table">
+          <caption>Rows: true class. Columns: predicted class. Each cell: count and share of its row.</caption>
+          <thead>
+            <tr>
+              <th scope="col">true ↓ / predicted →</th>
+              {names.map((name) => (
+                <th key={name} scope="col">
+                  {name}
+                </th>
+              ))}
+              <th scope="col">precision</th>
+              <th scope="col">recall</th>
+            </tr>
+          </thead>
+          <tbody>
+            {confusion.map((row, t) => {
+              const total = row.reduce((a, b) => a + b, 0);
+              return (
+                <tr key={t}>
+                  <th scope="row">{names[t]}</th>
+                  {row.map((count, p) => {
+                    const share = total === 0 ? 0 : count / total;
+                    const diagonal = t === p;
+                    const alpha = Math.min(1, 0.08 + share * 0.92);
+                    return (
+                      <td key={p} className={diagonal ? 'diag' : undefined} style={{ background: count === 0 ? undefined : diagonal ? `rgba(5,150,105,${alpha})` : `rgba(220,38,38,${alpha})` }}>
+                        <button
+                          type="button"
+                          aria-label={`${count} images of ${names[t] ?? t} predicted as ${names[p] ?? p} (${(share * 100).toFixed(1)}% of the row). Show them`}
+                          aria-pressed={cell?.truth === t && cell.predicted === p}
+                          onClick={() => setCell({ truth: t, predicted: p })}
+                          data-count={count}
+                        >
+                          <span className={share > 0.5 ? 'on-dark' : undefined}>{count}</span>
+                          <small className={share > 0.5 ? 'on-dark' : undefined}>{(share * 100).toFixed(share < 0.1 && share > 0 ? 1 : 0)}%</small>
+                        </button>
+                      </td>
+                    );
+                  })}
+                  <td className="num">{((perClass[t]?.precision ?? 0) * 100).toFixed(1)}%</td>
+                  <td className="num">{((perClass[t]?.recall ?? 0) * 100).toFixed(1)}%</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {cell !== null && (
+        <figure className="cell-images">
+          <figcaption>
+            {images.length === 0
+              ? `No test image of ${names[cell.truth] ?? ''} was predicted as ${names[cell.predicted] ?? ''}.`
+              : `Test images of ${names[cell.truth] ?? ''} predicted as ${names[cell.predicted] ?? ''}${images.length === CELL_IMAGES ? ` (first ${CELL_IMAGES})` : ''}`}
+          </figcaption>
+          <ul className="image-strip">
+            {images.map((index) => (
+              <li key={index}>
+                <DigitImage pixels={imageAt(dataset.test, index)} width={dataset.test.width} height={dataset.test.height} size={42} label={`test image ${index}`} />
+              </li>
+            ))}
+          </ul>
+        </figure>
+      )}
+    </section>
+  );
+}
+
+function cellImages(evaluation: Evaluation, dataset: Dataset, truth: number, predicted: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < evaluation.predictions.length && out.length < CELL_IMAGES; i++) {
+    if (dataset.test.labels[i] === truth && evaluation.predictions[i] === predicted) out.push(i);
+  }
+  return out;
+}

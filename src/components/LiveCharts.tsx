@@ -1,0 +1,98 @@
+/**
+ * Loss and accuracy as they are learned: train and validation per epoch, and the per-batch
+ * running values as a lighter line. No animation, series thinned by the store, a log scale
+ * for loss, and the history as a table for anyone who cannot see the charts.
+ */
+import { useState } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { Run } from '../store';
+import { CheckField } from './fields';
+
+interface ChartProps {
+  readonly run: Run;
+  readonly metric: 'loss' | 'accuracy';
+  readonly log: boolean;
+}
+
+function MetricChart({ run, metric, log }: ChartProps) {
+  const epochs = run.epochs.map((e) => ({ x: e.epoch, train: e[metric], validation: metric === 'loss' ? e.valLoss : e.valAccuracy }));
+  const batches = run.batches.map((b) => ({ x: b.x, running: b[metric] }));
+  const hasValidation = run.epochs.some((e) => e.valLoss !== null);
+  return (
+    <div className="chart" aria-hidden="true">
+      <ResponsiveContainer width="100%" height={220}>
+        <LineChart margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="x" type="number" domain={[0, run.spec.fit.epochs]} allowDecimals={false} label={{ value: 'epoch', position: 'insideBottom', offset: -8 }} fontSize={11} />
+          <YAxis
+            scale={metric === 'loss' && log ? 'log' : 'linear'}
+            domain={metric === 'accuracy' ? [0, 1] : ['auto', 'auto']}
+            allowDataOverflow
+            fontSize={11}
+            tickFormatter={(v: number) => (metric === 'accuracy' ? v.toFixed(2) : v.toPrecision(2))}
+          />
+          <Tooltip />
+          <Legend />
+          <Line data={batches} dataKey="running" name={`${metric} (running, per batch)`} stroke="#93c5fd" dot={false} isAnimationActive={false} strokeWidth={1} />
+          <Line data={epochs} dataKey="train" name={metric} stroke={run.color} dot isAnimationActive={false} strokeWidth={2} />
+          {hasValidation && <Line data={epochs} dataKey="validation" name={`val_${metric}`} stroke={run.color} strokeDasharray="6 3" dot isAnimationActive={false} strokeWidth={2} />}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
+const fixed = (n: number | null): string => (n === null ? '–' : n.toFixed(4));
+
+/** `history.history` as a table: the charts' text equivalent. */
+export function HistoryTable({ run }: { readonly run: Run }) {
+  return (
+    <table className="history" aria-label={`Training history of ${run.name}`}>
+      <thead>
+        <tr>
+          <th scope="col">epoch</th>
+          <th scope="col">loss</th>
+          <th scope="col">accuracy</th>
+          <th scope="col">val_loss</th>
+          <th scope="col">val_accuracy</th>
+          <th scope="col">time</th>
+          <th scope="col">samples/s</th>
+        </tr>
+      </thead>
+      <tbody>
+        {run.epochs.map((e) => (
+          <tr key={e.epoch}>
+            <th scope="row">{e.epoch}</th>
+            <td>{fixed(e.loss)}</td>
+            <td>{fixed(e.accuracy)}</td>
+            <td>{fixed(e.valLoss)}</td>
+            <td>{fixed(e.valAccuracy)}</td>
+            <td>{e.seconds.toFixed(1)} s</td>
+            <td>{Math.round(e.samplesPerSecond)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function LiveCharts({ run }: { readonly run: Run }) {
+  const [log, setLog] = useState(false);
+  return (
+    <section className="live-charts" aria-labelledby="charts-heading">
+      <h3 id="charts-heading">Learning curves</h3>
+      <CheckField label="Log scale for loss" checked={log} onChange={setLog} />
+      <div className="charts-row">
+        <figure>
+          <figcaption>Loss</figcaption>
+          <MetricChart run={run} metric="loss" log={log} />
+        </figure>
+        <figure>
+          <figcaption>Accuracy</figcaption>
+          <MetricChart run={run} metric="accuracy" log={false} />
+        </figure>
+      </div>
+      <HistoryTable run={run} />
+    </section>
+  );
+}

@@ -1,0 +1,237 @@
+/**
+ * The model builder: pick a preset or start empty, then add, remove, reorder and edit layers,
+ * and set compile and fit options. Problems are explained inline; Train waits until there
+ * are none.
+ */
+import { useMemo } from 'react';
+import { PRESET_ORDER, PRESETS, emptySpec, isPresetId } from '../training/presets';
+import type { SpecIssue } from '../training/shapes';
+import { ACTIVATIONS, LAYER_TYPES, LOSSES, OPTIMIZERS, type Activation, type LayerSpec, type LayerType, type ModelSpec } from '../training/spec';
+import { useAppStore } from '../store';
+import { CheckField, NumberField, SelectField } from './fields';
+
+const NEW_LAYER = {
+  flatten: { type: 'flatten' },
+  dense: { type: 'dense', units: 64, activation: 'relu', useBias: true },
+  conv2d: { type: 'conv2d', filters: 32, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu' },
+  maxPooling2d: { type: 'maxPooling2d', poolSize: 2, strides: null, padding: 'valid' },
+  dropout: { type: 'dropout', rate: 0.2 },
+  batchNormalization: { type: 'batchNormalization' },
+  activation: { type: 'activation', activation: 'relu' },
+} as const satisfies Record<LayerType, LayerSpec>;
+
+const PADDINGS = { valid: 'valid', same: 'same' } as const;
+
+/** The layer's parameters as Keras would write them: `Dense(128, relu)`. */
+export function layerLabel(layer: LayerSpec): string {
+  switch (layer.type) {
+    case 'dense':
+      return `Dense(${layer.units}${layer.activation === 'linear' ? '' : `, ${layer.activation}`})`;
+    case 'conv2d':
+      return `Conv2D(${layer.filters}, ${layer.kernelSize}×${layer.kernelSize}${layer.strides === 1 ? '' : `, stride ${layer.strides}`}, ${layer.padding}, ${layer.activation})`;
+    case 'maxPooling2d':
+      return `MaxPooling2D(${layer.poolSize}×${layer.poolSize})`;
+    case 'dropout':
+      return `Dropout(${layer.rate})`;
+    case 'activation':
+      return `Activation(${layer.activation})`;
+    case 'flatten':
+    case 'batchNormalization':
+      return `${LAYER_TYPES[layer.type]}()`;
+  }
+}
+
+interface LayerEditorProps {
+  readonly layer: LayerSpec;
+  readonly index: number;
+  readonly issues: readonly SpecIssue[];
+  readonly onChange: (layer: LayerSpec) => void;
+}
+
+function LayerFields({ layer, index, issues, onChange }: LayerEditorProps) {
+  const bad = (field: string): boolean => issues.some((issue) => issue.layerIndex === index && issue.field === field);
+  const n = index + 1;
+  switch (layer.type) {
+    case 'dense':
+      return (
+        <>
+          <NumberField label={`Layer ${n} units`} value={layer.units} min={1} invalid={bad('units')} onChange={(units) => onChange({ ...layer, units })} />
+          <SelectField label={`Layer ${n} activation`} value={layer.activation} options={ACTIVATIONS} onChange={(activation) => onChange({ ...layer, activation })} />
+          <CheckField label="use bias" checked={layer.useBias} onChange={(useBias) => onChange({ ...layer, useBias })} />
+        </>
+      );
+    case 'conv2d':
+      return (
+        <>
+          <NumberField label={`Layer ${n} filters`} value={layer.filters} min={1} invalid={bad('filters')} onChange={(filters) => onChange({ ...layer, filters })} />
+          <NumberField label={`Layer ${n} kernel size`} value={layer.kernelSize} min={1} invalid={bad('kernelSize')} onChange={(kernelSize) => onChange({ ...layer, kernelSize })} />
+          <NumberField label={`Layer ${n} strides`} value={layer.strides} min={1} invalid={bad('strides')} onChange={(strides) => onChange({ ...layer, strides })} />
+          <SelectField label={`Layer ${n} padding`} value={layer.padding} options={PADDINGS} onChange={(padding) => onChange({ ...layer, padding })} />
+          <SelectField label={`Layer ${n} activation`} value={layer.activation} options={ACTIVATIONS} onChange={(activation) => onChange({ ...layer, activation })} />
+        </>
+      );
+    case 'maxPooling2d':
+      return (
+        <>
+          <NumberField label={`Layer ${n} pool size`} value={layer.poolSize} min={1} invalid={bad('poolSize')} onChange={(poolSize) => onChange({ ...layer, poolSize })} />
+          <NumberField
+            label={`Layer ${n} strides`}
+            value={layer.strides}
+            min={1}
+            placeholder="= pool"
+            invalid={bad('strides')}
+            onChange={(strides) => onChange({ ...layer, strides })}
+            onClear={() => onChange({ ...layer, strides: null })}
+          />
+          <SelectField label={`Layer ${n} padding`} value={layer.padding} options={PADDINGS} onChange={(padding) => onChange({ ...layer, padding })} />
+        </>
+      );
+    case 'dropout':
+      return <NumberField label={`Layer ${n} rate`} value={layer.rate} step={0.05} invalid={bad('rate')} onChange={(rate) => onChange({ ...layer, rate })} />;
+    case 'activation':
+      return <SelectField<Activation> label={`Layer ${n} activation`} value={layer.activation} options={ACTIVATIONS} onChange={(activation) => onChange({ ...layer, activation })} />;
+    case 'flatten':
+    case 'batchNormalization':
+      return null;
+  }
+}
+
+interface ModelBuilderProps {
+  readonly issues: readonly SpecIssue[];
+  readonly classCount: number;
+}
+
+export function ModelBuilder({ issues, classCount }: ModelBuilderProps) {
+  const draft = useAppStore((state) => state.draft);
+  const presetId = useAppStore((state) => state.draftPresetId);
+  const modified = useAppStore((state) => state.draftModified);
+  const setDraft = useAppStore((state) => state.setDraft);
+  const loadPreset = useAppStore((state) => state.loadPreset);
+  const { layers, compile, fit } = draft;
+  const update = (change: Partial<ModelSpec>): void => setDraft({ ...draft, ...change });
+  const setLayers = (next: LayerSpec[]): void => update({ layers: next });
+  const move = (from: number, to: number): void => {
+    const next = [...layers];
+    const [moved] = next.splice(from, 1);
+    if (moved) next.splice(to, 0, moved);
+    setLayers(next);
+  };
+  const layerIssues = useMemo(() => issues.filter((issue) => issue.layerIndex !== null), [issues]);
+  const otherIssues = useMemo(() => issues.filter((issue) => issue.layerIndex === null), [issues]);
+  const preset = presetId === null ? null : PRESETS[presetId];
+
+  return (
+    <section className="model-builder" aria-labelledby="builder-heading">
+      <h3 id="builder-heading">Model</h3>
+      <div className="preset-row">
+        <label htmlFor="preset">Preset</label>
+        <select
+          id="preset"
+          value={presetId ?? ''}
+          onChange={(event) => {
+            const id = event.target.value;
+            if (isPresetId(id)) loadPreset(id);
+            else if (id === 'empty') setDraft(emptySpec(classCount), true);
+          }}
+        >
+          {presetId === null && <option value="">Custom model</option>}
+          {PRESET_ORDER.map((id) => (
+            <option key={id} value={id}>
+              {PRESETS[id].title} ({PRESETS[id].dataset === 'mnist' ? 'MNIST' : 'Fashion-MNIST'}){id === presetId && modified ? ', modified' : ''}
+            </option>
+          ))}
+          <option value="empty">Start empty</option>
+        </select>
+        {preset && (
+          <p className="preset-note">
+            {preset.source}. Keras: {preset.expectedParams.toLocaleString('en-US')} parameters; tutorial’s result {preset.expectedResult.text}.
+          </p>
+        )}
+      </div>
+
+      <ol className="layers" aria-label="Layers">
+        {layers.map((layer, i) => (
+          <li key={i} className={layerIssues.some((issue) => issue.layerIndex === i && issue.severity === 'error') ? 'layer invalid' : 'layer'}>
+            <span className="layer-title">
+              {i + 1}. {layerLabel(layer)}
+            </span>
+            <span className="layer-fields">
+              <LayerFields layer={layer} index={i} issues={layerIssues} onChange={(next) => setLayers(layers.map((l, j) => (j === i ? next : l)))} />
+            </span>
+            <span className="layer-actions">
+              <button type="button" aria-label={`Move layer ${i + 1} up`} disabled={i === 0} onClick={() => move(i, i - 1)}>
+                ↑
+              </button>
+              <button type="button" aria-label={`Move layer ${i + 1} down`} disabled={i === layers.length - 1} onClick={() => move(i, i + 1)}>
+                ↓
+              </button>
+              <button type="button" aria-label={`Remove layer ${i + 1}`} onClick={() => setLayers(layers.filter((_, j) => j !== i))}>
+                ✕
+              </button>
+            </span>
+            {layerIssues
+              .filter((issue) => issue.layerIndex === i)
+              .map((issue) => (
+                <p key={issue.message} className={issue.severity === 'error' ? 'issue error-text' : 'issue warning-text'}>
+                  {issue.message}
+                </p>
+              ))}
+          </li>
+        ))}
+      </ol>
+      <div className="add-layer">
+        {(Object.keys(NEW_LAYER) as LayerType[]).map((type) => (
+          <button key={type} type="button" onClick={() => setLayers([...layers, NEW_LAYER[type]])}>
+            + {LAYER_TYPES[type]}
+          </button>
+        ))}
+      </div>
+
+      <fieldset className="options">
+        <legend>compile</legend>
+        <SelectField
+          label="Optimizer"
+          value={compile.optimizer}
+          options={{ adam: OPTIMIZERS.adam.label, sgd: OPTIMIZERS.sgd.label, rmsprop: OPTIMIZERS.rmsprop.label }}
+          onChange={(optimizer) => update({ compile: { ...compile, optimizer, learningRate: OPTIMIZERS[optimizer].defaultLearningRate } })}
+        />
+        <NumberField label="Learning rate" value={compile.learningRate} step="any" onChange={(learningRate) => update({ compile: { ...compile, learningRate } })} />
+        {compile.optimizer === 'sgd' && (
+          <NumberField label="Momentum" value={compile.momentum} step={0.1} onChange={(momentum) => update({ compile: { ...compile, momentum } })} />
+        )}
+        <SelectField label="Loss" value={compile.loss} options={LOSSES} onChange={(loss) => update({ compile: { ...compile, loss } })} />
+        <CheckField label="from_logits" checked={compile.fromLogits} onChange={(fromLogits) => update({ compile: { ...compile, fromLogits } })} />
+      </fieldset>
+
+      <fieldset className="options">
+        <legend>fit</legend>
+        <NumberField label="Epochs" value={fit.epochs} min={1} onChange={(epochs) => update({ fit: { ...fit, epochs } })} />
+        <NumberField label="Batch size" value={fit.batchSize} min={1} onChange={(batchSize) => update({ fit: { ...fit, batchSize } })} />
+        <NumberField label="Validation split" value={fit.validationSplit} min={0} max={0.9} step={0.05} onChange={(validationSplit) => update({ fit: { ...fit, validationSplit } })} />
+        <NumberField label="Seed" value={fit.seed} onChange={(seed) => update({ fit: { ...fit, seed } })} />
+        <NumberField label="Random shift (px)" value={fit.augmentShift} min={0} max={8} onChange={(augmentShift) => update({ fit: { ...fit, augmentShift } })} />
+        <NumberField
+          label="Training images (empty = all)"
+          value={fit.trainLimit}
+          min={1}
+          step={100}
+          placeholder="all"
+          onChange={(trainLimit) => update({ fit: { ...fit, trainLimit } })}
+          onClear={() => update({ fit: { ...fit, trainLimit: null } })}
+        />
+        <CheckField label="Shuffle each epoch" checked={fit.shuffle} onChange={(shuffle) => update({ fit: { ...fit, shuffle } })} />
+      </fieldset>
+
+      {otherIssues.length > 0 && (
+        <ul className="issues" aria-label="Problems with this model">
+          {otherIssues.map((issue) => (
+            <li key={issue.message} className={issue.severity === 'error' ? 'error-text' : 'warning-text'}>
+              <strong>{issue.severity === 'error' ? 'Error: ' : 'Warning: '}</strong>
+              {issue.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,83 @@
+/**
+ * Test images with their true and predicted class and a small bar chart of the softmax
+ * probabilities. Right and wrong are marked with a symbol and words, not colour alone; a
+ * filter shows only the wrong ones, or the most confident mistakes.
+ */
+import { useState } from 'react';
+import { imageAt, type Dataset } from '../data/dataset';
+import type { Evaluation } from '../training/protocol';
+import { DigitImage } from './DigitImage';
+
+type Filter = 'all' | 'wrong' | 'confident';
+
+const FILTERS = {
+  all: 'Sample of test images',
+  wrong: 'Wrong only',
+  confident: 'Most confident mistakes',
+} as const satisfies Record<Filter, string>;
+
+interface Card {
+  readonly index: number;
+  readonly probabilities: Float32Array;
+}
+
+function cards(evaluation: Evaluation, classCount: number, filter: Filter, labels: Uint8Array): Card[] {
+  const from = (indices: Int32Array, probs: Float32Array): Card[] =>
+    Array.from(indices, (index, i) => ({ index, probabilities: probs.subarray(i * classCount, (i + 1) * classCount) }));
+  if (filter === 'confident') return from(evaluation.mistakeIndices, evaluation.mistakeProbabilities);
+  const sample = from(evaluation.sampleIndices, evaluation.sampleProbabilities);
+  return filter === 'wrong' ? sample.filter((card) => evaluation.predictions[card.index] !== labels[card.index]) : sample;
+}
+
+export function PredictionGrid({ evaluation, dataset }: { readonly evaluation: Evaluation; readonly dataset: Dataset }) {
+  const [filter, setFilter] = useState<Filter>('all');
+  const names = dataset.classNames;
+  const shown = cards(evaluation, names.length, filter, dataset.test.labels);
+  return (
+    <section className="prediction-grid" aria-labelledby="predictions-heading">
+      <h3 id="predictions-heading">Predictions on test images</h3>
+      <fieldset className="filters">
+        <legend>Show</legend>
+        {(Object.keys(FILTERS) as Filter[]).map((key) => (
+          <label key={key}>
+            <input type="radio" name="prediction-filter" checked={filter === key} onChange={() => setFilter(key)} />
+            {FILTERS[key]}
+          </label>
+        ))}
+      </fieldset>
+      {shown.length === 0 && <p>No mistakes here.</p>}
+      <ul className="cards">
+        {shown.map(({ index, probabilities }) => {
+          const truth = dataset.test.labels[index] ?? 0;
+          const predicted = evaluation.predictions[index] ?? 0;
+          const correct = truth === predicted;
+          return (
+            <li key={index} className={correct ? 'card correct' : 'card wrong'} aria-label={`Test image ${index}`}>
+              <DigitImage pixels={imageAt(dataset.test, index)} width={dataset.test.width} height={dataset.test.height} size={56} label={`test image ${index}`} />
+              <p className="verdict">
+                <span aria-hidden="true">{correct ? '✓' : '✗'}</span> {correct ? 'right' : 'wrong'}
+              </p>
+              <p>
+                true: <strong>{names[truth]}</strong>
+                <br />
+                predicted: <strong>{names[predicted]}</strong> ({((probabilities[predicted] ?? 0) * 100).toFixed(1)}%)
+              </p>
+              <ol className="bars" aria-label="Probabilities">
+                {names.map((name, c) => {
+                  const p = probabilities[c] ?? 0;
+                  return (
+                    <li key={name} data-probability={p}>
+                      <span className="bar-label">{name}</span>
+                      <span className="bar" style={{ width: `${Math.max(1, p * 100)}%` }} aria-hidden="true" />
+                      <span className="bar-value">{(p * 100).toFixed(1)}%</span>
+                    </li>
+                  );
+                })}
+              </ol>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,60 @@
+/** Accessible tabs (WAI-ARIA tabs pattern): arrow keys move between tabs; panels stay mounted. */
+import { useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+
+export interface TabSpec<T extends string> {
+  readonly id: T;
+  readonly label: string;
+  readonly content: ReactNode;
+}
+
+interface TabsProps<T extends string> {
+  readonly label: string;
+  readonly tabs: readonly TabSpec<T>[];
+  readonly selected: T;
+  readonly onSelect: (id: T) => void;
+  readonly className?: string;
+}
+
+export function Tabs<T extends string>({ label, tabs, selected, onSelect, className }: TabsProps<T>) {
+  const base = useId();
+  const refs = useRef(new Map<T, HTMLButtonElement>());
+  const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>): void => {
+    const index = tabs.findIndex((tab) => tab.id === selected);
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (step === 0 || index < 0) return;
+    event.preventDefault();
+    const next = tabs[(index + step + tabs.length) % tabs.length];
+    if (!next) return;
+    onSelect(next.id);
+    refs.current.get(next.id)?.focus();
+  };
+  return (
+    <div className={className}>
+      <div role="tablist" aria-label={label} className="tablist">
+        {tabs.map((tab) => (
+          <button
+            key={tab.id}
+            ref={(element) => {
+              if (element) refs.current.set(tab.id, element);
+            }}
+            type="button"
+            role="tab"
+            id={`${base}-tab-${tab.id}`}
+            aria-selected={tab.id === selected}
+            aria-controls={`${base}-panel-${tab.id}`}
+            tabIndex={tab.id === selected ? 0 : -1}
+            onClick={() => onSelect(tab.id)}
+            onKeyDown={onKeyDown}
+          >
+            {tab.label}
+          </button>
+        ))}
+      </div>
+      {tabs.map((tab) => (
+        <div key={tab.id} role="tabpanel" id={`${base}-panel-${tab.id}`} aria-labelledby={`${base}-tab-${tab.id}`} hidden={tab.id !== selected} className="tabpanel">
+          {tab.content}
+        </div>
+      ))}
+    </div>
+  );
+}

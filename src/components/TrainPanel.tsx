@@ -1,0 +1,64 @@
+/**
+ * The training dashboard: build the model (with its summary and Keras code) on one side,
+ * watch the current run learn on the other, and inspect its results in tabs.
+ */
+import { useMemo, useState } from 'react';
+import { summarize, validateSpec } from '../training/shapes';
+import { selectActiveDataset, useAppStore } from '../store';
+import { ConfusionMatrix } from './ConfusionMatrix';
+import { LiveCharts } from './LiveCharts';
+import { ModelBuilder } from './ModelBuilder';
+import { ModelSummary } from './ModelSummary';
+import { PredictionGrid } from './PredictionGrid';
+import { Tabs } from './Tabs';
+import { TrainingControls } from './TrainingControls';
+
+type ResultTab = 'curves' | 'confusion' | 'predictions';
+
+export function TrainPanel() {
+  const dataset = useAppStore(selectActiveDataset);
+  const draft = useAppStore((state) => state.draft);
+  const run = useAppStore((state) => (state.currentRunId === null ? null : (state.runs[state.currentRunId] ?? null)));
+  const runDataset = useAppStore((state) => (run === null ? null : (state.datasets[run.datasetId]?.dataset ?? null)));
+  const [tab, setTab] = useState<ResultTab>('curves');
+  const input = useMemo(() => ({ height: dataset?.train.height ?? 28, width: dataset?.train.width ?? 28, channels: 1 }), [dataset]);
+  const classCount = dataset?.classNames.length ?? 10;
+  const issues = useMemo(() => validateSpec(draft, input, classCount), [draft, input, classCount]);
+  const summary = useMemo(() => summarize(draft, input), [draft, input]);
+  const canTrain = dataset !== null && !issues.some((issue) => issue.severity === 'error');
+
+  return (
+    <section className="panel train-panel" aria-labelledby="train-heading">
+      <h2 id="train-heading">Build and train{dataset ? ` on ${dataset.name}` : ''}</h2>
+      <div className="train-layout">
+        <div className="train-left">
+          <ModelBuilder issues={issues} classCount={classCount} />
+          <ModelSummary summary={summary} />
+        </div>
+        <div className="train-right">
+          <TrainingControls run={run} canTrain={canTrain} />
+          {run && (
+            <Tabs<ResultTab>
+              label="Results"
+              selected={tab}
+              onSelect={setTab}
+              tabs={[
+                { id: 'curves', label: 'Learning curves', content: <LiveCharts run={run} /> },
+                {
+                  id: 'confusion',
+                  label: 'Confusion matrix',
+                  content: run.evaluation && runDataset ? <ConfusionMatrix evaluation={run.evaluation} dataset={runDataset} /> : <p>The confusion matrix appears when the run has been evaluated on the test set.</p>,
+                },
+                {
+                  id: 'predictions',
+                  label: 'Predictions',
+                  content: run.evaluation && runDataset ? <PredictionGrid evaluation={run.evaluation} dataset={runDataset} /> : <p>Predictions appear when the run has been evaluated on the test set.</p>,
+                },
+              ]}
+            />
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}

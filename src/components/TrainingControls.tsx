@@ -1,0 +1,108 @@
+/** Train, pause/resume and stop; progress through the epoch and the run; the backend in use. */
+import type { BackendPreference } from '../training/protocol';
+import { useAppStore, type Run } from '../store';
+import { SelectField } from './fields';
+
+const BACKENDS = { auto: 'Automatic', webgl: 'WebGL (GPU)', cpu: 'CPU (plain JavaScript)' } as const satisfies Partial<Record<BackendPreference, string>>;
+
+function eta(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '–';
+  const m = Math.floor(seconds / 60);
+  const s = Math.round(seconds % 60);
+  return m > 0 ? `${m} min ${s} s` : `${s} s`;
+}
+
+/** The backend badge: name, renderer, and whether a GPU is really doing the work. */
+export function BackendBadge({ run }: { readonly run: Run }) {
+  const { backend } = run;
+  if (!backend) return <p className="backend">Backend: starting…</p>;
+  const name = backend.name === 'webgl' ? 'WebGL' : backend.name;
+  return (
+    <p className="backend" data-testid="backend">
+      Backend: <strong>{name}</strong>
+      {backend.renderer !== null && <span> on {backend.renderer}</span>}
+      {backend.software && <span className="warning-text"> — a software renderer: no GPU is used, so training is slower.</span>}
+      {backend.fallbackReason !== null && <span className="warning-text"> Fell back: {backend.fallbackReason}</span>}
+    </p>
+  );
+}
+
+export function TrainingControls({ run, canTrain }: { readonly run: Run | null; readonly canTrain: boolean }) {
+  const startTraining = useAppStore((state) => state.startTraining);
+  const pauseRun = useAppStore((state) => state.pauseRun);
+  const resumeRun = useAppStore((state) => state.resumeRun);
+  const stopRun = useAppStore((state) => state.stopRun);
+  const backend = useAppStore((state) => state.backendPreference);
+  const setBackend = useAppStore((state) => state.setBackendPreference);
+  const active = run !== null && (run.status === 'starting' || run.status === 'running' || run.status === 'paused');
+  const progress = run?.progress ?? null;
+  const epochsDone = run?.epochs.length ?? 0;
+  const epochs = run?.spec.fit.epochs ?? 1;
+  const runFraction = progress ? Math.min(1, (progress.epoch - 1 + progress.batch / progress.batches) / epochs) : epochsDone / epochs;
+  const lastEpoch = run?.epochs.at(-1);
+  return (
+    <section className="training-controls" aria-label="Training controls">
+      <div className="buttons">
+        <button type="button" className="primary" disabled={!canTrain} onClick={startTraining}>
+          Train
+        </button>
+        {run && active && run.status !== 'paused' && (
+          <button type="button" onClick={() => pauseRun(run.id)}>
+            Pause
+          </button>
+        )}
+        {run && run.status === 'paused' && (
+          <button type="button" onClick={() => resumeRun(run.id)}>
+            Resume
+          </button>
+        )}
+        {run && active && (
+          <button type="button" onClick={() => stopRun(run.id)}>
+            Stop
+          </button>
+        )}
+        <SelectField<'auto' | 'webgl' | 'cpu'> label="Backend" value={backend === 'wasm' ? 'auto' : backend} options={BACKENDS} onChange={setBackend} />
+      </div>
+      {run && (
+        <div className="progress-block">
+          <p>
+            <strong>{run.name}</strong> on {run.datasetName}: <span data-testid="run-status">{run.status}</span>
+            {run.trainCount > 0 && (
+              <span className="muted">
+                {' '}
+                · {run.trainCount} training images{run.validationCount > 0 ? `, ${run.validationCount} for validation` : ''}
+              </span>
+            )}
+          </p>
+          <div className="progress-row">
+            <label htmlFor="epoch-progress">
+              Epoch {progress?.epoch ?? Math.max(1, epochsDone)}/{epochs}, step {progress?.batch ?? 0}/{progress?.batches ?? run.batchesPerEpoch}
+            </label>
+            <progress id="epoch-progress" max={progress?.batches ?? 1} value={progress?.batch ?? 0} />
+          </div>
+          <div className="progress-row">
+            <label htmlFor="run-progress">Run {Math.round(runFraction * 100)}%</label>
+            <progress id="run-progress" max={1} value={runFraction} />
+          </div>
+          {progress && (
+            <p className="muted" data-testid="running-metrics">
+              loss {progress.loss.toFixed(4)} · accuracy {progress.accuracy.toFixed(4)} · {Math.round(progress.samplesPerSecond)} samples/s
+              {lastEpoch ? ` · ETA ${eta(lastEpoch.etaSeconds)}` : ''}
+            </p>
+          )}
+          <BackendBadge run={run} />
+          {run.error && (
+            <p className="error" role="alert">
+              {run.error.message}
+            </p>
+          )}
+          {run.evaluation && (
+            <p className="test-result" data-testid="test-accuracy">
+              Test accuracy: {(run.evaluation.accuracy * 100).toFixed(2)}% · test loss {run.evaluation.loss.toFixed(4)} ({run.evaluation.count} test images)
+            </p>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

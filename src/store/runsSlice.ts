@@ -1,0 +1,193 @@
+/**
+ * The runs slice: the model being edited (the draft), every training run with its streamed
+ * history and evaluation, and the commands that start, pause, resume and stop runs. A run
+ * that fails keeps what it had and never touches the others.
+ */
+import type { StateCreator } from 'zustand';
+import { PRESETS, type PresetId } from '../training/presets';
+import type {
+  BackendInfo,
+  BackendPreference,
+  BatchProgress,
+  EpochRecord,
+  Evaluation,
+  RunFailureKind,
+  WorkerEvent,
+} from '../training/protocol';
+import type { ModelSpec } from '../training/spec';
+import type { AppState } from './index';
+import { appendThinned } from './series';
+import { sendToWorker } from './worker';
+
+export type RunStatus = 'starting' | 'running' | 'paused' | 'finished' | 'stopped' | 'failed';
+
+/** One per-batch point of a live chart: x in epochs (1.5 = half-way through epoch 2). */
+export interface BatchPoint {
+  readonly x: number;
+  readonly loss: number;
+  readonly accuracy: number;
+}
+
+/** One training run: what was trained, how, and everything it reported. */
+export interface Run {
+  readonly id: string;
+  readonly name: string;
+  readonly color: string;
+  readonly datasetId: string;
+  readonly datasetName: string;
+  readonly classNames: readonly string[];
+  readonly spec: ModelSpec;
+  readonly status: RunStatus;
+  readonly backend: BackendInfo | null;
+  readonly trainCount: number;
+  readonly validationCount: number;
+  readonly batchesPerEpoch: number;
+  readonly progress: BatchProgress | null;
+  readonly batches: readonly BatchPoint[];
+  readonly epochs: readonly EpochRecord[];
+  readonly evaluation: Evaluation | null;
+  readonly error: { readonly kind: RunFailureKind; readonly message: string } | null;
+  readonly startedAt: number;
+  readonly seconds: number | null;
+}
+
+export interface RunsSlice {
+  readonly draft: ModelSpec;
+  /** The preset the draft started from, if any, and whether it has been edited since. */
+  readonly draftPresetId: PresetId | null;
+  readonly draftModified: boolean;
+  readonly backendPreference: BackendPreference;
+  readonly runs: Readonly<Record<string, Run>>;
+  readonly runOrder: readonly string[];
+  readonly currentRunId: string | null;
+  /** Replaces the draft: an edit (keeping its preset, marked modified) or a fresh start (`fromPreset: null`). */
+  readonly setDraft: (spec: ModelSpec, fresh?: boolean) => void;
+  readonly loadPreset: (id: PresetId) => void;
+  readonly setBackendPreference: (backend: BackendPreference) => void;
+  readonly startTraining: () => void;
+  readonly pauseRun: (id: string) => void;
+  readonly resumeRun: (id: string) => void;
+  readonly stopRun: (id: string) => void;
+  readonly selectRun: (id: string) => void;
+  readonly handleRunEvent: (event: WorkerEvent) => void;
+}
+
+/** Colours runs take in turn; each follows its run through every chart. */
+export const RUN_COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2', '#4b5563'] as const;
+
+const DEFAULT_PRESET: PresetId = 'quickstart';
+let runCount = 0;
+
+export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, get) => {
+  const patch = (id: string, change: Partial<Run> | ((run: Run) => Partial<Run>)): void => {
+    set((state) => {
+      const run = state.runs[id];
+      if (!run) return {};
+      return { runs: { ...state.runs, [id]: { ...run, ...(typeof change === 'function' ? change(run) : change) } } };
+    });
+  };
+
+  return {
+    draft: PRESETS[DEFAULT_PRESET].spec,
+    draftPresetId: DEFAULT_PRESET,
+    draftModified: false,
+    backendPreference: 'auto',
+    runs: {},
+    runOrder: [],
+    currentRunId: null,
+
+    setDraft: (spec, fresh = false) => set(fresh ? { draft: spec, draftPresetId: null, draftModified: false } : { draft: spec, draftModified: true }),
+    loadPreset: (id) => set({ draft: PRESETS[id].spec, draftPresetId: id, draftModified: false }),
+    setBackendPreference: (backend) => set({ backendPreference: backend }),
+
+    startTraining: () => {
+      const state = get();
+      const datasetId = state.activeDatasetId;
+      const dataset = datasetId === null ? undefined : state.datasets[datasetId]?.dataset;
+      if (datasetId === null || !dataset) return;
+      runCount += 1;
+      const id = `run-${Date.now().toString(36)}-${runCount}`;
+      const preset = state.draftPresetId === null ? null : PRESETS[state.draftPresetId];
+      const run: Run = {
+        id,
+        name: `${preset?.title ?? 'Custom model'}${preset && state.draftModified ? ' (modified)' : ''} #${runCount}`,
+        color: RUN_COLORS[(runCount - 1) % RUN_COLORS.length] ?? '#2563eb',
+        datasetId,
+        datasetName: dataset.name,
+        classNames: dataset.classNames,
+        spec: state.draft,
+        status: 'starting',
+        backend: null,
+        trainCount: 0,
+        validationCount: 0,
+        batchesPerEpoch: 0,
+        progress: null,
+        batches: [],
+        epochs: [],
+        evaluation: null,
+        error: null,
+        startedAt: Date.now(),
+        seconds: null,
+      };
+      set((s) => ({ runs: { ...s.runs, [id]: run }, runOrder: [...s.runOrder, id], currentRunId: id }));
+      sendToWorker({ type: 'train', runId: id, datasetId, spec: state.draft, backend: state.backendPreference });
+      get().announce(`Training ${run.name} on ${dataset.name}.`);
+    },
+
+    pauseRun: (id) => sendToWorker({ type: 'pause', runId: id }),
+    resumeRun: (id) => sendToWorker({ type: 'resume', runId: id }),
+    stopRun: (id) => sendToWorker({ type: 'stop', runId: id }),
+    selectRun: (id) => set({ currentRunId: id }),
+
+    handleRunEvent: (event) => {
+      switch (event.type) {
+        case 'runStarted':
+          patch(event.runId, {
+            status: 'running',
+            backend: event.backend,
+            trainCount: event.trainCount,
+            validationCount: event.validationCount,
+            batchesPerEpoch: event.batchesPerEpoch,
+          });
+          return;
+        case 'batch': {
+          const { progress } = event;
+          patch(event.runId, (run) => ({
+            progress,
+            batches: appendThinned(run.batches, {
+              x: progress.epoch - 1 + progress.batch / progress.batches,
+              loss: progress.loss,
+              accuracy: progress.accuracy,
+            }),
+          }));
+          return;
+        }
+        case 'epoch': {
+          const { record } = event;
+          patch(event.runId, (run) => ({ epochs: [...run.epochs, record] }));
+          const val = record.valAccuracy === null ? '' : `, val_accuracy ${record.valAccuracy.toFixed(4)}`;
+          get().announce(`Epoch ${record.epoch} of ${record.epochs} finished: loss ${record.loss.toFixed(4)}, accuracy ${record.accuracy.toFixed(4)}${val}.`);
+          return;
+        }
+        case 'paused':
+          patch(event.runId, { status: event.paused ? 'paused' : 'running' });
+          get().announce(event.paused ? 'Training paused.' : 'Training resumed.');
+          return;
+        case 'evaluation':
+          patch(event.runId, { evaluation: event.evaluation });
+          get().announce(`Test accuracy ${(event.evaluation.accuracy * 100).toFixed(2)}% on ${event.evaluation.count} test images.`);
+          return;
+        case 'runFinished':
+          patch(event.runId, { status: event.stopped ? 'stopped' : 'finished', seconds: event.seconds });
+          get().announce(event.stopped ? 'Run stopped; its model and history are kept.' : 'Run finished.');
+          return;
+        case 'runFailed':
+          patch(event.runId, { status: 'failed', error: { kind: event.kind, message: event.message } });
+          get().announce(`Run failed: ${event.message}`);
+          return;
+        default:
+          return;
+      }
+    },
+  };
+};
