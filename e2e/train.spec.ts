@@ -21,7 +21,7 @@ test('the quickstart preset trains in the worker on WebGL, streaming batches and
   const history = page.getByRole('table', { name: /Training history/ });
   await expect(history.locator('tbody tr')).toHaveCount(1);
   await expect(history.locator('tbody tr')).toHaveCount(2);
-  await expect(page.getByTestId('run-status')).toHaveText('finished');
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
   await expect(page.getByTestId('test-accuracy')).toContainText('(10000 test images)');
   const accuracy = Number((await page.getByTestId('test-accuracy').textContent())?.match(/([\d.]+)%/)?.[1]);
   expect(accuracy).toBeGreaterThan(85);

@@ -14,7 +14,7 @@ export function ClassDistribution({ dataset }: { readonly dataset: Dataset }) {
       <figcaption>Class distribution</figcaption>
       <div className="chart" aria-hidden="true">
         <ResponsiveContainer width="100%" height={220}>
-          <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 24, left: 8 }}>
+          <BarChart accessibilityLayer={false} data={rows} margin={{ top: 8, right: 8, bottom: 24, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="name" interval={0} angle={-30} textAnchor="end" height={50} fontSize={11} />
             <YAxis fontSize={11} />

@@ -6,7 +6,11 @@
 import { useState } from 'react';
 import { imageAt, type Dataset } from '../data/dataset';
 import type { Evaluation } from '../training/protocol';
+import { tint } from './contrast';
 import { DigitImage } from './DigitImage';
+
+const RIGHT = [4, 120, 87] as const;
+const WRONG = [185, 28, 28] as const;
 
 const CELL_IMAGES = 60;
 
@@ -47,9 +51,9 @@ export function ConfusionMatrix({ evaluation, dataset }: ConfusionMatrixProps) {
                   {row.map((count, p) => {
                     const share = total === 0 ? 0 : count / total;
                     const diagonal = t === p;
-                    const alpha = Math.min(1, 0.08 + share * 0.92);
+                    const style = count === 0 ? undefined : tint(diagonal ? RIGHT : WRONG, Math.min(1, 0.08 + share * 0.92));
                     return (
-                      <td key={p} className={diagonal ? 'diag' : undefined} style={{ background: count === 0 ? undefined : diagonal ? `rgba(5,150,105,${alpha})` : `rgba(220,38,38,${alpha})` }}>
+                      <td key={p} className={diagonal ? 'diag' : undefined} style={style}>
                         <button
                           type="button"
                           aria-label={`${count} images of ${names[t] ?? t} predicted as ${names[p] ?? p} (${(share * 100).toFixed(1)}% of the row). Show them`}
@@ -57,8 +61,8 @@ export function ConfusionMatrix({ evaluation, dataset }: ConfusionMatrixProps) {
                           onClick={() => setCell({ truth: t, predicted: p })}
                           data-count={count}
                         >
-                          <span className={share > 0.5 ? 'on-dark' : undefined}>{count}</span>
-                          <small className={share > 0.5 ? 'on-dark' : undefined}>{(share * 100).toFixed(share < 0.1 && share > 0 ? 1 : 0)}%</small>
+                          <span>{count}</span>
+                          <small>{(share * 100).toFixed(share < 0.1 && share > 0 ? 1 : 0)}%</small>
                         </button>
                       </td>
                     );

@@ -21,7 +21,7 @@ function MetricChart({ run, metric, log }: ChartProps) {
   return (
     <div className="chart" aria-hidden="true">
       <ResponsiveContainer width="100%" height={220}>
-        <LineChart margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
+        <LineChart accessibilityLayer={false} margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="x" type="number" domain={[0, run.spec.fit.epochs]} allowDecimals={false} label={{ value: 'epoch', position: 'insideBottom', offset: -8 }} fontSize={11} />
           <YAxis

@@ -3,7 +3,7 @@
  * and set compile and fit options. Problems are explained inline; Train waits until there
  * are none.
  */
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { PRESET_ORDER, PRESETS, emptySpec, isPresetId } from '../training/presets';
 import type { SpecIssue } from '../training/shapes';
 import { ACTIVATIONS, LAYER_TYPES, LOSSES, OPTIMIZERS, type Activation, type LayerSpec, type LayerType, type ModelSpec } from '../training/spec';
@@ -101,7 +101,8 @@ interface ModelBuilderProps {
   readonly classCount: number;
 }
 
-export function ModelBuilder({ issues, classCount }: ModelBuilderProps) {
+/** Memoised: a training run's updates re-render the dashboard, not the builder. */
+export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: ModelBuilderProps) {
   const draft = useAppStore((state) => state.draft);
   const presetId = useAppStore((state) => state.draftPresetId);
   const modified = useAppStore((state) => state.draftModified);
@@ -234,4 +235,4 @@ export function ModelBuilder({ issues, classCount }: ModelBuilderProps) {
       )}
     </section>
   );
-}
+});

@@ -1,4 +1,5 @@
 /** `model.summary()` for the model being edited, updated as it changes. */
+import { memo } from 'react';
 import { formatShape, type ModelSummary as Summary } from '../training/shapes';
 
 const count = (n: number): string => n.toLocaleString('en-US');
@@ -7,7 +8,7 @@ function bytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(2)} MB` : `${(n / 1024).toFixed(2)} KB`;
 }
 
-export function ModelSummary({ summary }: { readonly summary: Summary }) {
+export const ModelSummary = memo(function ModelSummary({ summary }: { readonly summary: Summary }) {
   return (
     <section className="model-summary" aria-labelledby="summary-heading">
       <h3 id="summary-heading">
@@ -53,4 +54,4 @@ export function ModelSummary({ summary }: { readonly summary: Summary }) {
       </dl>
     </section>
   );
-}
+});

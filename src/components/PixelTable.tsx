@@ -1,6 +1,7 @@
 /** One image's pixel values as a table (0–255, or normalised to [0, 1] like `x / 255.0`). */
 import { imageAt, type Dataset } from '../data/dataset';
 import { useAppStore } from '../store';
+import { textOnGrey } from './contrast';
 import { DigitImage } from './DigitImage';
 
 export function PixelTable({ dataset }: { readonly dataset: Dataset }) {
@@ -33,7 +34,7 @@ export function PixelTable({ dataset }: { readonly dataset: Dataset }) {
             {rows.map((row, y) => (
               <tr key={y}>
                 {Array.from(row, (value, x) => (
-                  <td key={x} style={{ background: `rgb(${value},${value},${value})`, color: value > 127 ? '#000' : '#fff' }}>
+                  <td key={x} style={{ background: `rgb(${value},${value},${value})`, color: textOnGrey(value) }}>
                     {normalized ? (value / 255).toFixed(2) : value}
                   </td>
                 ))}

@@ -1,0 +1,27 @@
+/**
+ * Readable text on coloured cells: pick black or white, whichever contrasts more with the
+ * background by WCAG's relative luminance. Contrast with black is (L + 0.05) / 0.05 and with
+ * white 1.05 / (L + 0.05); they cross at L ≈ 0.179.
+ */
+
+const channel = (value: number): number => {
+  const c = value / 255;
+  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+};
+
+/** Black or white text for an sRGB background. */
+export function textOn(r: number, g: number, b: number): string {
+  const luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  return (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) ? '#000' : '#fff';
+}
+
+/** Black or white text for a grey level 0–255. */
+export function textOnGrey(value: number): string {
+  return textOn(value, value, value);
+}
+
+/** `rgb` blended over white with opacity `alpha`, as CSS and as the colour text should take on it. */
+export function tint(rgb: readonly [number, number, number], alpha: number): { background: string; color: string } {
+  const [r, g, b] = rgb.map((c) => Math.round(alpha * c + (1 - alpha) * 255)) as [number, number, number];
+  return { background: `rgb(${r},${g},${b})`, color: textOn(r, g, b) };
+}
