@@ -1,7 +1,8 @@
 /**
- * Spec → tf.LayersModel: a Sequential model with Keras's default initialisers (glorot-uniform
- * kernels, zero biases), seeded so the same seed gives the same weights, and named as Keras
- * names layers. Validates first and refuses an invalid spec. Also the optimizer for `compile`.
+ * Spec → tf.Sequential: Keras's default initialisers (glorot-uniform kernels, zero biases),
+ * seeded so the same seed gives the same weights and the same dropout masks, and layers named
+ * as Keras names them. Validates first and refuses an invalid spec; does not compile (the
+ * training loop owns loss and optimizer). Also the optimizer `compile` names.
  */
 import * as tf from '@tensorflow/tfjs';
 import { layerNames, modelInputShape, validateSpec, type SpecIssue } from './shapes';
@@ -20,6 +21,51 @@ export class SpecError extends Error {
 
 /** A per-layer seed, so layers of one model do not share initial weights. */
 const layerSeed = (seed: number, index: number): number => (seed * 1009 + index * 7919) % 2_147_483_647;
+
+interface SeededDropoutArgs {
+  readonly name: string;
+  readonly rate: number;
+  readonly seed: number;
+  readonly inputShape?: number[];
+}
+
+/**
+ * Keras's Dropout, reproducible from a seed. tfjs's own Dropout, given a seed, draws the
+ * same mask on every call, which would silence the same units for the whole run; this one
+ * seeds call n with (seed, n), so masks differ from batch to batch yet repeat run to run.
+ * While training it zeroes each value with probability `rate` and scales the survivors by
+ * 1 / (1 − rate) so the expected sum is unchanged; at inference it passes values through.
+ */
+export class SeededDropout extends tf.layers.Layer {
+  static readonly className = 'SeededDropout';
+  readonly rate: number;
+  readonly seed: number;
+  private calls = 0;
+
+  constructor({ rate, seed, ...args }: SeededDropoutArgs) {
+    super(args);
+    this.rate = rate;
+    this.seed = seed;
+    this.supportsMasking = true;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    if (x === undefined) throw new Error('SeededDropout needs one input tensor.');
+    if (kwargs['training'] !== true || this.rate === 0) return tf.clone(x);
+    const call = this.calls++;
+    return tf.dropout(x, this.rate, undefined, `${this.seed}:${call}`);
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    return inputShape;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), rate: this.rate, seed: this.seed };
+  }
+}
+tf.serialization.registerClass(SeededDropout);
 
 function toLayer(layer: LayerSpec, name: string, seed: number, inputShape: number[] | undefined): tf.layers.Layer {
   const first = inputShape === undefined ? {} : { inputShape };
@@ -44,7 +90,7 @@ function toLayer(layer: LayerSpec, name: string, seed: number, inputShape: numbe
     case 'maxPooling2d':
       return tf.layers.maxPooling2d({ name, poolSize: layer.poolSize, strides: layer.strides ?? layer.poolSize, padding: layer.padding, ...first });
     case 'dropout':
-      return tf.layers.dropout({ name, rate: layer.rate, seed, ...first });
+      return new SeededDropout({ name, rate: layer.rate, seed, ...first });
     case 'batchNormalization':
       return tf.layers.batchNormalization({ name, momentum: 0.99, epsilon: 1e-3, ...first });
     case 'activation':

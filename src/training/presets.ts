@@ -14,7 +14,10 @@ export interface ExpectedResult {
 
 /** A model from a tutorial (or ours), ready to train. */
 export interface Preset {
+  /** Its key in PRESETS, also used in share links. */
+  readonly id: string;
   readonly title: string;
+  /** Book or tutorial, cited without a URL. */
   readonly source: string;
   readonly dataset: 'mnist' | 'fashion-mnist';
   /** Total parameters as Keras's `model.summary()` prints them. */
@@ -43,6 +46,7 @@ function model(layers: LayerSpec[], compile: Partial<CompileSpec>, fit: Partial<
 
 export const PRESETS = {
   linear: {
+    id: 'linear',
     title: 'Linear classifier',
     source: 'A softmax regression baseline (Fashion-MNIST, logits)',
     dataset: 'fashion-mnist',
@@ -52,17 +56,20 @@ export const PRESETS = {
     spec: model([flatten, dense(10)], { fromLogits: true }, { epochs: 5, batchSize: 32 }),
   },
   quickstart: {
+    id: 'quickstart',
     title: 'TensorFlow quickstart',
-    source: 'TensorFlow 2 quickstart for beginners',
+    source: 'TensorFlow tutorials, “TensorFlow 2 quickstart for beginners”',
     dataset: 'mnist',
     expectedParams: 101_770,
     expectedResult: { metric: 'test accuracy', value: 0.979, text: 'test ≈ 97.9%' },
-    notes: 'Flatten → Dense(128, relu) → Dense(10) logits, trained with from_logits=True.',
+    notes:
+      'Flatten → Dense(128, relu) → Dense(10) logits, trained with from_logits=True. The tutorial also puts a Dropout(0.2) after the hidden layer; it adds no parameters.',
     spec: model([flatten, dense(128, 'relu'), dense(10)], { fromLogits: true }, { epochs: 5, batchSize: 32, validationSplit: 0.1 }),
   },
   mlpDropout: {
+    id: 'mlpDropout',
     title: 'MLP with dropout',
-    source: 'Keras examples: mnist_mlp (one hidden layer)',
+    source: 'Keras examples, mnist_mlp.py, cut to one hidden layer',
     dataset: 'mnist',
     expectedParams: 407_050,
     expectedResult: { metric: 'validation accuracy', value: 0.978, text: 'val ≈ 97.8%' },
@@ -74,15 +81,17 @@ export const PRESETS = {
     ),
   },
   dlwpCh2: {
+    id: 'dlwpCh2',
     title: 'Deep Learning with Python, ch. 2',
-    source: 'F. Chollet, Deep Learning with Python, chapter 2',
+    source: 'F. Chollet, Deep Learning with Python, ch. 2, “A first look at a neural network”',
     dataset: 'mnist',
     expectedParams: 407_050,
     expectedResult: { metric: 'test accuracy', value: 0.98, text: '≈ 98%' },
-    notes: 'The book’s first network: Dense(512, relu) → Dense(10, softmax), rmsprop.',
+    notes: 'The book’s first network: Dense(512, relu) → Dense(10, softmax) on images reshaped to 784-vectors, rmsprop.',
     spec: model([dense(512, 'relu'), dense(10, 'softmax')], { optimizer: 'rmsprop' }, { epochs: 5, batchSize: 128 }),
   },
   fashionMlp: {
+    id: 'fashionMlp',
     title: 'Fashion MLP',
     source: 'A Fashion-MNIST Dense tutorial',
     dataset: 'fashion-mnist',
@@ -92,6 +101,7 @@ export const PRESETS = {
     spec: model([flatten, dense(256, 'relu'), dense(10, 'softmax')], {}, { epochs: 10, batchSize: 64 }),
   },
   fashionCnn: {
+    id: 'fashionCnn',
     title: 'Fashion CNN',
     source: 'A Fashion-MNIST CNN tutorial (two 2×2 convolutions)',
     dataset: 'fashion-mnist',
@@ -100,7 +110,17 @@ export const PRESETS = {
     notes: 'Conv2D(32, 2×2) → MaxPool → Conv2D(32, 2×2) → MaxPool → Flatten → Dense(256) → Dense(10, softmax).',
     spec: model([conv(32, 2), pool, conv(32, 2), pool, flatten, dense(256, 'relu'), dense(10, 'softmax')], {}, { epochs: 10, batchSize: 64 }),
   },
+  // Keras's count for `strongest` (3×3 kernels, 'same' padding keeps 28×28, each pool halves):
+  //   conv2d     3·3·1·32 + 32   =     320   batch_normalization   4·32  =   128
+  //   conv2d_1   3·3·32·32 + 32  =   9,248   batch_normalization_1 4·32  =   128
+  //   conv2d_2   3·3·32·64 + 64  =  18,496   batch_normalization_2 4·64  =   256
+  //   conv2d_3   3·3·64·64 + 64  =  36,928   batch_normalization_3 4·64  =   256
+  //   flatten    7·7·64 = 3,136 values
+  //   dense      3,136·128 + 128 = 401,536   batch_normalization_4 4·128 =   512
+  //   dense_1    128·10 + 10     =   1,290
+  //   total 469,098, of which 2·(32+32+64+64+128) = 640 non-trainable (moving mean and variance).
   strongest: {
+    id: 'strongest',
     title: 'Strongest (ours)',
     source: 'This playground: two VGG-style conv blocks with BatchNorm and Dropout, small random shifts',
     dataset: 'mnist',
@@ -124,12 +144,17 @@ export type PresetId = keyof typeof PRESETS;
 /** Presets in the order the picker shows them. */
 export const PRESET_ORDER: readonly PresetId[] = ['quickstart', 'mlpDropout', 'dlwpCh2', 'linear', 'fashionMlp', 'fashionCnn', 'strongest'];
 
+/** Presets in display order, each with its id. */
+export function presetList(): readonly Preset[] {
+  return PRESET_ORDER.map((id) => PRESETS[id]);
+}
+
 /** True when `id` names a preset. */
 export function isPresetId(id: string): id is PresetId {
   return Object.hasOwn(PRESETS, id);
 }
 
-/** "Start empty": the smallest model that trains, Flatten → Dense(10, softmax). */
+/** "Start empty": the smallest model that trains, Flatten → Dense(classCount, softmax), with the default compile and fit. */
 export function emptySpec(classCount = 10): ModelSpec {
   return model([flatten, dense(classCount, 'softmax')], {}, {});
 }

@@ -1,34 +1,28 @@
-import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { buildModel, SpecError } from './buildModel';
-import { emptySpec, PRESETS } from './presets';
-import { formatShape, summarize, validateSpec } from './shapes';
-import { DEFAULT_COMPILE, DEFAULT_FIT, type LayerSpec, type ModelSpec } from './spec';
+import { describe, expect, it } from 'vitest';
+import { PRESETS } from './presets';
+import { formatShape, layerNames, outputActivation, summarize, validateSpec } from './shapes';
+import { DEFAULT_COMPILE, DEFAULT_FIT, type CompileSpec, type FitSpec, type LayerSpec, type ModelSpec } from './spec';
 
 const MNIST = { height: 28, width: 28, channels: 1 };
-const spec = (layers: LayerSpec[], compile: Partial<ModelSpec['compile']> = {}): ModelSpec => ({ layers, compile: { ...DEFAULT_COMPILE, ...compile }, fit: DEFAULT_FIT });
-const errors = (s: ModelSpec) => validateSpec(s, MNIST, 10).filter((i) => i.severity === 'error').map((i) => i.message);
+const spec = (layers: LayerSpec[], compile: Partial<CompileSpec> = {}, fit: Partial<FitSpec> = {}): ModelSpec => ({
+  layers,
+  compile: { ...DEFAULT_COMPILE, ...compile },
+  fit: { ...DEFAULT_FIT, ...fit },
+});
+const errors = (s: ModelSpec) => validateSpec(s, MNIST, 10).filter((i) => i.severity === 'error');
+const errorText = (s: ModelSpec) => errors(s).map((i) => i.message);
 const warnings = (s: ModelSpec) => validateSpec(s, MNIST, 10).filter((i) => i.severity === 'warning').map((i) => i.message);
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+const flatten: LayerSpec = { type: 'flatten' };
+const dense = (units: number, activation: 'linear' | 'relu' | 'softmax' | 'sigmoid' = 'linear'): LayerSpec => ({ type: 'dense', units, activation, useBias: true });
+const out = dense(10, 'softmax');
+const conv = (kernelSize: number, padding: 'valid' | 'same' = 'valid', strides = 1): LayerSpec => ({ type: 'conv2d', filters: 4, kernelSize, strides, padding, activation: 'relu' });
+const pool = (poolSize = 2, strides: number | null = null, padding: 'valid' | 'same' = 'valid'): LayerSpec => ({ type: 'maxPooling2d', poolSize, strides, padding });
 
-describe('presets', () => {
-  it.each(Object.entries(PRESETS))('%s has the parameter count Keras prints, in the summary and in tfjs', (_, preset) => {
-    const summary = summarize(preset.spec, MNIST);
-    expect(summary.totalParams).toBe(preset.expectedParams);
-    expect(validateSpec(preset.spec, MNIST, 10).filter((i) => i.severity === 'error')).toEqual([]);
-    const model = buildModel(preset.spec, MNIST, 10);
-    expect(model.countParams()).toBe(preset.expectedParams);
-    // The pure shape inference agrees with tfjs layer by layer.
-    expect(model.layers.map((layer) => formatShape(layer.outputShape as (number | null)[]))).toEqual(summary.rows.map((row) => formatShape(row.outputShape)));
-    expect(model.layers.map((layer) => layer.name)).toEqual(summary.rows.map((row) => row.name));
-    model.dispose();
-  });
-
+describe('summarize', () => {
   it('summarises the Fashion CNN row by row, as model.summary() prints it', () => {
     const summary = summarize(PRESETS.fashionCnn.spec, MNIST);
+    expect(formatShape(summary.inputShape)).toBe('(None, 28, 28, 1)');
     expect(summary.rows.map((row) => [row.name, row.type, formatShape(row.outputShape), row.params])).toEqual([
       ['conv2d', 'Conv2D', '(None, 27, 27, 32)', 160],
       ['max_pooling2d', 'MaxPooling2D', '(None, 13, 13, 32)', 0],
@@ -38,77 +32,221 @@ describe('presets', () => {
       ['dense', 'Dense', '(None, 256)', 295168],
       ['dense_1', 'Dense', '(None, 10)', 2570],
     ]);
+    expect(summary.totalParams).toBe(302_026);
     expect(summary.totalBytes).toBe(302_026 * 4);
+  });
+
+  it('feeds a leading Dense the flattened image, as the tutorials reshape to 784', () => {
+    const summary = summarize(PRESETS.dlwpCh2.spec, MNIST);
+    expect(summary.inputShape).toEqual([null, 784]);
+    expect(summary.rows.map((row) => row.params)).toEqual([784 * 512 + 512, 512 * 10 + 10]);
   });
 
   it('counts BatchNormalization’s moving statistics as non-trainable', () => {
     const summary = summarize(PRESETS.strongest.spec, MNIST);
+    const bn = summary.rows.filter((row) => row.type === 'BatchNormalization');
+    expect(bn.map((row) => [row.name, row.params, row.trainableParams, row.nonTrainableParams])[0]).toEqual(['batch_normalization', 128, 64, 64]);
+    expect(bn.at(-1)?.name).toBe('batch_normalization_4');
     expect(summary.nonTrainableParams).toBe(2 * (32 + 32 + 64 + 64 + 128));
     expect(summary.trainableParams + summary.nonTrainableParams).toBe(summary.totalParams);
   });
 
-  it('starts empty with a model that trains', () => {
-    expect(errors(emptySpec())).toEqual([]);
+  it('computes valid and same padding and strides like Keras', () => {
+    const rows = summarize({ layers: [conv(3, 'valid', 2), conv(3, 'same', 2), pool(3, 2, 'same'), pool(2, 1)] }, MNIST).rows;
+    // valid: floor((28 − 3) / 2) + 1 = 13; same: ceil(13 / 2) = 7; same pool: ceil(7 / 2) = 4; valid 2×2 stride 1: 3.
+    expect(rows.map((row) => row.outputShape)).toEqual([
+      [null, 13, 13, 4],
+      [null, 7, 7, 4],
+      [null, 4, 4, 4],
+      [null, 3, 3, 4],
+    ]);
+    expect(rows[1]?.params).toBe(3 * 3 * 4 * 4 + 4);
+  });
+
+  it('omits the bias when useBias is false, and flattens an already flat vector unchanged', () => {
+    const rows = summarize({ layers: [flatten, flatten, { type: 'dense', units: 10, activation: 'softmax', useBias: false }] }, MNIST).rows;
+    expect(rows.map((row) => [row.name, formatShape(row.outputShape), row.params])).toEqual([
+      ['flatten', '(None, 784)', 0],
+      ['flatten_1', '(None, 784)', 0],
+      ['dense', '(None, 10)', 7840],
+    ]);
+  });
+
+  it('stops before the first layer that cannot apply, without throwing', () => {
+    const summary = summarize({ layers: [flatten, dense(32), conv(3), dense(10)] }, MNIST);
+    expect(summary.rows.map((row) => row.name)).toEqual(['flatten', 'dense']);
+    expect(summary.totalParams).toBe(784 * 32 + 32);
+    expect(summarize({ layers: [pool(8), conv(5), flatten, out] }, MNIST).rows).toHaveLength(1);
+    expect(summarize({ layers: [flatten, dense(Number.NaN), out] }, MNIST).rows).toHaveLength(1);
+    expect(summarize({ layers: [] }, MNIST).totalParams).toBe(0);
+  });
+});
+
+describe('names and formatting', () => {
+  it('numbers Keras auto names per type from 0', () => {
+    expect(layerNames([flatten, dense(8), { type: 'dropout', rate: 0.1 }, dense(8), { type: 'activation', activation: 'relu' }, dense(10)])).toEqual([
+      'flatten',
+      'dense',
+      'dropout',
+      'dense_1',
+      'activation',
+      'dense_2',
+    ]);
+  });
+
+  it('prints shapes as Python tuples', () => {
+    expect(formatShape([null, 28, 28, 32])).toBe('(None, 28, 28, 32)');
+    expect(formatShape([null, 128])).toBe('(None, 128)');
+    expect(formatShape([null])).toBe('(None,)');
+  });
+
+  it('reads the output activation through Dropout and trailing Activation layers', () => {
+    expect(outputActivation(PRESETS.mlpDropout.spec.layers)).toBe('softmax');
+    expect(outputActivation([dense(10, 'softmax'), { type: 'dropout', rate: 0.1 }])).toBe('softmax');
+    expect(outputActivation([dense(10, 'softmax'), { type: 'activation', activation: 'linear' }])).toBe('softmax');
+    expect(outputActivation([dense(10, 'softmax'), { type: 'batchNormalization' }])).toBe('linear');
+    expect(outputActivation([flatten])).toBeNull();
   });
 });
 
 describe('validateSpec', () => {
-  const flatten: LayerSpec = { type: 'flatten' };
-  const out: LayerSpec = { type: 'dense', units: 10, activation: 'softmax', useBias: true };
-  const conv = (kernelSize: number, padding: 'valid' | 'same' = 'valid', strides = 1): LayerSpec => ({ type: 'conv2d', filters: 4, kernelSize, strides, padding, activation: 'relu' });
+  it('accepts every preset without errors', () => {
+    for (const preset of Object.values(PRESETS)) expect(errors(preset.spec)).toEqual([]);
+  });
 
   it('rejects an empty model', () => {
-    expect(errors(spec([]))[0]).toMatch(/no layers/);
+    expect(errorText(spec([]))).toEqual(['The model has no layers: add at least a Dense layer with 10 units, one per class.']);
   });
 
-  it('rejects a kernel larger than its input, naming the layer', () => {
-    const pool: LayerSpec = { type: 'maxPooling2d', poolSize: 8, strides: null, padding: 'valid' };
-    expect(errors(spec([pool, conv(5), flatten, out]))).toEqual(['Layer 2 (Conv2D): kernel 5×5 is larger than its 3×3 input.']);
+  it('rejects a kernel larger than its input, naming the layer as the user sees it', () => {
+    const issues = errors(spec([pool(8), conv(5), flatten, out]));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ layerIndex: 1, field: 'kernelSize' });
+    expect(issues[0]?.message).toMatch(/^Layer 2 \(Conv2D\): kernel 5×5 is larger than its 3×3 input\./);
   });
 
-  it('rejects zero units and a negative dropout rate', () => {
-    expect(errors(spec([flatten, { type: 'dense', units: 0, activation: 'relu', useBias: true }, out]))[0]).toMatch(/^Layer 2 \(Dense\): units must be a whole number/);
-    expect(errors(spec([flatten, { type: 'dropout', rate: -0.1 }, out]))[0]).toMatch(/^Layer 2 \(Dropout\): rate must be at least 0/);
+  it('allows a kernel larger than its input with same padding', () => {
+    expect(errors(spec([pool(8), conv(5, 'same'), flatten, out]))).toEqual([]);
+  });
+
+  it('rejects zero units, non-integer filters and strides, and a negative dropout rate', () => {
+    expect(errors(spec([flatten, dense(0, 'relu'), out]))[0]).toMatchObject({ layerIndex: 1, field: 'units' });
+    expect(errorText(spec([flatten, dense(0, 'relu'), out]))[0]).toMatch(/^Layer 2 \(Dense\): units must be a whole number of at least 1 \(got 0\)/);
+    expect(errors(spec([{ type: 'conv2d', filters: 2.5, kernelSize: 3, strides: 0, padding: 'valid', activation: 'relu' }, flatten, out])).map((i) => i.field)).toEqual([
+      'filters',
+      'strides',
+    ]);
+    expect(errorText(spec([flatten, { type: 'dropout', rate: -0.1 }, out]))).toEqual(['Layer 2 (Dropout): rate must be at least 0 and below 1 (got -0.1).']);
+    expect(errors(spec([flatten, { type: 'dropout', rate: 1 }, out]))).toHaveLength(1);
+    expect(errors(spec([pool(0), flatten, out]))[0]).toMatchObject({ layerIndex: 0, field: 'poolSize' });
   });
 
   it('rejects a shape that collapses to zero', () => {
-    const pool: LayerSpec = { type: 'maxPooling2d', poolSize: 2, strides: 2, padding: 'valid' };
     // 28 → 14 → 7 → 3 → 1, and a fifth pool has nothing left to pool.
-    const layers = [pool, pool, pool, pool, pool, flatten, out];
-    expect(errors(spec(layers))).toEqual(['Layer 5 (MaxPooling2D): pool 2×2 is larger than its 1×1 input.']);
+    const issues = errors(spec([pool(), pool(), pool(), pool(), pool(), flatten, out]));
+    expect(issues.map((i) => i.message)).toEqual(["Layer 5 (MaxPooling2D): pool 2×2 is larger than its 1×1 input. Use a smaller pool, 'same' padding, or fewer pooling layers before it."]);
+    // A 1×1 input with a stride larger than it still yields one cell; 0×0 images collapse.
+    expect(errorText(spec([conv(1), flatten, out]))).toEqual([]);
+    const tiny = validateSpec(spec([{ type: 'conv2d', filters: 4, kernelSize: 1, strides: 1, padding: 'same', activation: 'relu' }, flatten, out]), { height: 0, width: 0, channels: 1 }, 10);
+    expect(tiny.filter((i) => i.severity === 'error')[0]?.message).toMatch(/^Layer 1 \(Conv2D\): its output \(None, 0, 0, 4\) has collapsed to zero/);
   });
 
-  it('asks for a Flatten before a Dense that follows a convolution', () => {
-    expect(errors(spec([conv(3), out]))[0]).toMatch(/^Layer 2 \(Dense\): Dense needs a flat vector, but its input is \(None, 26, 26, 4\)\. Add a Flatten layer/);
+  it('asks for a Flatten before a Dense that follows a convolution, and explains why', () => {
+    expect(errorText(spec([conv(3), out]))).toEqual([
+      'Layer 2 (Dense): Dense needs a flat vector, but its input is (None, 26, 26, 4): an image of 4 channel(s). Add a Flatten layer before it, which unrolls the 26×26×4 values into one vector of 2704.',
+    ]);
+  });
+
+  it('rejects Conv2D and MaxPooling2D after the image was flattened; Flatten twice is fine', () => {
+    expect(errorText(spec([flatten, conv(3), flatten, out]))[0]).toMatch(/^Layer 2 \(Conv2D\): Conv2D needs an image .* was already flattened/);
+    expect(errorText(spec([dense(32), pool(), out]))[0]).toMatch(/^Layer 2 \(MaxPooling2D\): MaxPooling2D needs an image/);
+    expect(errors(spec([flatten, flatten, out]))).toEqual([]);
+  });
+
+  it('still checks later layers’ own settings after a shape error', () => {
+    const issues = errors(spec([conv(3), dense(0), out]));
+    expect(issues.map((i) => [i.layerIndex, i.field])).toEqual([
+      [1, 'units'],
+    ]);
+    const more = errors(spec([flatten, conv(3), { type: 'dropout', rate: 2 }, out]));
+    expect(more.map((i) => [i.layerIndex, i.field])).toEqual([
+      [1, null],
+      [2, 'rate'],
+    ]);
   });
 
   it('asks for one output per class', () => {
-    expect(errors(spec([flatten, { type: 'dense', units: 7, activation: 'softmax', useBias: true }]))[0]).toMatch(/must end with 10 outputs/);
+    const issues = errors(spec([flatten, dense(7, 'softmax')]));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ layerIndex: 1, field: 'units' });
+    expect(issues[0]?.message).toMatch(/^Layer 2 \(Dense\): the model must end with 10 outputs, one per class, but this layer has 7 units/);
+    expect(errorText(spec([conv(3)]))).toEqual(['The model must end with 10 outputs, one per class, but it ends with (None, 26, 26, 4). End it with Dense(10).']);
+    expect(validateSpec(spec([flatten, dense(7, 'softmax')]), MNIST, 7).filter((i) => i.severity === 'error')).toEqual([]);
   });
 
-  it('warns about softmax with from_logits, and logits without it', () => {
-    expect(warnings(spec([flatten, out], { fromLogits: true }))[0]).toMatch(/softmax is applied twice/);
-    expect(warnings(spec([flatten, { ...out, activation: 'linear' }], { fromLogits: false }))[0]).toMatch(/raw scores \(logits\).*from_logits/);
-    expect(warnings(PRESETS.quickstart.spec)).toEqual([]);
-    expect(warnings(PRESETS.mlpDropout.spec)).toEqual([]);
+  it('checks compile and fit options', () => {
+    const fields = (s: ModelSpec) => errors(s).map((i) => i.field);
+    expect(fields(spec([flatten, out], { learningRate: 0 }))).toEqual(['learningRate']);
+    expect(fields(spec([flatten, out], { learningRate: Number.POSITIVE_INFINITY }))).toEqual(['learningRate']);
+    expect(fields(spec([flatten, out], { learningRate: Number.NaN }))).toEqual(['learningRate']);
+    expect(fields(spec([flatten, out], { momentum: 1 }))).toEqual(['momentum']);
+    expect(fields(spec([flatten, out], {}, { epochs: 0 }))).toEqual(['epochs']);
+    expect(fields(spec([flatten, out], {}, { epochs: 1.5 }))).toEqual(['epochs']);
+    expect(fields(spec([flatten, out], {}, { batchSize: 0 }))).toEqual(['batchSize']);
+    expect(fields(spec([flatten, out], {}, { validationSplit: 1 }))).toEqual(['validationSplit']);
+    expect(fields(spec([flatten, out], {}, { validationSplit: -0.1 }))).toEqual(['validationSplit']);
+    expect(fields(spec([flatten, out], {}, { trainLimit: 0 }))).toEqual(['trainLimit']);
+    expect(fields(spec([flatten, out], {}, { trainLimit: 1 }))).toEqual([]);
+    expect(fields(spec([flatten, out], { momentum: 0.9, optimizer: 'sgd' }, { validationSplit: 0.2 }))).toEqual([]);
   });
 
-  it('refuses to build an invalid spec', () => {
-    expect(() => buildModel(spec([]), MNIST, 10)).toThrow(SpecError);
+  it('warns about softmax with from_logits, and about logits without it', () => {
+    expect(warnings(spec([flatten, out], { fromLogits: true }))).toEqual([expect.stringMatching(/softmax is applied twice.*squashed towards uniform/)]);
+    expect(warnings(spec([flatten, dense(10), { type: 'activation', activation: 'softmax' }], { fromLogits: true }))[0]).toMatch(/applied twice/);
+    expect(warnings(spec([flatten, dense(10)], { fromLogits: false }))).toEqual([expect.stringMatching(/raw scores \(logits.*treat those scores as probabilities/)]);
+    expect(warnings(spec([flatten, dense(10, 'sigmoid')], { fromLogits: false }))[0]).toMatch(/ends in the sigmoid activation, not softmax/);
+    expect(warnings(spec([flatten, dense(10)], { fromLogits: true }))).toEqual([]);
+    expect(warnings(spec([flatten, out], { fromLogits: false }))).toEqual([]);
+    for (const preset of Object.values(PRESETS)) expect(warnings(preset.spec)).toEqual([]);
   });
-});
 
-describe('buildModel seeding', () => {
-  const weights = (s: ModelSpec) => {
-    const model = buildModel(s, MNIST, 10);
-    const values = model.getWeights().map((w) => Array.from(w.dataSync()));
-    model.dispose();
-    return values;
-  };
-
-  it('gives the same initial weights for the same seed, other weights for another', () => {
-    const a = weights(PRESETS.quickstart.spec);
-    expect(weights(PRESETS.quickstart.spec)).toEqual(a);
-    expect(weights({ ...PRESETS.quickstart.spec, fit: { ...PRESETS.quickstart.spec.fit, seed: 7 } })).not.toEqual(a);
+  it('never throws, whatever values a spec from JSON holds', () => {
+    const junk = JSON.parse(
+      JSON.stringify({
+        layers: [
+          { type: 'conv2d', filters: 'many', kernelSize: null, strides: -1, padding: 'full', activation: 'swish' },
+          { type: 'warp' },
+          { type: 'dense', units: 12.5, activation: 'relu', useBias: true },
+          { type: 'dropout' },
+          { type: 'maxPooling2d', poolSize: 2, strides: 'x', padding: 'valid' },
+        ],
+        compile: { optimizer: 'lion', learningRate: '0.1', momentum: null, loss: 'mse', fromLogits: 'yes' },
+        fit: { epochs: null, batchSize: 'big', validationSplit: null, shuffle: true, seed: 1, augmentShift: -1, trainLimit: 'all' },
+      }),
+    ) as ModelSpec;
+    const issues = validateSpec(junk, MNIST, 10);
+    expect(issues.filter((i) => i.severity === 'error').map((i) => i.field)).toEqual([
+      'filters',
+      'kernelSize',
+      'strides',
+      'padding',
+      'activation',
+      'type',
+      'units',
+      'rate',
+      'strides',
+      'optimizer',
+      'loss',
+      'learningRate',
+      'momentum',
+      'epochs',
+      'batchSize',
+      'validationSplit',
+      'trainLimit',
+      'augmentShift',
+    ]);
+    expect(issues.find((i) => i.field === 'type')?.message).toBe("Layer 2 (warp): unknown layer type 'warp'.");
+    expect(() => summarize(junk, MNIST)).not.toThrow();
+    expect(validateSpec({ ...junk, layers: null } as unknown as ModelSpec, MNIST, 10)[0]?.message).toMatch(/no layers/);
   });
 });

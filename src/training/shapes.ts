@@ -1,9 +1,10 @@
 /**
  * What Keras's `model.summary()` prints, computed from a spec without building anything:
  * each layer's auto name, output shape and parameter count, and the totals. Also validation:
- * every problem a spec has, named by layer, before tfjs ever sees it. Pure: no tfjs.
+ * every problem a spec has, named by layer as the user sees it, before tfjs ever sees it.
+ * Pure: no tfjs, no DOM.
  */
-import { LAYER_TYPES, type InputShape, type LayerSpec, type ModelSpec } from './spec';
+import { ACTIVATIONS, LAYER_TYPES, LOSSES, OPTIMIZERS, type Activation, type InputShape, type LayerSpec, type ModelSpec } from './spec';
 
 /** A tensor shape without the batch axis: [h, w, c] for images, [n] for vectors. */
 export type Shape = readonly number[];
@@ -35,6 +36,7 @@ export interface SpecIssue {
   readonly severity: 'error' | 'warning';
   /** Index into `spec.layers`, or null for compile/fit/model-wide issues. */
   readonly layerIndex: number | null;
+  /** The spec field at fault (`units`, `kernelSize`, `learningRate`, …), or null. */
   readonly field: string | null;
   readonly message: string;
 }
@@ -50,11 +52,14 @@ const KERAS_NAMES = {
   activation: 'activation',
 } as const satisfies Record<LayerSpec['type'], string>;
 
-/** Layer names as Keras gives them: `dense`, `dense_1`, … per type. */
+/** True when `type` is one of the layer types this app knows (a spec from JSON may hold anything). */
+const isKnownType = (type: unknown): type is LayerSpec['type'] => typeof type === 'string' && Object.hasOwn(LAYER_TYPES, type);
+
+/** Layer names as Keras gives them: `dense`, `dense_1`, … counted per type from 0. */
 export function layerNames(layers: readonly LayerSpec[]): string[] {
   const seen = new Map<string, number>();
   return layers.map((layer) => {
-    const base = KERAS_NAMES[layer.type];
+    const base = isKnownType(layer.type) ? KERAS_NAMES[layer.type] : 'layer';
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     return n === 0 ? base : `${base}_${n}`;
@@ -66,12 +71,25 @@ export function modelInputShape(spec: Pick<ModelSpec, 'layers'>, input: InputSha
   return spec.layers[0]?.type === 'dense' ? [input.height * input.width * input.channels] : [input.height, input.width, input.channels];
 }
 
-/** Spatial output size of a window of `size` sliding with `stride` over `n` cells. */
+/**
+ * Spatial output size of a window of `size` sliding with `stride` over `n` cells. 'valid'
+ * keeps only windows that fit entirely: floor((n − size) / stride) + 1. 'same' pads the
+ * edges so that every stride-th cell starts a window: ceil(n / stride).
+ */
 export function windowOutput(n: number, size: number, stride: number, padding: 'valid' | 'same'): number {
   return padding === 'same' ? Math.ceil(n / stride) : Math.floor((n - size) / stride) + 1;
 }
 
 const product = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);
+const isPositiveInteger = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1;
+const isPadding = (p: unknown): boolean => p === 'valid' || p === 'same';
+const isActivation = (a: unknown): a is Activation => typeof a === 'string' && Object.hasOwn(ACTIVATIONS, a);
+/** Any value as text, for messages about values that may have come from JSON. */
+const text = (value: unknown): string => String(value);
+/** True when `value` is a number with lo ≤ value < hi (false for NaN and non-numbers). */
+const isInRange = (value: unknown, lo: number, hi: number): boolean => typeof value === 'number' && value >= lo && value < hi;
+/** The layers of a spec that may have come from JSON: an empty list when they are not a list. */
+const layersOf = (spec: { readonly layers: unknown }): readonly LayerSpec[] => (Array.isArray(spec.layers) ? (spec.layers as readonly LayerSpec[]) : []);
 
 interface LayerResult {
   readonly shape: Shape;
@@ -79,56 +97,68 @@ interface LayerResult {
   readonly nonTrainable: number;
 }
 
-/** Output shape and parameters of one layer on `shape`; null if the layer cannot apply. */
+/**
+ * Output shape and parameters of one layer on `shape`, counted as Keras counts them; null
+ * when the layer cannot apply (wrong rank, invalid settings, or an output that has no cells).
+ */
 function applyLayer(layer: LayerSpec, shape: Shape): LayerResult | null {
+  const result = applyUnchecked(layer, shape);
+  return result !== null && result.shape.every(isPositiveInteger) ? result : null;
+}
+
+function applyUnchecked(layer: LayerSpec, shape: Shape): LayerResult | null {
   switch (layer.type) {
     case 'flatten':
       return { shape: [product(shape)], params: 0, nonTrainable: 0 };
     case 'dense': {
-      if (shape.length !== 1) return null;
-      const inputs = shape[0] ?? 0;
+      // A weight from every input to every unit, plus one bias per unit.
+      const [inputs] = shape;
+      if (shape.length !== 1 || inputs === undefined || !isPositiveInteger(layer.units)) return null;
       return { shape: [layer.units], params: inputs * layer.units + (layer.useBias ? layer.units : 0), nonTrainable: 0 };
     }
     case 'conv2d': {
-      const [h = 0, w = 0, c = 0] = shape;
-      if (shape.length !== 3) return null;
-      const oh = windowOutput(h, layer.kernelSize, layer.strides, layer.padding);
-      const ow = windowOutput(w, layer.kernelSize, layer.strides, layer.padding);
-      return { shape: [oh, ow, layer.filters], params: layer.kernelSize * layer.kernelSize * c * layer.filters + layer.filters, nonTrainable: 0 };
+      // Each filter is a k×k window across all input channels, plus one bias per filter.
+      const [h, w, c] = shape;
+      const { filters, kernelSize: k, strides, padding } = layer;
+      if (shape.length !== 3 || h === undefined || w === undefined || c === undefined) return null;
+      if (!isPositiveInteger(filters) || !isPositiveInteger(k) || !isPositiveInteger(strides) || !isPadding(padding)) return null;
+      return { shape: [windowOutput(h, k, strides, padding), windowOutput(w, k, strides, padding), filters], params: k * k * c * filters + filters, nonTrainable: 0 };
     }
     case 'maxPooling2d': {
-      const [h = 0, w = 0, c = 0] = shape;
-      if (shape.length !== 3) return null;
+      const [h, w, c] = shape;
       const stride = layer.strides ?? layer.poolSize;
-      return {
-        shape: [windowOutput(h, layer.poolSize, stride, layer.padding), windowOutput(w, layer.poolSize, stride, layer.padding), c],
-        params: 0,
-        nonTrainable: 0,
-      };
+      if (shape.length !== 3 || h === undefined || w === undefined || c === undefined) return null;
+      if (!isPositiveInteger(layer.poolSize) || !isPositiveInteger(stride) || !isPadding(layer.padding)) return null;
+      return { shape: [windowOutput(h, layer.poolSize, stride, layer.padding), windowOutput(w, layer.poolSize, stride, layer.padding), c], params: 0, nonTrainable: 0 };
     }
     case 'batchNormalization': {
+      // Per channel (the last axis): gamma and beta learn; the moving mean and variance are
+      // updated from batch statistics, not by gradients, so Keras lists them as non-trainable.
       const channels = shape.at(-1) ?? 0;
-      // gamma and beta learn; the moving mean and variance are updated, not trained.
       return { shape, params: 4 * channels, nonTrainable: 2 * channels };
     }
     case 'dropout':
     case 'activation':
       return { shape, params: 0, nonTrainable: 0 };
+    default:
+      return null;
   }
 }
 
 /**
- * The summary Keras prints for this spec. Assumes a valid spec (see `validateSpec`); on an
- * invalid one it stops at the first layer that cannot apply and lists the layers before it.
+ * The summary Keras prints for this spec. Meant for a valid spec (see `validateSpec`); it
+ * never throws on an invalid one, but stops before the first layer that cannot apply (wrong
+ * input rank, invalid settings, a shape collapsed to zero) and lists only the layers before it.
  */
 export function summarize(spec: Pick<ModelSpec, 'layers'>, input: InputShape): ModelSummary {
-  const names = layerNames(spec.layers);
+  const layers = layersOf(spec);
+  const names = layerNames(layers);
   const rows: SummaryRow[] = [];
-  let shape = modelInputShape(spec, input);
+  let shape = modelInputShape({ layers }, input);
   const inputShape = [null, ...shape];
-  for (const [i, layer] of spec.layers.entries()) {
+  for (const [i, layer] of layers.entries()) {
     const result = applyLayer(layer, shape);
-    if (result === null) break;
+    if (result === null || !isKnownType(layer.type)) break;
     shape = result.shape;
     rows.push({
       name: names[i] ?? layer.type,
@@ -144,120 +174,198 @@ export function summarize(spec: Pick<ModelSpec, 'layers'>, input: InputShape): M
   return { inputShape, rows, totalParams, trainableParams: totalParams - nonTrainableParams, nonTrainableParams, totalBytes: totalParams * 4 };
 }
 
-/** A shape as Python prints a tuple: `(None, 28, 28, 32)`, `(None, 128)`. */
+/** A shape as Python prints a tuple: `(None, 28, 28, 32)`, `(None, 128)`; a lone element keeps its comma, `(None,)`. */
 export function formatShape(shape: readonly (number | null)[]): string {
   const parts = shape.map((d) => (d === null ? 'None' : String(d)));
   return parts.length === 1 ? `(${parts[0] ?? ''},)` : `(${parts.join(', ')})`;
 }
 
-const isPositiveInteger = (n: unknown): boolean => typeof n === 'number' && Number.isInteger(n) && n >= 1;
-
-/** The activation a model's output ends with: the last Dense's, or a trailing Activation's. */
-export function outputActivation(layers: readonly LayerSpec[]): string | null {
+/**
+ * The activation the model's output ends with, read backwards from the last layer: an
+ * Activation layer's (a linear one is the identity and is skipped), else the last Dense's or
+ * Conv2D's. Dropout, Flatten and pooling keep values as they are at inference and are skipped;
+ * BatchNormalization rescales its input, so whatever follows it is a linear score. Null when
+ * no layer transforms the values at all.
+ */
+export function outputActivation(layers: readonly LayerSpec[]): Activation | null {
   for (let i = layers.length - 1; i >= 0; i--) {
     const layer = layers[i];
-    if (!layer) continue;
-    if (layer.type === 'activation') return layer.activation;
-    if (layer.type === 'dense' || layer.type === 'conv2d') return layer.activation;
+    if (layer === undefined) continue;
+    switch (layer.type) {
+      case 'activation':
+        if (layer.activation !== 'linear') return layer.activation;
+        break;
+      case 'dense':
+      case 'conv2d':
+        return layer.activation;
+      case 'batchNormalization':
+        return 'linear';
+      case 'dropout':
+      case 'flatten':
+      case 'maxPooling2d':
+        break;
+    }
   }
   return null;
 }
 
-function layerIssues(layer: LayerSpec, index: number, shape: Shape, label: string): { issues: SpecIssue[]; next: Shape | null } {
-  const issues: SpecIssue[] = [];
-  const error = (field: string | null, message: string): void => {
-    issues.push({ severity: 'error', layerIndex: index, field, message: `${label}: ${message}` });
-  };
+/** How a user sees layer `index`: 'Layer 3 (Conv2D)'. */
+export function layerLabel(layer: LayerSpec, index: number): string {
+  return `Layer ${index + 1} (${isKnownType(layer.type) ? LAYER_TYPES[layer.type] : text(layer.type)})`;
+}
+
+type Report = (field: string | null, message: string) => void;
+
+const wholeNumber = (what: string, value: unknown): string => `${what} must be a whole number of at least 1 (got ${text(value)}).`;
+
+/** Errors in a layer's own settings, whatever its input. */
+function checkSettings(layer: LayerSpec, error: Report): void {
   switch (layer.type) {
     case 'dense':
-      if (!isPositiveInteger(layer.units)) error('units', `units must be a whole number of at least 1 (got ${layer.units}).`);
-      if (shape.length !== 1) {
-        error(null, `Dense needs a flat vector, but its input is ${formatShape([null, ...shape])}. Add a Flatten layer before it.`);
-      }
+      if (!isPositiveInteger(layer.units)) error('units', wholeNumber('units', layer.units));
+      if (!isActivation(layer.activation)) error('activation', `unknown activation '${text(layer.activation)}'.`);
       break;
     case 'conv2d':
-      if (!isPositiveInteger(layer.filters)) error('filters', `filters must be a whole number of at least 1 (got ${layer.filters}).`);
-      if (!isPositiveInteger(layer.kernelSize)) error('kernelSize', `kernel size must be a whole number of at least 1 (got ${layer.kernelSize}).`);
-      if (!isPositiveInteger(layer.strides)) error('strides', `strides must be a whole number of at least 1 (got ${layer.strides}).`);
-      if (shape.length !== 3) error(null, 'Conv2D needs an image (height, width, channels), but the input was already flattened. Move it before Flatten/Dense.');
-      else if (layer.padding === 'valid' && (layer.kernelSize > (shape[0] ?? 0) || layer.kernelSize > (shape[1] ?? 0))) {
-        error('kernelSize', `kernel ${layer.kernelSize}×${layer.kernelSize} is larger than its ${shape[0]}×${shape[1]} input.`);
-      }
+      if (!isPositiveInteger(layer.filters)) error('filters', wholeNumber('filters', layer.filters));
+      if (!isPositiveInteger(layer.kernelSize)) error('kernelSize', wholeNumber('kernel size', layer.kernelSize));
+      if (!isPositiveInteger(layer.strides)) error('strides', wholeNumber('strides', layer.strides));
+      if (!isPadding(layer.padding)) error('padding', `padding must be 'valid' or 'same' (got '${text(layer.padding)}').`);
+      if (!isActivation(layer.activation)) error('activation', `unknown activation '${text(layer.activation)}'.`);
       break;
     case 'maxPooling2d':
-      if (!isPositiveInteger(layer.poolSize)) error('poolSize', `pool size must be a whole number of at least 1 (got ${layer.poolSize}).`);
-      if (layer.strides !== null && !isPositiveInteger(layer.strides)) error('strides', `strides must be a whole number of at least 1 (got ${layer.strides}).`);
-      if (shape.length !== 3) error(null, 'MaxPooling2D needs an image (height, width, channels), but the input was already flattened.');
-      else if (layer.padding === 'valid' && (layer.poolSize > (shape[0] ?? 0) || layer.poolSize > (shape[1] ?? 0))) {
-        error('poolSize', `pool ${layer.poolSize}×${layer.poolSize} is larger than its ${shape[0]}×${shape[1]} input.`);
-      }
+      if (!isPositiveInteger(layer.poolSize)) error('poolSize', wholeNumber('pool size', layer.poolSize));
+      if (layer.strides !== null && !isPositiveInteger(layer.strides)) error('strides', wholeNumber('strides', layer.strides));
+      if (!isPadding(layer.padding)) error('padding', `padding must be 'valid' or 'same' (got '${text(layer.padding)}').`);
       break;
     case 'dropout':
-      if (typeof layer.rate !== 'number' || !(layer.rate >= 0 && layer.rate < 1)) error('rate', `rate must be at least 0 and below 1 (got ${layer.rate}).`);
+      if (!isInRange(layer.rate, 0, 1)) error('rate', `rate must be at least 0 and below 1 (got ${text(layer.rate)}).`);
+      break;
+    case 'activation':
+      if (!isActivation(layer.activation)) error('activation', `unknown activation '${text(layer.activation)}'.`);
       break;
     case 'flatten':
     case 'batchNormalization':
-    case 'activation':
       break;
   }
-  if (issues.length > 0) return { issues, next: null };
-  const result = applyLayer(layer, shape);
-  if (result === null) return { issues, next: null };
-  if (result.shape.some((d) => !(d >= 1))) {
-    error(null, `its output ${formatShape([null, ...result.shape])} has collapsed to zero. Use 'same' padding, smaller kernels or fewer pooling layers.`);
-    return { issues, next: null };
-  }
-  return { issues, next: result.shape };
 }
+
+/** Errors in how a layer with valid settings fits its input `shape`; returns its output shape, or null. */
+function checkFit(layer: LayerSpec, shape: Shape, error: Report): Shape | null {
+  const shown = formatShape([null, ...shape]);
+  if (layer.type === 'dense' && shape.length !== 1) {
+    error(
+      null,
+      `Dense needs a flat vector, but its input is ${shown}: an image of ${shape.at(-1) ?? 0} channel(s). Add a Flatten layer before it, which unrolls the ${shape.join('×')} values into one vector of ${product(shape)}.`,
+    );
+    return null;
+  }
+  if ((layer.type === 'conv2d' || layer.type === 'maxPooling2d') && shape.length !== 3) {
+    error(null, `${LAYER_TYPES[layer.type]} needs an image (height, width, channels), but its input ${shown} was already flattened. Move it before the Flatten layer (and before any Dense layer).`);
+    return null;
+  }
+  if ((layer.type === 'conv2d' || layer.type === 'maxPooling2d') && layer.padding === 'valid') {
+    const [h = 0, w = 0] = shape;
+    const [size, what, field] = layer.type === 'conv2d' ? [layer.kernelSize, 'kernel', 'kernelSize'] : [layer.poolSize, 'pool', 'poolSize'];
+    if (size > h || size > w) {
+      error(field, `${what} ${size}×${size} is larger than its ${h}×${w} input. Use a smaller ${what}, 'same' padding, or fewer pooling layers before it.`);
+      return null;
+    }
+  }
+  const result = applyUnchecked(layer, shape);
+  if (result === null) return null;
+  if (!result.shape.every(isPositiveInteger)) {
+    error(null, `its output ${formatShape([null, ...result.shape])} has collapsed to zero. Use 'same' padding, smaller kernels or strides, or fewer pooling layers.`);
+    return null;
+  }
+  return result.shape;
+}
+
+const softmaxTwice =
+  'The model already ends in softmax, but the loss is set to from_logits=True, so softmax is applied twice: the probabilities get squashed towards uniform and the model learns slowly. Untick from_logits, or remove the final softmax.';
 
 /**
  * Every problem with a spec for this input and class count: errors stop training, warnings
- * explain likely mistakes (notably the from_logits mismatch). Never throws.
+ * explain likely mistakes (notably the from_logits mismatch). Never throws, whatever values
+ * the spec's fields hold; once a layer's input shape is unknown, later layers are still
+ * checked for their own settings.
  */
 export function validateSpec(spec: ModelSpec, input: InputShape, classCount: number): SpecIssue[] {
   const issues: SpecIssue[] = [];
-  const modelError = (field: string | null, message: string): void => {
+  const modelError: Report = (field, message) => {
     issues.push({ severity: 'error', layerIndex: null, field, message });
   };
-  if (spec.layers.length === 0) modelError(null, 'The model has no layers: add at least a Dense layer with one unit per class.');
-  let shape: Shape | null = modelInputShape(spec, input);
-  for (const [i, layer] of spec.layers.entries()) {
-    if (shape === null) break;
-    const label = `Layer ${i + 1} (${LAYER_TYPES[layer.type]})`;
-    const result = layerIssues(layer, i, shape, label);
-    issues.push(...result.issues);
-    shape = result.next;
+  const layers = layersOf(spec);
+  if (layers.length === 0) modelError(null, `The model has no layers: add at least a Dense layer with ${classCount} units, one per class.`);
+
+  let shape: Shape | null = modelInputShape({ layers }, input);
+  for (const [i, layer] of layers.entries()) {
+    const label = layerLabel(layer, i);
+    const before = issues.length;
+    const error: Report = (field, message) => {
+      issues.push({ severity: 'error', layerIndex: i, field, message: `${label}: ${message}` });
+    };
+    if (!isKnownType(layer.type)) {
+      error('type', `unknown layer type '${text(layer.type)}'.`);
+      shape = null;
+      continue;
+    }
+    checkSettings(layer, error);
+    shape = issues.length > before || shape === null ? null : checkFit(layer, shape, error);
   }
-  if (shape !== null && spec.layers.length > 0) {
+
+  const last = layers.at(-1);
+  if (shape !== null && last !== undefined) {
     const outputs = shape.length === 1 ? shape[0] : null;
     if (outputs !== classCount) {
-      modelError(null, `The model must end with ${classCount} outputs, one per class, but it ends with ${formatShape([null, ...shape])}. Make the last Dense layer Dense(${classCount}).`);
+      if (last.type === 'dense') {
+        issues.push({
+          severity: 'error',
+          layerIndex: layers.length - 1,
+          field: 'units',
+          message: `${layerLabel(last, layers.length - 1)}: the model must end with ${classCount} outputs, one per class, but this layer has ${last.units} units. Set its units to ${classCount}.`,
+        });
+      } else {
+        modelError(null, `The model must end with ${classCount} outputs, one per class, but it ends with ${formatShape([null, ...shape])}. End it with Dense(${classCount}).`);
+      }
     }
   }
-  const { compile, fit } = spec;
-  if (!(compile.learningRate > 0 && Number.isFinite(compile.learningRate))) modelError('learningRate', `The learning rate must be a positive number (got ${compile.learningRate}).`);
-  if (!(compile.momentum >= 0 && compile.momentum < 1)) modelError('momentum', `Momentum must be at least 0 and below 1 (got ${compile.momentum}).`);
-  if (!isPositiveInteger(fit.epochs)) modelError('epochs', `Epochs must be a whole number of at least 1 (got ${fit.epochs}).`);
-  if (!isPositiveInteger(fit.batchSize)) modelError('batchSize', `Batch size must be a whole number of at least 1 (got ${fit.batchSize}).`);
-  if (!(fit.validationSplit >= 0 && fit.validationSplit < 1)) modelError('validationSplit', `The validation split must be at least 0 and below 1 (got ${fit.validationSplit}).`);
-  if (fit.trainLimit !== null && !isPositiveInteger(fit.trainLimit)) modelError('trainLimit', `The training subset must be a whole number of images (got ${fit.trainLimit}).`);
-  if (!(Number.isInteger(fit.augmentShift) && fit.augmentShift >= 0 && fit.augmentShift <= 8)) modelError('augmentShift', `The augmentation shift must be a whole number of pixels from 0 to 8 (got ${fit.augmentShift}).`);
 
-  const activation = outputActivation(spec.layers);
-  if (activation === 'softmax' && compile.fromLogits) {
+  const { compile, fit } = spec;
+  if (!(typeof compile.optimizer === 'string' && Object.hasOwn(OPTIMIZERS, compile.optimizer))) {
+    modelError('optimizer', `Unknown optimizer '${text(compile.optimizer)}': choose ${Object.keys(OPTIMIZERS).join(', ')}.`);
+  }
+  if (!(typeof compile.loss === 'string' && Object.hasOwn(LOSSES, compile.loss))) {
+    modelError('loss', `Unknown loss '${text(compile.loss)}': choose ${Object.keys(LOSSES).join(', ')}.`);
+  }
+  if (!isInRange(compile.learningRate, Number.MIN_VALUE, Infinity)) {
+    modelError('learningRate', `The learning rate must be a positive number (got ${text(compile.learningRate)}).`);
+  }
+  if (!isInRange(compile.momentum, 0, 1)) {
+    modelError('momentum', `Momentum must be at least 0 and below 1 (got ${text(compile.momentum)}).`);
+  }
+  if (!isPositiveInteger(fit.epochs)) modelError('epochs', `Epochs must be a whole number of at least 1 (got ${text(fit.epochs)}).`);
+  if (!isPositiveInteger(fit.batchSize)) modelError('batchSize', `Batch size must be a whole number of at least 1 (got ${text(fit.batchSize)}).`);
+  if (!isInRange(fit.validationSplit, 0, 1)) {
+    modelError('validationSplit', `The validation split must be at least 0 and below 1 (got ${text(fit.validationSplit)}).`);
+  }
+  if (fit.trainLimit !== null && !isPositiveInteger(fit.trainLimit)) {
+    modelError('trainLimit', `The training subset must be a whole number of images, at least 1 (got ${text(fit.trainLimit)}).`);
+  }
+  if (!(Number.isInteger(fit.augmentShift) && isInRange(fit.augmentShift, 0, 9))) {
+    modelError('augmentShift', `The augmentation shift must be a whole number of pixels from 0 to 8 (got ${text(fit.augmentShift)}).`);
+  }
+
+  const activation = outputActivation(layers.filter((layer) => isKnownType(layer.type)));
+  const fromLogits: unknown = compile.fromLogits;
+  if (activation === 'softmax' && fromLogits === true) {
+    issues.push({ severity: 'warning', layerIndex: null, field: 'fromLogits', message: softmaxTwice });
+  } else if (activation !== null && activation !== 'softmax' && fromLogits !== true) {
+    const ending = activation === 'linear' ? 'raw scores (logits, no activation)' : `the ${isActivation(activation) ? ACTIVATIONS[activation] : text(activation)} activation`;
     issues.push({
       severity: 'warning',
       layerIndex: null,
       field: 'fromLogits',
-      message:
-        'The model already ends in softmax, but the loss is set to from_logits=True, so softmax is applied twice: the probabilities get squashed towards uniform and the model learns slowly. Untick from_logits, or remove the final softmax.',
-    });
-  } else if (activation !== null && activation !== 'softmax' && !compile.fromLogits) {
-    issues.push({
-      severity: 'warning',
-      layerIndex: null,
-      field: 'fromLogits',
-      message: `The model ends in ${activation === 'linear' ? 'raw scores (logits)' : `a ${activation} activation`}, not softmax, but the loss expects probabilities (from_logits=False): it will treat those scores as probabilities. Tick from_logits, or end the model with softmax.`,
+      message: `The model ends in ${ending}, not softmax, but the loss expects probabilities (from_logits=False): it will treat those scores as probabilities, so the loss is wrong and learning suffers. Tick from_logits, or end the model with softmax.`,
     });
   }
   return issues;

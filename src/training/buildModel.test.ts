@@ -1,0 +1,149 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildModel, createOptimizer, SeededDropout, SpecError } from './buildModel';
+import { PRESETS } from './presets';
+import { DEFAULT_COMPILE, DEFAULT_FIT, type LayerSpec, type ModelSpec } from './spec';
+
+const MNIST = { height: 28, width: 28, channels: 1 };
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const withSeed = (spec: ModelSpec, seed: number): ModelSpec => ({ ...spec, fit: { ...spec.fit, seed } });
+
+function initialWeights(spec: ModelSpec): number[][] {
+  const model = buildModel(spec, MNIST, 10);
+  const values = model.getWeights().map((w) => Array.from(w.dataSync()));
+  model.dispose();
+  return values;
+}
+
+describe('buildModel', () => {
+  it('refuses an invalid spec with a SpecError that carries the issues', () => {
+    const bad: ModelSpec = { layers: [{ type: 'flatten' }, { type: 'dense', units: 0, activation: 'softmax', useBias: true }], compile: DEFAULT_COMPILE, fit: DEFAULT_FIT };
+    let caught: unknown = null;
+    try {
+      buildModel(bad, MNIST, 10);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(SpecError);
+    const issues = (caught as SpecError).issues;
+    expect(issues.length).toBeGreaterThan(0);
+    expect(issues.every((issue) => issue.severity === 'error')).toBe(true);
+    expect((caught as SpecError).message).toContain('Layer 2 (Dense): units must be a whole number');
+    expect(() => buildModel({ ...bad, layers: [] }, MNIST, 10)).toThrow(/no layers/);
+  });
+
+  it('builds a warning-only spec (softmax with from_logits) rather than refusing it', () => {
+    const model = buildModel({ ...PRESETS.fashionMlp.spec, compile: { ...PRESETS.fashionMlp.spec.compile, fromLogits: true } }, MNIST, 10);
+    expect(model.countParams()).toBe(203_530);
+    model.dispose();
+  });
+
+  it('gives the same initial weights for the same seed, other weights for another', () => {
+    const a = initialWeights(PRESETS.quickstart.spec);
+    expect(initialWeights(PRESETS.quickstart.spec)).toEqual(a);
+    const b = initialWeights(withSeed(PRESETS.quickstart.spec, 7));
+    expect(b).not.toEqual(a);
+    expect(b[0]).not.toEqual(a[0]);
+  });
+
+  it('initialises like Keras: glorot-uniform kernels within ±√(6 / (fanIn + fanOut)), zero biases', () => {
+    const [kernel = [], bias = [], kernel2 = []] = initialWeights(PRESETS.quickstart.spec);
+    const limit = Math.sqrt(6 / (784 + 128));
+    expect(kernel).toHaveLength(784 * 128);
+    expect(Math.max(...kernel.map(Math.abs))).toBeLessThanOrEqual(limit);
+    // A uniform draw on ±limit fills the range: its largest magnitude is close to the limit.
+    expect(Math.max(...kernel.map(Math.abs))).toBeGreaterThan(0.99 * limit);
+    expect(bias.every((v) => v === 0)).toBe(true);
+    expect(kernel2.slice(0, 10)).not.toEqual(kernel.slice(0, 10));
+  });
+
+  it('names layers as Keras does and feeds a leading Dense the flattened image', () => {
+    const model = buildModel(PRESETS.mlpDropout.spec, MNIST, 10);
+    expect(model.inputs[0]?.shape).toEqual([null, 784]);
+    expect(model.layers.map((layer) => layer.name)).toEqual(['dense', 'activation', 'dropout', 'dense_1', 'activation_1']);
+    model.dispose();
+  });
+});
+
+describe('SeededDropout', () => {
+  const spec: ModelSpec = {
+    layers: [{ type: 'flatten' }, { type: 'dropout', rate: 0.5 }, { type: 'dense', units: 10, activation: 'softmax', useBias: true }] satisfies LayerSpec[],
+    compile: DEFAULT_COMPILE,
+    fit: DEFAULT_FIT,
+  };
+  const masks = (model: tf.Sequential, calls: number): number[][] => {
+    const dropout = model.layers[1];
+    if (dropout === undefined) throw new Error('no dropout layer');
+    const ones = tf.ones([2, 784]);
+    const result = Array.from({ length: calls }, () => {
+      const y = dropout.apply(ones, { training: true }) as tf.Tensor;
+      const values = Array.from(y.dataSync());
+      y.dispose();
+      return values;
+    });
+    ones.dispose();
+    return result;
+  };
+
+  it('draws a new mask each training step, the same sequence for the same seed', () => {
+    const model = buildModel(spec, MNIST, 10);
+    expect(model.layers[1]).toBeInstanceOf(SeededDropout);
+    const [first = [], second = []] = masks(model, 2);
+    expect(first).not.toEqual(second);
+    // Survivors are scaled by 1 / (1 − rate) = 2; about half survive.
+    expect(new Set(first)).toEqual(new Set([0, 2]));
+    const kept = first.filter((v) => v === 2).length / first.length;
+    expect(kept).toBeGreaterThan(0.4);
+    expect(kept).toBeLessThan(0.6);
+    const again = buildModel(spec, MNIST, 10);
+    expect(masks(again, 2)).toEqual([first, second]);
+    const other = buildModel(withSeed(spec, 43), MNIST, 10);
+    expect(masks(other, 1)[0]).not.toEqual(first);
+    for (const m of [model, again, other]) m.dispose();
+  });
+
+  it('lets gradients through to the layer before it, only where units were kept', () => {
+    const model = buildModel({ ...spec, layers: [{ type: 'flatten' }, { type: 'dense', units: 8, activation: 'linear', useBias: true }, { type: 'dropout', rate: 0.5 }, { type: 'dense', units: 10, activation: 'softmax', useBias: true }] }, MNIST, 10);
+    const x = tf.ones([1, 28, 28, 1]);
+    const { value, grads } = tf.variableGrads(() => (model.apply(x, { training: true }) as tf.Tensor).max().asScalar());
+    const biasGrad = Object.entries(grads).find(([name]) => name.startsWith('dense/bias'))?.[1];
+    const values = Array.from(biasGrad?.dataSync() ?? []);
+    expect(values).toHaveLength(8);
+    expect(values.some((v) => v !== 0)).toBe(true);
+    expect(values.some((v) => v === 0)).toBe(true);
+    for (const t of [x, value, ...Object.values(grads)]) t.dispose();
+    model.dispose();
+  });
+
+  it('passes values through at inference', () => {
+    const model = buildModel(spec, MNIST, 10);
+    const x = tf.ones([1, 28, 28, 1]);
+    const dropout = model.layers[1];
+    const flat = tf.ones([1, 784]);
+    const y = dropout?.apply(flat, { training: false }) as tf.Tensor;
+    expect(Array.from(y.dataSync()).every((v) => v === 1)).toBe(true);
+    const p = model.predict(x) as tf.Tensor;
+    expect(p.sum().dataSync()[0]).toBeCloseTo(1, 5);
+    for (const t of [x, flat, y, p]) t.dispose();
+    model.dispose();
+  });
+});
+
+describe('createOptimizer', () => {
+  it('makes the optimizer compile names, with its learning rate', () => {
+    const adam = createOptimizer({ ...DEFAULT_COMPILE, optimizer: 'adam', learningRate: 0.002 });
+    expect(adam.getClassName()).toBe('Adam');
+    expect(adam.getConfig()['learningRate']).toBe(0.002);
+    expect(createOptimizer({ ...DEFAULT_COMPILE, optimizer: 'sgd', learningRate: 0.01, momentum: 0 }).getClassName()).toBe('SGD');
+    const momentum = createOptimizer({ ...DEFAULT_COMPILE, optimizer: 'sgd', learningRate: 0.01, momentum: 0.9 });
+    expect(momentum.getClassName()).toBe('Momentum');
+    expect(momentum.getConfig()['momentum']).toBe(0.9);
+    const rmsprop = createOptimizer({ ...DEFAULT_COMPILE, optimizer: 'rmsprop', learningRate: 0.001 });
+    expect(rmsprop.getClassName()).toBe('RMSProp');
+    expect(rmsprop.getConfig()['learningRate']).toBe(0.001);
+  });
+});

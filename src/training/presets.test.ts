@@ -1,0 +1,69 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildModel } from './buildModel';
+import { emptySpec, PRESET_ORDER, presetList, PRESETS, type PresetId } from './presets';
+import { formatShape, summarize, validateSpec } from './shapes';
+
+const MNIST = { height: 28, width: 28, channels: 1 };
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** The table the presets were specified from: Keras's parameter counts and each source's settings. */
+const TABLE = {
+  linear: { dataset: 'fashion-mnist', params: 7_850, optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', fromLogits: true, epochs: 5, batchSize: 32, validationSplit: 0 },
+  quickstart: { dataset: 'mnist', params: 101_770, optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', fromLogits: true, epochs: 5, batchSize: 32, validationSplit: 0.1 },
+  mlpDropout: { dataset: 'mnist', params: 407_050, optimizer: 'adam', loss: 'categoricalCrossentropy', fromLogits: false, epochs: 5, batchSize: 128, validationSplit: 0.1 },
+  dlwpCh2: { dataset: 'mnist', params: 407_050, optimizer: 'rmsprop', loss: 'sparseCategoricalCrossentropy', fromLogits: false, epochs: 5, batchSize: 128, validationSplit: 0 },
+  fashionMlp: { dataset: 'fashion-mnist', params: 203_530, optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', fromLogits: false, epochs: 10, batchSize: 64, validationSplit: 0 },
+  fashionCnn: { dataset: 'fashion-mnist', params: 302_026, optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', fromLogits: false, epochs: 10, batchSize: 64, validationSplit: 0 },
+  strongest: { dataset: 'mnist', params: 469_098, optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', fromLogits: false, epochs: 12, batchSize: 128, validationSplit: 0.1 },
+} as const satisfies Record<PresetId, object>;
+
+describe('presets', () => {
+  it.each(PRESET_ORDER)('%s has the parameter count Keras prints, in the summary and in tfjs, layer by layer', (id) => {
+    const preset = PRESETS[id];
+    const summary = summarize(preset.spec, MNIST);
+    expect(preset.expectedParams).toBe(TABLE[id].params);
+    expect(summary.totalParams).toBe(TABLE[id].params);
+    expect(validateSpec(preset.spec, MNIST, 10)).toEqual([]);
+    const model = buildModel(preset.spec, MNIST, 10);
+    try {
+      expect(model.countParams()).toBe(TABLE[id].params);
+      const trainable = model.trainableWeights.reduce((sum, w) => sum + w.shape.reduce((a: number, b) => a * (b ?? 0), 1), 0);
+      expect(trainable).toBe(summary.trainableParams);
+      // The pure shape inference agrees with tfjs on every layer's name, output shape and count.
+      expect(formatShape(model.inputs[0]?.shape ?? [])).toBe(formatShape(summary.inputShape));
+      expect(model.layers.map((layer) => [layer.name, formatShape(layer.outputShape as (number | null)[]), layer.countParams()])).toEqual(
+        summary.rows.map((row) => [row.name, formatShape(row.outputShape), row.params]),
+      );
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it.each(PRESET_ORDER)('%s has its source’s compile and fit settings', (id) => {
+    const { spec, dataset } = PRESETS[id];
+    const row = TABLE[id];
+    expect(dataset).toBe(row.dataset);
+    expect([spec.compile.optimizer, spec.compile.loss, spec.compile.fromLogits]).toEqual([row.optimizer, row.loss, row.fromLogits]);
+    expect([spec.fit.epochs, spec.fit.batchSize, spec.fit.validationSplit]).toEqual([row.epochs, row.batchSize, row.validationSplit]);
+    expect([spec.fit.seed, spec.fit.shuffle, spec.fit.trainLimit]).toEqual([42, true, null]);
+    expect(spec.fit.augmentShift).toBe(id === 'strongest' ? 2 : 0);
+  });
+
+  it('lists every preset once, in display order, each carrying its own id', () => {
+    expect(new Set(PRESET_ORDER)).toEqual(new Set(Object.keys(PRESETS)));
+    expect(PRESET_ORDER).toHaveLength(Object.keys(PRESETS).length);
+    expect(presetList().map((preset) => preset.id)).toEqual(PRESET_ORDER);
+    for (const [key, preset] of Object.entries(PRESETS)) expect(preset.id).toBe(key);
+  });
+
+  it('starts empty with Flatten → Dense(10, softmax), which trains as is', () => {
+    const spec = emptySpec();
+    expect(spec.layers).toEqual([{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax', useBias: true }]);
+    expect(validateSpec(spec, MNIST, 10)).toEqual([]);
+    expect(summarize(spec, MNIST).totalParams).toBe(7_850);
+  });
+});
