@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { PRESETS } from './presets';
+import { describeLayer, describeSpecDiff, summariseSpecDiff } from './specDiff';
+import { DEFAULT_COMPILE, DEFAULT_FIT, type LayerSpec, type ModelSpec } from './spec';
+
+const flatten: LayerSpec = { type: 'flatten' };
+const dense = (units: number, activation: 'linear' | 'relu' | 'softmax' = 'linear'): LayerSpec => ({ type: 'dense', units, activation, useBias: true });
+const dropout = (rate: number): LayerSpec => ({ type: 'dropout', rate });
+const conv = (filters: number, kernelSize = 3): LayerSpec => ({ type: 'conv2d', filters, kernelSize, strides: 1, padding: 'valid', activation: 'relu' });
+const pool: LayerSpec = { type: 'maxPooling2d', poolSize: 2, strides: null, padding: 'valid' };
+const batchNorm: LayerSpec = { type: 'batchNormalization' };
+
+const spec = (layers: LayerSpec[], compile: Partial<ModelSpec['compile']> = {}, fit: Partial<ModelSpec['fit']> = {}): ModelSpec => ({
+  layers,
+  compile: { ...DEFAULT_COMPILE, ...compile },
+  fit: { ...DEFAULT_FIT, ...fit },
+});
+
+describe('describeSpecDiff', () => {
+  it("reads the issue's example exactly", () => {
+    const a = spec([flatten, dense(128, 'relu'), dense(10)]);
+    const b = spec([flatten, dense(512, 'relu'), dropout(0.2), dense(10)], { learningRate: 0.01 });
+    expect(summariseSpecDiff(a, b)).toBe('Dense 128 → 512, +Dropout(0.2), lr 0.001 → 0.01');
+    expect(describeSpecDiff(a, b)).toEqual(['Dense 128 → 512', '+Dropout(0.2)', 'lr 0.001 → 0.01']);
+  });
+
+  it('finds no differences between identical specs', () => {
+    for (const preset of Object.values(PRESETS)) {
+      expect(describeSpecDiff(preset.spec, structuredClone(preset.spec))).toEqual([]);
+      expect(summariseSpecDiff(preset.spec, preset.spec)).toBe('');
+    }
+  });
+
+  it('reads a layer inserted in the middle as one insertion, not a cascade of changes', () => {
+    const a = spec([conv(32), pool, conv(64), pool, flatten, dense(10, 'softmax')]);
+    const b = spec([conv(32), batchNorm, pool, conv(64), batchNorm, pool, flatten, dense(10, 'softmax')]);
+    expect(describeSpecDiff(a, b)).toEqual(['+BatchNormalization', '+BatchNormalization']);
+    expect(describeSpecDiff(b, a)).toEqual(['−BatchNormalization', '−BatchNormalization']);
+  });
+
+  it('pairs identical layers when a layer of the same type is inserted', () => {
+    const a = spec([flatten, dense(512, 'relu'), dense(10, 'softmax')]);
+    const b = spec([flatten, dense(512, 'relu'), dense(256, 'relu'), dense(10, 'softmax')]);
+    expect(describeSpecDiff(a, b)).toEqual(['+Dense(256, relu)']);
+    expect(describeSpecDiff(b, a)).toEqual(['−Dense(256, relu)']);
+  });
+
+  it('reads a replaced layer as a removal and an addition, and changed layers field by field', () => {
+    const a = spec([conv(32), dropout(0.25), flatten, dense(10, 'softmax')]);
+    const b = spec([conv(64, 5), batchNorm, flatten, dense(10)]);
+    expect(describeSpecDiff(a, b)).toEqual(['Conv2D 32 → 64 filters', 'Conv2D kernel 3×3 → 5×5', '−Dropout(0.25)', '+BatchNormalization', 'Dense activation softmax → linear']);
+  });
+
+  it('names every compile and fit change', () => {
+    const a = spec([flatten, dense(10)], {}, { seed: 1 });
+    const b = spec(
+      [flatten, dense(10)],
+      { optimizer: 'sgd', learningRate: 0.01, momentum: 0.9, loss: 'categoricalCrossentropy', fromLogits: true },
+      { epochs: 10, batchSize: 128, validationSplit: 0.1, shuffle: false, seed: 2, augmentShift: 2, trainLimit: 1000 },
+    );
+    expect(describeSpecDiff(a, b)).toEqual([
+      'optimizer adam → sgd',
+      'lr 0.001 → 0.01',
+      'momentum 0 → 0.9',
+      'loss sparse CE → categorical CE',
+      'from_logits false → true',
+      'epochs 5 → 10',
+      'batch 32 → 128',
+      'validation split 0 → 0.1',
+      'shuffle true → false',
+      'seed 1 → 2',
+      'shift augmentation off → ±2 px',
+      'training images all → 1000',
+    ]);
+  });
+
+  it('ignores momentum unless SGD uses it', () => {
+    expect(describeSpecDiff(spec([flatten], { momentum: 0.9 }), spec([flatten], { momentum: 0 }))).toEqual([]);
+  });
+
+  it('compares presets sensibly', () => {
+    expect(describeSpecDiff(PRESETS.quickstart.spec, PRESETS.fashionMlp.spec)).toEqual([
+      'Dense 128 → 256',
+      'Dense activation linear → softmax',
+      'from_logits true → false',
+      'epochs 5 → 10',
+      'batch 32 → 64',
+      'validation split 0.1 → 0',
+    ]);
+  });
+});
+
+describe('describeLayer', () => {
+  it('writes each layer as a short phrase', () => {
+    expect([
+      describeLayer(flatten),
+      describeLayer(dense(10)),
+      describeLayer({ type: 'dense', units: 64, activation: 'relu', useBias: false }),
+      describeLayer({ type: 'conv2d', filters: 32, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
+      describeLayer(pool),
+      describeLayer({ type: 'maxPooling2d', poolSize: 3, strides: 1, padding: 'same' }),
+      describeLayer(dropout(0.5)),
+      describeLayer(batchNorm),
+      describeLayer({ type: 'activation', activation: 'tanh' }),
+    ]).toEqual([
+      'Flatten',
+      'Dense(10)',
+      'Dense(64, relu, no bias)',
+      'Conv2D(32, 3×3, stride 2, same, relu)',
+      'MaxPooling2D(2×2)',
+      'MaxPooling2D(3×3, stride 1, same)',
+      'Dropout(0.5)',
+      'BatchNormalization',
+      'Activation(tanh)',
+    ]);
+  });
+});

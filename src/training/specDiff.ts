@@ -1,0 +1,166 @@
+/**
+ * What changed between two model specs, in words: "Dense 128 → 512", "+Dropout(0.2)",
+ * "lr 0.001 → 0.01". For comparing runs side by side. Pure: no tfjs, no DOM.
+ */
+import { LAYER_TYPES, type LayerSpec, type LossName, type ModelSpec } from './spec';
+
+const LOSS_WORDS = {
+  sparseCategoricalCrossentropy: 'sparse CE',
+  categoricalCrossentropy: 'categorical CE',
+} as const satisfies Record<LossName, string>;
+
+const square = (n: number): string => `${n}×${n}`;
+
+/** A layer as one short phrase: `Dense(128, relu)`, `Dropout(0.2)`, `BatchNormalization`. */
+export function describeLayer(layer: LayerSpec): string {
+  const name = LAYER_TYPES[layer.type];
+  switch (layer.type) {
+    case 'flatten':
+    case 'batchNormalization':
+      return name;
+    case 'dense':
+      return `${name}(${[String(layer.units), ...(layer.activation === 'linear' ? [] : [layer.activation]), ...(layer.useBias ? [] : ['no bias'])].join(', ')})`;
+    case 'conv2d': {
+      const parts = [String(layer.filters), square(layer.kernelSize)];
+      if (layer.strides !== 1) parts.push(`stride ${layer.strides}`);
+      if (layer.padding !== 'valid') parts.push(layer.padding);
+      if (layer.activation !== 'linear') parts.push(layer.activation);
+      return `${name}(${parts.join(', ')})`;
+    }
+    case 'maxPooling2d': {
+      const parts = [square(layer.poolSize)];
+      if (layer.strides !== null && layer.strides !== layer.poolSize) parts.push(`stride ${layer.strides}`);
+      if (layer.padding !== 'valid') parts.push(layer.padding);
+      return `${name}(${parts.join(', ')})`;
+    }
+    case 'dropout':
+      return `${name}(${layer.rate})`;
+    case 'activation':
+      return `${name}(${layer.activation})`;
+  }
+}
+
+/** "label a → b" when a and b differ, else nothing. */
+function change<T>(label: string, a: T, b: T, show: (v: T) => string = String): string[] {
+  return a === b ? [] : [`${label} ${show(a)} → ${show(b)}`];
+}
+
+/** The changes within one layer whose type stayed the same. */
+function layerChanges(a: LayerSpec, b: LayerSpec): string[] {
+  const name = LAYER_TYPES[a.type];
+  if (a.type === 'dense' && b.type === 'dense') {
+    return [
+      ...change(name, a.units, b.units),
+      ...change(`${name} activation`, a.activation, b.activation),
+      ...change(`${name} use_bias`, a.useBias, b.useBias),
+    ];
+  }
+  if (a.type === 'conv2d' && b.type === 'conv2d') {
+    return [
+      ...(a.filters === b.filters ? [] : [`${name} ${a.filters} → ${b.filters} filters`]),
+      ...change(`${name} kernel`, a.kernelSize, b.kernelSize, square),
+      ...change(`${name} strides`, a.strides, b.strides),
+      ...change(`${name} padding`, a.padding, b.padding),
+      ...change(`${name} activation`, a.activation, b.activation),
+    ];
+  }
+  if (a.type === 'maxPooling2d' && b.type === 'maxPooling2d') {
+    return [
+      ...change(`${name} pool`, a.poolSize, b.poolSize, square),
+      ...change(`${name} strides`, a.strides, b.strides, (s) => (s === null ? 'default' : String(s))),
+      ...change(`${name} padding`, a.padding, b.padding),
+    ];
+  }
+  if (a.type === 'dropout' && b.type === 'dropout') return change(name, a.rate, b.rate);
+  if (a.type === 'activation' && b.type === 'activation') return change(name, a.activation, b.activation);
+  return [];
+}
+
+const sameLayer = (a: LayerSpec, b: LayerSpec): boolean => describeLayer(a) === describeLayer(b);
+
+type Step = { readonly kind: 'keep'; readonly a: LayerSpec; readonly b: LayerSpec } | { readonly kind: 'remove'; readonly a: LayerSpec } | { readonly kind: 'add'; readonly b: LayerSpec };
+
+/**
+ * Aligns two layer lists by a longest common subsequence of layer types, so an inserted
+ * layer reads as one "+Layer" instead of every later layer "changing". Among alignments that
+ * keep equally many layers it prefers the one keeping the most identical layers: adding
+ * Dense(256) before Dense(10) pairs Dense(10) with Dense(10). Dynamic programming over the
+ * suffixes: score[i][j] is the best (kept, identical) pair for a[i..] and b[j..].
+ */
+function alignLayers(a: readonly LayerSpec[], b: readonly LayerSpec[]): Step[] {
+  const n = a.length;
+  const m = b.length;
+  // Kept pairs count 1000, identical ones 1 more: lexicographic on (kept, identical) while lists stay under 1000 layers.
+  const score: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  const at = (i: number, j: number): number => score[i]?.[j] ?? 0;
+  const pairScore = (i: number, j: number): number | null => {
+    const la = a[i];
+    const lb = b[j];
+    if (!la || !lb || la.type !== lb.type) return null;
+    return 1000 + (sameLayer(la, lb) ? 1 : 0);
+  };
+  for (let i = n - 1; i >= 0; i--) {
+    const row = score[i];
+    if (!row) continue;
+    for (let j = m - 1; j >= 0; j--) {
+      const pair = pairScore(i, j);
+      row[j] = Math.max(at(i + 1, j), at(i, j + 1), pair === null ? 0 : pair + at(i + 1, j + 1));
+    }
+  }
+  const steps: Step[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < n || j < m) {
+    const la = a[i];
+    const lb = b[j];
+    const pair = pairScore(i, j);
+    if (la && lb && pair !== null && at(i, j) === pair + at(i + 1, j + 1)) {
+      steps.push({ kind: 'keep', a: la, b: lb });
+      i++;
+      j++;
+    } else if (la && (!lb || at(i, j) === at(i + 1, j))) {
+      steps.push({ kind: 'remove', a: la });
+      i++;
+    } else if (lb) {
+      steps.push({ kind: 'add', b: lb });
+      j++;
+    }
+  }
+  return steps;
+}
+
+/**
+ * The differences from `a` to `b`, in order: layers (aligned, so insertions and removals read
+ * as "+Layer" and "−Layer"), then compile, then fit. Identical specs give [].
+ */
+export function describeSpecDiff(a: ModelSpec, b: ModelSpec): string[] {
+  const changes: string[] = [];
+  for (const step of alignLayers(a.layers, b.layers)) {
+    if (step.kind === 'keep') changes.push(...layerChanges(step.a, step.b));
+    else if (step.kind === 'remove') changes.push(`−${describeLayer(step.a)}`);
+    else changes.push(`+${describeLayer(step.b)}`);
+  }
+  const ca = a.compile;
+  const cb = b.compile;
+  changes.push(...change('optimizer', ca.optimizer, cb.optimizer));
+  changes.push(...change('lr', ca.learningRate, cb.learningRate));
+  // Momentum only matters to SGD: an unused value carried along is not a difference.
+  if (ca.optimizer === 'sgd' || cb.optimizer === 'sgd') changes.push(...change('momentum', ca.momentum, cb.momentum));
+  changes.push(...change('loss', ca.loss, cb.loss, (l) => LOSS_WORDS[l]));
+  changes.push(...change('from_logits', ca.fromLogits, cb.fromLogits));
+  const fa = a.fit;
+  const fb = b.fit;
+  changes.push(...change('epochs', fa.epochs, fb.epochs));
+  changes.push(...change('batch', fa.batchSize, fb.batchSize));
+  changes.push(...change('validation split', fa.validationSplit, fb.validationSplit));
+  changes.push(...change('shuffle', fa.shuffle, fb.shuffle));
+  changes.push(...change('seed', fa.seed, fb.seed));
+  changes.push(...change('shift augmentation', fa.augmentShift, fb.augmentShift, (s) => (s === 0 ? 'off' : `±${s} px`)));
+  changes.push(...change('training images', fa.trainLimit, fb.trainLimit, (t) => (t === null ? 'all' : String(t))));
+  return changes;
+}
+
+/** The differences as one line, "Dense 128 → 512, +Dropout(0.2), lr 0.001 → 0.01"; '' when none. */
+export function summariseSpecDiff(a: ModelSpec, b: ModelSpec): string {
+  return describeSpecDiff(a, b).join(', ');
+}
