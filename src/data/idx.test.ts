@@ -1,117 +1,153 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { DataError } from './errors';
-import { encodeIdx, IdxReader, parseIdx } from './idx';
-import { readIdxBytes } from './stream';
+import { encodeIdx, IDX_LIMITS, IdxReader, parseIdx } from './idx';
+import { expectDataError, imagesIdx, labelsIdx, syncDataErrorOf } from './testing';
 
-const images = (count: number, h = 2, w = 3): Uint8Array => encodeIdx([count, h, w], new Uint8Array(count * h * w).map((_, i) => i % 251));
-
-function failure(run: () => unknown): DataError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DataError) return error;
-    throw error;
-  }
-  throw new Error('expected a DataError');
+/** A bare 16-byte image header (00 00 08 03, then three big-endian uint32 dimensions). */
+function imageHeader(count: number, height: number, width: number): Uint8Array {
+  const header = new Uint8Array(16);
+  const view = new DataView(header.buffer);
+  header[2] = 0x08;
+  header[3] = 3;
+  view.setUint32(4, count);
+  view.setUint32(8, height);
+  view.setUint32(12, width);
+  return header;
 }
 
-async function asyncFailure(run: () => Promise<unknown>): Promise<DataError> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof DataError) return error;
-    throw error;
-  }
-  throw new Error('expected a DataError');
-}
-
-describe('parseIdx', () => {
-  it('decodes dims and data of a well-formed file', () => {
-    const idx = parseIdx(images(4), 'a.idx', 3);
+describe('encodeIdx and parseIdx', () => {
+  it('round-trip images and labels, keeping dims and bytes', () => {
+    const bytes = imagesIdx(4, 2, 3);
+    expect(Array.from(bytes.subarray(0, 16))).toEqual([0, 0, 8, 3, 0, 0, 0, 4, 0, 0, 0, 2, 0, 0, 0, 3]);
+    const idx = parseIdx(bytes, 'a.idx', 3);
     expect(idx.dims).toEqual([4, 2, 3]);
-    expect(Array.from(idx.data.subarray(0, 4))).toEqual([0, 1, 2, 3]);
-  });
-
-  it('rejects a wrong magic number at byte 0, hinting at undecoded gzip', () => {
-    const error = failure(() => parseIdx(gzipSync(images(1)), 'x.gz', 3));
-    expect(error.kind).toBe('bad-magic');
-    expect(error.offset).toBe(0);
-    expect(error.message).toMatch(/^x\.gz, byte 0: expected an IDX magic number .* found 1f 8b .*gzip stream/);
-  });
-
-  it('rejects an unsupported data type at byte 2', () => {
-    const bytes = images(1);
-    bytes[2] = 0x0d;
-    const error = failure(() => parseIdx(bytes, 'f.idx', 3));
-    expect(error).toMatchObject({ kind: 'bad-data-type', offset: 2, file: 'f.idx' });
-    expect(error.message).toBe('f.idx, byte 2: expected data type 0x08 (unsigned byte), found data type 0x0d (32-bit float)');
-  });
-
-  it('rejects the wrong number of dimensions at byte 3', () => {
-    const error = failure(() => parseIdx(encodeIdx([3], new Uint8Array(3)), 'labels-as-images', 3));
-    expect(error).toMatchObject({ kind: 'bad-dimensions', offset: 3, found: '1' });
-  });
-
-  it('rejects a zero dimension at its header offset', () => {
-    const error = failure(() => parseIdx(encodeIdx([2, 0, 3], new Uint8Array(0)), 'z', 3));
-    expect(error).toMatchObject({ kind: 'zero-dimension', offset: 8 });
-  });
-
-  it('rejects an absurd header before allocating anything', () => {
-    const header = new Uint8Array(16);
-    const view = new DataView(header.buffer);
-    header[2] = 0x08;
-    header[3] = 3;
-    view.setUint32(4, 0xffff_ffff);
-    view.setUint32(8, 28);
-    view.setUint32(12, 28);
-    expect(failure(() => parseIdx(header, 'huge', 3))).toMatchObject({ kind: 'absurd-dimension', offset: 4 });
-    view.setUint32(4, 1_000_000);
-    view.setUint32(8, 1_000);
-    view.setUint32(12, 1_000);
-    const error = failure(() => parseIdx(header, 'huge', 3));
-    expect(error.kind).toBe('absurd-dimension');
-    expect(error.found).toBe('1000000 × 1000 × 1000 = 1000000000000 bytes');
-  });
-
-  it('rejects a truncated header and truncated data, naming where the file ends', () => {
-    expect(failure(() => parseIdx(images(2).subarray(0, 9), 't', 3))).toMatchObject({ kind: 'truncated', offset: 9 });
-    const error = failure(() => parseIdx(images(2).subarray(0, 20), 't', 3));
-    expect(error).toMatchObject({ kind: 'truncated', offset: 20 });
-    expect(error.expected).toBe('28 bytes (header + 2 × 2 × 3 data bytes)');
-  });
-
-  it('rejects trailing bytes at the byte where the file should end', () => {
-    const bytes = new Uint8Array([...images(2), 7, 7]);
-    expect(failure(() => parseIdx(bytes, 'long', 3))).toMatchObject({ kind: 'trailing-bytes', offset: 28 });
-  });
-
-  it('decodes identically when fed one byte at a time', () => {
-    const bytes = images(3, 4, 5);
-    const reader = new IdxReader('chunks', 3);
-    for (const byte of bytes) reader.push(new Uint8Array([byte]));
-    expect(reader.finish()).toEqual(parseIdx(bytes, 'whole', 3));
+    expect(idx.data).toEqual(bytes.subarray(16));
+    expect(parseIdx(labelsIdx([7, 0, 9]), 'l.idx', 1)).toEqual({ dims: [3], data: Uint8Array.from([7, 0, 9]) });
   });
 });
 
-describe('readIdxBytes', () => {
-  it('decodes gzip and raw input identically', async () => {
-    const raw = images(5, 7, 4);
-    expect(await readIdxBytes(gzipSync(raw), 'g', 3)).toEqual(await readIdxBytes(raw, 'r', 3));
+describe('parseIdx rejects a bad header, naming the file and the byte', () => {
+  it('a gzip stream that was never decompressed: bad magic at byte 0, with a hint', () => {
+    const error = syncDataErrorOf(() => parseIdx(gzipSync(imagesIdx(1)), 'x.gz', 3));
+    expectDataError(error, 'bad-magic', 'x.gz', 0);
+    expect(error.found).toBe('1f 8b 08 00 (a gzip stream that was not decompressed)');
   });
 
-  it('reports a corrupt gzip stream as such, naming the file', async () => {
-    const gz = gzipSync(images(50));
-    gz.fill(0xaa, 12, 40);
-    const error = await asyncFailure(() => readIdxBytes(gz, 'broken.gz', 3));
-    expect(error).toMatchObject({ kind: 'corrupt-gzip', file: 'broken.gz' });
-    expect(error.message).toMatch(/^broken\.gz: expected a valid gzip stream, found a corrupt gzip stream/);
+  it('any other non-IDX file: bad magic at byte 0, without the gzip hint', () => {
+    const html = new TextEncoder().encode('<!doctype html><title>404</title>');
+    const error = syncDataErrorOf(() => parseIdx(html, 'page.html', 3));
+    expectDataError(error, 'bad-magic', 'page.html', 0);
+    expect(error.found).toBe('3c 21 64 6f');
   });
 
-  it('reports a gzip stream cut short as corrupt', async () => {
-    const gz = gzipSync(images(50));
-    const error = await asyncFailure(() => readIdxBytes(gz.subarray(0, gz.length - 20), 'cut.gz', 3));
-    expect(error.kind).toMatch(/corrupt-gzip|truncated/);
+  it('an unsupported data type (0x0D, 32-bit float) at byte 2', () => {
+    const bytes = imagesIdx(1, 2, 2);
+    bytes[2] = 0x0d;
+    const error = syncDataErrorOf(() => parseIdx(bytes, 'f.idx', 3));
+    expectDataError(error, 'bad-data-type', 'f.idx', 2);
+    expect(error.message).toBe('f.idx, byte 2: expected data type 0x08 (unsigned byte), found data type 0x0d (32-bit float)');
+  });
+
+  it('a type byte the format does not define at all', () => {
+    const bytes = labelsIdx([1]);
+    bytes[2] = 0x42;
+    expect(syncDataErrorOf(() => parseIdx(bytes, 'l', 1)).found).toBe('data type 0x42 (not an IDX data type)');
+  });
+
+  it('the wrong number of dimensions at byte 3, both ways round', () => {
+    const labelsAsImages = syncDataErrorOf(() => parseIdx(labelsIdx([1, 2, 3]), 'labels.idx', 3));
+    expectDataError(labelsAsImages, 'bad-dimensions', 'labels.idx', 3);
+    expect(labelsAsImages.message).toBe('labels.idx, byte 3: expected 3 dimensions (images: (count, height, width)), found 1');
+    const imagesAsLabels = syncDataErrorOf(() => parseIdx(imagesIdx(1, 2, 2), 'images.idx', 1));
+    expectDataError(imagesAsLabels, 'bad-dimensions', 'images.idx', 3);
+    expect(imagesAsLabels.found).toBe('3');
+  });
+
+  it('a zero dimension at the byte where that dimension is stored', () => {
+    expectDataError(syncDataErrorOf(() => parseIdx(encodeIdx([0, 2, 3], new Uint8Array(0)), 'z', 3)), 'zero-dimension', 'z', 4);
+    expectDataError(syncDataErrorOf(() => parseIdx(encodeIdx([2, 0, 3], new Uint8Array(0)), 'z', 3)), 'zero-dimension', 'z', 8);
+    expectDataError(syncDataErrorOf(() => parseIdx(encodeIdx([2, 3, 0], new Uint8Array(0)), 'z', 3)), 'zero-dimension', 'z', 12);
+    expectDataError(syncDataErrorOf(() => parseIdx(encodeIdx([0], new Uint8Array(0)), 'zl', 1)), 'zero-dimension', 'zl', 4);
+  });
+
+  it('a 16-byte header claiming about 4 billion bytes, from the header alone and before allocating', () => {
+    // One dimension over the per-dimension limit.
+    const started = performance.now();
+    const reader = new IdxReader('huge', 3);
+    const oneHuge = syncDataErrorOf(() => reader.push(imageHeader(0xffff_ffff, 28, 28)));
+    expectDataError(oneHuge, 'absurd-dimension', 'huge', 4);
+    expect(oneHuge.found).toBe('4294967295');
+    // Every dimension within its limit, but 4 000 000 × 1 000 × 1 bytes of data in all.
+    const product = syncDataErrorOf(() => new IdxReader('huge', 3).push(imageHeader(4_000_000, 1_000, 1)));
+    expectDataError(product, 'absurd-dimension', 'huge', 4);
+    expect(product.found).toBe('4000000 × 1000 × 1 = 4000000000 bytes');
+    // Allocating and zeroing 4 GB would take seconds (or fail with a RangeError instead).
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it('accepts a header exactly at the dimension limit (then finds the data missing)', () => {
+    const header = encodeIdx([IDX_LIMITS.maxDimension], new Uint8Array(0));
+    const error = syncDataErrorOf(() => parseIdx(header, 'big-labels', 1));
+    expectDataError(error, 'truncated', 'big-labels', 8);
+  });
+});
+
+describe('parseIdx rejects a file of the wrong length', () => {
+  it('an empty file and a header cut short, at the byte where the file ends', () => {
+    const empty = syncDataErrorOf(() => parseIdx(new Uint8Array(0), 'empty', 3));
+    expectDataError(empty, 'truncated', 'empty', 0);
+    expect(empty.expected).toBe('a complete 4-byte header');
+    const inMagic = syncDataErrorOf(() => parseIdx(imagesIdx(2, 2, 3).subarray(0, 3), 't', 3));
+    expectDataError(inMagic, 'truncated', 't', 3);
+    const inDims = syncDataErrorOf(() => parseIdx(imagesIdx(2, 2, 3).subarray(0, 9), 't', 3));
+    expectDataError(inDims, 'truncated', 't', 9);
+    expect(inDims.message).toBe('t, byte 9: expected a complete 16-byte header, found the file ends after 9 bytes');
+  });
+
+  it('truncated data, saying how long the file should be', () => {
+    const error = syncDataErrorOf(() => parseIdx(imagesIdx(2, 2, 3).subarray(0, 20), 'short', 3));
+    expectDataError(error, 'truncated', 'short', 20);
+    expect(error.expected).toBe('28 bytes (header + 2 × 2 × 3 data bytes)');
+    expect(error.found).toBe('the file ends after 20 bytes');
+  });
+
+  it('trailing bytes, at the byte where the file should have ended', () => {
+    const bytes = new Uint8Array([...imagesIdx(2, 2, 3), 7, 7]);
+    const error = syncDataErrorOf(() => parseIdx(bytes, 'long', 3));
+    expectDataError(error, 'trailing-bytes', 'long', 28);
+    const reader = new IdxReader('long-labels', 1);
+    reader.push(labelsIdx([1, 2]));
+    expectDataError(syncDataErrorOf(() => reader.push(new Uint8Array([0]))), 'trailing-bytes', 'long-labels', 10);
+  });
+});
+
+describe('IdxReader', () => {
+  it('decodes identically however the file is cut, including inside the header', () => {
+    const bytes = imagesIdx(3, 4, 5);
+    const whole = parseIdx(bytes, 'whole', 3);
+    for (let cut = 1; cut < 24; cut++) {
+      const reader = new IdxReader('two', 3);
+      reader.push(bytes.subarray(0, cut));
+      reader.push(bytes.subarray(cut));
+      expect(reader.finish()).toEqual(whole);
+    }
+  });
+
+  it('decodes identically from chunks of 1 to 3 bytes', () => {
+    const bytes = imagesIdx(3, 4, 5);
+    const reader = new IdxReader('tiny', 3);
+    for (let offset = 0, turn = 0; offset < bytes.length; turn++) {
+      const size = 1 + (turn % 3);
+      reader.push(bytes.subarray(offset, offset + size));
+      offset += size;
+    }
+    reader.push(new Uint8Array(0));
+    expect(reader.finish()).toEqual(parseIdx(bytes, 'whole', 3));
+  });
+
+  it('reports a bad header as soon as the bytes that show it arrive', () => {
+    const reader = new IdxReader('early', 3);
+    reader.push(new Uint8Array([0, 0, 8]));
+    expectDataError(syncDataErrorOf(() => reader.push(new Uint8Array([1]))), 'bad-dimensions', 'early', 3);
   });
 });

@@ -29,6 +29,7 @@ export async function fetchIdx(
   try {
     const response = await fetch(url, options.signal ? { signal: options.signal } : {});
     if (!response.ok) {
+      response.body?.cancel().catch(() => undefined);
       throw new DataError('http-error', file, undefined, 'HTTP 200 OK', `HTTP ${response.status} ${response.statusText} from ${url}`.trim());
     }
     if (response.body === null) throw new DataError('network-error', file, undefined, 'a response body', 'an empty response');
@@ -81,7 +82,8 @@ function splitFromName(name: string): 'train' | 'test' | null {
 
 /**
  * Decides which of four decoded files is which: images have 3 dimensions and labels 1; train
- * and test come from the names (`train…`, `t10k…`/`test…`), or else the larger set is train.
+ * and test come from the names (`train…`, `t10k…`/`test…`), or else (names that say nothing,
+ * or the same thing for both) the larger set is train.
  */
 export function assignUserFiles(decoded: readonly { name: string; idx: IdxArray }[]): DatasetFiles {
   const images = decoded.filter((f) => f.idx.dims.length === 3);
@@ -94,8 +96,10 @@ export function assignUserFiles(decoded: readonly { name: string; idx: IdxArray 
     const [a, b] = pair as [T, T];
     const aSplit = splitFromName(a.name);
     const bSplit = splitFromName(b.name);
-    if (aSplit === 'test' || bSplit === 'train') return [b, a];
-    if (aSplit === 'train' || bSplit === 'test') return [a, b];
+    if (aSplit !== bSplit) {
+      if (aSplit === 'test' || bSplit === 'train') return [b, a];
+      if (aSplit === 'train' || bSplit === 'test') return [a, b];
+    }
     return (a.idx.dims[0] ?? 0) >= (b.idx.dims[0] ?? 0) ? [a, b] : [b, a];
   };
   const [trainImages, testImages] = order(images);

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import manifest from '../../public/data/manifest.json';
-import { assembleDataset, classCounts } from './dataset';
-import { BUILTIN_DATASETS, FILE_DIMS, SPLIT_FILES } from './datasets';
+import { assembleDataset, classCounts, type DatasetFiles } from './dataset';
+import { BUILTIN_DATASETS, builtinFileSizes, FILE_DIMS, SPLIT_FILES } from './datasets';
 import { readIdxBytes } from './stream';
 
 const DATA = join(import.meta.dirname, '..', '..', 'public', 'data');
@@ -22,15 +22,33 @@ const OFFICIAL_SHA256: Record<string, string> = {
   'fashion-mnist/t10k-labels-idx1-ubyte.gz': '0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34',
 };
 
-describe('the committed data files', () => {
-  it('are exactly the files the registry names, and the manifest records the official hashes', () => {
-    const listed = manifest.files.map((f) => `${f.dataset}/${f.file}`).sort();
-    const registry = Object.values(BUILTIN_DATASETS).flatMap((d) => SPLIT_FILES.map((s) => `${d.dir}/${d.files[s]}`)).sort();
+const key = (dataset: string, file: string): string => `${dataset}/${file}`;
+
+describe('the data manifest', () => {
+  it('lists exactly the files of the built-in datasets, under their ids', () => {
+    const listed = manifest.files.map((f) => key(f.dataset, f.file)).sort();
+    const registry = Object.values(BUILTIN_DATASETS).flatMap((d) => SPLIT_FILES.map((s) => key(d.id, d.files[s]))).sort();
     expect(listed).toEqual(registry);
-    expect(Object.fromEntries(manifest.files.map((f) => [`${f.dataset}/${f.file}`, f.sha256]))).toEqual(OFFICIAL_SHA256);
+    for (const dataset of Object.values(BUILTIN_DATASETS)) {
+      expect(dataset.dir).toBe(dataset.id);
+      for (const split of SPLIT_FILES) expect(builtinFileSizes(dataset, split)).not.toBeNull();
+    }
   });
 
-  it.each(manifest.files.map((f) => [`${f.dataset}/${f.file}`, f] as const))('%s matches the manifest', (path, entry) => {
+  it('lists every .gz file committed under public/data, and no other', () => {
+    const committed = Object.values(BUILTIN_DATASETS).flatMap((d) =>
+      readdirSync(join(DATA, d.dir))
+        .filter((name) => name.endsWith('.gz'))
+        .map((name) => key(d.id, name)),
+    );
+    expect(committed.sort()).toEqual(manifest.files.map((f) => key(f.dataset, f.file)).sort());
+  });
+
+  it('records the official decompressed SHA-256 of all eight files', () => {
+    expect(Object.fromEntries(manifest.files.map((f) => [key(f.dataset, f.file), f.sha256]))).toEqual(OFFICIAL_SHA256);
+  });
+
+  it.each(manifest.files.map((f) => [key(f.dataset, f.file), f] as const))('%s matches its entry (sizes and hash)', (path, entry) => {
     const gz = readFileSync(join(DATA, path));
     const raw = gunzipSync(gz);
     expect(gz.length).toBe(entry.compressedBytes);
@@ -43,7 +61,7 @@ describe('the built-in datasets through the app’s own decoder', () => {
   it.each([
     ['mnist', 5],
     ['fashion-mnist', 9],
-  ] as const)('%s decodes to (60000, 28, 28) and (10000, 28, 28) with first label %i', async (id, firstLabel) => {
+  ] as const)('%s decodes to (60000, 28, 28) and (10000, 28, 28) with first training label %i', async (id, firstLabel) => {
     const spec = BUILTIN_DATASETS[id];
     const entries = await Promise.all(
       SPLIT_FILES.map(async (split) => {
@@ -52,12 +70,15 @@ describe('the built-in datasets through the app’s own decoder', () => {
         return [split, { name, idx }] as const;
       }),
     );
-    const dataset = assembleDataset(id, spec.name, Object.fromEntries(entries) as Parameters<typeof assembleDataset>[2], spec.classNames);
+    const dataset = assembleDataset(id, spec.name, Object.fromEntries(entries) as DatasetFiles, spec.classNames);
     expect([dataset.train.count, dataset.train.height, dataset.train.width]).toEqual([60000, 28, 28]);
     expect([dataset.test.count, dataset.test.height, dataset.test.width]).toEqual([10000, 28, 28]);
+    expect(dataset.train.images.length).toBe(60000 * 28 * 28);
     expect(dataset.train.labels[0]).toBe(firstLabel);
     const counts = classCounts(dataset.train.labels, 10);
+    expect(counts).toHaveLength(10);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(60000);
     expect(Math.min(...counts)).toBeGreaterThan(5000);
+    expect(classCounts(dataset.test.labels, 10).reduce((a, b) => a + b, 0)).toBe(10000);
   });
 });

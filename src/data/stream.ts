@@ -17,17 +17,29 @@ export function isGzip(head: Uint8Array): boolean {
   return head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
 }
 
-/** Yields every chunk of `stream`, counting bytes into `onBytes`. */
-async function* chunks(stream: ReadableStream<Uint8Array>, onBytes?: ByteProgress): AsyncGenerator<Uint8Array> {
-  const reader = stream.getReader();
+/**
+ * Yields every chunk `reader` gives, counting bytes into `onBytes`. A failed read calls
+ * `onError` first, so a caller can tell the source's failures from the decoder's.
+ */
+async function* chunks(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  onBytes?: ByteProgress,
+  onError?: () => void,
+): AsyncGenerator<Uint8Array> {
   let received = 0;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      received += value.length;
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await reader.read();
+      } catch (error) {
+        onError?.();
+        throw error;
+      }
+      if (result.done) return;
+      received += result.value.length;
       onBytes?.(received);
-      yield value;
+      yield result.value;
     }
   } finally {
     reader.releaseLock();
@@ -56,7 +68,8 @@ function streamFrom(first: Uint8Array, rest: AsyncIterator<Uint8Array>): Readabl
 
 /**
  * Decodes an IDX file from a byte stream, gunzipping it first when it is gzip-compressed.
- * `expectedDims` is 3 for images and 1 for labels. Throws DataError on any problem.
+ * `expectedDims` is 3 for images and 1 for labels. Throws DataError on any problem, and then
+ * cancels the stream, so a download whose header is already wrong stops.
  */
 export async function readIdxStream(
   stream: ReadableStream<Uint8Array>,
@@ -64,7 +77,22 @@ export async function readIdxStream(
   expectedDims: number,
   onBytes?: ByteProgress,
 ): Promise<IdxArray> {
-  const raw = chunks(stream, onBytes);
+  const source = stream.getReader();
+  let sourceFailed = false;
+  const raw = chunks(source, onBytes, () => {
+    sourceFailed = true;
+  });
+  try {
+    return await decode(raw, file, expectedDims, () => sourceFailed);
+  } catch (error) {
+    // Cancelling ends a pending read too; a reader already released or errored just refuses.
+    source.cancel(error).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Decodes the chunks of `raw`; `sourceFailed` says whether an error came from the source itself. */
+async function decode(raw: AsyncGenerator<Uint8Array>, file: string, expectedDims: number, sourceFailed: () => boolean): Promise<IdxArray> {
   let first = new Uint8Array(0);
   // Gather at least two bytes to decide whether this is gzip.
   while (first.length < 2) {
@@ -82,7 +110,7 @@ export async function readIdxStream(
     return reader.finish();
   }
   let compressedRead = first.length;
-  const counted = chunks(streamFrom(first, raw), (n) => {
+  const counted = chunks(streamFrom(first, raw).getReader(), (n) => {
     compressedRead = n;
   });
   const gunzip = new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>;
@@ -95,7 +123,9 @@ export async function readIdxStream(
       reader.push(value);
     }
   } catch (error) {
-    if (error instanceof DataError || (error instanceof Error && error.name === 'AbortError')) throw error;
+    // The decoder's own errors are corrupt gzip; the IDX reader's and the source's (a network
+    // failure, an abort) pass through as they are.
+    if (error instanceof DataError || sourceFailed() || (error instanceof Error && error.name === 'AbortError')) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new DataError('corrupt-gzip', file, undefined, 'a valid gzip stream', `a corrupt gzip stream (the decoder failed after ${compressedRead} compressed bytes: ${reason})`);
   } finally {

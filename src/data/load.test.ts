@@ -1,0 +1,221 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILTIN_DATASETS, DIGIT_CLASS_NAMES } from './datasets';
+import { encodeIdx, parseIdx } from './idx';
+import { assignUserFiles, fetchIdx, loadBuiltinDataset, loadUserDataset, type FileProgress } from './load';
+import { dataErrorOf, expectDataError, expectSameIdx, imagesIdx, labelsIdx, syncDataErrorOf } from './testing';
+
+const IMAGES = imagesIdx(200, 28, 28);
+const IMAGES_GZ = gzipSync(IMAGES);
+const TRAIN_LABELS = [5, 0, 4, 1, 9, 2];
+const TEST_LABELS = [7, 2];
+
+/** What the test server answers for each path; anything else is a 404. */
+type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+
+const send =
+  (body: Uint8Array, headers: Record<string, string | number> = {}): Handler =>
+  (_request, response) => {
+    response.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': body.length, ...headers });
+    response.end(body);
+  };
+
+const ROUTES = new Map<string, Handler>([
+  ['/images.gz', send(IMAGES_GZ)],
+  // A server that marks a .gz file as Content-Encoding: gzip; fetch hands over the decoded bytes.
+  ['/encoded.gz', send(IMAGES_GZ, { 'Content-Encoding': 'gzip' })],
+  // Compressed once more on the way, so the body fetch decodes is still a gzip stream.
+  ['/encoded-twice.gz', send(gzipSync(IMAGES_GZ), { 'Content-Encoding': 'gzip' })],
+  [
+    '/stall.gz',
+    (_request, response) => {
+      response.writeHead(200, { 'Content-Length': IMAGES_GZ.length });
+      response.write(IMAGES_GZ.subarray(0, 4096));
+    },
+  ],
+  [
+    '/dropped.gz',
+    (_request, response) => {
+      response.writeHead(200, { 'Content-Length': IMAGES_GZ.length });
+      response.write(IMAGES_GZ.subarray(0, 4096), () => response.destroy());
+    },
+  ],
+  ['/app/data/mnist/train-images-idx3-ubyte.gz', send(gzipSync(imagesIdx(6, 28, 28, 2)))],
+  ['/app/data/mnist/train-labels-idx1-ubyte.gz', send(gzipSync(labelsIdx(TRAIN_LABELS)))],
+  ['/app/data/mnist/t10k-images-idx3-ubyte.gz', send(gzipSync(imagesIdx(2, 28, 28, 3)))],
+  ['/app/data/mnist/t10k-labels-idx1-ubyte.gz', send(gzipSync(labelsIdx(TEST_LABELS)))],
+  ['/app/data/fashion-mnist/train-images-idx3-ubyte.gz', send(gzipSync(imagesIdx(6, 28, 28, 2)))],
+]);
+
+let server: Server;
+let base = '';
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    const route = ROUTES.get(request.url ?? '');
+    if (route) {
+      route(request, response);
+      return;
+    }
+    response.writeHead(404, 'Not Found');
+    response.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+describe('fetchIdx over HTTP', () => {
+  it('decodes a .gz file and reports progress up to its Content-Length', async () => {
+    const progress: FileProgress[] = [];
+    const idx = await fetchIdx(`${base}images.gz`, 'images.gz', 3, { onProgress: (p) => progress.push(p) });
+    expectSameIdx(idx, parseIdx(IMAGES, 'images', 3));
+    expect(progress[0]).toEqual({ file: 'images.gz', received: 0, total: null });
+    expect(progress.at(-1)).toEqual({ file: 'images.gz', received: IMAGES_GZ.length, total: IMAGES_GZ.length });
+    const received = progress.map((p) => p.received);
+    expect(received).toEqual([...received].sort((a, b) => a - b));
+  });
+
+  it('reports a 404 as an http-error naming the file and the status', async () => {
+    const error = await dataErrorOf(() => fetchIdx(`${base}missing.gz`, 'missing.gz', 3));
+    expectDataError(error, 'http-error', 'missing.gz', undefined);
+    expect(error.found).toBe(`HTTP 404 Not Found from ${base}missing.gz`);
+  });
+
+  it('decodes a body sent with Content-Encoding: gzip, counting against the manifest’s decompressed size', async () => {
+    const progress: FileProgress[] = [];
+    const sizes = { compressedBytes: IMAGES_GZ.length, bytes: IMAGES.length };
+    const idx = await fetchIdx(`${base}encoded.gz`, 'encoded.gz', 3, { sizes, onProgress: (p) => progress.push(p) });
+    expectSameIdx(idx, parseIdx(IMAGES, 'images', 3));
+    expect(progress.at(-1)).toEqual({ file: 'encoded.gz', received: IMAGES.length, total: IMAGES.length });
+  });
+
+  it('still finds the gzip magic when Content-Encoding was layered on a .gz file', async () => {
+    const idx = await fetchIdx(`${base}encoded-twice.gz`, 'encoded-twice.gz', 3);
+    expectSameIdx(idx, parseIdx(IMAGES, 'images', 3));
+  });
+
+  it('stops an aborted download with kind "aborted"', async () => {
+    const controller = new AbortController();
+    const onProgress = (p: FileProgress) => {
+      if (p.received > 0) controller.abort();
+    };
+    const error = await dataErrorOf(() => fetchIdx(`${base}stall.gz`, 'stall.gz', 3, { signal: controller.signal, onProgress }));
+    expectDataError(error, 'aborted', 'stall.gz', undefined);
+    expect(error.message).toBe('stall.gz: expected a complete download, found the download was aborted');
+    const early = await dataErrorOf(() => fetchIdx(`${base}images.gz`, 'images.gz', 3, { signal: AbortSignal.abort() }));
+    expectDataError(early, 'aborted', 'images.gz', undefined);
+  });
+
+  it('reports a connection dropped mid-file as a network error, not as corrupt gzip', async () => {
+    const error = await dataErrorOf(() => fetchIdx(`${base}dropped.gz`, 'dropped.gz', 3));
+    expectDataError(error, 'network-error', 'dropped.gz', undefined);
+  });
+});
+
+describe('loadBuiltinDataset', () => {
+  it('fetches the four files from the base URL and assembles them with the built-in class names', async () => {
+    const last = new Map<string, FileProgress>();
+    const dataset = await loadBuiltinDataset('mnist', `${base}app/`, { onProgress: (p) => last.set(p.file, p) });
+    expect(dataset).toMatchObject({ id: 'mnist', name: 'MNIST', classNames: DIGIT_CLASS_NAMES });
+    expect(dataset.train).toMatchObject({ count: 6, height: 28, width: 28 });
+    expect(Array.from(dataset.train.labels)).toEqual(TRAIN_LABELS);
+    expect(Array.from(dataset.test.labels)).toEqual(TEST_LABELS);
+    expect([...last.keys()].sort()).toEqual(Object.values(BUILTIN_DATASETS.mnist.files).sort());
+    for (const p of last.values()) expect(p.received).toBe(p.total);
+  });
+
+  it('names the file the server does not have', async () => {
+    const error = await dataErrorOf(() => loadBuiltinDataset('fashion-mnist', `${base}app/`));
+    expect(error.kind).toBe('http-error');
+    expect(error.file).not.toBe('train-images-idx3-ubyte.gz');
+    expect(error.message).toMatch(/^t(rain|10k)-(images|labels)-idx[13]-ubyte\.gz: expected HTTP 200 OK, found HTTP 404 Not Found from /);
+  });
+});
+
+const decoded = (name: string, dims: number[], data?: readonly number[]) => ({
+  name,
+  idx: parseIdx(encodeIdx(dims, data ? Uint8Array.from(data) : new Uint8Array(dims.reduce((a, b) => a * b, 1))), name, dims.length),
+});
+
+const names = (files: ReturnType<typeof assignUserFiles>) => [files.trainImages.name, files.trainLabels.name, files.testImages.name, files.testLabels.name];
+
+describe('assignUserFiles', () => {
+  it('tells images from labels by their dimensions and train from test by name', () => {
+    const assigned = assignUserFiles([
+      decoded('t10k-labels', [9]),
+      decoded('train-images', [2, 2, 2]),
+      decoded('test-images', [9, 2, 2]),
+      decoded('my-train-labels', [2]),
+    ]);
+    expect(names(assigned)).toEqual(['train-images', 'my-train-labels', 'test-images', 't10k-labels']);
+  });
+
+  it('falls back to the larger set being train when the names say nothing', () => {
+    const assigned = assignUserFiles([decoded('a', [2, 1, 1]), decoded('b', [9, 1, 1]), decoded('c', [9]), decoded('d', [2])]);
+    expect(names(assigned)).toEqual(['b', 'c', 'a', 'd']);
+  });
+
+  it('falls back to the counts when both names say the same split', () => {
+    const assigned = assignUserFiles([
+      decoded('train-big-images', [9, 1, 1]),
+      decoded('train-small-images', [2, 1, 1]),
+      decoded('test-big-labels', [9]),
+      decoded('test-small-labels', [2]),
+    ]);
+    expect(names(assigned)).toEqual(['train-big-images', 'test-big-labels', 'train-small-images', 'test-small-labels']);
+  });
+
+  it('asks for two image and two label files when the dimensions do not pair up', () => {
+    const error = syncDataErrorOf(() => assignUserFiles([decoded('a', [2, 1, 1]), decoded('b', [2, 1, 1]), decoded('c', [2, 1, 1]), decoded('d', [2])]));
+    expectDataError(error, 'missing-file', 'a, b, c, d', undefined);
+    expect(error.found).toBe('a (3-D), b (3-D), c (3-D), d (1-D)');
+  });
+});
+
+describe('loadUserDataset', () => {
+  const userFile = (bytes: Uint8Array, name: string) => new File([bytes as Uint8Array<ArrayBuffer>], name);
+
+  it('loads four raw or gzipped files of a non-28 × 28 size, in any order, inferring the classes', async () => {
+    const trainImages = imagesIdx(4, 5, 7, 11);
+    const dataset = await loadUserDataset('u', 'Mine', [
+      userFile(gzipSync(labelsIdx([2])), 'test-labels.gz'),
+      userFile(labelsIdx([0, 3, 1, 2]), 'train-labels'),
+      userFile(gzipSync(trainImages), 'train-images.gz'),
+      userFile(imagesIdx(1, 5, 7), 'test-images'),
+    ]);
+    expect(dataset).toMatchObject({ id: 'u', name: 'Mine', classNames: ['0', '1', '2', '3'] });
+    expect(dataset.train).toMatchObject({ count: 4, height: 5, width: 7 });
+    expect(dataset.test).toMatchObject({ count: 1, height: 5, width: 7 });
+    expect(Buffer.compare(dataset.train.images, trainImages.subarray(16))).toBe(0);
+    expect(Array.from(dataset.train.labels)).toEqual([0, 3, 1, 2]);
+  });
+
+  it('asks for four files when given three', async () => {
+    const files = ['a.gz', 'b.gz', 'c.gz'].map((name) => userFile(labelsIdx([1]), name));
+    const error = await dataErrorOf(() => loadUserDataset('u', 'Mine', files));
+    expectDataError(error, 'missing-file', 'a.gz, b.gz, c.gz', undefined);
+    expect(error.found).toBe('3 files');
+    expect((await dataErrorOf(() => loadUserDataset('u', 'Mine', []))).file).toBe('no files');
+  });
+
+  it('names the user’s file that is broken', async () => {
+    const floats = labelsIdx([0, 1, 0, 1]);
+    floats[2] = 0x0d;
+    const error = await dataErrorOf(() =>
+      loadUserDataset('u', 'Mine', [
+        userFile(imagesIdx(4, 5, 7), 'train-images'),
+        userFile(floats, 'train-labels'),
+        userFile(imagesIdx(1, 5, 7), 'test-images'),
+        userFile(labelsIdx([1]), 'test-labels'),
+      ]),
+    );
+    expectDataError(error, 'bad-data-type', 'train-labels', 2);
+  });
+});
