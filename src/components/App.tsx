@@ -1,11 +1,12 @@
-/** The page: header, the main tabs (data, build and train), and the status line read aloud. */
+/** The page: header, the main tabs (data, build and train, draw), and the status line read aloud. */
 import { useState } from 'react';
 import { DatasetPanel } from './DatasetPanel';
+import { DrawPanel } from './DrawPanel';
 import { LiveRegion } from './LiveRegion';
 import { Tabs } from './Tabs';
 import { TrainPanel } from './TrainPanel';
 
-type MainTab = 'data' | 'train';
+type MainTab = 'data' | 'train' | 'draw';
 
 export function App() {
   const [tab, setTab] = useState<MainTab>('data');
@@ -24,6 +25,7 @@ export function App() {
           tabs={[
             { id: 'data', label: 'Data', content: <DatasetPanel /> },
             { id: 'train', label: 'Build & train', content: <TrainPanel /> },
+            { id: 'draw', label: 'Draw', content: <DrawPanel /> },
           ]}
         />
       </main>

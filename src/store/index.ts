@@ -1,11 +1,12 @@
 /**
- * The app's one store (zustand), built from slices: datasets, runs, and the app-wide status
+ * The app's one store (zustand), built from slices: datasets, runs, drawing, and the app-wide status
  * line. Actions live in the slices; components call them and read narrow selectors. This
  * module connects the training worker: its events become state here and nowhere else.
  */
 import { create } from 'zustand';
 import { DEFAULT_DATASET_ID } from '../data/datasets';
 import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
+import { createDrawingSlice, type DrawingSlice } from './drawingSlice';
 import { createRunsSlice, type RunsSlice } from './runsSlice';
 import { connectWorker } from './worker';
 
@@ -16,11 +17,12 @@ interface AppSlice {
   readonly announce: (text: string) => void;
 }
 
-export type AppState = DatasetSlice & RunsSlice & AppSlice;
+export type AppState = DatasetSlice & RunsSlice & DrawingSlice & AppSlice;
 
 export const useAppStore = create<AppState>()((...args) => ({
   ...createDatasetSlice(...args),
   ...createRunsSlice(...args),
+  ...createDrawingSlice(...args),
   announcement: '',
   workerError: null,
   announce: (text) => args[0]({ announcement: text }),
@@ -31,6 +33,7 @@ connectWorker({
     const state = useAppStore.getState();
     state.handleDatasetEvent(event);
     state.handleRunEvent(event);
+    state.handleDrawingEvent(event);
   },
   onCrash: (message) => {
     useAppStore.setState({ workerError: message });
@@ -46,3 +49,5 @@ export function loadDefaultDataset(): void {
 export { selectActiveDataset } from './datasetSlice';
 export type { DatasetEntry, DatasetStatus } from './datasetSlice';
 export type { BatchPoint, Run, RunStatus } from './runsSlice';
+export { selectDrawingRunId } from './drawingSlice';
+export type { DrawingPrediction } from './drawingSlice';

@@ -80,6 +80,11 @@ export interface Evaluation {
   readonly mistakeProbabilities: Float32Array;
 }
 
+/** What to classify: a drawing's canvas pixels (preprocessed like MNIST in the worker), or a dataset image as is. */
+export type PredictImage =
+  | { readonly kind: 'rgba'; readonly rgba: Uint8ClampedArray; readonly width: number; readonly height: number }
+  | { readonly kind: 'pixels'; readonly pixels: Float32Array };
+
 /** How a run ended badly. */
 export type RunFailureKind = 'invalid-spec' | 'diverged' | 'out-of-memory' | 'context-lost' | 'error';
 
@@ -96,7 +101,15 @@ export type WorkerCommand =
   | { readonly type: 'pause'; readonly runId: string }
   | { readonly type: 'resume'; readonly runId: string }
   | { readonly type: 'stop'; readonly runId: string }
-  | { readonly type: 'predict'; readonly requestId: number; readonly runId: string; readonly pixels: Float32Array }
+  | {
+      readonly type: 'predict';
+      readonly requestId: number;
+      /** The run whose model classifies; null previews the preprocessing alone. */
+      readonly runId: string | null;
+      readonly image: PredictImage;
+      /** The model's image size (the dataset's). */
+      readonly size: { readonly height: number; readonly width: number };
+    }
   | { readonly type: 'disposeRun'; readonly runId: string };
 
 /** Events from the worker to the main thread. */
@@ -122,11 +135,16 @@ export type WorkerEvent =
   | {
       readonly type: 'prediction';
       readonly requestId: number;
-      readonly runId: string;
-      readonly probabilities: Float32Array;
+      readonly runId: string | null;
+      /** The image the model received (height × width in [0, 1]); null when there was no ink. */
+      readonly input: Float32Array | null;
+      /** Softmax probabilities; null when nothing was classified (see `note`). */
+      readonly probabilities: Float32Array | null;
+      /** Time in the worker: preprocessing and inference. */
       readonly milliseconds: number;
-    }
-  | { readonly type: 'predictionFailed'; readonly requestId: number; readonly runId: string; readonly message: string };
+      /** Why there are no probabilities, when there are none. */
+      readonly note: string | null;
+    };
 
 export type WorkerCommandType = WorkerCommand['type'];
 export type WorkerEventType = WorkerEvent['type'];

@@ -58,12 +58,16 @@ describe('Trainer', () => {
     await trainer.train({ type: 'train', runId: 'r2', datasetId: 'synthetic', spec: { ...spec, fit: { ...spec.fit, epochs: 1 } }, backend: 'cpu' });
     const pixels = new Float32Array(64);
     for (let y = 2; y < 6; y++) for (let x = 0; x < 2; x++) pixels[y * 8 + x] = 0.8;
-    await trainer.predict(7, 'r2', pixels);
+    await trainer.predict({ type: 'predict', requestId: 7, runId: 'r2', image: { kind: 'pixels', pixels }, size: { height: 8, width: 8 } });
     const prediction = events.at(-1);
-    expect(prediction?.type).toBe('prediction');
-    if (prediction?.type !== 'prediction') return;
+    if (prediction?.type !== 'prediction' || prediction.probabilities === null) throw new Error('expected probabilities');
+    expect(prediction.requestId).toBe(7);
     expect(prediction.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     expect(prediction.probabilities.indexOf(Math.max(...prediction.probabilities))).toBe(0);
+    // An empty drawing predicts nothing and says so.
+    await trainer.predict({ type: 'predict', requestId: 8, runId: 'r2', image: { kind: 'rgba', rgba: new Uint8ClampedArray(16 * 16 * 4).fill(255), width: 16, height: 16 }, size: { height: 8, width: 8 } });
+    expect(events.at(-1)).toMatchObject({ type: 'prediction', requestId: 8, input: null, probabilities: null });
+    expect(events.at(-1)).toHaveProperty('note', 'The pad is empty: draw something to classify.');
     trainer.disposeRun('r2');
   });
 

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
+import { inkFromRgba, preprocessDrawing } from '../data/drawing';
 import { useBackend } from './backend';
 import { buildModel, createOptimizer, SpecError } from './buildModel';
 import { evaluateModel, predictOne } from './evaluate';
@@ -18,6 +19,7 @@ import type { InputShape, ModelSpec } from './spec';
 export type Emit = (event: WorkerEvent, transfer?: Transferable[]) => void;
 
 type TrainCommand = Extract<WorkerCommand, { type: 'train' }>;
+type PredictCommand = Extract<WorkerCommand, { type: 'predict' }>;
 
 interface RunEntry {
   readonly spec: ModelSpec;
@@ -84,19 +86,28 @@ export class Trainer {
     this.runs.get(runId)?.control.stop();
   }
 
-  /** Class probabilities of one image from a run's model (its latest weights, even mid-training). */
-  async predict(requestId: number, runId: string, pixels: Float32Array): Promise<void> {
-    const run = this.runs.get(runId);
-    if (!run?.model) {
-      this.emit({ type: 'predictionFailed', requestId, runId, message: 'That run has no trained model yet.' });
-      return;
-    }
+  /**
+   * Classifies one image with a run's model (its latest weights, even mid-training): a
+   * drawing is first preprocessed the way MNIST was made; a dataset image is used as is.
+   */
+  async predict(command: PredictCommand): Promise<void> {
+    const { requestId, runId, image, size } = command;
     const started = performance.now();
+    const input = image.kind === 'pixels' ? image.pixels : (preprocessDrawing(inkFromRgba(image.rgba, image.width, image.height), { size })?.pixels ?? null);
+    const reply = (probabilities: Float32Array | null, note: string | null): void => {
+      const transfer = [input, probabilities].flatMap((a) => (a ? [a.buffer as ArrayBuffer] : []));
+      this.emit({ type: 'prediction', requestId, runId, input, probabilities, milliseconds: performance.now() - started, note }, transfer);
+    };
+    if (input === null) return reply(null, 'The pad is empty: draw something to classify.');
+    const run = runId === null ? undefined : this.runs.get(runId);
+    if (!run?.model) return reply(null, 'Train a model first: there is nothing to classify with yet.');
+    if (run.input.height !== size.height || run.input.width !== size.width) {
+      return reply(null, `That model takes ${run.input.height}×${run.input.width} images, not ${size.height}×${size.width}.`);
+    }
     try {
-      const probabilities = await predictOne(run.model, pixels, run.input.height, run.input.width, run.spec.compile.fromLogits);
-      this.emit({ type: 'prediction', requestId, runId, probabilities, milliseconds: performance.now() - started }, [probabilities.buffer as ArrayBuffer]);
+      reply(await predictOne(run.model, input, size.height, size.width, run.spec.compile.fromLogits), null);
     } catch (error) {
-      this.emit({ type: 'predictionFailed', requestId, runId, message: classifyFailure(error).message });
+      reply(null, classifyFailure(error).message);
     }
   }
 

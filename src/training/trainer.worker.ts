@@ -66,7 +66,7 @@ const handlers: { readonly [K in WorkerCommand['type']]: (command: Extract<Worke
   pause: (command) => void trainer().then((t) => t.pause(command.runId)),
   resume: (command) => void trainer().then((t) => t.resume(command.runId)),
   stop: (command) => void trainer().then((t) => t.stop(command.runId)),
-  predict: (command) => void trainer().then((t) => t.predict(command.requestId, command.runId, command.pixels)),
+  predict: (command) => void trainer().then((t) => t.predict(command)),
   disposeRun: (command) => void trainer().then((t) => t.disposeRun(command.runId)),
 };
 

@@ -1,0 +1,178 @@
+/**
+ * Draw to classify: the pad, the 28×28 image the model actually receives, and the model's
+ * probabilities for every class, updated as you draw. A keyboard user picks a test image
+ * instead; a dropped PNG or JPEG goes through the same pipeline as a drawing.
+ */
+import { useCallback, useId, useMemo, useState, type DragEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { selectActiveDataset, selectDrawingRunId, useAppStore } from '../store';
+import { DigitImage } from './DigitImage';
+import { DrawingPad } from './DrawingPad';
+
+/** Largest side a dropped photo is reduced to before it is sent to the worker. */
+const MAX_PHOTO_SIDE = 512;
+
+async function imageFilePixels(file: File): Promise<{ rgba: Uint8ClampedArray; width: number; height: number }> {
+  const bitmap = await createImageBitmap(file);
+  const scale = Math.min(1, MAX_PHOTO_SIDE / Math.max(bitmap.width, bitmap.height));
+  const width = Math.max(1, Math.round(bitmap.width * scale));
+  const height = Math.max(1, Math.round(bitmap.height * scale));
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d');
+  if (!context) throw new Error('this browser cannot read images');
+  context.drawImage(bitmap, 0, 0, width, height);
+  bitmap.close();
+  return { rgba: context.getImageData(0, 0, width, height).data, width, height };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+export function DrawPanel() {
+  const dataset = useAppStore(selectActiveDataset);
+  const classify = useAppStore((state) => state.classify);
+  const clearPrediction = useAppStore((state) => state.clearPrediction);
+  const prediction = useAppStore((state) => state.prediction);
+  const roundTrips = useAppStore((state) => state.roundTrips);
+  const runId = useAppStore(selectDrawingRunId);
+  const chosen = useAppStore((state) => state.drawingRunId);
+  const setDrawingRun = useAppStore((state) => state.setDrawingRun);
+  // Flat primitives, so the shallow comparison sees no change while a run merely progresses.
+  const runFields = useAppStore(useShallow((state) => state.runOrder.flatMap((id) => [id, state.runs[id]?.name ?? '', state.runs[id]?.status ?? ''])));
+  const runs = useMemo(() => {
+    const list: { id: string; name: string; status: string }[] = [];
+    for (let i = 0; i + 2 < runFields.length; i += 3) list.push({ id: runFields[i] ?? '', name: runFields[i + 1] ?? '', status: runFields[i + 2] ?? '' });
+    return list;
+  }, [runFields]);
+  const [testIndex, setTestIndex] = useState(0);
+  const [fileError, setFileError] = useState<string | null>(null);
+  const [empty, setEmpty] = useState(true);
+  const selectId = useId();
+  const testId = useId();
+
+  const size = { height: dataset?.train.height ?? 28, width: dataset?.train.width ?? 28 };
+  const onImage = useCallback(
+    (image: { rgba: Uint8ClampedArray; width: number; height: number } | null) => {
+      setEmpty(image === null);
+      if (image === null) clearPrediction();
+      else classify({ kind: 'rgba', ...image }, { height: dataset?.train.height ?? 28, width: dataset?.train.width ?? 28 });
+    },
+    [classify, clearPrediction, dataset],
+  );
+
+  const classifyFile = (file: File | undefined): void => {
+    if (!file) return;
+    setFileError(null);
+    imageFilePixels(file).then(
+      (image) => {
+        setEmpty(false);
+        classify({ kind: 'rgba', ...image }, size);
+      },
+      (error: unknown) => setFileError(`${file.name} could not be read as an image: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  };
+
+  const classifyTestImage = (): void => {
+    if (!dataset) return;
+    const { test } = dataset;
+    const index = Math.min(Math.max(0, Math.trunc(testIndex)), test.count - 1);
+    const pixels = new Float32Array(test.height * test.width);
+    const offset = index * pixels.length;
+    for (let i = 0; i < pixels.length; i++) pixels[i] = (test.images[offset + i] ?? 0) / 255;
+    setEmpty(false);
+    classify({ kind: 'pixels', pixels }, size);
+  };
+
+  const names = dataset?.classNames ?? [];
+  const probabilities = prediction?.probabilities ?? null;
+  const top = probabilities ? probabilities.indexOf(Math.max(...probabilities)) : -1;
+  const running = runs.find((run) => run.id === runId);
+
+  return (
+    <section className="panel draw-panel" aria-labelledby="draw-heading">
+      <h2 id="draw-heading">Draw to classify</h2>
+      <div className="draw-layout">
+        {/* Dropping an image is a pointer shortcut; the file input below does the same for everyone. */}
+        {/* eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions */}
+        <div
+          onDragOver={(event: DragEvent<HTMLDivElement>) => event.preventDefault()}
+          onDrop={(event: DragEvent<HTMLDivElement>) => {
+            event.preventDefault();
+            classifyFile(event.dataTransfer.files[0]);
+          }}
+          role="group"
+          aria-label="Draw, or drop an image to classify"
+        >
+          <DrawingPad onImage={onImage} />
+          <label className="file-button">
+            Classify an image file…
+            <input type="file" accept="image/png,image/jpeg" onChange={(event) => classifyFile(event.target.files?.[0])} />
+          </label>
+          {fileError && (
+            <p className="error" role="alert">
+              {fileError}
+            </p>
+          )}
+          <div className="test-pick">
+            <label htmlFor={testId}>Or classify test image #</label>
+            <input id={testId} type="number" min={0} max={(dataset?.test.count ?? 1) - 1} value={testIndex} onChange={(event) => setTestIndex(Number(event.target.value))} />
+            <button type="button" onClick={classifyTestImage} disabled={!dataset}>
+              Classify test image
+            </button>
+          </div>
+        </div>
+
+        <div className="draw-result">
+          <div className="field">
+            <label htmlFor={selectId}>Model</label>
+            <select id={selectId} value={chosen ?? ''} onChange={(event) => setDrawingRun(event.target.value === '' ? null : event.target.value)}>
+              <option value="">Newest run{running ? ` (${running.name})` : ''}</option>
+              {runs.map((run) => (
+                <option key={run.id} value={run.id}>
+                  {run.name} — {run.status}
+                </option>
+              ))}
+            </select>
+          </div>
+          <figure className="model-input">
+            <figcaption>What the model sees ({size.height}×{size.width})</figcaption>
+            {prediction?.input ? (
+              <DigitImage pixels={prediction.input} width={size.width} height={size.height} size={140} label={`The ${size.height}×${size.width} image the model receives`} />
+            ) : (
+              <div className="empty-input" aria-hidden="true" />
+            )}
+          </figure>
+          <output className="prediction" aria-live="polite" data-testid="prediction">
+            {empty || !prediction
+              ? 'The pad is empty: draw something to classify.'
+              : probabilities
+                ? `Prediction: ${names[top] ?? top} (${((probabilities[top] ?? 0) * 100).toFixed(1)}%)`
+                : (prediction.note ?? '')}
+          </output>
+          {probabilities && !empty && (
+            <>
+              <ol className="bars big" aria-label="Class probabilities">
+                {names.map((name, c) => {
+                  const p = probabilities[c] ?? 0;
+                  return (
+                    <li key={name} data-probability={p} className={c === top ? 'top' : undefined}>
+                      <span className="bar-label">{name}</span>
+                      <span className="bar" style={{ width: `${Math.max(0.5, p * 100)}%` }} aria-hidden="true" />
+                      <span className="bar-value">{(p * 100).toFixed(1)}%</span>
+                    </li>
+                  );
+                })}
+              </ol>
+              <p className="muted" data-testid="latency">
+                Answered in {prediction?.roundTripMs.toFixed(1)} ms (worker {prediction?.workerMs.toFixed(1)} ms); median of the last {roundTrips.length}:{' '}
+                {median(roundTrips).toFixed(1)} ms
+              </p>
+            </>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}
