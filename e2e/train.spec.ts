@@ -15,6 +15,11 @@ test('the quickstart preset trains in the worker on WebGL, streaming batches and
   const watch = watchPage(page);
   await quickstart(page, 2, 3000);
   await expect(page.getByTestId('total-params')).toContainText('101,770');
+  await page.getByText('The same model in tf.keras (Python)').click();
+  const code = page.getByLabel('tf.keras code for this model');
+  await expect(code).toContainText("Dense(128, activation='relu'");
+  await expect(code).toContainText('from_logits=True');
+  await expect(code).toContainText('epochs=2');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('backend')).toContainText('Backend: WebGL');
   await expect(page.getByTestId('running-metrics')).toContainText(/loss \d\.\d{4} · accuracy \d\.\d{4} · \d+ samples\/s/);

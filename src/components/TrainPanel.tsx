@@ -10,6 +10,7 @@ import { LiveCharts } from './LiveCharts';
 import { ModelBuilder } from './ModelBuilder';
 import { ModelSummary } from './ModelSummary';
 import { PredictionGrid } from './PredictionGrid';
+import { PythonCode } from './PythonCode';
 import { Tabs } from './Tabs';
 import { TrainingControls } from './TrainingControls';
 
@@ -26,6 +27,10 @@ export function TrainPanel() {
   const issues = useMemo(() => validateSpec(draft, input, classCount), [draft, input, classCount]);
   const summary = useMemo(() => summarize(draft, input), [draft, input]);
   const canTrain = dataset !== null && !issues.some((issue) => issue.severity === 'error');
+  const pythonDataset = useMemo(
+    () => ({ id: dataset?.id ?? 'mnist', name: dataset?.name ?? 'MNIST', height: input.height, width: input.width, classCount }),
+    [dataset, input, classCount],
+  );
 
   return (
     <section className="panel train-panel" aria-labelledby="train-heading">
@@ -34,6 +39,7 @@ export function TrainPanel() {
         <div className="train-left">
           <ModelBuilder issues={issues} classCount={classCount} />
           <ModelSummary summary={summary} />
+          <PythonCode spec={draft} dataset={pythonDataset} />
         </div>
         <div className="train-right">
           <TrainingControls run={run} canTrain={canTrain} />

@@ -1,0 +1,31 @@
+/** The tf.keras code of the model being edited, data loading included, ready to paste into a notebook. */
+import { memo, useMemo, useState } from 'react';
+import { pythonCode, type PythonDataset } from '../training/pythonCode';
+import type { ModelSpec } from '../training/spec';
+
+export const PythonCode = memo(function PythonCode({ spec, dataset }: { readonly spec: ModelSpec; readonly dataset: PythonDataset }) {
+  const code = useMemo(() => pythonCode(spec, dataset), [spec, dataset]);
+  const [copied, setCopied] = useState<string | null>(null);
+  const copy = (): void => {
+    navigator.clipboard.writeText(code).then(
+      () => setCopied('Copied to the clipboard.'),
+      () => setCopied('The browser did not allow copying: select the code and copy it by hand.'),
+    );
+  };
+  return (
+    <details className="python-code">
+      <summary>The same model in tf.keras (Python)</summary>
+      <div className="buttons">
+        <button type="button" onClick={copy}>
+          Copy code
+        </button>
+        <span role="status">{copied}</span>
+      </div>
+      {/* A scrolling region must take keyboard focus so it can be scrolled without a mouse. */}
+      {/* eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex */}
+      <pre tabIndex={0} aria-label="tf.keras code for this model">
+        <code>{code}</code>
+      </pre>
+    </details>
+  );
+});
