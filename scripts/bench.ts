@@ -1,0 +1,163 @@
+/**
+ * `npm run bench`: measures the real built app in headless Chromium and prints a readable
+ * table and a JSON summary naming the machine. It builds, serves `dist/` with `vite preview`,
+ * and drives the page the way a person would: load the datasets, train presets on each
+ * backend, watch main-thread long tasks while training, and classify images on the Draw tab.
+ * Figures are measurements to report (ratios, medians), never pass/fail thresholds.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { cpus, totalmem, platform, release } from 'node:os';
+import { chromium, type Page } from 'playwright';
+import { chromiumLaunchOptions } from './chromium';
+
+const PORT = 4190;
+const BASE = `http://127.0.0.1:${PORT}/`;
+const RUNS = 3;
+
+interface Throughput {
+  readonly model: string;
+  readonly backend: string;
+  readonly batchSize: number;
+  readonly images: number;
+  readonly samplesPerSecond: number;
+  readonly renderer: string;
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+};
+const percentile = (values: readonly number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+};
+
+async function waitForServer(): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(BASE)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`vite preview did not start on ${BASE}`);
+}
+
+/** Seconds the worker took to fetch and decode a dataset, as the page reports it. */
+async function dataReady(page: Page, name: 'MNIST' | 'Fashion-MNIST'): Promise<number> {
+  await page.goto(BASE);
+  if (name === 'Fashion-MNIST') await page.getByRole('radio', { name: /Fashion-MNIST/ }).click();
+  const badge = page.getByRole('radio', { name: new RegExp(`^${name}\\b`) }).locator('xpath=..').getByText(/ready in/);
+  await badge.waitFor({ timeout: 60_000 });
+  return Number((await badge.textContent())?.match(/([\d.]+) s/)?.[1]);
+}
+
+/** Trains a preset for two epochs and returns the second epoch's samples per second. */
+async function throughput(page: Page, preset: string, backend: 'webgl' | 'cpu', batchSize: number, images: number): Promise<Throughput> {
+  await page.goto(BASE);
+  await page.getByTestId('shape-x_train').waitFor({ timeout: 60_000 });
+  if (preset === 'fashionCnn') {
+    await page.getByRole('radio', { name: /Fashion-MNIST/ }).click();
+    await page.getByTestId('first-label').getByText('Ankle boot').waitFor({ timeout: 60_000 });
+  }
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  await page.getByLabel('Preset').selectOption(preset);
+  await page.getByLabel('Epochs').fill('2');
+  await page.getByLabel('Batch size').fill(String(batchSize));
+  await page.getByLabel('Validation split').fill('0');
+  await page.getByLabel('Training images (empty = all)').fill(String(images));
+  await page.getByLabel('Backend').selectOption(backend);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  const row = page.getByRole('table', { name: /Training history/ }).locator('tbody tr').nth(1);
+  await row.waitFor({ timeout: 900_000 });
+  const samplesPerSecond = Number(await row.locator('td').last().textContent());
+  const renderer = (await page.getByTestId('backend').textContent()) ?? '';
+  await page.getByTestId('test-accuracy').waitFor({ timeout: 900_000 });
+  return { model: preset, backend, batchSize, images, samplesPerSecond, renderer: renderer.replace(/^Backend:\s*/, '') };
+}
+
+async function main(): Promise<void> {
+  console.error('Building…');
+  execFileSync('npx', ['vite', 'build'], { stdio: 'ignore' });
+  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', detached: true });
+  try {
+    await waitForServer();
+    const browser = await chromium.launch(chromiumLaunchOptions());
+    const page = await browser.newPage();
+
+    console.error('Data ready times…');
+    const ready: Record<string, number[]> = { MNIST: [], 'Fashion-MNIST': [] };
+    for (let i = 0; i < RUNS; i++) {
+      ready.MNIST?.push(await dataReady(page, 'MNIST'));
+      ready['Fashion-MNIST']?.push(await dataReady(page, 'Fashion-MNIST'));
+    }
+
+    console.error('Training throughput…');
+    const plans: [string, 'webgl' | 'cpu', number, number][] = [
+      ['quickstart', 'webgl', 32, 6000],
+      ['quickstart', 'webgl', 128, 6000],
+      ['fashionCnn', 'webgl', 64, 640],
+      ['quickstart', 'cpu', 32, 6000],
+      ['quickstart', 'cpu', 128, 6000],
+      ['fashionCnn', 'cpu', 64, 640],
+    ];
+    const speeds: Throughput[] = [];
+    for (const [preset, backend, batch, images] of plans) speeds.push(await throughput(page, preset, backend, batch, images));
+
+    console.error('Long tasks while training, and draw-to-prediction latency…');
+    await page.goto(BASE);
+    await page.getByTestId('shape-x_train').waitFor({ timeout: 60_000 });
+    await page.evaluate(() => {
+      const w = window as unknown as { longTasks: number[] };
+      w.longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) w.longTasks.push(entry.duration);
+      }).observe({ type: 'longtask' });
+    });
+    await page.getByRole('tab', { name: 'Build & train' }).click();
+    await page.getByLabel('Epochs').fill('2');
+    await page.getByLabel('Training images (empty = all)').fill('6000');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await page.getByTestId('test-accuracy').waitFor({ timeout: 900_000 });
+    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+    await page.getByRole('tab', { name: 'Draw' }).click();
+    const latencies: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      await page.getByLabel('Or classify test image #').fill(String(i));
+      const before = await page.getByTestId('latency').textContent().catch(() => null);
+      await page.getByRole('button', { name: 'Classify test image' }).click();
+      await page.waitForFunction((previous) => {
+        const text = document.querySelector('[data-testid=latency]')?.textContent ?? null;
+        return text !== null && text !== previous;
+      }, before);
+      latencies.push(Number((await page.getByTestId('latency').textContent())?.match(/Answered in ([\d.]+) ms/)?.[1]));
+    }
+    const chromiumVersion = browser.version();
+    await browser.close();
+
+    const summary = {
+      date: new Date().toISOString(),
+      machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), os: `${platform()} ${release()}`, chromium: chromiumVersion },
+      dataReadySeconds: Object.fromEntries(Object.entries(ready).map(([name, values]) => [name, { median: median(values), runs: values }])),
+      trainingSamplesPerSecond: speeds,
+      longTasksWhileTraining: { count: longTasks.length, longestMs: Math.round(Math.max(0, ...longTasks)), over50ms: longTasks.filter((d) => d > 50).length },
+      drawToPredictionMs: { median: median(latencies), p95: percentile(latencies, 0.95), samples: latencies.length, model: 'quickstart MLP' },
+      notMeasuredHere: ['time from Train to 98% test accuracy (minutes on a software renderer)', 'PyTorch peer (--peer): not implemented yet', 'tensor drift: asserted by the unit tests (fit.test.ts, trainer.test.ts), not by this bench'],
+    };
+    console.log('\nBenchmark on', summary.machine.cpu, `(${summary.machine.cores} cores, ${summary.machine.memoryGiB} GiB, ${summary.machine.chromium})`);
+    console.log('| measure | value |\n|---|---|');
+    for (const [name, value] of Object.entries(summary.dataReadySeconds)) console.log(`| ${name} ready (fetch + decode in the worker), median of ${RUNS} | ${value.median.toFixed(2)} s |`);
+    for (const s of speeds) console.log(`| ${s.model}, batch ${s.batchSize}, ${s.backend} (2nd epoch of ${s.images} images) | ${Math.round(s.samplesPerSecond)} samples/s |`);
+    console.log(`| main-thread long tasks while training | ${summary.longTasksWhileTraining.count} (longest ${summary.longTasksWhileTraining.longestMs} ms) |`);
+    console.log(`| draw-to-prediction round trip, quickstart MLP | median ${summary.drawToPredictionMs.median.toFixed(1)} ms, p95 ${summary.drawToPredictionMs.p95.toFixed(1)} ms |`);
+    console.log(`\n${JSON.stringify(summary, null, 2)}`);
+  } finally {
+    if (server.pid !== undefined) process.kill(-server.pid);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
