@@ -87,6 +87,6 @@ test('an invalid model is explained before training can start', async ({ page })
   await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeDisabled();
   await page.getByLabel('Layer 2 units').fill('64');
   await page.getByRole('checkbox', { name: 'from_logits' }).uncheck();
-  await expect(page.getByText(/ends in raw scores \(logits\), not softmax/)).toBeVisible();
+  await expect(page.getByText(/ends in raw scores \(logits, no activation\), not softmax/)).toBeVisible();
   await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled();
 });
