@@ -2,7 +2,8 @@
 import { defineConfig, devices } from '@playwright/test';
 import { chromiumLaunchOptions } from './scripts/chromium';
 
-const PORT = 4173;
+/** Another port (E2E_PORT) lets two checkouts run their browser tests at once. */
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'e2e',
