@@ -1,23 +1,6 @@
 /** Issue 5: draw digits on the pad and have a well-trained model classify them. */
 import { expect, test, type Page } from '@playwright/test';
-import { openApp } from './helpers';
-
-type Stroke = readonly (readonly [number, number])[];
-
-/** Draws strokes on the pad with the mouse, in pad coordinates (0–280). */
-async function draw(page: Page, strokes: readonly Stroke[]): Promise<void> {
-  const pad = page.getByLabel(/^Drawing pad/);
-  const box = await pad.boundingBox();
-  if (!box) throw new Error('the pad is not on screen');
-  for (const stroke of strokes) {
-    const [first, ...rest] = stroke;
-    if (!first) continue;
-    await page.mouse.move(box.x + first[0], box.y + first[1]);
-    await page.mouse.down();
-    for (const [x, y] of rest) await page.mouse.move(box.x + x, box.y + y, { steps: 4 });
-    await page.mouse.up();
-  }
-}
+import { draw, openApp, type Stroke } from './helpers';
 
 const ellipse = (cx: number, cy: number, rx: number, ry: number): Stroke =>
   Array.from({ length: 41 }, (_, i) => [cx + rx * Math.sin((i / 40) * 2 * Math.PI), cy - ry * Math.cos((i / 40) * 2 * Math.PI)] as const);

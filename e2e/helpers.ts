@@ -1,7 +1,9 @@
 /**
  * Shared steps for the browser tests: open the app and collect console errors, failed
- * requests and every request's origin, and build IDX files for upload.
+ * requests and every request's origin, set up a quick training run, draw on the pad, and
+ * build IDX files for upload.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
 
 /** What a page did during a test that a user should never see. */
@@ -27,6 +29,38 @@ export async function openApp(page: Page): Promise<void> {
   await expect(page.getByTestId('shape-x_train')).toHaveText('(60000, 28, 28)');
 }
 
+/** Opens Build & train with the quickstart preset, on a subset so that a run takes seconds. */
+export async function quickstart(page: Page, epochs: number, images: number): Promise<void> {
+  await openApp(page);
+  await choosePreset(page, 'quickstart', epochs, images);
+}
+
+/** On Build & train, picks a preset and trains it for `epochs` on the first `images` training images. */
+export async function choosePreset(page: Page, preset: string, epochs: number, images: number): Promise<void> {
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  await page.getByLabel('Preset').selectOption(preset);
+  await page.getByLabel('Epochs').fill(String(epochs));
+  await page.getByLabel('Training images (empty = all)').fill(String(images));
+}
+
+/** A pen stroke on the drawing pad: points in pad coordinates (0–280). */
+export type Stroke = readonly (readonly [number, number])[];
+
+/** Draws strokes on the pad with the mouse, in pad coordinates (0–280). */
+export async function draw(page: Page, strokes: readonly Stroke[]): Promise<void> {
+  const pad = page.getByLabel(/^Drawing pad/);
+  const box = await pad.boundingBox();
+  if (!box) throw new Error('the pad is not on screen');
+  for (const stroke of strokes) {
+    const [first, ...rest] = stroke;
+    if (!first) continue;
+    await page.mouse.move(box.x + first[0], box.y + first[1]);
+    await page.mouse.down();
+    for (const [x, y] of rest) await page.mouse.move(box.x + x, box.y + y, { steps: 4 });
+    await page.mouse.up();
+  }
+}
+
 /** An unsigned-byte IDX file with the given dimensions and data. */
 export function idxFile(dims: readonly number[], data: Uint8Array): Buffer {
   const out = Buffer.alloc(4 + 4 * dims.length + data.length);
@@ -40,4 +74,12 @@ export function idxFile(dims: readonly number[], data: Uint8Array): Buffer {
 /** A file for `setInputFiles`. */
 export function upload(name: string, buffer: Buffer): { name: string; mimeType: string; buffer: Buffer } {
   return { name, mimeType: 'application/octet-stream', buffer };
+}
+
+/** Serious and critical axe violations on the page as it is now. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }

@@ -1,15 +1,6 @@
 /** Issues 3 and 4: train a preset in the worker on WebGL and read what the dashboard shows. */
-import { expect, test, type Page } from '@playwright/test';
-import { openApp, watchPage } from './helpers';
-
-/** Opens Build & train with the quickstart preset, on a subset so that a run takes seconds. */
-async function quickstart(page: Page, epochs: number, images: number): Promise<void> {
-  await openApp(page);
-  await page.getByRole('tab', { name: 'Build & train' }).click();
-  await page.getByLabel('Preset').selectOption('quickstart');
-  await page.getByLabel('Epochs').fill(String(epochs));
-  await page.getByLabel('Training images (empty = all)').fill(String(images));
-}
+import { expect, test } from '@playwright/test';
+import { openApp, quickstart, watchPage } from './helpers';
 
 test('the quickstart preset trains in the worker on WebGL, streaming batches and epochs, then is evaluated', async ({ page }) => {
   const watch = watchPage(page);

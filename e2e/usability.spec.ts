@@ -1,15 +1,6 @@
 /** Issue 4: the page stays usable while a model trains, and the main views pass an axe audit. */
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { openApp } from './helpers';
-
-/** Serious and critical axe violations on the page as it is now. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
+import { expect, test } from '@playwright/test';
+import { openApp, seriousViolations } from './helpers';
 
 test('while a model trains, a person can switch tabs, scroll and edit the next model; long tasks are recorded', async ({ page }, testInfo) => {
   await openApp(page);

@@ -1,8 +1,8 @@
-/** Entry point: mounts the app and starts loading the default dataset. */
+/** Entry point: mounts the app, starts loading the default dataset, and opens a share link if the URL carries one. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './components/App';
-import { loadDefaultDataset } from './store';
+import { loadDefaultDataset, useAppStore } from './store';
 import './styles.css';
 
 const root = document.getElementById('root');
@@ -13,3 +13,8 @@ createRoot(root).render(
   </StrictMode>,
 );
 loadDefaultDataset();
+void useAppStore.getState().restoreSavedRuns();
+const openShareLink = (): void => void useAppStore.getState().openShareLink(window.location.hash);
+openShareLink();
+// A link pasted into an open tab changes only the fragment: no reload, so listen for it.
+window.addEventListener('hashchange', openShareLink);

@@ -1,12 +1,14 @@
-/** The page: header, the main tabs (data, build and train, draw), and the status line read aloud. */
+/** The page: header, a shared link's models, the main tabs (data, build and train, draw, compare), and the status line read aloud. */
 import { useState } from 'react';
+import { ComparePanel } from './ComparePanel';
 import { DatasetPanel } from './DatasetPanel';
 import { DrawPanel } from './DrawPanel';
 import { LiveRegion } from './LiveRegion';
+import { ShareBanner } from './ShareBanner';
 import { Tabs } from './Tabs';
 import { TrainPanel } from './TrainPanel';
 
-type MainTab = 'data' | 'train' | 'draw';
+type MainTab = 'data' | 'train' | 'draw' | 'compare';
 
 export function App() {
   const [tab, setTab] = useState<MainTab>('data');
@@ -17,6 +19,7 @@ export function App() {
         <p>Load a dataset, build a network the way a Keras notebook does, and watch it learn.</p>
       </header>
       <main className="app-main">
+        <ShareBanner onOpenBuilder={() => setTab('train')} />
         <Tabs<MainTab>
           label="Playground"
           selected={tab}
@@ -26,6 +29,8 @@ export function App() {
             { id: 'data', label: 'Data', content: <DatasetPanel /> },
             { id: 'train', label: 'Build & train', content: <TrainPanel /> },
             { id: 'draw', label: 'Draw', content: <DrawPanel /> },
+            // Mounted only while shown: it redraws as every run streams, which a hidden tab need not.
+            { id: 'compare', label: 'Compare', content: tab === 'compare' ? <ComparePanel /> : null },
           ]}
         />
       </main>

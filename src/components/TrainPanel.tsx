@@ -11,6 +11,8 @@ import { ModelBuilder } from './ModelBuilder';
 import { ModelSummary } from './ModelSummary';
 import { PredictionGrid } from './PredictionGrid';
 import { PythonCode } from './PythonCode';
+import { ImportRuns, RunActions, StorageError, UndoDelete } from './RunActions';
+import { ShareLink } from './ShareLink';
 import { Tabs } from './Tabs';
 import { TrainingControls } from './TrainingControls';
 
@@ -19,9 +21,7 @@ type ResultTab = 'curves' | 'confusion' | 'predictions';
 export function TrainPanel() {
   const dataset = useAppStore(selectActiveDataset);
   const draft = useAppStore((state) => state.draft);
-  const run = useAppStore((state) => (state.currentRunId === null ? null : (state.runs[state.currentRunId] ?? null)));
-  const runDataset = useAppStore((state) => (run === null ? null : (state.datasets[run.datasetId]?.dataset ?? null)));
-  const [tab, setTab] = useState<ResultTab>('curves');
+  const linkToDraft = useAppStore((state) => state.linkToDraft);
   const input = useMemo(() => ({ height: dataset?.train.height ?? 28, width: dataset?.train.width ?? 28, channels: 1 }), [dataset]);
   const classCount = dataset?.classNames.length ?? 10;
   const issues = useMemo(() => validateSpec(draft, input, classCount), [draft, input, classCount]);
@@ -40,31 +40,51 @@ export function TrainPanel() {
           <ModelBuilder issues={issues} classCount={classCount} />
           <ModelSummary summary={summary} />
           <PythonCode spec={draft} dataset={pythonDataset} />
+          <ShareLink label="Link to this model" disabled={dataset === null} makeUrl={linkToDraft} />
         </div>
-        <div className="train-right">
-          <TrainingControls run={run} canTrain={canTrain} />
-          {run && (
-            <Tabs<ResultTab>
-              label="Results"
-              selected={tab}
-              onSelect={setTab}
-              tabs={[
-                { id: 'curves', label: 'Learning curves', content: <LiveCharts run={run} /> },
-                {
-                  id: 'confusion',
-                  label: 'Confusion matrix',
-                  content: run.evaluation && runDataset ? <ConfusionMatrix evaluation={run.evaluation} dataset={runDataset} /> : <p>The confusion matrix appears when the run has been evaluated on the test set.</p>,
-                },
-                {
-                  id: 'predictions',
-                  label: 'Predictions',
-                  content: run.evaluation && runDataset ? <PredictionGrid evaluation={run.evaluation} dataset={runDataset} /> : <p>Predictions appear when the run has been evaluated on the test set.</p>,
-                },
-              ]}
-            />
-          )}
-        </div>
+        <RunDashboard canTrain={canTrain} />
       </div>
     </section>
+  );
+}
+
+/**
+ * The current run: controls, progress and results. Its own component so that the stream of
+ * batches redraws this column only, never the builder beside it.
+ */
+function RunDashboard({ canTrain }: { readonly canTrain: boolean }) {
+  const run = useAppStore((state) => (state.currentRunId === null ? null : (state.runs[state.currentRunId] ?? null)));
+  const runDataset = useAppStore((state) => (run === null ? null : (state.datasets[run.datasetId]?.dataset ?? null)));
+  const [tab, setTab] = useState<ResultTab>('curves');
+  return (
+    <div className="train-right">
+      <TrainingControls run={run} canTrain={canTrain} />
+      <section className="run-storage" aria-label="Saved runs">
+        {run && <RunActions run={run} />}
+        <UndoDelete />
+        <ImportRuns />
+        <StorageError />
+      </section>
+      {run && (
+        <Tabs<ResultTab>
+          label="Results"
+          selected={tab}
+          onSelect={setTab}
+          tabs={[
+            { id: 'curves', label: 'Learning curves', content: <LiveCharts run={run} /> },
+            {
+              id: 'confusion',
+              label: 'Confusion matrix',
+              content: run.evaluation && runDataset ? <ConfusionMatrix evaluation={run.evaluation} dataset={runDataset} /> : <p>The confusion matrix appears when the run has been evaluated on the test set.</p>,
+            },
+            {
+              id: 'predictions',
+              label: 'Predictions',
+              content: run.evaluation && runDataset ? <PredictionGrid evaluation={run.evaluation} dataset={runDataset} /> : <p>Predictions appear when the run has been evaluated on the test set.</p>,
+            },
+          ]}
+        />
+      )}
+    </div>
   );
 }

@@ -1,13 +1,16 @@
 /**
- * The app's one store (zustand), built from slices: datasets, runs, drawing, and the app-wide status
- * line. Actions live in the slices; components call them and read narrow selectors. This
- * module connects the training worker: its events become state here and nowhere else.
+ * The app's one store (zustand), built from slices: datasets, runs, drawing, compare, storage
+ * (saved runs), and the app-wide status line. Actions live in the slices; components call
+ * them and read narrow selectors. This module connects the training worker: its events
+ * become state here and nowhere else.
  */
 import { create } from 'zustand';
 import { DEFAULT_DATASET_ID } from '../data/datasets';
+import { createCompareSlice, type CompareSlice } from './compareSlice';
 import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
 import { createDrawingSlice, type DrawingSlice } from './drawingSlice';
 import { createRunsSlice, type RunsSlice } from './runsSlice';
+import { createStorageSlice, type StorageSlice } from './storageSlice';
 import { connectWorker } from './worker';
 
 interface AppSlice {
@@ -17,12 +20,14 @@ interface AppSlice {
   readonly announce: (text: string) => void;
 }
 
-export type AppState = DatasetSlice & RunsSlice & DrawingSlice & AppSlice;
+export type AppState = DatasetSlice & RunsSlice & DrawingSlice & CompareSlice & StorageSlice & AppSlice;
 
 export const useAppStore = create<AppState>()((...args) => ({
   ...createDatasetSlice(...args),
   ...createRunsSlice(...args),
   ...createDrawingSlice(...args),
+  ...createCompareSlice(...args),
+  ...createStorageSlice(...args),
   announcement: '',
   workerError: null,
   announce: (text) => args[0]({ announcement: text }),
@@ -34,6 +39,7 @@ connectWorker({
     state.handleDatasetEvent(event);
     state.handleRunEvent(event);
     state.handleDrawingEvent(event);
+    state.handleStorageEvent(event);
   },
   onCrash: (message) => {
     useAppStore.setState({ workerError: message });
@@ -49,5 +55,7 @@ export function loadDefaultDataset(): void {
 export { selectActiveDataset } from './datasetSlice';
 export type { DatasetEntry, DatasetStatus } from './datasetSlice';
 export type { BatchPoint, Run, RunStatus } from './runsSlice';
+export type { IncomingShare } from './compareSlice';
+export type { DeletedRun, SaveState } from './storageSlice';
 export { selectDrawingRunId } from './drawingSlice';
 export type { DrawingPrediction } from './drawingSlice';

@@ -49,6 +49,8 @@ export interface Run {
   readonly error: { readonly kind: RunFailureKind; readonly message: string } | null;
   readonly startedAt: number;
   readonly seconds: number | null;
+  /** True for a run saved in an earlier visit or imported from a file, not trained on this page. */
+  readonly restored?: boolean;
 }
 
 export interface RunsSlice {
@@ -65,6 +67,8 @@ export interface RunsSlice {
   readonly loadPreset: (id: PresetId) => void;
   readonly setBackendPreference: (backend: BackendPreference) => void;
   readonly startTraining: () => void;
+  /** Queues a run of `spec` on the active dataset; it starts when the runs before it have finished. */
+  readonly startRun: (spec: ModelSpec, name: string) => void;
   readonly pauseRun: (id: string) => void;
   readonly resumeRun: (id: string) => void;
   readonly stopRun: (id: string) => void;
@@ -75,8 +79,19 @@ export interface RunsSlice {
 /** Colours runs take in turn; each follows its run through every chart. */
 export const RUN_COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2', '#4b5563'] as const;
 
+/** The draft's name in the user's words: its preset's title, "(modified)" once edited. */
+export function draftName(state: Pick<RunsSlice, 'draftPresetId' | 'draftModified'>): string {
+  const preset = state.draftPresetId === null ? null : PRESETS[state.draftPresetId];
+  return `${preset?.title ?? 'Custom model'}${preset && state.draftModified ? ' (modified)' : ''}`;
+}
+
 const DEFAULT_PRESET: PresetId = 'quickstart';
 let runCount = 0;
+
+/** Counts runs added from storage or files, so that new runs' numbers and colours follow theirs. */
+export function countAddedRuns(count: number): void {
+  runCount += count;
+}
 
 export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, get) => {
   const patch = (id: string, change: Partial<Run> | ((run: Run) => Partial<Run>)): void => {
@@ -101,21 +116,24 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
     setBackendPreference: (backend) => set({ backendPreference: backend }),
 
     startTraining: () => {
+      get().startRun(get().draft, draftName(get()));
+    },
+
+    startRun: (spec, name) => {
       const state = get();
       const datasetId = state.activeDatasetId;
       const dataset = datasetId === null ? undefined : state.datasets[datasetId]?.dataset;
       if (datasetId === null || !dataset) return;
       runCount += 1;
       const id = `run-${Date.now().toString(36)}-${runCount}`;
-      const preset = state.draftPresetId === null ? null : PRESETS[state.draftPresetId];
       const run: Run = {
         id,
-        name: `${preset?.title ?? 'Custom model'}${preset && state.draftModified ? ' (modified)' : ''} #${runCount}`,
+        name: `${name} #${runCount}`,
         color: RUN_COLORS[(runCount - 1) % RUN_COLORS.length] ?? '#2563eb',
         datasetId,
         datasetName: dataset.name,
         classNames: dataset.classNames,
-        spec: state.draft,
+        spec,
         status: 'starting',
         backend: null,
         trainCount: 0,
@@ -129,9 +147,10 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
         startedAt: Date.now(),
         seconds: null,
       };
+      const waiting = Object.values(state.runs).some((r) => r.status === 'starting' || r.status === 'running' || r.status === 'paused');
       set((s) => ({ runs: { ...s.runs, [id]: run }, runOrder: [...s.runOrder, id], currentRunId: id }));
-      sendToWorker({ type: 'train', runId: id, datasetId, spec: state.draft, backend: state.backendPreference });
-      get().announce(`Training ${run.name} on ${dataset.name}.`);
+      sendToWorker({ type: 'train', runId: id, datasetId, spec, backend: state.backendPreference });
+      get().announce(`${waiting ? 'Queued' : 'Training'} ${run.name} on ${dataset.name}.`);
     },
 
     pauseRun: (id) => sendToWorker({ type: 'pause', runId: id }),

@@ -7,7 +7,7 @@ import type { Dataset } from '../data/dataset';
 import type { BuiltinDatasetId } from '../data/datasets';
 import type { DataErrorInfo } from '../data/errors';
 import type { FileProgress } from '../data/load';
-import type { ModelSpec } from './spec';
+import type { InputShape, ModelSpec } from './spec';
 
 /** Where a dataset comes from: a built-in one under the app's base URL, or a user's files. */
 export type DatasetSource =
@@ -85,6 +85,37 @@ export type PredictImage =
   | { readonly kind: 'rgba'; readonly rgba: Uint8ClampedArray; readonly width: number; readonly height: number }
   | { readonly kind: 'pixels'; readonly pixels: Float32Array };
 
+/** One weight of a model, as tfjs's model.json lists it in `weightsManifest`. */
+export interface WeightSpec {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly dtype: 'float32' | 'int32' | 'bool';
+}
+
+/**
+ * A trained model in tfjs's standard files: `modelJson` is model.json (the Keras topology and
+ * a weights manifest naming weights.bin), `weightData` is weights.bin, every weight's bytes in
+ * manifest order.
+ */
+export interface ModelFiles {
+  readonly modelJson: {
+    readonly format: string;
+    readonly generatedBy: string;
+    readonly convertedBy: string | null;
+    readonly modelTopology: object;
+    readonly weightsManifest: readonly { readonly paths: readonly string[]; readonly weights: readonly WeightSpec[] }[];
+  };
+  readonly weightData: ArrayBuffer;
+}
+
+/** A run whose model is saved in this browser's IndexedDB: the worker loads it on first use. */
+export interface SavedModelRef {
+  readonly runId: string;
+  readonly spec: ModelSpec;
+  /** The images the model takes (its dataset's). */
+  readonly input: InputShape;
+}
+
 /** How a run ended badly. */
 export type RunFailureKind = 'invalid-spec' | 'diverged' | 'out-of-memory' | 'context-lost' | 'error';
 
@@ -110,7 +141,17 @@ export type WorkerCommand =
       /** The model's image size (the dataset's). */
       readonly size: { readonly height: number; readonly width: number };
     }
-  | { readonly type: 'disposeRun'; readonly runId: string };
+  | { readonly type: 'disposeRun'; readonly runId: string }
+  /** Runs saved before a reload, so that predicting or exporting with them loads their models. */
+  | { readonly type: 'restoreRuns'; readonly runs: readonly SavedModelRef[] }
+  /** Saves a run's model to IndexedDB; answered by `modelSaved`. */
+  | { readonly type: 'saveModel'; readonly runId: string }
+  /** Deletes a run's saved model, if it has one. */
+  | { readonly type: 'deleteSavedModel'; readonly runId: string }
+  /** Asks for a run's model files; answered by `modelExported`. */
+  | { readonly type: 'exportModel'; readonly runId: string }
+  /** A model from an exported run, to classify with as `runId`; answered by `modelImported`. */
+  | { readonly type: 'importModel'; readonly run: SavedModelRef; readonly files: ModelFiles };
 
 /** Events from the worker to the main thread. */
 export type WorkerEvent =
@@ -144,7 +185,13 @@ export type WorkerEvent =
       readonly milliseconds: number;
       /** Why there are no probabilities, when there are none. */
       readonly note: string | null;
-    };
+    }
+  /** A model saved to IndexedDB, or why it could not be. */
+  | { readonly type: 'modelSaved'; readonly runId: string; readonly error: string | null }
+  /** A run's model files (weights transferred), or why they could not be made. */
+  | { readonly type: 'modelExported'; readonly runId: string; readonly files: ModelFiles | null; readonly error: string | null }
+  /** An imported model ready to classify with, or why its files do not make a model. */
+  | { readonly type: 'modelImported'; readonly runId: string; readonly error: string | null };
 
 export type WorkerCommandType = WorkerCommand['type'];
 export type WorkerEventType = WorkerEvent['type'];

@@ -81,4 +81,32 @@ describe('Trainer', () => {
     expect(events.at(-1)).toMatchObject({ type: 'runFinished', runId: 'good', stopped: false });
     trainer.disposeRun('good');
   });
+
+  it('exports a run\'s model files, and a model imported from them classifies exactly as the original', async () => {
+    const { trainer, events } = engine();
+    const oneEpoch = { ...spec, fit: { ...spec.fit, epochs: 1 } };
+    await trainer.train({ type: 'train', runId: 'original', datasetId: 'synthetic', spec: oneEpoch, backend: 'cpu' });
+    await trainer.exportModel('original');
+    const exported = events.at(-1);
+    if (exported?.type !== 'modelExported' || exported.files === null) throw new Error('expected model files');
+    await trainer.importModel({ type: 'importModel', run: { runId: 'copy', spec: oneEpoch, input: { height: 8, width: 8, channels: 1 } }, files: exported.files });
+    expect(events.at(-1)).toEqual({ type: 'modelImported', runId: 'copy', error: null });
+    const probabilities = async (runId: string): Promise<number[]> => {
+      await trainer.predict({ type: 'predict', requestId: 1, runId, image: { kind: 'pixels', pixels: new Float32Array(64).fill(0.5) }, size: { height: 8, width: 8 } });
+      const prediction = events.at(-1);
+      return prediction?.type === 'prediction' && prediction.probabilities ? Array.from(prediction.probabilities) : [];
+    };
+    expect(await probabilities('copy')).toEqual(await probabilities('original'));
+    await trainer.importModel({ type: 'importModel', run: { runId: 'broken', spec: oneEpoch, input: { height: 8, width: 8, channels: 1 } }, files: { ...exported.files, weightData: new ArrayBuffer(8) } });
+    expect(events.at(-1)).toMatchObject({ type: 'modelImported', runId: 'broken', error: expect.any(String) as unknown });
+    trainer.disposeRun('original');
+    trainer.disposeRun('copy');
+  });
+
+  it('says so when a restored run\'s saved model cannot be loaded', async () => {
+    const { trainer, events } = engine();
+    trainer.restoreRuns([{ runId: 'gone', spec, input: { height: 8, width: 8, channels: 1 } }]);
+    await trainer.predict({ type: 'predict', requestId: 3, runId: 'gone', image: { kind: 'pixels', pixels: new Float32Array(64) }, size: { height: 8, width: 8 } });
+    expect(events.at(-1)).toMatchObject({ type: 'prediction', requestId: 3, probabilities: null, note: expect.stringMatching(/^The saved model of this run could not be loaded: /) as unknown });
+  });
 });

@@ -1,8 +1,10 @@
 /**
  * The training engine behind the worker: holds the loaded datasets and every run's model,
  * trains runs one after another on the chosen backend, streams their progress as protocol
- * events, evaluates them, and answers predictions. Touches neither the DOM nor `self`: the
- * worker entry gives it an `emit` function, and tests run it on the cpu backend.
+ * events, evaluates them, and answers predictions; it also saves models to IndexedDB, loads a
+ * restored run's model on first use, and exports and imports model files. Touches neither
+ * the DOM nor `self`: the worker entry gives it an `emit` function, and tests run it on the
+ * cpu backend.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
@@ -12,7 +14,8 @@ import { buildModel, createOptimizer, SpecError } from './buildModel';
 import { evaluateModel, predictOne } from './evaluate';
 import { createTrainingData, disposeTrainingData, fit, TrainingControl, TrainingDivergedError } from './fit';
 import { batchCount, splitValidation } from './batches';
-import type { RunFailureKind, WorkerCommand, WorkerEvent } from './protocol';
+import type { RunFailureKind, SavedModelRef, WorkerCommand, WorkerEvent } from './protocol';
+import { loadSavedModel, modelFiles, modelFromFiles, removeSavedModel, saveModel } from './savedModels';
 import type { InputShape, ModelSpec } from './spec';
 
 /** Sends an event to the page, transferring the listed buffers. */
@@ -20,6 +23,7 @@ export type Emit = (event: WorkerEvent, transfer?: Transferable[]) => void;
 
 type TrainCommand = Extract<WorkerCommand, { type: 'train' }>;
 type PredictCommand = Extract<WorkerCommand, { type: 'predict' }>;
+type ImportModelCommand = Extract<WorkerCommand, { type: 'importModel' }>;
 
 interface RunEntry {
   readonly spec: ModelSpec;
@@ -47,6 +51,8 @@ export class Trainer {
   private readonly emit: Emit;
   private readonly datasets = new Map<string, Dataset>();
   private readonly runs = new Map<string, RunEntry>();
+  /** Runs saved in IndexedDB before a reload, and their models' loads once one has begun. */
+  private readonly saved = new Map<string, { readonly ref: SavedModelRef; loading: Promise<void> | null }>();
   private queue: Promise<void> = Promise.resolve();
 
   constructor(emit: Emit) {
@@ -99,6 +105,13 @@ export class Trainer {
       this.emit({ type: 'prediction', requestId, runId, input, probabilities, milliseconds: performance.now() - started, note }, transfer);
     };
     if (input === null) return reply(null, 'The pad is empty: draw something to classify.');
+    if (runId !== null) {
+      try {
+        await this.loadSaved(runId);
+      } catch (error) {
+        return reply(null, `The saved model of this run could not be loaded: ${classifyFailure(error).message}`);
+      }
+    }
     const run = runId === null ? undefined : this.runs.get(runId);
     if (!run?.model) return reply(null, 'Train a model first: there is nothing to classify with yet.');
     if (run.input.height !== size.height || run.input.width !== size.width) {
@@ -117,6 +130,75 @@ export class Trainer {
     run?.control.stop();
     run?.model?.dispose();
     this.runs.delete(runId);
+    this.saved.delete(runId);
+  }
+
+  /** Registers runs saved before a reload; each model is loaded from IndexedDB when first used. */
+  restoreRuns(refs: readonly SavedModelRef[]): void {
+    for (const ref of refs) if (!this.runs.has(ref.runId)) this.saved.set(ref.runId, { ref, loading: null });
+  }
+
+  /** Saves a run's model to IndexedDB and says whether that worked. */
+  async saveModel(runId: string): Promise<void> {
+    try {
+      const model = this.runs.get(runId)?.model;
+      if (!model) throw new Error('this run has no model in the worker');
+      await saveModel(model, runId);
+      this.emit({ type: 'modelSaved', runId, error: null });
+    } catch (error) {
+      this.emit({ type: 'modelSaved', runId, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  /** Deletes a run's saved model; failures are of no consequence to the user and are dropped. */
+  async deleteSavedModel(runId: string): Promise<void> {
+    this.saved.delete(runId);
+    await removeSavedModel(runId).catch(() => undefined);
+  }
+
+  /** Sends a run's model files (model.json and weights.bin), loading a saved model first if need be. */
+  async exportModel(runId: string): Promise<void> {
+    try {
+      await this.loadSaved(runId);
+      const model = this.runs.get(runId)?.model;
+      if (!model) throw new Error('this run has no model in the worker (was the page reloaded while it trained?)');
+      const files = await modelFiles(model);
+      this.emit({ type: 'modelExported', runId, files, error: null }, [files.weightData]);
+    } catch (error) {
+      this.emit({ type: 'modelExported', runId, files: null, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  /** Builds an imported run's model from its files, ready to classify with. */
+  async importModel(command: ImportModelCommand): Promise<void> {
+    const { runId, spec, input } = command.run;
+    try {
+      const model = await modelFromFiles(command.files);
+      this.disposeRun(runId);
+      this.runs.set(runId, { spec, input, control: new TrainingControl(), model });
+      this.emit({ type: 'modelImported', runId, error: null });
+    } catch (error) {
+      this.emit({ type: 'modelImported', runId, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  /** Loads a restored run's model from IndexedDB into `runs`, once; other runs are left alone. */
+  private async loadSaved(runId: string): Promise<void> {
+    const saved = this.saved.get(runId);
+    if (!saved || this.runs.has(runId)) return;
+    saved.loading ??= loadSavedModel(runId).then(
+      (model) => {
+        const { spec, input } = saved.ref;
+        if (this.saved.get(runId) !== saved) return void model.dispose();
+        this.runs.set(runId, { spec, input, control: new TrainingControl(), model });
+        this.saved.delete(runId);
+      },
+      (error: unknown) => {
+        saved.loading = null;
+        throw error;
+      },
+    );
+    await saved.loading;
   }
 
   private async runTraining(command: TrainCommand): Promise<void> {

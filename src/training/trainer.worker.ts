@@ -7,7 +7,7 @@
 import type { Dataset, ImageSet } from '../data/dataset';
 import { DataError } from '../data/errors';
 import { loadBuiltinDataset, loadUserDataset } from '../data/load';
-import { datasetTransferables, type DatasetSource, type WorkerCommand, type WorkerEvent } from './protocol';
+import { datasetTransferables, type DatasetSource, type SavedModelRef, type WorkerCommand, type WorkerEvent } from './protocol';
 import type { Trainer } from './trainer';
 
 interface WorkerScope {
@@ -23,12 +23,15 @@ function post(event: WorkerEvent, transfer: Transferable[] = []): void {
 
 /** Datasets loaded so far, handed to the engine when it starts. */
 const datasets = new Map<string, Dataset>();
+/** Runs saved before a reload, likewise: restoring them does not start the engine. */
+const savedRuns: SavedModelRef[] = [];
 let engine: Promise<Trainer> | null = null;
 
 function trainer(): Promise<Trainer> {
   engine ??= import('./trainer').then(({ Trainer }) => {
     const instance = new Trainer(post);
     for (const dataset of datasets.values()) instance.addDataset(dataset);
+    instance.restoreRuns(savedRuns);
     return instance;
   });
   return engine;
@@ -68,6 +71,11 @@ const handlers: { readonly [K in WorkerCommand['type']]: (command: Extract<Worke
   stop: (command) => void trainer().then((t) => t.stop(command.runId)),
   predict: (command) => void trainer().then((t) => t.predict(command)),
   disposeRun: (command) => void trainer().then((t) => t.disposeRun(command.runId)),
+  restoreRuns: (command) => (engine ? void engine.then((t) => t.restoreRuns(command.runs)) : void savedRuns.push(...command.runs)),
+  saveModel: (command) => void trainer().then((t) => t.saveModel(command.runId)),
+  deleteSavedModel: (command) => void trainer().then((t) => t.deleteSavedModel(command.runId)),
+  exportModel: (command) => void trainer().then((t) => t.exportModel(command.runId)),
+  importModel: (command) => void trainer().then((t) => t.importModel(command)),
 };
 
 scope.addEventListener('message', (event) => {

@@ -1,0 +1,101 @@
+/** Issue 6: queue models, compare them side by side, and share them as a link. */
+import { expect, test, type Page } from '@playwright/test';
+import { choosePreset, openApp, seriousViolations, watchPage } from './helpers';
+
+/** Queues a preset on a small subset from the builder. */
+async function queuePreset(page: Page, preset: string, epochs: number, images: number): Promise<void> {
+  await choosePreset(page, preset, epochs, images);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+}
+
+test('two queued models both finish and are compared: overlaid curves, table, spec diff, confusion difference', async ({ page }) => {
+  const watch = watchPage(page);
+  await openApp(page);
+  await queuePreset(page, 'quickstart', 2, 2000);
+  await queuePreset(page, 'linear', 2, 2000);
+
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  const queue = page.getByRole('list', { name: 'Runs' });
+  await expect(queue.getByRole('listitem')).toHaveCount(2);
+  await expect(queue.getByTestId('queue-status')).toHaveText(['finished', 'finished'], { timeout: 90_000 });
+
+  const table = page.getByRole('table', { name: 'Comparison of runs' });
+  const rows = table.locator('tbody tr');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0).getByRole('rowheader')).toContainText(/TensorFlow quickstart.* #1/);
+  await expect(rows.nth(0).locator('[data-column="params"]')).toHaveText('101,770');
+  await expect(rows.nth(1).getByRole('rowheader')).toContainText('Linear classifier');
+  await expect(rows.nth(1).locator('[data-column="params"]')).toHaveText('7,850');
+  await expect(rows.nth(0).locator('[data-column="epochsDone"]')).toHaveText('2/2');
+  // Both have a test accuracy, so one of them is marked best, in words.
+  await expect(table.locator('[data-column="testAccuracy"]').filter({ hasText: '★ best' })).toHaveCount(1);
+
+  // Sorting by test loss puts the lower loss first.
+  await table.getByRole('button', { name: 'test loss' }).click();
+  const losses = await table.locator('[data-column="testLoss"]').allTextContents();
+  expect(Number.parseFloat(losses[0] ?? '')).toBeLessThanOrEqual(Number.parseFloat(losses[1] ?? ''));
+  await expect(table.getByRole('columnheader', { name: 'test loss' })).toHaveAttribute('aria-sort', 'ascending');
+
+  // Each run draws in its own colour: the swatches and the chart lines agree.
+  const colours = await table.locator('tbody .swatch').evaluateAll((swatches) => swatches.map((s) => getComputedStyle(s).backgroundColor));
+  expect(new Set(colours).size).toBe(2);
+  const strokes = await page.locator('.compare-charts .recharts-line path.recharts-curve').evaluateAll((paths) => paths.map((p) => p.getAttribute('stroke')));
+  // Loss and accuracy: train and validation for the quickstart (validation_split 0.1), train only for the linear model.
+  expect(strokes).toHaveLength(6);
+  expect(new Set(strokes).size).toBe(2);
+  const curves = page.getByRole('table', { name: 'Learning curves of the compared runs' });
+  await page.getByText('The curves as a table').click();
+  await expect(curves.locator('tbody tr')).toHaveCount(2);
+
+  await expect(page.getByTestId('spec-diff')).toContainText('−Dense(128, relu)');
+  await expect(page.getByTestId('spec-diff')).toContainText('validation split 0.1 → 0');
+
+  await expect(page.getByRole('table', { name: /^Confusion matrix of / })).toHaveCount(2);
+  const difference = page.getByRole('table', { name: /^Confusion difference, Linear classifier.* #2 minus TensorFlow quickstart.* #1/ });
+  await expect(difference.locator('tbody tr')).toHaveCount(10);
+  expect(await seriousViolations(page)).toEqual([]);
+
+  // Taking a run out of the comparison removes it from the table, not from the runs.
+  await page.getByRole('checkbox', { name: /^Compare Linear classifier.* #2$/ }).uncheck();
+  await expect(rows).toHaveCount(1);
+  await expect(queue.getByRole('listitem')).toHaveCount(2);
+
+  // Both runs are kept in this browser: after a reload they are compared again, curves and all.
+  await page.reload();
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(1).locator('[data-column="params"]')).toHaveText('7,850');
+  await expect(page.locator('.compare-charts .recharts-line path.recharts-curve')).toHaveCount(6);
+  expect(watch.consoleErrors).toEqual([]);
+});
+
+test('a shared link recreates the same models in another browser, and a damaged one says so', async ({ page, browser }) => {
+  await openApp(page);
+  await page.getByRole('radio', { name: /Fashion-MNIST/ }).check();
+  await expect(page.getByRole('heading', { name: 'Fashion-MNIST' })).toBeVisible();
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  await page.getByLabel('Preset').selectOption('fashionCnn');
+  await page.getByLabel('Epochs').fill('3');
+  await expect(page.getByTestId('total-params')).toContainText('302,026');
+  await page.getByRole('button', { name: 'Link to this model' }).click();
+  const link = await page.getByLabel('Share link').inputValue();
+  expect(link).toMatch(/#share=[A-Za-z0-9_-]+$/);
+
+  const other = await browser.newContext();
+  const visitor = await other.newPage();
+  await visitor.goto(link);
+  const banner = visitor.getByRole('region', { name: /Shared with you: 1 model for Fashion-MNIST/ });
+  await expect(banner).toContainText('Conv2D(32, 2×2, relu) → MaxPooling2D(2×2)');
+  await expect(banner).toContainText('3 epochs');
+  // The link's dataset is selected for the visitor.
+  await expect(banner.getByRole('button', { name: 'Train all 1' })).toBeEnabled();
+  await banner.getByRole('button', { name: /^Open .* in the builder$/ }).click();
+  await expect(visitor.getByRole('tab', { name: 'Build & train' })).toHaveAttribute('aria-selected', 'true');
+  await expect(visitor.getByTestId('total-params')).toContainText('302,026');
+  await expect(visitor.getByLabel('Epochs')).toHaveValue('3');
+  await other.close();
+
+  // Pasting a cut-short link into the open tab.
+  await page.goto(`/#share=${link.split('#share=')[1]?.slice(0, 20) ?? ''}`);
+  await expect(page.getByRole('region', { name: 'Shared link' }).getByRole('alert')).toContainText('This share link is damaged');
+});

@@ -1,0 +1,134 @@
+/** Issue 6: runs outlive the page — saved, restored, renamed, deleted with undo, exported and imported. */
+import { expect, test, type Page } from '@playwright/test';
+import { draw, openApp, quickstart, watchPage } from './helpers';
+
+/** Trains the quickstart preset briefly and waits until this browser has saved it; returns its name. */
+async function trainSavedRun(page: Page, epochs: number): Promise<string> {
+  await quickstart(page, epochs, 1500);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
+  await expect(page.getByTestId('run-saved')).toHaveText('Saved in this browser.');
+  return page.getByLabel(/^Name of run /).inputValue();
+}
+
+/** How many run records and tfjs models this origin holds in IndexedDB. */
+function storedCounts(page: Page): Promise<{ runs: number; models: number }> {
+  return page.evaluate(async () => {
+    const count = (database: string, store: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const request = indexedDB.open(database);
+        request.onerror = () => reject(new Error(`${database} did not open`));
+        request.onsuccess = () => {
+          const db = request.result;
+          if (!db.objectStoreNames.contains(store)) {
+            db.close();
+            resolve(0);
+            return;
+          }
+          const counting = db.transaction(store).objectStore(store).count();
+          counting.onsuccess = () => {
+            db.close();
+            resolve(counting.result);
+          };
+          counting.onerror = () => reject(new Error(`${store} could not be counted`));
+        };
+      });
+    return { runs: await count('digit-fashion-playground', 'runs'), models: await count('tensorflowjs', 'model_info_store') };
+  });
+}
+
+test('a finished run survives a reload with its history and its new name, and still classifies drawings', async ({ page }) => {
+  const watch = watchPage(page);
+  await trainSavedRun(page, 2);
+  const name = page.getByLabel(/^Name of run /);
+  await name.fill('Tiny MLP');
+  await name.press('Enter');
+  await expect(page.getByLabel('Name of run Tiny MLP')).toHaveValue('Tiny MLP');
+  await expect(page.getByTestId('run-saved')).toHaveText('Saved in this browser.');
+  expect(await storedCounts(page)).toEqual({ runs: 1, models: 1 });
+
+  await page.reload();
+  await expect(page.getByTestId('shape-x_train')).toHaveText('(60000, 28, 28)');
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  await expect(page.getByLabel('Name of run Tiny MLP')).toHaveValue('Tiny MLP');
+  await expect(page.getByTestId('run-status')).toHaveText('finished');
+  await expect(page.getByRole('table', { name: 'Training history of Tiny MLP' }).locator('tbody tr')).toHaveCount(2);
+  await expect(page.getByTestId('test-accuracy')).toContainText('(10000 test images)');
+
+  // The Draw tab lists the restored run, and its model is loaded from IndexedDB to classify.
+  await page.getByRole('tab', { name: 'Draw' }).click();
+  await expect(page.getByLabel('Model', { exact: true }).locator('option', { hasText: 'Tiny MLP — finished' })).toHaveCount(1);
+  await draw(page, [
+    [
+      [140, 45],
+      [140, 235],
+    ],
+  ]);
+  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: \d \(\d+\.\d%\)$/);
+  expect(watch.consoleErrors).toEqual([]);
+});
+
+test('a deleted run can be brought back with Undo, and is gone for good once the undo has passed', async ({ page }) => {
+  const name = await trainSavedRun(page, 1);
+  await page.getByRole('button', { name: `Delete ${name}` }).click();
+  await expect(page.getByTestId('undo-delete')).toHaveText(`Deleted ${name}. Undo`);
+  await expect(page.getByTestId('run-status')).toBeHidden();
+  await page.getByRole('button', { name: 'Undo', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished');
+  await expect(page.getByLabel(`Name of run ${name}`)).toHaveValue(name);
+  await expect(page.getByTestId('undo-delete')).toBeHidden();
+
+  await page.getByRole('button', { name: `Delete ${name}` }).click();
+  await expect(page.getByTestId('undo-delete')).toBeVisible();
+  // The undo lasts ten seconds; then the record and the model leave IndexedDB.
+  await expect(page.getByTestId('undo-delete')).toBeHidden({ timeout: 30_000 });
+  await expect.poll(() => storedCounts(page)).toEqual({ runs: 0, models: 0 });
+  await page.reload();
+  await expect(page.getByTestId('shape-x_train')).toHaveText('(60000, 28, 28)');
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  await expect(page.getByTestId('run-status')).toBeHidden();
+});
+
+test('an exported run file imports into a fresh browser profile, model and all; other files are explained', async ({ page, browser, baseURL }, testInfo) => {
+  const name = await trainSavedRun(page, 1);
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: `Export ${name}` }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe(`${name}.run.json`);
+  const file = testInfo.outputPath(download.suggestedFilename());
+  await download.saveAs(file);
+
+  const profile = await browser.newContext({ baseURL });
+  try {
+    const fresh = await profile.newPage();
+    const watch = watchPage(fresh);
+    await openApp(fresh);
+    await fresh.getByRole('tab', { name: 'Build & train' }).click();
+    await fresh.getByLabel('Import runs').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": "world"}') });
+    await expect(fresh.getByRole('list', { name: 'Problems with run files' })).toHaveText(/^notes\.json is not a run export of this playground/);
+
+    await fresh.getByLabel('Import runs').setInputFiles(file);
+    await expect(fresh.getByLabel(`Name of run ${name}`)).toHaveValue(name);
+    await expect(fresh.getByRole('list', { name: 'Problems with run files' })).toBeHidden();
+    await expect(fresh.getByTestId('run-status')).toHaveText('finished');
+    await expect(fresh.getByRole('table', { name: `Training history of ${name}` }).locator('tbody tr')).toHaveCount(1);
+    await expect(fresh.getByTestId('run-saved')).toHaveText('Saved in this browser.');
+
+    await fresh.getByRole('tab', { name: 'Draw' }).click();
+    await fresh.getByLabel('Or classify test image #').fill('0');
+    await fresh.getByRole('button', { name: 'Classify test image' }).click();
+    await expect(fresh.getByTestId('prediction')).toHaveText(/^Prediction: \d \(\d+\.\d%\)$/);
+    expect(watch.consoleErrors).toEqual([]);
+  } finally {
+    await profile.close();
+  }
+});
+
+test('without IndexedDB (as in some private windows) the page says runs will not be kept, and trains in memory', async ({ page }) => {
+  await page.addInitScript(() => Object.defineProperty(window, 'indexedDB', { value: undefined }));
+  await quickstart(page, 1, 1500);
+  await expect(page.getByRole('alert').filter({ hasText: 'IndexedDB is unavailable' })).toHaveText(/runs last only until the page is reloaded\.$/);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
+  await expect(page.getByTestId('run-saved')).toHaveText('Not saved: kept until the page is reloaded.');
+});

@@ -1,0 +1,120 @@
+/**
+ * Learning curves of several runs on the same axes: each run in its own colour, training
+ * solid and validation dashed, per epoch. A table of the same values is their text equivalent.
+ */
+import { memo, useState } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { Run } from '../store';
+import { CheckField } from './fields';
+
+type Metric = 'loss' | 'accuracy';
+
+interface CompareChartsProps {
+  readonly runs: readonly Run[];
+}
+
+const fixed = (n: number | null | undefined): string => (n === null || n === undefined ? '–' : n.toFixed(4));
+
+function OverlayChart({ runs, metric, log }: { readonly runs: readonly Run[]; readonly metric: Metric; readonly log: boolean }) {
+  const maxEpochs = Math.max(1, ...runs.map((run) => run.spec.fit.epochs));
+  return (
+    <div className="chart" aria-hidden="true">
+      <ResponsiveContainer width="100%" height={260}>
+        <LineChart accessibilityLayer={false} margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="x" type="number" domain={[1, maxEpochs]} allowDecimals={false} label={{ value: 'epoch', position: 'insideBottom', offset: -8 }} fontSize={11} />
+          <YAxis
+            scale={metric === 'loss' && log ? 'log' : 'linear'}
+            domain={metric === 'accuracy' ? ['auto', 1] : ['auto', 'auto']}
+            allowDataOverflow
+            fontSize={11}
+            tickFormatter={(v: number) => (metric === 'accuracy' ? v.toFixed(2) : v.toPrecision(2))}
+          />
+          <Tooltip />
+          <Legend />
+          {runs.flatMap((run) => {
+            const train = run.epochs.map((e) => ({ x: e.epoch, y: e[metric] }));
+            const validation = run.epochs.flatMap((e) => {
+              const y = metric === 'loss' ? e.valLoss : e.valAccuracy;
+              return y === null ? [] : [{ x: e.epoch, y }];
+            });
+            return [
+              <Line key={`${run.id}-train`} data={train} dataKey="y" name={`${run.name} ${metric}`} stroke={run.color} dot isAnimationActive={false} strokeWidth={2} />,
+              ...(validation.length > 0
+                ? [<Line key={`${run.id}-val`} data={validation} dataKey="y" name={`${run.name} val_${metric}`} stroke={run.color} strokeDasharray="6 3" dot={false} isAnimationActive={false} strokeWidth={2} />]
+                : []),
+            ];
+          })}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
+/** Every compared run's history, epoch by epoch: the charts as a table. */
+function CurvesTable({ runs }: CompareChartsProps) {
+  const maxEpochs = Math.max(0, ...runs.map((run) => run.epochs.length));
+  return (
+    <details className="curves-table">
+      <summary>The curves as a table</summary>
+      <div className="table-scroll">
+        <table className="history" aria-label="Learning curves of the compared runs">
+          <thead>
+            <tr>
+              <th scope="col">epoch</th>
+              {runs.map((run) => (
+                <th key={run.id} scope="col">
+                  {run.name}: loss / val_loss / accuracy / val_accuracy
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {Array.from({ length: maxEpochs }, (_, i) => (
+              <tr key={i}>
+                <th scope="row">{i + 1}</th>
+                {runs.map((run) => {
+                  const e = run.epochs[i];
+                  return <td key={run.id}>{e ? `${fixed(e.loss)} / ${fixed(e.valLoss)} / ${fixed(e.accuracy)} / ${fixed(e.valAccuracy)}` : '–'}</td>;
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </details>
+  );
+}
+
+function CompareChartsView({ runs }: CompareChartsProps) {
+  const [log, setLog] = useState(false);
+  return (
+    <section className="compare-charts" aria-labelledby="compare-charts-heading">
+      <h3 id="compare-charts-heading">Learning curves, overlaid</h3>
+      <p className="muted">Each run in its colour: training solid, validation dashed.</p>
+      <CheckField label="Log scale for loss (compare)" checked={log} onChange={setLog} />
+      <div className="charts-row">
+        <figure>
+          <figcaption>Loss</figcaption>
+          <OverlayChart runs={runs} metric="loss" log={log} />
+        </figure>
+        <figure>
+          <figcaption>Accuracy</figcaption>
+          <OverlayChart runs={runs} metric="accuracy" log={false} />
+        </figure>
+      </div>
+      <CurvesTable runs={runs} />
+    </section>
+  );
+}
+
+/** Redrawn only when a compared run's history, name or colour changes: not on every batch. */
+export const CompareCharts = memo(
+  CompareChartsView,
+  (before, after) =>
+    before.runs.length === after.runs.length &&
+    before.runs.every((run, i) => {
+      const next = after.runs[i];
+      return next !== undefined && next.id === run.id && next.epochs === run.epochs && next.name === run.name && next.color === run.color;
+    }),
+);

@@ -1,0 +1,134 @@
+/**
+ * Compare runs side by side: the queue of runs (waiting, training, done; rename, export,
+ * delete, import) with a tick to include each in the comparison, their curves overlaid, the comparison table, the spec
+ * difference and confusion difference of any two, and a link that shares the compared models.
+ */
+import { useMemo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useAppStore, type Run } from '../store';
+import { compareRow } from '../store/compare';
+import { describeSpecDiff } from '../training/specDiff';
+import { CompareCharts } from './CompareCharts';
+import { CompareTable } from './CompareTable';
+import { ConfusionCompare } from './ConfusionCompare';
+import { ImportRuns, RunActions, UndoDelete } from './RunActions';
+import { ShareLink } from './ShareLink';
+
+function statusText(run: Run): string {
+  switch (run.status) {
+    case 'starting':
+      return 'waiting';
+    case 'running':
+      return run.progress ? `training, epoch ${run.progress.epoch}/${run.spec.fit.epochs}` : 'training';
+    default:
+      return run.status;
+  }
+}
+
+function RunQueue({ runs, hidden }: { readonly runs: readonly Run[]; readonly hidden: readonly string[] }) {
+  const setCompared = useAppStore((state) => state.setCompared);
+  const stopRun = useAppStore((state) => state.stopRun);
+  return (
+    <ul className="run-queue" aria-label="Runs">
+      {runs.map((run) => {
+        const active = run.status === 'starting' || run.status === 'running' || run.status === 'paused';
+        return (
+          <li key={run.id} data-status={run.status}>
+            <label>
+              <input type="checkbox" checked={!hidden.includes(run.id)} onChange={(event) => setCompared(run.id, event.target.checked)} />
+              <span className="swatch" style={{ background: run.color }} aria-hidden="true" /> Compare {run.name}
+            </label>
+            <span className="muted"> · {run.datasetName} · </span>
+            <span data-testid="queue-status">{statusText(run)}</span>
+            {active && (
+              <button type="button" onClick={() => stopRun(run.id)}>
+                Stop {run.name}
+              </button>
+            )}
+            {run.error && <span className="error"> {run.error.message}</span>}
+            {!active && <RunActions run={run} />}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function SpecDiff({ a, b }: { readonly a: Run; readonly b: Run }) {
+  const changes = describeSpecDiff(a.spec, b.spec);
+  return (
+    <p data-testid="spec-diff">
+      From {a.name} to {b.name}: {changes.length === 0 ? 'the same model and training options.' : changes.join(', ')}
+    </p>
+  );
+}
+
+export function ComparePanel() {
+  const runs = useAppStore(useShallow((state) => state.runOrder.flatMap((id) => state.runs[id] ?? [])));
+  const hidden = useAppStore((state) => state.hiddenFromCompare);
+  const datasets = useAppStore((state) => state.datasets);
+  const linkToRuns = useAppStore((state) => state.linkToRuns);
+  const compared = useMemo(() => runs.filter((run) => !hidden.includes(run.id)), [runs, hidden]);
+  const rows = compared.map((run) => {
+    const images = datasets[run.datasetId]?.dataset?.train;
+    return compareRow(run, images ? { height: images.height, width: images.width, channels: 1 } : null);
+  });
+  const [pairIds, setPairIds] = useState<readonly [string | null, string | null]>([null, null]);
+  const a = compared.find((run) => run.id === pairIds[0]) ?? compared[0];
+  const b = compared.find((run) => run.id === pairIds[1] && run.id !== a?.id) ?? compared.find((run) => run.id !== a?.id);
+  const pair = a && b ? ([a, b] as const) : null;
+
+  return (
+    <section className="panel compare-panel" aria-labelledby="compare-heading">
+      <h2 id="compare-heading">Compare runs</h2>
+      <UndoDelete />
+      <ImportRuns />
+      {runs.length === 0 ? (
+        <p>Every model you train becomes a run, kept in this browser. Train two or more (Build &amp; train: pick a preset, Train, then another) to compare them here.</p>
+      ) : (
+        <>
+          <RunQueue runs={runs} hidden={hidden} />
+          <ShareLink label="Link to the compared models" disabled={compared.length === 0} makeUrl={() => linkToRuns(compared.map((run) => run.id))} />
+          {compared.length > 0 && (
+            <>
+              <CompareCharts runs={compared} />
+              <h3>Side by side</h3>
+              <CompareTable rows={rows} />
+              {pair && (
+                <section className="pair" aria-labelledby="pair-heading">
+                  <h3 id="pair-heading">What changed between two runs</h3>
+                  <div className="pair-pickers">
+                    <label>
+                      From{' '}
+                      <select value={pair[0].id} onChange={(event) => setPairIds([event.target.value, pair[1].id === event.target.value ? null : pair[1].id])}>
+                        {compared.map((run) => (
+                          <option key={run.id} value={run.id}>
+                            {run.name}
+                          </option>
+                        ))}
+                      </select>
+                    </label>{' '}
+                    <label>
+                      to{' '}
+                      <select value={pair[1].id} onChange={(event) => setPairIds([pair[0].id, event.target.value])}>
+                        {compared
+                          .filter((run) => run.id !== pair[0].id)
+                          .map((run) => (
+                            <option key={run.id} value={run.id}>
+                              {run.name}
+                            </option>
+                          ))}
+                      </select>
+                    </label>
+                  </div>
+                  <SpecDiff a={pair[0]} b={pair[1]} />
+                </section>
+              )}
+              <ConfusionCompare runs={compared} pair={pair} />
+            </>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

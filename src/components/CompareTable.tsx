@@ -1,0 +1,82 @@
+/**
+ * The comparison table: one row per run, sortable by any column, the best value of each
+ * ranked column marked with a star and the word "best" (not by colour alone).
+ */
+import { useState } from 'react';
+import { bestInColumns, COMPARE_COLUMNS, sortRows, type CompareColumn, type CompareRow } from '../store/compare';
+
+const percent = (n: number | null): string => (n === null ? '–' : `${(n * 100).toFixed(2)}%`);
+
+function cell(row: CompareRow, column: CompareColumn): string {
+  switch (column) {
+    case 'name':
+      return row.name;
+    case 'params':
+      return row.params === null ? '–' : row.params.toLocaleString('en-US');
+    case 'epochsDone':
+      return `${row.epochsDone}/${row.epochs}`;
+    case 'bestValAccuracy':
+      return row.bestValAccuracy === null ? '–' : `${percent(row.bestValAccuracy)} (${row.bestValEpoch ?? '–'})`;
+    case 'testAccuracy':
+      return percent(row.testAccuracy);
+    case 'testLoss':
+      return row.testLoss === null ? '–' : row.testLoss.toFixed(4);
+    case 'secondsPerEpoch':
+      return row.secondsPerEpoch === null ? '–' : `${row.secondsPerEpoch.toFixed(1)} s`;
+    case 'samplesPerSecond':
+      return row.samplesPerSecond === null ? '–' : String(Math.round(row.samplesPerSecond));
+    case 'backend':
+      return row.backend ?? '–';
+  }
+}
+
+const COLUMNS = Object.keys(COMPARE_COLUMNS) as CompareColumn[];
+
+export function CompareTable({ rows }: { readonly rows: readonly CompareRow[] }) {
+  const [sort, setSort] = useState<{ column: CompareColumn; descending: boolean } | null>(null);
+  const best = bestInColumns(rows);
+  const sorted = sort === null ? rows : sortRows(rows, sort.column, sort.descending);
+  const onSort = (column: CompareColumn): void =>
+    setSort((current) => ({ column, descending: current?.column === column ? !current.descending : COMPARE_COLUMNS[column].better === 'higher' }));
+  return (
+    <div className="table-scroll">
+      <table className="compare-table" aria-label="Comparison of runs">
+        <thead>
+          <tr>
+            {COLUMNS.map((column) => (
+              <th key={column} scope="col" aria-sort={sort?.column === column ? (sort.descending ? 'descending' : 'ascending') : undefined}>
+                <button type="button" className="link-button" onClick={() => onSort(column)}>
+                  {COMPARE_COLUMNS[column].label}
+                  <span aria-hidden="true">{sort?.column === column ? (sort.descending ? ' ▼' : ' ▲') : ''}</span>
+                </button>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {sorted.map((row) => (
+            <tr key={row.id} data-run={row.id}>
+              {COLUMNS.map((column) => {
+                const isBest = best[column]?.has(row.id) ?? false;
+                if (column === 'name') {
+                  return (
+                    <th key={column} scope="row">
+                      <span className="swatch" style={{ background: row.color }} aria-hidden="true" /> {row.name}
+                      <span className="muted"> · {row.datasetName}</span>
+                    </th>
+                  );
+                }
+                return (
+                  <td key={column} data-column={column} className={isBest ? 'best' : undefined}>
+                    {cell(row, column)}
+                    {isBest && <span className="best-mark"> ★ best</span>}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

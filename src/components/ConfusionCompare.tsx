@@ -1,0 +1,133 @@
+/**
+ * Confusion matrices side by side on one colour scale (each cell's share of its true class),
+ * and the difference between two of them, so a user sees which classes one model fixes over
+ * another. Better and worse are said in text as well as colour.
+ */
+import type { Run } from '../store';
+import { confusionDifference } from '../store/compare';
+import { tint } from './contrast';
+
+const RIGHT = [4, 120, 87] as const;
+const WRONG = [185, 28, 28] as const;
+
+function shares(confusion: readonly (readonly number[])[]): number[][] {
+  return confusion.map((row) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    return row.map((v) => (total === 0 ? 0 : v / total));
+  });
+}
+
+function SmallMatrix({ run }: { readonly run: Run }) {
+  const evaluation = run.evaluation;
+  if (!evaluation) return null;
+  const names = run.classNames;
+  const rows = shares(evaluation.confusion);
+  return (
+    <figure className="small-confusion">
+      <figcaption>
+        <span className="swatch" style={{ background: run.color }} aria-hidden="true" /> {run.name}: {(evaluation.accuracy * 100).toFixed(2)}%
+      </figcaption>
+      <table className="mini-matrix" aria-label={`Confusion matrix of ${run.name}, counts`}>
+        <thead>
+          <tr>
+            <th scope="col">true ↓</th>
+            {names.map((name, p) => (
+              <th key={p} scope="col" title={name}>
+                {p}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {evaluation.confusion.map((row, t) => (
+            <tr key={t}>
+              <th scope="row" title={names[t]}>
+                {names[t]}
+              </th>
+              {row.map((count, p) => {
+                const share = rows[t]?.[p] ?? 0;
+                return (
+                  <td key={p} style={count === 0 ? undefined : tint(t === p ? RIGHT : WRONG, Math.min(1, 0.08 + share * 0.92))}>
+                    {count}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
+  );
+}
+
+function DifferenceMatrix({ a, b }: { readonly a: Run; readonly b: Run }) {
+  if (!a.evaluation || !b.evaluation) return <p>Both runs need a test evaluation to compare their confusion matrices.</p>;
+  const diff = confusionDifference(a.evaluation.confusion, b.evaluation.confusion);
+  if (diff === null) return <p>These runs have different numbers of classes; their matrices cannot be subtracted.</p>;
+  const names = b.classNames;
+  return (
+    <figure className="difference-matrix">
+      <figcaption>
+        {b.name} minus {a.name}, in percentage points of each true class. “better”: {b.name} gets that class right more often (diagonal) or makes that mistake less often
+        (elsewhere).
+      </figcaption>
+      <div className="table-scroll">
+        <table className="mini-matrix" aria-label={`Confusion difference, ${b.name} minus ${a.name}`}>
+          <thead>
+            <tr>
+              <th scope="col">true ↓ / predicted →</th>
+              {names.map((name, p) => (
+                <th key={p} scope="col">
+                  {name}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {diff.map((row, t) => (
+              <tr key={t}>
+                <th scope="row">{names[t]}</th>
+                {row.map((value, p) => {
+                  const points = value * 100;
+                  if (Math.abs(points) < 0.05) return <td key={p}>·</td>;
+                  const better = t === p ? points > 0 : points < 0;
+                  return (
+                    <td key={p} className={better ? 'better' : 'worse'} style={tint(better ? RIGHT : WRONG, Math.min(1, 0.15 + Math.abs(points) / 10))}>
+                      {points > 0 ? '+' : '−'}
+                      {Math.abs(points).toFixed(1)}
+                      <span className="sr-only">{better ? ' better' : ' worse'}</span>
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </figure>
+  );
+}
+
+interface ConfusionCompareProps {
+  readonly runs: readonly Run[];
+  readonly pair: readonly [Run, Run] | null;
+}
+
+export function ConfusionCompare({ runs, pair }: ConfusionCompareProps) {
+  const evaluated = runs.filter((run) => run.evaluation !== null);
+  return (
+    <section className="confusion-compare" aria-labelledby="confusion-compare-heading">
+      <h3 id="confusion-compare-heading">Confusion matrices</h3>
+      {evaluated.length === 0 ? (
+        <p>Confusion matrices appear as runs are evaluated on the test set.</p>
+      ) : (
+        <div className="small-multiples">
+          {evaluated.map((run) => (
+            <SmallMatrix key={run.id} run={run} />
+          ))}
+        </div>
+      )}
+      {pair && <DifferenceMatrix a={pair[0]} b={pair[1]} />}
+    </section>
+  );
+}

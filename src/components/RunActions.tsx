@@ -1,0 +1,123 @@
+/**
+ * What can be done to a run besides training it: rename it, export it as a run file, delete it
+ * (with a moment to undo), and import runs from files; plus the line that says when this
+ * browser cannot keep runs. Small pieces, so the dashboard and the compare view can place them.
+ */
+import { useId, useState } from 'react';
+import { useAppStore, type Run } from '../store';
+
+/** The save state of a run, in words. */
+function savedText(run: Run, saveState: 'saving' | 'saved' | undefined, storageBroken: boolean): string | null {
+  if (saveState === 'saved') return 'Saved in this browser.';
+  if (saveState === 'saving') return 'Saving…';
+  if (run.status === 'finished' || run.status === 'stopped') return storageBroken ? 'Not saved: kept until the page is reloaded.' : null;
+  return null;
+}
+
+/** A run's name (edited in place, kept on Enter or on leaving the field), Export and Delete. */
+export function RunActions({ run }: { readonly run: Run }) {
+  const renameRun = useAppStore((state) => state.renameRun);
+  const exportRun = useAppStore((state) => state.exportRun);
+  const deleteRun = useAppStore((state) => state.deleteRun);
+  const saveState = useAppStore((state) => state.savedRuns[run.id]);
+  const storageBroken = useAppStore((state) => state.storageError !== null);
+  const [editing, setEditing] = useState<string | null>(null);
+  const nameId = useId();
+  const active = run.status === 'starting' || run.status === 'running' || run.status === 'paused';
+  const kept = run.status === 'finished' || run.status === 'stopped';
+  const saved = savedText(run, saveState, storageBroken);
+
+  const commit = (): void => {
+    if (editing !== null) renameRun(run.id, editing);
+    setEditing(null);
+  };
+  return (
+    <div className="run-actions buttons" role="group" aria-label={`Actions for ${run.name}`}>
+      <span className="field">
+        <label htmlFor={nameId}>Name</label>
+        <input
+          id={nameId}
+          type="text"
+          aria-label={`Name of run ${run.name}`}
+          value={editing ?? run.name}
+          maxLength={120}
+          onChange={(event) => setEditing(event.target.value)}
+          onBlur={commit}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter') commit();
+            if (event.key === 'Escape') setEditing(null);
+          }}
+        />
+      </span>
+      <button type="button" aria-label={`Export ${run.name}`} disabled={!kept} onClick={() => exportRun(run.id)}>
+        Export
+      </button>
+      <button type="button" aria-label={`Delete ${run.name}`} disabled={active} title={active ? 'Stop the run before deleting it' : undefined} onClick={() => deleteRun(run.id)}>
+        Delete
+      </button>
+      {saved && (
+        <span className="muted" data-testid="run-saved">
+          {saved}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** "Import runs": pick one or more run files. Problems with them are listed below it. */
+export function ImportRuns() {
+  const importRuns = useAppStore((state) => state.importRuns);
+  const errors = useAppStore((state) => state.runFileErrors);
+  return (
+    <div className="import-runs">
+      <label className="file-button">
+        Import runs…
+        <input
+          type="file"
+          accept=".json,application/json"
+          multiple
+          onChange={(event) => {
+            const files = Array.from(event.target.files ?? []);
+            event.target.value = '';
+            if (files.length > 0) void importRuns(files);
+          }}
+        />
+      </label>
+      <div role="alert">
+        {errors.length > 0 && (
+          <ul className="error" aria-label="Problems with run files">
+            {errors.map((error) => (
+              <li key={error}>{error}</li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** "Deleted <name>. Undo", while the deletion can be undone. */
+export function UndoDelete() {
+  const deleted = useAppStore((state) => state.deletedRun?.run.name ?? null);
+  const undoDelete = useAppStore((state) => state.undoDelete);
+  if (deleted === null) return null;
+  return (
+    <p className="undo-delete" data-testid="undo-delete">
+      Deleted {deleted}.{' '}
+      <button type="button" onClick={undoDelete}>
+        Undo
+      </button>
+    </p>
+  );
+}
+
+/** Why runs are not being saved in this browser, when they are not. */
+export function StorageError() {
+  const message = useAppStore((state) => state.storageError);
+  if (message === null) return null;
+  return (
+    <p className="error" role="alert">
+      {message}
+    </p>
+  );
+}

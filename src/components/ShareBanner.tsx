@@ -1,0 +1,63 @@
+/**
+ * What a share link brought: its models, by name and in words, ready to queue for training
+ * or to open in the builder — or, for a damaged link, why it could not be read.
+ */
+import { useAppStore } from '../store';
+import { describeLayer } from '../training/specDiff';
+
+export function ShareBanner({ onOpenBuilder }: { readonly onOpenBuilder: () => void }) {
+  const incoming = useAppStore((state) => state.incomingShare);
+  const activeDatasetId = useAppStore((state) => state.activeDatasetId);
+  const datasetName = useAppStore((state) => (incoming?.kind === 'ok' ? (state.datasets[incoming.share.dataset]?.name ?? null) : null));
+  const dismiss = useAppStore((state) => state.dismissShare);
+  const queueAll = useAppStore((state) => state.queueSharedModels);
+  const edit = useAppStore((state) => state.editSharedModel);
+  if (incoming === null) return null;
+  if (incoming.kind === 'error') {
+    return (
+      <section className="panel share-banner" aria-label="Shared link">
+        <p className="error" role="alert">
+          {incoming.message}
+        </p>
+        <button type="button" onClick={dismiss}>
+          Dismiss
+        </button>
+      </section>
+    );
+  }
+  const { share } = incoming;
+  const ready = activeDatasetId === share.dataset;
+  return (
+    <section className="panel share-banner" aria-labelledby="share-heading">
+      <h2 id="share-heading">
+        Shared with you: {share.runs.length} model{share.runs.length === 1 ? '' : 's'} for {datasetName ?? share.dataset}
+      </h2>
+      {!ready && <p className="muted">{datasetName === null ? `Load the dataset “${share.dataset}” to train these models.` : `Loading ${datasetName}…`}</p>}
+      <ol className="shared-models">
+        {share.runs.map((model, i) => (
+          <li key={i}>
+            <strong>{model.name}</strong>: {model.spec.layers.map(describeLayer).join(' → ')}; {model.spec.compile.optimizer}, lr {model.spec.compile.learningRate}, {model.spec.fit.epochs}{' '}
+            epochs, batch {model.spec.fit.batchSize}{' '}
+            <button
+              type="button"
+              onClick={() => {
+                edit(i);
+                onOpenBuilder();
+              }}
+            >
+              Open {model.name} in the builder
+            </button>
+          </li>
+        ))}
+      </ol>
+      <div className="buttons">
+        <button type="button" className="primary" disabled={!ready} onClick={queueAll}>
+          Train all {share.runs.length}
+        </button>
+        <button type="button" onClick={dismiss}>
+          Dismiss
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,45 @@
+/**
+ * A share link made on request: the models' specs (not their weights) in the URL's fragment,
+ * shown in a field to copy, and copied to the clipboard where the browser allows it.
+ */
+import { useId, useState } from 'react';
+
+interface ShareLinkProps {
+  /** The button's text, e.g. "Link to these models". */
+  readonly label: string;
+  readonly makeUrl: () => Promise<string | null>;
+  readonly disabled?: boolean;
+}
+
+export function ShareLink({ label, makeUrl, disabled = false }: ShareLinkProps) {
+  const id = useId();
+  const [url, setUrl] = useState<string | null>(null);
+  const [note, setNote] = useState('');
+  const onClick = async (): Promise<void> => {
+    const made = await makeUrl();
+    setUrl(made);
+    if (made === null) return;
+    try {
+      await navigator.clipboard.writeText(made);
+      setNote('Copied to the clipboard.');
+    } catch {
+      setNote('Select the link and copy it.');
+    }
+  };
+  return (
+    <div className="share-link">
+      <button type="button" disabled={disabled} onClick={() => void onClick()}>
+        {label}
+      </button>
+      {url !== null && (
+        <>
+          <label htmlFor={id}>Share link</label>
+          <input id={id} type="text" readOnly value={url} onFocus={(event) => event.currentTarget.select()} />
+          <span className="muted" role="status">
+            {note} It recreates the models, not their weights.
+          </span>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { PRESETS } from '../training/presets';
+import type { EpochRecord, Evaluation } from '../training/protocol';
+import { bestInColumns, compareRow, confusionDifference, sortRows } from './compare';
+import type { Run } from './runsSlice';
+
+const MNIST = { height: 28, width: 28, channels: 1 } as const;
+
+function epoch(n: number, valAccuracy: number | null, seconds = 10): EpochRecord {
+  return { epoch: n, epochs: 3, loss: 0.5 / n, accuracy: 0.8, valLoss: null, valAccuracy, seconds, samplesPerSecond: 1000 / seconds, etaSeconds: 0, tensors: 10, bytes: 0 };
+}
+
+function evaluation(accuracy: number, loss: number): Evaluation {
+  const empty = new Int32Array(0);
+  return { loss, accuracy, count: 100, confusion: [], perClass: [], predictions: empty, sampleIndices: empty, sampleProbabilities: new Float32Array(0), mistakeIndices: empty, mistakeProbabilities: new Float32Array(0) };
+}
+
+function run(id: string, preset: 'quickstart' | 'linear', epochs: readonly EpochRecord[], result: Evaluation | null): Run {
+  return {
+    id,
+    name: id,
+    color: '#000',
+    datasetId: 'mnist',
+    datasetName: 'MNIST',
+    classNames: [],
+    spec: PRESETS[preset].spec,
+    status: 'finished',
+    backend: { name: 'webgl', renderer: 'SwiftShader', software: true, fallbackReason: null },
+    trainCount: 0,
+    validationCount: 0,
+    batchesPerEpoch: 0,
+    progress: null,
+    batches: [],
+    epochs,
+    evaluation: result,
+    error: null,
+    startedAt: 0,
+    seconds: null,
+  };
+}
+
+describe('compareRow', () => {
+  it("gives Keras's parameter count, the best validation epoch and mean speed", () => {
+    const row = compareRow(run('a', 'quickstart', [epoch(1, 0.95, 10), epoch(2, 0.97, 20), epoch(3, 0.96, 30)], evaluation(0.975, 0.08)), MNIST);
+    expect(row.params).toBe(101_770);
+    expect(row.bestValAccuracy).toBe(0.97);
+    expect(row.bestValEpoch).toBe(2);
+    expect(row.secondsPerEpoch).toBe(20);
+    expect(row.testAccuracy).toBe(0.975);
+    expect(row.backend).toBe('webgl (software)');
+  });
+
+  it('leaves out what a run has not produced', () => {
+    const row = compareRow(run('b', 'linear', [epoch(1, null)], null), null);
+    expect(row.params).toBeNull();
+    expect(row.bestValAccuracy).toBeNull();
+    expect(row.bestValEpoch).toBeNull();
+    expect(row.testLoss).toBeNull();
+  });
+});
+
+describe('bestInColumns and sortRows', () => {
+  const a = compareRow(run('a', 'quickstart', [epoch(1, 0.9, 10)], evaluation(0.97, 0.1)), MNIST);
+  const b = compareRow(run('b', 'linear', [epoch(1, 0.95, 5)], evaluation(0.92, 0.3)), MNIST);
+  const c = compareRow(run('c', 'linear', [], null), MNIST);
+
+  it('marks the best value of each ranked column, higher or lower as the column wants', () => {
+    const best = bestInColumns([a, b, c]);
+    expect(best.testAccuracy).toEqual(new Set(['a']));
+    expect(best.testLoss).toEqual(new Set(['a']));
+    expect(best.bestValAccuracy).toEqual(new Set(['b']));
+    expect(best.secondsPerEpoch).toEqual(new Set(['b']));
+    expect(best.params).toBeUndefined();
+  });
+
+  it('ranks nothing with a single value', () => {
+    expect(bestInColumns([a, c]).testAccuracy).toBeUndefined();
+  });
+
+  it('sorts either way with missing values last', () => {
+    expect(sortRows([c, b, a], 'testAccuracy', true).map((r) => r.id)).toEqual(['a', 'b', 'c']);
+    expect(sortRows([c, a, b], 'testAccuracy', false).map((r) => r.id)).toEqual(['b', 'a', 'c']);
+    expect(sortRows([b, a], 'params', false).map((r) => r.id)).toEqual(['b', 'a']);
+  });
+});
+
+describe('confusionDifference', () => {
+  it('subtracts row shares, so test sets of different sizes compare fairly', () => {
+    const diff = confusionDifference(
+      [
+        [8, 2],
+        [1, 9],
+      ],
+      [
+        [18, 2],
+        [0, 20],
+      ],
+    );
+    expect(diff?.[0]?.[0]).toBeCloseTo(0.1);
+    expect(diff?.[0]?.[1]).toBeCloseTo(-0.1);
+    expect(diff?.[1]?.[0]).toBeCloseTo(-0.1);
+    expect(diff?.[1]?.[1]).toBeCloseTo(0.1);
+  });
+
+  it('refuses matrices of different sizes', () => {
+    expect(confusionDifference([[1]], [[1, 0], [0, 1]])).toBeNull();
+  });
+});

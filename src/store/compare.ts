@@ -1,0 +1,125 @@
+/**
+ * Comparing runs: the comparison table's rows (parameters, best validation accuracy and its
+ * epoch, test metrics, speed), which value is best in each column, sorting, and the
+ * difference of two confusion matrices. Pure: reads runs, touches neither tfjs nor the DOM.
+ */
+import { summarize } from '../training/shapes';
+import type { InputShape } from '../training/spec';
+import type { Run, RunStatus } from './runsSlice';
+
+/** One row of the comparison table; null where a run has no such figure (yet). */
+export interface CompareRow {
+  readonly id: string;
+  readonly name: string;
+  readonly color: string;
+  readonly status: RunStatus;
+  readonly datasetName: string;
+  readonly params: number | null;
+  readonly epochsDone: number;
+  readonly epochs: number;
+  readonly bestValAccuracy: number | null;
+  /** The 1-based epoch of the best validation accuracy. */
+  readonly bestValEpoch: number | null;
+  readonly testAccuracy: number | null;
+  readonly testLoss: number | null;
+  readonly secondsPerEpoch: number | null;
+  readonly samplesPerSecond: number | null;
+  readonly backend: string | null;
+}
+
+/** The table's sortable columns and which way is better for each (none: not ranked). */
+export const COMPARE_COLUMNS = {
+  name: { label: 'run', better: 'none' },
+  params: { label: 'parameters', better: 'none' },
+  epochsDone: { label: 'epochs', better: 'none' },
+  bestValAccuracy: { label: 'best val_accuracy (epoch)', better: 'higher' },
+  testAccuracy: { label: 'test accuracy', better: 'higher' },
+  testLoss: { label: 'test loss', better: 'lower' },
+  secondsPerEpoch: { label: 'time per epoch', better: 'lower' },
+  samplesPerSecond: { label: 'samples/s', better: 'higher' },
+  backend: { label: 'backend', better: 'none' },
+} as const satisfies Record<string, { readonly label: string; readonly better: 'higher' | 'lower' | 'none' }>;
+
+export type CompareColumn = keyof typeof COMPARE_COLUMNS;
+
+const mean = (values: readonly number[]): number | null => (values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length);
+
+/** A run's comparison row; `input` is its dataset's image shape (null when unknown: no parameter count). */
+export function compareRow(run: Run, input: InputShape | null): CompareRow {
+  let bestValAccuracy: number | null = null;
+  let bestValEpoch: number | null = null;
+  for (const record of run.epochs) {
+    if (record.valAccuracy !== null && (bestValAccuracy === null || record.valAccuracy > bestValAccuracy)) {
+      bestValAccuracy = record.valAccuracy;
+      bestValEpoch = record.epoch;
+    }
+  }
+  const backend = run.backend === null ? null : `${run.backend.name}${run.backend.software ? ' (software)' : ''}`;
+  return {
+    id: run.id,
+    name: run.name,
+    color: run.color,
+    status: run.status,
+    datasetName: run.datasetName,
+    params: input === null ? null : summarize(run.spec, input).totalParams,
+    epochsDone: run.epochs.length,
+    epochs: run.spec.fit.epochs,
+    bestValAccuracy,
+    bestValEpoch,
+    testAccuracy: run.evaluation?.accuracy ?? null,
+    testLoss: run.evaluation?.loss ?? null,
+    secondsPerEpoch: mean(run.epochs.map((e) => e.seconds)),
+    samplesPerSecond: mean(run.epochs.map((e) => e.samplesPerSecond)),
+    backend,
+  };
+}
+
+/**
+ * The id of the best row in each ranked column. A column is only ranked when at least two
+ * rows have a value; ties go to every row that shares the best value.
+ */
+export function bestInColumns(rows: readonly CompareRow[]): Partial<Record<CompareColumn, ReadonlySet<string>>> {
+  const best: Partial<Record<CompareColumn, ReadonlySet<string>>> = {};
+  for (const [column, { better }] of Object.entries(COMPARE_COLUMNS) as [CompareColumn, (typeof COMPARE_COLUMNS)[CompareColumn]][]) {
+    if (better === 'none') continue;
+    const valued = rows.flatMap((row) => {
+      const value = row[column];
+      return typeof value === 'number' ? [{ id: row.id, value }] : [];
+    });
+    if (valued.length < 2) continue;
+    const values = valued.map((v) => v.value);
+    const target = better === 'higher' ? Math.max(...values) : Math.min(...values);
+    best[column] = new Set(valued.filter((v) => v.value === target).map((v) => v.id));
+  }
+  return best;
+}
+
+/** Rows sorted by a column; missing values always sort last. */
+export function sortRows(rows: readonly CompareRow[], column: CompareColumn, descending: boolean): CompareRow[] {
+  const sign = descending ? -1 : 1;
+  return [...rows].sort((a, b) => {
+    const x = a[column];
+    const y = b[column];
+    if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
+    if (typeof x === 'number' && typeof y === 'number') return sign * (x - y);
+    return sign * String(x).localeCompare(String(y));
+  });
+}
+
+/**
+ * Cell by cell, `b` minus `a` as shares of each true class's row (so test sets of different
+ * sizes compare fairly): a positive diagonal cell means `b` gets that class right more often,
+ * a negative off-diagonal cell means `b` makes that mistake less often. Null when the
+ * matrices are not the same size.
+ */
+export function confusionDifference(a: readonly (readonly number[])[], b: readonly (readonly number[])[]): number[][] | null {
+  if (a.length !== b.length || a.some((row, i) => row.length !== b[i]?.length)) return null;
+  const shares = (m: readonly (readonly number[])[]): number[][] =>
+    m.map((row) => {
+      const total = row.reduce((s, v) => s + v, 0);
+      return row.map((v) => (total === 0 ? 0 : v / total));
+    });
+  const sa = shares(a);
+  const sb = shares(b);
+  return sb.map((row, t) => row.map((v, p) => v - (sa[t]?.[p] ?? 0)));
+}

@@ -1,0 +1,87 @@
+/**
+ * The compare slice: which runs the comparison shows, and share links — making one from runs
+ * or the draft, and opening one (its models can be queued or opened in the builder). The
+ * runs themselves live in the runs slice.
+ */
+import type { StateCreator } from 'zustand';
+import { isBuiltinDatasetId } from '../data/datasets';
+import { readShareFromHash, ShareError, shareUrl, type Share } from '../training/specUrl';
+import type { AppState } from './index';
+import { draftName } from './runsSlice';
+
+/** A share link opened with the page, or why it could not be read. */
+export type IncomingShare = { readonly kind: 'ok'; readonly share: Share } | { readonly kind: 'error'; readonly message: string };
+
+export interface CompareSlice {
+  /** Runs the user took out of the comparison; every other run is compared. */
+  readonly hiddenFromCompare: readonly string[];
+  readonly incomingShare: IncomingShare | null;
+  readonly setCompared: (id: string, compared: boolean) => void;
+  /** Reads a `#share=…` fragment; its dataset is selected when it is a built-in one. */
+  readonly openShareLink: (hash: string) => Promise<void>;
+  readonly dismissShare: () => void;
+  /** Queues every model of the opened share on the active dataset. */
+  readonly queueSharedModels: () => void;
+  /** Puts one model of the opened share into the builder. */
+  readonly editSharedModel: (index: number) => void;
+  /** A link to `runIds`' models (their specs, not their weights), on the first run's dataset. */
+  readonly linkToRuns: (runIds: readonly string[]) => Promise<string | null>;
+  /** A link to the model in the builder, on the active dataset. */
+  readonly linkToDraft: () => Promise<string | null>;
+}
+
+const pageUrl = (): string => window.location.href;
+
+export const createCompareSlice: StateCreator<AppState, [], [], CompareSlice> = (set, get) => ({
+  hiddenFromCompare: [],
+  incomingShare: null,
+
+  setCompared: (id, compared) =>
+    set((state) => ({ hiddenFromCompare: compared ? state.hiddenFromCompare.filter((h) => h !== id) : [...state.hiddenFromCompare.filter((h) => h !== id), id] })),
+
+  openShareLink: async (hash) => {
+    try {
+      const share = await readShareFromHash(hash);
+      if (share === null) return;
+      set({ incomingShare: { kind: 'ok', share } });
+      if (isBuiltinDatasetId(share.dataset)) get().selectDataset(share.dataset);
+      get().announce(`This link shares ${share.runs.length} model${share.runs.length === 1 ? '' : 's'}.`);
+    } catch (error) {
+      const message = error instanceof ShareError ? error.message : `This share link could not be read: ${String(error)}`;
+      set({ incomingShare: { kind: 'error', message } });
+      get().announce(message);
+    }
+  },
+
+  dismissShare: () => set({ incomingShare: null }),
+
+  queueSharedModels: () => {
+    const incoming = get().incomingShare;
+    if (incoming?.kind !== 'ok') return;
+    for (const model of incoming.share.runs) get().startRun(model.spec, model.name);
+  },
+
+  editSharedModel: (index) => {
+    const incoming = get().incomingShare;
+    const model = incoming?.kind === 'ok' ? incoming.share.runs[index] : undefined;
+    if (!model) return;
+    get().setDraft(model.spec, true);
+    get().announce(`${model.name} is in the builder.`);
+  },
+
+  linkToRuns: async (runIds) => {
+    const runs = runIds.flatMap((id) => get().runs[id] ?? []);
+    const first = runs[0];
+    if (!first) return null;
+    const sameDataset = runs.filter((run) => run.datasetId === first.datasetId);
+    // A run's name carries its queue number ("… #3"); the link gives the model its base name.
+    const models = sameDataset.map((run) => ({ name: run.name.replace(/ #\d+$/, ''), spec: run.spec }));
+    return shareUrl(pageUrl(), { dataset: first.datasetId, runs: models });
+  },
+
+  linkToDraft: async () => {
+    const state = get();
+    if (state.activeDatasetId === null) return null;
+    return shareUrl(pageUrl(), { dataset: state.activeDatasetId, runs: [{ name: draftName(state), spec: state.draft }] });
+  },
+});

@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import type { ModelFiles } from '../training/protocol';
+import { PRESETS } from '../training/presets';
+import { base64ToBytes, buildRunFile, bytesToBase64, fromSavedRun, parseRunFile, RUN_FILE_FORMAT, runFileName, runFileText, RunFileError, toSavedRun, weightBytes, type SavedRun } from './runFile';
+import type { Run } from './runsSlice';
+
+const CLASSES = ['0', '1', '2'];
+
+const run: Run = {
+  id: 'run-abc-1',
+  name: 'Quickstart MLP #1',
+  color: '#2563eb',
+  datasetId: 'mnist',
+  datasetName: 'MNIST',
+  classNames: CLASSES,
+  spec: PRESETS.quickstart.spec,
+  status: 'finished',
+  backend: { name: 'webgl', renderer: 'SwiftShader', software: true, fallbackReason: null },
+  trainCount: 90,
+  validationCount: 10,
+  batchesPerEpoch: 3,
+  progress: { epoch: 1, batch: 3, batches: 3, loss: 0.5, accuracy: 0.8, samplesPerSecond: 1000 },
+  batches: [{ x: 0.5, loss: 1.2, accuracy: 0.4 }],
+  epochs: [{ epoch: 1, epochs: 1, loss: 0.5, accuracy: 0.8, valLoss: null, valAccuracy: null, seconds: 1.5, samplesPerSecond: 60, etaSeconds: 0, tensors: 12, bytes: 4096 }],
+  evaluation: {
+    loss: 0.6,
+    accuracy: 0.75,
+    count: 4,
+    confusion: [
+      [1, 0, 0],
+      [0, 1, 1],
+      [0, 0, 1],
+    ],
+    perClass: CLASSES.map(() => ({ precision: 1, recall: 0.5, f1: 0.66, support: 1 })),
+    predictions: Int32Array.from([0, 1, 2, 2]),
+    sampleIndices: Int32Array.from([0, 1]),
+    sampleProbabilities: Float32Array.from([0.5, 0.25, 0.25, 0.125, 0.75, 0.125]),
+    mistakeIndices: Int32Array.from([2]),
+    mistakeProbabilities: Float32Array.from([0.25, 0.25, 0.5]),
+  },
+  error: null,
+  startedAt: 1_700_000_000_000,
+  seconds: 2.5,
+};
+
+/** Two weights: a 2×3 float32 kernel and a 3-long float32 bias, 36 bytes. */
+const files: ModelFiles = {
+  modelJson: {
+    format: 'layers-model',
+    generatedBy: 'TensorFlow.js tfjs-layers v4.22.0',
+    convertedBy: null,
+    modelTopology: { class_name: 'Sequential', config: { name: 'm', layers: [] } },
+    weightsManifest: [
+      {
+        paths: ['weights.bin'],
+        weights: [
+          { name: 'dense/kernel', shape: [2, 3], dtype: 'float32' },
+          { name: 'dense/bias', shape: [3], dtype: 'float32' },
+        ],
+      },
+    ],
+  },
+  weightData: Float32Array.from([1, 2, 3, 4, 5, 6, 0.5, -0.5, 0]).buffer,
+};
+
+const saved = (): SavedRun => {
+  const result = toSavedRun(run, { height: 28, width: 28 });
+  if (!result) throw new Error('a finished run should be saved');
+  return result;
+};
+
+/** A valid run file as a JSON value, with one change made by `edit`. */
+function fileWith(edit: (file: Record<string, unknown> & { run: Record<string, unknown> }) => void): string {
+  const file = JSON.parse(runFileText(saved(), files, new Date(0))) as Record<string, unknown> & { run: Record<string, unknown> };
+  edit(file);
+  return JSON.stringify(file);
+}
+
+function importError(text: string, name = 'my.run.json'): string {
+  try {
+    parseRunFile(text, name);
+  } catch (error) {
+    if (error instanceof RunFileError) return error.message;
+    throw error;
+  }
+  throw new Error('the file was accepted');
+}
+
+describe('saved runs', () => {
+  it('keep a finished or stopped run without its live progress, and come back marked restored', () => {
+    const record = saved();
+    expect(record).not.toHaveProperty('progress');
+    expect(record).not.toHaveProperty('error');
+    expect(record.imageSize).toEqual({ height: 28, width: 28 });
+    const restored = fromSavedRun(record);
+    expect(restored).toEqual({ ...run, progress: null, restored: true });
+    expect(restored).not.toHaveProperty('imageSize');
+  });
+
+  it('are not made of runs still training, failed, or stopped before learning anything', () => {
+    for (const status of ['starting', 'running', 'paused', 'failed'] as const) expect(toSavedRun({ ...run, status }, { height: 28, width: 28 })).toBeNull();
+    expect(toSavedRun({ ...run, status: 'stopped', epochs: [], evaluation: null }, { height: 28, width: 28 })).toBeNull();
+    expect(toSavedRun({ ...run, status: 'stopped', epochs: [] }, { height: 28, width: 28 })).not.toBeNull();
+  });
+});
+
+describe('the run file', () => {
+  it('is tagged with its format and version and carries model.json and weights.bin as tfjs writes them', () => {
+    const file = JSON.parse(runFileText(saved(), files, new Date(0))) as Record<string, unknown>;
+    expect(file).toMatchObject({ format: RUN_FILE_FORMAT, version: 1, exportedAt: '1970-01-01T00:00:00.000Z', model: files.modelJson });
+    expect(base64ToBytes(file.weights as string)).toEqual(new Uint8Array(files.weightData));
+    expect(buildRunFile(saved(), files, new Date(0))).toHaveProperty('run.evaluation.predictions', [0, 1, 2, 2]);
+  });
+
+  it('reads back what it wrote: the run (typed arrays, NaN metrics) and the model files', () => {
+    const { run: back, files: model } = parseRunFile(runFileText(saved(), files, new Date()), 'a.run.json');
+    expect(back).toEqual(saved());
+    expect(back.evaluation?.predictions).toBeInstanceOf(Int32Array);
+    expect(back.evaluation?.sampleProbabilities).toBeInstanceOf(Float32Array);
+    expect(back.epochs[0]?.valLoss).toBeNull();
+    expect(model.modelJson).toEqual(files.modelJson);
+    expect(new Float32Array(model.weightData)).toEqual(new Float32Array(files.weightData));
+  });
+
+  it('NaN metrics, which JSON cannot hold, travel as null and come back as NaN', () => {
+    const withNaN: SavedRun = { ...saved(), epochs: run.epochs.map((epoch) => ({ ...epoch, loss: Number.NaN })) };
+    const { run: back } = parseRunFile(runFileText(withNaN, files, new Date()), 'a.run.json');
+    expect(back.epochs[0]?.loss).toBeNaN();
+  });
+
+  it('measures the weights its manifest describes', () => {
+    expect(weightBytes(files.modelJson.weightsManifest)).toBe(36);
+    expect(weightBytes([{ paths: [], weights: [{ name: 'b', shape: [5], dtype: 'bool' }] }])).toBe(5);
+  });
+
+  it('is named after the run, without characters file systems refuse', () => {
+    expect(runFileName('Quickstart MLP #1')).toBe('Quickstart MLP #1.run.json');
+    expect(runFileName('a/b: "c"?')).toBe('a-b- -c-.run.json');
+    expect(runFileName('  ')).toBe('run.run.json');
+  });
+
+  it('round-trips bytes through base64, and refuses text that is not base64', () => {
+    const bytes = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 31) % 256);
+    expect(base64ToBytes(bytesToBase64(bytes))).toEqual(bytes);
+    expect(base64ToBytes('not base64!')).toBeNull();
+  });
+});
+
+describe('importing a run file explains what is wrong, naming the file', () => {
+  it('refuses text that is not JSON', () => {
+    expect(importError('hello', 'notes.txt')).toBe('notes.txt is not a run export: it is not JSON text.');
+  });
+
+  it('refuses JSON that is not a run export, and says when it is a bare model.json', () => {
+    expect(importError('{}', 'other.json')).toBe(`other.json is not a run export of this playground (it has no "format": "${RUN_FILE_FORMAT}").`);
+    expect(importError(JSON.stringify(files.modelJson), 'model.json')).toMatch(/^model\.json is not a run export .* It looks like a tfjs model\.json alone; import the \.run\.json file that Export made\.$/);
+  });
+
+  it('refuses another version of the format', () => {
+    expect(importError(fileWith((f) => (f.version = 2)))).toBe('my.run.json is a run export of version 2; this playground reads version 1. It may come from a newer version of the page.');
+  });
+
+  it('refuses a file without its model or its weights, or with weights cut short or damaged', () => {
+    expect(importError(fileWith((f) => delete f.model))).toBe('my.run.json cannot be imported: the model is missing: the file has no "model" (its model.json).');
+    expect(importError(fileWith((f) => delete f.weights))).toBe('my.run.json cannot be imported: the model\'s weights are missing: the file has no "weights" (its weights.bin).');
+    expect(importError(fileWith((f) => (f.weights = bytesToBase64(new Uint8Array(32)))))).toBe(
+      "my.run.json cannot be imported: the model's weights are incomplete: the model needs 36 bytes of weights, the file holds 32.",
+    );
+    expect(importError(fileWith((f) => (f.weights = '%%%')))).toBe('my.run.json cannot be imported: the model\'s weights are damaged: "weights" is not base64 text.');
+  });
+
+  it('names the first wrong field of the run', () => {
+    expect(importError(fileWith((f) => ((f.run.epochs as Record<string, unknown>[]).forEach((epoch) => (epoch.loss = 'low')))))).toBe('my.run.json cannot be imported: run.epochs[0].loss should be a number, but it is "low".');
+    expect(importError(fileWith((f) => (f.run.status = 'running')))).toBe('my.run.json cannot be imported: run.status should be "finished" or "stopped", but it is "running".');
+    expect(importError(fileWith((f) => delete f.run.classNames))).toBe('my.run.json cannot be imported: run.classNames should be a list, but it is missing.');
+    expect(importError(fileWith((f) => ((f.run.evaluation as Record<string, unknown>).confusion = [[1]])))).toBe(
+      'my.run.json cannot be imported: run.evaluation.confusion should be 3×3, one row and column per class.',
+    );
+  });
+
+  it('checks the model spec as a share link would, naming the field', () => {
+    expect(importError(fileWith((f) => ((f.run.spec as { fit: Record<string, unknown> }).fit.epochs = 0)))).toBe(
+      'my.run.json cannot be imported: run.spec.fit.epochs should be a whole number of at least 1, but it is 0.',
+    );
+  });
+
+  it('refuses weights of a kind it does not read', () => {
+    const quantized = fileWith((f) => {
+      const model = f.model as { weightsManifest: { weights: Record<string, unknown>[] }[] };
+      const [first] = model.weightsManifest[0]?.weights ?? [];
+      if (first) first.dtype = 'string';
+    });
+    expect(importError(quantized)).toBe('my.run.json cannot be imported: model.weightsManifest[0].weights[0].dtype should be float32, int32 or bool, but it is "string".');
+  });
+});

@@ -1,0 +1,351 @@
+/**
+ * Saved runs and the run file (`<name>.run.json`): what of a run is kept in this browser, and
+ * the one JSON file that carries a run and its trained model to another browser, imported in
+ * one pick. Builds the file and reads it back trusting nothing: every field is checked and the
+ * first wrong one is named, with the file. Pure: no tfjs, no DOM, no IndexedDB.
+ *
+ * The run file, version 1:
+ *
+ *     {
+ *       "format": "digit-fashion-playground.run",
+ *       "version": 1,
+ *       "exportedAt": "2025-01-31T12:00:00.000Z",
+ *       "run": {                      // the run's record, as the dashboard shows it
+ *         "id", "name", "color", "datasetId", "datasetName", "classNames",
+ *         "imageSize": { "height": 28, "width": 28 },
+ *         "spec",                     // the model spec (layers, compile, fit), as share links carry it
+ *         "status": "finished" | "stopped", "backend", "trainCount", "validationCount",
+ *         "batchesPerEpoch", "batches", "epochs", "evaluation", "startedAt", "seconds"
+ *       },
+ *       "model": { ... },             // model.json exactly as tfjs writes it; its manifest names weights.bin
+ *       "weights": "…"                // weights.bin, base64
+ *     }
+ *
+ * The evaluation's typed arrays are written as lists of numbers, and metrics that are not
+ * finite (NaN) as null. Saving "model" as model.json and the decoded "weights" as weights.bin
+ * beside it gives the two files `tf.loadLayersModel` reads.
+ */
+import type { BackendInfo, ClassMetrics, EpochRecord, Evaluation, ModelFiles, WeightSpec } from '../training/protocol';
+import { parseModelSpec, ShareError } from '../training/specUrl';
+import type { BatchPoint, Run } from './runsSlice';
+
+/** The size of the images a model takes. */
+export interface ImageSize {
+  readonly height: number;
+  readonly width: number;
+}
+
+/** A run as this browser saves it and a run file carries it: all of `Run` but what only a live run has. */
+export type SavedRun = Omit<Run, 'progress' | 'error' | 'status' | 'restored'> & {
+  readonly status: 'finished' | 'stopped';
+  readonly imageSize: ImageSize;
+};
+
+/** A run file, as read back: the run and its model's files. */
+export interface RunFileContents {
+  readonly run: SavedRun;
+  readonly files: ModelFiles;
+}
+
+/** A file that is not a run this playground can import; the message names the file and the problem. */
+export class RunFileError extends Error {
+  override readonly name = 'RunFileError';
+}
+
+export const RUN_FILE_FORMAT = 'digit-fashion-playground.run';
+export const RUN_FILE_VERSION = 1;
+/** The ending of a run file's name. */
+export const RUN_FILE_SUFFIX = '.run.json';
+
+/** A run worth keeping, as it is saved; null for one still training, failed, or stopped before it learnt anything. */
+export function toSavedRun(run: Run, imageSize: ImageSize): SavedRun | null {
+  if (run.status !== 'finished' && run.status !== 'stopped') return null;
+  if (run.epochs.length === 0 && run.evaluation === null) return null;
+  const { id, name, color, datasetId, datasetName, classNames, spec, backend, trainCount, validationCount, batchesPerEpoch, batches, epochs, evaluation, startedAt, seconds } = run;
+  return { id, name, color, datasetId, datasetName, classNames, imageSize, spec, status: run.status, backend, trainCount, validationCount, batchesPerEpoch, batches, epochs, evaluation, startedAt, seconds };
+}
+
+/** A saved run back as a run of the dashboard, marked restored. */
+export function fromSavedRun(saved: SavedRun): Run {
+  const { id, name, color, datasetId, datasetName, classNames, spec, status, backend, trainCount, validationCount, batchesPerEpoch, batches, epochs, evaluation, startedAt, seconds } = saved;
+  return { id, name, color, datasetId, datasetName, classNames, spec, status, backend, trainCount, validationCount, batchesPerEpoch, progress: null, batches, epochs, evaluation, error: null, startedAt, seconds, restored: true };
+}
+
+/** A file name for a run: its name, without the characters file systems refuse. */
+export function runFileName(name: string): string {
+  const safe = name.replace(/[\\/:*?"<>|\p{Cc}]+/gu, '-').trim();
+  return `${safe === '' ? 'run' : safe}${RUN_FILE_SUFFIX}`;
+}
+
+/** Bytes → standard base64. */
+export function bytesToBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/** Standard base64 → bytes; null when the text is not base64. */
+export function base64ToBytes(text: string): Uint8Array | null {
+  const clean = text.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) return null;
+  const binary = atob(clean);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+const finiteOrNull = (value: number): number | null => (Number.isFinite(value) ? value : null);
+
+/** A run and its model as the JSON value of a run file (typed arrays as lists, NaN as null). */
+export function buildRunFile(run: SavedRun, files: ModelFiles, exportedAt: Date): object {
+  const { evaluation } = run;
+  return {
+    format: RUN_FILE_FORMAT,
+    version: RUN_FILE_VERSION,
+    exportedAt: exportedAt.toISOString(),
+    run: {
+      ...run,
+      evaluation: evaluation && {
+        ...evaluation,
+        loss: finiteOrNull(evaluation.loss),
+        predictions: Array.from(evaluation.predictions),
+        sampleIndices: Array.from(evaluation.sampleIndices),
+        sampleProbabilities: Array.from(evaluation.sampleProbabilities),
+        mistakeIndices: Array.from(evaluation.mistakeIndices),
+        mistakeProbabilities: Array.from(evaluation.mistakeProbabilities),
+      },
+    },
+    model: files.modelJson,
+    weights: bytesToBase64(new Uint8Array(files.weightData)),
+  };
+}
+
+/** The text of a run file. */
+export function runFileText(run: SavedRun, files: ModelFiles, exportedAt: Date): string {
+  return JSON.stringify(buildRunFile(run, files, exportedAt));
+}
+
+// --- Reading: every field, in order; the first wrong one is named. ---
+
+type Fields = Readonly<Record<string, unknown>>;
+
+const describe = (value: unknown): string => {
+  if (value === null) return 'null';
+  if (value === undefined) return 'missing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return 'an object';
+};
+
+/** A problem in one field, before the file's name is put in front. */
+class FieldError extends Error {}
+
+function invalid(path: string, expected: string, value: unknown): never {
+  throw new FieldError(`${path} should be ${expected}, but it is ${describe(value)}`);
+}
+
+function object(value: unknown, path: string): Fields {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) invalid(path, 'an object', value);
+  return value as Fields;
+}
+
+function list(value: unknown, path: string): readonly unknown[] {
+  if (!Array.isArray(value)) invalid(path, 'a list', value);
+  return value as readonly unknown[];
+}
+
+function text(value: unknown, path: string): string {
+  if (typeof value !== 'string') invalid(path, 'text', value);
+  return value;
+}
+
+function nullableText(value: unknown, path: string): string | null {
+  return value === null ? null : text(value, path);
+}
+
+function count(value: unknown, path: string, min = 0): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) invalid(path, `a whole number of at least ${min}`, value);
+  return value;
+}
+
+/** A finite number. */
+function num(value: unknown, path: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) invalid(path, 'a number', value);
+  return value;
+}
+
+/** A metric: a number, or null for one that was not finite (JSON has no NaN). */
+function metric(value: unknown, path: string): number {
+  return value === null ? Number.NaN : num(value, path);
+}
+
+function nullableMetric(value: unknown, path: string): number | null {
+  return value === null ? null : num(value, path);
+}
+
+function numbers(value: unknown, path: string): number[] {
+  return list(value, path).map((v, i) => num(v, `${path}[${i}]`));
+}
+
+function wholeNumbers(value: unknown, path: string): number[] {
+  return list(value, path).map((v, i) => count(v, `${path}[${i}]`));
+}
+
+function backendInfo(value: unknown, path: string): BackendInfo | null {
+  if (value === null) return null;
+  const f = object(value, path);
+  if (typeof f.software !== 'boolean') invalid(`${path}.software`, 'true or false', f.software);
+  return { name: text(f.name, `${path}.name`), renderer: nullableText(f.renderer, `${path}.renderer`), software: f.software, fallbackReason: nullableText(f.fallbackReason, `${path}.fallbackReason`) };
+}
+
+function batchPoint(value: unknown, path: string): BatchPoint {
+  const f = object(value, path);
+  return { x: num(f.x, `${path}.x`), loss: metric(f.loss, `${path}.loss`), accuracy: metric(f.accuracy, `${path}.accuracy`) };
+}
+
+function epochRecord(value: unknown, path: string): EpochRecord {
+  const f = object(value, path);
+  return {
+    epoch: count(f.epoch, `${path}.epoch`, 1),
+    epochs: count(f.epochs, `${path}.epochs`, 1),
+    loss: metric(f.loss, `${path}.loss`),
+    accuracy: metric(f.accuracy, `${path}.accuracy`),
+    valLoss: nullableMetric(f.valLoss, `${path}.valLoss`),
+    valAccuracy: nullableMetric(f.valAccuracy, `${path}.valAccuracy`),
+    seconds: num(f.seconds, `${path}.seconds`),
+    samplesPerSecond: metric(f.samplesPerSecond, `${path}.samplesPerSecond`),
+    etaSeconds: metric(f.etaSeconds, `${path}.etaSeconds`),
+    tensors: count(f.tensors, `${path}.tensors`),
+    bytes: count(f.bytes, `${path}.bytes`),
+  };
+}
+
+function classMetrics(value: unknown, path: string): ClassMetrics {
+  const f = object(value, path);
+  return { precision: metric(f.precision, `${path}.precision`), recall: metric(f.recall, `${path}.recall`), f1: metric(f.f1, `${path}.f1`), support: count(f.support, `${path}.support`) };
+}
+
+function evaluation(value: unknown, path: string, classCount: number): Evaluation | null {
+  if (value === null) return null;
+  const f = object(value, path);
+  const confusion = list(f.confusion, `${path}.confusion`).map((row, i) => wholeNumbers(row, `${path}.confusion[${i}]`));
+  if (confusion.length !== classCount || confusion.some((row) => row.length !== classCount)) {
+    throw new FieldError(`${path}.confusion should be ${classCount}×${classCount}, one row and column per class`);
+  }
+  return {
+    loss: metric(f.loss, `${path}.loss`),
+    accuracy: num(f.accuracy, `${path}.accuracy`),
+    count: count(f.count, `${path}.count`),
+    confusion,
+    perClass: list(f.perClass, `${path}.perClass`).map((c, i) => classMetrics(c, `${path}.perClass[${i}]`)),
+    predictions: Int32Array.from(wholeNumbers(f.predictions, `${path}.predictions`)),
+    sampleIndices: Int32Array.from(wholeNumbers(f.sampleIndices, `${path}.sampleIndices`)),
+    sampleProbabilities: Float32Array.from(numbers(f.sampleProbabilities, `${path}.sampleProbabilities`)),
+    mistakeIndices: Int32Array.from(wholeNumbers(f.mistakeIndices, `${path}.mistakeIndices`)),
+    mistakeProbabilities: Float32Array.from(numbers(f.mistakeProbabilities, `${path}.mistakeProbabilities`)),
+  };
+}
+
+/** A saved run from untrusted JSON, every field checked. */
+export function parseSavedRun(value: unknown, path = 'run'): SavedRun {
+  const f = object(value, path);
+  const classNames = list(f.classNames, `${path}.classNames`).map((c, i) => text(c, `${path}.classNames[${i}]`));
+  if (classNames.length < 2) invalid(`${path}.classNames`, 'a list of at least 2 class names', f.classNames);
+  const size = object(f.imageSize, `${path}.imageSize`);
+  if (f.status !== 'finished' && f.status !== 'stopped') invalid(`${path}.status`, '"finished" or "stopped"', f.status);
+  let spec;
+  try {
+    spec = parseModelSpec(f.spec, `${path}.spec`);
+  } catch (error) {
+    if (error instanceof ShareError) throw new FieldError(error.message.replace(/^This share link is invalid: /, '').replace(/\.$/, ''));
+    throw error;
+  }
+  const id = text(f.id, `${path}.id`);
+  if (id === '') invalid(`${path}.id`, 'a run id', id);
+  return {
+    id,
+    name: text(f.name, `${path}.name`),
+    color: text(f.color, `${path}.color`),
+    datasetId: text(f.datasetId, `${path}.datasetId`),
+    datasetName: text(f.datasetName, `${path}.datasetName`),
+    classNames,
+    imageSize: { height: count(size.height, `${path}.imageSize.height`, 1), width: count(size.width, `${path}.imageSize.width`, 1) },
+    spec,
+    status: f.status,
+    backend: backendInfo(f.backend, `${path}.backend`),
+    trainCount: count(f.trainCount, `${path}.trainCount`),
+    validationCount: count(f.validationCount, `${path}.validationCount`),
+    batchesPerEpoch: count(f.batchesPerEpoch, `${path}.batchesPerEpoch`),
+    batches: list(f.batches, `${path}.batches`).map((b, i) => batchPoint(b, `${path}.batches[${i}]`)),
+    epochs: list(f.epochs, `${path}.epochs`).map((e, i) => epochRecord(e, `${path}.epochs[${i}]`)),
+    evaluation: evaluation(f.evaluation, `${path}.evaluation`, classNames.length),
+    startedAt: num(f.startedAt, `${path}.startedAt`),
+    seconds: f.seconds === null ? null : num(f.seconds, `${path}.seconds`),
+  };
+}
+
+const DTYPE_BYTES = { float32: 4, int32: 4, bool: 1 } as const satisfies Record<WeightSpec['dtype'], number>;
+
+function weightSpec(value: unknown, path: string): WeightSpec {
+  const f = object(value, path);
+  if (f.quantization !== undefined) throw new FieldError(`${path} is quantized, which this playground does not read`);
+  if (typeof f.dtype !== 'string' || !Object.hasOwn(DTYPE_BYTES, f.dtype)) invalid(`${path}.dtype`, 'float32, int32 or bool', f.dtype);
+  return { name: text(f.name, `${path}.name`), shape: wholeNumbers(f.shape, `${path}.shape`), dtype: f.dtype as WeightSpec['dtype'] };
+}
+
+function modelJson(value: unknown): ModelFiles['modelJson'] {
+  if (value === undefined) throw new FieldError('the model is missing: the file has no "model" (its model.json)');
+  const f = object(value, 'model');
+  const weightsManifest = list(f.weightsManifest, 'model.weightsManifest').map((group, g) => {
+    const path = `model.weightsManifest[${g}]`;
+    const entry = object(group, path);
+    return { paths: list(entry.paths, `${path}.paths`).map((p, i) => text(p, `${path}.paths[${i}]`)), weights: list(entry.weights, `${path}.weights`).map((w, i) => weightSpec(w, `${path}.weights[${i}]`)) };
+  });
+  return {
+    format: f.format === undefined ? 'layers-model' : text(f.format, 'model.format'),
+    generatedBy: f.generatedBy === undefined ? '' : text(f.generatedBy, 'model.generatedBy'),
+    convertedBy: f.convertedBy === undefined ? null : nullableText(f.convertedBy, 'model.convertedBy'),
+    modelTopology: object(f.modelTopology, 'model.modelTopology'),
+    weightsManifest,
+  };
+}
+
+/** How many bytes of weights.bin a manifest describes. */
+export function weightBytes(manifest: ModelFiles['modelJson']['weightsManifest']): number {
+  return manifest.reduce((sum, group) => sum + group.weights.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[w.dtype], 0), 0);
+}
+
+function weights(value: unknown, expected: number): ArrayBuffer {
+  if (value === undefined) throw new FieldError('the model\'s weights are missing: the file has no "weights" (its weights.bin)');
+  const bytes = base64ToBytes(text(value, 'weights'));
+  if (bytes === null) throw new FieldError('the model\'s weights are damaged: "weights" is not base64 text');
+  if (bytes.length !== expected) throw new FieldError(`the model's weights are incomplete: the model needs ${expected} bytes of weights, the file holds ${bytes.length}`);
+  return bytes.buffer as ArrayBuffer;
+}
+
+/** A run file's text → the run and its model files; a RunFileError naming `fileName` and the problem otherwise. */
+export function parseRunFile(content: string, fileName: string): RunFileContents {
+  let value: unknown;
+  try {
+    value = JSON.parse(content);
+  } catch {
+    throw new RunFileError(`${fileName} is not a run export: it is not JSON text.`);
+  }
+  const top = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Fields) : null;
+  if (top?.format !== RUN_FILE_FORMAT) {
+    const hint = top && 'modelTopology' in top ? ' It looks like a tfjs model.json alone; import the .run.json file that Export made.' : '';
+    throw new RunFileError(`${fileName} is not a run export of this playground (it has no "format": "${RUN_FILE_FORMAT}").${hint}`);
+  }
+  if (top.version !== RUN_FILE_VERSION) {
+    throw new RunFileError(`${fileName} is a run export of version ${describe(top.version)}; this playground reads version ${RUN_FILE_VERSION}. It may come from a newer version of the page.`);
+  }
+  try {
+    const run = parseSavedRun(top.run);
+    const json = modelJson(top.model);
+    return { run, files: { modelJson: json, weightData: weights(top.weights, weightBytes(json.weightsManifest)) } };
+  } catch (error) {
+    if (error instanceof FieldError) throw new RunFileError(`${fileName} cannot be imported: ${error.message}.`);
+    throw error;
+  }
+}

@@ -1,0 +1,346 @@
+/**
+ * The storage slice: runs that outlive the page. A finished or stopped run is saved in this
+ * browser (its record here, its model by the worker) and restored on the next visit; runs can
+ * be renamed, deleted with a moment to undo, exported as a run file and imported from one.
+ * When the browser cannot store anything, the app says so and goes on in memory.
+ */
+import type { StateCreator } from 'zustand';
+import type { WorkerEvent } from '../training/protocol';
+import type { AppState } from './index';
+import { fromSavedRun, parseRunFile, runFileName, runFileText, RunFileError, toSavedRun, type ImageSize, type SavedRun } from './runFile';
+import { countAddedRuns, type Run } from './runsSlice';
+import { deleteSavedRun, loadSavedRuns, putSavedRun, storageError } from './runStorage';
+import { sendToWorker } from './worker';
+
+/** How long a deleted run can be brought back. */
+export const UNDO_DELETE_MS = 10_000;
+/** Larger files are not run exports of this playground. */
+const MAX_RUN_FILE_BYTES = 256 * 1024 * 1024;
+
+/** Where a run is in being kept by this browser. */
+export type SaveState = 'saving' | 'saved';
+
+/** The run deleted last, and where it was, while its deletion can be undone. */
+export interface DeletedRun {
+  readonly run: Run;
+  readonly index: number;
+  readonly wasCurrent: boolean;
+  readonly wasDrawing: boolean;
+}
+
+export interface StorageSlice {
+  /** Runs this browser keeps, or is saving; any other run lasts until the page is reloaded. */
+  readonly savedRuns: Readonly<Record<string, SaveState>>;
+  readonly deletedRun: DeletedRun | null;
+  /** Why runs cannot be saved, in words; null while saving works. */
+  readonly storageError: string | null;
+  /** What went wrong with the last import or export, one line per file. */
+  readonly runFileErrors: readonly string[];
+  /** Brings back the runs saved in earlier visits; the app calls it once on start. */
+  readonly restoreSavedRuns: () => Promise<void>;
+  readonly renameRun: (id: string, name: string) => void;
+  /** Takes a run away at once; it is gone for good after UNDO_DELETE_MS or at the next delete. */
+  readonly deleteRun: (id: string) => void;
+  readonly undoDelete: () => void;
+  /** Downloads a run file (`<name>.run.json`) with the run and its model. */
+  readonly exportRun: (id: string) => void;
+  /** Adds the runs of run files, saving them; problems land in `runFileErrors`. */
+  readonly importRuns: (files: readonly File[]) => Promise<void>;
+  readonly handleStorageEvent: (event: WorkerEvent) => void;
+}
+
+/** Image sizes of runs that did not train here (restored or imported): their datasets may not be loaded. */
+const imageSizes = new Map<string, ImageSize>();
+/** Imports whose models the worker is building. */
+const pendingImports = new Map<string, { readonly run: SavedRun; readonly fileName: string }>();
+/** Set once IndexedDB has proved unavailable: nothing more is tried. */
+let storageUnavailable = false;
+let deleteTimer: ReturnType<typeof setTimeout> | null = null;
+let importCount = 0;
+
+const isActive = (run: Run): boolean => run.status === 'starting' || run.status === 'running' || run.status === 'paused';
+
+function download(fileName: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = (set, get) => {
+  const setSaveState = (id: string, saveState: SaveState | null): void =>
+    set((state) => {
+      const rest = Object.fromEntries(Object.entries(state.savedRuns).filter(([other]) => other !== id));
+      return { savedRuns: saveState === null ? rest : { ...rest, [id]: saveState } };
+    });
+
+  const reportStorage = (error: unknown, context: string): void => {
+    const problem = storageError(error);
+    if (problem.problem === 'unavailable') storageUnavailable = true;
+    const message = `${context} ${problem.message}`;
+    set({ storageError: message });
+    get().announce(message);
+  };
+
+  /** A run (shown, or deleted but still undoable) as it is saved; null when it is not worth saving. */
+  const savedRunOf = (id: string): SavedRun | null => {
+    const state = get();
+    const run = state.runs[id] ?? (state.deletedRun?.run.id === id ? state.deletedRun.run : undefined);
+    if (!run) return null;
+    const train = state.datasets[run.datasetId]?.dataset?.train;
+    const size = imageSizes.get(id) ?? (train ? { height: train.height, width: train.width } : null);
+    return size && toSavedRun(run, size);
+  };
+
+  /** Writes a run's record; a run deleted meanwhile is taken out again. */
+  const putRecord = async (id: string): Promise<void> => {
+    const saved = savedRunOf(id);
+    if (!saved) return;
+    await putSavedRun(saved);
+    if (!savedRunOf(id)) await deleteSavedRun(id);
+  };
+
+  /** Asks the worker to save a run's model; the record follows once it has (see `modelSaved`). */
+  const saveNewRun = (id: string): void => {
+    if (storageUnavailable || !savedRunOf(id)) return;
+    setSaveState(id, 'saving');
+    sendToWorker({ type: 'saveModel', runId: id });
+  };
+
+  const finishDelete = (): void => {
+    if (deleteTimer !== null) clearTimeout(deleteTimer);
+    deleteTimer = null;
+    const deleted = get().deletedRun;
+    if (!deleted) return;
+    const { id } = deleted.run;
+    const wasSaved = get().savedRuns[id] !== undefined;
+    set({ deletedRun: null });
+    setSaveState(id, null);
+    imageSizes.delete(id);
+    sendToWorker({ type: 'disposeRun', runId: id });
+    sendToWorker({ type: 'deleteSavedModel', runId: id });
+    if (wasSaved) deleteSavedRun(id).catch((error: unknown) => reportStorage(error, `${deleted.run.name} could not be deleted from this browser.`));
+  };
+
+  if (typeof window !== 'undefined') window.addEventListener('pagehide', finishDelete);
+
+  /** Adds an imported run after the others and shows it. */
+  const addRun = (saved: SavedRun): void => {
+    imageSizes.set(saved.id, saved.imageSize);
+    const run = fromSavedRun(saved);
+    set((state) => ({ runs: { ...state.runs, [run.id]: run }, runOrder: [...state.runOrder, run.id], currentRunId: run.id }));
+  };
+
+  const idTaken = (id: string): boolean => get().runs[id] !== undefined || get().deletedRun?.run.id === id || pendingImports.has(id);
+
+  /** The loaded dataset (or built-in one) a run from a file belongs to, or why there is none. */
+  const datasetFor = (run: SavedRun, fileName: string): string => {
+    const { datasets } = get();
+    const entry = datasets[run.datasetId]?.builtin
+      ? datasets[run.datasetId]
+      : Object.values(datasets).find((d) => !d.builtin && d.dataset?.name === run.datasetName && d.dataset.classNames.join('\n') === run.classNames.join('\n'));
+    if (!entry) throw new RunFileError(`${fileName} cannot be imported: its run was trained on "${run.datasetName}", which is not loaded here. Load that dataset on the Data tab, then import the file again.`);
+    const dataset = entry.dataset;
+    if (dataset && (dataset.train.height !== run.imageSize.height || dataset.train.width !== run.imageSize.width || dataset.classNames.length !== run.classNames.length)) {
+      const { height, width } = dataset.train;
+      throw new RunFileError(
+        `${fileName} cannot be imported: its model takes ${run.imageSize.height}×${run.imageSize.width} images of ${run.classNames.length} classes, but ${entry.name} has ${height}×${width} images of ${dataset.classNames.length} classes.`,
+      );
+    }
+    return entry.id;
+  };
+
+  return {
+    savedRuns: {},
+    deletedRun: null,
+    storageError: null,
+    runFileErrors: [],
+
+    restoreSavedRuns: async () => {
+      let saved: SavedRun[];
+      try {
+        saved = await loadSavedRuns();
+      } catch (error) {
+        reportStorage(error, 'Saved runs could not be restored.');
+        return;
+      }
+      const fresh = saved.filter((run) => !idTaken(run.id));
+      if (fresh.length === 0) return;
+      countAddedRuns(fresh.length);
+      for (const run of fresh) imageSizes.set(run.id, run.imageSize);
+      const restored = fresh.map(fromSavedRun);
+      set((state) => ({
+        runs: { ...Object.fromEntries(restored.map((run) => [run.id, run])), ...state.runs },
+        runOrder: [...restored.map((run) => run.id), ...state.runOrder],
+        currentRunId: state.currentRunId ?? restored.at(-1)?.id ?? null,
+        savedRuns: { ...Object.fromEntries(restored.map((run) => [run.id, 'saved' as const])), ...state.savedRuns },
+      }));
+      sendToWorker({ type: 'restoreRuns', runs: fresh.map((run) => ({ runId: run.id, spec: run.spec, input: { ...run.imageSize, channels: 1 } })) });
+      get().announce(`Restored ${fresh.length} saved run${fresh.length === 1 ? '' : 's'}.`);
+    },
+
+    renameRun: (id, name) => {
+      const trimmed = name.trim();
+      const run = get().runs[id];
+      if (!run || trimmed === '' || trimmed === run.name) return;
+      set((state) => {
+        const latest = state.runs[id];
+        return latest ? { runs: { ...state.runs, [id]: { ...latest, name: trimmed } } } : {};
+      });
+      get().announce(`Renamed ${run.name} to ${trimmed}.`);
+      if (get().savedRuns[id] !== 'saved') return;
+      setSaveState(id, 'saving');
+      putRecord(id).then(
+        () => setSaveState(id, 'saved'),
+        (error: unknown) => {
+          setSaveState(id, 'saved');
+          reportStorage(error, `The new name of ${trimmed} could not be saved.`);
+        },
+      );
+    },
+
+    deleteRun: (id) => {
+      const run = get().runs[id];
+      if (!run || isActive(run)) return;
+      finishDelete();
+      set((state) => {
+        const runs = Object.fromEntries(Object.entries(state.runs).filter(([other]) => other !== id));
+        const runOrder = state.runOrder.filter((other) => other !== id);
+        return {
+          runs,
+          runOrder,
+          deletedRun: { run, index: state.runOrder.indexOf(id), wasCurrent: state.currentRunId === id, wasDrawing: state.drawingRunId === id },
+          currentRunId: state.currentRunId === id ? (runOrder.at(-1) ?? null) : state.currentRunId,
+          drawingRunId: state.drawingRunId === id ? null : state.drawingRunId,
+        };
+      });
+      deleteTimer = setTimeout(finishDelete, UNDO_DELETE_MS);
+      get().announce(`Deleted ${run.name}. Undo is possible for ${UNDO_DELETE_MS / 1000} seconds.`);
+    },
+
+    undoDelete: () => {
+      const deleted = get().deletedRun;
+      if (!deleted) return;
+      if (deleteTimer !== null) clearTimeout(deleteTimer);
+      deleteTimer = null;
+      const { run } = deleted;
+      set((state) => {
+        const runOrder = [...state.runOrder];
+        runOrder.splice(Math.min(Math.max(0, deleted.index), runOrder.length), 0, run.id);
+        return {
+          runs: { ...state.runs, [run.id]: run },
+          runOrder,
+          deletedRun: null,
+          currentRunId: deleted.wasCurrent || state.currentRunId === null ? run.id : state.currentRunId,
+          drawingRunId: deleted.wasDrawing ? run.id : state.drawingRunId,
+        };
+      });
+      get().announce(`${run.name} is back.`);
+    },
+
+    exportRun: (id) => {
+      const run = get().runs[id];
+      if (!run) return;
+      if (!savedRunOf(id)) {
+        set({ runFileErrors: [`${run.name} cannot be exported: only a finished or stopped run with a trained model can.`] });
+        return;
+      }
+      set({ runFileErrors: [] });
+      sendToWorker({ type: 'exportModel', runId: id });
+      get().announce(`Exporting ${run.name}…`);
+    },
+
+    importRuns: async (files) => {
+      set({ runFileErrors: [] });
+      const errors: string[] = [];
+      for (const file of files) {
+        try {
+          if (file.size > MAX_RUN_FILE_BYTES) throw new RunFileError(`${file.name} is too large (${Math.round(file.size / 1048576)} MB) to be a run export.`);
+          const contents = parseRunFile(await file.text(), file.name);
+          const datasetId = datasetFor(contents.run, file.name);
+          let id = contents.run.id;
+          while (idTaken(id)) id = `${contents.run.id}-imported-${++importCount}`;
+          const run: SavedRun = { ...contents.run, id, datasetId };
+          pendingImports.set(id, { run, fileName: file.name });
+          sendToWorker({ type: 'importModel', run: { runId: id, spec: run.spec, input: { ...run.imageSize, channels: 1 } }, files: contents.files }, [contents.files.weightData]);
+        } catch (error) {
+          errors.push(error instanceof RunFileError ? error.message : `${file.name} could not be read: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      if (errors.length > 0) {
+        set((state) => ({ runFileErrors: [...state.runFileErrors, ...errors] }));
+        get().announce(errors.join(' '));
+      }
+    },
+
+    handleStorageEvent: (event) => {
+      switch (event.type) {
+        case 'runFinished':
+          saveNewRun(event.runId);
+          return;
+        case 'modelSaved': {
+          const { runId } = event;
+          const name = savedRunOf(runId)?.name ?? 'The run';
+          if (event.error !== null) {
+            setSaveState(runId, null);
+            reportStorage(new Error(event.error), `${name} could not be saved in this browser; it stays here until the page is reloaded.`);
+            return;
+          }
+          if (!savedRunOf(runId)) {
+            setSaveState(runId, null);
+            sendToWorker({ type: 'deleteSavedModel', runId });
+            return;
+          }
+          putRecord(runId).then(
+            () => {
+              if (get().savedRuns[runId] !== undefined) setSaveState(runId, 'saved');
+              set({ storageError: null });
+            },
+            (error: unknown) => {
+              setSaveState(runId, null);
+              sendToWorker({ type: 'deleteSavedModel', runId });
+              reportStorage(error, `${name} could not be saved in this browser; it stays here until the page is reloaded.`);
+            },
+          );
+          return;
+        }
+        case 'modelExported': {
+          const saved = savedRunOf(event.runId);
+          const name = saved?.name ?? 'The run';
+          if (event.files === null || !saved) {
+            set({ runFileErrors: [`${name} could not be exported: ${event.error ?? 'the run is gone'}.`] });
+            get().announce(`${name} could not be exported.`);
+            return;
+          }
+          const fileName = runFileName(saved.name);
+          download(fileName, runFileText(saved, event.files, new Date()));
+          get().announce(`Exported ${saved.name} as ${fileName}.`);
+          return;
+        }
+        case 'modelImported': {
+          const pending = pendingImports.get(event.runId);
+          if (!pending) return;
+          pendingImports.delete(event.runId);
+          if (event.error !== null) {
+            const message = `${pending.fileName} cannot be imported: its weights do not make its model (${event.error}).`;
+            set((state) => ({ runFileErrors: [...state.runFileErrors, message] }));
+            get().announce(message);
+            return;
+          }
+          countAddedRuns(1);
+          addRun(pending.run);
+          get().announce(`Imported ${pending.run.name} from ${pending.fileName}.`);
+          saveNewRun(event.runId);
+          return;
+        }
+        default:
+          return;
+      }
+    },
+  };
+};

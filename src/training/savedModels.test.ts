@@ -1,0 +1,57 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildModel } from './buildModel';
+import { modelFiles, modelFromFiles, savedModelUrl } from './savedModels';
+import { DEFAULT_COMPILE, DEFAULT_FIT, type ModelSpec } from './spec';
+
+const spec: ModelSpec = {
+  layers: [
+    { type: 'conv2d', filters: 2, kernelSize: 3, strides: 1, padding: 'same', activation: 'relu' },
+    { type: 'dropout', rate: 0.25 },
+    { type: 'flatten' },
+    { type: 'dense', units: 3, activation: 'softmax', useBias: true },
+  ],
+  compile: DEFAULT_COMPILE,
+  fit: DEFAULT_FIT,
+};
+const input = { height: 6, width: 6, channels: 1 };
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('model files', () => {
+  it('are model.json (topology and a manifest naming weights.bin) and every weight in weights.bin', async () => {
+    const model = buildModel(spec, input, 3);
+    const files = await modelFiles(model);
+    expect(files.modelJson.format).toBe('layers-model');
+    const [group] = files.modelJson.weightsManifest;
+    expect(group?.paths).toEqual(['weights.bin']);
+    expect(group?.weights.map((w) => w.shape)).toEqual([[3, 3, 1, 2], [2], [72, 3], [3]]);
+    expect(files.weightData.byteLength).toBe(model.countParams() * 4);
+    model.dispose();
+  });
+
+  it('rebuild the same model (our seeded dropout included), which predicts exactly as the original', async () => {
+    const before = tf.memory().numTensors;
+    const model = buildModel(spec, input, 3);
+    const copy = await modelFromFiles(await modelFiles(model));
+    const x = tf.randomUniform([2, 6, 6, 1], 0, 1, 'float32', 7);
+    const [a, b] = [model.predict(x) as tf.Tensor, copy.predict(x) as tf.Tensor];
+    expect(Array.from(await b.data())).toEqual(Array.from(await a.data()));
+    expect(copy.layers.map((layer) => layer.getClassName())).toEqual(['Conv2D', 'SeededDropout', 'Flatten', 'Dense']);
+    tf.dispose([x, a, b]);
+    model.dispose();
+    copy.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('with weights that do not fit the topology are refused', async () => {
+    const files = await modelFiles(buildModel(spec, input, 3));
+    await expect(modelFromFiles({ ...files, weightData: files.weightData.slice(0, 40) })).rejects.toThrow();
+  });
+
+  it('are saved in IndexedDB under one key per run', () => {
+    expect(savedModelUrl('run-1')).toBe('indexeddb://digit-fashion-playground-run-run-1');
+  });
+});

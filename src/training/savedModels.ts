@@ -1,0 +1,84 @@
+/**
+ * Trained models outside the worker's memory: saved to and loaded from this browser's
+ * IndexedDB through tfjs (`indexeddb://…`, one key per run), and turned into and back from
+ * tfjs's standard files (model.json and weights.bin) for export and import. Touches neither
+ * the DOM nor `self`; the run records that go with the models are the page's business.
+ */
+import * as tf from '@tensorflow/tfjs';
+// Registers the layer classes our models use, so that a saved topology can be rebuilt.
+import './buildModel';
+import type { ModelFiles, WeightSpec } from './protocol';
+
+/** Where tfjs keeps each run's model in IndexedDB: the prefix, then the run's id. */
+export const SAVED_MODEL_PREFIX = 'indexeddb://digit-fashion-playground-run-';
+
+/** The tfjs URL of a run's saved model. */
+export function savedModelUrl(runId: string): string {
+  return `${SAVED_MODEL_PREFIX}${runId}`;
+}
+
+/** Saves a model under its run's id, replacing any earlier save. */
+export async function saveModel(model: tf.LayersModel, runId: string): Promise<void> {
+  await model.save(savedModelUrl(runId));
+}
+
+/** Loads a run's saved model; rejects when there is none or it cannot be read. */
+export function loadSavedModel(runId: string): Promise<tf.LayersModel> {
+  return tf.loadLayersModel(savedModelUrl(runId));
+}
+
+/** Deletes a run's saved model; a model that was never saved is no error. */
+export async function removeSavedModel(runId: string): Promise<void> {
+  const url = savedModelUrl(runId);
+  const saved = await tf.io.listModels();
+  if (url in saved) await tf.io.removeModel(url);
+}
+
+const WEIGHT_DTYPES = { float32: true, int32: true, bool: true } as const satisfies Record<WeightSpec['dtype'], true>;
+
+function weightSpec(entry: tf.io.WeightsManifestEntry): WeightSpec {
+  if (!Object.hasOwn(WEIGHT_DTYPES, entry.dtype) || entry.quantization) throw new Error(`weight ${entry.name} has a dtype (${entry.dtype}) this playground does not export`);
+  return { name: entry.name, shape: [...entry.shape], dtype: entry.dtype as WeightSpec['dtype'] };
+}
+
+/** A model's files: what `model.save` would write as model.json and weights.bin. */
+export async function modelFiles(model: tf.LayersModel): Promise<ModelFiles> {
+  const artifacts = await new Promise<tf.io.ModelArtifacts>((resolve, reject) => {
+    model
+      .save(
+        tf.io.withSaveHandler((saved) => {
+          resolve(saved);
+          return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
+        }),
+      )
+      .catch(reject);
+  });
+  const { modelTopology, weightSpecs, weightData, format, generatedBy, convertedBy } = artifacts;
+  if (!modelTopology || modelTopology instanceof ArrayBuffer || !weightSpecs || !weightData) throw new Error('tfjs saved no topology or weights for this model');
+  return {
+    modelJson: {
+      format: format ?? 'layers-model',
+      generatedBy: generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+      convertedBy: convertedBy ?? null,
+      modelTopology,
+      weightsManifest: [{ paths: ['weights.bin'], weights: weightSpecs.map(weightSpec) }],
+    },
+    weightData: tf.io.CompositeArrayBuffer.join(weightData),
+  };
+}
+
+/** A model from its files; rejects when the weights do not fit the topology. */
+export function modelFromFiles(files: ModelFiles): Promise<tf.LayersModel> {
+  const { modelJson, weightData } = files;
+  const weightSpecs = modelJson.weightsManifest.flatMap((group) => group.weights.map((w) => ({ name: w.name, shape: [...w.shape], dtype: w.dtype })));
+  return tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: modelJson.modelTopology,
+      format: modelJson.format,
+      generatedBy: modelJson.generatedBy,
+      convertedBy: modelJson.convertedBy,
+      weightSpecs,
+      weightData,
+    }),
+  );
+}
