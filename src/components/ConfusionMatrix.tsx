@@ -3,7 +3,7 @@
  * and row-normalised percentages, per-class precision and recall beside it, and the test
  * images of a clicked cell below.
  */
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { imageAt, type Dataset } from '../data/dataset';
 import type { Evaluation } from '../training/protocol';
 import { tint } from './contrast';
@@ -19,7 +19,8 @@ interface ConfusionMatrixProps {
   readonly dataset: Dataset;
 }
 
-export function ConfusionMatrix({ evaluation, dataset }: ConfusionMatrixProps) {
+/** Memoised: its props change once per run, not with every streamed batch. */
+export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, dataset }: ConfusionMatrixProps) {
   const [cell, setCell] = useState<{ truth: number; predicted: number } | null>(null);
   const names = dataset.classNames;
   const { confusion, perClass } = evaluation;
@@ -93,7 +94,7 @@ export function ConfusionMatrix({ evaluation, dataset }: ConfusionMatrixProps) {
       )}
     </section>
   );
-}
+});
 
 function cellImages(evaluation: Evaluation, dataset: Dataset, truth: number, predicted: number): number[] {
   const out: number[] = [];

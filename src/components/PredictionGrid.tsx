@@ -3,7 +3,7 @@
  * probabilities. Right and wrong are marked with a symbol and words, not colour alone; a
  * filter shows only the wrong ones, or the most confident mistakes.
  */
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { imageAt, type Dataset } from '../data/dataset';
 import type { Evaluation } from '../training/protocol';
 import { DigitImage } from './DigitImage';
@@ -29,7 +29,8 @@ function cards(evaluation: Evaluation, classCount: number, filter: Filter, label
   return filter === 'wrong' ? sample.filter((card) => evaluation.predictions[card.index] !== labels[card.index]) : sample;
 }
 
-export function PredictionGrid({ evaluation, dataset }: { readonly evaluation: Evaluation; readonly dataset: Dataset }) {
+/** Memoised: its props change once per run, not with every streamed batch. */
+export const PredictionGrid = memo(function PredictionGrid({ evaluation, dataset }: { readonly evaluation: Evaluation; readonly dataset: Dataset }) {
   const [filter, setFilter] = useState<Filter>('all');
   const names = dataset.classNames;
   const shown = cards(evaluation, names.length, filter, dataset.test.labels);
@@ -80,4 +81,4 @@ export function PredictionGrid({ evaluation, dataset }: { readonly evaluation: E
       </ul>
     </section>
   );
-}
+});
