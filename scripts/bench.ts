@@ -9,10 +9,13 @@ import { execFileSync, spawn } from 'node:child_process';
 import { cpus, totalmem, platform, release } from 'node:os';
 import { chromium, type Page } from 'playwright';
 import { chromiumLaunchOptions } from './chromium';
+import { runPeer, type PeerReport } from './peer';
 
 const PORT = 4190;
 const BASE = `http://127.0.0.1:${PORT}/`;
 const RUNS = 3;
+/** `--peer`: also train the same plans in PyTorch on the CPU and print browser ÷ native. */
+const PEER = process.argv.includes('--peer');
 
 interface Throughput {
   readonly model: string;
@@ -136,19 +139,33 @@ async function main(): Promise<void> {
     const chromiumVersion = browser.version();
     await browser.close();
 
+    let peer: PeerReport | null = null;
+    if (PEER) {
+      console.error('Native peer (PyTorch, CPU)…');
+      const keys = [...new Map(speeds.map((s) => [`${s.model}/${s.batchSize}/${s.images}`, { model: s.model, batchSize: s.batchSize, images: s.images }])).values()];
+      peer = runPeer(keys);
+    }
+    const native = (s: Throughput): number | null => peer?.results.find((r) => r.model === s.model && r.batchSize === s.batchSize && r.images === s.images)?.samplesPerSecond ?? null;
+    const ratios = speeds.flatMap((s) => {
+      const n = native(s);
+      return n === null ? [] : [{ model: s.model, backend: s.backend, batchSize: s.batchSize, browser: Math.round(s.samplesPerSecond), native: Math.round(n), ratio: Number((s.samplesPerSecond / n).toFixed(3)) }];
+    });
+
     const summary = {
       date: new Date().toISOString(),
       machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), os: `${platform()} ${release()}`, chromium: chromiumVersion },
       dataReadySeconds: Object.fromEntries(Object.entries(ready).map(([name, values]) => [name, { median: median(values), runs: values }])),
       trainingSamplesPerSecond: speeds,
       longTasksWhileTraining: { count: longTasks.length, longestMs: Math.round(Math.max(0, ...longTasks)), over50ms: longTasks.filter((d) => d > 50).length },
+      peer: peer === null ? null : { framework: peer.framework, threads: peer.threads, browserOverNative: ratios },
       drawToPredictionMs: { median: median(latencies), p95: percentile(latencies, 0.95), samples: latencies.length, model: 'quickstart MLP' },
-      notMeasuredHere: ['time from Train to 98% test accuracy (minutes on a software renderer)', 'PyTorch peer (--peer): not implemented yet', 'tensor drift: asserted by the unit tests (fit.test.ts, trainer.test.ts), not by this bench'],
+      notMeasuredHere: ['time from Train to 98% test accuracy (minutes on a software renderer)', ...(PEER ? [] : ['PyTorch peer: run `npm run bench -- --peer`']), 'tensor drift: asserted by the unit tests (fit.test.ts, trainer.test.ts), not by this bench'],
     };
     console.log('\nBenchmark on', summary.machine.cpu, `(${summary.machine.cores} cores, ${summary.machine.memoryGiB} GiB, ${summary.machine.chromium})`);
     console.log('| measure | value |\n|---|---|');
     for (const [name, value] of Object.entries(summary.dataReadySeconds)) console.log(`| ${name} ready (fetch + decode in the worker), median of ${RUNS} | ${value.median.toFixed(2)} s |`);
     for (const s of speeds) console.log(`| ${s.model}, batch ${s.batchSize}, ${s.backend} (2nd epoch of ${s.images} images) | ${Math.round(s.samplesPerSecond)} samples/s |`);
+    for (const r of ratios) console.log(`| ${r.model}, batch ${r.batchSize}: ${r.backend} ÷ ${peer?.framework ?? 'native'} (${peer?.threads ?? '?'} threads) | ${r.browser} ÷ ${r.native} = ${r.ratio.toFixed(2)} |`);
     console.log(`| main-thread long tasks while training | ${summary.longTasksWhileTraining.count} (longest ${summary.longTasksWhileTraining.longestMs} ms) |`);
     console.log(`| draw-to-prediction round trip, quickstart MLP | median ${summary.drawToPredictionMs.median.toFixed(1)} ms, p95 ${summary.drawToPredictionMs.p95.toFixed(1)} ms |`);
     console.log(`\n${JSON.stringify(summary, null, 2)}`);
