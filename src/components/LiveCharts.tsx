@@ -3,7 +3,7 @@
  * running values as a lighter line. No animation, series thinned by the store, a log scale
  * for loss, and the history as a table for anyone who cannot see the charts.
  */
-import { useState } from 'react';
+import { memo, useDeferredValue, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Run } from '../store';
 import { CheckField } from './fields';
@@ -14,7 +14,11 @@ interface ChartProps {
   readonly log: boolean;
 }
 
-function MetricChart({ run, metric, log }: ChartProps) {
+/**
+ * Memoised, and fed a deferred run by LiveCharts: React redraws the chart in interruptible
+ * slices after the urgent updates (progress text), so a batch never blocks the page for long.
+ */
+const MetricChart = memo(function MetricChart({ run, metric, log }: ChartProps) {
   const epochs = run.epochs.map((e) => ({ x: e.epoch, train: e[metric], validation: metric === 'loss' ? e.valLoss : e.valAccuracy }));
   const batches = run.batches.map((b) => ({ x: b.x, running: b[metric] }));
   const hasValidation = run.epochs.some((e) => e.valLoss !== null);
@@ -40,7 +44,7 @@ function MetricChart({ run, metric, log }: ChartProps) {
       </ResponsiveContainer>
     </div>
   );
-}
+});
 
 const fixed = (n: number | null): string => (n === null ? '–' : n.toFixed(4));
 
@@ -78,6 +82,7 @@ export function HistoryTable({ run }: { readonly run: Run }) {
 
 export function LiveCharts({ run }: { readonly run: Run }) {
   const [log, setLog] = useState(false);
+  const deferred = useDeferredValue(run);
   return (
     <section className="live-charts" aria-labelledby="charts-heading">
       <h3 id="charts-heading">Learning curves</h3>
@@ -85,11 +90,11 @@ export function LiveCharts({ run }: { readonly run: Run }) {
       <div className="charts-row">
         <figure>
           <figcaption>Loss</figcaption>
-          <MetricChart run={run} metric="loss" log={log} />
+          <MetricChart run={deferred} metric="loss" log={log} />
         </figure>
         <figure>
           <figcaption>Accuracy</figcaption>
-          <MetricChart run={run} metric="accuracy" log={false} />
+          <MetricChart run={deferred} metric="accuracy" log={false} />
         </figure>
       </div>
       <HistoryTable run={run} />

@@ -56,6 +56,7 @@ function RunDashboard({ canTrain }: { readonly canTrain: boolean }) {
   const run = useAppStore((state) => (state.currentRunId === null ? null : (state.runs[state.currentRunId] ?? null)));
   const runDataset = useAppStore((state) => (run === null ? null : (state.datasets[run.datasetId]?.dataset ?? null)));
   const [tab, setTab] = useState<ResultTab>('curves');
+  // Result tabs render only while shown: a run's evaluation then costs one table, not three.
   return (
     <div className="train-right">
       <TrainingControls run={run} canTrain={canTrain} />
@@ -75,12 +76,22 @@ function RunDashboard({ canTrain }: { readonly canTrain: boolean }) {
             {
               id: 'confusion',
               label: 'Confusion matrix',
-              content: run.evaluation && runDataset ? <ConfusionMatrix evaluation={run.evaluation} dataset={runDataset} /> : <p>The confusion matrix appears when the run has been evaluated on the test set.</p>,
+              content:
+                tab !== 'confusion' ? null : run.evaluation && runDataset ? (
+                  <ConfusionMatrix evaluation={run.evaluation} dataset={runDataset} />
+                ) : (
+                  <p>The confusion matrix appears when the run has been evaluated on the test set.</p>
+                ),
             },
             {
               id: 'predictions',
               label: 'Predictions',
-              content: run.evaluation && runDataset ? <PredictionGrid evaluation={run.evaluation} dataset={runDataset} /> : <p>Predictions appear when the run has been evaluated on the test set.</p>,
+              content:
+                tab !== 'predictions' ? null : run.evaluation && runDataset ? (
+                  <PredictionGrid evaluation={run.evaluation} dataset={runDataset} />
+                ) : (
+                  <p>Predictions appear when the run has been evaluated on the test set.</p>
+                ),
             },
           ]}
         />
