@@ -5,10 +5,9 @@
  * backend, watch main-thread long tasks while training, and classify images on the Draw tab.
  * Figures are measurements to report (ratios, medians), never pass/fail thresholds.
  */
-import { execFileSync, spawn } from 'node:child_process';
 import { cpus, totalmem, platform, release } from 'node:os';
-import { chromium, type Page } from 'playwright';
-import { chromiumLaunchOptions } from './chromium';
+import type { Page } from 'playwright';
+import { openWithDataset, withBuiltApp } from './appServer';
 import { runPeer, type PeerReport } from './peer';
 
 const PORT = 4190;
@@ -35,18 +34,6 @@ const percentile = (values: readonly number[], p: number): number => {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
 };
 
-async function waitForServer(): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(BASE)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`vite preview did not start on ${BASE}`);
-}
-
 /** Seconds the worker took to fetch and decode a dataset, as the page reports it. */
 async function dataReady(page: Page, name: 'MNIST' | 'Fashion-MNIST'): Promise<number> {
   await page.goto(BASE);
@@ -58,12 +45,7 @@ async function dataReady(page: Page, name: 'MNIST' | 'Fashion-MNIST'): Promise<n
 
 /** Trains a preset for two epochs and returns the second epoch's samples per second. */
 async function throughput(page: Page, preset: string, backend: 'webgl' | 'cpu', batchSize: number, images: number): Promise<Throughput> {
-  await page.goto(BASE);
-  await page.getByTestId('shape-x_train').waitFor({ timeout: 60_000 });
-  if (preset === 'fashionCnn') {
-    await page.getByRole('radio', { name: /Fashion-MNIST/ }).click();
-    await page.getByTestId('first-label').getByText('Ankle boot').waitFor({ timeout: 60_000 });
-  }
+  await openWithDataset(page, BASE, preset === 'fashionCnn' ? 'fashion-mnist' : 'mnist');
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await page.getByLabel('Preset').selectOption(preset);
   await page.getByLabel('Epochs').fill('2');
@@ -81,14 +63,7 @@ async function throughput(page: Page, preset: string, backend: 'webgl' | 'cpu', 
 }
 
 async function main(): Promise<void> {
-  console.error('Building…');
-  execFileSync('npx', ['vite', 'build'], { stdio: 'ignore' });
-  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', detached: true });
-  try {
-    await waitForServer();
-    const browser = await chromium.launch(chromiumLaunchOptions());
-    const page = await browser.newPage();
-
+  await withBuiltApp(PORT, async (page, _base, browser) => {
     console.error('Data ready times…');
     const ready: Record<string, number[]> = { MNIST: [], 'Fashion-MNIST': [] };
     for (let i = 0; i < RUNS; i++) {
@@ -137,7 +112,6 @@ async function main(): Promise<void> {
       latencies.push(Number((await page.getByTestId('latency').textContent())?.match(/Answered in ([\d.]+) ms/)?.[1]));
     }
     const chromiumVersion = browser.version();
-    await browser.close();
 
     let peer: PeerReport | null = null;
     if (PEER) {
@@ -169,9 +143,7 @@ async function main(): Promise<void> {
     console.log(`| main-thread long tasks while training | ${summary.longTasksWhileTraining.count} (longest ${summary.longTasksWhileTraining.longestMs} ms) |`);
     console.log(`| draw-to-prediction round trip, quickstart MLP | median ${summary.drawToPredictionMs.median.toFixed(1)} ms, p95 ${summary.drawToPredictionMs.p95.toFixed(1)} ms |`);
     console.log(`\n${JSON.stringify(summary, null, 2)}`);
-  } finally {
-    if (server.pid !== undefined) process.kill(-server.pid);
-  }
+  });
 }
 
 main().catch((error: unknown) => {

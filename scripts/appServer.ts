@@ -1,0 +1,49 @@
+/**
+ * The built app served for scripts that drive it in headless Chromium (the bench, the parity
+ * run): builds `dist/`, serves it with `vite preview` on a port of their own, hands over a
+ * browser page, and tears everything down afterwards.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { chromium, type Browser, type Page } from 'playwright';
+import { chromiumLaunchOptions } from './chromium';
+
+async function waitForServer(base: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(base)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`vite preview did not start on ${base}`);
+}
+
+/** Builds and serves the app on `port`, runs `use` with a fresh page, then stops it all. */
+export async function withBuiltApp<T>(port: number, use: (page: Page, base: string, browser: Browser) => Promise<T>): Promise<T> {
+  const base = `http://127.0.0.1:${port}/`;
+  console.error('Building…');
+  execFileSync('npx', ['vite', 'build'], { stdio: 'ignore' });
+  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
+  try {
+    await waitForServer(base);
+    const browser = await chromium.launch(chromiumLaunchOptions());
+    try {
+      return await use(await browser.newPage(), base, browser);
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    if (server.pid !== undefined) process.kill(-server.pid);
+  }
+}
+
+/** Opens the app and waits until `dataset` (MNIST by default) is loaded and selected. */
+export async function openWithDataset(page: Page, base: string, dataset: 'mnist' | 'fashion-mnist'): Promise<void> {
+  await page.goto(base);
+  await page.getByTestId('shape-x_train').waitFor({ timeout: 60_000 });
+  if (dataset === 'fashion-mnist') {
+    await page.getByRole('radio', { name: /Fashion-MNIST/ }).click();
+    await page.getByTestId('first-label').getByText('Ankle boot').waitFor({ timeout: 60_000 });
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * `npm run parity`: Keras parity of the MLP presets. Trains each in the real built app (headless
+ * Chromium, the worker, the backend the app picks or `--backend`) for its tutorial's full
+ * epochs, batch size and validation split, and prints the accuracy reached beside the
+ * tutorial's figure. A preset is at parity within 1 percentage point. It takes minutes per
+ * preset without a GPU, so it is a script to run, not a test.
+ *
+ *   npm run parity                                  all MLP presets
+ *   npm run parity -- --presets quickstart,linear   some of them
+ *   npm run parity -- --backend wasm                force a backend
+ *   npm run parity -- --smoke                       1 epoch on 3000 images: checks the script only
+ */
+import { cpus } from 'node:os';
+import type { Page } from 'playwright';
+import { PRESETS, type PresetId } from '../src/training/presets';
+import { openWithDataset, withBuiltApp } from './appServer';
+
+const PORT = 4191;
+const MLP_PRESETS: readonly PresetId[] = ['quickstart', 'mlpDropout', 'dlwpCh2', 'linear', 'fashionMlp'];
+
+const option = (name: string): string | null => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index < 0 ? null : (process.argv[index + 1] ?? null);
+};
+const smoke = process.argv.includes('--smoke');
+const backend = option('backend') ?? 'auto';
+const presets = (option('presets')?.split(',') ?? MLP_PRESETS) as PresetId[];
+
+interface ParityResult {
+  readonly preset: PresetId;
+  readonly metric: string;
+  readonly reached: number;
+  readonly tutorial: number;
+  readonly differencePoints: number;
+  readonly atParity: boolean;
+  readonly minutes: number;
+  readonly backend: string;
+}
+
+async function train(page: Page, base: string, id: PresetId): Promise<ParityResult> {
+  const preset = PRESETS[id];
+  await openWithDataset(page, base, preset.dataset);
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  await page.getByLabel('Preset').selectOption(id);
+  if (smoke) {
+    await page.getByLabel('Epochs').fill('1');
+    await page.getByLabel('Training images (empty = all)').fill('3000');
+  }
+  await page.getByLabel('Backend').selectOption(backend);
+  const started = Date.now();
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  const result = page.getByTestId('test-accuracy');
+  await result.waitFor({ timeout: 3_600_000 });
+  const minutes = (Date.now() - started) / 60_000;
+  const test = Number((await result.textContent())?.match(/([\d.]+)%/)?.[1]) / 100;
+  const lastRow = page.getByRole('table', { name: /Training history/ }).locator('tbody tr').last();
+  const valAccuracy = Number(await lastRow.locator('td').nth(3).textContent());
+  const { metric, value } = preset.expectedResult;
+  const reached = metric === 'validation accuracy' ? valAccuracy : test;
+  const differencePoints = (reached - value) * 100;
+  const badge = ((await page.getByTestId('backend').textContent()) ?? '').replace(/^Backend:\s*/, '').split(' — ')[0] ?? '';
+  return { preset: id, metric, reached, tutorial: value, differencePoints, atParity: Math.abs(differencePoints) <= 1, minutes, backend: badge };
+}
+
+async function main(): Promise<void> {
+  const results = await withBuiltApp(PORT, async (page, base) => {
+    const out: ParityResult[] = [];
+    for (const id of presets) {
+      console.error(`Training ${PRESETS[id].title}…`);
+      out.push(await train(page, base, id));
+    }
+    return out;
+  });
+  console.log(`\nKeras parity on ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores), ${new Date().toISOString()}${smoke ? ' — SMOKE RUN, not a result' : ''}`);
+  console.log('| preset | tutorial | reached here | difference | at parity (±1 pt) | time | backend |\n|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    const pct = (n: number): string => `${(n * 100).toFixed(2)}%`;
+    console.log(`| ${PRESETS[r.preset].title} | ${r.metric} ${pct(r.tutorial)} | ${pct(r.reached)} | ${r.differencePoints >= 0 ? '+' : ''}${r.differencePoints.toFixed(2)} pt | ${r.atParity ? 'yes' : 'NO'} | ${r.minutes.toFixed(1)} min | ${r.backend} |`);
+  }
+  console.log(`\n${JSON.stringify({ smoke, backend, results }, null, 2)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
