@@ -11,6 +11,8 @@ test('the quickstart preset trains in the worker on WebGL, streaming batches and
   await expect(code).toContainText("Dense(128, activation='relu'");
   await expect(code).toContainText('from_logits=True');
   await expect(code).toContainText('epochs=2');
+  // 'Automatic' takes WASM where WebGL has no GPU (as here); this test is about WebGL.
+  await page.getByLabel('Backend').selectOption('webgl');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('backend')).toContainText('Backend: WebGL');
   await expect(page.getByTestId('running-metrics')).toContainText(/loss \d\.\d{4} · accuracy \d\.\d{4} · \d+ samples\/s/);
@@ -58,7 +60,8 @@ test('stopping a run mid-way keeps its history and its model', async ({ page }) 
 });
 
 test('pause holds training and resume continues it', async ({ page }) => {
-  await quickstart(page, 30, 2000);
+  // Epochs of 20000 images last a second or more even on WASM, long enough to pause after the first.
+  await quickstart(page, 30, 20000);
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByRole('table', { name: /Training history/ }).locator('tbody tr')).toHaveCount(1);
   await page.getByRole('button', { name: 'Pause' }).click();

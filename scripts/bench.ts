@@ -44,7 +44,7 @@ async function dataReady(page: Page, name: 'MNIST' | 'Fashion-MNIST'): Promise<n
 }
 
 /** Trains a preset for two epochs and returns the second epoch's samples per second. */
-async function throughput(page: Page, preset: string, backend: 'webgl' | 'cpu', batchSize: number, images: number): Promise<Throughput> {
+async function throughput(page: Page, preset: string, backend: 'webgl' | 'wasm' | 'cpu', batchSize: number, images: number): Promise<Throughput> {
   await openWithDataset(page, BASE, preset === 'fashionCnn' ? 'fashion-mnist' : 'mnist');
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await page.getByLabel('Preset').selectOption(preset);
@@ -72,10 +72,13 @@ async function main(): Promise<void> {
     }
 
     console.error('Training throughput…');
-    const plans: [string, 'webgl' | 'cpu', number, number][] = [
+    const plans: [string, 'webgl' | 'wasm' | 'cpu', number, number][] = [
       ['quickstart', 'webgl', 32, 6000],
       ['quickstart', 'webgl', 128, 6000],
       ['fashionCnn', 'webgl', 64, 640],
+      ['quickstart', 'wasm', 32, 6000],
+      ['quickstart', 'wasm', 128, 6000],
+      ['fashionCnn', 'wasm', 64, 640],
       ['quickstart', 'cpu', 32, 6000],
       ['quickstart', 'cpu', 128, 6000],
       ['fashionCnn', 'cpu', 64, 640],

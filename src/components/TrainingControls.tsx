@@ -3,7 +3,12 @@ import type { BackendPreference } from '../training/protocol';
 import { useAppStore, type Run } from '../store';
 import { SelectField } from './fields';
 
-const BACKENDS = { auto: 'Automatic', webgl: 'WebGL (GPU)', cpu: 'CPU (plain JavaScript)' } as const satisfies Partial<Record<BackendPreference, string>>;
+const BACKENDS = {
+  auto: 'Automatic',
+  webgl: 'WebGL (GPU)',
+  wasm: 'WASM (CPU, SIMD)',
+  cpu: 'CPU (plain JavaScript)',
+} as const satisfies Record<BackendPreference, string>;
 
 function eta(seconds: number): string {
   if (!Number.isFinite(seconds)) return '–';
@@ -16,12 +21,13 @@ function eta(seconds: number): string {
 export function BackendBadge({ run }: { readonly run: Run }) {
   const { backend } = run;
   if (!backend) return <p className="backend">Backend: starting…</p>;
-  const name = backend.name === 'webgl' ? 'WebGL' : backend.name;
+  const name = backend.name === 'webgl' ? 'WebGL' : backend.name === 'wasm' ? 'WASM' : backend.name;
   return (
     <p className="backend" data-testid="backend">
       Backend: <strong>{name}</strong>
       {backend.renderer !== null && <span> on {backend.renderer}</span>}
       {backend.software && <span className="warning-text"> — a software renderer: no GPU is used, so training is slower.</span>}
+      {backend.autoReason !== null && <span> Chosen automatically: {backend.autoReason}</span>}
       {backend.fallbackReason !== null && <span className="warning-text"> Fell back: {backend.fallbackReason}</span>}
     </p>
   );
@@ -61,7 +67,7 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
             Stop
           </button>
         )}
-        <SelectField<'auto' | 'webgl' | 'cpu'> label="Backend" value={backend === 'wasm' ? 'auto' : backend} options={BACKENDS} onChange={setBackend} />
+        <SelectField<BackendPreference> label="Backend" value={backend} options={BACKENDS} onChange={setBackend} />
       </div>
       {run && (
         <div className="progress-block">

@@ -1,22 +1,58 @@
 /**
  * Choosing the tfjs backend a run trains on, and describing it to the user: the backend's
  * name, the WebGL renderer (a GPU, or a software renderer such as SwiftShader), and why the
- * worker fell back when the preferred backend could not start.
+ * worker fell back when the preferred backend could not start. The wasm backend is loaded
+ * only when a run asks for it (or 'auto' picks it), with the training kernels it lacks.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { BackendInfo, BackendPreference } from './protocol';
+import { registerWasmKernels } from './wasmKernels';
 
 /** Renderers that mean "no GPU": WebGL is emulated on the CPU. */
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render/i;
 
-/** Backends to try, in order, for each preference. */
+/**
+ * Backends to try, in order, for each preference. 'auto' also leaves WebGL for wasm when
+ * WebGL turns out to run on a software renderer (see `useBackend`).
+ */
 const ORDER = {
-  auto: ['webgl', 'cpu'],
-  webgl: ['webgl', 'cpu'],
+  auto: ['webgl', 'wasm', 'cpu'],
+  webgl: ['webgl', 'wasm', 'cpu'],
   wasm: ['wasm', 'webgl', 'cpu'],
   cpu: ['cpu'],
 } as const satisfies Record<BackendPreference, readonly string[]>;
+
+/** The URL of each of the wasm backend's binaries, by the file name tfjs asks for. */
+export type WasmFiles = Readonly<Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm', string>>;
+
+let wasmFiles: WasmFiles | null = null;
+let wasmLoaded: Promise<void> | null = null;
+
+/**
+ * Says where the wasm binaries are served, before the wasm backend starts. The worker calls
+ * this with the URLs its bundler gave them; under Node, tfjs finds them in node_modules.
+ */
+export function setWasmFiles(files: WasmFiles): void {
+  wasmFiles = files;
+}
+
+/**
+ * Registers the wasm backend, once: imports it (a separate chunk, fetched only when wanted),
+ * points it at its binaries and adds the kernels it needs to train CNNs.
+ *
+ * Single-threaded SIMD: the threaded build starts its threads as workers from blob: URLs,
+ * which this app's Content-Security-Policy (`worker-src 'self'`, no blob: scripts) refuses,
+ * so multithreading is switched off rather than left to fail.
+ */
+function loadWasm(): Promise<void> {
+  wasmLoaded ??= import('@tensorflow/tfjs-backend-wasm').then((wasm) => {
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    if (wasmFiles) wasm.setWasmPaths(wasmFiles);
+    registerWasmKernels();
+  });
+  return wasmLoaded;
+}
 
 /** The WebGL renderer string of the active webgl backend, or null. */
 export function webglRenderer(): string | null {
@@ -33,29 +69,43 @@ export function isSoftwareRenderer(renderer: string | null): boolean {
 }
 
 /** Describes the active backend. */
-export function describeBackend(fallbackReason: string | null = null): BackendInfo {
+export function describeBackend(fallbackReason: string | null = null, autoReason: string | null = null): BackendInfo {
   const renderer = webglRenderer();
-  return { name: tf.getBackend(), renderer, software: isSoftwareRenderer(renderer), fallbackReason };
+  return { name: tf.getBackend(), renderer, software: isSoftwareRenderer(renderer), fallbackReason, autoReason };
+}
+
+/** Starts a backend; on failure, says why in `reasons` and returns false. */
+async function start(name: string, reasons: string[]): Promise<boolean> {
+  if (tf.getBackend() === name) return true;
+  try {
+    if (name === 'wasm') await loadWasm();
+    if (!tf.engine().registryFactory[name]) throw new Error('it is not part of this build');
+    if (await tf.setBackend(name)) {
+      await tf.ready();
+      return true;
+    }
+    reasons.push(`${name} did not initialise${name === 'webgl' ? ' (no WebGL in this worker)' : ''}.`);
+  } catch (error) {
+    reasons.push(`${name} failed: ${error instanceof Error ? error.message : String(error)}.`);
+  }
+  return false;
 }
 
 /**
  * Switches to the first backend of `preference`'s list that initialises, and says why when
- * it is not the first one.
+ * it is not the first one. 'auto' takes WebGL on a GPU, but wasm when WebGL is emulated on
+ * the CPU (SwiftShader, llvmpipe): there wasm's SIMD kernels train several times faster.
  */
 export async function useBackend(preference: BackendPreference): Promise<BackendInfo> {
   const reasons: string[] = [];
   for (const name of ORDER[preference]) {
-    if (tf.getBackend() === name) return describeBackend(reasons.length > 0 ? reasons.join(' ') : null);
-    try {
-      if (!tf.engine().registryFactory[name]) throw new Error('it is not part of this build');
-      if (await tf.setBackend(name)) {
-        await tf.ready();
-        return describeBackend(reasons.length > 0 ? reasons.join(' ') : null);
-      }
-      reasons.push(`${name} did not initialise${name === 'webgl' ? ' (no WebGL in this worker)' : ''}.`);
-    } catch (error) {
-      reasons.push(`${name} failed: ${error instanceof Error ? error.message : String(error)}.`);
+    if (!(await start(name, reasons))) continue;
+    const software = webglRenderer()?.match(SOFTWARE_RENDERER)?.[0];
+    if (preference === 'auto' && name === 'webgl' && software !== undefined) {
+      if (await start('wasm', reasons)) return describeBackend(reasons.length > 0 ? reasons.join(' ') : null, `WebGL runs on ${software} (no GPU); WASM is faster here.`);
+      await tf.setBackend('webgl');
     }
+    return describeBackend(reasons.length > 0 ? reasons.join(' ') : null);
   }
   throw new Error(`No tfjs backend could start. ${reasons.join(' ')}`);
 }

@@ -26,6 +26,8 @@ export interface BackendInfo {
   readonly software: boolean;
   /** Why the worker is not on the backend the user asked for, if it is not. */
   readonly fallbackReason: string | null;
+  /** Why 'Automatic' chose this backend over the first one it tried (e.g. WASM over software WebGL), if it did. */
+  readonly autoReason: string | null;
 }
 
 /** Keras's progress-bar values: running means over the epoch so far. */

@@ -9,6 +9,7 @@ import { DataError } from '../data/errors';
 import { loadBuiltinDataset, loadUserDataset } from '../data/load';
 import { datasetTransferables, type DatasetSource, type SavedModelRef, type WorkerCommand, type WorkerEvent } from './protocol';
 import type { Trainer } from './trainer';
+import { WASM_FILES } from './wasmFiles';
 
 interface WorkerScope {
   postMessage(message: WorkerEvent, transfer?: Transferable[]): void;
@@ -28,7 +29,8 @@ const savedRuns: SavedModelRef[] = [];
 let engine: Promise<Trainer> | null = null;
 
 function trainer(): Promise<Trainer> {
-  engine ??= import('./trainer').then(({ Trainer }) => {
+  engine ??= Promise.all([import('./trainer'), import('./backend')]).then(([{ Trainer }, { setWasmFiles }]) => {
+    setWasmFiles(WASM_FILES);
     const instance = new Trainer(post);
     for (const dataset of datasets.values()) instance.addDataset(dataset);
     instance.restoreRuns(savedRuns);

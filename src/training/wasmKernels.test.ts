@@ -1,0 +1,179 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from './batches';
+import type { WorkerEvent } from './protocol';
+import { DEFAULT_COMPILE, DEFAULT_FIT, type ModelSpec } from './spec';
+import { syntheticDataset } from './testData';
+import { Trainer } from './trainer';
+import { registerWasmKernels } from './wasmKernels';
+
+interface ConvCase {
+  readonly batch: number;
+  readonly size: readonly [number, number];
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernel: number;
+  readonly stride: number;
+  readonly padding: 'valid' | 'same';
+}
+
+const random = mulberry32(7);
+const values = (count: number): Float32Array => Float32Array.from({ length: count }, () => random() * 2 - 1);
+const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/** Runs `compute` on a backend and returns its tensors' values. */
+async function on(backend: 'cpu' | 'wasm', compute: () => tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const outputs = tf.tidy(compute);
+  const data = outputs.map((t) => t.dataSync() as Float32Array);
+  tf.dispose(outputs);
+  return data;
+}
+
+/** Largest absolute difference, relative to the reference's largest magnitude. */
+function relativeError(actual: Float32Array, expected: Float32Array): number {
+  expect(actual.length).toBe(expected.length);
+  let diff = 0;
+  let scale = 1e-12;
+  for (let i = 0; i < expected.length; i++) {
+    diff = Math.max(diff, Math.abs((actual[i] ?? NaN) - (expected[i] ?? NaN)));
+    scale = Math.max(scale, Math.abs(expected[i] ?? 0));
+  }
+  return diff / scale;
+}
+
+/** dL/dx and dL/dW of conv2d for an upstream gradient dy, through tf.grads. */
+function convGrads(c: ConvCase, x: Float32Array, w: Float32Array, dy: Float32Array, dyShape: number[]): tf.Tensor[] {
+  const xs = tf.tensor4d(x, [c.batch, c.size[0], c.size[1], c.inChannels]);
+  const ws = tf.tensor4d(w, [c.kernel, c.kernel, c.inChannels, c.outChannels]);
+  const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.padding);
+  return tf.grads(f)([xs, ws], tf.tensor(dy, dyShape));
+}
+
+const CASES: ConvCase[] = [];
+for (const padding of ['valid', 'same'] as const) {
+  for (const stride of [1, 2]) {
+    for (const kernel of [2, 3, 5]) {
+      CASES.push({ batch: 3, size: [11, 9], inChannels: 2, outChannels: 4, kernel, stride, padding });
+    }
+  }
+}
+CASES.push({ batch: 2, size: [28, 28], inChannels: 1, outChannels: 8, kernel: 2, stride: 1, padding: 'valid' });
+CASES.push({ batch: 2, size: [8, 8], inChannels: 5, outChannels: 3, kernel: 3, stride: 3, padding: 'same' });
+CASES.push({ batch: 1, size: [7, 10], inChannels: 3, outChannels: 2, kernel: 4, stride: 2, padding: 'same' });
+
+beforeAll(async () => {
+  registerWasmKernels();
+  expect(await tf.setBackend('wasm')).toBe(true);
+});
+
+describe('wasm gradient kernels', () => {
+  it('registers Conv2DBackpropFilter for wasm, and replaces the slow kernels once', () => {
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+    const replaced = tf.getKernel('MaxPoolGrad', 'wasm').kernelFunc;
+    registerWasmKernels();
+    expect(tf.getKernel('MaxPoolGrad', 'wasm').kernelFunc).toBe(replaced);
+  });
+
+  it.each([
+    { size: 27, pool: 2, stride: 2, padding: 'valid', ties: true },
+    { size: 12, pool: 3, stride: 3, padding: 'same', ties: true },
+    { size: 9, pool: 3, stride: 2, padding: 'same', ties: false },
+    { size: 8, pool: 3, stride: 1, padding: 'same', ties: false },
+    { size: 7, pool: 2, stride: 1, padding: 'valid', ties: false },
+  ] as const)('max-pool gradients match the cpu backend: $pool×$pool, stride $stride, $padding, ties: $ties', async ({ size, pool, stride, padding, ties }) => {
+    // Small integers make many ties, which must go to the first maximum of each window. Windows
+    // that overlap are left to tfjs's own kernel, which breaks ties differently: no ties there.
+    const x = Float32Array.from({ length: 3 * size * size * 4 }, () => (ties ? Math.floor(random() * 3) : random()));
+    const pooled = (t: tf.Tensor): tf.Tensor4D => tf.maxPool(t as tf.Tensor4D, pool, stride, padding);
+    await tf.setBackend('cpu');
+    const outShape = tf.tidy(() => pooled(tf.zeros<tf.Rank.R4>([3, size, size, 4])).shape);
+    const dy = values(sizeOf(outShape));
+    const grads = (): tf.Tensor[] => [tf.grad(pooled)(tf.tensor4d(x, [3, size, size, 4]), tf.tensor(dy, outShape))];
+    const [expected] = await on('cpu', grads);
+    const [actual] = await on('wasm', grads);
+    expect(relativeError(actual as Float32Array, expected as Float32Array)).toBeLessThan(1e-6);
+  });
+
+  it.each([
+    { a: [5, 7], b: [5, 3], transposeA: true, transposeB: false },
+    { a: [4, 6], b: [9, 6], transposeA: false, transposeB: true },
+    { a: [6, 4], b: [9, 6], transposeA: true, transposeB: true },
+    { a: [2, 6, 4], b: [2, 6, 3], transposeA: true, transposeB: false },
+    { a: [2, 4, 6], b: [1, 3, 6], transposeA: false, transposeB: true },
+  ])('matrix products with transposed operands match the cpu backend: $a × $b', async ({ a, b, transposeA, transposeB }) => {
+    const av = values(sizeOf(a));
+    const bv = values(sizeOf(b));
+    const product = (): tf.Tensor[] => [tf.matMul(tf.tensor(av, a), tf.tensor(bv, b), transposeA, transposeB)];
+    const [expected] = await on('cpu', product);
+    const [actual] = await on('wasm', product);
+    expect(relativeError(actual as Float32Array, expected as Float32Array)).toBeLessThan(1e-5);
+  });
+
+  it.each(CASES)('conv2d gradients match the cpu backend: $kernel×$kernel, stride $stride, $padding, $size.0×$size.1×$inChannels → $outChannels', async (c) => {
+    await tf.setBackend('cpu');
+    const outShape = tf.tidy(() => tf.conv2d(tf.zeros<tf.Rank.R4>([c.batch, c.size[0], c.size[1], c.inChannels]), tf.zeros<tf.Rank.R4>([c.kernel, c.kernel, c.inChannels, c.outChannels]), c.stride, c.padding).shape);
+    const x = values(c.batch * c.size[0] * c.size[1] * c.inChannels);
+    const w = values(c.kernel * c.kernel * c.inChannels * c.outChannels);
+    const dy = values(sizeOf(outShape));
+    const [expectedDx, expectedDw] = await on('cpu', () => convGrads(c, x, w, dy, outShape));
+    const [dx, dw] = await on('wasm', () => convGrads(c, x, w, dy, outShape));
+    expect(relativeError(dw as Float32Array, expectedDw as Float32Array)).toBeLessThan(1e-5);
+    expect(relativeError(dx as Float32Array, expectedDx as Float32Array)).toBeLessThan(1e-5);
+  });
+
+  it('gives a Conv2D → ReLU → MaxPool → Dense model the cpu backend\'s gradients', async () => {
+    const x = values(4 * 12 * 12);
+    const labels = [0, 1, 2, 1];
+    const build = (): tf.LayersModel => {
+      const model = tf.sequential({
+        layers: [
+          tf.layers.conv2d({ inputShape: [12, 12, 1], filters: 6, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+          tf.layers.maxPooling2d({ poolSize: 2 }),
+          tf.layers.conv2d({ filters: 4, kernelSize: 2, strides: 2, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+        ],
+      });
+      return model;
+    };
+    const gradients = (): tf.Tensor[] => {
+      const model = build();
+      const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(tf.oneHot(labels, 3), model.apply(tf.tensor4d(x, [4, 12, 12, 1])) as tf.Tensor));
+      const list = model.trainableWeights.map((weight) => grads[weight.name] as tf.Tensor);
+      model.dispose();
+      return list;
+    };
+    const expected = await on('cpu', gradients);
+    const actual = await on('wasm', gradients);
+    expect(actual).toHaveLength(expected.length);
+    for (let i = 0; i < expected.length; i++) expect(relativeError(actual[i] as Float32Array, expected[i] as Float32Array)).toBeLessThan(1e-4);
+  });
+});
+
+describe('training on wasm', () => {
+  it('trains a small CNN through the Trainer on the wasm backend, the loss going down', async () => {
+    const spec: ModelSpec = {
+      layers: [
+        { type: 'conv2d', filters: 6, kernelSize: 3, strides: 1, padding: 'same', activation: 'relu' },
+        { type: 'maxPooling2d', poolSize: 2, strides: null, padding: 'valid' },
+        { type: 'conv2d', filters: 8, kernelSize: 2, strides: 2, padding: 'valid', activation: 'relu' },
+        { type: 'flatten' },
+        { type: 'dense', units: 3, activation: 'softmax', useBias: true },
+      ],
+      compile: { ...DEFAULT_COMPILE, learningRate: 0.01 },
+      fit: { ...DEFAULT_FIT, epochs: 4, batchSize: 20, validationSplit: 0, trainLimit: 200 },
+    };
+    const events: WorkerEvent[] = [];
+    const trainer = new Trainer((event) => events.push(event));
+    trainer.addDataset(syntheticDataset());
+    await trainer.train({ type: 'train', runId: 'wasm', datasetId: 'synthetic', spec, backend: 'wasm' });
+    expect(events.find((e) => e.type === 'runFailed')).toBeUndefined();
+    expect(events[0]).toMatchObject({ type: 'runStarted', backend: { name: 'wasm', fallbackReason: null } });
+    const losses = events.flatMap((e) => (e.type === 'epoch' ? [e.record.loss] : []));
+    expect(losses).toHaveLength(4);
+    expect(losses[3]).toBeLessThan((losses[0] ?? 0) * 0.8);
+    trainer.disposeRun('wasm');
+  });
+});
