@@ -39,13 +39,12 @@ test('digits drawn with the mouse are centred like MNIST and classified by a mod
 
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await page.getByLabel('Preset').selectOption('dlwpCh2');
-  // One full epoch (≈ 96% on the test set) keeps this test to a few minutes on SwiftShader;
-  // the ≥ 98% model of the issue needs four or five epochs, which take several minutes each here.
-  await page.getByLabel('Epochs').fill('1');
+  // The preset as Deep Learning with Python trains it: 5 epochs of all 60000 images, which
+  // 'Automatic' runs on WASM where there is no GPU (under a minute here, 2 cores).
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('test-accuracy')).toBeVisible({ timeout: 400_000 });
   const accuracy = Number((await page.getByTestId('test-accuracy').textContent())?.match(/([\d.]+)%/)?.[1]);
-  expect(accuracy).toBeGreaterThanOrEqual(95);
+  expect(accuracy).toBeGreaterThanOrEqual(98);
 
   await page.getByRole('tab', { name: 'Draw' }).click();
   for (const [digit, strokes] of Object.entries(DIGITS)) {
