@@ -49,6 +49,12 @@ describe('fit', () => {
     expect(history[0]?.valLoss).not.toBeNull();
   });
 
+  it('trains with categorical cross-entropy on the dataset\'s class labels (the MLP-with-dropout preset\'s loss)', async () => {
+    const { history } = await train(mlp({ epochs: 2 }, { loss: 'categoricalCrossentropy' }));
+    expect(history).toHaveLength(2);
+    expect(history[1]?.loss).toBeLessThan(history[0]?.loss ?? 0);
+  });
+
   it('gives the same first-batch loss for the same seed, and another for another seed', async () => {
     const firstLoss = async (seed: number) => {
       const batches: BatchProgress[] = [];

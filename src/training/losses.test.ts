@@ -27,6 +27,12 @@ describe('cross-entropy', () => {
     expect(value(onehot)).toBeCloseTo(value(sparse), 6);
   });
 
+  it('one-hot encodes class indices given to the categorical loss, as to_categorical does', () => {
+    const sparse = crossEntropy({ loss: 'sparseCategoricalCrossentropy', fromLogits: true }, tf.tensor1d(labels, 'int32'), tf.tensor2d(logits));
+    const indices = crossEntropy({ loss: 'categoricalCrossentropy', fromLogits: true }, tf.tensor1d(labels, 'int32'), tf.tensor2d(logits));
+    expect(value(indices)).toBeCloseTo(value(sparse), 6);
+  });
+
   it('on logits with from_logits equals on softmax outputs without it', () => {
     const fromLogits = crossEntropy({ loss: 'sparseCategoricalCrossentropy', fromLogits: true }, tf.tensor1d(labels, 'int32'), tf.tensor2d(logits));
     const fromProbabilities = crossEntropy({ loss: 'sparseCategoricalCrossentropy', fromLogits: false }, tf.tensor1d(labels, 'int32'), tf.softmax(tf.tensor2d(logits)));

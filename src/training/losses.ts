@@ -32,12 +32,16 @@ export function probabilities(output: tf.Tensor, fromLogits: boolean): tf.Tensor
 
 /**
  * The per-example loss for `compile`: `labels` are int32 class indices of shape [batch]
- * for the sparse loss and one-hot rows of shape [batch, classes] for the categorical one.
+ * (what our datasets hold), or, for the categorical loss only, one-hot rows of shape
+ * [batch, classes]. Class indices given to the categorical loss are one-hot encoded here,
+ * as the tutorials' `to_categorical(y_train)` does before `fit`: both losses then compute
+ * the same number, −log p(true class).
  */
 export function crossEntropyPerExample(compile: Pick<CompileSpec, 'loss' | 'fromLogits'>, labels: tf.Tensor, output: tf.Tensor): tf.Tensor1D {
   return tf.tidy(() => {
     const classes = output.shape[output.shape.length - 1] ?? 1;
-    const target = compile.loss === 'sparseCategoricalCrossentropy' ? tf.oneHot(labels.toInt(), classes) : labels.toFloat();
+    const oneHotRows = compile.loss === 'categoricalCrossentropy' && labels.rank === 2;
+    const target = oneHotRows ? labels.toFloat() : tf.oneHot(labels.toInt(), classes);
     return logProbabilities(output, compile.fromLogits).mul(target).sum(-1).neg() as tf.Tensor1D;
   });
 }
