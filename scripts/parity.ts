@@ -50,7 +50,9 @@ async function train(page: Page, base: string, id: PresetId): Promise<ParityResu
   const started = Date.now();
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   const result = page.getByTestId('test-accuracy');
-  await result.waitFor({ timeout: 3_600_000 });
+  const failed = page.getByTestId('run-status').getByText('failed', { exact: true });
+  await result.or(failed).waitFor({ timeout: 3_600_000 });
+  if (await failed.isVisible()) throw new Error(`${preset.title} failed: ${(await page.getByRole('alert').allTextContents()).join(' ')}`);
   const minutes = (Date.now() - started) / 60_000;
   const test = Number((await result.textContent())?.match(/([\d.]+)%/)?.[1]) / 100;
   const lastRow = page.getByRole('table', { name: /Training history/ }).locator('tbody tr').last();
@@ -58,7 +60,7 @@ async function train(page: Page, base: string, id: PresetId): Promise<ParityResu
   const { metric, value } = preset.expectedResult;
   const reached = metric === 'validation accuracy' ? valAccuracy : test;
   const differencePoints = (reached - value) * 100;
-  const badge = ((await page.getByTestId('backend').textContent()) ?? '').replace(/^Backend:\s*/, '').split(' — ')[0] ?? '';
+  const badge = ((await page.getByTestId('backend').textContent()) ?? '').replace(/^Backend:\s*/, '').split(/ — | Chosen automatically/)[0] ?? '';
   return { preset: id, metric, reached, tutorial: value, differencePoints, atParity: Math.abs(differencePoints) <= 1, minutes, backend: badge };
 }
 
