@@ -6,15 +6,20 @@
  * Figures are measurements to report (ratios, medians), never pass/fail thresholds.
  */
 import { cpus, totalmem, platform, release } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright';
 import { openWithDataset, withBuiltApp } from './appServer';
 import { runPeer, type PeerReport } from './peer';
 
-const PORT = 4190;
+/** Not 4190: that is on the Fetch standard's list of blocked ports (ManageSieve), so fetch() refuses it. */
+const PORT = 4192;
 const BASE = `http://127.0.0.1:${PORT}/`;
 const RUNS = 3;
 /** `--peer`: also train the same plans in PyTorch on the CPU and print browser ÷ native. */
 const PEER = process.argv.includes('--peer');
+/** `--accuracy`: the full-length CNN runs instead (Fashion CNN's 10 epochs, our strongest preset), through `npm run parity`. */
+const ACCURACY = process.argv.includes('--accuracy');
 
 interface Throughput {
   readonly model: string;
@@ -63,6 +68,10 @@ async function throughput(page: Page, preset: string, backend: 'webgl' | 'wasm' 
 }
 
 async function main(): Promise<void> {
+  if (ACCURACY) {
+    execFileSync('npx', ['tsx', fileURLToPath(new URL('./parity.ts', import.meta.url)), '--presets', 'fashionCnn,strongest'], { stdio: 'inherit' });
+    return;
+  }
   await withBuiltApp(PORT, async (page, _base, browser) => {
     console.error('Data ready times…');
     const ready: Record<string, number[]> = { MNIST: [], 'Fashion-MNIST': [] };

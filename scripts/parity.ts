@@ -2,8 +2,9 @@
  * `npm run parity`: Keras parity of the MLP presets. Trains each in the real built app (headless
  * Chromium, the worker, the backend the app picks or `--backend`) for its tutorial's full
  * epochs, batch size and validation split, and prints the accuracy reached beside the
- * tutorial's figure. A preset is at parity within 1 percentage point. It takes minutes per
- * preset without a GPU, so it is a script to run, not a test.
+ * tutorial's figure. A preset is at parity within 1 percentage point (our strongest preset:
+ * at or above its floor). It takes minutes per preset without a GPU, so it is a script to
+ * run, not a test.
  *
  *   npm run parity                                  all MLP presets
  *   npm run parity -- --presets quickstart,linear   some of them
@@ -60,8 +61,10 @@ async function train(page: Page, base: string, id: PresetId): Promise<ParityResu
   const { metric, value } = preset.expectedResult;
   const reached = metric === 'validation accuracy' ? valAccuracy : test;
   const differencePoints = (reached - value) * 100;
+  // Our own preset's figure is a floor to pass ("≥ 99.3%"), a tutorial's a value to match within a point.
+  const floor = preset.expectedResult.text.startsWith('≥');
   const badge = ((await page.getByTestId('backend').textContent()) ?? '').replace(/^Backend:\s*/, '').split(/ — | Chosen automatically/)[0] ?? '';
-  return { preset: id, metric, reached, tutorial: value, differencePoints, atParity: Math.abs(differencePoints) <= 1, minutes, backend: badge };
+  return { preset: id, metric, reached, tutorial: value, differencePoints, atParity: floor ? differencePoints >= 0 : Math.abs(differencePoints) <= 1, minutes, backend: badge };
 }
 
 async function main(): Promise<void> {
@@ -74,7 +77,7 @@ async function main(): Promise<void> {
     return out;
   });
   console.log(`\nKeras parity on ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores), ${new Date().toISOString()}${smoke ? ' — SMOKE RUN, not a result' : ''}`);
-  console.log('| preset | tutorial | reached here | difference | at parity (±1 pt) | time | backend |\n|---|---|---|---|---|---|---|');
+  console.log('| preset | tutorial | reached here | difference | at parity (±1 pt, or ≥ floor) | time | backend |\n|---|---|---|---|---|---|---|');
   for (const r of results) {
     const pct = (n: number): string => `${(n * 100).toFixed(2)}%`;
     console.log(`| ${PRESETS[r.preset].title} | ${r.metric} ${pct(r.tutorial)} | ${pct(r.reached)} | ${r.differencePoints >= 0 ? '+' : ''}${r.differencePoints.toFixed(2)} pt | ${r.atParity ? 'yes' : 'NO'} | ${r.minutes.toFixed(1)} min | ${r.backend} |`);
