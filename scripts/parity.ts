@@ -10,6 +10,7 @@
  *   npm run parity -- --presets quickstart,linear   some of them
  *   npm run parity -- --backend wasm                force a backend
  *   npm run parity -- --smoke                       1 epoch on 3000 images: checks the script only
+ *   npm run parity -- --epochs 2 --images 20000     a shortened run (not a result)
  */
 import { cpus } from 'node:os';
 import type { Page } from 'playwright';
@@ -23,7 +24,10 @@ const option = (name: string): string | null => {
   const index = process.argv.indexOf(`--${name}`);
   return index < 0 ? null : (process.argv[index + 1] ?? null);
 };
-const smoke = process.argv.includes('--smoke');
+/** A shortened run (`--smoke`, or `--epochs N --images M`): checks the script or a model quickly, not a result. */
+const epochsOverride = option('epochs') ?? (process.argv.includes('--smoke') ? '1' : null);
+const imagesOverride = option('images') ?? (process.argv.includes('--smoke') ? '3000' : null);
+const smoke = epochsOverride !== null || imagesOverride !== null;
 const backend = option('backend') ?? 'auto';
 const presets = (option('presets')?.split(',') ?? MLP_PRESETS) as PresetId[];
 
@@ -43,10 +47,8 @@ async function train(page: Page, base: string, id: PresetId): Promise<ParityResu
   await openWithDataset(page, base, preset.dataset);
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await page.getByLabel('Preset').selectOption(id);
-  if (smoke) {
-    await page.getByLabel('Epochs').fill('1');
-    await page.getByLabel('Training images (empty = all)').fill('3000');
-  }
+  if (epochsOverride !== null) await page.getByLabel('Epochs').fill(epochsOverride);
+  if (imagesOverride !== null) await page.getByLabel('Training images (empty = all)').fill(imagesOverride);
   await page.getByLabel('Backend').selectOption(backend);
   const started = Date.now();
   await page.getByRole('button', { name: 'Train', exact: true }).click();
@@ -76,7 +78,7 @@ async function main(): Promise<void> {
     }
     return out;
   });
-  console.log(`\nKeras parity on ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores), ${new Date().toISOString()}${smoke ? ' — SMOKE RUN, not a result' : ''}`);
+  console.log(`\nKeras parity on ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores), ${new Date().toISOString()}${smoke ? ' — SHORTENED RUN, not a result' : ''}`);
   console.log('| preset | tutorial | reached here | difference | at parity (±1 pt, or ≥ floor) | time | backend |\n|---|---|---|---|---|---|---|');
   for (const r of results) {
     const pct = (n: number): string => `${(n * 100).toFixed(2)}%`;
