@@ -12,8 +12,9 @@ test('while a model trains, a person can switch tabs, scroll and edit the next m
     }).observe({ type: 'longtask' });
   });
   await page.getByRole('tab', { name: 'Build & train' }).click();
+  // All 60000 images: long enough, even on WASM, for the page to be used while it trains.
   await page.getByLabel('Epochs').fill('3');
-  await page.getByLabel('Training images (empty = all)').fill('3000');
+  await page.getByLabel('Training images (empty = all)').fill('60000');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('running-metrics')).toBeVisible();
   // Use the page while the worker trains.
