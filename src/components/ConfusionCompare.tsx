@@ -4,24 +4,14 @@
  * another. Better and worse are said in text as well as colour.
  */
 import type { Run } from '../store';
-import { confusionDifference } from '../store/compare';
-import { tint } from './contrast';
-
-const RIGHT = [4, 120, 87] as const;
-const WRONG = [185, 28, 28] as const;
-
-function shares(confusion: readonly (readonly number[])[]): number[][] {
-  return confusion.map((row) => {
-    const total = row.reduce((a, b) => a + b, 0);
-    return row.map((v) => (total === 0 ? 0 : v / total));
-  });
-}
+import { confusionDifference, rowShares } from '../store/compare';
+import { confusionTint } from './contrast';
 
 function SmallMatrix({ run }: { readonly run: Run }) {
   const evaluation = run.evaluation;
   if (!evaluation) return null;
   const names = run.classNames;
-  const rows = shares(evaluation.confusion);
+  const rows = rowShares(evaluation.confusion);
   return (
     <figure className="small-confusion">
       <figcaption>
@@ -47,7 +37,7 @@ function SmallMatrix({ run }: { readonly run: Run }) {
               {row.map((count, p) => {
                 const share = rows[t]?.[p] ?? 0;
                 return (
-                  <td key={p} style={count === 0 ? undefined : tint(t === p ? RIGHT : WRONG, Math.min(1, 0.08 + share * 0.92))}>
+                  <td key={p} style={count === 0 ? undefined : confusionTint(t === p, 0.08 + share * 0.92)}>
                     {count}
                   </td>
                 );
@@ -92,7 +82,7 @@ function DifferenceMatrix({ a, b }: { readonly a: Run; readonly b: Run }) {
                   if (Math.abs(points) < 0.05) return <td key={p}>·</td>;
                   const better = t === p ? points > 0 : points < 0;
                   return (
-                    <td key={p} className={better ? 'better' : 'worse'} style={tint(better ? RIGHT : WRONG, Math.min(1, 0.15 + Math.abs(points) / 10))}>
+                    <td key={p} className={better ? 'better' : 'worse'} style={confusionTint(better, 0.15 + Math.abs(points) / 10)}>
                       {points > 0 ? '+' : '−'}
                       {Math.abs(points).toFixed(1)}
                       <span className="sr-only">{better ? ' better' : ' worse'}</span>

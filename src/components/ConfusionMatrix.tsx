@@ -6,11 +6,8 @@
 import { memo, useState } from 'react';
 import { imageAt, type Dataset } from '../data/dataset';
 import type { Evaluation } from '../training/protocol';
-import { tint } from './contrast';
+import { confusionTint } from './contrast';
 import { DigitImage } from './DigitImage';
-
-const RIGHT = [4, 120, 87] as const;
-const WRONG = [185, 28, 28] as const;
 
 const CELL_IMAGES = 60;
 
@@ -52,7 +49,7 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, datas
                   {row.map((count, p) => {
                     const share = total === 0 ? 0 : count / total;
                     const diagonal = t === p;
-                    const style = count === 0 ? undefined : tint(diagonal ? RIGHT : WRONG, Math.min(1, 0.08 + share * 0.92));
+                    const style = count === 0 ? undefined : confusionTint(diagonal, 0.08 + share * 0.92);
                     return (
                       <td key={p} className={diagonal ? 'diag' : undefined} style={style}>
                         <button

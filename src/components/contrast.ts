@@ -25,3 +25,14 @@ export function tint(rgb: readonly [number, number, number], alpha: number): { b
   const [r, g, b] = rgb.map((c) => Math.round(alpha * c + (1 - alpha) * 255)) as [number, number, number];
   return { background: `rgb(${r},${g},${b})`, color: textOn(r, g, b) };
 }
+
+const RIGHT = [4, 120, 87] as const;
+const WRONG = [185, 28, 28] as const;
+
+/**
+ * A confusion-matrix cell's colours, the same in every matrix of the app: green for right
+ * (the diagonal, or a change for the better), red for wrong, deeper as `strength` (0–1) grows.
+ */
+export function confusionTint(right: boolean, strength: number): { background: string; color: string } {
+  return tint(right ? RIGHT : WRONG, Math.min(1, strength));
+}

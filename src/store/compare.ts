@@ -106,6 +106,14 @@ export function sortRows(rows: readonly CompareRow[], column: CompareColumn, des
   });
 }
 
+/** Each cell as a share of its row (its true class); an empty row stays zeros. */
+export function rowShares(confusion: readonly (readonly number[])[]): number[][] {
+  return confusion.map((row) => {
+    const total = row.reduce((s, v) => s + v, 0);
+    return row.map((v) => (total === 0 ? 0 : v / total));
+  });
+}
+
 /**
  * Cell by cell, `b` minus `a` as shares of each true class's row (so test sets of different
  * sizes compare fairly): a positive diagonal cell means `b` gets that class right more often,
@@ -114,12 +122,7 @@ export function sortRows(rows: readonly CompareRow[], column: CompareColumn, des
  */
 export function confusionDifference(a: readonly (readonly number[])[], b: readonly (readonly number[])[]): number[][] | null {
   if (a.length !== b.length || a.some((row, i) => row.length !== b[i]?.length)) return null;
-  const shares = (m: readonly (readonly number[])[]): number[][] =>
-    m.map((row) => {
-      const total = row.reduce((s, v) => s + v, 0);
-      return row.map((v) => (total === 0 ? 0 : v / total));
-    });
-  const sa = shares(a);
-  const sb = shares(b);
+  const sa = rowShares(a);
+  const sb = rowShares(b);
   return sb.map((row, t) => row.map((v, p) => v - (sa[t]?.[p] ?? 0)));
 }
