@@ -5,9 +5,8 @@
 import { memo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Run } from '../store';
+import { CURVE_MARGIN, EPOCH_LABEL, LossAndAccuracy, metricAxis, type Metric } from './chartParts';
 import { CheckField } from './fields';
-
-type Metric = 'loss' | 'accuracy';
 
 interface CompareChartsProps {
   readonly runs: readonly Run[];
@@ -20,16 +19,10 @@ function OverlayChart({ runs, metric, log }: { readonly runs: readonly Run[]; re
   return (
     <div className="chart" aria-hidden="true">
       <ResponsiveContainer width="100%" height={260}>
-        <LineChart accessibilityLayer={false} margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
+        <LineChart accessibilityLayer={false} margin={CURVE_MARGIN}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="x" type="number" domain={[1, maxEpochs]} allowDecimals={false} label={{ value: 'epoch', position: 'insideBottom', offset: -8 }} fontSize={11} />
-          <YAxis
-            scale={metric === 'loss' && log ? 'log' : 'linear'}
-            domain={metric === 'accuracy' ? ['auto', 1] : ['auto', 'auto']}
-            allowDataOverflow
-            fontSize={11}
-            tickFormatter={(v: number) => (metric === 'accuracy' ? v.toFixed(2) : v.toPrecision(2))}
-          />
+          <XAxis dataKey="x" type="number" domain={[1, maxEpochs]} allowDecimals={false} label={EPOCH_LABEL} fontSize={11} />
+          <YAxis {...metricAxis(metric, log, ['auto', 1])} />
           <Tooltip />
           <Legend />
           {runs.flatMap((run) => {
@@ -93,16 +86,7 @@ function CompareChartsView({ runs }: CompareChartsProps) {
       <h3 id="compare-charts-heading">Learning curves, overlaid</h3>
       <p className="muted">Each run in its colour: training solid, validation dashed.</p>
       <CheckField label="Log scale for loss (compare)" checked={log} onChange={setLog} />
-      <div className="charts-row">
-        <figure>
-          <figcaption>Loss</figcaption>
-          <OverlayChart runs={runs} metric="loss" log={log} />
-        </figure>
-        <figure>
-          <figcaption>Accuracy</figcaption>
-          <OverlayChart runs={runs} metric="accuracy" log={false} />
-        </figure>
-      </div>
+      <LossAndAccuracy log={log} chart={(metric, logScale) => <OverlayChart runs={runs} metric={metric} log={logScale} />} />
       <CurvesTable runs={runs} />
     </section>
   );

@@ -6,11 +6,12 @@
 import { memo, useDeferredValue, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Run } from '../store';
+import { CURVE_MARGIN, EPOCH_LABEL, LossAndAccuracy, metricAxis, type Metric } from './chartParts';
 import { CheckField } from './fields';
 
 interface ChartProps {
   readonly run: Run;
-  readonly metric: 'loss' | 'accuracy';
+  readonly metric: Metric;
   readonly log: boolean;
 }
 
@@ -25,16 +26,10 @@ const MetricChart = memo(function MetricChart({ run, metric, log }: ChartProps) 
   return (
     <div className="chart" aria-hidden="true">
       <ResponsiveContainer width="100%" height={220}>
-        <LineChart accessibilityLayer={false} margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
+        <LineChart accessibilityLayer={false} margin={CURVE_MARGIN}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="x" type="number" domain={[0, run.spec.fit.epochs]} allowDecimals={false} label={{ value: 'epoch', position: 'insideBottom', offset: -8 }} fontSize={11} />
-          <YAxis
-            scale={metric === 'loss' && log ? 'log' : 'linear'}
-            domain={metric === 'accuracy' ? [0, 1] : ['auto', 'auto']}
-            allowDataOverflow
-            fontSize={11}
-            tickFormatter={(v: number) => (metric === 'accuracy' ? v.toFixed(2) : v.toPrecision(2))}
-          />
+          <XAxis dataKey="x" type="number" domain={[0, run.spec.fit.epochs]} allowDecimals={false} label={EPOCH_LABEL} fontSize={11} />
+          <YAxis {...metricAxis(metric, log, [0, 1])} />
           <Tooltip />
           <Legend />
           <Line data={batches} dataKey="running" name={`${metric} (running, per batch)`} stroke="#93c5fd" dot={false} isAnimationActive={false} strokeWidth={1} />
@@ -87,16 +82,7 @@ export function LiveCharts({ run }: { readonly run: Run }) {
     <section className="live-charts" aria-labelledby="charts-heading">
       <h3 id="charts-heading">Learning curves</h3>
       <CheckField label="Log scale for loss" checked={log} onChange={setLog} />
-      <div className="charts-row">
-        <figure>
-          <figcaption>Loss</figcaption>
-          <MetricChart run={deferred} metric="loss" log={log} />
-        </figure>
-        <figure>
-          <figcaption>Accuracy</figcaption>
-          <MetricChart run={deferred} metric="accuracy" log={false} />
-        </figure>
-      </div>
+      <LossAndAccuracy log={log} chart={(metric, logScale) => <MetricChart run={deferred} metric={metric} log={logScale} />} />
       <HistoryTable run={run} />
     </section>
   );

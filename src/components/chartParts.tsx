@@ -1,0 +1,39 @@
+/**
+ * What the learning-curve charts share (one run's live curves, several runs overlaid): the
+ * pair of loss and accuracy figures, and each metric's axes. Recharts only; no data here.
+ */
+import type { ReactNode } from 'react';
+import type { YAxisProps } from 'recharts';
+
+export type Metric = 'loss' | 'accuracy';
+
+/** The LineChart margin and x axis every learning-curve chart uses. */
+export const CURVE_MARGIN = { top: 8, right: 16, bottom: 16, left: 0 } as const;
+export const EPOCH_LABEL = { value: 'epoch', position: 'insideBottom', offset: -8 } as const;
+
+/** The y axis for a metric: accuracy in `accuracyDomain` with two decimals, loss on a log or linear scale. */
+export function metricAxis(metric: Metric, log: boolean, accuracyDomain: YAxisProps['domain']): YAxisProps {
+  return {
+    scale: metric === 'loss' && log ? 'log' : 'linear',
+    domain: metric === 'accuracy' ? accuracyDomain : ['auto', 'auto'],
+    allowDataOverflow: true,
+    fontSize: 11,
+    tickFormatter: (v: number) => (metric === 'accuracy' ? v.toFixed(2) : v.toPrecision(2)),
+  };
+}
+
+/** Loss beside accuracy; `log` (the user's log-scale toggle) reaches the loss chart only. */
+export function LossAndAccuracy({ log, chart }: { readonly log: boolean; readonly chart: (metric: Metric, log: boolean) => ReactNode }) {
+  return (
+    <div className="charts-row">
+      <figure>
+        <figcaption>Loss</figcaption>
+        {chart('loss', log)}
+      </figure>
+      <figure>
+        <figcaption>Accuracy</figcaption>
+        {chart('accuracy', false)}
+      </figure>
+    </div>
+  );
+}
