@@ -10,6 +10,8 @@ export interface ExpectedResult {
   readonly metric: 'test accuracy' | 'validation accuracy' | 'accuracy';
   readonly value: number;
   readonly text: string;
+  /** True when `value` is a floor to reach (our own preset's aim), not a tutorial's figure to match. */
+  readonly floor?: boolean;
 }
 
 /** A model from a tutorial (or ours), ready to train. */
@@ -125,7 +127,7 @@ export const PRESETS = {
     source: 'This playground: two VGG-style conv blocks with BatchNorm and Dropout, small random shifts',
     dataset: 'mnist',
     expectedParams: 469_098,
-    expectedResult: { metric: 'test accuracy', value: 0.993, text: '≥ 99.3% MNIST, ≥ 93% Fashion-MNIST' },
+    expectedResult: { metric: 'test accuracy', value: 0.993, text: '≥ 99.3% MNIST, ≥ 93% Fashion-MNIST', floor: true },
     notes: 'Aimed past the tutorials; slow without a GPU.',
     spec: model(
       [
