@@ -6,7 +6,7 @@
 import { memo, useMemo } from 'react';
 import { PRESET_ORDER, PRESETS, emptySpec, isPresetId } from '../training/presets';
 import type { SpecIssue } from '../training/shapes';
-import { ACTIVATIONS, LAYER_TYPES, LOSSES, OPTIMIZERS, type Activation, type LayerSpec, type LayerType, type ModelSpec } from '../training/spec';
+import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, LOSSES, OPTIMIZERS, type Activation, type LayerSpec, type LayerType, type ModelSpec } from '../training/spec';
 import { useAppStore } from '../store';
 import { CheckField, NumberField, SelectField } from './fields';
 
@@ -16,7 +16,7 @@ const NEW_LAYER = {
   conv2d: { type: 'conv2d', filters: 32, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu' },
   maxPooling2d: { type: 'maxPooling2d', poolSize: 2, strides: null, padding: 'valid' },
   dropout: { type: 'dropout', rate: 0.2 },
-  batchNormalization: { type: 'batchNormalization' },
+  batchNormalization: { type: 'batchNormalization', momentum: DEFAULT_BATCH_NORM_MOMENTUM },
   activation: { type: 'activation', activation: 'relu' },
 } as const satisfies Record<LayerType, LayerSpec>;
 
@@ -35,9 +35,10 @@ export function layerLabel(layer: LayerSpec): string {
       return `Dropout(${layer.rate})`;
     case 'activation':
       return `Activation(${layer.activation})`;
-    case 'flatten':
     case 'batchNormalization':
-      return `${LAYER_TYPES[layer.type]}()`;
+      return layer.momentum === DEFAULT_BATCH_NORM_MOMENTUM ? 'BatchNormalization()' : `BatchNormalization(momentum ${layer.momentum})`;
+    case 'flatten':
+      return 'Flatten()';
   }
 }
 
@@ -90,8 +91,11 @@ function LayerFields({ layer, index, issues, onChange }: LayerEditorProps) {
       return <NumberField label={`Layer ${n} rate`} value={layer.rate} step={0.05} invalid={bad('rate')} onChange={(rate) => onChange({ ...layer, rate })} />;
     case 'activation':
       return <SelectField<Activation> label={`Layer ${n} activation`} value={layer.activation} options={ACTIVATIONS} onChange={(activation) => onChange({ ...layer, activation })} />;
-    case 'flatten':
     case 'batchNormalization':
+      return (
+        <NumberField label={`Layer ${n} momentum`} value={layer.momentum} step={0.01} invalid={bad('momentum')} onChange={(momentum) => onChange({ ...layer, momentum })} />
+      );
+    case 'flatten':
       return null;
   }
 }

@@ -67,6 +67,26 @@ describe('buildModel', () => {
     expect(model.layers.map((layer) => layer.name)).toEqual(['dense', 'activation', 'dropout', 'dense_1', 'activation_1']);
     model.dispose();
   });
+
+  it("moves BatchNormalization's moving mean by the spec's momentum each training step", () => {
+    const movingMeanAfterOneStep = (momentum: number): number[] => {
+      const spec: ModelSpec = {
+        layers: [{ type: 'flatten' }, { type: 'batchNormalization', momentum }, { type: 'dense', units: 2, activation: 'softmax', useBias: true }],
+        compile: DEFAULT_COMPILE,
+        fit: DEFAULT_FIT,
+      };
+      const model = buildModel(spec, { height: 2, width: 2, channels: 1 }, 2);
+      tf.tidy(() => {
+        model.apply(tf.fill([3, 2, 2, 1], 5), { training: true });
+      });
+      // Weights: gamma, beta, moving mean, moving variance. The mean starts at 0; one batch of 5s moves it by (1 − momentum)·5.
+      const movingMean = Array.from(model.layers[1]?.getWeights()[2]?.dataSync() ?? []);
+      model.dispose();
+      return movingMean;
+    };
+    for (const value of movingMeanAfterOneStep(0.9)) expect(value).toBeCloseTo(0.5, 5);
+    for (const value of movingMeanAfterOneStep(0.99)) expect(value).toBeCloseTo(0.05, 5);
+  });
 });
 
 describe('SeededDropout', () => {

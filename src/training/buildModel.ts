@@ -92,7 +92,7 @@ function toLayer(layer: LayerSpec, name: string, seed: number, inputShape: numbe
     case 'dropout':
       return new SeededDropout({ name, rate: layer.rate, seed, ...first });
     case 'batchNormalization':
-      return tf.layers.batchNormalization({ name, momentum: 0.99, epsilon: 1e-3, ...first });
+      return tf.layers.batchNormalization({ name, momentum: layer.momentum, epsilon: 1e-3, ...first });
     case 'activation':
       return tf.layers.activation({ name, activation: layer.activation, ...first });
   }

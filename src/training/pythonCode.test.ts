@@ -121,7 +121,8 @@ function toLayerSpecs(calls: readonly ParsedCall[]): LayerSpec[] {
         layers.push({ type: 'dropout', rate: num(args[0]) });
         break;
       case 'BatchNormalization':
-        layers.push({ type: 'batchNormalization' });
+        // Keras's default momentum when the call names none.
+        layers.push({ type: 'batchNormalization', momentum: kwargs.momentum === undefined ? 0.99 : num(kwargs.momentum) });
         break;
       case 'Activation':
         layers.push({ type: 'activation', activation: activation(args[0]) });
@@ -301,6 +302,7 @@ describe('pythonCode', () => {
     expect(code).toContain("tf.keras.layers.Conv2D(32, (3, 3), strides=(1, 1), padding='same', activation='relu'),");
     expect(code).toContain("tf.keras.layers.MaxPooling2D(pool_size=(2, 2), strides=None, padding='valid'),");
     expect(code).toContain('tf.keras.layers.Dropout(0.25),');
+    expect(code).toContain('tf.keras.layers.BatchNormalization(momentum=0.9),');
     expect(code).toMatch(/# Data augmentation: .* shifted at random by up to 2 pixels/);
   });
 

@@ -6,7 +6,7 @@
  * from the browser's, so the same seed gives a reproducible run, not identical numbers.
  */
 import { modelInputShape } from './shapes';
-import type { Activation, LayerSpec, ModelSpec, OptimizerName } from './spec';
+import { DEFAULT_BATCH_NORM_MOMENTUM, type Activation, type LayerSpec, type ModelSpec, type OptimizerName } from './spec';
 
 /** The dataset the code trains on: a built-in one by id, or the user's own IDX files. */
 export interface PythonDataset {
@@ -77,7 +77,7 @@ export function pythonLayer(layer: LayerSpec): string {
     case 'dropout':
       return `${k}Dropout(${pyFloat(layer.rate)})`;
     case 'batchNormalization':
-      return `${k}BatchNormalization()`;
+      return layer.momentum === DEFAULT_BATCH_NORM_MOMENTUM ? `${k}BatchNormalization()` : `${k}BatchNormalization(momentum=${pyFloat(layer.momentum)})`;
     case 'activation':
       return `${k}Activation(${pyString(layer.activation)})`;
   }

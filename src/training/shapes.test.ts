@@ -104,7 +104,7 @@ describe('names and formatting', () => {
     expect(outputActivation(PRESETS.mlpDropout.spec.layers)).toBe('softmax');
     expect(outputActivation([dense(10, 'softmax'), { type: 'dropout', rate: 0.1 }])).toBe('softmax');
     expect(outputActivation([dense(10, 'softmax'), { type: 'activation', activation: 'linear' }])).toBe('softmax');
-    expect(outputActivation([dense(10, 'softmax'), { type: 'batchNormalization' }])).toBe('linear');
+    expect(outputActivation([dense(10, 'softmax'), { type: 'batchNormalization', momentum: 0.99 }])).toBe('linear');
     expect(outputActivation([flatten])).toBeNull();
   });
 });
@@ -129,7 +129,7 @@ describe('validateSpec', () => {
     expect(errors(spec([pool(8), conv(5, 'same'), flatten, out]))).toEqual([]);
   });
 
-  it('rejects zero units, non-integer filters and strides, and a negative dropout rate', () => {
+  it('rejects zero units, non-integer filters and strides, a negative dropout rate and a momentum of 1', () => {
     expect(errors(spec([flatten, dense(0, 'relu'), out]))[0]).toMatchObject({ layerIndex: 1, field: 'units' });
     expect(errorText(spec([flatten, dense(0, 'relu'), out]))[0]).toMatch(/^Layer 2 \(Dense\): units must be a whole number of at least 1 \(got 0\)/);
     expect(errors(spec([{ type: 'conv2d', filters: 2.5, kernelSize: 3, strides: 0, padding: 'valid', activation: 'relu' }, flatten, out])).map((i) => i.field)).toEqual([
@@ -139,6 +139,7 @@ describe('validateSpec', () => {
     expect(errorText(spec([flatten, { type: 'dropout', rate: -0.1 }, out]))).toEqual(['Layer 2 (Dropout): rate must be at least 0 and below 1 (got -0.1).']);
     expect(errors(spec([flatten, { type: 'dropout', rate: 1 }, out]))).toHaveLength(1);
     expect(errors(spec([pool(0), flatten, out]))[0]).toMatchObject({ layerIndex: 0, field: 'poolSize' });
+    expect(errorText(spec([flatten, { type: 'batchNormalization', momentum: 1 }, out]))).toEqual(['Layer 2 (BatchNormalization): momentum must be at least 0 and below 1 (got 1).']);
   });
 
   it('rejects a shape that collapses to zero', () => {

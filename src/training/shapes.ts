@@ -243,8 +243,10 @@ function checkSettings(layer: LayerSpec, error: Report): void {
     case 'activation':
       if (!isActivation(layer.activation)) error('activation', `unknown activation '${text(layer.activation)}'.`);
       break;
-    case 'flatten':
     case 'batchNormalization':
+      if (!isInRange(layer.momentum, 0, 1)) error('momentum', `momentum must be at least 0 and below 1 (got ${text(layer.momentum)}).`);
+      break;
+    case 'flatten':
       break;
   }
 }

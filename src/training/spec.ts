@@ -31,7 +31,11 @@ export type LayerSpec =
     }
   | { readonly type: 'maxPooling2d'; readonly poolSize: number; readonly strides: number | null; readonly padding: Padding }
   | { readonly type: 'dropout'; readonly rate: number }
-  | { readonly type: 'batchNormalization' }
+  | {
+      readonly type: 'batchNormalization';
+      /** How much of the moving mean and variance each training step keeps (Keras: 0.99). */
+      readonly momentum: number;
+    }
   | { readonly type: 'activation'; readonly activation: Activation };
 
 export type LayerType = LayerSpec['type'];
@@ -87,6 +91,9 @@ export interface FitSpec {
   /** Use only the first N training images (null = all): for quick experiments and tests. */
   readonly trainLimit: number | null;
 }
+
+/** Keras's BatchNormalization momentum, used when a spec does not name one. */
+export const DEFAULT_BATCH_NORM_MOMENTUM = 0.99;
 
 /** A whole model: what to build, how to compile it, how to fit it. */
 export interface ModelSpec {

@@ -8,7 +8,7 @@ const dense = (units: number, activation: 'linear' | 'relu' | 'softmax' = 'linea
 const dropout = (rate: number): LayerSpec => ({ type: 'dropout', rate });
 const conv = (filters: number, kernelSize = 3): LayerSpec => ({ type: 'conv2d', filters, kernelSize, strides: 1, padding: 'valid', activation: 'relu' });
 const pool: LayerSpec = { type: 'maxPooling2d', poolSize: 2, strides: null, padding: 'valid' };
-const batchNorm: LayerSpec = { type: 'batchNormalization' };
+const batchNorm: LayerSpec = { type: 'batchNormalization', momentum: 0.99 };
 
 const spec = (layers: LayerSpec[], compile: Partial<ModelSpec['compile']> = {}, fit: Partial<ModelSpec['fit']> = {}): ModelSpec => ({
   layers,
@@ -36,6 +36,9 @@ describe('describeSpecDiff', () => {
     const b = spec([conv(32), batchNorm, pool, conv(64), batchNorm, pool, flatten, dense(10, 'softmax')]);
     expect(describeSpecDiff(a, b)).toEqual(['+BatchNormalization', '+BatchNormalization']);
     expect(describeSpecDiff(b, a)).toEqual(['−BatchNormalization', '−BatchNormalization']);
+    const c = spec([conv(32), { type: 'batchNormalization', momentum: 0.9 }, pool, conv(64), batchNorm, pool, flatten, dense(10, 'softmax')]);
+    expect(describeSpecDiff(b, c)).toEqual(['BatchNormalization momentum 0.99 → 0.9']);
+    expect(describeSpecDiff(a, c)).toEqual(['+BatchNormalization(momentum 0.9)', '+BatchNormalization']);
   });
 
   it('pairs identical layers when a layer of the same type is inserted', () => {

@@ -2,7 +2,7 @@
  * What changed between two model specs, in words: "Dense 128 → 512", "+Dropout(0.2)",
  * "lr 0.001 → 0.01". For comparing runs side by side. Pure: no tfjs, no DOM.
  */
-import { LAYER_TYPES, type LayerSpec, type LossName, type ModelSpec } from './spec';
+import { DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, type LayerSpec, type LossName, type ModelSpec } from './spec';
 
 const LOSS_WORDS = {
   sparseCategoricalCrossentropy: 'sparse CE',
@@ -16,8 +16,9 @@ export function describeLayer(layer: LayerSpec): string {
   const name = LAYER_TYPES[layer.type];
   switch (layer.type) {
     case 'flatten':
-    case 'batchNormalization':
       return name;
+    case 'batchNormalization':
+      return layer.momentum === DEFAULT_BATCH_NORM_MOMENTUM ? name : `${name}(momentum ${layer.momentum})`;
     case 'dense':
       return `${name}(${[String(layer.units), ...(layer.activation === 'linear' ? [] : [layer.activation]), ...(layer.useBias ? [] : ['no bias'])].join(', ')})`;
     case 'conv2d': {
@@ -73,6 +74,7 @@ function layerChanges(a: LayerSpec, b: LayerSpec): string[] {
   }
   if (a.type === 'dropout' && b.type === 'dropout') return change(name, a.rate, b.rate);
   if (a.type === 'activation' && b.type === 'activation') return change(name, a.activation, b.activation);
+  if (a.type === 'batchNormalization' && b.type === 'batchNormalization') return change(`${name} momentum`, a.momentum, b.momentum);
   return [];
 }
 

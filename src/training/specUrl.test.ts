@@ -94,6 +94,7 @@ describe('share links', () => {
       [(p) => ((p.runs[0]?.spec.layers as Record<string, unknown>[])[0] = { type: 'flatten', units: 3 }), 'share.runs[0].spec.layers[0].units'],
       [(p) => ((p.runs[0]?.spec.layers as Record<string, unknown>[])[0] = { type: 'toString' }), 'share.runs[0].spec.layers[0].type'],
       [(p) => ((p.runs[0]?.spec.layers as Record<string, unknown>[])[0] = { type: 'dropout', rate: 1 }), 'share.runs[0].spec.layers[0].rate'],
+      [(p) => ((p.runs[0]?.spec.layers as Record<string, unknown>[])[0] = { type: 'batchNormalization', momentum: '0.9' }), 'share.runs[0].spec.layers[0].momentum'],
       [(p) => ((p.runs[0]?.spec.layers as Record<string, unknown>[])[0] = { type: 'maxPooling2d', poolSize: 2, strides: 0, padding: 'valid' }), 'share.runs[0].spec.layers[0].strides'],
       [(p) => ((p.runs[0]?.spec.layers as Record<string, unknown>[])[0] = { type: 'conv2d', filters: 8, kernelSize: 3, strides: 1, padding: 'full', activation: 'relu' }), 'share.runs[0].spec.layers[0].padding'],
       [(p) => ((p.runs[0]?.spec.compile as Record<string, unknown>).optimizer = 'adagrad'), 'share.runs[0].spec.compile.optimizer'],
@@ -114,6 +115,9 @@ describe('share links', () => {
         if (field !== 'share.v') expect(error instanceof Error ? error.message : '', field).toContain(field);
       }
     }
+    // Links from before BatchNormalization had a momentum setting meant Keras's default.
+    const old = parseShare(payload((p) => ((p.runs[0]?.spec.layers as Record<string, unknown>[])[1] = { type: 'batchNormalization' })));
+    expect(old.runs[0]?.spec.layers[1]).toEqual({ type: 'batchNormalization', momentum: 0.99 });
     // Nulls where the spec allows them are fine.
     expect(() => parseShare(payload((p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).trainLimit = 500)))).not.toThrow();
   });

@@ -5,7 +5,7 @@
  * named in the error. Whether a decoded spec can train is still `validateSpec`'s call.
  * Pure: no tfjs, no DOM (only the standard CompressionStream, TextEncoder and btoa).
  */
-import { ACTIVATIONS, LAYER_TYPES, LOSSES, OPTIMIZERS, type Activation, type CompileSpec, type FitSpec, type LayerSpec, type ModelSpec, type Padding } from './spec';
+import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, LOSSES, OPTIMIZERS, type Activation, type CompileSpec, type FitSpec, type LayerSpec, type ModelSpec, type Padding } from './spec';
 
 /** One model in a share, with the name its run had. */
 export interface SharedRun {
@@ -144,12 +144,12 @@ function invalid(path: string, expected: string, value: unknown): never {
   throw new ShareError(`This share link is invalid: ${path} should be ${expected}, but it is ${describeValue(value)}.`, path);
 }
 
-/** An object with exactly these keys (in any order): missing and unknown fields are errors. */
-function record(value: unknown, path: string, keys: readonly string[]): Readonly<Record<string, unknown>> {
+/** An object with exactly these keys (in any order): missing fields (except `optional` ones) and unknown fields are errors. */
+function record(value: unknown, path: string, keys: readonly string[], optional: readonly string[] = []): Readonly<Record<string, unknown>> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) invalid(path, 'an object', value);
   const fields = value as Readonly<Record<string, unknown>>;
   for (const key of keys) {
-    if (!Object.hasOwn(fields, key)) throw new ShareError(`This share link is invalid: ${path}.${key} is missing.`, `${path}.${key}`);
+    if (!Object.hasOwn(fields, key) && !optional.includes(key)) throw new ShareError(`This share link is invalid: ${path}.${key} is missing.`, `${path}.${key}`);
   }
   for (const key of Object.keys(fields)) {
     if (!keys.includes(key)) throw new ShareError(`This share link is invalid: ${path}.${key} is not a field this playground knows.`, `${path}.${key}`);
@@ -200,9 +200,14 @@ function layer(value: unknown, path: string): LayerSpec {
   const t = type as LayerSpec['type'];
   switch (t) {
     case 'flatten':
-    case 'batchNormalization':
       record(value, path, ['type']);
       return { type: t };
+    case 'batchNormalization': {
+      // Links made before momentum was a setting have none: they meant Keras's default.
+      const f = record(value, path, ['type', 'momentum'], ['momentum']);
+      const momentum = f.momentum === undefined ? DEFAULT_BATCH_NORM_MOMENTUM : real(f.momentum, `${path}.momentum`, 0, 1, 'a momentum from 0 up to (not including) 1');
+      return { type: t, momentum };
+    }
     case 'dense': {
       const f = record(value, path, ['type', 'units', 'activation', 'useBias']);
       return { type: t, units: int(f.units, `${path}.units`, 1), activation: activation(f.activation, `${path}.activation`), useBias: bool(f.useBias, `${path}.useBias`) };

@@ -8,7 +8,7 @@ import { Trainer } from './trainer';
 const spec: ModelSpec = {
   layers: [
     { type: 'conv2d', filters: 4, kernelSize: 3, strides: 1, padding: 'same', activation: 'relu' },
-    { type: 'batchNormalization' },
+    { type: 'batchNormalization', momentum: 0.99 },
     { type: 'maxPooling2d', poolSize: 2, strides: null, padding: 'valid' },
     { type: 'flatten' },
     { type: 'dense', units: 3, activation: 'linear', useBias: true },
