@@ -79,12 +79,13 @@ describe('wasm gradient kernels', () => {
   it.each([
     { size: 27, pool: 2, stride: 2, padding: 'valid', ties: true },
     { size: 12, pool: 3, stride: 3, padding: 'same', ties: true },
-    { size: 9, pool: 3, stride: 2, padding: 'same', ties: false },
-    { size: 8, pool: 3, stride: 1, padding: 'same', ties: false },
+    { size: 9, pool: 3, stride: 2, padding: 'same', ties: true },
+    { size: 9, pool: 3, stride: 2, padding: 'valid', ties: false },
+    { size: 8, pool: 3, stride: 1, padding: 'same', ties: true },
     { size: 7, pool: 2, stride: 1, padding: 'valid', ties: false },
+    { size: 6, pool: 2, stride: 3, padding: 'valid', ties: true },
   ] as const)('max-pool gradients match the cpu backend: $pool×$pool, stride $stride, $padding, ties: $ties', async ({ size, pool, stride, padding, ties }) => {
-    // Small integers make many ties, which must go to the first maximum of each window. Windows
-    // that overlap are left to tfjs's own kernel, which breaks ties differently: no ties there.
+    // Small integers make many ties, which must go to the first maximum of each window.
     const x = Float32Array.from({ length: 3 * size * size * 4 }, () => (ties ? Math.floor(random() * 3) : random()));
     const pooled = (t: tf.Tensor): tf.Tensor4D => tf.maxPool(t as tf.Tensor4D, pool, stride, padding);
     await tf.setBackend('cpu');
@@ -94,6 +95,22 @@ describe('wasm gradient kernels', () => {
     const [expected] = await on('cpu', grads);
     const [actual] = await on('wasm', grads);
     expect(relativeError(actual as Float32Array, expected as Float32Array)).toBeLessThan(1e-6);
+  });
+
+  it.each([
+    { shape: [1, 1, 1, 5], reps: [4, 3, 2, 1], dtype: 'float32' },
+    { shape: [2, 3], reps: [3, 2], dtype: 'float32' },
+    { shape: [3, 1, 2], reps: [1, 4, 1], dtype: 'int32' },
+    { shape: [2, 2], reps: [1, 1], dtype: 'int32' },
+    { shape: [4], reps: [3], dtype: 'bool' },
+    { shape: [2, 1, 3, 1], reps: [2, 3, 1, 2], dtype: 'float32' },
+  ] as const)('tiles like the cpu backend: $shape × $reps, $dtype', async ({ shape, reps, dtype }) => {
+    // Bools as 0/1: tf.tensor casts them to the dtype asked for.
+    const data = Array.from({ length: sizeOf(shape) }, (_, i) => (dtype === 'bool' ? Number(i % 3 === 0) : dtype === 'int32' ? i * 7 - 3 : random()));
+    const tiled = (): tf.Tensor[] => [tf.tile(tf.tensor(data, [...shape], dtype), [...reps])];
+    const [expected] = await on('cpu', tiled);
+    const [actual] = await on('wasm', tiled);
+    expect(Array.from(actual ?? [])).toEqual(Array.from(expected ?? []));
   });
 
   it.each([
@@ -123,13 +140,14 @@ describe('wasm gradient kernels', () => {
     expect(relativeError(dx as Float32Array, expectedDx as Float32Array)).toBeLessThan(1e-5);
   });
 
-  it('gives a Conv2D → ReLU → MaxPool → Dense model the cpu backend\'s gradients', async () => {
+  it('gives a Conv2D → ReLU → BatchNormalization → MaxPool → Dense model the cpu backend\'s gradients', async () => {
     const x = values(4 * 12 * 12);
     const labels = [0, 1, 2, 1];
     const build = (): tf.LayersModel => {
       const model = tf.sequential({
         layers: [
           tf.layers.conv2d({ inputShape: [12, 12, 1], filters: 6, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+          tf.layers.batchNormalization(),
           tf.layers.maxPooling2d({ poolSize: 2 }),
           tf.layers.conv2d({ filters: 4, kernelSize: 2, strides: 2, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
           tf.layers.flatten(),
@@ -140,7 +158,7 @@ describe('wasm gradient kernels', () => {
     };
     const gradients = (): tf.Tensor[] => {
       const model = build();
-      const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(tf.oneHot(labels, 3), model.apply(tf.tensor4d(x, [4, 12, 12, 1])) as tf.Tensor));
+      const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(tf.oneHot(labels, 3), model.apply(tf.tensor4d(x, [4, 12, 12, 1]), { training: true }) as tf.Tensor));
       const list = model.trainableWeights.map((weight) => grads[weight.name] as tf.Tensor);
       model.dispose();
       return list;
