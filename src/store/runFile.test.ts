@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelFiles } from '../training/protocol';
 import { PRESETS } from '../training/presets';
-import { base64ToBytes, buildRunFile, bytesToBase64, fromSavedRun, parseRunFile, RUN_FILE_FORMAT, runFileName, runFileText, RunFileError, toSavedRun, weightBytes, type SavedRun } from './runFile';
+import { base64ToBytes, buildRunFile, bytesToBase64, fromSavedRun, parseRunFile, parseStoredRun, RUN_FILE_FORMAT, runFileName, runFileText, RunFileError, toSavedRun, weightBytes, type SavedRun } from './runFile';
 import type { Run } from './runsSlice';
 
 const CLASSES = ['0', '1', '2'];
@@ -101,6 +101,24 @@ describe('saved runs', () => {
     for (const status of ['starting', 'running', 'paused', 'failed'] as const) expect(toSavedRun({ ...run, status }, { height: 28, width: 28 })).toBeNull();
     expect(toSavedRun({ ...run, status: 'stopped', epochs: [], evaluation: null }, { height: 28, width: 28 })).toBeNull();
     expect(toSavedRun({ ...run, status: 'stopped', epochs: [] }, { height: 28, width: 28 })).not.toBeNull();
+  });
+
+  it('are checked when they come back from storage, as IndexedDB kept them (typed arrays, NaN)', () => {
+    const record: SavedRun = { ...saved(), epochs: run.epochs.map((epoch) => ({ ...epoch, loss: Number.NaN })) };
+    const back = parseStoredRun(structuredClone(record));
+    expect(back).toEqual(record);
+    expect(back.evaluation?.predictions).toBeInstanceOf(Int32Array);
+  });
+
+  it('saved by an older page, read a BatchNormalization without momentum as Keras\'s default, 0.99', () => {
+    const old = { ...saved(), spec: { ...run.spec, layers: [{ type: 'flatten' }, { type: 'batchNormalization' }, { type: 'dense', units: 3, activation: 'softmax', useBias: true }] } };
+    expect(parseStoredRun(old).spec.layers[1]).toEqual({ type: 'batchNormalization', momentum: 0.99 });
+  });
+
+  it('that are damaged are refused with the run named and the field, and not as an exception of another kind', () => {
+    expect(() => parseStoredRun({ ...saved(), trainCount: -1 })).toThrow(new RunFileError('"Quickstart MLP #1" could not be restored from this browser: run.trainCount should be a whole number of at least 0, but it is -1.'));
+    expect(() => parseStoredRun({ ...saved(), evaluation: { ...run.evaluation, predictions: undefined } })).toThrow(RunFileError);
+    expect(() => parseStoredRun(null)).toThrow(/^A saved run could not be restored from this browser/);
   });
 });
 

@@ -96,25 +96,30 @@ export function base64ToBytes(text: string): Uint8Array | null {
 
 const finiteOrNull = (value: number): number | null => (Number.isFinite(value) ? value : null);
 
+/** A run as JSON holds it: typed arrays as lists (JSON.stringify turns NaN into null). */
+function savedRunJson(run: SavedRun): object {
+  const { evaluation } = run;
+  return {
+    ...run,
+    evaluation: evaluation && {
+      ...evaluation,
+      loss: finiteOrNull(evaluation.loss),
+      predictions: Array.from(evaluation.predictions),
+      sampleIndices: Array.from(evaluation.sampleIndices),
+      sampleProbabilities: Array.from(evaluation.sampleProbabilities),
+      mistakeIndices: Array.from(evaluation.mistakeIndices),
+      mistakeProbabilities: Array.from(evaluation.mistakeProbabilities),
+    },
+  };
+}
+
 /** A run and its model as the JSON value of a run file (typed arrays as lists, NaN as null). */
 export function buildRunFile(run: SavedRun, files: ModelFiles, exportedAt: Date): object {
-  const { evaluation } = run;
   return {
     format: RUN_FILE_FORMAT,
     version: RUN_FILE_VERSION,
     exportedAt: exportedAt.toISOString(),
-    run: {
-      ...run,
-      evaluation: evaluation && {
-        ...evaluation,
-        loss: finiteOrNull(evaluation.loss),
-        predictions: Array.from(evaluation.predictions),
-        sampleIndices: Array.from(evaluation.sampleIndices),
-        sampleProbabilities: Array.from(evaluation.sampleProbabilities),
-        mistakeIndices: Array.from(evaluation.mistakeIndices),
-        mistakeProbabilities: Array.from(evaluation.mistakeProbabilities),
-      },
-    },
+    run: savedRunJson(run),
     model: files.modelJson,
     weights: bytesToBase64(new Uint8Array(files.weightData)),
   };
@@ -322,6 +327,22 @@ function weights(value: unknown, expected: number): ArrayBuffer {
   if (bytes === null) throw new FieldError('the model\'s weights are damaged: "weights" is not base64 text');
   if (bytes.length !== expected) throw new FieldError(`the model's weights are incomplete: the model needs ${expected} bytes of weights, the file holds ${bytes.length}`);
   return bytes.buffer as ArrayBuffer;
+}
+
+/**
+ * A record this browser stored in an earlier visit, checked field by field as an imported
+ * file is: it may come from an older version of the page (a BatchNormalization layer without
+ * its momentum reads as Keras's default) or be damaged. A RunFileError naming the run otherwise.
+ */
+export function parseStoredRun(record: unknown): SavedRun {
+  const fields = typeof record === 'object' && record !== null ? (record as Fields) : {};
+  const name = typeof fields.name === 'string' ? `"${fields.name}"` : 'A saved run';
+  try {
+    return parseSavedRun(JSON.parse(JSON.stringify(savedRunJson(record as SavedRun))));
+  } catch (error) {
+    const detail = error instanceof FieldError ? error.message : `its record is damaged (${error instanceof Error ? error.message : String(error)})`;
+    throw new RunFileError(`${name} could not be restored from this browser: ${detail}.`);
+  }
 }
 
 /** A run file's text → the run and its model files; a RunFileError naming `fileName` and the problem otherwise. */

@@ -5,7 +5,7 @@
  * failure becomes a `RunStorageError` that says in words what happened; callers keep working
  * in memory. Knows nothing of React, the store or tfjs.
  */
-import type { SavedRun } from './runFile';
+import { parseStoredRun, type SavedRun } from './runFile';
 
 const DB_NAME = 'digit-fashion-playground';
 const DB_VERSION = 1;
@@ -83,10 +83,19 @@ async function transact<T>(mode: IDBTransactionMode, request: (store: IDBObjectS
   });
 }
 
-/** Every saved run, oldest first. */
-export async function loadSavedRuns(): Promise<SavedRun[]> {
+/** Every saved run that reads back, oldest first, and a message for each that does not (it stays stored). */
+export async function loadSavedRuns(): Promise<{ runs: SavedRun[]; problems: string[] }> {
   const records = await transact<unknown[]>('readonly', (store) => store.getAll());
-  return (records as SavedRun[]).sort((a, b) => a.startedAt - b.startedAt);
+  const runs: SavedRun[] = [];
+  const problems: string[] = [];
+  for (const record of records) {
+    try {
+      runs.push(parseStoredRun(record));
+    } catch (error) {
+      problems.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+  return { runs: runs.sort((a, b) => a.startedAt - b.startedAt), problems };
 }
 
 /** Saves a run, replacing its earlier record. */

@@ -34,7 +34,7 @@ export interface StorageSlice {
   readonly deletedRun: DeletedRun | null;
   /** Why runs cannot be saved, in words; null while saving works. */
   readonly storageError: string | null;
-  /** What went wrong with the last import or export, one line per file. */
+  /** What went wrong with the last import or export, or with restoring saved runs: one line per file or run. */
   readonly runFileErrors: readonly string[];
   /** Brings back the runs saved in earlier visits; the app calls it once on start. */
   readonly restoreSavedRuns: () => Promise<void>;
@@ -164,7 +164,9 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     restoreSavedRuns: async () => {
       let saved: SavedRun[];
       try {
-        saved = await loadSavedRuns();
+        const { runs, problems } = await loadSavedRuns();
+        saved = runs;
+        if (problems.length > 0) set((state) => ({ runFileErrors: [...state.runFileErrors, ...problems] }));
       } catch (error) {
         reportStorage(error, 'Saved runs could not be restored.');
         return;
