@@ -198,8 +198,8 @@ export async function fit(
         if (control.stopRequested) break;
         const from = (batch - 1) * batchSize;
         const size = Math.min(batchSize, trainCount - from);
-        const indices = tf.tensor1d(order.subarray(from, from + size), 'int32');
         const [nextLoss, nextCorrect] = tf.tidy((): [tf.Scalar, tf.Scalar] => {
+          const indices = tf.tensor1d(order.subarray(from, from + size), 'int32');
           const gathered = data.x.gather(indices);
           const images = augmentShift > 0 ? randomShift(gathered, augmentShift, augmentRandom) : gathered;
           const x = toModelInput(model, images);
@@ -216,7 +216,6 @@ export async function fit(
           batchCorrect.dispose();
           return sums;
         });
-        indices.dispose();
         tf.dispose([lossSum, correctSum]);
         lossSum = nextLoss;
         correctSum = nextCorrect;

@@ -82,6 +82,15 @@ describe('Trainer', () => {
     trainer.disposeRun('good');
   });
 
+  it('frees a failed run\'s model and data: memory is back where it was, before the run is disposed', async () => {
+    const before = tf.memory().numTensors;
+    const { trainer, events } = engine();
+    const diverging: ModelSpec = { ...spec, compile: { ...spec.compile, optimizer: 'sgd', learningRate: 1e30, momentum: 0 } };
+    await trainer.train({ type: 'train', runId: 'nan', datasetId: 'synthetic', spec: diverging, backend: 'cpu' });
+    expect(events.at(-1)).toMatchObject({ type: 'runFailed', runId: 'nan', kind: 'diverged' });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('exports a run\'s model files, and a model imported from them classifies exactly as the original', async () => {
     const { trainer, events } = engine();
     const oneEpoch = { ...spec, fit: { ...spec.fit, epochs: 1 } };

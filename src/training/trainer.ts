@@ -69,7 +69,8 @@ export class Trainer {
     const dataset = this.datasets.get(command.datasetId);
     const input: InputShape = { height: dataset?.train.height ?? 0, width: dataset?.train.width ?? 0, channels: 1 };
     this.runs.set(command.runId, { spec: command.spec, input, control: new TrainingControl(), model: null });
-    const run = this.queue.then(() => this.runTraining(command));
+    // A run that failed in a way runTraining did not catch must not stop the ones queued after it.
+    const run = this.queue.catch(() => undefined).then(() => this.runTraining(command));
     this.queue = run;
     return run;
   }
@@ -253,6 +254,10 @@ export class Trainer {
       ]);
       this.emit({ type: 'runFinished', runId, stopped: result.stopped, seconds: (performance.now() - started) / 1000 });
     } catch (error) {
+      // A failed run keeps its history on the page, not its model: after running out of
+      // memory, that memory is what the next run needs.
+      run.model?.dispose();
+      run.model = null;
       const failure = classifyFailure(error);
       this.emit({ type: 'runFailed', runId, ...failure });
     } finally {
