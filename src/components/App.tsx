@@ -7,6 +7,7 @@ import { LiveRegion } from './LiveRegion';
 import { ShareBanner } from './ShareBanner';
 import { Tabs } from './Tabs';
 import { TrainPanel } from './TrainPanel';
+import { WorkerCrash } from './WorkerCrash';
 
 type MainTab = 'data' | 'train' | 'draw' | 'compare';
 
@@ -19,6 +20,7 @@ export function App() {
         <p>Load a dataset, build a network the way a Keras notebook does, and watch it learn.</p>
       </header>
       <main className="app-main">
+        <WorkerCrash />
         <ShareBanner onOpenBuilder={() => setTab('train')} />
         <Tabs<MainTab>
           label="Playground"

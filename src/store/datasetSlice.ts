@@ -8,7 +8,7 @@ import type { Dataset } from '../data/dataset';
 import { BUILTIN_DATASETS, isBuiltinDatasetId, type BuiltinDatasetId } from '../data/datasets';
 import type { DataErrorInfo } from '../data/errors';
 import type { FileProgress } from '../data/load';
-import type { WorkerEvent } from '../training/protocol';
+import type { DatasetSource, WorkerEvent } from '../training/protocol';
 import type { AppState } from './index';
 import { sendToWorker } from './worker';
 
@@ -44,6 +44,8 @@ export interface DatasetSlice {
   readonly selectImage: (index: number) => void;
   readonly setShowNormalized: (show: boolean) => void;
   readonly handleDatasetEvent: (event: WorkerEvent) => void;
+  /** Gives a worker started after a crash the datasets the page holds, and asks again for those it was loading. */
+  readonly resendDatasets: () => void;
 }
 
 function builtinEntry(id: BuiltinDatasetId): DatasetEntry {
@@ -51,7 +53,9 @@ function builtinEntry(id: BuiltinDatasetId): DatasetEntry {
 }
 
 /** Requests in flight, by request id: which dataset each one loads. */
+/** Loads the worker has not answered yet: the dataset's id and what was asked for. */
 const pendingLoads = new Map<number, string>();
+const pendingSources = new Map<number, DatasetSource>();
 let nextRequestId = 1;
 let userDatasetCount = 0;
 
@@ -86,7 +90,9 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
       pendingLoads.set(requestId, id);
       patch(id, { status: 'loading', error: null, progress: {} });
       const baseUrl = new URL(import.meta.env.BASE_URL, window.location.href).href;
-      sendToWorker({ type: 'loadDataset', requestId, source: { kind: 'builtin', id, baseUrl } });
+      const source: DatasetSource = { kind: 'builtin', id, baseUrl };
+      pendingSources.set(requestId, source);
+      sendToWorker({ type: 'loadDataset', requestId, source });
     },
 
     addUserDataset: (files) => {
@@ -95,7 +101,14 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
       const id = `custom-${userDatasetCount}`;
       pendingLoads.set(requestId, id);
       set({ userDatasetLoading: true, userDatasetError: null });
-      sendToWorker({ type: 'loadDataset', requestId, source: { kind: 'files', id, name: `Your dataset ${userDatasetCount}`, files } });
+      const source: DatasetSource = { kind: 'files', id, name: `Your dataset ${userDatasetCount}`, files };
+      pendingSources.set(requestId, source);
+      sendToWorker({ type: 'loadDataset', requestId, source });
+    },
+
+    resendDatasets: () => {
+      for (const entry of Object.values(get().datasets)) if (entry.dataset) sendToWorker({ type: 'addDataset', dataset: entry.dataset });
+      for (const [requestId, source] of pendingSources) sendToWorker({ type: 'loadDataset', requestId, source });
     },
 
     selectImage: (index) => set({ selectedImage: index }),
@@ -111,6 +124,7 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
         return;
       }
       pendingLoads.delete(event.requestId);
+      pendingSources.delete(event.requestId);
       const isUser = !get().datasets[id];
       if (event.type === 'datasetFailed') {
         if (isUser) set({ userDatasetError: event.error, userDatasetLoading: false });

@@ -16,8 +16,10 @@ import { connectWorker } from './worker';
 interface AppSlice {
   /** The latest status line, read aloud through an aria-live region. */
   readonly announcement: string;
+  /** Why the training worker was restarted, until the user dismisses it. */
   readonly workerError: string | null;
   readonly announce: (text: string) => void;
+  readonly dismissWorkerError: () => void;
 }
 
 export type AppState = DatasetSlice & RunsSlice & DrawingSlice & CompareSlice & StorageSlice & AppSlice;
@@ -31,6 +33,7 @@ export const useAppStore = create<AppState>()((...args) => ({
   announcement: '',
   workerError: null,
   announce: (text) => args[0]({ announcement: text }),
+  dismissWorkerError: () => args[0]({ workerError: null }),
 }));
 
 connectWorker({
@@ -42,8 +45,15 @@ connectWorker({
     state.handleStorageEvent(event);
   },
   onCrash: (message) => {
-    useAppStore.setState({ workerError: message });
-    useAppStore.getState().announce(`The training worker crashed and was restarted: ${message}`);
+    // The client has already started a new worker: give it what the old one held, and end
+    // whatever the old one owed an answer.
+    const reason = `The training worker crashed (${message}) and was restarted.`;
+    const state = useAppStore.getState();
+    state.resendDatasets();
+    state.recoverSavedRuns(reason);
+    state.failActiveRuns(reason);
+    useAppStore.setState({ workerError: reason });
+    state.announce(`${reason} Runs that were training were lost; finished runs are kept.`);
   },
 });
 

@@ -74,6 +74,8 @@ export interface RunsSlice {
   readonly stopRun: (id: string) => void;
   readonly selectRun: (id: string) => void;
   readonly handleRunEvent: (event: WorkerEvent) => void;
+  /** Ends, as failed, every run the crashed worker was training or had queued; finished runs stay as they are. */
+  readonly failActiveRuns: (reason: string) => void;
 }
 
 /** Colours runs take in turn; each follows its run through every chart. */
@@ -206,6 +208,16 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
           return;
         default:
           return;
+      }
+    },
+
+    failActiveRuns: (reason) => {
+      const { runs, runOrder, handleRunEvent } = get();
+      for (const id of runOrder) {
+        const status = runs[id]?.status;
+        if (status === 'starting' || status === 'running' || status === 'paused') {
+          handleRunEvent({ type: 'runFailed', runId: id, kind: 'error', message: `${reason} This run was lost with it; finished runs are kept. Train it again when you are ready.` });
+        }
       }
     },
   };

@@ -47,6 +47,11 @@ export interface StorageSlice {
   /** Adds the runs of run files, saving them; problems land in `runFileErrors`. */
   readonly importRuns: (files: readonly File[]) => Promise<void>;
   readonly handleStorageEvent: (event: WorkerEvent) => void;
+  /**
+   * After a worker crash: models being saved or imported were lost with it (each says so), and
+   * the new worker learns which runs have models in IndexedDB, to load when they are used.
+   */
+  readonly recoverSavedRuns: (reason: string) => void;
 }
 
 /** Image sizes of runs that did not train here (restored or imported): their datasets may not be loaded. */
@@ -278,6 +283,21 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
         set((state) => ({ runFileErrors: [...state.runFileErrors, ...errors] }));
         get().announce(errors.join(' '));
       }
+    },
+
+    recoverSavedRuns: (reason) => {
+      const { savedRuns, handleStorageEvent } = get();
+      for (const [runId, saveState] of Object.entries(savedRuns)) {
+        if (saveState === 'saving') handleStorageEvent({ type: 'modelSaved', runId, error: reason });
+      }
+      const lostImports = [...pendingImports.values()].map(({ fileName }) => `${fileName} was not imported: ${reason} Import it again.`);
+      pendingImports.clear();
+      if (lostImports.length > 0) set((state) => ({ runFileErrors: [...state.runFileErrors, ...lostImports] }));
+      const refs = Object.entries(get().savedRuns).flatMap(([runId, saveState]) => {
+        const saved = saveState === 'saved' ? savedRunOf(runId) : null;
+        return saved ? [{ runId, spec: saved.spec, input: { ...saved.imageSize, channels: 1 } }] : [];
+      });
+      if (refs.length > 0) sendToWorker({ type: 'restoreRuns', runs: refs });
     },
 
     handleStorageEvent: (event) => {

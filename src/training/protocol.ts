@@ -124,6 +124,8 @@ export type RunFailureKind = 'invalid-spec' | 'diverged' | 'out-of-memory' | 'co
 /** Commands from the main thread to the worker. */
 export type WorkerCommand =
   | { readonly type: 'loadDataset'; readonly requestId: number; readonly source: DatasetSource }
+  /** A dataset the page already holds, handed to a worker started after a crash (copied, not transferred). */
+  | { readonly type: 'addDataset'; readonly dataset: Dataset }
   | {
       readonly type: 'train';
       readonly runId: string;

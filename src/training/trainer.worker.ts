@@ -14,6 +14,7 @@ import { WASM_FILES } from './wasmFiles';
 interface WorkerScope {
   postMessage(message: WorkerEvent, transfer?: Transferable[]): void;
   addEventListener(type: 'message', listener: (event: MessageEvent<WorkerCommand>) => void): void;
+  addEventListener(type: 'unhandledrejection', listener: (event: PromiseRejectionEvent) => void): void;
 }
 
 const scope = self as unknown as WorkerScope;
@@ -67,6 +68,10 @@ async function loadDataset(requestId: number, source: DatasetSource): Promise<vo
 /** One handler per command type: adding a command to the protocol without handling it fails to compile. */
 const handlers: { readonly [K in WorkerCommand['type']]: (command: Extract<WorkerCommand, { type: K }>) => void } = {
   loadDataset: (command) => void loadDataset(command.requestId, command.source),
+  addDataset: ({ dataset }) => {
+    datasets.set(dataset.id, dataset);
+    if (engine) void engine.then((t) => t.addDataset(dataset));
+  },
   train: (command) => void trainer().then((t) => t.train(command)),
   pause: (command) => void trainer().then((t) => t.pause(command.runId)),
   resume: (command) => void trainer().then((t) => t.resume(command.runId)),
@@ -79,6 +84,14 @@ const handlers: { readonly [K in WorkerCommand['type']]: (command: Extract<Worke
   exportModel: (command) => void trainer().then((t) => t.exportModel(command.runId)),
   importModel: (command) => void trainer().then((t) => t.importModel(command)),
 };
+
+// Every expected failure is answered with an event (runFailed, datasetFailed, a prediction's
+// note...). Anything else is a bug or a broken engine (tfjs failing to load, say): thrown again
+// here, it reaches the page as the worker's error event, and the page restarts the worker and
+// recovers, instead of waiting forever for an answer.
+scope.addEventListener('unhandledrejection', (event) => {
+  throw event.reason instanceof Error ? event.reason : new Error(String(event.reason));
+});
 
 scope.addEventListener('message', (event) => {
   const command = event.data;

@@ -1,0 +1,49 @@
+/**
+ * Issue 3: when the training worker crashes, the run it was training ends with a message
+ * that says so, every finished run is kept, and the restarted worker trains the next run.
+ */
+import { expect, test } from '@playwright/test';
+import { quickstart } from './helpers';
+
+test('a worker crash mid-run fails that run with a clear message, keeps the finished run, and the next run trains', async ({ page }) => {
+  await quickstart(page, 1, 2000);
+  const train = page.getByRole('button', { name: 'Train', exact: true });
+  await train.click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
+  await expect(page.getByTestId('test-accuracy')).toContainText('(10000 test images)');
+
+  // A long run, and while it trains an uncaught error in the worker, as a bug there would throw.
+  await page.getByLabel('Epochs').fill('5');
+  await page.getByLabel('Training images (empty = all)').fill('60000');
+  await train.click();
+  await expect(page.getByTestId('running-metrics')).toBeVisible();
+  const worker = page.workers().find((w) => w.url().includes('trainer'));
+  if (!worker) throw new Error('no training worker on the page');
+  await worker.evaluate(() => {
+    setTimeout(() => {
+      throw new Error('simulated crash');
+    });
+  });
+
+  const banner = page.getByRole('region', { name: 'Training worker' }).getByRole('alert');
+  await expect(banner).toContainText('The training worker crashed');
+  await expect(banner).toContainText('simulated crash');
+  await expect(page.getByTestId('run-status')).toHaveText('failed');
+  await expect(page.getByRole('region', { name: 'Training controls' }).getByRole('alert')).toContainText('This run was lost with it; finished runs are kept.');
+
+  // The finished run is intact: listed as finished beside the failed one, its results in the comparison.
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  await expect(page.getByRole('list', { name: 'Runs' }).getByTestId('queue-status')).toHaveText(['finished', 'failed']);
+  const rows = page.getByRole('table', { name: 'Comparison of runs' }).locator('tbody tr');
+  await expect(rows.nth(0).locator('[data-column="epochsDone"]')).toHaveText('1/1');
+
+  // The restarted worker has the dataset (handed over by the page, not fetched again) and trains.
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  await page.getByLabel('Epochs').fill('1');
+  await page.getByLabel('Training images (empty = all)').fill('2000');
+  await train.click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
+  await expect(page.getByTestId('test-accuracy')).toContainText('(10000 test images)');
+  await page.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(banner).toHaveCount(0);
+});
