@@ -1,7 +1,8 @@
 /** How many images each class has, as a bar chart with a table beside it for screen readers. */
 import { useMemo } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { classCounts, type Dataset } from '../data/dataset';
+import { ChartFrame } from './ChartFrame';
 
 export function ClassDistribution({ dataset }: { readonly dataset: Dataset }) {
   const rows = useMemo(() => {
@@ -12,9 +13,9 @@ export function ClassDistribution({ dataset }: { readonly dataset: Dataset }) {
   return (
     <figure className="class-distribution">
       <figcaption>Class distribution</figcaption>
-      <div className="chart" aria-hidden="true">
-        <ResponsiveContainer width="100%" height={220}>
-          <BarChart accessibilityLayer={false} data={rows} margin={{ top: 8, right: 8, bottom: 24, left: 8 }}>
+      <ChartFrame height={220}>
+        {(width) => (
+          <BarChart width={width} height={220} accessibilityLayer={false} data={rows} margin={{ top: 8, right: 8, bottom: 24, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="name" interval={0} angle={-30} textAnchor="end" height={50} fontSize={11} />
             <YAxis fontSize={11} />
@@ -23,8 +24,8 @@ export function ClassDistribution({ dataset }: { readonly dataset: Dataset }) {
             <Bar dataKey="train" name="train" fill="#2563eb" isAnimationActive={false} />
             <Bar dataKey="test" name="test" fill="#f59e0b" isAnimationActive={false} />
           </BarChart>
-        </ResponsiveContainer>
-      </div>
+        )}
+      </ChartFrame>
       <details>
         <summary>Class distribution as a table</summary>
         <table>

@@ -3,8 +3,9 @@
  * solid and validation dashed, per epoch. A table of the same values is their text equivalent.
  */
 import { memo, useState } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Run } from '../store';
+import { ChartFrame } from './ChartFrame';
 import { CURVE_MARGIN, EPOCH_LABEL, LossAndAccuracy, metricAxis, type Metric } from './chartParts';
 import { CheckField } from './fields';
 
@@ -17,9 +18,9 @@ const fixed = (n: number | null | undefined): string => (n === null || n === und
 function OverlayChart({ runs, metric, log }: { readonly runs: readonly Run[]; readonly metric: Metric; readonly log: boolean }) {
   const maxEpochs = Math.max(1, ...runs.map((run) => run.spec.fit.epochs));
   return (
-    <div className="chart" aria-hidden="true">
-      <ResponsiveContainer width="100%" height={260}>
-        <LineChart accessibilityLayer={false} margin={CURVE_MARGIN}>
+    <ChartFrame height={260}>
+      {(width) => (
+        <LineChart width={width} height={260} accessibilityLayer={false} margin={CURVE_MARGIN}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="x" type="number" domain={[1, maxEpochs]} allowDecimals={false} label={EPOCH_LABEL} fontSize={11} />
           <YAxis {...metricAxis(metric, log, ['auto', 1])} />
@@ -39,8 +40,8 @@ function OverlayChart({ runs, metric, log }: { readonly runs: readonly Run[]; re
             ];
           })}
         </LineChart>
-      </ResponsiveContainer>
-    </div>
+      )}
+    </ChartFrame>
   );
 }
 

@@ -4,10 +4,16 @@
  * for loss, and the history as a table for anyone who cannot see the charts.
  */
 import { memo, useDeferredValue, useState } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Run } from '../store';
+import { ChartFrame } from './ChartFrame';
 import { CURVE_MARGIN, EPOCH_LABEL, LossAndAccuracy, metricAxis, type Metric } from './chartParts';
 import { CheckField } from './fields';
+import { usePanelShown } from './Tabs';
+import { useThrottledValue } from './useThrottledValue';
+
+/** How often the charts redraw while batches stream in (about ten a second): the text updates at every batch. */
+const CHART_REFRESH_MS = 500;
 
 interface ChartProps {
   readonly run: Run;
@@ -16,17 +22,17 @@ interface ChartProps {
 }
 
 /**
- * Memoised, and fed a deferred run by LiveCharts: React redraws the chart in interruptible
- * slices after the urgent updates (progress text), so a batch never blocks the page for long.
+ * Memoised, and fed by LiveCharts a run that changes at most twice a second and is deferred:
+ * React redraws the chart in interruptible slices after the urgent updates (progress text).
  */
 const MetricChart = memo(function MetricChart({ run, metric, log }: ChartProps) {
   const epochs = run.epochs.map((e) => ({ x: e.epoch, train: e[metric], validation: metric === 'loss' ? e.valLoss : e.valAccuracy }));
   const batches = run.batches.map((b) => ({ x: b.x, running: b[metric] }));
   const hasValidation = run.epochs.some((e) => e.valLoss !== null);
   return (
-    <div className="chart" aria-hidden="true">
-      <ResponsiveContainer width="100%" height={220}>
-        <LineChart accessibilityLayer={false} margin={CURVE_MARGIN}>
+    <ChartFrame height={220}>
+      {(width) => (
+        <LineChart width={width} height={220} accessibilityLayer={false} margin={CURVE_MARGIN}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="x" type="number" domain={[0, run.spec.fit.epochs]} allowDecimals={false} label={EPOCH_LABEL} fontSize={11} />
           <YAxis {...metricAxis(metric, log, [0, 1])} />
@@ -36,8 +42,8 @@ const MetricChart = memo(function MetricChart({ run, metric, log }: ChartProps) 
           <Line data={epochs} dataKey="train" name={metric} stroke={run.color} dot isAnimationActive={false} strokeWidth={2} />
           {hasValidation && <Line data={epochs} dataKey="validation" name={`val_${metric}`} stroke={run.color} strokeDasharray="6 3" dot isAnimationActive={false} strokeWidth={2} />}
         </LineChart>
-      </ResponsiveContainer>
-    </div>
+      )}
+    </ChartFrame>
   );
 });
 
@@ -77,7 +83,8 @@ export function HistoryTable({ run }: { readonly run: Run }) {
 
 export function LiveCharts({ run }: { readonly run: Run }) {
   const [log, setLog] = useState(false);
-  const deferred = useDeferredValue(run);
+  // While its tab is hidden the chart keeps what it drew; it catches up when shown again.
+  const deferred = useDeferredValue(useThrottledValue(run, CHART_REFRESH_MS, !usePanelShown()));
   return (
     <section className="live-charts" aria-labelledby="charts-heading">
       <h3 id="charts-heading">Learning curves</h3>

@@ -1,5 +1,16 @@
-/** Accessible tabs (WAI-ARIA tabs pattern): arrow keys move between tabs; panels stay mounted. */
-import { useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+/**
+ * Accessible tabs (WAI-ARIA tabs pattern): arrow keys move between tabs; panels stay mounted,
+ * and tell their content whether it is on screen (`usePanelShown`), so that live views can
+ * stop redrawing while hidden.
+ */
+import { createContext, useContext, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+
+const PanelShown = createContext(true);
+
+/** Whether the tab panel around this component (and every panel around that) is the selected one. */
+export function usePanelShown(): boolean {
+  return useContext(PanelShown);
+}
 
 export interface TabSpec<T extends string> {
   readonly id: T;
@@ -18,6 +29,7 @@ interface TabsProps<T extends string> {
 export function Tabs<T extends string>({ label, tabs, selected, onSelect, className }: TabsProps<T>) {
   const base = useId();
   const refs = useRef(new Map<T, HTMLButtonElement>());
+  const shown = usePanelShown();
   const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>): void => {
     const index = tabs.findIndex((tab) => tab.id === selected);
     const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
@@ -52,7 +64,7 @@ export function Tabs<T extends string>({ label, tabs, selected, onSelect, classN
       </div>
       {tabs.map((tab) => (
         <div key={tab.id} role="tabpanel" id={`${base}-panel-${tab.id}`} aria-labelledby={`${base}-tab-${tab.id}`} hidden={tab.id !== selected} className="tabpanel">
-          {tab.content}
+          <PanelShown value={shown && tab.id === selected}>{tab.content}</PanelShown>
         </div>
       ))}
     </div>

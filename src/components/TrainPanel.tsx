@@ -72,7 +72,7 @@ function RunDashboard({ canTrain }: { readonly canTrain: boolean }) {
           selected={tab}
           onSelect={setTab}
           tabs={[
-            { id: 'curves', label: 'Learning curves', content: <LiveCharts run={run} /> },
+            { id: 'curves', label: 'Learning curves', content: <LiveCharts key={run.id} run={run} /> },
             {
               id: 'confusion',
               label: 'Confusion matrix',

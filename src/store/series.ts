@@ -5,7 +5,7 @@
  */
 
 /** Most points a live series holds before it is thinned. */
-export const SERIES_CAP = 600;
+export const SERIES_CAP = 200;
 
 /** Appends `point`, halving the series first when it is full. */
 export function appendThinned<T>(series: readonly T[], point: T, cap: number = SERIES_CAP): T[] {

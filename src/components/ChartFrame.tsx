@@ -1,0 +1,38 @@
+/**
+ * A chart's box, in place of Recharts's ResponsiveContainer: it measures its own width and
+ * keeps the last one above zero. In a hidden tab (display: none) the box measures 0, and
+ * ResponsiveContainer would unmount the chart, so every visit to the tab paid for a whole new
+ * chart; here the chart keeps its size and its DOM, and showing the tab redraws nothing.
+ */
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+
+interface ChartFrameProps {
+  readonly height: number;
+  /** The chart, drawn at the frame's width in pixels (never 0). */
+  readonly children: (width: number) => ReactNode;
+}
+
+/** A full-width box of `height` pixels, hidden from assistive technology: every chart has a table beside it. */
+export function ChartFrame({ height, children }: ChartFrameProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+  useLayoutEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    const measure = (measured: number): void => {
+      const rounded = Math.round(measured);
+      if (rounded > 0) setWidth(rounded);
+    };
+    measure(element.getBoundingClientRect().width);
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) measure(entry.contentRect.width);
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return (
+    <div ref={box} className="chart" aria-hidden="true" style={{ height }}>
+      {width > 0 && children(width)}
+    </div>
+  );
+}

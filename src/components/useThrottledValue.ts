@@ -1,0 +1,26 @@
+/**
+ * A value that changes many times a second, passed on at most once per interval: for views
+ * whose redraw costs more than the change is worth (a chart fed by every streamed batch).
+ * React only; no data of its own.
+ */
+import { useEffect, useRef, useState } from 'react';
+
+/**
+ * `value`, refreshed at most once every `intervalMs`. The newest value always shows within
+ * `intervalMs` of its arrival; values that arrive in between are skipped, never queued.
+ * While `held`, the value shown stays as it is; once released, the newest one shows.
+ */
+export function useThrottledValue<T>(value: T, intervalMs: number, held = false): T {
+  const [shown, setShown] = useState(value);
+  const lastShown = useRef(0);
+  useEffect(() => {
+    if (held || Object.is(value, shown)) return;
+    const wait = Math.max(0, lastShown.current + intervalMs - performance.now());
+    const timer = setTimeout(() => {
+      lastShown.current = performance.now();
+      setShown(value);
+    }, wait);
+    return () => clearTimeout(timer);
+  }, [value, shown, intervalMs, held]);
+  return shown;
+}
