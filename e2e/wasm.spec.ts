@@ -13,18 +13,33 @@ test('the Fashion CNN trains on the WASM backend, with its binaries served under
   await expect(page.getByTestId('backend')).toHaveText('Backend: WASM');
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 120_000 });
   await expect(page.getByTestId('test-accuracy')).toContainText('(10000 test images)');
+  // Ten steps of Adam on 640 images beat chance (10%) by far (56% measured) unless training is broken: NaNs, one class.
+  // Whether each kernel's gradient is right is checked against the cpu backend in wasmKernels.test.ts.
+  const accuracy = Number.parseFloat(/([\d.]+)%/.exec((await page.getByTestId('test-accuracy').textContent()) ?? '')?.[1] ?? '0');
+  expect(accuracy).toBeGreaterThan(30);
   expect(watch.requests.filter((url) => url.endsWith('.wasm')).length).toBeGreaterThan(0);
   expect(watch.consoleErrors).toEqual([]);
 });
 
 test('Automatic takes WebGL on a GPU, and WASM, saying why, on a software renderer', async ({ page }) => {
   await openApp(page);
+  // What this browser's WebGL runs on, asked of WebGL itself, not of the app under test.
+  const renderer = await page.evaluate(() => {
+    const gl = document.createElement('canvas').getContext('webgl2');
+    const info = gl?.getExtension('WEBGL_debug_renderer_info');
+    return gl && info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : '';
+  });
+  const software = /SwiftShader|llvmpipe|softpipe|software|basic render/i.exec(renderer)?.[0];
   await choosePreset(page, 'quickstart', 1, 500);
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   const badge = page.getByTestId('backend');
-  await expect(badge).toContainText(/Backend: (WebGL|WASM)/);
-  const text = (await badge.textContent()) ?? '';
-  if (text.includes('WASM')) expect(text).toMatch(/WebGL runs on (SwiftShader|llvmpipe|softpipe|software|basic render)\S* \(no GPU\); WASM is faster here\./i);
-  else expect(text).not.toContain('software renderer');
+  if (software === undefined) {
+    await expect(badge).toContainText('Backend: WebGL');
+    await expect(badge).not.toContainText('software renderer');
+  } else {
+    await expect(badge).toContainText('Backend: WASM');
+    await expect(badge).toContainText(`WebGL runs on ${software}`);
+    await expect(badge).toContainText('(no GPU); WASM is faster here.');
+  }
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 60_000 });
 });
