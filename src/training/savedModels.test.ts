@@ -46,9 +46,17 @@ describe('model files', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('with weights that do not fit the topology are refused', async () => {
-    const files = await modelFiles(buildModel(spec, input, 3));
+  it('with weights that do not fit the topology are refused, leaving nothing behind', async () => {
+    const model = buildModel(spec, input, 3);
+    const files = await modelFiles(model);
+    model.dispose();
+    const before = tf.memory().numTensors;
     await expect(modelFromFiles({ ...files, weightData: files.weightData.slice(0, 40) })).rejects.toThrow();
+    // Same byte count, but one weight declared with another shape: the weights decode, then do not fit.
+    const [group] = files.modelJson.weightsManifest;
+    const swapped = group && { ...group, weights: group.weights.map((w, i) => (i === 0 ? { ...w, shape: [2, 3, 3, 1] } : w)) };
+    await expect(modelFromFiles({ ...files, modelJson: { ...files.modelJson, weightsManifest: swapped ? [swapped] : [] } })).rejects.toThrow();
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('are saved in IndexedDB under one key per run', () => {

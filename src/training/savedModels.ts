@@ -67,18 +67,24 @@ export async function modelFiles(model: tf.LayersModel): Promise<ModelFiles> {
   };
 }
 
-/** A model from its files; rejects when the weights do not fit the topology. */
-export function modelFromFiles(files: ModelFiles): Promise<tf.LayersModel> {
+/**
+ * A model from its files; rejects when the weights do not fit the topology. Built in two
+ * steps (topology, then weights) so that a model whose weights do not fit is disposed:
+ * tf.loadLayersModel leaves it, and the decoded weights, in memory when it rejects.
+ */
+export async function modelFromFiles(files: ModelFiles): Promise<tf.LayersModel> {
   const { modelJson, weightData } = files;
   const weightSpecs = modelJson.weightsManifest.flatMap((group) => group.weights.map((w) => ({ name: w.name, shape: [...w.shape], dtype: w.dtype })));
-  return tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: modelJson.modelTopology,
-      format: modelJson.format,
-      generatedBy: modelJson.generatedBy,
-      convertedBy: modelJson.convertedBy,
-      weightSpecs,
-      weightData,
-    }),
-  );
+  const model = await tf.models.modelFromJSON({ modelTopology: modelJson.modelTopology as tf.serialization.ConfigDict });
+  let weights: tf.NamedTensorMap = {};
+  try {
+    weights = tf.tidy(() => tf.io.decodeWeights(weightData, weightSpecs));
+    model.loadWeights(weights, true);
+    return model;
+  } catch (error) {
+    model.dispose();
+    throw error;
+  } finally {
+    tf.dispose(Object.values(weights));
+  }
 }
