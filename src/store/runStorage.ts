@@ -51,7 +51,16 @@ function open(): Promise<IDBDatabase> {
     request.onupgradeneeded = () => {
       if (!request.result.objectStoreNames.contains(RUNS)) request.result.createObjectStore(RUNS, { keyPath: 'id' });
     };
-    request.onsuccess = () => resolve(request.result);
+    request.onsuccess = () => {
+      const db = request.result;
+      // A newer version of the page in another tab wants to upgrade the database: let it, and
+      // open it again (at that version) on the next use here.
+      db.onversionchange = () => {
+        db.close();
+        database = null;
+      };
+      resolve(db);
+    };
     request.onerror = () => reject(request.error ?? new Error('IndexedDB did not open'));
     request.onblocked = () => reject(new Error('another tab holds an older version of the saved runs open'));
   }).catch((error: unknown) => {
