@@ -50,19 +50,23 @@ function load(source: DatasetSource, onProgress: Parameters<typeof loadBuiltinDa
 
 async function loadDataset(requestId: number, source: DatasetSource): Promise<void> {
   const started = performance.now();
+  let dataset: Dataset;
   try {
-    const dataset = await load(source, { onProgress: (progress) => post({ type: 'datasetProgress', requestId, progress }) });
-    datasets.set(dataset.id, dataset);
-    // The worker keeps its copy for training; the page gets its own, transferred.
-    const copy: Dataset = { ...dataset, train: copySet(dataset.train), test: copySet(dataset.test) };
-    const seconds = (performance.now() - started) / 1000;
-    post({ type: 'datasetLoaded', requestId, dataset: copy, seconds }, datasetTransferables(copy));
-    (await trainer()).addDataset(dataset);
+    dataset = await load(source, { onProgress: (progress) => post({ type: 'datasetProgress', requestId, progress }) });
   } catch (error) {
     const name = source.kind === 'builtin' ? source.id : source.name;
     const info = error instanceof DataError ? error.toInfo() : new DataError('network-error', name, undefined, 'a loadable dataset', String(error)).toInfo();
     post({ type: 'datasetFailed', requestId, error: info });
+    return;
   }
+  datasets.set(dataset.id, dataset);
+  // The worker keeps its copy for training; the page gets its own, transferred.
+  const copy: Dataset = { ...dataset, train: copySet(dataset.train), test: copySet(dataset.test) };
+  const seconds = (performance.now() - started) / 1000;
+  post({ type: 'datasetLoaded', requestId, dataset: copy, seconds }, datasetTransferables(copy));
+  // Starts the engine now that there is something to train on. If tfjs cannot start, the
+  // rejection is not the dataset's failure (it loaded): it reaches the page as a crash.
+  (await trainer()).addDataset(dataset);
 }
 
 /** One handler per command type: adding a command to the protocol without handling it fails to compile. */
