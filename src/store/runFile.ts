@@ -25,6 +25,7 @@
  * finite (NaN) as null. Saving "model" as model.json and the decoded "weights" as weights.bin
  * beside it gives the two files `tf.loadLayersModel` reads.
  */
+import { base64ToBytes, bytesToBase64 } from '../data/base64';
 import type { BackendInfo, ClassMetrics, EpochRecord, Evaluation, ModelFiles, WeightSpec } from '../training/protocol';
 import { parseModelSpec, ShareError } from '../training/specUrl';
 import type { BatchPoint, Run } from './runsSlice';
@@ -75,23 +76,6 @@ export function fromSavedRun(saved: SavedRun): Run {
 export function runFileName(name: string): string {
   const safe = name.replace(/[\\/:*?"<>|\p{Cc}]+/gu, '-').trim();
   return `${safe === '' ? 'run' : safe}${RUN_FILE_SUFFIX}`;
-}
-
-/** Bytes → standard base64. */
-export function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
-/** Standard base64 → bytes; null when the text is not base64. */
-export function base64ToBytes(text: string): Uint8Array | null {
-  const clean = text.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) return null;
-  const binary = atob(clean);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
 
 const finiteOrNull = (value: number): number | null => (Number.isFinite(value) ? value : null);

@@ -5,6 +5,7 @@
  * named in the error. Whether a decoded spec can train is still `validateSpec`'s call.
  * Pure: no tfjs, no DOM (only the standard CompressionStream, TextEncoder and btoa).
  */
+import { base64ToBytes, bytesToBase64 } from '../data/base64';
 import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, LOSSES, OPTIMIZERS, type Activation, type CompileSpec, type FitSpec, type LayerSpec, type ModelSpec, type Padding } from './spec';
 
 /** One model in a share, with the name its run had. */
@@ -76,9 +77,7 @@ const streamOf = (bytes: Uint8Array): ReadableStream<Uint8Array<ArrayBuffer>> =>
 
 /** Bytes → base64url without padding (RFC 4648 §5): safe in a URL as it is. */
 export function toBase64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return bytesToBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 /** base64url (padded or not) → bytes; a ShareError on anything else. */
@@ -87,8 +86,9 @@ export function fromBase64Url(text: string): Uint8Array {
     throw new ShareError('This share link is damaged: it is not base64url text (was it cut short or edited?).');
   }
   const base64 = text.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/');
-  const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  const bytes = base64ToBytes(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
+  if (bytes === null) throw new ShareError('This share link is damaged: it is not base64url text (was it cut short or edited?).');
+  return bytes;
 }
 
 /** A share → a compact URL-safe string. */
