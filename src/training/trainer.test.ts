@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Evaluation, WorkerEvent } from './protocol';
 import { DEFAULT_COMPILE, DEFAULT_FIT, type ModelSpec } from './spec';
 import { syntheticDataset } from './testData';
-import { Trainer } from './trainer';
+import { classifyFailure, Trainer } from './trainer';
 
 const spec: ModelSpec = {
   layers: [
@@ -26,6 +26,25 @@ function engine() {
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
+});
+
+describe('classifyFailure', () => {
+  it.each([
+    ['memory access out of bounds', 'the wasm heap, measured by allocating past it'],
+    ['Invalid typed array length: 4800000000', 'a tensor too large for a typed array, measured'],
+    ['Array buffer allocation failed', "V8's refusal"],
+    ['Cannot enlarge memory arrays to size 2147483648 bytes (OOM)', 'Emscripten'],
+    ['WebGL error: OUT_OF_MEMORY', 'WebGL'],
+  ])('names running out of memory (%s: %s) and suggests a smaller batch or model', (message) => {
+    const failure = classifyFailure(new Error(message));
+    expect(failure.kind).toBe('out-of-memory');
+    expect(failure.message).toContain('Try a smaller batch size or model; finished runs are kept.');
+  });
+
+  it('names a lost WebGL context, and passes other errors through as they are', () => {
+    expect(classifyFailure(new Error('WebGL error: CONTEXT_LOST_WEBGL')).kind).toBe('context-lost');
+    expect(classifyFailure(new Error('something else'))).toEqual({ kind: 'error', message: 'something else' });
+  });
 });
 
 describe('Trainer', () => {

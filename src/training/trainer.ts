@@ -32,12 +32,19 @@ interface RunEntry {
   model: tf.LayersModel | null;
 }
 
+/**
+ * How each backend says it ran out of memory: WebGL's OUT_OF_MEMORY, the wasm module's heap
+ * (tfjs 4.22 in Node: allocating past it ends in "memory access out of bounds"; Emscripten:
+ * "Cannot enlarge memory arrays", "Aborted(OOM)"), and JavaScript's own typed arrays.
+ */
+const OUT_OF_MEMORY = /out[ _]of[ _]memory|OOM|allocat|memory access out of bounds|enlarge memory|maximum memory size|invalid typed array length|array buffer allocation/i;
+
 /** What kind of failure an error is, for the message the user sees. */
 export function classifyFailure(error: unknown): { kind: RunFailureKind; message: string } {
   if (error instanceof SpecError) return { kind: 'invalid-spec', message: error.message };
   if (error instanceof TrainingDivergedError) return { kind: 'diverged', message: error.message };
   const text = error instanceof Error ? error.message : String(error);
-  if (/out of memory|OOM|allocat/i.test(text)) {
+  if (OUT_OF_MEMORY.test(text)) {
     return { kind: 'out-of-memory', message: `The backend ran out of memory (${text}). Try a smaller batch size or model; finished runs are kept.` };
   }
   if (/context.*lost|CONTEXT_LOST/i.test(text)) {
