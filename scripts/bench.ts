@@ -118,6 +118,24 @@ async function main(): Promise<void> {
       backend: ((await page.getByTestId('backend').textContent()) ?? '').replace(/^Backend:\s*/, '').split(' Chosen')[0] ?? '',
     };
     const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+    // Tensor drift: the worker records tf.memory() after every epoch; the saved run keeps it.
+    await page.getByTestId('run-saved').filter({ hasText: 'Saved in this browser.' }).waitFor({ timeout: 60_000 });
+    const memory = await page.evaluate(
+      () =>
+        new Promise<{ tensors: number[]; bytes: number[] }>((resolve, reject) => {
+          const request = indexedDB.open('digit-fashion-playground');
+          request.onerror = () => reject(new Error('the saved runs did not open'));
+          request.onsuccess = () => {
+            const all = request.result.transaction('runs').objectStore('runs').getAll();
+            all.onsuccess = () => {
+              const runs = all.result as { startedAt: number; epochs: { tensors: number; bytes: number }[] }[];
+              const newest = runs.sort((a, b) => b.startedAt - a.startedAt)[0];
+              resolve({ tensors: newest?.epochs.map((e) => e.tensors) ?? [], bytes: newest?.epochs.map((e) => e.bytes) ?? [] });
+            };
+          };
+        }),
+    );
+    const tensorDrift = { tensorsAfterEachEpoch: memory.tensors, drift: Math.max(...memory.tensors) - Math.min(...memory.tensors), bytesDrift: Math.max(...memory.bytes) - Math.min(...memory.bytes) };
     await page.getByRole('tab', { name: 'Draw' }).click();
     const latencies: number[] = [];
     for (let i = 0; i < 40; i++) {
@@ -153,7 +171,8 @@ async function main(): Promise<void> {
       longTasksWhileTraining: { count: longTasks.length, longestMs: Math.round(Math.max(0, ...longTasks)), over50ms: longTasks.filter((d) => d > 50).length },
       peer: peer === null ? null : { framework: peer.framework, threads: peer.threads, browserOverNative: ratios },
       drawToPredictionMs: { median: median(latencies), p95: percentile(latencies, 0.95), samples: latencies.length, model: 'quickstart MLP' },
-      notMeasuredHere: [...(PEER ? [] : ['PyTorch peer: run `npm run bench -- --peer`']), 'tensor drift: asserted by the unit tests (fit.test.ts, trainer.test.ts), not by this bench'],
+      tensorDriftOverEpochs: tensorDrift,
+      notMeasuredHere: PEER ? [] : ['PyTorch peer: run `npm run bench -- --peer`'],
     };
     console.log('\nBenchmark on', summary.machine.cpu, `(${summary.machine.cores} cores, ${summary.machine.memoryGiB} GiB, ${summary.machine.chromium})`);
     console.log('| measure | value |\n|---|---|');
@@ -162,6 +181,7 @@ async function main(): Promise<void> {
     for (const r of ratios) console.log(`| ${r.model}, batch ${r.batchSize}: ${r.backend} ÷ ${peer?.framework ?? 'native'} (${peer?.threads ?? '?'} threads) | ${r.browser} ÷ ${r.native} = ${r.ratio.toFixed(2)} |`);
     console.log(`| Train → test accuracy, ${toAccuracy.preset}, ${toAccuracy.backend} | ${toAccuracy.seconds.toFixed(0)} s → ${(toAccuracy.testAccuracy * 100).toFixed(2)}% |`);
     console.log(`| main-thread long tasks while training | ${summary.longTasksWhileTraining.count} (longest ${summary.longTasksWhileTraining.longestMs} ms) |`);
+    console.log(`| tensors after each epoch of that run (drift) | ${tensorDrift.tensorsAfterEachEpoch.join(', ')} (${tensorDrift.drift} tensors, ${tensorDrift.bytesDrift} bytes) |`);
     console.log(`| draw-to-prediction round trip, quickstart MLP | median ${summary.drawToPredictionMs.median.toFixed(1)} ms, p95 ${summary.drawToPredictionMs.p95.toFixed(1)} ms |`);
     console.log(`\n${JSON.stringify(summary, null, 2)}`);
   });

@@ -11,6 +11,10 @@
  *   npm run parity -- --backend wasm                force a backend
  *   npm run parity -- --smoke                       1 epoch on 3000 images: checks the script only
  *   npm run parity -- --epochs 2 --images 20000     a shortened run (not a result)
+ *   npm run parity -- --hours 2                     give up on a preset after 2 hours (default 4)
+ *
+ * Each epoch's history row is printed as it arrives, so a run that is cut short still says
+ * how far it got.
  */
 import { cpus } from 'node:os';
 import type { Page } from 'playwright';
@@ -30,6 +34,7 @@ const imagesOverride = option('images') ?? (process.argv.includes('--smoke') ? '
 const smoke = epochsOverride !== null || imagesOverride !== null;
 const backend = option('backend') ?? 'auto';
 const presets = (option('presets')?.split(',') ?? MLP_PRESETS) as PresetId[];
+const hours = Number(option('hours') ?? 4);
 
 interface ParityResult {
   readonly preset: PresetId;
@@ -54,7 +59,25 @@ async function train(page: Page, base: string, id: PresetId): Promise<ParityResu
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   const result = page.getByTestId('test-accuracy');
   const failed = page.getByTestId('run-status').getByText('failed', { exact: true });
-  await result.or(failed).waitFor({ timeout: 3_600_000 });
+  const history = page.getByRole('table', { name: /Training history/ }).locator('tbody tr');
+  let printed = 0;
+  const printNewEpochs = async (): Promise<void> => {
+    const rows = await history.allTextContents().catch(() => []);
+    const cells = await Promise.all(rows.slice(printed).map((_, i) => history.nth(printed + i).locator('th, td').allTextContents()));
+    for (const row of cells) console.error(`  ${preset.id}: epoch ${row.join(' | ')}`);
+    printed = rows.length;
+  };
+  for (const deadline = started + hours * 3_600_000; ; ) {
+    try {
+      await result.or(failed).waitFor({ timeout: 60_000 });
+      break;
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'TimeoutError')) throw error;
+    }
+    await printNewEpochs();
+    if (Date.now() > deadline) throw new Error(`${preset.title} did not finish within ${hours} h; the epochs printed above are how far it got.`);
+  }
+  await printNewEpochs();
   if (await failed.isVisible()) throw new Error(`${preset.title} failed: ${(await page.getByRole('alert').allTextContents()).join(' ')}`);
   const minutes = (Date.now() - started) / 60_000;
   const test = Number((await result.textContent())?.match(/([\d.]+)%/)?.[1]) / 100;
