@@ -52,10 +52,8 @@ function builtinEntry(id: BuiltinDatasetId): DatasetEntry {
   return { id, name: BUILTIN_DATASETS[id].name, builtin: true, status: 'idle', progress: {}, dataset: null, error: null, loadSeconds: null };
 }
 
-/** Requests in flight, by request id: which dataset each one loads. */
-/** Loads the worker has not answered yet: the dataset's id and what was asked for. */
-const pendingLoads = new Map<number, string>();
-const pendingSources = new Map<number, DatasetSource>();
+/** Loads the worker has not answered yet, by request id: what was asked for (its `id` is the dataset's). */
+const pendingLoads = new Map<number, DatasetSource>();
 let nextRequestId = 1;
 let userDatasetCount = 0;
 
@@ -87,28 +85,25 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
       set({ pendingDatasetId: id });
       if (entry.status === 'loading' || !isBuiltinDatasetId(id)) return;
       const requestId = nextRequestId++;
-      pendingLoads.set(requestId, id);
       patch(id, { status: 'loading', error: null, progress: {} });
       const baseUrl = new URL(import.meta.env.BASE_URL, window.location.href).href;
       const source: DatasetSource = { kind: 'builtin', id, baseUrl };
-      pendingSources.set(requestId, source);
+      pendingLoads.set(requestId, source);
       sendToWorker({ type: 'loadDataset', requestId, source });
     },
 
     addUserDataset: (files) => {
       userDatasetCount += 1;
       const requestId = nextRequestId++;
-      const id = `custom-${userDatasetCount}`;
-      pendingLoads.set(requestId, id);
       set({ userDatasetLoading: true, userDatasetError: null });
-      const source: DatasetSource = { kind: 'files', id, name: `Your dataset ${userDatasetCount}`, files };
-      pendingSources.set(requestId, source);
+      const source: DatasetSource = { kind: 'files', id: `custom-${userDatasetCount}`, name: `Your dataset ${userDatasetCount}`, files };
+      pendingLoads.set(requestId, source);
       sendToWorker({ type: 'loadDataset', requestId, source });
     },
 
     resendDatasets: () => {
       for (const entry of Object.values(get().datasets)) if (entry.dataset) sendToWorker({ type: 'addDataset', dataset: entry.dataset });
-      for (const [requestId, source] of pendingSources) sendToWorker({ type: 'loadDataset', requestId, source });
+      for (const [requestId, source] of pendingLoads) sendToWorker({ type: 'loadDataset', requestId, source });
     },
 
     selectImage: (index) => set({ selectedImage: index }),
@@ -116,7 +111,7 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
 
     handleDatasetEvent: (event) => {
       if (event.type !== 'datasetProgress' && event.type !== 'datasetLoaded' && event.type !== 'datasetFailed') return;
-      const id = pendingLoads.get(event.requestId);
+      const id = pendingLoads.get(event.requestId)?.id;
       if (id === undefined) return;
       if (event.type === 'datasetProgress') {
         const entry = get().datasets[id];
@@ -124,7 +119,6 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
         return;
       }
       pendingLoads.delete(event.requestId);
-      pendingSources.delete(event.requestId);
       const isUser = !get().datasets[id];
       if (event.type === 'datasetFailed') {
         if (isUser) set({ userDatasetError: event.error, userDatasetLoading: false });

@@ -40,6 +40,12 @@ function trainer(): Promise<Trainer> {
   return engine;
 }
 
+/** Keeps a dataset for training, and hands it to the engine if that has started (else the engine takes it when it does). */
+function keepDataset(dataset: Dataset): void {
+  datasets.set(dataset.id, dataset);
+  if (engine) void engine.then((t) => t.addDataset(dataset));
+}
+
 function copySet(set: ImageSet): ImageSet {
   return { ...set, images: set.images.slice(), labels: set.labels.slice() };
 }
@@ -59,23 +65,20 @@ async function loadDataset(requestId: number, source: DatasetSource): Promise<vo
     post({ type: 'datasetFailed', requestId, error: info });
     return;
   }
-  datasets.set(dataset.id, dataset);
+  keepDataset(dataset);
   // The worker keeps its copy for training; the page gets its own, transferred.
   const copy: Dataset = { ...dataset, train: copySet(dataset.train), test: copySet(dataset.test) };
   const seconds = (performance.now() - started) / 1000;
   post({ type: 'datasetLoaded', requestId, dataset: copy, seconds }, datasetTransferables(copy));
   // Starts the engine now that there is something to train on. If tfjs cannot start, the
   // rejection is not the dataset's failure (it loaded): it reaches the page as a crash.
-  (await trainer()).addDataset(dataset);
+  await trainer();
 }
 
 /** One handler per command type: adding a command to the protocol without handling it fails to compile. */
 const handlers: { readonly [K in WorkerCommand['type']]: (command: Extract<WorkerCommand, { type: K }>) => void } = {
   loadDataset: (command) => void loadDataset(command.requestId, command.source),
-  addDataset: ({ dataset }) => {
-    datasets.set(dataset.id, dataset);
-    if (engine) void engine.then((t) => t.addDataset(dataset));
-  },
+  addDataset: ({ dataset }) => keepDataset(dataset),
   train: (command) => void trainer().then((t) => t.train(command)),
   pause: (command) => void trainer().then((t) => t.pause(command.runId)),
   resume: (command) => void trainer().then((t) => t.resume(command.runId)),
