@@ -5,7 +5,7 @@
  */
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { useAppStore, type Run } from '../store';
+import { isActiveRun, useAppStore, type Run } from '../store';
 import { compareRow } from '../store/compare';
 import { describeSpecDiff } from '../training/specDiff';
 import { CompareCharts } from './CompareCharts';
@@ -31,7 +31,7 @@ function RunQueue({ runs, hidden }: { readonly runs: readonly Run[]; readonly hi
   return (
     <ul className="run-queue" aria-label="Runs">
       {runs.map((run) => {
-        const active = run.status === 'starting' || run.status === 'running' || run.status === 'paused';
+        const active = isActiveRun(run);
         return (
           <li key={run.id} data-status={run.status}>
             <label>

@@ -4,7 +4,7 @@
  * browser cannot keep runs. Small pieces, so the dashboard and the compare view can place them.
  */
 import { useId, useState } from 'react';
-import { useAppStore, type Run } from '../store';
+import { isActiveRun, useAppStore, type Run } from '../store';
 
 /** The save state of a run, in words. */
 function savedText(run: Run, saveState: 'saving' | 'saved' | undefined, storageBroken: boolean): string | null {
@@ -23,7 +23,7 @@ export function RunActions({ run }: { readonly run: Run }) {
   const storageBroken = useAppStore((state) => state.storageError !== null);
   const [editing, setEditing] = useState<string | null>(null);
   const nameId = useId();
-  const active = run.status === 'starting' || run.status === 'running' || run.status === 'paused';
+  const active = isActiveRun(run);
   const kept = run.status === 'finished' || run.status === 'stopped';
   const saved = savedText(run, saveState, storageBroken);
 

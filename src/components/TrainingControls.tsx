@@ -1,6 +1,6 @@
 /** Train, pause/resume and stop; progress through the epoch and the run; the backend in use. */
 import type { BackendPreference } from '../training/protocol';
-import { useAppStore, type Run } from '../store';
+import { isActiveRun, useAppStore, type Run } from '../store';
 import { SelectField } from './fields';
 
 const BACKENDS = {
@@ -40,7 +40,7 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
   const stopRun = useAppStore((state) => state.stopRun);
   const backend = useAppStore((state) => state.backendPreference);
   const setBackend = useAppStore((state) => state.setBackendPreference);
-  const active = run !== null && (run.status === 'starting' || run.status === 'running' || run.status === 'paused');
+  const active = run !== null && isActiveRun(run);
   const progress = run?.progress ?? null;
   const epochsDone = run?.epochs.length ?? 0;
   const epochs = run?.spec.fit.epochs ?? 1;

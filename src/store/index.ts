@@ -64,6 +64,7 @@ export function loadDefaultDataset(): void {
 
 export { selectActiveDataset } from './datasetSlice';
 export type { DatasetEntry, DatasetStatus } from './datasetSlice';
+export { isActiveRun } from './runsSlice';
 export type { BatchPoint, Run, RunStatus } from './runsSlice';
 export type { IncomingShare } from './compareSlice';
 export type { DeletedRun, SaveState } from './storageSlice';

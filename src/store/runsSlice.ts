@@ -53,6 +53,11 @@ export interface Run {
   readonly restored?: boolean;
 }
 
+/** A run still owed by the worker: waiting in its queue, training, or paused. */
+export function isActiveRun(run: Pick<Run, 'status'>): boolean {
+  return run.status === 'starting' || run.status === 'running' || run.status === 'paused';
+}
+
 export interface RunsSlice {
   readonly draft: ModelSpec;
   /** The preset the draft started from, if any, and whether it has been edited since. */
@@ -214,8 +219,8 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
     failActiveRuns: (reason) => {
       const { runs, runOrder, handleRunEvent } = get();
       for (const id of runOrder) {
-        const status = runs[id]?.status;
-        if (status === 'starting' || status === 'running' || status === 'paused') {
+        const run = runs[id];
+        if (run && isActiveRun(run)) {
           handleRunEvent({ type: 'runFailed', runId: id, kind: 'error', message: `${reason} This run was lost with it; finished runs are kept. Train it again when you are ready.` });
         }
       }

@@ -5,10 +5,10 @@
  * When the browser cannot store anything, the app says so and goes on in memory.
  */
 import type { StateCreator } from 'zustand';
-import type { WorkerEvent } from '../training/protocol';
+import type { SavedModelRef, WorkerEvent } from '../training/protocol';
 import type { AppState } from './index';
 import { fromSavedRun, parseRunFile, runFileName, runFileText, RunFileError, toSavedRun, type ImageSize, type SavedRun } from './runFile';
-import { countAddedRuns, type Run } from './runsSlice';
+import { countAddedRuns, isActiveRun, type Run } from './runsSlice';
 import { deleteSavedRun, loadSavedRuns, putSavedRun, storageError } from './runStorage';
 import { sendToWorker } from './worker';
 
@@ -63,7 +63,8 @@ let storageUnavailable = false;
 let deleteTimer: ReturnType<typeof setTimeout> | null = null;
 let importCount = 0;
 
-const isActive = (run: Run): boolean => run.status === 'starting' || run.status === 'running' || run.status === 'paused';
+/** What the worker needs to load a run's model when it is used. */
+const modelRef = (run: SavedRun): SavedModelRef => ({ runId: run.id, spec: run.spec, input: { ...run.imageSize, channels: 1 } });
 
 function download(fileName: string, text: string): void {
   const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
@@ -187,7 +188,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
         currentRunId: state.currentRunId ?? restored.at(-1)?.id ?? null,
         savedRuns: { ...Object.fromEntries(restored.map((run) => [run.id, 'saved' as const])), ...state.savedRuns },
       }));
-      sendToWorker({ type: 'restoreRuns', runs: fresh.map((run) => ({ runId: run.id, spec: run.spec, input: { ...run.imageSize, channels: 1 } })) });
+      sendToWorker({ type: 'restoreRuns', runs: fresh.map(modelRef) });
       get().announce(`Restored ${fresh.length} saved run${fresh.length === 1 ? '' : 's'}.`);
     },
 
@@ -213,7 +214,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
 
     deleteRun: (id) => {
       const run = get().runs[id];
-      if (!run || isActive(run)) return;
+      if (!run || isActiveRun(run)) return;
       finishDelete();
       set((state) => {
         const runs = Object.fromEntries(Object.entries(state.runs).filter(([other]) => other !== id));
@@ -274,7 +275,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
           while (idTaken(id)) id = `${contents.run.id}-imported-${++importCount}`;
           const run: SavedRun = { ...contents.run, id, datasetId };
           pendingImports.set(id, { run, fileName: file.name });
-          sendToWorker({ type: 'importModel', run: { runId: id, spec: run.spec, input: { ...run.imageSize, channels: 1 } }, files: contents.files }, [contents.files.weightData]);
+          sendToWorker({ type: 'importModel', run: modelRef(run), files: contents.files }, [contents.files.weightData]);
         } catch (error) {
           errors.push(error instanceof RunFileError ? error.message : `${file.name} could not be read: ${error instanceof Error ? error.message : String(error)}`);
         }
@@ -295,7 +296,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       if (lostImports.length > 0) set((state) => ({ runFileErrors: [...state.runFileErrors, ...lostImports] }));
       const refs = Object.entries(get().savedRuns).flatMap(([runId, saveState]) => {
         const saved = saveState === 'saved' ? savedRunOf(runId) : null;
-        return saved ? [{ runId, spec: saved.spec, input: { ...saved.imageSize, channels: 1 } }] : [];
+        return saved ? [modelRef(saved)] : [];
       });
       if (refs.length > 0) sendToWorker({ type: 'restoreRuns', runs: refs });
     },
