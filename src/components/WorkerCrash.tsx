@@ -8,7 +8,7 @@ export function WorkerCrash() {
   return (
     <section className="panel share-banner" aria-label="Training worker">
       <p className="error" role="alert">
-        {error} Runs that were training were lost; finished runs, their charts and saved models are kept.
+        {error}
       </p>
       <button type="button" onClick={dismiss}>
         Dismiss

@@ -16,7 +16,7 @@ import { connectWorker } from './worker';
 interface AppSlice {
   /** The latest status line, read aloud through an aria-live region. */
   readonly announcement: string;
-  /** Why the training worker was restarted, until the user dismisses it. */
+  /** Why the training worker was restarted and what that cost, until the user dismisses it. */
   readonly workerError: string | null;
   readonly announce: (text: string) => void;
   readonly dismissWorkerError: () => void;
@@ -52,8 +52,9 @@ connectWorker({
     state.resendDatasets();
     state.recoverSavedRuns(reason);
     state.failActiveRuns(reason);
-    useAppStore.setState({ workerError: reason });
-    state.announce(`${reason} Runs that were training were lost; finished runs are kept.`);
+    const notice = `${reason} Runs that were training were lost; finished runs, their charts and saved models are kept.`;
+    useAppStore.setState({ workerError: notice });
+    state.announce(notice);
   },
 });
 

@@ -82,11 +82,9 @@ export function toBase64Url(bytes: Uint8Array): string {
 
 /** base64url (padded or not) → bytes; a ShareError on anything else. */
 export function fromBase64Url(text: string): Uint8Array {
-  if (!/^[A-Za-z0-9_-]*={0,2}$/.test(text) || text.replace(/=+$/, '').length % 4 === 1) {
-    throw new ShareError('This share link is damaged: it is not base64url text (was it cut short or edited?).');
-  }
-  const base64 = text.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/');
-  const bytes = base64ToBytes(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
+  // The URL-safe alphabet only: a '+' or '/' is not ours, though the standard decoder takes it.
+  const base64 = /^[A-Za-z0-9_-]*={0,2}$/.test(text) ? text.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/') : null;
+  const bytes = base64 === null ? null : base64ToBytes(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
   if (bytes === null) throw new ShareError('This share link is damaged: it is not base64url text (was it cut short or edited?).');
   return bytes;
 }
