@@ -19,6 +19,8 @@ test('the quickstart preset trains in the worker on WebGL, streaming batches and
   const history = page.getByRole('table', { name: /Training history/ });
   await expect(history.locator('tbody tr')).toHaveCount(1);
   await expect(history.locator('tbody tr')).toHaveCount(2);
+  // The charts gained a point per epoch: loss and accuracy, training and validation, 2 epochs each.
+  await expect(page.locator('.live-charts .recharts-line-dot')).toHaveCount(8);
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
   await expect(page.getByTestId('test-accuracy')).toContainText('(10000 test images)');
   const accuracy = Number((await page.getByTestId('test-accuracy').textContent())?.match(/([\d.]+)%/)?.[1]);
