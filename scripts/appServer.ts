@@ -1,7 +1,9 @@
 /**
  * The built app served for scripts that drive it in headless Chromium (the bench, the parity
  * run): builds `dist/`, serves it with `vite preview` on a port of their own, hands over a
- * browser page, and tears everything down afterwards.
+ * browser page, and tears everything down afterwards. With `PLAYGROUND_URL` set it builds and
+ * serves nothing and drives the app already served there (a built `dist/` copied to a machine
+ * without the dev dependencies, served by any static server).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { chromium, type Browser, type Page } from 'playwright';
@@ -19,20 +21,31 @@ async function waitForServer(base: string): Promise<void> {
   throw new Error(`vite preview did not start on ${base}`);
 }
 
-/** Builds and serves the app on `port`, runs `use` with a fresh page, then stops it all. */
+/** Where the app is served for a script that asked for `port`: `PLAYGROUND_URL` when set. */
+export const appBase = (port: number): string => process.env.PLAYGROUND_URL ?? `http://127.0.0.1:${port}/`;
+
+async function withPage<T>(use: (page: Page, browser: Browser) => Promise<T>): Promise<T> {
+  const browser = await chromium.launch(chromiumLaunchOptions());
+  try {
+    return await use(await browser.newPage(), browser);
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Builds and serves the app on `port` (or uses `PLAYGROUND_URL`), runs `use` with a fresh page, then stops it all. */
 export async function withBuiltApp<T>(port: number, use: (page: Page, base: string, browser: Browser) => Promise<T>): Promise<T> {
-  const base = `http://127.0.0.1:${port}/`;
+  const base = appBase(port);
+  if (process.env.PLAYGROUND_URL !== undefined) {
+    await waitForServer(base);
+    return withPage((page, browser) => use(page, base, browser));
+  }
   console.error('Building…');
   execFileSync('npx', ['vite', 'build'], { stdio: 'ignore' });
   const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
   try {
     await waitForServer(base);
-    const browser = await chromium.launch(chromiumLaunchOptions());
-    try {
-      return await use(await browser.newPage(), base, browser);
-    } finally {
-      await browser.close();
-    }
+    return await withPage((page, browser) => use(page, base, browser));
   } finally {
     if (server.pid !== undefined) process.kill(-server.pid);
   }

@@ -9,17 +9,20 @@ import { cpus, totalmem, platform, release } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright';
-import { openWithDataset, withBuiltApp } from './appServer';
+import { appBase, openWithDataset, withBuiltApp } from './appServer';
 import { runPeer, type PeerReport } from './peer';
 
 /** Not 4190: that is on the Fetch standard's list of blocked ports (ManageSieve), so fetch() refuses it. */
 const PORT = 4192;
-const BASE = `http://127.0.0.1:${PORT}/`;
+const BASE = appBase(PORT);
 const RUNS = 3;
 /** `--peer`: also train the same plans in PyTorch on the CPU and print browser ÷ native. */
 const PEER = process.argv.includes('--peer');
 /** `--accuracy`: the full-length CNN runs instead (Fashion CNN's 10 epochs, our strongest preset), through `npm run parity`. */
 const ACCURACY = process.argv.includes('--accuracy');
+/** `--backends webgl,wasm`: measure throughput on these only (default all three; cpu is slow). */
+const BACKENDS = (process.argv[process.argv.indexOf('--backends') + 1] ?? '').split(',');
+const measured = (backend: string): boolean => !process.argv.includes('--backends') || BACKENDS.includes(backend);
 
 interface Throughput {
   readonly model: string;
@@ -93,7 +96,7 @@ async function main(): Promise<void> {
       ['fashionCnn', 'cpu', 64, 640],
     ];
     const speeds: Throughput[] = [];
-    for (const [preset, backend, batch, images] of plans) speeds.push(await throughput(page, preset, backend, batch, images));
+    for (const [preset, backend, batch, images] of plans.filter(([, backend]) => measured(backend))) speeds.push(await throughput(page, preset, backend, batch, images));
 
     console.error('Time to 98%, long tasks while training, and draw-to-prediction latency…');
     await page.goto(BASE);

@@ -27,11 +27,16 @@ export const CLOSED_NETWORK_FLAGS = [
  */
 export const SWIFTSHADER_FLAGS = ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'] as const;
 
-/** Launch options for Playwright's chromium. */
+/**
+ * Launch options for Playwright's chromium. `CHROMIUM_PATH` picks another browser binary;
+ * `CHROMIUM_WEBGL_FLAGS` (space-separated) replaces the SwiftShader flags on a machine with a
+ * GPU, e.g. `--use-angle=vulkan --enable-features=Vulkan --ignore-gpu-blocklist` (README).
+ */
 export function chromiumLaunchOptions(): LaunchOptions {
   const executablePath = process.env.CHROMIUM_PATH ?? (existsSync(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined);
+  const webglFlags = process.env.CHROMIUM_WEBGL_FLAGS?.split(/\s+/).filter(Boolean) ?? SWIFTSHADER_FLAGS;
   return {
     ...(executablePath === undefined ? {} : { executablePath }),
-    args: [...CLOSED_NETWORK_FLAGS, ...SWIFTSHADER_FLAGS],
+    args: [...CLOSED_NETWORK_FLAGS, ...webglFlags],
   };
 }
