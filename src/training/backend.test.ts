@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { useBackend } from './backend';
+import { onWebglContextLost, useBackend } from './backend';
 
 /** A stand-in for tfjs's webgl backend that only answers which renderer it runs on. */
 class FakeWebGL extends tf.KernelBackend {
-  readonly gpgpu: { readonly gl: Pick<WebGL2RenderingContext, 'getExtension' | 'getParameter' | 'RENDERER'> };
+  readonly gpgpu: { readonly gl: Pick<WebGL2RenderingContext, 'getExtension' | 'getParameter' | 'RENDERER'> & { readonly canvas: EventTarget } };
 
   constructor(renderer: string) {
     super();
-    this.gpgpu = { gl: { RENDERER: 0x1f01, getExtension: () => null, getParameter: () => renderer } };
+    this.gpgpu = { gl: { RENDERER: 0x1f01, getExtension: () => null, getParameter: () => renderer, canvas: new EventTarget() } };
   }
 
   override dispose(): void {
@@ -16,8 +16,10 @@ class FakeWebGL extends tf.KernelBackend {
   }
 }
 
-function fakeWebGL(renderer: string): void {
-  tf.registerBackend('webgl', () => new FakeWebGL(renderer), 2);
+function fakeWebGL(renderer: string): FakeWebGL {
+  const backend = new FakeWebGL(renderer);
+  tf.registerBackend('webgl', () => backend, 2);
+  return backend;
 }
 
 afterEach(async () => {
@@ -45,6 +47,21 @@ describe('useBackend', () => {
     const info = await useBackend('auto');
     expect(info.name).toBe('wasm');
     expect(info.fallbackReason).toMatch(/^webgl failed/);
+  });
+
+  it('reports a lost WebGL context, and never trains on that context again', async () => {
+    const webgl = fakeWebGL('ANGLE (NVIDIA, NVIDIA GeForce RTX 3060)');
+    expect((await useBackend('webgl')).name).toBe('webgl');
+    const lost: string[] = [];
+    const unsubscribe = onWebglContextLost(() => lost.push(tf.getBackend()));
+    const event = new Event('webglcontextlost', { cancelable: true });
+    webgl.gpgpu.gl.canvas.dispatchEvent(event);
+    unsubscribe();
+    expect(lost).toEqual(['webgl']);
+    expect(event.defaultPrevented).toBe(true);
+    const next = await useBackend('webgl');
+    expect(next.name).toBe('wasm');
+    expect(next.fallbackReason).toBe('webgl: its context was lost in this tab; reload the page to train on the GPU again.');
   });
 
   it("'wasm' loads the wasm backend on demand", async () => {

@@ -74,9 +74,36 @@ export function describeBackend(fallbackReason: string | null = null, autoReason
   return { name: tf.getBackend(), renderer, software: isSoftwareRenderer(renderer), fallbackReason, autoReason };
 }
 
-/** Starts a backend; on failure, says why in `reasons` and returns false. */
-async function start(name: string, reasons: string[]): Promise<boolean> {
-  if (tf.getBackend() === name) return true;
+/** WebGL backends whose context was lost: tfjs cannot bring their textures back, so they are not trained on again. */
+const lostBackends = new WeakSet<tf.KernelBackend>();
+const watchedBackends = new WeakSet<tf.KernelBackend>();
+const contextLossListeners = new Set<() => void>();
+
+/** Calls `listener` whenever the WebGL context this worker trains on is lost; returns the unsubscribe. */
+export function onWebglContextLost(listener: () => void): () => void {
+  contextLossListeners.add(listener);
+  return () => contextLossListeners.delete(listener);
+}
+
+/**
+ * Listens for the loss of the active WebGL backend's context (a GPU reset, a driver crash,
+ * the browser reclaiming GPUs): tfjs would go on issuing calls that do nothing, or wait on a
+ * fence that never passes, so the loss is reported to the listeners instead.
+ */
+function watchWebglContext(): void {
+  const backend = tf.backend();
+  if (watchedBackends.has(backend)) return;
+  watchedBackends.add(backend);
+  const canvas: EventTarget = (backend as unknown as Pick<MathBackendWebGL, 'gpgpu'>).gpgpu.gl.canvas;
+  canvas.addEventListener('webglcontextlost', (event) => {
+    event.preventDefault();
+    lostBackends.add(backend);
+    for (const listener of contextLossListeners) listener();
+  });
+}
+
+/** Makes `name` the active backend; on failure, says why in `reasons` and returns false. */
+async function switchTo(name: string, reasons: string[]): Promise<boolean> {
   try {
     if (name === 'wasm') await loadWasm();
     if (!tf.engine().registryFactory[name]) throw new Error('it is not part of this build');
@@ -89,6 +116,19 @@ async function start(name: string, reasons: string[]): Promise<boolean> {
     reasons.push(`${name} failed: ${error instanceof Error ? error.message : String(error)}.`);
   }
   return false;
+}
+
+/** Starts a backend (WebGL watched for the loss of its context); on failure, says why in `reasons` and returns false. */
+async function start(name: string, reasons: string[]): Promise<boolean> {
+  const existing = tf.engine().registry[name];
+  if (existing !== undefined && lostBackends.has(existing)) {
+    reasons.push(`${name}: its context was lost in this tab; reload the page to train on the GPU again.`);
+    return false;
+  }
+  // tfjs starts its default backend (WebGL where it can) on the first getBackend().
+  if (tf.getBackend() !== name && !(await switchTo(name, reasons))) return false;
+  if (name === 'webgl') watchWebglContext();
+  return true;
 }
 
 /**

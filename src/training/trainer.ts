@@ -9,10 +9,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
 import { inkFromRgba, preprocessDrawing } from '../data/drawing';
-import { useBackend } from './backend';
+import { onWebglContextLost, useBackend } from './backend';
 import { buildModel, createOptimizer, SpecError } from './buildModel';
 import { evaluateModel, predictOne } from './evaluate';
-import { createTrainingData, disposeTrainingData, fit, TrainingControl, TrainingDivergedError } from './fit';
+import { createTrainingData, disposeTrainingData, fit, TrainingControl, TrainingDivergedError, type TrainingData } from './fit';
 import { batchCount, splitValidation } from './batches';
 import type { RunFailureKind, SavedModelRef, WorkerCommand, WorkerEvent } from './protocol';
 import { loadSavedModel, modelFiles, modelFromFiles, removeSavedModel, saveModel } from './savedModels';
@@ -48,7 +48,10 @@ export function classifyFailure(error: unknown): { kind: RunFailureKind; message
     return { kind: 'out-of-memory', message: `The backend ran out of memory (${text}). Try a smaller batch size or model; finished runs are kept.` };
   }
   if (/context.*lost|CONTEXT_LOST/i.test(text)) {
-    return { kind: 'context-lost', message: `The WebGL context was lost (${text}). The run ended; finished runs are kept. Try again, or choose the cpu backend.` };
+    return {
+      kind: 'context-lost',
+      message: `The WebGL context was lost (${text}). The run ended; finished runs are kept, and their saved models reload when used. Train again: the next run falls back to WASM (reload the page to use the GPU again).`,
+    };
   }
   return { kind: 'error', message: text };
 }
@@ -61,9 +64,35 @@ export class Trainer {
   /** Runs saved in IndexedDB before a reload, and their models' loads once one has begun. */
   private readonly saved = new Map<string, { readonly ref: SavedModelRef; loading: Promise<void> | null }>();
   private queue: Promise<void> = Promise.resolve();
+  /** Ends the run in training at once (set while one trains). */
+  private abandonActiveRun: ((error: Error) => void) | null = null;
+  /** Settles once the active backend is usable: after a lost WebGL context, once another has started. */
+  private backendReady: Promise<unknown> = Promise.resolve();
 
   constructor(emit: Emit) {
     this.emit = emit;
+    onWebglContextLost(() => this.webglContextLost());
+  }
+
+  /**
+   * The WebGL context is gone, and with it every weight that lived in its textures. The run in
+   * training fails now rather than hang; finished runs' models are dropped, so that the page's
+   * saved copies (sent again with `restoreRuns`) are loaded on the next backend when used.
+   */
+  private webglContextLost(): void {
+    this.abandonActiveRun?.(new Error('the browser reported webglcontextlost'));
+    this.backendReady = useBackend('auto').catch(() => undefined);
+    for (const [runId, run] of this.runs) {
+      if (run.model === null) continue; // queued: it will train on the next backend
+      run.control.stop();
+      try {
+        run.model.dispose();
+      } catch {
+        // Its textures went with the context; there is nothing left to free.
+      }
+      run.model = null;
+      this.runs.delete(runId);
+    }
   }
 
   /** Keeps a loaded dataset for training. */
@@ -105,6 +134,7 @@ export class Trainer {
    * drawing is first preprocessed the way MNIST was made; a dataset image is used as is.
    */
   async predict(command: PredictCommand): Promise<void> {
+    await this.backendReady;
     const { requestId, runId, image, size } = command;
     const started = performance.now();
     const input = image.kind === 'pixels' ? image.pixels : (preprocessDrawing(inkFromRgba(image.rgba, image.width, image.height), { size })?.pixels ?? null);
@@ -148,6 +178,7 @@ export class Trainer {
 
   /** Saves a run's model to IndexedDB and says whether that worked. */
   async saveModel(runId: string): Promise<void> {
+    await this.backendReady;
     try {
       const model = this.runs.get(runId)?.model;
       if (!model) throw new Error('this run has no model in the worker');
@@ -166,6 +197,7 @@ export class Trainer {
 
   /** Sends a run's model files (model.json and weights.bin), loading a saved model first if need be. */
   async exportModel(runId: string): Promise<void> {
+    await this.backendReady;
     try {
       await this.loadSaved(runId);
       const model = this.runs.get(runId)?.model;
@@ -179,6 +211,7 @@ export class Trainer {
 
   /** Builds an imported run's model from its files, ready to classify with. */
   async importModel(command: ImportModelCommand): Promise<void> {
+    await this.backendReady;
     const { runId, spec, input } = command.run;
     try {
       const model = await modelFromFiles(command.files);
@@ -222,19 +255,34 @@ export class Trainer {
       this.emit({ type: 'runFinished', runId, stopped: true, seconds: 0 });
       return;
     }
+    await this.backendReady;
     const started = performance.now();
     const classCount = dataset.classNames.length;
-    let trainData: ReturnType<typeof createTrainingData> | null = null;
-    let testData: ReturnType<typeof createTrainingData> | null = null;
-    let optimizer: tf.Optimizer | null = null;
-    try {
+    // What the run holds, freed in `finally` however it ends.
+    const held: { trainData: TrainingData | null; testData: TrainingData | null; optimizer: tf.Optimizer | null; abandoned: boolean } = {
+      trainData: null,
+      testData: null,
+      optimizer: null,
+      abandoned: false,
+    };
+    const abandoned = (): boolean => held.abandoned;
+    const lost = new Promise<never>((_, reject) => {
+      this.abandonActiveRun = (error) => {
+        held.abandoned = true;
+        run.control.stop();
+        reject(error);
+      };
+    });
+    const work = async (): Promise<void> => {
       const backend = await useBackend(command.backend);
       const model = buildModel(spec, run.input, classCount);
       run.model = model;
-      optimizer = createOptimizer(spec.compile);
+      const optimizer = createOptimizer(spec.compile);
+      held.optimizer = optimizer;
       const { train, test } = dataset;
       const count = Math.min(train.count, spec.fit.trainLimit ?? train.count);
-      trainData = createTrainingData(train.images, train.labels, count, train.height, train.width, classCount);
+      const trainData = createTrainingData(train.images, train.labels, count, train.height, train.width, classCount);
+      held.trainData = trainData;
       const split = splitValidation(count, spec.fit.validationSplit);
       this.emit({
         type: 'runStarted',
@@ -248,10 +296,13 @@ export class Trainer {
         onBatch: (progress) => this.emit({ type: 'batch', runId, progress }),
         onEpoch: (record) => this.emit({ type: 'epoch', runId, record }),
       });
+      if (abandoned()) return;
       disposeTrainingData(trainData);
-      trainData = null;
-      testData = createTrainingData(test.images, test.labels, test.count, test.height, test.width, classCount);
+      held.trainData = null;
+      const testData = createTrainingData(test.images, test.labels, test.count, test.height, test.width, classCount);
+      held.testData = testData;
       const evaluation = await evaluateModel(model, testData, spec.compile, test.labels);
+      if (abandoned()) return;
       this.emit({ type: 'evaluation', runId, evaluation }, [
         evaluation.predictions.buffer as ArrayBuffer,
         evaluation.sampleIndices.buffer as ArrayBuffer,
@@ -260,6 +311,10 @@ export class Trainer {
         evaluation.mistakeProbabilities.buffer as ArrayBuffer,
       ]);
       this.emit({ type: 'runFinished', runId, stopped: result.stopped, seconds: (performance.now() - started) / 1000 });
+    };
+    try {
+      // A lost context fails the run at once: tfjs may be waiting on a fence that never passes.
+      await Promise.race([work(), lost]);
     } catch (error) {
       // A failed run keeps its history on the page, not its model: after running out of
       // memory, that memory is what the next run needs.
@@ -268,9 +323,10 @@ export class Trainer {
       const failure = classifyFailure(error);
       this.emit({ type: 'runFailed', runId, ...failure });
     } finally {
-      if (trainData) disposeTrainingData(trainData);
-      if (testData) disposeTrainingData(testData);
-      optimizer?.dispose();
+      this.abandonActiveRun = null;
+      if (held.trainData) disposeTrainingData(held.trainData);
+      if (held.testData) disposeTrainingData(held.testData);
+      held.optimizer?.dispose();
     }
   }
 }
