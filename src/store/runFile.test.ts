@@ -191,6 +191,17 @@ describe('importing a run file explains what is wrong, naming the file', () => {
     );
   });
 
+  it('checks that the evaluation agrees with itself and with the run\'s classes', () => {
+    const withEvaluation = (change: Record<string, unknown>): string => importError(fileWith((f) => Object.assign(f.run.evaluation as Record<string, unknown>, change)));
+    const prefix = 'my.run.json cannot be imported: run.evaluation';
+    expect(withEvaluation({ count: 5 })).toBe(`${prefix}.confusion should count the 5 evaluated test images, but its cells add up to 4.`);
+    expect(withEvaluation({ perClass: [] })).toBe(`${prefix}.perClass should have one entry per class (3), but it has 0.`);
+    expect(withEvaluation({ predictions: [0, 1, 3, 2] })).toBe(`${prefix}.predictions[2] should be a class from 0 to 2, but it is 3.`);
+    expect(withEvaluation({ predictions: [0, 1, 2] })).toBe(`${prefix}.predictions should have one class per evaluated test image (4), but it has 3.`);
+    expect(withEvaluation({ sampleIndices: [0, 4] })).toBe(`${prefix}.sampleIndices[1] should be a test image from 0 to 3, but it is 4.`);
+    expect(withEvaluation({ mistakeProbabilities: [0.5, 0.5] })).toBe(`${prefix}.mistakeProbabilities should hold 3 per image, 3 in all, but it has 2.`);
+  });
+
   it('checks the model spec as a share link would, naming the field', () => {
     expect(importError(fileWith((f) => ((f.run.spec as { fit: Record<string, unknown> }).fit.epochs = 0)))).toBe(
       'my.run.json cannot be imported: run.spec.fit.epochs should be a whole number of at least 1, but it is 0.',

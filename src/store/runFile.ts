@@ -222,18 +222,47 @@ function evaluation(value: unknown, path: string, classCount: number): Evaluatio
   if (confusion.length !== classCount || confusion.some((row) => row.length !== classCount)) {
     throw new FieldError(`${path}.confusion should be ${classCount}×${classCount}, one row and column per class`);
   }
+  const evaluated = count(f.count, `${path}.count`);
+  const matrixTotal = confusion.flat().reduce((a, b) => a + b, 0);
+  if (matrixTotal !== evaluated) throw new FieldError(`${path}.confusion should count the ${evaluated} evaluated test images, but its cells add up to ${matrixTotal}`);
+  const perClass = list(f.perClass, `${path}.perClass`).map((c, i) => classMetrics(c, `${path}.perClass[${i}]`));
+  if (perClass.length !== classCount) throw new FieldError(`${path}.perClass should have one entry per class (${classCount}), but it has ${perClass.length}`);
+  const predictions = classesOf(f.predictions, `${path}.predictions`, classCount);
+  if (predictions.length !== evaluated) throw new FieldError(`${path}.predictions should have one class per evaluated test image (${evaluated}), but it has ${predictions.length}`);
+  const [sampleIndices, sampleProbabilities] = imagesWithProbabilities(f, path, 'sample', evaluated, classCount);
+  const [mistakeIndices, mistakeProbabilities] = imagesWithProbabilities(f, path, 'mistake', evaluated, classCount);
   return {
     loss: metric(f.loss, `${path}.loss`),
     accuracy: num(f.accuracy, `${path}.accuracy`),
-    count: count(f.count, `${path}.count`),
+    count: evaluated,
     confusion,
-    perClass: list(f.perClass, `${path}.perClass`).map((c, i) => classMetrics(c, `${path}.perClass[${i}]`)),
-    predictions: Int32Array.from(wholeNumbers(f.predictions, `${path}.predictions`)),
-    sampleIndices: Int32Array.from(wholeNumbers(f.sampleIndices, `${path}.sampleIndices`)),
-    sampleProbabilities: Float32Array.from(numbers(f.sampleProbabilities, `${path}.sampleProbabilities`)),
-    mistakeIndices: Int32Array.from(wholeNumbers(f.mistakeIndices, `${path}.mistakeIndices`)),
-    mistakeProbabilities: Float32Array.from(numbers(f.mistakeProbabilities, `${path}.mistakeProbabilities`)),
+    perClass,
+    predictions,
+    sampleIndices,
+    sampleProbabilities,
+    mistakeIndices,
+    mistakeProbabilities,
   };
+}
+
+/** Whole numbers that each name a class: from 0 to `classCount` − 1. */
+function classesOf(value: unknown, path: string, classCount: number): Int32Array {
+  const classes = wholeNumbers(value, path);
+  const outside = classes.findIndex((c) => c >= classCount);
+  if (outside >= 0) invalid(`${path}[${outside}]`, `a class from 0 to ${classCount - 1}`, classes[outside]);
+  return Int32Array.from(classes);
+}
+
+/** Test-image indices (below `evaluated`) and their probabilities, `classCount` per image. */
+function imagesWithProbabilities(f: Fields, path: string, kind: 'sample' | 'mistake', evaluated: number, classCount: number): [Int32Array, Float32Array] {
+  const indices = wholeNumbers(f[`${kind}Indices`], `${path}.${kind}Indices`);
+  const outside = indices.findIndex((i) => i >= evaluated);
+  if (outside >= 0) invalid(`${path}.${kind}Indices[${outside}]`, `a test image from 0 to ${evaluated - 1}`, indices[outside]);
+  const probabilities = numbers(f[`${kind}Probabilities`], `${path}.${kind}Probabilities`);
+  if (probabilities.length !== indices.length * classCount) {
+    throw new FieldError(`${path}.${kind}Probabilities should hold ${classCount} per image, ${indices.length * classCount} in all, but it has ${probabilities.length}`);
+  }
+  return [Int32Array.from(indices), Float32Array.from(probabilities)];
 }
 
 /** A saved run from untrusted JSON, every field checked. */
