@@ -1,6 +1,6 @@
 /** Issue 6: queue models, compare them side by side, and share them as a link. */
 import { expect, test, type Page } from '@playwright/test';
-import { choosePreset, openApp, seriousViolations, watchPage } from './helpers';
+import { choosePreset, openApp, seriousViolations, uploadOwnDataset, watchPage } from './helpers';
 
 /** Queues a preset on a small subset from the builder. */
 async function queuePreset(page: Page, preset: string, epochs: number, images: number): Promise<void> {
@@ -98,4 +98,30 @@ test('a shared link recreates the same models in another browser, and a damaged 
   // Pasting a cut-short link into the open tab.
   await page.goto(`/#share=${link.split('#share=')[1]?.slice(0, 20) ?? ''}`);
   await expect(page.getByRole('region', { name: 'Shared link' }).getByRole('alert')).toContainText('This share link is damaged');
+});
+
+test("a link to a model for the user's own dataset describes that dataset, and a visitor's matching one trains it", async ({ page, browser }) => {
+  await openApp(page);
+  await uploadOwnDataset(page);
+  await expect(page.getByRole('radio', { name: /Your dataset 1/ })).toBeChecked();
+  await choosePreset(page, 'quickstart', 2, 6);
+  // Three classes: the output layer needs three units.
+  await page.getByLabel('Layer 3 units').fill('3');
+  await page.getByRole('button', { name: 'Link to this model' }).click();
+  const link = await page.getByLabel('Share link').inputValue();
+
+  const other = await browser.newContext();
+  const visitor = await other.newPage();
+  await visitor.goto(link);
+  const banner = visitor.getByRole('region', { name: /Shared with you: 1 model for “Your dataset 1”, the sharer's own dataset/ });
+  await expect(banner).toContainText('Load your copy of it (5×7 images, 3 classes) as IDX files on the Data tab to train these models.');
+  const trainAll = banner.getByRole('button', { name: 'Train all 1' });
+  await expect(trainAll).toBeDisabled();
+  await expect(visitor.getByTestId('shape-x_train')).toHaveText('(60000, 28, 28)');
+  await uploadOwnDataset(visitor);
+  await expect(banner).toContainText('They will train on Your dataset 1 (5×7 images, 3 classes), which matches it.');
+  await trainAll.click();
+  await visitor.getByRole('tab', { name: 'Build & train' }).click();
+  await expect(visitor.getByTestId('run-status')).toHaveText('finished', { timeout: 60_000 });
+  await other.close();
 });

@@ -1,7 +1,6 @@
 /** Issue 2: opening the page, the built-in datasets, a user's own IDX files, and bad input. */
 import { expect, test } from '@playwright/test';
-import { gzipSync } from 'node:zlib';
-import { idxFile, openApp, upload, watchPage } from './helpers';
+import { idxFile, openApp, uploadOwnDataset, watchPage } from './helpers';
 
 test('MNIST loads by default and shows what load_data() returns, with no console errors', async ({ page }) => {
   const watch = watchPage(page);
@@ -114,13 +113,7 @@ test('a corrupted IDX file dropped by the user gives a clear error and leaves MN
 
 test('a user’s own IDX files of any image size become a selectable dataset', async ({ page }) => {
   await openApp(page);
-  const trainImages = new Uint8Array(6 * 5 * 7).map((_, i) => (i * 7) % 256);
-  await page.getByLabel('Choose four IDX files').setInputFiles([
-    upload('my-train-images.idx3.gz', gzipSync(idxFile([6, 5, 7], trainImages))),
-    upload('my-train-labels.idx1', idxFile([6], new Uint8Array([0, 1, 2, 2, 1, 0]))),
-    upload('my-test-images.idx3', idxFile([3, 5, 7], new Uint8Array(3 * 5 * 7))),
-    upload('my-test-labels.idx1.gz', gzipSync(idxFile([3], new Uint8Array([2, 1, 0])))),
-  ]);
+  await uploadOwnDataset(page);
   await expect(page.getByRole('radio', { name: /Your dataset 1/ })).toBeChecked();
   await expect(page.getByTestId('shape-x_train')).toHaveText('(6, 5, 7)');
   await expect(page.getByTestId('shape-y_test')).toHaveText('(3,)');

@@ -5,6 +5,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
+import { gzipSync } from 'node:zlib';
 
 /** What a page did during a test that a user should never see. */
 export interface PageWatch {
@@ -74,6 +75,17 @@ export function idxFile(dims: readonly number[], data: Uint8Array): Buffer {
 /** A file for `setInputFiles`. */
 export function upload(name: string, buffer: Buffer): { name: string; mimeType: string; buffer: Buffer } {
   return { name, mimeType: 'application/octet-stream', buffer };
+}
+
+/** Loads a user's own dataset of six 5×7 training images and three test images, 3 classes (some files gzipped). */
+export async function uploadOwnDataset(page: Page): Promise<void> {
+  const trainImages = new Uint8Array(6 * 5 * 7).map((_, i) => (i * 7) % 256);
+  await page.getByLabel('Choose four IDX files').setInputFiles([
+    upload('my-train-images.idx3.gz', gzipSync(idxFile([6, 5, 7], trainImages))),
+    upload('my-train-labels.idx1', idxFile([6], new Uint8Array([0, 1, 2, 2, 1, 0]))),
+    upload('my-test-images.idx3', idxFile([3, 5, 7], new Uint8Array(3 * 5 * 7))),
+    upload('my-test-labels.idx1.gz', gzipSync(idxFile([3], new Uint8Array([2, 1, 0])))),
+  ]);
 }
 
 /** Serious and critical axe violations on the page as it is now. */

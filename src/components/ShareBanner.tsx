@@ -2,12 +2,14 @@
  * What a share link brought: its models, by name and in words, ready to queue for training
  * or to open in the builder — or, for a damaged link, why it could not be read.
  */
-import { useAppStore } from '../store';
+import { selectActiveDataset, useAppStore } from '../store';
 import { describeLayer } from '../training/specDiff';
+import { matchesOwnDataset } from '../training/specUrl';
 
 export function ShareBanner({ onOpenBuilder }: { readonly onOpenBuilder: () => void }) {
   const incoming = useAppStore((state) => state.incomingShare);
   const activeDatasetId = useAppStore((state) => state.activeDatasetId);
+  const activeDataset = useAppStore(selectActiveDataset);
   const datasetName = useAppStore((state) => (incoming?.kind === 'ok' ? (state.datasets[incoming.share.dataset]?.name ?? null) : null));
   const dismiss = useAppStore((state) => state.dismissShare);
   const queueAll = useAppStore((state) => state.queueSharedModels);
@@ -26,13 +28,22 @@ export function ShareBanner({ onOpenBuilder }: { readonly onOpenBuilder: () => v
     );
   }
   const { share } = incoming;
-  const ready = activeDatasetId === share.dataset;
+  const own = share.ownDataset;
+  // A sharer's own dataset has an id that means nothing here: any dataset of its image size and class count will do.
+  const ready = own === undefined ? activeDatasetId === share.dataset : activeDataset !== null && matchesOwnDataset(activeDataset, own);
+  const shape = own === undefined ? '' : `${own.height}×${own.width} images, ${own.classCount} classes`;
   return (
     <section className="panel share-banner" aria-labelledby="share-heading">
       <h2 id="share-heading">
-        Shared with you: {share.runs.length} model{share.runs.length === 1 ? '' : 's'} for {datasetName ?? share.dataset}
+        Shared with you: {share.runs.length} model{share.runs.length === 1 ? '' : 's'} for {own === undefined ? (datasetName ?? share.dataset) : `“${own.name}”, the sharer's own dataset`}
       </h2>
-      {!ready && <p className="muted">{datasetName === null ? `Load the dataset “${share.dataset}” to train these models.` : `Loading ${datasetName}…`}</p>}
+      {own !== undefined && !ready && <p className="muted">Load your copy of it ({shape}) as IDX files on the Data tab to train these models.</p>}
+      {own !== undefined && ready && activeDataset && (
+        <p className="muted">
+          They will train on {activeDataset.name} ({shape}), which matches it.
+        </p>
+      )}
+      {own === undefined && !ready && <p className="muted">{datasetName === null ? `Load the dataset “${share.dataset}” to train these models.` : `Loading ${datasetName}…`}</p>}
       <ol className="shared-models">
         {share.runs.map((model, i) => (
           <li key={i}>

@@ -5,7 +5,7 @@
  */
 import type { StateCreator } from 'zustand';
 import { isBuiltinDatasetId } from '../data/datasets';
-import { readShareFromHash, ShareError, shareUrl, type Share } from '../training/specUrl';
+import { describeOwnDataset, readShareFromHash, ShareError, shareUrl, type Share } from '../training/specUrl';
 import type { AppState } from './index';
 import { draftName } from './runsSlice';
 
@@ -31,6 +31,12 @@ export interface CompareSlice {
 }
 
 const pageUrl = (): string => window.location.href;
+
+/** The dataset part of a share: a built-in id, or the user's own dataset described for the visitor. */
+function datasetOfShare(state: AppState, datasetId: string): Pick<Share, 'dataset' | 'ownDataset'> {
+  const dataset = state.datasets[datasetId]?.dataset;
+  return isBuiltinDatasetId(datasetId) || dataset == null ? { dataset: datasetId } : { dataset: datasetId, ownDataset: describeOwnDataset(dataset) };
+}
 
 export const createCompareSlice: StateCreator<AppState, [], [], CompareSlice> = (set, get) => ({
   hiddenFromCompare: [],
@@ -76,12 +82,12 @@ export const createCompareSlice: StateCreator<AppState, [], [], CompareSlice> = 
     const sameDataset = runs.filter((run) => run.datasetId === first.datasetId);
     // A run's name carries its queue number ("… #3"); the link gives the model its base name.
     const models = sameDataset.map((run) => ({ name: run.name.replace(/ #\d+$/, ''), spec: run.spec }));
-    return shareUrl(pageUrl(), { dataset: first.datasetId, runs: models });
+    return shareUrl(pageUrl(), { ...datasetOfShare(get(), first.datasetId), runs: models });
   },
 
   linkToDraft: async () => {
     const state = get();
     if (state.activeDatasetId === null) return null;
-    return shareUrl(pageUrl(), { dataset: state.activeDatasetId, runs: [{ name: draftName(state), spec: state.draft }] });
+    return shareUrl(pageUrl(), { ...datasetOfShare(state, state.activeDatasetId), runs: [{ name: draftName(state), spec: state.draft }] });
   },
 });

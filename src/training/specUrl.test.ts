@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS, PRESET_ORDER } from './presets';
-import { decodeShare, encodeShare, fromBase64Url, parseShare, readShareFromHash, ShareError, shareUrl, toBase64Url, type Share } from './specUrl';
+import { assembleDataset } from '../data/dataset';
+import { decodeShare, describeOwnDataset, encodeShare, fromBase64Url, matchesOwnDataset, parseShare, readShareFromHash, ShareError, shareUrl, toBase64Url, type Share } from './specUrl';
 
 const presetShare = (ids: readonly (keyof typeof PRESETS)[]): Share => ({
   dataset: 'mnist',
@@ -47,6 +48,22 @@ describe('share links', () => {
     expect(await readShareFromHash(`#tab=compare&share=${await encodeShare(share)}`)).toEqual(share);
     expect(await readShareFromHash('#tab=compare')).toBeNull();
     expect(await readShareFromHash('')).toBeNull();
+  });
+
+  it("describes the sharer's own dataset, which a visitor's dataset of the same shape and classes can stand in for", async () => {
+    const share: Share = { dataset: 'custom-1', ownDataset: { name: 'Your dataset 1', height: 12, width: 16, classCount: 3 }, runs: presetShare(['quickstart']).runs };
+    expect(await decodeShare(await encodeShare(share))).toEqual(share);
+    const dataset = (height: number, width: number, classes: number): ReturnType<typeof assembleDataset> => {
+      const images = (count: number) => ({ name: 'images', idx: { dims: [count, height, width], data: new Uint8Array(count * height * width) } });
+      const labels = (count: number) => ({ name: 'labels', idx: { dims: [count], data: Uint8Array.from({ length: count }, (_, i) => i % classes) } });
+      return assembleDataset('custom-9', 'Mine', { trainImages: images(6), trainLabels: labels(6), testImages: images(3), testLabels: labels(3) });
+    };
+    expect(describeOwnDataset(dataset(12, 16, 3))).toEqual({ name: 'Mine', height: 12, width: 16, classCount: 3 });
+    expect(share.ownDataset && matchesOwnDataset(dataset(12, 16, 3), share.ownDataset)).toBe(true);
+    expect(share.ownDataset && matchesOwnDataset(dataset(16, 12, 3), share.ownDataset)).toBe(false);
+    expect(share.ownDataset && matchesOwnDataset(dataset(12, 16, 4), share.ownDataset)).toBe(false);
+    expect(() => parseShare({ v: 1, ...share, ownDataset: { ...share.ownDataset, classCount: 0 } })).toThrow(ShareError);
+    expect(() => parseShare({ v: 1, ...share, ownDataset: { name: 'x', height: 1, width: 1 } })).toThrow('share.ownDataset.classCount is missing');
   });
 
   it('keeps a link for three presets under 2,000 characters', async () => {

@@ -6,6 +6,7 @@
  * Pure: no tfjs, no DOM (only the standard CompressionStream, TextEncoder and btoa).
  */
 import { base64ToBytes, bytesToBase64 } from '../data/base64';
+import { MAX_CLASSES, type Dataset } from '../data/dataset';
 import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, LOSSES, OPTIMIZERS, type Activation, type CompileSpec, type FitSpec, type LayerSpec, type ModelSpec, type Padding } from './spec';
 
 /** One model in a share, with the name its run had. */
@@ -14,9 +15,19 @@ export interface SharedRun {
   readonly spec: ModelSpec;
 }
 
+/** A dataset of the sharer's own (not a built-in one), described so that a visitor can load a matching one. */
+export interface SharedDataset {
+  readonly name: string;
+  readonly height: number;
+  readonly width: number;
+  readonly classCount: number;
+}
+
 /** What a share link carries: the dataset the runs trained on and the runs' specs. */
 export interface Share {
   readonly dataset: string;
+  /** Present when `dataset` is the sharer's own: its id means nothing on another page. */
+  readonly ownDataset?: SharedDataset;
   readonly runs: readonly SharedRun[];
 }
 
@@ -91,7 +102,7 @@ export function fromBase64Url(text: string): Uint8Array {
 
 /** A share → a compact URL-safe string. */
 export async function encodeShare(share: Share): Promise<string> {
-  const json = JSON.stringify({ v: SHARE_VERSION, dataset: share.dataset, runs: share.runs.map((run) => ({ name: run.name, spec: run.spec })) });
+  const json = JSON.stringify({ v: SHARE_VERSION, dataset: share.dataset, ownDataset: share.ownDataset, runs: share.runs.map((run) => ({ name: run.name, spec: run.spec })) });
   const compressed = await readAll(streamOf(new TextEncoder().encode(json)).pipeThrough(new CompressionStream(FORMAT)), Number.POSITIVE_INFINITY);
   return toBase64Url(compressed);
 }
@@ -275,7 +286,7 @@ export function parseModelSpec(value: unknown, path = 'spec'): ModelSpec {
 
 /** A Share from untrusted JSON (the decoded payload), every field checked. */
 export function parseShare(value: unknown): Share {
-  const f = record(value, 'share', ['v', 'dataset', 'runs']);
+  const f = record(value, 'share', ['v', 'dataset', 'ownDataset', 'runs'], ['ownDataset']);
   if (f.v !== SHARE_VERSION) {
     throw new ShareError(`This share link has format version ${describeValue(f.v)}; this playground reads version ${SHARE_VERSION}. It may come from a newer version of the page.`, 'share.v');
   }
@@ -285,5 +296,26 @@ export function parseShare(value: unknown): Share {
     const r = record(run, `share.runs[${i}]`, ['name', 'spec']);
     return { name: text(r.name, `share.runs[${i}].name`), spec: parseModelSpec(r.spec, `share.runs[${i}].spec`) };
   });
-  return { dataset, runs };
+  return f.ownDataset === undefined ? { dataset, runs } : { dataset, ownDataset: sharedDataset(f.ownDataset), runs };
+}
+
+/** How a share link describes a dataset of the sharer's own. */
+export function describeOwnDataset(dataset: Dataset): SharedDataset {
+  return { name: dataset.name, height: dataset.train.height, width: dataset.train.width, classCount: dataset.classNames.length };
+}
+
+/** True when `dataset` can train a share's models made for the sharer's own dataset: same image size and class count. */
+export function matchesOwnDataset(dataset: Dataset, own: SharedDataset): boolean {
+  const mine = describeOwnDataset(dataset);
+  return mine.height === own.height && mine.width === own.width && mine.classCount === own.classCount;
+}
+
+function sharedDataset(value: unknown): SharedDataset {
+  const f = record(value, 'share.ownDataset', ['name', 'height', 'width', 'classCount']);
+  return {
+    name: text(f.name, 'share.ownDataset.name'),
+    height: int(f.height, 'share.ownDataset.height', 1),
+    width: int(f.width, 'share.ownDataset.width', 1),
+    classCount: int(f.classCount, 'share.ownDataset.classCount', 1, MAX_CLASSES),
+  };
 }
