@@ -1,7 +1,8 @@
 /**
  * Issue 3: a lost WebGL context ends the run training on it with a clear message, never a
- * silent hang; the finished run is kept and still classifies (its saved model reloads on the
- * next backend), and the next run trains on WASM, saying why.
+ * silent hang; finished runs are kept and still classify (their saved models reload on the
+ * next backend), and the next run trains on WASM, saying why. The context is lost for real,
+ * with WEBGL_lose_context, as a GPU reset would lose it.
  */
 import { expect, test, type Page, type Worker } from '@playwright/test';
 import { quickstart } from './helpers';
@@ -12,10 +13,8 @@ function trainingWorker(page: Page): Worker {
   return worker;
 }
 
-test('losing the WebGL context mid-run fails that run with a message, keeps the finished run, and the next run trains on WASM', async ({ page }) => {
-  await quickstart(page, 1, 2000);
-  // Before tfjs makes its WebGL context, keep a handle on every WebGL2 context the worker makes,
-  // so the test can lose them the way a GPU reset would (WEBGL_lose_context).
+/** Before tfjs makes its WebGL context, keeps a handle on every WebGL2 context the worker makes. */
+async function watchWebglContexts(page: Page): Promise<void> {
   await trainingWorker(page).evaluate(() => {
     const scope = self as unknown as { webglContexts: WebGL2RenderingContext[] };
     scope.webglContexts = [];
@@ -26,41 +25,60 @@ test('losing the WebGL context mid-run fails that run with a message, keeps the 
       return context;
     } as OffscreenCanvas['getContext'];
   });
-  await page.getByLabel('Backend').selectOption('webgl');
-  const train = page.getByRole('button', { name: 'Train', exact: true });
-  await train.click();
-  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
-  await expect(page.getByTestId('backend')).toContainText('WebGL');
-  await expect(page.getByTestId('run-saved')).toContainText('Saved in this browser.');
+}
 
-  // A long run on WebGL, and mid-run the context is lost.
-  await page.getByLabel('Epochs').fill('5');
-  await page.getByLabel('Training images (empty = all)').fill('60000');
-  await train.click();
-  await expect(page.getByTestId('running-metrics')).toBeVisible();
-  const lost = await trainingWorker(page).evaluate(() => {
+/** Loses every WebGL context the worker made; says how many there were. */
+function loseWebglContexts(page: Page): Promise<number> {
+  return trainingWorker(page).evaluate(() => {
     const contexts = (self as unknown as { webglContexts: WebGL2RenderingContext[] }).webglContexts;
     for (const gl of contexts) gl.getExtension('WEBGL_lose_context')?.loseContext();
     return contexts.length;
   });
-  expect(lost).toBeGreaterThan(0);
+}
+
+/** Trains the quickstart on the first 2000 images on WebGL, to the end, its model saved. */
+async function finishedWebglRun(page: Page): Promise<void> {
+  await quickstart(page, 1, 2000);
+  await watchWebglContexts(page);
+  await page.getByLabel('Backend').selectOption('webgl');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
+  await expect(page.getByTestId('backend')).toContainText('WebGL');
+  await expect(page.getByTestId('run-saved')).toContainText('Saved in this browser.');
+}
+
+/** Classifies test image #0 on the Draw tab with the newest finished run. */
+async function classifyTestImage(page: Page): Promise<void> {
+  await page.getByRole('tab', { name: 'Draw' }).click();
+  await page.getByLabel('Or classify test image #').fill('0');
+  await page.getByRole('button', { name: 'Classify test image' }).click();
+  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: \d /);
+}
+
+test('losing the WebGL context mid-run fails that run with a message, and the finished run is kept and still classifies', async ({ page }) => {
+  await finishedWebglRun(page);
+  await page.getByLabel('Epochs').fill('5');
+  await page.getByLabel('Training images (empty = all)').fill('60000');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('running-metrics')).toBeVisible();
+  expect(await loseWebglContexts(page)).toBeGreaterThan(0);
 
   await expect(page.getByTestId('run-status')).toHaveText('failed');
   await expect(page.getByRole('region', { name: 'Training controls' }).getByRole('alert')).toContainText('The WebGL context was lost');
   await page.getByRole('tab', { name: 'Compare' }).click();
   await expect(page.getByRole('list', { name: 'Runs' }).getByTestId('queue-status')).toHaveText(['finished', 'failed']);
+  // Its model comes back from IndexedDB on another backend.
+  await classifyTestImage(page);
+});
 
-  // The finished run still classifies: its model comes back from IndexedDB on another backend.
-  await page.getByRole('tab', { name: 'Draw' }).click();
-  await page.getByLabel('Or classify test image #').fill('0');
-  await page.getByRole('button', { name: 'Classify test image' }).click();
-  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: \d /);
+test('losing the WebGL context while nothing trains keeps the finished run usable, and the next run trains on WASM', async ({ page }) => {
+  await finishedWebglRun(page);
+  expect(await loseWebglContexts(page)).toBeGreaterThan(0);
+  await classifyTestImage(page);
 
   // The next run asks for WebGL again, falls back to WASM, says why, and trains.
   await page.getByRole('tab', { name: 'Build & train' }).click();
-  await page.getByLabel('Epochs').fill('1');
-  await page.getByLabel('Training images (empty = all)').fill('2000');
-  await train.click();
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
   await expect(page.getByTestId('backend')).toContainText('WASM');
   await expect(page.getByTestId('backend')).toContainText('its context was lost in this tab');

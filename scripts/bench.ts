@@ -21,8 +21,14 @@ const PEER = process.argv.includes('--peer');
 /** `--accuracy`: the full-length CNN runs instead (Fashion CNN's 10 epochs, our strongest preset), through `npm run parity`. */
 const ACCURACY = process.argv.includes('--accuracy');
 /** `--backends webgl,wasm`: measure throughput on these only (default all three; cpu is slow). */
-const BACKENDS = (process.argv[process.argv.indexOf('--backends') + 1] ?? '').split(',');
-const measured = (backend: string): boolean => !process.argv.includes('--backends') || BACKENDS.includes(backend);
+const BACKENDS = ((): readonly string[] => {
+  const index = process.argv.indexOf('--backends');
+  if (index < 0) return ['webgl', 'wasm', 'cpu'];
+  const names = (process.argv[index + 1] ?? '').split(',').map((name) => name.trim());
+  if (names.some((name) => !['webgl', 'wasm', 'cpu'].includes(name))) throw new Error(`--backends takes a list of webgl, wasm and cpu, not "${process.argv[index + 1] ?? ''}"`);
+  return names;
+})();
+const measured = (backend: string): boolean => BACKENDS.includes(backend);
 
 interface Throughput {
   readonly model: string;

@@ -39,6 +39,7 @@ const presets = (option('presets')?.split(',') ?? MLP_PRESETS) as PresetId[];
 const hours = Number(option('hours') ?? 4);
 /** `--port`: another port lets two parity runs (say one per dataset) share a machine. */
 const PORT = Number(option('port') ?? 4191);
+if (!Number.isInteger(PORT) || PORT <= 0) throw new Error(`--port takes a port number, not ${option('port') ?? ''}`);
 const datasetOverride = ((name: string | null): Preset['dataset'] | null => {
   if (name === null || name === 'mnist' || name === 'fashion-mnist') return name;
   throw new Error(`--dataset must be mnist or fashion-mnist, not ${name}`);

@@ -306,10 +306,6 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
         case 'runFinished':
           saveNewRun(event.runId);
           return;
-        case 'runFailed':
-          // The worker dropped every model with the WebGL context: hand it the saved ones again.
-          if (event.kind === 'context-lost') get().recoverSavedRuns('The WebGL context was lost.');
-          return;
         case 'modelSaved': {
           const { runId } = event;
           const name = savedRunOf(runId)?.name ?? 'The run';

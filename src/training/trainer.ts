@@ -30,6 +30,8 @@ interface RunEntry {
   readonly input: InputShape;
   readonly control: TrainingControl;
   model: tf.LayersModel | null;
+  /** The backend whose memory holds the model's weights (null until it has a model). */
+  backend: string | null;
 }
 
 /**
@@ -64,8 +66,8 @@ export class Trainer {
   /** Runs saved in IndexedDB before a reload, and their models' loads once one has begun. */
   private readonly saved = new Map<string, { readonly ref: SavedModelRef; loading: Promise<void> | null }>();
   private queue: Promise<void> = Promise.resolve();
-  /** Ends the run in training at once (set while one trains). */
-  private abandonActiveRun: ((error: Error) => void) | null = null;
+  /** The run in training, and how to end it at once. */
+  private active: { readonly run: RunEntry; readonly abandon: (error: Error) => void } | null = null;
   /** Settles once the active backend is usable: after a lost WebGL context, once another has started. */
   private backendReady: Promise<unknown> = Promise.resolve();
 
@@ -75,23 +77,23 @@ export class Trainer {
   }
 
   /**
-   * The WebGL context is gone, and with it every weight that lived in its textures. The run in
-   * training fails now rather than hang; finished runs' models are dropped, so that the page's
-   * saved copies (sent again with `restoreRuns`) are loaded on the next backend when used.
+   * A WebGL context is gone, and with it every weight that lived in its textures. The run
+   * training on it fails now rather than hang. Finished runs' models on it are dropped and
+   * listed as saved, so that their copies in IndexedDB (if saved) load on the next backend when
+   * used. Runs and models on other backends are left alone.
    */
   private webglContextLost(): void {
-    this.abandonActiveRun?.(new Error('the browser reported webglcontextlost'));
+    if (this.active?.run.backend === 'webgl') this.active.abandon(new Error('the browser reported webglcontextlost'));
     this.backendReady = useBackend('auto').catch(() => undefined);
     for (const [runId, run] of this.runs) {
-      if (run.model === null) continue; // queued: it will train on the next backend
-      run.control.stop();
+      if (run.model === null || run.backend !== 'webgl' || run === this.active?.run) continue;
       try {
         run.model.dispose();
       } catch {
         // Its textures went with the context; there is nothing left to free.
       }
-      run.model = null;
       this.runs.delete(runId);
+      this.saved.set(runId, { ref: { runId, spec: run.spec, input: run.input }, loading: null });
     }
   }
 
@@ -104,7 +106,7 @@ export class Trainer {
   train(command: TrainCommand): Promise<void> {
     const dataset = this.datasets.get(command.datasetId);
     const input: InputShape = { height: dataset?.train.height ?? 0, width: dataset?.train.width ?? 0, channels: 1 };
-    this.runs.set(command.runId, { spec: command.spec, input, control: new TrainingControl(), model: null });
+    this.runs.set(command.runId, { spec: command.spec, input, control: new TrainingControl(), model: null, backend: null });
     // A run that failed in a way runTraining did not catch must not stop the ones queued after it.
     const run = this.queue.catch(() => undefined).then(() => this.runTraining(command));
     this.queue = run;
@@ -216,7 +218,7 @@ export class Trainer {
     try {
       const model = await modelFromFiles(command.files);
       this.disposeRun(runId);
-      this.runs.set(runId, { spec, input, control: new TrainingControl(), model });
+      this.runs.set(runId, { spec, input, control: new TrainingControl(), model, backend: tf.getBackend() });
       this.emit({ type: 'modelImported', runId, error: null });
     } catch (error) {
       this.emit({ type: 'modelImported', runId, error: error instanceof Error ? error.message : String(error) });
@@ -231,7 +233,7 @@ export class Trainer {
       (model) => {
         const { spec, input } = saved.ref;
         if (this.saved.get(runId) !== saved) return void model.dispose();
-        this.runs.set(runId, { spec, input, control: new TrainingControl(), model });
+        this.runs.set(runId, { spec, input, control: new TrainingControl(), model, backend: tf.getBackend() });
         this.saved.delete(runId);
       },
       (error: unknown) => {
@@ -267,15 +269,24 @@ export class Trainer {
     };
     const abandoned = (): boolean => held.abandoned;
     const lost = new Promise<never>((_, reject) => {
-      this.abandonActiveRun = (error) => {
-        held.abandoned = true;
-        run.control.stop();
-        reject(error);
+      this.active = {
+        run,
+        abandon: (error) => {
+          held.abandoned = true;
+          run.control.stop();
+          reject(error);
+        },
       };
     });
+    // What an abandoned run still does (a read that resolves late) reaches the page no more.
+    const send: Emit = (event, transfer) => {
+      if (!abandoned()) this.emit(event, transfer);
+    };
     const work = async (): Promise<void> => {
       const backend = await useBackend(command.backend);
+      run.backend = backend.name;
       const model = buildModel(spec, run.input, classCount);
+      if (abandoned()) return void model.dispose();
       run.model = model;
       const optimizer = createOptimizer(spec.compile);
       held.optimizer = optimizer;
@@ -284,7 +295,7 @@ export class Trainer {
       const trainData = createTrainingData(train.images, train.labels, count, train.height, train.width, classCount);
       held.trainData = trainData;
       const split = splitValidation(count, spec.fit.validationSplit);
-      this.emit({
+      send({
         type: 'runStarted',
         runId,
         backend,
@@ -293,8 +304,8 @@ export class Trainer {
         batchesPerEpoch: batchCount(split.trainCount, spec.fit.batchSize),
       });
       const result = await fit(model, trainData, spec, optimizer, run.control, {
-        onBatch: (progress) => this.emit({ type: 'batch', runId, progress }),
-        onEpoch: (record) => this.emit({ type: 'epoch', runId, record }),
+        onBatch: (progress) => send({ type: 'batch', runId, progress }),
+        onEpoch: (record) => send({ type: 'epoch', runId, record }),
       });
       if (abandoned()) return;
       disposeTrainingData(trainData);
@@ -303,14 +314,14 @@ export class Trainer {
       held.testData = testData;
       const evaluation = await evaluateModel(model, testData, spec.compile, test.labels);
       if (abandoned()) return;
-      this.emit({ type: 'evaluation', runId, evaluation }, [
+      send({ type: 'evaluation', runId, evaluation }, [
         evaluation.predictions.buffer as ArrayBuffer,
         evaluation.sampleIndices.buffer as ArrayBuffer,
         evaluation.sampleProbabilities.buffer as ArrayBuffer,
         evaluation.mistakeIndices.buffer as ArrayBuffer,
         evaluation.mistakeProbabilities.buffer as ArrayBuffer,
       ]);
-      this.emit({ type: 'runFinished', runId, stopped: result.stopped, seconds: (performance.now() - started) / 1000 });
+      send({ type: 'runFinished', runId, stopped: result.stopped, seconds: (performance.now() - started) / 1000 });
     };
     try {
       // A lost context fails the run at once: tfjs may be waiting on a fence that never passes.
@@ -318,12 +329,16 @@ export class Trainer {
     } catch (error) {
       // A failed run keeps its history on the page, not its model: after running out of
       // memory, that memory is what the next run needs.
-      run.model?.dispose();
+      try {
+        run.model?.dispose();
+      } catch {
+        // A lost context took the weights with it; there is nothing left to free.
+      }
       run.model = null;
       const failure = classifyFailure(error);
       this.emit({ type: 'runFailed', runId, ...failure });
     } finally {
-      this.abandonActiveRun = null;
+      this.active = null;
       if (held.trainData) disposeTrainingData(held.trainData);
       if (held.testData) disposeTrainingData(held.testData);
       held.optimizer?.dispose();
