@@ -120,6 +120,11 @@ test("a link to a model for the user's own dataset describes that dataset, and a
   await expect(visitor.getByTestId('shape-x_train')).toHaveText('(60000, 28, 28)');
   await uploadOwnDataset(visitor);
   await expect(banner).toContainText('They will train on Your dataset 1 (5×7 images, 3 classes), which matches it.');
+  // With another dataset selected, the banner points at the matching one already loaded.
+  await visitor.getByRole('radio', { name: /MNIST.*Handwritten/ }).check();
+  await expect(banner).toContainText('Select Your dataset 1 on the Data tab: it matches (5×7 images, 3 classes).');
+  await expect(trainAll).toBeDisabled();
+  await visitor.getByRole('radio', { name: /Your dataset 1/ }).check();
   await trainAll.click();
   await visitor.getByRole('tab', { name: 'Build & train' }).click();
   await expect(visitor.getByTestId('run-status')).toHaveText('finished', { timeout: 60_000 });

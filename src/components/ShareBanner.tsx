@@ -10,6 +10,12 @@ export function ShareBanner({ onOpenBuilder }: { readonly onOpenBuilder: () => v
   const incoming = useAppStore((state) => state.incomingShare);
   const activeDatasetId = useAppStore((state) => state.activeDatasetId);
   const activeDataset = useAppStore(selectActiveDataset);
+  // A loaded dataset that can stand in for the sharer's own, if there is one.
+  const matchingName = useAppStore((state) => {
+    const own = incoming?.kind === 'ok' ? incoming.share.ownDataset : undefined;
+    if (own === undefined) return null;
+    return Object.values(state.datasets).find((entry) => entry.dataset !== null && matchesOwnDataset(entry.dataset, own))?.name ?? null;
+  });
   const datasetName = useAppStore((state) => (incoming?.kind === 'ok' ? (state.datasets[incoming.share.dataset]?.name ?? null) : null));
   const dismiss = useAppStore((state) => state.dismissShare);
   const queueAll = useAppStore((state) => state.queueSharedModels);
@@ -37,7 +43,11 @@ export function ShareBanner({ onOpenBuilder }: { readonly onOpenBuilder: () => v
       <h2 id="share-heading">
         Shared with you: {share.runs.length} model{share.runs.length === 1 ? '' : 's'} for {own === undefined ? (datasetName ?? share.dataset) : `“${own.name}”, the sharer's own dataset`}
       </h2>
-      {own !== undefined && !ready && <p className="muted">Load your copy of it ({shape}) as IDX files on the Data tab to train these models.</p>}
+      {own !== undefined && !ready && (
+        <p className="muted">
+          {matchingName === null ? `Load your copy of it (${shape}) as IDX files on the Data tab to train these models.` : `Select ${matchingName} on the Data tab: it matches (${shape}).`}
+        </p>
+      )}
       {own !== undefined && ready && activeDataset && (
         <p className="muted">
           They will train on {activeDataset.name} ({shape}), which matches it.
