@@ -34,7 +34,8 @@ export const SWIFTSHADER_FLAGS = ['--use-angle=swiftshader', '--enable-unsafe-sw
  */
 export function chromiumLaunchOptions(): LaunchOptions {
   const executablePath = process.env.CHROMIUM_PATH ?? (existsSync(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined);
-  const webglFlags = process.env.CHROMIUM_WEBGL_FLAGS?.split(/\s+/).filter(Boolean) ?? SWIFTSHADER_FLAGS;
+  const custom = process.env.CHROMIUM_WEBGL_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+  const webglFlags = custom.length > 0 ? custom : SWIFTSHADER_FLAGS;
   return {
     ...(executablePath === undefined ? {} : { executablePath }),
     args: [...CLOSED_NETWORK_FLAGS, ...webglFlags],
