@@ -4,14 +4,8 @@
  * next backend), and the next run trains on WASM, saying why. The context is lost for real,
  * with WEBGL_lose_context, as a GPU reset would lose it.
  */
-import { expect, test, type Page, type Worker } from '@playwright/test';
-import { quickstart } from './helpers';
-
-function trainingWorker(page: Page): Worker {
-  const worker = page.workers().find((w) => w.url().includes('trainer'));
-  if (!worker) throw new Error('no training worker on the page');
-  return worker;
-}
+import { expect, test, type Page } from '@playwright/test';
+import { quickstart, trainingWorker } from './helpers';
 
 /** Before tfjs makes its WebGL context, keeps a handle on every WebGL2 context the worker makes. */
 async function watchWebglContexts(page: Page): Promise<void> {

@@ -3,7 +3,7 @@
  * that says so, every finished run is kept, and the restarted worker trains the next run.
  */
 import { expect, test } from '@playwright/test';
-import { quickstart } from './helpers';
+import { quickstart, trainingWorker } from './helpers';
 
 test('a worker crash mid-run fails that run with a clear message, keeps the finished run, and the next run trains', async ({ page }) => {
   await quickstart(page, 1, 2000);
@@ -17,9 +17,7 @@ test('a worker crash mid-run fails that run with a clear message, keeps the fini
   await page.getByLabel('Training images (empty = all)').fill('60000');
   await train.click();
   await expect(page.getByTestId('running-metrics')).toBeVisible();
-  const worker = page.workers().find((w) => w.url().includes('trainer'));
-  if (!worker) throw new Error('no training worker on the page');
-  await worker.evaluate(() => {
+  await trainingWorker(page).evaluate(() => {
     setTimeout(() => {
       throw new Error('simulated crash');
     });

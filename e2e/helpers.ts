@@ -4,7 +4,7 @@
  * build IDX files for upload.
  */
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Page, type Worker } from '@playwright/test';
 import { gzipSync } from 'node:zlib';
 
 /** What a page did during a test that a user should never see. */
@@ -28,6 +28,13 @@ export function watchPage(page: Page): PageWatch {
 export async function openApp(page: Page): Promise<void> {
   await page.goto('/');
   await expect(page.getByTestId('shape-x_train')).toHaveText('(60000, 28, 28)');
+}
+
+/** The page's training worker, for tests that reach inside it (a crash, a lost WebGL context). */
+export function trainingWorker(page: Page): Worker {
+  const worker = page.workers().find((w) => w.url().includes('trainer'));
+  if (!worker) throw new Error('no training worker on the page');
+  return worker;
 }
 
 /** Opens Build & train with the quickstart preset, on a subset so that a run takes seconds. */
