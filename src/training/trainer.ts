@@ -41,6 +41,15 @@ interface RunEntry {
  */
 const OUT_OF_MEMORY = /out[ _]of[ _]memory|OOM|allocat|memory access out of bounds|enlarge memory|maximum memory size|invalid typed array length|array buffer allocation/i;
 
+/** Frees a model. One whose WebGL context was lost may throw: its textures went with the context, so there is nothing left to free. */
+function disposeModel(model: tf.LayersModel | null): void {
+  try {
+    model?.dispose();
+  } catch {
+    // Nothing left to free.
+  }
+}
+
 /** What kind of failure an error is, for the message the user sees. */
 export function classifyFailure(error: unknown): { kind: RunFailureKind; message: string } {
   if (error instanceof SpecError) return { kind: 'invalid-spec', message: error.message };
@@ -87,11 +96,7 @@ export class Trainer {
     this.backendReady = useBackend('auto').catch(() => undefined);
     for (const [runId, run] of this.runs) {
       if (run.model === null || run.backend !== 'webgl' || run === this.active?.run) continue;
-      try {
-        run.model.dispose();
-      } catch {
-        // Its textures went with the context; there is nothing left to free.
-      }
+      disposeModel(run.model);
       this.runs.delete(runId);
       this.saved.set(runId, { ref: { runId, spec: run.spec, input: run.input }, loading: null });
     }
@@ -329,11 +334,7 @@ export class Trainer {
     } catch (error) {
       // A failed run keeps its history on the page, not its model: after running out of
       // memory, that memory is what the next run needs.
-      try {
-        run.model?.dispose();
-      } catch {
-        // A lost context took the weights with it; there is nothing left to free.
-      }
+      disposeModel(run.model);
       run.model = null;
       const failure = classifyFailure(error);
       this.emit({ type: 'runFailed', runId, ...failure });
