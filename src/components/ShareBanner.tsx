@@ -4,7 +4,21 @@
  */
 import { selectActiveDataset, useAppStore } from '../store';
 import { describeLayer } from '../training/specDiff';
-import { matchesOwnDataset } from '../training/specUrl';
+import { matchesOwnDataset, type SharedDataset } from '../training/specUrl';
+
+/** What a visitor still has to do for a link to a built-in dataset (null: nothing). */
+function builtinNote(ready: boolean, datasetId: string, datasetName: string | null): string | null {
+  if (ready) return null;
+  return datasetName === null ? `Load the dataset “${datasetId}” to train these models.` : `Loading ${datasetName}…`;
+}
+
+/** Which of the visitor's datasets will stand in for the sharer's own: the selected one, one to select, or one to load. */
+function ownDatasetNote(own: SharedDataset, selectedMatch: string | null, loadedMatch: string | null): string {
+  const shape = `${own.height}×${own.width} images, ${own.classCount} classes`;
+  if (selectedMatch !== null) return `They will train on ${selectedMatch} (${shape}), which matches it.`;
+  if (loadedMatch !== null) return `Select ${loadedMatch} on the Data tab: it matches (${shape}).`;
+  return `Load your copy of it (${shape}) as IDX files on the Data tab to train these models.`;
+}
 
 export function ShareBanner({ onOpenBuilder }: { readonly onOpenBuilder: () => void }) {
   const incoming = useAppStore((state) => state.incomingShare);
@@ -37,23 +51,13 @@ export function ShareBanner({ onOpenBuilder }: { readonly onOpenBuilder: () => v
   const own = share.ownDataset;
   // A sharer's own dataset has an id that means nothing here: any dataset of its image size and class count will do.
   const ready = own === undefined ? activeDatasetId === share.dataset : activeDataset !== null && matchesOwnDataset(activeDataset, own);
-  const shape = own === undefined ? '' : `${own.height}×${own.width} images, ${own.classCount} classes`;
+  const note = own === undefined ? builtinNote(ready, share.dataset, datasetName) : ownDatasetNote(own, ready ? (activeDataset?.name ?? null) : null, matchingName);
   return (
     <section className="panel share-banner" aria-labelledby="share-heading">
       <h2 id="share-heading">
         Shared with you: {share.runs.length} model{share.runs.length === 1 ? '' : 's'} for {own === undefined ? (datasetName ?? share.dataset) : `“${own.name}”, the sharer's own dataset`}
       </h2>
-      {own !== undefined && !ready && (
-        <p className="muted">
-          {matchingName === null ? `Load your copy of it (${shape}) as IDX files on the Data tab to train these models.` : `Select ${matchingName} on the Data tab: it matches (${shape}).`}
-        </p>
-      )}
-      {own !== undefined && ready && activeDataset && (
-        <p className="muted">
-          They will train on {activeDataset.name} ({shape}), which matches it.
-        </p>
-      )}
-      {own === undefined && !ready && <p className="muted">{datasetName === null ? `Load the dataset “${share.dataset}” to train these models.` : `Loading ${datasetName}…`}</p>}
+      {note !== null && <p className="muted">{note}</p>}
       <ol className="shared-models">
         {share.runs.map((model, i) => (
           <li key={i}>
