@@ -18,7 +18,7 @@ async function waitForServer(base: string): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`vite preview did not start on ${base}`);
+  throw new Error(`nothing answered at ${base}${process.env.PLAYGROUND_URL === undefined ? ' (vite preview did not start)' : ' (PLAYGROUND_URL)'}`);
 }
 
 /** Where the app is served for a script that asked for `port`: `PLAYGROUND_URL` when set. */

@@ -73,11 +73,9 @@ async function train(page: Page, base: string, id: PresetId): Promise<ParityResu
   const history = page.getByRole('table', { name: /Training history/ }).locator('tbody tr');
   let printed = 0;
   const printNewEpochs = async (): Promise<void> => {
-    const rows = await history.allTextContents().catch(() => []);
-    const cells = await Promise.all(rows.slice(printed).map((_, i) => history.nth(printed + i).locator('th, td').allTextContents()));
-    if (printed === 0 && cells.length > 0) console.error(`  ${preset.id} on ${dataset}: ${(await page.getByTestId('backend').textContent()) ?? ''}`);
-    for (const row of cells) console.error(`  ${preset.id}: epoch ${row.join(' | ')}`);
-    printed = rows.length;
+    const rows = await history.count();
+    if (printed === 0 && rows > 0) console.error(`  ${preset.id} on ${dataset}: ${(await page.getByTestId('backend').textContent()) ?? ''}`);
+    for (; printed < rows; printed++) console.error(`  ${preset.id}: epoch ${(await history.nth(printed).locator('th, td').allTextContents()).join(' | ')}`);
   };
   for (const deadline = started + hours * 3_600_000; ; ) {
     try {
@@ -93,8 +91,7 @@ async function train(page: Page, base: string, id: PresetId): Promise<ParityResu
   if (await failed.isVisible()) throw new Error(`${preset.title} failed: ${(await page.getByRole('alert').allTextContents()).join(' ')}`);
   const minutes = (Date.now() - started) / 60_000;
   const test = Number((await result.textContent())?.match(/([\d.]+)%/)?.[1]) / 100;
-  const lastRow = page.getByRole('table', { name: /Training history/ }).locator('tbody tr').last();
-  const valAccuracy = Number(await lastRow.locator('td').nth(3).textContent());
+  const valAccuracy = Number(await history.last().locator('td').nth(3).textContent());
   const { metric, onOtherDataset } = preset.expectedResult;
   // On the other dataset only a preset that states an aim there has one; others print NaN.
   const value = dataset === preset.dataset ? preset.expectedResult.value : onOtherDataset?.dataset === dataset ? onOtherDataset.value : NaN;
