@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from './batches';
 import { buildModel, createOptimizer } from './buildModel';
-import { createTrainingData, disposeTrainingData, fit, TrainingControl, TrainingDivergedError, type FitCallbacks } from './fit';
+import { createTrainingData, disposeTrainingData, fit, randomShift, TrainingControl, TrainingDivergedError, type FitCallbacks } from './fit';
 import type { BatchProgress, EpochRecord } from './protocol';
 import { DEFAULT_COMPILE, DEFAULT_FIT, type ModelSpec } from './spec';
 import { syntheticDataset } from './testData';
@@ -118,5 +120,45 @@ describe('fit', () => {
     const error = await train(logits, new TrainingControl(), { batchIntervalMs: 0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TrainingDivergedError);
     expect((error as TrainingDivergedError).message).toMatch(/NaN or infinite in epoch 1, batch \d+.*lower learning rate/);
+  });
+});
+
+describe('randomShift', () => {
+  /** Where each pixel of a 6×5 image lands when shifted by up to 2: computed by hand from the same draws. */
+  function expectedShift(image: Float32Array, count: number, draws: () => number): Float32Array {
+    const [h, w, shift] = [6, 5, 2];
+    const out = new Float32Array(count * h * w);
+    for (let n = 0; n < count; n++) {
+      // The window starts at (dy, dx) of the padded image: pixel (y, x) moves to (y + 2 − dy, x + 2 − dx).
+      const dy = Math.floor(draws() * (2 * shift + 1));
+      const dx = Math.floor(draws() * (2 * shift + 1));
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          const [sy, sx] = [y + dy - shift, x + dx - shift];
+          out[(n * h + y) * w + x] = sy >= 0 && sy < h && sx >= 0 && sx < w ? (image[sy * w + sx] ?? NaN) : 0;
+        }
+      }
+    }
+    return out;
+  }
+
+  // The wasm backend is where the app trains without a GPU: its cropAndResize moved every image the same way across.
+  it.each(['cpu', 'wasm'])('moves each image by its own offset, up and down and across, zeros coming in (%s)', async (backend) => {
+    await tf.setBackend(backend);
+    try {
+      const count = 40;
+      const image = Float32Array.from({ length: 30 }, (_, i) => i + 1);
+      const batch = tf.tensor4d(Float32Array.from({ length: count * 30 }, (_, i) => image[i % 30] ?? NaN), [count, 6, 5, 1]);
+      const shifted = randomShift(batch, 2, mulberry32(11));
+      expect(shifted.shape).toEqual([count, 6, 5, 1]);
+      const actual = shifted.dataSync();
+      expect(Array.from(actual)).toEqual(Array.from(expectedShift(image, count, mulberry32(11))));
+      // Forty draws from 25 offsets: the images did not all move alike.
+      const firstRows = new Set(Array.from({ length: count }, (_, n) => actual.slice(n * 30, n * 30 + 5).join(',')));
+      expect(firstRows.size).toBeGreaterThan(5);
+      tf.dispose([batch, shifted]);
+    } finally {
+      await tf.setBackend('cpu');
+    }
   });
 });

@@ -108,22 +108,27 @@ export function toModelInput(model: tf.LayersModel, images: tf.Tensor4D): tf.Ten
 
 /**
  * Random shifts of up to `shift` pixels per image (zeros come in at the edges): pad by
- * `shift`, then crop a window of the original size at a random offset for each image.
+ * `shift`, then take a window of the original size at a random offset for each image, as one
+ * gather of pixel indices built here. (tf.image.cropAndResize would do it, but tfjs 4.22's
+ * wasm kernel ignores the boxes' horizontal offsets: every image moved the same way across.)
  */
 export function randomShift(images: tf.Tensor4D, shift: number, random: () => number): tf.Tensor4D {
   return tf.tidy(() => {
-    const [n, h, w] = images.shape;
-    const padded = images.pad<tf.Tensor4D>([[0, 0], [shift, shift], [shift, shift], [0, 0]]);
+    const [n, h, w, channels] = images.shape;
     const ph = h + 2 * shift;
     const pw = w + 2 * shift;
-    const boxes: number[] = [];
+    const padded = images.pad<tf.Tensor4D>([[0, 0], [shift, shift], [shift, shift], [0, 0]]).reshape([n * ph * pw, channels]);
+    const pixels = new Int32Array(n * h * w);
+    let k = 0;
     for (let i = 0; i < n; i++) {
       const dy = Math.floor(random() * (2 * shift + 1));
       const dx = Math.floor(random() * (2 * shift + 1));
-      boxes.push(dy / (ph - 1), dx / (pw - 1), (dy + h - 1) / (ph - 1), (dx + w - 1) / (pw - 1));
+      for (let y = 0; y < h; y++) {
+        const row = (i * ph + dy + y) * pw + dx;
+        for (let x = 0; x < w; x++) pixels[k++] = row + x;
+      }
     }
-    const indices = Array.from({ length: n }, (_, i) => i);
-    return tf.image.cropAndResize(padded, tf.tensor2d(boxes, [n, 4]), indices, [h, w], 'nearest');
+    return padded.gather(tf.tensor1d(pixels, 'int32')).reshape<tf.Tensor4D>([n, h, w, channels]);
   });
 }
 
