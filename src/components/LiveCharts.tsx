@@ -51,6 +51,8 @@ const fixed = (n: number | null): string => (n === null ? '–' : n.toFixed(4));
 
 /** `history.history` as a table: the charts' text equivalent. */
 export function HistoryTable({ run }: { readonly run: Run }) {
+  // Keras's history has an 'lr' entry only when a schedule changes the rate.
+  const scheduled = run.spec.fit.learningRateDecay !== 1;
   return (
     <table className="history" aria-label={`Training history of ${run.name}`}>
       <thead>
@@ -60,6 +62,7 @@ export function HistoryTable({ run }: { readonly run: Run }) {
           <th scope="col">accuracy</th>
           <th scope="col">val_loss</th>
           <th scope="col">val_accuracy</th>
+          {scheduled && <th scope="col">lr</th>}
           <th scope="col">time</th>
           <th scope="col">samples/s</th>
         </tr>
@@ -72,6 +75,7 @@ export function HistoryTable({ run }: { readonly run: Run }) {
             <td>{fixed(e.accuracy)}</td>
             <td>{fixed(e.valLoss)}</td>
             <td>{fixed(e.valAccuracy)}</td>
+            {scheduled && <td>{e.learningRate === null ? '–' : Number(e.learningRate.toPrecision(3))}</td>}
             <td>{e.seconds.toFixed(1)} s</td>
             <td>{Math.round(e.samplesPerSecond)}</td>
           </tr>

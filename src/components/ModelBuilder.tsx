@@ -214,6 +214,14 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
         <NumberField label="Batch size" value={fit.batchSize} min={1} onChange={(batchSize) => update({ fit: { ...fit, batchSize } })} />
         <NumberField label="Validation split" value={fit.validationSplit} min={0} max={0.9} step={0.05} onChange={(validationSplit) => update({ fit: { ...fit, validationSplit } })} />
         <NumberField label="Seed" value={fit.seed} onChange={(seed) => update({ fit: { ...fit, seed } })} />
+        <NumberField
+          label="Learning-rate decay per epoch"
+          value={fit.learningRateDecay}
+          min={0}
+          max={1}
+          step="any"
+          onChange={(learningRateDecay) => update({ fit: { ...fit, learningRateDecay } })}
+        />
         <NumberField label="Random shift (px)" value={fit.augmentShift} min={0} max={8} onChange={(augmentShift) => update({ fit: { ...fit, augmentShift } })} />
         <NumberField
           label="Training images (empty = all)"

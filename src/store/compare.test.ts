@@ -7,7 +7,7 @@ import type { Run } from './runsSlice';
 const MNIST = { height: 28, width: 28, channels: 1 } as const;
 
 function epoch(n: number, valAccuracy: number | null, seconds = 10): EpochRecord {
-  return { epoch: n, epochs: 3, loss: 0.5 / n, accuracy: 0.8, valLoss: null, valAccuracy, seconds, samplesPerSecond: 1000 / seconds, etaSeconds: 0, tensors: 10, bytes: 0 };
+  return { epoch: n, epochs: 3, loss: 0.5 / n, accuracy: 0.8, valLoss: null, valAccuracy, learningRate: 0.001, seconds, samplesPerSecond: 1000 / seconds, etaSeconds: 0, tensors: 10, bytes: 0 };
 }
 
 function evaluation(accuracy: number, loss: number): Evaluation {

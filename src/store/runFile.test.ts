@@ -22,7 +22,7 @@ const run: Run = {
   batchesPerEpoch: 3,
   progress: { epoch: 1, batch: 3, batches: 3, loss: 0.5, accuracy: 0.8, samplesPerSecond: 1000 },
   batches: [{ x: 0.5, loss: 1.2, accuracy: 0.4 }],
-  epochs: [{ epoch: 1, epochs: 1, loss: 0.5, accuracy: 0.8, valLoss: null, valAccuracy: null, seconds: 1.5, samplesPerSecond: 60, etaSeconds: 0, tensors: 12, bytes: 4096 }],
+  epochs: [{ epoch: 1, epochs: 1, loss: 0.5, accuracy: 0.8, valLoss: null, valAccuracy: null, learningRate: 0.001, seconds: 1.5, samplesPerSecond: 60, etaSeconds: 0, tensors: 12, bytes: 4096 }],
   evaluation: {
     loss: 0.6,
     accuracy: 0.75,
@@ -114,6 +114,15 @@ describe('saved runs', () => {
   it('saved by an older page, read a BatchNormalization without momentum as Keras\'s default, 0.99', () => {
     const old = { ...saved(), spec: { ...run.spec, layers: [{ type: 'flatten' }, { type: 'batchNormalization' }, { type: 'dense', units: 3, activation: 'softmax', useBias: true }] } };
     expect(parseStoredRun(old).spec.layers[1]).toEqual({ type: 'batchNormalization', momentum: 0.99 });
+  });
+
+  it('saved by an older page, train at a constant learning rate and have no rate in their history', () => {
+    const without = <T extends object>(value: T, key: keyof T): Partial<T> => Object.fromEntries(Object.entries(value).filter(([k]) => k !== key)) as Partial<T>;
+    const fitBefore = without(run.spec.fit, 'learningRateDecay');
+    const epochsBefore = run.epochs.map((epoch) => without(epoch, 'learningRate'));
+    const old = parseStoredRun({ ...saved(), spec: { ...run.spec, fit: fitBefore }, epochs: epochsBefore });
+    expect(old.spec.fit.learningRateDecay).toBe(1);
+    expect(old.epochs[0]?.learningRate).toBeNull();
   });
 
   it('that are damaged are refused with the run named and the field, and not as an exception of another kind', () => {

@@ -202,6 +202,7 @@ function epochRecord(value: unknown, path: string): EpochRecord {
     accuracy: metric(f.accuracy, `${path}.accuracy`),
     valLoss: nullableMetric(f.valLoss, `${path}.valLoss`),
     valAccuracy: nullableMetric(f.valAccuracy, `${path}.valAccuracy`),
+    learningRate: nullableMetric(f.learningRate ?? null, `${path}.learningRate`),
     seconds: num(f.seconds, `${path}.seconds`),
     samplesPerSecond: metric(f.samplesPerSecond, `${path}.samplesPerSecond`),
     etaSeconds: metric(f.etaSeconds, `${path}.etaSeconds`),

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildModel, createOptimizer, SeededDropout, SpecError } from './buildModel';
+import { buildModel, createOptimizer, SeededDropout, setLearningRate, SpecError } from './buildModel';
 import { PRESETS } from './presets';
 import { DEFAULT_COMPILE, DEFAULT_FIT, type LayerSpec, type ModelSpec } from './spec';
 
@@ -165,5 +165,28 @@ describe('createOptimizer', () => {
     const rmsprop = createOptimizer({ ...DEFAULT_COMPILE, optimizer: 'rmsprop', learningRate: 0.001 });
     expect(rmsprop.getClassName()).toBe('RMSProp');
     expect(rmsprop.getConfig()['learningRate']).toBe(0.001);
+  });
+});
+
+describe('setLearningRate', () => {
+  /** How far one step of `optimizer` moves a weight whose gradient is 1. */
+  function firstStep(optimizer: tf.Optimizer): number {
+    const w = tf.variable(tf.scalar(0));
+    optimizer.minimize(() => w.mul(1).asScalar());
+    const moved = -(w.dataSync()[0] ?? NaN);
+    w.dispose();
+    optimizer.dispose();
+    return moved;
+  }
+
+  it.each(['adam', 'sgd', 'rmsprop'] as const)('%s: after the change, a step is the step of an optimizer made with the new rate', (optimizer) => {
+    for (const momentum of optimizer === 'sgd' ? [0, 0.9] : [0]) {
+      const compile = { ...DEFAULT_COMPILE, optimizer, momentum };
+      const changed = createOptimizer({ ...compile, learningRate: 0.001 });
+      setLearningRate(changed, 0.25);
+      const expected = firstStep(createOptimizer({ ...compile, learningRate: 0.25 }));
+      expect(expected).toBeGreaterThan(0.2);
+      expect(firstStep(changed)).toBeCloseTo(expected, 6);
+    }
   });
 });

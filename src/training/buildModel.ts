@@ -127,3 +127,15 @@ export function createOptimizer(compile: CompileSpec): tf.Optimizer {
       return tf.train.rmsprop(compile.learningRate, 0.9, 0, 1e-7);
   }
 }
+
+/**
+ * Changes an optimizer's learning rate between steps, as a Keras schedule does. SGD (and
+ * momentum, its subclass) keeps the negated rate in a tensor and has a setter for it; Adam
+ * and RMSprop read their `learningRate` field on every step. (`instanceof` cannot tell them
+ * apart: tfjs's optimizers count any optimizer as an instance of every optimizer class.)
+ */
+export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
+  const target = optimizer as tf.Optimizer & { learningRate: number; setLearningRate?: (rate: number) => void };
+  if (typeof target.setLearningRate === 'function') target.setLearningRate(learningRate);
+  else target.learningRate = learningRate;
+}

@@ -51,6 +51,16 @@ describe('fit', () => {
     expect(history[0]?.valLoss).not.toBeNull();
   });
 
+  it('decays the learning rate after each epoch and records each epoch\'s rate, as Keras\'s LearningRateScheduler does', async () => {
+    const { history } = await train(mlp({ learningRateDecay: 0.5 }));
+    expect(history.map((h) => h.learningRate)).toEqual([0.01, 0.005, 0.0025]);
+    // The decayed run moves less in its later epochs than a constant-rate one with the same seed.
+    const constant = await train(mlp());
+    expect(constant.history.map((h) => h.learningRate)).toEqual([0.01, 0.01, 0.01]);
+    expect(history[0]?.loss).toBeCloseTo(constant.history[0]?.loss ?? NaN, 6);
+    expect(history[2]?.loss).not.toBeCloseTo(constant.history[2]?.loss ?? NaN, 4);
+  });
+
   it('trains with categorical cross-entropy on the dataset\'s class labels (the MLP-with-dropout preset\'s loss)', async () => {
     const { history } = await train(mlp({ epochs: 2 }, { loss: 'categoricalCrossentropy' }));
     expect(history).toHaveLength(2);

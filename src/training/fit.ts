@@ -7,9 +7,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { batchCount, mulberry32, shuffledIndices, splitValidation } from './batches';
+import { setLearningRate } from './buildModel';
 import { correctCount, crossEntropyPerExample } from './losses';
 import type { BatchProgress, EpochRecord } from './protocol';
-import type { ModelSpec } from './spec';
+import { scheduledLearningRate, type ModelSpec } from './spec';
 
 /** Images and labels uploaded once: x is [count, h, w, 1] in [0, 1], y int32 labels. */
 export interface TrainingData {
@@ -183,6 +184,8 @@ export async function fit(
   const runStart = performance.now();
 
   for (let epoch = 1; epoch <= epochs; epoch++) {
+    const learningRate = scheduledLearningRate(spec, epoch);
+    setLearningRate(optimizer, learningRate);
     const order = shuffle ? shuffledIndices(trainCount, seed, epoch) : Int32Array.from({ length: trainCount }, (_, i) => i);
     const epochStart = performance.now();
     let lossSum = tf.scalar(0);
@@ -193,7 +196,7 @@ export async function fit(
     const report = async (batch: number): Promise<{ loss: number; accuracy: number }> => {
       const [loss, correct] = await Promise.all([lossSum.data<'float32'>(), correctSum.data<'float32'>()]);
       const running = { loss: (loss[0] ?? NaN) / seen, accuracy: (correct[0] ?? 0) / seen };
-      if (!Number.isFinite(running.loss)) throw new TrainingDivergedError(epoch, batch, spec.compile.learningRate);
+      if (!Number.isFinite(running.loss)) throw new TrainingDivergedError(epoch, batch, learningRate);
       return running;
     };
 
@@ -247,6 +250,7 @@ export async function fit(
         accuracy: running.accuracy,
         valLoss: validation?.loss ?? null,
         valAccuracy: validation?.accuracy ?? null,
+        learningRate,
         seconds,
         samplesPerSecond: seen / seconds,
         etaSeconds: (elapsed / epoch) * (epochs - epoch),

@@ -48,6 +48,8 @@ export interface EpochRecord {
   readonly accuracy: number;
   readonly valLoss: number | null;
   readonly valAccuracy: number | null;
+  /** The rate this epoch trained at (Keras's `history.history['lr']`); null in run files from before schedules. */
+  readonly learningRate: number | null;
   readonly seconds: number;
   readonly samplesPerSecond: number;
   readonly etaSeconds: number;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { PRESETS } from './presets';
 import { pythonCode, pyFloat, pyString, type PythonDataset } from './pythonCode';
 import { modelInputShape, summarize } from './shapes';
-import { DEFAULT_COMPILE, DEFAULT_FIT, type Activation, type LayerSpec, type ModelSpec, type Padding } from './spec';
+import { DEFAULT_COMPILE, DEFAULT_FIT, scheduledLearningRate, type Activation, type LayerSpec, type ModelSpec, type Padding } from './spec';
 
 const DATASETS = {
   mnist: { id: 'mnist', name: 'MNIST', height: 28, width: 28, classCount: 10 },
@@ -195,8 +195,13 @@ class Softmaxed:
 def set_random_seed(seed):
     seen['seed'] = seed
 
+def learning_rate_scheduler(schedule):
+    seen['schedule'] = [schedule(epoch) for epoch in range(3)]
+    return 'lr_schedule'
+
 tf = types.ModuleType('tensorflow')
 tf.keras = types.SimpleNamespace(
+    callbacks=types.SimpleNamespace(LearningRateScheduler=learning_rate_scheduler),
     utils=types.SimpleNamespace(set_random_seed=set_random_seed, to_categorical=lambda y, n: np.eye(n, dtype=np.float32)[y]),
     datasets=types.SimpleNamespace(mnist=types.SimpleNamespace(load_data=load_data), fashion_mnist=types.SimpleNamespace(load_data=load_data)),
     Input=recorder('Input'),
@@ -223,7 +228,9 @@ interface HarnessReport {
   input: number[];
   layers: string[];
   compile: { optimizer: string; optimizer_args: Record<string, number>; loss: string; loss_args: Record<string, boolean>; metrics: string[] };
-  fit: { x: number[]; y: number[]; epochs: number; batch_size: number; validation_split: number; shuffle: boolean };
+  fit: { x: number[]; y: number[]; epochs: number; batch_size: number; validation_split: number; shuffle: boolean; callbacks?: string[] };
+  /** The learning rates a LearningRateScheduler's lambda gives epochs 0, 1, 2. */
+  schedule?: number[];
   evaluate: { x: number[]; y: number[] };
 }
 
@@ -315,6 +322,18 @@ describe('pythonCode', () => {
     expect(code).toContain('shuffle=False,');
     expect(code).toContain('tf.keras.utils.set_random_seed(7)');
     expect(pythonCode({ ...s, compile: { ...s.compile, optimizer: 'rmsprop', learningRate: 1e-4 } }, DATASETS.mnist)).toContain('tf.keras.optimizers.RMSprop(learning_rate=0.0001)');
+  });
+
+  it('writes a per-epoch learning-rate decay as a LearningRateScheduler callback whose rates are the playground\'s', () => {
+    const s = spec([{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax', useBias: true }], { learningRate: 0.002 }, { learningRateDecay: 0.5, trainLimit: 100 });
+    const code = pythonCode(s, DATASETS.mnist);
+    expect(code).toContain('lr_schedule = tf.keras.callbacks.LearningRateScheduler(lambda epoch: 0.002 * 0.5 ** epoch)');
+    expect(code).toContain('(0.002, 0.001, 0.0005, …)');
+    const [report, constant] = runWithStandIn([code, pythonCode({ ...s, fit: { ...s.fit, learningRateDecay: 1 } }, DATASETS.mnist)]);
+    expect(report?.fit.callbacks).toEqual(['lr_schedule']);
+    expect(report?.schedule).toEqual([1, 2, 3].map((epoch) => scheduledLearningRate(s, epoch)));
+    expect(constant?.fit.callbacks).toBeUndefined();
+    expect(constant?.schedule).toBeUndefined();
   });
 
   it('writes Python literals', () => {

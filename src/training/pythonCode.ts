@@ -202,6 +202,15 @@ export function pythonCode(spec: ModelSpec, dataset: PythonDataset): string {
   );
 
   blank();
+  const scheduled = fit.learningRateDecay !== 1;
+  if (scheduled) {
+    const [first, second, third] = [0, 1, 2].map((epoch) => pyFloat(Number((compile.learningRate * fit.learningRateDecay ** epoch).toPrecision(6))));
+    lines.push(
+      `# The learning rate shrinks by a factor of ${pyFloat(fit.learningRateDecay)} after each epoch (${first}, ${second}, ${third}, …):`,
+      '# big steps while the model is far from good, small ones to settle into a minimum at the end.',
+      `lr_schedule = tf.keras.callbacks.LearningRateScheduler(lambda epoch: ${pyFloat(compile.learningRate)} * ${pyFloat(fit.learningRateDecay)} ** epoch)`,
+    );
+  }
   if (fit.validationSplit > 0) lines.push(`# validation_split holds out the last ${Math.round(fit.validationSplit * 1000) / 10}% of the training images (before shuffling) to measure progress.`);
   lines.push(
     'history = model.fit(',
@@ -211,6 +220,7 @@ export function pythonCode(spec: ModelSpec, dataset: PythonDataset): string {
     `    batch_size=${pyInt(fit.batchSize)},`,
     `    validation_split=${pyFloat(fit.validationSplit)},`,
     `    shuffle=${pyBool(fit.shuffle)},`,
+    ...(scheduled ? ['    callbacks=[lr_schedule],'] : []),
     ')',
   );
 

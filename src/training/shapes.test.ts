@@ -222,7 +222,7 @@ describe('validateSpec', () => {
           { type: 'maxPooling2d', poolSize: 2, strides: 'x', padding: 'valid' },
         ],
         compile: { optimizer: 'lion', learningRate: '0.1', momentum: null, loss: 'mse', fromLogits: 'yes' },
-        fit: { epochs: null, batchSize: 'big', validationSplit: null, shuffle: true, seed: 1, augmentShift: -1, trainLimit: 'all' },
+        fit: { epochs: null, batchSize: 'big', validationSplit: null, shuffle: true, seed: 1, augmentShift: -1, learningRateDecay: 0, trainLimit: 'all' },
       }),
     ) as ModelSpec;
     const issues = validateSpec(junk, MNIST, 10);
@@ -245,7 +245,11 @@ describe('validateSpec', () => {
       'validationSplit',
       'trainLimit',
       'augmentShift',
+      'learningRateDecay',
     ]);
+    expect(issues.find((i) => i.field === 'learningRateDecay')?.message).toMatch(/above 0 and at most 1, where 1 keeps it constant \(got 0\)/);
+    for (const decay of [1, 0.5, 1e-3]) expect(validateSpec({ ...PRESETS.quickstart.spec, fit: { ...PRESETS.quickstart.spec.fit, learningRateDecay: decay } }, MNIST, 10)).toEqual([]);
+    expect(validateSpec({ ...PRESETS.quickstart.spec, fit: { ...PRESETS.quickstart.spec.fit, learningRateDecay: 1.1 } }, MNIST, 10).map((i) => i.field)).toEqual(['learningRateDecay']);
     expect(issues.find((i) => i.field === 'type')?.message).toBe("Layer 2 (warp): unknown layer type 'warp'.");
     expect(() => summarize(junk, MNIST)).not.toThrow();
     expect(validateSpec({ ...junk, layers: null } as unknown as ModelSpec, MNIST, 10)[0]?.message).toMatch(/no layers/);

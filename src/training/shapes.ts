@@ -356,6 +356,9 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
   if (!(Number.isInteger(fit.augmentShift) && isInRange(fit.augmentShift, 0, 9))) {
     modelError('augmentShift', `The augmentation shift must be a whole number of pixels from 0 to 8 (got ${text(fit.augmentShift)}).`);
   }
+  if (!(isInRange(fit.learningRateDecay, Number.MIN_VALUE, 1) || fit.learningRateDecay === 1)) {
+    modelError('learningRateDecay', `The learning-rate decay multiplies the rate after each epoch: it must be above 0 and at most 1, where 1 keeps it constant (got ${text(fit.learningRateDecay)}).`);
+  }
 
   const activation = outputActivation(layers.filter((layer) => isKnownType(layer.type)));
   const fromLogits: unknown = compile.fromLogits;

@@ -88,6 +88,11 @@ export interface FitSpec {
   readonly seed: number;
   /** Random shifts of up to this many pixels during training (0 = off). */
   readonly augmentShift: number;
+  /**
+   * The learning rate is multiplied by this after every epoch (1 = constant): epoch e (from 0)
+   * trains at learningRate · decay^e, as Keras's `LearningRateScheduler(lambda epoch: lr * decay ** epoch)`.
+   */
+  readonly learningRateDecay: number;
   /** Use only the first N training images (null = all): for quick experiments and tests. */
   readonly trainLimit: number | null;
 }
@@ -125,5 +130,11 @@ export const DEFAULT_FIT: FitSpec = {
   shuffle: true,
   seed: 42,
   augmentShift: 0,
+  learningRateDecay: 1,
   trainLimit: null,
 };
+
+/** The learning rate epoch `epoch` (from 1) trains at: learningRate · decay^(epoch − 1). */
+export function scheduledLearningRate(spec: Pick<ModelSpec, 'compile' | 'fit'>, epoch: number): number {
+  return spec.compile.learningRate * spec.fit.learningRateDecay ** (epoch - 1);
+}

@@ -59,7 +59,7 @@ describe('describeSpecDiff', () => {
     const b = spec(
       [flatten, dense(10)],
       { optimizer: 'sgd', learningRate: 0.01, momentum: 0.9, loss: 'categoricalCrossentropy', fromLogits: true },
-      { epochs: 10, batchSize: 128, validationSplit: 0.1, shuffle: false, seed: 2, augmentShift: 2, trainLimit: 1000 },
+      { epochs: 10, batchSize: 128, validationSplit: 0.1, shuffle: false, seed: 2, augmentShift: 2, learningRateDecay: 0.9, trainLimit: 1000 },
     );
     expect(describeSpecDiff(a, b)).toEqual([
       'optimizer adam → sgd',
@@ -72,6 +72,7 @@ describe('describeSpecDiff', () => {
       'validation split 0 → 0.1',
       'shuffle true → false',
       'seed 1 → 2',
+      'lr decay per epoch none → ×0.9',
       'shift augmentation off → ±2 px',
       'training images all → 1000',
     ]);

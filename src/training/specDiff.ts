@@ -157,6 +157,7 @@ export function describeSpecDiff(a: ModelSpec, b: ModelSpec): string[] {
   changes.push(...change('validation split', fa.validationSplit, fb.validationSplit));
   changes.push(...change('shuffle', fa.shuffle, fb.shuffle));
   changes.push(...change('seed', fa.seed, fb.seed));
+  changes.push(...change('lr decay per epoch', fa.learningRateDecay, fb.learningRateDecay, (d) => (d === 1 ? 'none' : `×${d}`)));
   changes.push(...change('shift augmentation', fa.augmentShift, fb.augmentShift, (s) => (s === 0 ? 'off' : `±${s} px`)));
   changes.push(...change('training images', fa.trainLimit, fb.trainLimit, (t) => (t === null ? 'all' : String(t))));
   return changes;

@@ -122,6 +122,8 @@ describe('share links', () => {
       [(p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).validationSplit = -0.1), 'share.runs[0].spec.fit.validationSplit'],
       [(p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).augmentShift = 9), 'share.runs[0].spec.fit.augmentShift'],
       [(p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).trainLimit = 'all'), 'share.runs[0].spec.fit.trainLimit'],
+      [(p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).learningRateDecay = 1.5), 'share.runs[0].spec.fit.learningRateDecay'],
+      [(p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).learningRateDecay = 0), 'share.runs[0].spec.fit.learningRateDecay'],
     ];
     for (const [edit, field] of cases) {
       expect(() => parseShare(payload(edit)), field).toThrow(ShareError);
@@ -135,6 +137,10 @@ describe('share links', () => {
     // Links from before BatchNormalization had a momentum setting meant Keras's default.
     const old = parseShare(payload((p) => ((p.runs[0]?.spec.layers as Record<string, unknown>[])[1] = { type: 'batchNormalization' })));
     expect(old.runs[0]?.spec.layers[1]).toEqual({ type: 'batchNormalization', momentum: 0.99 });
+    // Links from before learning-rate schedules trained at a constant rate.
+    const constant = parseShare(payload((p) => delete (p.runs[0]?.spec.fit as Partial<Record<string, unknown>>).learningRateDecay));
+    expect(constant.runs[0]?.spec.fit.learningRateDecay).toBe(1);
+    expect(parseShare(payload((p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).learningRateDecay = 0.8))).runs[0]?.spec.fit.learningRateDecay).toBe(0.8);
     // Nulls where the spec allows them are fine.
     expect(() => parseShare(payload((p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).trainLimit = 500)))).not.toThrow();
   });

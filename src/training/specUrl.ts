@@ -264,7 +264,9 @@ function compileSpec(value: unknown, path: string): CompileSpec {
 }
 
 function fitSpec(value: unknown, path: string): FitSpec {
-  const f = record(value, path, ['epochs', 'batchSize', 'validationSplit', 'shuffle', 'seed', 'augmentShift', 'trainLimit']);
+  // learningRateDecay came later: links and run files from before it train at a constant rate.
+  const f = record(value, path, ['epochs', 'batchSize', 'validationSplit', 'shuffle', 'seed', 'augmentShift', 'learningRateDecay', 'trainLimit'], ['learningRateDecay']);
+  const decay = f.learningRateDecay ?? 1;
   return {
     epochs: int(f.epochs, `${path}.epochs`, 1),
     batchSize: int(f.batchSize, `${path}.batchSize`, 1),
@@ -272,6 +274,7 @@ function fitSpec(value: unknown, path: string): FitSpec {
     shuffle: bool(f.shuffle, `${path}.shuffle`),
     seed: int(f.seed, `${path}.seed`, 0),
     augmentShift: int(f.augmentShift, `${path}.augmentShift`, 0, 8),
+    learningRateDecay: decay === 1 ? 1 : real(decay, `${path}.learningRateDecay`, Number.MIN_VALUE, 1, 'a factor above 0 and at most 1'),
     trainLimit: f.trainLimit === null ? null : int(f.trainLimit, `${path}.trainLimit`, 1),
   };
 }
