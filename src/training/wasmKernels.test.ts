@@ -114,6 +114,33 @@ describe('wasm gradient kernels', () => {
   });
 
   it.each([
+    { shape: [9, 5, 3, 4], axis: [0, 1, 2], keepDims: false, dtype: 'float32' },
+    { shape: [9, 5, 3, 4], axis: [2, 0, 1], keepDims: true, dtype: 'float32' },
+    { shape: [7, 6], axis: [0], keepDims: false, dtype: 'float32' },
+    { shape: [3, 1], axis: [0], keepDims: true, dtype: 'float32' },
+    { shape: [6, 5, 4], axis: [-3, -2], keepDims: false, dtype: 'float32' },
+    { shape: [6, 5, 4], axis: [1, 2], keepDims: false, dtype: 'float32' },
+    { shape: [6, 5, 4], axis: [0, 2], keepDims: true, dtype: 'float32' },
+    { shape: [6, 5], axis: [0, 1], keepDims: false, dtype: 'float32' },
+    { shape: [5, 3], axis: [0], keepDims: false, dtype: 'int32' },
+    { shape: [0, 3], axis: [0], keepDims: false, dtype: 'float32' },
+  ] as const)('sums and means like the cpu backend: $shape over $axis, keepDims $keepDims, $dtype', async ({ shape, axis, keepDims, dtype }) => {
+    // Leading axes (in any order and sign) take the row loop; the rest go to tfjs's kernels.
+    const data = Array.from({ length: sizeOf(shape) }, (_, i) => (dtype === 'int32' ? i * 7 - 3 : random() * 10 - 5));
+    const shapes = new Map<string, number[][]>();
+    const reduce = (): tf.Tensor[] => {
+      const x = tf.tensor(data, [...shape], dtype);
+      const results = [tf.sum(x, [...axis], keepDims), tf.mean(x, [...axis], keepDims)];
+      shapes.set(tf.getBackend(), results.map((r) => r.shape));
+      return results;
+    };
+    const expected = await on('cpu', reduce);
+    const actual = await on('wasm', reduce);
+    expect(shapes.get('wasm')).toEqual(shapes.get('cpu'));
+    for (const i of [0, 1]) expect(relativeError(actual[i] as Float32Array, expected[i] as Float32Array)).toBeLessThan(1e-6);
+  });
+
+  it.each([
     { a: [5, 7], b: [5, 3], transposeA: true, transposeB: false },
     { a: [4, 6], b: [9, 6], transposeA: false, transposeB: true },
     { a: [6, 4], b: [9, 6], transposeA: true, transposeB: true },
