@@ -7,6 +7,14 @@ each for two epochs with Adam (lr 0.001) and prints one JSON object: the second 
 samples per second per plan, as the browser bench measures them. Never part of the app.
 
 Usage: python3 scripts/peer.py '[{"model": "quickstart", "batchSize": 32, "images": 6000}]'
+
+With --accuracy it trains our strongest preset instead, as the playground does (Keras's
+initialisers, BatchNorm momentum 0.9 and epsilon 1e-3, Adam 1e-3 with epsilon 1e-7, batch
+128, the last 10% held out for validation, random shifts of up to 2 pixels, 12 epochs) and
+prints each epoch's validation and test accuracy as JSON lines: the reference to hold the
+browser's run against (`npm run parity -- --presets strongest`).
+
+Usage: python3 scripts/peer.py --accuracy strongest mnist|fashion-mnist [epochs]
 """
 
 import gzip
@@ -35,9 +43,9 @@ def read_idx(path):
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
-def load(dataset, images):
-    x = read_idx(os.path.join(ROOT, dataset, "train-images-idx3-ubyte.gz"))[:images]
-    y = read_idx(os.path.join(ROOT, dataset, "train-labels-idx1-ubyte.gz"))[:images]
+def load(dataset, images, split="train"):
+    x = read_idx(os.path.join(ROOT, dataset, f"{split}-images-idx3-ubyte.gz"))[:images]
+    y = read_idx(os.path.join(ROOT, dataset, f"{split}-labels-idx1-ubyte.gz"))[:images]
     return torch.from_numpy(x.astype(np.float32) / 255.0).unsqueeze(1), torch.from_numpy(y.astype(np.int64))
 
 
@@ -50,7 +58,61 @@ def build(model):
             nn.Conv2d(32, 32, 2), nn.ReLU(), nn.MaxPool2d(2),
             nn.Flatten(), nn.Linear(32 * 6 * 6, 256), nn.ReLU(), nn.Linear(256, 10),
         )
+    if model == "strongest":
+        def block(channels_in, channels):
+            layers = []
+            for c_in in (channels_in, channels):
+                layers += [nn.Conv2d(c_in, channels, 3, padding=1), nn.ReLU(), nn.BatchNorm2d(channels, eps=1e-3, momentum=0.1)]
+            return layers + [nn.MaxPool2d(2), nn.Dropout(0.25)]
+
+        net = nn.Sequential(
+            *block(1, 32), *block(32, 64), nn.Flatten(),
+            nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.BatchNorm1d(128, eps=1e-3, momentum=0.1), nn.Dropout(0.4),
+            nn.Linear(128, 10),
+        )
+        for m in net.modules():
+            if isinstance(m, (nn.Conv2d, nn.Linear)):
+                nn.init.xavier_uniform_(m.weight)
+                nn.init.zeros_(m.bias)
+        return net
     raise ValueError(f"unknown model {model!r}")
+
+
+def shifted(images, shift):
+    """Each image moved by up to `shift` pixels each way, zeros coming in: pad, then crop at a random offset."""
+    padded = nn.functional.pad(images, (shift, shift, shift, shift))
+    offsets = torch.randint(0, 2 * shift + 1, (len(images), 2))
+    h, w = images.shape[2:]
+    return torch.stack([padded[i, :, dy : dy + h, dx : dx + w] for i, (dy, dx) in enumerate(offsets.tolist())])
+
+
+def accuracy_run(model, dataset, epochs):
+    """The strongest preset's recipe; one JSON line per epoch."""
+    torch.manual_seed(42)
+    x, y = load(dataset, None)
+    x_test, y_test = load(dataset, None, "t10k")
+    split = int(len(x) * 0.9)
+    x, y, x_val, y_val = x[:split], y[:split], x[split:], y[split:]
+    net = build(model)
+    optimizer = torch.optim.Adam(net.parameters(), lr=0.001, eps=1e-7)
+    loss_fn = nn.CrossEntropyLoss()
+
+    def evaluate(images, labels):
+        net.eval()
+        with torch.no_grad():
+            correct = sum((net(images[i : i + 500]).argmax(1) == labels[i : i + 500]).sum().item() for i in range(0, len(images), 500))
+        net.train()
+        return correct / len(images)
+
+    started = time.perf_counter()
+    for number in range(1, epochs + 1):
+        order = torch.randperm(len(x))
+        for i in range(0, len(x), 128):
+            idx = order[i : i + 128]
+            optimizer.zero_grad()
+            loss_fn(net(shifted(x[idx], 2)), y[idx]).backward()
+            optimizer.step()
+        print(json.dumps({"epoch": number, "valAccuracy": evaluate(x_val, y_val), "testAccuracy": evaluate(x_test, y_test), "minutes": (time.perf_counter() - started) / 60}), flush=True)
 
 
 def epoch(net, optimizer, x, y, batch_size):
@@ -80,6 +142,9 @@ def measure(plan):
 
 def main():
     torch.set_num_threads(THREADS)
+    if sys.argv[1] == "--accuracy":
+        accuracy_run(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 12)
+        return
     plans = json.loads(sys.argv[1])
     results = [measure(plan) for plan in plans]
     print(json.dumps({"framework": f"PyTorch {torch.__version__}", "threads": THREADS, "python": platform.python_version(), "results": results}))
