@@ -206,7 +206,7 @@ export function pythonCode(spec: ModelSpec, dataset: PythonDataset): string {
   if (scheduled) {
     const [first, second, third] = [0, 1, 2].map((epoch) => pyFloat(Number((compile.learningRate * fit.learningRateDecay ** epoch).toPrecision(6))));
     lines.push(
-      `# The learning rate shrinks by a factor of ${pyFloat(fit.learningRateDecay)} after each epoch (${first}, ${second}, ${third}, …):`,
+      `# The learning rate is multiplied by ${pyFloat(fit.learningRateDecay)} after each epoch (${first}, ${second}, ${third}, …):`,
       '# big steps while the model is far from good, small ones to settle into a minimum at the end.',
       `lr_schedule = tf.keras.callbacks.LearningRateScheduler(lambda epoch: ${pyFloat(compile.learningRate)} * ${pyFloat(fit.learningRateDecay)} ** epoch)`,
     );
