@@ -1,48 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelFiles } from '../training/protocol';
-import { PRESETS } from '../training/presets';
 import { base64ToBytes, bytesToBase64 } from '../data/base64';
 import { buildRunFile, fromSavedRun, parseRunFile, parseStoredRun, RUN_FILE_FORMAT, runFileName, runFileText, RunFileError, toSavedRun, weightBytes, type SavedRun } from './runFile';
-import type { Run } from './runsSlice';
-
-const CLASSES = ['0', '1', '2'];
-
-const run: Run = {
-  id: 'run-abc-1',
-  name: 'Quickstart MLP #1',
-  color: '#2563eb',
-  datasetId: 'mnist',
-  datasetName: 'MNIST',
-  classNames: CLASSES,
-  spec: PRESETS.quickstart.spec,
-  status: 'finished',
-  backend: { name: 'webgl', renderer: 'SwiftShader', software: true, fallbackReason: null, autoReason: null },
-  trainCount: 90,
-  validationCount: 10,
-  batchesPerEpoch: 3,
-  progress: { epoch: 1, batch: 3, batches: 3, loss: 0.5, accuracy: 0.8, samplesPerSecond: 1000 },
-  batches: [{ x: 0.5, loss: 1.2, accuracy: 0.4 }],
-  epochs: [{ epoch: 1, epochs: 1, loss: 0.5, accuracy: 0.8, valLoss: null, valAccuracy: null, learningRate: 0.001, seconds: 1.5, samplesPerSecond: 60, etaSeconds: 0, tensors: 12, bytes: 4096 }],
-  evaluation: {
-    loss: 0.6,
-    accuracy: 0.75,
-    count: 4,
-    confusion: [
-      [1, 0, 0],
-      [0, 1, 1],
-      [0, 0, 1],
-    ],
-    perClass: CLASSES.map(() => ({ precision: 1, recall: 0.5, f1: 0.66, support: 1 })),
-    predictions: Int32Array.from([0, 1, 2, 2]),
-    sampleIndices: Int32Array.from([0, 1]),
-    sampleProbabilities: Float32Array.from([0.5, 0.25, 0.25, 0.125, 0.75, 0.125]),
-    mistakeIndices: Int32Array.from([2]),
-    mistakeProbabilities: Float32Array.from([0.25, 0.25, 0.5]),
-  },
-  error: null,
-  startedAt: 1_700_000_000_000,
-  seconds: 2.5,
-};
+import { run, saved } from './testing';
 
 /** Two weights: a 2×3 float32 kernel and a 3-long float32 bias, 36 bytes. */
 const files: ModelFiles = {
@@ -64,11 +24,6 @@ const files: ModelFiles = {
   weightData: Float32Array.from([1, 2, 3, 4, 5, 6, 0.5, -0.5, 0]).buffer,
 };
 
-const saved = (): SavedRun => {
-  const result = toSavedRun(run, { height: 28, width: 28 });
-  if (!result) throw new Error('a finished run should be saved');
-  return result;
-};
 
 /** A valid run file as a JSON value, with one change made by `edit`. */
 function fileWith(edit: (file: Record<string, unknown> & { run: Record<string, unknown> }) => void): string {

@@ -1,0 +1,178 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { WorkerCommand } from '../training/protocol';
+import type { SavedRun } from './runFile';
+import { saved } from './testing';
+
+/** What the worker was told, in order; it never answers by itself here. */
+const sent: WorkerCommand[] = [];
+vi.mock('./worker', () => ({
+  connectWorker: () => undefined,
+  sendToWorker: (command: WorkerCommand) => sent.push(command),
+}));
+
+/** This browser's shelf, in memory; `failNext` makes the next write or read fail as IndexedDB can. */
+const shelf = new Map<string, SavedRun>();
+const storage = { failNext: null as Error | null, problems: [] as string[] };
+/** Resolves like IndexedDB's requests, after a turn, or rejects once with `failNext`. */
+const request = <T>(result: () => T): Promise<T> =>
+  new Promise((resolve, reject) => {
+    const error = storage.failNext;
+    storage.failNext = null;
+    setTimeout(() => (error ? reject(error) : resolve(result())), 0);
+  });
+vi.mock('./runStorage', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('./runStorage')>()),
+  loadSavedRuns: () => request(() => ({ runs: [...shelf.values()], problems: storage.problems })),
+  putSavedRun: (run: SavedRun) => request(() => void shelf.set(run.id, run)),
+  deleteSavedRun: (id: string) => request(() => void shelf.delete(id)),
+}));
+
+const { useAppStore } = await import('./index');
+const { UNDO_DELETE_MS } = await import('./storageSlice');
+const initial = useAppStore.getState();
+const state = () => useAppStore.getState();
+/** Lets the shelf's requests and the store's callbacks on them run. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+beforeEach(() => {
+  useAppStore.setState(initial, true);
+  sent.length = 0;
+  shelf.clear();
+  storage.failNext = null;
+  storage.problems = [];
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Restores two saved runs, the way the app starts. */
+async function restoreTwo(): Promise<void> {
+  shelf.set('a', saved({ id: 'a', name: 'First' }));
+  shelf.set('b', saved({ id: 'b', name: 'Second' }));
+  await state().restoreSavedRuns();
+}
+
+describe('the storage slice', () => {
+  it('restores saved runs, tells the worker where their models are, and reports unreadable records', async () => {
+    storage.problems = ['"Broken" could not be restored from this browser: run.trainCount should be a whole number.'];
+    await restoreTwo();
+    expect(state().runOrder).toEqual(['a', 'b']);
+    expect(state().runs['a']?.restored).toBe(true);
+    expect(state().savedRuns).toEqual({ a: 'saved', b: 'saved' });
+    expect(sent).toEqual([{ type: 'restoreRuns', runs: ['a', 'b'].map((runId) => ({ runId, spec: shelf.get(runId)?.spec, input: { height: 28, width: 28, channels: 1 } })) }]);
+    expect(state().runFileErrors).toEqual(storage.problems);
+    expect(state().announcement).toBe('Restored 2 saved runs.');
+  });
+
+  it('saves a finished run: the worker saves its model first, then its record is written', async () => {
+    await restoreTwo();
+    sent.length = 0;
+    state().handleStorageEvent({ type: 'runFinished', runId: 'a', stopped: false, seconds: 1 });
+    expect(sent).toEqual([{ type: 'saveModel', runId: 'a' }]);
+    expect(state().savedRuns['a']).toBe('saving');
+    shelf.delete('a');
+    state().handleStorageEvent({ type: 'modelSaved', runId: 'a', error: null });
+    await settle();
+    expect(state().savedRuns['a']).toBe('saved');
+    expect(shelf.get('a')?.name).toBe('First');
+  });
+
+  it('keeps a run it could not save in memory and says so, naming it', async () => {
+    await restoreTwo();
+    state().handleStorageEvent({ type: 'modelSaved', runId: 'b', error: 'QuotaExceededError: the disk is full' });
+    expect(state().savedRuns['b']).toBeUndefined();
+    expect(state().runs['b']).toBeDefined();
+    expect(state().storageError).toMatch(/^Second could not be saved in this browser; it stays here until the page is reloaded\. The browser has no more room/);
+  });
+
+  it('renames a saved run in this browser too, and keeps the old name when the write fails', async () => {
+    await restoreTwo();
+    state().renameRun('a', '  Wide model ');
+    await settle();
+    expect(state().runs['a']?.name).toBe('Wide model');
+    expect(shelf.get('a')?.name).toBe('Wide model');
+    storage.failNext = new Error('disk error');
+    state().renameRun('a', 'Narrow model');
+    await settle();
+    expect(state().runs['a']?.name).toBe('Narrow model');
+    expect(shelf.get('a')?.name).toBe('Wide model');
+    expect(state().storageError).toMatch(/^The new name of Narrow model could not be saved\./);
+    expect(state().savedRuns['a']).toBe('saved');
+  });
+
+  it('deletes a run with a moment to undo, putting it back where it was', async () => {
+    await restoreTwo();
+    state().deleteRun('a');
+    expect(state().runOrder).toEqual(['b']);
+    expect(state().deletedRun?.run.name).toBe('First');
+    state().undoDelete();
+    expect(state().runOrder).toEqual(['a', 'b']);
+    expect(state().deletedRun).toBeNull();
+    expect(shelf.has('a')).toBe(true);
+    expect(sent.filter((c) => c.type === 'deleteSavedModel')).toEqual([]);
+  });
+
+  it('deletes the run for good once the undo time is over: its record, its model, and the worker\'s copy', async () => {
+    await restoreTwo();
+    vi.useFakeTimers();
+    state().deleteRun('b');
+    await vi.advanceTimersByTimeAsync(UNDO_DELETE_MS - 1);
+    expect(state().deletedRun?.run.id).toBe('b');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(state().deletedRun).toBeNull();
+    expect(shelf.has('b')).toBe(false);
+    expect(state().savedRuns['b']).toBeUndefined();
+    expect(sent.slice(-2)).toEqual([
+      { type: 'disposeRun', runId: 'b' },
+      { type: 'deleteSavedModel', runId: 'b' },
+    ]);
+  });
+
+  it('a second delete makes the first one final', async () => {
+    await restoreTwo();
+    state().deleteRun('a');
+    state().deleteRun('b');
+    await settle();
+    expect(state().deletedRun?.run.id).toBe('b');
+    expect(shelf.has('a')).toBe(false);
+    expect(shelf.has('b')).toBe(true);
+  });
+
+  it('does not keep the record of a run deleted while its model was being saved', async () => {
+    await restoreTwo();
+    state().handleStorageEvent({ type: 'runFinished', runId: 'a', stopped: false, seconds: 1 });
+    state().deleteRun('a');
+    state().deleteRun('b');
+    sent.length = 0;
+    state().handleStorageEvent({ type: 'modelSaved', runId: 'a', error: null });
+    await settle();
+    expect(shelf.has('a')).toBe(false);
+    expect(sent).toEqual([{ type: 'deleteSavedModel', runId: 'a' }]);
+  });
+
+  it('after a worker crash, fails the saves in flight and gives the new worker the saved models', async () => {
+    await restoreTwo();
+    state().handleStorageEvent({ type: 'runFinished', runId: 'a', stopped: false, seconds: 1 });
+    sent.length = 0;
+    state().recoverSavedRuns('The training worker crashed (out of memory) and was restarted.');
+    expect(state().savedRuns).toEqual({ b: 'saved' });
+    expect(state().storageError).toMatch(/^First could not be saved in this browser.*The training worker crashed/);
+    expect(sent).toEqual([{ type: 'restoreRuns', runs: [{ runId: 'b', spec: shelf.get('b')?.spec, input: { height: 28, width: 28, channels: 1 } }] }]);
+  });
+});
+
+// Last: once the browser has refused storage, the slice stops trying for the page's lifetime.
+describe('the storage slice without storage', () => {
+  it('says in words that runs cannot be stored, goes on without them, and tries no more', async () => {
+    storage.failNext = new DOMException('no IndexedDB here', 'SecurityError');
+    await state().restoreSavedRuns();
+    expect(state().runOrder).toEqual([]);
+    expect(state().storageError).toMatch(/^Saved runs could not be restored\. This browser does not let the page store runs/);
+    await restoreTwo();
+    sent.length = 0;
+    state().handleStorageEvent({ type: 'runFinished', runId: 'a', stopped: false, seconds: 1 });
+    expect(sent).toEqual([]);
+    expect(state().savedRuns['a']).toBe('saved');
+  });
+});
