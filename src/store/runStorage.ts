@@ -92,19 +92,25 @@ async function transact<T>(mode: IDBTransactionMode, request: (store: IDBObjectS
   });
 }
 
-/** Every saved run that reads back, oldest first, and a message for each that does not (it stays stored). */
-export async function loadSavedRuns(): Promise<{ runs: SavedRun[]; problems: string[] }> {
+/**
+ * Every saved run that reads back, oldest first, a message for each that does not (it stays
+ * stored), and the ids of all records, readable or not.
+ */
+export async function loadSavedRuns(): Promise<{ runs: SavedRun[]; problems: string[]; ids: string[] }> {
   const records = await transact<unknown[]>('readonly', (store) => store.getAll());
   const runs: SavedRun[] = [];
   const problems: string[] = [];
+  const ids: string[] = [];
   for (const record of records) {
+    const id: unknown = typeof record === 'object' && record !== null ? (record as { id?: unknown }).id : undefined;
+    if (typeof id === 'string') ids.push(id);
     try {
       runs.push(parseStoredRun(record));
     } catch (error) {
       problems.push(error instanceof Error ? error.message : String(error));
     }
   }
-  return { runs: runs.sort((a, b) => a.startedAt - b.startedAt), problems };
+  return { runs: runs.sort((a, b) => a.startedAt - b.startedAt), problems, ids };
 }
 
 /** Saves a run, replacing its earlier record. */

@@ -12,7 +12,7 @@ vi.mock('./worker', () => ({
 
 /** This browser's shelf, in memory; `failNext` makes the next write or read fail as IndexedDB can. */
 const shelf = new Map<string, SavedRun>();
-const storage = { failNext: null as Error | null, problems: [] as string[] };
+const storage = { failNext: null as Error | null, problems: [] as string[], unreadable: [] as string[] };
 /** Resolves like IndexedDB's requests, after a turn, or rejects once with `failNext`. */
 const request = <T>(result: () => T): Promise<T> =>
   new Promise((resolve, reject) => {
@@ -22,7 +22,7 @@ const request = <T>(result: () => T): Promise<T> =>
   });
 vi.mock('./runStorage', async (importOriginal) => ({
   ...(await importOriginal<typeof import('./runStorage')>()),
-  loadSavedRuns: () => request(() => ({ runs: [...shelf.values()], problems: storage.problems })),
+  loadSavedRuns: () => request(() => ({ runs: [...shelf.values()], problems: storage.problems, ids: [...shelf.keys(), ...storage.unreadable] })),
   putSavedRun: (run: SavedRun) => request(() => void shelf.set(run.id, run)),
   deleteSavedRun: (id: string) => request(() => void shelf.delete(id)),
 }));
@@ -40,6 +40,7 @@ beforeEach(() => {
   shelf.clear();
   storage.failNext = null;
   storage.problems = [];
+  storage.unreadable = [];
 });
 
 afterEach(() => {
@@ -54,13 +55,16 @@ async function restoreTwo(): Promise<void> {
 }
 
 describe('the storage slice', () => {
-  it('restores saved runs, tells the worker where their models are, and reports unreadable records', async () => {
+  it('restores saved runs, tells the worker where their models are and which to keep, and reports unreadable records', async () => {
     storage.problems = ['"Broken" could not be restored from this browser: run.trainCount should be a whole number.'];
+    storage.unreadable = ['broken'];
     await restoreTwo();
     expect(state().runOrder).toEqual(['a', 'b']);
     expect(state().runs['a']?.restored).toBe(true);
     expect(state().savedRuns).toEqual({ a: 'saved', b: 'saved' });
-    expect(sent).toEqual([{ type: 'restoreRuns', runs: ['a', 'b'].map((runId) => ({ runId, spec: shelf.get(runId)?.spec, input: { height: 28, width: 28, channels: 1 } })) }]);
+    // An unreadable record keeps its model too: a later version of the page may read it.
+    expect(sent[0]).toEqual({ type: 'pruneSavedModels', keep: ['a', 'b', 'broken'] });
+    expect(sent.slice(1)).toEqual([{ type: 'restoreRuns', runs: ['a', 'b'].map((runId) => ({ runId, spec: shelf.get(runId)?.spec, input: { height: 28, width: 28, channels: 1 } })) }]);
     expect(state().runFileErrors).toEqual(storage.problems);
     expect(state().announcement).toBe('Restored 2 saved runs.');
   });

@@ -170,8 +170,9 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     restoreSavedRuns: async () => {
       let saved: SavedRun[];
       try {
-        const { runs, problems } = await loadSavedRuns();
+        const { runs, problems, ids } = await loadSavedRuns();
         saved = runs;
+        sendToWorker({ type: 'pruneSavedModels', keep: ids });
         if (problems.length > 0) set((state) => ({ runFileErrors: [...state.runFileErrors, ...problems] }));
       } catch (error) {
         reportStorage(error, 'Saved runs could not be restored.');

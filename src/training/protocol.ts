@@ -150,6 +150,12 @@ export type WorkerCommand =
   | { readonly type: 'disposeRun'; readonly runId: string }
   /** Runs saved before a reload, so that predicting or exporting with them loads their models. */
   | { readonly type: 'restoreRuns'; readonly runs: readonly SavedModelRef[] }
+  /**
+   * Deletes saved models that no run record in this browser refers to (their run was deleted
+   * while the model was being removed, say), except those saved in the last day: another tab
+   * may have saved a model and not yet its record.
+   */
+  | { readonly type: 'pruneSavedModels'; readonly keep: readonly string[] }
   /** Saves a run's model to IndexedDB; answered by `modelSaved`. */
   | { readonly type: 'saveModel'; readonly runId: string }
   /** Deletes a run's saved model, if it has one. */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from './buildModel';
-import { modelFiles, modelFromFiles, savedModelUrl } from './savedModels';
+import { modelFiles, modelFromFiles, orphanedModels, savedModelUrl } from './savedModels';
 import { DEFAULT_COMPILE, DEFAULT_FIT, type ModelSpec } from './spec';
 
 const spec: ModelSpec = {
@@ -61,5 +61,26 @@ describe('model files', () => {
 
   it('are saved in IndexedDB under one key per run', () => {
     expect(savedModelUrl('run-1')).toBe('indexeddb://digit-fashion-playground-run-run-1');
+  });
+});
+
+describe('orphaned saved models', () => {
+  const info = (dateSaved: string): tf.io.ModelArtifactsInfo => ({ dateSaved: new Date(dateSaved), modelTopologyType: 'JSON' });
+
+  it('are the playground\'s models that no run keeps, saved before the cut-off; other apps\' models are left alone', () => {
+    const listing = {
+      [savedModelUrl('kept')]: info('2026-01-01'),
+      [savedModelUrl('orphan')]: info('2026-01-01'),
+      [savedModelUrl('saved-just-now')]: info('2026-03-01T12:00:00Z'),
+      'indexeddb://someone-elses-model': info('2020-01-01'),
+      'localstorage://digit-fashion-playground-run-x': info('2020-01-01'),
+    };
+    expect(orphanedModels(listing, new Set(['kept']), new Date('2026-03-01T00:00:00Z'))).toEqual([savedModelUrl('orphan')]);
+    expect(orphanedModels(listing, new Set(['kept', 'orphan']), new Date('2026-03-02'))).toEqual([savedModelUrl('saved-just-now')]);
+  });
+
+  it('keep a model whose date cannot be read', () => {
+    const listing = { [savedModelUrl('undated')]: { dateSaved: new Date('not a date'), modelTopologyType: 'JSON' } as tf.io.ModelArtifactsInfo };
+    expect(orphanedModels(listing, new Set(), new Date('2030-01-01'))).toEqual([]);
   });
 });

@@ -34,6 +34,29 @@ export async function removeSavedModel(runId: string): Promise<void> {
   if (url in saved) await tf.io.removeModel(url);
 }
 
+/** How old a saved model without a run record must be before it is deleted as an orphan. */
+export const ORPHAN_AGE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The saved models of `listing` (tf.io.listModels's answer) that are this playground's, belong
+ * to no run in `keep`, and were saved before `savedBefore`. Models of other apps on this
+ * origin, and models without a date, are left alone.
+ */
+export function orphanedModels(listing: Readonly<Record<string, tf.io.ModelArtifactsInfo>>, keep: ReadonlySet<string>, savedBefore: Date): string[] {
+  return Object.entries(listing).flatMap(([url, info]) => {
+    if (!url.startsWith(SAVED_MODEL_PREFIX) || keep.has(url.slice(SAVED_MODEL_PREFIX.length))) return [];
+    const saved = new Date(info.dateSaved).getTime();
+    return Number.isFinite(saved) && saved < savedBefore.getTime() ? [url] : [];
+  });
+}
+
+/** Deletes the orphaned saved models (see `orphanedModels`); returns how many. */
+export async function removeOrphanedModels(keep: ReadonlySet<string>, now = new Date()): Promise<number> {
+  const orphans = orphanedModels(await tf.io.listModels(), keep, new Date(now.getTime() - ORPHAN_AGE_MS));
+  for (const url of orphans) await tf.io.removeModel(url);
+  return orphans.length;
+}
+
 const WEIGHT_DTYPES = { float32: true, int32: true, bool: true } as const satisfies Record<WeightSpec['dtype'], true>;
 
 function weightSpec(entry: tf.io.WeightsManifestEntry): WeightSpec {

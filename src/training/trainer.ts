@@ -15,7 +15,7 @@ import { evaluateModel, predictOne } from './evaluate';
 import { createTrainingData, disposeTrainingData, fit, TrainingControl, TrainingDivergedError, type TrainingData } from './fit';
 import { batchCount, splitValidation } from './batches';
 import type { RunFailureKind, SavedModelRef, WorkerCommand, WorkerEvent } from './protocol';
-import { loadSavedModel, modelFiles, modelFromFiles, removeSavedModel, saveModel } from './savedModels';
+import { loadSavedModel, modelFiles, modelFromFiles, removeOrphanedModels, removeSavedModel, saveModel } from './savedModels';
 import type { InputShape, ModelSpec } from './spec';
 
 /** Sends an event to the page, transferring the listed buffers. */
@@ -200,6 +200,12 @@ export class Trainer {
   async deleteSavedModel(runId: string): Promise<void> {
     this.saved.delete(runId);
     await removeSavedModel(runId).catch(() => undefined);
+  }
+
+  /** Deletes old saved models of runs neither the page's records nor this worker know; failures are dropped like deleteSavedModel's. */
+  async pruneSavedModels(keep: readonly string[]): Promise<void> {
+    const known = new Set([...keep, ...this.runs.keys(), ...this.saved.keys()]);
+    await removeOrphanedModels(known).catch(() => undefined);
   }
 
   /** Sends a run's model files (model.json and weights.bin), loading a saved model first if need be. */
