@@ -21,11 +21,12 @@ const PEER = process.argv.includes('--peer');
 /** `--accuracy`: the full-length CNN runs instead, through `npm run parity`: Fashion CNN's 10 epochs, our strongest preset on MNIST and on Fashion-MNIST. */
 const ACCURACY = process.argv.includes('--accuracy');
 /** `--backends webgl,wasm`: measure throughput on these only (default all three; cpu is slow). */
+const ALL_BACKENDS: readonly string[] = ['webgl', 'wasm', 'cpu'];
 const BACKENDS = ((): readonly string[] => {
   const index = process.argv.indexOf('--backends');
-  if (index < 0) return ['webgl', 'wasm', 'cpu'];
+  if (index < 0) return ALL_BACKENDS;
   const names = (process.argv[index + 1] ?? '').split(',').map((name) => name.trim());
-  if (names.some((name) => !['webgl', 'wasm', 'cpu'].includes(name))) throw new Error(`--backends takes a list of webgl, wasm and cpu, not "${process.argv[index + 1] ?? ''}"`);
+  if (names.some((name) => !ALL_BACKENDS.includes(name))) throw new Error(`--backends takes a list of webgl, wasm and cpu, not "${process.argv[index + 1] ?? ''}"`);
   return names;
 })();
 

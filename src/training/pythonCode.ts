@@ -6,7 +6,7 @@
  * from the browser's, so the same seed gives a reproducible run, not identical numbers.
  */
 import { modelInputShape } from './shapes';
-import { DEFAULT_BATCH_NORM_MOMENTUM, type Activation, type LayerSpec, type ModelSpec, type OptimizerName } from './spec';
+import { DEFAULT_BATCH_NORM_MOMENTUM, scheduledLearningRate, type Activation, type LayerSpec, type ModelSpec, type OptimizerName } from './spec';
 
 /** The dataset the code trains on: a built-in one by id, or the user's own IDX files. */
 export interface PythonDataset {
@@ -204,7 +204,7 @@ export function pythonCode(spec: ModelSpec, dataset: PythonDataset): string {
   blank();
   const scheduled = fit.learningRateDecay !== 1;
   if (scheduled) {
-    const [first, second, third] = [0, 1, 2].map((epoch) => pyFloat(Number((compile.learningRate * fit.learningRateDecay ** epoch).toPrecision(6))));
+    const [first, second, third] = [1, 2, 3].map((epoch) => pyFloat(Number(scheduledLearningRate(spec, epoch).toPrecision(6))));
     lines.push(
       `# The learning rate is multiplied by ${pyFloat(fit.learningRateDecay)} after each epoch (${first}, ${second}, ${third}, …):`,
       '# big steps while the model is far from good, small ones to settle into a minimum at the end.',

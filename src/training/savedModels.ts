@@ -50,11 +50,9 @@ export function orphanedModels(listing: Readonly<Record<string, tf.io.ModelArtif
   });
 }
 
-/** Deletes the orphaned saved models (see `orphanedModels`); returns how many. */
-export async function removeOrphanedModels(keep: ReadonlySet<string>, now = new Date()): Promise<number> {
-  const orphans = orphanedModels(await tf.io.listModels(), keep, new Date(now.getTime() - ORPHAN_AGE_MS));
-  for (const url of orphans) await tf.io.removeModel(url);
-  return orphans.length;
+/** Deletes the orphaned saved models (see `orphanedModels`). */
+export async function removeOrphanedModels(keep: ReadonlySet<string>): Promise<void> {
+  for (const url of orphanedModels(await tf.io.listModels(), keep, new Date(Date.now() - ORPHAN_AGE_MS))) await tf.io.removeModel(url);
 }
 
 const WEIGHT_DTYPES = { float32: true, int32: true, bool: true } as const satisfies Record<WeightSpec['dtype'], true>;
