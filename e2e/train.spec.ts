@@ -47,6 +47,22 @@ test('the quickstart preset trains in the worker on WebGL, streaming batches and
   await expect(cards.first()).toContainText('✗ wrong');
 });
 
+test('a learning-rate decay set in the builder is in the Keras code and in each epoch\'s history', async ({ page }) => {
+  await quickstart(page, 3, 2000);
+  await page.getByLabel('Learning-rate decay per epoch').fill('0.5');
+  await page.getByText('The same model in tf.keras (Python)').click();
+  await expect(page.getByLabel('tf.keras code for this model')).toContainText('LearningRateScheduler(lambda epoch: 0.001 * 0.5 ** epoch)');
+  await page.getByLabel('Learning-rate decay per epoch').fill('1.5');
+  await expect(page.getByRole('list', { name: 'Problems with this model' })).toContainText('The learning-rate decay multiplies the rate after each epoch');
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeDisabled();
+  await page.getByLabel('Learning-rate decay per epoch').fill('0.5');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
+  const history = page.getByRole('table', { name: /Training history/ });
+  await expect(history.getByRole('columnheader', { name: 'lr' })).toBeVisible();
+  await expect(history.locator('tbody tr td:nth-of-type(5)')).toHaveText(['0.001', '0.0005', '0.00025']);
+});
+
 test('stopping a run mid-way keeps its history and its model', async ({ page }) => {
   // Epochs of 20000 images last a second or more even on WASM, so Stop lands mid-run.
   await quickstart(page, 30, 20000);
