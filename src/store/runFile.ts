@@ -27,7 +27,7 @@
  */
 import { base64ToBytes, bytesToBase64 } from '../data/base64';
 import type { BackendInfo, ClassMetrics, EpochRecord, Evaluation, ModelFiles, WeightSpec } from '../training/protocol';
-import { parseModelSpec, ShareError } from '../training/specUrl';
+import { describeValue, parseModelSpec, ShareError } from '../training/specUrl';
 import type { BatchPoint, Run } from './runsSlice';
 
 /** The size of the images a model takes. */
@@ -118,20 +118,11 @@ export function runFileText(run: SavedRun, files: ModelFiles, exportedAt: Date):
 
 type Fields = Readonly<Record<string, unknown>>;
 
-const describe = (value: unknown): string => {
-  if (value === null) return 'null';
-  if (value === undefined) return 'missing';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return 'an object';
-};
-
 /** A problem in one field, before the file's name is put in front. */
 class FieldError extends Error {}
 
 function invalid(path: string, expected: string, value: unknown): never {
-  throw new FieldError(`${path} should be ${expected}, but it is ${describe(value)}`);
+  throw new FieldError(`${path} should be ${expected}, but it is ${describeValue(value)}`);
 }
 
 function object(value: unknown, path: string): Fields {
@@ -373,7 +364,7 @@ export function parseRunFile(content: string, fileName: string): RunFileContents
     throw new RunFileError(`${fileName} is not a run export of this playground (it has no "format": "${RUN_FILE_FORMAT}").${hint}`);
   }
   if (top.version !== RUN_FILE_VERSION) {
-    throw new RunFileError(`${fileName} is a run export of version ${describe(top.version)}; this playground reads version ${RUN_FILE_VERSION}. It may come from a newer version of the page.`);
+    throw new RunFileError(`${fileName} is a run export of version ${describeValue(top.version)}; this playground reads version ${RUN_FILE_VERSION}. It may come from a newer version of the page.`);
   }
   try {
     const run = parseSavedRun(top.run);

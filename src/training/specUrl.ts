@@ -141,7 +141,8 @@ export async function readShareFromHash(hash: string): Promise<Share | null> {
 
 // --- Strict validation: every field, in order; the first wrong one is named. ---
 
-const describeValue = (value: unknown): string => {
+/** A value as an error message names it: its text or number, or what kind of thing it is. */
+export const describeValue = (value: unknown): string => {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
