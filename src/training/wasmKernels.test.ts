@@ -55,7 +55,8 @@ const CASES: ConvCase[] = [];
 for (const padding of ['valid', 'same'] as const) {
   for (const stride of [1, 2]) {
     for (const kernel of [2, 3, 5]) {
-      CASES.push({ batch: 3, size: [11, 9], inChannels: 2, outChannels: 4, kernel, stride, padding });
+      // One input channel takes the filter gradient's patch-matrix path, two the convolution path.
+      for (const inChannels of [1, 2]) CASES.push({ batch: 3, size: [11, 9], inChannels, outChannels: 4, kernel, stride, padding });
     }
   }
 }
@@ -78,6 +79,9 @@ describe('wasm gradient kernels', () => {
 
   it.each([
     { size: 27, pool: 2, stride: 2, padding: 'valid', ties: true },
+    { size: 27, pool: 2, stride: 2, padding: 'valid', ties: false },
+    { size: 8, pool: 2, stride: 2, padding: 'same', ties: true },
+    { size: 7, pool: 2, stride: 2, padding: 'same', ties: true },
     { size: 12, pool: 3, stride: 3, padding: 'same', ties: true },
     { size: 9, pool: 3, stride: 2, padding: 'same', ties: true },
     { size: 9, pool: 3, stride: 2, padding: 'valid', ties: false },

@@ -82,6 +82,9 @@ function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): TensorInf
   // Padding below and to the right that makes the output exactly kh × kw, or less than none.
   const bottom = filterHeight + (outHeight - 1) * strideHeight - inHeight - padInfo.top;
   const right = filterWidth + (outWidth - 1) * strideWidth - inWidth - padInfo.left;
+  if (info.inChannels === 1 && filterHeight * filterWidth * dy.shape.slice(0, 3).reduce((a, b) => a * b, 1) <= MAX_PATCH_VALUES) {
+    return singleChannelFilterGradient(backend as WasmBackend, x, dy, info);
+  }
   return composite(backend as WasmBackend, (run) => {
     const xT = run('Transpose', { x }, { perm: [3, 1, 2, 0] });
     const dyT = run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
@@ -89,6 +92,55 @@ function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): TensorInf
     const dW = run('Conv2D', { x: xT, filter: dyT }, { strides: 1, pad: explicit, dataFormat: 'NHWC', dilations: [strideHeight, strideWidth] });
     return run('Transpose', { x: crop(run, dW, filterHeight, filterWidth) }, { perm: [1, 2, 0, 3] });
   });
+}
+
+/** The most values the single-channel filter gradient's patch matrix may hold (64 MB); larger ones take the general path. */
+const MAX_PATCH_VALUES = 16 * 1024 * 1024;
+
+/**
+ * dL/dW of a convolution over one input channel (a grayscale network's first layer), as one
+ * matrix product: dW[a,b,0,o] = Σ over n, i, j of x[n, i·s + a − top, j·s + b − left] ·
+ * dy[n,i,j,o] is P · dy, where row a·kw + b of the patch matrix P holds that pixel for every
+ * (n, i, j), zero outside the image, and dy is read as [N·Ho·Wo, O]. P is written here row run by
+ * row run; the general path's transpose of dy, its largest cost in this case, is not needed.
+ */
+function singleChannelFilterGradient(wasm: WasmBackend, x: TensorInfo, dy: TensorInfo, info: tf.backend_util.Conv2DInfo): TensorInfo {
+  const { batchSize, inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, padInfo, outChannels } = info;
+  const positions = batchSize * outHeight * outWidth;
+  const patches = wasm.makeOutput([1, filterHeight * filterWidth, positions], 'float32');
+  try {
+    const image = wasm.typedArrayFromHeap(x);
+    const p = wasm.typedArrayFromHeap(patches);
+    let k = 0;
+    for (let a = 0; a < filterHeight; a++) {
+      for (let b = 0; b < filterWidth; b++) {
+        const left = b - padInfo.left;
+        // Output columns j whose input column j·s + left lies inside the image.
+        const jFrom = Math.min(outWidth, Math.max(0, Math.ceil(-left / strideWidth)));
+        const jTo = Math.max(jFrom, Math.min(outWidth, Math.ceil((inWidth - left) / strideWidth)));
+        for (let n = 0; n < batchSize; n++) {
+          for (let i = 0; i < outHeight; i++, k += outWidth) {
+            const y = i * strideHeight + a - padInfo.top;
+            if (y < 0 || y >= inHeight) {
+              p.fill(0, k, k + outWidth);
+              continue;
+            }
+            const row = (n * inHeight + y) * inWidth + left;
+            p.fill(0, k, k + jFrom);
+            for (let j = jFrom; j < jTo; j++) p[k + j] = image[row + j * strideWidth] ?? 0;
+            p.fill(0, k + jTo, k + outWidth);
+          }
+        }
+      }
+    }
+    return composite(wasm, (run) => {
+      const rows = run('Reshape', { x: dy }, { shape: [1, positions, outChannels] });
+      const product = run('BatchMatMul', { a: patches, b: rows }, { transposeA: false, transposeB: false });
+      return run('Reshape', { x: product }, { shape: [filterHeight, filterWidth, 1, outChannels] });
+    });
+  } finally {
+    wasm.disposeData(patches.dataId);
+  }
 }
 
 /**
@@ -142,6 +194,10 @@ function maxPoolGrad({ inputs, attrs, backend }: KernelArgs): TensorInfo {
   const gradient = wasm.typedArrayFromHeap(dy);
   const dx = wasm.typedArrayFromHeap(out);
   dx.fill(0);
+  if (filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && padInfo.top === 0 && padInfo.left === 0 && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth) {
+    maxPoolGrad2x2(x, gradient, dx, info);
+    return out;
+  }
   const best = new Float32Array(inChannels);
   const at = new Int32Array(inChannels);
   let g = 0;
@@ -176,6 +232,47 @@ function maxPoolGrad({ inputs, attrs, backend }: KernelArgs): TensorInfo {
     }
   }
   return out;
+}
+
+/**
+ * MaxPoolGrad for the 2×2 windows at stride 2 that lie inside the input (every preset's
+ * pooling): the windows do not overlap, so each one's gradient is written, not added, to its
+ * first largest pixel, the four compared one after another. A third faster than the general loop.
+ */
+function maxPoolGrad2x2(x: tf.TypedArray, gradient: tf.TypedArray, dx: tf.TypedArray, info: tf.backend_util.Conv2DInfo): void {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth } = info;
+  const right = inChannels;
+  const below = inWidth * inChannels;
+  let g = 0;
+  for (let n = 0; n < batchSize; n++) {
+    for (let oy = 0; oy < outHeight; oy++) {
+      for (let ox = 0; ox < outWidth; ox++, g += inChannels) {
+        const corner = ((n * inHeight + 2 * oy) * inWidth + 2 * ox) * inChannels;
+        for (let c = corner; c < corner + inChannels; c++) {
+          let at = -1;
+          let best = Number.NEGATIVE_INFINITY;
+          let value = x[c] ?? best;
+          if (value > best) {
+            best = value;
+            at = c;
+          }
+          value = x[c + right] ?? best;
+          if (value > best) {
+            best = value;
+            at = c + right;
+          }
+          value = x[c + below] ?? best;
+          if (value > best) {
+            best = value;
+            at = c + below;
+          }
+          value = x[c + below + right] ?? best;
+          if (value > best) at = c + below + right;
+          if (at >= 0) dx[at] = gradient[g + c - corner] ?? 0;
+        }
+      }
+    }
+  }
 }
 
 /**
