@@ -77,6 +77,20 @@ describe('wasm gradient kernels', () => {
     expect(tf.getKernel('MaxPoolGrad', 'wasm').kernelFunc).toBe(replaced);
   });
 
+  it('clones a tensor without copying it, and the clone outlives the original', () => {
+    const buffers = tf.memory().numDataBuffers;
+    const original = tf.tensor2d([1.5, -2, 3, 4], [2, 2]);
+    const copy = original.clone();
+    expect(tf.memory().numDataBuffers).toBe(buffers + 1);
+    original.dispose();
+    expect(copy.dataSync()).toEqual(new Float32Array([1.5, -2, 3, 4]));
+    copy.dispose();
+    expect(tf.memory().numDataBuffers).toBe(buffers);
+    const words = tf.tensor1d(['a', 'b']);
+    expect(words.clone().dataSync()).toEqual(['a', 'b']);
+    tf.dispose(words);
+  });
+
   it.each([
     { size: 27, pool: 2, stride: 2, padding: 'valid', ties: true },
     { size: 27, pool: 2, stride: 2, padding: 'valid', ties: false },
