@@ -14,6 +14,7 @@ import { useThrottledValue } from './useThrottledValue';
 
 /** How often the charts redraw while batches stream in (about ten a second): the text updates at every batch. */
 const CHART_REFRESH_MS = 500;
+const CHART_HEIGHT = 220;
 
 interface ChartProps {
   readonly run: Run;
@@ -30,9 +31,9 @@ const MetricChart = memo(function MetricChart({ run, metric, log }: ChartProps) 
   const batches = run.batches.map((b) => ({ x: b.x, running: b[metric] }));
   const hasValidation = run.epochs.some((e) => e.valLoss !== null);
   return (
-    <ChartFrame height={220}>
+    <ChartFrame height={CHART_HEIGHT}>
       {(width) => (
-        <LineChart width={width} height={220} accessibilityLayer={false} margin={CURVE_MARGIN}>
+        <LineChart width={width} height={CHART_HEIGHT} accessibilityLayer={false} margin={CURVE_MARGIN}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="x" type="number" domain={[0, run.spec.fit.epochs]} allowDecimals={false} label={EPOCH_LABEL} fontSize={11} />
           <YAxis {...metricAxis(metric, log, [0, 1])} />
@@ -88,12 +89,14 @@ export function HistoryTable({ run }: { readonly run: Run }) {
 export function LiveCharts({ run }: { readonly run: Run }) {
   const [log, setLog] = useState(false);
   // While its tab is hidden the chart keeps what it drew; it catches up when shown again.
-  const deferred = useDeferredValue(useThrottledValue(run, CHART_REFRESH_MS, !usePanelShown()));
+  // The first render draws empty frames (null): the charts are mounted in a background render
+  // that React slices, not in the Train click's task.
+  const deferred = useDeferredValue(useThrottledValue(run, CHART_REFRESH_MS, !usePanelShown()), null);
   return (
     <section className="live-charts" aria-labelledby="charts-heading">
       <h3 id="charts-heading">Learning curves</h3>
       <CheckField label="Log scale for loss" checked={log} onChange={setLog} />
-      <LossAndAccuracy log={log} chart={(metric, logScale) => <MetricChart run={deferred} metric={metric} log={logScale} />} />
+      <LossAndAccuracy log={log} chart={(metric, logScale) => (deferred === null ? <ChartFrame height={CHART_HEIGHT}>{() => null}</ChartFrame> : <MetricChart run={deferred} metric={metric} log={logScale} />)} />
       <HistoryTable run={run} />
     </section>
   );
