@@ -17,7 +17,8 @@ const CHART_REFRESH_MS = 500;
 const CHART_HEIGHT = 220;
 
 interface ChartProps {
-  readonly run: Run;
+  /** Null on the first render: the frame is laid out and measured, the chart comes in the deferred render. */
+  readonly run: Run | null;
   readonly metric: Metric;
   readonly log: boolean;
 }
@@ -25,28 +26,30 @@ interface ChartProps {
 /**
  * Memoised, and fed by LiveCharts a run that changes at most twice a second and is deferred:
  * React redraws the chart in interruptible slices after the urgent updates (progress text).
+ * The frame stays mounted from the first render, so its width is known when the deferred
+ * render draws the chart into it.
  */
 const MetricChart = memo(function MetricChart({ run, metric, log }: ChartProps) {
+  return <ChartFrame height={CHART_HEIGHT}>{(width) => run && <MetricLines run={run} metric={metric} log={log} width={width} />}</ChartFrame>;
+});
+
+function MetricLines({ run, metric, log, width }: { readonly run: Run; readonly metric: Metric; readonly log: boolean; readonly width: number }) {
   const epochs = run.epochs.map((e) => ({ x: e.epoch, train: e[metric], validation: metric === 'loss' ? e.valLoss : e.valAccuracy }));
   const batches = run.batches.map((b) => ({ x: b.x, running: b[metric] }));
   const hasValidation = run.epochs.some((e) => e.valLoss !== null);
   return (
-    <ChartFrame height={CHART_HEIGHT}>
-      {(width) => (
-        <LineChart width={width} height={CHART_HEIGHT} accessibilityLayer={false} margin={CURVE_MARGIN}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="x" type="number" domain={[0, run.spec.fit.epochs]} allowDecimals={false} label={EPOCH_LABEL} fontSize={11} />
-          <YAxis {...metricAxis(metric, log, [0, 1])} />
-          <Tooltip />
-          <Legend />
-          <Line data={batches} dataKey="running" name={`${metric} (running, per batch)`} stroke="#93c5fd" dot={false} isAnimationActive={false} strokeWidth={1} />
-          <Line data={epochs} dataKey="train" name={metric} stroke={run.color} dot isAnimationActive={false} strokeWidth={2} />
-          {hasValidation && <Line data={epochs} dataKey="validation" name={`val_${metric}`} stroke={run.color} strokeDasharray="6 3" dot isAnimationActive={false} strokeWidth={2} />}
-        </LineChart>
-      )}
-    </ChartFrame>
+    <LineChart width={width} height={CHART_HEIGHT} accessibilityLayer={false} margin={CURVE_MARGIN}>
+      <CartesianGrid strokeDasharray="3 3" />
+      <XAxis dataKey="x" type="number" domain={[0, run.spec.fit.epochs]} allowDecimals={false} label={EPOCH_LABEL} fontSize={11} />
+      <YAxis {...metricAxis(metric, log, [0, 1])} />
+      <Tooltip />
+      <Legend />
+      <Line data={batches} dataKey="running" name={`${metric} (running, per batch)`} stroke="#93c5fd" dot={false} isAnimationActive={false} strokeWidth={1} />
+      <Line data={epochs} dataKey="train" name={metric} stroke={run.color} dot isAnimationActive={false} strokeWidth={2} />
+      {hasValidation && <Line data={epochs} dataKey="validation" name={`val_${metric}`} stroke={run.color} strokeDasharray="6 3" dot isAnimationActive={false} strokeWidth={2} />}
+    </LineChart>
   );
-});
+}
 
 const fixed = (n: number | null): string => (n === null ? '–' : n.toFixed(4));
 
@@ -96,7 +99,7 @@ export function LiveCharts({ run }: { readonly run: Run }) {
     <section className="live-charts" aria-labelledby="charts-heading">
       <h3 id="charts-heading">Learning curves</h3>
       <CheckField label="Log scale for loss" checked={log} onChange={setLog} />
-      <LossAndAccuracy log={log} chart={(metric, logScale) => (deferred === null ? <ChartFrame height={CHART_HEIGHT}>{() => null}</ChartFrame> : <MetricChart run={deferred} metric={metric} log={logScale} />)} />
+      <LossAndAccuracy log={log} chart={(metric, logScale) => <MetricChart run={deferred} metric={metric} log={logScale} />} />
       <HistoryTable run={run} />
     </section>
   );
