@@ -52,7 +52,7 @@ export function setWasmFiles(files: WasmFiles): void {
 function loadWasm(): Promise<void> {
   wasmLoaded ??= import('@tensorflow/tfjs-backend-wasm').then((wasm) => {
     wasmThreads = wasm.getThreadsCount;
-    wasm.setThreadsCount(Math.min(MAX_WASM_THREADS, Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1)));
+    wasm.setThreadsCount(Math.min(MAX_WASM_THREADS, Math.max(1, (globalThis.navigator as Navigator | undefined)?.hardwareConcurrency ?? 1)));
     if (wasmFiles) wasm.setWasmPaths(wasmFiles);
     registerWasmKernels();
   });
@@ -121,12 +121,22 @@ async function startWasm(): Promise<boolean> {
   const navigator = globalThis.navigator as Navigator | undefined;
   const cores = navigator?.hardwareConcurrency ?? 0;
   if (navigator === undefined || cores < 1) return tf.setBackend('wasm');
-  Object.defineProperty(navigator, 'hardwareConcurrency', { configurable: true, get: () => 2 * cores });
+  const own = Object.getOwnPropertyDescriptor(navigator, 'hardwareConcurrency');
+  let shown = false;
+  try {
+    Object.defineProperty(navigator, 'hardwareConcurrency', { configurable: true, get: () => 2 * cores });
+    shown = true;
+  } catch {
+    // A navigator that will not take the property: the module starts with tfjs's own count.
+  }
   try {
     return await tf.setBackend('wasm');
   } finally {
-    // The own property goes; the prototype's getter answers again.
-    Reflect.deleteProperty(navigator, 'hardwareConcurrency');
+    if (shown) {
+      // Back to what it was: the prototype's getter, or the navigator's own property.
+      Reflect.deleteProperty(navigator, 'hardwareConcurrency');
+      if (own) Object.defineProperty(navigator, 'hardwareConcurrency', own);
+    }
   }
 }
 
