@@ -5,7 +5,6 @@
  * worker and fetch on the page's own origin.
  */
 import { createHash } from 'node:crypto';
-import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
@@ -15,11 +14,11 @@ const PREAMBLE_HASH = createHash('sha256')
   .digest('base64');
 
 function contentSecurityPolicy(dev: boolean): string {
-  const scripts = ["'self'", "'wasm-unsafe-eval'", 'blob:', ...(dev ? [`'sha256-${PREAMBLE_HASH}'`] : [])];
+  const scripts = ["'self'", "'wasm-unsafe-eval'", ...(dev ? [`'sha256-${PREAMBLE_HASH}'`] : [])];
   return [
     "default-src 'self'",
     `script-src ${scripts.join(' ')}`,
-    "worker-src 'self' blob:",
+    "worker-src 'self'",
     "connect-src 'self'",
     "img-src 'self' data: blob:",
     "style-src 'self' 'unsafe-inline'",
@@ -41,29 +40,9 @@ function securityHeaders(dev: boolean): Record<string, string> {
   };
 }
 
-/**
- * tfjs's threaded WASM build starts each thread by running its module factory's source text
- * (`factory.toString()`) in a worker. The factory reads `_scriptDir` from the closure around
- * it, which the minifier renames, so in the thread it is an undefined variable and the thread
- * dies at start. As a property of globalThis the name survives minification, and in a thread,
- * where it is unset, the factory already falls back to the worker's own location.
- */
-function tfjsWasmThreadsSurviveMinification(): Plugin {
-  return {
-    name: 'tfjs-wasm-threads-survive-minification',
-    transform(code, id) {
-      if (!id.includes('tfjs-backend-wasm-threaded-simd.js')) return null;
-      const patched = code.replace('var _scriptDir =', `${SCRIPT_DIR} =`).replaceAll('_scriptDir', SCRIPT_DIR);
-      if (patched === code) throw new Error(`${id} no longer reads _scriptDir: the threaded WASM patch in vite.config.ts is out of date.`);
-      return { code: patched, map: null };
-    },
-  };
-}
-const SCRIPT_DIR = 'globalThis.__tfjsWasmScriptDir';
-
 export default defineConfig({
-  plugins: [react(), tfjsWasmThreadsSurviveMinification()],
-  worker: { format: 'es', plugins: () => [tfjsWasmThreadsSurviveMinification()] },
+  plugins: [react()],
+  worker: { format: 'es' },
   server: { headers: securityHeaders(true) },
   preview: { headers: securityHeaders(false) },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },

@@ -26,7 +26,6 @@ export function BackendBadge({ run }: { readonly run: Run }) {
     <p className="backend" data-testid="backend">
       Backend: <strong>{name}</strong>
       {backend.renderer !== null && <span> on {backend.renderer}</span>}
-      {backend.threads !== null && <span> on {backend.threads === 1 ? '1 thread' : `${backend.threads} threads`}</span>}
       {backend.software && <span className="warning-text"> — a software renderer: no GPU is used, so training is slower.</span>}
       {backend.autoReason !== null && <span> Chosen automatically: {backend.autoReason}</span>}
       {backend.fallbackReason !== null && <span className="warning-text"> Fell back: {backend.fallbackReason}</span>}

@@ -25,7 +25,7 @@ function run(id: string, preset: 'quickstart' | 'linear', epochs: readonly Epoch
     classNames: [],
     spec: PRESETS[preset].spec,
     status: 'finished',
-    backend: { name: 'webgl', renderer: 'SwiftShader', software: true, fallbackReason: null, autoReason: null, threads: null },
+    backend: { name: 'webgl', renderer: 'SwiftShader', software: true, fallbackReason: null, autoReason: null },
     trainCount: 0,
     validationCount: 0,
     batchesPerEpoch: 0,

@@ -80,13 +80,6 @@ describe('saved runs', () => {
     expect(old.epochs[0]?.learningRate).toBeNull();
   });
 
-  it('saved by an older page, say nothing of WASM threads; a thread count must be a whole number', () => {
-    const wasmRun = { ...saved(), backend: { name: 'wasm', renderer: null, software: false, fallbackReason: null, autoReason: null } };
-    expect(parseStoredRun(wasmRun).backend?.threads).toBeNull();
-    expect(parseStoredRun({ ...wasmRun, backend: { ...wasmRun.backend, threads: 2 } }).backend?.threads).toBe(2);
-    expect(() => parseStoredRun({ ...wasmRun, backend: { ...wasmRun.backend, threads: 0 } })).toThrow(/run\.backend\.threads should be a whole number of at least 1, but it is 0/);
-  });
-
   it('that are damaged are refused with the run named and the field, and not as an exception of another kind', () => {
     expect(() => parseStoredRun({ ...saved(), trainCount: -1 })).toThrow(new RunFileError('"Quickstart MLP #1" could not be restored from this browser: run.trainCount should be a whole number of at least 0, but it is -1.'));
     expect(() => parseStoredRun({ ...saved(), evaluation: { ...run.evaluation, predictions: undefined } })).toThrow(RunFileError);

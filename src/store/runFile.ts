@@ -176,7 +176,7 @@ function backendInfo(value: unknown, path: string): BackendInfo | null {
   if (value === null) return null;
   const f = object(value, path);
   if (typeof f.software !== 'boolean') invalid(`${path}.software`, 'true or false', f.software);
-  return { name: text(f.name, `${path}.name`), renderer: nullableText(f.renderer, `${path}.renderer`), software: f.software, fallbackReason: nullableText(f.fallbackReason, `${path}.fallbackReason`), autoReason: nullableText(f.autoReason ?? null, `${path}.autoReason`), threads: f.threads === undefined || f.threads === null ? null : count(f.threads, `${path}.threads`, 1) };
+  return { name: text(f.name, `${path}.name`), renderer: nullableText(f.renderer, `${path}.renderer`), software: f.software, fallbackReason: nullableText(f.fallbackReason, `${path}.fallbackReason`), autoReason: nullableText(f.autoReason ?? null, `${path}.autoReason`) };
 }
 
 function batchPoint(value: unknown, path: string): BatchPoint {

@@ -18,7 +18,7 @@ export const run: Run = {
   classNames: CLASSES,
   spec: PRESETS.quickstart.spec,
   status: 'finished',
-  backend: { name: 'webgl', renderer: 'SwiftShader', software: true, fallbackReason: null, autoReason: null, threads: null },
+  backend: { name: 'webgl', renderer: 'SwiftShader', software: true, fallbackReason: null, autoReason: null },
   trainCount: 90,
   validationCount: 10,
   batchesPerEpoch: 3,

@@ -30,12 +30,12 @@ afterEach(async () => {
 describe('useBackend', () => {
   it("'auto' keeps WebGL on a GPU", async () => {
     fakeWebGL('ANGLE (NVIDIA, NVIDIA GeForce RTX 3060)');
-    expect(await useBackend('auto')).toEqual({ name: 'webgl', renderer: 'ANGLE (NVIDIA, NVIDIA GeForce RTX 3060)', software: false, fallbackReason: null, autoReason: null, threads: null });
+    expect(await useBackend('auto')).toEqual({ name: 'webgl', renderer: 'ANGLE (NVIDIA, NVIDIA GeForce RTX 3060)', software: false, fallbackReason: null, autoReason: null });
   });
 
   it("'auto' leaves WebGL on a software renderer for wasm, and says why", async () => {
     fakeWebGL('ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)), SwiftShader driver)');
-    expect(await useBackend('auto')).toEqual({ name: 'wasm', renderer: null, software: false, fallbackReason: null, autoReason: 'WebGL runs on SwiftShader (no GPU); WASM is faster here.', threads: 1 });
+    expect(await useBackend('auto')).toEqual({ name: 'wasm', renderer: null, software: false, fallbackReason: null, autoReason: 'WebGL runs on SwiftShader (no GPU); WASM is faster here.' });
   });
 
   it("'webgl' stays on WebGL even on a software renderer: the user asked for it", async () => {
@@ -64,7 +64,7 @@ describe('useBackend', () => {
     expect(next.fallbackReason).toBe('webgl: its context was lost in this tab; reload the page to train on the GPU again.');
   });
 
-  it("'wasm' loads the wasm backend on demand (one thread under Node: no cross-origin isolation there)", async () => {
-    expect(await useBackend('wasm')).toEqual({ name: 'wasm', renderer: null, software: false, fallbackReason: null, autoReason: null, threads: 1 });
+  it("'wasm' loads the wasm backend on demand", async () => {
+    expect(await useBackend('wasm')).toEqual({ name: 'wasm', renderer: null, software: false, fallbackReason: null, autoReason: null });
   });
 });

@@ -28,10 +28,6 @@ export type WasmFiles = Readonly<Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend
 
 let wasmFiles: WasmFiles | null = null;
 let wasmLoaded: Promise<void> | null = null;
-/** The most threads the wasm backend is given, however many cores the machine has. */
-const MAX_WASM_THREADS = 8;
-/** The wasm backend's thread count, once it has started. */
-let wasmThreads: (() => number) | null = null;
 
 /**
  * Says where the wasm binaries are served, before the wasm backend starts. The worker calls
@@ -45,14 +41,13 @@ export function setWasmFiles(files: WasmFiles): void {
  * Registers the wasm backend, once: imports it (a separate chunk, fetched only when wanted),
  * points it at its binaries and adds the kernels it needs to train CNNs.
  *
- * tfjs picks its threaded SIMD build where SharedArrayBuffer is available (a cross-origin
- * isolated page, as every server of ours makes it), elsewhere the single-threaded SIMD build.
- * Threads: see startWasm.
+ * Single-threaded SIMD: the threaded build starts its threads as workers from blob: URLs,
+ * which this app's Content-Security-Policy (`worker-src 'self'`, no blob: scripts) refuses,
+ * so multithreading is switched off rather than left to fail.
  */
 function loadWasm(): Promise<void> {
   wasmLoaded ??= import('@tensorflow/tfjs-backend-wasm').then((wasm) => {
-    wasmThreads = wasm.getThreadsCount;
-    wasm.setThreadsCount(Math.min(MAX_WASM_THREADS, Math.max(1, (globalThis.navigator as Navigator | undefined)?.hardwareConcurrency ?? 1)));
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     if (wasmFiles) wasm.setWasmPaths(wasmFiles);
     registerWasmKernels();
   });
@@ -76,9 +71,7 @@ export function isSoftwareRenderer(renderer: string | null): boolean {
 /** Describes the active backend. */
 export function describeBackend(fallbackReason: string | null = null, autoReason: string | null = null): BackendInfo {
   const renderer = webglRenderer();
-  const name = tf.getBackend();
-  const threads = name === 'wasm' && wasmThreads ? wasmThreads() : null;
-  return { name, renderer, software: isSoftwareRenderer(renderer), fallbackReason, autoReason, threads };
+  return { name: tf.getBackend(), renderer, software: isSoftwareRenderer(renderer), fallbackReason, autoReason };
 }
 
 /** WebGL backends whose context was lost: tfjs cannot bring their textures back, so they are not trained on again. */
@@ -109,43 +102,12 @@ function watchWebglContext(): void {
   });
 }
 
-/**
- * Starts the wasm backend with one XNNPACK thread per logical core (at most 8), as native
- * frameworks do; the page's own thread has little to do while a model trains. tfjs's module
- * never runs more threads than half of `navigator.hardwareConcurrency` (it assumes two
- * hardware threads per core), read once as the module starts: that is one thread on a
- * two-core machine, where PyTorch uses two. So while the module starts, this thread's
- * navigator reports twice its cores; the real figure comes back as soon as it has.
- */
-async function startWasm(): Promise<boolean> {
-  const navigator = globalThis.navigator as Navigator | undefined;
-  const cores = navigator?.hardwareConcurrency ?? 0;
-  if (navigator === undefined || cores < 1) return tf.setBackend('wasm');
-  const own = Object.getOwnPropertyDescriptor(navigator, 'hardwareConcurrency');
-  let shown = false;
-  try {
-    Object.defineProperty(navigator, 'hardwareConcurrency', { configurable: true, get: () => 2 * cores });
-    shown = true;
-  } catch {
-    // A navigator that will not take the property: the module starts with tfjs's own count.
-  }
-  try {
-    return await tf.setBackend('wasm');
-  } finally {
-    if (shown) {
-      // Back to what it was: the prototype's getter, or the navigator's own property.
-      Reflect.deleteProperty(navigator, 'hardwareConcurrency');
-      if (own) Object.defineProperty(navigator, 'hardwareConcurrency', own);
-    }
-  }
-}
-
 /** Makes `name` the active backend; on failure, says why in `reasons` and returns false. */
 async function switchTo(name: string, reasons: string[]): Promise<boolean> {
   try {
     if (name === 'wasm') await loadWasm();
     if (!tf.engine().registryFactory[name]) throw new Error('it is not part of this build');
-    if (await (name === 'wasm' ? startWasm() : tf.setBackend(name))) {
+    if (await tf.setBackend(name)) {
       await tf.ready();
       return true;
     }

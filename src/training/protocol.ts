@@ -28,8 +28,6 @@ export interface BackendInfo {
   readonly fallbackReason: string | null;
   /** Why 'Automatic' chose this backend over the first one it tried (e.g. WASM over software WebGL), if it did. */
   readonly autoReason: string | null;
-  /** The threads WASM's convolutions and matrix products run on (1 where the page is not cross-origin isolated); null off WASM. */
-  readonly threads: number | null;
 }
 
 /** Keras's progress-bar values: running means over the epoch so far. */
