@@ -77,7 +77,8 @@ describe('wasm gradient kernels', () => {
     expect(tf.getKernel('MaxPoolGrad', 'wasm').kernelFunc).toBe(replaced);
   });
 
-  it('clones a tensor without copying it, and the clone outlives the original', () => {
+  it('clones a tensor without copying it, and the clone outlives the original', async () => {
+    await tf.setBackend('wasm');
     const buffers = tf.memory().numDataBuffers;
     const original = tf.tensor2d([1.5, -2, 3, 4], [2, 2]);
     const copy = original.clone();
@@ -87,8 +88,9 @@ describe('wasm gradient kernels', () => {
     copy.dispose();
     expect(tf.memory().numDataBuffers).toBe(buffers);
     const words = tf.tensor1d(['a', 'b']);
-    expect(words.clone().dataSync()).toEqual(['a', 'b']);
-    tf.dispose(words);
+    const wordsCopy = words.clone();
+    expect(wordsCopy.dataSync()).toEqual(['a', 'b']);
+    tf.dispose([words, wordsCopy]);
   });
 
   it.each([

@@ -83,7 +83,7 @@ function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): TensorInf
   // Padding below and to the right that makes the output exactly kh × kw, or less than none.
   const bottom = filterHeight + (outHeight - 1) * strideHeight - inHeight - padInfo.top;
   const right = filterWidth + (outWidth - 1) * strideWidth - inWidth - padInfo.left;
-  if (info.inChannels === 1 && filterHeight * filterWidth * dy.shape.slice(0, 3).reduce((a, b) => a * b, 1) <= MAX_PATCH_VALUES) {
+  if (info.inChannels === 1 && filterHeight * filterWidth * info.batchSize * outHeight * outWidth <= MAX_PATCH_VALUES) {
     return singleChannelFilterGradient(backend as WasmBackend, x, dy, info);
   }
   return composite(backend as WasmBackend, (run) => {
@@ -305,7 +305,7 @@ function tile({ inputs, attrs, backend }: KernelArgs): TensorInfo {
     const rep = reps[axis] ?? 1;
     const block = dim * inner;
     if (rep > 1) {
-      const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
+      const outer = tf.util.sizeFromShape(shape.slice(0, axis));
       for (let o = outer - 1; o >= 0; o--) {
         const to = o * block * rep;
         if (o > 0) values.copyWithin(to, o * block, o * block + block);
@@ -354,8 +354,8 @@ function leadingAxesReduction(name: 'Sum' | 'Mean'): KernelFunc {
     const { axis, keepDims } = attrs as unknown as tf.SumAttrs;
     const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
     const leading = axes.length > 0 && axes.length < x.shape.length && axes.every((a, i) => a === i);
-    const rows = x.shape.slice(0, axes.length).reduce((a, b) => a * b, 1);
-    const columns = x.shape.slice(axes.length).reduce((a, b) => a * b, 1);
+    const rows = tf.util.sizeFromShape(x.shape.slice(0, axes.length));
+    const columns = tf.util.sizeFromShape(x.shape.slice(axes.length));
     if (!leading || x.dtype !== 'float32' || rows === 0 || columns === 0) return original(name).kernelFunc(args);
     const wasm = backend as WasmBackend;
     const out = wasm.makeOutput(keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : x.shape.slice(axes.length), 'float32');
