@@ -60,7 +60,10 @@ for (const padding of ['valid', 'same'] as const) {
     }
   }
 }
+// Fewer taps than filters: the single-channel filter gradient takes its (dyᵀ · Pᵀ)ᵀ form.
 CASES.push({ batch: 2, size: [28, 28], inChannels: 1, outChannels: 8, kernel: 2, stride: 1, padding: 'valid' });
+CASES.push({ batch: 2, size: [9, 8], inChannels: 1, outChannels: 16, kernel: 3, stride: 2, padding: 'same' });
+CASES.push({ batch: 1, size: [6, 7], inChannels: 1, outChannels: 5, kernel: 2, stride: 2, padding: 'valid' });
 CASES.push({ batch: 2, size: [8, 8], inChannels: 5, outChannels: 3, kernel: 3, stride: 3, padding: 'same' });
 CASES.push({ batch: 1, size: [7, 10], inChannels: 3, outChannels: 2, kernel: 4, stride: 2, padding: 'same' });
 
