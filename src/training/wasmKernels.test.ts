@@ -169,6 +169,9 @@ describe('wasm gradient kernels', () => {
     { a: [6, 4], b: [9, 6], transposeA: true, transposeB: true },
     { a: [2, 6, 4], b: [2, 6, 3], transposeA: true, transposeB: false },
     { a: [2, 4, 6], b: [1, 3, 6], transposeA: false, transposeB: true },
+    // Products that are cheaper taken as (Bᵀ·Aᵀ)ᵀ: a Dense layer's input gradient, and its kin.
+    { a: [3, 2], b: [3, 20], transposeA: true, transposeB: false },
+    { a: [1, 4, 6], b: [9, 6], transposeA: false, transposeB: true },
   ])('matrix products with transposed operands match the cpu backend: $a × $b', async ({ a, b, transposeA, transposeB }) => {
     const av = values(sizeOf(a));
     const bv = values(sizeOf(b));
