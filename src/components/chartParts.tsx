@@ -11,14 +11,22 @@ export type Metric = 'loss' | 'accuracy';
 export const CURVE_MARGIN = { top: 8, right: 16, bottom: 16, left: 0 } as const;
 export const EPOCH_LABEL = { value: 'epoch', position: 'insideBottom', offset: -8 } as const;
 
-/** The y axis for a metric: accuracy in `accuracyDomain` with two decimals, loss on a log or linear scale. */
+const formatAccuracy = (v: number): string => v.toFixed(2);
+const formatLoss = (v: number): string => v.toPrecision(2);
+
+/**
+ * The y axis for a metric: accuracy in `accuracyDomain` with two decimals, loss on a log or
+ * linear scale. Every prop is the same value from one redraw to the next (the formatters are
+ * module functions): Recharts compares them, and a changed one re-registers the axis, which
+ * redraws the whole chart a second time in the same task.
+ */
 export function metricAxis(metric: Metric, log: boolean, accuracyDomain: YAxisProps['domain']): YAxisProps {
   return {
     scale: metric === 'loss' && log ? 'log' : 'linear',
     domain: metric === 'accuracy' ? accuracyDomain : ['auto', 'auto'],
     allowDataOverflow: true,
     fontSize: 11,
-    tickFormatter: (v: number) => (metric === 'accuracy' ? v.toFixed(2) : v.toPrecision(2)),
+    tickFormatter: metric === 'accuracy' ? formatAccuracy : formatLoss,
   };
 }
 
