@@ -13,6 +13,9 @@ test('the quickstart preset trains in the worker on WebGL, streaming batches and
   await expect(code).toContainText('epochs=2');
   // 'Automatic' takes WASM where WebGL has no GPU (as here); this test is about WebGL.
   await page.getByLabel('Backend').selectOption('webgl');
+  // Before the first run the curves are there, empty, and say what will fill them.
+  await expect(page.getByText('Train a model to see its loss and accuracy here')).toBeVisible();
+  await expect(page.locator('.live-charts .recharts-wrapper')).toHaveCount(2);
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('backend')).toContainText('Backend: WebGL');
   await expect(page.getByTestId('running-metrics')).toContainText(/loss \d\.\d{4} · accuracy \d\.\d{4} · \d+ samples\/s/);

@@ -15,10 +15,12 @@ import { useThrottledValue } from './useThrottledValue';
 /** How often the charts redraw while batches stream in (about ten a second): the text updates at every batch. */
 const CHART_REFRESH_MS = 500;
 const CHART_HEIGHT = 220;
+const NO_POINTS: readonly { x: number }[] = [];
 
 interface ChartProps {
-  /** Null on the first render: the frame is laid out and measured, the chart comes in the deferred render. */
+  /** Null before the first run: empty axes over `epochs`. */
   readonly run: Run | null;
+  readonly epochs: number;
   readonly metric: Metric;
   readonly log: boolean;
 }
@@ -26,27 +28,31 @@ interface ChartProps {
 /**
  * Memoised, and fed by LiveCharts a run that changes at most twice a second and is deferred:
  * React redraws the chart in interruptible slices after the urgent updates (progress text).
- * The frame stays mounted from the first render, so its width is known when the deferred
- * render draws the chart into it.
+ * The same chart serves every run, and is drawn empty before the first: a new run only
+ * changes its data. Mounting a Recharts chart costs far more than updating one (each part
+ * registers itself with the chart's store, and each registration redraws it), and done at
+ * the Train click it was the longest main-thread task of a training run.
  */
-const MetricChart = memo(function MetricChart({ run, metric, log }: ChartProps) {
-  return <ChartFrame height={CHART_HEIGHT}>{(width) => run && <MetricLines run={run} metric={metric} log={log} width={width} />}</ChartFrame>;
+const MetricChart = memo(function MetricChart({ run, epochs, metric, log }: ChartProps) {
+  return <ChartFrame height={CHART_HEIGHT}>{(width) => <MetricLines run={run} epochs={epochs} metric={metric} log={log} width={width} />}</ChartFrame>;
 });
 
-function MetricLines({ run, metric, log, width }: { readonly run: Run; readonly metric: Metric; readonly log: boolean; readonly width: number }) {
-  const epochs = run.epochs.map((e) => ({ x: e.epoch, train: e[metric], validation: metric === 'loss' ? e.valLoss : e.valAccuracy }));
-  const batches = run.batches.map((b) => ({ x: b.x, running: b[metric] }));
-  const hasValidation = run.epochs.some((e) => e.valLoss !== null);
+function MetricLines({ run, epochs: epochCount, metric, log, width }: ChartProps & { readonly width: number }) {
+  const epochs = (run?.epochs ?? []).map((e) => ({ x: e.epoch, train: e[metric], validation: metric === 'loss' ? e.valLoss : e.valAccuracy }));
+  const batches = (run?.batches ?? []).map((b) => ({ x: b.x, running: b[metric] }));
+  const hasValidation = run?.epochs.some((e) => e.valLoss !== null) ?? false;
+  const color = run?.color ?? '#64748b';
   return (
     <LineChart width={width} height={CHART_HEIGHT} accessibilityLayer={false} margin={CURVE_MARGIN}>
       <CartesianGrid strokeDasharray="3 3" />
-      <XAxis dataKey="x" type="number" domain={[0, run.spec.fit.epochs]} allowDecimals={false} label={EPOCH_LABEL} fontSize={11} />
+      <XAxis dataKey="x" type="number" domain={[0, run?.spec.fit.epochs ?? epochCount]} allowDecimals={false} label={EPOCH_LABEL} fontSize={11} />
       <YAxis {...metricAxis(metric, log, [0, 1])} />
       <Tooltip />
       <Legend />
       <Line data={batches} dataKey="running" name={`${metric} (running, per batch)`} stroke="#93c5fd" dot={false} isAnimationActive={false} strokeWidth={1} />
-      <Line data={epochs} dataKey="train" name={metric} stroke={run.color} dot isAnimationActive={false} strokeWidth={2} />
-      {hasValidation && <Line data={epochs} dataKey="validation" name={`val_${metric}`} stroke={run.color} strokeDasharray="6 3" dot isAnimationActive={false} strokeWidth={2} />}
+      <Line data={epochs} dataKey="train" name={metric} stroke={color} dot isAnimationActive={false} strokeWidth={2} />
+      {/* Always there, so the first validation point does not mount a line; without validation, it has no legend entry either. */}
+      <Line data={hasValidation ? epochs : NO_POINTS} dataKey="validation" name={`val_${metric}`} legendType={hasValidation ? 'line' : 'none'} stroke={color} strokeDasharray="6 3" dot isAnimationActive={false} strokeWidth={2} />
     </LineChart>
   );
 }
@@ -89,18 +95,17 @@ export function HistoryTable({ run }: { readonly run: Run }) {
   );
 }
 
-export function LiveCharts({ run }: { readonly run: Run }) {
+/** The current run's curves and history; before the first run, empty axes over the draft's `epochs`. */
+export function LiveCharts({ run, epochs }: { readonly run: Run | null; readonly epochs: number }) {
   const [log, setLog] = useState(false);
   // While its tab is hidden the chart keeps what it drew; it catches up when shown again.
-  // The first render draws empty frames (null): the charts are mounted in a background render
-  // that React slices, not in the Train click's task.
-  const deferred = useDeferredValue(useThrottledValue(run, CHART_REFRESH_MS, !usePanelShown()), null);
+  const deferred = useDeferredValue(useThrottledValue(run, CHART_REFRESH_MS, !usePanelShown()));
   return (
     <section className="live-charts" aria-labelledby="charts-heading">
       <h3 id="charts-heading">Learning curves</h3>
       <CheckField label="Log scale for loss" checked={log} onChange={setLog} />
-      <LossAndAccuracy log={log} chart={(metric, logScale) => <MetricChart run={deferred} metric={metric} log={logScale} />} />
-      <HistoryTable run={run} />
+      <LossAndAccuracy log={log} chart={(metric, logScale) => <MetricChart run={deferred} epochs={epochs} metric={metric} log={logScale} />} />
+      {run ? <HistoryTable run={run} /> : <p>Train a model to see its loss and accuracy here, batch by batch and epoch by epoch.</p>}
     </section>
   );
 }

@@ -55,8 +55,11 @@ export function TrainPanel() {
 function RunDashboard({ canTrain }: { readonly canTrain: boolean }) {
   const run = useAppStore((state) => (state.currentRunId === null ? null : (state.runs[state.currentRunId] ?? null)));
   const runDataset = useAppStore((state) => (run === null ? null : (state.datasets[run.datasetId]?.dataset ?? null)));
+  const draftEpochs = useAppStore((state) => state.draft.fit.epochs);
   const [tab, setTab] = useState<ResultTab>('curves');
   // Result tabs render only while shown: a run's evaluation then costs one table, not three.
+  // The tabs are there before the first run, empty, so that the charts are drawn once, while
+  // the page is idle, and a Train click only gives them data (mounting them took ~100 ms).
   return (
     <div className="train-right">
       <TrainingControls run={run} canTrain={canTrain} />
@@ -66,36 +69,34 @@ function RunDashboard({ canTrain }: { readonly canTrain: boolean }) {
         <ImportRuns />
         <StorageError />
       </section>
-      {run && (
-        <Tabs<ResultTab>
-          label="Results"
-          selected={tab}
-          onSelect={setTab}
-          tabs={[
-            { id: 'curves', label: 'Learning curves', content: <LiveCharts key={run.id} run={run} /> },
-            {
-              id: 'confusion',
-              label: 'Confusion matrix',
-              content:
-                tab !== 'confusion' ? null : run.evaluation && runDataset ? (
-                  <ConfusionMatrix evaluation={run.evaluation} dataset={runDataset} />
-                ) : (
-                  <p>The confusion matrix appears when the run has been evaluated on the test set.</p>
-                ),
-            },
-            {
-              id: 'predictions',
-              label: 'Predictions',
-              content:
-                tab !== 'predictions' ? null : run.evaluation && runDataset ? (
-                  <PredictionGrid evaluation={run.evaluation} dataset={runDataset} />
-                ) : (
-                  <p>Predictions appear when the run has been evaluated on the test set.</p>
-                ),
-            },
-          ]}
-        />
-      )}
+      <Tabs<ResultTab>
+        label="Results"
+        selected={tab}
+        onSelect={setTab}
+        tabs={[
+          { id: 'curves', label: 'Learning curves', content: <LiveCharts run={run} epochs={draftEpochs} /> },
+          {
+            id: 'confusion',
+            label: 'Confusion matrix',
+            content:
+              tab !== 'confusion' ? null : run?.evaluation && runDataset ? (
+                <ConfusionMatrix evaluation={run.evaluation} dataset={runDataset} />
+              ) : (
+                <p>The confusion matrix appears when the run has been evaluated on the test set.</p>
+              ),
+          },
+          {
+            id: 'predictions',
+            label: 'Predictions',
+            content:
+              tab !== 'predictions' ? null : run?.evaluation && runDataset ? (
+                <PredictionGrid evaluation={run.evaluation} dataset={runDataset} />
+              ) : (
+                <p>Predictions appear when the run has been evaluated on the test set.</p>
+              ),
+          },
+        ]}
+      />
     </div>
   );
 }
