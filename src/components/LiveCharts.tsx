@@ -10,7 +10,7 @@ import { ChartFrame } from './ChartFrame';
 import { CURVE_MARGIN, EPOCH_LABEL, LossAndAccuracy, metricAxis, type Metric } from './chartParts';
 import { CheckField } from './fields';
 import { usePanelShown } from './Tabs';
-import { useThrottledValue } from './useThrottledValue';
+import { useDelayedValue, useThrottledValue } from './useThrottledValue';
 
 /** How often the charts redraw while batches stream in (about ten a second): the text updates at every batch. */
 const CHART_REFRESH_MS = 500;
@@ -100,11 +100,14 @@ export function LiveCharts({ run, epochs }: { readonly run: Run | null; readonly
   const [log, setLog] = useState(false);
   // While its tab is hidden the chart keeps what it drew; it catches up when shown again.
   const deferred = useDeferredValue(useThrottledValue(run, CHART_REFRESH_MS, !usePanelShown()));
+  // The accuracy chart redraws half an interval after the loss chart: each chart's redraw
+  // then has a task of its own instead of sharing one animation frame with the other.
+  const later = useDelayedValue(deferred, CHART_REFRESH_MS / 2);
   return (
     <section className="live-charts" aria-labelledby="charts-heading">
       <h3 id="charts-heading">Learning curves</h3>
       <CheckField label="Log scale for loss" checked={log} onChange={setLog} />
-      <LossAndAccuracy log={log} chart={(metric, logScale) => <MetricChart run={deferred} epochs={epochs} metric={metric} log={logScale} />} />
+      <LossAndAccuracy log={log} chart={(metric, logScale) => <MetricChart run={metric === 'loss' ? deferred : later} epochs={epochs} metric={metric} log={logScale} />} />
       {run ? <HistoryTable run={run} /> : <p>Train a model to see its loss and accuracy here, batch by batch and epoch by epoch.</p>}
     </section>
   );

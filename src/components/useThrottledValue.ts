@@ -24,3 +24,24 @@ export function useThrottledValue<T>(value: T, intervalMs: number, held = false)
   }, [value, shown, intervalMs, held]);
   return shown;
 }
+
+/**
+ * `value`, shown `delayMs` after it arrives: when one is already waiting, a newer value takes
+ * its place and is shown at the same moment, so a value that changes faster than `delayMs`
+ * still shows every `delayMs`, never later.
+ */
+export function useDelayedValue<T>(value: T, delayMs: number): T {
+  const [shown, setShown] = useState(value);
+  const latest = useRef(value);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  useEffect(() => {
+    latest.current = value;
+    if (timer.current !== undefined || Object.is(value, shown)) return;
+    timer.current = setTimeout(() => {
+      timer.current = undefined;
+      setShown(latest.current);
+    }, delayMs);
+  }, [value, shown, delayMs]);
+  return shown;
+}
