@@ -5,15 +5,18 @@
  * chart; here the chart keeps its size and its DOM, and showing the tab redraws nothing.
  */
 import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useDelayedValue } from './useThrottledValue';
 
 interface ChartFrameProps {
   readonly height: number;
   /** The chart, drawn at the frame's width in pixels (never 0). */
   readonly children: (width: number) => ReactNode;
+  /** Draw the chart this long after the frame is measured: charts shown together then mount in tasks of their own. */
+  readonly delayMs?: number;
 }
 
 /** A full-width box of `height` pixels, hidden from assistive technology: every chart has a table beside it. */
-export function ChartFrame({ height, children }: ChartFrameProps) {
+export function ChartFrame({ height, children, delayMs = 0 }: ChartFrameProps) {
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   useLayoutEffect(() => {
@@ -30,9 +33,11 @@ export function ChartFrame({ height, children }: ChartFrameProps) {
     observer.observe(element);
     return () => observer.disconnect();
   }, []);
+  const delayedWidth = useDelayedValue(width, delayMs);
+  const drawnWidth = delayMs > 0 ? delayedWidth : width;
   return (
     <div ref={box} className="chart" aria-hidden="true" style={{ height }}>
-      {width > 0 && children(width)}
+      {drawnWidth > 0 && children(drawnWidth)}
     </div>
   );
 }

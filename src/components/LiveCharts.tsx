@@ -15,6 +15,8 @@ import { useDelayedValue, useThrottledValue } from './useThrottledValue';
 /** How often the charts redraw while batches stream in (about ten a second): the text updates at every batch. */
 const CHART_REFRESH_MS = 500;
 const CHART_HEIGHT = 220;
+/** How long after the loss chart the accuracy chart mounts and redraws, so that each has a task of its own. */
+const STAGGER_MS = CHART_REFRESH_MS / 2;
 const NO_POINTS: readonly { x: number }[] = [];
 
 interface ChartProps {
@@ -34,7 +36,11 @@ interface ChartProps {
  * the Train click it was the longest main-thread task of a training run.
  */
 const MetricChart = memo(function MetricChart({ run, epochs, metric, log }: ChartProps) {
-  return <ChartFrame height={CHART_HEIGHT}>{(width) => <MetricLines run={run} epochs={epochs} metric={metric} log={log} width={width} />}</ChartFrame>;
+  return (
+    <ChartFrame height={CHART_HEIGHT} delayMs={metric === 'accuracy' ? STAGGER_MS : 0}>
+      {(width) => <MetricLines run={run} epochs={epochs} metric={metric} log={log} width={width} />}
+    </ChartFrame>
+  );
 });
 
 function MetricLines({ run, epochs: epochCount, metric, log, width }: ChartProps & { readonly width: number }) {
@@ -102,7 +108,7 @@ export function LiveCharts({ run, epochs }: { readonly run: Run | null; readonly
   const deferred = useDeferredValue(useThrottledValue(run, CHART_REFRESH_MS, !usePanelShown()));
   // The accuracy chart redraws half an interval after the loss chart: each chart's redraw
   // then has a task of its own instead of sharing one animation frame with the other.
-  const later = useDelayedValue(deferred, CHART_REFRESH_MS / 2);
+  const later = useDelayedValue(deferred, STAGGER_MS);
   return (
     <section className="live-charts" aria-labelledby="charts-heading">
       <h3 id="charts-heading">Learning curves</h3>
