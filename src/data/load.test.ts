@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BUILTIN_DATASETS, DIGIT_CLASS_NAMES } from './datasets';
 import { encodeIdx, parseIdx } from './idx';
-import { assignUserFiles, fetchIdx, loadBuiltinDataset, loadUserDataset, type FileProgress } from './load';
+import { assignUserFiles, fetchIdx, loadBuiltinDataset, loadUserDataset, throttleProgress, type FileProgress } from './load';
 import { dataErrorOf, expectDataError, expectSameIdx, imagesIdx, labelsIdx, syncDataErrorOf } from './testing';
 
 const IMAGES = imagesIdx(200, 28, 28);
@@ -217,5 +217,39 @@ describe('loadUserDataset', () => {
       ]),
     );
     expectDataError(error, 'bad-data-type', 'train-labels', 2);
+  });
+});
+
+describe('throttleProgress', () => {
+  it('passes first and last figures at once, and the newest of each file in between at most once per interval', () => {
+    vi.useFakeTimers();
+    try {
+      const seen: FileProgress[] = [];
+      const { onProgress, cancel } = throttleProgress((progress) => seen.push(progress), 100);
+      onProgress({ file: 'a', received: 0, total: 50 });
+      onProgress({ file: 'b', received: 0, total: null });
+      expect(seen.map((p) => `${p.file}:${p.received}`)).toEqual(['a:0', 'b:0']);
+      onProgress({ file: 'a', received: 10, total: 50 });
+      onProgress({ file: 'b', received: 5, total: null });
+      onProgress({ file: 'a', received: 20, total: 50 });
+      vi.advanceTimersByTime(99);
+      expect(seen).toHaveLength(2);
+      vi.advanceTimersByTime(1);
+      // Only the newest figure of each file, both in one go, 100 ms after the first held one.
+      expect(seen.slice(2).map((p) => `${p.file}:${p.received}`)).toEqual(['a:20', 'b:5']);
+      onProgress({ file: 'b', received: 9, total: null });
+      // A file's last figure goes at once, with whatever else was held.
+      onProgress({ file: 'a', received: 50, total: 50 });
+      expect(seen.slice(4).map((p) => `${p.file}:${p.received}`)).toEqual(['b:9', 'a:50']);
+      vi.advanceTimersByTime(500);
+      expect(seen).toHaveLength(6);
+      // Cancelled: what was held is dropped, and no timer fires later.
+      onProgress({ file: 'b', received: 12, total: null });
+      cancel();
+      vi.advanceTimersByTime(500);
+      expect(seen).toHaveLength(6);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -18,6 +18,36 @@ export interface FileProgress {
 
 export type ProgressListener = (progress: FileProgress) => void;
 
+/**
+ * Progress for a listener whose every call is costly (each one redraws the page): a file's
+ * first and last figures go through at once; the ones in between are held, and the newest of
+ * each file go out together `intervalMs` after the first one held, so none is older than that.
+ * `cancel` drops what is held (the load is over).
+ */
+export function throttleProgress(listener: ProgressListener, intervalMs: number): { readonly onProgress: ProgressListener; readonly cancel: () => void } {
+  const held = new Map<string, FileProgress>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    const figures = [...held.values()];
+    held.clear();
+    for (const progress of figures) listener(progress);
+  };
+  return {
+    onProgress: (progress) => {
+      held.set(progress.file, progress);
+      if (progress.received === 0 || progress.received === progress.total) flush();
+      else timer ??= setTimeout(flush, intervalMs);
+    },
+    cancel: () => {
+      clearTimeout(timer);
+      timer = undefined;
+      held.clear();
+    },
+  };
+}
+
 /** Fetches and decodes one IDX file, reporting raw bytes received. */
 export async function fetchIdx(
   url: string,

@@ -6,7 +6,7 @@
  */
 import type { Dataset, ImageSet } from '../data/dataset';
 import { DataError } from '../data/errors';
-import { loadBuiltinDataset, loadUserDataset } from '../data/load';
+import { loadBuiltinDataset, loadUserDataset, throttleProgress } from '../data/load';
 import { datasetTransferables, type DatasetSource, type SavedModelRef, type WorkerCommand, type WorkerEvent } from './protocol';
 import type { Trainer } from './trainer';
 import { WASM_FILES } from './wasmFiles';
@@ -54,16 +54,26 @@ function load(source: DatasetSource, onProgress: Parameters<typeof loadBuiltinDa
   return source.kind === 'builtin' ? loadBuiltinDataset(source.id, source.baseUrl, onProgress) : loadUserDataset(source.id, source.name, source.files);
 }
 
+/**
+ * How often a download's progress reaches the page. Each message redraws the page; one per
+ * network chunk (~250 for MNIST) kept a core busy drawing frames while the download and its
+ * gunzip needed it: MNIST's ready time went from 0.49-0.70 s to 0.35-0.46 s (2-core VM).
+ */
+const PROGRESS_INTERVAL_MS = 100;
+
 async function loadDataset(requestId: number, source: DatasetSource): Promise<void> {
   const started = performance.now();
+  const progress = throttleProgress((figures) => post({ type: 'datasetProgress', requestId, progress: figures }), PROGRESS_INTERVAL_MS);
   let dataset: Dataset;
   try {
-    dataset = await load(source, { onProgress: (progress) => post({ type: 'datasetProgress', requestId, progress }) });
+    dataset = await load(source, { onProgress: progress.onProgress });
   } catch (error) {
     const name = source.kind === 'builtin' ? source.id : source.name;
     const info = error instanceof DataError ? error.toInfo() : new DataError('network-error', name, undefined, 'a loadable dataset', String(error)).toInfo();
     post({ type: 'datasetFailed', requestId, error: info });
     return;
+  } finally {
+    progress.cancel();
   }
   keepDataset(dataset);
   // The worker keeps its copy for training; the page gets its own, transferred.
