@@ -33,8 +33,7 @@ export function ChartFrame({ height, children, delayMs = 0 }: ChartFrameProps) {
     observer.observe(element);
     return () => observer.disconnect();
   }, []);
-  const delayedWidth = useDelayedValue(width, delayMs);
-  const drawnWidth = delayMs > 0 ? delayedWidth : width;
+  const drawnWidth = useDelayedValue(width, delayMs);
   return (
     <div ref={box} className="chart" aria-hidden="true" style={{ height }}>
       {drawnWidth > 0 && children(drawnWidth)}

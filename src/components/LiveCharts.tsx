@@ -109,11 +109,13 @@ export function LiveCharts({ run, epochs }: { readonly run: Run | null; readonly
   // The accuracy chart redraws half an interval after the loss chart: each chart's redraw
   // then has a task of its own instead of sharing one animation frame with the other.
   const later = useDelayedValue(deferred, STAGGER_MS);
+  // A run's own epochs, so that editing the draft while it trains does not redraw its charts.
+  const axisEpochs = run?.spec.fit.epochs ?? epochs;
   return (
     <section className="live-charts" aria-labelledby="charts-heading">
       <h3 id="charts-heading">Learning curves</h3>
       <CheckField label="Log scale for loss" checked={log} onChange={setLog} />
-      <LossAndAccuracy log={log} chart={(metric, logScale) => <MetricChart run={metric === 'loss' ? deferred : later} epochs={epochs} metric={metric} log={logScale} />} />
+      <LossAndAccuracy log={log} chart={(metric, logScale) => <MetricChart run={metric === 'loss' ? deferred : later} epochs={axisEpochs} metric={metric} log={logScale} />} />
       {run ? <HistoryTable run={run} /> : <p>Train a model to see its loss and accuracy here, batch by batch and epoch by epoch.</p>}
     </section>
   );

@@ -28,20 +28,28 @@ export function useThrottledValue<T>(value: T, intervalMs: number, held = false)
 /**
  * `value`, shown `delayMs` after it arrives: when one is already waiting, a newer value takes
  * its place and is shown at the same moment, so a value that changes faster than `delayMs`
- * still shows every `delayMs`, never later.
+ * still shows every `delayMs`, never later. With no delay, `value` itself, at once.
  */
 export function useDelayedValue<T>(value: T, delayMs: number): T {
   const [shown, setShown] = useState(value);
   const latest = useRef(value);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  useEffect(() => () => clearTimeout(timer.current), []);
+  useEffect(
+    () => () => {
+      // Effects can be torn down and set up again (Fast Refresh, a hidden Activity): a timer
+      // cleared here must not look pending afterwards, or no value would show again.
+      clearTimeout(timer.current);
+      timer.current = undefined;
+    },
+    [],
+  );
   useEffect(() => {
     latest.current = value;
-    if (timer.current !== undefined || Object.is(value, shown)) return;
+    if (delayMs <= 0 || timer.current !== undefined || Object.is(value, shown)) return;
     timer.current = setTimeout(() => {
       timer.current = undefined;
       setShown(latest.current);
     }, delayMs);
   }, [value, shown, delayMs]);
-  return shown;
+  return delayMs <= 0 ? value : shown;
 }
