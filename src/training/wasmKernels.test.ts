@@ -20,7 +20,6 @@ interface ConvCase {
 
 const random = mulberry32(7);
 const values = (count: number): Float32Array => Float32Array.from({ length: count }, () => random() * 2 - 1);
-const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /** Runs `compute` on a backend and returns its tensors' values. */
 async function on(backend: 'cpu' | 'wasm', compute: () => tf.Tensor[]): Promise<Float32Array[]> {
@@ -113,7 +112,7 @@ describe('wasm gradient kernels', () => {
     const pooled = (t: tf.Tensor): tf.Tensor4D => tf.maxPool(t as tf.Tensor4D, pool, stride, padding);
     await tf.setBackend('cpu');
     const outShape = tf.tidy(() => pooled(tf.zeros<tf.Rank.R4>([3, size, size, 4])).shape);
-    const dy = values(sizeOf(outShape));
+    const dy = values(tf.util.sizeFromShape([...outShape]));
     const grads = (): tf.Tensor[] => [tf.grad(pooled)(tf.tensor4d(x, [3, size, size, 4]), tf.tensor(dy, outShape))];
     const [expected] = await on('cpu', grads);
     const [actual] = await on('wasm', grads);
@@ -129,7 +128,7 @@ describe('wasm gradient kernels', () => {
     { shape: [2, 1, 3, 1], reps: [2, 3, 1, 2], dtype: 'float32' },
   ] as const)('tiles like the cpu backend: $shape × $reps, $dtype', async ({ shape, reps, dtype }) => {
     // Bools as 0/1: tf.tensor casts them to the dtype asked for.
-    const data = Array.from({ length: sizeOf(shape) }, (_, i) => (dtype === 'bool' ? Number(i % 3 === 0) : dtype === 'int32' ? i * 7 - 3 : random()));
+    const data = Array.from({ length: tf.util.sizeFromShape([...shape]) }, (_, i) => (dtype === 'bool' ? Number(i % 3 === 0) : dtype === 'int32' ? i * 7 - 3 : random()));
     const tiled = (): tf.Tensor[] => [tf.tile(tf.tensor(data, [...shape], dtype), [...reps])];
     const [expected] = await on('cpu', tiled);
     const [actual] = await on('wasm', tiled);
@@ -149,7 +148,7 @@ describe('wasm gradient kernels', () => {
     { shape: [0, 3], axis: [0], keepDims: false, dtype: 'float32' },
   ] as const)('sums and means like the cpu backend: $shape over $axis, keepDims $keepDims, $dtype', async ({ shape, axis, keepDims, dtype }) => {
     // Leading axes (in any order and sign) take the row loop; the rest go to tfjs's kernels.
-    const data = Array.from({ length: sizeOf(shape) }, (_, i) => (dtype === 'int32' ? i * 7 - 3 : random() * 10 - 5));
+    const data = Array.from({ length: tf.util.sizeFromShape([...shape]) }, (_, i) => (dtype === 'int32' ? i * 7 - 3 : random() * 10 - 5));
     const shapes = new Map<string, number[][]>();
     const reduce = (): tf.Tensor[] => {
       const x = tf.tensor(data, [...shape], dtype);
@@ -173,8 +172,8 @@ describe('wasm gradient kernels', () => {
     { a: [3, 2], b: [3, 20], transposeA: true, transposeB: false },
     { a: [1, 4, 6], b: [9, 6], transposeA: false, transposeB: true },
   ])('matrix products with transposed operands match the cpu backend: $a × $b', async ({ a, b, transposeA, transposeB }) => {
-    const av = values(sizeOf(a));
-    const bv = values(sizeOf(b));
+    const av = values(tf.util.sizeFromShape([...a]));
+    const bv = values(tf.util.sizeFromShape([...b]));
     const product = (): tf.Tensor[] => [tf.matMul(tf.tensor(av, a), tf.tensor(bv, b), transposeA, transposeB)];
     const [expected] = await on('cpu', product);
     const [actual] = await on('wasm', product);
@@ -186,7 +185,7 @@ describe('wasm gradient kernels', () => {
     const outShape = tf.tidy(() => tf.conv2d(tf.zeros<tf.Rank.R4>([c.batch, c.size[0], c.size[1], c.inChannels]), tf.zeros<tf.Rank.R4>([c.kernel, c.kernel, c.inChannels, c.outChannels]), c.stride, c.padding).shape);
     const x = values(c.batch * c.size[0] * c.size[1] * c.inChannels);
     const w = values(c.kernel * c.kernel * c.inChannels * c.outChannels);
-    const dy = values(sizeOf(outShape));
+    const dy = values(tf.util.sizeFromShape([...outShape]));
     const [expectedDx, expectedDw] = await on('cpu', () => convGrads(c, x, w, dy, outShape));
     const [dx, dw] = await on('wasm', () => convGrads(c, x, w, dy, outShape));
     expect(relativeError(dw as Float32Array, expectedDw as Float32Array)).toBeLessThan(1e-5);
