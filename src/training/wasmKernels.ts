@@ -140,11 +140,11 @@ function singleChannelFilterGradient(wasm: WasmBackend, x: TensorInfo, dy: Tenso
       }
     }
     return composite(wasm, (run) => {
-      const rows = run('Reshape', { x: dy }, { shape: [positions, outChannels] });
       if (!tapsLast) {
-        const product = run('BatchMatMul', { a: patches, b: run('Reshape', { x: rows }, { shape: [1, positions, outChannels] }) }, { transposeA: false, transposeB: false });
+        const product = run('BatchMatMul', { a: patches, b: run('Reshape', { x: dy }, { shape: [1, positions, outChannels] }) }, { transposeA: false, transposeB: false });
         return run('Reshape', { x: product }, { shape: [filterHeight, filterWidth, 1, outChannels] });
       }
+      const rows = run('Reshape', { x: dy }, { shape: [positions, outChannels] });
       const columns = run('Reshape', { x: run('Transpose', { x: rows }, { perm: [1, 0] }) }, { shape: [1, outChannels, positions] });
       const product = run('BatchMatMul', { a: columns, b: patches }, { transposeA: false, transposeB: false });
       const perTap = run('Transpose', { x: run('Reshape', { x: product }, { shape: [outChannels, taps] }) }, { perm: [1, 0] });
@@ -205,10 +205,9 @@ function maxPoolGrad({ inputs, attrs, backend }: KernelArgs): TensorInfo {
   const x = wasm.typedArrayFromHeap(input);
   const gradient = wasm.typedArrayFromHeap(dy);
   const dx = wasm.typedArrayFromHeap(out);
-  const covered = 2 * outHeight === inHeight && 2 * outWidth === inWidth;
   if (output && filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && padInfo.top === 0 && padInfo.left === 0 && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth) {
     // Rows and columns that no window reaches (an odd size) get no gradient.
-    if (!covered) dx.fill(0);
+    if (2 * outHeight < inHeight || 2 * outWidth < inWidth) dx.fill(0);
     const bits = (values: tf.TypedArray): Int32Array => new Int32Array(values.buffer, values.byteOffset, values.length);
     maxPoolGrad2x2(bits(x), bits(wasm.typedArrayFromHeap(output)), bits(gradient), bits(dx), info);
     return out;
