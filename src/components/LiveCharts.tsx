@@ -43,6 +43,11 @@ const MetricChart = memo(function MetricChart({ run, epochs, metric, log }: Char
   );
 });
 
+/**
+ * One metric's lines: per-batch running values, and per epoch the training and validation
+ * values. The validation line is always there, empty and out of the legend without
+ * validation, so the first validation point does not mount a line.
+ */
 function MetricLines({ run, epochs: epochCount, metric, log, width }: ChartProps & { readonly width: number }) {
   const epochs = (run?.epochs ?? []).map((e) => ({ x: e.epoch, train: e[metric], validation: metric === 'loss' ? e.valLoss : e.valAccuracy }));
   const batches = (run?.batches ?? []).map((b) => ({ x: b.x, running: b[metric] }));
@@ -57,7 +62,6 @@ function MetricLines({ run, epochs: epochCount, metric, log, width }: ChartProps
       <Legend />
       <Line data={batches} dataKey="running" name={`${metric} (running, per batch)`} stroke="#93c5fd" dot={false} isAnimationActive={false} strokeWidth={1} />
       <Line data={epochs} dataKey="train" name={metric} stroke={color} dot isAnimationActive={false} strokeWidth={2} />
-      {/* Always there, so the first validation point does not mount a line; without validation, it has no legend entry either. */}
       <Line data={hasValidation ? epochs : NO_POINTS} dataKey="validation" name={`val_${metric}`} legendType={hasValidation ? 'line' : 'none'} stroke={color} strokeDasharray="6 3" dot isAnimationActive={false} strokeWidth={2} />
     </LineChart>
   );

@@ -1,6 +1,7 @@
 /**
- * A value that changes many times a second, passed on at most once per interval: for views
- * whose redraw costs more than the change is worth (a chart fed by every streamed batch).
+ * Values passed on later than they change, for views whose redraw costs more than the change
+ * is worth: throttled (a chart fed by every streamed batch redraws at most once per interval)
+ * or delayed (charts shown together mount and redraw in tasks of their own).
  * React only; no data of its own.
  */
 import { useEffect, useRef, useState } from 'react';

@@ -57,7 +57,7 @@ function load(source: DatasetSource, onProgress: Parameters<typeof loadBuiltinDa
 /**
  * How often a download's progress reaches the page. Each message redraws the page; one per
  * network chunk (~250 for MNIST) kept a core busy drawing frames while the download and its
- * gunzip needed it: MNIST's ready time went from 0.49-0.70 s to 0.35-0.46 s (2-core VM).
+ * gunzip needed it: MNIST's ready time went from 0.49-0.70 s to 0.34-0.56 s (2-core VM, 6 loads).
  */
 const PROGRESS_INTERVAL_MS = 100;
 
