@@ -1,15 +1,7 @@
 /** Issue 5: draw digits on the pad and have a well-trained model classify them. */
 import { expect, test, type Page } from '@playwright/test';
-import { draw, openApp, type Stroke } from './helpers';
-
-const ellipse = (cx: number, cy: number, rx: number, ry: number): Stroke =>
-  Array.from({ length: 41 }, (_, i) => [cx + rx * Math.sin((i / 40) * 2 * Math.PI), cy - ry * Math.cos((i / 40) * 2 * Math.PI)] as const);
-
-const DIGITS: Record<string, readonly Stroke[]> = {
-  '1': [[[140, 45], [140, 235]]],
-  '0': [ellipse(140, 140, 55, 90)],
-  '7': [[[75, 55], [205, 55], [125, 240]]],
-};
+import { openApp } from './helpers';
+import { DIGITS, draw } from './pad';
 
 /** The centre of mass of the 28×28 image the page shows, read off its canvas. */
 async function inputCentre(page: Page): Promise<{ x: number; y: number }> {
@@ -59,6 +51,16 @@ test('digits drawn with the mouse are centred like MNIST and classified by a mod
     expect(probabilities).toHaveLength(10);
     expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
   }
+
+  // The answers follow the pen: the page classifies the drawing before the pen lifts.
+  await page.getByRole('button', { name: 'Clear' }).click();
+  const box = await page.getByLabel(/^Drawing pad/).boundingBox();
+  if (!box) throw new Error('the pad is not on screen');
+  await page.mouse.move(box.x + 140, box.y + 45);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 140, box.y + 235, { steps: 8 });
+  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: 1 /);
+  await page.mouse.up();
 
   // Undo takes the last stroke away; a keyboard user can classify a test image instead.
   await page.getByRole('button', { name: 'Undo stroke' }).click();

@@ -1,7 +1,7 @@
 /**
  * Shared steps for the browser tests: open the app and collect console errors, failed
- * requests and every request's origin, set up a quick training run, draw on the pad, and
- * build IDX files for upload.
+ * requests and every request's origin, set up a quick training run, and build IDX files for
+ * upload. Drawing on the pad is in pad.ts.
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, type Worker } from '@playwright/test';
@@ -49,24 +49,6 @@ export async function choosePreset(page: Page, preset: string, epochs: number, i
   await page.getByLabel('Preset').selectOption(preset);
   await page.getByLabel('Epochs').fill(String(epochs));
   await page.getByLabel('Training images (empty = all)').fill(String(images));
-}
-
-/** A pen stroke on the drawing pad: points in pad coordinates (0–280). */
-export type Stroke = readonly (readonly [number, number])[];
-
-/** Draws strokes on the pad with the mouse, in pad coordinates (0–280). */
-export async function draw(page: Page, strokes: readonly Stroke[]): Promise<void> {
-  const pad = page.getByLabel(/^Drawing pad/);
-  const box = await pad.boundingBox();
-  if (!box) throw new Error('the pad is not on screen');
-  for (const stroke of strokes) {
-    const [first, ...rest] = stroke;
-    if (!first) continue;
-    await page.mouse.move(box.x + first[0], box.y + first[1]);
-    await page.mouse.down();
-    for (const [x, y] of rest) await page.mouse.move(box.x + x, box.y + y, { steps: 4 });
-    await page.mouse.up();
-  }
 }
 
 /** An unsigned-byte IDX file with the given dimensions and data. */

@@ -1,6 +1,7 @@
 /** Issue 6: runs outlive the page — saved, restored, renamed, deleted with undo, exported and imported. */
 import { expect, test, type Page } from '@playwright/test';
-import { draw, openApp, quickstart, watchPage } from './helpers';
+import { openApp, quickstart, watchPage } from './helpers';
+import { draw } from './pad';
 
 /** Trains the quickstart preset briefly and waits until this browser has saved it; returns its name. */
 async function trainSavedRun(page: Page, epochs: number): Promise<string> {

@@ -7,7 +7,7 @@ import { useCallback, useId, useMemo, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { selectActiveDataset, selectDrawingRunId, useAppStore } from '../store';
 import { DigitImage } from './DigitImage';
-import { DrawingPad } from './DrawingPad';
+import { DrawingPad, type PadChange } from './DrawingPad';
 
 /** Largest side a dropped photo is reduced to before it is sent to the worker. */
 const MAX_PHOTO_SIDE = 512;
@@ -33,6 +33,7 @@ function median(values: readonly number[]): number {
 export function DrawPanel() {
   const dataset = useAppStore(selectActiveDataset);
   const classify = useAppStore((state) => state.classify);
+  const classifyDrawing = useAppStore((state) => state.classifyDrawing);
   const clearPrediction = useAppStore((state) => state.clearPrediction);
   const prediction = useAppStore((state) => state.prediction);
   const roundTrips = useAppStore((state) => state.roundTrips);
@@ -53,13 +54,22 @@ export function DrawPanel() {
   const testId = useId();
 
   const size = { height: dataset?.train.height ?? 28, width: dataset?.train.width ?? 28 };
-  const onImage = useCallback(
-    (image: { rgba: Uint8ClampedArray; width: number; height: number } | null) => {
-      setEmpty(image === null);
-      if (image === null) clearPrediction();
-      else classify({ kind: 'rgba', ...image }, { height: dataset?.train.height ?? 28, width: dataset?.train.width ?? 28 });
+  const onPadChange = useCallback(
+    ({ empty, read }: PadChange) => {
+      setEmpty(empty);
+      if (empty) {
+        clearPrediction();
+        return;
+      }
+      classifyDrawing(
+        () => {
+          const image = read();
+          return image && { kind: 'rgba', ...image };
+        },
+        { height: dataset?.train.height ?? 28, width: dataset?.train.width ?? 28 },
+      );
     },
-    [classify, clearPrediction, dataset],
+    [classifyDrawing, clearPrediction, dataset],
   );
 
   const classifyFile = (file: File | undefined): void => {
@@ -105,7 +115,7 @@ export function DrawPanel() {
           role="group"
           aria-label="Draw, or drop an image to classify"
         >
-          <DrawingPad onImage={onImage} />
+          <DrawingPad onChange={onPadChange} />
           <label className="file-button">
             Classify an image file…
             <input type="file" accept="image/png,image/jpeg" onChange={(event) => classifyFile(event.target.files?.[0])} />

@@ -1,8 +1,8 @@
 /**
  * A square pad to draw on with a mouse, a finger or a pen (pointer events, no scrolling while
  * drawing, crisp on high-DPI screens): white ink on black like MNIST, a stroke about as wide
- * as MNIST's pen once scaled, Clear and Undo. It reports its pixels while drawing (throttled)
- * and at the end of every stroke.
+ * as MNIST's pen once scaled, Clear and Undo. It reports every change as it happens, with a
+ * way to read its pixels later: the store reads them only when the worker is free for them.
  */
 import { useCallback, useEffect, useRef, useState, type PointerEvent } from 'react';
 import { strokeWidthForPad } from '../data/drawing';
@@ -11,18 +11,31 @@ type Point = readonly [number, number];
 
 /** The pad's side in CSS pixels. */
 export const PAD_SIZE = 280;
-const LIVE_INTERVAL_MS = 100;
 
-interface DrawingPadProps {
-  /** Called with the canvas's RGBA pixels (device pixels), or null when the pad is empty. */
-  readonly onImage: (image: { rgba: Uint8ClampedArray; width: number; height: number } | null) => void;
+/** The canvas's pixels: RGBA, in device pixels. */
+export interface PadImage {
+  readonly rgba: Uint8ClampedArray;
+  readonly width: number;
+  readonly height: number;
 }
 
-export function DrawingPad({ onImage }: DrawingPadProps) {
+/** A change on the pad: whether it now holds no stroke, and how to read its pixels (null once the pad is gone). */
+export interface PadChange {
+  readonly empty: boolean;
+  readonly read: () => PadImage | null;
+}
+
+interface DrawingPadProps {
+  readonly onChange: (change: PadChange) => void;
+}
+
+export function DrawingPad({ onChange }: DrawingPadProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [strokes, setStrokes] = useState<Point[][]>([]);
   const drawing = useRef<Point[] | null>(null);
-  const lastSent = useRef(0);
+  /** Counts the pad's changes; `readVersion` is the change the last read saw. */
+  const version = useRef(0);
+  const readVersion = useRef(0);
   const [ratio] = useState(() => Math.max(1, Math.min(3, window.devicePixelRatio || 1)));
 
   const paint = useCallback(
@@ -54,20 +67,19 @@ export function DrawingPad({ onImage }: DrawingPadProps) {
     [ratio],
   );
 
-  const send = useCallback(
-    (all: readonly (readonly Point[])[]) => {
-      const element = canvas.current;
-      const context = element?.getContext('2d', { willReadFrequently: true });
-      if (!element || !context) return;
-      if (all.length === 0) {
-        onImage(null);
-        return;
-      }
-      const data = context.getImageData(0, 0, element.width, element.height);
-      onImage({ rgba: data.data, width: element.width, height: element.height });
-    },
-    [onImage],
-  );
+  const read = useCallback((): PadImage | null => {
+    const element = canvas.current;
+    const context = element?.getContext('2d', { willReadFrequently: true });
+    if (!element || !context) return null;
+    readVersion.current = version.current;
+    const data = context.getImageData(0, 0, element.width, element.height);
+    return { rgba: data.data, width: element.width, height: element.height };
+  }, []);
+
+  const changed = (all: readonly (readonly Point[])[]): void => {
+    version.current++;
+    onChange({ empty: all.length === 0, read });
+  };
 
   useEffect(() => paint(strokes), [paint, strokes]);
 
@@ -79,7 +91,9 @@ export function DrawingPad({ onImage }: DrawingPadProps) {
   const onPointerDown = (event: PointerEvent<HTMLCanvasElement>): void => {
     event.currentTarget.setPointerCapture(event.pointerId);
     drawing.current = [point(event)];
-    paint([...strokes, drawing.current]);
+    const all = [...strokes, drawing.current];
+    paint(all);
+    changed(all);
   };
 
   const onPointerMove = (event: PointerEvent<HTMLCanvasElement>): void => {
@@ -92,11 +106,7 @@ export function DrawingPad({ onImage }: DrawingPadProps) {
     drawing.current.push(...points);
     const all = [...strokes, drawing.current];
     paint(all);
-    const now = performance.now();
-    if (now - lastSent.current >= LIVE_INTERVAL_MS) {
-      lastSent.current = now;
-      send(all);
-    }
+    changed(all);
   };
 
   const onPointerUp = (): void => {
@@ -106,20 +116,21 @@ export function DrawingPad({ onImage }: DrawingPadProps) {
     const all = [...strokes, stroke];
     setStrokes(all);
     paint(all);
-    send(all);
+    // The lifted pen adds no point: ask again only if the last read missed part of the stroke.
+    if (readVersion.current !== version.current) onChange({ empty: false, read });
   };
 
   const undo = (): void => {
     const all = strokes.slice(0, -1);
     setStrokes(all);
     paint(all);
-    send(all);
+    changed(all);
   };
 
   const clear = (): void => {
     setStrokes([]);
     paint([]);
-    send([]);
+    changed([]);
   };
 
   return (

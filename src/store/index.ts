@@ -52,6 +52,7 @@ connectWorker({
     state.resendDatasets();
     state.recoverSavedRuns(reason);
     state.failActiveRuns(reason);
+    state.recoverDrawing();
     const notice = `${reason} Runs that were training were lost; finished runs, their charts and saved models are kept.`;
     useAppStore.setState({ workerError: notice });
     state.announce(notice);

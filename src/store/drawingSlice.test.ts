@@ -1,0 +1,122 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { PredictImage, WorkerCommand } from '../training/protocol';
+
+/** What the worker was told, in order; it answers only when a test says so. */
+const sent: Extract<WorkerCommand, { type: 'predict' }>[] = [];
+vi.mock('./worker', () => ({
+  connectWorker: () => undefined,
+  sendToWorker: (command: WorkerCommand) => {
+    if (command.type === 'predict') sent.push(command);
+  },
+}));
+
+const { useAppStore } = await import('./index');
+const { PREDICTION_MEASURE } = await import('./drawingSlice');
+const state = () => useAppStore.getState();
+const SIZE = { height: 28, width: 28 };
+
+/** A drawing whose pixels say which version of the pad it is; counts how often it was read. */
+function pad() {
+  const drawing = { version: 0, reads: 0 };
+  const read = (): PredictImage => {
+    drawing.reads++;
+    return { kind: 'pixels', pixels: Float32Array.of(drawing.version) };
+  };
+  return { drawing, read };
+}
+
+/** The worker's answer to a request: class 0 at 90%, or no probabilities with a note. */
+function answer(requestIndex: number, probabilities: Float32Array | null = Float32Array.of(0.9, 0.1)): void {
+  const request = sent[requestIndex];
+  if (!request) throw new Error(`no request #${requestIndex}`);
+  state().handleDrawingEvent({ type: 'prediction', requestId: request.requestId, runId: null, input: null, probabilities, milliseconds: 0.5, note: probabilities ? null : 'no model' });
+}
+
+const sentVersion = (index: number): number | undefined => {
+  const image = sent[index]?.image;
+  return image?.kind === 'pixels' ? image.pixels[0] : undefined;
+};
+
+beforeEach(() => {
+  // Answer whatever a previous test left with the worker, so each starts with none in flight.
+  for (let i = 0; i < sent.length; i++) answer(i);
+  state().clearPrediction();
+  sent.length = 0;
+  performance.clearMeasures(PREDICTION_MEASURE);
+});
+
+describe('a drawing that changes while the worker classifies it', () => {
+  it('keeps one image with the worker, and sends only the newest drawing when it answers', () => {
+    const { drawing, read } = pad();
+    state().classifyDrawing(read, SIZE);
+    expect(sent).toHaveLength(1);
+    for (let version = 1; version <= 5; version++) {
+      drawing.version = version;
+      state().classifyDrawing(read, SIZE);
+    }
+    expect(sent).toHaveLength(1);
+    expect(drawing.reads).toBe(1);
+
+    answer(0);
+    expect(state().prediction?.requestId).toBe(sent[0]?.requestId);
+    expect(sent).toHaveLength(2);
+    expect(sentVersion(1)).toBe(5);
+    expect(drawing.reads).toBe(2);
+
+    answer(1);
+    expect(state().prediction?.requestId).toBe(sent[1]?.requestId);
+    expect(sent).toHaveLength(2);
+  });
+
+  it('drops the waiting drawing when the pad is cleared or a test image is asked for', () => {
+    const { read } = pad();
+    state().classifyDrawing(read, SIZE);
+    state().classifyDrawing(read, SIZE);
+    state().clearPrediction();
+    answer(0);
+    expect(sent).toHaveLength(1);
+    expect(state().prediction).toBeNull();
+
+    state().classifyDrawing(read, SIZE);
+    state().classifyDrawing(read, SIZE);
+    state().classify({ kind: 'pixels', pixels: new Float32Array(784) }, SIZE);
+    expect(sent).toHaveLength(3);
+    answer(1);
+    expect(sent).toHaveLength(3);
+    expect(state().prediction).toBeNull();
+    answer(2);
+    expect(state().prediction?.requestId).toBe(sent[2]?.requestId);
+  });
+
+  it('skips a drawing whose pad is gone when the worker is free for it', () => {
+    state().classifyDrawing(pad().read, SIZE);
+    state().classifyDrawing(() => null, SIZE);
+    answer(0);
+    expect(sent).toHaveLength(1);
+    state().classifyDrawing(pad().read, SIZE);
+    expect(sent).toHaveLength(2);
+  });
+
+  it('sends the waiting drawing to the worker started after a crash', () => {
+    const { read } = pad();
+    state().classifyDrawing(read, SIZE);
+    state().classifyDrawing(read, SIZE);
+    state().recoverDrawing();
+    expect(sent).toHaveLength(2);
+  });
+
+  it('measures each round trip that classified, saying what was classified', () => {
+    state().classifyDrawing(pad().read, SIZE);
+    answer(0);
+    state().classify({ kind: 'pixels', pixels: new Float32Array(784) }, SIZE);
+    answer(1);
+    state().classifyDrawing(pad().read, SIZE);
+    answer(2, null);
+    const measures = performance.getEntriesByName(PREDICTION_MEASURE, 'measure') as PerformanceMeasure[];
+    expect(measures.map((m) => m.detail as unknown)).toEqual([
+      { source: 'drawing', workerMs: 0.5 },
+      { source: 'image', workerMs: 0.5 },
+    ]);
+    expect(state().roundTrips.at(-1)).toBeCloseTo(measures[1]?.duration ?? NaN, 6);
+  });
+});
