@@ -21,6 +21,42 @@ test('MNIST loads by default and shows what load_data() returns, with no console
   expect(watch.consoleErrors).toEqual([]);
 });
 
+test("a reopened page reads MNIST from this browser's copy, and fetches a damaged copy again", async ({ page }) => {
+  const watch = watchPage(page);
+  await openApp(page);
+  const badge = page.getByRole('radio', { name: /^MNIST\b/ }).locator('xpath=..').locator('.badge');
+  await expect(badge).toHaveText(/^ready in \d+\.\d\d s$/);
+  // The worker writes the copy after the dataset is in: reopen until it has.
+  await expect(async () => {
+    await page.reload();
+    await expect(badge).toHaveText(/^ready in \d+\.\d\d s, from this browser's copy$/, { timeout: 5_000 });
+  }).toPass({ timeout: 60_000 });
+  await expect(page.getByTestId('shape-x_train')).toHaveText('(60000, 28, 28)');
+  await expect(page.getByTestId('first-label')).toHaveText('5 (5)');
+  await expect(page.getByRole('figure', { name: 'First 25 training images' }).getByRole('button').nth(1)).toHaveAccessibleName(/Training image 1: 0/);
+
+  // A copy cut short (a disk that filled up, say) is not trusted: the page fetches the file again.
+  const damaged = await page.evaluate(async () => {
+    const directory = await (await navigator.storage.getDirectory()).getDirectoryHandle('datasets');
+    const names: string[] = [];
+    for await (const name of directory.keys()) names.push(name);
+    const handle = await directory.getFileHandle(names.find((name) => name.startsWith('mnist-')) ?? '');
+    const writable = await handle.createWritable({ keepExistingData: true });
+    await writable.truncate(1000);
+    await writable.close();
+    return names.length;
+  });
+  expect(damaged).toBe(4);
+  await page.reload();
+  await expect(badge).toHaveText(/^ready in \d+\.\d\d s$/);
+  await expect(page.getByTestId('first-label')).toHaveText('5 (5)');
+  await expect(async () => {
+    await page.reload();
+    await expect(badge).toHaveText(/from this browser's copy$/, { timeout: 5_000 });
+  }).toPass({ timeout: 60_000 });
+  expect(watch.consoleErrors).toEqual([]);
+});
+
 test('the pixel table shows an image as 0–255 values and, toggled, normalised to [0, 1]', async ({ page }) => {
   await openApp(page);
   await page.getByRole('button', { name: /Training image 1: 0/ }).click();

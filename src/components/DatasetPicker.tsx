@@ -32,7 +32,9 @@ export function DatasetPicker() {
               <span className="dataset-description">{description}</span>
               {entry.status === 'loading' && <span className="badge">loading…</span>}
               {entry.status === 'ready' && entry.loadSeconds !== null && (
-                <span className="badge">ready in {entry.loadSeconds.toFixed(2)} s</span>
+                <span className="badge">
+                  ready in {entry.loadSeconds.toFixed(2)} s{entry.fromBrowserCopy ? ", from this browser's copy" : ''}
+                </span>
               )}
             </label>
             {entry.error && (

@@ -91,8 +91,25 @@ export interface FileSizes {
   readonly bytes: number;
 }
 
+/**
+ * The name this browser keeps a built-in file's decoded copy under: the dataset and the
+ * SHA-256 of the decoded bytes the manifest records, so a new deploy's data never meets an
+ * old copy. Null when the manifest does not list the file.
+ */
+export function builtinFileKey(dataset: BuiltinDataset, split: SplitFile): string | null {
+  const entry = manifestEntry(dataset, split);
+  return entry ? fileKey(entry) : null;
+}
+
+const manifestEntry = (dataset: BuiltinDataset, split: SplitFile) => manifest.files.find((f) => f.dataset === dataset.dir && f.file === dataset.files[split]);
+
+const fileKey = (entry: { readonly dataset: string; readonly sha256: string }): string => `${entry.dataset}-${entry.sha256}.idx`;
+
+/** Every name `builtinFileKey` gives for this deploy's data: anything else kept is stale. */
+export const BUILTIN_FILE_KEYS: ReadonlySet<string> = new Set(manifest.files.map(fileKey));
+
 /** The manifest's sizes for a built-in dataset's file, if it lists the file. */
 export function builtinFileSizes(dataset: BuiltinDataset, split: SplitFile): FileSizes | null {
-  const entry = manifest.files.find((f) => f.dataset === dataset.dir && f.file === dataset.files[split]);
+  const entry = manifestEntry(dataset, split);
   return entry ? { compressedBytes: entry.compressedBytes, bytes: entry.bytes } : null;
 }

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { encodeIdx, IDX_LIMITS, IdxReader, parseIdx } from './idx';
+import { encodeIdx, IDX_LIMITS, IdxReader, parseIdx, viewIdx } from './idx';
 import { expectDataError, imagesIdx, labelsIdx, syncDataErrorOf } from './testing';
 
 /** A bare 16-byte image header (00 00 08 03, then three big-endian uint32 dimensions). */
@@ -118,6 +118,23 @@ describe('parseIdx rejects a file of the wrong length', () => {
     const reader = new IdxReader('long-labels', 1);
     reader.push(labelsIdx([1, 2]));
     expectDataError(syncDataErrorOf(() => reader.push(new Uint8Array([0]))), 'trailing-bytes', 'long-labels', 10);
+  });
+});
+
+describe('viewIdx', () => {
+  it('decodes a whole file as a view of its bytes, without a copy', () => {
+    const bytes = imagesIdx(2, 2, 3);
+    const view = viewIdx(bytes, 'v', 3);
+    expect(view.dims).toEqual([2, 2, 3]);
+    expect(view.data.buffer).toBe(bytes.buffer);
+    expect(view.data.byteOffset).toBe(16);
+    expect(Array.from(view.data)).toEqual(Array.from(parseIdx(bytes, 'v', 3).data));
+  });
+
+  it("reports a bad file as parseIdx does", () => {
+    for (const bytes of [imagesIdx(2, 2, 3).subarray(0, 20), new Uint8Array([...imagesIdx(2, 2, 3), 7]), imagesIdx(2, 2, 3).subarray(0, 9), labelsIdx([1])]) {
+      expect(syncDataErrorOf(() => viewIdx(bytes, 'bad', 3)).message).toBe(syncDataErrorOf(() => parseIdx(bytes, 'bad', 3)).message);
+    }
   });
 });
 

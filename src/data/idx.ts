@@ -152,13 +152,31 @@ export function parseIdx(bytes: Uint8Array, file: string, expectedDims: number):
   return reader.finish();
 }
 
-/** Encodes an unsigned-byte IDX file (used by tests and by users' exports). */
-export function encodeIdx(dims: readonly number[], data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(headerLength(dims.length) + data.length);
+/**
+ * Decodes an IDX file held whole in memory without copying its data: the result is a view of
+ * `bytes`, which the caller hands over. The checks are `parseIdx`'s, which reports any failure.
+ */
+export function viewIdx(bytes: Uint8Array, file: string, expectedDims: number): IdxArray {
+  const header = bytes.length >= 4 ? parseHeader(bytes, file, expectedDims) : null;
+  if (header === null || bytes.length !== header.length + header.dims.reduce((a, b) => a * b, 1)) return parseIdx(bytes, file, expectedDims);
+  return { dims: header.dims, data: bytes.subarray(header.length) };
+}
+
+/** The header of an unsigned-byte IDX file with these dimensions: the bytes before its data. */
+export function encodeIdxHeader(dims: readonly number[]): Uint8Array {
+  const out = new Uint8Array(headerLength(dims.length));
   const view = new DataView(out.buffer);
   out[2] = UNSIGNED_BYTE;
   out[3] = dims.length;
   dims.forEach((dim, i) => view.setUint32(4 + 4 * i, dim, false));
-  out.set(data, headerLength(dims.length));
+  return out;
+}
+
+/** Encodes an unsigned-byte IDX file (used by tests and by users' exports). */
+export function encodeIdx(dims: readonly number[], data: Uint8Array): Uint8Array {
+  const header = encodeIdxHeader(dims);
+  const out = new Uint8Array(header.length + data.length);
+  out.set(header);
+  out.set(data, header.length);
   return out;
 }

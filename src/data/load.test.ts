@@ -2,10 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BUILTIN_DATASETS, DIGIT_CLASS_NAMES } from './datasets';
+import { keepFiles } from './browserCopy';
+import { BUILTIN_DATASETS, BUILTIN_FILE_KEYS, builtinFileKey, DIGIT_CLASS_NAMES, SPLIT_FILES } from './datasets';
 import { encodeIdx, parseIdx } from './idx';
 import { assignUserFiles, fetchIdx, loadBuiltinDataset, loadUserDataset, throttleProgress, type FileProgress } from './load';
-import { dataErrorOf, expectDataError, expectSameIdx, imagesIdx, labelsIdx, syncDataErrorOf } from './testing';
+import { dataErrorOf, expectDataError, expectSameIdx, imagesIdx, labelsIdx, memoryShelf, syncDataErrorOf } from './testing';
 
 const IMAGES = imagesIdx(200, 28, 28);
 const IMAGES_GZ = gzipSync(IMAGES);
@@ -122,7 +123,7 @@ describe('fetchIdx over HTTP', () => {
 describe('loadBuiltinDataset', () => {
   it('fetches the four files from the base URL and assembles them with the built-in class names', async () => {
     const last = new Map<string, FileProgress>();
-    const dataset = await loadBuiltinDataset('mnist', `${base}app/`, { onProgress: (p) => last.set(p.file, p) });
+    const { dataset } = await loadBuiltinDataset('mnist', `${base}app/`, { onProgress: (p) => last.set(p.file, p) });
     expect(dataset).toMatchObject({ id: 'mnist', name: 'MNIST', classNames: DIGIT_CLASS_NAMES });
     expect(dataset.train).toMatchObject({ count: 6, height: 28, width: 28 });
     expect(Array.from(dataset.train.labels)).toEqual(TRAIN_LABELS);
@@ -136,6 +137,56 @@ describe('loadBuiltinDataset', () => {
     expect(error.kind).toBe('http-error');
     expect(error.file).not.toBe('train-images-idx3-ubyte.gz');
     expect(error.message).toMatch(/^t(rain|10k)-(images|labels)-idx[13]-ubyte\.gz: expected HTTP 200 OK, found HTTP 404 Not Found from /);
+  });
+});
+
+describe("loadBuiltinDataset with this browser's copy", () => {
+  const mnist = BUILTIN_DATASETS.mnist;
+  const keys = SPLIT_FILES.map((split) => builtinFileKey(mnist, split));
+
+  it('keeps the files it fetched, and the next load reads all four from the copy without the network', async () => {
+    const shelf = memoryShelf();
+    const first = await loadBuiltinDataset('mnist', `${base}app/`, { shelf });
+    expect(first.fromBrowserCopy).toBe(false);
+    expect(first.toKeep.map((file) => file.key)).toEqual(keys);
+    await keepFiles(shelf, first.toKeep);
+
+    const progress: FileProgress[] = [];
+    const second = await loadBuiltinDataset('mnist', `${base}nowhere/`, { shelf, onProgress: (p) => progress.push(p) });
+    expect(second.fromBrowserCopy).toBe(true);
+    expect(second.toKeep).toEqual([]);
+    expect(Array.from(second.dataset.train.labels)).toEqual(TRAIN_LABELS);
+    expect(Buffer.compare(second.dataset.train.images, first.dataset.train.images)).toBe(0);
+    expect(Buffer.compare(second.dataset.test.images, first.dataset.test.images)).toBe(0);
+    expect(progress.map((p) => p.received === p.total)).toEqual([true, true, true, true]);
+  });
+
+  it('fetches a kept file that no longer decodes, and offers it to be kept again', async () => {
+    const shelf = memoryShelf();
+    await keepFiles(shelf, (await loadBuiltinDataset('mnist', `${base}app/`, { shelf })).toKeep);
+    const trainImagesKey = keys[0] ?? '';
+    shelf.files.set(trainImagesKey, shelf.files.get(trainImagesKey)?.subarray(0, 1000) ?? new Uint8Array(0));
+    const again = await loadBuiltinDataset('mnist', `${base}app/`, { shelf });
+    expect(again.fromBrowserCopy).toBe(false);
+    expect(again.toKeep.map((file) => file.key)).toEqual([trainImagesKey]);
+    expect(again.dataset.train.count).toBe(6);
+  });
+
+  it('loads over the network when the copy cannot be read, and names the missing file when neither has it', async () => {
+    const shelf = memoryShelf();
+    await keepFiles(shelf, (await loadBuiltinDataset('mnist', `${base}app/`, { shelf })).toKeep);
+    shelf.busy = true;
+    expect((await loadBuiltinDataset('mnist', `${base}app/`, { shelf })).fromBrowserCopy).toBe(false);
+    const error = await dataErrorOf(() => loadBuiltinDataset('mnist', `${base}nowhere/`, { shelf }));
+    expect(error.kind).toBe('http-error');
+  });
+
+  it('removes kept files that this deploy no longer names when it keeps new ones', async () => {
+    const shelf = memoryShelf();
+    shelf.files.set(`mnist-${'0'.repeat(64)}.idx`, new Uint8Array(16));
+    await keepFiles(shelf, (await loadBuiltinDataset('mnist', `${base}app/`, { shelf })).toKeep);
+    expect([...shelf.files.keys()].sort()).toEqual([...keys].sort());
+    expect(keys.every((key) => key !== null && BUILTIN_FILE_KEYS.has(key))).toBe(true);
   });
 });
 

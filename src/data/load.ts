@@ -1,10 +1,12 @@
 /**
- * Loading datasets: the built-in ones over `fetch` with per-file byte progress, and a user's
- * four IDX files (raw or .gz) from disk. Every failure becomes a DataError that names the file.
+ * Loading datasets: the built-in ones from this browser's copy (browserCopy.ts) or over `fetch`
+ * with per-file byte progress, and a user's four IDX files (raw or .gz) from disk. Every
+ * failure becomes a DataError that names the file.
  * Runs wherever `fetch`, web streams and DecompressionStream exist (the worker, Node for tests).
  */
 import { assembleDataset, type Dataset, type DatasetFiles } from './dataset';
-import { BUILTIN_DATASETS, builtinFileSizes, builtinFileUrl, FILE_DIMS, SPLIT_FILES, type BuiltinDatasetId, type FileSizes } from './datasets';
+import { readKept, type FileShelf } from './browserCopy';
+import { BUILTIN_DATASETS, builtinFileKey, builtinFileSizes, builtinFileUrl, FILE_DIMS, SPLIT_FILES, type BuiltinDatasetId, type FileSizes } from './datasets';
 import { DataError, toDataError } from './errors';
 import type { IdxArray } from './idx';
 import { readIdxStream } from './stream';
@@ -78,22 +80,44 @@ export async function fetchIdx(
   }
 }
 
-/** Loads a built-in dataset's four files in parallel from `baseUrl` (the app's base URL). */
+/** A built-in dataset, whether all four files came from this browser's copy, and the fetched files that copy lacks. */
+export interface BuiltinLoad {
+  readonly dataset: Dataset;
+  readonly fromBrowserCopy: boolean;
+  readonly toKeep: readonly { readonly key: string; readonly idx: IdxArray }[];
+}
+
+/**
+ * Loads a built-in dataset's four files in parallel: from `shelf` (this browser's copy) where
+ * it holds a file that decodes, else from `baseUrl` (the app's base URL).
+ */
 export async function loadBuiltinDataset(
   id: BuiltinDatasetId,
   baseUrl: string,
-  options: { signal?: AbortSignal; onProgress?: ProgressListener } = {},
-): Promise<Dataset> {
+  options: { signal?: AbortSignal; onProgress?: ProgressListener; shelf?: FileShelf | null } = {},
+): Promise<BuiltinLoad> {
   const spec = BUILTIN_DATASETS[id];
+  const { shelf, ...fetchOptions } = options;
   const entries = await Promise.all(
     SPLIT_FILES.map(async (split) => {
       const name = spec.files[split];
-      const sizes = builtinFileSizes(spec, split);
-      const idx = await fetchIdx(builtinFileUrl(spec, split, baseUrl), name, FILE_DIMS[split], { ...options, sizes });
-      return [split, { name, idx }] as const;
+      const key = builtinFileKey(spec, split);
+      const kept = shelf && key !== null ? await readKept(shelf, key, name, FILE_DIMS[split]) : null;
+      if (kept) {
+        const bytes = kept.data.length;
+        options.onProgress?.({ file: name, received: bytes, total: bytes });
+        return { split, name, idx: kept, key, kept: true };
+      }
+      const idx = await fetchIdx(builtinFileUrl(spec, split, baseUrl), name, FILE_DIMS[split], { ...fetchOptions, sizes: builtinFileSizes(spec, split) });
+      return { split, name, idx, key, kept: false };
     }),
   );
-  return assembleDataset(spec.id, spec.name, Object.fromEntries(entries) as DatasetFiles, spec.classNames);
+  const files = Object.fromEntries(entries.map(({ split, name, idx }) => [split, { name, idx }])) as DatasetFiles;
+  return {
+    dataset: assembleDataset(spec.id, spec.name, files, spec.classNames),
+    fromBrowserCopy: entries.every((entry) => entry.kept),
+    toKeep: entries.flatMap(({ key, idx, kept }) => (kept || key === null ? [] : [{ key, idx }])),
+  };
 }
 
 /** A user's file: its name and a way to stream its bytes (a `File` is one). */

@@ -5,6 +5,7 @@
  */
 import { expect } from 'vitest';
 import { DataError, type DataErrorKind } from './errors';
+import type { FileShelf } from './browserCopy';
 import { encodeIdx, type IdxArray } from './idx';
 
 /**
@@ -88,4 +89,23 @@ export function expectDataError(error: DataError, kind: DataErrorKind, file: str
   const start = `${where}expected `;
   expect(error.message.slice(0, start.length)).toBe(start);
   expect(error.message).toContain(', found ');
+}
+
+/** A FileShelf in memory, as `browserShelf` keeps files in the origin private file system; `busy` makes every call fail. */
+export function memoryShelf(): FileShelf & { readonly files: Map<string, Uint8Array>; busy: boolean } {
+  const files = new Map<string, Uint8Array>();
+  /** Answers after a turn, as the file system does, or fails as a file another tab holds does. */
+  const answer = <T>(result: () => T): Promise<T> =>
+    new Promise((resolve, reject) => {
+      setTimeout(() => (shelf.busy ? reject(new DOMException('another tab holds the file', 'NoModificationAllowedError')) : resolve(result())), 0);
+    });
+  const shelf = {
+    files,
+    busy: false,
+    read: (name: string) => answer(() => files.get(name)?.slice() ?? null),
+    write: (name: string, parts: readonly Uint8Array[]) => answer(() => void files.set(name, Uint8Array.from(parts.flatMap((part) => Array.from(part))))),
+    names: () => answer(() => [...files.keys()]),
+    remove: (name: string) => answer(() => void files.delete(name)),
+  };
+  return shelf;
 }

@@ -26,6 +26,8 @@ export interface DatasetEntry {
   readonly error: DataErrorInfo | null;
   /** Seconds from asking to having the decoded arrays. */
   readonly loadSeconds: number | null;
+  /** The decoded files came from this browser's copy, not the network. */
+  readonly fromBrowserCopy: boolean;
 }
 
 export interface DatasetSlice {
@@ -49,7 +51,7 @@ export interface DatasetSlice {
 }
 
 function builtinEntry(id: BuiltinDatasetId): DatasetEntry {
-  return { id, name: BUILTIN_DATASETS[id].name, builtin: true, status: 'idle', progress: {}, dataset: null, error: null, loadSeconds: null };
+  return { id, name: BUILTIN_DATASETS[id].name, builtin: true, status: 'idle', progress: {}, dataset: null, error: null, loadSeconds: null, fromBrowserCopy: false };
 }
 
 /** Loads the worker has not answered yet, by request id: what was asked for (its `id` is the dataset's). */
@@ -142,6 +144,7 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
             dataset,
             error: null,
             loadSeconds: event.seconds,
+            fromBrowserCopy: event.fromBrowserCopy,
           },
         },
         datasetOrder: state.datasetOrder.includes(id) ? state.datasetOrder : [...state.datasetOrder, id],

@@ -169,7 +169,8 @@ export type WorkerCommand =
 export type WorkerEvent =
   | { readonly type: 'ready' }
   | { readonly type: 'datasetProgress'; readonly requestId: number; readonly progress: FileProgress }
-  | { readonly type: 'datasetLoaded'; readonly requestId: number; readonly dataset: Dataset; readonly seconds: number }
+  /** `fromBrowserCopy`: all four files came from this browser's copy, not the network. */
+  | { readonly type: 'datasetLoaded'; readonly requestId: number; readonly dataset: Dataset; readonly seconds: number; readonly fromBrowserCopy: boolean }
   | { readonly type: 'datasetFailed'; readonly requestId: number; readonly error: DataErrorInfo }
   | {
       readonly type: 'runStarted';

@@ -6,7 +6,8 @@
  */
 import type { Dataset, ImageSet } from '../data/dataset';
 import { DataError } from '../data/errors';
-import { loadBuiltinDataset, loadUserDataset, throttleProgress } from '../data/load';
+import { browserShelf, keepFiles, type FileShelf } from '../data/browserCopy';
+import { loadBuiltinDataset, loadUserDataset, throttleProgress, type BuiltinLoad, type ProgressListener } from '../data/load';
 import { datasetTransferables, type DatasetSource, type SavedModelRef, type WorkerCommand, type WorkerEvent } from './protocol';
 import type { Trainer } from './trainer';
 import { WASM_FILES } from './wasmFiles';
@@ -50,8 +51,9 @@ function copySet(set: ImageSet): ImageSet {
   return { ...set, images: set.images.slice(), labels: set.labels.slice() };
 }
 
-function load(source: DatasetSource, onProgress: Parameters<typeof loadBuiltinDataset>[2]): Promise<Dataset> {
-  return source.kind === 'builtin' ? loadBuiltinDataset(source.id, source.baseUrl, onProgress) : loadUserDataset(source.id, source.name, source.files);
+function load(source: DatasetSource, onProgress: ProgressListener, shelf: FileShelf | null): Promise<BuiltinLoad> {
+  if (source.kind === 'builtin') return loadBuiltinDataset(source.id, source.baseUrl, { onProgress, shelf });
+  return loadUserDataset(source.id, source.name, source.files).then((dataset) => ({ dataset, fromBrowserCopy: false, toKeep: [] }));
 }
 
 /**
@@ -64,9 +66,10 @@ const PROGRESS_INTERVAL_MS = 100;
 async function loadDataset(requestId: number, source: DatasetSource): Promise<void> {
   const started = performance.now();
   const progress = throttleProgress((figures) => post({ type: 'datasetProgress', requestId, progress: figures }), PROGRESS_INTERVAL_MS);
-  let dataset: Dataset;
+  const shelf = source.kind === 'builtin' ? await browserShelf() : null;
+  let loaded: BuiltinLoad;
   try {
-    dataset = await load(source, { onProgress: progress.onProgress });
+    loaded = await load(source, progress.onProgress, shelf);
   } catch (error) {
     const name = source.kind === 'builtin' ? source.id : source.name;
     const info = error instanceof DataError ? error.toInfo() : new DataError('network-error', name, undefined, 'a loadable dataset', String(error)).toInfo();
@@ -75,11 +78,15 @@ async function loadDataset(requestId: number, source: DatasetSource): Promise<vo
   } finally {
     progress.cancel();
   }
+  const { dataset, fromBrowserCopy, toKeep } = loaded;
   keepDataset(dataset);
   // The worker keeps its copy for training; the page gets its own, transferred.
   const copy: Dataset = { ...dataset, train: copySet(dataset.train), test: copySet(dataset.test) };
   const seconds = (performance.now() - started) / 1000;
-  post({ type: 'datasetLoaded', requestId, dataset: copy, seconds }, datasetTransferables(copy));
+  post({ type: 'datasetLoaded', requestId, dataset: copy, seconds, fromBrowserCopy }, datasetTransferables(copy));
+  // This browser keeps what it fetched, so the next page reads it from disk. A copy that
+  // cannot be written (no space, another tab writing it) only means the network next time.
+  if (shelf && toKeep.length > 0) void keepFiles(shelf, toKeep).catch(() => undefined);
   // Starts the engine now that there is something to train on. If tfjs cannot start, the
   // rejection is not the dataset's failure (it loaded): it reaches the page as a crash.
   await trainer();
