@@ -8,7 +8,7 @@
  * files this deploy does not name. No DOM: the worker runs it.
  */
 import { BUILTIN_FILE_KEYS } from './datasets';
-import { encodeIdxHeader, viewIdx, type IdxArray } from './idx';
+import { encodeIdxHeader, newDataArray, viewIdx, type IdxArray } from './idx';
 
 /** A flat directory of files: the origin private file system's, or one in memory for tests. */
 export interface FileShelf {
@@ -21,6 +21,7 @@ export interface FileShelf {
 }
 
 const DIRECTORY = 'datasets';
+const WRITE_SLICE = 4 << 20;
 
 /** What a worker's file handles have beyond the DOM typings: synchronous access, read-only where the browser allows several readers. */
 interface SyncAccess {
@@ -38,7 +39,7 @@ async function readWhole(handle: WorkerFileHandle): Promise<Uint8Array> {
   if (!handle.createSyncAccessHandle) return new Uint8Array(await (await handle.getFile()).arrayBuffer());
   const access = await handle.createSyncAccessHandle({ mode: 'read-only' });
   try {
-    const bytes = new Uint8Array(access.getSize());
+    const bytes = newDataArray(access.getSize());
     return bytes.subarray(0, access.read(bytes, { at: 0 }));
   } finally {
     access.close();
@@ -65,10 +66,11 @@ export async function browserShelf(): Promise<FileShelf | null> {
       }
     },
     write: async (name, parts) => {
-      // A writable stream writes to a scratch file that replaces the old one on close.
+      // A writable stream writes to a scratch file that replaces the old one on close. It takes
+      // no shared memory, so the parts go in slices, which are ordinary copies.
       const writable = await (await directory.getFileHandle(name, { create: true })).createWritable();
       try {
-        for (const part of parts) await writable.write(part as Uint8Array<ArrayBuffer>);
+        for (const part of parts) for (let at = 0; at < part.length; at += WRITE_SLICE) await writable.write(part.slice(at, at + WRITE_SLICE));
         await writable.close();
       } catch (error) {
         await writable.abort().catch(() => undefined);

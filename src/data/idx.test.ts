@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
-import { encodeIdx, IDX_LIMITS, IdxReader, parseIdx, viewIdx } from './idx';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { encodeIdx, IDX_LIMITS, IdxReader, newDataArray, parseIdx, viewIdx } from './idx';
 import { expectDataError, imagesIdx, labelsIdx, syncDataErrorOf } from './testing';
 
 /** A bare 16-byte image header (00 00 08 03, then three big-endian uint32 dimensions). */
@@ -118,6 +118,21 @@ describe('parseIdx rejects a file of the wrong length', () => {
     const reader = new IdxReader('long-labels', 1);
     reader.push(labelsIdx([1, 2]));
     expectDataError(syncDataErrorOf(() => reader.push(new Uint8Array([0]))), 'trailing-bytes', 'long-labels', 10);
+  });
+});
+
+describe('decoded data in shared memory', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('is shared where the page is cross-origin isolated, so the worker and the page can hold one copy', () => {
+    vi.stubGlobal('crossOriginIsolated', true);
+    expect(parseIdx(imagesIdx(2, 2, 3), 'i', 3).data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(newDataArray(4).buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  it('is ordinary memory elsewhere, which the worker copies and transfers', () => {
+    expect(globalThis.crossOriginIsolated).toBeUndefined();
+    expect(parseIdx(imagesIdx(2, 2, 3), 'i', 3).data.buffer).toBeInstanceOf(ArrayBuffer);
   });
 });
 

@@ -212,7 +212,7 @@ export type WorkerEventType = WorkerEvent['type'];
 /** The event of a given type. */
 export type EventOf<T extends WorkerEventType> = Extract<WorkerEvent, { type: T }>;
 
-/** The buffers of a dataset, for transferring it. */
+/** The buffers of a dataset, for transferring it (arrays in shared memory are shared instead). */
 export function datasetTransferables(dataset: Dataset): ArrayBuffer[] {
   const buffers = [dataset.train.images, dataset.train.labels, dataset.test.images, dataset.test.labels].map((a) => a.buffer);
   return [...new Set(buffers)].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);

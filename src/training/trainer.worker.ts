@@ -47,8 +47,18 @@ function keepDataset(dataset: Dataset): void {
   if (engine) void engine.then((t) => t.addDataset(dataset));
 }
 
-function copySet(set: ImageSet): ImageSet {
-  return { ...set, images: set.images.slice(), labels: set.labels.slice() };
+const isShared = (array: Uint8Array): boolean => typeof SharedArrayBuffer !== 'undefined' && array.buffer instanceof SharedArrayBuffer;
+
+/**
+ * The page's dataset: the worker's own arrays where they are in shared memory (a cross-origin
+ * isolated page), which saves copying MNIST's 55 MB (about 40 ms here); else copies, which the
+ * page is sent by transfer. Neither side writes to a dataset's arrays.
+ */
+function forThePage(dataset: Dataset): Dataset {
+  const { train, test } = dataset;
+  if ([train.images, train.labels, test.images, test.labels].every(isShared)) return dataset;
+  const copySet = (set: ImageSet): ImageSet => ({ ...set, images: set.images.slice(), labels: set.labels.slice() });
+  return { ...dataset, train: copySet(train), test: copySet(test) };
 }
 
 function load(source: DatasetSource, onProgress: ProgressListener, shelf: FileShelf | null): Promise<BuiltinLoad> {
@@ -80,10 +90,9 @@ async function loadDataset(requestId: number, source: DatasetSource): Promise<vo
   }
   const { dataset, fromBrowserCopy, toKeep } = loaded;
   keepDataset(dataset);
-  // The worker keeps its copy for training; the page gets its own, transferred.
-  const copy: Dataset = { ...dataset, train: copySet(dataset.train), test: copySet(dataset.test) };
+  const forPage = forThePage(dataset);
   const seconds = (performance.now() - started) / 1000;
-  post({ type: 'datasetLoaded', requestId, dataset: copy, seconds, fromBrowserCopy }, datasetTransferables(copy));
+  post({ type: 'datasetLoaded', requestId, dataset: forPage, seconds, fromBrowserCopy }, datasetTransferables(forPage));
   // This browser keeps what it fetched, so the next page reads it from disk. A copy that
   // cannot be written (no space, another tab writing it) only means the network next time.
   if (shelf && toKeep.length > 0) void keepFiles(shelf, toKeep).catch(() => undefined);
