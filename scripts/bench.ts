@@ -70,12 +70,10 @@ async function dataReady(browser: Browser, name: 'MNIST' | 'Fashion-MNIST'): Pro
     const page = await context.newPage();
     const first = await readyBadge(page, name);
     if (first.fromBrowserCopy) throw new Error(`a fresh profile read ${name} from a copy`);
-    // The worker writes the copy after the dataset is in; reopen until it has.
-    for (let i = 0; i < 20; i++) {
-      const again = await readyBadge(page, name);
-      if (again.fromBrowserCopy) return { network: first.seconds, browserCopy: again.seconds };
-    }
-    throw new Error(`${name} never came from this browser's copy`);
+    await page.getByRole('radio', { name: new RegExp(`^${name}\\b`) }).locator('xpath=..').getByText(/kept in this browser/).waitFor({ timeout: 60_000 });
+    const again = await readyBadge(page, name);
+    if (!again.fromBrowserCopy) throw new Error(`${name} did not come from this browser's copy once kept`);
+    return { network: first.seconds, browserCopy: again.seconds };
   } finally {
     await context.close();
   }

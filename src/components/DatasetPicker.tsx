@@ -33,7 +33,7 @@ export function DatasetPicker() {
               {entry.status === 'loading' && <span className="badge">loading…</span>}
               {entry.status === 'ready' && entry.loadSeconds !== null && (
                 <span className="badge">
-                  ready in {entry.loadSeconds.toFixed(2)} s{entry.fromBrowserCopy ? ", from this browser's copy" : ''}
+                  ready in {entry.loadSeconds.toFixed(2)} s{entry.fromBrowserCopy ? ", from this browser's copy" : entry.keptInBrowser ? ', kept in this browser' : ''}
                 </span>
               )}
             </label>

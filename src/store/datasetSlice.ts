@@ -28,6 +28,8 @@ export interface DatasetEntry {
   readonly loadSeconds: number | null;
   /** The decoded files came from this browser's copy, not the network. */
   readonly fromBrowserCopy: boolean;
+  /** This browser has a copy of the decoded files (it came from one, or the worker has written one). */
+  readonly keptInBrowser: boolean;
 }
 
 export interface DatasetSlice {
@@ -51,7 +53,7 @@ export interface DatasetSlice {
 }
 
 function builtinEntry(id: BuiltinDatasetId): DatasetEntry {
-  return { id, name: BUILTIN_DATASETS[id].name, builtin: true, status: 'idle', progress: {}, dataset: null, error: null, loadSeconds: null, fromBrowserCopy: false };
+  return { id, name: BUILTIN_DATASETS[id].name, builtin: true, status: 'idle', progress: {}, dataset: null, error: null, loadSeconds: null, fromBrowserCopy: false, keptInBrowser: false };
 }
 
 /** Loads the worker has not answered yet, by request id: what was asked for (its `id` is the dataset's). */
@@ -112,6 +114,10 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
     setShowNormalized: (show) => set({ showNormalized: show }),
 
     handleDatasetEvent: (event) => {
+      if (event.type === 'datasetKept') {
+        patch(event.datasetId, { keptInBrowser: true });
+        return;
+      }
       if (event.type !== 'datasetProgress' && event.type !== 'datasetLoaded' && event.type !== 'datasetFailed') return;
       const id = pendingLoads.get(event.requestId)?.id;
       if (id === undefined) return;
@@ -145,6 +151,7 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
             error: null,
             loadSeconds: event.seconds,
             fromBrowserCopy: event.fromBrowserCopy,
+            keptInBrowser: event.fromBrowserCopy,
           },
         },
         datasetOrder: state.datasetOrder.includes(id) ? state.datasetOrder : [...state.datasetOrder, id],

@@ -172,6 +172,8 @@ export type WorkerEvent =
   /** `fromBrowserCopy`: all four files came from this browser's copy, not the network. */
   | { readonly type: 'datasetLoaded'; readonly requestId: number; readonly dataset: Dataset; readonly seconds: number; readonly fromBrowserCopy: boolean }
   | { readonly type: 'datasetFailed'; readonly requestId: number; readonly error: DataErrorInfo }
+  /** A built-in dataset's files are now kept in this browser: the next page reads them from disk. */
+  | { readonly type: 'datasetKept'; readonly datasetId: string }
   | {
       readonly type: 'runStarted';
       readonly runId: string;

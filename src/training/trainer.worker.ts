@@ -95,7 +95,12 @@ async function loadDataset(requestId: number, source: DatasetSource): Promise<vo
   post({ type: 'datasetLoaded', requestId, dataset: forPage, seconds, fromBrowserCopy }, datasetTransferables(forPage));
   // This browser keeps what it fetched, so the next page reads it from disk. A copy that
   // cannot be written (no space, another tab writing it) only means the network next time.
-  if (shelf && toKeep.length > 0) void keepFiles(shelf, toKeep).catch(() => undefined);
+  if (shelf && toKeep.length > 0) {
+    void keepFiles(shelf, toKeep).then(
+      () => post({ type: 'datasetKept', datasetId: dataset.id }),
+      () => undefined,
+    );
+  }
   // Starts the engine now that there is something to train on. If tfjs cannot start, the
   // rejection is not the dataset's failure (it loaded): it reaches the page as a crash.
   await trainer();
