@@ -186,6 +186,12 @@ async function main(): Promise<void> {
     console.error('Time to 98%, long tasks while training, and draw-to-prediction latency…');
     await page.goto(BASE);
     await page.getByTestId('shape-x_train').waitFor({ timeout: 60_000 });
+    // The fastest preset to 98% on MNIST: Deep Learning with Python's MLP, as the book trains it.
+    await page.getByRole('tab', { name: 'Build & train' }).click();
+    await page.getByLabel('Preset').selectOption('dlwpCh2');
+    // Long tasks while training: from the Train click to the evaluation. Playwright's own role
+    // and label queries run on the page's main thread too (20-40 ms on this page), so the
+    // clicks that set the run up are left out.
     await page.evaluate(() => {
       const w = window as unknown as { longTasks: number[] };
       w.longTasks = [];
@@ -193,9 +199,6 @@ async function main(): Promise<void> {
         for (const entry of list.getEntries()) w.longTasks.push(entry.duration);
       }).observe({ type: 'longtask' });
     });
-    // The fastest preset to 98% on MNIST: Deep Learning with Python's MLP, as the book trains it.
-    await page.getByRole('tab', { name: 'Build & train' }).click();
-    await page.getByLabel('Preset').selectOption('dlwpCh2');
     const trainClicked = Date.now();
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await page.getByTestId('test-accuracy').waitFor({ timeout: 1_800_000 });

@@ -3,6 +3,9 @@
  * keeps the last one above zero. In a hidden tab (display: none) the box measures 0, and
  * ResponsiveContainer would unmount the chart, so every visit to the tab paid for a whole new
  * chart; here the chart keeps its size and its DOM, and showing the tab redraws nothing.
+ * A chart whose tab has never been shown is drawn anyway once the page is idle, at the width
+ * of its nearest laid-out ancestor: mounting a Recharts chart is what made the first click on
+ * its tab slow (50-300 ms), and redrawing it at its real width when shown costs far less.
  */
 import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useDelayedValue } from './useThrottledValue';
@@ -13,6 +16,27 @@ interface ChartFrameProps {
   readonly children: (width: number) => ReactNode;
   /** Draw the chart this long after the frame is measured: charts shown together then mount in tasks of their own. */
   readonly delayMs?: number;
+}
+
+/** Runs `task` when the page is next idle (within a few seconds); returns a cancel. */
+function whenIdle(task: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const handle = requestIdleCallback(task, { timeout: IDLE_TIMEOUT_MS });
+    return () => cancelIdleCallback(handle);
+  }
+  const handle = setTimeout(task, IDLE_TIMEOUT_MS);
+  return () => clearTimeout(handle);
+}
+
+const IDLE_TIMEOUT_MS = 3000;
+
+/** The width of the nearest ancestor that has one: a hidden tab's container. */
+function laidOutAncestorWidth(element: HTMLElement): number {
+  for (let node = element.parentElement; node; node = node.parentElement) {
+    const width = node.getBoundingClientRect().width;
+    if (width > 0) return width;
+  }
+  return 0;
 }
 
 /** A full-width box of `height` pixels, hidden from assistive technology: every chart has a table beside it. */
@@ -31,7 +55,11 @@ export function ChartFrame({ height, children, delayMs = 0 }: ChartFrameProps) {
       if (entry) measure(entry.contentRect.width);
     });
     observer.observe(element);
-    return () => observer.disconnect();
+    const cancelIdle = whenIdle(() => setWidth((current) => (current > 0 ? current : Math.round(laidOutAncestorWidth(element)))));
+    return () => {
+      observer.disconnect();
+      cancelIdle();
+    };
   }, []);
   const drawnWidth = useDelayedValue(width, delayMs);
   return (
