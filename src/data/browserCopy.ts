@@ -5,7 +5,7 @@
  * file system is missing, full or busy, or a kept file does not decode, the dataset comes over
  * the network as before, and a kept file that fails is written again afterwards. Files are
  * named by the SHA-256 the data manifest records (`builtinFileKey`). Saving a dataset removes
- * files this deploy does not name. No DOM: the worker runs it.
+ * kept files this deploy does not name. No DOM: the worker runs it.
  */
 import { BUILTIN_FILE_KEYS } from './datasets';
 import { encodeIdxHeader, newDataArray, viewIdx, type IdxArray } from './idx';
@@ -67,7 +67,9 @@ export async function browserShelf(): Promise<FileShelf | null> {
     },
     write: async (name, parts) => {
       // A writable stream writes to a scratch file that replaces the old one on close. It takes
-      // no shared memory, so the parts go in slices, which are ordinary copies.
+      // no shared memory, so the parts go in slices, which are ordinary copies. Where there is
+      // none (Safari before 26), nothing is kept, not even an empty file.
+      if (!('createWritable' in FileSystemFileHandle.prototype)) throw new Error('this browser cannot write files it keeps');
       const writable = await (await directory.getFileHandle(name, { create: true })).createWritable();
       try {
         for (const part of parts) for (let at = 0; at < part.length; at += WRITE_SLICE) await writable.write(part.slice(at, at + WRITE_SLICE));
@@ -96,8 +98,17 @@ export async function readKept(shelf: FileShelf, key: string, file: string, expe
   }
 }
 
-/** Keeps decoded files under their keys, then removes kept files this deploy's manifest does not name. */
+/** A name `builtinFileKey` gives: a dataset and a SHA-256. */
+const KEPT_NAME = /^[a-z0-9-]+-[0-9a-f]{64}\.idx$/;
+
+/** Keeps decoded files under their keys. A write that fails rejects; removing stale files afterwards never does. */
 export async function keepFiles(shelf: FileShelf, files: readonly { readonly key: string; readonly idx: IdxArray }[]): Promise<void> {
   for (const { key, idx } of files) await shelf.write(key, [encodeIdxHeader(idx.dims), idx.data]);
-  for (const name of await shelf.names()) if (!BUILTIN_FILE_KEYS.has(name)) await shelf.remove(name);
+  await removeStale(shelf);
+}
+
+/** Removes kept files this deploy's manifest does not name (an older deploy's data), each as it can. */
+async function removeStale(shelf: FileShelf): Promise<void> {
+  const names = await shelf.names().catch(() => []);
+  for (const name of names) if (KEPT_NAME.test(name) && !BUILTIN_FILE_KEYS.has(name)) await shelf.remove(name).catch(() => undefined);
 }

@@ -181,12 +181,33 @@ describe("loadBuiltinDataset with this browser's copy", () => {
     expect(error.kind).toBe('http-error');
   });
 
-  it('removes kept files that this deploy no longer names when it keeps new ones', async () => {
+  it('fetches all four files again when kept files decode but do not fit together', async () => {
+    const shelf = memoryShelf();
+    await keepFiles(shelf, (await loadBuiltinDataset('mnist', `${base}app/`, { shelf })).toKeep);
+    const labelsKey = keys[1] ?? '';
+    const labels = shelf.files.get(labelsKey) ?? new Uint8Array(0);
+    labels[labels.length - 1] = 200;
+    const again = await loadBuiltinDataset('mnist', `${base}app/`, { shelf });
+    expect(again.fromBrowserCopy).toBe(false);
+    expect(Array.from(again.dataset.train.labels)).toEqual(TRAIN_LABELS);
+    expect(again.toKeep.map((file) => file.key)).toEqual(keys);
+  });
+
+  it('removes kept files that this deploy no longer names when it keeps new ones, and only those', async () => {
     const shelf = memoryShelf();
     shelf.files.set(`mnist-${'0'.repeat(64)}.idx`, new Uint8Array(16));
+    shelf.files.set('notes.txt', new Uint8Array(1));
     await keepFiles(shelf, (await loadBuiltinDataset('mnist', `${base}app/`, { shelf })).toKeep);
-    expect([...shelf.files.keys()].sort()).toEqual([...keys].sort());
+    expect([...shelf.files.keys()].sort()).toEqual([...keys, 'notes.txt'].sort());
     expect(keys.every((key) => key !== null && BUILTIN_FILE_KEYS.has(key))).toBe(true);
+  });
+
+  it('counts the files as kept when an old one cannot be removed', async () => {
+    const shelf = memoryShelf();
+    shelf.files.set(`mnist-${'0'.repeat(64)}.idx`, new Uint8Array(16));
+    shelf.remove = () => Promise.reject(new DOMException('another tab has it open', 'NoModificationAllowedError'));
+    await expect(keepFiles(shelf, (await loadBuiltinDataset('mnist', `${base}app/`, { shelf })).toKeep)).resolves.toBeUndefined();
+    expect((await loadBuiltinDataset('mnist', `${base}nowhere/`, { shelf })).fromBrowserCopy).toBe(true);
   });
 });
 

@@ -113,8 +113,17 @@ export async function loadBuiltinDataset(
     }),
   );
   const files = Object.fromEntries(entries.map(({ split, name, idx }) => [split, { name, idx }])) as DatasetFiles;
+  let dataset: Dataset;
+  try {
+    dataset = assembleDataset(spec.id, spec.name, files, spec.classNames);
+  } catch (error) {
+    // A kept file can decode and still be wrong (a label byte flipped on disk): never let the
+    // copy fail a dataset the network would give, or it would fail on every visit.
+    if (entries.some((entry) => entry.kept)) return loadBuiltinDataset(id, baseUrl, fetchOptions);
+    throw error;
+  }
   return {
-    dataset: assembleDataset(spec.id, spec.name, files, spec.classNames),
+    dataset,
     fromBrowserCopy: entries.every((entry) => entry.kept),
     toKeep: entries.flatMap(({ key, idx, kept }) => (kept || key === null ? [] : [{ key, idx }])),
   };

@@ -11,7 +11,7 @@ vi.mock('./worker', () => ({
 }));
 
 const { useAppStore } = await import('./index');
-const { PREDICTION_MEASURE } = await import('./drawingSlice');
+const { DRAWING_ANSWER_TIMEOUT_MS, PREDICTION_MEASURE } = await import('./drawingSlice');
 const state = () => useAppStore.getState();
 const SIZE = { height: 28, width: 28 };
 
@@ -97,11 +97,44 @@ describe('a drawing that changes while the worker classifies it', () => {
     expect(sent).toHaveLength(2);
   });
 
-  it('sends the waiting drawing to the worker started after a crash', () => {
+  it('after a crash, sends the new worker the waiting drawing, or the one the old worker lost', () => {
     const { read } = pad();
     state().classifyDrawing(read, SIZE);
     state().classifyDrawing(read, SIZE);
     state().recoverDrawing();
+    expect(sent).toHaveLength(2);
+    state().recoverDrawing();
+    expect(sent).toHaveLength(3);
+    answer(2);
+    expect(state().prediction?.requestId).toBe(sent[2]?.requestId);
+  });
+
+  it('sends the next drawing anyway when the worker leaves one unanswered for a while', () => {
+    vi.useFakeTimers();
+    try {
+      const { read } = pad();
+      state().classifyDrawing(read, SIZE);
+      state().classifyDrawing(read, SIZE);
+      vi.advanceTimersByTime(DRAWING_ANSWER_TIMEOUT_MS - 1);
+      expect(sent).toHaveLength(1);
+      vi.advanceTimersByTime(1);
+      expect(sent).toHaveLength(2);
+      answer(1);
+      expect(state().prediction?.requestId).toBe(sent[1]?.requestId);
+      answer(0);
+      expect(state().prediction?.requestId).toBe(sent[1]?.requestId);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('keeps classifying after reading the pad fails', () => {
+    state().classifyDrawing(pad().read, SIZE);
+    state().classifyDrawing(() => {
+      throw new Error('the canvas is gone');
+    }, SIZE);
+    expect(() => answer(0)).toThrow('the canvas is gone');
+    state().classifyDrawing(pad().read, SIZE);
     expect(sent).toHaveLength(2);
   });
 

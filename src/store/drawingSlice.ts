@@ -40,11 +40,15 @@ export interface DrawingSlice {
   readonly classifyDrawing: (read: () => PredictImage | null, size: ImageSize) => void;
   readonly clearPrediction: () => void;
   readonly handleDrawingEvent: (event: WorkerEvent) => void;
-  /** After a worker crash: the drawing's request died with the old worker, so send what waits. */
+  /** After a worker crash: the drawing's request died with the old worker, so send it again, or the newer one waiting. */
   readonly recoverDrawing: () => void;
 }
 
 type ImageSize = { readonly height: number; readonly width: number };
+/** A drawing to classify: how to read the pad when the worker is free for it (null: the pad is gone), and the model's image size. */
+type Drawing = { readonly read: () => PredictImage | null; readonly size: ImageSize };
+/** How long the drawing's request may go unanswered before the next drawing is sent anyway. */
+export const DRAWING_ANSWER_TIMEOUT_MS = 3000;
 
 /** The name of the User Timing measure of each round trip; its detail says what was classified. */
 export const PREDICTION_MEASURE = 'prediction';
@@ -82,9 +86,12 @@ export function selectDrawingRunId(state: AppState): string | null {
 }
 
 export const createDrawingSlice: StateCreator<AppState, [], [], DrawingSlice> = (set, get) => {
-  /** The drawing's request the worker has not answered yet, and the newest drawing waiting for it to. */
-  let drawingInFlight: number | null = null;
-  let drawingWaiting: { read: () => PredictImage | null; size: ImageSize } | null = null;
+  /**
+   * The drawing with the worker (its request, and the drawing itself, to send again if the
+   * worker is lost), and the newest drawing waiting for its answer.
+   */
+  let drawingInFlight: { requestId: number; drawing: Drawing; watchdog: ReturnType<typeof setTimeout> } | null = null;
+  let drawingWaiting: Drawing | null = null;
 
   const send = (image: PredictImage, size: ImageSize, source: PredictionMeasureDetail['source']): number => {
     const requestId = nextRequestId++;
@@ -113,11 +120,20 @@ export const createDrawingSlice: StateCreator<AppState, [], [], DrawingSlice> = 
       roundTrips: event.probabilities ? [...state.roundTrips.slice(-(ROUND_TRIPS_KEPT - 1)), roundTripMs] : state.roundTrips,
     }));
   };
+  /** Sends the waiting drawing, if any, as the one in flight; whatever fails, none is left in flight. */
   const sendWaitingDrawing = (): void => {
+    if (drawingInFlight) clearTimeout(drawingInFlight.watchdog);
+    drawingInFlight = null;
     const waiting = drawingWaiting;
     drawingWaiting = null;
     const image = waiting?.read() ?? null;
-    drawingInFlight = waiting && image ? send(image, waiting.size, 'drawing') : null;
+    if (!waiting || !image) return;
+    const requestId = send(image, waiting.size, 'drawing');
+    // A worker that neither answers nor crashes (a backend that hangs) must not stop the drawing's answers for good.
+    const watchdog = setTimeout(() => {
+      if (drawingInFlight?.requestId === requestId) sendWaitingDrawing();
+    }, DRAWING_ANSWER_TIMEOUT_MS);
+    drawingInFlight = { requestId, drawing: waiting, watchdog };
   };
 
   return {
@@ -134,7 +150,7 @@ export const createDrawingSlice: StateCreator<AppState, [], [], DrawingSlice> = 
 
     classifyDrawing: (read, size) => {
       drawingWaiting = { read, size };
-      if (drawingInFlight === null) sendWaitingDrawing();
+      if (!drawingInFlight) sendWaitingDrawing();
     },
 
     clearPrediction: () => {
@@ -144,7 +160,7 @@ export const createDrawingSlice: StateCreator<AppState, [], [], DrawingSlice> = 
     },
 
     recoverDrawing: () => {
-      drawingInFlight = null;
+      drawingWaiting ??= drawingInFlight?.drawing ?? null;
       sendWaitingDrawing();
     },
 
@@ -152,8 +168,11 @@ export const createDrawingSlice: StateCreator<AppState, [], [], DrawingSlice> = 
       if (event.type !== 'prediction') return;
       const sent = sentAt.get(event.requestId);
       sentAt.delete(event.requestId);
-      if (sent !== undefined) showAnswer(event, sent);
-      if (event.requestId === drawingInFlight) sendWaitingDrawing();
+      try {
+        if (sent !== undefined) showAnswer(event, sent);
+      } finally {
+        if (event.requestId === drawingInFlight?.requestId) sendWaitingDrawing();
+      }
     },
   };
 };

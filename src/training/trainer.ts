@@ -144,11 +144,17 @@ export class Trainer {
     await this.backendReady;
     const { requestId, runId, image, size } = command;
     const started = performance.now();
-    const input = image.kind === 'pixels' ? image.pixels : (preprocessDrawing(inkFromRgba(image.rgba, image.width, image.height), { size })?.pixels ?? null);
+    let input: Float32Array | null = null;
     const reply = (probabilities: Float32Array | null, note: string | null): void => {
       const transfer = [input, probabilities].flatMap((a) => (a ? [a.buffer as ArrayBuffer] : []));
       this.emit({ type: 'prediction', requestId, runId, input, probabilities, milliseconds: performance.now() - started, note }, transfer);
     };
+    try {
+      input = image.kind === 'pixels' ? image.pixels : (preprocessDrawing(inkFromRgba(image.rgba, image.width, image.height), { size })?.pixels ?? null);
+    } catch (error) {
+      // An image that cannot be preprocessed is this request's failure, not the worker's.
+      return reply(null, classifyFailure(error).message);
+    }
     if (input === null) return reply(null, 'The pad is empty: draw something to classify.');
     if (runId !== null) {
       try {

@@ -4,11 +4,11 @@
  * a dataset is in, so that loading is not held up by tfjs's start-up. All of the app's tfjs
  * work runs in this worker, never on the main thread.
  */
-import type { Dataset, ImageSet } from '../data/dataset';
+import type { Dataset } from '../data/dataset';
 import { DataError } from '../data/errors';
 import { browserShelf, keepFiles, type FileShelf } from '../data/browserCopy';
 import { loadBuiltinDataset, loadUserDataset, throttleProgress, type BuiltinLoad, type ProgressListener } from '../data/load';
-import { datasetTransferables, type DatasetSource, type SavedModelRef, type WorkerCommand, type WorkerEvent } from './protocol';
+import { datasetForPage, datasetTransferables, type DatasetSource, type SavedModelRef, type WorkerCommand, type WorkerEvent } from './protocol';
 import type { Trainer } from './trainer';
 import { WASM_FILES } from './wasmFiles';
 
@@ -47,20 +47,6 @@ function keepDataset(dataset: Dataset): void {
   if (engine) void engine.then((t) => t.addDataset(dataset));
 }
 
-const isShared = (array: Uint8Array): boolean => typeof SharedArrayBuffer !== 'undefined' && array.buffer instanceof SharedArrayBuffer;
-
-/**
- * The page's dataset: the worker's own arrays where they are in shared memory (a cross-origin
- * isolated page), which saves copying MNIST's 55 MB (about 40 ms here); else copies, which the
- * page is sent by transfer. Neither side writes to a dataset's arrays.
- */
-function forThePage(dataset: Dataset): Dataset {
-  const { train, test } = dataset;
-  if ([train.images, train.labels, test.images, test.labels].every(isShared)) return dataset;
-  const copySet = (set: ImageSet): ImageSet => ({ ...set, images: set.images.slice(), labels: set.labels.slice() });
-  return { ...dataset, train: copySet(train), test: copySet(test) };
-}
-
 function load(source: DatasetSource, onProgress: ProgressListener, shelf: FileShelf | null): Promise<BuiltinLoad> {
   if (source.kind === 'builtin') return loadBuiltinDataset(source.id, source.baseUrl, { onProgress, shelf });
   return loadUserDataset(source.id, source.name, source.files).then((dataset) => ({ dataset, fromBrowserCopy: false, toKeep: [] }));
@@ -90,7 +76,7 @@ async function loadDataset(requestId: number, source: DatasetSource): Promise<vo
   }
   const { dataset, fromBrowserCopy, toKeep } = loaded;
   keepDataset(dataset);
-  const forPage = forThePage(dataset);
+  const forPage = datasetForPage(dataset);
   const seconds = (performance.now() - started) / 1000;
   post({ type: 'datasetLoaded', requestId, dataset: forPage, seconds, fromBrowserCopy }, datasetTransferables(forPage));
   // This browser keeps what it fetched, so the next page reads it from disk. A copy that
