@@ -2,7 +2,8 @@
  * `npm run bench`: measures the real built app in headless Chromium and prints a readable
  * table and a JSON summary naming the machine. It builds, serves `dist/` with `vite preview`,
  * and drives the page the way a person would: load the datasets, train presets on each
- * backend, watch main-thread long tasks while training, and classify images on the Draw tab.
+ * backend, watch main-thread long tasks while training, and draw digits and classify test
+ * images on the Draw tab.
  * Figures are measurements to report (ratios, medians), never pass/fail thresholds.
  */
 import { cpus, totalmem, platform, release } from 'node:os';
@@ -50,11 +51,14 @@ const percentile = (values: readonly number[], p: number): number => {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
 };
 
+/** A dataset's entry in the picker: its radio button, name and badge. */
+const datasetEntry = (page: Page, name: 'MNIST' | 'Fashion-MNIST') => page.getByRole('radio', { name: new RegExp(`^${name}\\b`) }).locator('xpath=..');
+
 /** The seconds the worker took to have a dataset's arrays, as the page reports it, and whether they came from this browser's copy. */
 async function readyBadge(page: Page, name: 'MNIST' | 'Fashion-MNIST'): Promise<{ seconds: number; fromBrowserCopy: boolean }> {
   await page.goto(BASE);
   if (name === 'Fashion-MNIST') await page.getByRole('radio', { name: /Fashion-MNIST/ }).click();
-  const badge = page.getByRole('radio', { name: new RegExp(`^${name}\\b`) }).locator('xpath=..').getByText(/ready in/);
+  const badge = datasetEntry(page, name).getByText(/ready in/);
   await badge.waitFor({ timeout: 60_000 });
   const text = (await badge.textContent()) ?? '';
   return { seconds: Number(text.match(/([\d.]+) s/)?.[1]), fromBrowserCopy: text.includes("from this browser's copy") };
@@ -72,7 +76,7 @@ async function dataReady(browser: Browser, name: 'MNIST' | 'Fashion-MNIST'): Pro
     if (first.fromBrowserCopy) throw new Error(`a fresh profile read ${name} from a copy`);
     // The page opens on MNIST: wait for its copy too, or reopening would download it again
     // beside the dataset measured.
-    for (const kept of new Set([name, 'MNIST'])) await page.getByRole('radio', { name: new RegExp(`^${kept}\\b`) }).locator('xpath=..').getByText(/kept in this browser/).waitFor({ timeout: 60_000 });
+    for (const kept of new Set([name, 'MNIST'] as const)) await datasetEntry(page, kept).getByText(/kept in this browser/).waitFor({ timeout: 60_000 });
     const again = await readyBadge(page, name);
     if (!again.fromBrowserCopy) throw new Error(`${name} did not come from this browser's copy once kept`);
     return { network: first.seconds, browserCopy: again.seconds };
@@ -100,6 +104,11 @@ async function throughput(page: Page, preset: string, backend: 'webgl' | 'wasm' 
   return { model: preset, backend, batchSize, images, samplesPerSecond, renderer: renderer.replace(/^Backend:\s*/, '') };
 }
 
+/** What the bench keeps on the page's window: each prediction's round trip and its measure's detail. */
+interface AnswerLog {
+  predictions: { duration: number; source: string; workerMs: number }[];
+}
+
 interface RoundTrips {
   readonly median: number;
   readonly p95: number;
@@ -118,28 +127,29 @@ interface RoundTrips {
  */
 async function drawToPrediction(page: Page): Promise<{ drawing: RoundTrips; testImage: RoundTrips }> {
   await page.evaluate((name) => {
-    const w = window as unknown as { predictions: { duration: number; source: string; workerMs: number }[] };
+    const w = window as unknown as AnswerLog;
     w.predictions = [];
     new PerformanceObserver((list) => {
       for (const entry of list.getEntriesByName(name)) w.predictions.push({ duration: entry.duration, ...((entry as PerformanceMeasure).detail as { source: string; workerMs: number }) });
     }).observe({ type: 'measure' });
   }, PREDICTION_MEASURE);
-  const answered = (): Promise<number> => page.evaluate(() => (window as unknown as { predictions: unknown[] }).predictions.length);
+  /** Does `act`, then waits for at least one more answer. */
+  const answering = async (act: () => Promise<void>): Promise<void> => {
+    const before = await page.evaluate(() => (window as unknown as AnswerLog).predictions.length);
+    await act();
+    await page.waitForFunction((count) => (window as unknown as AnswerLog).predictions.length > count, before);
+  };
   for (let round = 0; round < 4; round++) {
     for (const strokes of Object.values(DIGITS)) {
       await page.getByRole('button', { name: 'Clear' }).click();
-      const before = await answered();
-      await draw(page, strokes);
-      await page.waitForFunction((count) => (window as unknown as { predictions: unknown[] }).predictions.length > count, before);
+      await answering(() => draw(page, strokes));
     }
   }
   for (let i = 0; i < 40; i++) {
     await page.getByLabel('Or classify test image #').fill(String(i));
-    const before = await answered();
-    await page.getByRole('button', { name: 'Classify test image' }).click();
-    await page.waitForFunction((count) => (window as unknown as { predictions: unknown[] }).predictions.length > count, before);
+    await answering(() => page.getByRole('button', { name: 'Classify test image' }).click());
   }
-  const predictions = await page.evaluate(() => (window as unknown as { predictions: { duration: number; source: string; workerMs: number }[] }).predictions);
+  const predictions = await page.evaluate(() => (window as unknown as AnswerLog).predictions);
   const summarise = (source: string): RoundTrips => {
     const chosen = predictions.filter((p) => p.source === source);
     const round = (value: number): number => Number(value.toFixed(2));

@@ -53,7 +53,9 @@ export function DrawPanel() {
   const selectId = useId();
   const testId = useId();
 
-  const size = { height: dataset?.train.height ?? 28, width: dataset?.train.width ?? 28 };
+  const height = dataset?.train.height ?? 28;
+  const width = dataset?.train.width ?? 28;
+  const size = useMemo(() => ({ height, width }), [height, width]);
   const onPadChange = useCallback(
     ({ empty, read }: PadChange) => {
       setEmpty(empty);
@@ -66,10 +68,10 @@ export function DrawPanel() {
           const image = read();
           return image && { kind: 'rgba', ...image };
         },
-        { height: dataset?.train.height ?? 28, width: dataset?.train.width ?? 28 },
+        size,
       );
     },
-    [classifyDrawing, clearPrediction, dataset],
+    [classifyDrawing, clearPrediction, size],
   );
 
   const classifyFile = (file: File | undefined): void => {

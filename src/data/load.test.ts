@@ -143,6 +143,11 @@ describe('loadBuiltinDataset', () => {
 describe("loadBuiltinDataset with this browser's copy", () => {
   const mnist = BUILTIN_DATASETS.mnist;
   const keys = SPLIT_FILES.map((split) => builtinFileKey(mnist, split));
+  /** A shelf holding what a first load fetched and kept (plus whatever `shelf` held before). */
+  const keptMnist = async (shelf = memoryShelf()) => {
+    await keepFiles(shelf, (await loadBuiltinDataset('mnist', `${base}app/`, { shelf })).toKeep);
+    return shelf;
+  };
 
   it('keeps the files it fetched, and the next load reads all four from the copy without the network', async () => {
     const shelf = memoryShelf();
@@ -162,8 +167,7 @@ describe("loadBuiltinDataset with this browser's copy", () => {
   });
 
   it('fetches a kept file that no longer decodes, and offers it to be kept again', async () => {
-    const shelf = memoryShelf();
-    await keepFiles(shelf, (await loadBuiltinDataset('mnist', `${base}app/`, { shelf })).toKeep);
+    const shelf = await keptMnist();
     const trainImagesKey = keys[0] ?? '';
     shelf.files.set(trainImagesKey, shelf.files.get(trainImagesKey)?.subarray(0, 1000) ?? new Uint8Array(0));
     const again = await loadBuiltinDataset('mnist', `${base}app/`, { shelf });
@@ -173,8 +177,7 @@ describe("loadBuiltinDataset with this browser's copy", () => {
   });
 
   it('loads over the network when the copy cannot be read, and names the missing file when neither has it', async () => {
-    const shelf = memoryShelf();
-    await keepFiles(shelf, (await loadBuiltinDataset('mnist', `${base}app/`, { shelf })).toKeep);
+    const shelf = await keptMnist();
     shelf.busy = true;
     expect((await loadBuiltinDataset('mnist', `${base}app/`, { shelf })).fromBrowserCopy).toBe(false);
     const error = await dataErrorOf(() => loadBuiltinDataset('mnist', `${base}nowhere/`, { shelf }));
@@ -182,8 +185,7 @@ describe("loadBuiltinDataset with this browser's copy", () => {
   });
 
   it('fetches all four files again when kept files decode but do not fit together', async () => {
-    const shelf = memoryShelf();
-    await keepFiles(shelf, (await loadBuiltinDataset('mnist', `${base}app/`, { shelf })).toKeep);
+    const shelf = await keptMnist();
     const labelsKey = keys[1] ?? '';
     const labels = shelf.files.get(labelsKey) ?? new Uint8Array(0);
     labels[labels.length - 1] = 200;
@@ -197,7 +199,7 @@ describe("loadBuiltinDataset with this browser's copy", () => {
     const shelf = memoryShelf();
     shelf.files.set(`mnist-${'0'.repeat(64)}.idx`, new Uint8Array(16));
     shelf.files.set('notes.txt', new Uint8Array(1));
-    await keepFiles(shelf, (await loadBuiltinDataset('mnist', `${base}app/`, { shelf })).toKeep);
+    await keptMnist(shelf);
     expect([...shelf.files.keys()].sort()).toEqual([...keys, 'notes.txt'].sort());
     expect(keys.every((key) => key !== null && BUILTIN_FILE_KEYS.has(key))).toBe(true);
   });

@@ -32,6 +32,12 @@ function answer(requestIndex: number, probabilities: Float32Array | null = Float
   state().handleDrawingEvent({ type: 'prediction', requestId: request.requestId, runId: null, input: null, probabilities, milliseconds: 0.5, note: probabilities ? null : 'no model' });
 }
 
+/** One drawing with the worker and a newer one waiting behind it. */
+function drawWhileInFlight(read = pad().read): void {
+  state().classifyDrawing(read, SIZE);
+  state().classifyDrawing(read, SIZE);
+}
+
 const sentVersion = (index: number): number | undefined => {
   const image = sent[index]?.image;
   return image?.kind === 'pixels' ? image.pixels[0] : undefined;
@@ -69,16 +75,13 @@ describe('a drawing that changes while the worker classifies it', () => {
   });
 
   it('drops the waiting drawing when the pad is cleared or a test image is asked for', () => {
-    const { read } = pad();
-    state().classifyDrawing(read, SIZE);
-    state().classifyDrawing(read, SIZE);
+    drawWhileInFlight();
     state().clearPrediction();
     answer(0);
     expect(sent).toHaveLength(1);
     expect(state().prediction).toBeNull();
 
-    state().classifyDrawing(read, SIZE);
-    state().classifyDrawing(read, SIZE);
+    drawWhileInFlight();
     state().classify({ kind: 'pixels', pixels: new Float32Array(784) }, SIZE);
     expect(sent).toHaveLength(3);
     answer(1);
@@ -98,9 +101,7 @@ describe('a drawing that changes while the worker classifies it', () => {
   });
 
   it('after a crash, sends the new worker the waiting drawing, or the one the old worker lost', () => {
-    const { read } = pad();
-    state().classifyDrawing(read, SIZE);
-    state().classifyDrawing(read, SIZE);
+    drawWhileInFlight();
     state().recoverDrawing();
     expect(sent).toHaveLength(2);
     state().recoverDrawing();
@@ -112,9 +113,7 @@ describe('a drawing that changes while the worker classifies it', () => {
   it('sends the next drawing anyway when the worker leaves one unanswered for a while', () => {
     vi.useFakeTimers();
     try {
-      const { read } = pad();
-      state().classifyDrawing(read, SIZE);
-      state().classifyDrawing(read, SIZE);
+      drawWhileInFlight();
       vi.advanceTimersByTime(DRAWING_ANSWER_TIMEOUT_MS - 1);
       expect(sent).toHaveLength(1);
       vi.advanceTimersByTime(1);

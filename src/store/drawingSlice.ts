@@ -61,7 +61,9 @@ export interface PredictionMeasureDetail {
 
 let nextRequestId = 1;
 let latestRequestId = 0;
-const sentAt = new Map<number, { at: number; source: PredictionMeasureDetail['source'] }>();
+/** When a request was sent, and what it classifies. */
+type Sent = { readonly at: number; readonly source: PredictionMeasureDetail['source'] };
+const sentAt = new Map<number, Sent>();
 const ROUND_TRIPS_KEPT = 200;
 /** Measures kept in the page's performance timeline before they are cleared (a pen at 60 Hz makes 3,600 a minute). */
 const MEASURES_KEPT = 2000;
@@ -102,7 +104,7 @@ export const createDrawingSlice: StateCreator<AppState, [], [], DrawingSlice> = 
     return requestId;
   };
   /** Shows an answer unless a newer request was sent before it came, and measures its round trip. */
-  const showAnswer = (event: Extract<WorkerEvent, { type: 'prediction' }>, sent: { at: number; source: PredictionMeasureDetail['source'] }): void => {
+  const showAnswer = (event: Extract<WorkerEvent, { type: 'prediction' }>, sent: Sent): void => {
     const now = performance.now();
     if (event.probabilities) recordMeasure(sent.at, now, { source: sent.source, workerMs: event.milliseconds });
     if (event.requestId < latestRequestId) return;

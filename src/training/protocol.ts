@@ -1,7 +1,8 @@
 /**
  * The worker's API, typed once: every command the main thread sends and every event the
  * worker streams back. Both sides import these types; nothing else crosses the boundary.
- * Big arrays (images, labels, probabilities) cross by transfer, never by copy.
+ * Big arrays (images, labels, probabilities) cross by transfer, or are shared where they live
+ * in shared memory (`datasetForPage`); never by copy.
  */
 import type { Dataset, ImageSet } from '../data/dataset';
 import type { BuiltinDatasetId } from '../data/datasets';
