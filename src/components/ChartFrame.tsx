@@ -6,8 +6,12 @@
  * A chart whose tab has never been shown is drawn anyway once the page is idle, at the width
  * of its nearest laid-out ancestor: mounting a Recharts chart is what made the first click on
  * its tab slow (50-300 ms), and redrawing it at its real width when shown costs far less.
+ * "Idle" also means no dataset loading: the page's main thread is idle then, but the
+ * download's gunzip and the worker need the cores (the never-shown charts took about 300 ms of
+ * main thread during MNIST's first load on a 2-core machine).
  */
-import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { selectLoadingDataset, useAppStore } from '../store';
 import { useDelayedValue } from './useThrottledValue';
 
 interface ChartFrameProps {
@@ -43,6 +47,7 @@ function laidOutAncestorWidth(element: HTMLElement): number {
 export function ChartFrame({ height, children, delayMs = 0 }: ChartFrameProps) {
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
+  const loadingDataset = useAppStore(selectLoadingDataset);
   useLayoutEffect(() => {
     const element = box.current;
     if (!element) return;
@@ -55,12 +60,14 @@ export function ChartFrame({ height, children, delayMs = 0 }: ChartFrameProps) {
       if (entry) measure(entry.contentRect.width);
     });
     observer.observe(element);
-    const cancelIdle = whenIdle(() => setWidth((current) => (current > 0 ? current : Math.round(laidOutAncestorWidth(element)))));
-    return () => {
-      observer.disconnect();
-      cancelIdle();
-    };
+    return () => observer.disconnect();
   }, []);
+  const drawn = width > 0;
+  useEffect(() => {
+    const element = box.current;
+    if (drawn || loadingDataset || !element) return;
+    return whenIdle(() => setWidth((current) => (current > 0 ? current : Math.round(laidOutAncestorWidth(element)))));
+  }, [drawn, loadingDataset]);
   const drawnWidth = useDelayedValue(width, delayMs);
   return (
     <div ref={box} className="chart" aria-hidden="true" style={{ height }}>

@@ -171,3 +171,8 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
 export function selectActiveDataset(state: AppState): Dataset | null {
   return state.activeDatasetId === null ? null : (state.datasets[state.activeDatasetId]?.dataset ?? null);
 }
+
+/** True while any dataset is downloading or being decoded: work the page can put off should wait for it. */
+export function selectLoadingDataset(state: AppState): boolean {
+  return state.userDatasetLoading || Object.values(state.datasets).some((entry) => entry.status === 'loading');
+}

@@ -64,7 +64,7 @@ export function loadDefaultDataset(): void {
   useAppStore.getState().selectDataset(DEFAULT_DATASET_ID);
 }
 
-export { selectActiveDataset } from './datasetSlice';
+export { selectActiveDataset, selectLoadingDataset } from './datasetSlice';
 export type { DatasetEntry, DatasetStatus } from './datasetSlice';
 export { isActiveRun } from './runsSlice';
 export type { BatchPoint, Run, RunStatus } from './runsSlice';
