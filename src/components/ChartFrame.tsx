@@ -1,17 +1,17 @@
 /**
  * A chart's box, in place of Recharts's ResponsiveContainer: it measures its own width and
- * keeps the last one above zero. In a hidden tab (display: none) the box measures 0, and
- * ResponsiveContainer would unmount the chart, so every visit to the tab paid for a whole new
- * chart; here the chart keeps its size and its DOM, and showing the tab redraws nothing.
- * A chart whose tab has never been shown is drawn anyway once the page is idle, at the width
- * of its nearest laid-out ancestor: mounting a Recharts chart is what made the first click on
- * its tab slow (50-300 ms), and redrawing it at its real width when shown costs far less.
- * "Idle" also means no dataset loading: the page's main thread is idle then, but the
- * download's gunzip and the worker need the cores (the never-shown charts took about 300 ms of
- * main thread during MNIST's first load on a 2-core machine).
+ * keeps the last one above zero, so a chart in a hidden tab keeps its size and its DOM, and
+ * showing the tab redraws nothing.
+ * A chart whose tab has never been shown is drawn anyway once the page is idle: mounting a
+ * Recharts chart is what made the first click on its tab slow (50-300 ms). "Idle" also means
+ * no dataset loading: the page's main thread is idle then, but the download's gunzip and the
+ * worker need the cores (the never-shown charts took about 300 ms of main thread during
+ * MNIST's first load on a 2-core machine). A hidden tab is laid out (styles.css), so such a
+ * chart measures its real width; where it measures 0 it takes its nearest laid-out ancestor's.
  */
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { selectLoadingDataset, useAppStore } from '../store';
+import { usePanelShown } from './Tabs';
 import { useDelayedValue } from './useThrottledValue';
 
 interface ChartFrameProps {
@@ -47,7 +47,11 @@ function laidOutAncestorWidth(element: HTMLElement): number {
 export function ChartFrame({ height, children, delayMs = 0 }: ChartFrameProps) {
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
+  const shown = usePanelShown();
   const loadingDataset = useAppStore(selectLoadingDataset);
+  // Whether to draw: from the first time the chart's tab is shown, or once the page is idle.
+  const [wanted, setWanted] = useState(shown);
+  if (shown && !wanted) setWanted(true);
   useLayoutEffect(() => {
     const element = box.current;
     if (!element) return;
@@ -62,13 +66,15 @@ export function ChartFrame({ height, children, delayMs = 0 }: ChartFrameProps) {
     observer.observe(element);
     return () => observer.disconnect();
   }, []);
-  const drawn = width > 0;
   useEffect(() => {
     const element = box.current;
-    if (drawn || loadingDataset || !element) return;
-    return whenIdle(() => setWidth((current) => (current > 0 ? current : Math.round(laidOutAncestorWidth(element)))));
-  }, [drawn, loadingDataset]);
-  const drawnWidth = useDelayedValue(width, delayMs);
+    if (wanted || loadingDataset || !element) return;
+    return whenIdle(() => {
+      setWidth((current) => (current > 0 ? current : Math.round(laidOutAncestorWidth(element))));
+      setWanted(true);
+    });
+  }, [wanted, loadingDataset]);
+  const drawnWidth = useDelayedValue(wanted ? width : 0, delayMs);
   return (
     <div ref={box} className="chart" aria-hidden="true" style={{ height }}>
       {drawnWidth > 0 && children(drawnWidth)}
