@@ -56,8 +56,29 @@ function builtinEntry(id: BuiltinDatasetId): DatasetEntry {
   return { id, name: BUILTIN_DATASETS[id].name, builtin: true, status: 'idle', progress: {}, dataset: null, error: null, loadSeconds: null, fromBrowserCopy: false, keptInBrowser: false };
 }
 
+/**
+ * The name of the User Timing measure of each dataset load: from the page asking for it to
+ * the page holding its arrays (DevTools shows it; `npm run bench` reads it). Its end is the
+ * time from opening the page for the default dataset.
+ */
+export const DATASET_MEASURE = 'dataset';
+/** What a `dataset` measure's detail holds: which dataset, whether it came from this browser's copy, and the worker's own seconds. */
+export interface DatasetMeasureDetail {
+  readonly id: string;
+  readonly fromBrowserCopy: boolean;
+  readonly workerSeconds: number;
+}
+
 /** Loads the worker has not answered yet, by request id: what was asked for (its `id` is the dataset's). */
 const pendingLoads = new Map<number, DatasetSource>();
+/** When each pending load was asked for (page time). */
+const askedAt = new Map<number, number>();
+
+function askWorker(requestId: number, source: DatasetSource): void {
+  pendingLoads.set(requestId, source);
+  askedAt.set(requestId, performance.now());
+  sendToWorker({ type: 'loadDataset', requestId, source });
+}
 let nextRequestId = 1;
 let userDatasetCount = 0;
 
@@ -91,18 +112,14 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
       const requestId = nextRequestId++;
       patch(id, { status: 'loading', error: null, progress: {} });
       const baseUrl = new URL(import.meta.env.BASE_URL, window.location.href).href;
-      const source: DatasetSource = { kind: 'builtin', id, baseUrl };
-      pendingLoads.set(requestId, source);
-      sendToWorker({ type: 'loadDataset', requestId, source });
+      askWorker(requestId, { kind: 'builtin', id, baseUrl });
     },
 
     addUserDataset: (files) => {
       userDatasetCount += 1;
       const requestId = nextRequestId++;
       set({ userDatasetLoading: true, userDatasetError: null });
-      const source: DatasetSource = { kind: 'files', id: `custom-${userDatasetCount}`, name: `Your dataset ${userDatasetCount}`, files };
-      pendingLoads.set(requestId, source);
-      sendToWorker({ type: 'loadDataset', requestId, source });
+      askWorker(requestId, { kind: 'files', id: `custom-${userDatasetCount}`, name: `Your dataset ${userDatasetCount}`, files });
     },
 
     resendDatasets: () => {
@@ -127,6 +144,8 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
         return;
       }
       pendingLoads.delete(event.requestId);
+      const asked = askedAt.get(event.requestId);
+      askedAt.delete(event.requestId);
       const isUser = !get().datasets[id];
       if (event.type === 'datasetFailed') {
         if (isUser) set({ userDatasetError: event.error, userDatasetLoading: false });
@@ -138,6 +157,10 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
         return;
       }
       const { dataset } = event;
+      if (asked !== undefined) {
+        const detail: DatasetMeasureDetail = { id, fromBrowserCopy: event.fromBrowserCopy, workerSeconds: event.seconds };
+        performance.measure(DATASET_MEASURE, { start: asked, end: performance.now(), detail });
+      }
       set((state) => ({
         datasets: {
           ...state.datasets,

@@ -1,0 +1,63 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { assembleDataset } from '../data/dataset';
+import { encodeIdx, parseIdx } from '../data/idx';
+import type { WorkerCommand } from '../training/protocol';
+
+/** What the worker was told, in order; it never answers by itself here. */
+const sent: WorkerCommand[] = [];
+vi.mock('./worker', () => ({
+  connectWorker: () => undefined,
+  sendToWorker: (command: WorkerCommand) => sent.push(command),
+}));
+vi.stubGlobal('window', { location: { href: 'http://localhost/' }, addEventListener: () => undefined });
+
+const { useAppStore } = await import('./index');
+const { DATASET_MEASURE } = await import('./datasetSlice');
+const initial = useAppStore.getState();
+const state = () => useAppStore.getState();
+
+const file = (name: string, dims: number[], data: Uint8Array) => ({ name, idx: parseIdx(encodeIdx(dims, data), name, dims.length) });
+/** A 2-image dataset of 2 × 2 pixels, as the worker would send it. */
+const tiny = (id: string) =>
+  assembleDataset(id, 'Tiny', {
+    trainImages: file('train-images', [2, 2, 2], new Uint8Array(8)),
+    trainLabels: file('train-labels', [2], Uint8Array.from([0, 1])),
+    testImages: file('test-images', [2, 2, 2], new Uint8Array(8)),
+    testLabels: file('test-labels', [2], Uint8Array.from([1, 0])),
+  });
+
+/** The request id of the last load the page asked the worker for. */
+function lastLoad(): number {
+  const loads = sent.filter((c): c is Extract<WorkerCommand, { type: 'loadDataset' }> => c.type === 'loadDataset');
+  const last = loads.at(-1);
+  if (!last) throw new Error('no load was asked for');
+  return last.requestId;
+}
+
+beforeEach(() => {
+  useAppStore.setState(initial, true);
+  sent.length = 0;
+  performance.clearMeasures(DATASET_MEASURE);
+});
+afterEach(() => performance.clearMeasures(DATASET_MEASURE));
+
+describe('dataset load measures', () => {
+  it('time each load from asking to the page holding the arrays, naming the dataset and where it came from', () => {
+    state().selectDataset('fashion-mnist');
+    const requestId = lastLoad();
+    expect(performance.getEntriesByName(DATASET_MEASURE, 'measure')).toHaveLength(0);
+    state().handleDatasetEvent({ type: 'datasetLoaded', requestId, dataset: tiny('fashion-mnist'), seconds: 0.25, fromBrowserCopy: true });
+    const measures = performance.getEntriesByName(DATASET_MEASURE, 'measure') as PerformanceMeasure[];
+    expect(measures).toHaveLength(1);
+    expect(measures[0]?.detail).toEqual({ id: 'fashion-mnist', fromBrowserCopy: true, workerSeconds: 0.25 });
+    expect(measures[0]?.duration).toBeGreaterThanOrEqual(0);
+    expect(state().datasets['fashion-mnist']?.status).toBe('ready');
+  });
+
+  it('are not made for a load that failed, nor for an answer to a load the page never asked for', () => {
+    state().selectDataset('fashion-mnist');
+    state().handleDatasetEvent({ type: 'datasetFailed', requestId: lastLoad(), error: { kind: 'http-error', file: 'train-images-idx3-ubyte.gz', expected: 'HTTP 200 OK', found: 'HTTP 404', message: 'HTTP 404' } });
+    state().handleDatasetEvent({ type: 'datasetLoaded', requestId: 9999, dataset: tiny('mnist'), seconds: 0.1, fromBrowserCopy: false });
+    expect(performance.getEntriesByName(DATASET_MEASURE, 'measure')).toHaveLength(0);
+  });
+});
