@@ -1,13 +1,16 @@
 /**
  * A chart's box, in place of Recharts's ResponsiveContainer: it measures its own width and
  * keeps the last one above zero, so a chart in a hidden tab keeps its size and its DOM, and
- * showing the tab redraws nothing.
+ * showing the tab redraws nothing (unless the window was resized meanwhile: a hidden box
+ * reports no resizes, and is measured again when shown).
  * A chart whose tab has never been shown is drawn anyway once the page is idle: mounting a
  * Recharts chart is what made the first click on its tab slow (50-300 ms). "Idle" also means
  * no dataset loading: the page's main thread is idle then, but the download's gunzip and the
  * worker need the cores (the never-shown charts took about 300 ms of main thread during
- * MNIST's first load on a 2-core machine). A hidden tab is laid out (styles.css), so such a
- * chart measures its real width; where it measures 0 it takes its nearest laid-out ancestor's.
+ * MNIST's first load on a 2-core machine). Such a chart is measured only then, as measuring
+ * lays out its hidden tab (styles.css keeps hidden tabs' layout, but builds it only when
+ * asked); where it measures 0 (a tab hidden with display: none), it takes the width of its
+ * nearest laid-out ancestor.
  */
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { selectLoadingDataset, useAppStore } from '../store';
@@ -34,9 +37,9 @@ function whenIdle(task: () => void): () => void {
 
 const IDLE_TIMEOUT_MS = 3000;
 
-/** The width of the nearest ancestor that has one: a hidden tab's container. */
-function laidOutAncestorWidth(element: HTMLElement): number {
-  for (let node = element.parentElement; node; node = node.parentElement) {
+/** The element's width, or else that of its nearest ancestor that has one: a hidden tab's container. */
+function widthOrAncestors(element: HTMLElement): number {
+  for (let node: HTMLElement | null = element; node; node = node.parentElement) {
     const width = node.getBoundingClientRect().width;
     if (width > 0) return width;
   }
@@ -52,6 +55,7 @@ export function ChartFrame({ height, children, delayMs = 0 }: ChartFrameProps) {
   // Whether to draw: from the first time the chart's tab is shown, or once the page is idle.
   const [wanted, setWanted] = useState(shown);
   if (shown && !wanted) setWanted(true);
+  const shownAtMount = useRef(shown);
   useLayoutEffect(() => {
     const element = box.current;
     if (!element) return;
@@ -59,7 +63,7 @@ export function ChartFrame({ height, children, delayMs = 0 }: ChartFrameProps) {
       const rounded = Math.round(measured);
       if (rounded > 0) setWidth(rounded);
     };
-    measure(element.getBoundingClientRect().width);
+    if (shownAtMount.current) measure(element.getBoundingClientRect().width);
     const observer = new ResizeObserver(([entry]) => {
       if (entry) measure(entry.contentRect.width);
     });
@@ -70,7 +74,7 @@ export function ChartFrame({ height, children, delayMs = 0 }: ChartFrameProps) {
     const element = box.current;
     if (wanted || loadingDataset || !element) return;
     return whenIdle(() => {
-      setWidth((current) => (current > 0 ? current : Math.round(laidOutAncestorWidth(element))));
+      setWidth((current) => (current > 0 ? current : Math.round(widthOrAncestors(element))));
       setWanted(true);
     });
   }, [wanted, loadingDataset]);

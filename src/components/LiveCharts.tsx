@@ -63,8 +63,8 @@ function Swatch({ color, width, dash }: { readonly color: string; readonly width
 
 /**
  * The lines' key, in HTML under the chart rather than Recharts's Legend: that measured itself
- * and redrew with every update, a quarter of the charts' main-thread time while a model
- * trained (profiled over a 3-epoch MNIST run on the 2-core VM). Hidden from assistive
+ * and redrew with every update, about a sixth of the main thread's JavaScript while a model
+ * trained (CPU profiles of a 3-epoch MNIST run on the 2-core VM). Hidden from assistive
  * technology like the chart; the history table is their text.
  */
 const CurveKey = memo(function CurveKey({ metric, color, hasValidation }: { readonly metric: Metric; readonly color: string; readonly hasValidation: boolean }) {

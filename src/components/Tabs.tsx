@@ -2,8 +2,8 @@
  * Accessible tabs (WAI-ARIA tabs pattern): arrow keys move between tabs; panels stay mounted,
  * and tell their content whether it is on screen (`usePanelShown`), so that live views can
  * stop redrawing while hidden. A hidden panel keeps its layout (styles.css: `content-visibility:
- * hidden` instead of `display: none`), so switching tabs while a model trains lays nothing out
- * again; it is still out of the accessibility tree, the tab order and find-in-page.
+ * hidden` instead of `display: none`), so showing it again lays out only what changed while it
+ * was hidden; it is still out of the accessibility tree, the tab order and find-in-page.
  */
 import { createContext, useContext, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
 
