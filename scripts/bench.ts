@@ -13,8 +13,7 @@ import type { Browser, Page } from 'playwright';
 import { appBase, openWithDataset, withBuiltApp } from './appServer';
 import { runPeer, type PeerReport } from './peer';
 import { DIGITS, draw } from '../e2e/pad';
-import { DATASET_MEASURE, type DatasetMeasureDetail } from '../src/store/datasetSlice';
-import { PREDICTION_MEASURE } from '../src/store/drawingSlice';
+import { DATASET_MEASURE, PREDICTION_MEASURE, type DatasetMeasureDetail } from '../src/store/measures';
 
 /** Not 4190: that is on the Fetch standard's list of blocked ports (ManageSieve), so fetch() refuses it. */
 const PORT = 4192;

@@ -12,7 +12,7 @@ vi.mock('./worker', () => ({
 vi.stubGlobal('window', { location: { href: 'http://localhost/' }, addEventListener: () => undefined });
 
 const { useAppStore } = await import('./index');
-const { DATASET_MEASURE } = await import('./datasetSlice');
+const { DATASET_MEASURE } = await import('./measures');
 const initial = useAppStore.getState();
 const state = () => useAppStore.getState();
 

@@ -10,6 +10,7 @@ import type { DataErrorInfo } from '../data/errors';
 import type { FileProgress } from '../data/load';
 import type { DatasetSource, WorkerEvent } from '../training/protocol';
 import type { AppState } from './index';
+import { addMeasure, DATASET_MEASURE } from './measures';
 import { sendToWorker } from './worker';
 
 /** Where a dataset is in its life. */
@@ -56,38 +57,18 @@ function builtinEntry(id: BuiltinDatasetId): DatasetEntry {
   return { id, name: BUILTIN_DATASETS[id].name, builtin: true, status: 'idle', progress: {}, dataset: null, error: null, loadSeconds: null, fromBrowserCopy: false, keptInBrowser: false };
 }
 
-/**
- * The name of the User Timing measure of each dataset load: from the page asking for it to
- * the page holding its arrays (DevTools shows it; `npm run bench` reads it). Its end is the
- * time from opening the page for the default dataset.
- */
-export const DATASET_MEASURE = 'dataset';
-/** What a `dataset` measure's detail holds: which dataset, whether it came from this browser's copy, and the worker's own seconds. */
-export interface DatasetMeasureDetail {
-  readonly id: string;
-  readonly fromBrowserCopy: boolean;
-  readonly workerSeconds: number;
-}
-
 /** Loads the worker has not answered yet, by request id: what was asked for (its `id` is the dataset's). */
 const pendingLoads = new Map<number, DatasetSource>();
 /** When each pending load was first asked for (page time): a load sent again after a worker crash keeps it. */
 const askedAt = new Map<number, number>();
 
-/** Adds a `dataset` measure, where the browser takes measures with times and details (User Timing 3); it is only a measurement. */
-function recordLoad(start: number, end: number, detail: DatasetMeasureDetail): void {
-  try {
-    performance.measure(DATASET_MEASURE, { start, end, detail });
-  } catch {
-    // An older browser reads the options as a mark's name and throws.
-  }
-}
-
+/** Sends a load to the worker, noting what and when it asked. */
 function askWorker(requestId: number, source: DatasetSource): void {
   pendingLoads.set(requestId, source);
   askedAt.set(requestId, performance.now());
   sendToWorker({ type: 'loadDataset', requestId, source });
 }
+
 let nextRequestId = 1;
 let userDatasetCount = 0;
 
@@ -192,7 +173,7 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
       get().announce(
         `${dataset.name} loaded: ${dataset.train.count} training images and ${dataset.test.count} test images of ${dataset.train.height}×${dataset.train.width} pixels, ${dataset.classNames.length} classes.`,
       );
-      if (asked !== undefined) recordLoad(asked, loadedAt, { id, fromBrowserCopy: event.fromBrowserCopy, workerSeconds: event.seconds });
+      if (asked !== undefined) addMeasure(DATASET_MEASURE, asked, loadedAt, { id, fromBrowserCopy: event.fromBrowserCopy, workerSeconds: event.seconds });
     },
   };
 };

@@ -11,7 +11,8 @@ vi.mock('./worker', () => ({
 }));
 
 const { useAppStore } = await import('./index');
-const { DRAWING_ANSWER_TIMEOUT_MS, PREDICTION_MEASURE } = await import('./drawingSlice');
+const { DRAWING_ANSWER_TIMEOUT_MS } = await import('./drawingSlice');
+const { PREDICTION_MEASURE } = await import('./measures');
 const state = () => useAppStore.getState();
 const SIZE = { height: 28, width: 28 };
 

@@ -13,6 +13,7 @@
 import type { StateCreator } from 'zustand';
 import type { PredictImage, WorkerEvent } from '../training/protocol';
 import type { AppState } from './index';
+import { addMeasure, PREDICTION_MEASURE, type PredictionMeasureDetail } from './measures';
 import { sendToWorker } from './worker';
 
 /** The latest answer to a drawing or an image to classify. */
@@ -50,15 +51,6 @@ type Drawing = { readonly read: () => PredictImage | null; readonly size: ImageS
 /** How long the drawing's request may go unanswered before the next drawing is sent anyway. */
 export const DRAWING_ANSWER_TIMEOUT_MS = 3000;
 
-/** The name of the User Timing measure of each round trip; its detail says what was classified. */
-export const PREDICTION_MEASURE = 'prediction';
-/** What a `prediction` measure's detail holds. */
-export interface PredictionMeasureDetail {
-  /** `drawing`: the pad while it changes; `image`: a test image or a file, on request. */
-  readonly source: 'drawing' | 'image';
-  readonly workerMs: number;
-}
-
 let nextRequestId = 1;
 let latestRequestId = 0;
 /** When a request was sent, and what it classifies. */
@@ -74,7 +66,7 @@ function recordMeasure(start: number, end: number, detail: PredictionMeasureDeta
     performance.clearMeasures(PREDICTION_MEASURE);
     measures = 1;
   }
-  performance.measure(PREDICTION_MEASURE, { start, end, detail });
+  addMeasure(PREDICTION_MEASURE, start, end, detail);
 }
 
 /** The run that classifies drawings: the chosen one, or the newest that has a model. */
