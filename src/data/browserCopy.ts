@@ -7,7 +7,7 @@
  * named by the SHA-256 the data manifest records (`builtinFileKey`). Saving a dataset removes
  * kept files this deploy does not name. No DOM: the worker runs it.
  */
-import { BUILTIN_FILE_KEYS } from './datasets';
+import { BUILTIN_FILE_KEYS, isBuiltinFileKeyForm } from './datasets';
 import { encodeIdxHeader, newDataArray, viewIdx, type IdxArray } from './idx';
 
 /** A flat directory of files: the origin private file system's, or one in memory for tests. */
@@ -98,9 +98,6 @@ export async function readKept(shelf: FileShelf, key: string, file: string, expe
   }
 }
 
-/** A name `builtinFileKey` gives: a dataset and a SHA-256. */
-const KEPT_NAME = /^[a-z0-9-]+-[0-9a-f]{64}\.idx$/;
-
 /** Keeps decoded files under their keys. A write that fails rejects; removing stale files afterwards never does. */
 export async function keepFiles(shelf: FileShelf, files: readonly { readonly key: string; readonly idx: IdxArray }[]): Promise<void> {
   for (const { key, idx } of files) await shelf.write(key, [encodeIdxHeader(idx.dims), idx.data]);
@@ -110,5 +107,5 @@ export async function keepFiles(shelf: FileShelf, files: readonly { readonly key
 /** Removes kept files this deploy's manifest does not name (an older deploy's data), each as it can. */
 async function removeStale(shelf: FileShelf): Promise<void> {
   const names = await shelf.names().catch(() => []);
-  for (const name of names) if (KEPT_NAME.test(name) && !BUILTIN_FILE_KEYS.has(name)) await shelf.remove(name).catch(() => undefined);
+  for (const name of names) if (isBuiltinFileKeyForm(name) && !BUILTIN_FILE_KEYS.has(name)) await shelf.remove(name).catch(() => undefined);
 }

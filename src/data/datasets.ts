@@ -108,6 +108,9 @@ const fileKey = (entry: { readonly dataset: string; readonly sha256: string }): 
 /** Every name `builtinFileKey` gives for this deploy's data: anything else kept is stale. */
 export const BUILTIN_FILE_KEYS: ReadonlySet<string> = new Set(manifest.files.map(fileKey));
 
+/** Whether `name` has the form `builtinFileKey` gives (a dataset and a SHA-256), for this deploy's data or an older one's. */
+export const isBuiltinFileKeyForm = (name: string): boolean => /^[a-z0-9-]+-[0-9a-f]{64}\.idx$/.test(name);
+
 /** The manifest's sizes for a built-in dataset's file, if it lists the file. */
 export function builtinFileSizes(dataset: BuiltinDataset, split: SplitFile): FileSizes | null {
   const entry = manifestEntry(dataset, split);
