@@ -51,13 +51,17 @@ const percentile = (values: readonly number[], p: number): number => {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
 };
 
+/** The built-in datasets the bench loads, by the name the page shows, and their ids. */
+const DATASET_IDS = { MNIST: 'mnist', 'Fashion-MNIST': 'fashion-mnist' } as const;
+type DatasetName = keyof typeof DATASET_IDS;
+
 /**
  * Waits until a dataset's badge matches `pattern` and returns its text. It polls the DOM with a
  * plain query, not a role locator: those compute accessible names on the page's main thread
  * (20-90 ms a poll here), which took the cores a load being timed needs.
  */
-async function badgeMatching(page: Page, name: 'MNIST' | 'Fashion-MNIST', pattern: RegExp): Promise<string> {
-  const id = name === 'MNIST' ? 'mnist' : 'fashion-mnist';
+async function badgeMatching(page: Page, name: DatasetName, pattern: RegExp): Promise<string> {
+  const id = DATASET_IDS[name];
   const handle = await page.waitForFunction(
     ([value, source]) => {
       const text = document.querySelector(`input[name="dataset"][value="${value}"]`)?.closest('label')?.querySelector('.badge')?.textContent ?? '';
@@ -79,11 +83,12 @@ interface Ready {
   readonly onPage: number;
 }
 
-async function readyBadge(page: Page, name: 'MNIST' | 'Fashion-MNIST'): Promise<Ready & { fromBrowserCopy: boolean }> {
+/** Opens the page (and picks `name` if it is not the default) and reads both of its ready times. */
+async function readyBadge(page: Page, name: DatasetName): Promise<Ready & { fromBrowserCopy: boolean }> {
   await page.goto(BASE);
   if (name === 'Fashion-MNIST') await page.getByRole('radio', { name: /Fashion-MNIST/ }).click();
   const text = await badgeMatching(page, name, /ready in/);
-  const id = name === 'MNIST' ? 'mnist' : 'fashion-mnist';
+  const id = DATASET_IDS[name];
   const measure = await page.evaluate(
     ([measureName, datasetId]) => {
       const found = (performance.getEntriesByName(measureName, 'measure') as PerformanceMeasure[]).find((m) => (m.detail as DatasetMeasureDetail).id === datasetId);
@@ -100,7 +105,7 @@ async function readyBadge(page: Page, name: 'MNIST' | 'Fashion-MNIST'): Promise<
  * A dataset's ready times in a fresh browser profile (downloaded and gunzipped), then on
  * reopening the page once the worker has kept its copy (read from the origin private file system).
  */
-async function dataReady(browser: Browser, name: 'MNIST' | 'Fashion-MNIST'): Promise<{ network: Ready; browserCopy: Ready }> {
+async function dataReady(browser: Browser, name: DatasetName): Promise<{ network: Ready; browserCopy: Ready }> {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
@@ -205,7 +210,7 @@ async function main(): Promise<void> {
   }
   await withBuiltApp(PORT, async (page, _base, browser) => {
     console.error('Data ready times…');
-    const ready: Record<'MNIST' | 'Fashion-MNIST', { network: Ready; browserCopy: Ready }[]> = { MNIST: [], 'Fashion-MNIST': [] };
+    const ready: Record<DatasetName, { network: Ready; browserCopy: Ready }[]> = { MNIST: [], 'Fashion-MNIST': [] };
     for (let i = 0; i < RUNS; i++) {
       ready.MNIST.push(await dataReady(browser, 'MNIST'));
       ready['Fashion-MNIST'].push(await dataReady(browser, 'Fashion-MNIST'));
