@@ -53,6 +53,46 @@ test("a reopened page reads MNIST from this browser's copy, and fetches a damage
   expect(watch.consoleErrors).toEqual([]);
 });
 
+test('turning off "Keep downloaded datasets" removes the copy and is remembered; turning it on keeps MNIST again', async ({ page }) => {
+  const watch = watchPage(page);
+  await openApp(page);
+  const badge = page.getByRole('radio', { name: /^MNIST\b/ }).locator('xpath=..').locator('.badge');
+  const keep = page.getByRole('checkbox', { name: 'Keep downloaded datasets in this browser' });
+  const status = page.getByTestId('kept-datasets');
+  await expect(keep).toBeChecked();
+  await expect(status).toHaveText('MNIST is kept (55 MB): a reopened page reads it from disk instead of downloading it.');
+  await expect(badge).toHaveText(/, kept in this browser$/);
+
+  await keep.uncheck();
+  await expect(status).toHaveText('Nothing is kept: every visit downloads the datasets again.');
+  await expect(badge).toHaveText(/^ready in \d+\.\d\d s$/);
+  const keptFiles = () =>
+    page.evaluate(async () => {
+      const directory = await (await navigator.storage.getDirectory()).getDirectoryHandle('datasets', { create: true });
+      const names: string[] = [];
+      for await (const name of directory.keys()) names.push(name);
+      return names;
+    });
+  expect(await keptFiles()).toEqual([]);
+
+  // The next visit downloads MNIST again and keeps nothing.
+  await page.reload();
+  await expect(badge).toHaveText(/^ready in \d+\.\d\d s$/);
+  await expect(keep).not.toBeChecked();
+  await expect(status).toHaveText('Nothing is kept: every visit downloads the datasets again.');
+  expect(watch.requests.filter((url) => url.endsWith('/data/mnist/train-images-idx3-ubyte.gz'))).toHaveLength(2);
+  expect(await keptFiles()).toEqual([]);
+
+  // Turned on again, the MNIST the page holds is kept at once, and read from disk next time.
+  await keep.check();
+  await expect(status).toHaveText('MNIST is kept (55 MB): a reopened page reads it from disk instead of downloading it.');
+  await page.reload();
+  await expect(badge).toHaveText(/from this browser's copy$/);
+  await expect(keep).toBeChecked();
+  expect(watch.requests.filter((url) => url.endsWith('/data/mnist/train-images-idx3-ubyte.gz'))).toHaveLength(2);
+  expect(watch.consoleErrors).toEqual([]);
+});
+
 test('the pixel table shows an image as 0–255 values and, toggled, normalised to [0, 1]', async ({ page }) => {
   await openApp(page);
   await page.getByRole('button', { name: /Training image 1: 0/ }).click();

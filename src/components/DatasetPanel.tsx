@@ -4,6 +4,7 @@ import { selectActiveDataset, useAppStore } from '../store';
 import { ClassDistribution } from './ClassDistribution';
 import { DatasetPicker } from './DatasetPicker';
 import { DatasetSummary } from './DatasetSummary';
+import { KeptDatasets } from './KeptDatasets';
 import { LoadProgress } from './LoadProgress';
 import { PixelTable } from './PixelTable';
 import { SampleGrid } from './SampleGrid';
@@ -22,7 +23,10 @@ export function DatasetPanel() {
     <section className="panel" aria-labelledby="dataset-heading">
       <h2 id="dataset-heading">Dataset</h2>
       <div className="dataset-controls">
-        <DatasetPicker />
+        <div>
+          <DatasetPicker />
+          <KeptDatasets />
+        </div>
         <UserDatasetDrop />
       </div>
       {loading && <LoadProgress name={loading.name} progress={loading.progress} />}

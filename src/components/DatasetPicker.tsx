@@ -8,6 +8,7 @@ export function DatasetPicker() {
   const activeId = useAppStore((state) => state.activeDatasetId);
   const pendingId = useAppStore((state) => state.pendingDatasetId);
   const selectDataset = useAppStore((state) => state.selectDataset);
+  const keptIds = useAppStore(useShallow((state) => state.keptDatasets?.kept.datasetIds ?? []));
   return (
     <fieldset className="dataset-picker">
       <legend>Choose a dataset</legend>
@@ -33,7 +34,7 @@ export function DatasetPicker() {
               {entry.status === 'loading' && <span className="badge">loading…</span>}
               {entry.status === 'ready' && entry.loadSeconds !== null && (
                 <span className="badge">
-                  ready in {entry.loadSeconds.toFixed(2)} s{entry.fromBrowserCopy ? ", from this browser's copy" : entry.keptInBrowser ? ', kept in this browser' : ''}
+                  ready in {entry.loadSeconds.toFixed(2)} s{entry.fromBrowserCopy ? ", from this browser's copy" : keptIds.some((id) => id === entry.id) ? ', kept in this browser' : ''}
                 </span>
               )}
             </label>

@@ -5,7 +5,7 @@
  * Runs wherever `fetch`, web streams and DecompressionStream exist (the worker, Node for tests).
  */
 import { assembleDataset, type Dataset, type DatasetFiles } from './dataset';
-import { readKept, type FileShelf } from './browserCopy';
+import { readKept, type FileShelf, type FilesToKeep } from './browserCopy';
 import { BUILTIN_DATASETS, builtinFileKey, builtinFileSizes, builtinFileUrl, FILE_DIMS, SPLIT_FILES, type BuiltinDatasetId, type FileSizes } from './datasets';
 import { DataError, toDataError } from './errors';
 import type { IdxArray } from './idx';
@@ -84,7 +84,7 @@ export async function fetchIdx(
 export interface BuiltinLoad {
   readonly dataset: Dataset;
   readonly fromBrowserCopy: boolean;
-  readonly toKeep: readonly { readonly key: string; readonly idx: IdxArray }[];
+  readonly toKeep: FilesToKeep;
 }
 
 /**

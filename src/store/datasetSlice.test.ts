@@ -10,9 +10,17 @@ vi.mock('./worker', () => ({
   sendToWorker: (command: WorkerCommand) => sent.push(command),
 }));
 vi.stubGlobal('window', { location: { href: 'http://localhost/' }, addEventListener: () => undefined });
+/** The page's localStorage, as a browser keeps it. */
+const remembered = new Map<string, string>();
+vi.stubGlobal('localStorage', {
+  getItem: (key: string) => remembered.get(key) ?? null,
+  setItem: (key: string, value: string) => void remembered.set(key, value),
+  removeItem: (key: string) => void remembered.delete(key),
+});
 
 const { useAppStore } = await import('./index');
 const { DATASET_MEASURE } = await import('./measures');
+const { KEEP_DATASETS_KEY } = await import('./datasetSlice');
 const initial = useAppStore.getState();
 const state = () => useAppStore.getState();
 
@@ -37,6 +45,7 @@ function lastLoad(): number {
 beforeEach(() => {
   useAppStore.setState(initial, true);
   sent.length = 0;
+  remembered.clear();
   performance.clearMeasures(DATASET_MEASURE);
 });
 afterEach(() => performance.clearMeasures(DATASET_MEASURE));
@@ -59,5 +68,49 @@ describe('dataset load measures', () => {
     state().handleDatasetEvent({ type: 'datasetFailed', requestId: lastLoad(), error: { kind: 'http-error', file: 'train-images-idx3-ubyte.gz', expected: 'HTTP 200 OK', found: 'HTTP 404', message: 'HTTP 404' } });
     state().handleDatasetEvent({ type: 'datasetLoaded', requestId: 9999, dataset: tiny('mnist'), seconds: 0.1, fromBrowserCopy: false });
     expect(performance.getEntriesByName(DATASET_MEASURE, 'measure')).toHaveLength(0);
+  });
+});
+
+describe('keeping datasets in this browser', () => {
+  const keepCommands = () => sent.filter((c) => c.type === 'keepDatasets');
+  const mnistKept = { datasetIds: ['mnist' as const], bytes: 54_950_048 };
+
+  it('is on until turned off; off tells the worker and is remembered for the next visit, on forgets that', () => {
+    expect(state().keepDatasets).toBe(true);
+    state().setKeepDatasets(false);
+    expect(state().keepDatasets).toBe(false);
+    expect(keepCommands()).toEqual([{ type: 'keepDatasets', keep: false }]);
+    expect(remembered.get(KEEP_DATASETS_KEY)).toBe('off');
+    state().setKeepDatasets(true);
+    expect(keepCommands().at(-1)).toEqual({ type: 'keepDatasets', keep: true });
+    expect(remembered.has(KEEP_DATASETS_KEY)).toBe(false);
+  });
+
+  it('starts off on a page whose last visit turned it off', async () => {
+    remembered.set(KEEP_DATASETS_KEY, 'off');
+    vi.resetModules();
+    const { useAppStore: fresh } = await import('./index');
+    expect(fresh.getState().keepDatasets).toBe(false);
+  });
+
+  it('holds what the worker says is kept', () => {
+    expect(state().keptDatasets).toBeNull();
+    state().handleDatasetEvent({ type: 'keptDatasets', kept: mnistKept, available: true, error: null });
+    expect(state().keptDatasets).toEqual({ kept: mnistKept, available: true, error: null });
+  });
+
+  it('announces what could not be kept or removed', () => {
+    state().handleDatasetEvent({ type: 'keptDatasets', kept: mnistKept, available: true, error: '1 of 4 kept files could not be removed' });
+    expect(state().announcement).toBe('Could not change what this browser keeps: 1 of 4 kept files could not be removed');
+  });
+
+  it('tells a worker started after a crash the setting before anything else', () => {
+    state().setKeepDatasets(false);
+    sent.length = 0;
+    state().selectDataset('fashion-mnist');
+    sent.length = 0;
+    state().resendDatasets();
+    expect(sent.map((c) => c.type)).toEqual(['keepDatasets', 'loadDataset']);
+    expect(sent[0]).toEqual({ type: 'keepDatasets', keep: false });
   });
 });

@@ -1,9 +1,11 @@
 /**
  * The dataset slice: the built-in and user datasets, which one is in use, their loading
- * progress and errors, and the image the pixel table shows. A dataset that fails to load
- * never replaces the one in use.
+ * progress and errors, the image the pixel table shows, and what this browser keeps of the
+ * built-in datasets (a setting the page remembers). A dataset that fails to load never
+ * replaces the one in use.
  */
 import type { StateCreator } from 'zustand';
+import type { KeptReport } from '../data/browserCopy';
 import type { Dataset } from '../data/dataset';
 import { BUILTIN_DATASETS, isBuiltinDatasetId, type BuiltinDatasetId } from '../data/datasets';
 import type { DataErrorInfo } from '../data/errors';
@@ -29,8 +31,6 @@ export interface DatasetEntry {
   readonly loadSeconds: number | null;
   /** The decoded files came from this browser's copy, not the network. */
   readonly fromBrowserCopy: boolean;
-  /** This browser has a copy of the decoded files (it came from one, or the worker has written one). */
-  readonly keptInBrowser: boolean;
 }
 
 export interface DatasetSlice {
@@ -44,17 +44,44 @@ export interface DatasetSlice {
   readonly showNormalized: boolean;
   readonly userDatasetError: DataErrorInfo | null;
   readonly userDatasetLoading: boolean;
+  /** The setting: keep built-in datasets in this browser, so a reopened page reads them from disk. */
+  readonly keepDatasets: boolean;
+  /** What this browser keeps of the built-in datasets, as the worker last said; null until it has. */
+  readonly keptDatasets: KeptReport | null;
   readonly selectDataset: (id: string) => void;
+  /** Turns keeping on or off, remembered for the next visit; off removes what is kept. */
+  readonly setKeepDatasets: (keep: boolean) => void;
   readonly addUserDataset: (files: readonly File[]) => void;
   readonly selectImage: (index: number) => void;
   readonly setShowNormalized: (show: boolean) => void;
   readonly handleDatasetEvent: (event: WorkerEvent) => void;
-  /** Gives a worker started after a crash the datasets the page holds, and asks again for those it was loading. */
+  /** Gives a worker started after a crash the keep setting and the datasets the page holds, and asks again for those it was loading. */
   readonly resendDatasets: () => void;
 }
 
+/** Where the page remembers that keeping is off (nothing is stored while it is on). */
+export const KEEP_DATASETS_KEY = 'playground.keepDatasets';
+
+/** The remembered setting: on unless turned off. Storage the page cannot read counts as on. */
+function rememberedKeep(): boolean {
+  try {
+    return globalThis.localStorage.getItem(KEEP_DATASETS_KEY) !== 'off';
+  } catch {
+    return true;
+  }
+}
+
+function rememberKeep(keep: boolean): void {
+  try {
+    if (keep) globalThis.localStorage.removeItem(KEEP_DATASETS_KEY);
+    else globalThis.localStorage.setItem(KEEP_DATASETS_KEY, 'off');
+  } catch {
+    // Not remembered: the setting lasts until the page is closed.
+  }
+}
+
 function builtinEntry(id: BuiltinDatasetId): DatasetEntry {
-  return { id, name: BUILTIN_DATASETS[id].name, builtin: true, status: 'idle', progress: {}, dataset: null, error: null, loadSeconds: null, fromBrowserCopy: false, keptInBrowser: false };
+  return { id, name: BUILTIN_DATASETS[id].name, builtin: true, status: 'idle', progress: {}, dataset: null, error: null, loadSeconds: null, fromBrowserCopy: false };
 }
 
 /** Loads the worker has not answered yet, by request id: what was asked for (its `id` is the dataset's). */
@@ -89,6 +116,8 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
     showNormalized: false,
     userDatasetError: null,
     userDatasetLoading: false,
+    keepDatasets: rememberedKeep(),
+    keptDatasets: null,
 
     selectDataset: (id) => {
       const entry = get().datasets[id];
@@ -112,7 +141,14 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
       askWorker(requestId, { kind: 'files', id: `custom-${userDatasetCount}`, name: `Your dataset ${userDatasetCount}`, files });
     },
 
+    setKeepDatasets: (keep) => {
+      rememberKeep(keep);
+      set({ keepDatasets: keep });
+      sendToWorker({ type: 'keepDatasets', keep });
+    },
+
     resendDatasets: () => {
+      sendToWorker({ type: 'keepDatasets', keep: get().keepDatasets });
       for (const entry of Object.values(get().datasets)) if (entry.dataset) sendToWorker({ type: 'addDataset', dataset: entry.dataset });
       for (const [requestId, source] of pendingLoads) sendToWorker({ type: 'loadDataset', requestId, source });
     },
@@ -121,8 +157,10 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
     setShowNormalized: (show) => set({ showNormalized: show }),
 
     handleDatasetEvent: (event) => {
-      if (event.type === 'datasetKept') {
-        patch(event.datasetId, { keptInBrowser: true });
+      if (event.type === 'keptDatasets') {
+        const { kept, available, error } = event;
+        set({ keptDatasets: { kept, available, error } });
+        if (error !== null) get().announce(`Could not change what this browser keeps: ${error}`);
         return;
       }
       if (event.type !== 'datasetProgress' && event.type !== 'datasetLoaded' && event.type !== 'datasetFailed') return;
@@ -161,7 +199,6 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
             error: null,
             loadSeconds: event.seconds,
             fromBrowserCopy: event.fromBrowserCopy,
-            keptInBrowser: event.fromBrowserCopy,
           },
         },
         datasetOrder: state.datasetOrder.includes(id) ? state.datasetOrder : [...state.datasetOrder, id],

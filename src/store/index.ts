@@ -59,9 +59,14 @@ connectWorker({
   },
 });
 
-/** Loads the default dataset; the app calls it once on start. */
+/**
+ * Tells the worker the keep setting (it answers with what this browser keeps), then loads the
+ * default dataset; the app calls it once on start.
+ */
 export function loadDefaultDataset(): void {
-  useAppStore.getState().selectDataset(DEFAULT_DATASET_ID);
+  const state = useAppStore.getState();
+  state.setKeepDatasets(state.keepDatasets);
+  state.selectDataset(DEFAULT_DATASET_ID);
 }
 
 export { selectActiveDataset, selectLoadingDataset } from './datasetSlice';

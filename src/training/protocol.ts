@@ -4,6 +4,7 @@
  * Big arrays (images, labels, probabilities) cross by transfer, or are shared where they live
  * in shared memory (`datasetForPage`); never by copy.
  */
+import type { KeptReport } from '../data/browserCopy';
 import type { Dataset, ImageSet } from '../data/dataset';
 import type { BuiltinDatasetId } from '../data/datasets';
 import type { DataErrorInfo } from '../data/errors';
@@ -164,7 +165,13 @@ export type WorkerCommand =
   /** Asks for a run's model files; answered by `modelExported`. */
   | { readonly type: 'exportModel'; readonly runId: string }
   /** A model from an exported run, to classify with as `runId`; answered by `modelImported`. */
-  | { readonly type: 'importModel'; readonly run: SavedModelRef; readonly files: ModelFiles };
+  | { readonly type: 'importModel'; readonly run: SavedModelRef; readonly files: ModelFiles }
+  /**
+   * Whether built-in datasets are kept in this browser (the worker starts with true). False
+   * removes every kept copy and keeps no more; true keeps the built-in datasets loaded since.
+   * Answered by `keptDatasets`.
+   */
+  | { readonly type: 'keepDatasets'; readonly keep: boolean };
 
 /** Events from the worker to the main thread. */
 export type WorkerEvent =
@@ -173,8 +180,8 @@ export type WorkerEvent =
   /** `fromBrowserCopy`: all four files came from this browser's copy, not the network. */
   | { readonly type: 'datasetLoaded'; readonly requestId: number; readonly dataset: Dataset; readonly seconds: number; readonly fromBrowserCopy: boolean }
   | { readonly type: 'datasetFailed'; readonly requestId: number; readonly error: DataErrorInfo }
-  /** A built-in dataset's files are now kept in this browser: the next page reads them from disk. */
-  | { readonly type: 'datasetKept'; readonly datasetId: string }
+  /** What this browser keeps (the next page reads these datasets from disk), after a dataset is kept or `keepDatasets`. */
+  | ({ readonly type: 'keptDatasets' } & KeptReport)
   | {
       readonly type: 'runStarted';
       readonly runId: string;

@@ -6,7 +6,7 @@
  */
 import type { Dataset } from '../data/dataset';
 import { DataError } from '../data/errors';
-import { browserShelf, keepFiles, type FileShelf } from '../data/browserCopy';
+import { browserShelf, DatasetKeeper, type FileShelf } from '../data/browserCopy';
 import { loadBuiltinDataset, loadUserDataset, throttleProgress, type BuiltinLoad, type ProgressListener } from '../data/load';
 import { datasetForPage, datasetTransferables, type DatasetSource, type SavedModelRef, type WorkerCommand, type WorkerEvent } from './protocol';
 import type { Trainer } from './trainer';
@@ -47,6 +47,9 @@ function keepDataset(dataset: Dataset): void {
   if (engine) void engine.then((t) => t.addDataset(dataset));
 }
 
+/** The page's "keep datasets" setting, applied to this browser's copy. */
+const keeper = new DatasetKeeper(browserShelf, (report) => post({ type: 'keptDatasets', ...report }));
+
 function load(source: DatasetSource, onProgress: ProgressListener, shelf: FileShelf | null): Promise<BuiltinLoad> {
   if (source.kind === 'builtin') return loadBuiltinDataset(source.id, source.baseUrl, { onProgress, shelf });
   return loadUserDataset(source.id, source.name, source.files).then((dataset) => ({ dataset, fromBrowserCopy: false, toKeep: [] }));
@@ -62,7 +65,7 @@ const PROGRESS_INTERVAL_MS = 100;
 async function loadDataset(requestId: number, source: DatasetSource): Promise<void> {
   const started = performance.now();
   const progress = throttleProgress((figures) => post({ type: 'datasetProgress', requestId, progress: figures }), PROGRESS_INTERVAL_MS);
-  const shelf = source.kind === 'builtin' ? await browserShelf() : null;
+  const shelf = source.kind === 'builtin' ? await keeper.shelfForLoad() : null;
   let loaded: BuiltinLoad;
   try {
     loaded = await load(source, progress.onProgress, shelf);
@@ -80,13 +83,8 @@ async function loadDataset(requestId: number, source: DatasetSource): Promise<vo
   const seconds = (performance.now() - started) / 1000;
   post({ type: 'datasetLoaded', requestId, dataset: forPage, seconds, fromBrowserCopy }, datasetTransferables(forPage));
   // This browser keeps what it fetched, so the next page reads it from disk. A copy that
-  // cannot be written (no space, another tab writing it) only means the network next time.
-  if (shelf && toKeep.length > 0) {
-    void keepFiles(shelf, toKeep).then(
-      () => post({ type: 'datasetKept', datasetId: dataset.id }),
-      () => undefined,
-    );
-  }
+  // cannot be written (no space, say) is reported; the dataset is in use all the same.
+  if (source.kind === 'builtin') keeper.loaded(dataset.id, toKeep);
   // Starts the engine now that there is something to train on. If tfjs cannot start, the
   // rejection is not the dataset's failure (it loaded): it reaches the page as a crash.
   await trainer();
@@ -95,6 +93,7 @@ async function loadDataset(requestId: number, source: DatasetSource): Promise<vo
 /** One handler per command type: adding a command to the protocol without handling it fails to compile. */
 const handlers: { readonly [K in WorkerCommand['type']]: (command: Extract<WorkerCommand, { type: K }>) => void } = {
   loadDataset: (command) => void loadDataset(command.requestId, command.source),
+  keepDatasets: (command) => keeper.setKeeping(command.keep),
   addDataset: ({ dataset }) => keepDataset(dataset),
   train: (command) => void trainer().then((t) => t.train(command)),
   pause: (command) => void trainer().then((t) => t.pause(command.runId)),

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { DatasetKeeper, forgetKept, listKept, readKept, withTimeout, type FilesToKeep, type KeptReport } from './browserCopy';
+import { BUILTIN_DATASETS, builtinFileKey, SPLIT_FILES, type BuiltinDatasetId } from './datasets';
+import { encodeIdx, parseIdx } from './idx';
+import { memoryShelf } from './testing';
+
+/** The names this browser keeps a built-in dataset's four files under. */
+const keysOf = (id: BuiltinDatasetId): string[] => SPLIT_FILES.map((split) => builtinFileKey(BUILTIN_DATASETS[id], split) ?? '');
+/** A shelf holding files of these names (their contents do not matter to the listing). */
+function shelfWith(...names: string[]) {
+  const shelf = memoryShelf();
+  for (const name of names) shelf.files.set(name, new Uint8Array(8));
+  return shelf;
+}
+/** MNIST's four decoded files, as data/manifest.json records them: 54,950,048 bytes. */
+const MNIST_BYTES = 47_040_016 + 60_008 + 7_840_016 + 10_008;
+const STALE = `mnist-${'0'.repeat(64)}.idx`;
+
+describe('withTimeout', () => {
+  it('gives the value when it comes in time, and the fallback when it is late or fails', async () => {
+    expect(await withTimeout(Promise.resolve(1), 50, null)).toBe(1);
+    expect(await withTimeout(new Promise(() => undefined), 5, 'late')).toBe('late');
+    expect(await withTimeout(Promise.reject(new Error('no')), 50, 'failed')).toBe('failed');
+  });
+});
+
+describe('readKept', () => {
+  it('gives up on a file system that never answers, so the dataset comes over the network', async () => {
+    const shelf = memoryShelf();
+    shelf.read = () => new Promise(() => undefined);
+    expect(await readKept(shelf, 'any.idx', 'train-labels-idx1-ubyte.gz', 1, 10)).toBeNull();
+  });
+
+  it('decodes a kept file, and refuses one that is not the file it should be', async () => {
+    const shelf = shelfWith();
+    shelf.files.set('labels.idx', encodeIdx([3], Uint8Array.from([5, 0, 4])));
+    expect(Array.from((await readKept(shelf, 'labels.idx', 'train-labels-idx1-ubyte.gz', 1))?.data ?? [])).toEqual([5, 0, 4]);
+    expect(await readKept(shelf, 'labels.idx', 'train-images-idx3-ubyte.gz', 3)).toBeNull();
+  });
+});
+
+describe('listKept', () => {
+  it("lists a dataset only when all four of its files are kept, counting this deploy's files at their decoded sizes", async () => {
+    expect(await listKept(shelfWith())).toEqual({ datasetIds: [], bytes: 0 });
+    expect(await listKept(shelfWith(...keysOf('mnist'), STALE, 'notes.txt'))).toEqual({ datasetIds: ['mnist'], bytes: MNIST_BYTES });
+    const both = await listKept(shelfWith(...keysOf('mnist'), ...keysOf('fashion-mnist')));
+    expect(both).toEqual({ datasetIds: ['mnist', 'fashion-mnist'], bytes: 2 * MNIST_BYTES });
+    const partial = await listKept(shelfWith(...keysOf('fashion-mnist').slice(1)));
+    expect(partial).toEqual({ datasetIds: [], bytes: MNIST_BYTES - 47_040_016 });
+  });
+});
+
+describe('forgetKept', () => {
+  it("removes every kept dataset file, an older deploy's too, and nothing else", async () => {
+    const shelf = shelfWith(...keysOf('mnist'), ...keysOf('fashion-mnist'), STALE, 'notes.txt');
+    await forgetKept(shelf);
+    expect([...shelf.files.keys()]).toEqual(['notes.txt']);
+    expect(await listKept(shelf)).toEqual({ datasetIds: [], bytes: 0 });
+  });
+
+  it('removes what it can and says how many files it could not', async () => {
+    const shelf = shelfWith(...keysOf('mnist'));
+    const held = keysOf('mnist')[0];
+    shelf.remove = (name) => {
+      if (name === held) return Promise.reject(new DOMException('another tab has it open', 'NoModificationAllowedError'));
+      shelf.files.delete(name);
+      return Promise.resolve();
+    };
+    await expect(forgetKept(shelf)).rejects.toThrow('1 of 4 kept files could not be removed');
+    expect([...shelf.files.keys()]).toEqual([held]);
+  });
+});
+
+describe('DatasetKeeper', () => {
+  /** MNIST's four files as a load offers them (tiny stand-ins under the real keys). */
+  const mnistFiles: FilesToKeep = keysOf('mnist').map((key) => ({ key, idx: parseIdx(encodeIdx([2], Uint8Array.from([1, 2])), key, 1) }));
+  const mnistKept = { datasetIds: ['mnist'], bytes: MNIST_BYTES };
+  const nothingKept = { datasetIds: [], bytes: 0 };
+  function keeperOn(shelf: ReturnType<typeof memoryShelf> | null) {
+    const reports: KeptReport[] = [];
+    const keeper = new DatasetKeeper(() => Promise.resolve(shelf), (report) => reports.push(report));
+    return { keeper, reports };
+  }
+
+  it('keeps a loaded dataset and reports it kept', async () => {
+    const shelf = memoryShelf();
+    const { keeper, reports } = keeperOn(shelf);
+    expect(await keeper.shelfForLoad()).toBe(shelf);
+    keeper.loaded('mnist', mnistFiles);
+    await keeper.settled();
+    expect([...shelf.files.keys()].sort()).toEqual(keysOf('mnist').sort());
+    expect(reports).toEqual([{ kept: mnistKept, available: true, error: null }]);
+  });
+
+  it('turned off while a dataset is being written, removes it once written', async () => {
+    const shelf = memoryShelf();
+    const { keeper, reports } = keeperOn(shelf);
+    keeper.loaded('mnist', mnistFiles);
+    keeper.setKeeping(false);
+    await keeper.settled();
+    expect([...shelf.files.keys()]).toEqual([]);
+    expect(reports.at(-1)).toEqual({ kept: nothingKept, available: true, error: null });
+  });
+
+  it('while off, reads and writes nothing, and turned on again keeps what loaded meanwhile', async () => {
+    const shelf = memoryShelf();
+    const { keeper, reports } = keeperOn(shelf);
+    keeper.setKeeping(false);
+    expect(await keeper.shelfForLoad()).toBeNull();
+    keeper.loaded('mnist', mnistFiles);
+    await keeper.settled();
+    expect(shelf.files.size).toBe(0);
+    keeper.setKeeping(true);
+    await keeper.settled();
+    expect(reports.map((report) => report.kept)).toEqual([nothingKept, mnistKept]);
+    keeper.setKeeping(true);
+    await keeper.settled();
+    expect(reports.at(-1)?.kept).toEqual(mnistKept);
+  });
+
+  it('reports what could not be kept, but not a failed write of a file that is kept all the same', async () => {
+    const shelf = memoryShelf();
+    const { keeper, reports } = keeperOn(shelf);
+    shelf.write = () => Promise.reject(new DOMException('the disk is full', 'QuotaExceededError'));
+    keeper.loaded('mnist', mnistFiles);
+    await keeper.settled();
+    expect(reports.at(-1)).toEqual({ kept: nothingKept, available: true, error: 'the disk is full' });
+    // Another tab wrote the files first.
+    for (const key of keysOf('mnist')) shelf.files.set(key, new Uint8Array(8));
+    keeper.loaded('mnist', mnistFiles);
+    await keeper.settled();
+    expect(reports.at(-1)).toEqual({ kept: mnistKept, available: true, error: null });
+  });
+
+  it('says so where the page gets no file system', async () => {
+    const { keeper, reports } = keeperOn(null);
+    keeper.setKeeping(true);
+    await keeper.settled();
+    expect(reports).toEqual([{ kept: nothingKept, available: false, error: null }]);
+  });
+});
