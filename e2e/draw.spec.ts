@@ -70,3 +70,35 @@ test('digits drawn with the mouse are centred like MNIST and classified by a mod
   await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: 7 /);
   await expect(page.getByTestId('latency')).toContainText(/Answered in \d+\.\d ms/);
 });
+
+test('a drawing gives the model the same 28×28 image on a high-density screen as on an ordinary one', async ({ page, browser, baseURL }) => {
+  /** Draws a 7 on a fresh page and reads the image the page says the model receives, once the answers have settled. */
+  const inputPixels = async (on: Page): Promise<number[]> => {
+    await openApp(on);
+    await on.getByRole('tab', { name: 'Draw' }).click();
+    await draw(on, DIGITS['7'] ?? []);
+    const preview = on.getByRole('img', { name: /image the model receives/ }).locator('canvas');
+    const read = () => preview.evaluate((canvas: HTMLCanvasElement) => Array.from(canvas.getContext('2d')?.getImageData(0, 0, 28, 28).data.filter((_, i) => i % 4 === 0) ?? []));
+    let last: number[] = [];
+    await expect
+      .poll(async () => {
+        const now = await read();
+        const settled = now.some((v) => v > 0) && now.every((v, i) => v === last[i]);
+        last = now;
+        return settled;
+      })
+      .toBe(true);
+    return last;
+  };
+  const ordinary = await inputPixels(page);
+  const dense = await browser.newContext({ baseURL, deviceScaleFactor: 3 });
+  try {
+    const densePage = await dense.newPage();
+    expect(await densePage.evaluate(() => window.devicePixelRatio)).toBe(3);
+    const sharp = await inputPixels(densePage);
+    expect(sharp).toHaveLength(784);
+    expect(sharp).toEqual(ordinary);
+  } finally {
+    await dense.close();
+  }
+});

@@ -1,6 +1,7 @@
 /**
  * A square pad to draw on with a mouse, a finger or a pen (pointer events, no scrolling while
- * drawing, crisp on high-DPI screens): white ink on black like MNIST, a stroke about as wide
+ * drawing, crisp on high-DPI screens yet read at one pixel per CSS pixel on every screen):
+ * white ink on black like MNIST, a stroke about as wide
  * as MNIST's pen once scaled, Clear and Undo. It reports every change as it happens, with a
  * way to read its pixels later: the store reads them only when the worker is free for them.
  */
@@ -29,6 +30,36 @@ interface DrawingPadProps {
   readonly onChange: (change: PadChange) => void;
 }
 
+/**
+ * Paints white strokes on black, in pad coordinates, onto a canvas of `scale` device pixels per
+ * pad pixel. Only canvases at scale 1 are read back, so only they ask to be kept for reading.
+ */
+function paintStrokes(target: HTMLCanvasElement, scale: number, all: readonly (readonly Point[])[]): void {
+  const context = target.getContext('2d', { willReadFrequently: scale === 1 });
+  if (!context) return;
+  context.setTransform(scale, 0, 0, scale, 0, 0);
+  context.fillStyle = '#000';
+  context.fillRect(0, 0, PAD_SIZE, PAD_SIZE);
+  context.strokeStyle = '#fff';
+  context.fillStyle = '#fff';
+  context.lineWidth = strokeWidthForPad(PAD_SIZE);
+  context.lineCap = 'round';
+  context.lineJoin = 'round';
+  for (const stroke of all) {
+    const [first, ...rest] = stroke;
+    if (!first) continue;
+    context.beginPath();
+    if (rest.length === 0) {
+      context.arc(first[0], first[1], context.lineWidth / 2, 0, 2 * Math.PI);
+      context.fill();
+      continue;
+    }
+    context.moveTo(first[0], first[1]);
+    for (const [x, y] of rest) context.lineTo(x, y);
+    context.stroke();
+  }
+}
+
 export function DrawingPad({ onChange }: DrawingPadProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [strokes, setStrokes] = useState<Point[][]>([]);
@@ -38,43 +69,41 @@ export function DrawingPad({ onChange }: DrawingPadProps) {
   const readVersion = useRef(0);
   const [ratio] = useState(() => Math.max(1, Math.min(3, window.devicePixelRatio || 1)));
 
+  /**
+   * Where the pad is read from: on a high-density screen, a second canvas at one pixel per CSS
+   * pixel with the same strokes, so that the model gets the same image on every screen (and
+   * the read is 280×280, not 840×840 at 3×); on an ordinary screen, the pad itself.
+   */
+  const readable = useRef<HTMLCanvasElement | null>(null);
+  const readCanvas = useCallback((): HTMLCanvasElement | null => {
+    if (ratio === 1) return canvas.current;
+    if (!readable.current) {
+      readable.current = document.createElement('canvas');
+      readable.current.width = PAD_SIZE;
+      readable.current.height = PAD_SIZE;
+    }
+    return readable.current;
+  }, [ratio]);
+
   const paint = useCallback(
     (all: readonly (readonly Point[])[]) => {
-      const context = canvas.current?.getContext('2d', { willReadFrequently: true });
-      if (!context) return;
-      context.setTransform(ratio, 0, 0, ratio, 0, 0);
-      context.fillStyle = '#000';
-      context.fillRect(0, 0, PAD_SIZE, PAD_SIZE);
-      context.strokeStyle = '#fff';
-      context.fillStyle = '#fff';
-      context.lineWidth = strokeWidthForPad(PAD_SIZE);
-      context.lineCap = 'round';
-      context.lineJoin = 'round';
-      for (const stroke of all) {
-        const [first, ...rest] = stroke;
-        if (!first) continue;
-        context.beginPath();
-        if (rest.length === 0) {
-          context.arc(first[0], first[1], context.lineWidth / 2, 0, 2 * Math.PI);
-          context.fill();
-          continue;
-        }
-        context.moveTo(first[0], first[1]);
-        for (const [x, y] of rest) context.lineTo(x, y);
-        context.stroke();
-      }
+      const onScreen = canvas.current;
+      if (!onScreen) return;
+      paintStrokes(onScreen, ratio, all);
+      const copy = readCanvas();
+      if (copy && copy !== onScreen) paintStrokes(copy, 1, all);
     },
-    [ratio],
+    [ratio, readCanvas],
   );
 
   const read = useCallback((): PadImage | null => {
-    const element = canvas.current;
+    const element = readCanvas();
     const context = element?.getContext('2d', { willReadFrequently: true });
     if (!element || !context) return null;
     readVersion.current = version.current;
     const data = context.getImageData(0, 0, element.width, element.height);
     return { rgba: data.data, width: element.width, height: element.height };
-  }, []);
+  }, [readCanvas]);
 
   const changed = (all: readonly (readonly Point[])[]): void => {
     version.current++;
