@@ -23,6 +23,8 @@ interface ChartFrameProps {
   readonly children: (width: number) => ReactNode;
   /** Draw the chart this long after the frame is measured: charts shown together then mount in tasks of their own. */
   readonly delayMs?: number;
+  /** What goes under the chart (its key): laid out from the start, shown once the chart is drawn. */
+  readonly footer?: ReactNode;
 }
 
 /** Runs `task` when the page is next idle (within a few seconds); returns a cancel. */
@@ -46,8 +48,10 @@ function widthOrAncestors(element: HTMLElement): number {
   return 0;
 }
 
+const HIDDEN_FOOTER = { visibility: 'hidden' } as const;
+
 /** A full-width box of `height` pixels, hidden from assistive technology: every chart has a table beside it. */
-export function ChartFrame({ height, children, delayMs = 0 }: ChartFrameProps) {
+export function ChartFrame({ height, children, delayMs = 0, footer }: ChartFrameProps) {
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   const shown = usePanelShown();
@@ -79,9 +83,16 @@ export function ChartFrame({ height, children, delayMs = 0 }: ChartFrameProps) {
     });
   }, [wanted, loadingDataset]);
   const drawnWidth = useDelayedValue(wanted ? width : 0, delayMs);
-  return (
+  const chart = (
     <div ref={box} className="chart" aria-hidden="true" style={{ height }}>
       {drawnWidth > 0 && children(drawnWidth)}
     </div>
+  );
+  if (footer === undefined) return chart;
+  return (
+    <>
+      {chart}
+      <div style={drawnWidth > 0 ? undefined : HIDDEN_FOOTER}>{footer}</div>
+    </>
   );
 }

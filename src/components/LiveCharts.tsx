@@ -41,12 +41,13 @@ interface ChartProps {
  */
 const MetricChart = memo(function MetricChart({ run, epochs, metric, log }: ChartProps) {
   return (
-    <>
-      <ChartFrame height={CHART_HEIGHT} delayMs={metric === 'accuracy' ? STAGGER_MS : 0}>
-        {(width) => <MetricLines run={run} epochs={epochs} metric={metric} log={log} width={width} />}
-      </ChartFrame>
-      <CurveKey metric={metric} color={run?.color ?? NO_RUN_COLOR} hasValidation={hasValidation(run)} />
-    </>
+    <ChartFrame
+      height={CHART_HEIGHT}
+      delayMs={metric === 'accuracy' ? STAGGER_MS : 0}
+      footer={<CurveKey metric={metric} color={run?.color ?? NO_RUN_COLOR} hasValidation={hasValidation(run)} />}
+    >
+      {(width) => <MetricLines run={run} epochs={epochs} metric={metric} log={log} width={width} />}
+    </ChartFrame>
   );
 });
 
