@@ -63,9 +63,18 @@ test('turning off "Keep downloaded datasets" removes the copy and is remembered;
   await expect(status).toHaveText('MNIST is kept (55 MB): a reopened page reads it from disk instead of downloading it.');
   await expect(badge).toHaveText(/, kept in this browser$/);
 
+  // A second tab of the page follows the setting.
+  const other = await page.context().newPage();
+  await openApp(other);
+  const otherKeep = other.getByRole('checkbox', { name: 'Keep downloaded datasets in this browser' });
+  await expect(otherKeep).toBeChecked();
+
   await keep.uncheck();
   await expect(status).toHaveText('Nothing is kept: every visit downloads the datasets again.');
   await expect(badge).toHaveText(/^ready in \d+\.\d\d s$/);
+  await expect(otherKeep).not.toBeChecked();
+  await expect(other.getByTestId('kept-datasets')).toHaveText('Nothing is kept: every visit downloads the datasets again.');
+  await other.close();
   const keptFiles = () =>
     page.evaluate(async () => {
       const directory = await (await navigator.storage.getDirectory()).getDirectoryHandle('datasets', { create: true });

@@ -107,6 +107,16 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
     });
   };
 
+  // Another tab of this page changed the setting: follow it, so the tabs never disagree.
+  if (typeof window !== 'undefined') {
+    window.addEventListener('storage', (event) => {
+      if (event.key === KEEP_DATASETS_KEY || event.key === null) {
+        const keep = rememberedKeep();
+        if (keep !== get().keepDatasets) get().setKeepDatasets(keep);
+      }
+    });
+  }
+
   return {
     datasets: { mnist: builtinEntry('mnist'), 'fashion-mnist': builtinEntry('fashion-mnist') },
     datasetOrder: ['mnist', 'fashion-mnist'],
