@@ -106,3 +106,19 @@ test('an invalid model is explained before training can start', async ({ page })
   await expect(page.getByText(/ends in raw scores \(logits, no activation\), not softmax/)).toBeVisible();
   await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled();
 });
+
+test('a preset made for the other dataset says so, and one click trains it where its tutorial did', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  await page.getByLabel('Preset').selectOption('fashionCnn');
+  const note = page.getByTestId('preset-dataset');
+  await expect(note).toContainText('This preset is made for Fashion-MNIST; the page is using MNIST');
+  await note.getByRole('button', { name: 'Use Fashion-MNIST' }).click();
+  await expect(note).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Build and train on Fashion-MNIST' })).toBeVisible();
+  // Our strongest preset aims at both datasets, and the MNIST presets at MNIST.
+  await page.getByLabel('Preset').selectOption('strongest');
+  await expect(note).toHaveCount(0);
+  await page.getByLabel('Preset').selectOption('quickstart');
+  await expect(note).toContainText('This preset is made for MNIST; the page is using Fashion-MNIST');
+});

@@ -4,7 +4,8 @@
  * are none.
  */
 import { memo, useMemo } from 'react';
-import { PRESET_ORDER, PRESETS, emptySpec, isPresetId } from '../training/presets';
+import { BUILTIN_DATASETS } from '../data/datasets';
+import { PRESET_ORDER, PRESETS, emptySpec, isPresetId, type Preset } from '../training/presets';
 import type { SpecIssue } from '../training/shapes';
 import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, LOSSES, OPTIMIZERS, type Activation, type LayerSpec, type LayerType, type ModelSpec } from '../training/spec';
 import { useAppStore } from '../store';
@@ -123,7 +124,11 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
   };
   const layerIssues = useMemo(() => issues.filter((issue) => issue.layerIndex !== null), [issues]);
   const otherIssues = useMemo(() => issues.filter((issue) => issue.layerIndex === null), [issues]);
-  const preset = presetId === null ? null : PRESETS[presetId];
+  const preset: Preset | null = presetId === null ? null : PRESETS[presetId];
+  const activeDatasetId = useAppStore((state) => state.activeDatasetId);
+  const activeName = useAppStore((state) => (state.activeDatasetId === null ? '' : (state.datasets[state.activeDatasetId]?.name ?? '')));
+  const selectDataset = useAppStore((state) => state.selectDataset);
+  const presetDataset = preset ? BUILTIN_DATASETS[preset.dataset] : null;
 
   return (
     <section className="model-builder" aria-labelledby="builder-heading">
@@ -149,7 +154,15 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
         </select>
         {preset && (
           <p className="preset-note">
-            {preset.source}. Keras: {preset.expectedParams.toLocaleString('en-US')} parameters; tutorial’s result {preset.expectedResult.text}.
+            {preset.source}. Keras: {preset.expectedParams.toLocaleString('en-US')} parameters; {preset.expectedResult.floor ? 'aim' : 'tutorial’s result'} {preset.expectedResult.text}. {preset.notes}
+          </p>
+        )}
+        {preset && presetDataset && activeDatasetId !== null && activeDatasetId !== preset.dataset && preset.expectedResult.onOtherDataset?.dataset !== activeDatasetId && (
+          <p className="note preset-dataset" data-testid="preset-dataset">
+            This preset is made for {presetDataset.name}; the page is using {activeName}, so its result will not compare with the tutorial’s.{' '}
+            <button type="button" onClick={() => selectDataset(preset.dataset)}>
+              Use {presetDataset.name}
+            </button>
           </p>
         )}
       </div>
