@@ -1,6 +1,6 @@
 /** Issue 5: draw digits on the pad and have a well-trained model classify them. */
 import { expect, test, type Page } from '@playwright/test';
-import { openApp } from './helpers';
+import { choosePreset, openApp } from './helpers';
 import { DIGITS, draw } from './pad';
 
 /** The centre of mass of the 28×28 image the page shows, read off its canvas. */
@@ -101,4 +101,35 @@ test('a drawing gives the model the same 28×28 image on a high-density screen a
   } finally {
     await dense.close();
   }
+});
+
+test('Draw answers with the classes of the model it uses, and takes the model of the dataset in use', async ({ page }) => {
+  await openApp(page);
+  const trainAndWait = async (preset: string, finished: string[]): Promise<void> => {
+    await choosePreset(page, preset, 1, 1000);
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await page.getByRole('tab', { name: 'Compare' }).click();
+    await expect(page.getByRole('list', { name: 'Runs' }).getByTestId('queue-status')).toHaveText(finished, { timeout: 120_000 });
+  };
+  await trainAndWait('quickstart', ['finished']);
+
+  await page.getByRole('tab', { name: 'Data' }).click();
+  await page.getByRole('radio', { name: /^Fashion-MNIST\b/ }).check();
+  await expect(page.getByTestId('first-label')).toHaveText('9 (Ankle boot)');
+  await page.getByRole('tab', { name: 'Draw' }).click();
+  // The only model learnt digits: it says so, and its test images and answers are MNIST's.
+  await expect(page.getByTestId('other-dataset')).toHaveText(/was trained on MNIST, not on Fashion-MNIST: it answers with MNIST's classes\.$/);
+  await expect(page.getByText("of MNIST's 10,000")).toBeVisible();
+  await page.getByLabel('Or classify test image #').fill('0');
+  await page.getByRole('button', { name: 'Classify test image' }).click();
+  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: \d \(\d+\.\d%\)$/);
+
+  // A Fashion-MNIST model trained next is the one Draw uses, with its classes and test images.
+  await trainAndWait('fashionMlp', ['finished', 'finished']);
+  await page.getByRole('tab', { name: 'Draw' }).click();
+  await expect(page.getByTestId('other-dataset')).toHaveCount(0);
+  await expect(page.getByText("of Fashion-MNIST's 10,000")).toBeVisible();
+  await page.getByRole('button', { name: 'Classify test image' }).click();
+  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: (T-shirt\/top|Trouser|Pullover|Dress|Coat|Sandal|Shirt|Sneaker|Bag|Ankle boot) \(\d+\.\d%\)$/);
+  await expect(page.getByRole('region', { name: 'Draw to classify' }).getByLabel('Model', { exact: true }).locator('option')).toHaveText([/^Newest run \(Fashion MLP.*\)$/, /\(MNIST\) — finished$/, /\(Fashion-MNIST\) — finished$/]);
 });

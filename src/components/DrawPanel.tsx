@@ -5,7 +5,7 @@
  */
 import { useCallback, useId, useMemo, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { selectActiveDataset, selectDrawingRunId, useAppStore } from '../store';
+import { runImageSize, selectActiveDataset, selectDrawingRunId, useAppStore } from '../store';
 import { DigitImage } from './DigitImage';
 import { DrawingPad, type PadChange } from './DrawingPad';
 
@@ -41,20 +41,32 @@ export function DrawPanel() {
   const chosen = useAppStore((state) => state.drawingRunId);
   const setDrawingRun = useAppStore((state) => state.setDrawingRun);
   // Flat primitives, so the shallow comparison sees no change while a run merely progresses.
-  const runFields = useAppStore(useShallow((state) => state.runOrder.flatMap((id) => [id, state.runs[id]?.name ?? '', state.runs[id]?.status ?? ''])));
+  const runFields = useAppStore(
+    useShallow((state) => state.runOrder.flatMap((id) => [id, state.runs[id]?.name ?? '', state.runs[id]?.status ?? '', state.runs[id]?.datasetName ?? ''])),
+  );
   const runs = useMemo(() => {
-    const list: { id: string; name: string; status: string }[] = [];
-    for (let i = 0; i + 2 < runFields.length; i += 3) list.push({ id: runFields[i] ?? '', name: runFields[i + 1] ?? '', status: runFields[i + 2] ?? '' });
+    const list: { id: string; name: string; status: string; datasetName: string }[] = [];
+    for (let i = 0; i + 3 < runFields.length; i += 4) list.push({ id: runFields[i] ?? '', name: runFields[i + 1] ?? '', status: runFields[i + 2] ?? '', datasetName: runFields[i + 3] ?? '' });
     return list;
   }, [runFields]);
+  // What the classifying model learnt from: its dataset, classes and image size, not the Data tab's.
+  const model = useAppStore(
+    useShallow((state) => {
+      const run = runId === null ? undefined : state.runs[runId];
+      const imageSize = run ? runImageSize(state, run) : null;
+      return run ? { name: run.name, datasetId: run.datasetId, datasetName: run.datasetName, classNames: run.classNames, height: imageSize?.height, width: imageSize?.width } : null;
+    }),
+  );
+  // Test images come from the model's dataset where the page holds it.
+  const testDataset = useAppStore((state) => (model ? state.datasets[model.datasetId]?.dataset : undefined) ?? selectActiveDataset(state));
   const [testIndex, setTestIndex] = useState(0);
   const [fileError, setFileError] = useState<string | null>(null);
   const [empty, setEmpty] = useState(true);
   const selectId = useId();
   const testId = useId();
 
-  const height = dataset?.train.height ?? 28;
-  const width = dataset?.train.width ?? 28;
+  const height = model?.height ?? dataset?.train.height ?? 28;
+  const width = model?.width ?? dataset?.train.width ?? 28;
   const size = useMemo(() => ({ height, width }), [height, width]);
   const onPadChange = useCallback(
     ({ empty, read }: PadChange) => {
@@ -86,9 +98,10 @@ export function DrawPanel() {
     );
   };
 
+  const testFits = testDataset !== null && testDataset.test.height === height && testDataset.test.width === width;
   const classifyTestImage = (): void => {
-    if (!dataset) return;
-    const { test } = dataset;
+    if (!testDataset || !testFits) return;
+    const { test } = testDataset;
     const index = Math.min(Math.max(0, Math.trunc(testIndex)), test.count - 1);
     const pixels = new Float32Array(test.height * test.width);
     const offset = index * pixels.length;
@@ -97,7 +110,8 @@ export function DrawPanel() {
     classify({ kind: 'pixels', pixels }, size);
   };
 
-  const names = dataset?.classNames ?? [];
+  const names = model?.classNames ?? dataset?.classNames ?? [];
+  const otherDataset = model !== null && dataset !== null && model.datasetId !== dataset.id;
   const probabilities = prediction?.probabilities ?? null;
   const top = probabilities ? probabilities.indexOf(Math.max(...probabilities)) : -1;
   const running = runs.find((run) => run.id === runId);
@@ -129,8 +143,19 @@ export function DrawPanel() {
           )}
           <div className="test-pick">
             <label htmlFor={testId}>Or classify test image #</label>
-            <input id={testId} type="number" min={0} max={(dataset?.test.count ?? 1) - 1} value={testIndex} onChange={(event) => setTestIndex(Number(event.target.value))} />
-            <button type="button" onClick={classifyTestImage} disabled={!dataset}>
+            <input
+              id={testId}
+              type="number"
+              min={0}
+              max={(testDataset?.test.count ?? 1) - 1}
+              value={testIndex}
+              onChange={(event) => setTestIndex(Number(event.target.value))}
+              aria-describedby={`${testId}-of`}
+            />
+            <span id={`${testId}-of`} className="muted">
+              {testDataset ? `of ${testDataset.name}'s ${testDataset.test.count.toLocaleString('en-US')}` : ''}
+            </span>
+            <button type="button" onClick={classifyTestImage} disabled={!testFits}>
               Classify test image
             </button>
           </div>
@@ -143,11 +168,16 @@ export function DrawPanel() {
               <option value="">Newest run{running ? ` (${running.name})` : ''}</option>
               {runs.map((run) => (
                 <option key={run.id} value={run.id}>
-                  {run.name} — {run.status}
+                  {run.name} ({run.datasetName}) — {run.status}
                 </option>
               ))}
             </select>
           </div>
+          {otherDataset && (
+            <p className="note" data-testid="other-dataset">
+              {model.name} was trained on {model.datasetName}, not on {dataset.name}: it answers with {model.datasetName}&apos;s classes.
+            </p>
+          )}
           <figure className="model-input">
             <figcaption>What the model sees ({size.height}×{size.width})</figcaption>
             {prediction?.input ? (

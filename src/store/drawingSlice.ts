@@ -69,14 +69,21 @@ function recordMeasure(start: number, end: number, detail: PredictionMeasureDeta
   addMeasure(PREDICTION_MEASURE, start, end, detail);
 }
 
-/** The run that classifies drawings: the chosen one, or the newest that has a model. */
+/**
+ * The run that classifies drawings: the chosen one, or else the newest that has a model,
+ * trained on the dataset in use where there is one (a person who switched to Fashion-MNIST
+ * and draws means a Fashion-MNIST model).
+ */
 export function selectDrawingRunId(state: AppState): string | null {
   if (state.drawingRunId !== null && state.runs[state.drawingRunId]) return state.drawingRunId;
+  let newest: string | null = null;
   for (let i = state.runOrder.length - 1; i >= 0; i--) {
     const run = state.runs[state.runOrder[i] ?? ''];
-    if (run && run.status !== 'starting' && run.status !== 'failed') return run.id;
+    if (!run || run.status === 'starting' || run.status === 'failed') continue;
+    if (run.datasetId === state.activeDatasetId) return run.id;
+    newest ??= run.id;
   }
-  return null;
+  return newest;
 }
 
 export const createDrawingSlice: StateCreator<AppState, [], [], DrawingSlice> = (set, get) => {

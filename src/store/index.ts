@@ -74,6 +74,7 @@ export type { DatasetEntry, DatasetStatus } from './datasetSlice';
 export { isActiveRun } from './runsSlice';
 export type { BatchPoint, Run, RunStatus } from './runsSlice';
 export type { IncomingShare } from './compareSlice';
+export { runImageSize } from './storageSlice';
 export type { DeletedRun, SaveState } from './storageSlice';
 export { selectDrawingRunId } from './drawingSlice';
 export type { DrawingPrediction } from './drawingSlice';

@@ -56,6 +56,12 @@ export interface StorageSlice {
 
 /** Image sizes of runs that did not train here (restored or imported): their datasets may not be loaded. */
 const imageSizes = new Map<string, ImageSize>();
+/** The size of the images a run's model takes: its saved record's, or its dataset's; null when neither is known. */
+export function runImageSize(state: Pick<AppState, 'datasets'>, run: Pick<Run, 'id' | 'datasetId'>): ImageSize | null {
+  const train = state.datasets[run.datasetId]?.dataset?.train;
+  return imageSizes.get(run.id) ?? (train ? { height: train.height, width: train.width } : null);
+}
+
 /** Imports whose models the worker is building. */
 const pendingImports = new Map<string, { readonly run: SavedRun; readonly fileName: string }>();
 /** Set once IndexedDB has proved unavailable: nothing more is tried. */
@@ -98,8 +104,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     const state = get();
     const run = state.runs[id] ?? (state.deletedRun?.run.id === id ? state.deletedRun.run : undefined);
     if (!run) return null;
-    const train = state.datasets[run.datasetId]?.dataset?.train;
-    const size = imageSizes.get(id) ?? (train ? { height: train.height, width: train.width } : null);
+    const size = runImageSize(state, run);
     return size && toSavedRun(run, size);
   };
 
