@@ -130,3 +130,20 @@ test("a link to a model for the user's own dataset describes that dataset, and a
   await expect(visitor.getByTestId('run-status')).toHaveText('finished', { timeout: 60_000 });
   await other.close();
 });
+
+test('no tab makes the page scroll sideways, on a desktop or on a phone, with runs to compare', async ({ page }) => {
+  await openApp(page);
+  await queuePreset(page, 'quickstart', 1, 500);
+  await queuePreset(page, 'fashionCnn', 1, 300);
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  await expect(page.getByRole('list', { name: 'Runs' }).getByTestId('queue-status')).toHaveText(['finished', 'finished'], { timeout: 120_000 });
+  await expect(page.getByRole('table', { name: 'Comparison of runs' }).locator('tbody tr')).toHaveCount(2);
+  const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 800 });
+    for (const tab of ['Compare', 'Data', 'Build & train', 'Draw']) {
+      await page.getByRole('tab', { name: tab }).click();
+      await expect.poll(sideways, { message: `${tab} at ${width} px` }).toBeLessThanOrEqual(0);
+    }
+  }
+});

@@ -17,35 +17,37 @@ function SmallMatrix({ run }: { readonly run: Run }) {
       <figcaption>
         <span className="swatch" style={{ background: run.color }} aria-hidden="true" /> {run.name}: {(evaluation.accuracy * 100).toFixed(2)}%
       </figcaption>
-      <table className="mini-matrix" aria-label={`Confusion matrix of ${run.name}, counts`}>
-        <thead>
-          <tr>
-            <th scope="col">true ↓</th>
-            {names.map((name, p) => (
-              <th key={p} scope="col" title={name}>
-                {p}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {evaluation.confusion.map((row, t) => (
-            <tr key={t}>
-              <th scope="row" title={names[t]}>
-                {names[t]}
-              </th>
-              {row.map((count, p) => {
-                const share = rows[t]?.[p] ?? 0;
-                return (
-                  <td key={p} style={count === 0 ? undefined : confusionTint(t === p, 0.08 + share * 0.92)}>
-                    {count}
-                  </td>
-                );
-              })}
+      <div className="scroll-x">
+        <table className="mini-matrix" aria-label={`Confusion matrix of ${run.name}, counts`}>
+          <thead>
+            <tr>
+              <th scope="col">true ↓</th>
+              {names.map((name, p) => (
+                <th key={p} scope="col" title={name}>
+                  {p}
+                </th>
+              ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {evaluation.confusion.map((row, t) => (
+              <tr key={t}>
+                <th scope="row" title={names[t]}>
+                  {names[t]}
+                </th>
+                {row.map((count, p) => {
+                  const share = rows[t]?.[p] ?? 0;
+                  return (
+                    <td key={p} style={count === 0 ? undefined : confusionTint(t === p, 0.08 + share * 0.92)}>
+                      {count}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }

@@ -119,34 +119,36 @@ export function HistoryTable({ run }: { readonly run: Run }) {
   // Keras's history has an 'lr' entry only when a schedule changes the rate.
   const scheduled = run.spec.fit.learningRateDecay !== 1;
   return (
-    <table className="history" aria-label={`Training history of ${run.name}`}>
-      <thead>
-        <tr>
-          <th scope="col">epoch</th>
-          <th scope="col">loss</th>
-          <th scope="col">accuracy</th>
-          <th scope="col">val_loss</th>
-          <th scope="col">val_accuracy</th>
-          {scheduled && <th scope="col">lr</th>}
-          <th scope="col">time</th>
-          <th scope="col">samples/s</th>
-        </tr>
-      </thead>
-      <tbody>
-        {run.epochs.map((e) => (
-          <tr key={e.epoch}>
-            <th scope="row">{e.epoch}</th>
-            <td>{fixed(e.loss)}</td>
-            <td>{fixed(e.accuracy)}</td>
-            <td>{fixed(e.valLoss)}</td>
-            <td>{fixed(e.valAccuracy)}</td>
-            {scheduled && <td>{e.learningRate === null ? '–' : Number(e.learningRate.toPrecision(3))}</td>}
-            <td>{e.seconds.toFixed(1)} s</td>
-            <td>{Math.round(e.samplesPerSecond)}</td>
+    <div className="scroll-x">
+      <table className="history" aria-label={`Training history of ${run.name}`}>
+        <thead>
+          <tr>
+            <th scope="col">epoch</th>
+            <th scope="col">loss</th>
+            <th scope="col">accuracy</th>
+            <th scope="col">val_loss</th>
+            <th scope="col">val_accuracy</th>
+            {scheduled && <th scope="col">lr</th>}
+            <th scope="col">time</th>
+            <th scope="col">samples/s</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {run.epochs.map((e) => (
+            <tr key={e.epoch}>
+              <th scope="row">{e.epoch}</th>
+              <td>{fixed(e.loss)}</td>
+              <td>{fixed(e.accuracy)}</td>
+              <td>{fixed(e.valLoss)}</td>
+              <td>{fixed(e.valAccuracy)}</td>
+              {scheduled && <td>{e.learningRate === null ? '–' : Number(e.learningRate.toPrecision(3))}</td>}
+              <td>{e.seconds.toFixed(1)} s</td>
+              <td>{Math.round(e.samplesPerSecond)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
