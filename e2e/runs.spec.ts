@@ -53,12 +53,14 @@ test('a finished run survives a reload with its history and its new name, and st
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await expect(page.getByLabel('Name of run Tiny MLP')).toHaveValue('Tiny MLP');
   await expect(page.getByTestId('run-status')).toHaveText('finished');
+  // Its progress reads as done, not as an epoch about to start.
+  await expect(page.getByRole('progressbar', { name: 'Epoch 2/2', exact: true })).toHaveAttribute('value', '1');
   await expect(page.getByRole('table', { name: 'Training history of Tiny MLP' }).locator('tbody tr')).toHaveCount(2);
   await expect(page.getByTestId('test-accuracy')).toContainText('(10000 test images)');
 
   // The Draw tab lists the restored run, and its model is loaded from IndexedDB to classify.
   await page.getByRole('tab', { name: 'Draw' }).click();
-  await expect(page.getByLabel('Model', { exact: true }).locator('option', { hasText: 'Tiny MLP — finished' })).toHaveCount(1);
+  await expect(page.getByLabel('Model', { exact: true }).locator('option', { hasText: 'Tiny MLP (MNIST) — finished' })).toHaveCount(1);
   await draw(page, [
     [
       [140, 45],

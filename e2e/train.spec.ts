@@ -86,13 +86,19 @@ test('pause holds training and resume continues it', async ({ page }) => {
   await quickstart(page, 30, 20000);
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByRole('table', { name: /Training history/ }).locator('tbody tr')).toHaveCount(1);
-  await page.getByRole('button', { name: 'Pause' }).click();
+  // From the keyboard: focus stays on the button through Pause and Resume, and goes to Train after Stop.
+  await page.getByRole('button', { name: 'Pause' }).focus();
+  await page.keyboard.press('Enter');
   await expect(page.getByTestId('run-status')).toHaveText('paused');
-  await page.getByRole('button', { name: 'Resume' }).click();
+  await expect(page.getByRole('button', { name: 'Resume' })).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect(page.getByTestId('run-status')).toHaveText('running');
+  await expect(page.getByRole('button', { name: 'Pause' })).toBeFocused();
   await expect(page.getByRole('table', { name: /Training history/ }).locator('tbody tr')).toHaveCount(3);
-  await page.getByRole('button', { name: 'Stop' }).click();
+  await page.getByRole('button', { name: 'Stop' }).focus();
+  await page.keyboard.press('Enter');
   await expect(page.getByTestId('run-status')).toHaveText('stopped');
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeFocused();
 });
 
 test('an invalid model is explained before training can start', async ({ page }) => {

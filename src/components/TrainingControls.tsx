@@ -1,4 +1,5 @@
 /** Train, pause/resume and stop; progress through the epoch and the run; the backend in use. */
+import { useEffect, useRef, type FocusEvent } from 'react';
 import type { BackendPreference } from '../training/protocol';
 import { isActiveRun, useAppStore, type Run } from '../store';
 import { SelectField } from './fields';
@@ -46,24 +47,45 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
   const epochs = run?.spec.fit.epochs ?? 1;
   const runFraction = progress ? Math.min(1, (progress.epoch - 1 + progress.batch / progress.batches) / epochs) : epochsDone / epochs;
   const lastEpoch = run?.epochs.at(-1);
+  const evaluating = run !== null && active && epochsDone === epochs && run.evaluation === null;
+  // Pause, Resume and Stop go when the run ends: a keyboard user's focus moves to Train, not
+  // back to the top of the page. `focused`: one of them had focus, and it has not moved to
+  // another element since (a removed element's blur, if any, has no related target).
+  const train = useRef<HTMLButtonElement>(null);
+  const focused = useRef(false);
+  const runButtonFocus = {
+    onFocus: () => {
+      focused.current = true;
+    },
+    onBlur: (event: FocusEvent<HTMLButtonElement>) => {
+      if (event.relatedTarget !== null) focused.current = false;
+    },
+  };
+  useEffect(() => {
+    if (active || !focused.current) return;
+    focused.current = false;
+    if (document.activeElement === document.body || document.activeElement === null) train.current?.focus({ preventScroll: true });
+  }, [active]);
   return (
     <section className="training-controls" aria-label="Training controls">
       <div className="buttons">
-        <button type="button" className="primary" disabled={!canTrain} onClick={startTraining}>
+        <button ref={train} type="button" className="primary" disabled={!canTrain} onClick={startTraining}>
           Train
         </button>
-        {run && active && run.status !== 'paused' && (
-          <button type="button" onClick={() => pauseRun(run.id)}>
-            Pause
-          </button>
-        )}
-        {run && run.status === 'paused' && (
-          <button type="button" onClick={() => resumeRun(run.id)}>
-            Resume
+        {run && active && (
+          <button type="button" {...runButtonFocus} onClick={() => (run.status === 'paused' ? resumeRun(run.id) : pauseRun(run.id))}>
+            {run.status === 'paused' ? 'Resume' : 'Pause'}
           </button>
         )}
         {run && active && (
-          <button type="button" onClick={() => stopRun(run.id)}>
+          <button
+            type="button"
+            {...runButtonFocus}
+            onClick={() => {
+              stopRun(run.id);
+              train.current?.focus();
+            }}
+          >
             Stop
           </button>
         )}
@@ -82,9 +104,11 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
           </p>
           <div className="progress-row">
             <label htmlFor="epoch-progress">
-              Epoch {progress?.epoch ?? Math.max(1, epochsDone)}/{epochs}, step {progress?.batch ?? 0}/{progress?.batches ?? run.batchesPerEpoch}
+              {progress
+                ? `Epoch ${progress.epoch}/${epochs}, step ${progress.batch}/${progress.batches}`
+                : `Epoch ${epochsDone}/${epochs}${active ? ', starting' : ''}`}
             </label>
-            <progress id="epoch-progress" max={progress?.batches ?? 1} value={progress?.batch ?? 0} />
+            <progress id="epoch-progress" max={progress?.batches ?? 1} value={progress?.batch ?? (epochsDone > 0 ? 1 : 0)} />
           </div>
           <div className="progress-row">
             <label htmlFor="run-progress">Run {Math.round(runFraction * 100)}%</label>
@@ -93,7 +117,12 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
           {progress && (
             <p className="muted" data-testid="running-metrics">
               loss {progress.loss.toFixed(4)} · accuracy {progress.accuracy.toFixed(4)} · {Math.round(progress.samplesPerSecond)} samples/s
-              {lastEpoch ? ` · ETA ${eta(lastEpoch.etaSeconds)}` : ''}
+              {lastEpoch && run.status === 'running' && !evaluating ? ` · ETA ${eta(lastEpoch.etaSeconds)}` : ''}
+            </p>
+          )}
+          {evaluating && (
+            <p className="muted" data-testid="evaluating">
+              Training done: evaluating on the test set…
             </p>
           )}
           <BackendBadge run={run} />
