@@ -152,6 +152,8 @@ test('a progress bar shows bytes received per file while a dataset downloads', a
   await expect(labels).toHaveAttribute('max', /^(29491|60008)$/);
   const max = await labels.getAttribute('max');
   await expect(labels).toHaveAttribute('value', max ?? '');
+  // A file under a megabyte counts in kB, not "0.0 / 0.0 MB".
+  await expect(labels.locator('xpath=following-sibling::span[1]')).toHaveText(/^(29 \/ 29|60 \/ 60) kB$/);
   await expect(page.getByRole('progressbar', { name: 'train-images-idx3-ubyte.gz downloaded' })).toHaveAttribute('value', '0');
   release();
   await expect(page.getByTestId('first-label')).toHaveText('9 (Ankle boot)');

@@ -23,7 +23,7 @@ export function ClassDistribution({ dataset }: { readonly dataset: Dataset }) {
             <XAxis dataKey="name" interval={0} angle={-30} textAnchor="end" height={50} fontSize={11} />
             <YAxis fontSize={11} />
             <Tooltip />
-            <Legend />
+            <Legend itemSorter={(item) => (item.dataKey === 'train' ? 0 : 1)} />
             <Bar dataKey="train" name="train" fill="#2563eb" isAnimationActive={false} />
             <Bar dataKey="test" name="test" fill="#f59e0b" isAnimationActive={false} />
           </BarChart>

@@ -26,7 +26,7 @@ export function UserDatasetDrop() {
       data-testid="idx-drop-zone"
     >
       <p>
-        <strong>Your own dataset:</strong> drop four IDX files here (train and test images and labels, raw or
+        <strong>Your own dataset:</strong> drop four IDX files here (train and test images and labels, raw or{' '}
         <code>.gz</code>), or
       </p>
       <label className="file-button">
