@@ -48,6 +48,15 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
   const runFraction = progress ? Math.min(1, (progress.epoch - 1 + progress.batch / progress.batches) / epochs) : epochsDone / epochs;
   const lastEpoch = run?.epochs.at(-1);
   const evaluating = run !== null && active && epochsDone === epochs && run.evaluation === null;
+  // A run waiting for the runs queued before it to finish, rather than starting.
+  const queued = useAppStore((state) => {
+    if (run?.status !== 'starting') return false;
+    const at = state.runOrder.indexOf(run.id);
+    return state.runOrder.slice(0, at).some((id) => {
+      const before = state.runs[id];
+      return before !== undefined && isActiveRun(before);
+    });
+  });
   // Pause, Resume and Stop go when the run ends: a keyboard user's focus moves to Train, not
   // back to the top of the page. `focused`: one of them had focus, and it has not moved to
   // another element since (a removed element's blur, if any, has no related target).
@@ -94,7 +103,7 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
       {run && (
         <div className="progress-block">
           <p>
-            <strong>{run.name}</strong> on {run.datasetName}: <span data-testid="run-status">{run.status}</span>
+            <strong>{run.name}</strong> on {run.datasetName}: <span data-testid="run-status">{queued ? 'waiting' : run.status}</span>
             {run.trainCount > 0 && (
               <span className="muted">
                 {' '}
@@ -106,7 +115,7 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
             <label htmlFor="epoch-progress">
               {progress
                 ? `Epoch ${progress.epoch}/${epochs}, step ${progress.batch}/${progress.batches}`
-                : `Epoch ${epochsDone}/${epochs}${active ? ', starting' : ''}`}
+                : `Epoch ${epochsDone}/${epochs}${queued ? ', waiting for the runs before it' : active ? ', starting' : ''}`}
             </label>
             <progress id="epoch-progress" max={progress?.batches ?? 1} value={progress?.batch ?? (epochsDone > 0 ? 1 : 0)} />
           </div>

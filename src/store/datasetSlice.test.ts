@@ -21,6 +21,7 @@ vi.stubGlobal('localStorage', {
 const { useAppStore } = await import('./index');
 const { DATASET_MEASURE } = await import('./measures');
 const { KEEP_DATASETS_KEY } = await import('./datasetSlice');
+const { DOUBLE_CLICK_MS } = await import('./runsSlice');
 const initial = useAppStore.getState();
 const state = () => useAppStore.getState();
 
@@ -112,5 +113,22 @@ describe('keeping datasets in this browser', () => {
     state().resendDatasets();
     expect(sent.map((c) => c.type)).toEqual(['keepDatasets', 'loadDataset']);
     expect(sent[0]).toEqual({ type: 'keepDatasets', keep: false });
+  });
+});
+
+describe('Train', () => {
+  it('clicked twice in a row on the same model starts one run; on an edited model, or later, another', async () => {
+    state().selectDataset('mnist');
+    state().handleDatasetEvent({ type: 'datasetLoaded', requestId: lastLoad(), dataset: tiny('mnist'), seconds: 0.1, fromBrowserCopy: false });
+    const trains = () => sent.filter((c) => c.type === 'train').length;
+    state().startTraining();
+    state().startTraining();
+    expect(trains()).toBe(1);
+    state().setDraft({ ...state().draft, fit: { ...state().draft.fit, epochs: 2 } });
+    state().startTraining();
+    expect(trains()).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, DOUBLE_CLICK_MS + 20));
+    state().startTraining();
+    expect(trains()).toBe(3);
   });
 });

@@ -94,6 +94,10 @@ export function draftName(state: Pick<RunsSlice, 'draftPresetId' | 'draftModifie
 
 const DEFAULT_PRESET: PresetId = 'quickstart';
 let runCount = 0;
+/** A second Train within this long of the first, on the same model, is a double click: one run. */
+export const DOUBLE_CLICK_MS = 500;
+/** The last Train: when, and what it trained (the spec as JSON). */
+let lastTrain: { readonly at: number; readonly spec: string } | null = null;
 
 /** Counts runs added from storage or files, so that new runs' numbers and colours follow theirs. */
 export function countAddedRuns(count: number): void {
@@ -123,6 +127,10 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
     setBackendPreference: (backend) => set({ backendPreference: backend }),
 
     startTraining: () => {
+      const now = performance.now();
+      const spec = JSON.stringify(get().draft);
+      if (lastTrain && now - lastTrain.at < DOUBLE_CLICK_MS && lastTrain.spec === spec) return;
+      lastTrain = { at: now, spec };
       get().startRun(get().draft, draftName(get()));
     },
 
