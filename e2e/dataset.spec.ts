@@ -220,3 +220,21 @@ test('the app talks to its own origin only, and is cross-origin isolated under a
   expect(watch.requests.length).toBeGreaterThan(4);
   expect(foreign).toEqual([]);
 });
+
+test('the main tabs work from the keyboard: arrows, Home and End move between them', async ({ page }) => {
+  await openApp(page);
+  const tab = (name: string) => page.getByRole('tab', { name, exact: true });
+  await tab('Data').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(tab('Build & train')).toBeFocused();
+  await expect(tab('Build & train')).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('End');
+  await expect(tab('Compare')).toBeFocused();
+  await expect(page.getByRole('tabpanel', { name: 'Compare' })).toBeVisible();
+  await page.keyboard.press('ArrowRight');
+  await expect(tab('Data')).toBeFocused();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Home');
+  await expect(tab('Data')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tabpanel', { name: 'Data' })).toBeVisible();
+});

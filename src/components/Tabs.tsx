@@ -34,10 +34,11 @@ export function Tabs<T extends string>({ label, tabs, selected, onSelect, classN
   const shown = usePanelShown();
   const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>): void => {
     const index = tabs.findIndex((tab) => tab.id === selected);
-    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
-    if (step === 0 || index < 0) return;
+    // Arrows move to the next or previous tab (wrapping), Home and End to the first and last.
+    const target = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 }[event.key];
+    if (target === undefined || index < 0) return;
     event.preventDefault();
-    const next = tabs[(index + step + tabs.length) % tabs.length];
+    const next = tabs[(target + tabs.length) % tabs.length];
     if (!next) return;
     onSelect(next.id);
     refs.current.get(next.id)?.focus();
