@@ -293,6 +293,8 @@ describe('pythonCode', () => {
     expect(code).toContain('optimizer=tf.keras.optimizers.Adam(learning_rate=0.001),');
     expect(code).toContain('loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),');
     expect(code).toContain('x_train = x_train[..., None]');
+    // NumPy is imported only where the code uses it: to read a user's own IDX files.
+    expect(code).not.toContain('import numpy');
   });
 
   it('reshapes images to vectors for a Dense-first model and one-hot encodes for categorical CE', () => {

@@ -138,7 +138,7 @@ export function pythonCode(spec: ModelSpec, dataset: PythonDataset): string {
   };
 
   const builtin = KERAS_DATASETS[dataset.id] !== undefined;
-  lines.push(`# ${comment(dataset.name)}: the model from the playground, in tf.keras.`, ...(builtin ? [] : ['import gzip']), 'import numpy as np', 'import tensorflow as tf', '');
+  lines.push(`# ${comment(dataset.name)}: the model from the playground, in tf.keras.`, ...(builtin ? [] : ['import gzip', 'import numpy as np']), 'import tensorflow as tf', '');
   lines.push(
     '# Seeds Python, NumPy and TensorFlow, so running this again gives the same result',
     '# (the browser initialises and shuffles differently, so its numbers will not match exactly).',
