@@ -24,16 +24,19 @@ const NEW_LAYER = {
 const PADDINGS = { valid: 'valid', same: 'same' } as const;
 
 /** The layer's parameters as Keras would write them: `Dense(128, relu)`. */
+/** A number in a layer's title: '?' while its field is empty. */
+const shown = (value: number): string => (Number.isFinite(value) ? String(value) : '?');
+
 export function layerLabel(layer: LayerSpec): string {
   switch (layer.type) {
     case 'dense':
-      return `Dense(${layer.units}${layer.activation === 'linear' ? '' : `, ${layer.activation}`})`;
+      return `Dense(${shown(layer.units)}${layer.activation === 'linear' ? '' : `, ${layer.activation}`})`;
     case 'conv2d':
-      return `Conv2D(${layer.filters}, ${layer.kernelSize}×${layer.kernelSize}${layer.strides === 1 ? '' : `, stride ${layer.strides}`}, ${layer.padding}, ${layer.activation})`;
+      return `Conv2D(${shown(layer.filters)}, ${shown(layer.kernelSize)}×${shown(layer.kernelSize)}${layer.strides === 1 ? '' : `, stride ${shown(layer.strides)}`}, ${layer.padding}, ${layer.activation})`;
     case 'maxPooling2d':
-      return `MaxPooling2D(${layer.poolSize}×${layer.poolSize})`;
+      return `MaxPooling2D(${shown(layer.poolSize)}×${shown(layer.poolSize)})`;
     case 'dropout':
-      return `Dropout(${layer.rate})`;
+      return `Dropout(${shown(layer.rate)})`;
     case 'activation':
       return `Activation(${layer.activation})`;
     case 'batchNormalization':

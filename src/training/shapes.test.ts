@@ -132,6 +132,8 @@ describe('validateSpec', () => {
   it('rejects zero units, non-integer filters and strides, a negative dropout rate and a momentum of 1', () => {
     expect(errors(spec([flatten, dense(0, 'relu'), out]))[0]).toMatchObject({ layerIndex: 1, field: 'units' });
     expect(errorText(spec([flatten, dense(0, 'relu'), out]))[0]).toMatch(/^Layer 2 \(Dense\): units must be a whole number of at least 1 \(got 0\)/);
+    // A number field left empty reads as such, not as "NaN".
+    expect(errorText(spec([flatten, dense(Number.NaN, 'relu'), out]))[0]).toMatch(/^Layer 2 \(Dense\): units must be a whole number of at least 1 \(got an empty field\)/);
     expect(errors(spec([{ type: 'conv2d', filters: 2.5, kernelSize: 3, strides: 0, padding: 'valid', activation: 'relu' }, flatten, out])).map((i) => i.field)).toEqual([
       'filters',
       'strides',

@@ -85,7 +85,8 @@ const isPositiveInteger = (n: unknown): n is number => typeof n === 'number' && 
 const isPadding = (p: unknown): boolean => p === 'valid' || p === 'same';
 const isActivation = (a: unknown): a is Activation => typeof a === 'string' && Object.hasOwn(ACTIVATIONS, a);
 /** Any value as text, for messages about values that may have come from JSON. */
-const text = (value: unknown): string => String(value);
+/** A value as a message shows it; an empty number field (NaN) as what it is. */
+const text = (value: unknown): string => (typeof value === 'number' && Number.isNaN(value) ? 'an empty field' : String(value));
 /** True when `value` is a number with lo ≤ value < hi (false for NaN and non-numbers). */
 const isInRange = (value: unknown, lo: number, hi: number): boolean => typeof value === 'number' && value >= lo && value < hi;
 /** The layers of a spec that may have come from JSON: an empty list when they are not a list. */
