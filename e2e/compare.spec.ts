@@ -27,6 +27,8 @@ test('two queued models both finish and are compared: overlaid curves, table, sp
   await expect(rows.nth(1).getByRole('rowheader')).toContainText('Linear classifier');
   await expect(rows.nth(1).locator('[data-column="params"]')).toHaveText('7,850');
   await expect(rows.nth(0).locator('[data-column="epochsDone"]')).toHaveText('2/2');
+  // 2,000 images less the tenth held out for validation.
+  await expect(rows.nth(0).locator('[data-column="trainCount"]')).toHaveText('1,800');
   // Both have a test accuracy, so one of them is marked best, in words.
   await expect(table.locator('[data-column="testAccuracy"]').filter({ hasText: '★ best' })).toHaveCount(1);
 

@@ -15,6 +15,8 @@ function cell(row: CompareRow, column: CompareColumn): string {
       return row.params === null ? '–' : row.params.toLocaleString('en-US');
     case 'epochsDone':
       return `${row.epochsDone}/${row.epochs}`;
+    case 'trainCount':
+      return row.trainCount === null ? '–' : row.trainCount.toLocaleString('en-US');
     case 'bestValAccuracy':
       return row.bestValAccuracy === null ? '–' : `${percent(row.bestValAccuracy)} (${row.bestValEpoch ?? '–'})`;
     case 'testAccuracy':

@@ -56,6 +56,13 @@ describe('compareRow', () => {
     expect(row.bestValAccuracy).toBeNull();
     expect(row.bestValEpoch).toBeNull();
     expect(row.testLoss).toBeNull();
+    expect(row.trainCount).toBeNull();
+  });
+
+  it('says how many images a run trained on, and does not rank runs by it', () => {
+    const row = compareRow({ ...run('a', 'quickstart', [epoch(1, 0.95, 10)], null), trainCount: 54_000 }, MNIST);
+    expect(row.trainCount).toBe(54_000);
+    expect(bestInColumns([row, compareRow({ ...run('b', 'linear', [], null), trainCount: 3_000 }, MNIST)]).trainCount).toBeUndefined();
   });
 });
 

@@ -17,6 +17,8 @@ export interface CompareRow {
   readonly params: number | null;
   readonly epochsDone: number;
   readonly epochs: number;
+  /** Images it trained on (validation held out); null before it has started. */
+  readonly trainCount: number | null;
   readonly bestValAccuracy: number | null;
   /** The 1-based epoch of the best validation accuracy. */
   readonly bestValEpoch: number | null;
@@ -32,6 +34,7 @@ export const COMPARE_COLUMNS = {
   name: { label: 'run', better: 'none' },
   params: { label: 'parameters', better: 'none' },
   epochsDone: { label: 'epochs', better: 'none' },
+  trainCount: { label: 'training images', better: 'none' },
   bestValAccuracy: { label: 'best val_accuracy (epoch)', better: 'higher' },
   testAccuracy: { label: 'test accuracy', better: 'higher' },
   testLoss: { label: 'test loss', better: 'lower' },
@@ -64,6 +67,7 @@ export function compareRow(run: Run, input: InputShape | null): CompareRow {
     params: input === null ? null : summarize(run.spec, input).totalParams,
     epochsDone: run.epochs.length,
     epochs: run.spec.fit.epochs,
+    trainCount: run.trainCount > 0 ? run.trainCount : null,
     bestValAccuracy,
     bestValEpoch,
     testAccuracy: run.evaluation?.accuracy ?? null,
