@@ -3,11 +3,17 @@
  * solid and validation dashed, per epoch. A table of the same values is their text equivalent.
  */
 import { memo, useState } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Run } from '../store';
 import { ChartFrame } from './ChartFrame';
 import { CURVE_MARGIN, EPOCH_LABEL, LossAndAccuracy, metricAxis, type Metric } from './chartParts';
 import { CheckField } from './fields';
+
+/**
+ * Compared accuracies start from a tenth below the lowest (runs are often all above 90%) and
+ * end at exactly 1: with 'auto', Recharts rounded the top up to 1.05.
+ */
+const COMPARED_ACCURACY: [(lowest: number) => number, number] = [(lowest) => Math.max(0, Math.floor(lowest * 10) / 10), 1];
 
 interface CompareChartsProps {
   readonly runs: readonly Run[];
@@ -23,9 +29,8 @@ function OverlayChart({ runs, metric, log }: { readonly runs: readonly Run[]; re
         <LineChart width={width} height={260} accessibilityLayer={false} margin={CURVE_MARGIN}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="x" type="number" domain={[1, maxEpochs]} allowDecimals={false} label={EPOCH_LABEL} fontSize={11} />
-          <YAxis {...metricAxis(metric, log, ['auto', 1])} />
+          <YAxis {...metricAxis(metric, log, COMPARED_ACCURACY)} />
           <Tooltip />
-          <Legend />
           {runs.flatMap((run) => {
             const train = run.epochs.map((e) => ({ x: e.epoch, y: e[metric] }));
             const validation = run.epochs.flatMap((e) => {
