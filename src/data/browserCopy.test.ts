@@ -132,6 +132,21 @@ describe('DatasetKeeper', () => {
     expect(reports.at(-1)).toEqual({ kept: mnistKept, available: true, error: null });
   });
 
+  it('lists and writes only once a load in progress is done', async () => {
+    const shelf = memoryShelf();
+    const { keeper, reports } = keeperOn(shelf);
+    let finishLoad: () => void = () => undefined;
+    keeper.during(new Promise<void>((resolve) => (finishLoad = resolve)));
+    keeper.setKeeping(true);
+    keeper.loaded('mnist', mnistFiles);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(reports).toEqual([]);
+    expect(shelf.files.size).toBe(0);
+    finishLoad();
+    await keeper.settled();
+    expect(reports.map((report) => report.kept)).toEqual([nothingKept, mnistKept]);
+  });
+
   it('says so where the page gets no file system', async () => {
     const { keeper, reports } = keeperOn(null);
     keeper.setKeeping(true);

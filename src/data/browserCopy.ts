@@ -223,6 +223,19 @@ export class DatasetKeeper {
     this.keep(held);
   }
 
+  /**
+   * Holds the changes asked for from now on until `load` (a dataset being read or fetched)
+   * settles: listing and writing the shelf beside a load competes with it for the disk and the
+   * cores (a reopened MNIST took 0.24 s instead of 0.15 s with the listing beside it).
+   */
+  during(load: Promise<unknown>): void {
+    const settled = load.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.work = Promise.all([this.work, settled]).then(() => undefined);
+  }
+
   /** Resolves once every change asked for so far has been made and reported. */
   settled(): Promise<void> {
     return this.work;

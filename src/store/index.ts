@@ -60,13 +60,16 @@ connectWorker({
 });
 
 /**
- * Tells the worker the keep setting (it answers with what this browser keeps), then loads the
- * default dataset; the app calls it once on start.
+ * Loads the default dataset, and tells the worker the keep setting (it answers with what this
+ * browser keeps): before the load when keeping is off, so that the load neither reads nor
+ * writes a copy; else after it, so that the worker lists its copy once the load is done.
+ * The app calls it once on start.
  */
 export function loadDefaultDataset(): void {
   const state = useAppStore.getState();
-  state.setKeepDatasets(state.keepDatasets);
+  if (!state.keepDatasets) state.setKeepDatasets(false);
   state.selectDataset(DEFAULT_DATASET_ID);
+  if (state.keepDatasets) state.setKeepDatasets(true);
 }
 
 export { selectActiveDataset, selectLoadingDataset } from './datasetSlice';

@@ -92,7 +92,7 @@ async function loadDataset(requestId: number, source: DatasetSource): Promise<vo
 
 /** One handler per command type: adding a command to the protocol without handling it fails to compile. */
 const handlers: { readonly [K in WorkerCommand['type']]: (command: Extract<WorkerCommand, { type: K }>) => void } = {
-  loadDataset: (command) => void loadDataset(command.requestId, command.source),
+  loadDataset: (command) => keeper.during(loadDataset(command.requestId, command.source)),
   keepDatasets: (command) => keeper.setKeeping(command.keep),
   addDataset: ({ dataset }) => keepDataset(dataset),
   train: (command) => void trainer().then((t) => t.train(command)),
