@@ -13,6 +13,9 @@ export function DatasetSummary({ dataset }: { readonly dataset: Dataset }) {
     { name: 'y_test', label: 'test labels', shape: shapeText(dataset.test, 'labels') },
   ];
   const first = dataset.train.labels[0] ?? 0;
+  // A class named by its own number (MNIST's digits) is not named twice: "5", not "5 (5)".
+  const firstName = dataset.classNames[first] ?? String(first);
+  const firstLabel = firstName === String(first) ? firstName : `${first} (${firstName})`;
   return (
     <div className="dataset-summary">
       <h3>{dataset.name}</h3>
@@ -47,7 +50,7 @@ export function DatasetSummary({ dataset }: { readonly dataset: Dataset }) {
         </tbody>
       </table>
       <p>
-        First training label: <strong data-testid="first-label">{`${first} (${dataset.classNames[first] ?? first})`}</strong> ·{' '}
+        First training label: <strong data-testid="first-label">{firstLabel}</strong> ·{' '}
         {dataset.classNames.length} classes
       </p>
     </div>
