@@ -6,7 +6,7 @@ import { useAppStore } from '../store';
 /** What is kept, in words; empty until the worker has said. */
 function describeKept(keep: boolean, state: KeptReport | null): string {
   if (state === null) return '';
-  if (!state.available) return 'This browser gives the page no file storage (a private window, say): the datasets are downloaded on every visit.';
+  if (!state.available) return 'This browser cannot keep files for the page (a private window or an older browser, say): the datasets are downloaded on every visit.';
   const names = state.kept.datasetIds.map((id) => (isBuiltinDatasetId(id) ? BUILTIN_DATASETS[id].name : id));
   if (names.length === 0) return keep ? 'Nothing is kept yet: a dataset is kept once it has loaded.' : 'Nothing is kept: every visit downloads the datasets again.';
   const one = names.length === 1;

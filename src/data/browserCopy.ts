@@ -72,8 +72,11 @@ async function readWhole(handle: WorkerFileHandle): Promise<Uint8Array> {
 
 const isNotFound = (error: unknown): boolean => error instanceof DOMException && error.name === 'NotFoundError';
 
-/** This origin's private file system's `datasets` directory, or null where the browser has none or refuses it. */
+/** This origin's private file system's `datasets` directory, or null where the browser has none, refuses it, or cannot write files in it. */
 export async function browserShelf(): Promise<FileShelf | null> {
+  // Without writable files (Safari before 26) nothing can be kept: that is no file system for
+  // this purpose, not an error to report on every load.
+  if (typeof FileSystemFileHandle === 'undefined' || !('createWritable' in FileSystemFileHandle.prototype)) return null;
   const opened = (async () => (await navigator.storage.getDirectory()).getDirectoryHandle(DIRECTORY, { create: true }))();
   const directory = await withTimeout(opened, SHELF_TIMEOUT_MS, null);
   if (directory === null) return null;
@@ -88,9 +91,7 @@ export async function browserShelf(): Promise<FileShelf | null> {
     },
     write: async (name, parts) => {
       // A writable stream writes to a scratch file that replaces the old one on close. It takes
-      // no shared memory, so the parts go in slices, which are ordinary copies. Where there is
-      // none (Safari before 26), nothing is kept, not even an empty file.
-      if (!('createWritable' in FileSystemFileHandle.prototype)) throw new Error('this browser cannot write files it keeps');
+      // no shared memory, so the parts go in slices, which are ordinary copies.
       const writable = await (await directory.getFileHandle(name, { create: true })).createWritable();
       try {
         for (const part of parts) for (let at = 0; at < part.length; at += WRITE_SLICE) await writable.write(part.slice(at, at + WRITE_SLICE));
