@@ -60,8 +60,17 @@ export function DrawPanel() {
       return run ? { name: run.name, datasetId: run.datasetId, datasetName: run.datasetName, classNames: run.classNames, height: imageSize?.height, width: imageSize?.width } : null;
     }),
   );
-  // Test images come from the model's dataset where the page holds it.
-  const testDataset = useAppStore((state) => (model ? state.datasets[model.datasetId]?.dataset : undefined) ?? selectActiveDataset(state));
+  // Test images come from the model's dataset, and only while the page holds it.
+  const testDataset = useAppStore((state) => (model ? (state.datasets[model.datasetId]?.dataset ?? null) : selectActiveDataset(state)));
+  // The answer shown came from the model that was asked, which may not be the one chosen now.
+  const answeredBy = useAppStore(
+    useShallow((state) => {
+      const answeringId = prediction?.runId ?? null;
+      const run = answeringId === null ? undefined : state.runs[answeringId];
+      const imageSize = run ? runImageSize(state, run) : null;
+      return run ? { classNames: run.classNames, height: imageSize?.height, width: imageSize?.width } : null;
+    }),
+  );
   const [testIndex, setTestIndex] = useState(0);
   const [fileError, setFileError] = useState<string | null>(null);
   const [empty, setEmpty] = useState(true);
@@ -113,7 +122,9 @@ export function DrawPanel() {
     classify({ kind: 'pixels', pixels }, size);
   };
 
-  const names = model?.classNames ?? dataset?.classNames ?? [];
+  const names = answeredBy?.classNames ?? model?.classNames ?? dataset?.classNames ?? [];
+  const inputHeight = answeredBy?.height ?? size.height;
+  const inputWidth = answeredBy?.width ?? size.width;
   const otherDataset = model !== null && dataset !== null && model.datasetId !== dataset.id;
   const probabilities = prediction?.probabilities ?? null;
   const top = probabilities ? probabilities.indexOf(Math.max(...probabilities)) : -1;
@@ -156,7 +167,11 @@ export function DrawPanel() {
               aria-describedby={`${testId}-of`}
             />
             <span id={`${testId}-of`} className="muted">
-              {testDataset ? `of ${testDataset.name}'s ${testDataset.test.count.toLocaleString('en-US')}` : ''}
+              {testDataset
+                ? `of ${testDataset.name}'s ${testDataset.test.count.toLocaleString('en-US')}`
+                : model
+                  ? `: load ${model.datasetName} on the Data tab for the test images ${model.name} learnt from`
+                  : ''}
             </span>
             <button type="button" onClick={classifyTestImage} disabled={!testFits}>
               Classify test image
@@ -182,9 +197,9 @@ export function DrawPanel() {
             </p>
           )}
           <figure className="model-input">
-            <figcaption>What the model sees ({size.height}×{size.width})</figcaption>
+            <figcaption>What the model sees ({inputHeight}×{inputWidth})</figcaption>
             {prediction?.input ? (
-              <DigitImage pixels={prediction.input} width={size.width} height={size.height} size={140} label={`The ${size.height}×${size.width} image the model receives`} />
+              <DigitImage pixels={prediction.input} width={inputWidth} height={inputHeight} size={140} label={`The ${inputHeight}×${inputWidth} image the model receives`} />
             ) : (
               <div className="empty-input" aria-hidden="true" />
             )}
