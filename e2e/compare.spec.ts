@@ -141,10 +141,13 @@ test('no tab makes the page scroll sideways, on a desktop or on a phone, with ru
   await expect(page.getByRole('list', { name: 'Runs' }).getByTestId('queue-status')).toHaveText(['finished', 'finished'], { timeout: 120_000 });
   await expect(page.getByRole('table', { name: 'Comparison of runs' }).locator('tbody tr')).toHaveCount(2);
   const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  for (const width of [1280, 390]) {
+  // Checked once the shown tab's charts are drawn: a chart held at an older width was one cause.
+  const chartsDrawn = (count: number) => expect.poll(() => page.locator('.tabpanel:not([hidden]) .recharts-wrapper').count()).toBeGreaterThanOrEqual(count);
+  for (const width of [1280, 390, 360]) {
     await page.setViewportSize({ width, height: 800 });
-    for (const tab of ['Compare', 'Data', 'Build & train', 'Draw']) {
+    for (const [tab, charts] of [['Compare', 2], ['Data', 1], ['Build & train', 2], ['Draw', 0]] as const) {
       await page.getByRole('tab', { name: tab }).click();
+      await chartsDrawn(charts);
       await expect.poll(sideways, { message: `${tab} at ${width} px` }).toBeLessThanOrEqual(0);
     }
   }

@@ -168,7 +168,7 @@ export function DrawingPad({ onChange }: DrawingPadProps) {
         ref={canvas}
         width={PAD_SIZE * ratio}
         height={PAD_SIZE * ratio}
-        style={{ width: PAD_SIZE, height: PAD_SIZE, touchAction: 'none' }}
+        style={{ width: PAD_SIZE, maxWidth: '100%', aspectRatio: '1', height: 'auto', touchAction: 'none' }}
         aria-label="Drawing pad: draw a digit or an item of clothing with the mouse, a finger or a pen"
         onPointerDown={onPointerDown}
         onPointerMove={onPointerMove}
