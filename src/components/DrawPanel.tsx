@@ -5,7 +5,7 @@
  */
 import { useCallback, useId, useMemo, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { runImageSize, selectActiveDataset, selectDrawingRunId, useAppStore } from '../store';
+import { runImageSize, selectActiveDataset, selectDrawingRunId, useAppStore, type AppState } from '../store';
 import { DigitImage } from './DigitImage';
 import { DrawingPad, type PadChange } from './DrawingPad';
 
@@ -33,6 +33,14 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
+/** What a run's model learnt from: its name, dataset, classes and image size (unknown where neither its record nor its dataset says). */
+function modelOf(state: AppState, runId: string | null) {
+  const run = runId === null ? undefined : state.runs[runId];
+  if (!run) return null;
+  const imageSize = runImageSize(state, run);
+  return { name: run.name, datasetId: run.datasetId, datasetName: run.datasetName, classNames: run.classNames, height: imageSize?.height, width: imageSize?.width };
+}
+
 export function DrawPanel() {
   const dataset = useAppStore(selectActiveDataset);
   const classify = useAppStore((state) => state.classify);
@@ -53,24 +61,11 @@ export function DrawPanel() {
     return list;
   }, [runFields]);
   // What the classifying model learnt from: its dataset, classes and image size, not the Data tab's.
-  const model = useAppStore(
-    useShallow((state) => {
-      const run = runId === null ? undefined : state.runs[runId];
-      const imageSize = run ? runImageSize(state, run) : null;
-      return run ? { name: run.name, datasetId: run.datasetId, datasetName: run.datasetName, classNames: run.classNames, height: imageSize?.height, width: imageSize?.width } : null;
-    }),
-  );
+  const model = useAppStore(useShallow((state) => modelOf(state, runId)));
   // Test images come from the model's dataset, and only while the page holds it.
   const testDataset = useAppStore((state) => (model ? (state.datasets[model.datasetId]?.dataset ?? null) : selectActiveDataset(state)));
   // The answer shown came from the model that was asked, which may not be the one chosen now.
-  const answeredBy = useAppStore(
-    useShallow((state) => {
-      const answeringId = prediction?.runId ?? null;
-      const run = answeringId === null ? undefined : state.runs[answeringId];
-      const imageSize = run ? runImageSize(state, run) : null;
-      return run ? { classNames: run.classNames, height: imageSize?.height, width: imageSize?.width } : null;
-    }),
-  );
+  const answeredBy = useAppStore(useShallow((state) => modelOf(state, prediction?.runId ?? null)));
   const [testIndex, setTestIndex] = useState(0);
   const [fileError, setFileError] = useState<string | null>(null);
   const [empty, setEmpty] = useState(true);
