@@ -28,7 +28,7 @@ const WRITE_SLICE = 4 << 20;
  * over the network instead. A kept MNIST reads in under 0.2 s on a 2-core VM; a file system
  * that never answered would otherwise leave the page loading for good.
  */
-export const SHELF_TIMEOUT_MS = 3000;
+const SHELF_TIMEOUT_MS = 3000;
 
 /** `promise`'s value, or `fallback` when it has not settled within `ms` (or rejects). */
 export function withTimeout<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
@@ -226,7 +226,7 @@ export class DatasetKeeper {
 
   /**
    * Holds the changes asked for from now on until `load` (a dataset being read or fetched)
-   * settles: listing and writing the shelf beside a load competes with it for the disk and the
+   * settles, without hiding its failure: listing and writing the shelf beside a load competes with it for the disk and the
    * cores (a reopened MNIST took 0.24 s instead of 0.15 s with the listing beside it).
    */
   during(load: Promise<unknown>): void {
@@ -235,6 +235,11 @@ export class DatasetKeeper {
       () => undefined,
     );
     this.work = Promise.all([this.work, settled]).then(() => undefined);
+    // Waiting handles the load's rejection; thrown again, it stays unhandled for its owner to
+    // hear of (the worker reports unhandled rejections to the page as a crash).
+    load.catch((error: unknown) => {
+      throw error;
+    });
   }
 
   /** Resolves once every change asked for so far has been made and reported. */

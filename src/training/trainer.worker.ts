@@ -92,14 +92,7 @@ async function loadDataset(requestId: number, source: DatasetSource): Promise<vo
 
 /** One handler per command type: adding a command to the protocol without handling it fails to compile. */
 const handlers: { readonly [K in WorkerCommand['type']]: (command: Extract<WorkerCommand, { type: K }>) => void } = {
-  loadDataset: (command) => {
-    const loading = loadDataset(command.requestId, command.source);
-    keeper.during(loading);
-    // The keeper's wait handles the rejection; thrown again, it stays a crash the page hears of.
-    loading.catch((error: unknown) => {
-      throw error;
-    });
-  },
+  loadDataset: (command) => keeper.during(loadDataset(command.requestId, command.source)),
   keepDatasets: (command) => keeper.setKeeping(command.keep),
   addDataset: ({ dataset }) => keepDataset(dataset),
   train: (command) => void trainer().then((t) => t.train(command)),
