@@ -4,6 +4,9 @@ import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'rec
 import { classCounts, type Dataset } from '../data/dataset';
 import { ChartFrame } from './ChartFrame';
 
+/** The key in the bars' order, train then test (Recharts sorts it by name otherwise). */
+const TRAIN_FIRST = (item: { readonly dataKey?: unknown }): number => (item.dataKey === 'train' ? 0 : 1);
+
 /** The chart mounts this long after the rest of the dataset view: in one task with it, the page froze ~130 ms as the data arrived. */
 const CHART_DELAY_MS = 100;
 
@@ -23,7 +26,7 @@ export function ClassDistribution({ dataset }: { readonly dataset: Dataset }) {
             <XAxis dataKey="name" interval={0} angle={-30} textAnchor="end" height={50} fontSize={11} />
             <YAxis fontSize={11} />
             <Tooltip />
-            <Legend itemSorter={(item) => (item.dataKey === 'train' ? 0 : 1)} />
+            <Legend itemSorter={TRAIN_FIRST} />
             <Bar dataKey="train" name="train" fill="#2563eb" isAnimationActive={false} />
             <Bar dataKey="test" name="test" fill="#f59e0b" isAnimationActive={false} />
           </BarChart>

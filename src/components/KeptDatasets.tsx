@@ -1,13 +1,13 @@
 /** The setting that keeps the built-in datasets in this browser, and what it keeps now. */
 import type { KeptReport } from '../data/browserCopy';
-import { BUILTIN_DATASETS, isBuiltinDatasetId } from '../data/datasets';
+import { BUILTIN_DATASETS } from '../data/datasets';
 import { useAppStore } from '../store';
 
 /** What is kept, in words; empty until the worker has said. */
 function describeKept(keep: boolean, state: KeptReport | null): string {
   if (state === null) return '';
   if (!state.available) return 'This browser cannot keep files for the page (a private window or an older browser, say): the datasets are downloaded on every visit.';
-  const names = state.kept.datasetIds.map((id) => (isBuiltinDatasetId(id) ? BUILTIN_DATASETS[id].name : id));
+  const names = state.kept.datasetIds.map((id) => BUILTIN_DATASETS[id].name);
   if (names.length === 0) return keep ? 'Nothing is kept yet: a dataset is kept once it has loaded.' : 'Nothing is kept: every visit downloads the datasets again.';
   const one = names.length === 1;
   return `${names.join(' and ')} ${one ? 'is' : 'are'} kept (${Math.round(state.kept.bytes / 1e6)} MB): a reopened page reads ${one ? 'it' : 'them'} from disk instead of downloading ${one ? 'it' : 'them'}.`;

@@ -150,7 +150,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
           {presetId === null && <option value="">Custom model</option>}
           {PRESET_ORDER.map((id) => (
             <option key={id} value={id}>
-              {PRESETS[id].title} ({PRESETS[id].dataset === 'mnist' ? 'MNIST' : 'Fashion-MNIST'}){id === presetId && modified ? ', modified' : ''}
+              {PRESETS[id].title} ({BUILTIN_DATASETS[PRESETS[id].dataset].name}){id === presetId && modified ? ', modified' : ''}
             </option>
           ))}
           <option value="empty">Start empty</option>
