@@ -132,3 +132,27 @@ describe('Train', () => {
     expect(trains()).toBe(3);
   });
 });
+
+describe('a user dataset', () => {
+  /** The source of the last load asked for. */
+  const lastSource = () => sent.filter((c): c is Extract<WorkerCommand, { type: 'loadDataset' }> => c.type === 'loadDataset').at(-1)?.source;
+
+  it('is numbered after the ones before it, and after those that shown runs were trained on, with an id no earlier visit used', () => {
+    state().addUserDataset([]);
+    const first = lastSource();
+    state().addUserDataset([]);
+    const second = lastSource();
+    if (first?.kind !== 'files' || second?.kind !== 'files') throw new Error('no user dataset was asked for');
+    expect(Number(second.name.replace('Your dataset ', ''))).toBe(Number(first.name.replace('Your dataset ', '')) + 1);
+    expect(second.id).not.toBe(first.id);
+    // A run saved on an earlier visit, on that visit's "Your dataset 41" (id custom-41 then).
+    const restored = { ...state().runs, old: { id: 'old', datasetId: 'custom-41', datasetName: 'Your dataset 41' } } as unknown as ReturnType<typeof state>['runs'];
+    useAppStore.setState({ runs: restored });
+    state().addUserDataset([]);
+    const third = lastSource();
+    if (third?.kind !== 'files') throw new Error('no user dataset was asked for');
+    expect(third.name).toBe('Your dataset 42');
+    expect(third.id).not.toBe('custom-41');
+    expect(third.id).toMatch(/^custom-[0-9a-z]+-42$/);
+  });
+});

@@ -98,6 +98,19 @@ function askWorker(requestId: number, source: DatasetSource): void {
 
 let nextRequestId = 1;
 let userDatasetCount = 0;
+/**
+ * This visit's part of a user dataset's id. Runs saved on an earlier visit keep the id of the
+ * dataset they learnt from: were today's first dataset `custom-1` again, Draw and Compare would
+ * take yesterday's runs for models of today's data.
+ */
+const VISIT = Date.now().toString(36);
+const USER_DATASET_NAME = /^Your dataset (\d+)$/;
+
+/** The next user dataset's number: after this visit's and after those of the runs shown (restored or imported ones included), so that no two read alike. */
+function nextUserDatasetNumber(runs: Readonly<Record<string, { readonly datasetName: string }>>): number {
+  const shown = Object.values(runs).map((run) => Number(USER_DATASET_NAME.exec(run.datasetName)?.[1] ?? 0));
+  return Math.max(userDatasetCount, ...shown) + 1;
+}
 
 export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = (set, get) => {
   const patch = (id: string, change: Partial<DatasetEntry>): void => {
@@ -145,10 +158,10 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
     },
 
     addUserDataset: (files) => {
-      userDatasetCount += 1;
+      userDatasetCount = nextUserDatasetNumber(get().runs);
       const requestId = nextRequestId++;
       set({ userDatasetLoading: true, userDatasetError: null });
-      askWorker(requestId, { kind: 'files', id: `custom-${userDatasetCount}`, name: `Your dataset ${userDatasetCount}`, files });
+      askWorker(requestId, { kind: 'files', id: `custom-${VISIT}-${userDatasetCount}`, name: `Your dataset ${userDatasetCount}`, files });
     },
 
     setKeepDatasets: (keep) => {
