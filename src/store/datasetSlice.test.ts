@@ -117,7 +117,7 @@ describe('keeping datasets in this browser', () => {
 });
 
 describe('Train', () => {
-  it('clicked twice in a row on the same model starts one run; on an edited model, or later, another', async () => {
+  it('clicked twice in a row on the same model starts one run; on an edited model, later, or once that run failed, another', async () => {
     state().selectDataset('mnist');
     state().handleDatasetEvent({ type: 'datasetLoaded', requestId: lastLoad(), dataset: tiny('mnist'), seconds: 0.1, fromBrowserCopy: false });
     const trains = () => sent.filter((c) => c.type === 'train').length;
@@ -130,6 +130,10 @@ describe('Train', () => {
     await new Promise((resolve) => setTimeout(resolve, DOUBLE_CLICK_MS + 20));
     state().startTraining();
     expect(trains()).toBe(3);
+    // A run that has already failed (the engine did not download) does not swallow the next click.
+    state().failActiveRuns('the training worker crashed');
+    state().startTraining();
+    expect(trains()).toBe(4);
   });
 });
 

@@ -94,10 +94,10 @@ export function draftName(state: Pick<RunsSlice, 'draftPresetId' | 'draftModifie
 
 const DEFAULT_PRESET: PresetId = 'quickstart';
 let runCount = 0;
-/** A second Train within this long of the first, on the same model, is a double click: one run. */
+/** A second Train within this long of the first, on the same model, is a double click: one run (unless that run has already ended). */
 export const DOUBLE_CLICK_MS = 500;
-/** The last Train: when, and what it trained (the spec as JSON). */
-let lastTrain: { readonly at: number; readonly spec: string } | null = null;
+/** The last Train: when, what it trained (the spec as JSON), and the run it started. */
+let lastTrain: { readonly at: number; readonly spec: string; readonly runId: string | undefined } | null = null;
 
 /** Counts runs added from storage or files, so that new runs' numbers and colours follow theirs. */
 export function countAddedRuns(count: number): void {
@@ -129,9 +129,11 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
     startTraining: () => {
       const now = performance.now();
       const spec = JSON.stringify(get().draft);
-      if (lastTrain && now - lastTrain.at < DOUBLE_CLICK_MS && lastTrain.spec === spec) return;
-      lastTrain = { at: now, spec };
+      // A run that failed at once (the engine did not download, say) is no reason to ignore the next click.
+      const last = lastTrain?.runId === undefined ? undefined : get().runs[lastTrain.runId];
+      if (lastTrain && now - lastTrain.at < DOUBLE_CLICK_MS && lastTrain.spec === spec && last && isActiveRun(last)) return;
       get().startRun(get().draft, draftName(get()));
+      lastTrain = { at: now, spec, runId: get().runOrder.at(-1) };
     },
 
     startRun: (spec, name) => {
