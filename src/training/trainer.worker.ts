@@ -30,8 +30,13 @@ const datasets = new Map<string, Dataset>();
 const savedRuns: SavedModelRef[] = [];
 let engine: Promise<Trainer> | null = null;
 
+/** Names what failed when tfjs's chunks do not download (a dropped connection), instead of the bare module URL. */
+function engineDidNotLoad(error: unknown): never {
+  throw new Error(`the training engine (TensorFlow.js) did not load: ${error instanceof Error ? error.message : String(error)}`);
+}
+
 function trainer(): Promise<Trainer> {
-  engine ??= Promise.all([import('./trainer'), import('./backend')]).then(([{ Trainer }, { setWasmFiles }]) => {
+  engine ??= Promise.all([import('./trainer'), import('./backend')]).catch(engineDidNotLoad).then(([{ Trainer }, { setWasmFiles }]) => {
     setWasmFiles(WASM_FILES);
     const instance = new Trainer(post);
     for (const dataset of datasets.values()) instance.addDataset(dataset);
