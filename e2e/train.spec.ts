@@ -128,3 +128,24 @@ test('a preset made for the other dataset says so, and one click trains it where
   await page.getByLabel('Preset').selectOption('quickstart');
   await expect(note).toContainText('This preset is made for MNIST; the page is using Fashion-MNIST');
 });
+
+test('a reload keeps the dataset picked and the model being edited', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('radio', { name: /Fashion-MNIST/ }).check();
+  await expect(page.getByTestId('first-label')).toHaveText('9 (Ankle boot)');
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  await page.getByLabel('Preset').selectOption('fashionCnn');
+  await page.getByLabel('Epochs').fill('3');
+  await page.getByLabel('Layer 1 filters').fill('16');
+  const params = await page.getByTestId('total-params').textContent();
+
+  await page.reload();
+  await expect(page.getByRole('radio', { name: /Fashion-MNIST/ })).toBeChecked();
+  await expect(page.getByTestId('first-label')).toHaveText('9 (Ankle boot)');
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  await expect(page.getByLabel('Preset')).toHaveValue('fashionCnn');
+  await expect(page.getByLabel('Preset').locator('option:checked')).toHaveText(/, modified$/);
+  await expect(page.getByLabel('Epochs')).toHaveValue('3');
+  await expect(page.getByLabel('Layer 1 filters')).toHaveValue('16');
+  await expect(page.getByTestId('total-params')).toHaveText(params ?? '');
+});

@@ -20,8 +20,8 @@ vi.stubGlobal('localStorage', {
 
 const { useAppStore } = await import('./index');
 const { DATASET_MEASURE } = await import('./measures');
-const { KEEP_DATASETS_KEY } = await import('./datasetSlice');
-const { DOUBLE_CLICK_MS } = await import('./runsSlice');
+const { KEEP_DATASETS_KEY, rememberedDataset } = await import('./datasetSlice');
+const { DOUBLE_CLICK_MS, rememberedDraft } = await import('./runsSlice');
 const initial = useAppStore.getState();
 const state = () => useAppStore.getState();
 
@@ -158,5 +158,31 @@ describe('a user dataset', () => {
     expect(third.name).toBe('Your dataset 42');
     expect(third.id).not.toBe('custom-41');
     expect(third.id).toMatch(/^custom-[0-9a-z]+-42$/);
+  });
+});
+
+describe('the next visit', () => {
+  it('opens on the built-in dataset picked last', () => {
+    expect(rememberedDataset()).toBeNull();
+    state().selectDataset('fashion-mnist');
+    expect(rememberedDataset()).toBe('fashion-mnist');
+    remembered.set('playground.dataset', 'custom-1');
+    expect(rememberedDataset()).toBeNull();
+  });
+
+  it('gets back the model being edited, its preset and whether it was edited; not one with an empty field, nor a damaged one', () => {
+    expect(rememberedDraft()).toBeNull();
+    state().loadPreset('fashionCnn');
+    expect(rememberedDraft()).toEqual({ draft: state().draft, draftPresetId: 'fashionCnn', draftModified: false });
+    const edited = { ...state().draft, fit: { ...state().draft.fit, epochs: 3 } };
+    state().setDraft(edited);
+    expect(rememberedDraft()).toEqual({ draft: edited, draftPresetId: 'fashionCnn', draftModified: true });
+    // A field emptied while typing: the last model that was one stays remembered.
+    state().setDraft({ ...edited, fit: { ...edited.fit, epochs: Number.NaN } });
+    expect(rememberedDraft()?.draft).toEqual(edited);
+    remembered.set('playground.draft', '{"spec":{"layers":"flatten"');
+    expect(rememberedDraft()).toBeNull();
+    remembered.set('playground.draft', JSON.stringify({ spec: edited, presetId: 'gone', modified: true }));
+    expect(rememberedDraft()).toEqual({ draft: edited, draftPresetId: null, draftModified: false });
   });
 });

@@ -13,6 +13,7 @@ import type { FileProgress } from '../data/load';
 import type { DatasetSource, WorkerEvent } from '../training/protocol';
 import type { AppState } from './index';
 import { addMeasure, DATASET_MEASURE } from './measures';
+import { readRemembered, remember, REMEMBERED } from './remembered';
 import { sendToWorker } from './worker';
 
 /** Where a dataset is in its life. */
@@ -60,24 +61,17 @@ export interface DatasetSlice {
 }
 
 /** Where the page remembers that keeping is off (nothing is stored while it is on). */
-export const KEEP_DATASETS_KEY = 'playground.keepDatasets';
+export const KEEP_DATASETS_KEY = REMEMBERED.keepDatasets;
 
 /** The remembered setting: on unless turned off. Storage the page cannot read counts as on. */
 function rememberedKeep(): boolean {
-  try {
-    return globalThis.localStorage.getItem(KEEP_DATASETS_KEY) !== 'off';
-  } catch {
-    return true;
-  }
+  return readRemembered(KEEP_DATASETS_KEY) !== 'off';
 }
 
-function rememberKeep(keep: boolean): void {
-  try {
-    if (keep) globalThis.localStorage.removeItem(KEEP_DATASETS_KEY);
-    else globalThis.localStorage.setItem(KEEP_DATASETS_KEY, 'off');
-  } catch {
-    // Not remembered: the setting lasts until the page is closed.
-  }
+/** The built-in dataset picked last, if storage remembers a valid one. */
+export function rememberedDataset(): BuiltinDatasetId | null {
+  const id = readRemembered(REMEMBERED.dataset);
+  return id !== null && isBuiltinDatasetId(id) ? id : null;
 }
 
 function builtinEntry(id: BuiltinDatasetId): DatasetEntry {
@@ -145,6 +139,8 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
     selectDataset: (id) => {
       const entry = get().datasets[id];
       if (!entry) return;
+      // The next visit opens on it (a user's own dataset is not kept across visits).
+      if (isBuiltinDatasetId(id)) remember(REMEMBERED.dataset, id);
       if (entry.status === 'ready') {
         set({ activeDatasetId: id, pendingDatasetId: null, selectedImage: 0 });
         return;
@@ -165,7 +161,7 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
     },
 
     setKeepDatasets: (keep) => {
-      rememberKeep(keep);
+      remember(KEEP_DATASETS_KEY, keep ? null : 'off');
       set({ keepDatasets: keep });
       sendToWorker({ type: 'keepDatasets', keep });
     },

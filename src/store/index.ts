@@ -7,7 +7,7 @@
 import { create } from 'zustand';
 import { DEFAULT_DATASET_ID } from '../data/datasets';
 import { createCompareSlice, type CompareSlice } from './compareSlice';
-import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
+import { createDatasetSlice, rememberedDataset, type DatasetSlice } from './datasetSlice';
 import { createDrawingSlice, type DrawingSlice } from './drawingSlice';
 import { createRunsSlice, type RunsSlice } from './runsSlice';
 import { createStorageSlice, type StorageSlice } from './storageSlice';
@@ -60,15 +60,15 @@ connectWorker({
 });
 
 /**
- * Loads the default dataset, and tells the worker the keep setting (it answers with what this
- * browser keeps): before the load when keeping is off, so that the load neither reads nor
- * writes a copy; else after it, so that the worker lists its copy once the load is done.
- * The app calls it once on start.
+ * Loads the built-in dataset picked on the last visit (else the default, MNIST), and tells the
+ * worker the keep setting (it answers with what this browser keeps): before the load when
+ * keeping is off, so that the load neither reads nor writes a copy; else after it, so that the
+ * worker lists its copy once the load is done. The app calls it once on start.
  */
 export function loadDefaultDataset(): void {
   const state = useAppStore.getState();
   if (!state.keepDatasets) state.setKeepDatasets(false);
-  state.selectDataset(DEFAULT_DATASET_ID);
+  state.selectDataset(rememberedDataset() ?? DEFAULT_DATASET_ID);
   if (state.keepDatasets) state.setKeepDatasets(true);
 }
 

@@ -4,7 +4,7 @@
  * that fails keeps what it had and never touches the others.
  */
 import type { StateCreator } from 'zustand';
-import { PRESETS, type PresetId } from '../training/presets';
+import { isPresetId, PRESETS, type PresetId } from '../training/presets';
 import type {
   BackendInfo,
   BackendPreference,
@@ -15,7 +15,9 @@ import type {
   WorkerEvent,
 } from '../training/protocol';
 import type { ModelSpec } from '../training/spec';
+import { parseModelSpec } from '../training/specUrl';
 import type { AppState } from './index';
+import { readRemembered, remember, REMEMBERED } from './remembered';
 import { appendThinned } from './series';
 import { sendToWorker } from './worker';
 
@@ -93,6 +95,31 @@ export function draftName(state: Pick<RunsSlice, 'draftPresetId' | 'draftModifie
 }
 
 const DEFAULT_PRESET: PresetId = 'quickstart';
+
+type Draft = Pick<RunsSlice, 'draft' | 'draftPresetId' | 'draftModified'>;
+
+/** The model being edited on the last visit, every field checked as a share link's are; null when none is remembered or it no longer reads as a model. */
+export function rememberedDraft(): Draft | null {
+  const text = readRemembered(REMEMBERED.draft);
+  if (text === null) return null;
+  try {
+    const value = JSON.parse(text) as { spec?: unknown; presetId?: unknown; modified?: unknown };
+    const presetId = typeof value.presetId === 'string' && isPresetId(value.presetId) ? value.presetId : null;
+    return { draft: parseModelSpec(value.spec), draftPresetId: presetId, draftModified: presetId !== null && value.modified === true };
+  } catch {
+    return null;
+  }
+}
+
+/** Remembers the draft for the next visit, if it is a model (not while a field is empty, say: the last one that was stays). */
+function rememberDraft({ draft, draftPresetId, draftModified }: Draft): void {
+  try {
+    parseModelSpec(JSON.parse(JSON.stringify(draft)));
+  } catch {
+    return;
+  }
+  remember(REMEMBERED.draft, JSON.stringify({ spec: draft, presetId: draftPresetId, modified: draftModified }));
+}
 let runCount = 0;
 /** A second Train within this long of the first, on the same model, is a double click: one run (unless that run has already ended). */
 export const DOUBLE_CLICK_MS = 500;
@@ -114,16 +141,20 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
   };
 
   return {
-    draft: PRESETS[DEFAULT_PRESET].spec,
-    draftPresetId: DEFAULT_PRESET,
-    draftModified: false,
+    ...(rememberedDraft() ?? { draft: PRESETS[DEFAULT_PRESET].spec, draftPresetId: DEFAULT_PRESET, draftModified: false }),
     backendPreference: 'auto',
     runs: {},
     runOrder: [],
     currentRunId: null,
 
-    setDraft: (spec, fresh = false) => set(fresh ? { draft: spec, draftPresetId: null, draftModified: false } : { draft: spec, draftModified: true }),
-    loadPreset: (id) => set({ draft: PRESETS[id].spec, draftPresetId: id, draftModified: false }),
+    setDraft: (spec, fresh = false) => {
+      set(fresh ? { draft: spec, draftPresetId: null, draftModified: false } : { draft: spec, draftModified: true });
+      rememberDraft(get());
+    },
+    loadPreset: (id) => {
+      set({ draft: PRESETS[id].spec, draftPresetId: id, draftModified: false });
+      rememberDraft(get());
+    },
     setBackendPreference: (backend) => set({ backendPreference: backend }),
 
     startTraining: () => {

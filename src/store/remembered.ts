@@ -1,0 +1,36 @@
+/**
+ * What the page remembers across visits, in localStorage: small settings and the model being
+ * edited. Storage that cannot be read or written (a private mode, a full quota, storage turned
+ * off) counts as nothing remembered: the page works the same, for this visit only.
+ */
+
+/** Where each remembered thing is kept. */
+export const REMEMBERED = {
+  /** 'off' when the user turned keeping datasets off; absent while it is on. */
+  keepDatasets: 'playground.keepDatasets',
+  /** The built-in dataset picked last. */
+  dataset: 'playground.dataset',
+  /** The model being edited: its spec, the preset it came from, and whether it was edited. */
+  draft: 'playground.draft',
+} as const;
+
+export type RememberedKey = (typeof REMEMBERED)[keyof typeof REMEMBERED];
+
+/** The remembered text, or null when there is none or storage cannot be read. */
+export function readRemembered(key: RememberedKey): string | null {
+  try {
+    return globalThis.localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+/** Remembers `value` (null forgets it); where storage refuses, it is remembered for this visit only, that is, not at all. */
+export function remember(key: RememberedKey, value: string | null): void {
+  try {
+    if (value === null) globalThis.localStorage.removeItem(key);
+    else globalThis.localStorage.setItem(key, value);
+  } catch {
+    // Not remembered: it lasts until the page is closed.
+  }
+}
