@@ -149,3 +149,24 @@ test('a reload keeps the dataset picked and the model being edited', async ({ pa
   await expect(page.getByLabel('Layer 1 filters')).toHaveValue('16');
   await expect(page.getByTestId('total-params')).toHaveText(params ?? '');
 });
+
+test('the confusion matrix fits beside the charts at 1280 px, with recall on its rows and precision under its columns', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await openApp(page);
+  await page.getByRole('radio', { name: /Fashion-MNIST/ }).check();
+  await expect(page.getByTestId('first-label')).toHaveText('9 (Ankle boot)');
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  await page.getByLabel('Epochs').fill('1');
+  await page.getByLabel('Training images (empty = all)').fill('1000');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('test-accuracy')).toBeVisible({ timeout: 90_000 });
+  await page.getByRole('tab', { name: 'Confusion matrix' }).click();
+  const table = page.locator('.confusion-table');
+  await expect(table.locator('thead th')).toHaveText(['true ↓ / predicted →', 'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot', 'recall']);
+  await expect(table.locator('tfoot th')).toHaveText('precision');
+  await expect(table.locator('tfoot td.num')).toHaveCount(10);
+  // Nothing of it is behind a sideways scroll.
+  const box = page.locator('.confusion .table-scroll');
+  expect(await box.evaluate((element) => element.scrollWidth - element.clientWidth)).toBeLessThanOrEqual(0);
+  await expect(table.locator('thead th').last()).toBeInViewport();
+});

@@ -1,7 +1,9 @@
 /**
  * The confusion matrix as a heatmap table (rows: true class, columns: predicted), with counts
- * and row-normalised percentages, per-class precision and recall beside it, and the test
- * images of a clicked cell below.
+ * and row-normalised percentages, each class's recall at the end of its row and its precision
+ * under its column (where each is computed from), and the test images of a clicked cell below.
+ * Column headings run upwards, so that Fashion-MNIST's names ("T-shirt/top") do not widen the
+ * columns: the matrix fits the builder's column at 1280 px.
  */
 import { memo, useState } from 'react';
 import { imageAt, type Dataset } from '../data/dataset';
@@ -32,11 +34,10 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, datas
             <tr>
               <th scope="col">true ↓ / predicted →</th>
               {names.map((name) => (
-                <th key={name} scope="col">
-                  {name}
+                <th key={name} scope="col" className="predicted">
+                  <span>{name}</span>
                 </th>
               ))}
-              <th scope="col">precision</th>
               <th scope="col">recall</th>
             </tr>
           </thead>
@@ -65,12 +66,22 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, datas
                       </td>
                     );
                   })}
-                  <td className="num">{((perClass[t]?.precision ?? 0) * 100).toFixed(1)}%</td>
                   <td className="num">{((perClass[t]?.recall ?? 0) * 100).toFixed(1)}%</td>
                 </tr>
               );
             })}
           </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row">precision</th>
+              {names.map((name, p) => (
+                <td key={name} className="num">
+                  {((perClass[p]?.precision ?? 0) * 100).toFixed(1)}%
+                </td>
+              ))}
+              <td />
+            </tr>
+          </tfoot>
         </table>
       </div>
       {cell !== null && (
