@@ -51,12 +51,14 @@ export async function withBuiltApp<T>(port: number, use: (page: Page, base: stri
   }
 }
 
-/** Opens the app and waits until `dataset` (MNIST by default) is loaded and selected. */
+/**
+ * Opens the app and waits until `dataset` is loaded and selected. The page opens on the
+ * dataset picked last in this profile, so MNIST is picked as Fashion-MNIST is: explicitly.
+ */
 export async function openWithDataset(page: Page, base: string, dataset: 'mnist' | 'fashion-mnist'): Promise<void> {
   await page.goto(base);
   await page.getByTestId('shape-x_train').waitFor({ timeout: 60_000 });
-  if (dataset === 'fashion-mnist') {
-    await page.getByRole('radio', { name: /Fashion-MNIST/ }).click();
-    await page.getByTestId('first-label').getByText('Ankle boot').waitFor({ timeout: 60_000 });
-  }
+  const [radio, firstLabel] = dataset === 'fashion-mnist' ? [/Fashion-MNIST/, '9 (Ankle boot)'] : [/^MNIST/, '5'];
+  await page.getByRole('radio', { name: radio }).check();
+  await page.getByTestId('first-label').getByText(firstLabel, { exact: true }).waitFor({ timeout: 60_000 });
 }
