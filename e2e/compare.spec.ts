@@ -143,7 +143,7 @@ test('no tab makes the page scroll sideways, on a desktop or on a phone, with ru
   const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   // Checked once the shown tab's charts are drawn: a chart held at an older width was one cause.
   const chartsDrawn = (count: number) => expect.poll(() => page.locator('.tabpanel:not([hidden]) .recharts-wrapper').count()).toBeGreaterThanOrEqual(count);
-  for (const width of [1280, 390, 360]) {
+  for (const width of [1280, 390, 360, 320]) {
     await page.setViewportSize({ width, height: 800 });
     for (const [tab, charts] of [['Compare', 2], ['Data', 1], ['Build & train', 2], ['Draw', 0]] as const) {
       await page.getByRole('tab', { name: tab }).click();
