@@ -170,3 +170,18 @@ test('the confusion matrix fits beside the charts at 1280 px, with recall on its
   expect(await box.evaluate((element) => element.scrollWidth - element.clientWidth)).toBeLessThanOrEqual(0);
   await expect(table.locator('thead th').last()).toBeInViewport();
 });
+
+test('the keyboard reaches Train from its tab in two keys, past the builder', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('button', { name: 'Skip to Train' });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeVisible();
+  await page.keyboard.press('Enter');
+  const train = page.getByRole('button', { name: 'Train', exact: true });
+  await expect(train).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('running-metrics')).toBeVisible();
+  await page.getByRole('button', { name: 'Stop' }).click();
+});

@@ -14,7 +14,7 @@ import { PythonCode } from './PythonCode';
 import { ImportRuns, RunActions, StorageError, UndoDelete } from './RunActions';
 import { ShareLink } from './ShareLink';
 import { Tabs } from './Tabs';
-import { TrainingControls } from './TrainingControls';
+import { focusTrain, TrainingControls } from './TrainingControls';
 
 type ResultTab = 'curves' | 'confusion' | 'predictions';
 
@@ -35,6 +35,10 @@ export function TrainPanel() {
   return (
     <section className="panel train-panel" aria-labelledby="train-heading">
       <h2 id="train-heading">Build and train{dataset ? ` on ${dataset.name}` : ''}</h2>
+      {/* Shown on keyboard focus only: the builder has dozens of fields before Train. */}
+      <button type="button" className="skip-link" onClick={focusTrain}>
+        Skip to Train
+      </button>
       <div className="train-layout">
         <div className="train-left">
           <ModelBuilder issues={issues} classCount={classCount} />

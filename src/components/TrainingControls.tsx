@@ -34,6 +34,16 @@ export function BackendBadge({ run }: { readonly run: Run }) {
   );
 }
 
+/** The controls' element id: "Skip to Train" moves focus there. */
+export const TRAINING_CONTROLS_ID = 'training-controls';
+
+/** Focuses Train, or the controls when Train is disabled (a model with an error): the keyboard's way past the builder's fields. */
+export function focusTrain(): void {
+  const controls = document.getElementById(TRAINING_CONTROLS_ID);
+  const train = controls?.querySelector<HTMLButtonElement>('button.primary');
+  (train && !train.disabled ? train : controls)?.focus();
+}
+
 export function TrainingControls({ run, canTrain }: { readonly run: Run | null; readonly canTrain: boolean }) {
   const startTraining = useAppStore((state) => state.startTraining);
   const pauseRun = useAppStore((state) => state.pauseRun);
@@ -76,7 +86,7 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
     if (document.activeElement === document.body || document.activeElement === null) train.current?.focus({ preventScroll: true });
   }, [active]);
   return (
-    <section className="training-controls" aria-label="Training controls">
+    <section id={TRAINING_CONTROLS_ID} tabIndex={-1} className="training-controls" aria-label="Training controls">
       <div className="buttons">
         <button ref={train} type="button" className="primary" disabled={!canTrain} onClick={startTraining}>
           Train
