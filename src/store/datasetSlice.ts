@@ -7,7 +7,7 @@
 import type { StateCreator } from 'zustand';
 import type { KeptReport } from '../data/browserCopy';
 import type { Dataset } from '../data/dataset';
-import { BUILTIN_DATASETS, isBuiltinDatasetId, type BuiltinDatasetId } from '../data/datasets';
+import { BUILTIN_DATASETS, DEFAULT_DATASET_ID, isBuiltinDatasetId, type BuiltinDatasetId } from '../data/datasets';
 import type { DataErrorInfo } from '../data/errors';
 import type { FileProgress } from '../data/load';
 import type { DatasetSource, WorkerEvent } from '../training/protocol';
@@ -72,6 +72,11 @@ function rememberedKeep(): boolean {
 export function rememberedDataset(): BuiltinDatasetId | null {
   const id = readRemembered(REMEMBERED.dataset);
   return id !== null && isBuiltinDatasetId(id) ? id : null;
+}
+
+/** The next visit opens on the dataset in use, once it has loaded (a user's own dataset is not kept across visits). */
+function rememberActive(id: string): void {
+  if (isBuiltinDatasetId(id)) remember(REMEMBERED.dataset, id);
 }
 
 function builtinEntry(id: BuiltinDatasetId): DatasetEntry {
@@ -139,10 +144,9 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
     selectDataset: (id) => {
       const entry = get().datasets[id];
       if (!entry) return;
-      // The next visit opens on it (a user's own dataset is not kept across visits).
-      if (isBuiltinDatasetId(id)) remember(REMEMBERED.dataset, id);
       if (entry.status === 'ready') {
         set({ activeDatasetId: id, pendingDatasetId: null, selectedImage: 0 });
+        rememberActive(id);
         return;
       }
       set({ pendingDatasetId: id });
@@ -201,6 +205,9 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
           set((state) => ({ pendingDatasetId: state.pendingDatasetId === id ? null : state.pendingDatasetId }));
         }
         get().announce(`Could not load the dataset. ${event.error.message}`);
+        // The page opened on the dataset picked last and it failed (offline, say): MNIST
+        // rather than a page with nothing to train on.
+        if (get().activeDatasetId === null && get().pendingDatasetId === null && id !== DEFAULT_DATASET_ID) get().selectDataset(DEFAULT_DATASET_ID);
         return;
       }
       const { dataset } = event;
@@ -226,6 +233,7 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
         selectedImage: 0,
         ...(isUser ? { userDatasetLoading: false, userDatasetError: null } : {}),
       }));
+      if (get().activeDatasetId === id) rememberActive(id);
       get().announce(
         `${dataset.name} loaded: ${dataset.train.count} training images and ${dataset.test.count} test images of ${dataset.train.height}×${dataset.train.width} pixels, ${dataset.classNames.length} classes.`,
       );
