@@ -74,8 +74,8 @@ export interface RunsSlice {
   readonly loadPreset: (id: PresetId) => void;
   readonly setBackendPreference: (backend: BackendPreference) => void;
   readonly startTraining: () => void;
-  /** Queues a run of `spec` on the active dataset; it starts when the runs before it have finished. */
-  readonly startRun: (spec: ModelSpec, name: string) => void;
+  /** Queues a run of `spec` on the active dataset (it starts when the runs before it have finished) and returns its id; null with no dataset in use. */
+  readonly startRun: (spec: ModelSpec, name: string) => string | null;
   readonly pauseRun: (id: string) => void;
   readonly resumeRun: (id: string) => void;
   readonly stopRun: (id: string) => void;
@@ -105,7 +105,9 @@ export function rememberedDraft(): Draft | null {
   try {
     const value = JSON.parse(text) as { spec?: unknown; presetId?: unknown; modified?: unknown };
     const presetId = typeof value.presetId === 'string' && isPresetId(value.presetId) ? value.presetId : null;
-    return { draft: parseModelSpec(value.spec), draftPresetId: presetId, draftModified: presetId !== null && value.modified === true };
+    // An unedited preset is the preset as this version defines it, not as an older one did.
+    if (presetId !== null && value.modified !== true) return { draft: PRESETS[presetId].spec, draftPresetId: presetId, draftModified: false };
+    return { draft: parseModelSpec(value.spec), draftPresetId: presetId, draftModified: presetId !== null };
   } catch {
     return null;
   }
@@ -124,7 +126,7 @@ let runCount = 0;
 /** A second Train within this long of the first, on the same model, is a double click: one run (unless that run has already ended). */
 export const DOUBLE_CLICK_MS = 500;
 /** The last Train: when, what it trained (the spec as JSON), and the run it started. */
-let lastTrain: { readonly at: number; readonly spec: string; readonly runId: string | undefined } | null = null;
+let lastTrain: { readonly at: number; readonly spec: string; readonly runId: string } | null = null;
 
 /** Counts runs added from storage or files, so that new runs' numbers and colours follow theirs. */
 export function countAddedRuns(count: number): void {
@@ -161,17 +163,17 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
       const now = performance.now();
       const spec = JSON.stringify(get().draft);
       // A run that failed at once (the engine did not download, say) is no reason to ignore the next click.
-      const last = lastTrain?.runId === undefined ? undefined : get().runs[lastTrain.runId];
+      const last = lastTrain === null ? undefined : get().runs[lastTrain.runId];
       if (lastTrain && now - lastTrain.at < DOUBLE_CLICK_MS && lastTrain.spec === spec && last && isActiveRun(last)) return;
-      get().startRun(get().draft, draftName(get()));
-      lastTrain = { at: now, spec, runId: get().runOrder.at(-1) };
+      const runId = get().startRun(get().draft, draftName(get()));
+      if (runId !== null) lastTrain = { at: now, spec, runId };
     },
 
     startRun: (spec, name) => {
       const state = get();
       const datasetId = state.activeDatasetId;
       const dataset = datasetId === null ? undefined : state.datasets[datasetId]?.dataset;
-      if (datasetId === null || !dataset) return;
+      if (datasetId === null || !dataset) return null;
       runCount += 1;
       const id = `run-${Date.now().toString(36)}-${runCount}`;
       const run: Run = {
@@ -199,6 +201,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
       set((s) => ({ runs: { ...s.runs, [id]: run }, runOrder: [...s.runOrder, id], currentRunId: id }));
       sendToWorker({ type: 'train', runId: id, datasetId, spec, backend: state.backendPreference });
       get().announce(`${waiting ? 'Queued' : 'Training'} ${run.name} on ${dataset.name}.`);
+      return id;
     },
 
     pauseRun: (id) => sendToWorker({ type: 'pause', runId: id }),
