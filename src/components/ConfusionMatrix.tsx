@@ -12,6 +12,8 @@ import { confusionTint } from './contrast';
 import { DigitImage } from './DigitImage';
 
 const CELL_IMAGES = 60;
+/** Up to this many classes the matrix shows whole; a user's dataset with more scrolls in its box. */
+const WHOLE_UP_TO = 12;
 
 interface ConfusionMatrixProps {
   readonly evaluation: Evaluation;
@@ -27,7 +29,7 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, datas
   return (
     <section className="confusion" aria-labelledby="confusion-heading">
       <h3 id="confusion-heading">Confusion matrix ({evaluation.count} test images)</h3>
-      <div className="table-scroll">
+      <div className={names.length <= WHOLE_UP_TO ? 'table-scroll whole' : 'table-scroll'}>
         <table className="confusion-table">
           <caption>Rows: true class. Columns: predicted class. Each cell: count and share of its row.</caption>
           <thead>
