@@ -211,6 +211,8 @@ async function drawToPrediction(page: Page): Promise<{ drawing: RoundTrips; test
 /** Each tab click's interaction latency and the long tasks meanwhile, while a model trains. */
 interface TabSwitches {
   readonly backend: string;
+  /** False when the run ended before the last click. */
+  readonly trainedThroughout: boolean;
   readonly clicks: number;
   readonly medianMs: number;
   readonly p95Ms: number;
@@ -265,13 +267,15 @@ async function tabSwitchesWhileTraining(page: Page): Promise<TabSwitches> {
   }
   const { tabClicks, tabLongTasks } = await page.evaluate(() => (window as unknown as { tabSwitches: () => { tabClicks: number[]; tabLongTasks: number[] } }).tabSwitches());
   const backend = ((await page.getByTestId('backend').first().textContent()) ?? '').replace(/^Backend:\s*/, '').split(' Chosen')[0] ?? '';
-  if (await page.getByTestId('run-status').first().textContent() !== 'running') throw new Error('the run ended before the tab switches did: give it more epochs');
+  // On a fast machine the run can end before the clicks do: the later clicks then measure an idle page, which the summary says.
+  const trainedThroughout = (await page.getByTestId('run-status').first().textContent()) === 'running';
   await tabs.nth(1).click();
-  await page.getByRole('button', { name: 'Stop' }).click();
+  if (trainedThroughout) await page.getByRole('button', { name: 'Stop' }).click();
   const clicks = rounds * count;
   const latencies = [...tabClicks, ...new Array<number>(Math.max(0, clicks - tabClicks.length)).fill(EVENT_TIMING_FLOOR_MS)];
   return {
     backend,
+    trainedThroughout,
     clicks,
     medianMs: median(latencies),
     p95Ms: percentile(latencies, 0.95),
@@ -409,7 +413,7 @@ async function main(): Promise<void> {
     for (const r of ratios) console.log(`| ${r.model}, batch ${r.batchSize}: ${r.backend} ÷ ${peer?.framework ?? 'native'} (${peer?.threads ?? '?'} threads) | ${r.browser} ÷ ${r.native} = ${r.ratio.toFixed(2)} |`);
     console.log(`| Train → test accuracy, ${toAccuracy.preset}, ${toAccuracy.backend} | ${toAccuracy.seconds.toFixed(0)} s → ${(toAccuracy.testAccuracy * 100).toFixed(2)}% |`);
     console.log(`| main-thread long tasks while training | ${summary.longTasksWhileTraining.count} (longest ${summary.longTasksWhileTraining.longestMs} ms) |`);
-    console.log(`| tab switch while training, from the click to the frame that shows it (${tabSwitches.clicks} clicks) | median ${tabSwitches.medianMs} ms, p95 ${tabSwitches.p95Ms} ms, longest ${tabSwitches.longestMs} ms; ${tabSwitches.longTasks.count} long tasks (longest ${tabSwitches.longTasks.longestMs} ms) |`);
+    console.log(`| tab switch while training${tabSwitches.trainedThroughout ? '' : ' (the run ended before the last click)'}, from the click to the frame that shows it (${tabSwitches.clicks} clicks) | median ${tabSwitches.medianMs} ms, p95 ${tabSwitches.p95Ms} ms, longest ${tabSwitches.longestMs} ms; ${tabSwitches.longTasks.count} long tasks (longest ${tabSwitches.longTasks.longestMs} ms) |`);
     console.log(`| tensors after each epoch of that run (drift) | ${tensorDrift.tensorsAfterEachEpoch.join(', ')} (${tensorDrift.drift} tensors, ${tensorDrift.bytesDrift} bytes) |`);
     const { drawing, testImage } = summary.drawToPredictionMs;
     console.log(`| draw-to-prediction round trip while drawing, dlwpCh2 MLP (${drawing.samples} answers) | median ${drawing.median.toFixed(1)} ms, p95 ${drawing.p95.toFixed(1)} ms (in the worker: median ${drawing.workerMedian.toFixed(1)} ms) |`);
