@@ -68,7 +68,7 @@ function rememberedKeep(): boolean {
   return readRemembered(KEEP_DATASETS_KEY) !== 'off';
 }
 
-/** The built-in dataset picked last, if storage remembers a valid one. */
+/** The built-in dataset in use last, if storage remembers a valid one. */
 export function rememberedDataset(): BuiltinDatasetId | null {
   const id = readRemembered(REMEMBERED.dataset);
   return id !== null && isBuiltinDatasetId(id) ? id : null;
@@ -205,7 +205,7 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
           set((state) => ({ pendingDatasetId: state.pendingDatasetId === id ? null : state.pendingDatasetId }));
         }
         get().announce(`Could not load the dataset. ${event.error.message}`);
-        // The page opened on the dataset picked last and it failed (offline, say): MNIST
+        // The page opened on the dataset in use last and it failed (offline, say): MNIST
         // rather than a page with nothing to train on.
         if (get().activeDatasetId === null && get().pendingDatasetId === null && id !== DEFAULT_DATASET_ID) get().selectDataset(DEFAULT_DATASET_ID);
         return;

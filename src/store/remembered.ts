@@ -8,7 +8,7 @@
 export const REMEMBERED = {
   /** 'off' when the user turned keeping datasets off; absent while it is on. */
   keepDatasets: 'playground.keepDatasets',
-  /** The built-in dataset picked last. */
+  /** The built-in dataset in use last (remembered once it has loaded). */
   dataset: 'playground.dataset',
   /** The model being edited: its spec, the preset it came from, and whether it was edited. */
   draft: 'playground.draft',
