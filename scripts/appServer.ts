@@ -51,14 +51,21 @@ export async function withBuiltApp<T>(port: number, use: (page: Page, base: stri
   }
 }
 
+/** Each built-in dataset's radio on the Data tab, by its accessible name ("MNIST" alone would match Fashion-MNIST's too). */
+export const DATASET_RADIO = { mnist: /^MNIST/, 'fashion-mnist': /Fashion-MNIST/ } as const;
+
+/** The backend a run's badge names ("WASM", "WebGL (GPU)"), without the label or Automatic's reason. */
+export async function backendShown(page: Page): Promise<string> {
+  return ((await page.getByTestId('backend').first().textContent()) ?? '').replace(/^Backend:\s*/, '').split(' Chosen')[0] ?? '';
+}
+
 /**
  * Opens the app and waits until `dataset` is loaded and selected. The page opens on the
- * dataset picked last in this profile, so MNIST is picked as Fashion-MNIST is: explicitly.
+ * dataset in use last in this profile, so MNIST is picked as Fashion-MNIST is: explicitly.
  */
 export async function openWithDataset(page: Page, base: string, dataset: 'mnist' | 'fashion-mnist'): Promise<void> {
   await page.goto(base);
   await page.getByTestId('shape-x_train').waitFor({ timeout: 60_000 });
-  const [radio, firstLabel] = dataset === 'fashion-mnist' ? [/Fashion-MNIST/, '9 (Ankle boot)'] : [/^MNIST/, '5'];
-  await page.getByRole('radio', { name: radio }).check();
-  await page.getByTestId('first-label').getByText(firstLabel, { exact: true }).waitFor({ timeout: 60_000 });
+  await page.getByRole('radio', { name: DATASET_RADIO[dataset] }).check();
+  await page.getByTestId('first-label').getByText(dataset === 'fashion-mnist' ? '9 (Ankle boot)' : '5', { exact: true }).waitFor({ timeout: 60_000 });
 }

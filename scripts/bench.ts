@@ -2,15 +2,15 @@
  * `npm run bench`: measures the real built app in headless Chromium and prints a readable
  * table and a JSON summary naming the machine. It builds, serves `dist/` with `vite preview`,
  * and drives the page the way a person would: load the datasets, train presets on each
- * backend, watch main-thread long tasks while training, and draw digits and classify test
- * images on the Draw tab.
+ * backend, watch main-thread long tasks while training (then while switching tabs), and draw
+ * digits and classify test images on the Draw tab.
  * Figures are measurements to report (ratios, medians), never pass/fail thresholds.
  */
 import { cpus, totalmem, platform, release } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright';
-import { appBase, openWithDataset, withBuiltApp } from './appServer';
+import { appBase, backendShown, DATASET_RADIO, openWithDataset, withBuiltApp } from './appServer';
 import { runPeer, type PeerReport } from './peer';
 import { DIGITS, draw } from '../e2e/pad';
 import { DATASET_MEASURE, PREDICTION_MEASURE, type DatasetMeasureDetail } from '../src/store/measures';
@@ -76,7 +76,7 @@ async function badgeMatching(page: Page, name: DatasetName, pattern: RegExp): Pr
 /**
  * A dataset's ready time as the worker reports it (its badge: fetched or read, decoded), and
  * as the page has it: its `dataset` measure's end, from opening the page, where the page opens
- * on that dataset (MNIST on a first visit; the dataset picked last on a later one), else the
+ * on that dataset (MNIST on a first visit; the dataset in use last on a later one), else the
  * measure itself, from the click that picks it.
  */
 interface Ready {
@@ -88,9 +88,9 @@ interface Ready {
 type OnPageFrom = 'opening the page' | 'the click on it';
 
 /** Opens the page (and picks `name` unless the page opens on it) and reads both of its ready times. */
-async function readyBadge(page: Page, name: DatasetName, opensOnIt: boolean): Promise<Ready & { fromBrowserCopy: boolean }> {
+async function readyBadge(page: Page, name: DatasetName, from: OnPageFrom): Promise<Ready & { fromBrowserCopy: boolean }> {
   await page.goto(BASE);
-  if (!opensOnIt) await page.getByRole('radio', { name: /Fashion-MNIST/ }).click();
+  if (from === 'the click on it') await page.getByRole('radio', { name: DATASET_RADIO[DATASET_IDS[name]] }).click();
   const text = await badgeMatching(page, name, /ready in/);
   const id = DATASET_IDS[name];
   const measure = await page.evaluate(
@@ -101,11 +101,11 @@ async function readyBadge(page: Page, name: DatasetName, opensOnIt: boolean): Pr
     [DATASET_MEASURE, id] as const,
   );
   if (!measure) throw new Error(`no ${DATASET_MEASURE} measure for ${name}`);
-  const onPageMs = opensOnIt ? measure.start + measure.duration : measure.duration;
+  const onPageMs = from === 'opening the page' ? measure.start + measure.duration : measure.duration;
   return { worker: Number(text.match(/([\d.]+) s/)?.[1]), onPage: onPageMs / 1000, fromBrowserCopy: text.includes("from this browser's copy") };
 }
 
-/** Where the page's time starts for a dataset: a first visit opens on MNIST; a reopened page on the dataset picked last, the one measured. */
+/** Where the page's time starts for a dataset: a first visit opens on MNIST; a reopened page on the dataset in use last, the one measured. */
 const onPageFrom = (name: DatasetName, where: 'network' | 'browserCopy'): OnPageFrom => (name === 'MNIST' || where === 'browserCopy' ? 'opening the page' : 'the click on it');
 
 /**
@@ -116,12 +116,12 @@ async function dataReady(browser: Browser, name: DatasetName): Promise<{ network
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
-    const { fromBrowserCopy: firstFromCopy, ...first } = await readyBadge(page, name, onPageFrom(name, 'network') === 'opening the page');
+    const { fromBrowserCopy: firstFromCopy, ...first } = await readyBadge(page, name, onPageFrom(name, 'network'));
     if (firstFromCopy) throw new Error(`a fresh profile read ${name} from a copy`);
     // A first visit opens on MNIST: wait for its copy too, or its write would run beside the
     // reopened page's read of the dataset measured.
     for (const kept of new Set([name, 'MNIST'] as const)) await badgeMatching(page, kept, /kept in this browser/);
-    const { fromBrowserCopy: againFromCopy, ...again } = await readyBadge(page, name, true);
+    const { fromBrowserCopy: againFromCopy, ...again } = await readyBadge(page, name, onPageFrom(name, 'browserCopy'));
     if (!againFromCopy) throw new Error(`${name} did not come from this browser's copy once kept`);
     return { network: first, browserCopy: again };
   } finally {
@@ -221,6 +221,9 @@ interface TabSwitches {
   readonly longTasks: { readonly count: number; readonly longestMs: number };
 }
 
+/** What the page logs during the tab switches; `tabSwitches()` stops logging and returns it. */
+type TabLog = { tabSwitches: () => { tabClicks: number[]; tabLongTasks: number[] } };
+
 /** Event Timing reports no interaction under this: a quicker click counts as this long. */
 const EVENT_TIMING_FLOOR_MS = 16;
 /** How long the bench leaves between tab clicks: a person's pace, not a wait for a state. */
@@ -250,7 +253,7 @@ async function tabSwitchesWhileTraining(page: Page): Promise<TabSwitches> {
       for (const entry of list.getEntries()) tabLongTasks.push(entry.duration);
     });
     longTasks.observe({ type: 'longtask' });
-    (window as unknown as { tabSwitches: () => { tabClicks: number[]; tabLongTasks: number[] } }).tabSwitches = () => {
+    (window as unknown as TabLog).tabSwitches = () => {
       clicks.disconnect();
       longTasks.disconnect();
       return { tabClicks, tabLongTasks };
@@ -265,8 +268,8 @@ async function tabSwitchesWhileTraining(page: Page): Promise<TabSwitches> {
       await page.waitForTimeout(TAB_PACE_MS);
     }
   }
-  const { tabClicks, tabLongTasks } = await page.evaluate(() => (window as unknown as { tabSwitches: () => { tabClicks: number[]; tabLongTasks: number[] } }).tabSwitches());
-  const backend = ((await page.getByTestId('backend').first().textContent()) ?? '').replace(/^Backend:\s*/, '').split(' Chosen')[0] ?? '';
+  const { tabClicks, tabLongTasks } = await page.evaluate(() => (window as unknown as TabLog).tabSwitches());
+  const backend = await backendShown(page);
   // On a fast machine the run can end before the clicks do: the later clicks then measure an idle page, which the summary says.
   const trainedThroughout = (await page.getByTestId('run-status').first().textContent()) === 'running';
   await tabs.nth(1).click();
@@ -338,7 +341,7 @@ async function main(): Promise<void> {
       preset: 'dlwpCh2 (784-512-10, rmsprop, 5 epochs of 60000, batch 128)',
       seconds: (Date.now() - trainClicked) / 1000,
       testAccuracy: Number((await page.getByTestId('test-accuracy').textContent())?.match(/([\d.]+)%/)?.[1]) / 100,
-      backend: ((await page.getByTestId('backend').textContent()) ?? '').replace(/^Backend:\s*/, '').split(' Chosen')[0] ?? '',
+      backend: await backendShown(page),
     };
     const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
     // Tensor drift: the worker records tf.memory() after every epoch; the saved run keeps it.
@@ -407,7 +410,7 @@ async function main(): Promise<void> {
       console.log(`| ${name} ready, fresh profile (fetch + gunzip + decode in the worker), median of ${RUNS} | ${value.network.worker.median.toFixed(2)} s |`);
       console.log(`| ${name} on the page from ${value.network.onPageFrom}, fresh profile, median of ${RUNS} | ${value.network.onPage.median.toFixed(2)} s |`);
       console.log(`| ${name} ready, page reopened (this browser's copy), median of ${RUNS} | ${value.browserCopy.worker.median.toFixed(2)} s |`);
-      console.log(`| ${name} on the page from ${value.browserCopy.onPageFrom}, page reopened (it opens on the dataset picked last), median of ${RUNS} | ${value.browserCopy.onPage.median.toFixed(2)} s |`);
+      console.log(`| ${name} on the page from ${value.browserCopy.onPageFrom}, page reopened (it opens on the dataset in use last), median of ${RUNS} | ${value.browserCopy.onPage.median.toFixed(2)} s |`);
     }
     for (const s of speeds) console.log(`| ${s.model}, batch ${s.batchSize}, ${s.backend} (2nd epoch of ${s.images} images) | ${Math.round(s.samplesPerSecond)} samples/s |`);
     for (const r of ratios) console.log(`| ${r.model}, batch ${r.batchSize}: ${r.backend} ÷ ${peer?.framework ?? 'native'} (${peer?.threads ?? '?'} threads) | ${r.browser} ÷ ${r.native} = ${r.ratio.toFixed(2)} |`);
