@@ -30,6 +30,12 @@ export async function openApp(page: Page): Promise<void> {
   await expect(page.getByTestId('shape-x_train')).toHaveText('(60000, 28, 28)');
 }
 
+/** Picks Fashion-MNIST on the Data tab and waits until it is in use (its first label shown). */
+export async function useFashionMnist(page: Page): Promise<void> {
+  await page.getByRole('radio', { name: /Fashion-MNIST/ }).check();
+  await expect(page.getByTestId('first-label')).toHaveText('9 (Ankle boot)');
+}
+
 /** The page's training worker, for tests that reach inside it (a crash, a lost WebGL context). */
 export function trainingWorker(page: Page): Worker {
   const worker = page.workers().find((w) => w.url().includes('trainer'));

@@ -1,6 +1,6 @@
 /** Issues 3 and 4: train a preset in the worker on WebGL and read what the dashboard shows. */
 import { expect, test } from '@playwright/test';
-import { openApp, quickstart, watchPage } from './helpers';
+import { openApp, quickstart, useFashionMnist, watchPage } from './helpers';
 
 test('the quickstart preset trains in the worker on WebGL, streaming batches and epochs, then is evaluated', async ({ page }) => {
   const watch = watchPage(page);
@@ -131,8 +131,7 @@ test('a preset made for the other dataset says so, and one click trains it where
 
 test('a reload keeps the dataset picked and the model being edited', async ({ page }) => {
   await openApp(page);
-  await page.getByRole('radio', { name: /Fashion-MNIST/ }).check();
-  await expect(page.getByTestId('first-label')).toHaveText('9 (Ankle boot)');
+  await useFashionMnist(page);
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await page.getByLabel('Preset').selectOption('fashionCnn');
   await page.getByLabel('Epochs').fill('3');
@@ -153,8 +152,7 @@ test('a reload keeps the dataset picked and the model being edited', async ({ pa
 test('the confusion matrix fits beside the charts at 1280 px, with recall on its rows and precision under its columns', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   await openApp(page);
-  await page.getByRole('radio', { name: /Fashion-MNIST/ }).check();
-  await expect(page.getByTestId('first-label')).toHaveText('9 (Ankle boot)');
+  await useFashionMnist(page);
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await page.getByLabel('Epochs').fill('1');
   await page.getByLabel('Training images (empty = all)').fill('1000');
