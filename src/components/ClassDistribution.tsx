@@ -22,18 +22,15 @@ const TEST_COLOR = '#f59e0b';
 /** The bars' key, in HTML under the chart: Recharts's Legend measured itself as the chart mounted. Hidden from assistive technology like the chart; the table is their text. */
 const BAR_KEY = (
   <ul className="curve-key" aria-hidden="true">
-    <li>
-      <svg width="12" height="12" aria-hidden="true">
-        <rect width="12" height="12" fill={TRAIN_COLOR} />
-      </svg>
-      train
-    </li>
-    <li>
-      <svg width="12" height="12" aria-hidden="true">
-        <rect width="12" height="12" fill={TEST_COLOR} />
-      </svg>
-      test
-    </li>
+    {[
+      ['train', TRAIN_COLOR],
+      ['test', TEST_COLOR],
+    ].map(([split, color]) => (
+      <li key={split}>
+        <span className="swatch" style={{ background: color }} />
+        {split}
+      </li>
+    ))}
   </ul>
 );
 

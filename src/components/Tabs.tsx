@@ -3,8 +3,9 @@
  * and tell their content whether it is on screen (`usePanelShown`), so that live views can
  * stop redrawing while hidden. That news is deferred (`useDeferredValue`): a click shows the
  * panel at once, as it was last drawn (empty, for content mounted only while shown), and its
- * live views catch up in a render that React splits into short tasks. Told at once, the charts redrawn in the click's own task made a
- * switch a 40-60 ms task while a model trained (2-core VM).
+ * live views catch up in a render that React splits into short tasks. Told at once, the
+ * charts redrawn in the click's own task made a switch a 40-60 ms task while a model trained
+ * (2-core VM).
  * A hidden panel keeps its layout (styles.css: `content-visibility: hidden` instead of
  * `display: none`), so showing it again lays out only what changed while it was hidden; it is
  * still out of the accessibility tree, the tab order and find-in-page.
