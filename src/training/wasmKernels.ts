@@ -6,17 +6,17 @@
  * which shares memory instead of copying it), all checked against the cpu backend by the tests. Pure tfjs: no DOM, no `self`.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { backendKernels, findKernel, type Run } from './kernelComposite';
 
 const BACKEND = 'wasm';
 
 type Shape4 = [number, number, number, number];
 type KernelArgs = Parameters<KernelFunc>[0];
-type Run = (name: string, inputs: NamedTensorInfoMap, attrs?: object) => TensorInfo;
 
 /**
- * What these kernels use of the wasm backend: freeing an intermediate result, one more
- * reference to a tensor's memory, allocating an output, and a typed-array view of a tensor in the module's memory. An allocation can grow
+ * What these kernels use of the wasm backend: one more reference to a tensor's memory,
+ * allocating an output, and a typed-array view of a tensor in the module's memory. An allocation can grow
  * that memory and detach earlier views, so views are taken after every allocation.
  */
 interface WasmBackend {
@@ -26,40 +26,7 @@ interface WasmBackend {
   typedArrayFromHeap(tensor: TensorInfo): tf.TypedArray;
 }
 
-/** The wasm backend's own kernels, as they were before this module replaced any. */
-const originals = new Map<string, KernelConfig>();
-
-/** tf.getKernel, typed as it behaves: undefined when there is no such kernel. */
-const findKernel = tf.getKernel as (kernelName: string, backendName: string) => KernelConfig | undefined;
-
-function original(name: string): KernelConfig {
-  const kernel = originals.get(name) ?? findKernel(name, BACKEND);
-  if (!kernel) throw new Error(`The wasm backend has no ${name} kernel.`);
-  return kernel;
-}
-
-/**
- * Runs `body` with a `run` that calls the backend's original kernels on TensorInfos, then
- * frees every intermediate result except the one `body` returns.
- */
-function composite(backend: WasmBackend, body: (run: Run) => TensorInfo): TensorInfo {
-  const intermediates: TensorInfo[] = [];
-  const run: Run = (name, inputs, attrs = {}) => {
-    const result = original(name).kernelFunc({ inputs, attrs: attrs as NamedAttrMap, backend });
-    const outputs = Array.isArray(result) ? result : [result];
-    intermediates.push(...outputs);
-    const first = outputs[0];
-    if (!first) throw new Error(`The wasm ${name} kernel returned nothing.`);
-    return first;
-  };
-  let result: TensorInfo | null = null;
-  try {
-    result = body(run);
-    return result;
-  } finally {
-    for (const t of intermediates) if (t !== result) backend.disposeData(t.dataId);
-  }
-}
+const { original, composite, replace } = backendKernels(BACKEND);
 
 const crop = (run: Run, x: TensorInfo, height: number, width: number): TensorInfo =>
   x.shape[1] === height && x.shape[2] === width ? x : run('Slice', { x }, { begin: [0, 0, 0, 0], size: [-1, height, width, -1] });
@@ -86,7 +53,7 @@ function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): TensorInf
   if (info.inChannels === 1 && filterHeight * filterWidth * info.batchSize * outHeight * outWidth <= MAX_PATCH_VALUES) {
     return singleChannelFilterGradient(backend as WasmBackend, x, dy, info);
   }
-  return composite(backend as WasmBackend, (run) => {
+  return composite(backend, (run) => {
     const xT = run('Transpose', { x }, { perm: [3, 1, 2, 0] });
     const dyT = run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
     const explicit = [[0, 0], [padInfo.top, Math.max(0, bottom)], [padInfo.left, Math.max(0, right)], [0, 0]];
@@ -172,7 +139,7 @@ function conv2DBackpropInput(args: KernelArgs): TensorInfo {
   const top = filterHeight - 1 - padInfo.top;
   const left = filterWidth - 1 - padInfo.left;
   if (format !== 'channelsLast' || top < 0 || left < 0) return original('Conv2DBackpropInput').kernelFunc(args) as TensorInfo;
-  return composite(backend as WasmBackend, (run) => {
+  return composite(backend, (run) => {
     let spread = dy;
     if (strideHeight > 1 || strideWidth > 1) {
       const grid = run('Reshape', { x: dy }, { shape: [batchSize, outHeight, 1, outWidth, 1, outChannels] });
@@ -368,7 +335,7 @@ function batchMatMul(args: KernelArgs): TensorInfo {
   const single = tf.util.sizeFromShape(a.shape.slice(0, -2)) === 1 && tf.util.sizeFromShape(b.shape.slice(0, -2)) === 1;
   const direct = (transposeA ? m * k : 0) + (transposeB ? k * n : 0) + PACK_COST * k * n;
   const swapped = (transposeA ? 0 : m * k) + (transposeB ? 0 : k * n) + m * n + PACK_COST * k * m;
-  return composite(backend as WasmBackend, (run) => {
+  return composite(backend, (run) => {
     const plain = (t: TensorInfo, transposed: boolean): TensorInfo => (transposed ? run('Transpose', { x: t }, { perm: swapLast(t) }) : t);
     if (!single || direct <= swapped) {
       return run('BatchMatMul', { a: plain(a, transposeA), b: plain(b, transposeB) }, { transposeA: false, transposeB: false });
@@ -450,14 +417,7 @@ const REPLACED = {
  * `@tensorflow/tfjs-backend-wasm`); call before training on it. Later calls do nothing.
  */
 export function registerWasmKernels(): void {
-  for (const [name, kernelFunc] of Object.entries(REPLACED)) {
-    if (originals.has(name)) continue;
-    const kernel = original(name);
-    originals.set(name, kernel);
-    tf.unregisterKernel(name, BACKEND);
-    // The original's setup (its binding to the wasm function) must still run when the backend starts.
-    tf.registerKernel({ ...kernel, kernelFunc });
-  }
+  for (const [name, kernelFunc] of Object.entries(REPLACED)) replace(name, kernelFunc);
   for (const [name, kernelFunc] of Object.entries(ADDED)) {
     if (!findKernel(name, BACKEND)) tf.registerKernel({ kernelName: name, backendName: BACKEND, kernelFunc });
   }
