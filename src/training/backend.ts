@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { BackendInfo, BackendPreference } from './protocol';
 import { registerWasmKernels } from './wasmKernels';
+import { registerWebglKernels } from './webglKernels';
 
 /** Renderers that mean "no GPU": WebGL is emulated on the CPU. */
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render/i;
@@ -127,7 +128,10 @@ async function start(name: string, reasons: string[]): Promise<boolean> {
   }
   // tfjs starts its default backend (WebGL where it can) on the first getBackend().
   if (tf.getBackend() !== name && !(await switchTo(name, reasons))) return false;
-  if (name === 'webgl') watchWebglContext();
+  if (name === 'webgl') {
+    registerWebglKernels();
+    watchWebglContext();
+  }
   return true;
 }
 
