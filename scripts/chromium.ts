@@ -30,7 +30,8 @@ export const SWIFTSHADER_FLAGS = ['--use-angle=swiftshader', '--enable-unsafe-sw
 /**
  * Launch options for Playwright's chromium. `CHROMIUM_PATH` picks another browser binary;
  * `CHROMIUM_WEBGL_FLAGS` (space-separated) replaces the SwiftShader flags on a machine with a
- * GPU, e.g. `--use-angle=vulkan --enable-features=Vulkan --ignore-gpu-blocklist` (README).
+ * GPU, e.g. `--use-gl=angle --use-angle=gl-egl --ignore-gpu-blocklist --enable-gpu` on Linux
+ * with NVIDIA's EGL (README, "Browsers without a GPU").
  */
 export function chromiumLaunchOptions(): LaunchOptions {
   const executablePath = process.env.CHROMIUM_PATH ?? (existsSync(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined);
