@@ -68,4 +68,7 @@ CONV_CASES.push({ batch: 2, size: [9, 8], inChannels: 1, outChannels: 16, kernel
 CONV_CASES.push({ batch: 1, size: [6, 7], inChannels: 1, outChannels: 5, kernel: 2, stride: 2, padding: 'valid' });
 CONV_CASES.push({ batch: 2, size: [8, 8], inChannels: 5, outChannels: 3, kernel: 3, stride: 3, padding: 'same' });
 CONV_CASES.push({ batch: 1, size: [7, 10], inChannels: 3, outChannels: 2, kernel: 4, stride: 2, padding: 'same' });
+// One tap (1×1): WebGL's filter gradient is a single batched product, nothing to concatenate.
+CONV_CASES.push({ batch: 2, size: [5, 6], inChannels: 3, outChannels: 4, kernel: 1, stride: 1, padding: 'valid' });
+CONV_CASES.push({ batch: 2, size: [5, 6], inChannels: 3, outChannels: 4, kernel: 1, stride: 2, padding: 'same' });
 
