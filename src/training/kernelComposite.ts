@@ -9,6 +9,8 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, Tensor
 
 /** Calls one of the backend's original kernels on TensorInfos. */
 export type Run = (name: string, inputs: NamedTensorInfoMap, attrs?: object) => TensorInfo;
+/** Frees an intermediate result before the composite ends, to hold less memory at once. */
+export type Free = (t: TensorInfo) => void;
 
 /** What a composite needs of a backend: freeing an intermediate result. */
 interface Freeing {
@@ -21,7 +23,7 @@ export interface BackendKernels {
   /** The backend's own kernel, as it was before any replacement. */
   readonly original: (name: string) => KernelConfig;
   /** Runs `body` with the original kernels, then frees every intermediate result except the one `body` returns. */
-  readonly composite: (backend: object, body: (run: Run) => TensorInfo) => TensorInfo;
+  readonly composite: (backend: object, body: (run: Run, free: Free) => TensorInfo) => TensorInfo;
   /** Registers `kernelFunc` in place of the backend's kernel `name`; later calls for `name` do nothing. */
   readonly replace: (name: string, kernelFunc: KernelFunc) => void;
 }
@@ -50,9 +52,15 @@ export function backendKernels(backendName: string): BackendKernels {
         if (!first) throw new Error(`The ${backendName} ${name} kernel returned nothing.`);
         return first;
       };
+      const free: Free = (t) => {
+        const index = intermediates.indexOf(t);
+        if (index < 0) return;
+        intermediates.splice(index, 1);
+        freeing.disposeData(t.dataId);
+      };
       let result: TensorInfo | null = null;
       try {
-        result = body(run);
+        result = body(run, free);
         return result;
       } finally {
         for (const t of intermediates) if (t !== result) freeing.disposeData(t.dataId);

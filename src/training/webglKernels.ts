@@ -19,8 +19,8 @@ type Shape4 = [number, number, number, number];
  * loops over all N·Ho·Wo positions: 100,352 steps for a 28×28 layer at batch 128, on 288
  * invocations for a first layer and 9,216 for a 32 → 32 one. A GPU runs tens of thousands of
  * invocations at once, so it sat mostly idle on a few long loops; our strongest preset trained
- * at 430 samples/s on an H100. Here each product has N·C·O results of Ho·Wo steps each, and the
- * tap's pixels are one copy of x, so no more than one x-sized copy is held at a time.
+ * at 430 samples/s on an H100. Here each product has N·C·O results of Ho·Wo steps each. A tap's
+ * pixels (a copy of x) are freed once its product is taken, so one copy is held at a time.
  */
 export function filterGradientByTaps(kernels: BackendKernels): KernelFunc {
   return ({ inputs, attrs, backend }) => {
@@ -30,7 +30,7 @@ export function filterGradientByTaps(kernels: BackendKernels): KernelFunc {
     if (format !== 'channelsLast') return kernels.original('Conv2DBackpropFilter').kernelFunc({ inputs, attrs, backend });
     const info = tf.backend_util.computeConv2DInfo(x.shape as Shape4, filterShape, strides, 1, pad, dimRoundingMode, false, format);
     const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
-    return kernels.composite(backend, (run) => {
+    return kernels.composite(backend, (run, free) => {
       // The last tap's last sample lies filter − 1 + (out − 1)·stride into the padded image;
       // the forward pass's bottom and right padding may reach less far (then rows go unused) or further.
       const bottom = Math.max(0, filterHeight + (outHeight - 1) * strideHeight - inHeight - padInfo.top);
@@ -49,6 +49,8 @@ export function filterGradientByTaps(kernels: BackendKernels): KernelFunc {
           const sampled = run('StridedSlice', { x: padded }, { begin: [0, a, b, 0], end, strides: [1, strideHeight, strideWidth, 1], ...masks });
           const pixels = run('Reshape', { x: sampled }, { shape: [batchSize, positions, inChannels] });
           perTap.push(run('BatchMatMul', { a: pixels, b: gradient }, { transposeA: true, transposeB: false }));
+          free(pixels);
+          free(sampled);
         }
       }
       // [N, kh·kw·C, O], tap by tap, then summed over the images: the filter's [kh, kw, C, O] order.
