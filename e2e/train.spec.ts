@@ -11,6 +11,8 @@ test('the quickstart preset trains in the worker on WebGL, streaming batches and
   await expect(code).toContainText("Dense(128, activation='relu'");
   await expect(code).toContainText('from_logits=True');
   await expect(code).toContainText('epochs=2');
+  // Its long lines wrap in the builder's column: nothing to scroll sideways to read.
+  expect(await code.evaluate((pre) => pre.scrollWidth - pre.clientWidth)).toBe(0);
   // 'Automatic' takes WASM where WebGL has no GPU (as here); this test is about WebGL.
   await page.getByLabel('Backend').selectOption('webgl');
   // Before the first run the curves are there, empty, and say what will fill them.

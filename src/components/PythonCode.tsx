@@ -5,6 +5,7 @@ import type { ModelSpec } from '../training/spec';
 
 export const PythonCode = memo(function PythonCode({ spec, dataset }: { readonly spec: ModelSpec; readonly dataset: PythonDataset }) {
   const code = useMemo(() => pythonCode(spec, dataset), [spec, dataset]);
+  const lines = useMemo(() => code.split('\n'), [code]);
   const [copied, setCopied] = useState<string | null>(null);
   const copy = (): void => {
     navigator.clipboard.writeText(code).then(
@@ -22,9 +23,16 @@ export const PythonCode = memo(function PythonCode({ spec, dataset }: { readonly
         <span role="status">{copied}</span>
       </div>
       {/* A scrolling region must take keyboard focus so it can be scrolled without a mouse. */}
+      {/* Each line is its own block: a line too long for the column wraps, its continuation indented under it. */}
       {/* eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex */}
       <pre tabIndex={0} aria-label="tf.keras code for this model">
-        <code>{code}</code>
+        <code>
+          {lines.map((line, i) => (
+            <span key={i} className="code-line">
+              {line || ' '}
+            </span>
+          ))}
+        </code>
       </pre>
     </details>
   );
