@@ -30,7 +30,7 @@ import torch
 from torch import nn
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "public", "data")
-DATASETS = {"quickstart": "mnist", "fashionCnn": "fashion-mnist"}
+DATASETS = {"quickstart": "mnist", "fashionCnn": "fashion-mnist", "strongest": "mnist"}
 THREADS = int(os.environ.get("PEER_THREADS", str(os.cpu_count() or 1)))
 
 
