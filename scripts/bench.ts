@@ -14,6 +14,7 @@ import { appBase, backendShown, DATASET_RADIO, openWithDataset, withBuiltApp } f
 import { runPeer, type PeerReport } from './peer';
 import { DIGITS, draw } from '../e2e/pad';
 import { DATASET_MEASURE, PREDICTION_MEASURE, type DatasetMeasureDetail } from '../src/store/measures';
+import { isSoftwareRenderer } from '../src/training/renderer';
 
 /** Not 4190: that is on the Fetch standard's list of blocked ports (ManageSieve), so fetch() refuses it. */
 const PORT = 4192;
@@ -324,7 +325,7 @@ async function main(): Promise<void> {
     for (const [preset, backend, batch, images] of plans.filter(([, backend]) => BACKENDS.includes(backend))) speeds.push(await throughput(page, preset, backend, batch, images));
     // The strongest preset's convolutions are where a GPU pays (webglKernels.ts): timed on WebGL
     // when it runs on one. On a software renderer or a CPU backend it takes minutes: `--strongest`.
-    const webglOnGpu = speeds.some((s) => s.backend === 'webgl' && !s.renderer.includes('software renderer'));
+    const webglOnGpu = speeds.some((s) => s.backend === 'webgl' && !isSoftwareRenderer(s.renderer));
     for (const backend of (['webgl', 'wasm', 'cpu'] as const).filter((b) => BACKENDS.includes(b) && (STRONGEST || (b === 'webgl' && webglOnGpu)))) {
       speeds.push(await throughput(page, 'strongest', backend, 128, backend === 'webgl' ? 2560 : 1280));
     }

@@ -2,16 +2,16 @@
  * Choosing the tfjs backend a run trains on, and describing it to the user: the backend's
  * name, the WebGL renderer (a GPU, or a software renderer such as SwiftShader), and why the
  * worker fell back when the preferred backend could not start. The wasm backend is loaded
- * only when a run asks for it (or 'auto' picks it), with the training kernels it lacks.
+ * only when a run asks for it (or 'auto' picks it), with the training kernels it lacks; WebGL
+ * gets a filter gradient shaped for a GPU (webglKernels.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { BackendInfo, BackendPreference } from './protocol';
+import { isSoftwareRenderer, SOFTWARE_RENDERER } from './renderer';
 import { registerWasmKernels } from './wasmKernels';
 import { registerWebglKernels } from './webglKernels';
 
-/** Renderers that mean "no GPU": WebGL is emulated on the CPU. */
-const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render/i;
 
 /**
  * Backends to try, in order, for each preference. 'auto' also leaves WebGL for wasm when
@@ -64,11 +64,6 @@ export function webglRenderer(): string | null {
   return typeof renderer === 'string' ? renderer : null;
 }
 
-/** True when a renderer string names a software rasteriser. */
-export function isSoftwareRenderer(renderer: string | null): boolean {
-  return renderer !== null && SOFTWARE_RENDERER.test(renderer);
-}
-
 /** Describes the active backend. */
 export function describeBackend(fallbackReason: string | null = null, autoReason: string | null = null): BackendInfo {
   const renderer = webglRenderer();
@@ -119,7 +114,7 @@ async function switchTo(name: string, reasons: string[]): Promise<boolean> {
   return false;
 }
 
-/** Starts a backend (WebGL watched for the loss of its context); on failure, says why in `reasons` and returns false. */
+/** Starts a backend (WebGL with our filter gradient, watched for the loss of its context); on failure, says why in `reasons` and returns false. */
 async function start(name: string, reasons: string[]): Promise<boolean> {
   const existing = tf.engine().registry[name];
   if (existing !== undefined && lostBackends.has(existing)) {
