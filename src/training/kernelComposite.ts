@@ -19,7 +19,6 @@ interface Freeing {
 
 /** One backend's original kernels, and the composites and replacements built on them. */
 export interface BackendKernels {
-  readonly backendName: string;
   /** The backend's own kernel, as it was before any replacement. */
   readonly original: (name: string) => KernelConfig;
   /** Runs `body` with the original kernels, then frees every intermediate result except the one `body` returns. */
@@ -39,7 +38,6 @@ export function backendKernels(backendName: string): BackendKernels {
     return kernel;
   };
   return {
-    backendName,
     original,
     composite: (backend, body) => {
       const freeing = backend as Freeing;
