@@ -60,7 +60,7 @@ connectWorker({
 });
 
 /**
- * Loads the built-in dataset picked on the last visit (else the default, MNIST), and tells the
+ * Loads the built-in dataset in use last (else the default, MNIST), and tells the
  * worker the keep setting (it answers with what this browser keeps): before the load when
  * keeping is off, so that the load neither reads nor writes a copy; else after it, so that the
  * worker lists its copy once the load is done. The app calls it once on start.
