@@ -5,6 +5,7 @@
  * training loop owns loss and optimizer). Also the optimizer `compile` names.
  */
 import * as tf from '@tensorflow/tfjs';
+import { dropoutMask } from './dropoutMask';
 import { layerNames, modelInputShape, validateSpec, type SpecIssue } from './shapes';
 import type { CompileSpec, InputShape, LayerSpec, ModelSpec } from './spec';
 
@@ -32,7 +33,8 @@ interface SeededDropoutArgs {
 /**
  * Keras's Dropout, reproducible from a seed. tfjs's own Dropout, given a seed, draws the
  * same mask on every call, which would silence the same units for the whole run; this one
- * seeds call n with (seed, n), so masks differ from batch to batch yet repeat run to run.
+ * keys call n with (seed, n), so masks differ from batch to batch yet repeat run to run, and
+ * draws them where the tensors are (dropoutMask.ts: on the GPU under WebGL).
  * While training it zeroes each value with probability `rate` and scales the survivors by
  * 1 / (1 − rate) so the expected sum is unchanged; at inference it passes values through.
  */
@@ -54,7 +56,7 @@ export class SeededDropout extends tf.layers.Layer {
     if (x === undefined) throw new Error('SeededDropout needs one input tensor.');
     if (kwargs['training'] !== true || this.rate === 0) return tf.clone(x);
     const call = this.calls++;
-    return tf.dropout(x, this.rate, undefined, `${this.seed}:${call}`);
+    return tf.tidy(() => tf.mul(x, dropoutMask(x.shape, this.rate, this.seed, call)));
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
