@@ -5,6 +5,7 @@
  * training loop owns loss and optimizer). Also the optimizer `compile` names.
  */
 import * as tf from '@tensorflow/tfjs';
+import { BatchNormalization } from './batchNorm';
 import { dropoutMask } from './dropoutMask';
 import { layerNames, modelInputShape, validateSpec, type SpecIssue } from './shapes';
 import type { CompileSpec, InputShape, LayerSpec, ModelSpec } from './spec';
@@ -94,7 +95,7 @@ function toLayer(layer: LayerSpec, name: string, seed: number, inputShape: numbe
     case 'dropout':
       return new SeededDropout({ name, rate: layer.rate, seed, ...first });
     case 'batchNormalization':
-      return tf.layers.batchNormalization({ name, momentum: layer.momentum, epsilon: 1e-3, ...first });
+      return new BatchNormalization({ name, momentum: layer.momentum, epsilon: 1e-3, ...first });
     case 'activation':
       return tf.layers.activation({ name, activation: layer.activation, ...first });
   }
