@@ -1,5 +1,6 @@
 /** Issue 7: the WASM and WebGL backends train a CNN with our kernels, and 'Automatic' takes WASM where WebGL has no GPU. */
 import { expect, test } from '@playwright/test';
+import { SOFTWARE_RENDERER } from '../src/training/renderer';
 import { choosePreset, openApp, useFashionMnist, watchPage } from './helpers';
 
 for (const backend of ['wasm', 'webgl'] as const) {
@@ -56,7 +57,7 @@ test('Automatic takes WebGL on a GPU, and WASM, saying why, on a software render
     const info = gl?.getExtension('WEBGL_debug_renderer_info');
     return gl && info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : '';
   });
-  const software = /SwiftShader|llvmpipe|softpipe|software|basic render/i.exec(renderer)?.[0];
+  const software = SOFTWARE_RENDERER.exec(renderer)?.[0];
   await choosePreset(page, 'quickstart', 1, 500);
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   const badge = page.getByTestId('backend');

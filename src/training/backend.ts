@@ -12,7 +12,6 @@ import { isSoftwareRenderer, SOFTWARE_RENDERER } from './renderer';
 import { registerWasmKernels } from './wasmKernels';
 import { registerWebglKernels } from './webglKernels';
 
-
 /**
  * Backends to try, in order, for each preference. 'auto' also leaves WebGL for wasm when
  * WebGL turns out to run on a software renderer (see `useBackend`).

@@ -59,7 +59,7 @@ function keeps(index: number, first: number, second: number, threshold: number):
 export function maskValues({ shape, keys, threshold, scale }: DropoutMaskAttrs): Float32Array {
   const first = ((keys[0] << 16) | keys[1]) >>> 0;
   const second = ((keys[2] << 16) | keys[3]) >>> 0;
-  const values = new Float32Array(shape.reduce((size, n) => size * n, 1));
+  const values = new Float32Array(tf.util.sizeFromShape([...shape]));
   for (let i = 0; i < values.length; i++) values[i] = keeps(i, first, second, threshold) ? scale : 0;
   return values;
 }
@@ -106,7 +106,7 @@ const MASK_SHADER = `
 const maskOnWebgl: KernelFunc = (args) => {
   if (tf.env().getNumber('WEBGL_VERSION') !== 2) return maskOnAnyBackend(args);
   const mask = args.attrs as unknown as DropoutMaskAttrs;
-  const size = mask.shape.reduce((total, n) => total * n, 1);
+  const size = tf.util.sizeFromShape([...mask.shape]);
   const program = {
     variableNames: [],
     outputShape: [size],
