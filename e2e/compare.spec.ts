@@ -8,7 +8,7 @@ async function queuePreset(page: Page, preset: string, epochs: number, images: n
   await page.getByRole('button', { name: 'Train', exact: true }).click();
 }
 
-test('two queued models both finish and are compared: overlaid curves, table, spec diff, confusion difference', async ({ page }) => {
+test('two queued models both finish and are compared: overlaid curves, table, spec diff, confusion difference', async ({ page, browser }) => {
   const watch = watchPage(page);
   await openApp(page);
   await queuePreset(page, 'quickstart', 2, 2000);
@@ -22,7 +22,8 @@ test('two queued models both finish and are compared: overlaid curves, table, sp
   const table = page.getByRole('table', { name: 'Comparison of runs' });
   const rows = table.locator('tbody tr');
   await expect(rows).toHaveCount(2);
-  await expect(rows.nth(0).getByRole('rowheader')).toContainText(/TensorFlow quickstart.* #1/);
+  // Each run's name says how it differs from its preset.
+  await expect(rows.nth(0).getByRole('rowheader')).toContainText('TensorFlow quickstart (epochs 2, training images 2000) #1');
   await expect(rows.nth(0).locator('[data-column="params"]')).toHaveText('101,770');
   await expect(rows.nth(1).getByRole('rowheader')).toContainText('Linear classifier');
   await expect(rows.nth(1).locator('[data-column="params"]')).toHaveText('7,850');
@@ -57,6 +58,15 @@ test('two queued models both finish and are compared: overlaid curves, table, sp
   await expect(difference.locator('tbody tr')).toHaveCount(10);
   expect(await seriousViolations(page)).toEqual([]);
 
+  // A link to both names each model as the table does, run number and all, so that they read apart.
+  await page.getByRole('button', { name: 'Link to the compared models' }).click();
+  const other = await browser.newContext();
+  const visitor = await other.newPage();
+  await visitor.goto(await page.getByLabel('Share link').inputValue());
+  const shared = visitor.getByRole('region', { name: /Shared with you: 2 models for MNIST/ });
+  await expect(shared.locator('li > strong')).toHaveText(['TensorFlow quickstart (epochs 2, training images 2000) #1', 'Linear classifier (epochs 2, training images 2000) #2']);
+  await other.close();
+
   // Taking a run out of the comparison removes it from the table, not from the runs.
   await page.getByRole('checkbox', { name: /^Compare Linear classifier.* #2$/ }).uncheck();
   await expect(rows).toHaveCount(1);
@@ -77,7 +87,7 @@ test('a shared link recreates the same models in another browser, and a damaged 
   await expect(page.getByRole('heading', { name: 'Fashion-MNIST' })).toBeVisible();
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await page.getByLabel('Preset').selectOption('fashionCnn');
-  await page.getByLabel('Epochs').fill('3');
+  await page.getByLabel('Epochs', { exact: true }).fill('3');
   await expect(page.getByTestId('total-params')).toContainText('302,026');
   await page.getByRole('button', { name: 'Link to this model' }).click();
   const link = await page.getByLabel('Share link').inputValue();
@@ -94,7 +104,7 @@ test('a shared link recreates the same models in another browser, and a damaged 
   await banner.getByRole('button', { name: /^Open .* in the builder$/ }).click();
   await expect(visitor.getByRole('tab', { name: 'Build & train' })).toHaveAttribute('aria-selected', 'true');
   await expect(visitor.getByTestId('total-params')).toContainText('302,026');
-  await expect(visitor.getByLabel('Epochs')).toHaveValue('3');
+  await expect(visitor.getByLabel('Epochs', { exact: true })).toHaveValue('3');
   await other.close();
 
   // Pasting a cut-short link into the open tab.

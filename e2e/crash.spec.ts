@@ -13,7 +13,7 @@ test('a worker crash mid-run fails that run with a clear message, keeps the fini
   await expect(page.getByTestId('test-accuracy')).toContainText('(10000 test images)');
 
   // A long run, and while it trains an uncaught error in the worker, as a bug there would throw.
-  await page.getByLabel('Epochs').fill('5');
+  await page.getByLabel('Epochs', { exact: true }).fill('5');
   await page.getByLabel('Training images (empty = all)').fill('60000');
   await train.click();
   await expect(page.getByTestId('running-metrics')).toBeVisible();
@@ -37,7 +37,7 @@ test('a worker crash mid-run fails that run with a clear message, keeps the fini
 
   // The restarted worker has the dataset (handed over by the page, not fetched again) and trains.
   await page.getByRole('tab', { name: 'Build & train' }).click();
-  await page.getByLabel('Epochs').fill('1');
+  await page.getByLabel('Epochs', { exact: true }).fill('1');
   await page.getByLabel('Training images (empty = all)').fill('2000');
   await train.click();
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });

@@ -53,7 +53,7 @@ export async function quickstart(page: Page, epochs: number, images: number): Pr
 export async function choosePreset(page: Page, preset: string, epochs: number, images: number): Promise<void> {
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await page.getByLabel('Preset').selectOption(preset);
-  await page.getByLabel('Epochs').fill(String(epochs));
+  await page.getByLabel('Epochs', { exact: true }).fill(String(epochs));
   await page.getByLabel('Training images (empty = all)').fill(String(images));
 }
 

@@ -137,9 +137,9 @@ async function throughput(page: Page, preset: string, backend: 'webgl' | 'wasm' 
   await openWithDataset(page, BASE, preset === 'fashionCnn' ? 'fashion-mnist' : 'mnist');
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await page.getByLabel('Preset').selectOption(preset);
-  await page.getByLabel('Epochs').fill('2');
-  await page.getByLabel('Batch size').fill(String(batchSize));
-  await page.getByLabel('Validation split').fill('0');
+  await page.getByLabel('Epochs', { exact: true }).fill('2');
+  await page.getByLabel('Batch size', { exact: true }).fill(String(batchSize));
+  await page.getByLabel('Validation split', { exact: true }).fill('0');
   await page.getByLabel('Training images (empty = all)').fill(String(images));
   // No random shifts (the strongest preset's augmentation): the native peer trains without them.
   await page.getByLabel('Random shift (px)').fill('0');
@@ -244,7 +244,7 @@ const TAB_PACE_MS = 600;
 async function tabSwitchesWhileTraining(page: Page): Promise<TabSwitches> {
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await page.getByLabel('Preset').selectOption('quickstart');
-  await page.getByLabel('Epochs').fill('20');
+  await page.getByLabel('Epochs', { exact: true }).fill('20');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await page.getByTestId('running-metrics').waitFor({ timeout: 120_000 });
   await page.evaluate((floor) => {

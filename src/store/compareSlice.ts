@@ -80,8 +80,9 @@ export const createCompareSlice: StateCreator<AppState, [], [], CompareSlice> = 
     const first = runs[0];
     if (!first) return null;
     const sameDataset = runs.filter((run) => run.datasetId === first.datasetId);
-    // A run's name carries its queue number ("… #3"); the link gives the model its base name.
-    const models = sameDataset.map((run) => ({ name: run.name.replace(/ #\d+$/, ''), spec: run.spec }));
+    // Names keep their run numbers ("… #3"), so that two runs of one preset read apart in the
+    // visitor's banner; the visitor's runs of them take numbers of their own (`startRun`).
+    const models = sameDataset.map((run) => ({ name: run.name, spec: run.spec }));
     return shareUrl(pageUrl(), { ...datasetOfShare(get(), first.datasetId), runs: models });
   },
 

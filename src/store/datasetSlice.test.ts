@@ -22,7 +22,7 @@ vi.stubGlobal('localStorage', {
 const { useAppStore } = await import('./index');
 const { DATASET_MEASURE } = await import('./measures');
 const { KEEP_DATASETS_KEY, rememberedDataset } = await import('./datasetSlice');
-const { DOUBLE_CLICK_MS, rememberedDraft } = await import('./runsSlice');
+const { DOUBLE_CLICK_MS, draftName, rememberedDraft } = await import('./runsSlice');
 const initial = useAppStore.getState();
 const state = () => useAppStore.getState();
 
@@ -205,5 +205,69 @@ describe('the next visit', () => {
     // An unedited preset comes back as this version defines it, not as it was stored.
     remembered.set('playground.draft', JSON.stringify({ spec: edited, presetId: 'fashionCnn', modified: false }));
     expect(rememberedDraft()).toEqual({ draft: PRESETS.fashionCnn.spec, draftPresetId: 'fashionCnn', draftModified: false });
+  });
+});
+
+describe("the draft's name, which its runs take", () => {
+  const withFit = (fit: Partial<typeof PRESETS.quickstart.spec.fit>) => ({ ...state().draft, fit: { ...state().draft.fit, ...fit } });
+
+  it('is the preset title while unedited, and says what changed once edited', () => {
+    state().loadPreset('quickstart');
+    expect(draftName(state())).toBe('TensorFlow quickstart');
+    state().setDraft(withFit({ epochs: 10 }));
+    expect(draftName(state())).toBe('TensorFlow quickstart (epochs 10)');
+    expect(state().draftModified).toBe(true);
+    const [flatten, hidden, output] = state().draft.layers;
+    if (!flatten || !hidden || !output) throw new Error('the quickstart has three layers');
+    state().setDraft({ ...state().draft, layers: [flatten, hidden, { type: 'dropout', rate: 0.2 }, output] });
+    expect(draftName(state())).toBe('TensorFlow quickstart (+Dropout(0.2), epochs 10)');
+  });
+
+  it('counts the changes when listing them would make a long name', () => {
+    state().loadPreset('quickstart');
+    state().setDraft(withFit({ epochs: 2, trainLimit: 2000 }));
+    expect(draftName(state())).toBe('TensorFlow quickstart (epochs 2, training images 2000)');
+    state().loadPreset('quickstart');
+    state().setDraft(withFit({ epochs: 10, batchSize: 128, validationSplit: 0.2 }));
+    expect(draftName(state())).toBe('TensorFlow quickstart (3 changes)');
+  });
+
+  it('is the preset again, unmodified, once an edit is taken back', () => {
+    state().loadPreset('quickstart');
+    state().setDraft(withFit({ epochs: 10 }));
+    state().setDraft(withFit({ epochs: 5 }));
+    expect(state().draftModified).toBe(false);
+    expect(draftName(state())).toBe('TensorFlow quickstart');
+  });
+
+  it('is "Custom model" for a model started empty or opened from a link', () => {
+    state().setDraft(PRESETS.quickstart.spec, true);
+    expect(draftName(state())).toBe('Custom model');
+  });
+});
+
+describe('a link to runs', () => {
+  it("keeps each run's number in the visitor's banner, and the visitor's runs of them take numbers of their own", async () => {
+    state().selectDataset('mnist');
+    state().handleDatasetEvent({ type: 'datasetLoaded', requestId: lastLoad(), dataset: tiny('mnist'), seconds: 0.1, fromBrowserCopy: false });
+    state().loadPreset('quickstart');
+    const ids = [2, 3].map((epochs) => {
+      state().setDraft({ ...state().draft, fit: { ...state().draft.fit, epochs } });
+      state().startTraining();
+      return state().currentRunId ?? '';
+    });
+    const names = ids.map((id) => state().runs[id]?.name ?? '');
+    expect(names[0]).toMatch(/^TensorFlow quickstart \(epochs 2\) #\d+$/);
+    expect(names[1]).toMatch(/^TensorFlow quickstart \(epochs 3\) #\d+$/);
+
+    const link = await state().linkToRuns(ids);
+    await state().openShareLink(new URL(link ?? '').hash);
+    const incoming = state().incomingShare;
+    expect(incoming?.kind === 'ok' && incoming.share.runs.map((model) => model.name)).toEqual(names);
+    state().queueSharedModels();
+    const queued = state().runOrder.slice(-2).map((id) => state().runs[id]?.name ?? '');
+    const number = (name: string) => Number(name.split('#')[1]);
+    expect(queued.map((name) => name.replace(/ #\d+$/, ''))).toEqual(['TensorFlow quickstart (epochs 2)', 'TensorFlow quickstart (epochs 3)']);
+    expect(queued.map(number)).toEqual([number(names[1] ?? '') + 1, number(names[1] ?? '') + 2]);
   });
 });

@@ -15,6 +15,7 @@ import type {
   WorkerEvent,
 } from '../training/protocol';
 import type { ModelSpec } from '../training/spec';
+import { describeSpecEdits } from '../training/specDiff';
 import { parseModelSpec } from '../training/specUrl';
 import type { AppState } from './index';
 import { readRemembered, remember, REMEMBERED } from './remembered';
@@ -62,19 +63,19 @@ export function isActiveRun(run: Pick<Run, 'status'>): boolean {
 
 export interface RunsSlice {
   readonly draft: ModelSpec;
-  /** The preset the draft started from, if any, and whether it has been edited since. */
+  /** The preset the draft started from, if any, and whether the draft differs from it now. */
   readonly draftPresetId: PresetId | null;
   readonly draftModified: boolean;
   readonly backendPreference: BackendPreference;
   readonly runs: Readonly<Record<string, Run>>;
   readonly runOrder: readonly string[];
   readonly currentRunId: string | null;
-  /** Replaces the draft: an edit (keeping its preset, marked modified) or a fresh start (`fromPreset: null`). */
+  /** Replaces the draft: an edit (keeping its preset, modified while it differs from it) or a fresh start (`fresh`: no preset). */
   readonly setDraft: (spec: ModelSpec, fresh?: boolean) => void;
   readonly loadPreset: (id: PresetId) => void;
   readonly setBackendPreference: (backend: BackendPreference) => void;
   readonly startTraining: () => void;
-  /** Queues a run of `spec` on the active dataset (it starts when the runs before it have finished) and returns its id; null with no dataset in use. */
+  /** Queues a run of `spec` on the active dataset (it starts when the runs before it have finished) and returns its id; null with no dataset in use. A number `name` ends with gives way to the run's own. */
   readonly startRun: (spec: ModelSpec, name: string) => string | null;
   readonly pauseRun: (id: string) => void;
   readonly resumeRun: (id: string) => void;
@@ -88,10 +89,26 @@ export interface RunsSlice {
 /** Colours runs take in turn; each follows its run through every chart. */
 export const RUN_COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2', '#4b5563'] as const;
 
-/** The draft's name in the user's words: its preset's title, "(modified)" once edited. */
-export function draftName(state: Pick<RunsSlice, 'draftPresetId' | 'draftModified'>): string {
-  const preset = state.draftPresetId === null ? null : PRESETS[state.draftPresetId];
-  return `${preset?.title ?? 'Custom model'}${preset && state.draftModified ? ' (modified)' : ''}`;
+/** A run's name lists its changes from the preset when they fit in this many characters; past it, it counts them. */
+const NAMED_CHANGES_MAX_LENGTH = 40;
+
+/** How the draft differs from its preset, by new values ("epochs 10", "+Dropout(0.2)"); [] for an unedited preset or a model of one's own. */
+export function draftChanges(state: Pick<RunsSlice, 'draft' | 'draftPresetId'>): string[] {
+  return state.draftPresetId === null ? [] : describeSpecEdits(PRESETS[state.draftPresetId].spec, state.draft);
+}
+
+/**
+ * The draft's name in the user's words: its preset's title and what was changed, so that two
+ * edits of one preset read apart in the charts ("TensorFlow quickstart (epochs 10)"),
+ * or how many changes there are when they would not fit ("… (3 changes)").
+ */
+export function draftName(state: Pick<RunsSlice, 'draft' | 'draftPresetId'>): string {
+  if (state.draftPresetId === null) return 'Custom model';
+  const { title } = PRESETS[state.draftPresetId];
+  const changes = draftChanges(state);
+  if (changes.length === 0) return title;
+  const listed = changes.join(', ');
+  return `${title} (${listed.length <= NAMED_CHANGES_MAX_LENGTH ? listed : `${changes.length} changes`})`;
 }
 
 const DEFAULT_PRESET: PresetId = 'quickstart';
@@ -107,7 +124,8 @@ export function rememberedDraft(): Draft | null {
     const presetId = typeof value.presetId === 'string' && isPresetId(value.presetId) ? value.presetId : null;
     // An unedited preset is the preset as this version defines it, not as an older one did.
     if (presetId !== null && value.modified !== true) return { draft: PRESETS[presetId].spec, draftPresetId: presetId, draftModified: false };
-    return { draft: parseModelSpec(value.spec), draftPresetId: presetId, draftModified: presetId !== null };
+    const draft = parseModelSpec(value.spec);
+    return { draft, draftPresetId: presetId, draftModified: draftChanges({ draft, draftPresetId: presetId }).length > 0 };
   } catch {
     return null;
   }
@@ -123,6 +141,8 @@ function rememberDraft({ draft, draftPresetId, draftModified }: Draft): void {
   remember(REMEMBERED.draft, JSON.stringify({ spec: draft, presetId: draftPresetId, modified: draftModified }));
 }
 let runCount = 0;
+/** The number a run's name ends with, "… #3". */
+const RUN_NUMBER = / #\d+$/;
 /** A second Train within this long of the first, on the same model, is a double click: one run (unless that run has already ended). */
 export const DOUBLE_CLICK_MS = 500;
 /** The last Train: when, what it trained (the spec as JSON), and the run it started. */
@@ -150,7 +170,8 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
     currentRunId: null,
 
     setDraft: (spec, fresh = false) => {
-      set(fresh ? { draft: spec, draftPresetId: null, draftModified: false } : { draft: spec, draftModified: true });
+      // Modified means different from the preset: an edit taken back is the preset again.
+      set((state) => (fresh ? { draft: spec, draftPresetId: null, draftModified: false } : { draft: spec, draftModified: draftChanges({ draft: spec, draftPresetId: state.draftPresetId }).length > 0 }));
       rememberDraft(get());
     },
     loadPreset: (id) => {
@@ -178,7 +199,8 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
       const id = `run-${Date.now().toString(36)}-${runCount}`;
       const run: Run = {
         id,
-        name: `${name} #${runCount}`,
+        // A shared run's name brings the sharer's number: this run takes the next one here instead.
+        name: `${name.replace(RUN_NUMBER, '')} #${runCount}`,
         color: RUN_COLORS[(runCount - 1) % RUN_COLORS.length] ?? '#2563eb',
         datasetId,
         datasetName: dataset.name,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from './presets';
-import { describeLayer, describeSpecDiff, summariseSpecDiff } from './specDiff';
+import { describeLayer, describeSpecDiff, describeSpecEdits, summariseSpecDiff } from './specDiff';
 import { DEFAULT_COMPILE, DEFAULT_FIT, type LayerSpec, type ModelSpec } from './spec';
 
 const flatten: LayerSpec = { type: 'flatten' };
@@ -76,6 +76,13 @@ describe('describeSpecDiff', () => {
       'shift augmentation off → ±2 px',
       'training images all → 1000',
     ]);
+  });
+
+  it('names the same changes by their new values only, for a run of an edited preset', () => {
+    const a = spec([conv(32), dropout(0.25), flatten, dense(10, 'softmax')], {}, { augmentShift: 2 });
+    const b = spec([conv(64, 5), flatten, dense(10, 'softmax')], { learningRate: 0.01 }, { epochs: 2, trainLimit: 2000 });
+    expect(describeSpecEdits(a, b)).toEqual(['Conv2D 64 filters', 'Conv2D kernel 5×5', '−Dropout(0.25)', 'lr 0.01', 'epochs 2', 'shift augmentation off', 'training images 2000']);
+    expect(describeSpecDiff(a, b)).toHaveLength(describeSpecEdits(a, b).length);
   });
 
   it('ignores momentum unless SGD uses it', () => {

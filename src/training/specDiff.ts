@@ -1,6 +1,7 @@
 /**
  * What changed between two model specs, in words: "Dense 128 → 512", "+Dropout(0.2)",
- * "lr 0.001 → 0.01". For comparing runs side by side. Pure: no tfjs, no DOM.
+ * "lr 0.001 → 0.01" for comparing runs side by side, or by new values only ("lr 0.01") for
+ * naming an edited preset. Pure: no tfjs, no DOM.
  */
 import { DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, type LayerSpec, type LossName, type ModelSpec } from './spec';
 
@@ -41,13 +42,16 @@ export function describeLayer(layer: LayerSpec): string {
   }
 }
 
-/** "label a → b" when a and b differ, else nothing. */
-function change<T>(label: string, a: T, b: T, show: (v: T) => string = String): string[] {
-  return a === b ? [] : [`${label} ${show(a)} → ${show(b)}`];
+/** One difference: a layer added or removed (`text`), or a setting's old and new values. */
+type Difference = { readonly text: string } | { readonly label: string; readonly from: string; readonly to: string; readonly unit: string };
+
+/** The setting `label` going from a to b when they differ, else nothing. */
+function change<T>(label: string, a: T, b: T, show: (v: T) => string = String, unit = ''): Difference[] {
+  return a === b ? [] : [{ label, from: show(a), to: show(b), unit }];
 }
 
 /** The changes within one layer whose type stayed the same. */
-function layerChanges(a: LayerSpec, b: LayerSpec): string[] {
+function layerChanges(a: LayerSpec, b: LayerSpec): Difference[] {
   const name = LAYER_TYPES[a.type];
   if (a.type === 'dense' && b.type === 'dense') {
     return [
@@ -58,7 +62,7 @@ function layerChanges(a: LayerSpec, b: LayerSpec): string[] {
   }
   if (a.type === 'conv2d' && b.type === 'conv2d') {
     return [
-      ...(a.filters === b.filters ? [] : [`${name} ${a.filters} → ${b.filters} filters`]),
+      ...change(name, a.filters, b.filters, String, ' filters'),
       ...change(`${name} kernel`, a.kernelSize, b.kernelSize, square),
       ...change(`${name} strides`, a.strides, b.strides),
       ...change(`${name} padding`, a.padding, b.padding),
@@ -131,36 +135,46 @@ function alignLayers(a: readonly LayerSpec[], b: readonly LayerSpec[]): Step[] {
   return steps;
 }
 
-/**
- * The differences from `a` to `b`, in order: layers (aligned, so insertions and removals read
- * as "+Layer" and "−Layer"), then compile, then fit. Identical specs give [].
- */
-export function describeSpecDiff(a: ModelSpec, b: ModelSpec): string[] {
-  const changes: string[] = [];
+/** The differences from `a` to `b`, in order: layers (aligned), then compile, then fit. */
+function differences(a: ModelSpec, b: ModelSpec): Difference[] {
+  const found: Difference[] = [];
   for (const step of alignLayers(a.layers, b.layers)) {
-    if (step.kind === 'keep') changes.push(...layerChanges(step.a, step.b));
-    else if (step.kind === 'remove') changes.push(`−${describeLayer(step.a)}`);
-    else changes.push(`+${describeLayer(step.b)}`);
+    if (step.kind === 'keep') found.push(...layerChanges(step.a, step.b));
+    else if (step.kind === 'remove') found.push({ text: `−${describeLayer(step.a)}` });
+    else found.push({ text: `+${describeLayer(step.b)}` });
   }
   const ca = a.compile;
   const cb = b.compile;
-  changes.push(...change('optimizer', ca.optimizer, cb.optimizer));
-  changes.push(...change('lr', ca.learningRate, cb.learningRate));
+  found.push(...change('optimizer', ca.optimizer, cb.optimizer));
+  found.push(...change('lr', ca.learningRate, cb.learningRate));
   // Momentum only matters to SGD: an unused value carried along is not a difference.
-  if (ca.optimizer === 'sgd' || cb.optimizer === 'sgd') changes.push(...change('momentum', ca.momentum, cb.momentum));
-  changes.push(...change('loss', ca.loss, cb.loss, (l) => LOSS_WORDS[l]));
-  changes.push(...change('from_logits', ca.fromLogits, cb.fromLogits));
+  if (ca.optimizer === 'sgd' || cb.optimizer === 'sgd') found.push(...change('momentum', ca.momentum, cb.momentum));
+  found.push(...change('loss', ca.loss, cb.loss, (l) => LOSS_WORDS[l]));
+  found.push(...change('from_logits', ca.fromLogits, cb.fromLogits));
   const fa = a.fit;
   const fb = b.fit;
-  changes.push(...change('epochs', fa.epochs, fb.epochs));
-  changes.push(...change('batch', fa.batchSize, fb.batchSize));
-  changes.push(...change('validation split', fa.validationSplit, fb.validationSplit));
-  changes.push(...change('shuffle', fa.shuffle, fb.shuffle));
-  changes.push(...change('seed', fa.seed, fb.seed));
-  changes.push(...change('lr decay per epoch', fa.learningRateDecay, fb.learningRateDecay, (d) => (d === 1 ? 'none' : `×${d}`)));
-  changes.push(...change('shift augmentation', fa.augmentShift, fb.augmentShift, (s) => (s === 0 ? 'off' : `±${s} px`)));
-  changes.push(...change('training images', fa.trainLimit, fb.trainLimit, (t) => (t === null ? 'all' : String(t))));
-  return changes;
+  found.push(...change('epochs', fa.epochs, fb.epochs));
+  found.push(...change('batch', fa.batchSize, fb.batchSize));
+  found.push(...change('validation split', fa.validationSplit, fb.validationSplit));
+  found.push(...change('shuffle', fa.shuffle, fb.shuffle));
+  found.push(...change('seed', fa.seed, fb.seed));
+  found.push(...change('lr decay per epoch', fa.learningRateDecay, fb.learningRateDecay, (d) => (d === 1 ? 'none' : `×${d}`)));
+  found.push(...change('shift augmentation', fa.augmentShift, fb.augmentShift, (s) => (s === 0 ? 'off' : `±${s} px`)));
+  found.push(...change('training images', fa.trainLimit, fb.trainLimit, (t) => (t === null ? 'all' : String(t))));
+  return found;
+}
+
+/**
+ * The differences from `a` to `b` in words, in order: layers (aligned, so insertions and
+ * removals read as "+Layer" and "−Layer"), then compile, then fit. Identical specs give [].
+ */
+export function describeSpecDiff(a: ModelSpec, b: ModelSpec): string[] {
+  return differences(a, b).map((d) => ('text' in d ? d.text : `${d.label} ${d.from} → ${d.to}${d.unit}`));
+}
+
+/** The same differences by their new values only ("epochs 10", "+Dropout(0.2)"): what `b` is, short enough for a run's name. */
+export function describeSpecEdits(a: ModelSpec, b: ModelSpec): string[] {
+  return differences(a, b).map((d) => ('text' in d ? d.text : `${d.label} ${d.to}${d.unit}`));
 }
 
 /** The differences as one line, "Dense 128 → 512, +Dropout(0.2), lr 0.001 → 0.01"; '' when none. */
