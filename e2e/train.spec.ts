@@ -1,6 +1,6 @@
 /** Issues 3 and 4: train a preset in the worker on WebGL and read what the dashboard shows. */
 import { expect, test } from '@playwright/test';
-import { openApp, quickstart, useFashionMnist, watchPage } from './helpers';
+import { openApp, quickstart, uploadOwnDataset, useFashionMnist, watchPage } from './helpers';
 
 test('the quickstart preset trains in the worker on WebGL, streaming batches and epochs, then is evaluated', async ({ page }) => {
   const watch = watchPage(page);
@@ -136,7 +136,7 @@ test('a reload keeps the dataset picked and the model being edited', async ({ pa
   await useFashionMnist(page);
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await page.getByLabel('Preset').selectOption('fashionCnn');
-  await page.getByLabel('Epochs').fill('3');
+  await page.getByLabel('Epochs', { exact: true }).fill('3');
   await page.getByLabel('Layer 1 filters').fill('16');
   const params = await page.getByTestId('total-params').textContent();
 
@@ -146,9 +146,39 @@ test('a reload keeps the dataset picked and the model being edited', async ({ pa
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await expect(page.getByLabel('Preset')).toHaveValue('fashionCnn');
   await expect(page.getByLabel('Preset').locator('option:checked')).toHaveText(/, modified$/);
-  await expect(page.getByLabel('Epochs')).toHaveValue('3');
+  await expect(page.getByLabel('Epochs', { exact: true })).toHaveValue('3');
   await expect(page.getByLabel('Layer 1 filters')).toHaveValue('16');
   await expect(page.getByTestId('total-params')).toHaveText(params ?? '');
+});
+
+test('a model remembered from a 3-class dataset opens on MNIST with its output named as the problem, and one click repairs it', async ({ page }) => {
+  await openApp(page);
+  await uploadOwnDataset(page);
+  await expect(page.getByRole('radio', { name: /Your dataset 1/ })).toBeChecked();
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  await page.getByLabel('Layer 3 units').fill('3');
+  const train = page.getByRole('button', { name: 'Train', exact: true });
+  await expect(train).toBeEnabled();
+
+  // A user's own dataset is not kept across visits: the page opens on MNIST, with the 3-unit model.
+  await page.reload();
+  await expect(page.getByTestId('shape-x_train')).toHaveText('(60000, 28, 28)');
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  const layers = page.getByRole('list', { name: 'Layers' });
+  await expect(layers).toContainText('the model must end with 10 outputs, one per class, but this layer has 3 units.');
+  await expect(train).toBeDisabled();
+  await layers.getByRole('button', { name: 'Set its units to 10' }).click();
+  await expect(page.getByLabel('Layer 3 units')).toHaveValue('10');
+  await expect(layers).not.toContainText('one per class');
+  await expect(train).toBeEnabled();
+  await expect(page.getByLabel('Preset')).toHaveValue('quickstart');
+  await expect(page.getByLabel('Preset').locator('option:checked')).not.toHaveText(/modified/);
+
+  // The from_logits warning offers its repair too.
+  await page.getByLabel('from_logits', { exact: true }).uncheck();
+  await page.getByRole('list', { name: 'Problems with this model' }).getByRole('button', { name: 'Tick from_logits' }).click();
+  await expect(page.getByLabel('from_logits', { exact: true })).toBeChecked();
+  await expect(page.getByRole('list', { name: 'Problems with this model' })).toHaveCount(0);
 });
 
 test('the confusion matrix fits beside the charts at 1280 px, with recall on its rows and precision under its columns', async ({ page }) => {
@@ -156,7 +186,7 @@ test('the confusion matrix fits beside the charts at 1280 px, with recall on its
   await openApp(page);
   await useFashionMnist(page);
   await page.getByRole('tab', { name: 'Build & train' }).click();
-  await page.getByLabel('Epochs').fill('1');
+  await page.getByLabel('Epochs', { exact: true }).fill('1');
   await page.getByLabel('Training images (empty = all)').fill('1000');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('test-accuracy')).toBeVisible({ timeout: 90_000 });

@@ -104,6 +104,18 @@ function LayerFields({ layer, index, issues, onChange }: LayerEditorProps) {
   }
 }
 
+/** The repair an issue suggests, as a button that makes it (none when the issue has no single repair). */
+function FixButton({ issue }: { readonly issue: SpecIssue }) {
+  const setDraft = useAppStore((state) => state.setDraft);
+  const { fix } = issue;
+  if (!fix) return null;
+  return (
+    <button type="button" className="fix" onClick={() => setDraft(fix.spec)}>
+      {fix.label}
+    </button>
+  );
+}
+
 interface ModelBuilderProps {
   readonly issues: readonly SpecIssue[];
   readonly classCount: number;
@@ -194,7 +206,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
               .filter((issue) => issue.layerIndex === i)
               .map((issue) => (
                 <p key={issue.message} className={issue.severity === 'error' ? 'issue error-text' : 'issue warning-text'}>
-                  {issue.message}
+                  {issue.message} <FixButton issue={issue} />
                 </p>
               ))}
           </li>
@@ -256,7 +268,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
           {otherIssues.map((issue) => (
             <li key={issue.message} className={issue.severity === 'error' ? 'error-text' : 'warning-text'}>
               <strong>{issue.severity === 'error' ? 'Error: ' : 'Warning: '}</strong>
-              {issue.message}
+              {issue.message} <FixButton issue={issue} />
             </li>
           ))}
         </ul>

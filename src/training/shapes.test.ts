@@ -183,8 +183,30 @@ describe('validateSpec', () => {
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatchObject({ layerIndex: 1, field: 'units' });
     expect(issues[0]?.message).toMatch(/^Layer 2 \(Dense\): the model must end with 10 outputs, one per class, but this layer has 7 units/);
-    expect(errorText(spec([conv(3)]))).toEqual(['The model must end with 10 outputs, one per class, but it ends with (None, 26, 26, 4). End it with Dense(10).']);
+    expect(errorText(spec([conv(3)]))).toEqual(['The model must end with 10 outputs, one per class, but it ends with (None, 26, 26, 4). End it with Flatten and Dense(10).']);
     expect(validateSpec(spec([flatten, dense(7, 'softmax')]), MNIST, 7).filter((i) => i.severity === 'error')).toEqual([]);
+  });
+
+  it('offers a repair for a wrong output size and for from_logits, each of which clears its issue', () => {
+    const issuesOf = (s: ModelSpec, classes = 10) => validateSpec(s, MNIST, classes);
+    const repaired = (s: ModelSpec, classes = 10) => {
+      // Errors come first: a convolution's relu ending also asks for from_logits.
+      const [issue] = issuesOf(s, classes).filter((i) => i.fix !== undefined);
+      if (!issue?.fix) throw new Error('no repair');
+      expect(issuesOf(issue.fix.spec, classes).map((i) => i.message)).not.toContain(issue.message);
+      return { label: issue.fix.label, layers: issue.fix.spec.layers, compile: issue.fix.spec.compile };
+    };
+    // A model remembered from a user's 3-class dataset, opened on MNIST.
+    expect(repaired(spec([flatten, dense(128, 'relu'), dense(3, 'softmax')]))).toMatchObject({ label: 'Set its units to 10', layers: [flatten, dense(128, 'relu'), out] });
+    expect(repaired(spec([flatten, dense(10, 'softmax')]), 3)).toMatchObject({ label: 'Set its units to 3', layers: [flatten, dense(3, 'softmax')] });
+    expect(repaired(spec([conv(3)]))).toMatchObject({ label: 'Add Flatten and Dense(10)', layers: [conv(3), flatten, out] });
+    expect(repaired(spec([flatten, dense(64, 'relu'), { type: 'dropout', rate: 0.2 }], { fromLogits: true }))).toMatchObject({
+      label: 'Add Dense(10)',
+      layers: [flatten, dense(64, 'relu'), { type: 'dropout', rate: 0.2 }, dense(10)],
+    });
+    expect(repaired(spec([flatten, out], { fromLogits: true }))).toMatchObject({ label: 'Untick from_logits', compile: { fromLogits: false } });
+    expect(repaired(spec([flatten, dense(10)], { fromLogits: false }))).toMatchObject({ label: 'Tick from_logits', compile: { fromLogits: true } });
+    for (const preset of Object.values(PRESETS)) expect(issuesOf(preset.spec).filter((issue) => issue.fix)).toEqual([]);
   });
 
   it('checks compile and fit options', () => {

@@ -39,6 +39,14 @@ export interface SpecIssue {
   /** The spec field at fault (`units`, `kernelSize`, `learningRate`, …), or null. */
   readonly field: string | null;
   readonly message: string;
+  /** The one-click repair the message suggests, where there is one: its button's words, and the model it makes. */
+  readonly fix?: SpecFix;
+}
+
+/** A repair for an issue: `label` says what it does ("Set its units to 10"); `spec` is the model after it. */
+export interface SpecFix {
+  readonly label: string;
+  readonly spec: ModelSpec;
 }
 
 /** Keras's auto-generated layer names, as a fresh session numbers them. */
@@ -321,14 +329,25 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
     const outputs = shape.length === 1 ? shape[0] : null;
     if (outputs !== classCount) {
       if (last.type === 'dense') {
+        const fixLabel = `Set its units to ${classCount}`;
         issues.push({
           severity: 'error',
           layerIndex: layers.length - 1,
           field: 'units',
-          message: `${layerLabel(last, layers.length - 1)}: the model must end with ${classCount} outputs, one per class, but this layer has ${last.units} units. Set its units to ${classCount}.`,
+          message: `${layerLabel(last, layers.length - 1)}: the model must end with ${classCount} outputs, one per class, but this layer has ${last.units} units. ${fixLabel}.`,
+          fix: { label: fixLabel, spec: { ...spec, layers: [...layers.slice(0, -1), { ...last, units: classCount }] } },
         });
       } else {
-        modelError(null, `The model must end with ${classCount} outputs, one per class, but it ends with ${formatShape([null, ...shape])}. End it with Dense(${classCount}).`);
+        // A softmax output, unless the loss is told to expect logits.
+        const output: LayerSpec = { type: 'dense', units: classCount, activation: spec.compile.fromLogits ? 'linear' : 'softmax', useBias: true };
+        const flat = shape.length === 1;
+        issues.push({
+          severity: 'error',
+          layerIndex: null,
+          field: null,
+          message: `The model must end with ${classCount} outputs, one per class, but it ends with ${formatShape([null, ...shape])}. End it with ${flat ? '' : 'Flatten and '}Dense(${classCount}).`,
+          fix: { label: `Add ${flat ? '' : 'Flatten and '}Dense(${classCount})`, spec: { ...spec, layers: [...layers, ...(flat ? [] : [{ type: 'flatten' } as const]), output] } },
+        });
       }
     }
   }
@@ -363,8 +382,9 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
 
   const activation = outputActivation(layers.filter((layer) => isKnownType(layer.type)));
   const fromLogits: unknown = compile.fromLogits;
+  const withLogits = (on: boolean): ModelSpec => ({ ...spec, compile: { ...compile, fromLogits: on } });
   if (activation === 'softmax' && fromLogits === true) {
-    issues.push({ severity: 'warning', layerIndex: null, field: 'fromLogits', message: softmaxTwice });
+    issues.push({ severity: 'warning', layerIndex: null, field: 'fromLogits', message: softmaxTwice, fix: { label: 'Untick from_logits', spec: withLogits(false) } });
   } else if (activation !== null && activation !== 'softmax' && fromLogits !== true) {
     const ending = activation === 'linear' ? 'raw scores (logits, no activation)' : `the ${isActivation(activation) ? ACTIVATIONS[activation] : text(activation)} activation`;
     issues.push({
@@ -372,6 +392,7 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
       layerIndex: null,
       field: 'fromLogits',
       message: `The model ends in ${ending}, not softmax, but the loss expects probabilities (from_logits=False): it will treat those scores as probabilities, so the loss is wrong and learning suffers. Tick from_logits, or end the model with softmax.`,
+      fix: { label: 'Tick from_logits', spec: withLogits(true) },
     });
   }
   return issues;
