@@ -101,8 +101,11 @@ test('a shared link recreates the same models in another browser, and a damaged 
   await expect(banner).toContainText('3 epochs');
   // The link's dataset is selected for the visitor.
   await expect(banner.getByRole('button', { name: 'Train all 1' })).toBeEnabled();
-  await banner.getByRole('button', { name: /^Open .* in the builder$/ }).click();
+  await banner.getByRole('button', { name: 'Open Fashion CNN (epochs 3) in the builder' }).click();
   await expect(visitor.getByRole('tab', { name: 'Build & train' })).toHaveAttribute('aria-selected', 'true');
+  // The builder knows it as the preset it was edited from.
+  await expect(visitor.getByLabel('Preset')).toHaveValue('fashionCnn');
+  await expect(visitor.getByLabel('Preset').locator('option:checked')).toHaveText(/, modified$/);
   await expect(visitor.getByTestId('total-params')).toContainText('302,026');
   await expect(visitor.getByLabel('Epochs', { exact: true })).toHaveValue('3');
   await other.close();

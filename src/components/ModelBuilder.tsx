@@ -128,6 +128,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
   const modified = useAppStore((state) => state.draftModified);
   const setDraft = useAppStore((state) => state.setDraft);
   const loadPreset = useAppStore((state) => state.loadPreset);
+  const openDraft = useAppStore((state) => state.openDraft);
   const { layers, compile, fit } = draft;
   const update = (change: Partial<ModelSpec>): void => setDraft({ ...draft, ...change });
   const setLayers = (next: LayerSpec[]): void => update({ layers: next });
@@ -156,7 +157,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
           onChange={(event) => {
             const id = event.target.value;
             if (isPresetId(id)) loadPreset(id);
-            else if (id === 'empty') setDraft(emptySpec(classCount), true);
+            else if (id === 'empty') openDraft(emptySpec(classCount), null);
           }}
         >
           {presetId === null && <option value="">Custom model</option>}

@@ -5,6 +5,7 @@
  */
 import type { StateCreator } from 'zustand';
 import { isBuiltinDatasetId } from '../data/datasets';
+import { presetOfName } from '../training/presets';
 import { describeOwnDataset, readShareFromHash, ShareError, shareUrl, type Share } from '../training/specUrl';
 import type { AppState } from './index';
 import { draftName } from './runsSlice';
@@ -71,7 +72,7 @@ export const createCompareSlice: StateCreator<AppState, [], [], CompareSlice> = 
     const incoming = get().incomingShare;
     const model = incoming?.kind === 'ok' ? incoming.share.runs[index] : undefined;
     if (!model) return;
-    get().setDraft(model.spec, true);
+    get().openDraft(model.spec, presetOfName(model.name));
     get().announce(`${model.name} is in the builder.`);
   },
 

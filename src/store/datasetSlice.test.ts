@@ -240,8 +240,8 @@ describe("the draft's name, which its runs take", () => {
     expect(draftName(state())).toBe('TensorFlow quickstart');
   });
 
-  it('is "Custom model" for a model started empty or opened from a link', () => {
-    state().setDraft(PRESETS.quickstart.spec, true);
+  it('is "Custom model" for a model of one\'s own', () => {
+    state().openDraft(PRESETS.quickstart.spec, null);
     expect(draftName(state())).toBe('Custom model');
   });
 });
@@ -269,5 +269,12 @@ describe('a link to runs', () => {
     const number = (name: string) => Number(name.split('#')[1]);
     expect(queued.map((name) => name.replace(/ #\d+$/, ''))).toEqual(['TensorFlow quickstart (epochs 2)', 'TensorFlow quickstart (epochs 3)']);
     expect(queued.map(number)).toEqual([number(names[1] ?? '') + 1, number(names[1] ?? '') + 2]);
+
+    // Opened in the builder, a shared edit of a preset is that preset, modified, and named as before.
+    state().loadPreset('fashionCnn');
+    state().editSharedModel(0);
+    expect(state().draftPresetId).toBe('quickstart');
+    expect(state().draftModified).toBe(true);
+    expect(draftName(state())).toBe('TensorFlow quickstart (epochs 2)');
   });
 });

@@ -70,8 +70,10 @@ export interface RunsSlice {
   readonly runs: Readonly<Record<string, Run>>;
   readonly runOrder: readonly string[];
   readonly currentRunId: string | null;
-  /** Replaces the draft: an edit (keeping its preset, modified while it differs from it) or a fresh start (`fresh`: no preset). */
-  readonly setDraft: (spec: ModelSpec, fresh?: boolean) => void;
+  /** Replaces the draft with an edit of it: it keeps its preset, modified while it differs from it. */
+  readonly setDraft: (spec: ModelSpec) => void;
+  /** Puts another model in the builder (started empty, or opened from a link), as an edit of `presetId` or as a model of one's own. */
+  readonly openDraft: (spec: ModelSpec, presetId: PresetId | null) => void;
   readonly loadPreset: (id: PresetId) => void;
   readonly setBackendPreference: (backend: BackendPreference) => void;
   readonly startTraining: () => void;
@@ -169,9 +171,10 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
     runOrder: [],
     currentRunId: null,
 
-    setDraft: (spec, fresh = false) => {
-      // Modified means different from the preset: an edit taken back is the preset again.
-      set((state) => (fresh ? { draft: spec, draftPresetId: null, draftModified: false } : { draft: spec, draftModified: draftChanges({ draft: spec, draftPresetId: state.draftPresetId }).length > 0 }));
+    // Modified means different from the preset: an edit taken back is the preset again.
+    setDraft: (spec) => get().openDraft(spec, get().draftPresetId),
+    openDraft: (spec, presetId) => {
+      set({ draft: spec, draftPresetId: presetId, draftModified: draftChanges({ draft: spec, draftPresetId: presetId }).length > 0 });
       rememberDraft(get());
     },
     loadPreset: (id) => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from './buildModel';
-import { emptySpec, PRESET_ORDER, presetList, PRESETS, type PresetId } from './presets';
+import { emptySpec, PRESET_ORDER, presetList, presetOfName, PRESETS, type PresetId } from './presets';
 import { formatShape, summarize, validateSpec } from './shapes';
 
 const MNIST = { height: 28, width: 28, channels: 1 };
@@ -65,5 +65,16 @@ describe('presets', () => {
     expect(spec.layers).toEqual([{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax', useBias: true }]);
     expect(validateSpec(spec, MNIST, 10)).toEqual([]);
     expect(summarize(spec, MNIST).totalParams).toBe(7_850);
+  });
+});
+
+describe('presetOfName', () => {
+  it("finds the preset a run's name comes from, and no preset in a name of one's own", () => {
+    expect(presetOfName('TensorFlow quickstart')).toBe('quickstart');
+    expect(presetOfName('TensorFlow quickstart #3')).toBe('quickstart');
+    expect(presetOfName('Fashion CNN (epochs 2, training images 2000) #1')).toBe('fashionCnn');
+    expect(presetOfName('Fashion CNNs I like')).toBeNull();
+    expect(presetOfName('Custom model #2')).toBeNull();
+    for (const id of PRESET_ORDER) expect(presetOfName(PRESETS[id].title)).toBe(id);
   });
 });

@@ -164,6 +164,17 @@ export function isPresetId(id: string): id is PresetId {
   return Object.hasOwn(PRESETS, id);
 }
 
+/**
+ * The preset a run's name says it came from ("TensorFlow quickstart (epochs 2) #3" names the
+ * quickstart), or null: a model opened from a link is then named by its changes from it.
+ */
+export function presetOfName(name: string): PresetId | null {
+  return PRESET_ORDER.find((id) => {
+    const { title } = PRESETS[id];
+    return name === title || name.startsWith(`${title} (`) || name.startsWith(`${title} #`);
+  }) ?? null;
+}
+
 /** "Start empty": the smallest model that trains, Flatten → Dense(classCount, softmax), with the default compile and fit. */
 export function emptySpec(classCount = 10): ModelSpec {
   return model([flatten, dense(classCount, 'softmax')], {}, {});
