@@ -1,6 +1,6 @@
 /** Issue 2: opening the page, the built-in datasets, a user's own IDX files, and bad input. */
 import { expect, test } from '@playwright/test';
-import { idxFile, openApp, uploadOwnDataset, watchPage } from './helpers';
+import { idxFile, openApp, trainingWorker, uploadOwnDataset, watchPage } from './helpers';
 
 test('MNIST loads by default and shows what load_data() returns, with no console errors', async ({ page }) => {
   const watch = watchPage(page);
@@ -100,6 +100,29 @@ test('turning off "Keep downloaded datasets" removes the copy and is remembered;
   await expect(keep).toBeChecked();
   expect(watch.requests.filter((url) => url.endsWith('/data/mnist/train-images-idx3-ubyte.gz'))).toHaveLength(2);
   expect(watch.consoleErrors).toEqual([]);
+});
+
+test('MNIST loaded while keeping was off is still kept when turned on after a worker crash', async ({ page }) => {
+  const watch = watchPage(page);
+  await openApp(page);
+  const keep = page.getByRole('checkbox', { name: 'Keep downloaded datasets in this browser' });
+  const status = page.getByTestId('kept-datasets');
+  await keep.uncheck();
+  await expect(status).toHaveText('Nothing is kept: every visit downloads the datasets again.');
+
+  // The worker dies; the page hands its MNIST to the new one instead of fetching it again.
+  await trainingWorker(page).evaluate(() => {
+    setTimeout(() => {
+      throw new Error('simulated crash');
+    });
+  });
+  await expect(page.getByRole('region', { name: 'Training worker' }).getByRole('alert')).toContainText('The training worker crashed');
+  await keep.check();
+  await expect(status).toHaveText('MNIST is kept (55 MB): a reopened page reads it from disk instead of downloading it.');
+  await page.reload();
+  const badge = page.getByRole('radio', { name: /^MNIST\b/ }).locator('xpath=..').locator('.badge');
+  await expect(badge).toHaveText(/from this browser's copy$/);
+  expect(watch.requests.filter((url) => url.endsWith('/data/mnist/train-images-idx3-ubyte.gz'))).toHaveLength(1);
 });
 
 test('the pixel table shows an image as 0–255 values and, toggled, normalised to [0, 1]', async ({ page }) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DatasetKeeper, forgetKept, listKept, readKept, withTimeout, type FilesToKeep, type KeptReport } from './browserCopy';
+import { builtinFilesOf, DatasetKeeper, forgetKept, listKept, readKept, withTimeout, type FilesToKeep, type KeptReport } from './browserCopy';
+import { assembleDataset } from './dataset';
 import { BUILTIN_DATASETS, builtinFileKey, SPLIT_FILES, type BuiltinDatasetId } from './datasets';
 import { encodeIdx, parseIdx } from './idx';
 import { memoryShelf } from './testing';
@@ -147,10 +148,58 @@ describe('DatasetKeeper', () => {
     expect(reports.map((report) => report.kept)).toEqual([nothingKept, mnistKept]);
   });
 
+  it('keeps a dataset handed over after a crash when turned on, and writes only the files the shelf lacks while on', async () => {
+    const shelf = memoryShelf();
+    const { keeper, reports } = keeperOn(shelf);
+    keeper.setKeeping(false);
+    keeper.handedOver('mnist', mnistFiles);
+    await keeper.settled();
+    expect(shelf.files.size).toBe(0);
+    keeper.setKeeping(true);
+    await keeper.settled();
+    expect(reports.at(-1)).toEqual({ kept: mnistKept, available: true, error: null });
+
+    // While on: a crash cut the last write short.
+    const [lost, ...rest] = keysOf('mnist');
+    shelf.files.delete(lost ?? '');
+    const written: string[] = [];
+    const write = shelf.write.bind(shelf);
+    shelf.write = (name, parts) => {
+      written.push(name);
+      return write(name, parts);
+    };
+    keeper.handedOver('mnist', mnistFiles);
+    await keeper.settled();
+    expect(written).toEqual([lost]);
+    expect([...shelf.files.keys()].sort()).toEqual([lost, ...rest].sort());
+    expect(reports.at(-1)).toEqual({ kept: mnistKept, available: true, error: null });
+  });
+
   it('says so where the page gets no file system', async () => {
     const { keeper, reports } = keeperOn(null);
     keeper.setKeeping(true);
     await keeper.settled();
     expect(reports).toEqual([{ kept: nothingKept, available: false, error: null }]);
+  });
+});
+
+describe('builtinFilesOf', () => {
+  const file = (name: string, dims: number[], data: Uint8Array) => ({ name, idx: parseIdx(encodeIdx(dims, data), name, dims.length) });
+  const files = {
+    trainImages: file('train-images', [2, 2, 3], Uint8Array.from({ length: 12 }, (_, i) => i)),
+    trainLabels: file('train-labels', [2], Uint8Array.from([3, 1])),
+    testImages: file('test-images', [1, 2, 3], Uint8Array.from({ length: 6 }, (_, i) => 20 + i)),
+    testLabels: file('test-labels', [1], Uint8Array.from([2])),
+  };
+
+  it("gives a built-in dataset's four files back under their keys, as the IDX files they were decoded from", () => {
+    const dataset = assembleDataset('mnist', 'MNIST', files, BUILTIN_DATASETS.mnist.classNames);
+    const kept = builtinFilesOf(dataset);
+    expect(kept.map(({ key }) => key)).toEqual(keysOf('mnist'));
+    expect(kept.map(({ idx }) => encodeIdx(idx.dims, idx.data))).toEqual(SPLIT_FILES.map((split) => encodeIdx(files[split].idx.dims, files[split].idx.data)));
+  });
+
+  it("gives nothing for a user's dataset", () => {
+    expect(builtinFilesOf(assembleDataset('custom-x-1', 'Your dataset 1', files))).toEqual([]);
   });
 });

@@ -8,7 +8,8 @@
  * kept files this deploy does not name. A person can see what is kept and remove it all
  * (`listKept`, `forgetKept`). No DOM: the worker runs it.
  */
-import { BUILTIN_DATASETS, BUILTIN_FILE_KEYS, builtinFileKey, builtinFileSizes, isBuiltinFileKeyForm, SPLIT_FILES, type BuiltinDatasetId } from './datasets';
+import type { Dataset } from './dataset';
+import { BUILTIN_DATASETS, BUILTIN_FILE_KEYS, builtinFileKey, builtinFileSizes, isBuiltinDatasetId, isBuiltinFileKeyForm, SPLIT_FILES, type BuiltinDatasetId, type SplitFile } from './datasets';
 import { encodeIdxHeader, newDataArray, viewIdx, type IdxArray } from './idx';
 
 /** A flat directory of files: the origin private file system's, or one in memory for tests. */
@@ -184,6 +185,27 @@ export type FilesToKeep = readonly { readonly key: string; readonly idx: IdxArra
 const NOTHING_KEPT: KeptDatasets = { datasetIds: [], bytes: 0 };
 
 /**
+ * A loaded built-in dataset's four files, as they would be kept: the decoded IDX files the
+ * manifest names, rebuilt from its arrays (a dataset the page hands a restarted worker comes
+ * without its files). [] for a user's dataset, which is never kept.
+ */
+export function builtinFilesOf(dataset: Dataset): FilesToKeep {
+  if (!isBuiltinDatasetId(dataset.id)) return [];
+  const spec = BUILTIN_DATASETS[dataset.id];
+  const { train, test } = dataset;
+  const arrays: Record<SplitFile, IdxArray> = {
+    trainImages: { dims: [train.count, train.height, train.width], data: train.images },
+    trainLabels: { dims: [train.count], data: train.labels },
+    testImages: { dims: [test.count, test.height, test.width], data: test.images },
+    testLabels: { dims: [test.count], data: test.labels },
+  };
+  return SPLIT_FILES.flatMap((split) => {
+    const key = builtinFileKey(spec, split);
+    return key === null ? [] : [{ key, idx: arrays[split] }];
+  });
+}
+
+/**
  * The page's "keep datasets" setting applied to the shelf. Changes run one after another, so
  * turning keeping off while a dataset is being written removes it once written. Each change
  * ends with a report of what is kept; its failure is reported only when what it was for did
@@ -210,6 +232,26 @@ export class DatasetKeeper {
     if (files.length === 0) return;
     if (this.keeping) this.keep(new Map([[datasetId, files]]));
     else this.held.set(datasetId, files);
+  }
+
+  /**
+   * A built-in dataset the page handed this worker after the last one crashed: held while
+   * keeping is off, so that turning it on keeps it as if it had loaded here; while on, its
+   * files the shelf lacks (a write the crash cut short) are kept.
+   */
+  handedOver(datasetId: string, files: FilesToKeep): void {
+    if (files.length === 0) return;
+    if (!this.keeping) {
+      this.held.set(datasetId, files);
+      return;
+    }
+    this.change(
+      async (shelf) => {
+        const names = new Set(await shelf.names());
+        await keepFiles(shelf, files.filter(({ key }) => !names.has(key)));
+      },
+      (kept) => kept.datasetIds.some((id) => id === datasetId),
+    );
   }
 
   /** Off removes every kept file and keeps no more; on keeps what loaded while it was off. Either way, reports. */

@@ -6,7 +6,7 @@
  */
 import type { Dataset } from '../data/dataset';
 import { DataError } from '../data/errors';
-import { browserShelf, DatasetKeeper, type FileShelf } from '../data/browserCopy';
+import { browserShelf, builtinFilesOf, DatasetKeeper, type FileShelf } from '../data/browserCopy';
 import { loadBuiltinDataset, loadUserDataset, throttleProgress, type BuiltinLoad, type ProgressListener } from '../data/load';
 import { datasetForPage, datasetTransferables, type DatasetSource, type SavedModelRef, type WorkerCommand, type WorkerEvent } from './protocol';
 import type { Trainer } from './trainer';
@@ -99,7 +99,10 @@ async function loadDataset(requestId: number, source: DatasetSource): Promise<vo
 const handlers: { readonly [K in WorkerCommand['type']]: (command: Extract<WorkerCommand, { type: K }>) => void } = {
   loadDataset: (command) => keeper.during(loadDataset(command.requestId, command.source)),
   keepDatasets: (command) => keeper.setKeeping(command.keep),
-  addDataset: ({ dataset }) => keepDataset(dataset),
+  addDataset: ({ dataset }) => {
+    keepDataset(dataset);
+    keeper.handedOver(dataset.id, builtinFilesOf(dataset));
+  },
   train: (command) => void trainer().then((t) => t.train(command)),
   pause: (command) => void trainer().then((t) => t.pause(command.runId)),
   resume: (command) => void trainer().then((t) => t.resume(command.runId)),
