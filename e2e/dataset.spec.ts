@@ -68,6 +68,11 @@ test('turning off "Keep downloaded datasets" removes the copy and is remembered;
   await openApp(other);
   const otherKeep = other.getByRole('checkbox', { name: 'Keep downloaded datasets in this browser' });
   await expect(otherKeep).toBeChecked();
+  // What one tab keeps, the other shows.
+  await other.getByRole('radio', { name: /Fashion-MNIST/ }).check();
+  await expect(status).toHaveText('MNIST and Fashion-MNIST are kept (110 MB): a reopened page reads them from disk instead of downloading them.');
+  // Back to MNIST there, which the next visit of either tab then opens on.
+  await other.getByRole('radio', { name: /MNIST.*Handwritten/ }).check();
 
   await keep.uncheck();
   await expect(status).toHaveText('Nothing is kept: every visit downloads the datasets again.');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { builtinFilesOf, DatasetKeeper, forgetKept, listKept, readKept, withTimeout, type FilesToKeep, type KeptReport } from './browserCopy';
+import { builtinFilesOf, DatasetKeeper, forgetKept, listKept, readKept, withTimeout, type FilesToKeep, type KeeperNeighbours, type KeptReport } from './browserCopy';
 import { assembleDataset } from './dataset';
 import { BUILTIN_DATASETS, builtinFileKey, SPLIT_FILES, type BuiltinDatasetId } from './datasets';
 import { encodeIdx, parseIdx } from './idx';
@@ -173,6 +173,65 @@ describe('DatasetKeeper', () => {
     expect(written).toEqual([lost]);
     expect([...shelf.files.keys()].sort()).toEqual([lost, ...rest].sort());
     expect(reports.at(-1)).toEqual({ kept: mnistKept, available: true, error: null });
+  });
+
+  /** Two tabs' keepers on one shelf, each hearing the other's changes as a BroadcastChannel delivers them. */
+  function twoTabs(shelf: ReturnType<typeof memoryShelf>) {
+    const listeners: (() => void)[] = [];
+    const neighbours = (self: number): KeeperNeighbours => ({
+      post: () => listeners.forEach((listener, i) => i !== self && setTimeout(listener)),
+      listen: (onChange) => void (listeners[self] = onChange),
+    });
+    const tabs = [0, 1].map((i) => {
+      const reports: KeptReport[] = [];
+      return { keeper: new DatasetKeeper(() => Promise.resolve(shelf), (report) => reports.push(report), neighbours(i)), reports };
+    });
+    const settled = async () => {
+      for (let round = 0; round < 3; round++) {
+        await new Promise((resolve) => setTimeout(resolve));
+        await Promise.all(tabs.map(({ keeper }) => keeper.settled()));
+      }
+    };
+    return { tabs, settled };
+  }
+
+  it("shows what another tab kept, and drops a failure to forget once another tab's forgetting has made it good", async () => {
+    const shelf = memoryShelf();
+    const { tabs, settled } = twoTabs(shelf);
+    const [a, b] = tabs;
+    if (!a || !b) throw new Error('two tabs');
+    b.keeper.loaded('mnist', mnistFiles);
+    await settled();
+    expect(a.reports.at(-1)).toEqual({ kept: mnistKept, available: true, error: null });
+
+    // Tab A forgets while tab B is reading one file: that file stays, and A says so.
+    const busy = keysOf('mnist')[0];
+    const remove = shelf.remove.bind(shelf);
+    shelf.remove = (name) => (name === busy ? Promise.reject(new DOMException('another tab has it open', 'NoModificationAllowedError')) : remove(name));
+    a.keeper.setKeeping(false);
+    await settled();
+    expect(a.reports.at(-1)?.error).toBe('1 of 4 kept files could not be removed (another tab may be reading them)');
+    // Tab B, done reading, follows the setting and forgets too: tab A's alert goes.
+    shelf.remove = remove;
+    b.keeper.setKeeping(false);
+    await settled();
+    expect(b.reports.at(-1)).toEqual({ kept: nothingKept, available: true, error: null });
+    expect(a.reports.at(-1)).toEqual({ kept: nothingKept, available: true, error: null });
+  });
+
+  it('keeps reporting a failure that has not come about when another tab changes the shelf', async () => {
+    const shelf = memoryShelf();
+    const { tabs, settled } = twoTabs(shelf);
+    const [a, b] = tabs;
+    if (!a || !b) throw new Error('two tabs');
+    const write = shelf.write.bind(shelf);
+    shelf.write = () => Promise.reject(new DOMException('the disk is full', 'QuotaExceededError'));
+    a.keeper.loaded('mnist', mnistFiles);
+    await settled();
+    shelf.write = write;
+    b.keeper.setKeeping(true);
+    await settled();
+    expect(a.reports.at(-1)).toEqual({ kept: nothingKept, available: true, error: 'the disk is full' });
   });
 
   it('says so where the page gets no file system', async () => {

@@ -205,22 +205,53 @@ export function builtinFilesOf(dataset: Dataset): FilesToKeep {
   });
 }
 
+/** How the keepers of the page's other tabs hear that one of them changed the shelf (a BroadcastChannel between workers). */
+export interface KeeperNeighbours {
+  /** Tells the others this keeper changed the shelf. */
+  post(): void;
+  /** Calls `onChange` when another keeper has changed it. */
+  listen(onChange: () => void): void;
+}
+
+/** The page's tabs' keepers, over a BroadcastChannel; null where there is none. */
+export function tabNeighbours(): KeeperNeighbours | null {
+  if (typeof BroadcastChannel === 'undefined') return null;
+  const channel = new BroadcastChannel('playground-kept-datasets');
+  return {
+    post: () => channel.postMessage('changed'),
+    listen: (onChange) => channel.addEventListener('message', onChange),
+  };
+}
+
+/** A change that failed: what went wrong, and how to tell that it has come about since (another tab made it). */
+interface Failure {
+  readonly error: string;
+  readonly cameAbout: (kept: KeptDatasets) => boolean;
+}
+
 /**
  * The page's "keep datasets" setting applied to the shelf. Changes run one after another, so
  * turning keeping off while a dataset is being written removes it once written. Each change
  * ends with a report of what is kept; its failure is reported only when what it was for did
  * not come about (two tabs writing the same file: one fails, and the file is kept all the same).
+ * The page's other tabs share the shelf: when one changes it, the others list it again and
+ * report, so no tab shows what is no longer so (nor a failure another tab has since made good).
  */
 export class DatasetKeeper {
   private keeping = true;
   /** Datasets loaded while keeping was off, by id: kept if it is turned on again. */
   private readonly held = new Map<string, FilesToKeep>();
   private work: Promise<void> = Promise.resolve();
+  /** The last change, had it failed and not come about: reported again until it has. */
+  private failure: Failure | null = null;
 
   constructor(
     private readonly openShelf: () => Promise<FileShelf | null>,
     private readonly report: (report: KeptReport) => void,
-  ) {}
+    private readonly neighbours: KeeperNeighbours | null = null,
+  ) {
+    neighbours?.listen(() => this.change(null, () => true));
+  }
 
   /** The shelf a load may read kept files from: none while keeping is off. */
   shelfForLoad(): Promise<FileShelf | null> {
@@ -297,21 +328,26 @@ export class DatasetKeeper {
     );
   }
 
-  private change(make: (shelf: FileShelf) => Promise<void>, cameAbout: (kept: KeptDatasets) => boolean): void {
+  /** Makes a change (none: lists the shelf again, another tab having changed it), then reports. */
+  private change(make: ((shelf: FileShelf) => Promise<void>) | null, cameAbout: (kept: KeptDatasets) => boolean): void {
     this.work = this.work.then(async () => {
       const shelf = await this.openShelf();
       if (!shelf) {
         this.report({ kept: NOTHING_KEPT, available: false, error: null });
         return;
       }
-      let error: string | null = null;
-      try {
-        await make(shelf);
-      } catch (reason) {
-        error = reason instanceof Error ? reason.message : String(reason);
+      if (make !== null) {
+        this.failure = null;
+        try {
+          await make(shelf);
+        } catch (reason) {
+          this.failure = { error: reason instanceof Error ? reason.message : String(reason), cameAbout };
+        }
+        this.neighbours?.post();
       }
       const kept = await listKept(shelf).catch(() => NOTHING_KEPT);
-      this.report({ kept, available: true, error: error !== null && !cameAbout(kept) ? error : null });
+      if (this.failure?.cameAbout(kept)) this.failure = null;
+      this.report({ kept, available: true, error: this.failure?.error ?? null });
     });
   }
 }

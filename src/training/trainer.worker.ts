@@ -6,7 +6,7 @@
  */
 import type { Dataset } from '../data/dataset';
 import { DataError } from '../data/errors';
-import { browserShelf, builtinFilesOf, DatasetKeeper, type FileShelf } from '../data/browserCopy';
+import { browserShelf, builtinFilesOf, DatasetKeeper, tabNeighbours, type FileShelf } from '../data/browserCopy';
 import { loadBuiltinDataset, loadUserDataset, throttleProgress, type BuiltinLoad, type ProgressListener } from '../data/load';
 import { datasetForPage, datasetTransferables, type DatasetSource, type SavedModelRef, type WorkerCommand, type WorkerEvent } from './protocol';
 import type { Trainer } from './trainer';
@@ -53,7 +53,7 @@ function keepDataset(dataset: Dataset): void {
 }
 
 /** The page's "keep datasets" setting, applied to this browser's copy. */
-const keeper = new DatasetKeeper(browserShelf, (report) => post({ type: 'keptDatasets', ...report }));
+const keeper = new DatasetKeeper(browserShelf, (report) => post({ type: 'keptDatasets', ...report }), tabNeighbours());
 
 function load(source: DatasetSource, onProgress: ProgressListener, shelf: FileShelf | null): Promise<BuiltinLoad> {
   if (source.kind === 'builtin') return loadBuiltinDataset(source.id, source.baseUrl, { onProgress, shelf });
