@@ -149,6 +149,14 @@ test('a reload keeps the dataset picked and the model being edited', async ({ pa
   await expect(page.getByLabel('Epochs', { exact: true })).toHaveValue('3');
   await expect(page.getByLabel('Layer 1 filters')).toHaveValue('16');
   await expect(page.getByTestId('total-params')).toHaveText(params ?? '');
+
+  // The builder says what differs from the preset, and takes it back in one click.
+  const changes = page.getByTestId('preset-changes');
+  await expect(changes).toHaveText('Changed from the preset: Conv2D 32 → 16 filters, epochs 10 → 3. Reset to Fashion CNN');
+  await changes.getByRole('button', { name: 'Reset to Fashion CNN' }).click();
+  await expect(changes).toHaveCount(0);
+  await expect(page.getByLabel('Epochs', { exact: true })).toHaveValue('10');
+  await expect(page.getByTestId('total-params')).toContainText('302,026');
 });
 
 test('a model remembered from a 3-class dataset opens on MNIST with its output named as the problem, and one click repairs it', async ({ page }) => {

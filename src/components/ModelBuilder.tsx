@@ -7,6 +7,7 @@ import { memo, useMemo } from 'react';
 import { BUILTIN_DATASETS } from '../data/datasets';
 import { PRESET_ORDER, PRESETS, emptySpec, isPresetId, type Preset } from '../training/presets';
 import type { SpecIssue } from '../training/shapes';
+import { describeSpecDiff } from '../training/specDiff';
 import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, LOSSES, OPTIMIZERS, type Activation, type LayerSpec, type LayerType, type ModelSpec } from '../training/spec';
 import { useAppStore } from '../store';
 import { CheckField, NumberField, SelectField } from './fields';
@@ -145,6 +146,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
   const activeName = useAppStore((state) => (state.activeDatasetId === null ? '' : (state.datasets[state.activeDatasetId]?.name ?? '')));
   const selectDataset = useAppStore((state) => state.selectDataset);
   const presetDataset = preset ? BUILTIN_DATASETS[preset.dataset] : null;
+  const changes = useMemo(() => (preset && modified ? describeSpecDiff(preset.spec, draft) : []), [preset, modified, draft]);
 
   return (
     <section className="model-builder" aria-labelledby="builder-heading">
@@ -171,6 +173,14 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
         {preset && (
           <p className="preset-note">
             {preset.source}. Keras: {preset.expectedParams.toLocaleString('en-US')} parameters; {preset.expectedResult.floor ? 'aim' : 'tutorial’s result'} {preset.expectedResult.text}. {preset.notes}
+          </p>
+        )}
+        {preset && presetId !== null && changes.length > 0 && (
+          <p className="preset-note" data-testid="preset-changes">
+            Changed from the preset: {changes.join(', ')}.{' '}
+            <button type="button" onClick={() => loadPreset(presetId)}>
+              Reset to {preset.title}
+            </button>
           </p>
         )}
         {preset && presetDataset && activeDatasetId !== null && activeDatasetId !== preset.dataset && preset.expectedResult.onOtherDataset?.dataset !== activeDatasetId && (
