@@ -250,7 +250,7 @@ export class DatasetKeeper {
     private readonly report: (report: KeptReport) => void,
     private readonly neighbours: KeeperNeighbours | null = null,
   ) {
-    neighbours?.listen(() => this.change(null, () => true));
+    neighbours?.listen(() => this.queue(() => Promise.resolve()));
   }
 
   /** The shelf a load may read kept files from: none while keeping is off. */
@@ -328,23 +328,28 @@ export class DatasetKeeper {
     );
   }
 
-  /** Makes a change (none: lists the shelf again, another tab having changed it), then reports. */
-  private change(make: ((shelf: FileShelf) => Promise<void>) | null, cameAbout: (kept: KeptDatasets) => boolean): void {
+  /** Makes a change to the shelf, tells the other tabs, and reports; a failure is kept until what it was for has come about. */
+  private change(make: (shelf: FileShelf) => Promise<void>, cameAbout: (kept: KeptDatasets) => boolean): void {
+    this.queue(async (shelf) => {
+      this.failure = null;
+      try {
+        await make(shelf);
+      } catch (reason) {
+        this.failure = { error: reason instanceof Error ? reason.message : String(reason), cameAbout };
+      }
+      this.neighbours?.post();
+    });
+  }
+
+  /** Runs `step` on the shelf after the work asked for before it, then reports what is kept (a step that does nothing lists the shelf again). */
+  private queue(step: (shelf: FileShelf) => Promise<void>): void {
     this.work = this.work.then(async () => {
       const shelf = await this.openShelf();
       if (!shelf) {
         this.report({ kept: NOTHING_KEPT, available: false, error: null });
         return;
       }
-      if (make !== null) {
-        this.failure = null;
-        try {
-          await make(shelf);
-        } catch (reason) {
-          this.failure = { error: reason instanceof Error ? reason.message : String(reason), cameAbout };
-        }
-        this.neighbours?.post();
-      }
+      await step(shelf);
       const kept = await listKept(shelf).catch(() => NOTHING_KEPT);
       if (this.failure?.cameAbout(kept)) this.failure = null;
       this.report({ kept, available: true, error: this.failure?.error ?? null });
