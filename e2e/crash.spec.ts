@@ -3,7 +3,7 @@
  * that says so, every finished run is kept, and the restarted worker trains the next run.
  */
 import { expect, test } from '@playwright/test';
-import { quickstart, trainingWorker } from './helpers';
+import { crashTrainingWorker, quickstart } from './helpers';
 
 test('a worker crash mid-run fails that run with a clear message, keeps the finished run, and the next run trains', async ({ page }) => {
   await quickstart(page, 1, 2000);
@@ -17,11 +17,7 @@ test('a worker crash mid-run fails that run with a clear message, keeps the fini
   await page.getByLabel('Training images (empty = all)').fill('60000');
   await train.click();
   await expect(page.getByTestId('running-metrics')).toBeVisible();
-  await trainingWorker(page).evaluate(() => {
-    setTimeout(() => {
-      throw new Error('simulated crash');
-    });
-  });
+  await crashTrainingWorker(page);
 
   const banner = page.getByRole('region', { name: 'Training worker' }).getByRole('alert');
   await expect(banner).toContainText('The training worker crashed');

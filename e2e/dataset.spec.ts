@@ -1,6 +1,6 @@
 /** Issue 2: opening the page, the built-in datasets, a user's own IDX files, and bad input. */
 import { expect, test } from '@playwright/test';
-import { idxFile, openApp, trainingWorker, uploadOwnDataset, watchPage } from './helpers';
+import { crashTrainingWorker, idxFile, openApp, uploadOwnDataset, watchPage } from './helpers';
 
 test('MNIST loads by default and shows what load_data() returns, with no console errors', async ({ page }) => {
   const watch = watchPage(page);
@@ -116,11 +116,7 @@ test('MNIST loaded while keeping was off is still kept when turned on after a wo
   await expect(status).toHaveText('Nothing is kept: every visit downloads the datasets again.');
 
   // The worker dies; the page hands its MNIST to the new one instead of fetching it again.
-  await trainingWorker(page).evaluate(() => {
-    setTimeout(() => {
-      throw new Error('simulated crash');
-    });
-  });
+  await crashTrainingWorker(page);
   await expect(page.getByRole('region', { name: 'Training worker' }).getByRole('alert')).toContainText('The training worker crashed');
   await keep.check();
   await expect(status).toHaveText('MNIST is kept (55 MB): a reopened page reads it from disk instead of downloading it.');

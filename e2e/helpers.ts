@@ -43,6 +43,15 @@ export function trainingWorker(page: Page): Worker {
   return worker;
 }
 
+/** Throws an uncaught 'simulated crash' in the training worker, as a bug there would. */
+export async function crashTrainingWorker(page: Page): Promise<void> {
+  await trainingWorker(page).evaluate(() => {
+    setTimeout(() => {
+      throw new Error('simulated crash');
+    });
+  });
+}
+
 /** Opens Build & train with the quickstart preset, on a subset so that a run takes seconds. */
 export async function quickstart(page: Page, epochs: number, images: number): Promise<void> {
   await openApp(page);
