@@ -1,11 +1,14 @@
 /**
- * Vite config: React, ES-module workers, and the security headers every server we run
- * (dev, preview, Playwright, bench) must send: cross-origin isolation (COOP/COEP, so WASM
- * threads can use SharedArrayBuffer) and a Content-Security-Policy that keeps every script,
- * worker and fetch on the page's own origin.
+ * Vite config: React, ES-module workers, the security headers every server we run (dev,
+ * preview, Playwright, bench) must send: cross-origin isolation (COOP/COEP, so WASM threads
+ * can use SharedArrayBuffer) and a Content-Security-Policy that keeps every script, worker and
+ * fetch on the page's own origin; and the datasets' `.gz` files served as files.
  */
 import { createHash } from 'node:crypto';
-import { defineConfig } from 'vitest/config';
+import { createReadStream, statSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { defineConfig, type Plugin } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
 /** The React Fast Refresh preamble is the only inline script; dev's CSP allows it by hash. */
@@ -40,8 +43,38 @@ function securityHeaders(dev: boolean): Record<string, string> {
   };
 }
 
+/**
+ * Serves `.gz` files under `root` as they are (`application/gzip`), the way a static host
+ * does, so the worker's DecompressionStream inflates them. Vite's file server labels every
+ * `.gz` as `Content-Encoding: gzip` instead: the browser's network process then inflated
+ * MNIST's 55 MB and piped them to the worker, and MNIST was ready 40-60 ms later (2-core VM,
+ * five interleaved pairs of 8 fresh loads), a path no user of a static host takes.
+ */
+function gzipFilesAsFiles(root: string, headers: Record<string, string>) {
+  return (request: IncomingMessage, response: ServerResponse, next: () => void): void => {
+    const { pathname } = new URL(request.url ?? '/', 'http://localhost');
+    const file = resolve(root, `.${pathname}`);
+    const size = pathname.endsWith('.gz') && file.startsWith(root + sep) ? statSync(file, { throwIfNoEntry: false }) : undefined;
+    if (!size?.isFile() || (request.method !== 'GET' && request.method !== 'HEAD')) {
+      next();
+      return;
+    }
+    response.writeHead(200, { ...headers, 'Content-Type': 'application/gzip', 'Content-Length': size.size, 'Cache-Control': 'no-cache' });
+    if (request.method === 'HEAD') response.end();
+    else createReadStream(file).pipe(response);
+  };
+}
+
+function serveGzipAsFiles(): Plugin {
+  return {
+    name: 'serve-gzip-as-files',
+    configureServer: (server) => void server.middlewares.use(gzipFilesAsFiles(server.config.publicDir, securityHeaders(true))),
+    configurePreviewServer: (server) => void server.middlewares.use(gzipFilesAsFiles(resolve(server.config.root, server.config.build.outDir), securityHeaders(false))),
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), serveGzipAsFiles()],
   worker: { format: 'es' },
   server: { headers: securityHeaders(true) },
   preview: { headers: securityHeaders(false) },
