@@ -295,33 +295,63 @@ describe('loadUserDataset', () => {
 });
 
 describe('throttleProgress', () => {
-  it('passes first and last figures at once, and the newest of each file in between at most once per interval', () => {
+  const received = (batches: (readonly FileProgress[])[]): string[][] => batches.map((batch) => batch.map((p) => `${p.file}:${p.received}`));
+
+  it('sends the newest figure of each file together, at most once per interval', () => {
     vi.useFakeTimers();
     try {
-      const seen: FileProgress[] = [];
-      const { onProgress, cancel } = throttleProgress((progress) => seen.push(progress), 100);
+      const seen: (readonly FileProgress[])[] = [];
+      const { onProgress, cancel } = throttleProgress((figures) => seen.push(figures), { intervalMs: 100 });
       onProgress({ file: 'a', received: 0, total: 50 });
       onProgress({ file: 'b', received: 0, total: null });
-      expect(seen.map((p) => `${p.file}:${p.received}`)).toEqual(['a:0', 'b:0']);
       onProgress({ file: 'a', received: 10, total: 50 });
-      onProgress({ file: 'b', received: 5, total: null });
-      onProgress({ file: 'a', received: 20, total: 50 });
       vi.advanceTimersByTime(99);
-      expect(seen).toHaveLength(2);
+      expect(seen).toEqual([]);
       vi.advanceTimersByTime(1);
-      // Only the newest figure of each file, both in one go, 100 ms after the first held one.
-      expect(seen.slice(2).map((p) => `${p.file}:${p.received}`)).toEqual(['a:20', 'b:5']);
+      // One batch, 100 ms after the first figure held: only the newest figure of each file.
+      expect(received(seen)).toEqual([['a:10', 'b:0']]);
       onProgress({ file: 'b', received: 9, total: null });
-      // A file's last figure goes at once, with whatever else was held.
       onProgress({ file: 'a', received: 50, total: 50 });
-      expect(seen.slice(4).map((p) => `${p.file}:${p.received}`)).toEqual(['b:9', 'a:50']);
+      vi.advanceTimersByTime(100);
+      expect(received(seen)).toEqual([['a:10', 'b:0'], ['b:9', 'a:50']]);
+      // Nothing held, nothing sent.
       vi.advanceTimersByTime(500);
-      expect(seen).toHaveLength(6);
+      expect(seen).toHaveLength(2);
       // Cancelled: what was held is dropped, and no timer fires later.
       onProgress({ file: 'b', received: 12, total: null });
       cancel();
       vi.advanceTimersByTime(500);
-      expect(seen).toHaveLength(6);
+      expect(seen).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('sends nothing in the quiet start, so a load that ends by then shows no bars', () => {
+    vi.useFakeTimers();
+    try {
+      const seen: (readonly FileProgress[])[] = [];
+      const { onProgress, cancel } = throttleProgress((figures) => seen.push(figures), { intervalMs: 100, quietMs: 400 });
+      onProgress({ file: 'a', received: 0, total: 50 });
+      vi.advanceTimersByTime(250);
+      onProgress({ file: 'a', received: 20, total: 50 });
+      vi.advanceTimersByTime(149);
+      expect(seen).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(received(seen)).toEqual([['a:20']]);
+      // After the quiet start, the interval alone.
+      onProgress({ file: 'a', received: 30, total: 50 });
+      vi.advanceTimersByTime(100);
+      expect(received(seen)).toEqual([['a:20'], ['a:30']]);
+      // A load over within the quiet start sends nothing at all.
+      const quick: (readonly FileProgress[])[] = [];
+      const second = throttleProgress((figures) => quick.push(figures), { intervalMs: 100, quietMs: 400 });
+      second.onProgress({ file: 'a', received: 50, total: 50 });
+      vi.advanceTimersByTime(300);
+      second.cancel();
+      cancel();
+      vi.advanceTimersByTime(1000);
+      expect(quick).toEqual([]);
     } finally {
       vi.useRealTimers();
     }

@@ -21,26 +21,28 @@ export interface FileProgress {
 export type ProgressListener = (progress: FileProgress) => void;
 
 /**
- * Progress for a listener whose every call is costly (each one redraws the page): a file's
- * first and last figures go through at once; the ones in between are held, and the newest of
- * each file go out together `intervalMs` after the first one held, so none is older than that.
- * `cancel` drops what is held (the load is over).
+ * Progress for a listener whose every call is costly (a message to the page, a redraw there):
+ * the newest figure of each file is held, and all go out together at most once every
+ * `intervalMs`, none older than that; none goes out in a load's first `quietMs`, so a load
+ * that ends sooner shows its heading alone. `cancel` drops what is held (the load is over).
  */
-export function throttleProgress(listener: ProgressListener, intervalMs: number): { readonly onProgress: ProgressListener; readonly cancel: () => void } {
+export function throttleProgress(
+  listener: (figures: readonly FileProgress[]) => void,
+  { intervalMs, quietMs = 0 }: { readonly intervalMs: number; readonly quietMs?: number },
+): { readonly onProgress: ProgressListener; readonly cancel: () => void } {
   const held = new Map<string, FileProgress>();
+  const quietUntil = Date.now() + quietMs;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const flush = (): void => {
-    clearTimeout(timer);
     timer = undefined;
     const figures = [...held.values()];
     held.clear();
-    for (const progress of figures) listener(progress);
+    listener(figures);
   };
   return {
     onProgress: (progress) => {
       held.set(progress.file, progress);
-      if (progress.received === 0 || progress.received === progress.total) flush();
-      else timer ??= setTimeout(flush, intervalMs);
+      timer ??= setTimeout(flush, Math.max(intervalMs, quietUntil - Date.now()));
     },
     cancel: () => {
       clearTimeout(timer);

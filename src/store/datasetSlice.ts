@@ -191,7 +191,7 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
       if (id === undefined) return;
       if (event.type === 'datasetProgress') {
         const entry = get().datasets[id];
-        if (entry) patch(id, { progress: { ...entry.progress, [event.progress.file]: event.progress } });
+        if (entry) patch(id, { progress: { ...entry.progress, ...Object.fromEntries(event.progress.map((figure) => [figure.file, figure])) } });
         return;
       }
       pendingLoads.delete(event.requestId);

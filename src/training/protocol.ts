@@ -176,7 +176,8 @@ export type WorkerCommand =
 /** Events from the worker to the main thread. */
 export type WorkerEvent =
   | { readonly type: 'ready' }
-  | { readonly type: 'datasetProgress'; readonly requestId: number; readonly progress: FileProgress }
+  /** The newest figure of each file that moved since the last one (throttled: see `throttleProgress`). */
+  | { readonly type: 'datasetProgress'; readonly requestId: number; readonly progress: readonly FileProgress[] }
   /** `fromBrowserCopy`: all four files came from this browser's copy, not the network. */
   | { readonly type: 'datasetLoaded'; readonly requestId: number; readonly dataset: Dataset; readonly seconds: number; readonly fromBrowserCopy: boolean }
   | { readonly type: 'datasetFailed'; readonly requestId: number; readonly error: DataErrorInfo }
