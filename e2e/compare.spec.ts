@@ -84,7 +84,7 @@ test('two queued models both finish and are compared: overlaid curves, table, sp
 test('a shared link recreates the same models in another browser, and a damaged one says so', async ({ page, browser }) => {
   await openApp(page);
   await page.getByRole('radio', { name: /Fashion-MNIST/ }).check();
-  await expect(page.getByRole('heading', { name: 'Fashion-MNIST' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Fashion-MNIST', exact: true })).toBeVisible();
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await page.getByLabel('Preset').selectOption('fashionCnn');
   await page.getByLabel('Epochs', { exact: true }).fill('3');

@@ -148,7 +148,7 @@ test('switching to Fashion-MNIST shows its shapes, class names and first label "
   await openApp(page);
   await page.getByRole('radio', { name: /Fashion-MNIST/ }).check();
   await expect(page.getByTestId('first-label')).toHaveText('9 (Ankle boot)');
-  await expect(page.getByRole('heading', { name: 'Fashion-MNIST' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Fashion-MNIST', exact: true })).toBeVisible();
   await expect(page.getByTestId('shape-x_train')).toHaveText('(60000, 28, 28)');
   await expect(page.getByTestId('shape-x_test')).toHaveText('(10000, 28, 28)');
   const grid = page.getByRole('figure', { name: 'First 25 training images' });
