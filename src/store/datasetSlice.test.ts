@@ -73,6 +73,26 @@ describe('dataset load measures', () => {
   });
 });
 
+describe('download progress', () => {
+  it('takes every file of one message, and a later message moves only the files it names', () => {
+    state().selectDataset('fashion-mnist');
+    const requestId = lastLoad();
+    state().handleDatasetEvent({
+      type: 'datasetProgress',
+      requestId,
+      progress: [
+        { file: 'train-images', received: 100, total: 1000 },
+        { file: 'train-labels', received: 30, total: 30 },
+      ],
+    });
+    state().handleDatasetEvent({ type: 'datasetProgress', requestId, progress: [{ file: 'train-images', received: 400, total: 1000 }] });
+    expect(state().datasets['fashion-mnist']?.progress).toEqual({
+      'train-images': { file: 'train-images', received: 400, total: 1000 },
+      'train-labels': { file: 'train-labels', received: 30, total: 30 },
+    });
+  });
+});
+
 describe('keeping datasets in this browser', () => {
   const keepCommands = () => sent.filter((c) => c.type === 'keepDatasets');
   const mnistKept = { datasetIds: ['mnist' as const], bytes: 54_950_048 };
