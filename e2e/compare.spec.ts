@@ -1,6 +1,6 @@
 /** Issue 6: queue models, compare them side by side, and share them as a link. */
 import { expect, test, type Page } from '@playwright/test';
-import { choosePreset, openApp, seriousViolations, uploadOwnDataset, watchPage } from './helpers';
+import { choosePreset, openApp, seriousViolations, uploadOwnDataset, useFashionMnist, watchPage } from './helpers';
 
 /** Queues a preset on a small subset from the builder. */
 async function queuePreset(page: Page, preset: string, epochs: number, images: number): Promise<void> {
@@ -83,8 +83,7 @@ test('two queued models both finish and are compared: overlaid curves, table, sp
 
 test('a shared link recreates the same models in another browser, and a damaged one says so', async ({ page, browser }) => {
   await openApp(page);
-  await page.getByRole('radio', { name: /Fashion-MNIST/ }).check();
-  await expect(page.getByRole('heading', { name: 'Fashion-MNIST', exact: true })).toBeVisible();
+  await useFashionMnist(page);
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await page.getByLabel('Preset').selectOption('fashionCnn');
   await page.getByLabel('Epochs', { exact: true }).fill('3');
