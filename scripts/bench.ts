@@ -422,9 +422,9 @@ async function main(): Promise<void> {
     };
     console.log('\nBenchmark on', summary.machine.cpu, `(${summary.machine.cores} cores, ${summary.machine.memoryGiB} GiB, ${summary.machine.chromium})`);
     console.log('| measure | value |\n|---|---|');
+    const seconds = ({ median: m, min, max }: { median: number; min: number; max: number }): string => `${m.toFixed(2)} s (${min.toFixed(2)}-${max.toFixed(2)})`;
+    const of = `median of ${READY_LOADS} (range)`;
     for (const [name, value] of Object.entries(summary.dataReadySeconds)) {
-      const seconds = ({ median: m, min, max }: { median: number; min: number; max: number }): string => `${m.toFixed(2)} s (${min.toFixed(2)}-${max.toFixed(2)})`;
-      const of = `median of ${READY_LOADS} (range)`;
       console.log(`| ${name} ready, fresh profile (fetch + gunzip + decode in the worker), ${of} | ${seconds(value.network.worker)} |`);
       console.log(`| ${name} on the page from ${value.network.onPageFrom}, fresh profile, ${of} | ${seconds(value.network.onPage)} |`);
       console.log(`| ${name} ready, page reopened (this browser's copy), ${of} | ${seconds(value.browserCopy.worker)} |`);

@@ -341,12 +341,13 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
         // A softmax output, unless the loss is told to expect logits.
         const output: LayerSpec = { type: 'dense', units: classCount, activation: spec.compile.fromLogits ? 'linear' : 'softmax', useBias: true };
         const flat = shape.length === 1;
+        const ending = `${flat ? '' : 'Flatten and '}Dense(${classCount})`;
         issues.push({
           severity: 'error',
           layerIndex: null,
           field: null,
-          message: `The model must end with ${classCount} outputs, one per class, but it ends with ${formatShape([null, ...shape])}. End it with ${flat ? '' : 'Flatten and '}Dense(${classCount}).`,
-          fix: { label: `Add ${flat ? '' : 'Flatten and '}Dense(${classCount})`, spec: { ...spec, layers: [...layers, ...(flat ? [] : [{ type: 'flatten' } as const]), output] } },
+          message: `The model must end with ${classCount} outputs, one per class, but it ends with ${formatShape([null, ...shape])}. End it with ${ending}.`,
+          fix: { label: `Add ${ending}`, spec: { ...spec, layers: [...layers, ...(flat ? [] : [{ type: 'flatten' } as const]), output] } },
         });
       }
     }
