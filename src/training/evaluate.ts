@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { toModelInput, type TrainingData } from './fit';
-import { crossEntropyPerExample, probabilities } from './losses';
+import { crossEntropyPerExample, modelScores, predictedClasses, probabilities } from './losses';
 import { confusionMatrix, mostConfidentMistakes, perClassMetrics } from './metrics';
 import type { Evaluation } from './protocol';
 import type { CompileSpec } from './spec';
@@ -21,13 +21,6 @@ function pick(all: Float32Array, indices: readonly number[], classCount: number)
   return out;
 }
 
-/** Index of the largest of `classCount` values starting at `offset`. */
-export function argMaxAt(values: ArrayLike<number>, offset: number, classCount: number): number {
-  let best = 0;
-  for (let c = 1; c < classCount; c++) if ((values[offset + c] ?? -Infinity) > (values[offset + best] ?? -Infinity)) best = c;
-  return best;
-}
-
 /** Evaluates `model` on all of `data` (the test set). `labels` are the same labels, on the CPU. */
 export async function evaluateModel(
   model: tf.LayersModel,
@@ -38,26 +31,26 @@ export async function evaluateModel(
 ): Promise<Evaluation> {
   const { count, classCount } = data;
   const probs = new Float32Array(count * classCount);
+  const predictions = new Int32Array(count);
   let lossSum = 0;
   for (let start = 0; start < count; start += batchSize) {
     const size = Math.min(batchSize, count - start);
-    const [p, loss] = tf.tidy((): [tf.Tensor, tf.Tensor] => {
+    const [p, predicted, loss] = tf.tidy((): [tf.Tensor, tf.Tensor, tf.Tensor] => {
       const x = data.x.slice([start, 0, 0, 0], [size, -1, -1, -1]);
       const y = data.y.slice([start], [size]);
-      const output = model.predict(toModelInput(model, x)) as tf.Tensor;
-      return [probabilities(output, compile.fromLogits), crossEntropyPerExample(compile, y, output).sum()];
+      const scores = modelScores(model, toModelInput(model, x), compile.fromLogits);
+      return [probabilities(scores, compile.loss), predictedClasses(scores), crossEntropyPerExample(compile, y, scores).sum()];
     });
-    const [pValues, lossValue] = await Promise.all([p.data<'float32'>(), loss.data<'float32'>()]);
-    tf.dispose([p, loss]);
+    const [pValues, predictedValues, lossValue] = await Promise.all([p.data<'float32'>(), predicted.data<'int32'>(), loss.data<'float32'>()]);
+    tf.dispose([p, predicted, loss]);
     probs.set(pValues, start * classCount);
+    predictions.set(predictedValues, start);
     lossSum += lossValue[0] ?? NaN;
   }
-  const predictions = new Int32Array(count);
-  for (let i = 0; i < count; i++) predictions[i] = argMaxAt(probs, i * classCount, classCount);
   const confusion = confusionMatrix(labels, predictions, classCount);
   const correct = confusion.reduce((sum, row, t) => sum + (row[t] ?? 0), 0);
   const sampleIndices = Array.from({ length: Math.min(SAMPLE_COUNT, count) }, (_, i) => i);
-  const mistakeIndices = mostConfidentMistakes(probs, classCount, labels, MISTAKE_COUNT);
+  const mistakeIndices = mostConfidentMistakes(probs, predictions, classCount, labels, MISTAKE_COUNT);
   return {
     loss: lossSum / count,
     accuracy: correct / count,
@@ -73,10 +66,10 @@ export async function evaluateModel(
 }
 
 /** Class probabilities for one image (`pixels` in [0, 1], height × width). */
-export async function predictOne(model: tf.LayersModel, pixels: Float32Array, height: number, width: number, fromLogits: boolean): Promise<Float32Array> {
+export async function predictOne(model: tf.LayersModel, pixels: Float32Array, height: number, width: number, compile: Pick<CompileSpec, 'loss' | 'fromLogits'>): Promise<Float32Array> {
   const p = tf.tidy(() => {
     const x = tf.tensor4d(pixels, [1, height, width, 1]);
-    return probabilities(model.predict(toModelInput(model, x)) as tf.Tensor, fromLogits);
+    return probabilities(modelScores(model, toModelInput(model, x), compile.fromLogits), compile.loss);
   });
   const values = await p.data<'float32'>();
   p.dispose();

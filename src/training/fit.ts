@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchCount, mulberry32, shuffledIndices, splitValidation } from './batches';
 import { setLearningRate } from './buildModel';
-import { correctCount, crossEntropyPerExample } from './losses';
+import { correctCount, crossEntropyPerExample, modelScores } from './losses';
 import type { BatchProgress, EpochRecord } from './protocol';
 import { scheduledLearningRate, type ModelSpec } from './spec';
 
@@ -149,8 +149,8 @@ export async function evaluateSlice(
     const [nextLoss, nextCorrect] = tf.tidy((): [tf.Scalar, tf.Scalar] => {
       const x = data.x.slice([start + offset, 0, 0, 0], [size, -1, -1, -1]);
       const y = data.y.slice([start + offset], [size]);
-      const output = model.predict(toModelInput(model, x)) as tf.Tensor;
-      return [lossSum.add(crossEntropyPerExample(spec.compile, y, output).sum()), correctSum.add(correctCount(y, output))];
+      const scores = modelScores(model, toModelInput(model, x), spec.compile.fromLogits);
+      return [lossSum.add(crossEntropyPerExample(spec.compile, y, scores).sum()), correctSum.add(correctCount(y, scores))];
     });
     tf.dispose([lossSum, correctSum]);
     lossSum = nextLoss;
@@ -214,9 +214,9 @@ export async function fit(
           const y = data.y.gather(indices);
           const kept: tf.Scalar[] = [];
           const batchLoss = optimizer.minimize(() => {
-            const output = model.apply(x, { training: true }) as tf.Tensor;
-            kept.push(tf.keep(correctCount(y, output)));
-            return crossEntropyPerExample(spec.compile, y, output).mean();
+            const scores = modelScores(model, x, spec.compile.fromLogits, true);
+            kept.push(tf.keep(correctCount(y, scores)));
+            return crossEntropyPerExample(spec.compile, y, scores).mean();
           }, true);
           const batchCorrect = kept[0];
           if (batchLoss === null || batchCorrect === undefined) throw new Error('the optimizer returned no loss');

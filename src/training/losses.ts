@@ -1,14 +1,19 @@
 /**
- * Cross-entropy as Keras computes it, for integer labels (sparse) or one-hot labels
- * (categorical), on logits or on probabilities, and accuracy. tfjs only; no DOM.
+ * Cross-entropy and accuracy as tf.keras (on TensorFlow) computes them in `fit` and
+ * `evaluate`, for integer labels (sparse) or one-hot labels (categorical), and the scores they
+ * are computed from. tfjs only; no DOM.
  *
  * Cross-entropy is −Σ y·log p: the negative log of the probability the model gave the true
- * class. With `from_logits`, the model's outputs are raw scores and log p comes from a stable
- * log-softmax (scores minus their log-sum-exp). Without it, the outputs are taken to be
- * probabilities already: like Keras, we renormalise them to sum to 1 and clip them to
- * [ε, 1 − ε] with ε = 1e-7 so log never sees 0. A softmax model trained with from_logits=True
- * gets softmax applied twice; a logits model trained without it has its scores clipped as if
- * they were probabilities: the two beginner bugs the spec validator warns about.
+ * class. How log p is found depends on what the model outputs:
+ * - A model that ends in softmax: Keras takes the scores that went into the softmax (the
+ *   logits) and uses a stable log-softmax, whatever `from_logits` says (with from_logits=True
+ *   it also prints a warning). So do we: no clipping, no softmax applied twice.
+ * - Other outputs with `from_logits`: the outputs are the logits; log-softmax of them.
+ * - Other outputs without it: the outputs are taken to be probabilities. The sparse loss
+ *   clips them to [ε, 1 − ε] (ε = 1e-7, so log never sees 0) and renormalises them to sum to
+ *   1; the categorical loss renormalises first, then clips. Either way the loss is wrong for
+ *   scores that are not probabilities: the beginner bug the spec validator warns about.
+ * Accuracy is Keras's: the class with the highest output is the prediction.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CompileSpec } from './spec';
@@ -16,18 +21,58 @@ import type { CompileSpec } from './spec';
 /** Keras's backend epsilon. */
 export const EPSILON = 1e-7;
 
-/** log p for each class, from the model's output. */
-export function logProbabilities(output: tf.Tensor, fromLogits: boolean): tf.Tensor {
+/** What the loss reads: the logits, or outputs taken to be probabilities, `[batch, classes]`. */
+export interface ModelScores {
+  readonly kind: 'logits' | 'probabilities';
+  readonly values: tf.Tensor;
+}
+
+type LossSpec = Pick<CompileSpec, 'loss' | 'fromLogits'>;
+
+/** A Dense or Activation layer whose activation is softmax. */
+function endsInSoftmax(layer: tf.layers.Layer): boolean {
+  const name = layer.getClassName();
+  return (name === 'Dense' || name === 'Activation') && layer.getConfig()['activation'] === 'softmax';
+}
+
+/** Dense's x·kernel + bias, without its activation. */
+function denseLogits(layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor {
+  const weight = (suffix: string): tf.Tensor | undefined => layer.trainableWeights.find((w) => w.originalName.endsWith(suffix))?.read();
+  const kernel = weight('/kernel');
+  if (kernel === undefined) throw new Error(`layer ${layer.name} has no kernel`);
+  return tf.fused.matMul({ a: x, b: kernel, bias: weight('/bias') });
+}
+
+/**
+ * Runs `model` on `x` (in training mode or not) and returns what the loss reads: for a model
+ * that ends in softmax, the logits that went into it, computed by the same layers and
+ * weights (so gradients reach them); otherwise the model's output, read as `from_logits` says.
+ */
+export function modelScores(model: tf.LayersModel, x: tf.Tensor, fromLogits: boolean, training = false): ModelScores {
+  const last = model.layers.at(-1);
+  const softmaxEnd = last !== undefined && endsInSoftmax(last);
+  const values = tf.tidy(() => {
+    if (last === undefined || !softmaxEnd) return model.apply(x, { training }) as tf.Tensor;
+    let hidden = x;
+    for (const layer of model.layers.slice(0, -1)) hidden = layer.apply(hidden, { training }) as tf.Tensor;
+    return last.getClassName() === 'Dense' ? denseLogits(last, hidden) : hidden;
+  });
+  return { kind: softmaxEnd || fromLogits ? 'logits' : 'probabilities', values };
+}
+
+/** log p for each class. */
+export function logProbabilities(scores: ModelScores, loss: LossSpec['loss']): tf.Tensor {
   return tf.tidy(() => {
-    if (fromLogits) return tf.logSoftmax(output);
-    const normalised = output.div(output.sum(-1, true));
-    return normalised.clipByValue(EPSILON, 1 - EPSILON).log();
+    const { kind, values } = scores;
+    if (kind === 'logits') return tf.logSoftmax(values);
+    if (loss === 'sparseCategoricalCrossentropy') return tf.logSoftmax(values.clipByValue(EPSILON, 1 - EPSILON).log());
+    return values.div(values.sum(-1, true)).clipByValue(EPSILON, 1 - EPSILON).log();
   });
 }
 
-/** Softmax probabilities from the model's output (itself when the model ends in softmax). */
-export function probabilities(output: tf.Tensor, fromLogits: boolean): tf.Tensor {
-  return tf.tidy(() => (fromLogits ? tf.softmax(output) : output.div(output.sum(-1, true))));
+/** The probabilities the loss sees: softmax of logits, or the outputs as the loss adjusts them. */
+export function probabilities(scores: ModelScores, loss: LossSpec['loss']): tf.Tensor {
+  return tf.tidy(() => (scores.kind === 'logits' ? tf.softmax(scores.values) : logProbabilities(scores, loss).exp()));
 }
 
 /**
@@ -37,21 +82,26 @@ export function probabilities(output: tf.Tensor, fromLogits: boolean): tf.Tensor
  * as the tutorials' `to_categorical(y_train)` does before `fit`: both losses then compute
  * the same number, −log p(true class).
  */
-export function crossEntropyPerExample(compile: Pick<CompileSpec, 'loss' | 'fromLogits'>, labels: tf.Tensor, output: tf.Tensor): tf.Tensor1D {
+export function crossEntropyPerExample(compile: LossSpec, labels: tf.Tensor, scores: ModelScores): tf.Tensor1D {
   return tf.tidy(() => {
-    const classes = output.shape[output.shape.length - 1] ?? 1;
+    const classes = scores.values.shape[scores.values.shape.length - 1] ?? 1;
     const oneHotRows = compile.loss === 'categoricalCrossentropy' && labels.rank === 2;
     const target = oneHotRows ? labels.toFloat() : tf.oneHot(labels.toInt(), classes);
-    return logProbabilities(output, compile.fromLogits).mul(target).sum(-1).neg() as tf.Tensor1D;
+    return logProbabilities(scores, compile.loss).mul(target).sum(-1).neg() as tf.Tensor1D;
   });
 }
 
 /** The mean loss over the batch, as `model.compile(loss=...)` reports it. */
-export function crossEntropy(compile: Pick<CompileSpec, 'loss' | 'fromLogits'>, labels: tf.Tensor, output: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => crossEntropyPerExample(compile, labels, output).mean());
+export function crossEntropy(compile: LossSpec, labels: tf.Tensor, scores: ModelScores): tf.Scalar {
+  return tf.tidy(() => crossEntropyPerExample(compile, labels, scores).mean());
 }
 
-/** How many rows' highest output is the true (sparse) label. */
-export function correctCount(sparseLabels: tf.Tensor, output: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => output.argMax(-1).equal(sparseLabels.toInt()).sum());
+/** Each row's predicted class: its highest score, as Keras's accuracy takes the highest output. */
+export function predictedClasses(scores: ModelScores): tf.Tensor1D {
+  return scores.values.argMax(-1);
+}
+
+/** How many rows' predicted class is the true (sparse) label. */
+export function correctCount(sparseLabels: tf.Tensor, scores: ModelScores): tf.Scalar {
+  return tf.tidy(() => predictedClasses(scores).equal(sparseLabels.toInt()).sum());
 }

@@ -28,7 +28,12 @@ describe('confusion matrix and per-class metrics', () => {
 
   it('ranks mistakes by the confidence of the wrong answer', () => {
     const probabilities = [0.9, 0.1, 0.2, 0.8, 0.6, 0.4, 0.05, 0.95];
-    expect(mostConfidentMistakes(probabilities, 2, [0, 0, 1, 0], 5)).toEqual([3, 1, 2]);
+    expect(mostConfidentMistakes(probabilities, [0, 1, 0, 1], 2, [0, 0, 1, 0], 5)).toEqual([3, 1, 2]);
+  });
+
+  it('takes the predicted class from the predictions, not from the probabilities', () => {
+    // Row 0's probabilities tie (clipped scores); the model's highest output was class 1.
+    expect(mostConfidentMistakes([0.5, 0.5, 0.9, 0.1], [1, 0], 2, [0, 0], 5)).toEqual([0]);
   });
 });
 

@@ -48,22 +48,15 @@ export function accuracyFromMatrix(matrix: readonly (readonly number[])[]): numb
 
 /**
  * Indices of wrongly classified images, the most confident first: ranked by the probability
- * the model gave its (wrong) top class. `probabilities` holds `classCount` values per image.
+ * the model gave its (wrong) predicted class. `probabilities` holds `classCount` values per
+ * image; `predictions` each image's predicted class (the highest output, as the confusion
+ * matrix counts it).
  */
-export function mostConfidentMistakes(probabilities: ArrayLike<number>, classCount: number, trueLabels: ArrayLike<number>, k: number): number[] {
+export function mostConfidentMistakes(probabilities: ArrayLike<number>, predictions: ArrayLike<number>, classCount: number, trueLabels: ArrayLike<number>, k: number): number[] {
   const mistakes: { index: number; confidence: number }[] = [];
-  const n = Math.floor(probabilities.length / classCount);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    let bestP = -Infinity;
-    for (let c = 0; c < classCount; c++) {
-      const p = probabilities[i * classCount + c] ?? 0;
-      if (p > bestP) {
-        bestP = p;
-        best = c;
-      }
-    }
-    if (best !== trueLabels[i]) mistakes.push({ index: i, confidence: bestP });
+  for (let i = 0; i < predictions.length; i++) {
+    const predicted = predictions[i] ?? 0;
+    if (predicted !== trueLabels[i]) mistakes.push({ index: i, confidence: probabilities[i * classCount + predicted] ?? 0 });
   }
   return mistakes.sort((a, b) => b.confidence - a.confidence || a.index - b.index).slice(0, k).map((m) => m.index);
 }

@@ -297,6 +297,13 @@ describe('pythonCode', () => {
     expect(code).not.toContain('import numpy');
   });
 
+  it('says what Keras does with a softmax model given from_logits=True, and applies no second softmax', () => {
+    const code = pythonCode(spec([{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax', useBias: true }], { fromLogits: true }), DATASETS.mnist);
+    expect(code).toContain('# from_logits=True, yet the model ends in softmax: Keras warns, then takes the scores before the softmax.');
+    expect(code).toContain('probabilities = model.predict(x_test[:5])');
+    expect(code).not.toContain('tf.nn.softmax');
+  });
+
   it('reshapes images to vectors for a Dense-first model and one-hot encodes for categorical CE', () => {
     const { code } = presets.find((p) => p.id === 'mlpDropout') ?? { code: '' };
     expect(code).toContain('x_train = x_train.reshape(-1, 784)');

@@ -291,8 +291,8 @@ function checkFit(layer: LayerSpec, shape: Shape, error: Report): Shape | null {
   return result.shape;
 }
 
-const softmaxTwice =
-  'The model already ends in softmax, but the loss is set to from_logits=True, so softmax is applied twice: the probabilities get squashed towards uniform and the model learns slowly. Untick from_logits, or remove the final softmax.';
+const softmaxWithLogits =
+  'The model ends in softmax, so it outputs probabilities, but the loss is set to from_logits=True, which says it outputs raw scores. tf.keras notices, prints a warning and computes the loss from the scores that went into the softmax, and so does this playground; elsewhere (PyTorch\'s CrossEntropyLoss, for one) softmax would be applied twice and the model would learn slowly. Untick from_logits to say what the model does.';
 
 /**
  * Every problem with a spec for this input and class count: errors stop training, warnings
@@ -385,7 +385,7 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
   const fromLogits: unknown = compile.fromLogits;
   const withLogits = (on: boolean): ModelSpec => ({ ...spec, compile: { ...compile, fromLogits: on } });
   if (activation === 'softmax' && fromLogits === true) {
-    issues.push({ severity: 'warning', layerIndex: null, field: 'fromLogits', message: softmaxTwice, fix: { label: 'Untick from_logits', spec: withLogits(false) } });
+    issues.push({ severity: 'warning', layerIndex: null, field: 'fromLogits', message: softmaxWithLogits, fix: { label: 'Untick from_logits', spec: withLogits(false) } });
   } else if (activation !== null && activation !== 'softmax' && fromLogits !== true) {
     const ending = activation === 'linear' ? 'raw scores (logits, no activation)' : `the ${isActivation(activation) ? ACTIVATIONS[activation] : text(activation)} activation`;
     issues.push({

@@ -33,3 +33,9 @@ export function syntheticDataset(trainCount = 240, testCount = 60, classes = 3):
     test: makeSet(testCount, classes, 2),
   };
 }
+
+/** The largest absolute difference between two equally long lists of numbers (Infinity if their lengths differ). */
+export function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  return Array.from(a).reduce((max, value, i) => Math.max(max, Math.abs(value - (b[i] ?? NaN))), 0);
+}

@@ -169,7 +169,7 @@ export class Trainer {
       return reply(null, `That model takes ${run.input.height}×${run.input.width} images, not ${size.height}×${size.width}.`);
     }
     try {
-      reply(await predictOne(run.model, input, size.height, size.width, run.spec.compile.fromLogits), null);
+      reply(await predictOne(run.model, input, size.height, size.width, run.spec.compile), null);
     } catch (error) {
       reply(null, classifyFailure(error).message);
     }
