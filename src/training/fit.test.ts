@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { mulberry32 } from './batches';
 import { buildModel, createOptimizer } from './buildModel';
 import { createTrainingData, disposeTrainingData, fit, randomShift, TrainingControl, TrainingDivergedError, type FitCallbacks } from './fit';
@@ -121,6 +121,37 @@ describe('fit', () => {
     });
     expect(result.history).toHaveLength(1);
     expect(seen.slice(0, 4)).toEqual(['batch 1', 'batch 2', 'resume', 'batch 3']);
+  });
+
+  it("leaves the time paused out of the epoch's seconds and samples/s", async () => {
+    // The clock jumps a minute while paused: a pause as long as the user likes, in no time.
+    let skipped = 0;
+    const now = performance.now.bind(performance);
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => now() + skipped);
+    const control = new TrainingControl();
+    const batches: BatchProgress[] = [];
+    try {
+      const result = await train(mlp({ epochs: 1 }), control, {
+        batchIntervalMs: 0,
+        onBatch: (b) => {
+          batches.push(b);
+          if (b.batch !== 2) return;
+          control.pause();
+          setTimeout(() => {
+            skipped += 60_000;
+            control.resume();
+          }, 0);
+        },
+      });
+      const [epoch] = result.history;
+      expect(control.pausedMs).toBeGreaterThanOrEqual(60_000);
+      // 180 training images (240 less the 25% held out), in well under the minute paused.
+      expect(epoch?.seconds).toBeLessThan(30);
+      expect(epoch?.samplesPerSecond).toBeGreaterThan(180 / 30);
+      expect(batches.at(-1)?.samplesPerSecond).toBeGreaterThan(180 / 30);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('stops with a clear error naming the epoch and batch when the loss diverges', async () => {

@@ -69,10 +69,24 @@ export class TrainingControl {
     this.resume();
   }
 
+  /** Milliseconds spent waiting in `waitIfPaused`: time a run's clocks leave out. */
+  pausedMs = 0;
+
   /** Resolves at once unless paused; then when resumed or stopped. */
   waitIfPaused(): Promise<void> {
     if (!this.paused) return Promise.resolve();
-    return new Promise((resolve) => this.resumeWaiters.push(resolve));
+    const since = performance.now();
+    return new Promise((resolve) =>
+      this.resumeWaiters.push(() => {
+        this.pausedMs += performance.now() - since;
+        resolve();
+      }),
+    );
+  }
+
+  /** Milliseconds since `start` (a `performance.now()` reading), less the time paused since `pausedBefore` (a `pausedMs` reading). */
+  activeMsSince(start: number, pausedBefore: number): number {
+    return performance.now() - start - (this.pausedMs - pausedBefore);
   }
 }
 
@@ -181,13 +195,13 @@ export async function fit(
   const interval = callbacks.batchIntervalMs ?? 100;
   const augmentRandom = mulberry32(seed ^ 0x5eed);
   const history: EpochRecord[] = [];
-  const runStart = performance.now();
+  const [runStart, runPaused] = [performance.now(), control.pausedMs];
 
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const learningRate = scheduledLearningRate(spec, epoch);
     setLearningRate(optimizer, learningRate);
     const order = shuffle ? shuffledIndices(trainCount, seed, epoch) : Int32Array.from({ length: trainCount }, (_, i) => i);
-    const epochStart = performance.now();
+    const [epochStart, epochPaused] = [performance.now(), control.pausedMs];
     let lossSum = tf.scalar(0);
     let correctSum = tf.scalar(0);
     let seen = 0;
@@ -232,7 +246,7 @@ export async function fit(
         if (now - lastReport >= interval || batch === batches) {
           lastReport = now;
           const running = await report(batch);
-          callbacks.onBatch?.({ epoch, batch, batches, ...running, samplesPerSecond: seen / ((now - epochStart) / 1000) });
+          callbacks.onBatch?.({ epoch, batch, batches, ...running, samplesPerSecond: seen / (control.activeMsSince(epochStart, epochPaused) / 1000) });
         } else {
           await yieldToEventLoop();
         }
@@ -240,8 +254,9 @@ export async function fit(
       if (seen === 0) break;
       const running = await report(batches);
       const validation = validationCount > 0 && !control.stopRequested ? await evaluateSlice(model, data, spec, validationStart, validationCount) : null;
-      const seconds = (performance.now() - epochStart) / 1000;
-      const elapsed = (performance.now() - runStart) / 1000;
+      // Time paused is left out: an epoch's seconds and samples/s are the training's own.
+      const seconds = control.activeMsSince(epochStart, epochPaused) / 1000;
+      const elapsed = control.activeMsSince(runStart, runPaused) / 1000;
       const memory = tf.memory();
       const record: EpochRecord = {
         epoch,

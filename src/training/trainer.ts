@@ -275,7 +275,7 @@ export class Trainer {
       return;
     }
     await this.backendReady;
-    const started = performance.now();
+    const [started, pausedBefore] = [performance.now(), run.control.pausedMs];
     const classCount = dataset.classNames.length;
     // What the run holds, freed in `finally` however it ends.
     const held: { trainData: TrainingData | null; testData: TrainingData | null; optimizer: tf.Optimizer | null; abandoned: boolean } = {
@@ -338,7 +338,7 @@ export class Trainer {
         evaluation.mistakeIndices.buffer as ArrayBuffer,
         evaluation.mistakeProbabilities.buffer as ArrayBuffer,
       ]);
-      send({ type: 'runFinished', runId, stopped: result.stopped, seconds: (performance.now() - started) / 1000 });
+      send({ type: 'runFinished', runId, stopped: result.stopped, seconds: run.control.activeMsSince(started, pausedBefore) / 1000 });
     };
     try {
       // A lost context fails the run at once: tfjs may be waiting on a fence that never passes.
