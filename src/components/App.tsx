@@ -27,7 +27,7 @@ export function App() {
       </header>
       <main className="app-main">
         <WorkerCrash />
-        <ShareBanner onOpenBuilder={() => setTab('train')} />
+        <ShareBanner onOpenBuilder={() => setTab('train')} onQueued={(count) => setTab(count === 1 ? 'train' : 'compare')} />
         <Tabs<MainTab>
           label="Playground"
           selected={tab}

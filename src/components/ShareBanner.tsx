@@ -20,7 +20,16 @@ function ownDatasetNote(own: SharedDataset, selectedMatch: string | null, loaded
   return `Load your copy of it (${shape}) as IDX files on the Data tab to train these models.`;
 }
 
-export function ShareBanner({ onOpenBuilder }: { readonly onOpenBuilder: () => void }) {
+/** "1 epoch", "3 epochs". */
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+interface ShareBannerProps {
+  readonly onOpenBuilder: () => void;
+  /** Called once the models are queued, with how many there are. */
+  readonly onQueued: (count: number) => void;
+}
+
+export function ShareBanner({ onOpenBuilder, onQueued }: ShareBannerProps) {
   const incoming = useAppStore((state) => state.incomingShare);
   const activeDatasetId = useAppStore((state) => state.activeDatasetId);
   const activeDataset = useAppStore(selectActiveDataset);
@@ -55,14 +64,16 @@ export function ShareBanner({ onOpenBuilder }: { readonly onOpenBuilder: () => v
   return (
     <section className="panel share-banner" aria-labelledby="share-heading">
       <h2 id="share-heading">
-        Shared with you: {share.runs.length} model{share.runs.length === 1 ? '' : 's'} for {own === undefined ? (datasetName ?? share.dataset) : `“${own.name}”, the sharer's own dataset`}
+        Shared with you: {count(share.runs.length, 'model')} for {own === undefined ? (datasetName ?? share.dataset) : `“${own.name}”, the sharer's own dataset`}
       </h2>
       {note !== null && <p className="muted">{note}</p>}
       <ol className="shared-models">
         {share.runs.map((model, i) => (
           <li key={i}>
-            <strong>{model.name}</strong>: {model.spec.layers.map(describeLayer).join(' → ')}; {model.spec.compile.optimizer}, lr {model.spec.compile.learningRate}, {model.spec.fit.epochs}{' '}
-            epochs, batch {model.spec.fit.batchSize}{' '}
+            <strong>{model.name}</strong>: {model.spec.layers.map(describeLayer).join(' → ')}; {model.spec.compile.optimizer}, lr {model.spec.compile.learningRate},{' '}
+            {count(model.spec.fit.epochs, 'epoch')}, batch {model.spec.fit.batchSize}
+            {model.spec.fit.trainLimit === null ? '' : `, the first ${count(model.spec.fit.trainLimit, 'training image')}`}
+            {model.spec.fit.validationSplit > 0 ? `, validation split ${model.spec.fit.validationSplit}` : ''}{' '}
             <button
               type="button"
               onClick={() => {
@@ -76,8 +87,16 @@ export function ShareBanner({ onOpenBuilder }: { readonly onOpenBuilder: () => v
         ))}
       </ol>
       <div className="buttons">
-        <button type="button" className="primary" disabled={!ready} onClick={queueAll}>
-          Train all {share.runs.length}
+        <button
+          type="button"
+          className="primary"
+          disabled={!ready}
+          onClick={() => {
+            queueAll();
+            onQueued(share.runs.length);
+          }}
+        >
+          {share.runs.length === 1 ? 'Train it' : `Train all ${share.runs.length}`}
         </button>
         <button type="button" onClick={dismiss}>
           Dismiss

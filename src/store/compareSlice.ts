@@ -33,6 +33,12 @@ export interface CompareSlice {
 
 const pageUrl = (): string => window.location.href;
 
+/** Takes a share link's fragment out of the address bar, so that a reload does not offer its models again. */
+function forgetShareFragment(): void {
+  if (!window.location.hash.startsWith('#share=')) return;
+  window.history.replaceState(window.history.state, '', `${window.location.pathname}${window.location.search}`);
+}
+
 /** The dataset part of a share: a built-in id, or the user's own dataset described for the visitor. */
 function datasetOfShare(state: AppState, datasetId: string): Pick<Share, 'dataset' | 'ownDataset'> {
   const dataset = state.datasets[datasetId]?.dataset;
@@ -60,12 +66,20 @@ export const createCompareSlice: StateCreator<AppState, [], [], CompareSlice> = 
     }
   },
 
-  dismissShare: () => set({ incomingShare: null }),
+  dismissShare: () => {
+    set({ incomingShare: null });
+    forgetShareFragment();
+  },
 
   queueSharedModels: () => {
     const incoming = get().incomingShare;
     if (incoming?.kind !== 'ok') return;
-    for (const model of incoming.share.runs) get().startRun(model.spec, model.name);
+    const { runs } = incoming.share;
+    for (const model of runs) get().startRun(model.spec, model.name);
+    // Queued once: the banner goes, and so does the fragment that would bring it back.
+    set({ incomingShare: null });
+    forgetShareFragment();
+    get().announce(runs.length === 1 ? `${runs[0]?.name ?? 'The shared model'} is queued to train.` : `The ${runs.length} shared models are queued: they train one after another.`);
   },
 
   editSharedModel: (index) => {

@@ -10,7 +10,16 @@ vi.mock('./worker', () => ({
   connectWorker: () => undefined,
   sendToWorker: (command: WorkerCommand) => sent.push(command),
 }));
-vi.stubGlobal('window', { location: { href: 'http://localhost/' }, addEventListener: () => undefined });
+/** The address bar: `history.replaceState` changes it, as a browser's does. */
+const location = { href: 'http://localhost/', hash: '', pathname: '/', search: '' };
+const history = {
+  state: null,
+  replaceState: (_state: unknown, _title: string, url: string) => {
+    const { href, hash, pathname, search } = new URL(url, location.href);
+    Object.assign(location, { href, hash, pathname, search });
+  },
+};
+vi.stubGlobal('window', { location, history, addEventListener: () => undefined });
 /** The page's localStorage, as a browser keeps it. */
 const remembered = new Map<string, string>();
 vi.stubGlobal('localStorage', {
@@ -284,13 +293,18 @@ describe('a link to runs', () => {
     await state().openShareLink(new URL(link ?? '').hash);
     const incoming = state().incomingShare;
     expect(incoming?.kind === 'ok' && incoming.share.runs.map((model) => model.name)).toEqual(names);
+    history.replaceState(null, '', `/${new URL(link ?? '').hash}`);
     state().queueSharedModels();
+    // Queued once: the banner and the link's fragment are gone, so a reload offers nothing again.
+    expect(state().incomingShare).toBeNull();
+    expect(location.hash).toBe('');
     const queued = state().runOrder.slice(-2).map((id) => state().runs[id]?.name ?? '');
     const number = (name: string) => Number(name.split('#')[1]);
     expect(queued.map((name) => name.replace(/ #\d+$/, ''))).toEqual(['TensorFlow quickstart (epochs 2)', 'TensorFlow quickstart (epochs 3)']);
     expect(queued.map(number)).toEqual([number(names[1] ?? '') + 1, number(names[1] ?? '') + 2]);
 
     // Opened in the builder, a shared edit of a preset is that preset, modified, and named as before.
+    await state().openShareLink(new URL(link ?? '').hash);
     state().loadPreset('fashionCnn');
     state().editSharedModel(0);
     expect(state().draftPresetId).toBe('quickstart');
