@@ -34,6 +34,15 @@ test('the quickstart preset trains in the worker on WebGL, streaming batches and
   await expect(page.getByText('2700 training images, 300 for validation')).toBeVisible();
   expect(watch.consoleErrors).toEqual([]);
 
+  // Hovering a curve reads its epoch and values as the history table writes them, not as raw floats.
+  const lossChart = page.locator('.live-charts .recharts-wrapper').first();
+  const box = await lossChart.boundingBox();
+  await lossChart.hover({ position: { x: (box?.width ?? 200) * 0.4, y: (box?.height ?? 200) / 2 } });
+  const tooltip = lossChart.locator('.recharts-tooltip-wrapper');
+  await expect(tooltip).toContainText(/epoch \d(\.\d{2})?/);
+  await expect(tooltip).toContainText(/loss \(running, per batch\) : \d+\.\d{4}/);
+  expect(await tooltip.textContent()).not.toMatch(/\d\.\d{5}/);
+
   // Confusion matrix: counts add up to the test images evaluated; a cell opens its images.
   await page.getByRole('tab', { name: 'Confusion matrix' }).click();
   const cells = page.locator('.confusion-table td button');

@@ -6,7 +6,7 @@ import { memo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Run } from '../store';
 import { ChartFrame } from './ChartFrame';
-import { CURVE_MARGIN, EPOCH_LABEL, LossAndAccuracy, metricAxis, type Metric } from './chartParts';
+import { CURVE_MARGIN, CURVE_TOOLTIP, EPOCH_LABEL, LossAndAccuracy, metricAxis, type Metric } from './chartParts';
 import { CheckField } from './fields';
 
 /**
@@ -30,7 +30,7 @@ function OverlayChart({ runs, metric, log }: { readonly runs: readonly Run[]; re
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="x" type="number" domain={[1, maxEpochs]} allowDecimals={false} label={EPOCH_LABEL} fontSize={11} />
           <YAxis {...metricAxis(metric, log, COMPARED_ACCURACY)} />
-          <Tooltip />
+          <Tooltip {...CURVE_TOOLTIP} />
           {runs.flatMap((run) => {
             const train = run.epochs.map((e) => ({ x: e.epoch, y: e[metric] }));
             const validation = run.epochs.flatMap((e) => {

@@ -7,7 +7,7 @@ import { memo, useDeferredValue, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Run } from '../store';
 import { ChartFrame } from './ChartFrame';
-import { CURVE_MARGIN, EPOCH_LABEL, LossAndAccuracy, metricAxis, type Metric } from './chartParts';
+import { CURVE_MARGIN, CURVE_TOOLTIP, EPOCH_LABEL, LossAndAccuracy, metricAxis, type Metric } from './chartParts';
 import { CheckField } from './fields';
 import { usePanelShown } from './Tabs';
 import { useDelayedValue, useThrottledValue } from './useThrottledValue';
@@ -104,7 +104,7 @@ function MetricLines({ run, epochs: epochCount, metric, log, width }: ChartProps
       <CartesianGrid strokeDasharray="3 3" />
       <XAxis dataKey="x" type="number" domain={[0, run?.spec.fit.epochs ?? epochCount]} allowDecimals={false} label={EPOCH_LABEL} fontSize={11} />
       <YAxis {...metricAxis(metric, log, [0, 1])} />
-      <Tooltip />
+      <Tooltip {...CURVE_TOOLTIP} />
       <Line data={batches} dataKey="running" name={`${metric} (running, per batch)`} stroke={RUNNING_COLOR} dot={false} isAnimationActive={false} strokeWidth={1} />
       <Line data={epochs} dataKey="train" name={metric} stroke={color} dot isAnimationActive={false} strokeWidth={2} />
       <Line data={validation ? epochs : NO_POINTS} dataKey="validation" name={`val_${metric}`} stroke={color} strokeDasharray={VALIDATION_DASH} dot isAnimationActive={false} strokeWidth={2} />

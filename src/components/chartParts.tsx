@@ -30,6 +30,14 @@ export function metricAxis(metric: Metric, log: boolean, accuracyDomain: YAxisPr
   };
 }
 
+/** Tooltip values as the history table writes them (4 decimals), not as raw floats. */
+const formatTooltipValue = (value: unknown): string => (typeof value === 'number' ? value.toFixed(4) : String(value));
+/** A point's epoch: whole for an epoch's end, two decimals for a batch within one ("epoch 0.29"). */
+const formatTooltipEpoch = (x: unknown): string => (typeof x === 'number' ? `epoch ${Number.isInteger(x) ? x : x.toFixed(2)}` : String(x));
+
+/** The learning-curve charts' Tooltip props: module values, so that Recharts sees the same ones on every redraw. */
+export const CURVE_TOOLTIP = { formatter: formatTooltipValue, labelFormatter: formatTooltipEpoch } as const;
+
 /** Loss beside accuracy; `log` (the user's log-scale toggle) reaches the loss chart only. */
 export function LossAndAccuracy({ log, chart }: { readonly log: boolean; readonly chart: (metric: Metric, log: boolean) => ReactNode }) {
   return (
