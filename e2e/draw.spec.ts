@@ -67,7 +67,14 @@ test('digits drawn with the mouse are centred like MNIST and classified by a mod
   await expect(page.getByTestId('prediction')).toHaveText('The pad is empty: draw something to classify.');
   await page.getByLabel('Or classify test image #').fill('0');
   await page.getByRole('button', { name: 'Classify test image' }).click();
-  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: 7 /);
+  // MNIST's first test image is a 7, and the answer says whether the model got it.
+  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: 7 \(\d+\.\d%\)\. Test image #0 is labelled 7: right\.$/);
+  // A number past the last test image is explained, not quietly replaced by the last one.
+  await page.getByLabel('Or classify test image #').fill('99999');
+  await expect(page.getByRole('alert')).toHaveText('Test images are numbered from 0 to 9,999: enter a whole number in that range.');
+  await expect(page.getByRole('button', { name: 'Classify test image' })).toBeDisabled();
+  await page.getByLabel('Or classify test image #').fill('9999');
+  await expect(page.getByRole('button', { name: 'Classify test image' })).toBeEnabled();
   await expect(page.getByTestId('latency')).toContainText(/Answered in \d+\.\d ms/);
 });
 
@@ -122,7 +129,7 @@ test('Draw answers with the classes of the model it uses, and takes the model of
   await expect(page.getByText("of MNIST's 10,000")).toBeVisible();
   await page.getByLabel('Or classify test image #').fill('0');
   await page.getByRole('button', { name: 'Classify test image' }).click();
-  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: \d \(\d+\.\d%\)$/);
+  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: \d \(\d+\.\d%\)\. Test image #0 is labelled 7: (right|wrong)\.$/);
 
   // A Fashion-MNIST model trained next is the one Draw uses, with its classes and test images.
   await trainAndWait('fashionMlp', ['finished', 'finished']);
@@ -130,6 +137,6 @@ test('Draw answers with the classes of the model it uses, and takes the model of
   await expect(page.getByTestId('other-dataset')).toHaveCount(0);
   await expect(page.getByText("of Fashion-MNIST's 10,000")).toBeVisible();
   await page.getByRole('button', { name: 'Classify test image' }).click();
-  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: (T-shirt\/top|Trouser|Pullover|Dress|Coat|Sandal|Shirt|Sneaker|Bag|Ankle boot) \(\d+\.\d%\)$/);
+  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: (T-shirt\/top|Trouser|Pullover|Dress|Coat|Sandal|Shirt|Sneaker|Bag|Ankle boot) \(\d+\.\d%\)\. Test image #0 is labelled Ankle boot: (right|wrong)\.$/);
   await expect(page.getByRole('region', { name: 'Draw to classify' }).getByLabel('Model', { exact: true }).locator('option')).toHaveText([/^Newest run \(Fashion MLP.*\)$/, /\(MNIST\) — finished$/, /\(Fashion-MNIST\) — finished$/]);
 });

@@ -120,7 +120,7 @@ test('an exported run file imports into a fresh browser profile, model and all; 
     await fresh.getByRole('tab', { name: 'Draw' }).click();
     await fresh.getByLabel('Or classify test image #').fill('0');
     await fresh.getByRole('button', { name: 'Classify test image' }).click();
-    await expect(fresh.getByTestId('prediction')).toHaveText(/^Prediction: \d \(\d+\.\d%\)$/);
+    await expect(fresh.getByTestId('prediction')).toHaveText(/^Prediction: \d \(\d+\.\d%\)\. Test image #0 is labelled 7: (right|wrong)\.$/);
     expect(watch.consoleErrors).toEqual([]);
   } finally {
     await profile.close();

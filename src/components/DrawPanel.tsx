@@ -66,7 +66,9 @@ export function DrawPanel() {
   const testDataset = useAppStore((state) => (model ? (state.datasets[model.datasetId]?.dataset ?? null) : selectActiveDataset(state)));
   // The answer shown came from the model that was asked, which may not be the one chosen now.
   const answeredBy = useAppStore(useShallow((state) => modelOf(state, prediction?.runId ?? null)));
-  const [testIndex, setTestIndex] = useState(0);
+  const [testIndexText, setTestIndexText] = useState('0');
+  // The test image whose answer is shown, with its label: null once a drawing or a file is classified.
+  const [shownTest, setShownTest] = useState<{ readonly index: number; readonly label: number } | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   const [empty, setEmpty] = useState(true);
   const selectId = useId();
@@ -78,6 +80,7 @@ export function DrawPanel() {
   const onPadChange = useCallback(
     ({ empty, read }: PadChange) => {
       setEmpty(empty);
+      setShownTest(null);
       if (empty) {
         clearPrediction();
         return;
@@ -99,6 +102,7 @@ export function DrawPanel() {
     imageFilePixels(file).then(
       (image) => {
         setEmpty(false);
+        setShownTest(null);
         classify({ kind: 'rgba', ...image }, size);
       },
       (error: unknown) => setFileError(`${file.name} could not be read as an image: ${error instanceof Error ? error.message : String(error)}`),
@@ -106,14 +110,17 @@ export function DrawPanel() {
   };
 
   const testFits = testDataset !== null && testDataset.test.height === height && testDataset.test.width === width;
+  const testCount = testDataset?.test.count ?? 0;
+  const testIndex = testIndexText.trim() === '' ? NaN : Number(testIndexText);
+  const testIndexValid = Number.isInteger(testIndex) && testIndex >= 0 && testIndex < testCount;
   const classifyTestImage = (): void => {
-    if (!testDataset || !testFits) return;
+    if (!testDataset || !testFits || !testIndexValid) return;
     const { test } = testDataset;
-    const index = Math.min(Math.max(0, Math.trunc(testIndex)), test.count - 1);
     const pixels = new Float32Array(test.height * test.width);
-    const offset = index * pixels.length;
+    const offset = testIndex * pixels.length;
     for (let i = 0; i < pixels.length; i++) pixels[i] = (test.images[offset + i] ?? 0) / 255;
     setEmpty(false);
+    setShownTest({ index: testIndex, label: test.labels[testIndex] ?? 0 });
     classify({ kind: 'pixels', pixels }, size);
   };
 
@@ -156,10 +163,12 @@ export function DrawPanel() {
               id={testId}
               type="number"
               min={0}
-              max={(testDataset?.test.count ?? 1) - 1}
-              value={testIndex}
-              onChange={(event) => setTestIndex(Number(event.target.value))}
-              aria-describedby={`${testId}-of`}
+              max={Math.max(0, testCount - 1)}
+              step={1}
+              value={testIndexText}
+              onChange={(event) => setTestIndexText(event.target.value)}
+              aria-invalid={testDataset !== null && !testIndexValid}
+              aria-describedby={`${testId}-of${testDataset !== null && !testIndexValid ? ` ${testId}-error` : ''}`}
             />
             <span id={`${testId}-of`} className="muted">
               {testDataset
@@ -168,9 +177,14 @@ export function DrawPanel() {
                   ? `: load ${model.datasetName} on the Data tab for the test images ${model.name} learnt from`
                   : ''}
             </span>
-            <button type="button" onClick={classifyTestImage} disabled={!testFits}>
+            <button type="button" onClick={classifyTestImage} disabled={!testFits || !testIndexValid}>
               Classify test image
             </button>
+            {testDataset !== null && !testIndexValid && (
+              <p className="error" id={`${testId}-error`} role="alert">
+                Test images are numbered from 0 to {(testCount - 1).toLocaleString('en-US')}: enter a whole number in that range.
+              </p>
+            )}
           </div>
         </div>
 
@@ -203,7 +217,7 @@ export function DrawPanel() {
             {empty || !prediction
               ? 'The pad is empty: draw something to classify.'
               : probabilities
-                ? `Prediction: ${names[top] ?? top} (${((probabilities[top] ?? 0) * 100).toFixed(1)}%)`
+                ? `Prediction: ${names[top] ?? top} (${((probabilities[top] ?? 0) * 100).toFixed(1)}%)${shownTest === null ? '' : `. Test image #${shownTest.index} is labelled ${names[shownTest.label] ?? shownTest.label}: ${shownTest.label === top ? 'right' : 'wrong'}.`}`
                 : (prediction.note ?? '')}
           </output>
           {probabilities && !empty && (
