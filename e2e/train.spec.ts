@@ -90,6 +90,15 @@ test('stopping a run mid-way keeps its history and its model', async ({ page }) 
   expect(kept).toBeGreaterThanOrEqual(2);
   expect(kept).toBeLessThan(30);
   await expect(page.getByTestId('test-accuracy')).toBeVisible();
+
+  // After a reload the run still says where it stopped, not "Epoch 0/30 · Run 0%".
+  const reached = await page.getByText(/^Epoch \d+\/30, step \d+\/563$/).textContent();
+  await expect(page.getByTestId('run-saved')).toHaveText('Saved in this browser.');
+  await page.reload();
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('stopped');
+  await expect(page.getByText(reached ?? '')).toBeVisible();
+  await expect(page.getByText(/^Run [1-9]\d*%$/)).toBeVisible();
 });
 
 test('pause holds training and resume continues it', async ({ page }) => {

@@ -2,6 +2,7 @@
 import { useEffect, useRef, type FocusEvent } from 'react';
 import type { BackendPreference } from '../training/protocol';
 import { isActiveRun, useAppStore, type Run } from '../store';
+import { lastStep } from '../store/series';
 import { SelectField } from './fields';
 
 const BACKENDS = {
@@ -53,9 +54,11 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
   const setBackend = useAppStore((state) => state.setBackendPreference);
   const active = run !== null && isActiveRun(run);
   const progress = run?.progress ?? null;
+  // Where the run got to: live, or for a run restored from storage, its last recorded batch.
+  const step = progress ?? (run === null ? null : lastStep(run.batches, run.batchesPerEpoch));
   const epochsDone = run?.epochs.length ?? 0;
   const epochs = run?.spec.fit.epochs ?? 1;
-  const runFraction = progress ? Math.min(1, (progress.epoch - 1 + progress.batch / progress.batches) / epochs) : epochsDone / epochs;
+  const runFraction = step ? Math.min(1, (step.epoch - 1 + step.batch / step.batches) / epochs) : epochsDone / epochs;
   const lastEpoch = run?.epochs.at(-1);
   const evaluating = run !== null && active && epochsDone === epochs && run.evaluation === null;
   // A run waiting for the runs queued before it to finish, rather than starting.
@@ -123,11 +126,11 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
           </p>
           <div className="progress-row">
             <label htmlFor="epoch-progress">
-              {progress
-                ? `Epoch ${progress.epoch}/${epochs}, step ${progress.batch}/${progress.batches}`
+              {step
+                ? `Epoch ${step.epoch}/${epochs}, step ${step.batch}/${step.batches}`
                 : `Epoch ${epochsDone}/${epochs}${queued ? ', waiting for the runs before it' : active ? ', starting' : ''}`}
             </label>
-            <progress id="epoch-progress" max={progress?.batches ?? 1} value={progress?.batch ?? (epochsDone > 0 ? 1 : 0)} />
+            <progress id="epoch-progress" max={step?.batches ?? 1} value={step?.batch ?? (epochsDone > 0 ? 1 : 0)} />
           </div>
           <div className="progress-row">
             <label htmlFor="run-progress">Run {Math.round(runFraction * 100)}%</label>

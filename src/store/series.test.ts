@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendThinned } from './series';
+import { appendThinned, lastStep } from './series';
 
 describe('appendThinned', () => {
   it('appends until the cap, then halves and keeps the newest point', () => {
@@ -15,5 +15,21 @@ describe('appendThinned', () => {
     for (let i = 0; i < 1000; i++) series = appendThinned(series, i, 100);
     expect(series.length).toBeGreaterThanOrEqual(50);
     expect(series.length).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('lastStep', () => {
+  it('reads the epoch and step a run stopped at from its last point', () => {
+    expect(lastStep([{ x: 0.2 }, { x: 0.6 }], 1688)).toEqual({ epoch: 1, batch: 1013, batches: 1688 });
+    expect(lastStep([{ x: 1.5 }], 10)).toEqual({ epoch: 2, batch: 5, batches: 10 });
+  });
+
+  it("counts a point at an epoch's end as that epoch's last step, not the next one's first", () => {
+    expect(lastStep([{ x: 2 }], 10)).toEqual({ epoch: 2, batch: 10, batches: 10 });
+    expect(lastStep([{ x: 1 / 3 + 2 / 3 }], 3)).toEqual({ epoch: 1, batch: 3, batches: 3 });
+  });
+
+  it('is null without points', () => {
+    expect(lastStep([], 10)).toBeNull();
   });
 });

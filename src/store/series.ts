@@ -12,3 +12,15 @@ export function appendThinned<T>(series: readonly T[], point: T, cap: number = S
   const base = series.length >= cap ? series.filter((_, i) => i % 2 === 1) : series;
   return [...base, point];
 }
+
+/**
+ * The epoch and step a run's last per-batch point stands for (its x is epochs trained:
+ * epoch − 1 + step / steps), or null without points. A run restored from storage keeps its
+ * points, not its live progress: this is where it stopped.
+ */
+export function lastStep(batches: readonly { readonly x: number }[], batchesPerEpoch: number): { epoch: number; batch: number; batches: number } | null {
+  const x = batches.at(-1)?.x;
+  if (x === undefined || !(batchesPerEpoch > 0)) return null;
+  const epoch = Math.max(1, Math.ceil(x - 1e-9));
+  return { epoch, batch: Math.round((x - (epoch - 1)) * batchesPerEpoch), batches: batchesPerEpoch };
+}
