@@ -252,7 +252,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
         <NumberField label="Epochs" value={fit.epochs} min={1} onChange={(epochs) => update({ fit: { ...fit, epochs } })} />
         <NumberField label="Batch size" value={fit.batchSize} min={1} onChange={(batchSize) => update({ fit: { ...fit, batchSize } })} />
         <NumberField label="Validation split" value={fit.validationSplit} min={0} max={0.9} step={0.05} onChange={(validationSplit) => update({ fit: { ...fit, validationSplit } })} />
-        <NumberField label="Seed" value={fit.seed} onChange={(seed) => update({ fit: { ...fit, seed } })} />
+        <NumberField label="Seed" value={fit.seed} min={0} onChange={(seed) => update({ fit: { ...fit, seed } })} />
         <NumberField
           label="Learning-rate decay per epoch"
           value={fit.learningRateDecay}

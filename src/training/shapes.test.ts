@@ -222,6 +222,9 @@ describe('validateSpec', () => {
     expect(fields(spec([flatten, out], {}, { validationSplit: -0.1 }))).toEqual(['validationSplit']);
     expect(fields(spec([flatten, out], {}, { trainLimit: 0 }))).toEqual(['trainLimit']);
     expect(fields(spec([flatten, out], {}, { trainLimit: 1 }))).toEqual([]);
+    // The seed reaches NumPy through set_random_seed in the generated code: 0 to 2³² − 1, whole.
+    for (const seed of [NaN, -1, 1.5, 2 ** 32]) expect(fields(spec([flatten, out], {}, { seed }))).toEqual(['seed']);
+    for (const seed of [0, 2 ** 32 - 1]) expect(fields(spec([flatten, out], {}, { seed }))).toEqual([]);
     expect(fields(spec([flatten, out], { momentum: 0.9, optimizer: 'sgd' }, { validationSplit: 0.2 }))).toEqual([]);
   });
 

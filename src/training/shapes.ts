@@ -4,7 +4,7 @@
  * every problem a spec has, named by layer as the user sees it, before tfjs ever sees it.
  * Pure: no tfjs, no DOM.
  */
-import { ACTIVATIONS, LAYER_TYPES, LOSSES, OPTIMIZERS, type Activation, type InputShape, type LayerSpec, type ModelSpec } from './spec';
+import { ACTIVATIONS, LAYER_TYPES, LOSSES, MAX_SEED, OPTIMIZERS, type Activation, type InputShape, type LayerSpec, type ModelSpec } from './spec';
 
 /** A tensor shape without the batch axis: [h, w, c] for images, [n] for vectors. */
 export type Shape = readonly number[];
@@ -373,6 +373,9 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
   }
   if (fit.trainLimit !== null && !isPositiveInteger(fit.trainLimit)) {
     modelError('trainLimit', `The training subset must be a whole number of images, at least 1 (got ${text(fit.trainLimit)}).`);
+  }
+  if (!(Number.isInteger(fit.seed) && fit.seed >= 0 && fit.seed <= MAX_SEED)) {
+    modelError('seed', `The seed must be a whole number from 0 to ${MAX_SEED} (got ${text(fit.seed)}): Keras's set_random_seed passes it to NumPy, which takes no other.`);
   }
   if (!(Number.isInteger(fit.augmentShift) && isInRange(fit.augmentShift, 0, 9))) {
     modelError('augmentShift', `The augmentation shift must be a whole number of pixels from 0 to 8 (got ${text(fit.augmentShift)}).`);

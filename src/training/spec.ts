@@ -84,7 +84,7 @@ export interface FitSpec {
   /** Keras's meaning: the last fraction of the training arrays, taken before shuffling. */
   readonly validationSplit: number;
   readonly shuffle: boolean;
-  /** Seeds weight initialisation, dropout and shuffling. */
+  /** Seeds weight initialisation, dropout and shuffling: a whole number from 0 to MAX_SEED. */
   readonly seed: number;
   /** Random shifts of up to this many pixels during training (0 = off). */
   readonly augmentShift: number;
@@ -114,7 +114,13 @@ export interface InputShape {
   readonly channels: number;
 }
 
-/** Keras's defaults for compile and fit where a tutorial does not say otherwise. */
+/** The largest seed: `tf.keras.utils.set_random_seed` seeds NumPy, which takes 0 to 2³² − 1. */
+export const MAX_SEED = 2 ** 32 - 1;
+
+/**
+ * Keras's defaults for compile and fit where a tutorial does not say otherwise; where Keras
+ * has none of its own (fit's epochs default to 1, the seed to none) a tutorial's usual values.
+ */
 export const DEFAULT_COMPILE: CompileSpec = {
   optimizer: 'adam',
   learningRate: 0.001,

@@ -7,7 +7,7 @@
  */
 import { base64ToBytes, bytesToBase64 } from '../data/base64';
 import { MAX_CLASSES, type Dataset } from '../data/dataset';
-import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, LOSSES, OPTIMIZERS, type Activation, type CompileSpec, type FitSpec, type LayerSpec, type ModelSpec, type Padding } from './spec';
+import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, LOSSES, MAX_SEED, OPTIMIZERS, type Activation, type CompileSpec, type FitSpec, type LayerSpec, type ModelSpec, type Padding } from './spec';
 
 /** One model in a share, with the name its run had. */
 export interface SharedRun {
@@ -273,7 +273,7 @@ function fitSpec(value: unknown, path: string): FitSpec {
     batchSize: int(f.batchSize, `${path}.batchSize`, 1),
     validationSplit: real(f.validationSplit, `${path}.validationSplit`, 0, 1, 'a fraction from 0 up to (not including) 1'),
     shuffle: bool(f.shuffle, `${path}.shuffle`),
-    seed: int(f.seed, `${path}.seed`, 0),
+    seed: int(f.seed, `${path}.seed`, 0, MAX_SEED),
     augmentShift: int(f.augmentShift, `${path}.augmentShift`, 0, 8),
     learningRateDecay: decay === 1 ? 1 : real(decay, `${path}.learningRateDecay`, Number.MIN_VALUE, 1, 'a factor above 0 and at most 1'),
     trainLimit: f.trainLimit === null ? null : int(f.trainLimit, `${path}.trainLimit`, 1),
