@@ -5,7 +5,9 @@ import { openApp, quickstart, uploadOwnDataset, useFashionMnist, watchPage } fro
 test('the quickstart preset trains in the worker on WebGL, streaming batches and epochs, then is evaluated', async ({ page }) => {
   const watch = watchPage(page);
   await quickstart(page, 2, 3000);
-  await expect(page.getByTestId('total-params')).toContainText('101,770');
+  // model.summary()'s totals, in Keras's words and units.
+  await expect(page.getByTestId('total-params')).toHaveText('101,770 (397.54 KB)');
+  await expect(page.locator('.model-summary dt:text-is("Non-trainable params") + dd')).toHaveText('0 (0.00 B)');
   await page.getByText('The same model in tf.keras (Python)').click();
   const code = page.getByLabel('tf.keras code for this model');
   await expect(code).toContainText("Dense(128, activation='relu'");

@@ -4,8 +4,16 @@ import { formatShape, type ModelSummary as Summary } from '../training/shapes';
 
 const count = (n: number): string => n.toLocaleString('en-US');
 
+/** Keras's `readable_memory_size`: the largest unit (of 1024) that keeps the number at 1 or more, "0.00 B" for none. */
 function bytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(2)} MB` : `${(n / 1024).toFixed(2)} KB`;
+  const units = ['B', 'KB', 'MB', 'GB'] as const;
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(2)} ${units[unit] ?? 'GB'}`;
 }
 
 export const ModelSummary = memo(function ModelSummary({ summary }: { readonly summary: Summary }) {
