@@ -3,6 +3,7 @@
  * files, with the sizes the data manifest records. Pure data; loading lives in `load.ts`.
  */
 import manifest from '../../public/data/manifest.json';
+import { MNIST_DRAWING_LAYOUT, type DrawingLayout } from './drawing';
 
 /** The four files of an IDX dataset, in the order Keras's `load_data()` returns them. */
 export const SPLIT_FILES = ['trainImages', 'trainLabels', 'testImages', 'testLabels'] as const;
@@ -24,6 +25,8 @@ export interface BuiltinDataset {
   readonly dir: string;
   readonly classNames: readonly string[];
   readonly files: Readonly<Record<SplitFile, string>>;
+  /** How its images were laid out, which a drawing is made to match. */
+  readonly drawing: DrawingLayout;
 }
 
 const OFFICIAL_FILES = {
@@ -59,6 +62,7 @@ export const BUILTIN_DATASETS = {
     dir: 'mnist',
     classNames: DIGIT_CLASS_NAMES,
     files: OFFICIAL_FILES,
+    drawing: MNIST_DRAWING_LAYOUT,
   },
   'fashion-mnist': {
     id: 'fashion-mnist',
@@ -67,6 +71,8 @@ export const BUILTIN_DATASETS = {
     dir: 'fashion-mnist',
     classNames: FASHION_CLASS_NAMES,
     files: OFFICIAL_FILES,
+    // Zalando's README: each photo trimmed, its longest edge resized to 28, and centred.
+    drawing: { boxFraction: 1, centre: 'box' },
   },
 } as const satisfies Record<string, BuiltinDataset>;
 
@@ -74,6 +80,11 @@ export type BuiltinDatasetId = keyof typeof BUILTIN_DATASETS;
 
 /** The dataset selected when the page opens. */
 export const DEFAULT_DATASET_ID: BuiltinDatasetId = 'mnist';
+
+/** How a dataset's images were laid out, for drawings: a built-in's own, MNIST's for one of the user's. */
+export function drawingLayoutOf(datasetId: string): DrawingLayout {
+  return isBuiltinDatasetId(datasetId) ? BUILTIN_DATASETS[datasetId].drawing : MNIST_DRAWING_LAYOUT;
+}
 
 /** True when `id` names a built-in dataset. */
 export function isBuiltinDatasetId(id: string): id is BuiltinDatasetId {

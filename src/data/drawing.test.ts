@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BUILTIN_DATASETS } from './datasets';
 import { centreOfMass, inkFromRgba, MNIST_STROKE, preprocessDrawing, strokeWidthForPad, type InkRaster } from './drawing';
 
 /** A blank pad of size w × h. */
@@ -47,6 +48,21 @@ describe('preprocessDrawing', () => {
     expect(size.width).toBeLessThanOrEqual(3);
     // The stroke's ink per row: 10 px × (20 / 200) = 1 px of full ink.
     expect(rowSum(result.pixels, 28, 14)).toBeCloseTo(1, 1);
+  });
+
+  it("lays a drawing out as Fashion-MNIST's images are: the longer side 28 px, the box centred", () => {
+    // An L: its mass is off its box's centre, which Fashion-MNIST's layout ignores.
+    const ink = fill(fill(blank(280), 60, 40, 40, 200), 60, 200, 120, 40);
+    const result = preprocessDrawing(ink, { layout: BUILTIN_DATASETS['fashion-mnist'].drawing });
+    expect(result).not.toBeNull();
+    if (!result) return;
+    // 200 px tall → all 28 rows; 120 px wide → 16.8 columns, with (28 − 16.8) / 2 = 5.6 px each side.
+    expect(rowSum(result.pixels, 28, 0)).toBeGreaterThan(0);
+    expect(rowSum(result.pixels, 28, 27)).toBeGreaterThan(0);
+    const columnInk = (x: number): number => Array.from({ length: 28 }, (_, y) => result.pixels[y * 28 + x] ?? 0).reduce((a, b) => a + b, 0);
+    expect([4, 5, 22, 23].map((x) => columnInk(x) > 0)).toEqual([false, true, true, false]);
+    // Its mass leans to the L's upright, left of centre: MNIST's layout would have moved it.
+    expect(result.centreOfMass.x).toBeLessThan(13);
   });
 
   it('keeps a wide short stroke wide: 20 px wide, a few px high', () => {

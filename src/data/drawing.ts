@@ -1,9 +1,10 @@
 /**
- * A drawing (or a dropped photo) → the image an MNIST model expects, made the way MNIST
- * itself was made: find the ink's bounding box, scale it to fit a 20×20 box keeping its
- * aspect ratio with an anti-aliasing resampler, and place it in a 28×28 field so that its
- * centre of mass sits at the centre. Pure: no DOM, no canvas, no tfjs; the caller reads the
- * canvas's RGBA bytes and hands them in.
+ * A drawing (or a dropped photo) → the image a model expects, made the way its dataset's
+ * images were made. MNIST's way (the default): find the ink's bounding box, scale it to fit a
+ * 20×20 box keeping its aspect ratio with an anti-aliasing resampler, and place it in a 28×28
+ * field so that its centre of mass sits at the centre. Fashion-MNIST's: the longer side fills
+ * all 28 pixels and the box is centred (`DrawingLayout`). Pure: no DOM, no canvas, no tfjs;
+ * the caller reads the canvas's RGBA bytes and hands them in.
  *
  * Conventions. Ink rasters hold ink intensity in [0, 1] (0 = paper, 1 = full ink) as a
  * Float32Array, row-major. The drawing pad draws white ink on an opaque black background,
@@ -35,10 +36,20 @@ export interface Point {
   readonly y: number;
 }
 
-/** Output size (the dataset's image size) and the ink threshold. */
+/** How a dataset's images were laid out: a drawing is made to match. */
+export interface DrawingLayout {
+  /** The ink's longer side, as a fraction of the image's side: 20/28 in MNIST. */
+  readonly boxFraction: number;
+  /** What is put at the image's centre: the ink's centre of mass (MNIST) or its bounding box's centre. */
+  readonly centre: 'mass' | 'box';
+}
+
+/** Output size (the dataset's image size), layout and the ink threshold. */
 export interface PreprocessOptions {
-  /** The model's image size; 28×28 by default. The ink is scaled to 20/28 of each side. */
+  /** The model's image size; 28×28 by default. */
   readonly size?: { readonly height: number; readonly width: number };
+  /** How the dataset's images were laid out; MNIST's by default. */
+  readonly layout?: DrawingLayout;
   /** Intensity at or below which a pixel counts as paper, not ink (default 0.1). */
   readonly threshold?: number;
 }
@@ -57,6 +68,9 @@ export interface PreprocessedDrawing {
 
 /** MNIST's layout: digits were scaled into a 20×20 box inside the 28×28 image. */
 export const MNIST_LAYOUT = { size: 28, box: 20 } as const;
+
+/** MNIST's images as a DrawingLayout: the longer side 20/28 of the image, centred by mass. */
+export const MNIST_DRAWING_LAYOUT: DrawingLayout = { boxFraction: MNIST_LAYOUT.box / MNIST_LAYOUT.size, centre: 'mass' };
 
 /**
  * The pad stroke that comes out like MNIST's pen: about 2–3 px wide in the 28×28 image.
@@ -273,16 +287,17 @@ function render(crop: Float32Array, cw: number, ch: number, scale: number, ox: n
 }
 
 /**
- * A drawing → the model's input, as MNIST was made; null when there is no ink (an empty pad
- * predicts nothing).
+ * A drawing → the model's input, as its dataset's images were made (MNIST's way unless
+ * `options.layout` says otherwise); null when there is no ink (an empty pad predicts nothing).
  *
  * 1. The bounding box of the pixels above the threshold (fainter pixels count as paper).
- * 2. Scale the box by s = min(boxH / h, boxW / w), where the target box is 20/28 of the output
- *    (20×20 for 28×28): the longer side fills it and the aspect ratio is kept.
- * 3. Place it so that its centre of mass lands on the field's centre (width/2, height/2):
- *    a sub-pixel placement, done in the same single resampling pass (no second blur), then
- *    corrected once by the measured residual. The placement is clamped so the whole box
- *    stays inside the field.
+ * 2. Scale the box by s = min(boxH / h, boxW / w), where the target box is the layout's
+ *    fraction of the output (20×20 for MNIST's 28×28): the longer side fills it and the
+ *    aspect ratio is kept.
+ * 3. Centred by mass: place it so that its centre of mass lands on the field's centre
+ *    (width/2, height/2): a sub-pixel placement, done in the same single resampling pass (no
+ *    second blur), then corrected once by the measured residual. The placement is clamped so
+ *    the whole box stays inside the field. Centred by box: the box's centre goes there.
  */
 export function preprocessDrawing(ink: InkRaster, options: PreprocessOptions = {}): PreprocessedDrawing | null {
   const { width: W, height: H } = options.size ?? { width: MNIST_LAYOUT.size, height: MNIST_LAYOUT.size };
@@ -301,10 +316,16 @@ export function preprocessDrawing(ink: InkRaster, options: PreprocessOptions = {
       crop[y * box.width + x] = v > threshold ? clamp01(v) : 0;
     }
   }
-  const ratio = MNIST_LAYOUT.box / MNIST_LAYOUT.size;
+  const layout = options.layout ?? MNIST_DRAWING_LAYOUT;
+  const ratio = layout.boxFraction;
   const scale = Math.min((H * ratio) / box.height, (W * ratio) / box.width);
   const scaledW = box.width * scale;
   const scaledH = box.height * scale;
+  if (layout.centre === 'box') {
+    const pixels = render(crop, box.width, box.height, scale, (W - scaledW) / 2, (H - scaledH) / 2, W, H);
+    const centre = centreOfMass(pixels, W, H);
+    return centre === null ? null : { pixels, width: W, height: H, box, centreOfMass: centre };
+  }
 
   // The crop's centre of mass maps to origin + scale × (c + ½) in edge coordinates, which is
   // pixel index origin + scale × (c + ½) − ½. Solve for the origin that puts it at W/2, H/2.

@@ -1,4 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { BUILTIN_DATASETS } from '../data/datasets';
+import { MNIST_DRAWING_LAYOUT } from '../data/drawing';
 import type { PredictImage, WorkerCommand } from '../training/protocol';
 
 /** What the worker was told, in order; it answers only when a test says so. */
@@ -151,5 +153,14 @@ describe('a drawing that changes while the worker classifies it', () => {
       { source: 'image', workerMs: 0.5 },
     ]);
     expect(state().roundTrips.at(-1)).toBeCloseTo(measures[1]?.duration ?? NaN, 6);
+  });
+
+  it("lays a drawing out as the classifying model's dataset laid its images out", () => {
+    useAppStore.setState({ activeDatasetId: 'fashion-mnist' });
+    state().classifyDrawing(pad().read, SIZE);
+    answer(0);
+    useAppStore.setState({ activeDatasetId: 'mnist' });
+    state().classifyDrawing(pad().read, SIZE);
+    expect(sent.map((command) => command.layout)).toEqual([BUILTIN_DATASETS['fashion-mnist'].drawing, MNIST_DRAWING_LAYOUT]);
   });
 });

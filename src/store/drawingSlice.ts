@@ -11,6 +11,7 @@
  * profiler shows and the benchmark reads.
  */
 import type { StateCreator } from 'zustand';
+import { drawingLayoutOf } from '../data/datasets';
 import type { PredictImage, WorkerEvent } from '../training/protocol';
 import type { AppState } from './index';
 import { addMeasure, PREDICTION_MEASURE, type PredictionMeasureDetail } from './measures';
@@ -99,7 +100,10 @@ export const createDrawingSlice: StateCreator<AppState, [], [], DrawingSlice> = 
     latestRequestId = requestId;
     sentAt.set(requestId, { at: performance.now(), source });
     const transfer = image.kind === 'rgba' ? [image.rgba.buffer as ArrayBuffer] : [image.pixels.buffer as ArrayBuffer];
-    sendToWorker({ type: 'predict', requestId, runId: selectDrawingRunId(get()), image, size }, transfer);
+    const runId = selectDrawingRunId(get());
+    // The model's dataset decides how a drawing is laid out: MNIST's digits and Fashion-MNIST's articles differ.
+    const datasetId = (runId === null ? null : get().runs[runId]?.datasetId) ?? get().activeDatasetId ?? '';
+    sendToWorker({ type: 'predict', requestId, runId, image, size, layout: drawingLayoutOf(datasetId) }, transfer);
     return requestId;
   };
   /** Shows an answer unless a newer request was sent before it came, and measures its round trip. */

@@ -7,6 +7,7 @@
 import type { KeptReport } from '../data/browserCopy';
 import type { Dataset, ImageSet } from '../data/dataset';
 import type { BuiltinDatasetId } from '../data/datasets';
+import type { DrawingLayout } from '../data/drawing';
 import type { DataErrorInfo } from '../data/errors';
 import type { FileProgress } from '../data/load';
 import type { InputShape, ModelSpec } from './spec';
@@ -148,6 +149,8 @@ export type WorkerCommand =
       readonly image: PredictImage;
       /** The model's image size (the dataset's). */
       readonly size: { readonly height: number; readonly width: number };
+      /** How the model's dataset laid its images out, which a drawing is made to match. */
+      readonly layout: DrawingLayout;
     }
   | { readonly type: 'disposeRun'; readonly runId: string }
   /** Runs saved before a reload, so that predicting or exporting with them loads their models. */

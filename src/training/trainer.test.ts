@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MNIST_DRAWING_LAYOUT } from '../data/drawing';
 import type { Evaluation, WorkerEvent } from './protocol';
 import { DEFAULT_COMPILE, DEFAULT_FIT, type ModelSpec } from './spec';
 import { syntheticDataset } from './testData';
@@ -77,14 +78,14 @@ describe('Trainer', () => {
     await trainer.train({ type: 'train', runId: 'r2', datasetId: 'synthetic', spec: { ...spec, fit: { ...spec.fit, epochs: 1 } }, backend: 'cpu' });
     const pixels = new Float32Array(64);
     for (let y = 2; y < 6; y++) for (let x = 0; x < 2; x++) pixels[y * 8 + x] = 0.8;
-    await trainer.predict({ type: 'predict', requestId: 7, runId: 'r2', image: { kind: 'pixels', pixels }, size: { height: 8, width: 8 } });
+    await trainer.predict({ type: 'predict', requestId: 7, runId: 'r2', image: { kind: 'pixels', pixels }, size: { height: 8, width: 8 }, layout: MNIST_DRAWING_LAYOUT });
     const prediction = events.at(-1);
     if (prediction?.type !== 'prediction' || prediction.probabilities === null) throw new Error('expected probabilities');
     expect(prediction.requestId).toBe(7);
     expect(prediction.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     expect(prediction.probabilities.indexOf(Math.max(...prediction.probabilities))).toBe(0);
     // An empty drawing predicts nothing and says so.
-    await trainer.predict({ type: 'predict', requestId: 8, runId: 'r2', image: { kind: 'rgba', rgba: new Uint8ClampedArray(16 * 16 * 4).fill(255), width: 16, height: 16 }, size: { height: 8, width: 8 } });
+    await trainer.predict({ type: 'predict', requestId: 8, runId: 'r2', image: { kind: 'rgba', rgba: new Uint8ClampedArray(16 * 16 * 4).fill(255), width: 16, height: 16 }, size: { height: 8, width: 8 }, layout: MNIST_DRAWING_LAYOUT });
     expect(events.at(-1)).toMatchObject({ type: 'prediction', requestId: 8, input: null, probabilities: null });
     expect(events.at(-1)).toHaveProperty('note', 'The pad is empty: draw something to classify.');
     trainer.disposeRun('r2');
@@ -120,7 +121,7 @@ describe('Trainer', () => {
     await trainer.importModel({ type: 'importModel', run: { runId: 'copy', spec: oneEpoch, input: { height: 8, width: 8, channels: 1 } }, files: exported.files });
     expect(events.at(-1)).toEqual({ type: 'modelImported', runId: 'copy', error: null });
     const probabilities = async (runId: string): Promise<number[]> => {
-      await trainer.predict({ type: 'predict', requestId: 1, runId, image: { kind: 'pixels', pixels: new Float32Array(64).fill(0.5) }, size: { height: 8, width: 8 } });
+      await trainer.predict({ type: 'predict', requestId: 1, runId, image: { kind: 'pixels', pixels: new Float32Array(64).fill(0.5) }, size: { height: 8, width: 8 }, layout: MNIST_DRAWING_LAYOUT });
       const prediction = events.at(-1);
       return prediction?.type === 'prediction' && prediction.probabilities ? Array.from(prediction.probabilities) : [];
     };
@@ -134,7 +135,7 @@ describe('Trainer', () => {
   it('says so when a restored run\'s saved model cannot be loaded', async () => {
     const { trainer, events } = engine();
     trainer.restoreRuns([{ runId: 'gone', spec, input: { height: 8, width: 8, channels: 1 } }]);
-    await trainer.predict({ type: 'predict', requestId: 3, runId: 'gone', image: { kind: 'pixels', pixels: new Float32Array(64) }, size: { height: 8, width: 8 } });
+    await trainer.predict({ type: 'predict', requestId: 3, runId: 'gone', image: { kind: 'pixels', pixels: new Float32Array(64) }, size: { height: 8, width: 8 }, layout: MNIST_DRAWING_LAYOUT });
     expect(events.at(-1)).toMatchObject({ type: 'prediction', requestId: 3, probabilities: null, note: expect.stringMatching(/^The saved model of this run could not be loaded: /) as unknown });
   });
 });

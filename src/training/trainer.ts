@@ -142,7 +142,7 @@ export class Trainer {
    */
   async predict(command: PredictCommand): Promise<void> {
     await this.backendReady;
-    const { requestId, runId, image, size } = command;
+    const { requestId, runId, image, size, layout } = command;
     const started = performance.now();
     let input: Float32Array | null = null;
     const reply = (probabilities: Float32Array | null, note: string | null): void => {
@@ -150,7 +150,7 @@ export class Trainer {
       this.emit({ type: 'prediction', requestId, runId, input, probabilities, milliseconds: performance.now() - started, note }, transfer);
     };
     try {
-      input = image.kind === 'pixels' ? image.pixels : (preprocessDrawing(inkFromRgba(image.rgba, image.width, image.height), { size })?.pixels ?? null);
+      input = image.kind === 'pixels' ? image.pixels : (preprocessDrawing(inkFromRgba(image.rgba, image.width, image.height), { size, layout })?.pixels ?? null);
     } catch (error) {
       // An image that cannot be preprocessed is this request's failure, not the worker's.
       return reply(null, classifyFailure(error).message);
