@@ -1,6 +1,6 @@
 /** Issue 2: opening the page, the built-in datasets, a user's own IDX files, and bad input. */
 import { expect, test } from '@playwright/test';
-import { crashTrainingWorker, idxFile, openApp, uploadOwnDataset, watchPage } from './helpers';
+import { crashTrainingWorker, idxFile, openApp, upload, uploadOwnDataset, watchPage } from './helpers';
 
 test('MNIST loads by default and shows what load_data() returns, with no console errors', async ({ page }) => {
   const watch = watchPage(page);
@@ -227,6 +227,21 @@ test('a user’s own IDX files of any image size become a selectable dataset', a
   await expect(page.locator('table.pixels tr')).toHaveCount(5);
   await page.getByRole('radio', { name: /MNIST.*Handwritten/ }).check();
   await expect(page.getByTestId('shape-x_train')).toHaveText('(60000, 28, 28)');
+  await expect(page.getByTestId('empty-classes')).toHaveCount(0);
+});
+
+test('one stray label byte that makes 256 classes is pointed out, with where it is', async ({ page }) => {
+  await openApp(page);
+  await page.getByLabel('Choose four IDX files').setInputFiles([
+    upload('train-images.idx3', idxFile([6, 5, 7], new Uint8Array(6 * 5 * 7))),
+    upload('train-labels.idx1', idxFile([6], new Uint8Array([0, 1, 2, 255, 1, 0]))),
+    upload('test-images.idx3', idxFile([3, 5, 7], new Uint8Array(3 * 5 * 7))),
+    upload('test-labels.idx1', idxFile([3], new Uint8Array([2, 1, 0]))),
+  ]);
+  await expect(page.getByRole('radio', { name: /Your dataset 1/ })).toHaveAccessibleName(/5×7 images, 256 classes/);
+  await expect(page.getByTestId('empty-classes')).toHaveText(
+    'No training image has classes 3–254 (252 of 256). The class count comes from the largest label, 255, first at byte 11 of the training labels: if that is a stray byte, fix the file and load the four files again.',
+  );
 });
 
 test('the app talks to its own origin only, and is cross-origin isolated under a strict CSP', async ({ page }) => {

@@ -1,5 +1,5 @@
 /** What a notebook prints after `load_data()`: each array's shape and dtype. */
-import { shapeText, type Dataset } from '../data/dataset';
+import { classRanges, emptyClasses, shapeText, type Dataset } from '../data/dataset';
 import { isBuiltinDatasetId } from '../data/datasets';
 
 export function DatasetSummary({ dataset }: { readonly dataset: Dataset }) {
@@ -16,6 +16,7 @@ export function DatasetSummary({ dataset }: { readonly dataset: Dataset }) {
   // A class named by its own number (MNIST's digits) is not named twice: "5", not "5 (5)".
   const firstName = dataset.classNames[first] ?? String(first);
   const firstLabel = firstName === String(first) ? firstName : `${first} (${firstName})`;
+  const gaps = emptyClasses(dataset);
   return (
     <div className="dataset-summary">
       <h3>{dataset.name}</h3>
@@ -53,6 +54,13 @@ export function DatasetSummary({ dataset }: { readonly dataset: Dataset }) {
         First training label: <strong data-testid="first-label">{firstLabel}</strong> ·{' '}
         {dataset.classNames.length} classes
       </p>
+      {gaps && (
+        <p className="note" data-testid="empty-classes">
+          No training image has class{gaps.empty.length === 1 ? '' : 'es'} {classRanges(gaps.empty)} ({gaps.empty.length} of {dataset.classNames.length}). The class count
+          comes from the largest label, {gaps.largest}, first at byte {gaps.byte.toLocaleString('en-US')} of the training labels: if that is a stray byte, fix the file
+          and load the four files again.
+        </p>
+      )}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assembleDataset, classCounts, imageAt, inferClassCount, shapeText, type DatasetFiles } from './dataset';
+import { assembleDataset, classCounts, classRanges, emptyClasses, imageAt, inferClassCount, shapeText, type DatasetFiles } from './dataset';
 import { DIGIT_CLASS_NAMES } from './datasets';
 import { encodeIdx, parseIdx } from './idx';
 import { expectDataError, syncDataErrorOf } from './testing';
@@ -74,6 +74,19 @@ describe('dataset statistics', () => {
   it('counts classes, including classes with no examples', () => {
     expect(classCounts(Uint8Array.from([0, 2, 2, 1, 2]), 4)).toEqual([1, 1, 3, 0]);
     expect(inferClassCount(Uint8Array.from([0, 2, 7, 1]))).toBe(8);
+  });
+
+  it('finds the classes no training image has, and where the largest label that made them is', () => {
+    expect(emptyClasses(assembleDataset('c', 'C', files()))).toBeNull();
+    const stray = assembleDataset('c', 'C', files({ trainLabels: file('train-labels', [3], [0, 9, 1]) }));
+    expect(stray.classNames).toHaveLength(10);
+    expect(emptyClasses(stray)).toEqual({ empty: [2, 3, 4, 5, 6, 7, 8], largest: 9, byte: 9 });
+  });
+
+  it('writes class numbers as runs', () => {
+    expect(classRanges([0, 4, 5, 6, 9])).toBe('0, 4–6, 9');
+    expect(classRanges([4, 5])).toBe('4, 5');
+    expect(classRanges([])).toBe('');
   });
 
   it('finds an image’s pixels as a view of the split', () => {

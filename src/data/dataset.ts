@@ -80,6 +80,39 @@ export function classCounts(labels: Uint8Array, classCount: number): number[] {
   return counts;
 }
 
+/** Classes with no training image, and the largest label, which set the class count, with its first byte in the labels file. */
+export interface EmptyClasses {
+  readonly empty: readonly number[];
+  readonly largest: number;
+  readonly byte: number;
+}
+
+/**
+ * The classes no training image has, or null when every class has some. A user's dataset
+ * takes its class count from its largest label, so one stray byte (a 255 among labels 0–3)
+ * makes 256 classes, 252 of them empty: worth saying, with where that label is.
+ */
+export function emptyClasses(dataset: Dataset): EmptyClasses | null {
+  const counts = classCounts(dataset.train.labels, dataset.classNames.length);
+  const empty = counts.flatMap((count, c) => (count === 0 ? [c] : []));
+  if (empty.length === 0) return null;
+  const largest = inferClassCount(dataset.train.labels) - 1;
+  // Labels follow the IDX file's 8-byte header.
+  return { empty, largest, byte: 8 + dataset.train.labels.indexOf(largest) };
+}
+
+/** Class numbers as runs: [0, 4, 5, 6, 9] → "0, 4–6, 9". */
+export function classRanges(classes: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < classes.length; ) {
+    let j = i;
+    while (j + 1 < classes.length && classes[j + 1] === (classes[j] ?? 0) + 1) j++;
+    parts.push(j > i + 1 ? `${classes[i]}–${classes[j]}` : classes.slice(i, j + 1).join(', '));
+    i = j + 1;
+  }
+  return parts.join(', ');
+}
+
 /** The shape of a split's images as Python prints it: `(60000, 28, 28)`. */
 export function shapeText(set: ImageSet, part: 'images' | 'labels'): string {
   return part === 'images' ? `(${set.count}, ${set.height}, ${set.width})` : `(${set.count},)`;
