@@ -191,6 +191,18 @@ describe('a user dataset', () => {
     expect(third.id).not.toBe('custom-41');
     expect(third.id).toMatch(/^custom-[0-9a-z]+-42$/);
   });
+
+  it('gives the number of files that failed to load to the next ones', () => {
+    state().addUserDataset([]);
+    const failed = lastSource();
+    const request = sent.filter((c): c is Extract<WorkerCommand, { type: 'loadDataset' }> => c.type === 'loadDataset').at(-1)?.requestId ?? -1;
+    state().handleDatasetEvent({ type: 'datasetFailed', requestId: request, error: { kind: 'bad-magic', file: 'x', expected: 'an IDX file', found: 'text', message: 'x is not an IDX file' } });
+    expect(state().userDatasetError?.kind).toBe('bad-magic');
+    state().addUserDataset([]);
+    const next = lastSource();
+    if (failed?.kind !== 'files' || next?.kind !== 'files') throw new Error('no user dataset was asked for');
+    expect(next.name).toBe(failed.name);
+  });
 });
 
 describe('the next visit', () => {

@@ -104,6 +104,7 @@ let userDatasetCount = 0;
  */
 const VISIT = Date.now().toString(36);
 const USER_DATASET_NAME = /^Your dataset (\d+)$/;
+const userDatasetId = (number: number): string => `custom-${VISIT}-${number}`;
 
 /** The next user dataset's number: after this visit's and after those of the runs shown (restored or imported ones included), so that no two read alike. */
 function nextUserDatasetNumber(runs: Readonly<Record<string, { readonly datasetName: string }>>): number {
@@ -161,7 +162,7 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
       userDatasetCount = nextUserDatasetNumber(get().runs);
       const requestId = nextRequestId++;
       set({ userDatasetLoading: true, userDatasetError: null });
-      askWorker(requestId, { kind: 'files', id: `custom-${VISIT}-${userDatasetCount}`, name: `Your dataset ${userDatasetCount}`, files });
+      askWorker(requestId, { kind: 'files', id: userDatasetId(userDatasetCount), name: `Your dataset ${userDatasetCount}`, files });
     },
 
     setKeepDatasets: (keep) => {
@@ -199,7 +200,11 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
       askedAt.delete(event.requestId);
       const isUser = !get().datasets[id];
       if (event.type === 'datasetFailed') {
-        if (isUser) set({ userDatasetError: event.error, userDatasetLoading: false });
+        if (isUser) {
+          set({ userDatasetError: event.error, userDatasetLoading: false });
+          // Files that did not load give their number back: the next that load are not "Your dataset 10" after nine tries.
+          if (id === userDatasetId(userDatasetCount)) userDatasetCount--;
+        }
         else {
           patch(id, { status: 'error', error: event.error });
           set((state) => ({ pendingDatasetId: state.pendingDatasetId === id ? null : state.pendingDatasetId }));
