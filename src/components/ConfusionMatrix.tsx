@@ -57,7 +57,7 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, datas
                       <td key={p} className={diagonal ? 'diag' : undefined} style={style}>
                         <button
                           type="button"
-                          aria-label={`${count} images of ${names[t] ?? t} predicted as ${names[p] ?? p} (${(share * 100).toFixed(1)}% of the row). Show them`}
+                          aria-label={`${count} ${count === 1 ? 'image' : 'images'} of ${names[t] ?? t} predicted as ${names[p] ?? p} (${(share * 100).toFixed(1)}% of the row). Show them`}
                           aria-pressed={cell?.truth === t && cell.predicted === p}
                           onClick={() => setCell({ truth: t, predicted: p })}
                           data-count={count}

@@ -76,11 +76,12 @@ describe('parseIdx rejects a bad header, naming the file and the byte', () => {
     const reader = new IdxReader('huge', 3);
     const oneHuge = syncDataErrorOf(() => reader.push(imageHeader(0xffff_ffff, 28, 28)));
     expectDataError(oneHuge, 'absurd-dimension', 'huge', 4);
-    expect(oneHuge.found).toBe('4294967295');
+    expect(oneHuge.found).toBe('4,294,967,295');
     // Every dimension within its limit, but 4 000 000 × 1 000 × 1 bytes of data in all.
     const product = syncDataErrorOf(() => new IdxReader('huge', 3).push(imageHeader(4_000_000, 1_000, 1)));
     expectDataError(product, 'absurd-dimension', 'huge', 4);
-    expect(product.found).toBe('4000000 × 1000 × 1 = 4000000000 bytes');
+    expect(product.found).toBe('4,000,000 × 1,000 × 1 = 4,000,000,000 bytes');
+    expect(product.expected).toBe('at most 1,073,741,824 bytes of data (1 GiB)');
     // Allocating and zeroing 4 GB would take seconds (or fail with a RangeError instead).
     expect(performance.now() - started).toBeLessThan(500);
   });

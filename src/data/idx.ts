@@ -83,13 +83,13 @@ function parseHeader(head: Uint8Array, file: string, expectedDims: number): { di
     const dim = view.getUint32(offset, false);
     if (dim === 0) throw new DataError('zero-dimension', file, offset, `dimension ${i} to be at least 1`, '0');
     if (dim > IDX_LIMITS.maxDimension) {
-      throw new DataError('absurd-dimension', file, offset, `dimension ${i} to be at most ${IDX_LIMITS.maxDimension}`, `${dim}`);
+      throw new DataError('absurd-dimension', file, offset, `dimension ${i} to be at most ${IDX_LIMITS.maxDimension.toLocaleString('en-US')}`, dim.toLocaleString('en-US'));
     }
     dims.push(dim);
     total *= dim;
   }
   if (total > IDX_LIMITS.maxBytes) {
-    throw new DataError('absurd-dimension', file, 4, `at most ${IDX_LIMITS.maxBytes} bytes of data`, `${dims.join(' × ')} = ${total} bytes`);
+    throw new DataError('absurd-dimension', file, 4, `at most ${IDX_LIMITS.maxBytes.toLocaleString('en-US')} bytes of data (${IDX_LIMITS.maxBytes / 2 ** 30} GiB)`, `${dims.map((d) => d.toLocaleString('en-US')).join(' × ')} = ${total.toLocaleString('en-US')} bytes`);
   }
   return { dims, length };
 }
