@@ -6,7 +6,7 @@
 import { memo, useMemo } from 'react';
 import { BUILTIN_DATASETS } from '../data/datasets';
 import { PRESET_ORDER, PRESETS, emptySpec, isPresetId, type Preset } from '../training/presets';
-import type { SpecIssue } from '../training/shapes';
+import { insertionIndex, type SpecIssue } from '../training/shapes';
 import { describeSpecDiff } from '../training/specDiff';
 import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, LOSSES, OPTIMIZERS, type Activation, type LayerSpec, type LayerType, type ModelSpec } from '../training/spec';
 import { useAppStore } from '../store';
@@ -139,6 +139,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
     if (moved) next.splice(to, 0, moved);
     setLayers(next);
   };
+  const insertAt = insertionIndex(layers, classCount);
   const layerIssues = useMemo(() => issues.filter((issue) => issue.layerIndex !== null), [issues]);
   const otherIssues = useMemo(() => issues.filter((issue) => issue.layerIndex === null), [issues]);
   const preset: Preset | null = presetId === null ? null : PRESETS[presetId];
@@ -223,12 +224,15 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
           </li>
         ))}
       </ol>
-      <div className="add-layer">
+      <div className="add-layer" role="group" aria-label="Add a layer" aria-describedby="add-layer-where">
         {(Object.keys(NEW_LAYER) as LayerType[]).map((type) => (
-          <button key={type} type="button" onClick={() => setLayers([...layers, NEW_LAYER[type]])}>
+          <button key={type} type="button" onClick={() => setLayers([...layers.slice(0, insertAt), NEW_LAYER[type], ...layers.slice(insertAt)])}>
             + {LAYER_TYPES[type]}
           </button>
         ))}
+        <span id="add-layer-where" className="muted">
+          {insertAt < layers.length ? `New layers go in before the output layer (layer ${insertAt + 1}); ↑ and ↓ move them.` : 'New layers go in at the end.'}
+        </span>
       </div>
 
       <fieldset className="options">

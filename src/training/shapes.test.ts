@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from './presets';
-import { formatShape, layerNames, outputActivation, summarize, validateSpec } from './shapes';
+import { formatShape, insertionIndex, layerNames, outputActivation, summarize, validateSpec } from './shapes';
 import { DEFAULT_COMPILE, DEFAULT_FIT, type CompileSpec, type FitSpec, type LayerSpec, type ModelSpec } from './spec';
 
 const MNIST = { height: 28, width: 28, channels: 1 };
@@ -106,6 +106,14 @@ describe('names and formatting', () => {
     expect(outputActivation([dense(10, 'softmax'), { type: 'activation', activation: 'linear' }])).toBe('softmax');
     expect(outputActivation([dense(10, 'softmax'), { type: 'batchNormalization', momentum: 0.99 }])).toBe('linear');
     expect(outputActivation([flatten])).toBeNull();
+  });
+
+  it('adds layers before the output layer and its activations, or at the end without one', () => {
+    expect(insertionIndex(PRESETS.quickstart.spec.layers, 10)).toBe(2);
+    expect(insertionIndex(PRESETS.mlpDropout.spec.layers, 10)).toBe(3);
+    expect(insertionIndex([flatten, dense(128, 'relu')], 10)).toBe(2);
+    expect(insertionIndex([flatten, dense(10)], 3)).toBe(2);
+    expect(insertionIndex([], 10)).toBe(0);
   });
 });
 

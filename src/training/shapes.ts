@@ -218,6 +218,19 @@ export function outputActivation(layers: readonly LayerSpec[]): Activation | nul
   return null;
 }
 
+/**
+ * Where a layer added to the model goes: before its output layer (the last Dense, with one
+ * unit per class, and any Activation layers after it), so that "+ Dropout" on a preset lands
+ * between the hidden layers and the output, as in the tutorials; at the end when the model has
+ * no such output yet.
+ */
+export function insertionIndex(layers: readonly LayerSpec[], classCount: number): number {
+  let end = layers.length;
+  while (end > 0 && layers[end - 1]?.type === 'activation') end--;
+  const output = layers[end - 1];
+  return output?.type === 'dense' && output.units === classCount ? end - 1 : layers.length;
+}
+
 /** How a user sees layer `index`: 'Layer 3 (Conv2D)'. */
 export function layerLabel(layer: LayerSpec, index: number): string {
   return `Layer ${index + 1} (${isKnownType(layer.type) ? LAYER_TYPES[layer.type] : text(layer.type)})`;
