@@ -28,7 +28,7 @@ function OverlayChart({ runs, metric, log }: { readonly runs: readonly Run[]; re
       {(width) => (
         <LineChart width={width} height={260} accessibilityLayer={false} margin={CURVE_MARGIN}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="x" type="number" domain={[1, maxEpochs]} allowDecimals={false} label={EPOCH_LABEL} fontSize={11} />
+          <XAxis dataKey="x" type="number" domain={[0, maxEpochs]} allowDecimals={false} padding={{ right: 8 }} label={EPOCH_LABEL} fontSize={11} />
           <YAxis {...metricAxis(metric, log, COMPARED_ACCURACY)} />
           <Tooltip {...CURVE_TOOLTIP} />
           {runs.flatMap((run) => {
@@ -40,7 +40,7 @@ function OverlayChart({ runs, metric, log }: { readonly runs: readonly Run[]; re
             return [
               <Line key={`${run.id}-train`} data={train} dataKey="y" name={`${run.name} ${metric}`} stroke={run.color} dot isAnimationActive={false} strokeWidth={2} />,
               ...(validation.length > 0
-                ? [<Line key={`${run.id}-val`} data={validation} dataKey="y" name={`${run.name} val_${metric}`} stroke={run.color} strokeDasharray="6 3" dot={false} isAnimationActive={false} strokeWidth={2} />]
+                ? [<Line key={`${run.id}-val`} data={validation} dataKey="y" name={`${run.name} val_${metric}`} stroke={run.color} strokeDasharray="6 3" dot={validation.length === 1} isAnimationActive={false} strokeWidth={2} />]
                 : []),
             ];
           })}

@@ -80,6 +80,13 @@ describe('bestInColumns and sortRows', () => {
     expect(best.params).toBeUndefined();
   });
 
+  it('ranks time per epoch only among runs that trained on as many images', () => {
+    const smaller = compareRow({ ...run('d', 'linear', [epoch(1, 0.9, 1)], null), trainCount: 2_700 }, MNIST);
+    const larger = compareRow({ ...run('e', 'linear', [epoch(1, 0.9, 5)], null), trainCount: 27_000 }, MNIST);
+    expect(bestInColumns([smaller, larger]).secondsPerEpoch).toBeUndefined();
+    expect(bestInColumns([smaller, larger]).samplesPerSecond).toEqual(new Set(['d']));
+  });
+
   it('ranks nothing with a single value', () => {
     expect(bestInColumns([a, c]).testAccuracy).toBeUndefined();
   });

@@ -38,10 +38,11 @@ export const COMPARE_COLUMNS = {
   bestValAccuracy: { label: 'best val_accuracy (epoch)', better: 'higher' },
   testAccuracy: { label: 'test accuracy', better: 'higher' },
   testLoss: { label: 'test loss', better: 'lower' },
-  secondsPerEpoch: { label: 'time per epoch', better: 'lower' },
+  // A shorter epoch is only faster training when the epochs are the same size: samples/s compares any.
+  secondsPerEpoch: { label: 'time per epoch', better: 'lower', sameTrainingImages: true },
   samplesPerSecond: { label: 'samples/s', better: 'higher' },
   backend: { label: 'backend', better: 'none' },
-} as const satisfies Record<string, { readonly label: string; readonly better: 'higher' | 'lower' | 'none' }>;
+} as const satisfies Record<string, { readonly label: string; readonly better: 'higher' | 'lower' | 'none'; readonly sameTrainingImages?: true }>;
 
 export type CompareColumn = keyof typeof COMPARE_COLUMNS;
 
@@ -80,17 +81,20 @@ export function compareRow(run: Run, input: InputShape | null): CompareRow {
 
 /**
  * The id of the best row in each ranked column. A column is only ranked when at least two
- * rows have a value; ties go to every row that shares the best value.
+ * rows have a value (time per epoch: and all trained on as many images); ties go to every row
+ * that shares the best value.
  */
 export function bestInColumns(rows: readonly CompareRow[]): Partial<Record<CompareColumn, ReadonlySet<string>>> {
   const best: Partial<Record<CompareColumn, ReadonlySet<string>>> = {};
-  for (const [column, { better }] of Object.entries(COMPARE_COLUMNS) as [CompareColumn, (typeof COMPARE_COLUMNS)[CompareColumn]][]) {
+  for (const [column, spec] of Object.entries(COMPARE_COLUMNS) as [CompareColumn, (typeof COMPARE_COLUMNS)[CompareColumn]][]) {
+    const { better } = spec;
     if (better === 'none') continue;
     const valued = rows.flatMap((row) => {
       const value = row[column];
-      return typeof value === 'number' ? [{ id: row.id, value }] : [];
+      return typeof value === 'number' ? [{ id: row.id, value, trainCount: row.trainCount }] : [];
     });
     if (valued.length < 2) continue;
+    if ('sameTrainingImages' in spec && new Set(valued.map((v) => v.trainCount)).size > 1) continue;
     const values = valued.map((v) => v.value);
     const target = better === 'higher' ? Math.max(...values) : Math.min(...values);
     best[column] = new Set(valued.filter((v) => v.value === target).map((v) => v.id));
