@@ -53,8 +53,11 @@ test('a finished run survives a reload with its history and its new name, and st
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await expect(page.getByLabel('Name of run Tiny MLP')).toHaveValue('Tiny MLP');
   await expect(page.getByTestId('run-status')).toHaveText('finished');
-  // Its progress reads as done, not as an epoch about to start.
-  await expect(page.getByRole('progressbar', { name: 'Epoch 2/2', exact: true })).toHaveAttribute('value', '1');
+  // Its progress reads as done, at its last step, not as an epoch about to start.
+  const epochBar = page.getByRole('progressbar', { name: /^Epoch 2\/2, step (\d+)\/\1$/ });
+  await expect(epochBar).toBeVisible();
+  expect(await epochBar.getAttribute('value')).toBe(await epochBar.getAttribute('max'));
+  await expect(page.getByRole('progressbar', { name: 'Run 100%' })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Training history of Tiny MLP' }).locator('tbody tr')).toHaveCount(2);
   await expect(page.getByTestId('test-accuracy')).toContainText('(10000 test images)');
 
