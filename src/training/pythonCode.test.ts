@@ -315,6 +315,7 @@ describe('pythonCode', () => {
   it('writes the strongest model with augmentation, pooling strides and dropout rates', () => {
     const { code } = presets.find((p) => p.id === 'strongest') ?? { code: '' };
     expect(code).toContain("tf.keras.layers.RandomTranslation(2 / 28, 2 / 28, fill_mode='constant', fill_value=0.0, interpolation='nearest'),");
+    expect(code).toContain("# The summary also lists the random_translation layer, with no parameters, which the playground's summary leaves out.\nmodel.summary()");
     expect(code).toContain("tf.keras.layers.Conv2D(32, (3, 3), strides=(1, 1), padding='same', activation='relu'),");
     expect(code).toContain("tf.keras.layers.MaxPooling2D(pool_size=(2, 2), strides=None, padding='valid'),");
     expect(code).toContain('tf.keras.layers.Dropout(0.25),');
