@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { correctCount, crossEntropy, modelScores, probabilities, type ModelScores } from './losses';
+import { correctCount, crossEntropy, modelScores, PREDICT_BATCH, probabilities, type ModelScores } from './losses';
 import { maxDifference } from './testData';
 
 beforeAll(async () => {
@@ -121,6 +121,17 @@ describe('a model that ends in softmax', () => {
     const scores = modelScores(model, x, false);
     expect(scores.kind).toBe('logits');
     expect(maxDifference(scores.values.dataSync(), [0.5, 0.2, 0.1, 1])).toBeLessThan(1e-6);
+  });
+
+  it('runs many rows PREDICT_BATCH at a time, to the same scores, freeing each batch', () => {
+    const model = softmaxModel(kernel);
+    const many = tf.randomUniform([PREDICT_BATCH * 2 + 5, 2, 2, 1]);
+    const whole = tf.tidy(() => modelScores(model, many, false, true).values);
+    const before = tf.memory().numTensors;
+    const batched = modelScores(model, many, false);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    expect(batched.values.shape).toEqual([PREDICT_BATCH * 2 + 5, 3]);
+    expect(maxDifference(batched.values.dataSync(), whole.dataSync())).toBeLessThan(1e-6);
   });
 
   it('trains every weight through the logits, the last layer included', () => {

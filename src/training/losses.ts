@@ -43,20 +43,40 @@ function denseLogits(layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor {
   return tf.fused.matMul({ a: x, b: kernel, bias: weight('/bias') });
 }
 
+/** Rows run through the model at a time outside training, as `model.predict`'s default batch size. */
+export const PREDICT_BATCH = 32;
+
 /**
  * Runs `model` on `x` (in training mode or not) and returns what the loss reads: for a model
  * that ends in softmax, the logits that went into it, computed by the same layers and
  * weights (so gradients reach them); otherwise the model's output, read as `from_logits` says.
+ * Outside training it runs PREDICT_BATCH rows at a time, as `model.predict` does: a layer's
+ * activations for hundreds of images at once would take hundreds of megabytes.
  */
 export function modelScores(model: tf.LayersModel, x: tf.Tensor, fromLogits: boolean, training = false): ModelScores {
   const last = model.layers.at(-1);
   const softmaxEnd = last !== undefined && endsInSoftmax(last);
-  const values = tf.tidy(() => {
-    if (last === undefined || !softmaxEnd) return model.apply(x, { training }) as tf.Tensor;
-    let hidden = x;
-    for (const layer of model.layers.slice(0, -1)) hidden = layer.apply(hidden, { training }) as tf.Tensor;
-    return last.getClassName() === 'Dense' ? denseLogits(last, hidden) : hidden;
-  });
+  const forward = (rows: tf.Tensor): tf.Tensor =>
+    tf.tidy(() => {
+      if (last === undefined || !softmaxEnd) return model.apply(rows, { training }) as tf.Tensor;
+      let hidden = rows;
+      for (const layer of model.layers.slice(0, -1)) hidden = layer.apply(hidden, { training }) as tf.Tensor;
+      return last.getClassName() === 'Dense' ? denseLogits(last, hidden) : hidden;
+    });
+  const [count] = x.shape;
+  let values: tf.Tensor;
+  if (training || count <= PREDICT_BATCH) {
+    values = forward(x);
+  } else {
+    const parts: tf.Tensor[] = [];
+    for (let start = 0; start < count; start += PREDICT_BATCH) {
+      const rows = x.slice(start, Math.min(PREDICT_BATCH, count - start));
+      parts.push(forward(rows));
+      rows.dispose();
+    }
+    values = tf.concat(parts);
+    tf.dispose(parts);
+  }
   return { kind: softmaxEnd || fromLogits ? 'logits' : 'probabilities', values };
 }
 
