@@ -140,8 +140,9 @@ export function pythonCode(spec: ModelSpec, dataset: PythonDataset): string {
   const builtin = KERAS_DATASETS[dataset.id] !== undefined;
   lines.push(`# ${comment(dataset.name)}: the model from the playground, in tf.keras.`, ...(builtin ? [] : ['import gzip', 'import numpy as np']), 'import tensorflow as tf', '');
   lines.push(
-    '# Seeds Python, NumPy and TensorFlow, so running this again gives the same result',
-    '# (the browser initialises and shuffles differently, so its numbers will not match exactly).',
+    '# Seeds Python, NumPy and TensorFlow, so running this again on a CPU gives the same result',
+    '# (on a GPU, also call tf.config.experimental.enable_op_determinism()). The browser',
+    '# initialises and shuffles differently, so its numbers will not match exactly.',
     `tf.keras.utils.set_random_seed(${pyInt(fit.seed)})`,
   );
   blank();
