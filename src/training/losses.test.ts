@@ -114,6 +114,22 @@ describe('a model that ends in softmax', () => {
     expect(value(crossEntropy(sparse, sparseLabels([0]), modelScores(model, x, false)))).toBeCloseTo(40, 3);
   });
 
+  it('reads the logits of a Dense(softmax) without a bias', () => {
+    const model = tf.sequential();
+    model.add(tf.layers.flatten({ inputShape: [2, 2, 1] }));
+    model.add(tf.layers.dense({ units: 3, activation: 'softmax', useBias: false }));
+    model.setWeights([tf.tensor2d(kernel)]);
+    expect(maxDifference(modelScores(model, x, false).values.dataSync(), [1.5, 1.4, 1.3])).toBeLessThan(1e-6);
+  });
+
+  it('is hidden by a layer after the softmax, as it is from Keras: the output is then read as from_logits says', () => {
+    const model = softmaxModel(kernel);
+    model.add(tf.layers.dropout({ rate: 0.5 }));
+    const scores = modelScores(model, x, true);
+    expect(scores.kind).toBe('logits');
+    expect(maxDifference(scores.values.dataSync(), (model.predict(x) as tf.Tensor).dataSync())).toBeLessThan(1e-6);
+  });
+
   it('reads the logits of a final Activation(softmax) layer from the layer before it', () => {
     const model = tf.sequential();
     model.add(tf.layers.flatten({ inputShape: [2, 2, 1] }));

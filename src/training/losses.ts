@@ -29,15 +29,15 @@ export interface ModelScores {
 
 type LossSpec = Pick<CompileSpec, 'loss' | 'fromLogits'>;
 
-/** A Dense or Activation layer whose activation is softmax. */
-function endsInSoftmax(layer: tf.layers.Layer): boolean {
+/** A Dense or Activation layer whose activation is softmax: the model's last layer, as `endsInSoftmax` in shapes.ts reads a spec. */
+function isSoftmaxLayer(layer: tf.layers.Layer): boolean {
   const name = layer.getClassName();
   return (name === 'Dense' || name === 'Activation') && layer.getConfig()['activation'] === 'softmax';
 }
 
 /** Dense's x·kernel + bias, without its activation. */
 function denseLogits(layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor {
-  const weight = (suffix: string): tf.Tensor | undefined => layer.trainableWeights.find((w) => w.originalName.endsWith(suffix))?.read();
+  const weight = (suffix: string): tf.Tensor | undefined => layer.weights.find((w) => w.originalName.endsWith(suffix))?.read();
   const kernel = weight('/kernel');
   if (kernel === undefined) throw new Error(`layer ${layer.name} has no kernel`);
   return tf.fused.matMul({ a: x, b: kernel, bias: weight('/bias') });
@@ -55,12 +55,13 @@ export const PREDICT_BATCH = 32;
  */
 export function modelScores(model: tf.LayersModel, x: tf.Tensor, fromLogits: boolean, training = false): ModelScores {
   const last = model.layers.at(-1);
-  const softmaxEnd = last !== undefined && endsInSoftmax(last);
+  const softmaxEnd = last !== undefined && isSoftmaxLayer(last);
   const forward = (rows: tf.Tensor): tf.Tensor =>
     tf.tidy(() => {
       if (last === undefined || !softmaxEnd) return model.apply(rows, { training }) as tf.Tensor;
       let hidden = rows;
-      for (const layer of model.layers.slice(0, -1)) hidden = layer.apply(hidden, { training }) as tf.Tensor;
+      // A functional model (one imported from elsewhere) lists its InputLayer, which passes the input on.
+      for (const layer of model.layers.slice(0, -1)) if (layer.getClassName() !== 'InputLayer') hidden = layer.apply(hidden, { training }) as tf.Tensor;
       return last.getClassName() === 'Dense' ? denseLogits(last, hidden) : hidden;
     });
   const [count] = x.shape;

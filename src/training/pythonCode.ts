@@ -5,7 +5,7 @@
  * (same subset, same split, same augmentation); Python's initialisers and shuffling differ
  * from the browser's, so the same seed gives a reproducible run, not identical numbers.
  */
-import { modelInputShape, outputActivation } from './shapes';
+import { endsInSoftmax, modelInputShape } from './shapes';
 import { DEFAULT_BATCH_NORM_MOMENTUM, scheduledLearningRate, type Activation, type LayerSpec, type ModelSpec, type OptimizerName } from './spec';
 
 /** The dataset the code trains on: a built-in one by id, or the user's own IDX files. */
@@ -192,10 +192,10 @@ export function pythonCode(spec: ModelSpec, dataset: PythonDataset): string {
   const optimizerArgs = [`learning_rate=${pyFloat(compile.learningRate)}`];
   if (compile.optimizer === 'sgd' && compile.momentum > 0) optimizerArgs.push(`momentum=${pyFloat(compile.momentum)}`);
   const lossClass = categorical ? 'CategoricalCrossentropy' : 'SparseCategoricalCrossentropy';
-  const endsInSoftmax = outputActivation(spec.layers) === 'softmax';
+  const softmaxLast = endsInSoftmax(spec.layers);
   if (compile.fromLogits) {
     lines.push(
-      endsInSoftmax
+      softmaxLast
         ? '# from_logits=True, yet the model ends in softmax: Keras warns, then takes the scores before the softmax.'
         : '# The last layer outputs raw scores (logits): the loss applies softmax itself.',
     );
@@ -239,7 +239,7 @@ export function pythonCode(spec: ModelSpec, dataset: PythonDataset): string {
   lines.push('test_loss, test_accuracy = model.evaluate(x_test, y_test, verbose=2)', "print(f'Test accuracy: {test_accuracy:.4f}')");
 
   blank();
-  if (compile.fromLogits && !endsInSoftmax) {
+  if (compile.fromLogits && !softmaxLast) {
     lines.push('# The model outputs logits; softmax turns them into probabilities.', 'probabilities = tf.nn.softmax(model.predict(x_test[:5])).numpy()');
   } else {
     lines.push('probabilities = model.predict(x_test[:5])');

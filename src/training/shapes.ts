@@ -231,6 +231,16 @@ export function insertionIndex(layers: readonly LayerSpec[], classCount: number)
   return output?.type === 'dense' && output.units === classCount ? end - 1 : layers.length;
 }
 
+/**
+ * True when the model's last layer is a softmax (Dense or Activation): the case tf.keras
+ * recognises and whose loss it computes from the scores that went into the softmax, whatever
+ * from_logits says. A layer after the softmax (Dropout, say) hides it, as it does from Keras.
+ */
+export function endsInSoftmax(layers: readonly LayerSpec[]): boolean {
+  const last = layers.at(-1);
+  return (last?.type === 'dense' || last?.type === 'activation') && last.activation === 'softmax';
+}
+
 /** How a user sees layer `index`: 'Layer 3 (Conv2D)'. */
 export function layerLabel(layer: LayerSpec, index: number): string {
   return `Layer ${index + 1} (${isKnownType(layer.type) ? LAYER_TYPES[layer.type] : text(layer.type)})`;
@@ -303,6 +313,9 @@ function checkFit(layer: LayerSpec, shape: Shape, error: Report): Shape | null {
   }
   return result.shape;
 }
+
+const softmaxTwice =
+  'The model ends in softmax (before its last layer), but the loss is set to from_logits=True, so softmax is applied twice: the probabilities get squashed towards uniform and the model learns slowly. Untick from_logits, or remove the softmax.';
 
 const softmaxWithLogits =
   'The model ends in softmax, so it outputs probabilities, but the loss is set to from_logits=True, which says it outputs raw scores. tf.keras notices, prints a warning and computes the loss from the scores that went into the softmax, and so does this playground; elsewhere (PyTorch\'s CrossEntropyLoss, for one) softmax would be applied twice and the model would learn slowly. Untick from_logits to say what the model does.';
@@ -401,7 +414,8 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
   const fromLogits: unknown = compile.fromLogits;
   const withLogits = (on: boolean): ModelSpec => ({ ...spec, compile: { ...compile, fromLogits: on } });
   if (activation === 'softmax' && fromLogits === true) {
-    issues.push({ severity: 'warning', layerIndex: null, field: 'fromLogits', message: softmaxWithLogits, fix: { label: 'Untick from_logits', spec: withLogits(false) } });
+    const message = endsInSoftmax(layers) ? softmaxWithLogits : softmaxTwice;
+    issues.push({ severity: 'warning', layerIndex: null, field: 'fromLogits', message, fix: { label: 'Untick from_logits', spec: withLogits(false) } });
   } else if (activation !== null && activation !== 'softmax' && fromLogits !== true) {
     const ending = activation === 'linear' ? 'raw scores (logits, no activation)' : `the ${isActivation(activation) ? ACTIVATIONS[activation] : text(activation)} activation`;
     issues.push({
