@@ -143,6 +143,8 @@ test("a link to a model for the user's own dataset describes that dataset, and a
   // Queued once: the page shows the run, and neither the banner nor a reload offers the model again.
   await expect(visitor.getByRole('tab', { name: 'Build & train' })).toHaveAttribute('aria-selected', 'true');
   await expect(banner).toBeHidden();
+  // The banner that had focus is gone: focus goes to the training controls (Train, or their region while Train is disabled).
+  await expect.poll(() => visitor.evaluate(() => document.activeElement?.closest('[aria-label="Training controls"]') !== null)).toBe(true);
   expect(new URL(visitor.url()).hash).toBe('');
   await expect(visitor.getByTestId('run-status')).toHaveText('finished', { timeout: 60_000 });
   await other.close();

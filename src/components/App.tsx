@@ -6,6 +6,7 @@ import { DrawPanel } from './DrawPanel';
 import { LiveRegion } from './LiveRegion';
 import { ShareBanner } from './ShareBanner';
 import { Tabs } from './Tabs';
+import { focusTrain } from './TrainingControls';
 import { TrainPanel } from './TrainPanel';
 import { WorkerCrash } from './WorkerCrash';
 
@@ -19,6 +20,15 @@ export function App() {
   // shown state (usePanelShown), not the panels' whole trees. Re-rendering the Data tab's
   // sample grid and pixel table made each switch a 30-50 ms task while a model trained.
   const panels = useMemo(() => ({ data: <DatasetPanel />, train: <TrainPanel />, draw: <DrawPanel /> }), []);
+  /**
+   * Shared models just queued: one trains in view on Build & train, several are compared as
+   * they train. The banner that had focus is gone, so focus goes there too, once it is shown.
+   */
+  const showQueued = (count: number): void => {
+    const next = count === 1 ? 'train' : 'compare';
+    setTab(next);
+    requestAnimationFrame(() => (next === 'train' ? focusTrain() : document.querySelector<HTMLElement>('.main-tabs [role="tab"][id$="-tab-compare"]')?.focus()));
+  };
   return (
     <>
       <header className="app-header">
@@ -27,7 +37,7 @@ export function App() {
       </header>
       <main className="app-main">
         <WorkerCrash />
-        <ShareBanner onOpenBuilder={() => setTab('train')} onQueued={(count) => setTab(count === 1 ? 'train' : 'compare')} />
+        <ShareBanner onOpenBuilder={() => setTab('train')} onQueued={showQueued} />
         <Tabs<MainTab>
           label="Playground"
           selected={tab}

@@ -74,12 +74,13 @@ export const createCompareSlice: StateCreator<AppState, [], [], CompareSlice> = 
   queueSharedModels: () => {
     const incoming = get().incomingShare;
     if (incoming?.kind !== 'ok') return;
-    const { runs } = incoming.share;
-    for (const model of runs) get().startRun(model.spec, model.name);
+    const ids = incoming.share.runs.flatMap((model) => get().startRun(model.spec, model.name) ?? []);
     // Queued once: the banner goes, and so does the fragment that would bring it back.
     set({ incomingShare: null });
     forgetShareFragment();
-    get().announce(runs.length === 1 ? `${runs[0]?.name ?? 'The shared model'} is queued to train.` : `The ${runs.length} shared models are queued: they train one after another.`);
+    // The runs' names here, which take this page's numbers, not the sharer's.
+    const names = ids.map((id) => get().runs[id]?.name ?? id);
+    get().announce(names.length === 1 ? `${names[0] ?? ''} is queued to train.` : `${names.join(', ')} are queued: they train one after another.`);
   },
 
   editSharedModel: (index) => {

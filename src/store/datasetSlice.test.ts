@@ -314,6 +314,8 @@ describe('a link to runs', () => {
     const number = (name: string) => Number(name.split('#')[1]);
     expect(queued.map((name) => name.replace(/ #\d+$/, ''))).toEqual(['TensorFlow quickstart (epochs 2)', 'TensorFlow quickstart (epochs 3)']);
     expect(queued.map(number)).toEqual([number(names[1] ?? '') + 1, number(names[1] ?? '') + 2]);
+    // Announced by the names they have here, not by the sharer's numbers.
+    expect(state().announcement).toBe(`${queued.join(', ')} are queued: they train one after another.`);
 
     // Opened in the builder, a shared edit of a preset is that preset, modified, and named as before.
     await state().openShareLink(new URL(link ?? '').hash);
@@ -322,5 +324,11 @@ describe('a link to runs', () => {
     expect(state().draftPresetId).toBe('quickstart');
     expect(state().draftModified).toBe(true);
     expect(draftName(state())).toBe('TensorFlow quickstart (epochs 2)');
+
+    // Dismissed, the banner goes, and the link's fragment with it.
+    history.replaceState(null, '', `/${new URL(link ?? '').hash}`);
+    state().dismissShare();
+    expect(state().incomingShare).toBeNull();
+    expect(location.hash).toBe('');
   });
 });
