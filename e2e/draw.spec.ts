@@ -71,7 +71,8 @@ test('digits drawn with the mouse are centred like MNIST and classified by a mod
   await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: 7 \(\d+\.\d%\)\. Test image #0 is labelled 7: right\.$/);
   // A number past the last test image is explained, not quietly replaced by the last one.
   await page.getByLabel('Or classify test image #').fill('99999');
-  await expect(page.getByRole('alert')).toHaveText('Test images are numbered from 0 to 9,999: enter a whole number in that range.');
+  await expect(page.getByLabel('Or classify test image #')).toHaveAccessibleDescription(/Test images are numbered from 0 to 9,999: enter a whole number in that range\.$/);
+  await expect(page.getByLabel('Or classify test image #')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByRole('button', { name: 'Classify test image' })).toBeDisabled();
   await page.getByLabel('Or classify test image #').fill('9999');
   await expect(page.getByRole('button', { name: 'Classify test image' })).toBeEnabled();

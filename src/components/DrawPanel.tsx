@@ -67,8 +67,8 @@ export function DrawPanel() {
   // The answer shown came from the model that was asked, which may not be the one chosen now.
   const answeredBy = useAppStore(useShallow((state) => modelOf(state, prediction?.runId ?? null)));
   const [testIndexText, setTestIndexText] = useState('0');
-  // The test image whose answer is shown, with its label: null once a drawing or a file is classified.
-  const [shownTest, setShownTest] = useState<{ readonly index: number; readonly label: number } | null>(null);
+  // The test image last asked about, its label, and the request whose answer is about it: null once a drawing or a file is classified.
+  const [askedTest, setAskedTest] = useState<{ readonly index: number; readonly label: number; readonly requestId: number } | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   const [empty, setEmpty] = useState(true);
   const selectId = useId();
@@ -80,7 +80,7 @@ export function DrawPanel() {
   const onPadChange = useCallback(
     ({ empty, read }: PadChange) => {
       setEmpty(empty);
-      setShownTest(null);
+      setAskedTest(null);
       if (empty) {
         clearPrediction();
         return;
@@ -102,7 +102,7 @@ export function DrawPanel() {
     imageFilePixels(file).then(
       (image) => {
         setEmpty(false);
-        setShownTest(null);
+        setAskedTest(null);
         classify({ kind: 'rgba', ...image }, size);
       },
       (error: unknown) => setFileError(`${file.name} could not be read as an image: ${error instanceof Error ? error.message : String(error)}`),
@@ -120,8 +120,8 @@ export function DrawPanel() {
     const offset = testIndex * pixels.length;
     for (let i = 0; i < pixels.length; i++) pixels[i] = (test.images[offset + i] ?? 0) / 255;
     setEmpty(false);
-    setShownTest({ index: testIndex, label: test.labels[testIndex] ?? 0 });
-    classify({ kind: 'pixels', pixels }, size);
+    const requestId = classify({ kind: 'pixels', pixels }, size);
+    setAskedTest({ index: testIndex, label: test.labels[testIndex] ?? 0, requestId });
   };
 
   const names = answeredBy?.classNames ?? model?.classNames ?? dataset?.classNames ?? [];
@@ -130,6 +130,8 @@ export function DrawPanel() {
   const otherDataset = model !== null && dataset !== null && model.datasetId !== dataset.id;
   const probabilities = prediction?.probabilities ?? null;
   const top = probabilities ? probabilities.indexOf(Math.max(...probabilities)) : -1;
+  // Said only beside the answer to that image, not beside the one before it while it comes.
+  const shownTest = askedTest !== null && prediction?.requestId === askedTest.requestId ? askedTest : null;
   const running = runs.find((run) => run.id === runId);
 
   return (
@@ -181,7 +183,7 @@ export function DrawPanel() {
               Classify test image
             </button>
             {testDataset !== null && !testIndexValid && (
-              <p className="error" id={`${testId}-error`} role="alert">
+              <p className="error" id={`${testId}-error`}>
                 Test images are numbered from 0 to {(testCount - 1).toLocaleString('en-US')}: enter a whole number in that range.
               </p>
             )}

@@ -36,8 +36,8 @@ export interface DrawingSlice {
   /** Round-trip times of recent predictions, for the speed readout and the benchmark. */
   readonly roundTrips: readonly number[];
   readonly setDrawingRun: (runId: string | null) => void;
-  /** Classifies an image now (a test image, a dropped file). */
-  readonly classify: (image: PredictImage, size: ImageSize) => void;
+  /** Classifies an image now (a test image, a dropped file); returns the request's id, which its answer carries. */
+  readonly classify: (image: PredictImage, size: ImageSize) => number;
   /** Classifies a drawing that is changing: `read` is called when the worker is free for it (null: the pad is gone). */
   readonly classifyDrawing: (read: () => PredictImage | null, size: ImageSize) => void;
   readonly clearPrediction: () => void;
@@ -150,7 +150,7 @@ export const createDrawingSlice: StateCreator<AppState, [], [], DrawingSlice> = 
 
     classify: (image, size) => {
       drawingWaiting = null;
-      send(image, size, 'image');
+      return send(image, size, 'image');
     },
 
     classifyDrawing: (read, size) => {
