@@ -123,6 +123,13 @@ describe('fit', () => {
     expect(seen.slice(0, 4)).toEqual(['batch 1', 'batch 2', 'resume', 'batch 3']);
   });
 
+  it("leaves the validation pass out of samples/s, not out of the epoch's seconds", async () => {
+    const { history } = await train(mlp({ epochs: 1 }));
+    const [epoch] = history;
+    // 180 training images; the 60 validation images took some of the epoch's seconds.
+    expect(epoch?.samplesPerSecond).toBeGreaterThan(180 / (epoch?.seconds ?? Infinity));
+  });
+
   it("leaves the time paused out of the epoch's seconds and samples/s", async () => {
     // The clock jumps a minute while paused: a pause as long as the user likes, in no time.
     let skipped = 0;

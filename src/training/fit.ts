@@ -253,6 +253,8 @@ export async function fit(
       }
       if (seen === 0) break;
       const running = await report(batches);
+      // samples/s is the training's own speed: the validation pass below is not in it.
+      const trainingSeconds = control.activeMsSince(epochStart, epochPaused) / 1000;
       const validation = validationCount > 0 && !control.stopRequested ? await evaluateSlice(model, data, spec, validationStart, validationCount) : null;
       // Time paused is left out: an epoch's seconds and samples/s are the training's own.
       const seconds = control.activeMsSince(epochStart, epochPaused) / 1000;
@@ -267,7 +269,7 @@ export async function fit(
         valAccuracy: validation?.accuracy ?? null,
         learningRate,
         seconds,
-        samplesPerSecond: seen / seconds,
+        samplesPerSecond: seen / trainingSeconds,
         etaSeconds: (elapsed / epoch) * (epochs - epoch),
         // The two running sums are still alive here; they are freed just below.
         tensors: memory.numTensors - 2,

@@ -53,7 +53,9 @@ export interface EpochRecord {
   readonly valAccuracy: number | null;
   /** The rate this epoch trained at (Keras's `history.history['lr']`); null in run files from before schedules. */
   readonly learningRate: number | null;
+  /** The epoch's time, validation included (as Keras's log line), time paused left out. */
   readonly seconds: number;
+  /** Training images a second, the validation pass left out. */
   readonly samplesPerSecond: number;
   readonly etaSeconds: number;
   /** tf.memory() after the epoch: the leak check. */
