@@ -127,7 +127,7 @@ test("a layer added to a preset goes in before its output layer, where the tutor
   await openApp(page);
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await page.getByLabel('Preset').selectOption('quickstart');
-  await expect(page.getByText('New layers go in before the output layer (layer 3); ↑ and ↓ move them.')).toBeVisible();
+  await expect(page.getByText('Conv2D and MaxPooling2D go in before the Flatten (layer 1), other layers before the output layer (layer 3); ↑ and ↓ move them.')).toBeVisible();
   await page.getByRole('group', { name: 'Add a layer' }).getByRole('button', { name: '+ Dropout' }).click();
   await expect(page.getByRole('list', { name: 'Layers' }).locator('.layer-title')).toHaveText(['1. Flatten()', '2. Dense(128, relu)', '3. Dropout(0.2)', '4. Dense(10)']);
   await expect(page.locator('.model-summary tbody tr').nth(2)).toContainText(/dropout \(Dropout\)\s*\(None, 128\)\s*0/);

@@ -122,6 +122,15 @@ interface ModelBuilderProps {
   readonly classCount: number;
 }
 
+/** Where "+ Layer" puts a layer, in words: before the Flatten (convolution and pooling), before the output layer, or at the end. */
+function whereLayersGo(layers: readonly LayerSpec[], classCount: number): string {
+  const other = insertionIndex(layers, classCount, 'dense');
+  const image = insertionIndex(layers, classCount, 'conv2d');
+  const otherPlace = other < layers.length ? `before the output layer (layer ${other + 1})` : 'at the end';
+  if (image === other) return `New layers go in ${otherPlace}; ↑ and ↓ move them.`;
+  return `Conv2D and MaxPooling2D go in before the Flatten (layer ${image + 1}), other layers ${otherPlace}; ↑ and ↓ move them.`;
+}
+
 /** Memoised: a training run's updates re-render the dashboard, not the builder. */
 export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: ModelBuilderProps) {
   const draft = useAppStore((state) => state.draft);
@@ -139,7 +148,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
     if (moved) next.splice(to, 0, moved);
     setLayers(next);
   };
-  const insertAt = insertionIndex(layers, classCount);
+  const addHint = whereLayersGo(layers, classCount);
   const layerIssues = useMemo(() => issues.filter((issue) => issue.layerIndex !== null), [issues]);
   const otherIssues = useMemo(() => issues.filter((issue) => issue.layerIndex === null), [issues]);
   const preset: Preset | null = presetId === null ? null : PRESETS[presetId];
@@ -226,12 +235,19 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
       </ol>
       <div className="add-layer" role="group" aria-label="Add a layer" aria-describedby="add-layer-where">
         {(Object.keys(NEW_LAYER) as LayerType[]).map((type) => (
-          <button key={type} type="button" onClick={() => setLayers([...layers.slice(0, insertAt), NEW_LAYER[type], ...layers.slice(insertAt)])}>
+          <button
+            key={type}
+            type="button"
+            onClick={() => {
+              const at = insertionIndex(layers, classCount, type);
+              setLayers([...layers.slice(0, at), NEW_LAYER[type], ...layers.slice(at)]);
+            }}
+          >
             + {LAYER_TYPES[type]}
           </button>
         ))}
         <span id="add-layer-where" className="muted">
-          {insertAt < layers.length ? `New layers go in before the output layer (layer ${insertAt + 1}); ↑ and ↓ move them.` : 'New layers go in at the end.'}
+          {addHint}
         </span>
       </div>
 

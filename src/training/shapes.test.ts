@@ -109,11 +109,18 @@ describe('names and formatting', () => {
   });
 
   it('adds layers before the output layer and its activations, or at the end without one', () => {
-    expect(insertionIndex(PRESETS.quickstart.spec.layers, 10)).toBe(2);
-    expect(insertionIndex(PRESETS.mlpDropout.spec.layers, 10)).toBe(3);
-    expect(insertionIndex([flatten, dense(128, 'relu')], 10)).toBe(2);
-    expect(insertionIndex([flatten, dense(10)], 3)).toBe(2);
-    expect(insertionIndex([], 10)).toBe(0);
+    expect(insertionIndex(PRESETS.quickstart.spec.layers, 10, 'dropout')).toBe(2);
+    expect(insertionIndex(PRESETS.mlpDropout.spec.layers, 10, 'dense')).toBe(3);
+    expect(insertionIndex([flatten, dense(128, 'relu')], 10, 'dense')).toBe(2);
+    expect(insertionIndex([flatten, dense(10)], 3, 'dropout')).toBe(2);
+    expect(insertionIndex([], 10, 'dense')).toBe(0);
+  });
+
+  it('adds a convolution or a pooling layer before the Flatten, where the images still are', () => {
+    expect(insertionIndex(PRESETS.fashionCnn.spec.layers, 10, 'conv2d')).toBe(4);
+    expect(insertionIndex(PRESETS.fashionCnn.spec.layers, 10, 'maxPooling2d')).toBe(4);
+    expect(insertionIndex(PRESETS.fashionCnn.spec.layers, 10, 'dropout')).toBe(6);
+    expect(insertionIndex(PRESETS.mlpDropout.spec.layers, 10, 'conv2d')).toBe(3);
   });
 });
 

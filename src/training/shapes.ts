@@ -219,12 +219,15 @@ export function outputActivation(layers: readonly LayerSpec[]): Activation | nul
 }
 
 /**
- * Where a layer added to the model goes: before its output layer (the last Dense, with one
- * unit per class, and any Activation layers after it), so that "+ Dropout" on a preset lands
- * between the hidden layers and the output, as in the tutorials; at the end when the model has
- * no such output yet.
+ * Where a layer of `type` added to the model goes: a Conv2D or MaxPooling2D before the first
+ * Flatten (images are still images there); any other layer before the output layer (the last
+ * Dense, with one unit per class, and any Activation layers after it), so that "+ Dropout" on
+ * a preset lands between the hidden layers and the output, as in the tutorials; at the end
+ * when the model has neither.
  */
-export function insertionIndex(layers: readonly LayerSpec[], classCount: number): number {
+export function insertionIndex(layers: readonly LayerSpec[], classCount: number, type: LayerSpec['type']): number {
+  const flatten = layers.findIndex((layer) => layer.type === 'flatten');
+  if ((type === 'conv2d' || type === 'maxPooling2d') && flatten >= 0) return flatten;
   let end = layers.length;
   while (end > 0 && layers[end - 1]?.type === 'activation') end--;
   const output = layers[end - 1];
