@@ -12,8 +12,8 @@ test('MNIST loads by default and shows what load_data() returns, with no console
   await expect(page.getByTestId('first-label')).toHaveText('5');
   await expect(page.getByRole('status')).toContainText('MNIST loaded: 60000 training images and 10000 test images');
   const grid = page.getByRole('figure', { name: 'First 25 training images' });
-  await expect(grid.getByRole('button')).toHaveCount(25);
-  await expect(grid.getByRole('button').first()).toHaveAccessibleName(/Training image 0: 5/);
+  await expect(grid.getByRole('radio')).toHaveCount(25);
+  await expect(grid.getByRole('radio').first()).toHaveAccessibleName(/Training image 0: 5/);
   // The class distribution table adds up to the whole training set.
   await page.getByText('Class distribution as a table').click();
   const counts = await page.getByRole('figure', { name: 'Class distribution' }).locator('tbody tr td:first-of-type').allTextContents();
@@ -31,7 +31,7 @@ test("a reopened page reads MNIST from this browser's copy, and fetches a damage
   await expect(badge).toHaveText(/^ready in \d+\.\d\d s, from this browser's copy$/);
   await expect(page.getByTestId('shape-x_train')).toHaveText('(60000, 28, 28)');
   await expect(page.getByTestId('first-label')).toHaveText('5');
-  await expect(page.getByRole('figure', { name: 'First 25 training images' }).getByRole('button').nth(1)).toHaveAccessibleName(/Training image 1: 0/);
+  await expect(page.getByRole('figure', { name: 'First 25 training images' }).getByRole('radio').nth(1)).toHaveAccessibleName(/Training image 1: 0/);
 
   // A copy cut short (a disk that filled up, say) is not trusted: the page fetches the file again.
   const damaged = await page.evaluate(async () => {
@@ -128,7 +128,7 @@ test('MNIST loaded while keeping was off is still kept when turned on after a wo
 
 test('the pixel table shows an image as 0–255 values and, toggled, normalised to [0, 1]', async ({ page }) => {
   await openApp(page);
-  await page.getByRole('button', { name: /Training image 1: 0/ }).click();
+  await page.getByRole('radio', { name: /Training image 1: 0/ }).click();
   await expect(page.getByRole('heading', { name: 'Pixels of training image 1 (0)' })).toBeVisible();
   const table = page.locator('table.pixels');
   await expect(table.locator('tr')).toHaveCount(28);
@@ -141,6 +141,14 @@ test('the pixel table shows an image as 0–255 values and, toggled, normalised 
   expect(Math.max(...scaled)).toBe(1);
   expect(scaled.every((v) => v >= 0 && v <= 1)).toBe(true);
   expect(scaled.indexOf(1)).toBe(raw.indexOf(255));
+
+  // The 25 images are one tab stop, a radio group: the arrow keys move through them.
+  await page.getByRole('radio', { name: /Training image 1: 0/ }).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('radio', { name: /Training image 2: 4/ })).toBeChecked();
+  await expect(page.getByRole('heading', { name: 'Pixels of training image 2 (4)' })).toBeVisible();
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => document.activeElement?.closest('.sample-grid'))).toBeNull();
 });
 
 test('switching to Fashion-MNIST shows its shapes, class names and first label "Ankle boot"', async ({ page }) => {
@@ -152,7 +160,7 @@ test('switching to Fashion-MNIST shows its shapes, class names and first label "
   await expect(page.getByTestId('shape-x_train')).toHaveText('(60000, 28, 28)');
   await expect(page.getByTestId('shape-x_test')).toHaveText('(10000, 28, 28)');
   const grid = page.getByRole('figure', { name: 'First 25 training images' });
-  await expect(grid.getByRole('button').first()).toHaveAccessibleName(/Training image 0: Ankle boot/);
+  await expect(grid.getByRole('radio').first()).toHaveAccessibleName(/Training image 0: Ankle boot/);
   await page.getByText('Class distribution as a table').click();
   for (const name of ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']) {
     await expect(page.getByRole('figure', { name: 'Class distribution' }).getByRole('rowheader', { name, exact: true })).toHaveCount(1);
@@ -213,7 +221,7 @@ test('a corrupted IDX file dropped by the user gives a clear error and leaves MN
   );
   await expect(page.getByRole('radio', { name: /MNIST.*Handwritten/ })).toBeChecked();
   await expect(page.getByTestId('shape-x_train')).toHaveText('(60000, 28, 28)');
-  await page.getByRole('button', { name: /Training image 3: 1/ }).click();
+  await page.getByRole('radio', { name: /Training image 3: 1/ }).click();
   await expect(page.getByRole('heading', { name: 'Pixels of training image 3 (1)' })).toBeVisible();
 });
 

@@ -13,7 +13,7 @@ test('tfjs failing to download after the dataset is in: the dataset stays, Train
   const banner = page.getByRole('region', { name: 'Training worker' }).getByRole('alert');
   await expect(banner).toContainText('The training worker crashed (Uncaught Error: the training engine (TensorFlow.js) did not load');
   await expect(page.getByTestId('shape-x_train')).toHaveText('(60000, 28, 28)');
-  await expect(page.getByRole('button', { name: /Training image 0: 5/ })).toBeVisible();
+  await expect(page.getByRole('radio', { name: /Training image 0: 5/ })).toBeVisible();
 
   await choosePreset(page, 'quickstart', 1, 2000);
   const train = page.getByRole('button', { name: 'Train', exact: true });

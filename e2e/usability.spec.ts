@@ -26,7 +26,7 @@ test('while a model trains, a person can switch tabs, scroll and edit the next m
   await step('Data tab');
   await page.getByRole('tab', { name: 'Data' }).click();
   await step('training image 4');
-  await page.getByRole('button', { name: /Training image 4: 9/ }).click();
+  await page.getByRole('radio', { name: /Training image 4: 9/ }).click();
   await expect(page.getByRole('heading', { name: 'Pixels of training image 4 (9)' })).toBeVisible();
   await step('scroll');
   await page.mouse.wheel(0, 800);

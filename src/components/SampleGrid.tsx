@@ -1,4 +1,5 @@
-/** The first 25 training images in a 5×5 grid, titled with their class; pick one to inspect. */
+/** The first 25 training images in a 5×5 grid, titled with their class; pick one (a radio group) to inspect. */
+import { useId } from 'react';
 import { imageAt, type Dataset } from '../data/dataset';
 import { useAppStore } from '../store';
 import { DigitImage } from './DigitImage';
@@ -8,6 +9,8 @@ const GRID = 25;
 export function SampleGrid({ dataset }: { readonly dataset: Dataset }) {
   const selected = useAppStore((state) => state.selectedImage);
   const selectImage = useAppStore((state) => state.selectImage);
+  // One radio group: a single tab stop, and the arrow keys move through the images.
+  const group = useId();
   const { train } = dataset;
   const count = Math.min(GRID, train.count);
   return (
@@ -19,16 +22,17 @@ export function SampleGrid({ dataset }: { readonly dataset: Dataset }) {
           const name = dataset.classNames[label] ?? String(label);
           return (
             <li key={i}>
-              <button
-                type="button"
-                className="sample"
-                aria-pressed={selected === i}
-                aria-label={`Training image ${i}: ${name}. Show its pixel values`}
-                onClick={() => selectImage(i)}
-              >
+              <label className="sample">
+                <input
+                  type="radio"
+                  name={group}
+                  checked={selected === i}
+                  onChange={() => selectImage(i)}
+                  aria-label={`Training image ${i}: ${name}. Show its pixel values`}
+                />
                 <DigitImage pixels={imageAt(train, i)} width={train.width} height={train.height} size={56} label={`image ${i}, ${name}`} />
                 <span className="sample-title">{name}</span>
-              </button>
+              </label>
             </li>
           );
         })}
