@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateModel, predictOne } from './evaluate';
 import type { TrainingData } from './fit';
-import { maxDifference } from './testData';
+import { denseModel, maxDifference } from './testData';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -10,10 +10,7 @@ beforeAll(async () => {
 
 /** Seven 1×2 "images", each pixel one input of a Dense(3) layer with the given activation and kernel, zero biases. */
 function setUp(activation: 'softmax' | 'linear', kernel: number[][]): { model: tf.Sequential; data: TrainingData; labels: Uint8Array; pixels: number[][] } {
-  const model = tf.sequential();
-  model.add(tf.layers.flatten({ inputShape: [1, 2, 1] }));
-  model.add(tf.layers.dense({ units: 3, activation }));
-  model.setWeights([tf.tensor2d(kernel), tf.zeros([3])]);
+  const model = denseModel(1, 2, kernel, activation);
   const pixels = [
     [1, 0],
     [0, 1],

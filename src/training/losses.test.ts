@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { correctCount, crossEntropy, modelScores, PREDICT_BATCH, probabilities, type ModelScores } from './losses';
-import { maxDifference } from './testData';
+import { denseModel, maxDifference } from './testData';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -21,13 +21,7 @@ const categorical = { loss: 'categoricalCrossentropy', fromLogits: false } as co
 const sparseLabels = (values: number[]): tf.Tensor1D => tf.tensor1d(values, 'int32');
 
 /** Flatten → Dense(3 units, softmax) on 2×2 images, with the given kernel (4 × 3) and zero biases. */
-function softmaxModel(kernel: number[][]): tf.Sequential {
-  const model = tf.sequential();
-  model.add(tf.layers.flatten({ inputShape: [2, 2, 1] }));
-  model.add(tf.layers.dense({ units: 3, activation: 'softmax' }));
-  model.setWeights([tf.tensor2d(kernel), tf.zeros([3])]);
-  return model;
-}
+const softmaxModel = (kernel: number[][]): tf.Sequential => denseModel(2, 2, kernel, 'softmax');
 
 describe('cross-entropy', () => {
   it('matches a hand-computed value: −log softmax of the true class', () => {
@@ -115,10 +109,7 @@ describe('a model that ends in softmax', () => {
   });
 
   it('reads the logits of a Dense(softmax) without a bias', () => {
-    const model = tf.sequential();
-    model.add(tf.layers.flatten({ inputShape: [2, 2, 1] }));
-    model.add(tf.layers.dense({ units: 3, activation: 'softmax', useBias: false }));
-    model.setWeights([tf.tensor2d(kernel)]);
+    const model = denseModel(2, 2, kernel, 'softmax', false);
     expect(maxDifference(modelScores(model, x, false).values.dataSync(), [1.5, 1.4, 1.3])).toBeLessThan(1e-6);
   });
 

@@ -1,7 +1,9 @@
 /**
  * A tiny synthetic image dataset for the training tests: class c is a bright square in the
- * c-th region of an 8×8 image, with noise. Separable, fast on the cpu backend. Test-only.
+ * c-th region of an 8×8 image, with noise. Separable, fast on the cpu backend. Also a
+ * one-layer model with chosen weights, and a comparison of number lists. Test-only.
  */
+import * as tf from '@tensorflow/tfjs';
 import type { Dataset, ImageSet } from '../data/dataset';
 import { mulberry32 } from './batches';
 
@@ -38,4 +40,17 @@ export function syntheticDataset(trainCount = 240, testCount = 60, classes = 3):
 export function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) return Infinity;
   return Array.from(a).reduce((max, value, i) => Math.max(max, Math.abs(value - (b[i] ?? NaN))), 0);
+}
+
+/**
+ * Flatten → Dense on height × width images, its kernel given (one row per pixel, one column
+ * per class) and its bias zero or absent: a model whose every output can be worked out by hand.
+ */
+export function denseModel(height: number, width: number, kernel: number[][], activation: 'softmax' | 'linear', useBias = true): tf.Sequential {
+  const model = tf.sequential();
+  model.add(tf.layers.flatten({ inputShape: [height, width, 1] }));
+  const units = kernel[0]?.length ?? 0;
+  model.add(tf.layers.dense({ units, activation, useBias }));
+  model.setWeights(useBias ? [tf.tensor2d(kernel), tf.zeros([units])] : [tf.tensor2d(kernel)]);
+  return model;
 }
