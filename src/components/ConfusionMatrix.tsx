@@ -10,6 +10,7 @@ import { imageAt, type Dataset } from '../data/dataset';
 import type { Evaluation } from '../training/protocol';
 import { confusionTint } from './contrast';
 import { DigitImage } from './DigitImage';
+import { counted } from './words';
 
 const CELL_IMAGES = 60;
 /** Up to this many classes the matrix shows whole; a user's dataset with more scrolls in its box. */
@@ -57,7 +58,7 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, datas
                       <td key={p} className={diagonal ? 'diag' : undefined} style={style}>
                         <button
                           type="button"
-                          aria-label={`${count} ${count === 1 ? 'image' : 'images'} of ${names[t] ?? t} predicted as ${names[p] ?? p} (${(share * 100).toFixed(1)}% of the row). Show them`}
+                          aria-label={`${counted(count, 'image')} of ${names[t] ?? t} predicted as ${names[p] ?? p} (${(share * 100).toFixed(1)}% of the row). Show them`}
                           aria-pressed={cell?.truth === t && cell.predicted === p}
                           onClick={() => setCell({ truth: t, predicted: p })}
                           data-count={count}

@@ -5,6 +5,7 @@
 import { selectActiveDataset, useAppStore } from '../store';
 import { describeLayer } from '../training/specDiff';
 import { matchesOwnDataset, type SharedDataset } from '../training/specUrl';
+import { counted } from './words';
 
 /** What a visitor still has to do for a link to a built-in dataset (null: nothing). */
 function builtinNote(ready: boolean, datasetId: string, datasetName: string | null): string | null {
@@ -19,9 +20,6 @@ function ownDatasetNote(own: SharedDataset, selectedMatch: string | null, loaded
   if (loadedMatch !== null) return `Select ${loadedMatch} on the Data tab: it matches (${shape}).`;
   return `Load your copy of it (${shape}) as IDX files on the Data tab to train these models.`;
 }
-
-/** "1 epoch", "3 epochs". */
-const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 interface ShareBannerProps {
   readonly onOpenBuilder: () => void;
@@ -64,15 +62,15 @@ export function ShareBanner({ onOpenBuilder, onQueued }: ShareBannerProps) {
   return (
     <section className="panel share-banner" aria-labelledby="share-heading">
       <h2 id="share-heading">
-        Shared with you: {count(share.runs.length, 'model')} for {own === undefined ? (datasetName ?? share.dataset) : `“${own.name}”, the sharer's own dataset`}
+        Shared with you: {counted(share.runs.length, 'model')} for {own === undefined ? (datasetName ?? share.dataset) : `“${own.name}”, the sharer's own dataset`}
       </h2>
       {note !== null && <p className="muted">{note}</p>}
       <ol className="shared-models">
         {share.runs.map((model, i) => (
           <li key={i}>
             <strong>{model.name}</strong>: {model.spec.layers.map(describeLayer).join(' → ')}; {model.spec.compile.optimizer}, lr {model.spec.compile.learningRate},{' '}
-            {count(model.spec.fit.epochs, 'epoch')}, batch {model.spec.fit.batchSize}
-            {model.spec.fit.trainLimit === null ? '' : `, the first ${count(model.spec.fit.trainLimit, 'training image')}`}
+            {counted(model.spec.fit.epochs, 'epoch')}, batch {model.spec.fit.batchSize}
+            {model.spec.fit.trainLimit === null ? '' : `, the first ${counted(model.spec.fit.trainLimit, 'training image')}`}
             {model.spec.fit.validationSplit > 0 ? `, validation split ${model.spec.fit.validationSplit}` : ''}{' '}
             <button
               type="button"
