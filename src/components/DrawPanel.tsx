@@ -113,6 +113,7 @@ export function DrawPanel() {
   const testCount = testDataset?.test.count ?? 0;
   const testIndex = testIndexText.trim() === '' ? NaN : Number(testIndexText);
   const testIndexValid = Number.isInteger(testIndex) && testIndex >= 0 && testIndex < testCount;
+  const rangeError = testDataset !== null && !testIndexValid;
   const classifyTestImage = (): void => {
     if (!testDataset || !testFits || !testIndexValid) return;
     const { test } = testDataset;
@@ -169,8 +170,8 @@ export function DrawPanel() {
               step={1}
               value={testIndexText}
               onChange={(event) => setTestIndexText(event.target.value)}
-              aria-invalid={testDataset !== null && !testIndexValid}
-              aria-describedby={`${testId}-of${testDataset !== null && !testIndexValid ? ` ${testId}-error` : ''}`}
+              aria-invalid={rangeError}
+              aria-describedby={`${testId}-of${rangeError ? ` ${testId}-error` : ''}`}
             />
             <span id={`${testId}-of`} className="muted">
               {testDataset
@@ -182,7 +183,7 @@ export function DrawPanel() {
             <button type="button" onClick={classifyTestImage} disabled={!testFits || !testIndexValid}>
               Classify test image
             </button>
-            {testDataset !== null && !testIndexValid && (
+            {rangeError && (
               <p className="error" id={`${testId}-error`}>
                 Test images are numbered from 0 to {(testCount - 1).toLocaleString('en-US')}: enter a whole number in that range.
               </p>

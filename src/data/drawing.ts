@@ -317,37 +317,32 @@ export function preprocessDrawing(ink: InkRaster, options: PreprocessOptions = {
     }
   }
   const layout = options.layout ?? MNIST_DRAWING_LAYOUT;
-  const ratio = layout.boxFraction;
-  const scale = Math.min((H * ratio) / box.height, (W * ratio) / box.width);
-  const scaledW = box.width * scale;
-  const scaledH = box.height * scale;
-  if (layout.centre === 'box') {
-    const pixels = render(crop, box.width, box.height, scale, (W - scaledW) / 2, (H - scaledH) / 2, W, H);
-    const centre = centreOfMass(pixels, W, H);
-    return centre === null ? null : { pixels, width: W, height: H, box, centreOfMass: centre };
-  }
+  const scale = Math.min((H * layout.boxFraction) / box.height, (W * layout.boxFraction) / box.width);
+  const pixels =
+    layout.centre === 'box'
+      ? render(crop, box.width, box.height, scale, (W - box.width * scale) / 2, (H - box.height * scale) / 2, W, H)
+      : renderCentredByMass(crop, box.width, box.height, scale, W, H);
+  const centre = centreOfMass(pixels, W, H);
+  return centre === null ? null : { pixels, width: W, height: H, box, centreOfMass: centre };
+}
 
+/** The crop scaled by `scale` into a W × H field with its centre of mass at the field's centre, the whole crop kept inside. */
+function renderCentredByMass(crop: Float32Array, cw: number, ch: number, scale: number, W: number, H: number): Float32Array {
+  const scaledW = cw * scale;
+  const scaledH = ch * scale;
   // The crop's centre of mass maps to origin + scale × (c + ½) in edge coordinates, which is
   // pixel index origin + scale × (c + ½) − ½. Solve for the origin that puts it at W/2, H/2.
-  const cropCentre = centreOfMass(crop, box.width, box.height) ?? { x: (box.width - 1) / 2, y: (box.height - 1) / 2 };
+  const cropCentre = centreOfMass(crop, cw, ch) ?? { x: (cw - 1) / 2, y: (ch - 1) / 2 };
   const place = (target: number, c: number, field: number, size: number): number =>
     Math.min(Math.max(target + 0.5 - scale * (c + 0.5), 0), Math.max(0, field - size));
-  let ox = place(W / 2, cropCentre.x, W, scaledW);
-  let oy = place(H / 2, cropCentre.y, H, scaledH);
-  let pixels = render(crop, box.width, box.height, scale, ox, oy, W, H);
+  const ox = place(W / 2, cropCentre.x, W, scaledW);
+  const oy = place(H / 2, cropCentre.y, H, scaledH);
+  const pixels = render(crop, cw, ch, scale, ox, oy, W, H);
 
   // Pixel grids sample the moved mass unevenly by up to a fraction of a pixel: measure and correct once.
   const measured = centreOfMass(pixels, W, H);
-  if (measured !== null) {
-    const nx = Math.min(Math.max(ox + W / 2 - measured.x, 0), Math.max(0, W - scaledW));
-    const ny = Math.min(Math.max(oy + H / 2 - measured.y, 0), Math.max(0, H - scaledH));
-    if (nx !== ox || ny !== oy) {
-      ox = nx;
-      oy = ny;
-      pixels = render(crop, box.width, box.height, scale, ox, oy, W, H);
-    }
-  }
-  const centre = centreOfMass(pixels, W, H);
-  if (centre === null) return null;
-  return { pixels, width: W, height: H, box, centreOfMass: centre };
+  if (measured === null) return pixels;
+  const nx = Math.min(Math.max(ox + W / 2 - measured.x, 0), Math.max(0, W - scaledW));
+  const ny = Math.min(Math.max(oy + H / 2 - measured.y, 0), Math.max(0, H - scaledH));
+  return nx === ox && ny === oy ? pixels : render(crop, cw, ch, scale, nx, ny, W, H);
 }

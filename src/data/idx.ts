@@ -52,6 +52,9 @@ function typeName(byte: number): string {
 /** Bytes the header takes for `ndims` dimensions. */
 const headerLength = (ndims: number): number => 4 + 4 * ndims;
 
+/** A size as people read it in a message: 1,073,741,824. */
+const grouped = (n: number): string => n.toLocaleString('en-US');
+
 /**
  * Reads and validates an IDX header from `head` (which holds at least the first 4 bytes).
  * Returns null while more bytes are needed. `expectedDims` is 3 for images, 1 for labels.
@@ -83,13 +86,13 @@ function parseHeader(head: Uint8Array, file: string, expectedDims: number): { di
     const dim = view.getUint32(offset, false);
     if (dim === 0) throw new DataError('zero-dimension', file, offset, `dimension ${i} to be at least 1`, '0');
     if (dim > IDX_LIMITS.maxDimension) {
-      throw new DataError('absurd-dimension', file, offset, `dimension ${i} to be at most ${IDX_LIMITS.maxDimension.toLocaleString('en-US')}`, dim.toLocaleString('en-US'));
+      throw new DataError('absurd-dimension', file, offset, `dimension ${i} to be at most ${grouped(IDX_LIMITS.maxDimension)}`, grouped(dim));
     }
     dims.push(dim);
     total *= dim;
   }
   if (total > IDX_LIMITS.maxBytes) {
-    throw new DataError('absurd-dimension', file, 4, `at most ${IDX_LIMITS.maxBytes.toLocaleString('en-US')} bytes of data (${IDX_LIMITS.maxBytes / 2 ** 30} GiB)`, `${dims.map((d) => d.toLocaleString('en-US')).join(' × ')} = ${total.toLocaleString('en-US')} bytes`);
+    throw new DataError('absurd-dimension', file, 4, `at most ${grouped(IDX_LIMITS.maxBytes)} bytes of data (${IDX_LIMITS.maxBytes / 2 ** 30} GiB)`, `${dims.map(grouped).join(' × ')} = ${grouped(total)} bytes`);
   }
   return { dims, length };
 }

@@ -256,7 +256,7 @@ export async function fit(
       // samples/s is the training's own speed: the validation pass below is not in it.
       const trainingSeconds = control.activeMsSince(epochStart, epochPaused) / 1000;
       const validation = validationCount > 0 && !control.stopRequested ? await evaluateSlice(model, data, spec, validationStart, validationCount) : null;
-      // Time paused is left out: an epoch's seconds and samples/s are the training's own.
+      // Time paused is left out of both.
       const seconds = control.activeMsSince(epochStart, epochPaused) / 1000;
       const elapsed = control.activeMsSince(runStart, runPaused) / 1000;
       const memory = tf.memory();

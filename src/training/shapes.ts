@@ -318,7 +318,7 @@ function checkFit(layer: LayerSpec, shape: Shape, error: Report): Shape | null {
 }
 
 const softmaxTwice =
-  'The model ends in softmax (before its last layer), but the loss is set to from_logits=True, so softmax is applied twice: the probabilities get squashed towards uniform and the model learns slowly. Untick from_logits, or remove the softmax.';
+  'A softmax comes before the model\'s last layer, and the loss is set to from_logits=True, so softmax is applied twice: the probabilities get squashed towards uniform and the model learns slowly. Untick from_logits, or remove the softmax.';
 
 const softmaxWithLogits =
   'The model ends in softmax, so it outputs probabilities, but the loss is set to from_logits=True, which says it outputs raw scores. tf.keras notices, prints a warning and computes the loss from the scores that went into the softmax, and so does this playground; elsewhere (PyTorch\'s CrossEntropyLoss, for one) softmax would be applied twice and the model would learn slowly. Untick from_logits to say what the model does.';
@@ -403,7 +403,7 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
   if (fit.trainLimit !== null && !isPositiveInteger(fit.trainLimit)) {
     modelError('trainLimit', `The training subset must be a whole number of images, at least 1 (got ${text(fit.trainLimit)}).`);
   }
-  if (!(Number.isInteger(fit.seed) && fit.seed >= 0 && fit.seed <= MAX_SEED)) {
+  if (!(Number.isInteger(fit.seed) && isInRange(fit.seed, 0, MAX_SEED + 1))) {
     modelError('seed', `The seed must be a whole number from 0 to ${MAX_SEED} (got ${text(fit.seed)}): Keras's set_random_seed passes it to NumPy, which takes no other.`);
   }
   if (!(Number.isInteger(fit.augmentShift) && isInRange(fit.augmentShift, 0, 9))) {
