@@ -189,4 +189,20 @@ describe('setLearningRate', () => {
       expect(firstStep(changed)).toBeCloseTo(expected, 6);
     }
   });
+
+  it("SGD with momentum keeps past steps at their own rate, as Keras's velocity does", () => {
+    const optimizer = createOptimizer({ ...DEFAULT_COMPILE, optimizer: 'sgd', learningRate: 0.1, momentum: 0.9 });
+    const w = tf.variable(tf.scalar(0));
+    const step = (): void => {
+      optimizer.minimize(() => w.mul(1).asScalar());
+    };
+    step();
+    setLearningRate(optimizer, 0.01);
+    step();
+    // Keras: v₁ = −0.1·1 = −0.1; v₂ = 0.9·v₁ − 0.01·1 = −0.1; w = v₁ + v₂ = −0.2.
+    // Rescaling every past gradient by the new rate would give −0.1 − 0.01·(0.9 + 1) = −0.119.
+    expect(w.dataSync()[0]).toBeCloseTo(-0.2, 6);
+    w.dispose();
+    optimizer.dispose();
+  });
 });

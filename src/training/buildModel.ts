@@ -136,9 +136,22 @@ export function createOptimizer(compile: CompileSpec): tf.Optimizer {
  * momentum, its subclass) keeps the negated rate in a tensor and has a setter for it; Adam
  * and RMSprop read their `learningRate` field on every step. (`instanceof` cannot tell them
  * apart: tfjs's optimizers count any optimizer as an instance of every optimizer class.)
+ *
+ * Momentum keeps past steps at the rate they were taken with, as Keras's SGD does. Keras
+ * keeps a velocity v ← m·v − rate·g; tfjs keeps an accumulation a ← m·a + g and steps by
+ * −rate·a, so a new rate would rescale every past gradient too. Scaling the accumulations by
+ * old ÷ new rate makes tfjs's next step −m·(old·a) − new·g, Keras's step.
  */
 export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
-  const target = optimizer as tf.Optimizer & { learningRate: number; setLearningRate?: (rate: number) => void };
+  const target = optimizer as tf.Optimizer & {
+    learningRate: number;
+    setLearningRate?: (rate: number) => void;
+    accumulations?: readonly { variable: tf.Variable }[];
+  };
+  const ratio = target.learningRate / learningRate;
+  if (optimizer.getClassName() === 'Momentum' && ratio !== 1 && Number.isFinite(ratio)) {
+    for (const { variable } of target.accumulations ?? []) tf.tidy(() => variable.assign(variable.mul(ratio)));
+  }
   if (typeof target.setLearningRate === 'function') target.setLearningRate(learningRate);
   else target.learningRate = learningRate;
 }
