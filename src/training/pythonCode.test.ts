@@ -48,7 +48,7 @@ function parseValue(text: string): PyValue {
   if (text === 'False') return false;
   const str = /^'([^']*)'$/.exec(text);
   if (str) return str[1] ?? '';
-  const ratio = /^(\d+) \/ (\d+)$/.exec(text);
+  const ratio = /^(\d+(?:\.\d+)?) \/ (\d+)$/.exec(text);
   if (ratio) return Number(ratio[1]) / Number(ratio[2]);
   if (/^\(.*\)$/.test(text)) return splitTopLevel(text.slice(1, -1)).map(parseValue);
   if (/^-?\d+(\.\d+)?(e-?\d+)?$/.test(text)) return Number(text);
@@ -314,7 +314,8 @@ describe('pythonCode', () => {
 
   it('writes the strongest model with augmentation, pooling strides and dropout rates', () => {
     const { code } = presets.find((p) => p.id === 'strongest') ?? { code: '' };
-    expect(code).toContain("tf.keras.layers.RandomTranslation(2 / 28, 2 / 28, fill_mode='constant', fill_value=0.0, interpolation='nearest'),");
+    // ±2.5 pixels, rounded by the nearest interpolation: the whole shifts −2…2, each as likely, as randomShift draws them.
+    expect(code).toContain("tf.keras.layers.RandomTranslation(2.5 / 28, 2.5 / 28, fill_mode='constant', fill_value=0.0, interpolation='nearest'),");
     expect(code).toContain("# The summary also lists the random_translation layer, with no parameters, which the playground's summary leaves out.\nmodel.summary()");
     expect(code).toContain("tf.keras.layers.Conv2D(32, (3, 3), strides=(1, 1), padding='same', activation='relu'),");
     expect(code).toContain("tf.keras.layers.MaxPooling2D(pool_size=(2, 2), strides=None, padding='valid'),");
@@ -385,6 +386,17 @@ describe('pythonCode', () => {
     const [report] = runWithStandIn([code]);
     expect(report?.input).toEqual([28, 28, 1]);
     expect(report?.fit.x).toEqual([120, 28, 28, 1]);
+  });
+
+  it('asks RandomTranslation for the whole shifts randomShift draws, each as likely', () => {
+    const s = spec([{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax', useBias: true }], {}, { augmentShift: 3 });
+    const translation = parseSequential(pythonCode(s, DATASETS.mnist)).find((c) => c.name === 'RandomTranslation');
+    for (const [factor, size] of [[translation?.args[0], 28], [translation?.args[1], 28]] as const) {
+      // Keras draws t uniformly in ±factor·size pixels; nearest interpolation moves the image by round(t).
+      const reach = num(factor) * size;
+      const chance = (k: number): number => Math.max(0, Math.min(k + 0.5, reach) - Math.max(k - 0.5, -reach)) / (2 * reach);
+      expect([-4, -3, -2, -1, 0, 1, 2, 3, 4].map((k) => chance(k) * 7)).toEqual([0, 1, 1, 1, 1, 1, 1, 1, 0]);
+    }
   });
 
   it("loads the user's own IDX files with NumPy, and the code runs on them", () => {

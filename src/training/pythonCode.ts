@@ -181,8 +181,10 @@ export function pythonCode(spec: ModelSpec, dataset: PythonDataset): string {
       '# direction (the gap filled with black), so the model sees the digits in slightly different',
       "# places and learns shapes rather than positions. Keras's random layers are only active",
       '# during training: evaluate() and predict() see the images unshifted.',
+      `# RandomTranslation draws each shift from -${shift}.5 to ${shift}.5 pixels and rounds it, so whole shifts`,
+      `# from -${shift} to ${shift} come equally often, as in the playground (${shift} / ${pyInt(height)} would give ±${shift} half as often).`,
     );
-    layerLines.push(`tf.keras.layers.RandomTranslation(${shift} / ${pyInt(height)}, ${shift} / ${pyInt(width)}, fill_mode='constant', fill_value=0.0, interpolation='nearest')`);
+    layerLines.push(`tf.keras.layers.RandomTranslation(${shift}.5 / ${pyInt(height)}, ${shift}.5 / ${pyInt(width)}, fill_mode='constant', fill_value=0.0, interpolation='nearest')`);
     if (flatInput) layerLines.push(`tf.keras.layers.Reshape((${height * width},))  # the Dense layers want one vector per image`);
   }
   layerLines.push(...spec.layers.map(pythonLayer));
