@@ -209,9 +209,6 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
             <span className="layer-title">
               {i + 1}. {layerLabel(layer)}
             </span>
-            <span className="layer-fields">
-              <LayerFields layer={layer} index={i} issues={layerIssues} onChange={(next) => setLayers(layers.map((l, j) => (j === i ? next : l)))} />
-            </span>
             <span className="layer-actions">
               <button type="button" aria-label={`Move layer ${i + 1} up`} disabled={i === 0} onClick={() => move(i, i - 1)}>
                 ↑
@@ -222,6 +219,9 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
               <button type="button" aria-label={`Remove layer ${i + 1}`} onClick={() => setLayers(layers.filter((_, j) => j !== i))}>
                 ✕
               </button>
+            </span>
+            <span className="layer-fields">
+              <LayerFields layer={layer} index={i} issues={layerIssues} onChange={(next) => setLayers(layers.map((l, j) => (j === i ? next : l)))} />
             </span>
             {layerIssues
               .filter((issue) => issue.layerIndex === i)
