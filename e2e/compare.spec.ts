@@ -46,6 +46,11 @@ test('two queued models both finish and are compared: overlaid curves, table, sp
   // Loss and accuracy: train and validation for the quickstart (validation_split 0.1), train only for the linear model.
   expect(strokes).toHaveLength(6);
   expect(new Set(strokes).size).toBe(2);
+  // The charts' key names each run beside its colour, and the two line styles.
+  const key = page.getByTestId('compare-key').locator('li');
+  await expect(key).toHaveText([/TensorFlow quickstart \(epochs 2, training images 2000\) #1/, /Linear classifier/, 'training', 'validation']);
+  const keyColours = await key.locator('.swatch').evaluateAll((swatches) => swatches.map((s) => getComputedStyle(s).backgroundColor));
+  expect(keyColours.toSorted()).toEqual(colours.toSorted());
   const curves = page.getByRole('table', { name: 'Learning curves of the compared runs' });
   await page.getByText('The curves as a table').click();
   await expect(curves.locator('tbody tr')).toHaveCount(2);

@@ -6,14 +6,8 @@ import { memo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Run } from '../store';
 import { ChartFrame } from './ChartFrame';
-import { CURVE_MARGIN, CURVE_TOOLTIP, EPOCH_LABEL, LossAndAccuracy, metricAxis, type Metric } from './chartParts';
+import { comparedAccuracyAxis, CURVE_MARGIN, CURVE_TOOLTIP, EPOCH_LABEL, LossAndAccuracy, metricAxis, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
 import { CheckField } from './fields';
-
-/**
- * Compared accuracies start from a tenth below the lowest (runs are often all above 90%) and
- * end at exactly 1: with 'auto', Recharts rounded the top up to 1.05.
- */
-const COMPARED_ACCURACY: [(lowest: number) => number, number] = [(lowest) => Math.max(0, Math.floor(lowest * 10) / 10), 1];
 
 interface CompareChartsProps {
   readonly runs: readonly Run[];
@@ -21,15 +15,19 @@ interface CompareChartsProps {
 
 const fixed = (n: number | null | undefined): string => (n === null || n === undefined ? '–' : n.toFixed(4));
 
+/** The lowest accuracy any compared run reached, training or validation. */
+const lowestAccuracy = (runs: readonly Run[]): number => Math.min(...runs.flatMap((run) => run.epochs.flatMap((e) => (e.valAccuracy === null ? [e.accuracy] : [e.accuracy, e.valAccuracy]))));
+
 function OverlayChart({ runs, metric, log }: { readonly runs: readonly Run[]; readonly metric: Metric; readonly log: boolean }) {
   const maxEpochs = Math.max(1, ...runs.map((run) => run.spec.fit.epochs));
+  const accuracy = comparedAccuracyAxis(lowestAccuracy(runs));
   return (
     <ChartFrame height={260}>
       {(width) => (
         <LineChart width={width} height={260} accessibilityLayer={false} margin={CURVE_MARGIN}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="x" type="number" domain={[0, maxEpochs]} allowDecimals={false} padding={{ right: 8 }} label={EPOCH_LABEL} fontSize={11} />
-          <YAxis {...metricAxis(metric, log, COMPARED_ACCURACY)} />
+          <YAxis {...metricAxis(metric, log, accuracy.domain)} ticks={metric === 'accuracy' ? accuracy.ticks : undefined} />
           <Tooltip {...CURVE_TOOLTIP} />
           {runs.flatMap((run) => {
             const train = run.epochs.map((e) => ({ x: e.epoch, y: e[metric] }));
@@ -40,13 +38,40 @@ function OverlayChart({ runs, metric, log }: { readonly runs: readonly Run[]; re
             return [
               <Line key={`${run.id}-train`} data={train} dataKey="y" name={`${run.name} ${metric}`} stroke={run.color} dot isAnimationActive={false} strokeWidth={2} />,
               ...(validation.length > 0
-                ? [<Line key={`${run.id}-val`} data={validation} dataKey="y" name={`${run.name} val_${metric}`} stroke={run.color} strokeDasharray="6 3" dot={validation.length === 1} isAnimationActive={false} strokeWidth={2} />]
+                ? [<Line key={`${run.id}-val`} data={validation} dataKey="y" name={`${run.name} val_${metric}`} stroke={run.color} strokeDasharray={VALIDATION_DASH} dot={validation.length === 1} isAnimationActive={false} strokeWidth={2} />]
                 : []),
             ];
           })}
         </LineChart>
       )}
     </ChartFrame>
+  );
+}
+
+const KEY_GREY = '#64748b';
+
+/**
+ * The overlaid lines' key, under both charts: each run's colour and name, then the two line
+ * styles. HTML, hidden from assistive technology like the charts; the table is their text.
+ */
+function RunKey({ runs }: CompareChartsProps) {
+  return (
+    <ul className="curve-key" aria-hidden="true" data-testid="compare-key">
+      {runs.map((run) => (
+        <li key={run.id}>
+          <span className="swatch" style={{ background: run.color }} />
+          {run.name}
+        </li>
+      ))}
+      <li>
+        <Swatch color={KEY_GREY} width={2} />
+        training
+      </li>
+      <li>
+        <Swatch color={KEY_GREY} width={2} dash={VALIDATION_DASH} />
+        validation
+      </li>
+    </ul>
   );
 }
 
@@ -93,6 +118,7 @@ function CompareChartsView({ runs }: CompareChartsProps) {
       <p className="muted">Each run in its colour: training solid, validation dashed.</p>
       <CheckField label="Log scale for loss (compare)" checked={log} onChange={setLog} />
       <LossAndAccuracy log={log} chart={(metric, logScale) => <OverlayChart runs={runs} metric={metric} log={logScale} />} />
+      <RunKey runs={runs} />
       <CurvesTable runs={runs} />
     </section>
   );

@@ -7,7 +7,7 @@ import { memo, useDeferredValue, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Run } from '../store';
 import { ChartFrame } from './ChartFrame';
-import { CURVE_MARGIN, CURVE_TOOLTIP, EPOCH_LABEL, LossAndAccuracy, metricAxis, type Metric } from './chartParts';
+import { CURVE_MARGIN, CURVE_TOOLTIP, EPOCH_LABEL, LossAndAccuracy, metricAxis, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
 import { CheckField } from './fields';
 import { usePanelShown } from './Tabs';
 import { useDelayedValue, useThrottledValue } from './useThrottledValue';
@@ -18,9 +18,8 @@ const CHART_HEIGHT = 220;
 /** How long after the loss chart the accuracy chart mounts and redraws, so that each has a task of its own. */
 const STAGGER_MS = CHART_REFRESH_MS / 2;
 const NO_POINTS: readonly { x: number }[] = [];
-/** The per-batch line's colour, the validation line's dashes, and a line's colour before the first run. */
+/** The per-batch line's colour, and a line's colour before the first run. */
 const RUNNING_COLOR = '#93c5fd';
-const VALIDATION_DASH = '6 3';
 const NO_RUN_COLOR = '#64748b';
 
 interface ChartProps {
@@ -52,15 +51,6 @@ const MetricChart = memo(function MetricChart({ run, epochs, metric, log }: Char
 });
 
 const hasValidation = (run: Run | null): boolean => run?.epochs.some((e) => e.valLoss !== null) ?? false;
-
-/** A line's sample in the key. */
-function Swatch({ color, width, dash }: { readonly color: string; readonly width: number; readonly dash?: string }) {
-  return (
-    <svg width="24" height="10" viewBox="0 0 24 10">
-      <line x1="0" y1="5" x2="24" y2="5" stroke={color} strokeWidth={width} strokeDasharray={dash} />
-    </svg>
-  );
-}
 
 /**
  * The lines' key, in HTML under the chart rather than Recharts's Legend: that measured itself

@@ -7,6 +7,18 @@ import type { YAxisProps } from 'recharts';
 
 export type Metric = 'loss' | 'accuracy';
 
+/** The validation lines' dashes, in every learning-curve chart and its key. */
+export const VALIDATION_DASH = '6 3';
+
+/** A line's sample in a chart's key. */
+export function Swatch({ color, width, dash }: { readonly color: string; readonly width: number; readonly dash?: string }) {
+  return (
+    <svg width="24" height="10" viewBox="0 0 24 10">
+      <line x1="0" y1="5" x2="24" y2="5" stroke={color} strokeWidth={width} strokeDasharray={dash} />
+    </svg>
+  );
+}
+
 /** The LineChart margin and x axis every learning-curve chart uses. */
 export const CURVE_MARGIN = { top: 8, right: 16, bottom: 16, left: 0 } as const;
 export const EPOCH_LABEL = { value: 'epoch', position: 'insideBottom', offset: -8 } as const;
@@ -28,6 +40,22 @@ export function metricAxis(metric: Metric, log: boolean, accuracyDomain: YAxisPr
     fontSize: 11,
     tickFormatter: metric === 'accuracy' ? formatAccuracy : formatLoss,
   };
+}
+
+/**
+ * The compared runs' accuracy axis: from a tenth at least 0.02 below the lowest point (runs
+ * are often all above 90%; a point on the axis line is hard to see) to exactly 1 (with 'auto',
+ * Recharts rounded the top up to 1.05), ticked at round steps (Recharts split 0.7…1 at 0.775,
+ * 0.85 and 0.925, written 0.78, 0.85, 0.93).
+ */
+export function comparedAccuracyAxis(lowest: number): { readonly domain: [number, number]; readonly ticks: number[] } {
+  // The axis spans `tenths` tenths; rounding to 1e-6 first keeps 0.82 − 0.02 from flooring to 0.7.
+  let tenths = 10 - Math.max(0, Math.floor(Math.round(Math.min(lowest, 1) * 1e6 - 2e4) / 1e5));
+  if (tenths > 6 && tenths % 2 === 1) tenths += 1;
+  const step = tenths <= 3 ? 0.05 : tenths <= 6 ? 0.1 : 0.2;
+  const count = Math.round((tenths / 10) / step);
+  const ticks = Array.from({ length: count + 1 }, (_, i) => Math.round((1 - (tenths / 10) + i * step) * 100) / 100);
+  return { domain: [ticks[0] ?? 0, 1], ticks };
 }
 
 /** Tooltip values as the history table writes them (4 decimals), not as raw floats. */
