@@ -163,7 +163,7 @@ describe('createOptimizer', () => {
     expect(momentum.getClassName()).toBe('Momentum');
     expect(momentum.getConfig()['momentum']).toBe(0.9);
     const rmsprop = createOptimizer({ ...DEFAULT_COMPILE, optimizer: 'rmsprop', learningRate: 0.001 });
-    expect(rmsprop.getClassName()).toBe('KerasRMSprop');
+    expect(rmsprop.getClassName()).toBe('RMSProp');
     expect(rmsprop.getConfig()['learningRate']).toBe(0.001);
   });
 });

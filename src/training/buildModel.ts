@@ -7,7 +7,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { BatchNormalization } from './batchNorm';
 import { dropoutMask } from './dropoutMask';
-import { KerasRmsprop } from './rmsprop';
 import { layerNames, modelInputShape, validateSpec, type SpecIssue } from './shapes';
 import type { CompileSpec, InputShape, LayerSpec, ModelSpec } from './spec';
 
@@ -127,8 +126,8 @@ export function createOptimizer(compile: CompileSpec): tf.Optimizer {
     case 'sgd':
       return compile.momentum > 0 ? tf.train.momentum(compile.learningRate, compile.momentum) : tf.train.sgd(compile.learningRate);
     case 'rmsprop':
-      // Keras's RMSprop: rho 0.9, epsilon 1e-7 added after the square root, no momentum.
-      return new KerasRmsprop(compile.learningRate, 0.9, 1e-7);
+      // Keras's RMSprop: rho 0.9, epsilon 1e-7, no momentum.
+      return tf.train.rmsprop(compile.learningRate, 0.9, 0, 1e-7);
   }
 }
 
