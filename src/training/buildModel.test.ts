@@ -168,6 +168,37 @@ describe('createOptimizer', () => {
   });
 });
 
+describe("RMSprop as Keras 3's", () => {
+  it('divides by √(v + ε), also for gradients far below √ε', () => {
+    // Keras 3's update_step in float64: v ← ρ·v + (1 − ρ)·g²; w ← w − rate·g / √(v + ε).
+    const keras = (gradients: readonly number[]): number => {
+      let [w, v] = [0, 0];
+      for (const g of gradients) {
+        v = 0.9 * v + 0.1 * g * g;
+        w -= (0.01 * g) / Math.sqrt(v + 1e-7);
+      }
+      return w;
+    };
+    // Columns: an ordinary gradient, a small one, a tiny one, one that changes sign.
+    const steps = [
+      [0.5, 1e-4, 1e-6, 0.2],
+      [0.3, 2e-4, 1e-6, -0.1],
+      [0.4, 1e-4, 3e-6, 0.05],
+    ];
+    const optimizer = createOptimizer({ ...DEFAULT_COMPILE, optimizer: 'rmsprop', learningRate: 0.01 });
+    const w = tf.tidy(() => tf.variable(tf.zeros([4])));
+    // The loss Σ gᵢ·wᵢ has the gradient g, whatever w is.
+    for (const row of steps) optimizer.minimize(() => tf.sum(tf.mul(w, tf.tensor1d(row))));
+    const got = Array.from(w.dataSync());
+    w.dispose();
+    optimizer.dispose();
+    [0, 1, 2, 3].forEach((column) => {
+      const expected = keras(steps.map((row) => row[column] ?? 0));
+      expect(Math.abs((got[column] ?? NaN) - expected)).toBeLessThan(1e-4 * Math.abs(expected));
+    });
+  });
+});
+
 describe('setLearningRate', () => {
   /** How far one step of `optimizer` moves a weight whose gradient is 1. */
   function firstStep(optimizer: tf.Optimizer): number {

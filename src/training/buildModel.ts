@@ -126,7 +126,9 @@ export function createOptimizer(compile: CompileSpec): tf.Optimizer {
     case 'sgd':
       return compile.momentum > 0 ? tf.train.momentum(compile.learningRate, compile.momentum) : tf.train.sgd(compile.learningRate);
     case 'rmsprop':
-      // Keras's RMSprop: rho 0.9, epsilon 1e-7, no momentum.
+      // Keras's RMSprop: rho 0.9, epsilon 1e-7, no momentum. Like Keras 3 (`denominator =
+      // ops.add(velocity, self.epsilon)`, then `ops.sqrt(denominator)`), tfjs divides by
+      // √(v + ε), not by √v + ε as PyTorch does.
       return tf.train.rmsprop(compile.learningRate, 0.9, 0, 1e-7);
   }
 }
