@@ -295,6 +295,11 @@ describe('validateSpec', () => {
     for (const decay of [1, 0.5, 1e-3]) expect(validateSpec({ ...PRESETS.quickstart.spec, fit: { ...PRESETS.quickstart.spec.fit, learningRateDecay: decay } }, MNIST, 10)).toEqual([]);
     expect(validateSpec({ ...PRESETS.quickstart.spec, fit: { ...PRESETS.quickstart.spec.fit, learningRateDecay: 1.1 } }, MNIST, 10).map((i) => i.field)).toEqual(['learningRateDecay']);
     expect(issues.find((i) => i.field === 'type')?.message).toBe("Layer 2 (warp): unknown layer type 'warp'.");
+    // A shift as large as a small dataset's images would move them out of the frame (and Keras's RandomTranslation refuses its factor).
+    const small = { height: 8, width: 10, channels: 1 };
+    const shifted = (augmentShift: number): ModelSpec => ({ ...PRESETS.quickstart.spec, fit: { ...PRESETS.quickstart.spec.fit, augmentShift } });
+    expect(validateSpec(shifted(7), small, 10)).toEqual([]);
+    expect(validateSpec(shifted(8), small, 10).map((i) => i.message)).toEqual(['A shift of 8 pixels can move these 8 × 10 images out of their frame: it must be below 8 here.']);
     expect(() => summarize(junk, MNIST)).not.toThrow();
     expect(validateSpec({ ...junk, layers: null } as unknown as ModelSpec, MNIST, 10)[0]?.message).toMatch(/no layers/);
   });

@@ -408,6 +408,10 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
   }
   if (!(Number.isInteger(fit.augmentShift) && isInRange(fit.augmentShift, 0, 9))) {
     modelError('augmentShift', `The augmentation shift must be a whole number of pixels from 0 to 8 (got ${text(fit.augmentShift)}).`);
+  } else if (fit.augmentShift >= Math.min(input.height, input.width)) {
+    // Keras's RandomTranslation also refuses a factor above 1 (the generated Python asks for (shift + 0.5) / side).
+    const side = Math.min(input.height, input.width);
+    modelError('augmentShift', `A shift of ${fit.augmentShift} pixels can move these ${input.height} × ${input.width} images out of their frame: it must be below ${side} here.`);
   }
   if (!(isInRange(fit.learningRateDecay, Number.MIN_VALUE, 1) || fit.learningRateDecay === 1)) {
     modelError('learningRateDecay', `The learning-rate decay multiplies the rate after each epoch: it must be above 0 and at most 1, where 1 keeps it constant (got ${text(fit.learningRateDecay)}).`);
