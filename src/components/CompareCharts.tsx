@@ -2,7 +2,7 @@
  * Learning curves of several runs on the same axes: each run in its own colour, training
  * solid and validation dashed, per epoch. A table of the same values is their text equivalent.
  */
-import { memo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Run } from '../store';
 import { ChartFrame } from './ChartFrame';
@@ -20,7 +20,9 @@ const lowestAccuracy = (runs: readonly Run[]): number => Math.min(...runs.flatMa
 
 function OverlayChart({ runs, metric, log }: { readonly runs: readonly Run[]; readonly metric: Metric; readonly log: boolean }) {
   const maxEpochs = Math.max(1, ...runs.map((run) => run.spec.fit.epochs));
-  const accuracy = comparedAccuracyAxis(lowestAccuracy(runs));
+  const lowest = lowestAccuracy(runs);
+  // The same arrays from one redraw to the next (see metricAxis).
+  const accuracy = useMemo(() => comparedAccuracyAxis(lowest), [lowest]);
   return (
     <ChartFrame height={260}>
       {(width) => (
@@ -67,10 +69,12 @@ function RunKey({ runs }: CompareChartsProps) {
         <Swatch color={KEY_GREY} width={2} />
         training
       </li>
-      <li>
-        <Swatch color={KEY_GREY} width={2} dash={VALIDATION_DASH} />
-        validation
-      </li>
+      {runs.some((run) => run.epochs.some((e) => e.valLoss !== null)) && (
+        <li>
+          <Swatch color={KEY_GREY} width={2} dash={VALIDATION_DASH} />
+          validation
+        </li>
+      )}
     </ul>
   );
 }

@@ -23,5 +23,6 @@ describe('comparedAccuracyAxis', () => {
 
   it('has an axis before any run has an epoch', () => {
     expect(comparedAccuracyAxis(Infinity)).toEqual({ domain: [0.9, 1], ticks: [0.9, 0.95, 1] });
+    expect(comparedAccuracyAxis(NaN)).toEqual({ domain: [0.9, 1], ticks: [0.9, 0.95, 1] });
   });
 });

@@ -50,7 +50,8 @@ export function metricAxis(metric: Metric, log: boolean, accuracyDomain: YAxisPr
  */
 export function comparedAccuracyAxis(lowest: number): { readonly domain: [number, number]; readonly ticks: number[] } {
   // The axis spans `tenths` tenths; rounding to 1e-6 first keeps 0.82 − 0.02 from flooring to 0.7.
-  let tenths = 10 - Math.max(0, Math.floor(Math.round(Math.min(lowest, 1) * 1e6 - 2e4) / 1e5));
+  const reached = Number.isFinite(lowest) ? Math.min(lowest, 1) : 1;
+  let tenths = 10 - Math.max(0, Math.floor(Math.round(reached * 1e6 - 2e4) / 1e5));
   if (tenths > 6 && tenths % 2 === 1) tenths += 1;
   const step = tenths <= 3 ? 0.05 : tenths <= 6 ? 0.1 : 0.2;
   const count = Math.round((tenths / 10) / step);
