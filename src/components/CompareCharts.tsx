@@ -6,7 +6,7 @@ import { memo, useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Run } from '../store';
 import { ChartFrame } from './ChartFrame';
-import { comparedAccuracyAxis, CURVE_MARGIN, CURVE_TOOLTIP, EPOCH_LABEL, LossAndAccuracy, metricAxis, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
+import { comparedAccuracyAxis, CURVE_MARGIN, CURVE_TOOLTIP, EPOCH_LABEL, hasValidation, LossAndAccuracy, metricAxis, NEUTRAL_LINE, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
 import { CheckField } from './fields';
 
 interface CompareChartsProps {
@@ -50,8 +50,6 @@ function OverlayChart({ runs, metric, log }: { readonly runs: readonly Run[]; re
   );
 }
 
-const KEY_GREY = '#64748b';
-
 /**
  * The overlaid lines' key, under both charts: each run's colour and name, then the two line
  * styles. HTML, hidden from assistive technology like the charts; the table is their text.
@@ -66,12 +64,12 @@ function RunKey({ runs }: CompareChartsProps) {
         </li>
       ))}
       <li>
-        <Swatch color={KEY_GREY} width={2} />
+        <Swatch color={NEUTRAL_LINE} width={2} />
         training
       </li>
-      {runs.some((run) => run.epochs.some((e) => e.valLoss !== null)) && (
+      {runs.some(hasValidation) && (
         <li>
-          <Swatch color={KEY_GREY} width={2} dash={VALIDATION_DASH} />
+          <Swatch color={NEUTRAL_LINE} width={2} dash={VALIDATION_DASH} />
           validation
         </li>
       )}

@@ -7,7 +7,7 @@ import { memo, useDeferredValue, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Run } from '../store';
 import { ChartFrame } from './ChartFrame';
-import { CURVE_MARGIN, CURVE_TOOLTIP, EPOCH_LABEL, LossAndAccuracy, metricAxis, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
+import { CURVE_MARGIN, CURVE_TOOLTIP, EPOCH_LABEL, hasValidation, LossAndAccuracy, metricAxis, NEUTRAL_LINE, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
 import { CheckField } from './fields';
 import { usePanelShown } from './Tabs';
 import { useDelayedValue, useThrottledValue } from './useThrottledValue';
@@ -18,9 +18,8 @@ const CHART_HEIGHT = 220;
 /** How long after the loss chart the accuracy chart mounts and redraws, so that each has a task of its own. */
 const STAGGER_MS = CHART_REFRESH_MS / 2;
 const NO_POINTS: readonly { x: number }[] = [];
-/** The per-batch line's colour, and a line's colour before the first run. */
+/** The per-batch line's colour. */
 const RUNNING_COLOR = '#93c5fd';
-const NO_RUN_COLOR = '#64748b';
 
 interface ChartProps {
   /** Null before the first run: empty axes over `epochs`. */
@@ -43,14 +42,12 @@ const MetricChart = memo(function MetricChart({ run, epochs, metric, log }: Char
     <ChartFrame
       height={CHART_HEIGHT}
       delayMs={metric === 'accuracy' ? STAGGER_MS : 0}
-      footer={<CurveKey metric={metric} color={run?.color ?? NO_RUN_COLOR} hasValidation={hasValidation(run)} />}
+      footer={<CurveKey metric={metric} color={run?.color ?? NEUTRAL_LINE} showValidation={hasValidation(run)} />}
     >
       {(width) => <MetricLines run={run} epochs={epochs} metric={metric} log={log} width={width} />}
     </ChartFrame>
   );
 });
-
-const hasValidation = (run: Run | null): boolean => run?.epochs.some((e) => e.valLoss !== null) ?? false;
 
 /**
  * The lines' key, in HTML under the chart rather than Recharts's Legend: that measured itself
@@ -58,7 +55,7 @@ const hasValidation = (run: Run | null): boolean => run?.epochs.some((e) => e.va
  * trained (CPU profiles of a 3-epoch MNIST run on the 2-core VM). Hidden from assistive
  * technology like the chart; the history table is their text.
  */
-const CurveKey = memo(function CurveKey({ metric, color, hasValidation }: { readonly metric: Metric; readonly color: string; readonly hasValidation: boolean }) {
+const CurveKey = memo(function CurveKey({ metric, color, showValidation }: { readonly metric: Metric; readonly color: string; readonly showValidation: boolean }) {
   return (
     <ul className="curve-key" aria-hidden="true">
       <li>
@@ -69,7 +66,7 @@ const CurveKey = memo(function CurveKey({ metric, color, hasValidation }: { read
         <Swatch color={color} width={2} />
         {metric}
       </li>
-      {hasValidation && (
+      {showValidation && (
         <li>
           <Swatch color={color} width={2} dash={VALIDATION_DASH} />
           val_{metric}
@@ -88,7 +85,7 @@ function MetricLines({ run, epochs: epochCount, metric, log, width }: ChartProps
   const epochs = (run?.epochs ?? []).map((e) => ({ x: e.epoch, train: e[metric], validation: metric === 'loss' ? e.valLoss : e.valAccuracy }));
   const batches = (run?.batches ?? []).map((b) => ({ x: b.x, running: b[metric] }));
   const validation = hasValidation(run);
-  const color = run?.color ?? NO_RUN_COLOR;
+  const color = run?.color ?? NEUTRAL_LINE;
   return (
     <LineChart width={width} height={CHART_HEIGHT} accessibilityLayer={false} margin={CURVE_MARGIN}>
       <CartesianGrid strokeDasharray="3 3" />

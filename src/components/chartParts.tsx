@@ -9,6 +9,12 @@ export type Metric = 'loss' | 'accuracy';
 
 /** The validation lines' dashes, in every learning-curve chart and its key. */
 export const VALIDATION_DASH = '6 3';
+/** A line with no run's colour: the live charts before the first run, the line styles in Compare's key. */
+export const NEUTRAL_LINE = '#64748b';
+
+/** Whether a run has a validation curve (a split held out, or a run file that recorded one). */
+export const hasValidation = (run: { readonly epochs: readonly { readonly valLoss: number | null }[] } | null): boolean =>
+  run?.epochs.some((e) => e.valLoss !== null) ?? false;
 
 /** A line's sample in a chart's key. */
 export function Swatch({ color, width, dash }: { readonly color: string; readonly width: number; readonly dash?: string }) {
