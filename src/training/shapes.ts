@@ -406,12 +406,12 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
   if (!(Number.isInteger(fit.seed) && isInRange(fit.seed, 0, MAX_SEED + 1))) {
     modelError('seed', `The seed must be a whole number from 0 to ${MAX_SEED} (got ${text(fit.seed)}): Keras's set_random_seed passes it to NumPy, which takes no other.`);
   }
+  const shortSide = Math.min(input.height, input.width);
   if (!(Number.isInteger(fit.augmentShift) && isInRange(fit.augmentShift, 0, 9))) {
     modelError('augmentShift', `The augmentation shift must be a whole number of pixels from 0 to 8 (got ${text(fit.augmentShift)}).`);
-  } else if (fit.augmentShift >= Math.min(input.height, input.width)) {
+  } else if (fit.augmentShift >= shortSide) {
     // Keras's RandomTranslation also refuses a factor above 1 (the generated Python asks for (shift + 0.5) / side).
-    const side = Math.min(input.height, input.width);
-    modelError('augmentShift', `A shift of ${fit.augmentShift} pixels can move these ${input.height} × ${input.width} images out of their frame: it must be below ${side} here.`);
+    modelError('augmentShift', `A shift of ${fit.augmentShift} pixels can move these ${input.height} × ${input.width} images out of their frame: it must be below ${shortSide} here.`);
   }
   if (!(isInRange(fit.learningRateDecay, Number.MIN_VALUE, 1) || fit.learningRateDecay === 1)) {
     modelError('learningRateDecay', `The learning-rate decay multiplies the rate after each epoch: it must be above 0 and at most 1, where 1 keeps it constant (got ${text(fit.learningRateDecay)}).`);
