@@ -130,6 +130,13 @@ test("a layer added to a preset goes in before its output layer, where the tutor
   await expect(page.getByText('Conv2D and MaxPooling2D go in before the Flatten (layer 1), other layers before the output layer (layer 3); ↑ and ↓ move them.')).toBeVisible();
   await page.getByRole('group', { name: 'Add a layer' }).getByRole('button', { name: '+ Dropout' }).click();
   await expect(page.getByRole('list', { name: 'Layers' }).locator('.layer-title')).toHaveText(['1. Flatten()', '2. Dense(128, relu)', '3. Dropout(0.2)', '4. Dense(10)']);
+  // Every card has ↑ ↓ ✕ on its title's line, whatever its fields: the buttons are in the same place on each.
+  for (const card of await page.getByRole('list', { name: 'Layers' }).getByRole('listitem').all()) {
+    const title = await card.locator('.layer-title').boundingBox();
+    const remove = await card.getByRole('button', { name: /^Remove layer/ }).boundingBox();
+    if (title === null || remove === null) throw new Error('a layer card is not laid out');
+    expect(remove.y < title.y + title.height && title.y < remove.y + remove.height).toBe(true);
+  }
   await expect(page.locator('.model-summary tbody tr').nth(2)).toContainText(/dropout \(Dropout\)\s*\(None, 128\)\s*0/);
   await expect(page.getByTestId('total-params')).toHaveText('101,770 (397.54 KB)');
 });
