@@ -1,5 +1,7 @@
 /** Issue 6: queue models, compare them side by side, and share them as a link. */
 import { expect, test, type Page } from '@playwright/test';
+import { PRESETS } from '../src/training/presets';
+import { encodeShare } from '../src/training/specUrl';
 import { choosePreset, openApp, seriousViolations, uploadOwnDataset, useFashionMnist, watchPage } from './helpers';
 
 /** Queues a preset on a small subset from the builder. */
@@ -117,6 +119,20 @@ test('a shared link recreates the same models in another browser, and a damaged 
   // Pasting a cut-short link into the open tab.
   await page.goto(`/#share=${link.split('#share=')[1]?.slice(0, 20) ?? ''}`);
   await expect(page.getByRole('region', { name: 'Shared link' }).getByRole('alert')).toContainText('This share link is damaged');
+});
+
+test('a link to two models queues both with one click, and focus follows to Compare, where they train', async ({ page }) => {
+  const quick = { ...PRESETS.quickstart.spec, fit: { ...PRESETS.quickstart.spec.fit, epochs: 1, trainLimit: 500 } };
+  const link = await encodeShare({ dataset: 'mnist', runs: [{ name: 'Quick A #1', spec: quick }, { name: 'Quick B #2', spec: { ...quick, compile: { ...quick.compile, learningRate: 0.01 } } }] });
+  await page.goto(`/#share=${link}`);
+  const banner = page.getByRole('region', { name: /Shared with you: 2 models for MNIST/ });
+  await banner.getByRole('button', { name: 'Train all 2' }).click();
+  await expect(banner).toBeHidden();
+  // The banner that had focus is gone: the Compare tab, now selected, takes it.
+  const compare = page.getByRole('tab', { name: 'Compare' });
+  await expect(compare).toHaveAttribute('aria-selected', 'true');
+  await expect(compare).toBeFocused();
+  await expect(page.getByRole('list', { name: 'Runs' }).getByTestId('queue-status')).toHaveText(['finished', 'finished'], { timeout: 90_000 });
 });
 
 test("a link to a model for the user's own dataset describes that dataset, and a visitor's matching one trains it", async ({ page, browser }) => {

@@ -27,7 +27,7 @@ export function App() {
   const showQueued = (count: number): void => {
     const next = count === 1 ? 'train' : 'compare';
     setTab(next);
-    requestAnimationFrame(() => (next === 'train' ? focusTrain() : document.querySelector<HTMLElement>('.main-tabs [role="tab"][id$="-tab-compare"]')?.focus()));
+    requestAnimationFrame(() => (next === 'train' ? focusTrain() : document.querySelector<HTMLElement>('.main-tabs [role="tab"][aria-selected="true"]')?.focus()));
   };
   return (
     <>
