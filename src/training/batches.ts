@@ -19,9 +19,18 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/**
+ * The generator's seed for one epoch's shuffle: a multiplicative hash of the run's seed, mod 2³².
+ * `Math.imul` keeps it exact for every seed Keras takes (up to 2³² − 1); a float product lost
+ * its low bits past about 3.4 million.
+ */
+export function shuffleSeed(seed: number, epoch: number): number {
+  return (Math.imul(seed, 2654435761) + Math.imul(epoch, 40503) + 1) >>> 0;
+}
+
 /** A permutation of 0..count-1, the same for the same (seed, epoch): Fisher–Yates. */
 export function shuffledIndices(count: number, seed: number, epoch: number): Int32Array {
-  const random = mulberry32((seed * 2654435761 + epoch * 40503 + 1) >>> 0);
+  const random = mulberry32(shuffleSeed(seed, epoch));
   const indices = new Int32Array(count);
   for (let i = 0; i < count; i++) indices[i] = i;
   for (let i = count - 1; i > 0; i--) {

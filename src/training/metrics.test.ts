@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchCount, shuffledIndices, splitValidation } from './batches';
+import { batchCount, shuffledIndices, shuffleSeed, splitValidation } from './batches';
 import { accuracyFromMatrix, confusionMatrix, mostConfidentMistakes, perClassMetrics } from './metrics';
 
 describe('confusion matrix and per-class metrics', () => {
@@ -51,6 +51,13 @@ describe('batches', () => {
     expect(shuffledIndices(1000, 42, 1)).toEqual(a);
     expect(shuffledIndices(1000, 42, 2)).not.toEqual(a);
     expect(shuffledIndices(1000, 43, 1)).not.toEqual(a);
+  });
+
+  it('seeds each epoch by exact arithmetic mod 2³² for every seed Keras takes', () => {
+    const exact = (seed: number, epoch: number): number => Number((BigInt(seed) * 2654435761n + BigInt(epoch) * 40503n + 1n) % 2n ** 32n);
+    for (const seed of [0, 42, 3_399_999, 3_500_001, 123_456_789, 2 ** 31, 2 ** 32 - 1]) {
+      for (const epoch of [1, 2, 500]) expect(shuffleSeed(seed, epoch)).toBe(exact(seed, epoch));
+    }
   });
 
   it('counts a partial last batch', () => {
