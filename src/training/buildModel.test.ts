@@ -160,7 +160,7 @@ describe('createOptimizer', () => {
     expect(adam.getConfig()['learningRate']).toBe(0.002);
     expect(createOptimizer({ ...DEFAULT_COMPILE, optimizer: 'sgd', learningRate: 0.01, momentum: 0 }).getClassName()).toBe('SGD');
     const momentum = createOptimizer({ ...DEFAULT_COMPILE, optimizer: 'sgd', learningRate: 0.01, momentum: 0.9 });
-    expect(momentum.getClassName()).toBe('Momentum');
+    expect(momentum.getClassName()).toBe('KerasSGD');
     expect(momentum.getConfig()['momentum']).toBe(0.9);
     const rmsprop = createOptimizer({ ...DEFAULT_COMPILE, optimizer: 'rmsprop', learningRate: 0.001 });
     expect(rmsprop.getClassName()).toBe('RMSProp');
@@ -196,6 +196,63 @@ describe("RMSprop as Keras 3's", () => {
       const expected = keras(steps.map((row) => row[column] ?? 0));
       expect(Math.abs((got[column] ?? NaN) - expected)).toBeLessThan(1e-4 * Math.abs(expected));
     });
+  });
+});
+
+describe("SGD with momentum as Keras's", () => {
+  /** Keras 3's SGD.update_step in float64: v ← m·v − rate·g; w ← w + v. */
+  function keras(gradients: readonly number[], rates: readonly number[], momentum: number): number {
+    let [w, v] = [0, 0];
+    gradients.forEach((g, step) => {
+      v = momentum * v - (rates[step] ?? NaN) * g;
+      w += v;
+    });
+    return w;
+  }
+
+  it('keeps a velocity through rate changes, for every weight, and frees what it holds', () => {
+    const steps = [
+      [0.5, -0.2, 1e-3],
+      [0.3, 0.1, 2e-3],
+      [-0.4, 0.05, 1e-3],
+      [0.2, -0.3, 4e-3],
+    ];
+    const rates = [0.1, 0.1, 0.03, 0.01];
+    const before = tf.memory().numTensors;
+    const optimizer = createOptimizer({ ...DEFAULT_COMPILE, optimizer: 'sgd', learningRate: rates[0] ?? NaN, momentum: 0.9 });
+    const w = tf.tidy(() => tf.variable(tf.zeros([3])));
+    steps.forEach((row, step) => {
+      setLearningRate(optimizer, rates[step] ?? NaN);
+      optimizer.minimize(() => tf.sum(tf.mul(w, tf.tensor1d(row))));
+    });
+    const afterSteps = tf.memory().numTensors;
+    optimizer.minimize(() => tf.sum(tf.mul(w, tf.tensor1d([0, 0, 0]))));
+    // Each step replaces its tensors: one velocity per weight stays, nothing else builds up.
+    expect(tf.memory().numTensors).toBe(afterSteps);
+    const got = Array.from(w.dataSync());
+    w.dispose();
+    optimizer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    [0, 1, 2].forEach((column) => {
+      const expected = keras([...steps.map((row) => row[column] ?? NaN), 0], [...rates, 0.01], 0.9);
+      expect(Math.abs((got[column] ?? NaN) - expected)).toBeLessThan(1e-5 * Math.abs(expected));
+    });
+  });
+
+  it('stays finite when a schedule decays the rate by ten each step', () => {
+    // Rescaling tfjs's accumulated gradients by old ÷ new rate made them grow tenfold a step,
+    // past float32's range by about step 38, while Keras's velocity only shrinks.
+    const optimizer = createOptimizer({ ...DEFAULT_COMPILE, optimizer: 'sgd', learningRate: 0.1, momentum: 0.9 });
+    const w = tf.variable(tf.scalar(0));
+    const rates = Array.from({ length: 45 }, (_, step) => 0.1 * 0.1 ** step);
+    for (const rate of rates) {
+      setLearningRate(optimizer, rate);
+      optimizer.minimize(() => w.mul(1).asScalar());
+    }
+    const expected = keras(rates.map(() => 1), rates, 0.9);
+    expect(w.dataSync()[0]).toBeCloseTo(expected, 5);
+    w.dispose();
+    optimizer.dispose();
   });
 });
 

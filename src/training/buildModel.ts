@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BatchNormalization } from './batchNorm';
 import { dropoutMask } from './dropoutMask';
+import { KerasSGD } from './kerasSgd';
 import { layerNames, modelInputShape, validateSpec, type SpecIssue } from './shapes';
 import type { CompileSpec, InputShape, LayerSpec, ModelSpec } from './spec';
 
@@ -124,7 +125,8 @@ export function createOptimizer(compile: CompileSpec): tf.Optimizer {
     case 'adam':
       return tf.train.adam(compile.learningRate, 0.9, 0.999, 1e-7);
     case 'sgd':
-      return compile.momentum > 0 ? tf.train.momentum(compile.learningRate, compile.momentum) : tf.train.sgd(compile.learningRate);
+      // Keras's velocity, not tfjs's accumulated gradients: they differ once a schedule changes the rate.
+      return compile.momentum > 0 ? new KerasSGD(compile.learningRate, compile.momentum) : tf.train.sgd(compile.learningRate);
     case 'rmsprop':
       // Keras's RMSprop: rho 0.9, epsilon 1e-7, no momentum. Like Keras 3 (`denominator =
       // ops.add(velocity, self.epsilon)`, then `ops.sqrt(denominator)`), tfjs divides by
@@ -134,26 +136,13 @@ export function createOptimizer(compile: CompileSpec): tf.Optimizer {
 }
 
 /**
- * Changes an optimizer's learning rate between steps, as a Keras schedule does. SGD (and
- * momentum, its subclass) keeps the negated rate in a tensor and has a setter for it; Adam
- * and RMSprop read their `learningRate` field on every step. (`instanceof` cannot tell them
- * apart: tfjs's optimizers count any optimizer as an instance of every optimizer class.)
- *
- * Momentum keeps past steps at the rate they were taken with, as Keras's SGD does. Keras
- * keeps a velocity v ← m·v − rate·g; tfjs keeps an accumulation a ← m·a + g and steps by
- * −rate·a, so a new rate would rescale every past gradient too. Scaling the accumulations by
- * old ÷ new rate makes tfjs's next step −m·(old·a) − new·g, Keras's step.
+ * Changes an optimizer's learning rate between steps, as a Keras schedule does. SGD and
+ * KerasSGD keep the rate in a tensor and have a setter for it; Adam and RMSprop read their
+ * public `learningRate` field on every step. (`instanceof` cannot tell tfjs's optimizers
+ * apart: they count any optimizer as an instance of every optimizer class.)
  */
 export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
-  const target = optimizer as tf.Optimizer & {
-    learningRate: number;
-    setLearningRate?: (rate: number) => void;
-    accumulations?: readonly { variable: tf.Variable }[];
-  };
-  const ratio = target.learningRate / learningRate;
-  if (optimizer.getClassName() === 'Momentum' && ratio !== 1 && Number.isFinite(ratio)) {
-    for (const { variable } of target.accumulations ?? []) tf.tidy(() => variable.assign(variable.mul(ratio)));
-  }
+  const target = optimizer as tf.Optimizer & { learningRate: number; setLearningRate?: (rate: number) => void };
   if (typeof target.setLearningRate === 'function') target.setLearningRate(learningRate);
   else target.learningRate = learningRate;
 }
