@@ -78,11 +78,16 @@ describe('fit', () => {
     expect(await firstLoss(4)).not.toBe(a);
   });
 
-  it('leaks no tensors: the count is the same after every epoch, and back to the start after disposal', async () => {
+  it.each([
+    ['adam', {}],
+    ['sgd', { momentum: 0.9 }],
+    ['rmsprop', {}],
+  ] as const)('leaks no tensors with %s under a schedule: the count is the same after every epoch, and back to the start after disposal', async (optimizer, options) => {
     const before = tf.memory().numTensors;
     const epochs: EpochRecord[] = [];
-    await train(mlp({ epochs: 3 }), new TrainingControl(), { onEpoch: (e) => epochs.push(e) });
+    await train(mlp({ epochs: 3, learningRateDecay: 0.5 }, { optimizer, ...options }), new TrainingControl(), { onEpoch: (e) => epochs.push(e) });
     expect(epochs).toHaveLength(3);
+    expect(epochs[2]?.loss).toBeLessThan(epochs[0]?.loss ?? 0);
     expect(new Set(epochs.map((e) => e.tensors)).size).toBe(1);
     expect(new Set(epochs.map((e) => e.bytes)).size).toBe(1);
     expect(tf.memory().numTensors).toBe(before);
