@@ -139,5 +139,21 @@ test('Draw answers with the classes of the model it uses, and takes the model of
   await expect(page.getByText("of Fashion-MNIST's 10,000")).toBeVisible();
   await page.getByRole('button', { name: 'Classify test image' }).click();
   await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: (T-shirt\/top|Trouser|Pullover|Dress|Coat|Sandal|Shirt|Sneaker|Bag|Ankle boot) \(\d+\.\d%\)\. Test image #0 is labelled Ankle boot: (right|wrong)\.$/);
-  await expect(page.getByRole('region', { name: 'Draw to classify' }).getByLabel('Model', { exact: true }).locator('option')).toHaveText([/^Newest run \(Fashion MLP.*\)$/, /\(MNIST\) — finished$/, /\(Fashion-MNIST\) — finished$/]);
+  const modelMenu = page.getByRole('region', { name: 'Draw to classify' }).getByLabel('Model', { exact: true });
+  await expect(modelMenu.locator('option')).toHaveText([/^Newest run \(Fashion MLP.*\)$/, /\(MNIST\) — finished$/, /\(Fashion-MNIST\) — finished$/]);
+
+  // Choosing another model asks it about the image on show: no answer stays under a model that did not give it.
+  const digitAnswer = /^Prediction: \d \(\d+\.\d%\)/;
+  const articleAnswer = /^Prediction: (T-shirt\/top|Trouser|Pullover|Dress|Coat|Sandal|Shirt|Sneaker|Bag|Ankle boot) \(\d+\.\d%\)/;
+  const [, mnistRun = '', fashionRun = ''] = await modelMenu.locator('option').evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
+  await modelMenu.selectOption(mnistRun);
+  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: \d \(\d+\.\d%\)\. Test image #0 is labelled 7: (right|wrong)\.$/);
+  await draw(page, DIGITS['1'] ?? []);
+  await expect(page.getByTestId('prediction')).toHaveText(digitAnswer);
+  await modelMenu.selectOption(fashionRun);
+  await expect(page.getByTestId('prediction')).toHaveText(articleAnswer);
+  await expect(page.getByRole('list', { name: 'Class probabilities' }).locator('.bar-label').first()).toHaveText('T-shirt/top');
+  await modelMenu.selectOption(mnistRun);
+  await expect(page.getByTestId('prediction')).toHaveText(digitAnswer);
+  await expect(page.getByRole('list', { name: 'Class probabilities' }).locator('.bar-label').first()).toHaveText('0');
 });

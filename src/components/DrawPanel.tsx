@@ -3,11 +3,12 @@
  * probabilities for every class, updated as you draw. A keyboard user picks a test image
  * instead; a dropped PNG or JPEG goes through the same pipeline as a drawing.
  */
-import { useCallback, useId, useMemo, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { runImageSize, selectActiveDataset, selectDrawingRunId, useAppStore, type AppState } from '../store';
 import { DigitImage } from './DigitImage';
-import { DrawingPad, type PadChange } from './DrawingPad';
+import { DrawingPad, type PadChange, type PadImage } from './DrawingPad';
+import type { PredictImage } from '../training/protocol';
 
 /** Largest side a dropped photo is reduced to before it is sent to the worker. */
 const MAX_PHOTO_SIDE = 512;
@@ -24,6 +25,9 @@ async function imageFilePixels(file: File): Promise<{ rgba: Uint8ClampedArray; w
   bitmap.close();
   return { rgba: context.getImageData(0, 0, width, height).data, width, height };
 }
+
+/** The image the answer on show is about: another model chosen is asked about the same one. */
+type Shown = { readonly kind: 'drawing' } | { readonly kind: 'file'; readonly image: PadImage } | { readonly kind: 'test'; readonly index: number };
 
 /** The median shows once there are this many answers: of two, the first (which loads the model) weighs half. */
 const MEDIAN_AFTER = 5;
@@ -71,6 +75,9 @@ export function DrawPanel() {
   const [askedTest, setAskedTest] = useState<{ readonly index: number; readonly label: number; readonly requestId: number } | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   const [empty, setEmpty] = useState(true);
+  const shown = useRef<Shown | null>(null);
+  /** Reads the pad's drawing; null while the pad is empty. */
+  const readPad = useRef<(() => PredictImage | null) | null>(null);
   const selectId = useId();
   const testId = useId();
 
@@ -82,16 +89,18 @@ export function DrawPanel() {
       setEmpty(empty);
       setAskedTest(null);
       if (empty) {
+        shown.current = null;
+        readPad.current = null;
         clearPrediction();
         return;
       }
-      classifyDrawing(
-        () => {
-          const image = read();
-          return image && { kind: 'rgba', ...image };
-        },
-        size,
-      );
+      const readDrawing = (): PredictImage | null => {
+        const image = read();
+        return image && { kind: 'rgba', ...image };
+      };
+      shown.current = { kind: 'drawing' };
+      readPad.current = readDrawing;
+      classifyDrawing(readDrawing, size);
     },
     [classifyDrawing, clearPrediction, size],
   );
@@ -103,7 +112,9 @@ export function DrawPanel() {
       (image) => {
         setEmpty(false);
         setAskedTest(null);
-        classify({ kind: 'rgba', ...image }, size);
+        shown.current = { kind: 'file', image };
+        // A copy: the worker takes the buffer it is sent, and another model may be asked about this image.
+        classify({ kind: 'rgba', ...image, rgba: image.rgba.slice() }, size);
       },
       (error: unknown) => setFileError(`${file.name} could not be read as an image: ${error instanceof Error ? error.message : String(error)}`),
     );
@@ -114,16 +125,47 @@ export function DrawPanel() {
   const testIndex = testIndexText.trim() === '' ? NaN : Number(testIndexText);
   const testIndexValid = Number.isInteger(testIndex) && testIndex >= 0 && testIndex < testCount;
   const rangeError = testDataset !== null && !testIndexValid;
+  const classifyTest = useCallback(
+    (index: number): void => {
+      if (!testDataset || !testFits) return;
+      const { test } = testDataset;
+      const pixels = new Float32Array(test.height * test.width);
+      const offset = index * pixels.length;
+      for (let i = 0; i < pixels.length; i++) pixels[i] = (test.images[offset + i] ?? 0) / 255;
+      setEmpty(false);
+      shown.current = { kind: 'test', index };
+      const requestId = classify({ kind: 'pixels', pixels }, size);
+      setAskedTest({ index, label: test.labels[index] ?? 0, requestId });
+    },
+    [testDataset, testFits, classify, size],
+  );
   const classifyTestImage = (): void => {
-    if (!testDataset || !testFits || !testIndexValid) return;
-    const { test } = testDataset;
-    const pixels = new Float32Array(test.height * test.width);
-    const offset = testIndex * pixels.length;
-    for (let i = 0; i < pixels.length; i++) pixels[i] = (test.images[offset + i] ?? 0) / 255;
-    setEmpty(false);
-    const requestId = classify({ kind: 'pixels', pixels }, size);
-    setAskedTest({ index: testIndex, label: test.labels[testIndex] ?? 0, requestId });
+    if (testIndexValid) classifyTest(testIndex);
   };
+
+  // Another model chosen (or a newer run, for "Newest run") answers about the image on show,
+  // so that no answer stays under the name of a model that did not give it.
+  const askedModel = useRef(runId);
+  useEffect(() => {
+    if (askedModel.current === runId) return;
+    askedModel.current = runId;
+    const last = shown.current;
+    if (last === null) return;
+    if (last.kind === 'file') classify({ kind: 'rgba', ...last.image, rgba: last.image.rgba.slice() }, size);
+    else if (last.kind === 'test' && testFits && last.index < testCount) classifyTest(last.index);
+    // A drawing, or a test image the new model's dataset does not hold here: the pad's drawing, if any.
+    else if (readPad.current) {
+      const read = readPad.current;
+      shown.current = { kind: 'drawing' };
+      setAskedTest(null);
+      classifyDrawing(read, size);
+    } else {
+      shown.current = null;
+      setAskedTest(null);
+      setEmpty(true);
+      clearPrediction();
+    }
+  }, [runId, size, testFits, testCount, classify, classifyDrawing, classifyTest, clearPrediction]);
 
   const names = answeredBy?.classNames ?? model?.classNames ?? dataset?.classNames ?? [];
   const inputHeight = answeredBy?.height ?? size.height;
