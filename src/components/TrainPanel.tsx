@@ -24,7 +24,8 @@ export function TrainPanel() {
   const linkToDraft = useAppStore((state) => state.linkToDraft);
   const input = useMemo(() => ({ height: dataset?.train.height ?? 28, width: dataset?.train.width ?? 28, channels: 1 }), [dataset]);
   const classCount = dataset?.classNames.length ?? 10;
-  const issues = useMemo(() => validateSpec(draft, input, classCount), [draft, input, classCount]);
+  const trainImages = dataset?.train.count;
+  const issues = useMemo(() => validateSpec(draft, input, classCount, trainImages), [draft, input, classCount, trainImages]);
   const summary = useMemo(() => summarize(draft, input), [draft, input]);
   const canTrain = dataset !== null && !issues.some((issue) => issue.severity === 'error');
   const pythonDataset = useMemo(

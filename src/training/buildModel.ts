@@ -103,12 +103,12 @@ function toLayer(layer: LayerSpec, name: string, seed: number, inputShape: numbe
 }
 
 /**
- * Builds the model a spec describes for images of `input` and `classCount` classes.
- * Throws SpecError when the spec has errors. The model is not compiled: the training loop
- * owns its loss and optimizer.
+ * Builds the model a spec describes for images of `input` and `classCount` classes (and a
+ * dataset of `trainImages` training images, where given). Throws SpecError when the spec has
+ * errors. The model is not compiled: the training loop owns its loss and optimizer.
  */
-export function buildModel(spec: ModelSpec, input: InputShape, classCount: number): tf.Sequential {
-  const errors = validateSpec(spec, input, classCount).filter((issue) => issue.severity === 'error');
+export function buildModel(spec: ModelSpec, input: InputShape, classCount: number, trainImages?: number): tf.Sequential {
+  const errors = validateSpec(spec, input, classCount, trainImages).filter((issue) => issue.severity === 'error');
   if (errors.length > 0) throw new SpecError(errors);
   const names = layerNames(spec.layers);
   const inputShape = [...modelInputShape(spec, input)];

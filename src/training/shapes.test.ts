@@ -243,6 +243,20 @@ describe('validateSpec', () => {
     expect(fields(spec([flatten, out], { momentum: 0.9, optimizer: 'sgd' }, { validationSplit: 0.2 }))).toEqual([]);
   });
 
+  it('refuses a split that leaves no training image, naming the field that set the count', () => {
+    const fitWith = (fit: Partial<FitSpec>): ModelSpec => ({ ...PRESETS.quickstart.spec, fit: { ...PRESETS.quickstart.spec.fit, ...fit } });
+    const fields = (fit: Partial<FitSpec>, trainImages?: number) => validateSpec(fitWith(fit), MNIST, 10, trainImages).map((i) => `${i.field}: ${i.message}`);
+    // Keras: split_at = int(1 × (1 − 0.5)) = 0, and fit raises on the empty training set.
+    expect(fields({ trainLimit: 1, validationSplit: 0.5 }, 60000)).toEqual([
+      "trainLimit: A validation split of 0.5 leaves none of the 1 training image to train on: Keras's fit trains on the first int(1 × (1 − 0.5)) = 0. Use more training images or a smaller split.",
+    ]);
+    expect(fields({ trainLimit: null, validationSplit: 0.9 }, 1)).toEqual([expect.stringMatching(/^validationSplit: A validation split of 0\.9 leaves none of the 1 training image to train/)]);
+    // One image left to train on is enough; without the dataset's size nothing can be said.
+    expect(fields({ trainLimit: 2, validationSplit: 0.5 }, 60000)).toEqual([]);
+    expect(fields({ trainLimit: 3, validationSplit: 0.9 }, 60000)).toEqual([expect.stringMatching(/none of the 3 training images/)]);
+    expect(fields({ trainLimit: 1, validationSplit: 0.5 })).toEqual([]);
+  });
+
   it('warns about softmax with from_logits, and about logits without it', () => {
     expect(warnings(spec([flatten, out], { fromLogits: true }))).toEqual([expect.stringMatching(/ends in softmax.*from_logits=True.*tf\.keras notices.*Untick from_logits/)]);
     expect(warnings(spec([flatten, dense(10), { type: 'activation', activation: 'softmax' }], { fromLogits: true }))[0]).toMatch(/tf\.keras notices/);

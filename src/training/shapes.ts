@@ -4,6 +4,7 @@
  * every problem a spec has, named by layer as the user sees it, before tfjs ever sees it.
  * Pure: no tfjs, no DOM.
  */
+import { splitValidation } from './batches';
 import { ACTIVATIONS, LAYER_TYPES, LOSSES, MAX_SEED, OPTIMIZERS, type Activation, type InputShape, type LayerSpec, type ModelSpec } from './spec';
 
 /** A tensor shape without the batch axis: [h, w, c] for images, [n] for vectors. */
@@ -324,12 +325,12 @@ const softmaxWithLogits =
   'The model ends in softmax, so it outputs probabilities, but the loss is set to from_logits=True, which says it outputs raw scores. tf.keras notices, prints a warning and computes the loss from the scores that went into the softmax, and so does this playground; elsewhere (PyTorch\'s CrossEntropyLoss, for one) softmax would be applied twice and the model would learn slowly. Untick from_logits to say what the model does.';
 
 /**
- * Every problem with a spec for this input and class count: errors stop training, warnings
- * explain likely mistakes (notably the from_logits mismatch). Never throws, whatever values
- * the spec's fields hold; once a layer's input shape is unknown, later layers are still
- * checked for their own settings.
+ * Every problem with a spec for this input and class count (and, where given, the dataset's
+ * number of training images): errors stop training, warnings explain likely mistakes (notably
+ * the from_logits mismatch). Never throws, whatever values the spec's fields hold; once a
+ * layer's input shape is unknown, later layers are still checked for their own settings.
  */
-export function validateSpec(spec: ModelSpec, input: InputShape, classCount: number): SpecIssue[] {
+export function validateSpec(spec: ModelSpec, input: InputShape, classCount: number, trainImages?: number): SpecIssue[] {
   const issues: SpecIssue[] = [];
   const modelError: Report = (field, message) => {
     issues.push({ severity: 'error', layerIndex: null, field, message });
@@ -412,6 +413,16 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
   } else if (fit.augmentShift >= shortSide) {
     // Keras's RandomTranslation also refuses a factor above 1 (the generated Python asks for (shift + 0.5) / side).
     modelError('augmentShift', `A shift of ${fit.augmentShift} pixels can move these ${input.height} × ${input.width} images out of their frame: it must be below ${shortSide} here.`);
+  }
+  if (trainImages !== undefined && isInRange(fit.validationSplit, 0, 1) && (fit.trainLimit === null || isPositiveInteger(fit.trainLimit))) {
+    const count = Math.min(trainImages, fit.trainLimit ?? trainImages);
+    if (splitValidation(count, fit.validationSplit).trainCount === 0) {
+      const images = `${count} training image${count === 1 ? '' : 's'}`;
+      modelError(
+        fit.trainLimit === null ? 'validationSplit' : 'trainLimit',
+        `A validation split of ${fit.validationSplit} leaves none of the ${images} to train on: Keras's fit trains on the first int(${count} × (1 − ${fit.validationSplit})) = 0. Use more training images or a smaller split.`,
+      );
+    }
   }
   if (!(isInRange(fit.learningRateDecay, Number.MIN_VALUE, 1) || fit.learningRateDecay === 1)) {
     modelError('learningRateDecay', `The learning-rate decay multiplies the rate after each epoch: it must be above 0 and at most 1, where 1 keeps it constant (got ${text(fit.learningRateDecay)}).`);

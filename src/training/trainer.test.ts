@@ -97,6 +97,10 @@ describe('Trainer', () => {
     await trainer.train({ type: 'train', runId: 'bad', datasetId: 'synthetic', spec: bad, backend: 'cpu' });
     expect(events.at(-1)).toMatchObject({ type: 'runFailed', runId: 'bad', kind: 'invalid-spec' });
     expect(events.at(-1)).toHaveProperty('message', expect.stringMatching(/Layer 1 \(Dense\): units must be/));
+    // A split that leaves nothing to train on fails as Keras's fit does, not as a run that "finishes" untrained.
+    await trainer.train({ type: 'train', runId: 'empty', datasetId: 'synthetic', spec: { ...spec, fit: { ...spec.fit, trainLimit: 1, validationSplit: 0.5 } }, backend: 'cpu' });
+    expect(events.at(-1)).toMatchObject({ type: 'runFailed', runId: 'empty', kind: 'invalid-spec' });
+    expect(events.at(-1)).toHaveProperty('message', expect.stringMatching(/leaves none of the 1 training image to train on/));
     await trainer.train({ type: 'train', runId: 'good', datasetId: 'synthetic', spec: { ...spec, fit: { ...spec.fit, epochs: 1 } }, backend: 'cpu' });
     expect(events.at(-1)).toMatchObject({ type: 'runFinished', runId: 'good', stopped: false });
     trainer.disposeRun('good');

@@ -302,7 +302,7 @@ export class Trainer {
     const work = async (): Promise<void> => {
       const backend = await useBackend(command.backend);
       run.backend = backend.name;
-      const model = buildModel(spec, run.input, classCount);
+      const model = buildModel(spec, run.input, classCount, dataset.train.count);
       if (abandoned()) return void model.dispose();
       run.model = model;
       const optimizer = createOptimizer(spec.compile);
