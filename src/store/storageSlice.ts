@@ -108,12 +108,15 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     return size && toSavedRun(run, size);
   };
 
-  /** Writes a run's record; a run deleted meanwhile is taken out again. */
+  /** Whether a run is on show: only these have records (a deleted run's goes at once, and comes back with Undo). */
+  const shown = (id: string): boolean => get().runs[id] !== undefined;
+
+  /** Writes a shown run's record; a run deleted meanwhile is taken out again. */
   const putRecord = async (id: string): Promise<void> => {
-    const saved = savedRunOf(id);
+    const saved = shown(id) ? savedRunOf(id) : null;
     if (!saved) return;
     await putSavedRun(saved);
-    if (!savedRunOf(id)) await deleteSavedRun(id);
+    if (!shown(id)) await deleteSavedRun(id);
   };
 
   /** Asks the worker to save a run's model; the record follows once it has (see `modelSaved`). */
@@ -129,13 +132,12 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     const deleted = get().deletedRun;
     if (!deleted) return;
     const { id } = deleted.run;
-    const wasSaved = get().savedRuns[id] !== undefined;
     set({ deletedRun: null });
     setSaveState(id, null);
     imageSizes.delete(id);
     sendToWorker({ type: 'disposeRun', runId: id });
+    // Its record went when it was deleted; a model without a record is also pruned at the next visit.
     sendToWorker({ type: 'deleteSavedModel', runId: id });
-    if (wasSaved) deleteSavedRun(id).catch((error: unknown) => reportStorage(error, `${deleted.run.name} could not be deleted from this browser.`));
   };
 
   if (typeof window !== 'undefined') window.addEventListener('pagehide', finishDelete);
@@ -234,6 +236,9 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
         };
       });
       deleteTimer = setTimeout(finishDelete, UNDO_DELETE_MS);
+      // The record goes now, not when the undo has passed: a page reloaded or closed meanwhile
+      // must not bring the run back. Undo writes it again.
+      if (get().savedRuns[id] !== undefined) deleteSavedRun(id).catch((error: unknown) => reportStorage(error, `${run.name} could not be deleted from this browser.`));
       get().announce(`Deleted ${run.name}. Undo is possible for ${UNDO_DELETE_MS / 1000} seconds.`);
     },
 
@@ -255,6 +260,8 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
         };
       });
       get().announce(`${run.name} is back.`);
+      // A model still being saved writes the record when it is done (modelSaved).
+      if (get().savedRuns[run.id] === 'saved') putRecord(run.id).catch((error: unknown) => reportStorage(error, `${run.name} is back, but could not be saved in this browser again.`));
     },
 
     exportRun: (id) => {
