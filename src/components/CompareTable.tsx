@@ -37,6 +37,8 @@ const COLUMNS = Object.keys(COMPARE_COLUMNS) as CompareColumn[];
 export function CompareTable({ rows }: { readonly rows: readonly CompareRow[] }) {
   const [sort, setSort] = useState<{ column: CompareColumn; descending: boolean } | null>(null);
   const best = bestInColumns(rows);
+  // Accuracy and loss are ranked within each dataset: with several, the mark says which.
+  const severalDatasets = new Set(rows.map((row) => row.datasetId)).size > 1;
   const sorted = sort === null ? rows : sortRows(rows, sort.column, sort.descending);
   const onSort = (column: CompareColumn): void =>
     setSort((current) => ({ column, descending: current?.column === column ? !current.descending : COMPARE_COLUMNS[column].better === 'higher' }));
@@ -71,7 +73,7 @@ export function CompareTable({ rows }: { readonly rows: readonly CompareRow[] })
                 return (
                   <td key={column} data-column={column} className={isBest ? 'best' : undefined}>
                     {cell(row, column)}
-                    {isBest && <span className="best-mark"> ★ best</span>}
+                    {isBest && <span className="best-mark"> ★ best{severalDatasets && 'sameDataset' in COMPARE_COLUMNS[column] ? ` on ${row.datasetName}` : ''}</span>}
                   </td>
                 );
               })}

@@ -87,6 +87,18 @@ describe('bestInColumns and sortRows', () => {
     expect(bestInColumns([smaller, larger]).samplesPerSecond).toEqual(new Set(['d']));
   });
 
+  it('ranks accuracy and loss within each dataset, and speed across them', () => {
+    const fashion = compareRow({ ...run('f', 'linear', [epoch(1, 0.85, 20)], evaluation(0.84, 0.45)), datasetId: 'fashion-mnist', datasetName: 'Fashion-MNIST' }, MNIST);
+    const fashionBetter = compareRow({ ...run('g', 'quickstart', [epoch(1, 0.88, 30)], evaluation(0.87, 0.36)), datasetId: 'fashion-mnist', datasetName: 'Fashion-MNIST' }, MNIST);
+    const best = bestInColumns([a, b, fashion, fashionBetter]);
+    expect(best.testAccuracy).toEqual(new Set(['a', 'g']));
+    expect(best.testLoss).toEqual(new Set(['a', 'g']));
+    expect(best.bestValAccuracy).toEqual(new Set(['b', 'g']));
+    expect(best.samplesPerSecond).toEqual(new Set(['b']));
+    // A dataset with one run has no best of its own.
+    expect(bestInColumns([a, b, fashion]).testAccuracy).toEqual(new Set(['a']));
+  });
+
   it('ranks nothing with a single value', () => {
     expect(bestInColumns([a, c]).testAccuracy).toBeUndefined();
   });

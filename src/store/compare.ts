@@ -13,6 +13,7 @@ export interface CompareRow {
   readonly name: string;
   readonly color: string;
   readonly status: RunStatus;
+  readonly datasetId: string;
   readonly datasetName: string;
   readonly params: number | null;
   readonly epochsDone: number;
@@ -35,14 +36,15 @@ export const COMPARE_COLUMNS = {
   params: { label: 'parameters', better: 'none' },
   epochsDone: { label: 'epochs', better: 'none' },
   trainCount: { label: 'training images', better: 'none' },
-  bestValAccuracy: { label: 'best val_accuracy (epoch)', better: 'higher' },
-  testAccuracy: { label: 'test accuracy', better: 'higher' },
-  testLoss: { label: 'test loss', better: 'lower' },
+  // Accuracy and loss on one dataset say nothing of a model on another: ranked within each dataset.
+  bestValAccuracy: { label: 'best val_accuracy (epoch)', better: 'higher', sameDataset: true },
+  testAccuracy: { label: 'test accuracy', better: 'higher', sameDataset: true },
+  testLoss: { label: 'test loss', better: 'lower', sameDataset: true },
   // A shorter epoch is only faster training when the epochs are the same size: samples/s compares any.
   secondsPerEpoch: { label: 'time per epoch', better: 'lower', sameTrainingImages: true },
   samplesPerSecond: { label: 'samples/s', better: 'higher' },
   backend: { label: 'backend', better: 'none' },
-} as const satisfies Record<string, { readonly label: string; readonly better: 'higher' | 'lower' | 'none'; readonly sameTrainingImages?: true }>;
+} as const satisfies Record<string, { readonly label: string; readonly better: 'higher' | 'lower' | 'none'; readonly sameTrainingImages?: true; readonly sameDataset?: true }>;
 
 export type CompareColumn = keyof typeof COMPARE_COLUMNS;
 
@@ -64,6 +66,7 @@ export function compareRow(run: Run, input: InputShape | null): CompareRow {
     name: run.name,
     color: run.color,
     status: run.status,
+    datasetId: run.datasetId,
     datasetName: run.datasetName,
     params: input === null ? null : summarize(run.spec, input).totalParams,
     epochsDone: run.epochs.length,
@@ -80,8 +83,9 @@ export function compareRow(run: Run, input: InputShape | null): CompareRow {
 }
 
 /**
- * The id of the best row in each ranked column. A column is only ranked when at least two
- * rows have a value (time per epoch: and all trained on as many images); ties go to every row
+ * The ids of the best rows in each ranked column. A column is only ranked when at least two
+ * rows have a value (time per epoch: and all trained on as many images); accuracy and loss
+ * are ranked within each dataset, so each dataset can have its best. Ties go to every row
  * that shares the best value.
  */
 export function bestInColumns(rows: readonly CompareRow[]): Partial<Record<CompareColumn, ReadonlySet<string>>> {
@@ -91,13 +95,18 @@ export function bestInColumns(rows: readonly CompareRow[]): Partial<Record<Compa
     if (better === 'none') continue;
     const valued = rows.flatMap((row) => {
       const value = row[column];
-      return typeof value === 'number' ? [{ id: row.id, value, trainCount: row.trainCount }] : [];
+      return typeof value === 'number' ? [{ id: row.id, value, trainCount: row.trainCount, group: 'sameDataset' in spec ? row.datasetId : '' }] : [];
     });
-    if (valued.length < 2) continue;
-    if ('sameTrainingImages' in spec && new Set(valued.map((v) => v.trainCount)).size > 1) continue;
-    const values = valued.map((v) => v.value);
-    const target = better === 'higher' ? Math.max(...values) : Math.min(...values);
-    best[column] = new Set(valued.filter((v) => v.value === target).map((v) => v.id));
+    const ids = new Set<string>();
+    for (const group of new Set(valued.map((v) => v.group))) {
+      const members = valued.filter((v) => v.group === group);
+      if (members.length < 2) continue;
+      if ('sameTrainingImages' in spec && new Set(members.map((v) => v.trainCount)).size > 1) continue;
+      const values = members.map((v) => v.value);
+      const target = better === 'higher' ? Math.max(...values) : Math.min(...values);
+      for (const v of members) if (v.value === target) ids.add(v.id);
+    }
+    if (ids.size > 0) best[column] = ids;
   }
   return best;
 }
