@@ -171,6 +171,34 @@ test("a link to a model for the user's own dataset describes that dataset, and a
   await other.close();
 });
 
+test('runs on two datasets: each is ranked on its own, the link says which runs it leaves out, and a reload keeps their sizes', async ({ page }) => {
+  await openApp(page);
+  await queuePreset(page, 'quickstart', 1, 600);
+  await queuePreset(page, 'linear', 1, 600);
+  await page.getByRole('tab', { name: 'Data' }).click();
+  await useFashionMnist(page);
+  await queuePreset(page, 'fashionMlp', 1, 600);
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  await expect(page.getByRole('list', { name: 'Runs' }).getByTestId('queue-status')).toHaveText(['finished', 'finished', 'finished'], { timeout: 90_000 });
+
+  // Test accuracy on Fashion-MNIST is no rival to accuracy on MNIST: the one Fashion-MNIST run has no mark.
+  const rows = page.getByRole('table', { name: 'Comparison of runs' }).locator('tbody tr');
+  const accuracy = rows.locator('[data-column="testAccuracy"]');
+  await expect(accuracy.filter({ hasText: '★ best on MNIST' })).toHaveCount(1);
+  await expect(accuracy.nth(2)).not.toContainText('★');
+
+  await page.getByRole('button', { name: 'Link to the compared models' }).click();
+  await expect(page.locator('.share-link [role="status"]')).toContainText(
+    /A link names one dataset: it holds the 2 models trained on MNIST, and leaves out Fashion MLP.* #3 \(Fashion-MNIST\)\.$/,
+  );
+
+  // Reopened with Fashion-MNIST in use, the MNIST runs still count their parameters: their records keep the image size.
+  await page.reload();
+  await expect(page.getByTestId('first-label')).toHaveText('9 (Ankle boot)');
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  await expect(rows.locator('[data-column="params"]')).toHaveText(['101,770', '7,850', /^\d{1,3}(,\d{3})+$/]);
+});
+
 test('no tab makes the page scroll sideways, on a desktop or on a phone, with runs to compare', async ({ page }) => {
   await openApp(page);
   await queuePreset(page, 'quickstart', 1, 500);

@@ -5,7 +5,7 @@
  */
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { isActiveRun, useAppStore, type Run } from '../store';
+import { isActiveRun, linkedRuns, runImageSize, useAppStore, type Run } from '../store';
 import { compareRow } from '../store/compare';
 import { describeSpecDiff } from '../training/specDiff';
 import { CompareCharts } from './CompareCharts';
@@ -69,10 +69,18 @@ export function ComparePanel() {
   const datasets = useAppStore((state) => state.datasets);
   const linkToRuns = useAppStore((state) => state.linkToRuns);
   const compared = useMemo(() => runs.filter((run) => !hidden.includes(run.id)), [runs, hidden]);
+  // A restored run's image size is in its record, even while its dataset is not loaded.
   const rows = compared.map((run) => {
-    const images = datasets[run.datasetId]?.dataset?.train;
-    return compareRow(run, images ? { height: images.height, width: images.width, channels: 1 } : null);
+    const images = runImageSize({ datasets }, run);
+    return compareRow(run, images ? { ...images, channels: 1 } : null);
   });
+  const linkCaveat = useMemo(() => {
+    const { linked, leftOut } = linkedRuns(compared);
+    if (leftOut.length === 0) return undefined;
+    const them = leftOut.map((run) => `${run.name} (${run.datasetName})`).join(', ');
+    const models = linked.length === 1 ? 'the 1 model' : `the ${linked.length} models`;
+    return `A link names one dataset: it holds ${models} trained on ${linked[0]?.datasetName ?? ''}, and leaves out ${them}.`;
+  }, [compared]);
   const [pairIds, setPairIds] = useState<readonly [string | null, string | null]>([null, null]);
   const a = compared.find((run) => run.id === pairIds[0]) ?? compared[0];
   const b = compared.find((run) => run.id === pairIds[1] && run.id !== a?.id) ?? compared.find((run) => run.id !== a?.id);
@@ -88,7 +96,7 @@ export function ComparePanel() {
       ) : (
         <>
           <RunQueue runs={runs} hidden={hidden} />
-          <ShareLink label="Link to the compared models" disabled={compared.length === 0} makeUrl={() => linkToRuns(compared.map((run) => run.id))} />
+          <ShareLink label="Link to the compared models" disabled={compared.length === 0} makeUrl={() => linkToRuns(compared.map((run) => run.id))} caveat={linkCaveat} />
           {compared.length > 0 && (
             <>
               <CompareCharts runs={compared} />

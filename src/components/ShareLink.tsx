@@ -9,9 +9,11 @@ interface ShareLinkProps {
   readonly label: string;
   readonly makeUrl: () => Promise<string | null>;
   readonly disabled?: boolean;
+  /** What the link leaves out, said beside it. */
+  readonly caveat?: string;
 }
 
-export function ShareLink({ label, makeUrl, disabled = false }: ShareLinkProps) {
+export function ShareLink({ label, makeUrl, disabled = false, caveat }: ShareLinkProps) {
   const id = useId();
   const [url, setUrl] = useState<string | null>(null);
   const [note, setNote] = useState('');
@@ -36,7 +38,7 @@ export function ShareLink({ label, makeUrl, disabled = false }: ShareLinkProps) 
           <label htmlFor={id}>Share link</label>
           <input id={id} type="text" readOnly value={url} onFocus={(event) => event.currentTarget.select()} />
           <span className="muted" role="status">
-            {note} It recreates the models, not their weights.
+            {note} It recreates the models, not their weights.{caveat === undefined ? '' : ` ${caveat}`}
           </span>
         </>
       )}

@@ -25,13 +25,22 @@ export interface CompareSlice {
   readonly queueSharedModels: () => void;
   /** Puts one model of the opened share into the builder. */
   readonly editSharedModel: (index: number) => void;
-  /** A link to `runIds`' models (their specs, not their weights), on the first run's dataset. */
+  /** A link to `runIds`' models (their specs, not their weights), on the first run's dataset (see `linkedRuns`). */
   readonly linkToRuns: (runIds: readonly string[]) => Promise<string | null>;
   /** A link to the model in the builder, on the active dataset. */
   readonly linkToDraft: () => Promise<string | null>;
 }
 
 const pageUrl = (): string => window.location.href;
+
+/**
+ * Which of the runs a share link holds, and which it leaves out: a link names one dataset, the
+ * first run's, so runs on other datasets cannot be in it.
+ */
+export function linkedRuns<R extends { readonly datasetId: string }>(runs: readonly R[]): { readonly linked: readonly R[]; readonly leftOut: readonly R[] } {
+  const datasetId = runs[0]?.datasetId;
+  return { linked: runs.filter((run) => run.datasetId === datasetId), leftOut: runs.filter((run) => run.datasetId !== datasetId) };
+}
 
 /** Takes a share link's fragment out of the address bar, so that a reload does not offer its models again. */
 function forgetShareFragment(): void {
@@ -92,13 +101,12 @@ export const createCompareSlice: StateCreator<AppState, [], [], CompareSlice> = 
   },
 
   linkToRuns: async (runIds) => {
-    const runs = runIds.flatMap((id) => get().runs[id] ?? []);
-    const first = runs[0];
+    const { linked } = linkedRuns(runIds.flatMap((id) => get().runs[id] ?? []));
+    const first = linked[0];
     if (!first) return null;
-    const sameDataset = runs.filter((run) => run.datasetId === first.datasetId);
     // Names keep their run numbers ("… #3"), so that two runs of one preset read apart in the
     // visitor's banner; the visitor's runs of them take numbers of their own (`startRun`).
-    const models = sameDataset.map((run) => ({ name: run.name, spec: run.spec }));
+    const models = linked.map((run) => ({ name: run.name, spec: run.spec }));
     return shareUrl(pageUrl(), { ...datasetOfShare(get(), first.datasetId), runs: models });
   },
 

@@ -77,6 +77,7 @@ export type { DatasetEntry, DatasetStatus } from './datasetSlice';
 export { isActiveRun } from './runsSlice';
 export type { BatchPoint, Run, RunStatus } from './runsSlice';
 export type { IncomingShare } from './compareSlice';
+export { linkedRuns } from './compareSlice';
 export { runImageSize } from './storageSlice';
 export type { DeletedRun, SaveState } from './storageSlice';
 export { selectDrawingRunId } from './drawingSlice';
