@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { comparedAccuracyAxis } from './chartParts';
+import { comparedAccuracyAxis, formatLoss } from './chartParts';
 
 describe('comparedAccuracyAxis', () => {
   it('starts a tenth below the lowest point, never on it, and ends at 1', () => {
@@ -24,5 +24,15 @@ describe('comparedAccuracyAxis', () => {
   it('has an axis before any run has an epoch', () => {
     expect(comparedAccuracyAxis(Infinity)).toEqual({ domain: [0.9, 1], ticks: [0.9, 0.95, 1] });
     expect(comparedAccuracyAxis(NaN)).toEqual({ domain: [0.9, 1], ticks: [0.9, 0.95, 1] });
+  });
+});
+
+describe('formatLoss', () => {
+  it('writes every tick of a narrow loss axis apart, and round ones without float noise', () => {
+    // A one-epoch CNN's loss axis, as Recharts ticked it: two digits wrote 2.2, 2.3, 2.3, 2.3, 2.3.
+    const narrow = [2.24, 2.26, 2.28, 2.3, 2.32].map(formatLoss);
+    expect(narrow).toEqual(['2.24', '2.26', '2.28', '2.3', '2.32']);
+    expect([0, 0.1 + 0.2, 0.5, 1, 1.5].map(formatLoss)).toEqual(['0', '0.3', '0.5', '1', '1.5']);
+    expect([0.0012, 0.0014, 12340, 1.2e17, 2.5e16].map(formatLoss)).toEqual(['0.0012', '0.0014', '12340', '1.2e+17', '2.5e+16']);
   });
 });

@@ -30,7 +30,13 @@ export const CURVE_MARGIN = { top: 8, right: 16, bottom: 16, left: 0 } as const;
 export const EPOCH_LABEL = { value: 'epoch', position: 'insideBottom', offset: -8 } as const;
 
 const formatAccuracy = (v: number): string => v.toFixed(2);
-const formatLoss = (v: number): string => v.toPrecision(2);
+/**
+ * A loss tick: up to four significant digits, trailing zeros dropped. Two digits wrote a
+ * narrow axis's 2.24, 2.26 … 2.32 as 2.2, 2.3, 2.3, 2.3; Recharts's ticks are round numbers,
+ * so four digits tell them apart without the float noise of 0.30000000000000004. A diverging
+ * run's huge losses are written as powers of ten.
+ */
+export const formatLoss = (v: number): string => (Math.abs(v) >= 1e5 ? Number(v.toPrecision(3)).toExponential() : String(Number(v.toPrecision(4))));
 
 /**
  * The y axis for a metric: accuracy in `accuracyDomain` with two decimals, loss on a log or
