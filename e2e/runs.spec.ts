@@ -1,6 +1,6 @@
 /** Issue 6: runs outlive the page — saved, restored, renamed, deleted with undo, exported and imported. */
 import { expect, test, type Page } from '@playwright/test';
-import { openApp, quickstart, watchPage } from './helpers';
+import { choosePreset, openApp, quickstart, uploadOwnDataset, watchPage } from './helpers';
 import { draw } from './pad';
 
 /** Trains the quickstart preset briefly and waits until this browser has saved it; returns its name. */
@@ -96,6 +96,40 @@ test('a deleted run can be brought back with Undo, and stays deleted when the pa
   await expect.poll(() => storedCounts(page)).toEqual({ runs: 0, models: 0 });
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await expect(page.getByTestId('run-status')).toBeHidden();
+});
+
+test("a run on the user's own files finds them again when the same files are loaded after a reload", async ({ page }) => {
+  await openApp(page);
+  await uploadOwnDataset(page);
+  const own = page.getByRole('radio', { name: /Your dataset/ });
+  await expect(own).toHaveCount(1);
+  await choosePreset(page, 'quickstart', 1, 6);
+  await page.getByLabel('Layer 3 units').fill('3');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 60_000 });
+  await expect(page.getByTestId('run-saved')).toHaveText('Saved in this browser.');
+  const name = await page.getByLabel(/^Name of run /).inputValue();
+  // The same files again are the same dataset, not a second one.
+  await page.getByRole('tab', { name: 'Data' }).click();
+  await uploadOwnDataset(page);
+  await expect(own).toHaveCount(1);
+  await expect(own).toHaveAccessibleName(/^Your dataset 1\b/);
+
+  await page.reload();
+  await expect(page.getByTestId('shape-x_train')).toHaveText('(60000, 28, 28)');
+  await page.getByRole('tab', { name: 'Draw' }).click();
+  await expect(page.getByText(`(load Your dataset 1 on the Data tab for the test images ${name} learnt from)`)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Classify test image' })).toBeDisabled();
+  // Loaded again, the files are "Your dataset 1" once more, and the run's test images are theirs.
+  await page.getByRole('tab', { name: 'Data' }).click();
+  await uploadOwnDataset(page);
+  await expect(own).toHaveCount(1);
+  await expect(own).toHaveAccessibleName(/^Your dataset 1\b/);
+  await expect(own).toBeChecked();
+  await page.getByRole('tab', { name: 'Draw' }).click();
+  await expect(page.getByText("of Your dataset 1's 3")).toBeVisible();
+  await page.getByRole('button', { name: 'Classify test image' }).click();
+  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: [0-2] \(\d+\.\d%\)\. Test image #0 is labelled 2: (right|wrong)\.$/);
 });
 
 test('an exported run file imports into a fresh browser profile, model and all; other files are explained', async ({ page, browser, baseURL }, testInfo) => {

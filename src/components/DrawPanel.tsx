@@ -219,7 +219,7 @@ export function DrawPanel() {
               {testDataset
                 ? `of ${testDataset.name}'s ${testDataset.test.count.toLocaleString('en-US')}`
                 : model
-                  ? `: load ${model.datasetName} on the Data tab for the test images ${model.name} learnt from`
+                  ? `(load ${model.datasetName} on the Data tab for the test images ${model.name} learnt from)`
                   : ''}
             </span>
             <button type="button" onClick={classifyTestImage} disabled={!testFits || !testIndexValid}>

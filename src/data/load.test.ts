@@ -255,40 +255,47 @@ describe('assignUserFiles', () => {
 
 describe('loadUserDataset', () => {
   const userFile = (bytes: Uint8Array, name: string) => new File([bytes as Uint8Array<ArrayBuffer>], name);
+  const named = (): string => 'Mine';
 
   it('loads four raw or gzipped files of a non-28 × 28 size, in any order, inferring the classes', async () => {
     const trainImages = imagesIdx(4, 5, 7, 11);
-    const dataset = await loadUserDataset('u', 'Mine', [
+    const files = [
       userFile(gzipSync(labelsIdx([2])), 'test-labels.gz'),
       userFile(labelsIdx([0, 3, 1, 2]), 'train-labels'),
       userFile(gzipSync(trainImages), 'train-images.gz'),
       userFile(imagesIdx(1, 5, 7), 'test-images'),
-    ]);
-    expect(dataset).toMatchObject({ id: 'u', name: 'Mine', classNames: ['0', '1', '2', '3'] });
+    ];
+    const dataset = await loadUserDataset(files, named);
+    expect(dataset).toMatchObject({ name: 'Mine', classNames: ['0', '1', '2', '3'] });
+    expect(dataset.id).toMatch(/^custom-[0-9a-f]{16}$/);
     expect(dataset.train).toMatchObject({ count: 4, height: 5, width: 7 });
     expect(dataset.test).toMatchObject({ count: 1, height: 5, width: 7 });
     expect(Buffer.compare(dataset.train.images, trainImages.subarray(16))).toBe(0);
     expect(Array.from(dataset.train.labels)).toEqual([0, 3, 1, 2]);
+    // The same files give the same id, raw or gzipped, in any order; one label changed gives another, named for it.
+    const again = await loadUserDataset([files[3], files[2], userFile(gzipSync(labelsIdx([0, 3, 1, 2])), 'train-labels.gz'), files[0]].flatMap((f) => f ?? []), (id) => `known as ${id}`);
+    expect(again.id).toBe(dataset.id);
+    expect(again.name).toBe(`known as ${dataset.id}`);
+    const changed = await loadUserDataset([files[0], userFile(labelsIdx([0, 3, 1, 1]), 'train-labels'), files[2], files[3]].flatMap((f) => f ?? []), named);
+    expect(changed.id).not.toBe(dataset.id);
   });
 
   it('asks for four files when given three', async () => {
     const files = ['a.gz', 'b.gz', 'c.gz'].map((name) => userFile(labelsIdx([1]), name));
-    const error = await dataErrorOf(() => loadUserDataset('u', 'Mine', files));
+    const error = await dataErrorOf(() => loadUserDataset(files, named));
     expectDataError(error, 'missing-file', 'a.gz, b.gz, c.gz', undefined);
     expect(error.found).toBe('3 files');
-    expect((await dataErrorOf(() => loadUserDataset('u', 'Mine', []))).file).toBe('no files');
+    expect((await dataErrorOf(() => loadUserDataset([], named))).file).toBe('no files');
   });
 
   it('names the user’s file that is broken', async () => {
     const floats = labelsIdx([0, 1, 0, 1]);
     floats[2] = 0x0d;
     const error = await dataErrorOf(() =>
-      loadUserDataset('u', 'Mine', [
-        userFile(imagesIdx(4, 5, 7), 'train-images'),
-        userFile(floats, 'train-labels'),
-        userFile(imagesIdx(1, 5, 7), 'test-images'),
-        userFile(labelsIdx([1]), 'test-labels'),
-      ]),
+      loadUserDataset(
+        [userFile(imagesIdx(4, 5, 7), 'train-images'), userFile(floats, 'train-labels'), userFile(imagesIdx(1, 5, 7), 'test-images'), userFile(labelsIdx([1]), 'test-labels')],
+        named,
+      ),
     );
     expectDataError(error, 'bad-data-type', 'train-labels', 2);
   });

@@ -9,6 +9,7 @@ import { readKept, type FileShelf, type FilesToKeep } from './browserCopy';
 import { BUILTIN_DATASETS, builtinFileKey, builtinFileSizes, builtinFileUrl, FILE_DIMS, SPLIT_FILES, type BuiltinDatasetId, type FileSizes } from './datasets';
 import { DataError, toDataError } from './errors';
 import type { IdxArray } from './idx';
+import { datasetFingerprint } from './fingerprint';
 import { readIdxStream } from './stream';
 
 /** Bytes received for one file; `total` is null when the server did not say. */
@@ -184,15 +185,21 @@ async function decodeUserFile(file: UserFile): Promise<{ name: string; idx: IdxA
   }
 }
 
+/** A user dataset's id: its content's fingerprint, the same whenever the same files are loaded. */
+export const userDatasetId = (fingerprint: string): string => `custom-${fingerprint}`;
+
 /**
  * Loads a user's dataset from four IDX files (raw or .gz, any image size). The class count
- * is inferred from the training labels.
+ * is inferred from the training labels. Its id comes from its content (`userDatasetId`), and
+ * `nameOf` names it for that id: runs trained on the same files before keep its name.
  */
-export async function loadUserDataset(id: string, name: string, files: readonly UserFile[]): Promise<Dataset> {
+export async function loadUserDataset(files: readonly UserFile[], nameOf: (id: string) => string): Promise<Dataset> {
   if (files.length !== 4) {
     throw new DataError('missing-file', files.map((f) => f.name).join(', ') || 'no files', undefined, 'four IDX files: train images, train labels, test images, test labels', `${files.length} file${files.length === 1 ? '' : 's'}`);
   }
   const decoded = await Promise.all(files.map(decodeUserFile));
-  return assembleDataset(id, name, assignUserFiles(decoded));
+  const dataset = assembleDataset('', '', assignUserFiles(decoded));
+  const id = userDatasetId(datasetFingerprint(dataset));
+  return { ...dataset, id, name: nameOf(id) };
 }
 

@@ -173,23 +173,38 @@ describe('a user dataset', () => {
   /** The source of the last load asked for. */
   const lastSource = () => sent.filter((c): c is Extract<WorkerCommand, { type: 'loadDataset' }> => c.type === 'loadDataset').at(-1)?.source;
 
-  it('is numbered after the ones before it, and after those that shown runs were trained on, with an id no earlier visit used', () => {
+  it('is numbered after the ones before it, and after those that shown runs were trained on', () => {
     state().addUserDataset([]);
     const first = lastSource();
     state().addUserDataset([]);
     const second = lastSource();
     if (first?.kind !== 'files' || second?.kind !== 'files') throw new Error('no user dataset was asked for');
     expect(Number(second.name.replace('Your dataset ', ''))).toBe(Number(first.name.replace('Your dataset ', '')) + 1);
-    expect(second.id).not.toBe(first.id);
-    // A run saved on an earlier visit, on that visit's "Your dataset 41" (id custom-41 then).
-    const restored = { ...state().runs, old: { id: 'old', datasetId: 'custom-41', datasetName: 'Your dataset 41' } } as unknown as ReturnType<typeof state>['runs'];
+    // A run saved on an earlier visit, on that visit's "Your dataset 41".
+    const restored = { ...state().runs, old: { id: 'old', datasetId: 'custom-0123456789abcdef', datasetName: 'Your dataset 41' } } as unknown as ReturnType<typeof state>['runs'];
     useAppStore.setState({ runs: restored });
     state().addUserDataset([]);
     const third = lastSource();
     if (third?.kind !== 'files') throw new Error('no user dataset was asked for');
     expect(third.name).toBe('Your dataset 42');
-    expect(third.id).not.toBe('custom-41');
-    expect(third.id).toMatch(/^custom-[0-9a-z]+-42$/);
+    // The worker is told that name, in case these files are that dataset again.
+    expect(third.knownNames).toEqual({ 'custom-0123456789abcdef': 'Your dataset 41' });
+  });
+
+  it("takes the id the worker gave its content, and gives its number back when it is a dataset the page knew", () => {
+    state().addUserDataset([]);
+    const asked = lastSource();
+    if (asked?.kind !== 'files') throw new Error('no user dataset was asked for');
+    // The worker found the files to be a dataset a run was trained on: its id and name are that run's.
+    state().handleDatasetEvent({ type: 'datasetLoaded', requestId: lastLoad(), dataset: { ...tiny('custom-0123456789abcdef'), name: 'Your dataset 7' }, seconds: 0.1, fromBrowserCopy: false });
+    expect(state().activeDatasetId).toBe('custom-0123456789abcdef');
+    expect(state().datasets['custom-0123456789abcdef']?.name).toBe('Your dataset 7');
+    expect(state().userDatasetLoading).toBe(false);
+    state().addUserDataset([]);
+    const next = lastSource();
+    if (next?.kind !== 'files') throw new Error('no user dataset was asked for');
+    expect(next.name).toBe(asked.name);
+    expect(next.knownNames).toEqual({ 'custom-0123456789abcdef': 'Your dataset 7' });
   });
 
   it('gives the number of files that failed to load to the next ones', () => {

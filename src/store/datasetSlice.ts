@@ -97,14 +97,20 @@ function askWorker(requestId: number, source: DatasetSource): void {
 
 let nextRequestId = 1;
 let userDatasetCount = 0;
-/**
- * This visit's part of a user dataset's id. Runs saved on an earlier visit keep the id of the
- * dataset they learnt from: were today's first dataset `custom-1` again, Draw and Compare would
- * take yesterday's runs for models of today's data.
- */
-const VISIT = Date.now().toString(36);
 const USER_DATASET_NAME = /^Your dataset (\d+)$/;
-const userDatasetId = (number: number): string => `custom-${VISIT}-${number}`;
+const userDatasetName = (number: number): string => `Your dataset ${number}`;
+
+/**
+ * The names of the user datasets the page knows, by id: those of runs (restored or imported
+ * ones too) and those loaded. A user dataset's id is its content's fingerprint, so the same
+ * files loaded again come back under the same id and name, and find the runs trained on them.
+ */
+function knownUserDatasetNames(state: Pick<AppState, 'runs' | 'datasets'>): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const run of Object.values(state.runs)) if (!isBuiltinDatasetId(run.datasetId)) names[run.datasetId] = run.datasetName;
+  for (const entry of Object.values(state.datasets)) if (!entry.builtin) names[entry.id] = entry.name;
+  return names;
+}
 
 /** The next user dataset's number: after this visit's and after those of the runs shown (restored or imported ones included), so that no two read alike. */
 function nextUserDatasetNumber(runs: Readonly<Record<string, { readonly datasetName: string }>>): number {
@@ -162,7 +168,7 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
       userDatasetCount = nextUserDatasetNumber(get().runs);
       const requestId = nextRequestId++;
       set({ userDatasetLoading: true, userDatasetError: null });
-      askWorker(requestId, { kind: 'files', id: userDatasetId(userDatasetCount), name: `Your dataset ${userDatasetCount}`, files });
+      askWorker(requestId, { kind: 'files', name: userDatasetName(userDatasetCount), knownNames: knownUserDatasetNames(get()), files });
     },
 
     setKeepDatasets: (keep) => {
@@ -188,23 +194,24 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
         return;
       }
       if (event.type !== 'datasetProgress' && event.type !== 'datasetLoaded' && event.type !== 'datasetFailed') return;
-      const id = pendingLoads.get(event.requestId)?.id;
-      if (id === undefined) return;
+      const source = pendingLoads.get(event.requestId);
+      if (source === undefined) return;
       if (event.type === 'datasetProgress') {
-        const entry = get().datasets[id];
-        if (entry) patch(id, { progress: { ...entry.progress, ...Object.fromEntries(event.progress.map((figure) => [figure.file, figure])) } });
+        const entry = source.kind === 'builtin' ? get().datasets[source.id] : undefined;
+        if (entry) patch(entry.id, { progress: { ...entry.progress, ...Object.fromEntries(event.progress.map((figure) => [figure.file, figure])) } });
         return;
       }
       pendingLoads.delete(event.requestId);
       const asked = askedAt.get(event.requestId);
       askedAt.delete(event.requestId);
-      const isUser = !get().datasets[id];
+      const isUser = source.kind === 'files';
+      // A user's files take the id of their content, and the name the page knows it by, if any.
+      const id = event.type === 'datasetLoaded' ? event.dataset.id : source.kind === 'builtin' ? source.id : '';
+      // Files that did not load, or that are a dataset known already, give their number back:
+      // the next new one is not "Your dataset 10" after nine tries.
+      if (isUser && source.name === userDatasetName(userDatasetCount) && (event.type === 'datasetFailed' || event.dataset.name !== source.name)) userDatasetCount--;
       if (event.type === 'datasetFailed') {
-        if (isUser) {
-          set({ userDatasetError: event.error, userDatasetLoading: false });
-          // Files that did not load give their number back: the next that load are not "Your dataset 10" after nine tries.
-          if (id === userDatasetId(userDatasetCount)) userDatasetCount--;
-        }
+        if (isUser) set({ userDatasetError: event.error, userDatasetLoading: false });
         else {
           patch(id, { status: 'error', error: event.error });
           set((state) => ({ pendingDatasetId: state.pendingDatasetId === id ? null : state.pendingDatasetId }));

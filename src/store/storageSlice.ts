@@ -151,11 +151,16 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
 
   const idTaken = (id: string): boolean => get().runs[id] !== undefined || get().deletedRun?.run.id === id || pendingImports.has(id);
 
-  /** The loaded dataset (or built-in one) a run from a file belongs to, or why there is none. */
+  /**
+   * The loaded dataset (or built-in one) a run from a file belongs to, or why there is none: its
+   * own (a user dataset's id is its content's fingerprint, so the same files loaded anywhere
+   * match), or else a user dataset of the same name and classes.
+   */
   const datasetFor = (run: SavedRun, fileName: string): string => {
     const { datasets } = get();
-    const entry = datasets[run.datasetId]?.builtin
-      ? datasets[run.datasetId]
+    const own = datasets[run.datasetId];
+    const entry = own?.builtin || own?.dataset
+      ? own
       : Object.values(datasets).find((d) => !d.builtin && d.dataset?.name === run.datasetName && d.dataset.classNames.join('\n') === run.classNames.join('\n'));
     if (!entry) throw new RunFileError(`${fileName} cannot be imported: its run was trained on "${run.datasetName}", which is not loaded here. Load that dataset on the Data tab, then import the file again.`);
     const dataset = entry.dataset;

@@ -15,7 +15,11 @@ import type { InputShape, ModelSpec } from './spec';
 /** Where a dataset comes from: a built-in one under the app's base URL, or a user's files. */
 export type DatasetSource =
   | { readonly kind: 'builtin'; readonly id: BuiltinDatasetId; readonly baseUrl: string }
-  | { readonly kind: 'files'; readonly id: string; readonly name: string; readonly files: readonly File[] };
+  /**
+   * A user's files. The worker gives the dataset an id from its content; `knownNames` names the
+   * user datasets the page knows (from runs, or loaded), by id, and `name` names a new one.
+   */
+  | { readonly kind: 'files'; readonly name: string; readonly knownNames: Readonly<Record<string, string>>; readonly files: readonly File[] };
 
 /** Which tfjs backend to train on; 'auto' lets the worker choose. */
 export type BackendPreference = 'auto' | 'webgl' | 'wasm' | 'cpu';

@@ -57,7 +57,8 @@ const keeper = new DatasetKeeper(browserShelf, (report) => post({ type: 'keptDat
 
 function load(source: DatasetSource, onProgress: ProgressListener, shelf: FileShelf | null): Promise<BuiltinLoad> {
   if (source.kind === 'builtin') return loadBuiltinDataset(source.id, source.baseUrl, { onProgress, shelf });
-  return loadUserDataset(source.id, source.name, source.files).then((dataset) => ({ dataset, fromBrowserCopy: false, toKeep: [] }));
+  const nameOf = (id: string): string => source.knownNames[id] ?? source.name;
+  return loadUserDataset(source.files, nameOf).then((dataset) => ({ dataset, fromBrowserCopy: false, toKeep: [] }));
 }
 
 /**
