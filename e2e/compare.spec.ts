@@ -149,7 +149,7 @@ test("a link to a model for the user's own dataset describes that dataset, and a
   const visitor = await other.newPage();
   await visitor.goto(link);
   const banner = visitor.getByRole('region', { name: /Shared with you: 1 model for “Your dataset 1”, the sharer's own dataset/ });
-  await expect(banner).toContainText('Load your copy of it (5×7 images, 3 classes) as IDX files on the Data tab to train these models.');
+  await expect(banner).toContainText('Load your copy of it (5×7 images, 3 classes) as IDX files on the Data tab to train the model.');
   const trainAll = banner.getByRole('button', { name: 'Train it' });
   await expect(trainAll).toBeDisabled();
   await expect(visitor.getByTestId('shape-x_train')).toHaveText('(60000, 28, 28)');

@@ -8,17 +8,20 @@ import { matchesOwnDataset, type SharedDataset } from '../training/specUrl';
 import { counted } from './words';
 
 /** What a visitor still has to do for a link to a built-in dataset (null: nothing). */
-function builtinNote(ready: boolean, datasetId: string, datasetName: string | null): string | null {
+function builtinNote(ready: boolean, datasetId: string, datasetName: string | null, models: number): string | null {
   if (ready) return null;
-  return datasetName === null ? `Load the dataset “${datasetId}” to train these models.` : `Loading ${datasetName}…`;
+  return datasetName === null ? `Load the dataset “${datasetId}” to train ${them(models)}.` : `Loading ${datasetName}…`;
 }
 
+/** "it" for one shared model, "these models" for more. */
+const them = (models: number): string => (models === 1 ? 'it' : 'these models');
+
 /** Which of the visitor's datasets will stand in for the sharer's own: the selected one, one to select, or one to load. */
-function ownDatasetNote(own: SharedDataset, selectedMatch: string | null, loadedMatch: string | null): string {
+function ownDatasetNote(own: SharedDataset, selectedMatch: string | null, loadedMatch: string | null, models: number): string {
   const shape = `${own.height}×${own.width} images, ${own.classCount} classes`;
   if (selectedMatch !== null) return `They will train on ${selectedMatch} (${shape}), which matches it.`;
   if (loadedMatch !== null) return `Select ${loadedMatch} on the Data tab: it matches (${shape}).`;
-  return `Load your copy of it (${shape}) as IDX files on the Data tab to train these models.`;
+  return `Load your copy of it (${shape}) as IDX files on the Data tab to train ${models === 1 ? 'the model' : 'these models'}.`;
 }
 
 interface ShareBannerProps {
@@ -58,7 +61,8 @@ export function ShareBanner({ onOpenBuilder, onQueued }: ShareBannerProps) {
   const own = share.ownDataset;
   // A sharer's own dataset has an id that means nothing here: any dataset of its image size and class count will do.
   const ready = own === undefined ? activeDatasetId === share.dataset : activeDataset !== null && matchesOwnDataset(activeDataset, own);
-  const note = own === undefined ? builtinNote(ready, share.dataset, datasetName) : ownDatasetNote(own, ready ? (activeDataset?.name ?? null) : null, matchingName);
+  const models = share.runs.length;
+  const note = own === undefined ? builtinNote(ready, share.dataset, datasetName, models) : ownDatasetNote(own, ready ? (activeDataset?.name ?? null) : null, matchingName, models);
   return (
     <section className="panel share-banner" aria-labelledby="share-heading">
       <h2 id="share-heading">

@@ -4,6 +4,7 @@ import type { BackendPreference } from '../training/protocol';
 import { isActiveRun, useAppStore, type Run } from '../store';
 import { lastStep } from '../store/series';
 import { SelectField } from './fields';
+import { counted } from './words';
 
 const BACKENDS = {
   auto: 'Automatic',
@@ -120,7 +121,7 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
             {run.trainCount > 0 && (
               <span className="muted">
                 {' '}
-                · {run.trainCount} training images{run.validationCount > 0 ? `, ${run.validationCount} for validation` : ''}
+                · {counted(run.trainCount, 'training image')}{run.validationCount > 0 ? `, ${run.validationCount} for validation` : ''}
               </span>
             )}
           </p>
