@@ -70,3 +70,9 @@ export function datasetFingerprint(splits: { readonly train: ImageSet; readonly 
   }
   return hasher.hex();
 }
+
+/** A user dataset's id: its content's fingerprint, the same whenever the same files are loaded. */
+export const userDatasetId = (fingerprint: string): string => `custom-${fingerprint}`;
+
+/** Whether an id is a fingerprint's (`userDatasetId`), not a built-in dataset's or one from before fingerprints. */
+export const isUserDatasetId = (id: string): boolean => /^custom-[0-9a-f]{16}$/.test(id);

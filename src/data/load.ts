@@ -9,7 +9,7 @@ import { readKept, type FileShelf, type FilesToKeep } from './browserCopy';
 import { BUILTIN_DATASETS, builtinFileKey, builtinFileSizes, builtinFileUrl, FILE_DIMS, SPLIT_FILES, type BuiltinDatasetId, type FileSizes } from './datasets';
 import { DataError, toDataError } from './errors';
 import type { IdxArray } from './idx';
-import { datasetFingerprint } from './fingerprint';
+import { datasetFingerprint, userDatasetId } from './fingerprint';
 import { readIdxStream } from './stream';
 
 /** Bytes received for one file; `total` is null when the server did not say. */
@@ -184,9 +184,6 @@ async function decodeUserFile(file: UserFile): Promise<{ name: string; idx: IdxA
     throw toDataError(error, file.name);
   }
 }
-
-/** A user dataset's id: its content's fingerprint, the same whenever the same files are loaded. */
-export const userDatasetId = (fingerprint: string): string => `custom-${fingerprint}`;
 
 /**
  * Loads a user's dataset from four IDX files (raw or .gz, any image size). The class count

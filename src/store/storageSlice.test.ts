@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { WorkerCommand } from '../training/protocol';
-import type { SavedRun } from './runFile';
-import { saved } from './testing';
+import { assembleDataset } from '../data/dataset';
+import type { ModelFiles, WorkerCommand } from '../training/protocol';
+import { runFileText, type SavedRun } from './runFile';
+import { CLASSES, saved } from './testing';
 
 /** What the worker was told, in order; it never answers by itself here. */
 const sent: WorkerCommand[] = [];
@@ -136,6 +137,19 @@ describe('the storage slice', () => {
     expect(state().savedRuns['a']).toBe('saved');
   });
 
+  it('writes the record again when Undo comes while a write for the deleted run is being taken out', async () => {
+    await restoreTwo();
+    state().handleStorageEvent({ type: 'runFinished', runId: 'a', stopped: false, seconds: 1 });
+    state().handleStorageEvent({ type: 'modelSaved', runId: 'a', error: null });
+    state().deleteRun('a');
+    // The record's write lands after the delete, finds the run gone and deletes it again; Undo comes before that is done.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    state().undoDelete();
+    await settle();
+    expect(shelf.get('a')?.name).toBe('First');
+    expect(state().savedRuns['a']).toBe('saved');
+  });
+
   it('keeps no record of a run whose model is saved during the undo, until the undo', async () => {
     await restoreTwo();
     state().handleStorageEvent({ type: 'runFinished', runId: 'a', stopped: false, seconds: 1 });
@@ -198,6 +212,47 @@ describe('the storage slice', () => {
     expect(state().savedRuns).toEqual({ b: 'saved' });
     expect(state().storageError).toMatch(/^First could not be saved in this browser.*The training worker crashed/);
     expect(sent).toEqual([{ type: 'restoreRuns', runs: [{ runId: 'b', spec: shelf.get('b')?.spec, input: { height: 28, width: 28, channels: 1 } }] }]);
+  });
+});
+
+describe('importing a run file', () => {
+  const files: ModelFiles = {
+    modelJson: { format: 'layers-model', generatedBy: 'test', convertedBy: null, modelTopology: {}, weightsManifest: [{ paths: ['weights.bin'], weights: [{ name: 'b', shape: [3], dtype: 'float32' }] }] },
+    weightData: new Float32Array(3).buffer,
+  };
+  const idx = (dims: number[]) => ({ name: 'f', idx: { dims, data: new Uint8Array(dims.reduce((a, b) => a * b, 1)) } });
+  /** A user dataset loaded on this page, of 28×28 images and the fixture's three classes. */
+  function loadUserDataset(id: string, name: string): void {
+    const dataset = { ...assembleDataset(id, name, { trainImages: idx([3, 28, 28]), trainLabels: { name: 'l', idx: { dims: [3], data: Uint8Array.from([0, 1, 2]) } }, testImages: idx([1, 28, 28]), testLabels: idx([1]) }), classNames: CLASSES };
+    const entry = { id, name, builtin: false, status: 'ready' as const, progress: {}, dataset, error: null, loadSeconds: 0, fromBrowserCopy: false };
+    useAppStore.setState({ datasets: { ...state().datasets, [id]: entry } });
+  }
+  const fileOf = (changes: Partial<SavedRun>): File => new File([runFileText({ ...saved({ id: 'imported' }), ...changes }, files, new Date(0))], 'mine.run.json');
+  const imported = () => sent.flatMap((c) => (c.type === 'importModel' ? [c.run.runId] : []));
+
+  it("matches a user dataset by its content's id, and names the run's dataset as this browser does", async () => {
+    loadUserDataset('custom-00112233445566ff', 'Your dataset 1');
+    await state().importRuns([fileOf({ datasetId: 'custom-00112233445566ff', datasetName: 'Your dataset 3' })]);
+    expect(state().runFileErrors).toEqual([]);
+    expect(imported()).toEqual(['imported']);
+    state().handleStorageEvent({ type: 'modelImported', runId: 'imported', error: null });
+    expect(state().runs['imported']).toMatchObject({ datasetId: 'custom-00112233445566ff', datasetName: 'Your dataset 1' });
+  });
+
+  it('refuses a run trained on other files, even under the same name and classes', async () => {
+    loadUserDataset('custom-00112233445566ff', 'Your dataset 1');
+    await state().importRuns([fileOf({ datasetId: 'custom-aaaaaaaaaaaaaaaa', datasetName: 'Your dataset 1' })]);
+    expect(imported()).toEqual([]);
+    expect(state().runFileErrors).toEqual([
+      'mine.run.json cannot be imported: its run was trained on "Your dataset 1", IDX files of 28×28 images and 3 classes that are not loaded here. Load the same files on the Data tab, then import the file again.',
+    ]);
+  });
+
+  it('matches a run saved before ids were fingerprints by its dataset name and classes', async () => {
+    loadUserDataset('custom-00112233445566ff', 'Your dataset 2');
+    await state().importRuns([fileOf({ datasetId: 'custom-lxq0k2-2', datasetName: 'Your dataset 2' })]);
+    expect(state().runFileErrors).toEqual([]);
+    expect(imported()).toEqual(['imported']);
   });
 });
 

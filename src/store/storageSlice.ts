@@ -5,8 +5,9 @@
  * When the browser cannot store anything, the app says so and goes on in memory.
  */
 import type { StateCreator } from 'zustand';
+import { isUserDatasetId } from '../data/fingerprint';
 import type { SavedModelRef, WorkerEvent } from '../training/protocol';
-import type { AppState } from './index';
+import type { AppState, DatasetEntry } from './index';
 import { fromSavedRun, parseRunFile, runFileName, runFileText, RunFileError, toSavedRun, type ImageSize, type SavedRun } from './runFile';
 import { countAddedRuns, isActiveRun, type Run } from './runsSlice';
 import { deleteSavedRun, loadSavedRuns, putSavedRun, storageError } from './runStorage';
@@ -111,12 +112,18 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
   /** Whether a run is on show: only these have records (a deleted run's goes at once, and comes back with Undo). */
   const shown = (id: string): boolean => get().runs[id] !== undefined;
 
-  /** Writes a shown run's record; a run deleted meanwhile is taken out again. */
+  /**
+   * Writes a shown run's record. A run deleted while it was written is taken out again, and one
+   * brought back while that was done (Undo) is written again: the record ends as the run does.
+   */
   const putRecord = async (id: string): Promise<void> => {
-    const saved = shown(id) ? savedRunOf(id) : null;
-    if (!saved) return;
-    await putSavedRun(saved);
-    if (!shown(id)) await deleteSavedRun(id);
+    for (;;) {
+      const saved = shown(id) ? savedRunOf(id) : null;
+      if (!saved) return;
+      await putSavedRun(saved);
+      if (shown(id)) return;
+      await deleteSavedRun(id);
+    }
   };
 
   /** Asks the worker to save a run's model; the record follows once it has (see `modelSaved`). */
@@ -152,17 +159,25 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
   const idTaken = (id: string): boolean => get().runs[id] !== undefined || get().deletedRun?.run.id === id || pendingImports.has(id);
 
   /**
-   * The loaded dataset (or built-in one) a run from a file belongs to, or why there is none: its
-   * own (a user dataset's id is its content's fingerprint, so the same files loaded anywhere
-   * match), or else a user dataset of the same name and classes.
+   * The loaded dataset (or built-in one) a run from a file belongs to, or why there is none. A
+   * user dataset's id is its content's fingerprint, so only the same files match; a run saved
+   * before ids were fingerprints (`custom-<visit>-<n>`) matches a user dataset of its name and
+   * classes, as it did then.
    */
-  const datasetFor = (run: SavedRun, fileName: string): string => {
+  const datasetFor = (run: SavedRun, fileName: string): DatasetEntry => {
     const { datasets } = get();
     const own = datasets[run.datasetId];
     const entry = own?.builtin || own?.dataset
       ? own
-      : Object.values(datasets).find((d) => !d.builtin && d.dataset?.name === run.datasetName && d.dataset.classNames.join('\n') === run.classNames.join('\n'));
-    if (!entry) throw new RunFileError(`${fileName} cannot be imported: its run was trained on "${run.datasetName}", which is not loaded here. Load that dataset on the Data tab, then import the file again.`);
+      : isUserDatasetId(run.datasetId)
+        ? undefined
+        : Object.values(datasets).find((d) => !d.builtin && d.dataset?.name === run.datasetName && d.dataset.classNames.join('\n') === run.classNames.join('\n'));
+    if (!entry) {
+      const which = isUserDatasetId(run.datasetId)
+        ? `"${run.datasetName}", IDX files of ${run.imageSize.height}×${run.imageSize.width} images and ${run.classNames.length} classes that are not loaded here. Load the same files on the Data tab`
+        : `"${run.datasetName}", which is not loaded here. Load that dataset on the Data tab`;
+      throw new RunFileError(`${fileName} cannot be imported: its run was trained on ${which}, then import the file again.`);
+    }
     const dataset = entry.dataset;
     if (dataset && (dataset.train.height !== run.imageSize.height || dataset.train.width !== run.imageSize.width || dataset.classNames.length !== run.classNames.length)) {
       const { height, width } = dataset.train;
@@ -170,7 +185,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
         `${fileName} cannot be imported: its model takes ${run.imageSize.height}×${run.imageSize.width} images of ${run.classNames.length} classes, but ${entry.name} has ${height}×${width} images of ${dataset.classNames.length} classes.`,
       );
     }
-    return entry.id;
+    return entry;
   };
 
   return {
@@ -288,10 +303,11 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
         try {
           if (file.size > MAX_RUN_FILE_BYTES) throw new RunFileError(`${file.name} is too large (${Math.round(file.size / 1048576)} MB) to be a run export.`);
           const contents = parseRunFile(await file.text(), file.name);
-          const datasetId = datasetFor(contents.run, file.name);
+          const dataset = datasetFor(contents.run, file.name);
           let id = contents.run.id;
           while (idTaken(id)) id = `${contents.run.id}-imported-${++importCount}`;
-          const run: SavedRun = { ...contents.run, id, datasetId };
+          // Named as this browser names its dataset: another browser may have numbered the same files otherwise.
+          const run: SavedRun = { ...contents.run, id, datasetId: dataset.id, datasetName: dataset.name };
           pendingImports.set(id, { run, fileName: file.name });
           sendToWorker({ type: 'importModel', run: modelRef(run), files: contents.files }, [contents.files.weightData]);
         } catch (error) {
