@@ -207,6 +207,25 @@ describe('a user dataset', () => {
     expect(next.knownNames).toEqual({ 'custom-0123456789abcdef': 'Your dataset 7' });
   });
 
+  it('keeps the first name when the same files are loaded twice at once', () => {
+    const ask = () => {
+      state().addUserDataset([]);
+      const source = lastSource();
+      if (source?.kind !== 'files') throw new Error('no user dataset was asked for');
+      return { requestId: lastLoad(), name: source.name };
+    };
+    const loaded = ({ requestId, name }: { requestId: number; name: string }) =>
+      state().handleDatasetEvent({ type: 'datasetLoaded', requestId, dataset: { ...tiny('custom-00000000000000aa'), name }, seconds: 0.1, fromBrowserCopy: false });
+    const first = ask();
+    const second = ask();
+    loaded(first);
+    loaded(second);
+    expect(state().datasets['custom-00000000000000aa']?.name).toBe(first.name);
+    expect(state().activeDatasetId).toBe('custom-00000000000000aa');
+    // The second number was not used: the next files take it.
+    expect(ask().name).toBe(second.name);
+  });
+
   it('gives the number of files that failed to load to the next ones', () => {
     state().addUserDataset([]);
     const failed = lastSource();

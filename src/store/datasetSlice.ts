@@ -83,7 +83,7 @@ function builtinEntry(id: BuiltinDatasetId): DatasetEntry {
   return { id, name: BUILTIN_DATASETS[id].name, builtin: true, status: 'idle', progress: {}, dataset: null, error: null, loadSeconds: null, fromBrowserCopy: false };
 }
 
-/** Loads the worker has not answered yet, by request id: what was asked for (its `id` is the dataset's). */
+/** Loads the worker has not answered yet, by request id: what was asked for (a built-in's `id` is the dataset's; a user's files get theirs from their content). */
 const pendingLoads = new Map<number, DatasetSource>();
 /** When each pending load was first asked for (page time): a load sent again after a worker crash keeps it. */
 const askedAt = new Map<number, number>();
@@ -207,9 +207,14 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
       const isUser = source.kind === 'files';
       // A user's files take the id of their content, and the name the page knows it by, if any.
       const id = event.type === 'datasetLoaded' ? event.dataset.id : source.kind === 'builtin' ? source.id : '';
+      // The same files loaded twice at once: the first keeps its name, the second only selects it.
+      const loadedBefore = isUser && event.type === 'datasetLoaded' ? (get().datasets[id] ?? null) : null;
       // Files that did not load, or that are a dataset known already, give their number back:
       // the next new one is not "Your dataset 10" after nine tries.
-      if (isUser && source.name === userDatasetName(userDatasetCount) && (event.type === 'datasetFailed' || event.dataset.name !== source.name)) userDatasetCount--;
+      if (source.kind === 'files' && source.name === userDatasetName(userDatasetCount)) {
+        const known = loadedBefore !== null || (event.type === 'datasetLoaded' && event.dataset.name !== source.name);
+        if (event.type === 'datasetFailed' || known) userDatasetCount--;
+      }
       if (event.type === 'datasetFailed') {
         if (isUser) set({ userDatasetError: event.error, userDatasetLoading: false });
         else {
@@ -222,7 +227,7 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
         if (get().activeDatasetId === null && get().pendingDatasetId === null && id !== DEFAULT_DATASET_ID) get().selectDataset(DEFAULT_DATASET_ID);
         return;
       }
-      const { dataset } = event;
+      const dataset = loadedBefore?.dataset ?? event.dataset;
       const loadedAt = performance.now();
       set((state) => ({
         datasets: {
