@@ -10,18 +10,18 @@ import { counted } from './words';
 /** What a visitor still has to do for a link to a built-in dataset (null: nothing). */
 function builtinNote(ready: boolean, datasetId: string, datasetName: string | null, models: number): string | null {
   if (ready) return null;
-  return datasetName === null ? `Load the dataset “${datasetId}” to train ${them(models)}.` : `Loading ${datasetName}…`;
+  return datasetName === null ? `Load the dataset “${datasetId}” to train ${theModels(models)}.` : `Loading ${datasetName}…`;
 }
 
-/** "it" for one shared model, "these models" for more. */
-const them = (models: number): string => (models === 1 ? 'it' : 'these models');
+/** "the model" for one shared model, "these models" for more. */
+const theModels = (models: number): string => (models === 1 ? 'the model' : 'these models');
 
 /** Which of the visitor's datasets will stand in for the sharer's own: the selected one, one to select, or one to load. */
 function ownDatasetNote(own: SharedDataset, selectedMatch: string | null, loadedMatch: string | null, models: number): string {
   const shape = `${own.height}×${own.width} images, ${own.classCount} classes`;
   if (selectedMatch !== null) return `They will train on ${selectedMatch} (${shape}), which matches it.`;
   if (loadedMatch !== null) return `Select ${loadedMatch} on the Data tab: it matches (${shape}).`;
-  return `Load your copy of it (${shape}) as IDX files on the Data tab to train ${models === 1 ? 'the model' : 'these models'}.`;
+  return `Load your copy of it (${shape}) as IDX files on the Data tab to train ${theModels(models)}.`;
 }
 
 interface ShareBannerProps {
@@ -59,7 +59,7 @@ export function ShareBanner({ onOpenBuilder, onQueued }: ShareBannerProps) {
   }
   const { share } = incoming;
   const own = share.ownDataset;
-  // A sharer's own dataset has an id that means nothing here: any dataset of its image size and class count will do.
+  // A sharer's own dataset is not in the link, only its name, image size and class count: any dataset of that size and those classes will do.
   const ready = own === undefined ? activeDatasetId === share.dataset : activeDataset !== null && matchesOwnDataset(activeDataset, own);
   const models = share.runs.length;
   const note = own === undefined ? builtinNote(ready, share.dataset, datasetName, models) : ownDatasetNote(own, ready ? (activeDataset?.name ?? null) : null, matchingName, models);

@@ -9,7 +9,7 @@ interface ShareLinkProps {
   readonly label: string;
   readonly makeUrl: () => Promise<string | null>;
   readonly disabled?: boolean;
-  /** What the link leaves out, said beside it. */
+  /** What the link leaves out, said beside it: as it was when the link was made. */
   readonly caveat?: string;
 }
 
@@ -17,9 +17,12 @@ export function ShareLink({ label, makeUrl, disabled = false, caveat }: ShareLin
   const id = useId();
   const [url, setUrl] = useState<string | null>(null);
   const [note, setNote] = useState('');
+  const [madeCaveat, setMadeCaveat] = useState<string | undefined>(undefined);
   const onClick = async (): Promise<void> => {
+    const madeWith = caveat;
     const made = await makeUrl();
     setUrl(made);
+    setMadeCaveat(madeWith);
     if (made === null) return;
     try {
       await navigator.clipboard.writeText(made);
@@ -38,7 +41,7 @@ export function ShareLink({ label, makeUrl, disabled = false, caveat }: ShareLin
           <label htmlFor={id}>Share link</label>
           <input id={id} type="text" readOnly value={url} onFocus={(event) => event.currentTarget.select()} />
           <span className="muted" role="status">
-            {note} It recreates the models, not their weights.{caveat === undefined ? '' : ` ${caveat}`}
+            {note} It recreates the models, not their weights.{madeCaveat === undefined ? '' : ` ${madeCaveat}`}
           </span>
         </>
       )}

@@ -33,8 +33,9 @@ const formatAccuracy = (v: number): string => v.toFixed(2);
 /**
  * A loss tick: up to four significant digits, trailing zeros dropped. Two digits wrote a
  * narrow axis's 2.24, 2.26 … 2.32 as 2.2, 2.3, 2.3, 2.3; Recharts's ticks are round numbers,
- * so four digits tell them apart without the float noise of 0.30000000000000004. A diverging
- * run's huge losses are written as powers of ten.
+ * so four digits tell them apart on any axis but one flatter than a thousandth of its values
+ * (2.30012 and 2.30014 both read 2.3), without the float noise of 0.30000000000000004. A
+ * diverging run's huge losses are written as powers of ten.
  */
 export const formatLoss = (v: number): string => (Math.abs(v) >= 1e5 ? Number(v.toPrecision(3)).toExponential() : String(Number(v.toPrecision(4))));
 

@@ -239,6 +239,15 @@ describe("SGD with momentum as Keras's", () => {
     });
   });
 
+  it("leaves a weight the loss does not reach, as tfjs's optimizers do", () => {
+    const optimizer = createOptimizer({ ...DEFAULT_COMPILE, optimizer: 'sgd', learningRate: 0.1, momentum: 0.9 });
+    const [used, unused] = [tf.variable(tf.scalar(0)), tf.variable(tf.scalar(5))];
+    optimizer.minimize(() => used.mul(1).asScalar(), false, [used, unused]);
+    expect([used.dataSync()[0], unused.dataSync()[0]]).toEqual([expect.closeTo(-0.1, 6), 5]);
+    for (const v of [used, unused]) v.dispose();
+    optimizer.dispose();
+  });
+
   it('stays finite when a schedule decays the rate by ten each step', () => {
     // Rescaling tfjs's accumulated gradients by old ÷ new rate made them grow tenfold a step,
     // past float32's range by about step 38, while Keras's velocity only shrinks.

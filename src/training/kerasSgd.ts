@@ -43,6 +43,8 @@ export class KerasSGD extends tf.Optimizer {
   override applyGradients(variableGradients: Parameters<tf.Optimizer['applyGradients']>[0]): void {
     const gradients = Array.isArray(variableGradients) ? variableGradients.map(({ name, tensor }) => [name, tensor] as const) : Object.entries(variableGradients);
     for (const [name, gradient] of gradients) {
+      // `minimize` with a variable list passes no gradient for a variable the loss does not reach: it stays, as in tfjs's own optimizers.
+      if ((gradient as tf.Tensor | undefined) === undefined) continue;
       const weight = tf.engine().registeredVariables[name];
       if (weight === undefined) throw new Error(`KerasSGD: no variable is named ${name}.`);
       let velocity = this.velocities.get(name);

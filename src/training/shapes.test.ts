@@ -251,6 +251,8 @@ describe('validateSpec', () => {
       "trainLimit: A validation split of 0.5 leaves none of the 1 training image to train on: Keras's fit trains on the first int(1 × (1 − 0.5)) = 0. Use more training images or a smaller split.",
     ]);
     expect(fields({ trainLimit: null, validationSplit: 0.9 }, 1)).toEqual([expect.stringMatching(/^validationSplit: A validation split of 0\.9 leaves none of the 1 training image to train/)]);
+    // A subset larger than the dataset did not set the count: the split is to blame.
+    expect(fields({ trainLimit: 1000, validationSplit: 0.5 }, 1)).toEqual([expect.stringMatching(/^validationSplit: /)]);
     // One image left to train on is enough; without the dataset's size nothing can be said.
     expect(fields({ trainLimit: 2, validationSplit: 0.5 }, 60000)).toEqual([]);
     expect(fields({ trainLimit: 3, validationSplit: 0.9 }, 60000)).toEqual([expect.stringMatching(/none of the 3 training images/)]);

@@ -418,8 +418,9 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
     const count = Math.min(trainImages, fit.trainLimit ?? trainImages);
     if (splitValidation(count, fit.validationSplit).trainCount === 0) {
       const images = `${count} training image${count === 1 ? '' : 's'}`;
+      // The training subset is to blame only where it, not the dataset, set the count.
       modelError(
-        fit.trainLimit === null ? 'validationSplit' : 'trainLimit',
+        fit.trainLimit === null || fit.trainLimit >= trainImages ? 'validationSplit' : 'trainLimit',
         `A validation split of ${fit.validationSplit} leaves none of the ${images} to train on: Keras's fit trains on the first int(${count} × (1 − ${fit.validationSplit})) = 0. Use more training images or a smaller split.`,
       );
     }
