@@ -6,7 +6,7 @@ import { memo, useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Run } from '../store';
 import { ChartFrame } from './ChartFrame';
-import { comparedAccuracyAxis, CURVE_MARGIN, CURVE_TOOLTIP, EPOCH_LABEL, hasValidation, LossAndAccuracy, metricAxis, NEUTRAL_LINE, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
+import { comparedAccuracyAxis, CURVE_MARGIN, CURVE_TOOLTIP, dwarfingRun, EPOCH_LABEL, hasValidation, LossAndAccuracy, metricAxis, NEUTRAL_LINE, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
 import { CheckField } from './fields';
 
 interface CompareChartsProps {
@@ -114,11 +114,17 @@ function CurvesTable({ runs }: CompareChartsProps) {
 
 function CompareChartsView({ runs }: CompareChartsProps) {
   const [log, setLog] = useState(false);
+  const dwarfing = dwarfingRun(runs.map((run) => ({ name: run.name, losses: run.epochs.flatMap((e) => (e.valLoss === null ? [e.loss] : [e.loss, e.valLoss])) })));
   return (
     <section className="compare-charts" aria-labelledby="compare-charts-heading">
       <h3 id="compare-charts-heading">Learning curves, overlaid</h3>
       <p className="muted">Each run in its colour: training solid, validation dashed.</p>
       <CheckField label="Log scale for loss (compare)" checked={log} onChange={setLog} />
+      {dwarfing && !log && (
+        <p className="note" data-testid="loss-spread">
+          {dwarfing.name}&apos;s loss is over a hundred times another run&apos;s, which flattens the other curves: a log scale shows them all.
+        </p>
+      )}
       <LossAndAccuracy log={log} chart={(metric, logScale) => <OverlayChart runs={runs} metric={metric} log={logScale} />} />
       <RunKey runs={runs} />
       <CurvesTable runs={runs} />

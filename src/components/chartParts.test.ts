@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { comparedAccuracyAxis, formatLoss } from './chartParts';
+import { comparedAccuracyAxis, dwarfingRun, formatLoss } from './chartParts';
 
 describe('comparedAccuracyAxis', () => {
   it('starts a tenth below the lowest point, never on it, and ends at 1', () => {
@@ -34,5 +34,18 @@ describe('formatLoss', () => {
     expect(narrow).toEqual(['2.24', '2.26', '2.28', '2.3', '2.32']);
     expect([0, 0.1 + 0.2, 0.5, 1, 1.5].map(formatLoss)).toEqual(['0', '0.3', '0.5', '1', '1.5']);
     expect([0.0012, 0.0014, 12340, 1.2e17, 2.5e16].map(formatLoss)).toEqual(['0.0012', '0.0014', '12340', '1.2e+17', '2.5e+16']);
+  });
+});
+
+describe('dwarfingRun', () => {
+  const run = (name: string, losses: number[]) => ({ name, losses });
+
+  it('names the run whose loss is over a hundred times another run’s', () => {
+    const exploded = run('lr 1e9', [3.1e15, 1.2e17]);
+    expect(dwarfingRun([run('quickstart', [0.3, 0.12]), exploded, run('linear', [0.6, 0.4])])).toBe(exploded);
+    // Runs of one scale, one run alone, or a run whose loss went to NaN (it failed and draws nothing): no note.
+    expect(dwarfingRun([run('a', [2.3, 0.3]), run('b', [0.5, 0.05])])).toBeNull();
+    expect(dwarfingRun([exploded])).toBeNull();
+    expect(dwarfingRun([run('a', [0.3]), run('nan', [NaN])])).toBeNull();
   });
 });

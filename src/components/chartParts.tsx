@@ -55,6 +55,25 @@ export function metricAxis(metric: Metric, log: boolean, accuracyDomain: YAxisPr
   };
 }
 
+/** How many times one run's highest loss may be another's before a linear axis flattens the lower curves. */
+const LOSS_SPREAD = 100;
+
+/**
+ * The run whose loss dwarfs another's on a linear axis (its highest point over 100 times
+ * another run's highest), which flattens their curves to a line at the bottom; null when none.
+ * Finite losses only: a diverged run has failed, and draws nothing.
+ */
+export function dwarfingRun<R extends { readonly losses: readonly number[] }>(runs: readonly R[]): R | null {
+  const peaks = runs.flatMap((run) => {
+    const finite = run.losses.filter(Number.isFinite);
+    return finite.length === 0 ? [] : [{ run, peak: Math.max(...finite) }];
+  });
+  if (peaks.length < 2) return null;
+  const highest = peaks.reduce((a, b) => (b.peak > a.peak ? b : a));
+  const lowest = Math.min(...peaks.map((p) => p.peak));
+  return lowest > 0 && highest.peak / lowest > LOSS_SPREAD ? highest.run : null;
+}
+
 /**
  * The compared runs' accuracy axis: from a tenth at least 0.02 below the lowest point (runs
  * are often all above 90%; a point on the axis line is hard to see) to exactly 1 (with 'auto',
