@@ -55,6 +55,18 @@ async function restoreTwo(): Promise<void> {
   await state().restoreSavedRuns();
 }
 
+/** Restores two saved runs and finishes 'a' again, so that its model is being saved. */
+async function savingFirst(): Promise<void> {
+  await restoreTwo();
+  state().handleStorageEvent({ type: 'runFinished', runId: 'a', stopped: false, seconds: 1 });
+}
+
+/** Run 'a' has its record back and reads as saved. */
+function expectFirstKept(): void {
+  expect(shelf.get('a')?.name).toBe('First');
+  expect(state().savedRuns['a']).toBe('saved');
+}
+
 describe('the storage slice', () => {
   it('restores saved runs, tells the worker where their models are and which to keep, and reports unreadable records', async () => {
     storage.problems = ['"Broken" could not be restored from this browser: run.trainCount should be a whole number.'];
@@ -118,14 +130,12 @@ describe('the storage slice', () => {
     expect(state().runOrder).toEqual(['a', 'b']);
     expect(state().deletedRun).toBeNull();
     await settle();
-    expect(shelf.get('a')?.name).toBe('First');
-    expect(state().savedRuns['a']).toBe('saved');
+    expectFirstKept();
     expect(sent.filter((c) => c.type === 'deleteSavedModel')).toEqual([]);
   });
 
   it('undoes the delete of a run whose model was still being saved: the record is written once the model is', async () => {
-    await restoreTwo();
-    state().handleStorageEvent({ type: 'runFinished', runId: 'a', stopped: false, seconds: 1 });
+    await savingFirst();
     state().deleteRun('a');
     await settle();
     state().undoDelete();
@@ -133,26 +143,22 @@ describe('the storage slice', () => {
     expect(shelf.has('a')).toBe(false);
     state().handleStorageEvent({ type: 'modelSaved', runId: 'a', error: null });
     await settle();
-    expect(shelf.get('a')?.name).toBe('First');
-    expect(state().savedRuns['a']).toBe('saved');
+    expectFirstKept();
   });
 
   it('writes the record again when Undo comes while a write for the deleted run is being taken out', async () => {
-    await restoreTwo();
-    state().handleStorageEvent({ type: 'runFinished', runId: 'a', stopped: false, seconds: 1 });
+    await savingFirst();
     state().handleStorageEvent({ type: 'modelSaved', runId: 'a', error: null });
     state().deleteRun('a');
     // The record's write lands after the delete, finds the run gone and deletes it again; Undo comes before that is done.
     await new Promise((resolve) => setTimeout(resolve, 0));
     state().undoDelete();
     await settle();
-    expect(shelf.get('a')?.name).toBe('First');
-    expect(state().savedRuns['a']).toBe('saved');
+    expectFirstKept();
   });
 
   it('keeps no record of a run whose model is saved during the undo, until the undo', async () => {
-    await restoreTwo();
-    state().handleStorageEvent({ type: 'runFinished', runId: 'a', stopped: false, seconds: 1 });
+    await savingFirst();
     state().deleteRun('a');
     state().handleStorageEvent({ type: 'modelSaved', runId: 'a', error: null });
     await settle();
@@ -193,8 +199,7 @@ describe('the storage slice', () => {
   });
 
   it('does not keep the record of a run deleted while its model was being saved', async () => {
-    await restoreTwo();
-    state().handleStorageEvent({ type: 'runFinished', runId: 'a', stopped: false, seconds: 1 });
+    await savingFirst();
     state().deleteRun('a');
     state().deleteRun('b');
     sent.length = 0;
@@ -205,8 +210,7 @@ describe('the storage slice', () => {
   });
 
   it('after a worker crash, fails the saves in flight and gives the new worker the saved models', async () => {
-    await restoreTwo();
-    state().handleStorageEvent({ type: 'runFinished', runId: 'a', stopped: false, seconds: 1 });
+    await savingFirst();
     sent.length = 0;
     state().recoverSavedRuns('The training worker crashed (out of memory) and was restarted.');
     expect(state().savedRuns).toEqual({ b: 'saved' });
