@@ -22,7 +22,8 @@ test('the quickstart preset trains in the worker on WebGL, streaming batches and
   await expect(page.locator('.live-charts .recharts-wrapper')).toHaveCount(2);
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('backend')).toContainText('Backend: WebGL');
-  await expect(page.getByTestId('running-metrics')).toContainText(/loss \d\.\d{4} · accuracy \d\.\d{4} · \d+ samples\/s/);
+  // Keras's progress-bar figures, and the time the whole run has left.
+  await expect(page.getByTestId('running-metrics')).toContainText(/loss \d\.\d{4} · accuracy \d\.\d{4} · \d+ samples\/s · ETA (\d+ min )?\d+ s/);
   const history = page.getByRole('table', { name: /Training history/ });
   await expect(history.locator('tbody tr')).toHaveCount(1);
   await expect(history.locator('tbody tr')).toHaveCount(2);

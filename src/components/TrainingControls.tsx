@@ -4,7 +4,7 @@ import type { BackendPreference } from '../training/protocol';
 import { isActiveRun, useAppStore, type Run } from '../store';
 import { lastStep } from '../store/series';
 import { SelectField } from './fields';
-import { counted } from './words';
+import { counted, duration } from './words';
 
 const BACKENDS = {
   auto: 'Automatic',
@@ -12,13 +12,6 @@ const BACKENDS = {
   wasm: 'WASM (CPU, SIMD)',
   cpu: 'CPU (plain JavaScript)',
 } as const satisfies Record<BackendPreference, string>;
-
-function eta(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '–';
-  const m = Math.floor(seconds / 60);
-  const s = Math.round(seconds % 60);
-  return m > 0 ? `${m} min ${s} s` : `${s} s`;
-}
 
 /** The backend badge: name, renderer, and whether a GPU is really doing the work. */
 export function BackendBadge({ run }: { readonly run: Run }) {
@@ -60,7 +53,6 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
   const epochsDone = run?.epochs.length ?? 0;
   const epochs = run?.spec.fit.epochs ?? 1;
   const runFraction = step ? Math.min(1, (step.epoch - 1 + step.batch / step.batches) / epochs) : epochsDone / epochs;
-  const lastEpoch = run?.epochs.at(-1);
   const evaluating = run !== null && active && epochsDone === epochs && run.evaluation === null;
   // A run waiting for the runs queued before it to finish, rather than starting.
   const queued = useAppStore((state) => {
@@ -140,7 +132,7 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
           {progress && (
             <p className="muted" data-testid="running-metrics">
               loss {progress.loss.toFixed(4)} · accuracy {progress.accuracy.toFixed(4)} · {Math.round(progress.samplesPerSecond)} samples/s
-              {lastEpoch && run.status === 'running' && !evaluating ? ` · ETA ${eta(lastEpoch.etaSeconds)}` : ''}
+              {run.status === 'running' && !evaluating ? ` · ETA ${duration(progress.etaSeconds)}` : ''}
             </p>
           )}
           {evaluating && (

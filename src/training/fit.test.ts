@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { mulberry32 } from './batches';
 import { buildModel, createOptimizer } from './buildModel';
-import { createTrainingData, disposeTrainingData, fit, randomShift, TrainingControl, TrainingDivergedError, type FitCallbacks } from './fit';
+import { createTrainingData, disposeTrainingData, fit, randomShift, secondsLeft, TrainingControl, TrainingDivergedError, type FitCallbacks } from './fit';
 import type { BatchProgress, EpochRecord } from './protocol';
 import { DEFAULT_COMPILE, DEFAULT_FIT, type ModelSpec } from './spec';
 import { syntheticDataset } from './testData';
@@ -161,9 +161,24 @@ describe('fit', () => {
       expect(epoch?.seconds).toBeLessThan(30);
       expect(epoch?.samplesPerSecond).toBeGreaterThan(180 / 30);
       expect(batches.at(-1)?.samplesPerSecond).toBeGreaterThan(180 / 30);
+      // Right after the pause, the time left is the images left at the speed without the pause.
+      expect(batches.find((b) => b.batch === 3)?.etaSeconds).toBeLessThan(30);
     } finally {
       clock.mockRestore();
     }
+  });
+
+  it('says how long the whole run has left from its first batch, and nothing left after its last epoch', async () => {
+    const batches: BatchProgress[] = [];
+    const { history } = await train(mlp({ epochs: 3 }), new TrainingControl(), { batchIntervalMs: 0, onBatch: (b) => batches.push(b) });
+    const first = batches[0];
+    // After 16 of 3 × 180 training images, 524 to go at that batch's speed.
+    expect(first?.etaSeconds).toBeCloseTo(524 / (first?.samplesPerSecond ?? NaN), 6);
+    expect(history.map((e) => e.etaSeconds > 0)).toEqual([true, true, false]);
+    expect(history.at(-1)?.etaSeconds).toBe(0);
+    // From the second epoch on, the validation passes still to come are counted too.
+    const second = batches.find((b) => b.epoch === 2);
+    expect(second?.etaSeconds).toBeGreaterThan((2 * 180 - 16) / (second?.samplesPerSecond ?? NaN));
   });
 
   it('stops with a clear error naming the epoch and batch when the loss diverges', async () => {
@@ -172,6 +187,21 @@ describe('fit', () => {
     const error = await train(spec, new TrainingControl(), { batchIntervalMs: 0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TrainingDivergedError);
     expect((error as TrainingDivergedError).message).toMatch(/NaN or infinite in epoch 1, batch \d+.*lower learning rate/);
+  });
+});
+
+describe('secondsLeft', () => {
+  const position = { epochs: 3, epoch: 1, trainCount: 1000, seen: 250, samplesPerSecond: 100, validationsLeft: 3, validationSeconds: 0 };
+
+  it('counts the training images still to go, this epoch and the ones after, at this epoch\'s speed', () => {
+    expect(secondsLeft(position)).toBe(27.5);
+    expect(secondsLeft({ ...position, epoch: 3, seen: 1000, validationsLeft: 0 })).toBe(0);
+  });
+
+  it('adds the validation passes still to come at the mean time of the ones so far', () => {
+    expect(secondsLeft({ ...position, epoch: 2, validationsLeft: 2, validationSeconds: 1.5 })).toBe(17.5 + 3);
+    // The last batch of the last epoch: only its validation pass is left.
+    expect(secondsLeft({ ...position, epoch: 3, seen: 1000, validationsLeft: 1, validationSeconds: 1.5 })).toBe(1.5);
   });
 });
 

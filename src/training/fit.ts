@@ -175,6 +175,37 @@ export async function evaluateSlice(
   return { loss: (loss[0] ?? NaN) / count, accuracy: (correct[0] ?? 0) / count };
 }
 
+/** Where a run stands, for `secondsLeft`. */
+export interface RunPosition {
+  readonly epochs: number;
+  /** The epoch under way, from 1. */
+  readonly epoch: number;
+  readonly trainCount: number;
+  /** Training images seen in this epoch so far. */
+  readonly seen: number;
+  /** This epoch's training speed. */
+  readonly samplesPerSecond: number;
+  /** Validation passes still to come, this epoch's included when it has not run yet. */
+  readonly validationsLeft: number;
+  /** The mean time of the validation passes so far; 0 before the first one ends. */
+  readonly validationSeconds: number;
+}
+
+/**
+ * Seconds a run has left: the training images still to go in this epoch and the ones after
+ * it, at this epoch's speed, and the validation passes still to come at the mean time of the
+ * ones so far. Keras's progress bar estimates the epoch under way the same way; this covers
+ * the whole run, so that a long one says how long from its first batches. Before the first
+ * validation pass ends its time is not known and not counted (it is a forward pass over a
+ * tenth or so of the images: a few percent of an epoch). Time paused is in none of these.
+ */
+export function secondsLeft(position: RunPosition): number {
+  const { epochs, epoch, trainCount, seen, samplesPerSecond, validationsLeft, validationSeconds } = position;
+  const imagesLeft = (epochs - epoch) * trainCount + (trainCount - seen);
+  const training = imagesLeft > 0 ? imagesLeft / samplesPerSecond : 0;
+  return training + validationsLeft * validationSeconds;
+}
+
 /**
  * Trains `model` on `data` as `model.fit(x, y, epochs, batch_size, validation_split, shuffle)`
  * would, reporting Keras's running means per batch and history per epoch. Stops early, with
@@ -195,7 +226,9 @@ export async function fit(
   const interval = callbacks.batchIntervalMs ?? 100;
   const augmentRandom = mulberry32(seed ^ 0x5eed);
   const history: EpochRecord[] = [];
-  const [runStart, runPaused] = [performance.now(), control.pausedMs];
+  // The validation passes' total time and count, for the time left.
+  let validationTotal = 0;
+  let validations = 0;
 
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const learningRate = scheduledLearningRate(spec, epoch);
@@ -246,7 +279,10 @@ export async function fit(
         if (now - lastReport >= interval || batch === batches) {
           lastReport = now;
           const running = await report(batch);
-          callbacks.onBatch?.({ epoch, batch, batches, ...running, samplesPerSecond: seen / (control.activeMsSince(epochStart, epochPaused) / 1000) });
+          const samplesPerSecond = seen / (control.activeMsSince(epochStart, epochPaused) / 1000);
+          const validationsLeft = validationCount > 0 ? epochs - epoch + 1 : 0;
+          const etaSeconds = secondsLeft({ epochs, epoch, trainCount, seen, samplesPerSecond, validationsLeft, validationSeconds: validations > 0 ? validationTotal / validations : 0 });
+          callbacks.onBatch?.({ epoch, batch, batches, ...running, samplesPerSecond, etaSeconds });
         } else {
           await yieldToEventLoop();
         }
@@ -258,7 +294,11 @@ export async function fit(
       const validation = validationCount > 0 && !control.stopRequested ? await evaluateSlice(model, data, spec, validationStart, validationCount) : null;
       // Time paused is left out of both.
       const seconds = control.activeMsSince(epochStart, epochPaused) / 1000;
-      const elapsed = control.activeMsSince(runStart, runPaused) / 1000;
+      if (validation) {
+        validationTotal += seconds - trainingSeconds;
+        validations++;
+      }
+      const samplesPerSecond = seen / trainingSeconds;
       const memory = tf.memory();
       const record: EpochRecord = {
         epoch,
@@ -269,8 +309,8 @@ export async function fit(
         valAccuracy: validation?.accuracy ?? null,
         learningRate,
         seconds,
-        samplesPerSecond: seen / trainingSeconds,
-        etaSeconds: (elapsed / epoch) * (epochs - epoch),
+        samplesPerSecond,
+        etaSeconds: secondsLeft({ epochs, epoch, trainCount, seen, samplesPerSecond, validationsLeft: validations > 0 ? epochs - epoch : 0, validationSeconds: validations > 0 ? validationTotal / validations : 0 }),
         // The two running sums are still alive here; they are freed just below.
         tensors: memory.numTensors - 2,
         bytes: memory.numBytes - 8,

@@ -45,6 +45,8 @@ export interface BatchProgress {
   readonly loss: number;
   readonly accuracy: number;
   readonly samplesPerSecond: number;
+  /** Seconds the run has left (fit.ts's `secondsLeft`), time paused left out. */
+  readonly etaSeconds: number;
 }
 
 /** One epoch of `history.history`, with timing. */
@@ -61,6 +63,7 @@ export interface EpochRecord {
   readonly seconds: number;
   /** Training images a second, the validation pass left out. */
   readonly samplesPerSecond: number;
+  /** Seconds the run had left after this epoch (fit.ts's `secondsLeft`). */
   readonly etaSeconds: number;
   /** tf.memory() after the epoch: the leak check. */
   readonly tensors: number;
