@@ -24,12 +24,15 @@ test('the quickstart preset trains in the worker on WebGL, streaming batches and
   await expect(page.getByTestId('backend')).toContainText('Backend: WebGL');
   // Keras's progress-bar figures, and the time the whole run has left.
   await expect(page.getByTestId('running-metrics')).toContainText(/loss \d\.\d{4} · accuracy \d\.\d{4} · \d+ samples\/s · ETA (\d+ min )?\d+ s/);
+  // The tab's title follows the run, for a user in another tab.
+  await expect(page).toHaveTitle(/^\d+% · ETA (\d+ min )?\d+ s · TensorFlow quickstart .*#1 — Digit & Fashion training playground$/);
   const history = page.getByRole('table', { name: /Training history/ });
   await expect(history.locator('tbody tr')).toHaveCount(1);
   await expect(history.locator('tbody tr')).toHaveCount(2);
   // The charts gained a point per epoch: loss and accuracy, training and validation, 2 epochs each.
   await expect(page.locator('.live-charts .recharts-line-dot')).toHaveCount(8);
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
+  await expect(page).toHaveTitle('Digit & Fashion training playground');
   await expect(page.getByTestId('test-accuracy')).toContainText('(10000 test images)');
   const accuracy = Number((await page.getByTestId('test-accuracy').textContent())?.match(/([\d.]+)%/)?.[1]);
   expect(accuracy).toBeGreaterThan(85);

@@ -2,6 +2,7 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import { ComparePanel } from './ComparePanel';
 import { DatasetPanel } from './DatasetPanel';
+import { DocumentTitle } from './DocumentTitle';
 import { DrawPanel } from './DrawPanel';
 import { LiveRegion } from './LiveRegion';
 import { ShareBanner } from './ShareBanner';
@@ -53,6 +54,7 @@ export function App() {
         />
       </main>
       <LiveRegion />
+      <DocumentTitle />
     </>
   );
 }

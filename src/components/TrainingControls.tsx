@@ -2,7 +2,7 @@
 import { useEffect, useRef, type FocusEvent } from 'react';
 import type { BackendPreference } from '../training/protocol';
 import { isActiveRun, useAppStore, type Run } from '../store';
-import { lastStep } from '../store/series';
+import { lastStep, runFraction } from '../store/series';
 import { SelectField } from './fields';
 import { counted, duration } from './words';
 
@@ -52,7 +52,7 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
   const step = progress ?? (run === null ? null : lastStep(run.batches, run.batchesPerEpoch));
   const epochsDone = run?.epochs.length ?? 0;
   const epochs = run?.spec.fit.epochs ?? 1;
-  const runFraction = step ? Math.min(1, (step.epoch - 1 + step.batch / step.batches) / epochs) : epochsDone / epochs;
+  const fraction = runFraction(step, epochsDone, epochs);
   const evaluating = run !== null && active && epochsDone === epochs && run.evaluation === null;
   // A run waiting for the runs queued before it to finish, rather than starting.
   const queued = useAppStore((state) => {
@@ -126,8 +126,8 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
             <progress id="epoch-progress" max={step?.batches ?? 1} value={step?.batch ?? (epochsDone > 0 ? 1 : 0)} />
           </div>
           <div className="progress-row">
-            <label htmlFor="run-progress">Run {Math.round(runFraction * 100)}%</label>
-            <progress id="run-progress" max={1} value={runFraction} />
+            <label htmlFor="run-progress">Run {Math.round(fraction * 100)}%</label>
+            <progress id="run-progress" max={1} value={fraction} />
           </div>
           {progress && (
             <p className="muted" data-testid="running-metrics">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendThinned, lastStep } from './series';
+import { appendThinned, lastStep, runFraction } from './series';
 
 describe('appendThinned', () => {
   it('appends until the cap, then halves and keeps the newest point', () => {
@@ -31,5 +31,14 @@ describe('lastStep', () => {
 
   it('is null without points', () => {
     expect(lastStep([], 10)).toBeNull();
+  });
+});
+
+describe('runFraction', () => {
+  it('counts the epochs done and the part of the one under way, up to 1', () => {
+    expect(runFraction({ epoch: 2, batch: 3, batches: 6 }, 1, 5)).toBeCloseTo(0.3, 12);
+    expect(runFraction(null, 2, 4)).toBe(0.5);
+    expect(runFraction({ epoch: 4, batch: 6, batches: 6 }, 4, 4)).toBe(1);
+    expect(runFraction(null, 0, 0)).toBe(0);
   });
 });

@@ -24,3 +24,9 @@ export function lastStep(batches: readonly { readonly x: number }[], batchesPerE
   const epoch = Math.max(1, Math.ceil(x - 1e-9));
   return { epoch, batch: Math.round((x - (epoch - 1)) * batchesPerEpoch), batches: batchesPerEpoch };
 }
+
+/** How far through its epochs a run is, from 0 to 1: the epochs done and the part of the one under way. */
+export function runFraction(step: { readonly epoch: number; readonly batch: number; readonly batches: number } | null, epochsDone: number, epochs: number): number {
+  if (!(epochs > 0)) return 0;
+  return Math.min(1, step ? (step.epoch - 1 + step.batch / step.batches) / epochs : epochsDone / epochs);
+}

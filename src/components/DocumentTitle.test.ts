@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { run } from '../store/testing';
+import { PAGE_TITLE, trainingTitle } from './DocumentTitle';
+
+// The quickstart preset trains 5 epochs: one and a half of them done is 30%.
+const training = { ...run, status: 'running' as const, evaluation: null, epochs: run.epochs.slice(0, 1), progress: { epoch: 2, batch: 3, batches: 6, loss: 0.4, accuracy: 0.9, samplesPerSecond: 900, etaSeconds: 185 } };
+
+describe('the tab\'s title', () => {
+  it('is the page\'s own with no run in training', () => {
+    expect(trainingTitle(null)).toBe(PAGE_TITLE);
+  });
+
+  it('says how far the run in training is and how long it has left', () => {
+    expect(training.spec.fit.epochs).toBe(5);
+    expect(trainingTitle(training)).toBe(`30% · ETA 3 min 5 s · Quickstart MLP #1 — ${PAGE_TITLE}`);
+  });
+
+  it('says when that run is paused, starting or being evaluated', () => {
+    expect(trainingTitle({ ...training, status: 'paused' })).toBe(`Paused at 30% · Quickstart MLP #1 — ${PAGE_TITLE}`);
+    expect(trainingTitle({ ...training, status: 'starting', progress: null, epochs: [] })).toBe(`Starting · Quickstart MLP #1 — ${PAGE_TITLE}`);
+    const allEpochs = [1, 2, 3, 4, 5].flatMap((epoch) => run.epochs.map((record) => ({ ...record, epoch })));
+    expect(trainingTitle({ ...training, epochs: allEpochs, progress: { ...training.progress, epoch: 5, batch: 6 } })).toBe(`Evaluating · Quickstart MLP #1 — ${PAGE_TITLE}`);
+  });
+});
