@@ -88,6 +88,26 @@ test('two queued models both finish and are compared: overlaid curves, table, sp
   expect(watch.consoleErrors).toEqual([]);
 });
 
+test('in Compare, any run in training can be paused and resumed, and a waiting run stopped at once', async ({ page }) => {
+  await openApp(page);
+  // Epochs of 20000 images last a second or more even on WASM: long enough to pause the first.
+  await queuePreset(page, 'quickstart', 3, 20000);
+  await queuePreset(page, 'linear', 1, 2000);
+  await queuePreset(page, 'linear', 2, 2000);
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  const queue = page.getByRole('list', { name: 'Runs' });
+  const status = queue.getByTestId('queue-status');
+  await expect(status.first()).toContainText('training');
+  // The first run is not the one Build & train shows (the newest is): Compare pauses and resumes it.
+  await queue.getByRole('button', { name: /^Pause TensorFlow quickstart/ }).click();
+  await expect(status).toHaveText(['paused', 'waiting', 'waiting']);
+  // Stopped while it waits, the last run ends now, not when the queue reaches it.
+  await queue.getByRole('listitem').nth(2).getByRole('button', { name: /^Stop / }).click();
+  await expect(status).toHaveText(['paused', 'waiting', 'stopped']);
+  await queue.getByRole('button', { name: /^Resume TensorFlow quickstart/ }).click();
+  await expect(status).toHaveText(['finished', 'finished', 'stopped'], { timeout: 90_000 });
+});
+
 test('a shared link recreates the same models in another browser, and a damaged one says so', async ({ page, browser }) => {
   await openApp(page);
   await useFashionMnist(page);

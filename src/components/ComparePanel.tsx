@@ -1,5 +1,5 @@
 /**
- * Compare runs side by side: the queue of runs (waiting, training, done; rename, export,
+ * Compare runs side by side: the queue of runs (waiting, training, done; pause, resume, stop, rename, export,
  * delete, import) with a tick to include each in the comparison, their curves overlaid, the comparison table, the spec
  * difference and confusion difference of any two, and a link that shares the compared models.
  */
@@ -15,6 +15,7 @@ import { ImportRuns, RunActions, UndoDelete } from './RunActions';
 import { ShareLink } from './ShareLink';
 
 function statusText(run: Run): string {
+  if (run.stopping && isActiveRun(run)) return 'stopping';
   switch (run.status) {
     case 'starting':
       return 'waiting';
@@ -28,6 +29,8 @@ function statusText(run: Run): string {
 function RunQueue({ runs, hidden }: { readonly runs: readonly Run[]; readonly hidden: readonly string[] }) {
   const setCompared = useAppStore((state) => state.setCompared);
   const stopRun = useAppStore((state) => state.stopRun);
+  const pauseRun = useAppStore((state) => state.pauseRun);
+  const resumeRun = useAppStore((state) => state.resumeRun);
   return (
     <ul className="run-queue" aria-label="Runs">
       {runs.map((run) => {
@@ -40,7 +43,12 @@ function RunQueue({ runs, hidden }: { readonly runs: readonly Run[]; readonly hi
             </label>
             <span className="muted"> · {run.datasetName} · </span>
             <span data-testid="queue-status">{statusText(run)}</span>
-            {active && (
+            {(run.status === 'running' || run.status === 'paused') && !run.stopping && (
+              <button type="button" onClick={() => (run.status === 'paused' ? resumeRun(run.id) : pauseRun(run.id))}>
+                {run.status === 'paused' ? 'Resume' : 'Pause'} {run.name}
+              </button>
+            )}
+            {active && !run.stopping && (
               <button type="button" onClick={() => stopRun(run.id)}>
                 Stop {run.name}
               </button>

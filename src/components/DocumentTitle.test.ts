@@ -17,6 +17,7 @@ describe('the tab\'s title', () => {
 
   it('says when that run is paused, starting or being evaluated', () => {
     expect(trainingTitle({ ...training, status: 'paused' })).toBe(`Paused at 30% · Quickstart MLP #1 — ${PAGE_TITLE}`);
+    expect(trainingTitle({ ...training, status: 'paused', stopping: true })).toBe(`Stopping · Quickstart MLP #1 — ${PAGE_TITLE}`);
     expect(trainingTitle({ ...training, status: 'starting', progress: null, epochs: [] })).toBe(`Starting · Quickstart MLP #1 — ${PAGE_TITLE}`);
     const allEpochs = [1, 2, 3, 4, 5].flatMap((epoch) => run.epochs.map((record) => ({ ...record, epoch })));
     expect(trainingTitle({ ...training, epochs: allEpochs, progress: { ...training.progress, epoch: 5, batch: 6 } })).toBe(`Evaluating · Quickstart MLP #1 — ${PAGE_TITLE}`);

@@ -9,14 +9,17 @@ export const PAGE_TITLE = 'Digit & Fashion training playground';
 
 /**
  * The title for the run the worker is on (null: none): "37% · ETA 52 min · name", "Paused at
- * 37% · name", "Evaluating · name", "Starting · name", each before the page's own title.
+ * 37% · name", "Evaluating · name", "Stopping · name", "Starting · name", each before the
+ * page's own title.
  */
-export function trainingTitle(run: Pick<Run, 'name' | 'status' | 'progress' | 'epochs' | 'evaluation' | 'spec'> | null): string {
+export function trainingTitle(run: Pick<Run, 'name' | 'status' | 'progress' | 'epochs' | 'evaluation' | 'spec' | 'stopping'> | null): string {
   if (run === null) return PAGE_TITLE;
   const epochs = run.spec.fit.epochs;
-  const percent = `${Math.floor(runFraction(run.progress, run.epochs.length, epochs) * 100)}%`;
-  const state =
-    run.status === 'paused'
+  // Rounded, as the controls' "Run N%" is.
+  const percent = `${Math.round(runFraction(run.progress, run.epochs.length, epochs) * 100)}%`;
+  const state = run.stopping
+    ? 'Stopping'
+    : run.status === 'paused'
       ? `Paused at ${percent}`
       : run.status !== 'running' || run.progress === null
         ? 'Starting'

@@ -54,6 +54,8 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
   const epochs = run?.spec.fit.epochs ?? 1;
   const fraction = runFraction(step, epochsDone, epochs);
   const evaluating = run !== null && active && epochsDone === epochs && run.evaluation === null;
+  // Stop asked, and the worker still evaluating what was trained: the run is ending, not paused or training.
+  const stopping = active && run.stopping === true;
   // A run waiting for the runs queued before it to finish, rather than starting.
   const queued = useAppStore((state) => {
     if (run?.status !== 'starting') return false;
@@ -87,12 +89,12 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
         <button ref={train} type="button" className="primary" disabled={!canTrain} onClick={startTraining}>
           Train
         </button>
-        {run && active && (
+        {run && active && !run.stopping && run.status !== 'starting' && (
           <button type="button" {...runButtonFocus} onClick={() => (run.status === 'paused' ? resumeRun(run.id) : pauseRun(run.id))}>
             {run.status === 'paused' ? 'Resume' : 'Pause'}
           </button>
         )}
-        {run && active && (
+        {run && active && !run.stopping && (
           <button
             type="button"
             {...runButtonFocus}
@@ -109,7 +111,7 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
       {run && (
         <div className="progress-block">
           <p>
-            <strong>{run.name}</strong> on {run.datasetName}: <span data-testid="run-status">{queued ? 'waiting' : run.status}</span>
+            <strong>{run.name}</strong> on {run.datasetName}: <span data-testid="run-status">{queued ? 'waiting' : stopping ? 'stopping' : run.status}</span>
             {run.trainCount > 0 && (
               <span className="muted">
                 {' '}
@@ -132,12 +134,12 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
           {progress && (
             <p className="muted" data-testid="running-metrics">
               loss {progress.loss.toFixed(4)} · accuracy {progress.accuracy.toFixed(4)} · {Math.round(progress.samplesPerSecond)} samples/s
-              {run.status === 'running' && !evaluating ? ` · ETA ${duration(progress.etaSeconds)}` : ''}
+              {run.status === 'running' && !evaluating && !stopping ? ` · ETA ${duration(progress.etaSeconds)}` : ''}
             </p>
           )}
-          {evaluating && (
+          {(evaluating || (stopping && progress !== null)) && (
             <p className="muted" data-testid="evaluating">
-              Training done: evaluating on the test set…
+              {stopping ? 'Stopping: evaluating the model as trained so far on the test set…' : 'Training done: evaluating on the test set…'}
             </p>
           )}
           <BackendBadge run={run} />

@@ -54,6 +54,8 @@ export interface Run {
   readonly seconds: number | null;
   /** True for a run saved in an earlier visit or imported from a file, not trained on this page. */
   readonly restored?: boolean;
+  /** True once Stop is asked of an active run, until the worker says it has ended (it evaluates what was trained first). */
+  readonly stopping?: boolean;
 }
 
 /** A run still owed by the worker: waiting in its queue, training, or paused. */
@@ -231,14 +233,19 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
 
     pauseRun: (id) => sendToWorker({ type: 'pause', runId: id }),
     resumeRun: (id) => sendToWorker({ type: 'resume', runId: id }),
-    stopRun: (id) => sendToWorker({ type: 'stop', runId: id }),
+    stopRun: (id) => {
+      const run = get().runs[id];
+      if (!run || !isActiveRun(run)) return;
+      patch(id, { stopping: true });
+      sendToWorker({ type: 'stop', runId: id });
+    },
     selectRun: (id) => set({ currentRunId: id }),
 
     handleRunEvent: (event) => {
       switch (event.type) {
         case 'runStarted':
           patch(event.runId, {
-            status: 'running',
+            status: event.paused ? 'paused' : 'running',
             backend: event.backend,
             trainCount: event.trainCount,
             validationCount: event.validationCount,
@@ -269,13 +276,16 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
           get().announce(event.paused ? 'Training paused.' : 'Training resumed.');
           return;
         case 'evaluation':
+          // Announced with the run's end, which follows at once and would cut this short.
           patch(event.runId, { evaluation: event.evaluation });
-          get().announce(`Test accuracy ${(event.evaluation.accuracy * 100).toFixed(2)}% on ${event.evaluation.count} test images.`);
           return;
-        case 'runFinished':
+        case 'runFinished': {
           patch(event.runId, { status: event.stopped ? 'stopped' : 'finished', seconds: event.seconds });
-          get().announce(event.stopped ? 'Run stopped; its model and history are kept.' : 'Run finished.');
+          const run = get().runs[event.runId];
+          const result = run?.evaluation ? ` Test accuracy ${(run.evaluation.accuracy * 100).toFixed(2)}% on ${run.evaluation.count} test images.` : '';
+          get().announce(`${run?.name ?? 'The run'} ${event.stopped ? 'stopped; its model and history are kept.' : 'finished.'}${result}`);
           return;
+        }
         case 'runFailed':
           patch(event.runId, { status: 'failed', error: { kind: event.kind, message: event.message } });
           get().announce(`Run failed: ${event.message}`);

@@ -57,7 +57,7 @@ export interface EpochRecord {
   readonly accuracy: number;
   readonly valLoss: number | null;
   readonly valAccuracy: number | null;
-  /** The rate this epoch trained at (Keras's `history.history['lr']`); null in run files from before schedules. */
+  /** The rate this epoch trained at (Keras's `history.history['learning_rate']`; Keras 2: `'lr'`); null in run files from before schedules. */
   readonly learningRate: number | null;
   /** The epoch's time, validation included (as Keras's log line), time paused left out. */
   readonly seconds: number;
@@ -202,6 +202,8 @@ export type WorkerEvent =
       readonly trainCount: number;
       readonly validationCount: number;
       readonly batchesPerEpoch: number;
+      /** Paused before it started (in the worker, between the page's Pause and this): it waits for Resume. */
+      readonly paused: boolean;
     }
   | { readonly type: 'batch'; readonly runId: string; readonly progress: BatchProgress }
   | { readonly type: 'epoch'; readonly runId: string; readonly record: EpochRecord }

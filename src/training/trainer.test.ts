@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { MNIST_DRAWING_LAYOUT } from '../data/drawing';
 import type { Evaluation, WorkerEvent } from './protocol';
 import { DEFAULT_COMPILE, DEFAULT_FIT, type ModelSpec } from './spec';
@@ -71,6 +71,36 @@ describe('Trainer', () => {
     }
     trainer.disposeRun('r1');
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('ends a run stopped while it waits in the queue at once, and trains the others', async () => {
+    const { trainer, events } = engine();
+    const first = trainer.train({ type: 'train', runId: 'r1', datasetId: 'synthetic', spec, backend: 'cpu' });
+    const second = trainer.train({ type: 'train', runId: 'r2', datasetId: 'synthetic', spec, backend: 'cpu' });
+    const third = trainer.train({ type: 'train', runId: 'r3', datasetId: 'synthetic', spec, backend: 'cpu' });
+    trainer.stop('r2');
+    // Before r1 has trained a batch, r2 has ended.
+    expect(events).toEqual([{ type: 'runFinished', runId: 'r2', stopped: true, seconds: 0 }]);
+    await Promise.all([first, second, third]);
+    const ofRun = (runId: string) => events.filter((e) => 'runId' in e && e.runId === runId).map((e) => e.type);
+    expect(ofRun('r2')).toEqual(['runFinished']);
+    expect(ofRun('r3').at(0)).toBe('runStarted');
+    expect(ofRun('r3').at(-1)).toBe('runFinished');
+    for (const id of ['r1', 'r3']) trainer.disposeRun(id);
+  });
+
+  it('starts a run paused while it waited as paused, and trains it once resumed', async () => {
+    const { trainer, events } = engine();
+    const first = trainer.train({ type: 'train', runId: 'r1', datasetId: 'synthetic', spec, backend: 'cpu' });
+    const second = trainer.train({ type: 'train', runId: 'r2', datasetId: 'synthetic', spec, backend: 'cpu' });
+    trainer.pause('r2');
+    await first;
+    await vi.waitFor(() => expect(events.find((e) => e.type === 'runStarted' && e.runId === 'r2')).toMatchObject({ paused: true }));
+    expect(events.some((e) => e.type === 'batch' && e.runId === 'r2')).toBe(false);
+    trainer.resume('r2');
+    await second;
+    expect(events.at(-1)).toMatchObject({ type: 'runFinished', runId: 'r2', stopped: false });
+    for (const id of ['r1', 'r2']) trainer.disposeRun(id);
   });
 
   it('predicts one image with the trained model, probabilities summing to 1', async () => {

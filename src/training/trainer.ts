@@ -75,6 +75,8 @@ export class Trainer {
   /** Runs saved in IndexedDB before a reload, and their models' loads once one has begun. */
   private readonly saved = new Map<string, { readonly ref: SavedModelRef; loading: Promise<void> | null }>();
   private queue: Promise<void> = Promise.resolve();
+  /** Runs in the queue that have not started yet. */
+  private readonly waiting = new Set<string>();
   /** The run in training, and how to end it at once. */
   private active: { readonly run: RunEntry; readonly abandon: (error: Error) => void } | null = null;
   /** Settles once the active backend is usable: after a lost WebGL context, once another has started. */
@@ -112,6 +114,7 @@ export class Trainer {
     const dataset = this.datasets.get(command.datasetId);
     const input: InputShape = { height: dataset?.train.height ?? 0, width: dataset?.train.width ?? 0, channels: 1 };
     this.runs.set(command.runId, { spec: command.spec, input, control: new TrainingControl(), model: null, backend: null });
+    this.waiting.add(command.runId);
     // A run that failed in a way runTraining did not catch must not stop the ones queued after it.
     const run = this.queue.catch(() => undefined).then(() => this.runTraining(command));
     this.queue = run;
@@ -132,8 +135,10 @@ export class Trainer {
     this.emit({ type: 'paused', runId, paused: false });
   }
 
+  /** Stops a run: one in training evaluates what it learnt and finishes; one still waiting in the queue ends now. */
   stop(runId: string): void {
     this.runs.get(runId)?.control.stop();
+    if (this.waiting.delete(runId)) this.emit({ type: 'runFinished', runId, stopped: true, seconds: 0 });
   }
 
   /**
@@ -263,6 +268,8 @@ export class Trainer {
 
   private async runTraining(command: TrainCommand): Promise<void> {
     const { runId, spec } = command;
+    // Not waiting any more: stopped while it waited, and reported so then.
+    if (!this.waiting.delete(runId)) return;
     const run = this.runs.get(runId);
     const dataset = this.datasets.get(command.datasetId);
     if (!run) return;
@@ -270,11 +277,11 @@ export class Trainer {
       this.emit({ type: 'runFailed', runId, kind: 'error', message: `The dataset ${command.datasetId} is not loaded in the worker.` });
       return;
     }
+    await this.backendReady;
     if (run.control.stopRequested) {
       this.emit({ type: 'runFinished', runId, stopped: true, seconds: 0 });
       return;
     }
-    await this.backendReady;
     const [started, pausedBefore] = [performance.now(), run.control.pausedMs];
     const classCount = dataset.classNames.length;
     // What the run holds, freed in `finally` however it ends.
@@ -319,6 +326,7 @@ export class Trainer {
         trainCount: split.trainCount,
         validationCount: split.validationCount,
         batchesPerEpoch: batchCount(split.trainCount, spec.fit.batchSize),
+        paused: run.control.paused,
       });
       const result = await fit(model, trainData, spec, optimizer, run.control, {
         onBatch: (progress) => send({ type: 'batch', runId, progress }),
