@@ -79,7 +79,7 @@ test('a learning-rate decay set in the builder is in the Keras code and in each 
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
   const history = page.getByRole('table', { name: /Training history/ });
-  await expect(history.getByRole('columnheader', { name: 'lr' })).toBeVisible();
+  await expect(history.getByRole('columnheader', { name: 'learning_rate' })).toBeVisible();
   await expect(history.locator('tbody tr td:nth-of-type(5)')).toHaveText(['0.001', '0.0005', '0.00025']);
 });
 

@@ -103,7 +103,7 @@ const fixed = (n: number | null): string => (n === null ? '–' : n.toFixed(4));
 
 /** `history.history` as a table: the charts' text equivalent. */
 export function HistoryTable({ run }: { readonly run: Run }) {
-  // Keras's history has an 'lr' entry only when a schedule changes the rate.
+  // Keras's history has a 'learning_rate' entry (Keras 2: 'lr') only when a schedule changes the rate.
   const scheduled = run.spec.fit.learningRateDecay !== 1;
   return (
     <div className="scroll-x">
@@ -115,7 +115,7 @@ export function HistoryTable({ run }: { readonly run: Run }) {
             <th scope="col">accuracy</th>
             <th scope="col">val_loss</th>
             <th scope="col">val_accuracy</th>
-            {scheduled && <th scope="col">lr</th>}
+            {scheduled && <th scope="col">learning_rate</th>}
             <th scope="col">time</th>
             <th scope="col">samples/s</th>
           </tr>

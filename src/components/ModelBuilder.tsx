@@ -63,7 +63,7 @@ function LayerFields({ layer, index, issues, onChange }: LayerEditorProps) {
         <>
           <NumberField label={`Layer ${n} units`} value={layer.units} min={1} invalid={bad('units')} onChange={(units) => onChange({ ...layer, units })} />
           <SelectField label={`Layer ${n} activation`} value={layer.activation} options={ACTIVATIONS} onChange={(activation) => onChange({ ...layer, activation })} />
-          <CheckField label="use bias" checked={layer.useBias} onChange={(useBias) => onChange({ ...layer, useBias })} />
+          <CheckField label={`Layer ${n} use bias`} checked={layer.useBias} onChange={(useBias) => onChange({ ...layer, useBias })} />
         </>
       );
     case 'conv2d':
