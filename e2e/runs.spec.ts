@@ -98,6 +98,17 @@ test('a deleted run can be brought back with Undo, and stays deleted when the pa
   await expect(page.getByTestId('run-status')).toBeHidden();
 });
 
+test('Enter pressed twice on Delete deletes one run, not also the one shown next under the same button', async ({ page }) => {
+  const first = await trainSavedRun(page, 1);
+  const second = await trainSavedRun(page, 2);
+  await page.getByRole('button', { name: `Delete ${second}` }).focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('undo-delete')).toHaveText(`Deleted ${second}. Undo`);
+  await expect(page.getByLabel(`Name of run ${first}`)).toHaveValue(first);
+  await expect.poll(() => storedCounts(page)).toEqual({ runs: 1, models: 2 });
+});
+
 test("a run on the user's own files finds them again when the same files are loaded after a reload", async ({ page }) => {
   await openApp(page);
   await uploadOwnDataset(page);

@@ -3,8 +3,9 @@
  * (with a moment to undo), and import runs from files; plus the line that says when this
  * browser cannot keep runs. Small pieces, so the dashboard and the compare view can place them.
  */
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { isActiveRun, useAppStore, type Run } from '../store';
+import { DOUBLE_CLICK_MS } from '../store/runsSlice';
 
 /** The save state of a run, in words. */
 function savedText(run: Run, saveState: 'saving' | 'saved' | undefined, storageBroken: boolean): string | null {
@@ -22,6 +23,9 @@ export function RunActions({ run }: { readonly run: Run }) {
   const saveState = useAppStore((state) => state.savedRuns[run.id]);
   const storageBroken = useAppStore((state) => state.storageError !== null);
   const [editing, setEditing] = useState<string | null>(null);
+  // When a run is deleted, Build & train shows the next one under the same Delete button:
+  // a double click (or Enter pressed twice) must not delete that one too.
+  const lastDelete = useRef(Number.NEGATIVE_INFINITY);
   const nameId = useId();
   const active = isActiveRun(run);
   const kept = run.status === 'finished' || run.status === 'stopped';
@@ -52,7 +56,18 @@ export function RunActions({ run }: { readonly run: Run }) {
       <button type="button" aria-label={`Export ${run.name}`} disabled={!kept} onClick={() => exportRun(run.id)}>
         Export
       </button>
-      <button type="button" aria-label={`Delete ${run.name}`} disabled={active} title={active ? 'Stop the run before deleting it' : undefined} onClick={() => deleteRun(run.id)}>
+      <button
+        type="button"
+        aria-label={`Delete ${run.name}`}
+        disabled={active}
+        title={active ? 'Stop the run before deleting it' : undefined}
+        onClick={() => {
+          const now = performance.now();
+          if (now - lastDelete.current < DOUBLE_CLICK_MS) return;
+          lastDelete.current = now;
+          deleteRun(run.id);
+        }}
+      >
         Delete
       </button>
       {saved && (
