@@ -107,6 +107,24 @@ test('stopping a run mid-way keeps its history and its model', async ({ page }) 
   await expect(page.getByText(/^Run [1-9]\d*%$/)).toBeVisible();
 });
 
+test('leaving the page while a run trains asks first; once it has ended, it does not', async ({ page }) => {
+  await quickstart(page, 2, 20000);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('running-metrics')).toBeVisible();
+  const asked = page.waitForEvent('dialog');
+  await page.close({ runBeforeUnload: true });
+  const dialog = await asked;
+  expect(dialog.type()).toBe('beforeunload');
+  await dialog.dismiss();
+  // Staying on the page, the run goes on to its end.
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
+  page.on('dialog', (unexpected) => {
+    throw new Error(`asked ${unexpected.type()} after the run ended`);
+  });
+  await page.close({ runBeforeUnload: true });
+  await expect.poll(() => page.isClosed()).toBe(true);
+});
+
 test('pause holds training and resume continues it', async ({ page }) => {
   // Epochs of 20000 images last a second or more even on WASM, long enough to pause after the first.
   await quickstart(page, 30, 20000);

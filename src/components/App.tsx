@@ -4,6 +4,7 @@ import { ComparePanel } from './ComparePanel';
 import { DatasetPanel } from './DatasetPanel';
 import { DocumentTitle } from './DocumentTitle';
 import { DrawPanel } from './DrawPanel';
+import { LeaveWarning } from './LeaveWarning';
 import { LiveRegion } from './LiveRegion';
 import { ShareBanner } from './ShareBanner';
 import { Tabs } from './Tabs';
@@ -55,6 +56,7 @@ export function App() {
       </main>
       <LiveRegion />
       <DocumentTitle />
+      <LeaveWarning />
     </>
   );
 }
