@@ -12,6 +12,8 @@ export const REMEMBERED = {
   dataset: 'playground.dataset',
   /** The model being edited: its spec, the preset it came from, and whether it was edited. */
   draft: 'playground.draft',
+  /** Runs deleted in this browser whose saved models may outlive the page (a JSON list of run ids): the next visit deletes them. */
+  deletedModels: 'playground.deletedModels',
 } as const;
 
 export type RememberedKey = (typeof REMEMBERED)[keyof typeof REMEMBERED];

@@ -28,6 +28,14 @@ vi.mock('./runStorage', async (importOriginal) => ({
   deleteSavedRun: (id: string) => request(() => void shelf.delete(id)),
 }));
 
+/** The page's localStorage, as a browser keeps it. */
+const remembered = new Map<string, string>();
+vi.stubGlobal('localStorage', {
+  getItem: (key: string) => remembered.get(key) ?? null,
+  setItem: (key: string, value: string) => void remembered.set(key, value),
+  removeItem: (key: string) => void remembered.delete(key),
+});
+
 const { useAppStore } = await import('./index');
 const { UNDO_DELETE_MS } = await import('./storageSlice');
 const initial = useAppStore.getState();
@@ -37,6 +45,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 beforeEach(() => {
   useAppStore.setState(initial, true);
+  remembered.clear();
   sent.length = 0;
   shelf.clear();
   storage.failNext = null;
@@ -76,7 +85,7 @@ describe('the storage slice', () => {
     expect(state().runs['a']?.restored).toBe(true);
     expect(state().savedRuns).toEqual({ a: 'saved', b: 'saved' });
     // An unreadable record keeps its model too: a later version of the page may read it.
-    expect(sent[0]).toEqual({ type: 'pruneSavedModels', keep: ['a', 'b', 'broken'] });
+    expect(sent[0]).toEqual({ type: 'pruneSavedModels', keep: ['a', 'b', 'broken'], drop: [] });
     expect(sent.slice(1)).toEqual([{ type: 'restoreRuns', runs: ['a', 'b'].map((runId) => ({ runId, spec: shelf.get(runId)?.spec, input: { height: 28, width: 28, channels: 1 } })) }]);
     expect(state().runFileErrors).toEqual(storage.problems);
     expect(state().announcement).toBe('Restored 2 saved runs.');
@@ -182,6 +191,21 @@ describe('the storage slice', () => {
       { type: 'disposeRun', runId: 'b' },
       { type: 'deleteSavedModel', runId: 'b' },
     ]);
+  });
+
+  it('has the next visit delete the model of a run deleted before the page closed, and not that of one brought back', async () => {
+    await restoreTwo();
+    state().deleteRun('a');
+    state().undoDelete();
+    state().deleteRun('b');
+    // The page closes during the undo: its worker may end before the model is gone.
+    sent.length = 0;
+    await state().restoreSavedRuns();
+    expect(sent.find((c) => c.type === 'pruneSavedModels')).toEqual({ type: 'pruneSavedModels', keep: ['a'], drop: ['b'] });
+    // Asked once: the visit after that has nothing left to drop.
+    sent.length = 0;
+    await state().restoreSavedRuns();
+    expect(sent.find((c) => c.type === 'pruneSavedModels')).toEqual({ type: 'pruneSavedModels', keep: ['a'], drop: [] });
   });
 
   it('a second delete makes the first one final', async () => {

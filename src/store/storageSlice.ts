@@ -8,6 +8,7 @@ import type { StateCreator } from 'zustand';
 import { isUserDatasetId } from '../data/fingerprint';
 import type { SavedModelRef, WorkerEvent } from '../training/protocol';
 import type { AppState, DatasetEntry } from './index';
+import { readRemembered, remember, REMEMBERED } from './remembered';
 import { fromSavedRun, parseRunFile, runFileName, runFileText, RunFileError, toSavedRun, type ImageSize, type SavedRun } from './runFile';
 import { countAddedRuns, isActiveRun, type Run } from './runsSlice';
 import { deleteSavedRun, loadSavedRuns, putSavedRun, storageError } from './runStorage';
@@ -133,6 +134,17 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     sendToWorker({ type: 'saveModel', runId: id });
   };
 
+  /** The runs deleted whose models may still be saved (REMEMBERED.deletedModels). */
+  const pendingModelDeletes = (): string[] => {
+    try {
+      const ids: unknown = JSON.parse(readRemembered(REMEMBERED.deletedModels) ?? '[]');
+      return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+    } catch {
+      return [];
+    }
+  };
+  const setPendingModelDeletes = (ids: readonly string[]): void => remember(REMEMBERED.deletedModels, ids.length > 0 ? JSON.stringify(ids) : null);
+
   const finishDelete = (): void => {
     if (deleteTimer !== null) clearTimeout(deleteTimer);
     deleteTimer = null;
@@ -199,7 +211,10 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       try {
         const { runs, problems, ids } = await loadSavedRuns();
         saved = runs;
-        sendToWorker({ type: 'pruneSavedModels', keep: ids });
+        // Deleted in an earlier visit, perhaps while the page closed before the model was gone.
+        const drop = pendingModelDeletes().filter((id) => !ids.includes(id));
+        remember(REMEMBERED.deletedModels, null);
+        sendToWorker({ type: 'pruneSavedModels', keep: ids, drop });
         if (problems.length > 0) set((state) => ({ runFileErrors: [...state.runFileErrors, ...problems] }));
       } catch (error) {
         reportStorage(error, 'Saved runs could not be restored.');
@@ -256,6 +271,8 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
         };
       });
       deleteTimer = setTimeout(finishDelete, UNDO_DELETE_MS);
+      // Its model goes when the undo has passed; if the page closes first, the next visit deletes it.
+      if (get().savedRuns[id] !== undefined) setPendingModelDeletes([...pendingModelDeletes().filter((other) => other !== id), id]);
       // The record goes now, not when the undo has passed: a page reloaded or closed meanwhile
       // must not bring the run back. Undo writes it again.
       if (get().savedRuns[id] !== undefined) deleteSavedRun(id).catch((error: unknown) => reportStorage(error, `${run.name} could not be deleted from this browser.`));
@@ -268,6 +285,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       if (deleteTimer !== null) clearTimeout(deleteTimer);
       deleteTimer = null;
       const { run } = deleted;
+      setPendingModelDeletes(pendingModelDeletes().filter((id) => id !== run.id));
       set((state) => {
         const runOrder = [...state.runOrder];
         runOrder.splice(Math.min(Math.max(0, deleted.index), runOrder.length), 0, run.id);

@@ -169,7 +169,8 @@ export type WorkerCommand =
    * while the model was being removed, say), except those saved in the last day: another tab
    * may have saved a model and not yet its record.
    */
-  | { readonly type: 'pruneSavedModels'; readonly keep: readonly string[] }
+  /** `drop`: models of runs deleted in an earlier visit, deleted now whatever their age. */
+  | { readonly type: 'pruneSavedModels'; readonly keep: readonly string[]; readonly drop: readonly string[] }
   /** Saves a run's model to IndexedDB; answered by `modelSaved`. */
   | { readonly type: 'saveModel'; readonly runId: string }
   /** Deletes a run's saved model, if it has one. */

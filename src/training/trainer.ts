@@ -213,8 +213,12 @@ export class Trainer {
     await removeSavedModel(runId).catch(() => undefined);
   }
 
-  /** Deletes old saved models of runs neither the page's records nor this worker know; failures are dropped like deleteSavedModel's. */
-  async pruneSavedModels(keep: readonly string[]): Promise<void> {
+  /**
+   * Deletes the saved models of runs deleted in an earlier visit (`drop`), and old saved models
+   * of runs neither the page's records nor this worker know; failures are dropped like deleteSavedModel's.
+   */
+  async pruneSavedModels(keep: readonly string[], drop: readonly string[] = []): Promise<void> {
+    for (const runId of drop) await this.deleteSavedModel(runId);
     const known = new Set([...keep, ...this.runs.keys(), ...this.saved.keys()]);
     await removeOrphanedModels(known).catch(() => undefined);
   }

@@ -116,7 +116,7 @@ const handlers: { readonly [K in WorkerCommand['type']]: (command: Extract<Worke
   restoreRuns: (command) => (engine ? void engine.then((t) => t.restoreRuns(command.runs)) : void savedRuns.push(...command.runs)),
   saveModel: (command) => void trainer().then((t) => t.saveModel(command.runId)),
   deleteSavedModel: (command) => void trainer().then((t) => t.deleteSavedModel(command.runId)),
-  pruneSavedModels: (command) => void trainer().then((t) => t.pruneSavedModels(command.keep)),
+  pruneSavedModels: (command) => void trainer().then((t) => t.pruneSavedModels(command.keep, command.drop)),
   exportModel: (command) => void trainer().then((t) => t.exportModel(command.runId)),
   importModel: (command) => void trainer().then((t) => t.importModel(command)),
 };
