@@ -15,7 +15,7 @@ import { ImportRuns, RunActions, UndoDelete } from './RunActions';
 import { ShareLink } from './ShareLink';
 
 function statusText(run: Run): string {
-  if (run.stopping && isActiveRun(run)) return 'stopping';
+  if (run.stopping) return 'stopping';
   switch (run.status) {
     case 'starting':
       return 'waiting';

@@ -55,7 +55,7 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
   const fraction = runFraction(step, epochsDone, epochs);
   const evaluating = run !== null && active && epochsDone === epochs && run.evaluation === null;
   // Stop asked, and the worker still evaluating what was trained: the run is ending, not paused or training.
-  const stopping = active && run.stopping === true;
+  const stopping = run?.stopping === true;
   // A run waiting for the runs queued before it to finish, rather than starting.
   const queued = useAppStore((state) => {
     if (run?.status !== 'starting') return false;
@@ -89,12 +89,12 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
         <button ref={train} type="button" className="primary" disabled={!canTrain} onClick={startTraining}>
           Train
         </button>
-        {run && active && !run.stopping && run.status !== 'starting' && (
+        {run && active && !stopping && run.status !== 'starting' && (
           <button type="button" {...runButtonFocus} onClick={() => (run.status === 'paused' ? resumeRun(run.id) : pauseRun(run.id))}>
             {run.status === 'paused' ? 'Resume' : 'Pause'}
           </button>
         )}
-        {run && active && !run.stopping && (
+        {run && active && !stopping && (
           <button
             type="button"
             {...runButtonFocus}

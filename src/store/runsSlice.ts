@@ -54,7 +54,7 @@ export interface Run {
   readonly seconds: number | null;
   /** True for a run saved in an earlier visit or imported from a file, not trained on this page. */
   readonly restored?: boolean;
-  /** True once Stop is asked of an active run, until the worker says it has ended (it evaluates what was trained first). */
+  /** True from Stop until the worker says the run has ended (it evaluates what was trained first); false again after. */
   readonly stopping?: boolean;
 }
 
@@ -280,14 +280,14 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
           patch(event.runId, { evaluation: event.evaluation });
           return;
         case 'runFinished': {
-          patch(event.runId, { status: event.stopped ? 'stopped' : 'finished', seconds: event.seconds });
+          patch(event.runId, { status: event.stopped ? 'stopped' : 'finished', seconds: event.seconds, stopping: false });
           const run = get().runs[event.runId];
           const result = run?.evaluation ? ` Test accuracy ${(run.evaluation.accuracy * 100).toFixed(2)}% on ${run.evaluation.count} test images.` : '';
           get().announce(`${run?.name ?? 'The run'} ${event.stopped ? 'stopped; its model and history are kept.' : 'finished.'}${result}`);
           return;
         }
         case 'runFailed':
-          patch(event.runId, { status: 'failed', error: { kind: event.kind, message: event.message } });
+          patch(event.runId, { status: 'failed', error: { kind: event.kind, message: event.message }, stopping: false });
           get().announce(`Run failed: ${event.message}`);
           return;
         default:

@@ -229,6 +229,7 @@ export async function fit(
   // The validation passes' total time and count, for the time left.
   let validationTotal = 0;
   let validations = 0;
+  const validationSeconds = (): number => (validations > 0 ? validationTotal / validations : 0);
 
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const learningRate = scheduledLearningRate(spec, epoch);
@@ -281,7 +282,7 @@ export async function fit(
           const running = await report(batch);
           const samplesPerSecond = seen / (control.activeMsSince(epochStart, epochPaused) / 1000);
           const validationsLeft = validationCount > 0 ? epochs - epoch + 1 : 0;
-          const etaSeconds = secondsLeft({ epochs, epoch, trainCount, seen, samplesPerSecond, validationsLeft, validationSeconds: validations > 0 ? validationTotal / validations : 0 });
+          const etaSeconds = secondsLeft({ epochs, epoch, trainCount, seen, samplesPerSecond, validationsLeft, validationSeconds: validationSeconds() });
           callbacks.onBatch?.({ epoch, batch, batches, ...running, samplesPerSecond, etaSeconds });
         } else {
           await yieldToEventLoop();
@@ -310,7 +311,7 @@ export async function fit(
         learningRate,
         seconds,
         samplesPerSecond,
-        etaSeconds: secondsLeft({ epochs, epoch, trainCount, seen, samplesPerSecond, validationsLeft: validations > 0 ? epochs - epoch : 0, validationSeconds: validations > 0 ? validationTotal / validations : 0 }),
+        etaSeconds: secondsLeft({ epochs, epoch, trainCount, seen, samplesPerSecond, validationsLeft: validations > 0 ? epochs - epoch : 0, validationSeconds: validationSeconds() }),
         // The two running sums are still alive here; they are freed just below.
         tensors: memory.numTensors - 2,
         bytes: memory.numBytes - 8,
