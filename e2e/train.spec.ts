@@ -161,6 +161,22 @@ test("a layer added to a preset goes in before its output layer, where the tutor
   }
   await expect(page.locator('.model-summary tbody tr').nth(2)).toContainText(/dropout \(Dropout\)\s*\(None, 128\)\s*0/);
   await expect(page.getByTestId('total-params')).toHaveText('101,770 (397.54 KB)');
+
+  // From the keyboard, the arrow that moved a layer stays with it: Enter again moves it on, not back.
+  const titles = page.getByRole('list', { name: 'Layers' }).locator('.layer-title');
+  await page.getByRole('button', { name: 'Move layer 3 up' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(titles).toHaveText(['1. Flatten()', '2. Dropout(0.2)', '3. Dense(128, relu)', '4. Dense(10)']);
+  await expect(page.getByRole('button', { name: 'Move layer 2 up' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(titles).toHaveText(['1. Dropout(0.2)', '2. Flatten()', '3. Dense(128, relu)', '4. Dense(10)']);
+  // At the top its ↑ is disabled, so focus is on its ↓.
+  await expect(page.getByRole('button', { name: 'Move layer 1 down' })).toBeFocused();
+  // A removed layer's place gets the focus, on the layer now there, not on its ✕ (Enter again would remove that one too).
+  await page.getByRole('button', { name: 'Remove layer 1' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(titles).toHaveText(['1. Flatten()', '2. Dense(128, relu)', '3. Dense(10)']);
+  await expect(titles.first()).toBeFocused();
 });
 
 test('an invalid model is explained before training can start', async ({ page }) => {
@@ -168,10 +184,21 @@ test('an invalid model is explained before training can start', async ({ page })
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await page.getByLabel('Layer 2 units').fill('0');
   await expect(page.getByText('Layer 2 (Dense): units must be a whole number of at least 1 (got 0).')).toBeVisible();
+  // A screen reader on the field hears what is wrong with it, and that it is wrong.
+  await expect(page.getByLabel('Layer 2 units')).toHaveAccessibleDescription('Layer 2 (Dense): units must be a whole number of at least 1 (got 0).');
+  await expect(page.getByLabel('Layer 2 units')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeDisabled();
   await page.getByLabel('Layer 2 units').fill('64');
+  await expect(page.getByLabel('Layer 2 units')).toHaveAttribute('aria-invalid', 'false');
+  await page.getByLabel('Epochs').fill('0');
+  await expect(page.getByLabel('Epochs')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Epochs')).toHaveAccessibleDescription(/Epochs must be a whole number of at least 1 \(got 0\)/);
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeDisabled();
+  await page.getByLabel('Epochs').fill('5');
   await page.getByRole('checkbox', { name: 'from_logits' }).uncheck();
   await expect(page.getByText(/ends in raw scores \(logits, no activation\), not softmax/)).toBeVisible();
+  await expect(page.getByRole('checkbox', { name: 'from_logits' })).toHaveAccessibleDescription(/ends in raw scores \(logits, no activation\), not softmax/);
+  await expect(page.getByRole('checkbox', { name: 'from_logits' })).toHaveAttribute('aria-invalid', 'false');
   await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled();
 });
 

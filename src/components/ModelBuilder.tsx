@@ -3,14 +3,14 @@
  * and set compile and fit options. Problems are explained inline; Train waits until there
  * are none.
  */
-import { memo, useMemo } from 'react';
+import { memo, useId, useLayoutEffect, useMemo, useRef } from 'react';
 import { BUILTIN_DATASETS } from '../data/datasets';
 import { PRESET_ORDER, PRESETS, emptySpec, isPresetId, type Preset } from '../training/presets';
 import { insertionIndex, type SpecIssue } from '../training/shapes';
 import { describeSpecDiff } from '../training/specDiff';
 import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, LOSSES, OPTIMIZERS, type Activation, type LayerSpec, type LayerType, type ModelSpec } from '../training/spec';
 import { useAppStore } from '../store';
-import { CheckField, NumberField, SelectField } from './fields';
+import { CheckField, NumberField, SelectField, type FieldIssues } from './fields';
 
 const NEW_LAYER = {
   flatten: { type: 'flatten' },
@@ -47,58 +47,61 @@ export function layerLabel(layer: LayerSpec): string {
   }
 }
 
+/** What the checks say about a field: of a layer (its index), or of compile and fit (null). */
+type IssuesOf = (layerIndex: number | null, field: string) => FieldIssues;
+
 interface LayerEditorProps {
   readonly layer: LayerSpec;
   readonly index: number;
-  readonly issues: readonly SpecIssue[];
+  readonly issuesOf: IssuesOf;
   readonly onChange: (layer: LayerSpec) => void;
 }
 
-function LayerFields({ layer, index, issues, onChange }: LayerEditorProps) {
-  const bad = (field: string): boolean => issues.some((issue) => issue.layerIndex === index && issue.field === field);
+function LayerFields({ layer, index, issuesOf, onChange }: LayerEditorProps) {
+  const bad = (field: string): FieldIssues => issuesOf(index, field);
   const n = index + 1;
   switch (layer.type) {
     case 'dense':
       return (
         <>
-          <NumberField label={`Layer ${n} units`} value={layer.units} min={1} invalid={bad('units')} onChange={(units) => onChange({ ...layer, units })} />
-          <SelectField label={`Layer ${n} activation`} value={layer.activation} options={ACTIVATIONS} onChange={(activation) => onChange({ ...layer, activation })} />
+          <NumberField label={`Layer ${n} units`} value={layer.units} min={1} {...bad('units')} onChange={(units) => onChange({ ...layer, units })} />
+          <SelectField label={`Layer ${n} activation`} value={layer.activation} options={ACTIVATIONS} {...bad('activation')} onChange={(activation) => onChange({ ...layer, activation })} />
           <CheckField label={`Layer ${n} use bias`} checked={layer.useBias} onChange={(useBias) => onChange({ ...layer, useBias })} />
         </>
       );
     case 'conv2d':
       return (
         <>
-          <NumberField label={`Layer ${n} filters`} value={layer.filters} min={1} invalid={bad('filters')} onChange={(filters) => onChange({ ...layer, filters })} />
-          <NumberField label={`Layer ${n} kernel size`} value={layer.kernelSize} min={1} invalid={bad('kernelSize')} onChange={(kernelSize) => onChange({ ...layer, kernelSize })} />
-          <NumberField label={`Layer ${n} strides`} value={layer.strides} min={1} invalid={bad('strides')} onChange={(strides) => onChange({ ...layer, strides })} />
-          <SelectField label={`Layer ${n} padding`} value={layer.padding} options={PADDINGS} onChange={(padding) => onChange({ ...layer, padding })} />
-          <SelectField label={`Layer ${n} activation`} value={layer.activation} options={ACTIVATIONS} onChange={(activation) => onChange({ ...layer, activation })} />
+          <NumberField label={`Layer ${n} filters`} value={layer.filters} min={1} {...bad('filters')} onChange={(filters) => onChange({ ...layer, filters })} />
+          <NumberField label={`Layer ${n} kernel size`} value={layer.kernelSize} min={1} {...bad('kernelSize')} onChange={(kernelSize) => onChange({ ...layer, kernelSize })} />
+          <NumberField label={`Layer ${n} strides`} value={layer.strides} min={1} {...bad('strides')} onChange={(strides) => onChange({ ...layer, strides })} />
+          <SelectField label={`Layer ${n} padding`} value={layer.padding} options={PADDINGS} {...bad('padding')} onChange={(padding) => onChange({ ...layer, padding })} />
+          <SelectField label={`Layer ${n} activation`} value={layer.activation} options={ACTIVATIONS} {...bad('activation')} onChange={(activation) => onChange({ ...layer, activation })} />
         </>
       );
     case 'maxPooling2d':
       return (
         <>
-          <NumberField label={`Layer ${n} pool size`} value={layer.poolSize} min={1} invalid={bad('poolSize')} onChange={(poolSize) => onChange({ ...layer, poolSize })} />
+          <NumberField label={`Layer ${n} pool size`} value={layer.poolSize} min={1} {...bad('poolSize')} onChange={(poolSize) => onChange({ ...layer, poolSize })} />
           <NumberField
             label={`Layer ${n} strides`}
             value={layer.strides}
             min={1}
             placeholder="= pool"
-            invalid={bad('strides')}
+            {...bad('strides')}
             onChange={(strides) => onChange({ ...layer, strides })}
             onClear={() => onChange({ ...layer, strides: null })}
           />
-          <SelectField label={`Layer ${n} padding`} value={layer.padding} options={PADDINGS} onChange={(padding) => onChange({ ...layer, padding })} />
+          <SelectField label={`Layer ${n} padding`} value={layer.padding} options={PADDINGS} {...bad('padding')} onChange={(padding) => onChange({ ...layer, padding })} />
         </>
       );
     case 'dropout':
-      return <NumberField label={`Layer ${n} rate`} value={layer.rate} step={0.05} invalid={bad('rate')} onChange={(rate) => onChange({ ...layer, rate })} />;
+      return <NumberField label={`Layer ${n} rate`} value={layer.rate} step={0.05} {...bad('rate')} onChange={(rate) => onChange({ ...layer, rate })} />;
     case 'activation':
-      return <SelectField<Activation> label={`Layer ${n} activation`} value={layer.activation} options={ACTIVATIONS} onChange={(activation) => onChange({ ...layer, activation })} />;
+      return <SelectField<Activation> label={`Layer ${n} activation`} value={layer.activation} options={ACTIVATIONS} {...bad('activation')} onChange={(activation) => onChange({ ...layer, activation })} />;
     case 'batchNormalization':
       return (
-        <NumberField label={`Layer ${n} momentum`} value={layer.momentum} step={0.01} invalid={bad('momentum')} onChange={(momentum) => onChange({ ...layer, momentum })} />
+        <NumberField label={`Layer ${n} momentum`} value={layer.momentum} step={0.01} {...bad('momentum')} onChange={(momentum) => onChange({ ...layer, momentum })} />
       );
     case 'flatten':
       return null;
@@ -131,6 +134,27 @@ function whereLayersGo(layers: readonly LayerSpec[], classCount: number): string
   return `Conv2D and MaxPooling2D go in before the Flatten (layer ${image + 1}), other layers ${otherPlace}; ↑ and ↓ move them.`;
 }
 
+/** Where keyboard focus goes after a layer moves or goes: the moved layer's arrow, or the title of the layer now in the removed one's place. */
+interface FocusTarget {
+  readonly index: number;
+  readonly control: 'up' | 'down' | 'title';
+}
+
+/**
+ * Focuses `target` in the layer list. The rows are keyed by position, so after "Move layer 3
+ * up" the focused button would stay on row 3, under another layer, and a second Enter would
+ * move that one back down. A moved layer keeps the arrow that moved it; at the list's end,
+ * where that arrow is disabled, the other one. With no layers left, focus goes to "+ Dense".
+ */
+function focusLayerControl(list: HTMLOListElement, { index, control }: FocusTarget): void {
+  const row = list.children.item(index);
+  const arrows = control === 'up' ? ['up', 'down'] : ['down', 'up'];
+  const candidates =
+    control === 'title' ? [row?.querySelector<HTMLElement>('.layer-title')] : arrows.map((arrow) => row?.querySelector<HTMLButtonElement>(`button[data-move="${arrow}"]:not(:disabled)`));
+  const element = candidates.find((candidate) => candidate) ?? list.parentElement?.querySelector<HTMLElement>('.add-layer button');
+  element?.focus();
+}
+
 /** Memoised: a training run's updates re-render the dashboard, not the builder. */
 export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: ModelBuilderProps) {
   const draft = useAppStore((state) => state.draft);
@@ -142,13 +166,31 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
   const { layers, compile, fit } = draft;
   const update = (change: Partial<ModelSpec>): void => setDraft({ ...draft, ...change });
   const setLayers = (next: LayerSpec[]): void => update({ layers: next });
+  const listRef = useRef<HTMLOListElement>(null);
+  const focusNext = useRef<FocusTarget | null>(null);
+  useLayoutEffect(() => {
+    const target = focusNext.current;
+    focusNext.current = null;
+    if (target && listRef.current) focusLayerControl(listRef.current, target);
+  });
   const move = (from: number, to: number): void => {
     const next = [...layers];
     const [moved] = next.splice(from, 1);
     if (moved) next.splice(to, 0, moved);
+    focusNext.current = { index: to, control: to < from ? 'up' : 'down' };
     setLayers(next);
   };
+  const remove = (index: number): void => {
+    focusNext.current = { index: Math.min(index, layers.length - 2), control: 'title' };
+    setLayers(layers.filter((_, j) => j !== index));
+  };
   const addHint = whereLayersGo(layers, classCount);
+  const issueBase = useId();
+  const issueId = (issue: SpecIssue): string => `${issueBase}-issue-${issues.indexOf(issue)}`;
+  const issuesOf: IssuesOf = (layerIndex, field) => {
+    const about = issues.filter((issue) => issue.layerIndex === layerIndex && issue.field === field);
+    return { invalid: about.some((issue) => issue.severity === 'error'), describedBy: about.length === 0 ? undefined : about.map(issueId).join(' ') };
+  };
   const layerIssues = useMemo(() => issues.filter((issue) => issue.layerIndex !== null), [issues]);
   const otherIssues = useMemo(() => issues.filter((issue) => issue.layerIndex === null), [issues]);
   const preset: Preset | null = presetId === null ? null : PRESETS[presetId];
@@ -203,30 +245,30 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
         )}
       </div>
 
-      <ol className="layers" aria-label="Layers">
+      <ol className="layers" aria-label="Layers" ref={listRef}>
         {layers.map((layer, i) => (
           <li key={i} className={layerIssues.some((issue) => issue.layerIndex === i && issue.severity === 'error') ? 'layer invalid' : 'layer'}>
-            <span className="layer-title">
+            <span className="layer-title" tabIndex={-1}>
               {i + 1}. {layerLabel(layer)}
             </span>
             <span className="layer-actions">
-              <button type="button" aria-label={`Move layer ${i + 1} up`} disabled={i === 0} onClick={() => move(i, i - 1)}>
+              <button type="button" aria-label={`Move layer ${i + 1} up`} data-move="up" disabled={i === 0} onClick={() => move(i, i - 1)}>
                 ↑
               </button>
-              <button type="button" aria-label={`Move layer ${i + 1} down`} disabled={i === layers.length - 1} onClick={() => move(i, i + 1)}>
+              <button type="button" aria-label={`Move layer ${i + 1} down`} data-move="down" disabled={i === layers.length - 1} onClick={() => move(i, i + 1)}>
                 ↓
               </button>
-              <button type="button" aria-label={`Remove layer ${i + 1}`} onClick={() => setLayers(layers.filter((_, j) => j !== i))}>
+              <button type="button" aria-label={`Remove layer ${i + 1}`} onClick={() => remove(i)}>
                 ✕
               </button>
             </span>
             <span className="layer-fields">
-              <LayerFields layer={layer} index={i} issues={layerIssues} onChange={(next) => setLayers(layers.map((l, j) => (j === i ? next : l)))} />
+              <LayerFields layer={layer} index={i} issuesOf={issuesOf} onChange={(next) => setLayers(layers.map((l, j) => (j === i ? next : l)))} />
             </span>
             {layerIssues
               .filter((issue) => issue.layerIndex === i)
               .map((issue) => (
-                <p key={issue.message} className={issue.severity === 'error' ? 'issue error-text' : 'issue warning-text'}>
+                <p key={issue.message} id={issueId(issue)} className={issue.severity === 'error' ? 'issue error-text' : 'issue warning-text'}>
                   {issue.message} <FixButton issue={issue} />
                 </p>
               ))}
@@ -254,36 +296,36 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
       <fieldset className="options">
         <legend>compile</legend>
         <SelectField
-          label="Optimizer"
+          label="Optimizer" {...issuesOf(null, 'optimizer')}
           value={compile.optimizer}
           options={{ adam: OPTIMIZERS.adam.label, sgd: OPTIMIZERS.sgd.label, rmsprop: OPTIMIZERS.rmsprop.label }}
           onChange={(optimizer) => update({ compile: { ...compile, optimizer, learningRate: OPTIMIZERS[optimizer].defaultLearningRate } })}
         />
-        <NumberField label="Learning rate" value={compile.learningRate} step="any" onChange={(learningRate) => update({ compile: { ...compile, learningRate } })} />
+        <NumberField label="Learning rate" {...issuesOf(null, 'learningRate')} value={compile.learningRate} step="any" onChange={(learningRate) => update({ compile: { ...compile, learningRate } })} />
         {compile.optimizer === 'sgd' && (
-          <NumberField label="Momentum" value={compile.momentum} step={0.1} onChange={(momentum) => update({ compile: { ...compile, momentum } })} />
+          <NumberField label="Momentum" {...issuesOf(null, 'momentum')} value={compile.momentum} step={0.1} onChange={(momentum) => update({ compile: { ...compile, momentum } })} />
         )}
-        <SelectField label="Loss" value={compile.loss} options={LOSSES} onChange={(loss) => update({ compile: { ...compile, loss } })} />
-        <CheckField label="from_logits" checked={compile.fromLogits} onChange={(fromLogits) => update({ compile: { ...compile, fromLogits } })} />
+        <SelectField label="Loss" {...issuesOf(null, 'loss')} value={compile.loss} options={LOSSES} onChange={(loss) => update({ compile: { ...compile, loss } })} />
+        <CheckField label="from_logits" {...issuesOf(null, 'fromLogits')} checked={compile.fromLogits} onChange={(fromLogits) => update({ compile: { ...compile, fromLogits } })} />
       </fieldset>
 
       <fieldset className="options">
         <legend>fit</legend>
-        <NumberField label="Epochs" value={fit.epochs} min={1} onChange={(epochs) => update({ fit: { ...fit, epochs } })} />
-        <NumberField label="Batch size" value={fit.batchSize} min={1} onChange={(batchSize) => update({ fit: { ...fit, batchSize } })} />
-        <NumberField label="Validation split" value={fit.validationSplit} min={0} max={0.9} step={0.05} onChange={(validationSplit) => update({ fit: { ...fit, validationSplit } })} />
-        <NumberField label="Seed" value={fit.seed} min={0} onChange={(seed) => update({ fit: { ...fit, seed } })} />
+        <NumberField label="Epochs" {...issuesOf(null, 'epochs')} value={fit.epochs} min={1} onChange={(epochs) => update({ fit: { ...fit, epochs } })} />
+        <NumberField label="Batch size" {...issuesOf(null, 'batchSize')} value={fit.batchSize} min={1} onChange={(batchSize) => update({ fit: { ...fit, batchSize } })} />
+        <NumberField label="Validation split" {...issuesOf(null, 'validationSplit')} value={fit.validationSplit} min={0} max={0.9} step={0.05} onChange={(validationSplit) => update({ fit: { ...fit, validationSplit } })} />
+        <NumberField label="Seed" {...issuesOf(null, 'seed')} value={fit.seed} min={0} onChange={(seed) => update({ fit: { ...fit, seed } })} />
         <NumberField
-          label="Learning-rate decay per epoch"
+          label="Learning-rate decay per epoch" {...issuesOf(null, 'learningRateDecay')}
           value={fit.learningRateDecay}
           min={0}
           max={1}
           step="any"
           onChange={(learningRateDecay) => update({ fit: { ...fit, learningRateDecay } })}
         />
-        <NumberField label="Random shift (px)" value={fit.augmentShift} min={0} max={8} onChange={(augmentShift) => update({ fit: { ...fit, augmentShift } })} />
+        <NumberField label="Random shift (px)" {...issuesOf(null, 'augmentShift')} value={fit.augmentShift} min={0} max={8} onChange={(augmentShift) => update({ fit: { ...fit, augmentShift } })} />
         <NumberField
-          label="Training images (empty = all)"
+          label="Training images (empty = all)" {...issuesOf(null, 'trainLimit')}
           value={fit.trainLimit}
           min={1}
           step={100}
@@ -297,7 +339,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
       {otherIssues.length > 0 && (
         <ul className="issues" aria-label="Problems with this model">
           {otherIssues.map((issue) => (
-            <li key={issue.message} className={issue.severity === 'error' ? 'error-text' : 'warning-text'}>
+            <li key={issue.message} id={issueId(issue)} className={issue.severity === 'error' ? 'error-text' : 'warning-text'}>
               <strong>{issue.severity === 'error' ? 'Error: ' : 'Warning: '}</strong>
               {issue.message} <FixButton issue={issue} />
             </li>

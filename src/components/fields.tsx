@@ -1,20 +1,25 @@
 /** Small labelled form controls shared by the model builder. */
 import { useId } from 'react';
 
-interface NumberFieldProps {
+/** What the builder's checks say about one field: whether it is in error, and the ids of the messages about it. */
+export interface FieldIssues {
+  readonly invalid?: boolean;
+  readonly describedBy?: string | undefined;
+}
+
+interface NumberFieldProps extends FieldIssues {
   readonly label: string;
   readonly value: number | null;
   readonly onChange: (value: number) => void;
   readonly min?: number;
   readonly max?: number;
   readonly step?: number | 'any';
-  readonly invalid?: boolean;
   readonly placeholder?: string;
   readonly onClear?: () => void;
 }
 
 /** A number input; an empty field calls `onClear` when given, else reports NaN (which validation explains). */
-export function NumberField({ label, value, onChange, min, max, step = 1, invalid = false, placeholder, onClear }: NumberFieldProps) {
+export function NumberField({ label, value, onChange, min, max, step = 1, invalid = false, describedBy, placeholder, onClear }: NumberFieldProps) {
   const id = useId();
   return (
     <span className="field">
@@ -28,6 +33,7 @@ export function NumberField({ label, value, onChange, min, max, step = 1, invali
         step={step}
         placeholder={placeholder}
         aria-invalid={invalid}
+        aria-describedby={describedBy}
         onChange={(event) => {
           if (event.target.value === '' && onClear) onClear();
           else onChange(event.target.value === '' ? Number.NaN : Number(event.target.value));
@@ -37,19 +43,19 @@ export function NumberField({ label, value, onChange, min, max, step = 1, invali
   );
 }
 
-interface SelectFieldProps<T extends string> {
+interface SelectFieldProps<T extends string> extends FieldIssues {
   readonly label: string;
   readonly value: T;
   readonly options: Readonly<Record<T, string>>;
   readonly onChange: (value: T) => void;
 }
 
-export function SelectField<T extends string>({ label, value, options, onChange }: SelectFieldProps<T>) {
+export function SelectField<T extends string>({ label, value, options, onChange, invalid = false, describedBy }: SelectFieldProps<T>) {
   const id = useId();
   return (
     <span className="field">
       <label htmlFor={id}>{label}</label>
-      <select id={id} value={value} onChange={(event) => onChange(event.target.value as T)}>
+      <select id={id} value={value} aria-invalid={invalid} aria-describedby={describedBy} onChange={(event) => onChange(event.target.value as T)}>
         {(Object.keys(options) as T[]).map((key) => (
           <option key={key} value={key}>
             {options[key]}
@@ -60,16 +66,16 @@ export function SelectField<T extends string>({ label, value, options, onChange 
   );
 }
 
-interface CheckFieldProps {
+interface CheckFieldProps extends FieldIssues {
   readonly label: string;
   readonly checked: boolean;
   readonly onChange: (checked: boolean) => void;
 }
 
-export function CheckField({ label, checked, onChange }: CheckFieldProps) {
+export function CheckField({ label, checked, onChange, invalid = false, describedBy }: CheckFieldProps) {
   return (
     <label className="field check">
-      <input type="checkbox" checked={checked} onChange={(event) => onChange(event.target.checked)} />
+      <input type="checkbox" checked={checked} aria-invalid={invalid} aria-describedby={describedBy} onChange={(event) => onChange(event.target.checked)} />
       {label}
     </label>
   );
