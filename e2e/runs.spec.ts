@@ -79,9 +79,12 @@ test('a deleted run can be brought back with Undo, and stays deleted when the pa
   await page.getByRole('button', { name: `Delete ${name}` }).click();
   await expect(page.getByTestId('undo-delete')).toHaveText(`Deleted ${name}. Undo`);
   await expect(page.getByTestId('run-status')).toBeHidden();
+  // The keyboard's focus goes to Undo, not to the page, and back to the run after it.
+  await expect(page.getByRole('button', { name: 'Undo', exact: true })).toBeFocused();
   await page.getByRole('button', { name: 'Undo', exact: true }).click();
   await expect(page.getByTestId('run-status')).toHaveText('finished');
   await expect(page.getByLabel(`Name of run ${name}`)).toHaveValue(name);
+  await expect(page.getByRole('button', { name: `Delete ${name}` })).toBeFocused();
   await expect(page.getByTestId('undo-delete')).toBeHidden();
   // Brought back, it is kept again: record and model.
   await expect.poll(() => storedCounts(page)).toEqual({ runs: 1, models: 1 });
@@ -105,6 +108,7 @@ test('Enter pressed twice on Delete deletes one run, not also the one shown next
   await page.keyboard.press('Enter');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('undo-delete')).toHaveText(`Deleted ${second}. Undo`);
+  await expect(page.getByRole('button', { name: 'Undo', exact: true })).toBeFocused();
   await expect(page.getByLabel(`Name of run ${first}`)).toHaveValue(first);
   await expect.poll(() => storedCounts(page)).toEqual({ runs: 1, models: 2 });
 });

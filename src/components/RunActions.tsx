@@ -3,9 +3,11 @@
  * (with a moment to undo), and import runs from files; plus the line that says when this
  * browser cannot keep runs. Small pieces, so the dashboard and the compare view can place them.
  */
-import { useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState, type MouseEvent } from 'react';
+import { flushSync } from 'react-dom';
 import { isActiveRun, useAppStore, type Run } from '../store';
 import { DOUBLE_CLICK_MS } from '../store/runsSlice';
+import { usePanelShown } from './Tabs';
 
 /** The save state of a run, in words. */
 function savedText(run: Run, saveState: 'saving' | 'saved' | undefined, storageBroken: boolean): string | null {
@@ -59,6 +61,7 @@ export function RunActions({ run }: { readonly run: Run }) {
       <button
         type="button"
         aria-label={`Delete ${run.name}`}
+        data-delete-run={run.id}
         disabled={active}
         title={active ? 'Stop the run before deleting it' : undefined}
         onClick={() => {
@@ -111,15 +114,39 @@ export function ImportRuns() {
   );
 }
 
-/** "Deleted <name>. Undo", while the deletion can be undone. */
+/**
+ * "Deleted <name>. Undo", while the deletion can be undone. The shown tab's Undo takes the
+ * focus when a run is deleted, since the Delete button that had it is gone or now belongs to
+ * another run; after Undo, the focus goes back to the restored run's Delete button. Undo
+ * ignores a key pressed within a double click of the deletion.
+ */
 export function UndoDelete() {
-  const deleted = useAppStore((state) => state.deletedRun?.run.name ?? null);
+  const deleted = useAppStore((state) => state.deletedRun?.run ?? null);
   const undoDelete = useAppStore((state) => state.undoDelete);
+  const shown = usePanelShown();
+  const undoButton = useRef<HTMLButtonElement>(null);
+  const deletedId = deleted?.id ?? null;
+  // Only a new deletion moves the focus, not a tab switch while one waits.
+  const seen = useRef<string | null>(null);
+  const deletedAt = useRef(Number.NEGATIVE_INFINITY);
+  useEffect(() => {
+    if (deletedId === seen.current) return;
+    seen.current = deletedId;
+    deletedAt.current = performance.now();
+    if (deletedId !== null && shown) undoButton.current?.focus();
+  }, [deletedId, shown]);
   if (deleted === null) return null;
+  const undo = (event: MouseEvent<HTMLButtonElement>): void => {
+    // Enter pressed twice on Delete reaches Undo with its second press (a click of detail 0, from a key): that is not an undo.
+    if (event.detail === 0 && performance.now() - deletedAt.current < DOUBLE_CLICK_MS) return;
+    const panel = undoButton.current?.closest('[role="tabpanel"]') ?? document;
+    flushSync(undoDelete);
+    panel.querySelector<HTMLButtonElement>(`button[data-delete-run="${CSS.escape(deleted.id)}"]`)?.focus();
+  };
   return (
     <p className="undo-delete" data-testid="undo-delete">
-      Deleted {deleted}.{' '}
-      <button type="button" onClick={undoDelete}>
+      Deleted {deleted.name}.{' '}
+      <button type="button" ref={undoButton} onClick={undo}>
         Undo
       </button>
     </p>
