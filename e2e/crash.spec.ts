@@ -10,7 +10,7 @@ test('a worker crash mid-run fails that run with a clear message, keeps the fini
   const train = page.getByRole('button', { name: 'Train', exact: true });
   await train.click();
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
-  await expect(page.getByTestId('test-accuracy')).toContainText('(10000 test images)');
+  await expect(page.getByTestId('test-accuracy')).toContainText('(10,000 test images)');
 
   // A long run, and while it trains an uncaught error in the worker, as a bug there would throw.
   await page.getByLabel('Epochs', { exact: true }).fill('5');
@@ -37,7 +37,7 @@ test('a worker crash mid-run fails that run with a clear message, keeps the fini
   await page.getByLabel('Training images (empty = all)').fill('2000');
   await train.click();
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
-  await expect(page.getByTestId('test-accuracy')).toContainText('(10000 test images)');
+  await expect(page.getByTestId('test-accuracy')).toContainText('(10,000 test images)');
   await page.getByRole('button', { name: 'Dismiss' }).click();
   await expect(banner).toHaveCount(0);
 });

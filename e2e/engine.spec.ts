@@ -27,5 +27,5 @@ test('tfjs failing to download after the dataset is in: the dataset stays, Train
   reachable = true;
   await train.click();
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
-  await expect(page.getByTestId('test-accuracy')).toContainText('(10000 test images)');
+  await expect(page.getByTestId('test-accuracy')).toContainText('(10,000 test images)');
 });

@@ -59,7 +59,7 @@ test('a finished run survives a reload with its history and its new name, and st
   expect(await epochBar.getAttribute('value')).toBe(await epochBar.getAttribute('max'));
   await expect(page.getByRole('progressbar', { name: 'Run 100%' })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Training history of Tiny MLP' }).locator('tbody tr')).toHaveCount(2);
-  await expect(page.getByTestId('test-accuracy')).toContainText('(10000 test images)');
+  await expect(page.getByTestId('test-accuracy')).toContainText('(10,000 test images)');
 
   // The Draw tab lists the restored run, and its model is loaded from IndexedDB to classify.
   await page.getByRole('tab', { name: 'Draw' }).click();

@@ -33,11 +33,11 @@ test('the quickstart preset trains in the worker on WebGL, streaming batches and
   await expect(page.locator('.live-charts .recharts-line-dot')).toHaveCount(8);
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
   await expect(page).toHaveTitle('Digit & Fashion training playground');
-  await expect(page.getByTestId('test-accuracy')).toContainText('(10000 test images)');
+  await expect(page.getByTestId('test-accuracy')).toContainText('(10,000 test images)');
   const accuracy = Number((await page.getByTestId('test-accuracy').textContent())?.match(/([\d.]+)%/)?.[1]);
   expect(accuracy).toBeGreaterThan(85);
   // validation_split 0.1 of the 3000-image subset: the last 300 images.
-  await expect(page.getByText('2700 training images, 300 for validation')).toBeVisible();
+  await expect(page.getByText('2,700 training images, 300 for validation')).toBeVisible();
   expect(watch.consoleErrors).toEqual([]);
 
   // Hovering a curve reads its epoch and values as the history table writes them, not as raw floats.
@@ -91,7 +91,7 @@ test('stopping a run mid-way keeps its history and its model', async ({ page }) 
   await expect(history.locator('tbody tr').nth(1)).toBeVisible();
   await page.getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByTestId('run-status')).toHaveText('stopped');
-  await expect(page.getByRole('status')).toHaveText(/^TensorFlow quickstart .*#1 stopped; its model and history are kept\. Test accuracy \d+\.\d\d% on 10000 test images\.$/);
+  await expect(page.getByRole('status')).toHaveText(/^TensorFlow quickstart .*#1 stopped; its model and history are kept\. Test accuracy \d+\.\d\d% on 10,000 test images\.$/);
   const kept = await history.locator('tbody tr').count();
   expect(kept).toBeGreaterThanOrEqual(2);
   expect(kept).toBeLessThan(30);

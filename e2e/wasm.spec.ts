@@ -14,7 +14,7 @@ for (const backend of ['wasm', 'webgl'] as const) {
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await expect(page.getByTestId('backend')).toContainText(`Backend: ${label}`);
     await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 180_000 });
-    await expect(page.getByTestId('test-accuracy')).toContainText('(10000 test images)');
+    await expect(page.getByTestId('test-accuracy')).toContainText('(10,000 test images)');
     // Ten steps of Adam on 640 images beat chance (10%) by far (56% measured on WASM) unless training is broken: NaNs, one class.
     // Whether each kernel's gradient is right is checked against the cpu backend in wasmKernels.test.ts and webglKernels.test.ts,
     // which also checks that WebGL's is registered (tfjs's own would pass this test too).

@@ -29,7 +29,7 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, datas
   const images = cell === null ? [] : cellImages(evaluation, dataset, cell.truth, cell.predicted);
   return (
     <section className="confusion" aria-labelledby="confusion-heading">
-      <h3 id="confusion-heading">Confusion matrix ({evaluation.count} test images)</h3>
+      <h3 id="confusion-heading">Confusion matrix ({counted(evaluation.count, 'test image')})</h3>
       <div className={names.length <= WHOLE_UP_TO ? 'table-scroll whole' : 'table-scroll'}>
         <table className="confusion-table">
           <caption>Rows: true class. Columns: predicted class. Each cell: count and share of its row.</caption>

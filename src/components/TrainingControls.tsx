@@ -4,7 +4,7 @@ import type { BackendPreference } from '../training/protocol';
 import { isActiveRun, useAppStore, type Run } from '../store';
 import { lastStep, runFraction } from '../store/series';
 import { SelectField } from './fields';
-import { counted, duration } from './words';
+import { counted, duration, grouped } from './words';
 
 const BACKENDS = {
   auto: 'Automatic',
@@ -115,7 +115,7 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
             {run.trainCount > 0 && (
               <span className="muted">
                 {' '}
-                · {counted(run.trainCount, 'training image')}{run.validationCount > 0 ? `, ${run.validationCount} for validation` : ''}
+                · {counted(run.trainCount, 'training image')}{run.validationCount > 0 ? `, ${grouped(run.validationCount)} for validation` : ''}
               </span>
             )}
           </p>
@@ -150,7 +150,7 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
           )}
           {run.evaluation && (
             <p className="test-result" data-testid="test-accuracy">
-              Test accuracy: {(run.evaluation.accuracy * 100).toFixed(2)}% · test loss {run.evaluation.loss.toFixed(4)} ({run.evaluation.count} test images)
+              Test accuracy: {(run.evaluation.accuracy * 100).toFixed(2)}% · test loss {run.evaluation.loss.toFixed(4)} ({counted(run.evaluation.count, 'test image')})
             </p>
           )}
         </div>

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { counted, duration } from './words';
+import { counted, duration, grouped } from './words';
 
 describe('the page\'s words', () => {
   it('counts with a plural noun unless the count is one', () => {
     expect(counted(1, 'epoch')).toBe('1 epoch');
     expect(counted(0, 'epoch')).toBe('0 epochs');
     expect(counted(12, 'training image')).toBe('12 training images');
+  });
+
+  it('groups the digits of a count in threes, whatever the browser\'s language', () => {
+    expect(grouped(300)).toBe('300');
+    expect(grouped(60000)).toBe('60,000');
+    expect(counted(18000, 'training image')).toBe('18,000 training images');
   });
 
   it.each([

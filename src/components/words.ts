@@ -1,8 +1,13 @@
 /** Small pieces of the page's English. */
 
-/** "1 epoch", "3 epochs": a count and its noun, plural when the count is not one. */
+/** A count as the page prints it, in groups of three digits: "60,000". */
+export function grouped(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** "1 epoch", "3 epochs", "60,000 images": a count and its noun, plural when the count is not one. */
 export function counted(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+  return `${grouped(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** A time left, to the second under an hour, in whole minutes beyond: "45 s", "2 min 5 s", "1 h 25 min"; "–" when unknown. */

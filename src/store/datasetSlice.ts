@@ -252,7 +252,7 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
       }));
       if (get().activeDatasetId === id) rememberActive(id);
       get().announce(
-        `${dataset.name} loaded: ${dataset.train.count} training images and ${dataset.test.count} test images of ${dataset.train.height}×${dataset.train.width} pixels, ${dataset.classNames.length} classes.`,
+        `${dataset.name} loaded: ${dataset.train.count.toLocaleString('en-US')} training images and ${dataset.test.count.toLocaleString('en-US')} test images of ${dataset.train.height}×${dataset.train.width} pixels, ${dataset.classNames.length} classes.`,
       );
       if (asked !== undefined) addMeasure(DATASET_MEASURE, asked, loadedAt, { id, fromBrowserCopy: event.fromBrowserCopy, workerSeconds: event.seconds });
     },

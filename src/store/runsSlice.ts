@@ -282,7 +282,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
         case 'runFinished': {
           patch(event.runId, { status: event.stopped ? 'stopped' : 'finished', seconds: event.seconds, stopping: false });
           const run = get().runs[event.runId];
-          const result = run?.evaluation ? ` Test accuracy ${(run.evaluation.accuracy * 100).toFixed(2)}% on ${run.evaluation.count} test images.` : '';
+          const result = run?.evaluation ? ` Test accuracy ${(run.evaluation.accuracy * 100).toFixed(2)}% on ${run.evaluation.count.toLocaleString('en-US')} test images.` : '';
           get().announce(`${run?.name ?? 'The run'} ${event.stopped ? 'stopped; its model and history are kept.' : 'finished.'}${result}`);
           return;
         }
