@@ -181,6 +181,14 @@ describe('fit', () => {
     expect(second?.etaSeconds).toBeGreaterThan((2 * 180 - 16) / (second?.samplesPerSecond ?? NaN));
   });
 
+  it('counts the test evaluation the caller will run after the last epoch', async () => {
+    const { history } = await train(mlp({ epochs: 1 }), new TrainingControl(), { batchIntervalMs: 0, evaluationCount: 100 });
+    const [epoch] = history;
+    expect(epoch?.etaSeconds).toBeGreaterThan(0);
+    // Timed by the validation pass (60 images): 100 forward passes take less than an epoch of training and validation.
+    expect(epoch?.etaSeconds).toBeLessThan(epoch?.seconds ?? 0);
+  });
+
   it('stops with a clear error naming the epoch and batch when the loss diverges', async () => {
     // An absurd learning rate: the hidden layer's outputs overflow to infinity within a few steps.
     const spec = mlp({ epochs: 2 }, { optimizer: 'sgd', learningRate: 1e38 });
@@ -191,7 +199,7 @@ describe('fit', () => {
 });
 
 describe('secondsLeft', () => {
-  const position = { epochs: 3, epoch: 1, trainCount: 1000, seen: 250, samplesPerSecond: 100, validationsLeft: 3, validationSeconds: 0 };
+  const position = { epochs: 3, epoch: 1, trainCount: 1000, seen: 250, samplesPerSecond: 100, validationsLeft: 3, validationSeconds: 0, validationCount: 200, evaluationCount: 0 };
 
   it('counts the training images still to go, this epoch and the ones after, at this epoch\'s speed', () => {
     expect(secondsLeft(position)).toBe(27.5);
@@ -202,6 +210,18 @@ describe('secondsLeft', () => {
     expect(secondsLeft({ ...position, epoch: 2, validationsLeft: 2, validationSeconds: 1.5 })).toBe(17.5 + 3);
     // The last batch of the last epoch: only its validation pass is left.
     expect(secondsLeft({ ...position, epoch: 3, seen: 1000, validationsLeft: 1, validationSeconds: 1.5 })).toBe(1.5);
+  });
+
+  it('adds the test evaluation after the last epoch, per image as long as a validation pass takes', () => {
+    // 1.5 s for 200 validation images: 7.5 ms an image, 3 s for 400 test images.
+    expect(secondsLeft({ ...position, epoch: 3, seen: 1000, validationsLeft: 0, validationSeconds: 1.5, evaluationCount: 400 })).toBeCloseTo(3, 9);
+    expect(secondsLeft({ ...position, epoch: 2, validationsLeft: 2, validationSeconds: 1.5, evaluationCount: 400 })).toBeCloseTo(17.5 + 3 + 3, 9);
+  });
+
+  it('takes a test image as a third of a training image before any validation pass is timed, or with none', () => {
+    // 100 images/s in training: 300 test images take 1 s.
+    expect(secondsLeft({ ...position, evaluationCount: 300 })).toBeCloseTo(27.5 + 1, 9);
+    expect(secondsLeft({ ...position, epoch: 3, seen: 1000, validationsLeft: 0, validationCount: 0, evaluationCount: 300 })).toBeCloseTo(1, 9);
   });
 });
 

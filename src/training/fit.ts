@@ -107,6 +107,8 @@ export interface FitCallbacks {
   readonly onEpoch?: (record: EpochRecord) => void;
   /** Least time between two onBatch reports (and reads of the running sums). */
   readonly batchIntervalMs?: number;
+  /** Test images the caller will evaluate the model on after fit, counted in the time left (none when not given). */
+  readonly evaluationCount?: number;
 }
 
 export interface FitResult {
@@ -189,7 +191,14 @@ export interface RunPosition {
   readonly validationsLeft: number;
   /** The mean time of the validation passes so far; 0 before the first one ends. */
   readonly validationSeconds: number;
+  /** Images in each validation pass. */
+  readonly validationCount: number;
+  /** Test images evaluated after the last epoch. */
+  readonly evaluationCount: number;
 }
+
+/** A forward pass's share of a training step's time per image, for a run with no validation pass to time one by. */
+const FORWARD_SHARE = 1 / 3;
 
 /**
  * Seconds a run has left: the training images still to go in this epoch and the ones after
@@ -197,13 +206,17 @@ export interface RunPosition {
  * ones so far. Keras's progress bar estimates the epoch under way the same way; this covers
  * the whole run, so that a long one says how long from its first batches. Before the first
  * validation pass ends its time is not known and not counted (it is a forward pass over a
- * tenth or so of the images: a few percent of an epoch). Time paused is in none of these.
+ * tenth or so of the images: a few percent of an epoch). The test evaluation after the last
+ * epoch is a forward pass too: timed per image by the validation passes, or taken as a third
+ * of a training step's time per image (a forward pass against forward and backward) before
+ * there is one. Time paused is in none of these.
  */
 export function secondsLeft(position: RunPosition): number {
-  const { epochs, epoch, trainCount, seen, samplesPerSecond, validationsLeft, validationSeconds } = position;
+  const { epochs, epoch, trainCount, seen, samplesPerSecond, validationsLeft, validationSeconds, validationCount, evaluationCount } = position;
   const imagesLeft = (epochs - epoch) * trainCount + (trainCount - seen);
   const training = imagesLeft > 0 ? imagesLeft / samplesPerSecond : 0;
-  return training + validationsLeft * validationSeconds;
+  const perTestImage = validationSeconds > 0 && validationCount > 0 ? validationSeconds / validationCount : FORWARD_SHARE / samplesPerSecond;
+  return training + validationsLeft * validationSeconds + evaluationCount * perTestImage;
 }
 
 /**
@@ -230,6 +243,7 @@ export async function fit(
   let validationTotal = 0;
   let validations = 0;
   const validationSeconds = (): number => (validations > 0 ? validationTotal / validations : 0);
+  const evaluationCount = callbacks.evaluationCount ?? 0;
 
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const learningRate = scheduledLearningRate(spec, epoch);
@@ -282,7 +296,7 @@ export async function fit(
           const running = await report(batch);
           const samplesPerSecond = seen / (control.activeMsSince(epochStart, epochPaused) / 1000);
           const validationsLeft = validationCount > 0 ? epochs - epoch + 1 : 0;
-          const etaSeconds = secondsLeft({ epochs, epoch, trainCount, seen, samplesPerSecond, validationsLeft, validationSeconds: validationSeconds() });
+          const etaSeconds = secondsLeft({ epochs, epoch, trainCount, seen, samplesPerSecond, validationsLeft, validationSeconds: validationSeconds(), validationCount, evaluationCount });
           callbacks.onBatch?.({ epoch, batch, batches, ...running, samplesPerSecond, etaSeconds });
         } else {
           await yieldToEventLoop();
@@ -311,7 +325,17 @@ export async function fit(
         learningRate,
         seconds,
         samplesPerSecond,
-        etaSeconds: secondsLeft({ epochs, epoch, trainCount, seen, samplesPerSecond, validationsLeft: validations > 0 ? epochs - epoch : 0, validationSeconds: validationSeconds() }),
+        etaSeconds: secondsLeft({
+          epochs,
+          epoch,
+          trainCount,
+          seen,
+          samplesPerSecond,
+          validationsLeft: validations > 0 ? epochs - epoch : 0,
+          validationSeconds: validationSeconds(),
+          validationCount,
+          evaluationCount,
+        }),
         // The two running sums are still alive here; they are freed just below.
         tensors: memory.numTensors - 2,
         bytes: memory.numBytes - 8,

@@ -335,6 +335,7 @@ export class Trainer {
       const result = await fit(model, trainData, spec, optimizer, run.control, {
         onBatch: (progress) => send({ type: 'batch', runId, progress }),
         onEpoch: (record) => send({ type: 'epoch', runId, record }),
+        evaluationCount: test.count,
       });
       if (abandoned()) return;
       disposeTrainingData(trainData);
