@@ -181,6 +181,28 @@ describe('fit', () => {
     expect(second?.etaSeconds).toBeGreaterThan((2 * 180 - 16) / (second?.samplesPerSecond ?? NaN));
   });
 
+  it("leaves an epoch's first report, with its warm-up, out of the pace the time left goes by", async () => {
+    // Everything after the epoch's start reads 10 s late: a warm-up of 10 s before the first report.
+    const now = performance.now.bind(performance);
+    let late = 0;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => {
+      const t = now() + late;
+      late = 10_000;
+      return t;
+    });
+    const batches: BatchProgress[] = [];
+    try {
+      await train(mlp({ epochs: 1 }), new TrainingControl(), { batchIntervalMs: 0, onBatch: (b) => batches.push(b) });
+    } finally {
+      clock.mockRestore();
+    }
+    const [first, second] = batches;
+    if (!first || !second) throw new Error('fewer than two batch reports');
+    // The first report has only the slow pace to go by; from the second on, the warm-up is left out.
+    expect(first.etaSeconds).toBeCloseTo((180 - 16) / first.samplesPerSecond, 6);
+    expect(second.etaSeconds).toBeLessThan((180 - 32) / second.samplesPerSecond / 10);
+  });
+
   it('counts the test evaluation the caller will run after the last epoch', async () => {
     const { history } = await train(mlp({ epochs: 1 }), new TrainingControl(), { batchIntervalMs: 0, evaluationCount: 100 });
     const [epoch] = history;

@@ -254,6 +254,10 @@ export async function fit(
     let correctSum = tf.scalar(0);
     let seen = 0;
     let lastReport = performance.now();
+    // The time left goes by the pace after the first report, as Keras's progress bar leaves out
+    // its first step: that one holds the warm-up (WebGL's shader compiles, say), and counted in,
+    // it held the estimate up to twice the true time for as long as a long epoch's first tens of seconds.
+    let warmedUp: { readonly ms: number; readonly seen: number } | null = null;
 
     const report = async (batch: number): Promise<{ loss: number; accuracy: number }> => {
       const [loss, correct] = await Promise.all([lossSum.data<'float32'>(), correctSum.data<'float32'>()]);
@@ -294,9 +298,12 @@ export async function fit(
         if (now - lastReport >= interval || batch === batches) {
           lastReport = now;
           const running = await report(batch);
-          const samplesPerSecond = seen / (control.activeMsSince(epochStart, epochPaused) / 1000);
+          const activeMs = control.activeMsSince(epochStart, epochPaused);
+          const samplesPerSecond = seen / (activeMs / 1000);
+          const pace = warmedUp && seen > warmedUp.seen && activeMs > warmedUp.ms ? (seen - warmedUp.seen) / ((activeMs - warmedUp.ms) / 1000) : samplesPerSecond;
+          warmedUp ??= { ms: activeMs, seen };
           const validationsLeft = validationCount > 0 ? epochs - epoch + 1 : 0;
-          const etaSeconds = secondsLeft({ epochs, epoch, trainCount, seen, samplesPerSecond, validationsLeft, validationSeconds: validationSeconds(), validationCount, evaluationCount });
+          const etaSeconds = secondsLeft({ epochs, epoch, trainCount, seen, samplesPerSecond: pace, validationsLeft, validationSeconds: validationSeconds(), validationCount, evaluationCount });
           callbacks.onBatch?.({ epoch, batch, batches, ...running, samplesPerSecond, etaSeconds });
         } else {
           await yieldToEventLoop();
