@@ -57,6 +57,14 @@ describe('assembleDataset', () => {
     expect(() => assembleDataset('m', 'M', files({ trainLabels: file('train-labels', [3], [9, 0, 0]) }), DIGIT_CLASS_NAMES)).not.toThrow();
   });
 
+  it('says that a byte counts the unzipped data when the file was gzip', () => {
+    const labels = file('test-labels.gz', [2], [1, 12]);
+    const gzipped = { ...labels, idx: { ...labels.idx, gzipped: true } };
+    const error = syncDataErrorOf(() => assembleDataset('m', 'M', files({ testLabels: gzipped }), DIGIT_CLASS_NAMES));
+    expectDataError(error, 'label-out-of-range', 'test-labels.gz', 9, true);
+    expect(error.message).toBe('test-labels.gz, byte 9 of its unzipped data: expected a class label from 0 to 9, found 12 (label 1)');
+  });
+
   it('rejects a test label the inferred classes do not include', () => {
     const error = syncDataErrorOf(() => assembleDataset('c', 'C', files({ testLabels: file('test-labels', [2], [0, 3]) })));
     expectDataError(error, 'label-out-of-range', 'test-labels', 9);

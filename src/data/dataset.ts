@@ -34,17 +34,17 @@ function imageSet(images: DatasetFiles['trainImages'], labels: DatasetFiles['tra
   const [count = 0, height = 0, width = 0] = images.idx.dims;
   const labelCount = labels.idx.dims[0] ?? 0;
   if (labelCount !== count) {
-    throw new DataError('count-mismatch', labels.name, 4, `${count} labels, one per image in ${images.name}`, `${labelCount} labels`);
+    throw new DataError('count-mismatch', labels.name, 4, `${count} labels, one per image in ${images.name}`, `${labelCount} labels`, labels.idx.gzipped === true);
   }
   return { images: images.idx.data, labels: labels.idx.data, count, height, width };
 }
 
-function checkLabels(set: ImageSet, file: string, classCount: number): void {
+function checkLabels(set: ImageSet, file: DatasetFiles['trainLabels'], classCount: number): void {
   const { labels } = set;
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i] ?? 0;
     if (label >= classCount) {
-      throw new DataError('label-out-of-range', file, 8 + i, `a class label from 0 to ${classCount - 1}`, `${label} (label ${i})`);
+      throw new DataError('label-out-of-range', file.name, 8 + i, `a class label from 0 to ${classCount - 1}`, `${label} (label ${i})`, file.idx.gzipped === true);
     }
   }
 }
@@ -65,11 +65,18 @@ export function assembleDataset(id: string, name: string, files: DatasetFiles, c
   const train = imageSet(files.trainImages, files.trainLabels);
   const test = imageSet(files.testImages, files.testLabels);
   if (test.height !== train.height || test.width !== train.width) {
-    throw new DataError('shape-mismatch', files.testImages.name, 8, `${train.height} × ${train.width} images, like ${files.trainImages.name}`, `${test.height} × ${test.width}`);
+    throw new DataError(
+      'shape-mismatch',
+      files.testImages.name,
+      8,
+      `${train.height} × ${train.width} images, like ${files.trainImages.name}`,
+      `${test.height} × ${test.width}`,
+      files.testImages.idx.gzipped === true,
+    );
   }
   const names = classNames ?? Array.from({ length: inferClassCount(train.labels) }, (_, i) => String(i));
-  checkLabels(train, files.trainLabels.name, names.length);
-  checkLabels(test, files.testLabels.name, names.length);
+  checkLabels(train, files.trainLabels, names.length);
+  checkLabels(test, files.testLabels, names.length);
   return { id, name, classNames: names, train, test };
 }
 

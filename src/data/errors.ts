@@ -32,13 +32,15 @@ export interface DataErrorInfo {
   readonly file: string;
   /** Byte offset in the decompressed file where the problem is, when there is one. */
   readonly offset?: number;
+  /** True when the file is gzip: `offset` then counts bytes of its unzipped data, not of the file. */
+  readonly unzipped?: boolean;
   readonly expected: string;
   readonly found: string;
   readonly message: string;
 }
 
-function describe(file: string, offset: number | undefined, expected: string, found: string): string {
-  const where = offset === undefined ? file : `${file}, byte ${offset}`;
+function describe(file: string, offset: number | undefined, expected: string, found: string, unzipped: boolean): string {
+  const where = offset === undefined ? file : `${file}, byte ${offset}${unzipped ? ' of its unzipped data' : ''}`;
   return `${where}: expected ${expected}, found ${found}`;
 }
 
@@ -50,14 +52,21 @@ export class DataError extends Error {
   readonly offset: number | undefined;
   readonly expected: string;
   readonly found: string;
+  readonly unzipped: boolean;
 
-  constructor(kind: DataErrorKind, file: string, offset: number | undefined, expected: string, found: string) {
-    super(describe(file, offset, expected, found));
+  constructor(kind: DataErrorKind, file: string, offset: number | undefined, expected: string, found: string, unzipped = false) {
+    super(describe(file, offset, expected, found, unzipped));
     this.kind = kind;
     this.file = file;
     this.offset = offset;
     this.expected = expected;
     this.found = found;
+    this.unzipped = unzipped;
+  }
+
+  /** The same error in a gzip file: its byte offset counts the unzipped data, and says so. */
+  inUnzippedData(): DataError {
+    return new DataError(this.kind, this.file, this.offset, this.expected, this.found, true);
   }
 
   /** The plain-object form that survives `postMessage`. */
@@ -66,6 +75,7 @@ export class DataError extends Error {
       kind: this.kind,
       file: this.file,
       ...(this.offset === undefined ? {} : { offset: this.offset }),
+      ...(this.unzipped ? { unzipped: true } : {}),
       expected: this.expected,
       found: this.found,
       message: this.message,
@@ -74,7 +84,7 @@ export class DataError extends Error {
 
   /** Rebuilds an error sent across the worker boundary. */
   static fromInfo(info: DataErrorInfo): DataError {
-    return new DataError(info.kind, info.file, info.offset, info.expected, info.found);
+    return new DataError(info.kind, info.file, info.offset, info.expected, info.found, info.unzipped === true);
   }
 }
 

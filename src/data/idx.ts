@@ -21,6 +21,8 @@ export function newDataArray(length: number): Uint8Array {
 export interface IdxArray {
   readonly dims: readonly number[];
   readonly data: Uint8Array;
+  /** True when the file was gzip: byte offsets into it count its unzipped data. */
+  readonly gzipped?: boolean;
 }
 
 /** Data types the IDX format defines, by their type byte. Only unsigned bytes are supported. */

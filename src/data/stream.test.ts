@@ -37,9 +37,10 @@ describe('readIdxStream decodes', () => {
     const raw = imagesIdx(50, 7, 4);
     const fromRaw = await readIdxBytes(raw, 'r', 3);
     expect(fromRaw).toEqual(parseIdx(raw, 'r', 3));
-    expect(await readIdxBytes(gzipSync(raw), 'g', 3)).toEqual(fromRaw);
+    // The same array, marked as unzipped, for messages to say where their byte offsets count.
+    expect(await readIdxBytes(gzipSync(raw), 'g', 3)).toEqual({ ...fromRaw, gzipped: true });
     const labels = labelsIdx([3, 1, 4, 1, 5]);
-    expect(await readIdxBytes(gzipSync(labels), 'gl', 1)).toEqual(await readIdxBytes(labels, 'rl', 1));
+    expect(await readIdxBytes(gzipSync(labels), 'gl', 1)).toEqual({ ...(await readIdxBytes(labels, 'rl', 1)), gzipped: true });
   });
 
   it('input split into chunks of 1 to 3 bytes (boundaries inside the magic and the header) identically', async () => {
@@ -47,13 +48,13 @@ describe('readIdxStream decodes', () => {
     const whole = parseIdx(raw, 'whole', 3);
     for (const sizes of [[1], [2], [3], [1, 2, 3], [3, 1, 2]]) {
       expect(await readIdxStream(chunkedStream(raw, sizes), 'raw', 3)).toEqual(whole);
-      expect(await readIdxStream(chunkedStream(gzipSync(raw), sizes), 'gz', 3)).toEqual(whole);
+      expect(await readIdxStream(chunkedStream(gzipSync(raw), sizes), 'gz', 3)).toEqual({ ...whole, gzipped: true });
     }
   });
 
   it('a gzip stream whose first chunk holds a single byte of the magic', async () => {
     const gz = gzipSync(labelsIdx([9, 8, 7]));
-    expect(await readIdxStream(chunkedStream(gz, [1, 4096]), 'split-magic', 1)).toEqual({ dims: [3], data: Uint8Array.from([9, 8, 7]) });
+    expect(await readIdxStream(chunkedStream(gz, [1, 4096]), 'split-magic', 1)).toEqual({ dims: [3], data: Uint8Array.from([9, 8, 7]), gzipped: true });
   });
 
   it('and reports the raw (compressed) bytes received, ending at the stream length', async () => {
@@ -89,15 +90,19 @@ describe('readIdxStream rejects', () => {
     }
   });
 
-  it('an IDX problem inside a gzip stream, at its offset in the decompressed file', async () => {
+  it('an IDX problem inside a gzip stream, at its offset in the decompressed file, saying so', async () => {
     const bytes = imagesIdx(2, 3, 3);
     bytes[2] = 0x0d;
-    expectDataError(await dataErrorOf(() => readIdxBytes(gzipSync(bytes), 'float.gz', 3)), 'bad-data-type', 'float.gz', 2);
+    const float = await dataErrorOf(() => readIdxBytes(gzipSync(bytes), 'float.gz', 3));
+    expectDataError(float, 'bad-data-type', 'float.gz', 2, true);
+    expect(float.message).toBe('float.gz, byte 2 of its unzipped data: expected data type 0x08 (unsigned byte), found data type 0x0d (32-bit float)');
+    // Across the worker boundary too.
+    expect(DataError.fromInfo(float.toInfo()).message).toBe(float.message);
     const short = gzipSync(imagesIdx(2, 3, 3).subarray(0, 20));
-    expectDataError(await dataErrorOf(() => readIdxBytes(short, 'short.gz', 3)), 'truncated', 'short.gz', 20);
+    expectDataError(await dataErrorOf(() => readIdxBytes(short, 'short.gz', 3)), 'truncated', 'short.gz', 20, true);
     const twice = gzipSync(gzipSync(labelsIdx([1])));
     const error = await dataErrorOf(() => readIdxBytes(twice, 'twice.gz', 1));
-    expectDataError(error, 'bad-magic', 'twice.gz', 0);
+    expectDataError(error, 'bad-magic', 'twice.gz', 0, true);
     expect(error.found).toContain('a gzip stream that was not decompressed');
   });
 

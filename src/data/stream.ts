@@ -122,16 +122,17 @@ async function decode(raw: AsyncGenerator<Uint8Array>, file: string, expectedDim
       if (done) break;
       reader.push(value);
     }
+    return { ...reader.finish(), gzipped: true };
   } catch (error) {
     // The decoder's own errors are corrupt gzip; the IDX reader's and the source's (a network
-    // failure, an abort) pass through as they are.
-    if (error instanceof DataError || sourceFailed() || (error instanceof Error && error.name === 'AbortError')) throw error;
+    // failure, an abort) pass through, the reader's saying that their bytes are unzipped ones.
+    if (error instanceof DataError) throw error.offset === undefined ? error : error.inUnzippedData();
+    if (sourceFailed() || (error instanceof Error && error.name === 'AbortError')) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new DataError('corrupt-gzip', file, undefined, 'a valid gzip stream', `a corrupt gzip stream (the decoder failed after ${compressedRead} compressed bytes: ${reason})`);
   } finally {
     out.releaseLock();
   }
-  return reader.finish();
 }
 
 /** Decodes an IDX file held in memory (raw or gzip). */

@@ -82,10 +82,10 @@ export function syncDataErrorOf(run: () => unknown): DataError {
  * Checks a DataError's kind, file and offset, and that its message starts by naming the file
  * and (when there is one) the byte: `train-images, byte 2: expected …, found …`.
  */
-export function expectDataError(error: DataError, kind: DataErrorKind, file: string, offset: number | undefined): void {
+export function expectDataError(error: DataError, kind: DataErrorKind, file: string, offset: number | undefined, unzipped = false): void {
   expect(error).toBeInstanceOf(DataError);
-  expect({ kind: error.kind, file: error.file, offset: error.offset }).toEqual({ kind, file, offset });
-  const where = offset === undefined ? `${file}: ` : `${file}, byte ${offset}: `;
+  expect({ kind: error.kind, file: error.file, offset: error.offset, unzipped: error.unzipped }).toEqual({ kind, file, offset, unzipped });
+  const where = offset === undefined ? `${file}: ` : `${file}, byte ${offset}${unzipped ? ' of its unzipped data' : ''}: `;
   const start = `${where}expected `;
   expect(error.message.slice(0, start.length)).toBe(start);
   expect(error.message).toContain(', found ');
