@@ -246,6 +246,20 @@ describe('assignUserFiles', () => {
     expect(names(assigned)).toEqual(['train-big-images', 'test-big-labels', 'train-small-images', 'test-small-labels']);
   });
 
+  it('refuses one file given twice, saying so rather than that the label counts differ', () => {
+    const error = syncDataErrorOf(() =>
+      assignUserFiles([decoded('train-images', [3, 1, 1]), decoded('t10k-images', [2, 1, 1]), decoded('train-labels', [3], [0, 1, 2]), decoded('train-labels (1)', [3], [0, 1, 2])]),
+    );
+    expectDataError(error, 'missing-file', 'train-labels, train-labels (1)', undefined);
+    expect(error.message).toBe(
+      'train-labels, train-labels (1): expected one training and one test label file, found the same labels twice: train-labels and train-labels (1) have the same content',
+    );
+    const images = syncDataErrorOf(() => assignUserFiles([decoded('a-images', [3, 1, 1]), decoded('b-images', [3, 1, 1]), decoded('train-labels', [3]), decoded('t10k-labels', [2])]));
+    expect(images.found).toBe('the same images twice: a-images and b-images have the same content');
+    // A test set that is the training set, copied under two names, is what the user gave.
+    expect(() => assignUserFiles([decoded('train-images', [3, 1, 1]), decoded('copy-images', [3, 1, 1]), decoded('train-labels', [3]), decoded('copy-labels', [3])])).not.toThrow();
+  });
+
   it('asks for two image and two label files when the dimensions do not pair up', () => {
     const error = syncDataErrorOf(() => assignUserFiles([decoded('a', [2, 1, 1]), decoded('b', [2, 1, 1]), decoded('c', [2, 1, 1]), decoded('d', [2])]));
     expectDataError(error, 'missing-file', 'a, b, c, d', undefined);

@@ -146,10 +146,18 @@ function splitFromName(name: string): 'train' | 'test' | null {
   return null;
 }
 
+/** True when two decoded files hold the same array: one file dropped twice, say. */
+function sameArray(a: IdxArray, b: IdxArray): boolean {
+  if (a.dims.length !== b.dims.length || a.dims.some((dim, i) => dim !== b.dims[i]) || a.data.length !== b.data.length) return false;
+  for (let i = 0; i < a.data.length; i++) if (a.data[i] !== b.data[i]) return false;
+  return true;
+}
+
 /**
  * Decides which of four decoded files is which: images have 3 dimensions and labels 1; train
  * and test come from the names (`train…`, `t10k…`/`test…`), or else (names that say nothing,
- * or the same thing for both) the larger set is train.
+ * or the same thing for both) the larger set is train. One file given twice (and the other
+ * of its pair missing) is refused as such.
  */
 export function assignUserFiles(decoded: readonly { name: string; idx: IdxArray }[]): DatasetFiles {
   const images = decoded.filter((f) => f.idx.dims.length === 3);
@@ -170,6 +178,18 @@ export function assignUserFiles(decoded: readonly { name: string; idx: IdxArray 
   };
   const [trainImages, testImages] = order(images);
   const [trainLabels, testLabels] = order(labels);
+  // One file given twice, where the other pair's counts differ, cannot be a dataset: say that,
+  // rather than that one set's label count does not match its images. (Both pairs the same is
+  // a test set equal to the training set, which a user may mean.)
+  const count = (file: { idx: IdxArray }): number => file.idx.dims[0] ?? 0;
+  for (const [what, [a, b], [c, d]] of [
+    ['label', [trainLabels, testLabels], [trainImages, testImages]],
+    ['image', [trainImages, testImages], [trainLabels, testLabels]],
+  ] as const) {
+    if (count(c) !== count(d) && sameArray(a.idx, b.idx)) {
+      throw new DataError('missing-file', `${a.name}, ${b.name}`, undefined, `one training and one test ${what} file`, `the same ${what}s twice: ${a.name} and ${b.name} have the same content`);
+    }
+  }
   return { trainImages, trainLabels, testImages, testLabels };
 }
 
