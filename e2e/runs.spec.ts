@@ -76,6 +76,10 @@ test('a finished run survives a reload with its history and its new name, and st
 
 test('a deleted run can be brought back with Undo, and stays deleted when the page is reloaded during the undo', async ({ page }) => {
   const name = await trainSavedRun(page, 1);
+  // The name field shows the whole name, not its first 30 characters.
+  const nameField = page.getByLabel(`Name of run ${name}`);
+  expect(name.length).toBeGreaterThan(40);
+  expect(await nameField.evaluate((field) => field.scrollWidth <= field.clientWidth)).toBe(true);
   await page.getByRole('button', { name: `Delete ${name}` }).click();
   await expect(page.getByTestId('undo-delete')).toHaveText(`Deleted ${name}. Undo`);
   await expect(page.getByTestId('run-status')).toBeHidden();
