@@ -25,7 +25,7 @@ test('two queued models both finish and are compared: overlaid curves, table, sp
   const rows = table.locator('tbody tr');
   await expect(rows).toHaveCount(2);
   // Each run's name says how it differs from its preset.
-  await expect(rows.nth(0).getByRole('rowheader')).toContainText('TensorFlow quickstart (epochs 2, training images 2000) #1');
+  await expect(rows.nth(0).getByRole('rowheader')).toContainText('TensorFlow quickstart (epochs 2, training subset 2000) #1');
   await expect(rows.nth(0).locator('[data-column="params"]')).toHaveText('101,770');
   await expect(rows.nth(1).getByRole('rowheader')).toContainText('Linear classifier');
   await expect(rows.nth(1).locator('[data-column="params"]')).toHaveText('7,850');
@@ -50,7 +50,7 @@ test('two queued models both finish and are compared: overlaid curves, table, sp
   expect(new Set(strokes).size).toBe(2);
   // The charts' key names each run beside its colour, and the two line styles.
   const key = page.getByTestId('compare-key').locator('li');
-  await expect(key).toHaveText([/TensorFlow quickstart \(epochs 2, training images 2000\) #1/, /Linear classifier/, 'training', 'validation']);
+  await expect(key).toHaveText([/TensorFlow quickstart \(epochs 2, training subset 2000\) #1/, /Linear classifier/, 'training', 'validation']);
   const keyColours = await key.locator('.swatch').evaluateAll((swatches) => swatches.map((s) => getComputedStyle(s).backgroundColor));
   expect(keyColours.toSorted()).toEqual(colours.toSorted());
   const curves = page.getByRole('table', { name: 'Learning curves of the compared runs' });
@@ -71,7 +71,7 @@ test('two queued models both finish and are compared: overlaid curves, table, sp
   const visitor = await other.newPage();
   await visitor.goto(await page.getByLabel('Share link').inputValue());
   const shared = visitor.getByRole('region', { name: /Shared with you: 2 models for MNIST/ });
-  await expect(shared.locator('li > strong')).toHaveText(['TensorFlow quickstart (epochs 2, training images 2000) #1', 'Linear classifier (epochs 2, training images 2000) #2']);
+  await expect(shared.locator('li > strong')).toHaveText(['TensorFlow quickstart (epochs 2, training subset 2000) #1', 'Linear classifier (epochs 2, training subset 2000) #2']);
   await other.close();
 
   // Taking a run out of the comparison removes it from the table, not from the runs.

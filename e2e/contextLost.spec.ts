@@ -52,7 +52,7 @@ async function classifyTestImage(page: Page): Promise<void> {
 test('losing the WebGL context mid-run fails that run with a message, and the finished run is kept and still classifies', async ({ page }) => {
   await finishedWebglRun(page);
   await page.getByLabel('Epochs', { exact: true }).fill('5');
-  await page.getByLabel('Training images (empty = all)').fill('60000');
+  await page.getByLabel('Training subset (empty = all)').fill('60000');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('running-metrics')).toBeVisible();
   expect(await loseWebglContexts(page)).toBeGreaterThan(0);

@@ -14,7 +14,7 @@ test('a worker crash mid-run fails that run with a clear message, keeps the fini
 
   // A long run, and while it trains an uncaught error in the worker, as a bug there would throw.
   await page.getByLabel('Epochs', { exact: true }).fill('5');
-  await page.getByLabel('Training images (empty = all)').fill('60000');
+  await page.getByLabel('Training subset (empty = all)').fill('60000');
   await train.click();
   await expect(page.getByTestId('running-metrics')).toBeVisible();
   await crashTrainingWorker(page);
@@ -34,7 +34,7 @@ test('a worker crash mid-run fails that run with a clear message, keeps the fini
   // The restarted worker has the dataset (handed over by the page, not fetched again) and trains.
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await page.getByLabel('Epochs', { exact: true }).fill('1');
-  await page.getByLabel('Training images (empty = all)').fill('2000');
+  await page.getByLabel('Training subset (empty = all)').fill('2000');
   await train.click();
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
   await expect(page.getByTestId('test-accuracy')).toContainText('(10,000 test images)');

@@ -63,7 +63,7 @@ export async function choosePreset(page: Page, preset: string, epochs: number, i
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await page.getByLabel('Preset').selectOption(preset);
   await page.getByLabel('Epochs', { exact: true }).fill(String(epochs));
-  await page.getByLabel('Training images (empty = all)').fill(String(images));
+  await page.getByLabel('Training subset (empty = all)').fill(String(images));
 }
 
 /** An unsigned-byte IDX file with the given dimensions and data. */

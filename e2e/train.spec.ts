@@ -282,7 +282,7 @@ test('the confusion matrix fits beside the charts at 1280 px, with recall on its
   await useFashionMnist(page);
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await page.getByLabel('Epochs', { exact: true }).fill('1');
-  await page.getByLabel('Training images (empty = all)').fill('1000');
+  await page.getByLabel('Training subset (empty = all)').fill('1000');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('test-accuracy')).toBeVisible({ timeout: 90_000 });
   await page.getByRole('tab', { name: 'Confusion matrix' }).click();

@@ -7,7 +7,7 @@ test('while a model trains, a person can switch tabs, scroll and edit the next m
   await page.getByRole('tab', { name: 'Build & train' }).click();
   // All 60000 images: long enough, even on WASM, for the page to be used while it trains.
   await page.getByLabel('Epochs', { exact: true }).fill('3');
-  await page.getByLabel('Training images (empty = all)').fill('60000');
+  await page.getByLabel('Training subset (empty = all)').fill('60000');
   // Tasks while training, from the Train click (as `npm run bench` counts them). Playwright's
   // role and label queries below run on the page's main thread too, so they are in the figure.
   // Each step is a User Timing mark, so that the log says what each long task followed.
@@ -56,7 +56,7 @@ test('the data view and the dashboard with results have no serious or critical a
   expect(await seriousViolations(page)).toEqual([]);
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await page.getByLabel('Epochs', { exact: true }).fill('1');
-  await page.getByLabel('Training images (empty = all)').fill('1000');
+  await page.getByLabel('Training subset (empty = all)').fill('1000');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('test-accuracy')).toBeVisible({ timeout: 90_000 });
   expect(await seriousViolations(page)).toEqual([]);

@@ -145,7 +145,7 @@ async function throughput(page: Page, preset: string, backend: 'webgl' | 'wasm' 
   await page.getByLabel('Epochs', { exact: true }).fill('2');
   await page.getByLabel('Batch size', { exact: true }).fill(String(batchSize));
   await page.getByLabel('Validation split', { exact: true }).fill('0');
-  await page.getByLabel('Training images (empty = all)').fill(String(images));
+  await page.getByLabel('Training subset (empty = all)').fill(String(images));
   // No random shifts (the strongest preset's augmentation): the native peer trains without them.
   await page.getByLabel('Random shift (px)').fill('0');
   await page.getByLabel('Backend').selectOption(backend);

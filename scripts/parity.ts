@@ -64,7 +64,7 @@ async function train(page: Page, base: string, id: PresetId): Promise<ParityResu
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await page.getByLabel('Preset').selectOption(id);
   if (epochsOverride !== null) await page.getByLabel('Epochs', { exact: true }).fill(epochsOverride);
-  if (imagesOverride !== null) await page.getByLabel('Training images (empty = all)').fill(imagesOverride);
+  if (imagesOverride !== null) await page.getByLabel('Training subset (empty = all)').fill(imagesOverride);
   await page.getByLabel('Backend').selectOption(backend);
   const started = Date.now();
   await page.getByRole('button', { name: 'Train', exact: true }).click();

@@ -325,7 +325,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
         />
         <NumberField label="Random shift (px)" {...issuesOf(null, 'augmentShift')} value={fit.augmentShift} min={0} max={8} onChange={(augmentShift) => update({ fit: { ...fit, augmentShift } })} />
         <NumberField
-          label="Training images (empty = all)" {...issuesOf(null, 'trainLimit')}
+          label="Training subset (empty = all)" {...issuesOf(null, 'trainLimit')}
           value={fit.trainLimit}
           min={1}
           step={100}

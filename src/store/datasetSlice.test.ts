@@ -301,7 +301,7 @@ describe("the draft's name, which its runs take", () => {
   it('counts the changes when listing them would make a long name', () => {
     state().loadPreset('quickstart');
     state().setDraft(withFit({ epochs: 2, trainLimit: 2000 }));
-    expect(draftName(state())).toBe('TensorFlow quickstart (epochs 2, training images 2000)');
+    expect(draftName(state())).toBe('TensorFlow quickstart (epochs 2, training subset 2000)');
     state().loadPreset('quickstart');
     state().setDraft(withFit({ epochs: 10, batchSize: 128, validationSplit: 0.2 }));
     expect(draftName(state())).toBe('TensorFlow quickstart (3 changes)');

@@ -72,7 +72,7 @@ describe('presetOfName', () => {
   it("finds the preset a run's name comes from, and no preset in a name of one's own", () => {
     expect(presetOfName('TensorFlow quickstart')).toBe('quickstart');
     expect(presetOfName('TensorFlow quickstart #3')).toBe('quickstart');
-    expect(presetOfName('Fashion CNN (epochs 2, training images 2000) #1')).toBe('fashionCnn');
+    expect(presetOfName('Fashion CNN (epochs 2, training subset 2000) #1')).toBe('fashionCnn');
     expect(presetOfName('Fashion CNNs I like')).toBeNull();
     expect(presetOfName('Custom model #2')).toBeNull();
     for (const id of PRESET_ORDER) expect(presetOfName(PRESETS[id].title)).toBe(id);

@@ -74,14 +74,14 @@ describe('describeSpecDiff', () => {
       'seed 1 → 2',
       'lr decay per epoch none → ×0.9',
       'shift augmentation off → ±2 px',
-      'training images all → 1000',
+      'training subset all → 1000',
     ]);
   });
 
   it('names the same changes by their new values only, for a run of an edited preset', () => {
     const a = spec([conv(32), dropout(0.25), flatten, dense(10, 'softmax')], {}, { augmentShift: 2 });
     const b = spec([conv(64, 5), flatten, dense(10, 'softmax')], { learningRate: 0.01 }, { epochs: 2, trainLimit: 2000 });
-    expect(describeSpecEdits(a, b)).toEqual(['Conv2D 64 filters', 'Conv2D kernel 5×5', '−Dropout(0.25)', 'lr 0.01', 'epochs 2', 'shift augmentation off', 'training images 2000']);
+    expect(describeSpecEdits(a, b)).toEqual(['Conv2D 64 filters', 'Conv2D kernel 5×5', '−Dropout(0.25)', 'lr 0.01', 'epochs 2', 'shift augmentation off', 'training subset 2000']);
     expect(describeSpecDiff(a, b)).toHaveLength(describeSpecEdits(a, b).length);
   });
 

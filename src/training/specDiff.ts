@@ -160,7 +160,7 @@ function differences(a: ModelSpec, b: ModelSpec): Difference[] {
   found.push(...change('seed', fa.seed, fb.seed));
   found.push(...change('lr decay per epoch', fa.learningRateDecay, fb.learningRateDecay, (d) => (d === 1 ? 'none' : `×${d}`)));
   found.push(...change('shift augmentation', fa.augmentShift, fb.augmentShift, (s) => (s === 0 ? 'off' : `±${s} px`)));
-  found.push(...change('training images', fa.trainLimit, fb.trainLimit, (t) => (t === null ? 'all' : String(t))));
+  found.push(...change('training subset', fa.trainLimit, fb.trainLimit, (t) => (t === null ? 'all' : String(t))));
   return found;
 }
 
