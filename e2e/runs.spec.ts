@@ -115,6 +115,9 @@ test('Enter pressed twice on Delete deletes one run, not also the one shown next
   await expect(page.getByRole('button', { name: 'Undo', exact: true })).toBeFocused();
   await expect(page.getByLabel(`Name of run ${first}`)).toHaveValue(first);
   await expect.poll(() => storedCounts(page)).toEqual({ runs: 1, models: 2 });
+  // When the undo runs out (10 s), the focus goes on to the run now shown, not to the page.
+  await expect(page.getByTestId('undo-delete')).toBeHidden({ timeout: 15_000 });
+  await expect(page.getByRole('button', { name: `Delete ${first}` })).toBeFocused();
 });
 
 test("a run on the user's own files finds them again when the same files are loaded after a reload", async ({ page }) => {

@@ -129,10 +129,19 @@ export function UndoDelete() {
   // Only a new deletion moves the focus, not a tab switch while one waits.
   const seen = useRef<string | null>(null);
   const deletedAt = useRef(Number.NEGATIVE_INFINITY);
+  const undoFocused = useRef(false);
+  const panel = useRef<ParentNode | null>(null);
   useEffect(() => {
     if (deletedId === seen.current) return;
     seen.current = deletedId;
     deletedAt.current = performance.now();
+    // The undo ran out with the focus on Undo (it had the focus, and now the page has it; blur
+    // is not used, since browsers differ on firing it as a focused button goes): the focus goes
+    // to the run now shown, without scrolling to it.
+    if (deletedId === null && undoFocused.current && document.activeElement === document.body) {
+      panel.current?.querySelector<HTMLButtonElement>('button[data-delete-run]')?.focus({ preventScroll: true });
+    }
+    undoFocused.current = false;
     if (deletedId !== null && shown) undoButton.current?.focus();
   }, [deletedId, shown]);
   if (deleted === null) return null;
@@ -146,7 +155,15 @@ export function UndoDelete() {
   return (
     <p className="undo-delete" data-testid="undo-delete">
       Deleted {deleted.name}.{' '}
-      <button type="button" ref={undoButton} onClick={undo}>
+      <button
+        type="button"
+        ref={undoButton}
+        onClick={undo}
+        onFocus={(event) => {
+          undoFocused.current = true;
+          panel.current = event.currentTarget.closest('[role="tabpanel"]');
+        }}
+      >
         Undo
       </button>
     </p>
