@@ -31,7 +31,7 @@ vi.stubGlobal('localStorage', {
 const { useAppStore } = await import('./index');
 const { DATASET_MEASURE } = await import('./measures');
 const { KEEP_DATASETS_KEY, rememberedDataset } = await import('./datasetSlice');
-const { DOUBLE_CLICK_MS, draftName, rememberedDraft } = await import('./runsSlice');
+const { DOUBLE_CLICK_MS, draftName, lastRunNumber, rememberedDraft } = await import('./runsSlice');
 const initial = useAppStore.getState();
 const state = () => useAppStore.getState();
 
@@ -280,6 +280,18 @@ describe('the next visit', () => {
     // An unedited preset comes back as this version defines it, not as it was stored.
     remembered.set('playground.draft', JSON.stringify({ spec: edited, presetId: 'fashionCnn', modified: false }));
     expect(rememberedDraft()).toEqual({ draft: PRESETS.fashionCnn.spec, draftPresetId: 'fashionCnn', draftModified: false });
+  });
+});
+
+describe('run numbers', () => {
+  it('follow the highest number of the runs restored or imported, not how many there are', () => {
+    // #2 was deleted: the next run is #4, not a second #3.
+    expect(lastRunNumber(0, ['Linear classifier #1', 'TensorFlow quickstart (epochs 2) #3'])).toBe(3);
+    expect(lastRunNumber(5, ['Imported #2'])).toBe(5);
+    expect(lastRunNumber(5, ['From another browser #40'])).toBe(40);
+    // A run renamed without a number still takes one.
+    expect(lastRunNumber(3, ['my best model', 'Fashion CNN #2'])).toBe(4);
+    expect(lastRunNumber(3, [])).toBe(3);
   });
 });
 

@@ -152,9 +152,22 @@ export const DOUBLE_CLICK_MS = 500;
 /** The last Train: when, what it trained (the spec as JSON), and the run it started. */
 let lastTrain: { readonly at: number; readonly spec: string; readonly runId: string } | null = null;
 
-/** Counts runs added from storage or files, so that new runs' numbers and colours follow theirs. */
-export function countAddedRuns(count: number): void {
-  runCount += count;
+/**
+ * The last run number in use once runs with these names are added to those numbered up to
+ * `last`: the highest "#n" among them, or one more per run whose name has none (a renamed
+ * run). The count of added runs fell short where a run had been deleted: restoring #1 and #3
+ * gave the next run #3 again, in #3's colour.
+ */
+export function lastRunNumber(last: number, names: readonly string[]): number {
+  return names.reduce((highest, name) => {
+    const number = RUN_NUMBER.exec(name)?.[0].slice(2);
+    return number === undefined ? highest + 1 : Math.max(highest, Number(number));
+  }, last);
+}
+
+/** Notes runs added from storage or files, so that new runs' numbers and colours follow theirs. */
+export function countAddedRuns(names: readonly string[]): void {
+  runCount = lastRunNumber(runCount, names);
 }
 
 export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, get) => {

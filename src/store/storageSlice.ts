@@ -222,7 +222,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       }
       const fresh = saved.filter((run) => !idTaken(run.id));
       if (fresh.length === 0) return;
-      countAddedRuns(fresh.length);
+      countAddedRuns(fresh.map((run) => run.name));
       for (const run of fresh) imageSizes.set(run.id, run.imageSize);
       const restored = fresh.map(fromSavedRun);
       set((state) => ({
@@ -407,7 +407,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
             get().announce(message);
             return;
           }
-          countAddedRuns(1);
+          countAddedRuns([pending.run.name]);
           addRun(pending.run);
           get().announce(`Imported ${pending.run.name} from ${pending.fileName}.`);
           saveNewRun(event.runId);
