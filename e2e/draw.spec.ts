@@ -157,3 +157,23 @@ test('Draw answers with the classes of the model it uses, and takes the model of
   await expect(page.getByTestId('prediction')).toHaveText(digitAnswer);
   await expect(page.getByRole('list', { name: 'Class probabilities' }).locator('.bar-label').first()).toHaveText('0');
 });
+
+test('an answer from a model in training says so, and is asked again after each epoch and when training ends', async ({ page }) => {
+  await openApp(page);
+  // Three epochs of all of MNIST: several seconds each, even on WASM.
+  await choosePreset(page, 'quickstart', 3, 60000);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await page.getByRole('tab', { name: 'Draw' }).click();
+  const modelMenu = page.getByRole('region', { name: 'Draw to classify' }).getByLabel('Model', { exact: true });
+  await expect(modelMenu.locator('option').nth(1)).toHaveText(/— running$/);
+  await page.getByLabel('Or classify test image #').fill('0');
+  await page.getByRole('button', { name: 'Classify test image' }).click();
+  const stage = page.getByTestId('model-stage');
+  await expect(stage).toHaveText(/is still training \(epoch [1-3] of 3 when asked\): this answer comes from the weights it had then/);
+  // Each finished epoch asks again, without a click.
+  await expect(stage).toHaveText(/\(epoch [23] of 3 when asked\)/, { timeout: 60_000 });
+  await expect(modelMenu.locator('option').nth(1)).toHaveText(/— finished$/, { timeout: 120_000 });
+  // Training over, the answer is the finished model's: no note, and MNIST's first test image, a 7, is right.
+  await expect(stage).toHaveCount(0);
+  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: 7 \(\d+\.\d%\)\. Test image #0 is labelled 7: right\.$/);
+});

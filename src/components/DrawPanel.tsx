@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { runImageSize, selectActiveDataset, selectDrawingRunId, useAppStore, type AppState } from '../store';
+import { modelStage, runImageSize, selectActiveDataset, selectDrawingRunId, useAppStore, type AppState } from '../store';
 import { DigitImage } from './DigitImage';
 import { DrawingPad, type PadChange, type PadImage } from './DrawingPad';
 import type { PredictImage } from '../training/protocol';
@@ -144,11 +144,17 @@ export function DrawPanel() {
   };
 
   // Another model chosen (or a newer run, for "Newest run") answers about the image on show,
-  // so that no answer stays under the name of a model that did not give it.
-  const askedModel = useRef(runId);
+  // so that no answer stays under the name of a model that did not give it; so does the same
+  // model after each epoch and when its training ends, since its weights have changed.
+  const stage = useAppStore((state) => {
+    const at = modelStage(state, runId);
+    return at === null || at === 'ended' ? at : `${at.epochsDone} of ${at.epochs}`;
+  });
+  const askedModel = useRef(`${runId} ${stage}`);
   useEffect(() => {
-    if (askedModel.current === runId) return;
-    askedModel.current = runId;
+    const asked = `${runId} ${stage}`;
+    if (askedModel.current === asked) return;
+    askedModel.current = asked;
     const last = shown.current;
     if (last === null) return;
     if (last.kind === 'file') classify({ kind: 'rgba', ...last.image, rgba: last.image.rgba.slice() }, size);
@@ -165,7 +171,7 @@ export function DrawPanel() {
       setEmpty(true);
       clearPrediction();
     }
-  }, [runId, size, testFits, testCount, classify, classifyDrawing, classifyTest, clearPrediction]);
+  }, [runId, stage, size, testFits, testCount, classify, classifyDrawing, classifyTest, clearPrediction]);
 
   const names = answeredBy?.classNames ?? model?.classNames ?? dataset?.classNames ?? [];
   const inputHeight = answeredBy?.height ?? size.height;
@@ -265,6 +271,12 @@ export function DrawPanel() {
                 ? `Prediction: ${names[top] ?? top} (${((probabilities[top] ?? 0) * 100).toFixed(1)}%)${shownTest === null ? '' : `. Test image #${shownTest.index} is labelled ${names[shownTest.label] ?? shownTest.label}: ${shownTest.label === top ? 'right' : 'wrong'}.`}`
                 : (prediction.note ?? '')}
           </output>
+          {probabilities && !empty && prediction?.training && (
+            <p className="muted" data-testid="model-stage">
+              {answeredBy?.name ?? 'The model'} is still training (epoch {Math.min(prediction.training.epochsDone + 1, prediction.training.epochs)} of {prediction.training.epochs} when asked): this answer
+              comes from the weights it had then, and is asked again after each epoch.
+            </p>
+          )}
           {probabilities && !empty && (
             <>
               <ol className="bars big" aria-label="Class probabilities">

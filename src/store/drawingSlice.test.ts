@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { BUILTIN_DATASETS } from '../data/datasets';
 import { MNIST_DRAWING_LAYOUT } from '../data/drawing';
 import type { PredictImage, WorkerCommand } from '../training/protocol';
+import { run } from './testing';
 
 /** What the worker was told, in order; it answers only when a test says so. */
 const sent: Extract<WorkerCommand, { type: 'predict' }>[] = [];
@@ -168,6 +169,21 @@ describe('a drawing that changes while the worker classifies it', () => {
     state().classifyDrawing(pad().read, SIZE);
     expect(sent.map((command) => command.layout)).toEqual([BUILTIN_DATASETS['fashion-mnist'].drawing, MNIST_DRAWING_LAYOUT, BUILTIN_DATASETS['fashion-mnist'].drawing]);
     expect(sent[2]?.runId).toBe('f1');
+    useAppStore.setState({ runs: {}, runOrder: [] });
+  });
+
+  it('says how far a model in training had come when it was asked, and nothing once its training has ended', () => {
+    const running = { ...run, id: 'r1', status: 'running' as const, spec: { ...run.spec, fit: { ...run.spec.fit, epochs: 5 } }, epochs: run.epochs.slice(0, 1) };
+    useAppStore.setState({ runs: { r1: running }, runOrder: ['r1'] });
+    state().classify({ kind: 'pixels', pixels: new Float32Array(784) }, SIZE);
+    // The run finishes an epoch before the answer comes: the answer is still from the weights asked.
+    useAppStore.setState({ runs: { r1: { ...running, epochs: [...running.epochs, ...running.epochs] } } });
+    answer(0);
+    expect(state().prediction?.training).toEqual({ epochsDone: 1, epochs: 5 });
+    useAppStore.setState({ runs: { r1: { ...running, status: 'finished' } } });
+    state().classify({ kind: 'pixels', pixels: new Float32Array(784) }, SIZE);
+    answer(1);
+    expect(state().prediction?.training).toBeNull();
     useAppStore.setState({ runs: {}, runOrder: [] });
   });
 });

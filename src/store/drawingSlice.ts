@@ -15,6 +15,7 @@ import { drawingLayoutOf } from '../data/datasets';
 import type { PredictImage, WorkerEvent } from '../training/protocol';
 import type { AppState } from './index';
 import { addMeasure, PREDICTION_MEASURE, type PredictionMeasureDetail } from './measures';
+import { isActiveRun } from './runsSlice';
 import { sendToWorker } from './worker';
 
 /** The latest answer to a drawing or an image to classify. */
@@ -27,6 +28,24 @@ export interface DrawingPrediction {
   /** Pad to bars: from sending the image to receiving the answer, on the page's clock. */
   readonly roundTripMs: number;
   readonly workerMs: number;
+  /** Where the answering model stood when asked: null once its training had ended (or for no model). */
+  readonly training: ModelStage | null;
+}
+
+/** A model in training, as far as it has come: its finished epochs, of how many. */
+export interface ModelStage {
+  readonly epochsDone: number;
+  readonly epochs: number;
+}
+
+/**
+ * Where a run's model stands, for the drawing's answers: its finished epochs while it trains,
+ * 'ended' after. The Draw tab asks again when this changes, since the weights have.
+ */
+export function modelStage(state: AppState, runId: string | null): ModelStage | 'ended' | null {
+  const run = runId === null ? undefined : state.runs[runId];
+  if (!run) return null;
+  return isActiveRun(run) ? { epochsDone: run.epochs.length, epochs: run.spec.fit.epochs } : 'ended';
 }
 
 export interface DrawingSlice {
@@ -54,8 +73,8 @@ export const DRAWING_ANSWER_TIMEOUT_MS = 3000;
 
 let nextRequestId = 1;
 let latestRequestId = 0;
-/** When a request was sent, and what it classifies. */
-type Sent = { readonly at: number; readonly source: PredictionMeasureDetail['source'] };
+/** When a request was sent, what it classifies, and how far the asked model's training had come. */
+type Sent = { readonly at: number; readonly source: PredictionMeasureDetail['source']; readonly training: ModelStage | null };
 const sentAt = new Map<number, Sent>();
 const ROUND_TRIPS_KEPT = 200;
 /** Measures kept in the page's performance timeline before they are cleared (a pen at 60 Hz makes 3,600 a minute). */
@@ -98,9 +117,10 @@ export const createDrawingSlice: StateCreator<AppState, [], [], DrawingSlice> = 
   const send = (image: PredictImage, size: ImageSize, source: PredictionMeasureDetail['source']): number => {
     const requestId = nextRequestId++;
     latestRequestId = requestId;
-    sentAt.set(requestId, { at: performance.now(), source });
-    const transfer = image.kind === 'rgba' ? [image.rgba.buffer as ArrayBuffer] : [image.pixels.buffer as ArrayBuffer];
     const runId = selectDrawingRunId(get());
+    const stage = modelStage(get(), runId);
+    sentAt.set(requestId, { at: performance.now(), source, training: stage === 'ended' ? null : stage });
+    const transfer = image.kind === 'rgba' ? [image.rgba.buffer as ArrayBuffer] : [image.pixels.buffer as ArrayBuffer];
     // The model's dataset decides how a drawing is laid out: MNIST's digits and Fashion-MNIST's articles differ.
     const datasetId = (runId === null ? null : get().runs[runId]?.datasetId) ?? get().activeDatasetId ?? '';
     sendToWorker({ type: 'predict', requestId, runId, image, size, layout: drawingLayoutOf(datasetId) }, transfer);
@@ -121,6 +141,7 @@ export const createDrawingSlice: StateCreator<AppState, [], [], DrawingSlice> = 
         note: event.note,
         roundTripMs,
         workerMs: event.milliseconds,
+        training: sent.training,
       },
       roundTrips: event.probabilities ? [...state.roundTrips.slice(-(ROUND_TRIPS_KEPT - 1)), roundTripMs] : state.roundTrips,
     }));

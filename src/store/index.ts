@@ -80,5 +80,5 @@ export type { IncomingShare } from './compareSlice';
 export { linkedRuns } from './compareSlice';
 export { runImageSize } from './storageSlice';
 export type { DeletedRun, SaveState } from './storageSlice';
-export { selectDrawingRunId } from './drawingSlice';
+export { modelStage, selectDrawingRunId } from './drawingSlice';
 export type { DrawingPrediction } from './drawingSlice';
