@@ -139,6 +139,11 @@ test('a shared link recreates the same models in another browser, and a damaged 
   // Pasting a cut-short link into the open tab.
   await page.goto(`/#share=${link.split('#share=')[1]?.slice(0, 20) ?? ''}`);
   await expect(page.getByRole('region', { name: 'Shared link' }).getByRole('alert')).toContainText('This share link is damaged');
+  // Dismissed from the keyboard, the banner goes and the focus goes to the tab on show, not to the page.
+  await page.getByRole('region', { name: 'Shared link' }).getByRole('button', { name: 'Dismiss' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('region', { name: 'Shared link' })).toBeHidden();
+  await expect(page.getByRole('tablist', { name: 'Playground' }).getByRole('tab', { selected: true })).toBeFocused();
 });
 
 test('a link to two models queues both with one click, and focus follows to Compare, where they train', async ({ page }) => {

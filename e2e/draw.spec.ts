@@ -177,3 +177,39 @@ test('an answer from a model in training says so, and is asked again after each 
   await expect(stage).toHaveCount(0);
   await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: 7 \(\d+\.\d%\)\. Test image #0 is labelled 7: right\.$/);
 });
+
+test('the pad for a keyboard and a screen reader: named with its strokes, one answer read when it settles, Enter classifies a test image', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('tab', { name: 'Draw' }).click();
+  const pad = page.getByRole('img', { name: /^Drawing pad/ });
+  await expect(pad).toHaveAccessibleName(/ Empty\.$/);
+  // A drag with the right button draws nothing: that button opens the page's menu.
+  const box = await pad.boundingBox();
+  if (!box) throw new Error('the pad is not on screen');
+  await page.mouse.move(box.x + 140, box.y + 45);
+  await page.mouse.down({ button: 'right' });
+  await page.mouse.move(box.x + 140, box.y + 235, { steps: 8 });
+  await page.mouse.up({ button: 'right' });
+  await expect(pad).toHaveAccessibleName(/ Empty\.$/);
+  await expect(page.getByTestId('prediction')).toHaveText('The pad is empty: draw something to classify.');
+
+  await draw(page, DIGITS['1'] ?? []);
+  await expect(pad).toHaveAccessibleName(/ 1 stroke\.$/);
+  const noModel = 'Train a model first: there is nothing to classify with yet.';
+  await expect(page.getByTestId('prediction')).toHaveText(noModel);
+  // The answer on screen follows the pen and is not live; a hidden live line reads the answer it settles on.
+  await expect(page.getByTestId('prediction')).toHaveAttribute('aria-live', 'off');
+  await expect(page.locator('.draw-result [aria-live="polite"]')).toHaveText(noModel);
+
+  // Undo from the keyboard empties the pad and disables itself: the focus goes to Clear, not to the page.
+  await page.getByRole('button', { name: 'Undo stroke' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(pad).toHaveAccessibleName(/ Empty\.$/);
+  await expect(page.getByRole('button', { name: 'Clear' })).toBeFocused();
+  await expect(page.getByTestId('prediction')).toHaveText('The pad is empty: draw something to classify.');
+
+  // Enter in the test image's field classifies it, as in any form.
+  await page.getByLabel('Or classify test image #').fill('3');
+  await page.getByLabel('Or classify test image #').press('Enter');
+  await expect(page.getByTestId('prediction')).toHaveText(noModel);
+});

@@ -7,6 +7,8 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState, type DragEven
 import { useShallow } from 'zustand/react/shallow';
 import { modelStage, runImageSize, selectActiveDataset, selectDrawingRunId, useAppStore, type AppState } from '../store';
 import { DigitImage } from './DigitImage';
+import { usePanelShown } from './Tabs';
+import { useSettledValue } from './useThrottledValue';
 import { DrawingPad, type PadChange, type PadImage } from './DrawingPad';
 import type { PredictImage } from '../training/protocol';
 
@@ -31,6 +33,8 @@ type Shown = { readonly kind: 'drawing' } | { readonly kind: 'file'; readonly im
 
 /** The median shows once there are this many answers: of two, the first (which loads the model) weighs half. */
 const MEDIAN_AFTER = 5;
+/** How long an answer must stay the same before a screen reader is told it: a stroke changes it 5-10 times a second. */
+const ANSWER_QUIET_MS = 700;
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -182,6 +186,14 @@ export function DrawPanel() {
   // Said only beside the answer to that image, not beside the one before it while it comes.
   const shownTest = askedTest !== null && prediction?.requestId === askedTest.requestId ? askedTest : null;
   const running = runs.find((run) => run.id === runId);
+  const shownPanel = usePanelShown();
+  const answerText =
+    empty || !prediction
+      ? 'The pad is empty: draw something to classify.'
+      : probabilities
+        ? `Prediction: ${names[top] ?? top} (${((probabilities[top] ?? 0) * 100).toFixed(1)}%)${shownTest === null ? '' : `. Test image #${shownTest.index} is labelled ${names[shownTest.label] ?? shownTest.label}: ${shownTest.label === top ? 'right' : 'wrong'}.`}`
+        : (prediction.note ?? '');
+  const settledAnswer = useSettledValue(shownPanel ? answerText : '', ANSWER_QUIET_MS);
 
   return (
     <section className="panel draw-panel" aria-labelledby="draw-heading">
@@ -208,7 +220,15 @@ export function DrawPanel() {
               {fileError}
             </p>
           )}
-          <div className="test-pick">
+          {/* A form, so that Enter in the number field classifies, as it does in any form. */}
+          <form
+            className="test-pick"
+            noValidate
+            onSubmit={(event) => {
+              event.preventDefault();
+              classifyTestImage();
+            }}
+          >
             <label htmlFor={testId}>Or classify test image #</label>
             <input
               id={testId}
@@ -228,7 +248,7 @@ export function DrawPanel() {
                   ? `(load ${model.datasetName} on the Data tab for the test images ${model.name} learnt from)`
                   : ''}
             </span>
-            <button type="button" onClick={classifyTestImage} disabled={!testFits || !testIndexValid}>
+            <button type="submit" disabled={!testFits || !testIndexValid}>
               Classify test image
             </button>
             {rangeError && (
@@ -236,7 +256,7 @@ export function DrawPanel() {
                 Test images are numbered from 0 to {(testCount - 1).toLocaleString('en-US')}: enter a whole number in that range.
               </p>
             )}
-          </div>
+          </form>
         </div>
 
         <div className="draw-result">
@@ -264,13 +284,13 @@ export function DrawPanel() {
               <div className="empty-input" aria-hidden="true" />
             )}
           </figure>
-          <output className="prediction" aria-live="polite" data-testid="prediction">
-            {empty || !prediction
-              ? 'The pad is empty: draw something to classify.'
-              : probabilities
-                ? `Prediction: ${names[top] ?? top} (${((probabilities[top] ?? 0) * 100).toFixed(1)}%)${shownTest === null ? '' : `. Test image #${shownTest.index} is labelled ${names[shownTest.label] ?? shownTest.label}: ${shownTest.label === top ? 'right' : 'wrong'}.`}`
-                : (prediction.note ?? '')}
+          {/* Not live itself: it changes with every answer while a stroke is drawn. The line below reads the answer it settles on. */}
+          <output className="prediction" aria-live="off" data-testid="prediction">
+            {answerText}
           </output>
+          <p className="sr-only" aria-live="polite">
+            {settledAnswer}
+          </p>
           {probabilities && !empty && prediction?.training && (
             <p className="muted" data-testid="model-stage">
               {answeredBy?.name ?? 'The model'} is still training (epoch {Math.min(prediction.training.epochsDone + 1, prediction.training.epochs)} of {prediction.training.epochs} when asked): this answer

@@ -7,6 +7,7 @@
  */
 import { useCallback, useEffect, useRef, useState, type PointerEvent } from 'react';
 import { strokeWidthForPad } from '../data/drawing';
+import { counted } from './words';
 
 type Point = readonly [number, number];
 
@@ -118,6 +119,8 @@ export function DrawingPad({ onChange }: DrawingPadProps) {
   };
 
   const onPointerDown = (event: PointerEvent<HTMLCanvasElement>): void => {
+    // A mouse draws with its main button only: the right one opens the page's menu, the middle one scrolls.
+    if (event.pointerType === 'mouse' && event.button !== 0) return;
     event.currentTarget.setPointerCapture(event.pointerId);
     drawing.current = [point(event)];
     const all = [...strokes, drawing.current];
@@ -149,11 +152,14 @@ export function DrawingPad({ onChange }: DrawingPadProps) {
     if (readVersion.current !== version.current) onChange({ empty: false, read });
   };
 
+  const clearButton = useRef<HTMLButtonElement>(null);
   const undo = (): void => {
     const all = strokes.slice(0, -1);
     setStrokes(all);
     paint(all);
     changed(all);
+    // The last stroke gone, Undo is disabled: the focus goes to Clear beside it, not to the page.
+    if (all.length === 0) clearButton.current?.focus();
   };
 
   const clear = (): void => {
@@ -164,22 +170,24 @@ export function DrawingPad({ onChange }: DrawingPadProps) {
 
   return (
     <div className="drawing-pad">
-      <canvas
-        ref={canvas}
-        width={PAD_SIZE * ratio}
-        height={PAD_SIZE * ratio}
-        style={{ width: PAD_SIZE, maxWidth: '100%', aspectRatio: '1', height: 'auto', touchAction: 'none' }}
-        aria-label="Drawing pad: draw a digit or an item of clothing with the mouse, a finger or a pen"
-        onPointerDown={onPointerDown}
-        onPointerMove={onPointerMove}
-        onPointerUp={onPointerUp}
-        onPointerCancel={onPointerUp}
-      />
+      {/* A canvas is not in the accessibility tree by itself: the image around it says what it is and holds. */}
+      <div className="pad-surface" role="img" aria-label={`Drawing pad: draw a digit or an item of clothing with the mouse, a finger or a pen. ${strokes.length === 0 ? 'Empty' : counted(strokes.length, 'stroke')}.`}>
+        <canvas
+          ref={canvas}
+          width={PAD_SIZE * ratio}
+          height={PAD_SIZE * ratio}
+          style={{ width: PAD_SIZE, maxWidth: '100%', aspectRatio: '1', height: 'auto', touchAction: 'none' }}
+          onPointerDown={onPointerDown}
+          onPointerMove={onPointerMove}
+          onPointerUp={onPointerUp}
+          onPointerCancel={onPointerUp}
+        />
+      </div>
       <div className="buttons">
         <button type="button" onClick={undo} disabled={strokes.length === 0}>
           Undo stroke
         </button>
-        <button type="button" onClick={clear}>
+        <button type="button" ref={clearButton} onClick={clear}>
           Clear
         </button>
       </div>

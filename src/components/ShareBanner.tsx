@@ -41,7 +41,12 @@ export function ShareBanner({ onOpenBuilder, onQueued }: ShareBannerProps) {
     return Object.values(state.datasets).find((entry) => entry.dataset !== null && matchesOwnDataset(entry.dataset, own))?.name ?? null;
   });
   const datasetName = useAppStore((state) => (incoming?.kind === 'ok' ? (state.datasets[incoming.share.dataset]?.name ?? null) : null));
-  const dismiss = useAppStore((state) => state.dismissShare);
+  const dismissShare = useAppStore((state) => state.dismissShare);
+  // The banner, and the button that had the focus, go: the focus goes to the tab on show.
+  const dismiss = (): void => {
+    dismissShare();
+    document.querySelector<HTMLElement>('.main-tabs [role="tab"][aria-selected="true"]')?.focus();
+  };
   const queueAll = useAppStore((state) => state.queueSharedModels);
   const edit = useAppStore((state) => state.editSharedModel);
   if (incoming === null) return null;

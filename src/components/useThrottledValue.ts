@@ -54,3 +54,16 @@ export function useDelayedValue<T>(value: T, delayMs: number): T {
   }, [value, shown, delayMs]);
   return delayMs <= 0 ? value : shown;
 }
+
+/**
+ * `value` once it has stayed the same for `quietMs`: a screen reader's live region fed by it
+ * reads the answer a drawing settles on, not each of the dozens it passes through.
+ */
+export function useSettledValue<T>(value: T, quietMs: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), quietMs);
+    return () => clearTimeout(timer);
+  }, [value, quietMs]);
+  return settled;
+}
