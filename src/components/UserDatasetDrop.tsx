@@ -27,15 +27,14 @@ export function UserDatasetDrop() {
     >
       <p>
         <strong>Your own dataset:</strong> drop four IDX files here (train and test images and labels, raw or{' '}
-        <code>.gz</code>), or
+        <code>.gz</code>), or choose them:
       </p>
+      {/* The visible words are the control's name (WCAG 2.5.3: a voice command says what it sees). */}
       <label className="file-button">
-        choose files…
+        Choose four IDX files…
         <input
           type="file"
           multiple
-          aria-label="Choose four IDX files"
-
           onChange={(event) => {
             addUserDataset(Array.from(event.target.files ?? []));
             event.target.value = '';

@@ -294,11 +294,17 @@ describe('loadUserDataset', () => {
     expect(changed.id).not.toBe(dataset.id);
   });
 
-  it('asks for four files when given three', async () => {
+  it('asks for four files when given three or five, saying what each holds and what is missing or extra', async () => {
     const files = ['a.gz', 'b.gz', 'c.gz'].map((name) => userFile(labelsIdx([1]), name));
     const error = await dataErrorOf(() => loadUserDataset(files, named));
     expectDataError(error, 'missing-file', 'a.gz, b.gz, c.gz', undefined);
-    expect(error.found).toBe('3 files');
+    expect(error.found).toBe('3 files: a.gz (labels), b.gz (labels), c.gz (labels): both image files are missing, and 3 label files where two are expected');
+    const three = [userFile(imagesIdx(4, 5, 7), 'train-images'), userFile(labelsIdx([0, 1, 0, 1]), 'train-labels'), userFile(imagesIdx(1, 5, 7), 'test-images')];
+    expect((await dataErrorOf(() => loadUserDataset(three, named))).found).toBe('3 files: train-images (images), train-labels (labels), test-images (images): one label file is missing');
+    const five = [...three, userFile(labelsIdx([1]), 'test-labels'), userFile(imagesIdx(1, 5, 7), 'more-images')];
+    expect((await dataErrorOf(() => loadUserDataset(five, named))).found).toBe(
+      '5 files: train-images (images), train-labels (labels), test-images (images), test-labels (labels), more-images (images): 3 image files where two are expected',
+    );
     expect((await dataErrorOf(() => loadUserDataset([], named))).file).toBe('no files');
   });
 

@@ -205,16 +205,38 @@ async function decodeUserFile(file: UserFile): Promise<{ name: string; idx: IdxA
   }
 }
 
+/** Most files a user's dataset takes to say what they hold: more are refused unread. */
+const MAX_USER_FILES = 8;
+
+/** What is wrong with `count` files of one kind, where a dataset needs two (training and test); null when it has them. */
+function kindGap(count: number, kind: 'image' | 'label'): string | null {
+  if (count === 2) return null;
+  if (count === 0) return `both ${kind} files are missing`;
+  if (count === 1) return `one ${kind} file is missing`;
+  return `${count} ${kind} files where two are expected`;
+}
+
+/** What a wrong number of user's files holds, in words: "3 files: a (images), b (images), c (labels): one label file is missing". */
+function describeUserFiles(decoded: readonly { name: string; idx: IdxArray }[]): string {
+  const kinds = decoded.map((f) => `${f.name} (${f.idx.dims.length === 3 ? 'images' : 'labels'})`).join(', ');
+  const images = decoded.filter((f) => f.idx.dims.length === 3).length;
+  const gaps = [kindGap(images, 'image'), kindGap(decoded.length - images, 'label')].filter((gap) => gap !== null);
+  return `${decoded.length} file${decoded.length === 1 ? '' : 's'}: ${kinds}: ${gaps.join(', and ')}`;
+}
+
 /**
  * Loads a user's dataset from four IDX files (raw or .gz, any image size). The class count
  * is inferred from the training labels. Its id comes from its content (`userDatasetId`), and
  * `nameOf` names it for that id: runs trained on the same files before keep its name.
  */
 export async function loadUserDataset(files: readonly UserFile[], nameOf: (id: string) => string): Promise<Dataset> {
-  if (files.length !== 4) {
-    throw new DataError('missing-file', files.map((f) => f.name).join(', ') || 'no files', undefined, 'four IDX files: train images, train labels, test images, test labels', `${files.length} file${files.length === 1 ? '' : 's'}`);
+  const expected = 'four IDX files: train images, train labels, test images, test labels';
+  if (files.length === 0 || files.length > MAX_USER_FILES) {
+    throw new DataError('missing-file', files.map((f) => f.name).join(', ') || 'no files', undefined, expected, `${files.length} file${files.length === 1 ? '' : 's'}`);
   }
+  // Decoded first, so that a wrong count says which files are images and which labels, and what is missing or extra.
   const decoded = await Promise.all(files.map(decodeUserFile));
+  if (files.length !== 4) throw new DataError('missing-file', files.map((f) => f.name).join(', '), undefined, expected, describeUserFiles(decoded));
   const dataset = assembleDataset('', '', assignUserFiles(decoded));
   const id = userDatasetId(datasetFingerprint(dataset));
   return { ...dataset, id, name: nameOf(id) };
