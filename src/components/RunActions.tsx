@@ -40,7 +40,15 @@ export function RunActions({ run }: { readonly run: Run }) {
   return (
     <div className="run-actions buttons" role="group" aria-label={`Actions for ${run.name}`}>
       <span className="field">
-        <label htmlFor={nameId}>Name</label>
+        {/* Whether the run is saved sits beside the field's label: on the buttons' line it took a line of its own. */}
+        <span className="run-name-label">
+          <label htmlFor={nameId}>Name</label>
+          {saved && (
+            <span className="muted" data-testid="run-saved">
+              {saved}
+            </span>
+          )}
+        </span>
         <input
           id={nameId}
           type="text"
@@ -73,11 +81,6 @@ export function RunActions({ run }: { readonly run: Run }) {
       >
         Delete
       </button>
-      {saved && (
-        <span className="muted" data-testid="run-saved">
-          {saved}
-        </span>
-      )}
     </div>
   );
 }
