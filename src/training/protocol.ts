@@ -45,7 +45,7 @@ export interface BatchProgress {
   readonly loss: number;
   readonly accuracy: number;
   readonly samplesPerSecond: number;
-  /** Seconds the run has left (fit.ts's `secondsLeft`), time paused left out. */
+  /** Seconds the run has left (fit.ts's `secondsLeft`), time paused left out; NaN at the run's first report, before a pace is known. */
   readonly etaSeconds: number;
 }
 
