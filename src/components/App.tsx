@@ -14,6 +14,11 @@ import { WorkerCrash } from './WorkerCrash';
 
 type MainTab = 'data' | 'train' | 'draw' | 'compare';
 
+/** Focuses the tab on show, where the focus goes when what had it leaves (a share banner). */
+function focusShownTab(): void {
+  document.querySelector<HTMLElement>('.main-tabs [role="tab"][aria-selected="true"]')?.focus();
+}
+
 export function App() {
   const [tab, setTab] = useState<MainTab>('data');
   // Compare mounts its charts: in a render of its own, split into short tasks, not in the click's task.
@@ -29,7 +34,7 @@ export function App() {
   const showQueued = (count: number): void => {
     const next = count === 1 ? 'train' : 'compare';
     setTab(next);
-    requestAnimationFrame(() => (next === 'train' ? focusTrain() : document.querySelector<HTMLElement>('.main-tabs [role="tab"][aria-selected="true"]')?.focus()));
+    requestAnimationFrame(() => (next === 'train' ? focusTrain() : focusShownTab()));
   };
   return (
     <>
@@ -39,7 +44,7 @@ export function App() {
       </header>
       <main className="app-main">
         <WorkerCrash />
-        <ShareBanner onOpenBuilder={() => setTab('train')} onQueued={showQueued} />
+        <ShareBanner onOpenBuilder={() => setTab('train')} onQueued={showQueued} onDismissed={focusShownTab} />
         <Tabs<MainTab>
           label="Playground"
           selected={tab}

@@ -4,6 +4,7 @@
  */
 import { useState } from 'react';
 import { bestInColumns, COMPARE_COLUMNS, sortRows, type CompareColumn, type CompareRow } from '../store/compare';
+import { grouped } from './words';
 
 const percent = (n: number | null): string => (n === null ? '–' : `${(n * 100).toFixed(2)}%`);
 
@@ -12,11 +13,11 @@ function cell(row: CompareRow, column: CompareColumn): string {
     case 'name':
       return row.name;
     case 'params':
-      return row.params === null ? '–' : row.params.toLocaleString('en-US');
+      return row.params === null ? '–' : grouped(row.params);
     case 'epochsDone':
       return `${row.epochsDone}/${row.epochs}`;
     case 'trainCount':
-      return row.trainCount === null ? '–' : row.trainCount.toLocaleString('en-US');
+      return row.trainCount === null ? '–' : grouped(row.trainCount);
     case 'bestValAccuracy':
       return row.bestValAccuracy === null ? '–' : `${percent(row.bestValAccuracy)} (${row.bestValEpoch ?? '–'})`;
     case 'testAccuracy':

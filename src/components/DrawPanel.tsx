@@ -11,6 +11,7 @@ import { usePanelShown } from './Tabs';
 import { useSettledValue } from './useThrottledValue';
 import { DrawingPad, type PadChange, type PadImage } from './DrawingPad';
 import type { PredictImage } from '../training/protocol';
+import { grouped } from './words';
 
 /** Largest side a dropped photo is reduced to before it is sent to the worker. */
 const MAX_PHOTO_SIDE = 512;
@@ -243,7 +244,7 @@ export function DrawPanel() {
             />
             <span id={`${testId}-of`} className="muted">
               {testDataset
-                ? `of ${testDataset.name}'s ${testDataset.test.count.toLocaleString('en-US')}`
+                ? `of ${testDataset.name}'s ${grouped(testDataset.test.count)}`
                 : model
                   ? `(load ${model.datasetName} on the Data tab for the test images ${model.name} learnt from)`
                   : ''}
@@ -253,7 +254,7 @@ export function DrawPanel() {
             </button>
             {rangeError && (
               <p className="error" id={`${testId}-error`}>
-                Test images are numbered from 0 to {(testCount - 1).toLocaleString('en-US')}: enter a whole number in that range.
+                Test images are numbered from 0 to {grouped(testCount - 1)}: enter a whole number in that range.
               </p>
             )}
           </form>

@@ -11,6 +11,7 @@ import { describeSpecDiff } from '../training/specDiff';
 import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, LOSSES, OPTIMIZERS, type Activation, type LayerSpec, type LayerType, type ModelSpec } from '../training/spec';
 import { useAppStore } from '../store';
 import { CheckField, NumberField, SelectField, type FieldIssues } from './fields';
+import { grouped } from './words';
 
 const NEW_LAYER = {
   flatten: { type: 'flatten' },
@@ -224,7 +225,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
         </select>
         {preset && (
           <p className="preset-note">
-            {preset.source}. Keras: {preset.expectedParams.toLocaleString('en-US')} parameters; {preset.expectedResult.floor ? 'aim' : 'tutorial’s result'} {preset.expectedResult.text}. {preset.notes}
+            {preset.source}. Keras: {grouped(preset.expectedParams)} parameters; {preset.expectedResult.floor ? 'aim' : 'tutorial’s result'} {preset.expectedResult.text}. {preset.notes}
           </p>
         )}
         {preset && presetId !== null && changes.length > 0 && (
@@ -296,7 +297,8 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
       <fieldset className="options">
         <legend>compile</legend>
         <SelectField
-          label="Optimizer" {...issuesOf(null, 'optimizer')}
+          label="Optimizer"
+          {...issuesOf(null, 'optimizer')}
           value={compile.optimizer}
           options={{ adam: OPTIMIZERS.adam.label, sgd: OPTIMIZERS.sgd.label, rmsprop: OPTIMIZERS.rmsprop.label }}
           onChange={(optimizer) => update({ compile: { ...compile, optimizer, learningRate: OPTIMIZERS[optimizer].defaultLearningRate } })}
@@ -316,7 +318,8 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
         <NumberField label="Validation split" {...issuesOf(null, 'validationSplit')} value={fit.validationSplit} min={0} max={0.9} step={0.05} onChange={(validationSplit) => update({ fit: { ...fit, validationSplit } })} />
         <NumberField label="Seed" {...issuesOf(null, 'seed')} value={fit.seed} min={0} onChange={(seed) => update({ fit: { ...fit, seed } })} />
         <NumberField
-          label="Learning-rate decay per epoch" {...issuesOf(null, 'learningRateDecay')}
+          label="Learning-rate decay per epoch"
+          {...issuesOf(null, 'learningRateDecay')}
           value={fit.learningRateDecay}
           min={0}
           max={1}
@@ -325,7 +328,8 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
         />
         <NumberField label="Random shift (px)" {...issuesOf(null, 'augmentShift')} value={fit.augmentShift} min={0} max={8} onChange={(augmentShift) => update({ fit: { ...fit, augmentShift } })} />
         <NumberField
-          label="Training subset (empty = all)" {...issuesOf(null, 'trainLimit')}
+          label="Training subset (empty = all)"
+          {...issuesOf(null, 'trainLimit')}
           value={fit.trainLimit}
           min={1}
           step={100}

@@ -1,8 +1,7 @@
 /** `model.summary()` for the model being edited, updated as it changes. */
 import { memo } from 'react';
 import { formatShape, type ModelSummary as Summary } from '../training/shapes';
-
-const count = (n: number): string => n.toLocaleString('en-US');
+import { grouped } from './words';
 
 /** Keras's `readable_memory_size`: the largest unit (of 1024) that keeps the number at 1 or more, "0.00 B" for none. */
 function bytes(n: number): string {
@@ -41,7 +40,7 @@ export const ModelSummary = memo(function ModelSummary({ summary }: { readonly s
               <td>
                 <code>{formatShape(row.outputShape)}</code>
               </td>
-              <td className="num">{count(row.params)}</td>
+              <td className="num">{grouped(row.params)}</td>
             </tr>
           ))}
         </tbody>
@@ -49,15 +48,15 @@ export const ModelSummary = memo(function ModelSummary({ summary }: { readonly s
       <dl className="totals">
         <dt>Total params</dt>
         <dd data-testid="total-params">
-          {count(summary.totalParams)} ({bytes(summary.totalBytes)})
+          {grouped(summary.totalParams)} ({bytes(summary.totalBytes)})
         </dd>
         <dt>Trainable params</dt>
         <dd>
-          {count(summary.trainableParams)} ({bytes(summary.trainableParams * 4)})
+          {grouped(summary.trainableParams)} ({bytes(summary.trainableParams * 4)})
         </dd>
         <dt>Non-trainable params</dt>
         <dd>
-          {count(summary.nonTrainableParams)} ({bytes(summary.nonTrainableParams * 4)})
+          {grouped(summary.nonTrainableParams)} ({bytes(summary.nonTrainableParams * 4)})
         </dd>
       </dl>
     </section>

@@ -133,11 +133,13 @@ export function UndoDelete() {
   const seen = useRef<string | null>(null);
   const deletedAt = useRef(Number.NEGATIVE_INFINITY);
   const undoFocused = useRef(false);
+  /** The tab panel this Undo is in, kept for when the undo runs out and the button is gone. */
   const panel = useRef<ParentNode | null>(null);
   useEffect(() => {
     if (deletedId === seen.current) return;
     seen.current = deletedId;
     deletedAt.current = performance.now();
+    if (deletedId !== null) panel.current = undoButton.current?.closest('[role="tabpanel"]') ?? null;
     // The undo ran out with the focus on Undo (it had the focus, and now the page has it; blur
     // is not used, since browsers differ on firing it as a focused button goes): the focus goes
     // to the run now shown, without scrolling to it.
@@ -151,9 +153,9 @@ export function UndoDelete() {
   const undo = (event: MouseEvent<HTMLButtonElement>): void => {
     // Enter pressed twice on Delete reaches Undo with its second press (a click of detail 0, from a key): that is not an undo.
     if (event.detail === 0 && performance.now() - deletedAt.current < DOUBLE_CLICK_MS) return;
-    const panel = undoButton.current?.closest('[role="tabpanel"]') ?? document;
+    const where = panel.current ?? document;
     flushSync(undoDelete);
-    panel.querySelector<HTMLButtonElement>(`button[data-delete-run="${CSS.escape(deleted.id)}"]`)?.focus();
+    where.querySelector<HTMLButtonElement>(`button[data-delete-run="${CSS.escape(deleted.id)}"]`)?.focus();
   };
   return (
     <p className="undo-delete" data-testid="undo-delete">
@@ -162,9 +164,8 @@ export function UndoDelete() {
         type="button"
         ref={undoButton}
         onClick={undo}
-        onFocus={(event) => {
+        onFocus={() => {
           undoFocused.current = true;
-          panel.current = event.currentTarget.closest('[role="tabpanel"]');
         }}
       >
         Undo

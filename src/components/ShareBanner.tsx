@@ -28,9 +28,11 @@ interface ShareBannerProps {
   readonly onOpenBuilder: () => void;
   /** Called once the models are queued, with how many there are. */
   readonly onQueued: (count: number) => void;
+  /** Called once the banner is dismissed: the button that had the focus is gone. */
+  readonly onDismissed: () => void;
 }
 
-export function ShareBanner({ onOpenBuilder, onQueued }: ShareBannerProps) {
+export function ShareBanner({ onOpenBuilder, onQueued, onDismissed }: ShareBannerProps) {
   const incoming = useAppStore((state) => state.incomingShare);
   const activeDatasetId = useAppStore((state) => state.activeDatasetId);
   const activeDataset = useAppStore(selectActiveDataset);
@@ -42,10 +44,9 @@ export function ShareBanner({ onOpenBuilder, onQueued }: ShareBannerProps) {
   });
   const datasetName = useAppStore((state) => (incoming?.kind === 'ok' ? (state.datasets[incoming.share.dataset]?.name ?? null) : null));
   const dismissShare = useAppStore((state) => state.dismissShare);
-  // The banner, and the button that had the focus, go: the focus goes to the tab on show.
   const dismiss = (): void => {
     dismissShare();
-    document.querySelector<HTMLElement>('.main-tabs [role="tab"][aria-selected="true"]')?.focus();
+    onDismissed();
   };
   const queueAll = useAppStore((state) => state.queueSharedModels);
   const edit = useAppStore((state) => state.editSharedModel);

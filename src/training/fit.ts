@@ -185,7 +185,7 @@ export interface RunPosition {
   readonly trainCount: number;
   /** Training images seen in this epoch so far. */
   readonly seen: number;
-  /** This epoch's training speed. */
+  /** The training pace to go by, images per second (`fit` gives this epoch's, its first report left out). */
   readonly samplesPerSecond: number;
   /** Validation passes still to come, this epoch's included when it has not run yet. */
   readonly validationsLeft: number;
@@ -202,7 +202,7 @@ const FORWARD_SHARE = 1 / 3;
 
 /**
  * Seconds a run has left: the training images still to go in this epoch and the ones after
- * it, at this epoch's speed, and the validation passes still to come at the mean time of the
+ * it, at the pace given, and the validation passes still to come at the mean time of the
  * ones so far. Keras's progress bar estimates the epoch under way the same way; this covers
  * the whole run, so that a long one says how long from its first batches. Before the first
  * validation pass ends its time is not known and not counted (it is a forward pass over a
