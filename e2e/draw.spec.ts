@@ -54,13 +54,37 @@ test('digits drawn with the mouse are centred like MNIST and classified by a mod
 
   // The answers follow the pen: the page classifies the drawing before the pen lifts.
   await page.getByRole('button', { name: 'Clear' }).click();
+  const answer = page.getByTestId('prediction');
+  const live = page.locator('.draw-result [aria-live="polite"]');
+  await expect(live).toHaveText('The pad is empty: draw something to classify.');
+  // Count how often the answer on screen and the line a screen reader reads change during one stroke.
+  const changes = async (): Promise<{ shown: number; read: number }> => page.evaluate(() => (window as unknown as { changes: { shown: number; read: number } }).changes);
+  await page.evaluate(() => {
+    const counts = { shown: 0, read: 0 };
+    (window as unknown as { changes: typeof counts }).changes = counts;
+    const watch = (element: Element | null, key: keyof typeof counts): void => {
+      if (element) new MutationObserver(() => counts[key]++).observe(element, { childList: true, characterData: true, subtree: true });
+    };
+    watch(document.querySelector('[data-testid="prediction"]'), 'shown');
+    watch(document.querySelector('.draw-result [aria-live="polite"]'), 'read');
+  });
   const box = await page.getByLabel(/^Drawing pad/).boundingBox();
   if (!box) throw new Error('the pad is not on screen');
-  await page.mouse.move(box.x + 140, box.y + 45);
+  // A 7 in one stroke: its bar alone is answered first, then the whole 7.
+  await page.mouse.move(box.x + 75, box.y + 55);
   await page.mouse.down();
-  await page.mouse.move(box.x + 140, box.y + 235, { steps: 8 });
-  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: 1 /);
+  await page.mouse.move(box.x + 205, box.y + 55, { steps: 4 });
+  await expect(answer).toHaveText(/^Prediction: /);
+  const bar = await answer.textContent();
+  await page.mouse.move(box.x + 125, box.y + 240, { steps: 6 });
+  await expect(answer).toHaveText(/^Prediction: 7 /);
+  await expect(answer).not.toHaveText(bar ?? '');
   await page.mouse.up();
+  // The screen reader's line waits for the answer to settle, and reads it once.
+  await expect(live).toHaveText((await answer.textContent()) ?? '');
+  const { shown, read } = await changes();
+  expect(shown).toBeGreaterThanOrEqual(2);
+  expect(read).toBe(1);
 
   // Undo takes the last stroke away; a keyboard user can classify a test image instead.
   await page.getByRole('button', { name: 'Undo stroke' }).click();
