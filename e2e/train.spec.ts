@@ -1,6 +1,6 @@
 /** Issues 3 and 4: train a preset in the worker on WebGL and read what the dashboard shows. */
 import { expect, test } from '@playwright/test';
-import { openApp, quickstart, uploadOwnDataset, useFashionMnist, watchPage } from './helpers';
+import { choosePreset, openApp, quickstart, uploadOwnDataset, useFashionMnist, watchPage } from './helpers';
 
 test('the quickstart preset trains in the worker on WebGL, streaming batches and epochs, then is evaluated', async ({ page }) => {
   const watch = watchPage(page);
@@ -143,6 +143,31 @@ test('pause holds training and resume continues it', async ({ page }) => {
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('run-status')).toHaveText('stopped');
   await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeFocused();
+});
+
+test('the test evaluation counts its images and the time left, and Pause holds it', async ({ page }) => {
+  // The strongest preset's test evaluation (10,000 images through four convolutions) lasts
+  // seconds on a CPU; one epoch of 200 images before it, a second or two.
+  await openApp(page);
+  await choosePreset(page, 'strongest', 1, 200);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  const evaluating = page.getByTestId('evaluating');
+  await expect(evaluating).toHaveText(/^Training done: evaluating on the test set \([\d,]+ of 10,000 images\)…$/, { timeout: 60_000 });
+  await expect(page.getByTestId('running-metrics')).toContainText(/ · ETA (\d+ min )?\d+ s$/);
+  await expect(page).toHaveTitle(/^Evaluating · ETA (\d+ min )?\d+ s · Strongest \(ours\)/);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('paused');
+  const held = (await evaluating.textContent()) ?? '';
+  // The worker is free while it holds: it answers Draw, and the count has not moved since.
+  await page.getByRole('tab', { name: 'Draw' }).click();
+  await page.getByLabel('Or classify test image #').fill('0');
+  await page.getByRole('button', { name: 'Classify test image' }).click();
+  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: \d/);
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  await expect(evaluating).toHaveText(held);
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await expect(page.getByTestId('test-accuracy')).toContainText('(10,000 test images)', { timeout: 120_000 });
+  await expect(evaluating).toHaveCount(0);
 });
 
 test("a layer added to a preset goes in before its output layer, where the tutorial has its Dropout", async ({ page }) => {

@@ -20,6 +20,12 @@ describe('the tab\'s title', () => {
     expect(trainingTitle({ ...training, status: 'paused', stopping: true })).toBe(`Stopping · Quickstart MLP #1 — ${PAGE_TITLE}`);
     expect(trainingTitle({ ...training, status: 'starting', progress: null, epochs: [] })).toBe(`Starting · Quickstart MLP #1 — ${PAGE_TITLE}`);
     const allEpochs = [1, 2, 3, 4, 5].flatMap((epoch) => run.epochs.map((record) => ({ ...record, epoch })));
-    expect(trainingTitle({ ...training, epochs: allEpochs, progress: { ...training.progress, epoch: 5, batch: 6 } })).toBe(`Evaluating · Quickstart MLP #1 — ${PAGE_TITLE}`);
+    const trained = { ...training, epochs: allEpochs.map((record) => ({ ...record, etaSeconds: 5 })), progress: { ...training.progress, epoch: 5, batch: 6 } };
+    expect(trainingTitle(trained)).toBe(`Evaluating · ETA 5 s · Quickstart MLP #1 — ${PAGE_TITLE}`);
+    expect(trainingTitle({ ...trained, pass: { pass: 'test', done: 5000, total: 10_000, etaSeconds: 2 } })).toBe(`Evaluating · ETA 2 s · Quickstart MLP #1 — ${PAGE_TITLE}`);
+  });
+
+  it("counts down through an epoch's validation pass", () => {
+    expect(trainingTitle({ ...training, pass: { pass: 'validation', done: 3000, total: 6000, etaSeconds: 150 } })).toBe(`30% · ETA 2 min 30 s · Quickstart MLP #1 — ${PAGE_TITLE}`);
   });
 });

@@ -1,7 +1,7 @@
 /** The tab's title says how the run in training is going, so that a long run can be followed from another tab. */
 import { useEffect } from 'react';
 import { useAppStore, type Run } from '../store';
-import { runFraction } from '../store/series';
+import { runFraction, secondsLeftOf } from '../store/series';
 import { duration } from './words';
 
 /** The page's own title, as index.html has it. */
@@ -9,10 +9,10 @@ export const PAGE_TITLE = 'Digit & Fashion training playground';
 
 /**
  * The title for the run the worker is on (null: none): "37% · ETA 52 min · name", "Paused at
- * 37% · name", "Evaluating · name", "Stopping · name", "Starting · name", each before the
- * page's own title.
+ * 37% · name", "Evaluating · ETA 4 s · name", "Stopping · name", "Starting · name", each
+ * before the page's own title.
  */
-export function trainingTitle(run: Pick<Run, 'name' | 'status' | 'progress' | 'epochs' | 'evaluation' | 'spec' | 'stopping'> | null): string {
+export function trainingTitle(run: Pick<Run, 'name' | 'status' | 'progress' | 'epochs' | 'evaluation' | 'spec' | 'stopping' | 'pass'> | null): string {
   if (run === null) return PAGE_TITLE;
   const epochs = run.spec.fit.epochs;
   // Rounded, as the controls' "Run N%" is.
@@ -24,8 +24,8 @@ export function trainingTitle(run: Pick<Run, 'name' | 'status' | 'progress' | 'e
       : run.status !== 'running' || run.progress === null
         ? 'Starting'
         : run.epochs.length === epochs && run.evaluation === null
-          ? 'Evaluating'
-          : `${percent} · ETA ${duration(run.progress.etaSeconds)}`;
+          ? `Evaluating · ETA ${duration(secondsLeftOf(run))}`
+          : `${percent} · ETA ${duration(secondsLeftOf(run))}`;
   return `${state} · ${run.name} — ${PAGE_TITLE}`;
 }
 

@@ -2,7 +2,7 @@
 import { useEffect, useRef, type FocusEvent } from 'react';
 import type { BackendPreference } from '../training/protocol';
 import { isActiveRun, useAppStore, type Run } from '../store';
-import { lastStep, runFraction } from '../store/series';
+import { lastStep, runFraction, secondsLeftOf } from '../store/series';
 import { SelectField } from './fields';
 import { counted, duration, grouped } from './words';
 
@@ -54,6 +54,10 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
   const epochs = run?.spec.fit.epochs ?? 1;
   const fraction = runFraction(step, epochsDone, epochs);
   const evaluating = run !== null && active && epochsDone === epochs && run.evaluation === null;
+  const pass = run?.pass ?? null;
+  const validating = pass?.pass === 'validation' && step !== null ? pass : null;
+  const testPass = pass?.pass === 'test' ? ` (${grouped(pass.done)} of ${counted(pass.total, 'image')})` : '';
+  const etaSeconds = run === null ? Number.NaN : secondsLeftOf(run);
   // Stop asked, and the worker still evaluating what was trained: the run is ending, not paused or training.
   const stopping = run?.stopping === true;
   // A run waiting for the runs queued before it to finish, rather than starting.
@@ -121,7 +125,9 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
           </p>
           <div className="progress-row">
             <label htmlFor="epoch-progress">
-              {step
+              {validating && step
+                ? `Epoch ${step.epoch}/${epochs}, validating: ${grouped(validating.done)} of ${counted(validating.total, 'image')}`
+                : step
                 ? `Epoch ${step.epoch}/${epochs}, step ${step.batch}/${step.batches}`
                 : `Epoch ${epochsDone}/${epochs}${queued ? ', waiting for the runs before it' : active ? ', starting' : ''}`}
             </label>
@@ -134,12 +140,12 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
           {progress && (
             <p className="muted" data-testid="running-metrics">
               loss {progress.loss.toFixed(4)} · accuracy {progress.accuracy.toFixed(4)} · {Math.round(progress.samplesPerSecond)} samples/s
-              {run.status === 'running' && !evaluating && !stopping ? ` · ETA ${duration(progress.etaSeconds)}` : ''}
+              {run.status === 'running' && !stopping ? ` · ETA ${duration(etaSeconds)}` : ''}
             </p>
           )}
           {(evaluating || (stopping && progress !== null)) && (
             <p className="muted" data-testid="evaluating">
-              {stopping ? 'Stopping: evaluating the model as trained so far on the test set…' : 'Training done: evaluating on the test set…'}
+              {stopping ? `Stopping: evaluating the model as trained so far on the test set${testPass}…` : `Training done: evaluating on the test set${testPass}…`}
             </p>
           )}
           <BackendBadge run={run} />

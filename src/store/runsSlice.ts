@@ -11,6 +11,7 @@ import type {
   BatchProgress,
   EpochRecord,
   Evaluation,
+  PassProgress,
   RunFailureKind,
   WorkerEvent,
 } from '../training/protocol';
@@ -56,6 +57,8 @@ export interface Run {
   readonly restored?: boolean;
   /** True from Stop until the worker says the run has ended (it evaluates what was trained first); false again after. */
   readonly stopping?: boolean;
+  /** The validation pass or test evaluation under way, once it has reported; null (or absent) otherwise. */
+  readonly pass?: PassProgress | null;
 }
 
 /** A run still owed by the worker: waiting in its queue, training, or paused. */
@@ -269,6 +272,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
           const { progress } = event;
           patch(event.runId, (run) => ({
             progress,
+            pass: null,
             batches: appendThinned(run.batches, {
               x: progress.epoch - 1 + progress.batch / progress.batches,
               loss: progress.loss,
@@ -277,9 +281,12 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
           }));
           return;
         }
+        case 'pass':
+          patch(event.runId, { pass: event.progress });
+          return;
         case 'epoch': {
           const { record } = event;
-          patch(event.runId, (run) => ({ epochs: [...run.epochs, record] }));
+          patch(event.runId, (run) => ({ epochs: [...run.epochs, record], pass: null }));
           const val = record.valAccuracy === null ? '' : `, val_accuracy ${record.valAccuracy.toFixed(4)}`;
           get().announce(`Epoch ${record.epoch} of ${record.epochs} finished: loss ${record.loss.toFixed(4)}, accuracy ${record.accuracy.toFixed(4)}${val}.`);
           return;
@@ -290,17 +297,17 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
           return;
         case 'evaluation':
           // Announced with the run's end, which follows at once and would cut this short.
-          patch(event.runId, { evaluation: event.evaluation });
+          patch(event.runId, { evaluation: event.evaluation, pass: null });
           return;
         case 'runFinished': {
-          patch(event.runId, { status: event.stopped ? 'stopped' : 'finished', seconds: event.seconds, stopping: false });
+          patch(event.runId, { status: event.stopped ? 'stopped' : 'finished', seconds: event.seconds, stopping: false, pass: null });
           const run = get().runs[event.runId];
           const result = run?.evaluation ? ` Test accuracy ${(run.evaluation.accuracy * 100).toFixed(2)}% on ${run.evaluation.count.toLocaleString('en-US')} test images.` : '';
           get().announce(`${run?.name ?? 'The run'} ${event.stopped ? 'stopped; its model and history are kept.' : 'finished.'}${result}`);
           return;
         }
         case 'runFailed':
-          patch(event.runId, { status: 'failed', error: { kind: event.kind, message: event.message }, stopping: false });
+          patch(event.runId, { status: 'failed', error: { kind: event.kind, message: event.message }, stopping: false, pass: null });
           get().announce(`Run failed: ${event.message}`);
           return;
         default:

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendThinned, lastStep, runFraction } from './series';
+import { appendThinned, lastStep, runFraction, secondsLeftOf } from './series';
 
 describe('appendThinned', () => {
   it('appends until the cap, then halves and keeps the newest point', () => {
@@ -40,5 +40,20 @@ describe('runFraction', () => {
     expect(runFraction(null, 2, 4)).toBe(0.5);
     expect(runFraction({ epoch: 4, batch: 6, batches: 6 }, 4, 4)).toBe(1);
     expect(runFraction(null, 0, 0)).toBe(0);
+  });
+});
+
+describe('secondsLeftOf', () => {
+  const progress = { epoch: 2, etaSeconds: 40 };
+  const epochs = [{ epoch: 1, etaSeconds: 60 }];
+
+  it("goes by the last batch report while an epoch trains, and by a pass's own figure while one reports", () => {
+    expect(secondsLeftOf({ progress, epochs })).toBe(40);
+    expect(secondsLeftOf({ progress, epochs, pass: { etaSeconds: 12 } })).toBe(12);
+  });
+
+  it("goes by the last epoch's figure once that epoch has ended: after the last one, the test evaluation's", () => {
+    expect(secondsLeftOf({ progress, epochs: [...epochs, { epoch: 2, etaSeconds: 3 }], pass: null })).toBe(3);
+    expect(secondsLeftOf({ progress: null, epochs: [] })).toBeNaN();
   });
 });

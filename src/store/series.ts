@@ -30,3 +30,19 @@ export function runFraction(step: { readonly epoch: number; readonly batch: numb
   if (!(epochs > 0)) return 0;
   return Math.min(1, step ? (step.epoch - 1 + step.batch / step.batches) / epochs : epochsDone / epochs);
 }
+
+/**
+ * Seconds a run in training has left, NaN where no figure is known yet: a validation or test
+ * pass's own while one reports; else the newer of the last batch report's and the last
+ * epoch's (which, after the last epoch, is the test evaluation's alone).
+ */
+export function secondsLeftOf(run: {
+  readonly pass?: { readonly etaSeconds: number } | null;
+  readonly progress: { readonly epoch: number; readonly etaSeconds: number } | null;
+  readonly epochs: readonly { readonly epoch: number; readonly etaSeconds: number }[];
+}): number {
+  if (run.pass) return run.pass.etaSeconds;
+  const record = run.epochs.at(-1);
+  if (record && (run.progress === null || record.epoch >= run.progress.epoch)) return record.etaSeconds;
+  return run.progress?.etaSeconds ?? Number.NaN;
+}

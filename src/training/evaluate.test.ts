@@ -44,6 +44,19 @@ describe('evaluateModel', () => {
     }
   });
 
+  it('waits for its step after each chunk, with the images done so far', async () => {
+    const { model, data, labels } = setUp('softmax', [
+      [1, 0, 0],
+      [0, 1, 0],
+    ]);
+    const done: number[] = [];
+    await evaluateModel(model, data, { loss: 'sparseCategoricalCrossentropy', fromLogits: false }, labels, 3, async (n) => {
+      done.push(n);
+      await Promise.resolve();
+    });
+    expect(done).toEqual([3, 6, 7]);
+  });
+
   it('predicts the highest output even when raw scores read as probabilities sum below zero', async () => {
     // A linear output without from_logits (the bug the validator warns about): image 1's scores
     // are (−1, −2, −0.5), so Keras's accuracy counts class 2, the highest, as its prediction.

@@ -5,7 +5,7 @@
  * Batched, in inference mode, every tensor disposed. Touches neither the DOM nor `self`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { toModelInput, type TrainingData } from './fit';
+import { PASS_BATCH_SIZE, toModelInput, type PassStep, type TrainingData } from './fit';
 import { crossEntropyPerExample, modelScores, predictedClasses, probabilities } from './losses';
 import { confusionMatrix, mostConfidentMistakes, perClassMetrics } from './metrics';
 import type { Evaluation } from './protocol';
@@ -21,13 +21,14 @@ function pick(all: Float32Array, indices: readonly number[], classCount: number)
   return out;
 }
 
-/** Evaluates `model` on all of `data` (the test set). `labels` are the same labels, on the CPU. */
+/** Evaluates `model` on all of `data` (the test set). `labels` are the same labels, on the CPU. `step` follows each chunk (see fit.ts's `passStep`). */
 export async function evaluateModel(
   model: tf.LayersModel,
   data: TrainingData,
   compile: Pick<CompileSpec, 'loss' | 'fromLogits'>,
   labels: Uint8Array,
-  batchSize = 500,
+  batchSize = PASS_BATCH_SIZE,
+  step?: PassStep,
 ): Promise<Evaluation> {
   const { count, classCount } = data;
   const probs = new Float32Array(count * classCount);
@@ -46,6 +47,7 @@ export async function evaluateModel(
     probs.set(pValues, start * classCount);
     predictions.set(predictedValues, start);
     lossSum += lossValue[0] ?? NaN;
+    await step?.(start + size);
   }
   const confusion = confusionMatrix(labels, predictions, classCount);
   const correct = confusion.reduce((sum, row, t) => sum + (row[t] ?? 0), 0);

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { mulberry32 } from './batches';
 import { buildModel, createOptimizer } from './buildModel';
 import { createTrainingData, disposeTrainingData, fit, randomShift, secondsLeft, TrainingControl, TrainingDivergedError, type FitCallbacks } from './fit';
-import type { BatchProgress, EpochRecord } from './protocol';
+import type { BatchProgress, EpochRecord, PassProgress } from './protocol';
 import { DEFAULT_COMPILE, DEFAULT_FIT, type ModelSpec } from './spec';
 import { syntheticDataset } from './testData';
 
@@ -212,6 +212,49 @@ describe('fit', () => {
     expect(epoch?.etaSeconds).toBeGreaterThan(0);
     // Timed by the validation pass (60 images): 100 forward passes take less than an epoch of training and validation.
     expect(epoch?.etaSeconds).toBeLessThan(epoch?.seconds ?? 0);
+  });
+
+  it('reports how far each validation pass has got, between the epoch\'s last batch and its history, with the time the run has left', async () => {
+    const events: string[] = [];
+    const passes: PassProgress[] = [];
+    // 60 validation images, 16 at a time.
+    await train(mlp({ epochs: 2 }), new TrainingControl(), {
+      batchIntervalMs: 0,
+      validationBatchSize: 16,
+      onBatch: (b) => events.push(`batch ${b.epoch}.${b.batch}`),
+      onPass: (p) => {
+        passes.push(p);
+        events.push(`validation ${p.done}`);
+      },
+      onEpoch: (e) => events.push(`epoch ${e.epoch}`),
+    });
+    const epochOne = events.slice(events.indexOf('batch 1.12'), events.indexOf('epoch 1') + 1);
+    expect(epochOne).toEqual(['batch 1.12', 'validation 16', 'validation 32', 'validation 48', 'validation 60', 'epoch 1']);
+    expect(passes.every((p) => p.pass === 'validation' && p.total === 60)).toBe(true);
+    // In epoch 1, epoch 2 is still to come; at the last pass's end nothing is (no test images were given).
+    expect(passes[3]?.etaSeconds).toBeGreaterThan(0);
+    expect(passes.at(-1)?.etaSeconds).toBe(0);
+    expect(passes.slice(0, 4).every((p) => Number.isFinite(p.etaSeconds))).toBe(true);
+  });
+
+  it('pauses in a validation pass until resumed', async () => {
+    const control = new TrainingControl();
+    const seen: string[] = [];
+    const result = await train(mlp({ epochs: 1 }), control, {
+      batchIntervalMs: 0,
+      validationBatchSize: 16,
+      onPass: (p) => {
+        seen.push(`validation ${p.done}`);
+        if (p.done !== 16) return;
+        control.pause();
+        setTimeout(() => {
+          seen.push('resume');
+          control.resume();
+        }, 0);
+      },
+    });
+    expect(result.history[0]?.valAccuracy).not.toBeNull();
+    expect(seen).toEqual(['validation 16', 'resume', 'validation 32', 'validation 48', 'validation 60']);
   });
 
   it('stops with a clear error naming the epoch and batch when the loss diverges', async () => {

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { batchCount, mulberry32, shuffledIndices, splitValidation } from './batches';
 import { setLearningRate } from './buildModel';
 import { correctCount, crossEntropyPerExample, modelScores } from './losses';
-import type { BatchProgress, EpochRecord } from './protocol';
+import type { BatchProgress, EpochRecord, PassProgress } from './protocol';
 import { scheduledLearningRate, type ModelSpec } from './spec';
 
 /** Images and labels uploaded once: x is [count, h, w, 1] in [0, 1], y int32 labels. */
@@ -102,11 +102,21 @@ export function yieldToEventLoop(): Promise<void> {
   });
 }
 
+/** Least time between two progress reports, and reads of the running sums, unless a caller sets its own. */
+export const REPORT_INTERVAL_MS = 100;
+
+/** Images a validation or test pass runs at once (Keras's `validation_batch_size`), unless a caller sets its own. */
+export const PASS_BATCH_SIZE = 500;
+
 export interface FitCallbacks {
   readonly onBatch?: (progress: BatchProgress) => void;
   readonly onEpoch?: (record: EpochRecord) => void;
-  /** Least time between two onBatch reports (and reads of the running sums). */
+  /** How far the validation pass at an epoch's end has got, at most every `batchIntervalMs`. */
+  readonly onPass?: (progress: PassProgress) => void;
+  /** Least time between two onBatch or onPass reports (and reads of the running sums). */
   readonly batchIntervalMs?: number;
+  /** Images the validation pass runs at once (PASS_BATCH_SIZE when not given). */
+  readonly validationBatchSize?: number;
   /** Test images the caller will evaluate the model on after fit, counted in the time left (none when not given). */
   readonly evaluationCount?: number;
 }
@@ -114,6 +124,36 @@ export interface FitCallbacks {
 export interface FitResult {
   readonly history: EpochRecord[];
   readonly stopped: boolean;
+}
+
+/** Called by a validation or test pass after each chunk, with the images done so far; the pass waits for it. */
+export type PassStep = (done: number) => Promise<void>;
+
+/**
+ * A pass's step for a run under `control`: it yields to the event loop, so that pause and
+ * stop are heard, waits while the run is paused (time the seconds leave out), then reports at
+ * most every `intervalMs`, with the images done and the pass's active seconds so far.
+ * Without it, a pass held the worker for its whole length: 10-20 s for the strongest preset's
+ * test evaluation on a CPU, Pause taking effect only after it.
+ */
+export function passStep(control: TrainingControl, intervalMs: number, report: (done: number, activeSeconds: number) => void): PassStep {
+  const [start, pausedBefore] = [performance.now(), control.pausedMs];
+  let last = start;
+  return async (done) => {
+    await yieldToEventLoop();
+    await control.waitIfPaused();
+    // Reported after the wait: a run that has said it is paused reports nothing until resumed.
+    const now = performance.now();
+    if (now - last >= intervalMs) {
+      last = now;
+      report(done, control.activeMsSince(start, pausedBefore) / 1000);
+    }
+  };
+}
+
+/** Seconds a pass has left at its pace so far: `done` of `total` images in `activeSeconds`. */
+export function passSecondsLeft(done: number, total: number, activeSeconds: number): number {
+  return done > 0 ? ((total - done) * activeSeconds) / done : Number.NaN;
 }
 
 /** Reshapes a batch of images for the model's input: flat vectors for a Dense-first model. */
@@ -149,14 +189,19 @@ export function randomShift(images: tf.Tensor4D, shift: number, random: () => nu
   });
 }
 
-/** Mean loss and accuracy of `model` on rows [start, start + count) of `data`, in inference mode. */
+/**
+ * Mean loss and accuracy of `model` on rows [start, start + count) of `data`, in inference
+ * mode. With a `step`, each chunk is waited for (so that the count it is given is done, on
+ * WebGL too) before the step is.
+ */
 export async function evaluateSlice(
   model: tf.LayersModel,
   data: TrainingData,
   spec: ModelSpec,
   start: number,
   count: number,
-  batchSize = 500,
+  batchSize = PASS_BATCH_SIZE,
+  step?: PassStep,
 ): Promise<{ loss: number; accuracy: number }> {
   let lossSum = tf.scalar(0);
   let correctSum = tf.scalar(0);
@@ -171,6 +216,10 @@ export async function evaluateSlice(
     tf.dispose([lossSum, correctSum]);
     lossSum = nextLoss;
     correctSum = nextCorrect;
+    if (step) {
+      await correctSum.data();
+      await step(offset + size);
+    }
   }
   const [loss, correct] = await Promise.all([lossSum.data<'float32'>(), correctSum.data<'float32'>()]);
   tf.dispose([lossSum, correctSum]);
@@ -236,7 +285,7 @@ export async function fit(
   const { epochs, batchSize, shuffle, seed, augmentShift } = spec.fit;
   const { trainCount, validationStart, validationCount } = splitValidation(data.count, spec.fit.validationSplit);
   const batches = batchCount(trainCount, batchSize);
-  const interval = callbacks.batchIntervalMs ?? 100;
+  const interval = callbacks.batchIntervalMs ?? REPORT_INTERVAL_MS;
   const augmentRandom = mulberry32(seed ^ 0x5eed);
   const history: EpochRecord[] = [];
   // The validation passes' total time and count, for the time left.
@@ -319,7 +368,29 @@ export async function fit(
       const running = await report(batches);
       // samples/s is the training's own speed: the validation pass below is not in it.
       const trainingSeconds = control.activeMsSince(epochStart, epochPaused) / 1000;
-      const validation = validationCount > 0 && !control.stopRequested ? await evaluateSlice(model, data, spec, validationStart, validationCount) : null;
+      const trainingPace = Number.isFinite(lastPace) ? lastPace : seen / trainingSeconds;
+      // While it validates, the time left is this pass's rest at its pace so far, then what
+      // follows it: the later epochs, their passes (timed by the ones before, or by this one's
+      // projected length if it is the first) and the test evaluation.
+      const validationStep = passStep(control, interval, (done, activeSeconds) => {
+        const projected = (validationCount * activeSeconds) / done;
+        const after = secondsLeft({
+          epochs,
+          epoch,
+          trainCount,
+          seen: trainCount,
+          samplesPerSecond: trainingPace,
+          validationsLeft: epochs - epoch,
+          validationSeconds: validations > 0 ? validationSeconds() : projected,
+          validationCount,
+          evaluationCount,
+        });
+        callbacks.onPass?.({ pass: 'validation', done, total: validationCount, etaSeconds: passSecondsLeft(done, validationCount, activeSeconds) + after });
+      });
+      const validation =
+        validationCount > 0 && !control.stopRequested
+          ? await evaluateSlice(model, data, spec, validationStart, validationCount, callbacks.validationBatchSize, validationStep)
+          : null;
       // Time paused is left out of both.
       const seconds = control.activeMsSince(epochStart, epochPaused) / 1000;
       if (validation) {

@@ -49,6 +49,20 @@ export interface BatchProgress {
   readonly etaSeconds: number;
 }
 
+/**
+ * A validation pass (at an epoch's end, `validation_split`) or the test evaluation (after the
+ * last epoch, `model.evaluate`) under way: Keras's `fit` shows nothing then, and its
+ * `evaluate` a progress bar.
+ */
+export interface PassProgress {
+  readonly pass: 'validation' | 'test';
+  /** Images done, of `total`. */
+  readonly done: number;
+  readonly total: number;
+  /** Seconds the run has left, this pass's rest at its pace so far included. */
+  readonly etaSeconds: number;
+}
+
 /** One epoch of `history.history`, with timing. */
 export interface EpochRecord {
   readonly epoch: number;
@@ -207,6 +221,7 @@ export type WorkerEvent =
       readonly paused: boolean;
     }
   | { readonly type: 'batch'; readonly runId: string; readonly progress: BatchProgress }
+  | { readonly type: 'pass'; readonly runId: string; readonly progress: PassProgress }
   | { readonly type: 'epoch'; readonly runId: string; readonly record: EpochRecord }
   | { readonly type: 'paused'; readonly runId: string; readonly paused: boolean }
   | { readonly type: 'evaluation'; readonly runId: string; readonly evaluation: Evaluation }

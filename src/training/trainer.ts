@@ -12,7 +12,7 @@ import { inkFromRgba, preprocessDrawing } from '../data/drawing';
 import { onWebglContextLost, useBackend } from './backend';
 import { buildModel, createOptimizer, SpecError } from './buildModel';
 import { evaluateModel, predictOne } from './evaluate';
-import { createTrainingData, disposeTrainingData, fit, TrainingControl, TrainingDivergedError, type TrainingData } from './fit';
+import { createTrainingData, disposeTrainingData, fit, PASS_BATCH_SIZE, passSecondsLeft, passStep, REPORT_INTERVAL_MS, TrainingControl, TrainingDivergedError, type TrainingData } from './fit';
 import { batchCount, splitValidation } from './batches';
 import type { RunFailureKind, SavedModelRef, WorkerCommand, WorkerEvent } from './protocol';
 import { loadSavedModel, modelFiles, modelFromFiles, removeOrphanedModels, removeSavedModel, saveModel } from './savedModels';
@@ -335,6 +335,7 @@ export class Trainer {
       const result = await fit(model, trainData, spec, optimizer, run.control, {
         onBatch: (progress) => send({ type: 'batch', runId, progress }),
         onEpoch: (record) => send({ type: 'epoch', runId, record }),
+        onPass: (progress) => send({ type: 'pass', runId, progress }),
         evaluationCount: test.count,
       });
       if (abandoned()) return;
@@ -342,7 +343,10 @@ export class Trainer {
       held.trainData = null;
       const testData = createTrainingData(test.images, test.labels, test.count, test.height, test.width, classCount);
       held.testData = testData;
-      const evaluation = await evaluateModel(model, testData, spec.compile, test.labels);
+      const testStep = passStep(run.control, REPORT_INTERVAL_MS, (done, activeSeconds) =>
+        send({ type: 'pass', runId, progress: { pass: 'test', done, total: test.count, etaSeconds: passSecondsLeft(done, test.count, activeSeconds) } }),
+      );
+      const evaluation = await evaluateModel(model, testData, spec.compile, test.labels, PASS_BATCH_SIZE, testStep);
       if (abandoned()) return;
       send({ type: 'evaluation', runId, evaluation }, [
         evaluation.predictions.buffer as ArrayBuffer,
