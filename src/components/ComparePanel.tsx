@@ -13,14 +13,20 @@ import { CompareTable } from './CompareTable';
 import { ConfusionCompare } from './ConfusionCompare';
 import { ImportRuns, RunActions, UndoDelete } from './RunActions';
 import { ShareLink } from './ShareLink';
+import { PauseResumeButton } from './TrainingControls';
 
-function statusText(run: Run): string {
+/** A run's state in the queue, in words. */
+export function queueStatus(run: Run): string {
   if (run.stopping) return 'stopping';
   switch (run.status) {
     case 'starting':
       return 'waiting';
-    case 'running':
-      return run.progress ? `training, epoch ${run.progress.epoch}/${run.spec.fit.epochs}` : 'training';
+    case 'running': {
+      const epochs = run.spec.fit.epochs;
+      if (run.epochs.length === epochs && run.evaluation === null) return 'evaluating on the test set';
+      if (!run.progress) return 'training';
+      return `${run.pass?.pass === 'validation' ? 'validating' : 'training'}, epoch ${run.progress.epoch}/${epochs}`;
+    }
     default:
       return run.status;
   }
@@ -29,8 +35,6 @@ function statusText(run: Run): string {
 function RunQueue({ runs, hidden }: { readonly runs: readonly Run[]; readonly hidden: readonly string[] }) {
   const setCompared = useAppStore((state) => state.setCompared);
   const stopRun = useAppStore((state) => state.stopRun);
-  const pauseRun = useAppStore((state) => state.pauseRun);
-  const resumeRun = useAppStore((state) => state.resumeRun);
   return (
     <ul className="run-queue" aria-label="Runs">
       {runs.map((run) => {
@@ -42,12 +46,8 @@ function RunQueue({ runs, hidden }: { readonly runs: readonly Run[]; readonly hi
               <span className="swatch" style={{ background: run.color }} aria-hidden="true" /> Compare {run.name}
             </label>
             <span className="muted"> · {run.datasetName} · </span>
-            <span data-testid="queue-status">{statusText(run)}</span>
-            {(run.status === 'running' || run.status === 'paused') && !run.stopping && (
-              <button type="button" onClick={() => (run.status === 'paused' ? resumeRun(run.id) : pauseRun(run.id))}>
-                {run.status === 'paused' ? 'Resume' : 'Pause'} {run.name}
-              </button>
-            )}
+            <span data-testid="queue-status">{queueStatus(run)}</span>
+            <PauseResumeButton run={run} named />
             {active && !run.stopping && (
               <button type="button" onClick={() => stopRun(run.id)}>
                 Stop {run.name}

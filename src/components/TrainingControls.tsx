@@ -1,5 +1,5 @@
 /** Train, pause/resume and stop; progress through the epoch and the run; the backend in use. */
-import { useEffect, useRef, type FocusEvent } from 'react';
+import { useEffect, useRef, type ButtonHTMLAttributes, type FocusEvent } from 'react';
 import type { BackendPreference } from '../training/protocol';
 import { isActiveRun, useAppStore, type Run } from '../store';
 import { lastStep, runFraction, secondsLeftOf } from '../store/series';
@@ -29,6 +29,23 @@ export function BackendBadge({ run }: { readonly run: Run }) {
   );
 }
 
+/**
+ * Pause or Resume, for a run that is training or paused (not one waiting, or stopping);
+ * `named` puts the run's name in the label, for a list of runs.
+ */
+export function PauseResumeButton({ run, named = false, ...focus }: { readonly run: Run; readonly named?: boolean } & Pick<ButtonHTMLAttributes<HTMLButtonElement>, 'onFocus' | 'onBlur'>) {
+  const pauseRun = useAppStore((state) => state.pauseRun);
+  const resumeRun = useAppStore((state) => state.resumeRun);
+  if ((run.status !== 'running' && run.status !== 'paused') || run.stopping) return null;
+  const paused = run.status === 'paused';
+  return (
+    <button type="button" {...focus} onClick={() => (paused ? resumeRun(run.id) : pauseRun(run.id))}>
+      {paused ? 'Resume' : 'Pause'}
+      {named ? ` ${run.name}` : ''}
+    </button>
+  );
+}
+
 /** The controls' element id: "Skip to Train" moves focus there. */
 export const TRAINING_CONTROLS_ID = 'training-controls';
 
@@ -41,8 +58,6 @@ export function focusTrain(): void {
 
 export function TrainingControls({ run, canTrain }: { readonly run: Run | null; readonly canTrain: boolean }) {
   const startTraining = useAppStore((state) => state.startTraining);
-  const pauseRun = useAppStore((state) => state.pauseRun);
-  const resumeRun = useAppStore((state) => state.resumeRun);
   const stopRun = useAppStore((state) => state.stopRun);
   const backend = useAppStore((state) => state.backendPreference);
   const setBackend = useAppStore((state) => state.setBackendPreference);
@@ -93,11 +108,7 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
         <button ref={train} type="button" className="primary" disabled={!canTrain} onClick={startTraining}>
           Train
         </button>
-        {run && active && !stopping && run.status !== 'starting' && (
-          <button type="button" {...runButtonFocus} onClick={() => (run.status === 'paused' ? resumeRun(run.id) : pauseRun(run.id))}>
-            {run.status === 'paused' ? 'Resume' : 'Pause'}
-          </button>
-        )}
+        {run && <PauseResumeButton run={run} {...runButtonFocus} />}
         {run && active && !stopping && (
           <button
             type="button"
