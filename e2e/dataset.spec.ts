@@ -248,7 +248,7 @@ test('one stray label byte that makes 256 classes is pointed out, with where it 
   ]);
   await expect(page.getByRole('radio', { name: /Your dataset 1/ })).toHaveAccessibleName(/5×7 images, 256 classes/);
   await expect(page.getByTestId('empty-classes')).toHaveText(
-    'No training image has classes 3–254 (252 of 256). The class count comes from the largest label, 255, first at byte 11 of the training labels: if that is a stray byte, fix the file and load the four files again.',
+    'No training image has classes 3–254 (252 of 256). The class count comes from the largest label, 255, first at byte 11 of train-labels.idx1: if that is a stray byte, fix the file and load the four files again.',
   );
 });
 

@@ -1,7 +1,6 @@
 /** What a notebook prints after `load_data()`: each array's shape and dtype. */
 import { classRanges, emptyClasses, shapeText, type Dataset } from '../data/dataset';
 import { isBuiltinDatasetId } from '../data/datasets';
-import { grouped } from './words';
 
 export function DatasetSummary({ dataset }: { readonly dataset: Dataset }) {
   const loader = isBuiltinDatasetId(dataset.id)
@@ -58,7 +57,7 @@ export function DatasetSummary({ dataset }: { readonly dataset: Dataset }) {
       {gaps && (
         <p className="note" data-testid="empty-classes">
           No training image has class{gaps.empty.length === 1 ? '' : 'es'} {classRanges(gaps.empty)} ({gaps.empty.length} of {dataset.classNames.length}). The class count
-          comes from the largest label, {gaps.largest}, first at byte {grouped(gaps.byte)} of the training labels: if that is a stray byte, fix the file
+          comes from the largest label, {gaps.largest}, first at {gaps.where}: if that is a stray byte, fix the file
           and load the four files again.
         </p>
       )}

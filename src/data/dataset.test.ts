@@ -88,7 +88,13 @@ describe('dataset statistics', () => {
     expect(emptyClasses(assembleDataset('c', 'C', files()))).toBeNull();
     const stray = assembleDataset('c', 'C', files({ trainLabels: file('train-labels', [3], [0, 9, 1]) }));
     expect(stray.classNames).toHaveLength(10);
-    expect(emptyClasses(stray)).toEqual({ empty: [2, 3, 4, 5, 6, 7, 8], largest: 9, byte: 9 });
+    expect(emptyClasses(stray)).toEqual({ empty: [2, 3, 4, 5, 6, 7, 8], largest: 9, byte: 9, where: 'byte 9 of train-labels' });
+  });
+
+  it("says that the largest label's byte counts the unzipped data when its file was gzip", () => {
+    const zipped = file('train-labels.gz', [3], [0, 9, 1]);
+    const stray = assembleDataset('c', 'C', files({ trainLabels: { ...zipped, idx: { ...zipped.idx, gzipped: true } } }));
+    expect(emptyClasses(stray)?.where).toBe('byte 9 of the unzipped train-labels.gz');
   });
 
   it('writes class numbers as runs', () => {

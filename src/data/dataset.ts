@@ -13,6 +13,14 @@ export interface ImageSet {
   readonly count: number;
   readonly height: number;
   readonly width: number;
+  /** The labels' file, for pointing into it (absent in copies kept before it was recorded). */
+  readonly labelsFile?: SourceFile;
+}
+
+/** A file a dataset was read from: its name, and whether it was gzip (its byte offsets then count the unzipped data). */
+export interface SourceFile {
+  readonly name: string;
+  readonly gzipped: boolean;
 }
 
 /** A loaded dataset, as Keras's `load_data()` returns it, plus its class names. */
@@ -36,7 +44,7 @@ function imageSet(images: DatasetFiles['trainImages'], labels: DatasetFiles['tra
   if (labelCount !== count) {
     throw new DataError('count-mismatch', labels.name, 4, `${count} labels, one per image in ${images.name}`, `${labelCount} labels`, labels.idx.gzipped === true);
   }
-  return { images: images.idx.data, labels: labels.idx.data, count, height, width };
+  return { images: images.idx.data, labels: labels.idx.data, count, height, width, labelsFile: { name: labels.name, gzipped: labels.idx.gzipped === true } };
 }
 
 function checkLabels(set: ImageSet, file: DatasetFiles['trainLabels'], classCount: number): void {
@@ -92,6 +100,8 @@ export interface EmptyClasses {
   readonly empty: readonly number[];
   readonly largest: number;
   readonly byte: number;
+  /** That byte's place in words: "byte 11 of train-labels.idx1", "byte 11 of the unzipped train-labels.gz". */
+  readonly where: string;
 }
 
 /**
@@ -105,7 +115,10 @@ export function emptyClasses(dataset: Dataset): EmptyClasses | null {
   if (empty.length === 0) return null;
   const largest = inferClassCount(dataset.train.labels) - 1;
   // Labels follow the IDX file's 8-byte header.
-  return { empty, largest, byte: 8 + dataset.train.labels.indexOf(largest) };
+  const byte = 8 + dataset.train.labels.indexOf(largest);
+  const file = dataset.train.labelsFile;
+  const of = file === undefined ? 'the training labels' : file.gzipped ? `the unzipped ${file.name}` : file.name;
+  return { empty, largest, byte, where: `byte ${byte.toLocaleString('en-US')} of ${of}` };
 }
 
 /** Class numbers as runs: [0, 4, 5, 6, 9] → "0, 4–6, 9". */
