@@ -83,6 +83,35 @@ test('a learning-rate decay set in the builder is in the Keras code and in each 
   await expect(history.locator('tbody tr td:nth-of-type(5)')).toHaveText(['0.001', '0.0005', '0.00025']);
 });
 
+test('EarlyStopping set in the builder ends a run whose val_accuracy stops rising, and says which weights the test set measured', async ({ page }) => {
+  await quickstart(page, 8, 2000);
+  // A learning rate so small that nothing is learnt: val_accuracy stays where the first epoch left it.
+  await page.getByLabel('Learning rate', { exact: true }).fill('1e-12');
+  await page.getByLabel('Early stopping').check();
+  await page.getByLabel('Monitor', { exact: true }).selectOption('val_accuracy');
+  await page.getByLabel('Patience (epochs)').fill('1');
+  await page.getByText('The same model in tf.keras (Python)').click();
+  const code = page.getByLabel('tf.keras code for this model');
+  await expect(code).toContainText("EarlyStopping(monitor='val_accuracy', patience=1, restore_best_weights=True)");
+  await expect(code).toContainText('callbacks=[early_stopping]');
+  // With no validation split there is no val_accuracy to watch: the builder says so, and repairs it.
+  const train = page.getByRole('button', { name: 'Train', exact: true });
+  await page.getByLabel('Validation split').fill('0');
+  await expect(page.getByLabel('Monitor', { exact: true })).toHaveAccessibleDescription(/^Error: EarlyStopping watches val_accuracy, which only a validation split gives/);
+  await expect(train).toBeDisabled();
+  await page.getByRole('button', { name: 'Hold out 10% for validation' }).click();
+  await expect(page.getByLabel('Validation split')).toHaveValue('0.1');
+  await train.click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
+  const rows = page.getByRole('table', { name: /Training history/ }).locator('tbody tr');
+  await expect(rows).toHaveCount(2);
+  await expect(page.getByTestId('early-stop')).toHaveText(
+    /^EarlyStopping ended training after epoch 2 of 8: val_accuracy had not risen in the epoch since its best, 0\.\d{4} at epoch 1\. The model has epoch 1's weights back, and the test set measured those\.$/,
+  );
+  await expect(rows.first().locator('td').nth(3)).toContainText('★ best, weights kept');
+  await expect(page.getByText(/^Run 25% · ended early$/)).toBeVisible();
+});
+
 test('stopping a run mid-way keeps its history and its model', async ({ page }) => {
   // Epochs of 20000 images last a second or more even on WASM, so Stop lands mid-run.
   await quickstart(page, 30, 20000);

@@ -6,6 +6,7 @@
 import { memo, useDeferredValue, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Run } from '../store';
+import type { MonitorName } from '../training/spec';
 import { ChartFrame } from './ChartFrame';
 import { CURVE_MARGIN, CURVE_TOOLTIP, EPOCH_LABEL, hasValidation, LossAndAccuracy, metricAxis, NEUTRAL_LINE, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
 import { CheckField } from './fields';
@@ -105,6 +106,10 @@ const fixed = (n: number | null): string => (n === null ? '–' : n.toFixed(4));
 export function HistoryTable({ run }: { readonly run: Run }) {
   // Keras's history has a 'learning_rate' entry (Keras 2: 'lr') only when a schedule changes the rate.
   const scheduled = run.spec.fit.learningRateDecay !== 1;
+  // EarlyStopping's best epoch, marked in the column it watched.
+  const stop = run.earlyStop ?? null;
+  const bestMark = (epoch: number, column: MonitorName) =>
+    stop && stop.bestEpoch === epoch && stop.monitor === column ? <span className="best-mark"> ★ best{stop.restored ? ', weights kept' : ''}</span> : null;
   return (
     <div className="scroll-x">
       <table className="history" aria-label={`Training history of ${run.name}`}>
@@ -124,10 +129,22 @@ export function HistoryTable({ run }: { readonly run: Run }) {
           {run.epochs.map((e) => (
             <tr key={e.epoch}>
               <th scope="row">{e.epoch}</th>
-              <td>{fixed(e.loss)}</td>
-              <td>{fixed(e.accuracy)}</td>
-              <td>{fixed(e.valLoss)}</td>
-              <td>{fixed(e.valAccuracy)}</td>
+              <td>
+                {fixed(e.loss)}
+                {bestMark(e.epoch, 'loss')}
+              </td>
+              <td>
+                {fixed(e.accuracy)}
+                {bestMark(e.epoch, 'accuracy')}
+              </td>
+              <td>
+                {fixed(e.valLoss)}
+                {bestMark(e.epoch, 'val_loss')}
+              </td>
+              <td>
+                {fixed(e.valAccuracy)}
+                {bestMark(e.epoch, 'val_accuracy')}
+              </td>
               {scheduled && <td>{e.learningRate === null ? '–' : Number(e.learningRate.toPrecision(3))}</td>}
               <td>{e.seconds.toFixed(1)} s</td>
               <td>{Math.round(e.samplesPerSecond)}</td>

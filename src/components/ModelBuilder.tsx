@@ -8,7 +8,7 @@ import { BUILTIN_DATASETS } from '../data/datasets';
 import { PRESET_ORDER, PRESETS, emptySpec, isPresetId, type Preset } from '../training/presets';
 import { insertionIndex, type SpecIssue } from '../training/shapes';
 import { describeSpecDiff } from '../training/specDiff';
-import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, LOSSES, OPTIMIZERS, type Activation, type LayerSpec, type LayerType, type ModelSpec } from '../training/spec';
+import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, DEFAULT_EARLY_STOPPING, LAYER_TYPES, LOSSES, MONITORS, OPTIMIZERS, type Activation, type LayerSpec, type LayerType, type ModelSpec } from '../training/spec';
 import { useAppStore } from '../store';
 import { CheckField, NumberField, SelectField, type FieldIssues } from './fields';
 import { grouped } from './words';
@@ -165,6 +165,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
   const loadPreset = useAppStore((state) => state.loadPreset);
   const openDraft = useAppStore((state) => state.openDraft);
   const { layers, compile, fit } = draft;
+  const stopping = fit.earlyStopping;
   const update = (change: Partial<ModelSpec>): void => setDraft({ ...draft, ...change });
   const setLayers = (next: LayerSpec[]): void => update({ layers: next });
   const listRef = useRef<HTMLOListElement>(null);
@@ -338,6 +339,22 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
           onClear={() => update({ fit: { ...fit, trainLimit: null } })}
         />
         <CheckField label="Shuffle each epoch" checked={fit.shuffle} onChange={(shuffle) => update({ fit: { ...fit, shuffle } })} />
+        <CheckField
+          label="Early stopping"
+          checked={fit.earlyStopping !== null}
+          onChange={(on) => update({ fit: { ...fit, earlyStopping: on ? DEFAULT_EARLY_STOPPING : null } })}
+        />
+        {stopping && (
+          <>
+            <SelectField label="Monitor" {...issuesOf(null, 'earlyStoppingMonitor')} value={stopping.monitor} options={MONITORS} onChange={(monitor) => update({ fit: { ...fit, earlyStopping: { ...stopping, monitor } } })} />
+            <NumberField label="Patience (epochs)" {...issuesOf(null, 'earlyStoppingPatience')} value={stopping.patience} min={0} onChange={(patience) => update({ fit: { ...fit, earlyStopping: { ...stopping, patience } } })} />
+            <CheckField
+              label="Restore best weights"
+              checked={stopping.restoreBestWeights}
+              onChange={(restoreBestWeights) => update({ fit: { ...fit, earlyStopping: { ...stopping, restoreBestWeights } } })}
+            />
+          </>
+        )}
       </fieldset>
 
       {otherIssues.length > 0 && (

@@ -1,7 +1,7 @@
 /** Train, pause/resume and stop; progress through the epoch and the run; the backend in use. */
 import { useEffect, useRef, type ButtonHTMLAttributes, type FocusEvent } from 'react';
 import type { BackendPreference } from '../training/protocol';
-import { isActiveRun, useAppStore, type Run } from '../store';
+import { earlyStopWords, isActiveRun, useAppStore, type Run } from '../store';
 import { lastStep, runFraction, secondsLeftOf } from '../store/series';
 import { SelectField } from './fields';
 import { counted, duration, grouped } from './words';
@@ -145,7 +145,9 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
             <progress id="epoch-progress" max={step?.batches ?? 1} value={step?.batch ?? (epochsDone > 0 ? 1 : 0)} />
           </div>
           <div className="progress-row">
-            <label htmlFor="run-progress">Run {Math.round(fraction * 100)}%</label>
+            <label htmlFor="run-progress">
+              Run {Math.round(fraction * 100)}%{run.earlyStop?.stoppedEpoch != null ? ' · ended early' : ''}
+            </label>
             <progress id="run-progress" max={1} value={fraction} />
           </div>
           {progress && (
@@ -168,6 +170,11 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
           {run.evaluation && (
             <p className="test-result" data-testid="test-accuracy">
               Test accuracy: {(run.evaluation.accuracy * 100).toFixed(2)}% · test loss {run.evaluation.loss.toFixed(4)} ({counted(run.evaluation.count, 'test image')})
+            </p>
+          )}
+          {run.earlyStop && (
+            <p className="muted" data-testid="early-stop">
+              {earlyStopWords(run.earlyStop, epochs)}
             </p>
           )}
         </div>

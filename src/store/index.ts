@@ -74,7 +74,7 @@ export function loadDefaultDataset(): void {
 
 export { selectActiveDataset, selectLoadingDataset } from './datasetSlice';
 export type { DatasetEntry, DatasetStatus } from './datasetSlice';
-export { isActiveRun } from './runsSlice';
+export { earlyStopWords, isActiveRun } from './runsSlice';
 export type { BatchPoint, Run, RunStatus } from './runsSlice';
 export type { IncomingShare } from './compareSlice';
 export { linkedRuns } from './compareSlice';

@@ -80,6 +80,18 @@ describe('saved runs', () => {
     expect(old.epochs[0]?.learningRate).toBeNull();
   });
 
+  it("keep what EarlyStopping did, and read a run saved before it as having none", () => {
+    const earlyStop = { monitor: 'val_loss', patience: 2, stoppedEpoch: 4, bestEpoch: 2, best: 0.25, restored: true } as const;
+    const stopped = toSavedRun({ ...run, earlyStop }, { height: 28, width: 28 });
+    expect(stopped && parseStoredRun(structuredClone(stopped)).earlyStop).toEqual(earlyStop);
+    expect(stopped && fromSavedRun(stopped).earlyStop).toEqual(earlyStop);
+    const before = Object.fromEntries(Object.entries(saved()).filter(([key]) => key !== 'earlyStop'));
+    expect(before).not.toHaveProperty('earlyStop');
+    expect(parseStoredRun(before).earlyStop).toBeNull();
+    // The quickstart run has 5 epochs: it cannot have stopped after a sixth.
+    expect(() => parseStoredRun({ ...saved(), earlyStop: { ...earlyStop, stoppedEpoch: 6 } })).toThrow(/run\.earlyStop\.stoppedEpoch should be an epoch from 1 to 5, but it is 6/);
+  });
+
   it('that are damaged are refused with the run named and the field, and not as an exception of another kind', () => {
     expect(() => parseStoredRun({ ...saved(), trainCount: -1 })).toThrow(new RunFileError('"Quickstart MLP #1" could not be restored from this browser: run.trainCount should be a whole number of at least 0, but it is -1.'));
     expect(() => parseStoredRun({ ...saved(), evaluation: { ...run.evaluation, predictions: undefined } })).toThrow(RunFileError);

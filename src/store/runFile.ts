@@ -15,7 +15,8 @@
  *         "imageSize": { "height": 28, "width": 28 },
  *         "spec",                     // the model spec (layers, compile, fit), as share links carry it
  *         "status": "finished" | "stopped", "backend", "trainCount", "validationCount",
- *         "batchesPerEpoch", "batches", "epochs", "evaluation", "startedAt", "seconds"
+ *         "batchesPerEpoch", "batches", "epochs", "evaluation", "startedAt", "seconds",
+ *         "earlyStop"                 // what EarlyStopping did, or null (absent in older files)
  *       },
  *       "model": { ... },             // model.json exactly as tfjs writes it; its manifest names weights.bin
  *       "weights": "…"                // weights.bin, base64
@@ -26,7 +27,8 @@
  * beside it gives the two files `tf.loadLayersModel` reads.
  */
 import { base64ToBytes, bytesToBase64 } from '../data/base64';
-import type { BackendInfo, ClassMetrics, EpochRecord, Evaluation, ModelFiles, WeightSpec } from '../training/protocol';
+import type { BackendInfo, ClassMetrics, EarlyStopReport, EpochRecord, Evaluation, ModelFiles, WeightSpec } from '../training/protocol';
+import { MONITORS, type MonitorName } from '../training/spec';
 import { describeValue, parseModelSpec, ShareError } from '../training/specUrl';
 import type { BatchPoint, Run } from './runsSlice';
 
@@ -63,13 +65,14 @@ export function toSavedRun(run: Run, imageSize: ImageSize): SavedRun | null {
   if (run.status !== 'finished' && run.status !== 'stopped') return null;
   if (run.epochs.length === 0 && run.evaluation === null) return null;
   const { id, name, color, datasetId, datasetName, classNames, spec, backend, trainCount, validationCount, batchesPerEpoch, batches, epochs, evaluation, startedAt, seconds } = run;
-  return { id, name, color, datasetId, datasetName, classNames, imageSize, spec, status: run.status, backend, trainCount, validationCount, batchesPerEpoch, batches, epochs, evaluation, startedAt, seconds };
+  return { id, name, color, datasetId, datasetName, classNames, imageSize, spec, status: run.status, backend, trainCount, validationCount, batchesPerEpoch, batches, epochs, evaluation, startedAt, seconds, earlyStop: run.earlyStop ?? null };
 }
 
 /** A saved run back as a run of the dashboard, marked restored. */
 export function fromSavedRun(saved: SavedRun): Run {
   const { id, name, color, datasetId, datasetName, classNames, spec, status, backend, trainCount, validationCount, batchesPerEpoch, batches, epochs, evaluation, startedAt, seconds } = saved;
-  return { id, name, color, datasetId, datasetName, classNames, spec, status, backend, trainCount, validationCount, batchesPerEpoch, progress: null, batches, epochs, evaluation, error: null, startedAt, seconds, restored: true };
+  const earlyStop = saved.earlyStop ?? null;
+  return { id, name, color, datasetId, datasetName, classNames, spec, status, backend, trainCount, validationCount, batchesPerEpoch, progress: null, batches, epochs, evaluation, error: null, startedAt, seconds, earlyStop, restored: true };
 }
 
 /** A file name for a run: its name, without the characters file systems refuse. */
@@ -292,6 +295,27 @@ export function parseSavedRun(value: unknown, path = 'run'): SavedRun {
     evaluation: evaluation(f.evaluation, `${path}.evaluation`, classNames.length),
     startedAt: num(f.startedAt, `${path}.startedAt`),
     seconds: f.seconds === null ? null : num(f.seconds, `${path}.seconds`),
+    // Runs saved before EarlyStopping have none.
+    earlyStop: f.earlyStop === undefined || f.earlyStop === null ? null : earlyStopReport(f.earlyStop, `${path}.earlyStop`, spec.fit.epochs),
+  };
+}
+
+function earlyStopReport(value: unknown, path: string, epochs: number): EarlyStopReport {
+  const f = object(value, path);
+  if (typeof f.monitor !== 'string' || !Object.hasOwn(MONITORS, f.monitor)) invalid(`${path}.monitor`, `one of ${Object.keys(MONITORS).join(', ')}`, f.monitor);
+  if (typeof f.restored !== 'boolean') invalid(`${path}.restored`, 'true or false', f.restored);
+  const epoch = (v: unknown, at: string): number => {
+    const e = count(v, at, 1);
+    if (e > epochs) invalid(at, `an epoch from 1 to ${epochs}`, e);
+    return e;
+  };
+  return {
+    monitor: f.monitor as MonitorName,
+    patience: count(f.patience, `${path}.patience`),
+    stoppedEpoch: f.stoppedEpoch === null ? null : epoch(f.stoppedEpoch, `${path}.stoppedEpoch`),
+    bestEpoch: epoch(f.bestEpoch, `${path}.bestEpoch`),
+    best: metric(f.best, `${path}.best`),
+    restored: f.restored,
   };
 }
 

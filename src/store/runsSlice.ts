@@ -9,6 +9,7 @@ import type {
   BackendInfo,
   BackendPreference,
   BatchProgress,
+  EarlyStopReport,
   EpochRecord,
   Evaluation,
   PassProgress,
@@ -59,6 +60,24 @@ export interface Run {
   readonly stopping?: boolean;
   /** The validation pass or test evaluation under way, once it has reported; null (or absent) otherwise. */
   readonly pass?: PassProgress | null;
+  /** What EarlyStopping did, once the run has ended; null (or absent) without it. */
+  readonly earlyStop?: EarlyStopReport | null;
+}
+
+/**
+ * What EarlyStopping did, in words: where it stopped and why, and which weights the test set
+ * measured. `epochs` is the run's planned number.
+ */
+export function earlyStopWords(report: EarlyStopReport, epochs: number): string {
+  const { monitor, bestEpoch, stoppedEpoch, restored } = report;
+  const better = monitor.endsWith('loss') ? 'fallen' : 'risen';
+  const value = Number.isFinite(report.best) ? report.best.toFixed(4) : '–';
+  const weights = restored ? ` The model has epoch ${bestEpoch}'s weights back, and the test set measured those.` : '';
+  if (stoppedEpoch !== null) {
+    const since = stoppedEpoch - bestEpoch;
+    return `EarlyStopping ended training after epoch ${stoppedEpoch} of ${epochs}: ${monitor} had not ${better} in the ${since === 1 ? 'epoch' : `${since} epochs`} since its best, ${value} at epoch ${bestEpoch}.${weights}`;
+  }
+  return `EarlyStopping did not stop it: ${monitor} was best at epoch ${bestEpoch}, ${value}.${weights}`;
 }
 
 /** A run still owed by the worker: waiting in its queue, training, or paused. */
@@ -300,10 +319,11 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
           patch(event.runId, { evaluation: event.evaluation, pass: null });
           return;
         case 'runFinished': {
-          patch(event.runId, { status: event.stopped ? 'stopped' : 'finished', seconds: event.seconds, stopping: false, pass: null });
+          patch(event.runId, { status: event.stopped ? 'stopped' : 'finished', seconds: event.seconds, stopping: false, pass: null, earlyStop: event.earlyStop });
           const run = get().runs[event.runId];
           const result = run?.evaluation ? ` Test accuracy ${(run.evaluation.accuracy * 100).toFixed(2)}% on ${run.evaluation.count.toLocaleString('en-US')} test images.` : '';
-          get().announce(`${run?.name ?? 'The run'} ${event.stopped ? 'stopped; its model and history are kept.' : 'finished.'}${result}`);
+          const early = event.earlyStop?.stoppedEpoch != null ? ` EarlyStopping ended it after epoch ${event.earlyStop.stoppedEpoch}.` : '';
+          get().announce(`${run?.name ?? 'The run'} ${event.stopped ? 'stopped; its model and history are kept.' : 'finished.'}${early}${result}`);
           return;
         }
         case 'runFailed':

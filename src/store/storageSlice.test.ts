@@ -67,7 +67,7 @@ async function restoreTwo(): Promise<void> {
 /** Restores two saved runs and finishes 'a' again, so that its model is being saved. */
 async function savingFirst(): Promise<void> {
   await restoreTwo();
-  state().handleStorageEvent({ type: 'runFinished', runId: 'a', stopped: false, seconds: 1 });
+  state().handleStorageEvent({ type: 'runFinished', runId: 'a', stopped: false, seconds: 1, earlyStop: null });
 }
 
 /** Run 'a' has its record back and reads as saved. */
@@ -94,7 +94,7 @@ describe('the storage slice', () => {
   it('saves a finished run: the worker saves its model first, then its record is written', async () => {
     await restoreTwo();
     sent.length = 0;
-    state().handleStorageEvent({ type: 'runFinished', runId: 'a', stopped: false, seconds: 1 });
+    state().handleStorageEvent({ type: 'runFinished', runId: 'a', stopped: false, seconds: 1, earlyStop: null });
     expect(sent).toEqual([{ type: 'saveModel', runId: 'a' }]);
     expect(state().savedRuns['a']).toBe('saving');
     shelf.delete('a');
@@ -293,7 +293,7 @@ describe('the storage slice without storage', () => {
     expect(state().storageError).toMatch(/^Saved runs could not be restored\. This browser does not let the page store runs/);
     await restoreTwo();
     sent.length = 0;
-    state().handleStorageEvent({ type: 'runFinished', runId: 'a', stopped: false, seconds: 1 });
+    state().handleStorageEvent({ type: 'runFinished', runId: 'a', stopped: false, seconds: 1, earlyStop: null });
     expect(sent).toEqual([]);
     expect(state().savedRuns['a']).toBe('saved');
   });

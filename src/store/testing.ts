@@ -44,6 +44,7 @@ export const run: Run = {
   error: null,
   startedAt: 1_700_000_000_000,
   seconds: 2.5,
+  earlyStop: null,
 };
 
 /** `run` as it is saved, optionally as another run (id, name). */

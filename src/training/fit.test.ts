@@ -93,6 +93,20 @@ describe('fit', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it("ends early under EarlyStopping, with the best epoch's weights back and no tensors leaked", async () => {
+    const before = tf.memory().numTensors;
+    const epochs: EpochRecord[] = [];
+    // A learning rate of 5e-324, 0 in float32: nothing is learnt, val_loss stays where it was, and patience 2 runs out after epoch 3.
+    const spec = mlp({ epochs: 10, earlyStopping: { monitor: 'val_loss', patience: 2, restoreBestWeights: true } }, { learningRate: Number.MIN_VALUE });
+    const result = await train(spec, new TrainingControl(), { onEpoch: (e) => epochs.push(e) });
+    expect(result.stopped).toBe(false);
+    expect(result.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+    expect(result.earlyStop).toMatchObject({ monitor: 'val_loss', stoppedEpoch: 3, bestEpoch: 1, restored: true });
+    expect(result.earlyStop?.best).toBeCloseTo(epochs[0]?.valLoss ?? NaN, 6);
+    expect(new Set(epochs.map((e) => e.tensors)).size).toBe(1);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('stops mid-epoch and returns the history so far', async () => {
     const control = new TrainingControl();
     const seen: BatchProgress[] = [];

@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { batchCount, mulberry32, shuffledIndices, splitValidation } from './batches';
 import { setLearningRate } from './buildModel';
 import { correctCount, crossEntropyPerExample, modelScores } from './losses';
-import type { BatchProgress, EpochRecord, PassProgress } from './protocol';
+import { EarlyStopping } from './earlyStopping';
+import type { BatchProgress, EarlyStopReport, EpochRecord, PassProgress } from './protocol';
 import { scheduledLearningRate, type ModelSpec } from './spec';
 
 /** Images and labels uploaded once: x is [count, h, w, 1] in [0, 1], y int32 labels. */
@@ -123,7 +124,10 @@ export interface FitCallbacks {
 
 export interface FitResult {
   readonly history: EpochRecord[];
+  /** True when `control.stop()` ended it (not EarlyStopping). */
   readonly stopped: boolean;
+  /** What the spec's EarlyStopping did; null without one, or before it saw an epoch. */
+  readonly earlyStop: EarlyStopReport | null;
 }
 
 /** Called by a validation or test pass after each chunk, with the images done so far; the pass waits for it. */
@@ -295,142 +299,151 @@ export async function fit(
   const evaluationCount = callbacks.evaluationCount ?? 0;
   /** The pace the time left went by at the last batch report; NaN before the first epoch's second report. */
   let lastPace = Number.NaN;
+  const earlyStopping = spec.fit.earlyStopping ? new EarlyStopping(spec.fit.earlyStopping, model) : null;
+  let stopEarly = false;
 
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    const learningRate = scheduledLearningRate(spec, epoch);
-    setLearningRate(optimizer, learningRate);
-    const order = shuffle ? shuffledIndices(trainCount, seed, epoch) : Int32Array.from({ length: trainCount }, (_, i) => i);
-    const [epochStart, epochPaused] = [performance.now(), control.pausedMs];
-    let lossSum = tf.scalar(0);
-    let correctSum = tf.scalar(0);
-    let seen = 0;
-    let lastReport = performance.now();
-    // The time left goes by the pace after the epoch's first report, as Keras's progress bar
-    // leaves out its first step: that one holds the warm-up (WebGL's shader compiles, say), and
-    // counted in, it held the estimate up to twice the true time for as long as a long epoch's
-    // first tens of seconds. At that first report the pace is the last epoch's, and in the
-    // first epoch it is not known yet (NaN: the page shows "–"). Measured by the first batch
-    // or two alone, it was 1.4 to 4.5 times the time left (quickstart, 2-core VM).
-    let warmedUp: { readonly ms: number; readonly seen: number } | null = null;
+  try {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const learningRate = scheduledLearningRate(spec, epoch);
+      setLearningRate(optimizer, learningRate);
+      const order = shuffle ? shuffledIndices(trainCount, seed, epoch) : Int32Array.from({ length: trainCount }, (_, i) => i);
+      const [epochStart, epochPaused] = [performance.now(), control.pausedMs];
+      let lossSum = tf.scalar(0);
+      let correctSum = tf.scalar(0);
+      let seen = 0;
+      let lastReport = performance.now();
+      // The time left goes by the pace after the epoch's first report, as Keras's progress bar
+      // leaves out its first step: that one holds the warm-up (WebGL's shader compiles, say), and
+      // counted in, it held the estimate up to twice the true time for as long as a long epoch's
+      // first tens of seconds. At that first report the pace is the last epoch's, and in the
+      // first epoch it is not known yet (NaN: the page shows "–"). Measured by the first batch
+      // or two alone, it was 1.4 to 4.5 times the time left (quickstart, 2-core VM).
+      let warmedUp: { readonly ms: number; readonly seen: number } | null = null;
 
-    const report = async (batch: number): Promise<{ loss: number; accuracy: number }> => {
-      const [loss, correct] = await Promise.all([lossSum.data<'float32'>(), correctSum.data<'float32'>()]);
-      const running = { loss: (loss[0] ?? NaN) / seen, accuracy: (correct[0] ?? 0) / seen };
-      if (!Number.isFinite(running.loss)) throw new TrainingDivergedError(epoch, batch, learningRate);
-      return running;
-    };
-
-    try {
-      for (let batch = 1; batch <= batches; batch++) {
-        await control.waitIfPaused();
-        if (control.stopRequested) break;
-        const from = (batch - 1) * batchSize;
-        const size = Math.min(batchSize, trainCount - from);
-        const [nextLoss, nextCorrect] = tf.tidy((): [tf.Scalar, tf.Scalar] => {
-          const indices = tf.tensor1d(order.subarray(from, from + size), 'int32');
-          const gathered = data.x.gather(indices);
-          const images = augmentShift > 0 ? randomShift(gathered, augmentShift, augmentRandom) : gathered;
-          const x = toModelInput(model, images);
-          const y = data.y.gather(indices);
-          const kept: tf.Scalar[] = [];
-          const batchLoss = optimizer.minimize(() => {
-            const scores = modelScores(model, x, spec.compile.fromLogits, true);
-            kept.push(tf.keep(correctCount(y, scores)));
-            return crossEntropyPerExample(spec.compile, y, scores).mean();
-          }, true);
-          const batchCorrect = kept[0];
-          if (batchLoss === null || batchCorrect === undefined) throw new Error('the optimizer returned no loss');
-          const sums: [tf.Scalar, tf.Scalar] = [lossSum.add(batchLoss.mul(size)), correctSum.add(batchCorrect)];
-          batchCorrect.dispose();
-          return sums;
-        });
-        tf.dispose([lossSum, correctSum]);
-        lossSum = nextLoss;
-        correctSum = nextCorrect;
-        seen += size;
-        const now = performance.now();
-        if (now - lastReport >= interval || batch === batches) {
-          lastReport = now;
-          const running = await report(batch);
-          const activeMs = control.activeMsSince(epochStart, epochPaused);
-          const samplesPerSecond = seen / (activeMs / 1000);
-          const pace = warmedUp && seen > warmedUp.seen && activeMs > warmedUp.ms ? (seen - warmedUp.seen) / ((activeMs - warmedUp.ms) / 1000) : lastPace;
-          warmedUp ??= { ms: activeMs, seen };
-          if (Number.isFinite(pace)) lastPace = pace;
-          const validationsLeft = validationCount > 0 ? epochs - epoch + 1 : 0;
-          const etaSeconds = secondsLeft({ epochs, epoch, trainCount, seen, samplesPerSecond: pace, validationsLeft, validationSeconds: validationSeconds(), validationCount, evaluationCount });
-          callbacks.onBatch?.({ epoch, batch, batches, ...running, samplesPerSecond, etaSeconds });
-        } else {
-          await yieldToEventLoop();
-        }
-      }
-      if (seen === 0) break;
-      const running = await report(batches);
-      // samples/s is the training's own speed: the validation pass below is not in it.
-      const trainingSeconds = control.activeMsSince(epochStart, epochPaused) / 1000;
-      const trainingPace = Number.isFinite(lastPace) ? lastPace : seen / trainingSeconds;
-      // While it validates, the time left is this pass's rest at its pace so far, then what
-      // follows it: the later epochs, their passes (timed by the ones before, or by this one's
-      // projected length if it is the first) and the test evaluation.
-      const validationStep = passStep(control, interval, (done, activeSeconds) => {
-        const projected = (validationCount * activeSeconds) / done;
-        const after = secondsLeft({
-          epochs,
-          epoch,
-          trainCount,
-          seen: trainCount,
-          samplesPerSecond: trainingPace,
-          validationsLeft: epochs - epoch,
-          validationSeconds: validations > 0 ? validationSeconds() : projected,
-          validationCount,
-          evaluationCount,
-        });
-        callbacks.onPass?.({ pass: 'validation', done, total: validationCount, etaSeconds: passSecondsLeft(done, validationCount, activeSeconds) + after });
-      });
-      const validation =
-        validationCount > 0 && !control.stopRequested
-          ? await evaluateSlice(model, data, spec, validationStart, validationCount, callbacks.validationBatchSize, validationStep)
-          : null;
-      // Time paused is left out of both.
-      const seconds = control.activeMsSince(epochStart, epochPaused) / 1000;
-      if (validation) {
-        validationTotal += seconds - trainingSeconds;
-        validations++;
-      }
-      const samplesPerSecond = seen / trainingSeconds;
-      const memory = tf.memory();
-      const record: EpochRecord = {
-        epoch,
-        epochs,
-        loss: running.loss,
-        accuracy: running.accuracy,
-        valLoss: validation?.loss ?? null,
-        valAccuracy: validation?.accuracy ?? null,
-        learningRate,
-        seconds,
-        samplesPerSecond,
-        etaSeconds: secondsLeft({
-          epochs,
-          epoch,
-          trainCount,
-          seen,
-          samplesPerSecond,
-          validationsLeft: validations > 0 ? epochs - epoch : 0,
-          validationSeconds: validationSeconds(),
-          validationCount,
-          evaluationCount,
-        }),
-        // The two running sums are still alive here; they are freed just below.
-        tensors: memory.numTensors - 2,
-        bytes: memory.numBytes - 8,
+      const report = async (batch: number): Promise<{ loss: number; accuracy: number }> => {
+        const [loss, correct] = await Promise.all([lossSum.data<'float32'>(), correctSum.data<'float32'>()]);
+        const running = { loss: (loss[0] ?? NaN) / seen, accuracy: (correct[0] ?? 0) / seen };
+        if (!Number.isFinite(running.loss)) throw new TrainingDivergedError(epoch, batch, learningRate);
+        return running;
       };
-      if (seen < trainCount) break; // stopped mid-epoch: that epoch is not a full history entry
-      history.push(record);
-      callbacks.onEpoch?.(record);
-    } finally {
-      tf.dispose([lossSum, correctSum]);
+
+      try {
+        for (let batch = 1; batch <= batches; batch++) {
+          await control.waitIfPaused();
+          if (control.stopRequested) break;
+          const from = (batch - 1) * batchSize;
+          const size = Math.min(batchSize, trainCount - from);
+          const [nextLoss, nextCorrect] = tf.tidy((): [tf.Scalar, tf.Scalar] => {
+            const indices = tf.tensor1d(order.subarray(from, from + size), 'int32');
+            const gathered = data.x.gather(indices);
+            const images = augmentShift > 0 ? randomShift(gathered, augmentShift, augmentRandom) : gathered;
+            const x = toModelInput(model, images);
+            const y = data.y.gather(indices);
+            const kept: tf.Scalar[] = [];
+            const batchLoss = optimizer.minimize(() => {
+              const scores = modelScores(model, x, spec.compile.fromLogits, true);
+              kept.push(tf.keep(correctCount(y, scores)));
+              return crossEntropyPerExample(spec.compile, y, scores).mean();
+            }, true);
+            const batchCorrect = kept[0];
+            if (batchLoss === null || batchCorrect === undefined) throw new Error('the optimizer returned no loss');
+            const sums: [tf.Scalar, tf.Scalar] = [lossSum.add(batchLoss.mul(size)), correctSum.add(batchCorrect)];
+            batchCorrect.dispose();
+            return sums;
+          });
+          tf.dispose([lossSum, correctSum]);
+          lossSum = nextLoss;
+          correctSum = nextCorrect;
+          seen += size;
+          const now = performance.now();
+          if (now - lastReport >= interval || batch === batches) {
+            lastReport = now;
+            const running = await report(batch);
+            const activeMs = control.activeMsSince(epochStart, epochPaused);
+            const samplesPerSecond = seen / (activeMs / 1000);
+            const pace = warmedUp && seen > warmedUp.seen && activeMs > warmedUp.ms ? (seen - warmedUp.seen) / ((activeMs - warmedUp.ms) / 1000) : lastPace;
+            warmedUp ??= { ms: activeMs, seen };
+            if (Number.isFinite(pace)) lastPace = pace;
+            const validationsLeft = validationCount > 0 ? epochs - epoch + 1 : 0;
+            const etaSeconds = secondsLeft({ epochs, epoch, trainCount, seen, samplesPerSecond: pace, validationsLeft, validationSeconds: validationSeconds(), validationCount, evaluationCount });
+            callbacks.onBatch?.({ epoch, batch, batches, ...running, samplesPerSecond, etaSeconds });
+          } else {
+            await yieldToEventLoop();
+          }
+        }
+        if (seen === 0) break;
+        const running = await report(batches);
+        // samples/s is the training's own speed: the validation pass below is not in it.
+        const trainingSeconds = control.activeMsSince(epochStart, epochPaused) / 1000;
+        const trainingPace = Number.isFinite(lastPace) ? lastPace : seen / trainingSeconds;
+        // While it validates, the time left is this pass's rest at its pace so far, then what
+        // follows it: the later epochs, their passes (timed by the ones before, or by this one's
+        // projected length if it is the first) and the test evaluation.
+        const validationStep = passStep(control, interval, (done, activeSeconds) => {
+          const projected = (validationCount * activeSeconds) / done;
+          const after = secondsLeft({
+            epochs,
+            epoch,
+            trainCount,
+            seen: trainCount,
+            samplesPerSecond: trainingPace,
+            validationsLeft: epochs - epoch,
+            validationSeconds: validations > 0 ? validationSeconds() : projected,
+            validationCount,
+            evaluationCount,
+          });
+          callbacks.onPass?.({ pass: 'validation', done, total: validationCount, etaSeconds: passSecondsLeft(done, validationCount, activeSeconds) + after });
+        });
+        const validation =
+          validationCount > 0 && !control.stopRequested
+            ? await evaluateSlice(model, data, spec, validationStart, validationCount, callbacks.validationBatchSize, validationStep)
+            : null;
+        // Time paused is left out of both.
+        const seconds = control.activeMsSince(epochStart, epochPaused) / 1000;
+        if (validation) {
+          validationTotal += seconds - trainingSeconds;
+          validations++;
+        }
+        const samplesPerSecond = seen / trainingSeconds;
+        const memory = tf.memory();
+        const record: EpochRecord = {
+          epoch,
+          epochs,
+          loss: running.loss,
+          accuracy: running.accuracy,
+          valLoss: validation?.loss ?? null,
+          valAccuracy: validation?.accuracy ?? null,
+          learningRate,
+          seconds,
+          samplesPerSecond,
+          etaSeconds: secondsLeft({
+            epochs,
+            epoch,
+            trainCount,
+            seen,
+            samplesPerSecond,
+            validationsLeft: validations > 0 ? epochs - epoch : 0,
+            validationSeconds: validationSeconds(),
+            validationCount,
+            evaluationCount,
+          }),
+          // The two running sums are still alive here; they are freed just below. EarlyStopping's
+          // copy of the best weights is not a leak either.
+          tensors: memory.numTensors - 2 - (earlyStopping?.heldTensors ?? 0),
+          bytes: memory.numBytes - 8 - (earlyStopping?.heldBytes ?? 0),
+        };
+        if (seen < trainCount) break; // stopped mid-epoch: that epoch is not a full history entry
+        history.push(record);
+        callbacks.onEpoch?.(record);
+        stopEarly = earlyStopping?.afterEpoch(record) ?? false;
+      } finally {
+        tf.dispose([lossSum, correctSum]);
+      }
+      if (control.stopRequested || stopEarly) break;
     }
-    if (control.stopRequested) break;
+  } catch (error) {
+    earlyStopping?.dispose();
+    throw error;
   }
-  return { history, stopped: control.stopRequested };
+  return { history, stopped: control.stopRequested, earlyStop: earlyStopping?.finish() ?? null };
 }

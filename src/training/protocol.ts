@@ -10,7 +10,7 @@ import type { BuiltinDatasetId } from '../data/datasets';
 import type { DrawingLayout } from '../data/drawing';
 import type { DataErrorInfo } from '../data/errors';
 import type { FileProgress } from '../data/load';
-import type { InputShape, ModelSpec } from './spec';
+import type { InputShape, ModelSpec, MonitorName } from './spec';
 
 /** Where a dataset comes from: a built-in one under the app's base URL, or a user's files. */
 export type DatasetSource =
@@ -61,6 +61,19 @@ export interface PassProgress {
   readonly total: number;
   /** Seconds the run has left, this pass's rest at its pace so far included. */
   readonly etaSeconds: number;
+}
+
+/** What EarlyStopping did in a run (see earlyStopping.ts). */
+export interface EarlyStopReport {
+  readonly monitor: MonitorName;
+  readonly patience: number;
+  /** The epoch (from 1) after which it stopped training; null when the run trained all its epochs. */
+  readonly stoppedEpoch: number | null;
+  /** The epoch with the best value of `monitor`, and that value. */
+  readonly bestEpoch: number;
+  readonly best: number;
+  /** True when the model ended with the best epoch's weights (restore_best_weights), which the test evaluation then measured. */
+  readonly restored: boolean;
 }
 
 /** One epoch of `history.history`, with timing. */
@@ -225,7 +238,7 @@ export type WorkerEvent =
   | { readonly type: 'epoch'; readonly runId: string; readonly record: EpochRecord }
   | { readonly type: 'paused'; readonly runId: string; readonly paused: boolean }
   | { readonly type: 'evaluation'; readonly runId: string; readonly evaluation: Evaluation }
-  | { readonly type: 'runFinished'; readonly runId: string; readonly stopped: boolean; readonly seconds: number }
+  | { readonly type: 'runFinished'; readonly runId: string; readonly stopped: boolean; readonly seconds: number; readonly earlyStop: EarlyStopReport | null }
   | { readonly type: 'runFailed'; readonly runId: string; readonly kind: RunFailureKind; readonly message: string }
   | {
       readonly type: 'prediction';

@@ -199,9 +199,13 @@ def learning_rate_scheduler(schedule):
     seen['schedule'] = [schedule(epoch) for epoch in range(3)]
     return 'lr_schedule'
 
+def early_stopping(**kwargs):
+    seen['early_stopping'] = kwargs
+    return 'early_stopping'
+
 tf = types.ModuleType('tensorflow')
 tf.keras = types.SimpleNamespace(
-    callbacks=types.SimpleNamespace(LearningRateScheduler=learning_rate_scheduler),
+    callbacks=types.SimpleNamespace(LearningRateScheduler=learning_rate_scheduler, EarlyStopping=early_stopping),
     utils=types.SimpleNamespace(set_random_seed=set_random_seed, to_categorical=lambda y, n: np.eye(n, dtype=np.float32)[y]),
     datasets=types.SimpleNamespace(mnist=types.SimpleNamespace(load_data=load_data), fashion_mnist=types.SimpleNamespace(load_data=load_data)),
     Input=recorder('Input'),
@@ -231,6 +235,8 @@ interface HarnessReport {
   fit: { x: number[]; y: number[]; epochs: number; batch_size: number; validation_split: number; shuffle: boolean; callbacks?: string[] };
   /** The learning rates a LearningRateScheduler's lambda gives epochs 0, 1, 2. */
   schedule?: number[];
+  /** The keyword arguments of tf.keras.callbacks.EarlyStopping. */
+  early_stopping?: Record<string, unknown>;
   evaluate: { x: number[]; y: number[] };
 }
 
@@ -345,6 +351,24 @@ describe('pythonCode', () => {
     expect(report?.schedule).toEqual([1, 2, 3].map((epoch) => scheduledLearningRate(s, epoch)));
     expect(constant?.fit.callbacks).toBeUndefined();
     expect(constant?.schedule).toBeUndefined();
+  });
+
+  it('writes EarlyStopping as the callback Keras takes, beside a learning-rate schedule', () => {
+    const s = spec([{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax', useBias: true }], {}, {
+      validationSplit: 0.1,
+      learningRateDecay: 0.5,
+      earlyStopping: { monitor: 'val_accuracy', patience: 2, restoreBestWeights: true },
+    });
+    const code = pythonCode(s, DATASETS.mnist);
+    expect(code).toContain("early_stopping = tf.keras.callbacks.EarlyStopping(monitor='val_accuracy', patience=2, restore_best_weights=True)");
+    expect(code).toContain('# EarlyStopping ends training once val_accuracy has not risen for 2 epochs in a row,');
+    const withoutRestore = pythonCode({ ...s, fit: { ...s.fit, learningRateDecay: 1, earlyStopping: { monitor: 'loss', patience: 0, restoreBestWeights: false } } }, DATASETS.mnist);
+    expect(withoutRestore).toContain('# EarlyStopping ends training at the first epoch in which loss has not fallen.');
+    const [both, alone] = runWithStandIn([code, withoutRestore]);
+    expect(both?.fit.callbacks).toEqual(['lr_schedule', 'early_stopping']);
+    expect(both?.early_stopping).toEqual({ monitor: 'val_accuracy', patience: 2, restore_best_weights: true });
+    expect(alone?.fit.callbacks).toEqual(['early_stopping']);
+    expect(alone?.early_stopping).toEqual({ monitor: 'loss', patience: 0, restore_best_weights: false });
   });
 
   it('writes Python literals', () => {

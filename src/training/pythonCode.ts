@@ -224,6 +224,16 @@ export function pythonCode(spec: ModelSpec, dataset: PythonDataset): string {
       `lr_schedule = tf.keras.callbacks.LearningRateScheduler(lambda epoch: ${pyFloat(compile.learningRate)} * ${pyFloat(fit.learningRateDecay)} ** epoch)`,
     );
   }
+  const stopping = fit.earlyStopping;
+  if (stopping) {
+    const better = stopping.monitor.endsWith('loss') ? 'fallen' : 'risen';
+    lines.push(
+      `# EarlyStopping ends training ${stopping.patience === 0 ? `at the first epoch in which ${stopping.monitor} has not ${better}` : `once ${stopping.monitor} has not ${better} for ${stopping.patience === 1 ? '1 epoch' : `${pyInt(stopping.patience)} epochs in a row`}`}${stopping.restoreBestWeights ? ',' : '.'}`,
+      ...(stopping.restoreBestWeights ? ['# then gives the model back the weights of its best epoch (Keras 3 does so even when it did not stop early).'] : []),
+      `early_stopping = tf.keras.callbacks.EarlyStopping(monitor=${pyString(stopping.monitor)}, patience=${pyInt(stopping.patience)}, restore_best_weights=${pyBool(stopping.restoreBestWeights)})`,
+    );
+  }
+  const callbacks = [...(scheduled ? ['lr_schedule'] : []), ...(stopping ? ['early_stopping'] : [])];
   if (fit.validationSplit > 0) lines.push(`# validation_split holds out the last ${Math.round(fit.validationSplit * 1000) / 10}% of the training images (before shuffling) to measure progress.`);
   lines.push(
     'history = model.fit(',
@@ -233,7 +243,7 @@ export function pythonCode(spec: ModelSpec, dataset: PythonDataset): string {
     `    batch_size=${pyInt(fit.batchSize)},`,
     `    validation_split=${pyFloat(fit.validationSplit)},`,
     `    shuffle=${pyBool(fit.shuffle)},`,
-    ...(scheduled ? ['    callbacks=[lr_schedule],'] : []),
+    ...(callbacks.length > 0 ? [`    callbacks=[${callbacks.join(', ')}],`] : []),
     ')',
   );
 

@@ -259,6 +259,24 @@ describe('validateSpec', () => {
     expect(fields({ trainLimit: 1, validationSplit: 0.5 })).toEqual([]);
   });
 
+  it('asks EarlyStopping on a val_ quantity for a validation split, with a repair, and warns when its patience cannot shorten the run', () => {
+    const stopping = (monitor: 'val_loss' | 'loss', patience: number, epochs = 10, validationSplit = 0) =>
+      spec([flatten, out], {}, { epochs, validationSplit, earlyStopping: { monitor, patience, restoreBestWeights: true } });
+    const noSplit = validateSpec(stopping('val_loss', 3), MNIST, 10);
+    expect(noSplit.map((i) => [i.severity, i.field])).toEqual([['error', 'earlyStoppingMonitor']]);
+    expect(noSplit[0]?.message).toBe('EarlyStopping watches val_loss, which only a validation split gives: with none, Keras warns that val_loss is not available and never stops.');
+    const fixed = noSplit[0]?.fix?.spec;
+    expect(fixed?.fit.validationSplit).toBe(0.1);
+    expect(fixed && validateSpec(fixed, MNIST, 10)).toEqual([]);
+    expect(validateSpec(stopping('loss', 3), MNIST, 10)).toEqual([]);
+    // Patience 3 stops no sooner than after epoch 4: it can shorten 5 epochs, not 4.
+    expect(warnings(stopping('loss', 3, 5))).toEqual([]);
+    expect(warnings(stopping('loss', 3, 4))).toEqual([
+      'With patience 3, EarlyStopping can end a run no sooner than after epoch 4, so it cannot shorten these 4 epochs (it still restores the weights of the best epoch). Train more epochs, or lower the patience.',
+    ]);
+    expect(errors(stopping('loss', 1.5)).map((i) => i.field)).toEqual(['earlyStoppingPatience']);
+  });
+
   it('warns about softmax with from_logits, and about logits without it', () => {
     expect(warnings(spec([flatten, out], { fromLogits: true }))).toEqual([expect.stringMatching(/ends in softmax.*from_logits=True.*tf\.keras notices.*Untick from_logits/)]);
     expect(warnings(spec([flatten, dense(10), { type: 'activation', activation: 'softmax' }], { fromLogits: true }))[0]).toMatch(/tf\.keras notices/);

@@ -5,7 +5,7 @@
  * Pure: no tfjs, no DOM.
  */
 import { splitValidation } from './batches';
-import { ACTIVATIONS, LAYER_TYPES, LOSSES, MAX_SEED, OPTIMIZERS, type Activation, type InputShape, type LayerSpec, type ModelSpec } from './spec';
+import { ACTIVATIONS, LAYER_TYPES, LOSSES, MAX_SEED, MONITORS, OPTIMIZERS, type Activation, type InputShape, type LayerSpec, type ModelSpec } from './spec';
 
 /** A tensor shape without the batch axis: [h, w, c] for images, [n] for vectors. */
 export type Shape = readonly number[];
@@ -427,6 +427,33 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
   }
   if (!(isInRange(fit.learningRateDecay, Number.MIN_VALUE, 1) || fit.learningRateDecay === 1)) {
     modelError('learningRateDecay', `The learning-rate decay multiplies the rate after each epoch: it must be above 0 and at most 1, where 1 keeps it constant (got ${text(fit.learningRateDecay)}).`);
+  }
+
+  const stopping: unknown = fit.earlyStopping;
+  if (stopping !== null && typeof stopping === 'object') {
+    const { monitor, patience } = stopping as Record<string, unknown>;
+    if (!(typeof monitor === 'string' && Object.hasOwn(MONITORS, monitor))) {
+      modelError('earlyStoppingMonitor', `Unknown quantity for EarlyStopping to monitor, '${text(monitor)}': choose ${Object.keys(MONITORS).join(', ')}.`);
+    } else if (monitor.startsWith('val_') && fit.validationSplit === 0) {
+      issues.push({
+        severity: 'error',
+        layerIndex: null,
+        field: 'earlyStoppingMonitor',
+        message: `EarlyStopping watches ${monitor}, which only a validation split gives: with none, Keras warns that ${monitor} is not available and never stops.`,
+        fix: { label: 'Hold out 10% for validation', spec: { ...spec, fit: { ...fit, validationSplit: 0.1 } } },
+      });
+    }
+    if (!(typeof patience === 'number' && Number.isInteger(patience) && patience >= 0)) {
+      modelError('earlyStoppingPatience', `EarlyStopping's patience is a whole number of epochs without improvement, 0 or more (got ${text(patience)}).`);
+    } else if (isPositiveInteger(fit.epochs) && Math.max(patience, 1) + 1 >= fit.epochs) {
+      // The first epoch always improves on nothing; Keras stops no sooner than the epoch after.
+      issues.push({
+        severity: 'warning',
+        layerIndex: null,
+        field: 'earlyStoppingPatience',
+        message: `With patience ${patience}, EarlyStopping can end a run no sooner than after epoch ${Math.max(patience, 1) + 1}, so it cannot shorten these ${fit.epochs} epochs${(stopping as Record<string, unknown>).restoreBestWeights === true ? ' (it still restores the weights of the best epoch)' : ''}. Train more epochs, or lower the patience.`,
+      });
+    }
   }
 
   const activation = outputActivation(layers.filter((layer) => isKnownType(layer.type)));

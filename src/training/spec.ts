@@ -95,7 +95,33 @@ export interface FitSpec {
   readonly learningRateDecay: number;
   /** Use only the first N training images (null = all): for quick experiments and tests. */
   readonly trainLimit: number | null;
+  /** Keras's `EarlyStopping` callback (min_delta 0), or null for none. */
+  readonly earlyStopping: EarlyStoppingSpec | null;
 }
+
+/** What EarlyStopping can watch: the epoch's logs, as Keras names them. */
+export const MONITORS = {
+  val_loss: 'val_loss',
+  val_accuracy: 'val_accuracy',
+  loss: 'loss',
+  accuracy: 'accuracy',
+} as const satisfies Record<string, string>;
+export type MonitorName = keyof typeof MONITORS;
+
+/**
+ * `tf.keras.callbacks.EarlyStopping(monitor, patience, restore_best_weights)`: training stops
+ * once `monitor` has not improved (a loss fallen, an accuracy risen) for `patience` epochs in
+ * a row; with `restoreBestWeights` the model ends with the weights of its best epoch, as
+ * Keras 3 does, whether it stopped early or not.
+ */
+export interface EarlyStoppingSpec {
+  readonly monitor: MonitorName;
+  readonly patience: number;
+  readonly restoreBestWeights: boolean;
+}
+
+/** What the builder's "Early stopping" tick turns on: the usual tutorial call. */
+export const DEFAULT_EARLY_STOPPING: EarlyStoppingSpec = { monitor: 'val_loss', patience: 3, restoreBestWeights: true };
 
 /** Keras's BatchNormalization momentum, used when a spec does not name one. */
 export const DEFAULT_BATCH_NORM_MOMENTUM = 0.99;
@@ -138,6 +164,7 @@ export const DEFAULT_FIT: FitSpec = {
   augmentShift: 0,
   learningRateDecay: 1,
   trainLimit: null,
+  earlyStopping: null,
 };
 
 /** The learning rate epoch `epoch` (from 1) trains at: learningRate · decay^(epoch − 1). */

@@ -59,7 +59,17 @@ describe('describeSpecDiff', () => {
     const b = spec(
       [flatten, dense(10)],
       { optimizer: 'sgd', learningRate: 0.01, momentum: 0.9, loss: 'categoricalCrossentropy', fromLogits: true },
-      { epochs: 10, batchSize: 128, validationSplit: 0.1, shuffle: false, seed: 2, augmentShift: 2, learningRateDecay: 0.9, trainLimit: 1000 },
+      {
+        epochs: 10,
+        batchSize: 128,
+        validationSplit: 0.1,
+        shuffle: false,
+        seed: 2,
+        augmentShift: 2,
+        learningRateDecay: 0.9,
+        trainLimit: 1000,
+        earlyStopping: { monitor: 'val_loss', patience: 3, restoreBestWeights: true },
+      },
     );
     expect(describeSpecDiff(a, b)).toEqual([
       'optimizer adam → sgd',
@@ -75,6 +85,7 @@ describe('describeSpecDiff', () => {
       'lr decay per epoch none → ×0.9',
       'shift augmentation off → ±2 px',
       'training subset all → 1000',
+      'early stopping off → val_loss, patience 3, best weights',
     ]);
   });
 

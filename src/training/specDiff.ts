@@ -3,7 +3,7 @@
  * "lr 0.001 → 0.01" for comparing runs side by side, or by new values only ("lr 0.01") for
  * naming an edited preset. Pure: no tfjs, no DOM.
  */
-import { DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, type LayerSpec, type LossName, type ModelSpec } from './spec';
+import { DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, type EarlyStoppingSpec, type LayerSpec, type LossName, type ModelSpec } from './spec';
 
 const LOSS_WORDS = {
   sparseCategoricalCrossentropy: 'sparse CE',
@@ -48,6 +48,12 @@ type Difference = { readonly text: string } | { readonly label: string; readonly
 /** The setting `label` going from a to b when they differ, else nothing. */
 function change<T>(label: string, a: T, b: T, show: (v: T) => string = String, unit = ''): Difference[] {
   return a === b ? [] : [{ label, from: show(a), to: show(b), unit }];
+}
+
+/** EarlyStopping in a few words: "off", "val_loss, patience 3, best weights". */
+function earlyStoppingWords(stopping: EarlyStoppingSpec | null): string {
+  if (stopping === null) return 'off';
+  return `${stopping.monitor}, patience ${stopping.patience}${stopping.restoreBestWeights ? ', best weights' : ''}`;
 }
 
 /** The changes within one layer whose type stayed the same. */
@@ -161,6 +167,7 @@ function differences(a: ModelSpec, b: ModelSpec): Difference[] {
   found.push(...change('lr decay per epoch', fa.learningRateDecay, fb.learningRateDecay, (d) => (d === 1 ? 'none' : `×${d}`)));
   found.push(...change('shift augmentation', fa.augmentShift, fb.augmentShift, (s) => (s === 0 ? 'off' : `±${s} px`)));
   found.push(...change('training subset', fa.trainLimit, fb.trainLimit, (t) => (t === null ? 'all' : String(t))));
+  found.push(...change('early stopping', earlyStoppingWords(fa.earlyStopping), earlyStoppingWords(fb.earlyStopping)));
   return found;
 }
 

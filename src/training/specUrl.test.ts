@@ -124,6 +124,9 @@ describe('share links', () => {
       [(p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).trainLimit = 'all'), 'share.runs[0].spec.fit.trainLimit'],
       [(p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).learningRateDecay = 1.5), 'share.runs[0].spec.fit.learningRateDecay'],
       [(p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).learningRateDecay = 0), 'share.runs[0].spec.fit.learningRateDecay'],
+      [(p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).earlyStopping = { monitor: 'val_auc', patience: 3, restoreBestWeights: true }), 'share.runs[0].spec.fit.earlyStopping.monitor'],
+      [(p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).earlyStopping = { monitor: 'loss', patience: -1, restoreBestWeights: true }), 'share.runs[0].spec.fit.earlyStopping.patience'],
+      [(p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).earlyStopping = { monitor: 'loss', patience: 1 }), 'share.runs[0].spec.fit.earlyStopping.restoreBestWeights'],
     ];
     for (const [edit, field] of cases) {
       expect(() => parseShare(payload(edit)), field).toThrow(ShareError);
@@ -141,6 +144,10 @@ describe('share links', () => {
     const constant = parseShare(payload((p) => delete (p.runs[0]?.spec.fit as Partial<Record<string, unknown>>).learningRateDecay));
     expect(constant.runs[0]?.spec.fit.learningRateDecay).toBe(1);
     expect(parseShare(payload((p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).learningRateDecay = 0.8))).runs[0]?.spec.fit.learningRateDecay).toBe(0.8);
+    // And from before EarlyStopping, for all their epochs.
+    expect(parseShare(payload((p) => delete (p.runs[0]?.spec.fit as Partial<Record<string, unknown>>).earlyStopping)).runs[0]?.spec.fit.earlyStopping).toBeNull();
+    const stopping = { monitor: 'val_accuracy', patience: 2, restoreBestWeights: false };
+    expect(parseShare(payload((p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).earlyStopping = stopping))).runs[0]?.spec.fit.earlyStopping).toEqual(stopping);
     // Nulls where the spec allows them are fine.
     expect(() => parseShare(payload((p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).trainLimit = 500)))).not.toThrow();
   });

@@ -7,7 +7,7 @@
  */
 import { base64ToBytes, bytesToBase64 } from '../data/base64';
 import { MAX_CLASSES, type Dataset } from '../data/dataset';
-import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, LOSSES, MAX_SEED, OPTIMIZERS, type Activation, type CompileSpec, type FitSpec, type LayerSpec, type ModelSpec, type Padding } from './spec';
+import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, LOSSES, MAX_SEED, MONITORS, OPTIMIZERS, type Activation, type CompileSpec, type EarlyStoppingSpec, type FitSpec, type LayerSpec, type ModelSpec, type Padding } from './spec';
 
 /** One model in a share, with the name its run had. */
 export interface SharedRun {
@@ -265,8 +265,14 @@ function compileSpec(value: unknown, path: string): CompileSpec {
 }
 
 function fitSpec(value: unknown, path: string): FitSpec {
-  // learningRateDecay came later: links and run files from before it train at a constant rate.
-  const f = record(value, path, ['epochs', 'batchSize', 'validationSplit', 'shuffle', 'seed', 'augmentShift', 'learningRateDecay', 'trainLimit'], ['learningRateDecay']);
+  // learningRateDecay and earlyStopping came later: links and run files from before them train
+  // at a constant rate, for all their epochs.
+  const f = record(
+    value,
+    path,
+    ['epochs', 'batchSize', 'validationSplit', 'shuffle', 'seed', 'augmentShift', 'learningRateDecay', 'trainLimit', 'earlyStopping'],
+    ['learningRateDecay', 'earlyStopping'],
+  );
   const decay = f.learningRateDecay ?? 1;
   return {
     epochs: int(f.epochs, `${path}.epochs`, 1),
@@ -277,6 +283,16 @@ function fitSpec(value: unknown, path: string): FitSpec {
     augmentShift: int(f.augmentShift, `${path}.augmentShift`, 0, 8),
     learningRateDecay: decay === 1 ? 1 : real(decay, `${path}.learningRateDecay`, Number.MIN_VALUE, 1, 'a factor above 0 and at most 1'),
     trainLimit: f.trainLimit === null ? null : int(f.trainLimit, `${path}.trainLimit`, 1),
+    earlyStopping: f.earlyStopping === undefined || f.earlyStopping === null ? null : earlyStoppingSpec(f.earlyStopping, `${path}.earlyStopping`),
+  };
+}
+
+function earlyStoppingSpec(value: unknown, path: string): EarlyStoppingSpec {
+  const f = record(value, path, ['monitor', 'patience', 'restoreBestWeights']);
+  return {
+    monitor: oneOf(MONITORS, f.monitor, `${path}.monitor`, 'a quantity to monitor'),
+    patience: int(f.patience, `${path}.patience`, 0),
+    restoreBestWeights: bool(f.restoreBestWeights, `${path}.restoreBestWeights`),
   };
 }
 

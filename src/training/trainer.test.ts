@@ -80,7 +80,7 @@ describe('Trainer', () => {
     const third = trainer.train({ type: 'train', runId: 'r3', datasetId: 'synthetic', spec, backend: 'cpu' });
     trainer.stop('r2');
     // Before r1 has trained a batch, r2 has ended.
-    expect(events).toEqual([{ type: 'runFinished', runId: 'r2', stopped: true, seconds: 0 }]);
+    expect(events).toEqual([{ type: 'runFinished', runId: 'r2', stopped: true, seconds: 0, earlyStop: null }]);
     await Promise.all([first, second, third]);
     const ofRun = (runId: string) => events.filter((e) => 'runId' in e && e.runId === runId).map((e) => e.type);
     expect(ofRun('r2')).toEqual(['runFinished']);

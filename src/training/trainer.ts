@@ -138,7 +138,7 @@ export class Trainer {
   /** Stops a run: one in training evaluates what it learnt and finishes; one still waiting in the queue ends now. */
   stop(runId: string): void {
     this.runs.get(runId)?.control.stop();
-    if (this.waiting.delete(runId)) this.emit({ type: 'runFinished', runId, stopped: true, seconds: 0 });
+    if (this.waiting.delete(runId)) this.emit({ type: 'runFinished', runId, stopped: true, seconds: 0, earlyStop: null });
   }
 
   /**
@@ -283,7 +283,7 @@ export class Trainer {
     }
     await this.backendReady;
     if (run.control.stopRequested) {
-      this.emit({ type: 'runFinished', runId, stopped: true, seconds: 0 });
+      this.emit({ type: 'runFinished', runId, stopped: true, seconds: 0, earlyStop: null });
       return;
     }
     const [started, pausedBefore] = [performance.now(), run.control.pausedMs];
@@ -355,7 +355,7 @@ export class Trainer {
         evaluation.mistakeIndices.buffer as ArrayBuffer,
         evaluation.mistakeProbabilities.buffer as ArrayBuffer,
       ]);
-      send({ type: 'runFinished', runId, stopped: result.stopped, seconds: run.control.activeMsSince(started, pausedBefore) / 1000 });
+      send({ type: 'runFinished', runId, stopped: result.stopped, seconds: run.control.activeMsSince(started, pausedBefore) / 1000, earlyStop: result.earlyStop });
     };
     try {
       // A lost context fails the run at once: tfjs may be waiting on a fence that never passes.

@@ -1,0 +1,94 @@
+/**
+ * Keras 3's `EarlyStopping` callback (min_delta 0, no baseline, from the first epoch): after
+ * each epoch it compares the monitored log with the best so far; once that has not improved
+ * for `patience` epochs in a row (and never after the first epoch) training stops. With
+ * `restoreBestWeights`, the weights of the best epoch are kept aside as it goes, and put back
+ * when training ends, early or not. Touches neither the DOM nor `self`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { EarlyStopReport, EpochRecord } from './protocol';
+import type { EarlyStoppingSpec, MonitorName } from './spec';
+
+/** An epoch's value of `monitor`; null when the epoch has none (no validation split). */
+export function monitoredValue(record: EpochRecord, monitor: MonitorName): number | null {
+  switch (monitor) {
+    case 'val_loss':
+      return record.valLoss;
+    case 'val_accuracy':
+      return record.valAccuracy;
+    case 'loss':
+      return record.loss;
+    case 'accuracy':
+      return record.accuracy;
+  }
+}
+
+/** Whether `monitor` improves by going down (a loss) rather than up (an accuracy). */
+export const lowerIsBetter = (monitor: MonitorName): boolean => monitor === 'val_loss' || monitor === 'loss';
+
+export class EarlyStopping {
+  private best: number;
+  private bestEpoch = 0;
+  private wait = 0;
+  private stoppedEpoch: number | null = null;
+  private bestWeights: tf.Tensor[] | null = null;
+
+  constructor(
+    private readonly spec: EarlyStoppingSpec,
+    private readonly model: tf.LayersModel,
+  ) {
+    this.best = lowerIsBetter(spec.monitor) ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  }
+
+  /** Tensors it holds (the best epoch's weights), which a leak count leaves out. */
+  get heldTensors(): number {
+    return this.bestWeights?.length ?? 0;
+  }
+
+  /** Bytes of those tensors. */
+  get heldBytes(): number {
+    return (this.bestWeights ?? []).reduce((sum, w) => sum + w.size * 4, 0);
+  }
+
+  /** After an epoch's history entry: true when training should stop here. */
+  afterEpoch(record: EpochRecord): boolean {
+    const current = monitoredValue(record, this.spec.monitor);
+    if (current === null) return false;
+    if (this.spec.restoreBestWeights && this.bestWeights === null) this.keepWeights(record.epoch);
+    this.wait++;
+    const improved = lowerIsBetter(this.spec.monitor) ? current < this.best : current > this.best;
+    if (improved) {
+      this.best = current;
+      this.bestEpoch = record.epoch;
+      if (this.spec.restoreBestWeights) this.keepWeights(record.epoch);
+      this.wait = 0;
+      return false;
+    }
+    if (this.wait >= this.spec.patience && record.epoch > 1) {
+      this.stoppedEpoch = record.epoch;
+      return true;
+    }
+    return false;
+  }
+
+  /** At training's end: puts the best epoch's weights back if asked, frees its copy, and says what it did (null: it never saw a value). */
+  finish(): EarlyStopReport | null {
+    const restored = this.bestWeights !== null;
+    if (this.bestWeights) this.model.setWeights(this.bestWeights);
+    this.dispose();
+    if (this.bestEpoch === 0) return null;
+    return { monitor: this.spec.monitor, patience: this.spec.patience, stoppedEpoch: this.stoppedEpoch, bestEpoch: this.bestEpoch, best: this.best, restored };
+  }
+
+  /** Frees the kept weights (finish does; a failed run calls this). */
+  dispose(): void {
+    if (this.bestWeights) tf.dispose(this.bestWeights);
+    this.bestWeights = null;
+  }
+
+  private keepWeights(epoch: number): void {
+    this.dispose();
+    this.bestWeights = this.model.getWeights().map((w) => w.clone());
+    this.bestEpoch = epoch;
+  }
+}
