@@ -1,6 +1,6 @@
 /** Issues 3 and 4: train a preset in the worker on WebGL and read what the dashboard shows. */
 import { expect, test } from '@playwright/test';
-import { choosePreset, openApp, quickstart, uploadOwnDataset, useFashionMnist, watchPage } from './helpers';
+import { choosePreset, openApp, quickstart, seriousViolations, uploadOwnDataset, useFashionMnist, watchPage } from './helpers';
 
 test('the quickstart preset trains in the worker on WebGL, streaming batches and epochs, then is evaluated', async ({ page }) => {
   const watch = watchPage(page);
@@ -110,6 +110,28 @@ test('EarlyStopping set in the builder ends a run whose val_accuracy stops risin
   );
   await expect(rows.first().locator('td').nth(3)).toContainText('★ best, weights kept');
   await expect(page.getByText(/^Run 25% · ended early$/)).toBeVisible();
+});
+
+test("the first layer's weights are pictured as the run trains, and again after each epoch", async ({ page }) => {
+  // Epochs of 20,000 images last a second or more even on WASM: long enough to see one between epochs.
+  await quickstart(page, 3, 20000);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await page.getByRole('tab', { name: 'First layer' }).click();
+  const caption = page.locator('.layer-pictures-figure figcaption');
+  await expect(caption).toHaveText(/^dense, after epoch [12] of 3: 128 units, each unit's 784 weights laid over the 28×28 image it sees\. Red where a bright pixel raises/);
+  await expect(caption).toContainText('after epoch 3 of 3', { timeout: 90_000 });
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
+  const pictures = page.getByRole('img', { name: /^128 units of layer dense, after epoch 3 of 3:/ });
+  // 16 pictures to a row, 8 rows, a pixel between them; trained weights are not blank: they take many colours.
+  const drawn = await pictures.locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
+    const pixels = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+    const colours = new Set<number>();
+    for (let i = 0; i < pixels.length; i += 4) colours.add(((pixels[i] ?? 0) << 16) | ((pixels[i + 1] ?? 0) << 8) | (pixels[i + 2] ?? 0));
+    return { width: canvas.width, height: canvas.height, colours: colours.size };
+  });
+  expect(drawn).toMatchObject({ width: 16 * 29 - 1, height: 8 * 29 - 1 });
+  expect(drawn.colours).toBeGreaterThan(500);
+  expect(await seriousViolations(page)).toEqual([]);
 });
 
 test('stopping a run mid-way keeps its history and its model', async ({ page }) => {

@@ -6,6 +6,7 @@ import { useMemo, useState } from 'react';
 import { summarize, validateSpec } from '../training/shapes';
 import { selectActiveDataset, useAppStore } from '../store';
 import { ConfusionMatrix } from './ConfusionMatrix';
+import { LayerPictures } from './LayerPictures';
 import { LiveCharts } from './LiveCharts';
 import { ModelBuilder } from './ModelBuilder';
 import { ModelSummary } from './ModelSummary';
@@ -16,7 +17,7 @@ import { ShareLink } from './ShareLink';
 import { Tabs } from './Tabs';
 import { focusTrain, TrainingControls } from './TrainingControls';
 
-type ResultTab = 'curves' | 'confusion' | 'predictions';
+type ResultTab = 'curves' | 'confusion' | 'predictions' | 'layer';
 
 export function TrainPanel() {
   const dataset = useAppStore(selectActiveDataset);
@@ -100,6 +101,7 @@ function RunDashboard({ canTrain }: { readonly canTrain: boolean }) {
                 <p>Predictions appear when the run has been evaluated on the test set.</p>
               ),
           },
+          { id: 'layer', label: 'First layer', content: tab !== 'layer' ? null : <LayerPictures run={run} /> },
         ]}
       />
     </div>

@@ -1,6 +1,6 @@
 /**
  * The app's one store (zustand), built from slices: datasets, runs, drawing, compare, storage
- * (saved runs), and the app-wide status line. Actions live in the slices; components call
+ * (saved runs), first-layer pictures, and the app-wide status line. Actions live in the slices; components call
  * them and read narrow selectors. This module connects the training worker: its events
  * become state here and nowhere else.
  */
@@ -9,6 +9,7 @@ import { DEFAULT_DATASET_ID } from '../data/datasets';
 import { createCompareSlice, type CompareSlice } from './compareSlice';
 import { createDatasetSlice, rememberedDataset, type DatasetSlice } from './datasetSlice';
 import { createDrawingSlice, type DrawingSlice } from './drawingSlice';
+import { createPicturesSlice, type PicturesSlice } from './picturesSlice';
 import { createRunsSlice, type RunsSlice } from './runsSlice';
 import { createStorageSlice, type StorageSlice } from './storageSlice';
 import { connectWorker } from './worker';
@@ -22,7 +23,7 @@ interface AppSlice {
   readonly dismissWorkerError: () => void;
 }
 
-export type AppState = DatasetSlice & RunsSlice & DrawingSlice & CompareSlice & StorageSlice & AppSlice;
+export type AppState = DatasetSlice & RunsSlice & DrawingSlice & CompareSlice & StorageSlice & PicturesSlice & AppSlice;
 
 export const useAppStore = create<AppState>()((...args) => ({
   ...createDatasetSlice(...args),
@@ -30,6 +31,7 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createDrawingSlice(...args),
   ...createCompareSlice(...args),
   ...createStorageSlice(...args),
+  ...createPicturesSlice(...args),
   announcement: '',
   workerError: null,
   announce: (text) => args[0]({ announcement: text }),
@@ -43,6 +45,7 @@ connectWorker({
     state.handleRunEvent(event);
     state.handleDrawingEvent(event);
     state.handleStorageEvent(event);
+    state.handlePicturesEvent(event);
   },
   onCrash: (message) => {
     // The client has already started a new worker: give it what the old one held, and end

@@ -10,6 +10,7 @@ import type { BuiltinDatasetId } from '../data/datasets';
 import type { DrawingLayout } from '../data/drawing';
 import type { DataErrorInfo } from '../data/errors';
 import type { FileProgress } from '../data/load';
+import type { PicturedLayer } from './layerPicture';
 import type { InputShape, ModelSpec, MonitorName } from './spec';
 
 /** Where a dataset comes from: a built-in one under the app's base URL, or a user's files. */
@@ -74,6 +75,13 @@ export interface EarlyStopReport {
   readonly best: number;
   /** True when the model ended with the best epoch's weights (restore_best_weights), which the test evaluation then measured. */
   readonly restored: boolean;
+}
+
+/** The first Dense or Conv2D layer's weights, one picture per unit or filter (see layerPicture.ts). */
+export interface LayerPictures {
+  readonly layer: PicturedLayer;
+  /** `layer.count` pictures of `layer.height` × `layer.width` weights, row by row, one after another. */
+  readonly values: Float32Array;
 }
 
 /** One epoch of `history.history`, with timing. */
@@ -200,6 +208,8 @@ export type WorkerCommand =
   | { readonly type: 'pruneSavedModels'; readonly keep: readonly string[]; readonly drop: readonly string[] }
   /** Saves a run's model to IndexedDB; answered by `modelSaved`. */
   | { readonly type: 'saveModel'; readonly runId: string }
+  /** Asks for a run's first-layer weights as pictures; answered by `layerPictures`. */
+  | { readonly type: 'layerPictures'; readonly requestId: number; readonly runId: string }
   /** Deletes a run's saved model, if it has one. */
   | { readonly type: 'deleteSavedModel'; readonly runId: string }
   /** Asks for a run's model files; answered by `modelExported`. */
@@ -253,6 +263,8 @@ export type WorkerEvent =
       /** Why there are no probabilities, when there are none. */
       readonly note: string | null;
     }
+  /** A run's first-layer weights as pictures, or why there are none. */
+  | { readonly type: 'layerPictures'; readonly requestId: number; readonly runId: string; readonly pictures: LayerPictures | null; readonly note: string | null }
   /** A model saved to IndexedDB, or why it could not be. */
   | { readonly type: 'modelSaved'; readonly runId: string; readonly error: string | null }
   /** A run's model files (weights transferred), or why they could not be made. */

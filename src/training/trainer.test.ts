@@ -121,6 +121,25 @@ describe('Trainer', () => {
     trainer.disposeRun('r2');
   });
 
+  it("gives a run's first-layer weights as pictures: each conv filter's kernel, exactly as the layer holds it", async () => {
+    const { trainer, events } = engine();
+    await trainer.train({ type: 'train', runId: 'r5', datasetId: 'synthetic', spec: { ...spec, fit: { ...spec.fit, epochs: 1 } }, backend: 'cpu' });
+    await trainer.layerPictures(3, 'r5');
+    const answer = events.at(-1);
+    if (answer?.type !== 'layerPictures' || answer.pictures === null) throw new Error('expected pictures');
+    expect(answer.pictures.layer).toEqual({ index: 0, name: 'conv2d', kind: 'conv2d', count: 4, height: 3, width: 3 });
+    // The kernel is [3, 3, 1, 4]: filter f's picture is its values at [.., .., 0, f].
+    const model = (trainer as unknown as { runs: Map<string, { model: tf.LayersModel }> }).runs.get('r5')?.model;
+    const kernel = (await model?.getLayer('conv2d').getWeights()[0]?.array()) as number[][][][];
+    const filter2 = kernel.flatMap((row) => row.map((column) => column[0]?.[2] ?? NaN));
+    expect(answer.pictures.values).toHaveLength(36);
+    expect(Array.from(answer.pictures.values.subarray(18, 27))).toEqual(filter2.map(Math.fround));
+    // Another run's name, or a run without a model, is a note, not an error.
+    await trainer.layerPictures(4, 'nobody');
+    expect(events.at(-1)).toMatchObject({ type: 'layerPictures', requestId: 4, pictures: null, note: 'This run has no model in the worker: it has not started yet, or it failed.' });
+    trainer.disposeRun('r5');
+  });
+
   it('rejects an invalid spec with a message naming the layer, and keeps going for the next run', async () => {
     const { trainer, events } = engine();
     const bad: ModelSpec = { ...spec, layers: [{ type: 'dense', units: 0, activation: 'relu', useBias: true }, ...spec.layers.slice(-1)] };

@@ -14,7 +14,8 @@ import { buildModel, createOptimizer, SpecError } from './buildModel';
 import { evaluateModel, predictOne } from './evaluate';
 import { createTrainingData, disposeTrainingData, fit, PASS_BATCH_SIZE, passSecondsLeft, passStep, REPORT_INTERVAL_MS, TrainingControl, TrainingDivergedError, type TrainingData } from './fit';
 import { batchCount, splitValidation } from './batches';
-import type { RunFailureKind, SavedModelRef, WorkerCommand, WorkerEvent } from './protocol';
+import { kernelPictures, picturedLayer } from './layerPicture';
+import type { LayerPictures, RunFailureKind, SavedModelRef, WorkerCommand, WorkerEvent } from './protocol';
 import { loadSavedModel, modelFiles, modelFromFiles, removeOrphanedModels, removeSavedModel, saveModel } from './savedModels';
 import type { InputShape, ModelSpec } from './spec';
 
@@ -175,6 +176,29 @@ export class Trainer {
     }
     try {
       reply(await predictOne(run.model, input, size.height, size.width, run.spec.compile), null);
+    } catch (error) {
+      reply(null, classifyFailure(error).message);
+    }
+  }
+
+  /** Sends a run's first-layer weights as pictures (its latest weights, even mid-training), loading a saved model first if need be. */
+  async layerPictures(requestId: number, runId: string): Promise<void> {
+    await this.backendReady;
+    const reply = (pictures: LayerPictures | null, note: string | null): void =>
+      this.emit({ type: 'layerPictures', requestId, runId, pictures, note }, pictures ? [pictures.values.buffer as ArrayBuffer] : []);
+    try {
+      await this.loadSaved(runId);
+      const run = this.runs.get(runId);
+      if (!run?.model) return reply(null, 'This run has no model in the worker: it has not started yet, or it failed.');
+      const layer = picturedLayer(run.spec, run.input);
+      if (!layer) return reply(null, 'This model has no Dense layer after a Flatten, and no Conv2D layer, whose weights make pictures.');
+      const kernel = run.model.getLayer(layer.name).getWeights()[0];
+      if (!kernel) return reply(null, `Layer ${layer.name} has no weights.`);
+      // A copy holds the values as they are now: training may replace the kernel before an asynchronous read ends.
+      const copy = kernel.clone();
+      const read = await copy.data<'float32'>().finally(() => copy.dispose());
+      const values = kernelPictures(read, layer.height * layer.width, layer.count);
+      reply({ layer, values }, null);
     } catch (error) {
       reply(null, classifyFailure(error).message);
     }

@@ -112,6 +112,7 @@ const handlers: { readonly [K in WorkerCommand['type']]: (command: Extract<Worke
   resume: (command) => void trainer().then((t) => t.resume(command.runId)),
   stop: (command) => void trainer().then((t) => t.stop(command.runId)),
   predict: (command) => void trainer().then((t) => t.predict(command)),
+  layerPictures: (command) => void trainer().then((t) => t.layerPictures(command.requestId, command.runId)),
   disposeRun: (command) => void trainer().then((t) => t.disposeRun(command.runId)),
   restoreRuns: (command) => (engine ? void engine.then((t) => t.restoreRuns(command.runs)) : void savedRuns.push(...command.runs)),
   saveModel: (command) => void trainer().then((t) => t.saveModel(command.runId)),

@@ -1,0 +1,47 @@
+/**
+ * The pictures slice: the first-layer weights of the run on show, as pictures (see
+ * training/layerPicture.ts), with the epochs that run had done when they were asked for.
+ * Requests carry ids: an answer for a run or an epoch since left behind is dropped.
+ */
+import type { StateCreator } from 'zustand';
+import type { LayerPictures, WorkerEvent } from '../training/protocol';
+import type { AppState } from './index';
+import { sendToWorker } from './worker';
+
+/** The latest answer: a run's pictures, or why it has none. */
+export interface ShownLayerPictures {
+  readonly runId: string;
+  /** The run's finished epochs when its weights were asked for (0: as initialised). */
+  readonly epochsDone: number;
+  /** True when asked for after the run had ended: its final weights. */
+  readonly ended: boolean;
+  readonly pictures: LayerPictures | null;
+  readonly note: string | null;
+}
+
+export interface PicturesSlice {
+  readonly layerPictures: ShownLayerPictures | null;
+  /** Asks the worker for a run's first-layer weights as they are now. */
+  readonly requestLayerPictures: (runId: string) => void;
+  readonly handlePicturesEvent: (event: WorkerEvent) => void;
+}
+
+export const createPicturesSlice: StateCreator<AppState, [], [], PicturesSlice> = (set, get) => {
+  let nextRequestId = 1;
+  let asked: { readonly requestId: number; readonly runId: string; readonly epochsDone: number; readonly ended: boolean } | null = null;
+  return {
+    layerPictures: null,
+    requestLayerPictures: (runId) => {
+      const run = get().runs[runId];
+      if (!run) return;
+      const ended = run.status === 'finished' || run.status === 'stopped' || run.status === 'failed';
+      asked = { requestId: nextRequestId++, runId, epochsDone: run.epochs.length, ended };
+      sendToWorker({ type: 'layerPictures', requestId: asked.requestId, runId });
+    },
+    handlePicturesEvent: (event) => {
+      if (event.type !== 'layerPictures' || event.requestId !== asked?.requestId) return;
+      const { runId, epochsDone, ended } = asked;
+      set({ layerPictures: { runId, epochsDone, ended, pictures: event.pictures, note: event.note } });
+    },
+  };
+};
