@@ -50,6 +50,14 @@ describe('compareRow', () => {
     expect(row.backend).toBe('webgl (software)');
   });
 
+  it('says which runs EarlyStopping ended before their last epoch', () => {
+    const trained = run('a', 'quickstart', [epoch(1, 0.95, 10), epoch(2, 0.94, 10)], evaluation(0.95, 0.1));
+    const report = { monitor: 'val_accuracy', patience: 1, stoppedEpoch: 2, bestEpoch: 1, best: 0.95, restored: true } as const;
+    expect(compareRow({ ...trained, earlyStop: report }, MNIST).stoppedEarly).toBe(true);
+    expect(compareRow({ ...trained, earlyStop: { ...report, stoppedEpoch: null } }, MNIST).stoppedEarly).toBe(false);
+    expect(compareRow(trained, MNIST).stoppedEarly).toBe(false);
+  });
+
   it('leaves out what a run has not produced', () => {
     const row = compareRow(run('b', 'linear', [epoch(1, null)], null), null);
     expect(row.params).toBeNull();

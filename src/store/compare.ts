@@ -18,6 +18,8 @@ export interface CompareRow {
   readonly params: number | null;
   readonly epochsDone: number;
   readonly epochs: number;
+  /** True when EarlyStopping ended it before its last epoch. */
+  readonly stoppedEarly: boolean;
   /** Images it trained on (validation held out); null before it has started. */
   readonly trainCount: number | null;
   readonly bestValAccuracy: number | null;
@@ -71,6 +73,7 @@ export function compareRow(run: Run, input: InputShape | null): CompareRow {
     params: input === null ? null : summarize(run.spec, input).totalParams,
     epochsDone: run.epochs.length,
     epochs: run.spec.fit.epochs,
+    stoppedEarly: run.earlyStop?.stoppedEpoch != null,
     trainCount: run.trainCount > 0 ? run.trainCount : null,
     bestValAccuracy,
     bestValEpoch,
