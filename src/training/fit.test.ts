@@ -122,6 +122,17 @@ describe('fit', () => {
     expect(seen.at(-1)).toMatchObject({ epoch: 2, batch: 3 });
   });
 
+  it('hears a stop sent while it trains when every step is reported, as a slow step is', async () => {
+    const control = new TrainingControl();
+    const batches: BatchProgress[] = [];
+    // The page's Stop, as a message: it arrives in a task of its own.
+    setTimeout(() => control.stop(), 0);
+    const result = await train(mlp({ epochs: 3 }), control, { batchIntervalMs: 0, onBatch: (b) => batches.push(b) });
+    expect(result.stopped).toBe(true);
+    expect(result.history).toEqual([]);
+    expect(batches.length).toBeLessThan(12);
+  });
+
   it('pauses between batches until resumed', async () => {
     const control = new TrainingControl();
     const seen: string[] = [];

@@ -367,9 +367,11 @@ export async function fit(
             const validationsLeft = validationCount > 0 ? epochs - epoch + 1 : 0;
             const etaSeconds = secondsLeft({ epochs, epoch, trainCount, seen, samplesPerSecond: pace, validationsLeft, validationSeconds: validationSeconds(), validationCount, evaluationCount });
             callbacks.onBatch?.({ epoch, batch, batches, ...running, samplesPerSecond, etaSeconds });
-          } else {
-            await yieldToEventLoop();
           }
+          // Every step yields, a reported one too: on WASM a report's read resolves without
+          // letting the worker read its messages, and a step of 100 ms or more is reported every
+          // time, so Pause and Stop waited for the epoch's end (minutes, on the strongest preset).
+          await yieldToEventLoop();
         }
         if (seen === 0) break;
         const running = await report(batches);
