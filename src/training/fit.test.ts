@@ -282,12 +282,18 @@ describe('fit', () => {
     expect(seen).toEqual(['validation 16', 'resume', 'validation 32', 'validation 48', 'validation 60']);
   });
 
+  it("words a diverged run's rates as they were typed, and says when a decay had lowered the epoch's", () => {
+    expect(new TrainingDivergedError(3, 7, 0.3, 0.3 * 0.85 ** 2).message).toBe(
+      'The loss became NaN or infinite in epoch 3, batch 7: training diverged. Try a lower learning rate: for example 0.03 instead of 0.3 (this epoch trained at 0.21675, after the per-epoch decay).',
+    );
+  });
+
   it('stops with a clear error naming the epoch and batch when the loss diverges', async () => {
     // An absurd learning rate: the hidden layer's outputs overflow to infinity within a few steps.
     const spec = mlp({ epochs: 2 }, { optimizer: 'sgd', learningRate: 1e38 });
     const error = await train(spec, new TrainingControl(), { batchIntervalMs: 0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TrainingDivergedError);
-    expect((error as TrainingDivergedError).message).toMatch(/NaN or infinite in epoch 1, batch \d+.*lower learning rate/);
+    expect((error as TrainingDivergedError).message).toMatch(/NaN or infinite in epoch 1, batch \d+: training diverged\. Try a lower learning rate: for example 1e\+37 instead of 1e\+38\.$/);
   });
 });
 

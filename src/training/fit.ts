@@ -36,16 +36,25 @@ export function disposeTrainingData(data: TrainingData): void {
   tf.dispose([data.x, data.y]);
 }
 
+/** A rate as a person would type it: 1e+29, not 1.0000000000000001e+29. */
+const rateText = (rate: number): string => String(Number(rate.toPrecision(6)));
+
 /** Raised when the loss stops being a finite number. */
 export class TrainingDivergedError extends Error {
   override readonly name = 'TrainingDivergedError';
+  /**
+   * `learningRate` is the one the user set (compile's); `epochRate` the one this epoch
+   * trained at, lower after a per-epoch decay.
+   */
   constructor(
     readonly epoch: number,
     readonly batch: number,
     learningRate: number,
+    epochRate = learningRate,
   ) {
+    const decayed = epochRate === learningRate ? '' : ` (this epoch trained at ${rateText(epochRate)}, after the per-epoch decay)`;
     super(
-      `The loss became NaN or infinite in epoch ${epoch}, batch ${batch}: training diverged. Try a lower learning rate (for example ${learningRate / 10} instead of ${learningRate}).`,
+      `The loss became NaN or infinite in epoch ${epoch}, batch ${batch}: training diverged. Try a lower learning rate: for example ${rateText(learningRate / 10)} instead of ${rateText(learningRate)}${decayed}.`,
     );
   }
 }
@@ -323,7 +332,7 @@ export async function fit(
       const report = async (batch: number): Promise<{ loss: number; accuracy: number }> => {
         const [loss, correct] = await Promise.all([lossSum.data<'float32'>(), correctSum.data<'float32'>()]);
         const running = { loss: (loss[0] ?? NaN) / seen, accuracy: (correct[0] ?? 0) / seen };
-        if (!Number.isFinite(running.loss)) throw new TrainingDivergedError(epoch, batch, learningRate);
+        if (!Number.isFinite(running.loss)) throw new TrainingDivergedError(epoch, batch, spec.compile.learningRate, learningRate);
         return running;
       };
 
