@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { earlyStopWords } from './runsSlice';
+import { earlyStopWords, nextRunColor, RUN_COLORS } from './runsSlice';
 
 describe("EarlyStopping's result in words", () => {
   it('says where it stopped, since which best epoch, and which weights the test set measured', () => {
@@ -15,5 +15,21 @@ describe("EarlyStopping's result in words", () => {
   it('says so when it did not stop the run, and what it kept', () => {
     const report = { monitor: 'val_accuracy', patience: 3, stoppedEpoch: null, bestEpoch: 9, best: 0.9812, restored: true } as const;
     expect(earlyStopWords(report, 10)).toBe("EarlyStopping did not stop it: val_accuracy was best at epoch 9, 0.9812. The model has epoch 9's weights back, and the test set measured those.");
+  });
+});
+
+describe("a new run's colour", () => {
+  const runs = (...colors: string[]) => colors.map((color) => ({ color }));
+
+  it('is the first colour no run here has: one freed by a deleted run comes back', () => {
+    expect(nextRunColor([])).toBe(RUN_COLORS[0]);
+    expect(nextRunColor(runs(RUN_COLORS[0], RUN_COLORS[2]))).toBe(RUN_COLORS[1]);
+  });
+
+  it('repeats only once every colour is taken, and then the least used first', () => {
+    const all = runs(...RUN_COLORS);
+    expect(new Set(RUN_COLORS).size).toBe(10);
+    expect(nextRunColor(all)).toBe(RUN_COLORS[0]);
+    expect(nextRunColor([...all, { color: RUN_COLORS[0] }])).toBe(RUN_COLORS[1]);
   });
 });

@@ -113,7 +113,17 @@ export interface RunsSlice {
 }
 
 /** Colours runs take in turn; each follows its run through every chart. */
-export const RUN_COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2', '#4b5563'] as const;
+export const RUN_COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2', '#4b5563', '#4d7c0f', '#92400e'] as const;
+
+/**
+ * The colour for a new run: the first of RUN_COLORS that the fewest runs here have. Taken in
+ * turn by a counter, the ninth run had the first one's colour, beside it in every chart.
+ */
+export function nextRunColor(runs: readonly Pick<Run, 'color'>[]): string {
+  const uses = (color: string): number => runs.filter((run) => run.color === color).length;
+  const fewest = Math.min(...RUN_COLORS.map(uses));
+  return RUN_COLORS.find((color) => uses(color) === fewest) ?? RUN_COLORS[0];
+}
 
 /** A run's name lists its changes from the preset when they fit in this many characters; past it, it counts them. */
 const NAMED_CHANGES_MAX_LENGTH = 40;
@@ -241,7 +251,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
         id,
         // A shared run's name brings the sharer's number: this run takes the next one here instead.
         name: `${name.replace(RUN_NUMBER, '')} #${runCount}`,
-        color: RUN_COLORS[(runCount - 1) % RUN_COLORS.length] ?? '#2563eb',
+        color: nextRunColor(Object.values(state.runs)),
         datasetId,
         datasetName: dataset.name,
         classNames: dataset.classNames,

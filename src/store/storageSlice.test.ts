@@ -276,6 +276,22 @@ describe('importing a run file', () => {
     ]);
   });
 
+  it('refuses a run that is here already, renamed or not, and gives a copy of a colour in use another colour', async () => {
+    loadUserDataset('custom-00112233445566ff', 'Your dataset 1');
+    const file = fileOf({ datasetId: 'custom-00112233445566ff', datasetName: 'Your dataset 1', color: '#2563eb' });
+    await state().importRuns([file]);
+    state().handleStorageEvent({ type: 'modelImported', runId: 'imported', error: null });
+    state().renameRun('imported', 'My best run');
+    await state().importRuns([file]);
+    expect(imported()).toEqual(['imported']);
+    expect(state().runFileErrors).toEqual(['mine.run.json is already here, as My best run: it was not imported again.']);
+    // Another run, of the colour the first one has.
+    await state().importRuns([fileOf({ id: 'other', datasetId: 'custom-00112233445566ff', datasetName: 'Your dataset 1', color: '#2563eb' })]);
+    state().handleStorageEvent({ type: 'modelImported', runId: 'other', error: null });
+    expect(state().runs['imported']?.color).toBe('#2563eb');
+    expect(state().runs['other']?.color).toBe('#dc2626');
+  });
+
   it('matches a run saved before ids were fingerprints by its dataset name and classes', async () => {
     loadUserDataset('custom-00112233445566ff', 'Your dataset 2');
     await state().importRuns([fileOf({ datasetId: 'custom-lxq0k2-2', datasetName: 'Your dataset 2' })]);

@@ -10,7 +10,7 @@ import type { SavedModelRef, WorkerEvent } from '../training/protocol';
 import type { AppState, DatasetEntry } from './index';
 import { readRemembered, remember, REMEMBERED } from './remembered';
 import { fromSavedRun, parseRunFile, runFileName, runFileText, RunFileError, toSavedRun, type ImageSize, type SavedRun } from './runFile';
-import { countAddedRuns, isActiveRun, type Run } from './runsSlice';
+import { countAddedRuns, isActiveRun, nextRunColor, type Run } from './runsSlice';
 import { deleteSavedRun, loadSavedRuns, putSavedRun, storageError } from './runStorage';
 import { sendToWorker } from './worker';
 
@@ -168,6 +168,9 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     set((state) => ({ runs: { ...state.runs, [run.id]: run }, runOrder: [...state.runOrder, run.id], currentRunId: run.id }));
   };
 
+  /** The same run as `saved` (imported before, or trained here and exported): its id (less an import's suffix) and start; a new name does not make it another run. */
+  const sameRun = (run: Pick<Run, 'id' | 'startedAt'>, saved: SavedRun): boolean => run.id.replace(/-imported-\d+$/, '') === saved.id && run.startedAt === saved.startedAt;
+
   const idTaken = (id: string): boolean => get().runs[id] !== undefined || get().deletedRun?.run.id === id || pendingImports.has(id);
 
   /**
@@ -322,10 +325,15 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
           if (file.size > MAX_RUN_FILE_BYTES) throw new RunFileError(`${file.name} is too large (${Math.round(file.size / 1048576)} MB) to be a run export.`);
           const contents = parseRunFile(await file.text(), file.name);
           const dataset = datasetFor(contents.run, file.name);
+          const twin = [...Object.values(get().runs), ...[...pendingImports.values()].map((pending) => pending.run)].find((other) => sameRun(other, contents.run));
+          if (twin) throw new RunFileError(`${file.name} is already here, as ${twin.name}: it was not imported again.`);
           let id = contents.run.id;
           while (idTaken(id)) id = `${contents.run.id}-imported-${++importCount}`;
           // Named as this browser names its dataset: another browser may have numbered the same files otherwise.
-          const run: SavedRun = { ...contents.run, id, datasetId: dataset.id, datasetName: dataset.name };
+          // A colour another run here has already would make the two one line in the charts.
+          const taken = Object.values(get().runs).some((other) => other.color === contents.run.color);
+          const color = taken ? nextRunColor(Object.values(get().runs)) : contents.run.color;
+          const run: SavedRun = { ...contents.run, id, color, datasetId: dataset.id, datasetName: dataset.name };
           pendingImports.set(id, { run, fileName: file.name });
           sendToWorker({ type: 'importModel', run: modelRef(run), files: contents.files }, [contents.files.weightData]);
         } catch (error) {
