@@ -286,6 +286,8 @@ test('a preset made for the other dataset says so, and one click trains it where
   await expect(note).toContainText('This preset is made for Fashion-MNIST; the page is using MNIST');
   await note.getByRole('button', { name: 'Use Fashion-MNIST' }).click();
   await expect(note).toHaveCount(0);
+  // The button went with its note: the keyboard's focus goes to the preset, not to the top of the page.
+  await expect(page.getByLabel('Preset')).toBeFocused();
   await expect(page.getByRole('heading', { name: 'Build and train on Fashion-MNIST' })).toBeVisible();
   // Our strongest preset aims at both datasets, and the MNIST presets at MNIST.
   await page.getByLabel('Preset').selectOption('strongest');
@@ -318,6 +320,7 @@ test('a reload keeps the dataset picked and the model being edited', async ({ pa
   await expect(changes).toHaveText('Changed from the preset: Conv2D 32 → 16 filters, epochs 10 → 3. Reset to Fashion CNN');
   await changes.getByRole('button', { name: 'Reset to Fashion CNN' }).click();
   await expect(changes).toHaveCount(0);
+  await expect(page.getByLabel('Preset')).toBeFocused();
   await expect(page.getByLabel('Epochs', { exact: true })).toHaveValue('10');
   await expect(page.getByTestId('total-params')).toContainText('302,026');
 });
@@ -340,6 +343,8 @@ test('a model remembered from a 3-class dataset opens on MNIST with its output n
   await expect(train).toBeDisabled();
   await layers.getByRole('button', { name: 'Set its units to 10' }).click();
   await expect(page.getByLabel('Layer 3 units')).toHaveValue('10');
+  // The repair's button went with the problem: the focus goes to the field it changed.
+  await expect(page.getByLabel('Layer 3 units')).toBeFocused();
   await expect(layers).not.toContainText('one per class');
   await expect(train).toBeEnabled();
   await expect(page.getByLabel('Preset')).toHaveValue('quickstart');
@@ -349,6 +354,7 @@ test('a model remembered from a 3-class dataset opens on MNIST with its output n
   await page.getByLabel('from_logits', { exact: true }).uncheck();
   await page.getByRole('list', { name: 'Problems with this model' }).getByRole('button', { name: 'Tick from_logits' }).click();
   await expect(page.getByLabel('from_logits', { exact: true })).toBeChecked();
+  await expect(page.getByLabel('from_logits', { exact: true })).toBeFocused();
   await expect(page.getByRole('list', { name: 'Problems with this model' })).toHaveCount(0);
 });
 

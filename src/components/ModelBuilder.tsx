@@ -11,6 +11,7 @@ import { describeSpecDiff } from '../training/specDiff';
 import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, DEFAULT_EARLY_STOPPING, LAYER_TYPES, LOSSES, MONITORS, OPTIMIZERS, type Activation, type LayerSpec, type LayerType, type ModelSpec } from '../training/spec';
 import { useAppStore } from '../store';
 import { CheckField, NumberField, SelectField, type FieldIssues } from './fields';
+import { focusTrain } from './TrainingControls';
 import { grouped } from './words';
 
 const NEW_LAYER = {
@@ -109,13 +110,20 @@ function LayerFields({ layer, index, issuesOf, onChange }: LayerEditorProps) {
   }
 }
 
-/** The repair an issue suggests, as a button that makes it (none when the issue has no single repair). */
-function FixButton({ issue }: { readonly issue: SpecIssue }) {
+/** The repair an issue suggests, as a button that makes it (none when the issue has no single repair); `onFixed` gets the button, which goes with the issue. */
+function FixButton({ issue, onFixed }: { readonly issue: SpecIssue; readonly onFixed: (button: HTMLElement, issue: SpecIssue) => void }) {
   const setDraft = useAppStore((state) => state.setDraft);
   const { fix } = issue;
   if (!fix) return null;
   return (
-    <button type="button" className="fix" onClick={() => setDraft(fix.spec)}>
+    <button
+      type="button"
+      className="fix"
+      onClick={(event) => {
+        onFixed(event.currentTarget, issue);
+        setDraft(fix.spec);
+      }}
+    >
       {fix.label}
     </button>
   );
@@ -182,6 +190,31 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
     focusNext.current = { index: to, control: to < from ? 'up' : 'down' };
     setLayers(next);
   };
+  // A button that goes when pressed (a repair, Reset, Use <dataset>) would leave the keyboard's
+  // focus on the page's body, the next Tab back at the top: once it has gone, the focus goes
+  // where the change was made.
+  const builderRef = useRef<HTMLElement>(null);
+  const afterGone = useRef<{ readonly button: HTMLElement; readonly focus: () => void } | null>(null);
+  useLayoutEffect(() => {
+    const pending = afterGone.current;
+    if (!pending || pending.button.isConnected) return;
+    afterGone.current = null;
+    if (document.activeElement === document.body || document.activeElement === null) pending.focus();
+  });
+  const focusPreset = (): void => document.getElementById('preset')?.focus();
+  /** After a repair: the control of the field it changed, else the title of its layer, else Train. */
+  const onFixed = (button: HTMLElement, issue: SpecIssue): void => {
+    afterGone.current = {
+      button,
+      focus: () => {
+        const where = issue.layerIndex === null ? ':not([data-layer])' : `[data-layer="${issue.layerIndex}"]`;
+        const control = issue.field === null ? null : builderRef.current?.querySelector<HTMLElement>(`[data-field="${issue.field}"]${where}`);
+        if (control) control.focus();
+        else if (issue.layerIndex !== null && listRef.current && layers.length > 0) focusLayerControl(listRef.current, { index: Math.min(issue.layerIndex, layers.length - 1), control: 'title' });
+        else focusTrain();
+      },
+    };
+  };
   const remove = (index: number): void => {
     focusNext.current = { index: Math.min(index, layers.length - 2), control: 'title' };
     setLayers(layers.filter((_, j) => j !== index));
@@ -191,7 +224,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
   const issueId = (issue: SpecIssue): string => `${issueBase}-issue-${issues.indexOf(issue)}`;
   const issuesOf: IssuesOf = (layerIndex, field) => {
     const about = issues.filter((issue) => issue.layerIndex === layerIndex && issue.field === field);
-    return { invalid: about.some((issue) => issue.severity === 'error'), describedBy: about.length === 0 ? undefined : about.map(issueId).join(' ') };
+    return { invalid: about.some((issue) => issue.severity === 'error'), describedBy: about.length === 0 ? undefined : about.map(issueId).join(' '), field, layer: layerIndex };
   };
   const layerIssues = useMemo(() => issues.filter((issue) => issue.layerIndex !== null), [issues]);
   const otherIssues = useMemo(() => issues.filter((issue) => issue.layerIndex === null), [issues]);
@@ -203,7 +236,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
   const changes = useMemo(() => (preset && modified ? describeSpecDiff(preset.spec, draft) : []), [preset, modified, draft]);
 
   return (
-    <section className="model-builder" aria-labelledby="builder-heading">
+    <section ref={builderRef} className="model-builder" aria-labelledby="builder-heading">
       <h3 id="builder-heading">Model</h3>
       <div className="preset-row">
         <label htmlFor="preset">Preset</label>
@@ -232,7 +265,13 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
         {preset && presetId !== null && changes.length > 0 && (
           <p className="preset-note" data-testid="preset-changes">
             Changed from the preset: {changes.join(', ')}.{' '}
-            <button type="button" onClick={() => loadPreset(presetId)}>
+            <button
+              type="button"
+              onClick={(event) => {
+                afterGone.current = { button: event.currentTarget, focus: focusPreset };
+                loadPreset(presetId);
+              }}
+            >
               Reset to {preset.title}
             </button>
           </p>
@@ -240,7 +279,13 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
         {preset && presetDataset && activeDatasetId !== null && activeDatasetId !== preset.dataset && preset.expectedResult.onOtherDataset?.dataset !== activeDatasetId && (
           <p className="note preset-dataset" data-testid="preset-dataset">
             This preset is made for {presetDataset.name}; the page is using {activeName}, so its result will not compare with the tutorial’s.{' '}
-            <button type="button" onClick={() => selectDataset(preset.dataset)}>
+            <button
+              type="button"
+              onClick={(event) => {
+                afterGone.current = { button: event.currentTarget, focus: focusPreset };
+                selectDataset(preset.dataset);
+              }}
+            >
               Use {presetDataset.name}
             </button>
           </p>
@@ -271,7 +316,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
               .filter((issue) => issue.layerIndex === i)
               .map((issue) => (
                 <p key={issue.message} id={issueId(issue)} className={issue.severity === 'error' ? 'issue error-text' : 'issue warning-text'}>
-                  {issue.message} <FixButton issue={issue} />
+                  {issue.message} <FixButton issue={issue} onFixed={onFixed} />
                 </p>
               ))}
           </li>
@@ -362,7 +407,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
           {otherIssues.map((issue) => (
             <li key={issue.message} id={issueId(issue)} className={issue.severity === 'error' ? 'error-text' : 'warning-text'}>
               <strong>{issue.severity === 'error' ? 'Error: ' : 'Warning: '}</strong>
-              {issue.message} <FixButton issue={issue} />
+              {issue.message} <FixButton issue={issue} onFixed={onFixed} />
             </li>
           ))}
         </ul>

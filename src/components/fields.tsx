@@ -1,11 +1,20 @@
 /** Small labelled form controls shared by the model builder. */
 import { useId } from 'react';
 
-/** What the builder's checks say about one field: whether it is in error, and the ids of the messages about it. */
+/**
+ * What the builder's checks say about one field: whether it is in error, and the ids of the
+ * messages about it; and which spec field it edits (`field`, of layer `layer` or of the
+ * model), where a repair puts the focus back.
+ */
 export interface FieldIssues {
   readonly invalid?: boolean;
   readonly describedBy?: string | undefined;
+  readonly field?: string;
+  readonly layer?: number | null;
 }
+
+/** The attributes that say which spec field a control edits. */
+const fieldData = (field: string | undefined, layer: number | null | undefined) => ({ 'data-field': field, 'data-layer': layer ?? undefined });
 
 interface NumberFieldProps extends FieldIssues {
   readonly label: string;
@@ -19,7 +28,7 @@ interface NumberFieldProps extends FieldIssues {
 }
 
 /** A number input; an empty field calls `onClear` when given, else reports NaN (which validation explains). */
-export function NumberField({ label, value, onChange, min, max, step = 1, invalid = false, describedBy, placeholder, onClear }: NumberFieldProps) {
+export function NumberField({ label, value, onChange, min, max, step = 1, invalid = false, describedBy, placeholder, onClear, field, layer }: NumberFieldProps) {
   const id = useId();
   return (
     <span className="field">
@@ -34,6 +43,7 @@ export function NumberField({ label, value, onChange, min, max, step = 1, invali
         placeholder={placeholder}
         aria-invalid={invalid}
         aria-describedby={describedBy}
+        {...fieldData(field, layer)}
         onChange={(event) => {
           if (event.target.value === '' && onClear) onClear();
           else onChange(event.target.value === '' ? Number.NaN : Number(event.target.value));
@@ -50,12 +60,12 @@ interface SelectFieldProps<T extends string> extends FieldIssues {
   readonly onChange: (value: T) => void;
 }
 
-export function SelectField<T extends string>({ label, value, options, onChange, invalid = false, describedBy }: SelectFieldProps<T>) {
+export function SelectField<T extends string>({ label, value, options, onChange, invalid = false, describedBy, field, layer }: SelectFieldProps<T>) {
   const id = useId();
   return (
     <span className="field">
       <label htmlFor={id}>{label}</label>
-      <select id={id} value={value} aria-invalid={invalid} aria-describedby={describedBy} onChange={(event) => onChange(event.target.value as T)}>
+      <select id={id} value={value} aria-invalid={invalid} aria-describedby={describedBy} {...fieldData(field, layer)} onChange={(event) => onChange(event.target.value as T)}>
         {(Object.keys(options) as T[]).map((key) => (
           <option key={key} value={key}>
             {options[key]}
@@ -72,10 +82,10 @@ interface CheckFieldProps extends FieldIssues {
   readonly onChange: (checked: boolean) => void;
 }
 
-export function CheckField({ label, checked, onChange, invalid = false, describedBy }: CheckFieldProps) {
+export function CheckField({ label, checked, onChange, invalid = false, describedBy, field, layer }: CheckFieldProps) {
   return (
     <label className="field check">
-      <input type="checkbox" checked={checked} aria-invalid={invalid} aria-describedby={describedBy} onChange={(event) => onChange(event.target.checked)} />
+      <input type="checkbox" checked={checked} aria-invalid={invalid} aria-describedby={describedBy} {...fieldData(field, layer)} onChange={(event) => onChange(event.target.checked)} />
       {label}
     </label>
   );
