@@ -74,6 +74,32 @@ test('a finished run survives a reload with its history and its new name, and st
   expect(watch.consoleErrors).toEqual([]);
 });
 
+test('a failed run is kept with what went wrong, and the next run is numbered after it', async ({ page }) => {
+  await quickstart(page, 1, 1500);
+  // A learning rate that makes the loss overflow within a few steps.
+  await page.getByLabel('Optimizer').selectOption('sgd');
+  await page.getByLabel('Learning rate', { exact: true }).fill('1e30');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('failed', { timeout: 60_000 });
+  await expect(page.getByRole('alert').filter({ hasText: 'training diverged' })).toContainText('for example 1e+29 instead of 1e+30');
+  await expect(page.getByTestId('run-saved')).toHaveText('Saved in this browser.');
+  expect(await storedCounts(page)).toEqual({ runs: 1, models: 0 });
+
+  await page.reload();
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('failed');
+  // Restored, its message is there to read, not announced again.
+  await expect(page.locator('.progress-block .error')).toContainText('training diverged');
+  await expect(page.locator('.progress-block .error')).not.toHaveAttribute('role', 'alert');
+  await page.getByLabel('Learning rate', { exact: true }).fill('0.01');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 60_000 });
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  const queue = page.getByRole('list', { name: 'Runs' });
+  await expect(queue.getByTestId('queue-status')).toHaveText(['failed', 'finished']);
+  await expect(queue.getByRole('listitem').nth(1)).toContainText('#2');
+});
+
 test('a deleted run can be brought back with Undo, and stays deleted when the page is reloaded during the undo', async ({ page }) => {
   const name = await trainSavedRun(page, 1);
   // The name field shows the whole name, not its first 30 characters.

@@ -163,7 +163,8 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
           )}
           <BackendBadge run={run} />
           {run.error && (
-            <p className="error" role="alert">
+            // Read out as it happens; a failed run restored from an earlier visit is not news.
+            <p className="error" role={run.restored ? undefined : 'alert'}>
               {run.error.message}
             </p>
           )}

@@ -53,8 +53,15 @@ describe('saved runs', () => {
     expect(restored).not.toHaveProperty('imageSize');
   });
 
-  it('are not made of runs still training, failed, or stopped before learning anything', () => {
+  it('are not made of runs still training, failed with no reason given, or stopped before learning anything', () => {
     for (const status of ['starting', 'running', 'paused', 'failed'] as const) expect(toSavedRun({ ...run, status }, { height: 28, width: 28 })).toBeNull();
+    // A failed run with what went wrong is kept, without a model; a run file never carries one.
+    const failure = { kind: 'out-of-memory', message: 'The backend ran out of memory.' } as const;
+    const failed = toSavedRun({ ...run, status: 'failed', error: failure }, { height: 28, width: 28 });
+    expect(failed).toMatchObject({ status: 'failed', failure });
+    expect(failed && fromSavedRun(failed)).toMatchObject({ status: 'failed', error: failure, restored: true });
+    expect(failed && parseStoredRun(structuredClone(failed)).failure).toEqual(failure);
+    expect(() => failed && parseRunFile(runFileText(failed, files, new Date(0)), 'failed.run.json')).toThrow(/run\.status should be "finished" or "stopped"/);
     expect(toSavedRun({ ...run, status: 'stopped', epochs: [], evaluation: null }, { height: 28, width: 28 })).toBeNull();
     expect(toSavedRun({ ...run, status: 'stopped', epochs: [] }, { height: 28, width: 28 })).not.toBeNull();
   });

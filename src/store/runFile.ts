@@ -27,7 +27,7 @@
  * beside it gives the two files `tf.loadLayersModel` reads.
  */
 import { base64ToBytes, bytesToBase64 } from '../data/base64';
-import type { BackendInfo, ClassMetrics, EarlyStopReport, EpochRecord, Evaluation, ModelFiles, WeightSpec } from '../training/protocol';
+import type { BackendInfo, ClassMetrics, EarlyStopReport, EpochRecord, Evaluation, ModelFiles, RunFailureKind, WeightSpec } from '../training/protocol';
 import { MONITORS, type MonitorName } from '../training/spec';
 import { describeValue, parseModelSpec, ShareError } from '../training/specUrl';
 import type { BatchPoint, Run } from './runsSlice';
@@ -38,10 +38,16 @@ export interface ImageSize {
   readonly width: number;
 }
 
-/** A run as this browser saves it and a run file carries it: all of `Run` but what only a live run has. */
+/**
+ * A run as this browser saves it and a run file carries it: all of `Run` but what only a live
+ * run has. A failed run is kept too, without a model, for its history and what went wrong
+ * (`failure`); it is never exported.
+ */
 export type SavedRun = Omit<Run, 'progress' | 'error' | 'status' | 'restored'> & {
-  readonly status: 'finished' | 'stopped';
+  readonly status: 'finished' | 'stopped' | 'failed';
   readonly imageSize: ImageSize;
+  /** Why a failed run failed; null (or absent) for the others. */
+  readonly failure?: Run['error'];
 };
 
 /** A run file, as read back: the run and its model's files. */
@@ -60,19 +66,25 @@ export const RUN_FILE_VERSION = 1;
 /** The ending of a run file's name. */
 export const RUN_FILE_SUFFIX = '.run.json';
 
-/** A run worth keeping, as it is saved; null for one still training, failed, or stopped before it learnt anything. */
+/**
+ * A run worth keeping, as it is saved; null for one still training, or stopped before it learnt
+ * anything. A failed run is kept with what went wrong: after a reload, that is what it teaches.
+ */
 export function toSavedRun(run: Run, imageSize: ImageSize): SavedRun | null {
+  const { id, name, color, datasetId, datasetName, classNames, spec, backend, trainCount, validationCount, batchesPerEpoch, batches, epochs, evaluation, startedAt, seconds } = run;
+  const record = { id, name, color, datasetId, datasetName, classNames, imageSize, spec, backend, trainCount, validationCount, batchesPerEpoch, batches, epochs, evaluation, startedAt, seconds, earlyStop: run.earlyStop ?? null };
+  if (run.status === 'failed') return run.error ? { ...record, status: 'failed', failure: run.error } : null;
   if (run.status !== 'finished' && run.status !== 'stopped') return null;
   if (run.epochs.length === 0 && run.evaluation === null) return null;
-  const { id, name, color, datasetId, datasetName, classNames, spec, backend, trainCount, validationCount, batchesPerEpoch, batches, epochs, evaluation, startedAt, seconds } = run;
-  return { id, name, color, datasetId, datasetName, classNames, imageSize, spec, status: run.status, backend, trainCount, validationCount, batchesPerEpoch, batches, epochs, evaluation, startedAt, seconds, earlyStop: run.earlyStop ?? null };
+  return { ...record, status: run.status, failure: null };
 }
 
 /** A saved run back as a run of the dashboard, marked restored. */
 export function fromSavedRun(saved: SavedRun): Run {
   const { id, name, color, datasetId, datasetName, classNames, spec, status, backend, trainCount, validationCount, batchesPerEpoch, batches, epochs, evaluation, startedAt, seconds } = saved;
   const earlyStop = saved.earlyStop ?? null;
-  return { id, name, color, datasetId, datasetName, classNames, spec, status, backend, trainCount, validationCount, batchesPerEpoch, progress: null, batches, epochs, evaluation, error: null, startedAt, seconds, earlyStop, restored: true };
+  const error = saved.failure ?? null;
+  return { id, name, color, datasetId, datasetName, classNames, spec, status, backend, trainCount, validationCount, batchesPerEpoch, progress: null, batches, epochs, evaluation, error, startedAt, seconds, earlyStop, restored: true };
 }
 
 /** A file name for a run: its name, without the characters file systems refuse. */
@@ -261,12 +273,15 @@ function imagesWithProbabilities(f: Fields, path: string, kind: 'sample' | 'mist
 }
 
 /** A saved run from untrusted JSON, every field checked. */
-export function parseSavedRun(value: unknown, path = 'run'): SavedRun {
+export function parseSavedRun(value: unknown, path = 'run', failedAllowed = false): SavedRun {
   const f = object(value, path);
   const classNames = list(f.classNames, `${path}.classNames`).map((c, i) => text(c, `${path}.classNames[${i}]`));
   if (classNames.length < 2) invalid(`${path}.classNames`, 'a list of at least 2 class names', f.classNames);
   const size = object(f.imageSize, `${path}.imageSize`);
-  if (f.status !== 'finished' && f.status !== 'stopped') invalid(`${path}.status`, '"finished" or "stopped"', f.status);
+  // A failed run is kept in this browser, not exported: a run file's has a model.
+  if (f.status !== 'finished' && f.status !== 'stopped' && !(failedAllowed && f.status === 'failed')) {
+    invalid(`${path}.status`, failedAllowed ? '"finished", "stopped" or "failed"' : '"finished" or "stopped"', f.status);
+  }
   let spec;
   try {
     spec = parseModelSpec(f.spec, `${path}.spec`);
@@ -295,9 +310,18 @@ export function parseSavedRun(value: unknown, path = 'run'): SavedRun {
     evaluation: evaluation(f.evaluation, `${path}.evaluation`, classNames.length),
     startedAt: num(f.startedAt, `${path}.startedAt`),
     seconds: f.seconds === null ? null : num(f.seconds, `${path}.seconds`),
+    failure: f.status === 'failed' ? failure(f.failure, `${path}.failure`) : null,
     // Runs saved before EarlyStopping have none.
     earlyStop: f.earlyStop === undefined || f.earlyStop === null ? null : earlyStopReport(f.earlyStop, `${path}.earlyStop`, spec.fit.epochs),
   };
+}
+
+const FAILURE_KINDS: readonly RunFailureKind[] = ['invalid-spec', 'diverged', 'out-of-memory', 'context-lost', 'error'];
+
+function failure(value: unknown, path: string): NonNullable<Run['error']> {
+  const f = object(value, path);
+  if (typeof f.kind !== 'string' || !(FAILURE_KINDS as readonly string[]).includes(f.kind)) invalid(`${path}.kind`, `one of ${FAILURE_KINDS.join(', ')}`, f.kind);
+  return { kind: f.kind as RunFailureKind, message: text(f.message, `${path}.message`) };
 }
 
 function earlyStopReport(value: unknown, path: string, epochs: number): EarlyStopReport {
@@ -367,7 +391,7 @@ export function parseStoredRun(record: unknown): SavedRun {
   const fields = typeof record === 'object' && record !== null ? (record as Fields) : {};
   const name = typeof fields.name === 'string' ? `"${fields.name}"` : 'A saved run';
   try {
-    return parseSavedRun(JSON.parse(JSON.stringify(savedRunJson(record as SavedRun))));
+    return parseSavedRun(JSON.parse(JSON.stringify(savedRunJson(record as SavedRun))), 'run', true);
   } catch (error) {
     const detail = error instanceof FieldError ? error.message : `its record is damaged (${error instanceof Error ? error.message : String(error)})`;
     throw new RunFileError(`${name} could not be restored from this browser: ${detail}.`);

@@ -104,6 +104,27 @@ describe('the storage slice', () => {
     expect(shelf.get('a')?.name).toBe('First');
   });
 
+  it("keeps a failed run's record, with what went wrong and no model", async () => {
+    await restoreTwo();
+    const failure = { kind: 'diverged', message: 'The loss became NaN or infinite in epoch 1, batch 3: training diverged.' } as const;
+    const first = state().runs['a'];
+    if (!first) throw new Error('run a was not restored');
+    useAppStore.setState({ runs: { ...state().runs, a: { ...first, status: 'failed', error: failure } } });
+    sent.length = 0;
+    state().handleStorageEvent({ type: 'runFailed', runId: 'a', ...failure });
+    expect(sent).toEqual([]);
+    await settle();
+    expect(state().savedRuns['a']).toBe('saved');
+    expect(shelf.get('a')).toMatchObject({ status: 'failed', failure });
+
+    // The next visit shows it failed, with its message, and asks the worker for no model of it.
+    useAppStore.setState(initial, true);
+    sent.length = 0;
+    await state().restoreSavedRuns();
+    expect(state().runs['a']).toMatchObject({ status: 'failed', error: failure, restored: true });
+    expect(sent.find((c) => c.type === 'restoreRuns')).toEqual({ type: 'restoreRuns', runs: [{ runId: 'b', spec: shelf.get('b')?.spec, input: { height: 28, width: 28, channels: 1 } }] });
+  });
+
   it('keeps a run it could not save in memory and says so, naming it', async () => {
     await restoreTwo();
     state().handleStorageEvent({ type: 'modelSaved', runId: 'b', error: 'QuotaExceededError: the disk is full' });

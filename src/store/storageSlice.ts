@@ -134,6 +134,21 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     sendToWorker({ type: 'saveModel', runId: id });
   };
 
+  /** Writes a failed run's record: it has no model to save, but its history and what went wrong outlive the page. */
+  const saveFailedRun = (id: string): void => {
+    if (storageUnavailable || !savedRunOf(id)) return;
+    setSaveState(id, 'saving');
+    putRecord(id).then(
+      () => {
+        if (get().savedRuns[id] !== undefined) setSaveState(id, 'saved');
+      },
+      (error: unknown) => {
+        setSaveState(id, null);
+        reportStorage(error, `${get().runs[id]?.name ?? 'The failed run'} could not be kept in this browser; it stays here until the page is reloaded.`);
+      },
+    );
+  };
+
   /** The runs deleted whose models may still be saved (REMEMBERED.deletedModels). */
   const pendingModelDeletes = (): string[] => {
     try {
@@ -234,7 +249,8 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
         currentRunId: state.currentRunId ?? restored.at(-1)?.id ?? null,
         savedRuns: { ...Object.fromEntries(restored.map((run) => [run.id, 'saved' as const])), ...state.savedRuns },
       }));
-      sendToWorker({ type: 'restoreRuns', runs: fresh.map(modelRef) });
+      // A failed run has no model to load.
+      sendToWorker({ type: 'restoreRuns', runs: fresh.filter((run) => run.status !== 'failed').map(modelRef) });
       get().announce(`Restored ${fresh.length} saved run${fresh.length === 1 ? '' : 's'}.`);
     },
 
@@ -356,7 +372,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       if (lostImports.length > 0) set((state) => ({ runFileErrors: [...state.runFileErrors, ...lostImports] }));
       const refs = Object.entries(get().savedRuns).flatMap(([runId, saveState]) => {
         const saved = saveState === 'saved' ? savedRunOf(runId) : null;
-        return saved ? [modelRef(saved)] : [];
+        return saved && saved.status !== 'failed' ? [modelRef(saved)] : [];
       });
       if (refs.length > 0) sendToWorker({ type: 'restoreRuns', runs: refs });
     },
@@ -365,6 +381,9 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       switch (event.type) {
         case 'runFinished':
           saveNewRun(event.runId);
+          return;
+        case 'runFailed':
+          saveFailedRun(event.runId);
           return;
         case 'modelSaved': {
           const { runId } = event;
