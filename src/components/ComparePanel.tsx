@@ -7,6 +7,7 @@ import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { isActiveRun, linkedRuns, runImageSize, useAppStore, type Run } from '../store';
 import { compareRow } from '../store/compare';
+import { isEvaluating } from '../store/series';
 import { describeSpecDiff } from '../training/specDiff';
 import { CompareCharts } from './CompareCharts';
 import { CompareTable } from './CompareTable';
@@ -23,7 +24,7 @@ export function queueStatus(run: Run): string {
       return 'waiting';
     case 'running': {
       const epochs = run.spec.fit.epochs;
-      if (run.epochs.length === epochs && run.evaluation === null) return 'evaluating on the test set';
+      if (isEvaluating(run)) return 'evaluating on the test set';
       if (!run.progress) return 'training';
       return `${run.pass?.pass === 'validation' ? 'validating' : 'training'}, epoch ${run.progress.epoch}/${epochs}`;
     }

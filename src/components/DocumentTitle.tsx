@@ -1,7 +1,7 @@
 /** The tab's title says how the run in training is going, so that a long run can be followed from another tab. */
 import { useEffect } from 'react';
 import { useAppStore, type Run } from '../store';
-import { runFraction, secondsLeftOf } from '../store/series';
+import { isEvaluating, runFraction, secondsLeftOf } from '../store/series';
 import { duration } from './words';
 
 /** The page's own title, as index.html has it. */
@@ -23,7 +23,7 @@ export function trainingTitle(run: Pick<Run, 'name' | 'status' | 'progress' | 'e
       ? `Paused at ${percent}`
       : run.status !== 'running' || run.progress === null
         ? 'Starting'
-        : run.epochs.length === epochs && run.evaluation === null
+        : isEvaluating(run)
           ? `Evaluating · ETA ${duration(secondsLeftOf(run))}`
           : `${percent} · ETA ${duration(secondsLeftOf(run))}`;
   return `${state} · ${run.name} — ${PAGE_TITLE}`;

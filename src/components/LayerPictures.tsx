@@ -37,7 +37,7 @@ function PictureCanvas({ pictures, label }: { readonly pictures: Pictures; reado
 /** When the weights shown were read, in words. */
 function stageWords(run: Run, epochsDone: number, ended: boolean): string {
   const restored = ended && run.earlyStop?.restored === true ? `, then epoch ${run.earlyStop.bestEpoch}'s weights restored by EarlyStopping` : '';
-  if (epochsDone === 0) return ended ? 'never trained' : 'as initialised, before any training';
+  if (epochsDone === 0) return ended ? 'stopped before its first epoch ended' : 'as initialised, before any training';
   return `after epoch ${epochsDone} of ${run.spec.fit.epochs}${restored}`;
 }
 

@@ -201,20 +201,30 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
     afterGone.current = null;
     if (document.activeElement === document.body || document.activeElement === null) pending.focus();
   });
+  /**
+   * Waits for `button` to go, then focuses with `focus`; forgotten once the focus moves from it
+   * to another element first (a Tab). Its own removal blurs it too, with no element to go to.
+   */
+  const whenGone = (button: HTMLElement, focus: () => void): void => {
+    afterGone.current = { button, focus };
+    const moved = (event: FocusEvent): void => {
+      if (event.relatedTarget === null) return;
+      button.removeEventListener('blur', moved);
+      if (afterGone.current?.button === button) afterGone.current = null;
+    };
+    button.addEventListener('blur', moved);
+  };
   const focusPreset = (): void => document.getElementById('preset')?.focus();
   /** After a repair: the control of the field it changed, else the title of its layer, else Train. */
-  const onFixed = (button: HTMLElement, issue: SpecIssue): void => {
-    afterGone.current = {
-      button,
-      focus: () => {
-        const where = issue.layerIndex === null ? ':not([data-layer])' : `[data-layer="${issue.layerIndex}"]`;
-        const control = issue.field === null ? null : builderRef.current?.querySelector<HTMLElement>(`[data-field="${issue.field}"]${where}`);
-        if (control) control.focus();
-        else if (issue.layerIndex !== null && listRef.current && layers.length > 0) focusLayerControl(listRef.current, { index: Math.min(issue.layerIndex, layers.length - 1), control: 'title' });
-        else focusTrain();
-      },
-    };
-  };
+  const onFixed = (button: HTMLElement, issue: SpecIssue): void =>
+    whenGone(button, () => {
+      const where = issue.layerIndex === null ? ':not([data-layer])' : `[data-layer="${issue.layerIndex}"]`;
+      const control = issue.field === null ? null : builderRef.current?.querySelector<HTMLElement>(`[data-field="${issue.field}"]${where}`);
+      const rows = listRef.current?.children.length ?? 0;
+      if (control) control.focus();
+      else if (issue.layerIndex !== null && listRef.current && rows > 0) focusLayerControl(listRef.current, { index: Math.min(issue.layerIndex, rows - 1), control: 'title' });
+      else focusTrain();
+    });
   const remove = (index: number): void => {
     focusNext.current = { index: Math.min(index, layers.length - 2), control: 'title' };
     setLayers(layers.filter((_, j) => j !== index));
@@ -268,7 +278,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
             <button
               type="button"
               onClick={(event) => {
-                afterGone.current = { button: event.currentTarget, focus: focusPreset };
+                whenGone(event.currentTarget, focusPreset);
                 loadPreset(presetId);
               }}
             >
@@ -282,7 +292,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
             <button
               type="button"
               onClick={(event) => {
-                afterGone.current = { button: event.currentTarget, focus: focusPreset };
+                whenGone(event.currentTarget, focusPreset);
                 selectDataset(preset.dataset);
               }}
             >

@@ -2,7 +2,7 @@
 import { useEffect, useRef, type ButtonHTMLAttributes, type FocusEvent } from 'react';
 import type { BackendPreference } from '../training/protocol';
 import { earlyStopWords, isActiveRun, useAppStore, type Run } from '../store';
-import { lastStep, runFraction, secondsLeftOf } from '../store/series';
+import { isEvaluating, lastStep, runFraction, secondsLeftOf } from '../store/series';
 import { SelectField } from './fields';
 import { counted, duration, grouped } from './words';
 
@@ -68,7 +68,7 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
   const epochsDone = run?.epochs.length ?? 0;
   const epochs = run?.spec.fit.epochs ?? 1;
   const fraction = runFraction(step, epochsDone, epochs);
-  const evaluating = run !== null && active && epochsDone === epochs && run.evaluation === null;
+  const evaluating = run !== null && active && isEvaluating(run);
   const pass = run?.pass ?? null;
   const validating = pass?.pass === 'validation' && step !== null ? pass : null;
   const testPass = pass?.pass === 'test' ? ` (${grouped(pass.done)} of ${counted(pass.total, 'image')})` : '';
@@ -158,7 +158,9 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
           )}
           {(evaluating || (stopping && progress !== null)) && (
             <p className="muted" data-testid="evaluating">
-              {stopping ? `Stopping: evaluating the model as trained so far on the test set${testPass}…` : `Training done: evaluating on the test set${testPass}…`}
+              {stopping
+                ? `Stopping: evaluating ${run.spec.fit.earlyStopping?.restoreBestWeights && epochsDone > 0 ? "the best epoch's weights (EarlyStopping restores them)" : 'the model as trained so far'} on the test set${testPass}…`
+                : `Training done: evaluating on the test set${testPass}…`}
             </p>
           )}
           <BackendBadge run={run} />

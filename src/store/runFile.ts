@@ -316,11 +316,12 @@ export function parseSavedRun(value: unknown, path = 'run', failedAllowed = fals
   };
 }
 
-const FAILURE_KINDS: readonly RunFailureKind[] = ['invalid-spec', 'diverged', 'out-of-memory', 'context-lost', 'error'];
+/** Every kind of failure, so that a kind added to the protocol must be added here too. */
+const FAILURE_KINDS = { 'invalid-spec': true, diverged: true, 'out-of-memory': true, 'context-lost': true, error: true } as const satisfies Record<RunFailureKind, true>;
 
 function failure(value: unknown, path: string): NonNullable<Run['error']> {
   const f = object(value, path);
-  if (typeof f.kind !== 'string' || !(FAILURE_KINDS as readonly string[]).includes(f.kind)) invalid(`${path}.kind`, `one of ${FAILURE_KINDS.join(', ')}`, f.kind);
+  if (typeof f.kind !== 'string' || !Object.hasOwn(FAILURE_KINDS, f.kind)) invalid(`${path}.kind`, `one of ${Object.keys(FAILURE_KINDS).join(', ')}`, f.kind);
   return { kind: f.kind as RunFailureKind, message: text(f.message, `${path}.message`) };
 }
 

@@ -16,7 +16,7 @@ import type {
   RunFailureKind,
   WorkerEvent,
 } from '../training/protocol';
-import type { ModelSpec } from '../training/spec';
+import { lowerIsBetter, type ModelSpec } from '../training/spec';
 import { describeSpecEdits } from '../training/specDiff';
 import { parseModelSpec } from '../training/specUrl';
 import type { AppState } from './index';
@@ -70,7 +70,7 @@ export interface Run {
  */
 export function earlyStopWords(report: EarlyStopReport, epochs: number): string {
   const { monitor, bestEpoch, stoppedEpoch, restored } = report;
-  const better = monitor.endsWith('loss') ? 'fallen' : 'risen';
+  const better = lowerIsBetter(monitor) ? 'fallen' : 'risen';
   const value = Number.isFinite(report.best) ? report.best.toFixed(4) : '–';
   const weights = restored ? ` The model has epoch ${bestEpoch}'s weights back, and the test set measured those.` : '';
   if (stoppedEpoch !== null) {
@@ -251,7 +251,8 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
         id,
         // A shared run's name brings the sharer's number: this run takes the next one here instead.
         name: `${name.replace(RUN_NUMBER, '')} #${runCount}`,
-        color: nextRunColor(Object.values(state.runs)),
+        // A deleted run that Undo may bring back keeps its colour for it.
+        color: nextRunColor([...Object.values(state.runs), ...(state.deletedRun ? [state.deletedRun.run] : [])]),
         datasetId,
         datasetName: dataset.name,
         classNames: dataset.classNames,
@@ -350,7 +351,10 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
       for (const id of runOrder) {
         const run = runs[id];
         if (run && isActiveRun(run)) {
-          handleRunEvent({ type: 'runFailed', runId: id, kind: 'error', message: `${reason} This run was lost with it; finished runs are kept. Train it again when you are ready.` });
+          const event = { type: 'runFailed', runId: id, kind: 'error', message: `${reason} This run was lost with it; finished runs are kept. Train it again when you are ready.` } as const;
+          handleRunEvent(event);
+          // Kept, as a failure the worker reported is: its history so far, and what happened.
+          get().handleStorageEvent(event);
         }
       }
     },

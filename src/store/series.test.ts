@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendThinned, lastStep, runFraction, secondsLeftOf } from './series';
+import { appendThinned, isEvaluating, lastStep, runFraction, secondsLeftOf } from './series';
 
 describe('appendThinned', () => {
   it('appends until the cap, then halves and keeps the newest point', () => {
@@ -55,5 +55,16 @@ describe('secondsLeftOf', () => {
   it("goes by the last epoch's figure once that epoch has ended: after the last one, the test evaluation's", () => {
     expect(secondsLeftOf({ progress, epochs: [...epochs, { epoch: 2, etaSeconds: 3 }], pass: null })).toBe(3);
     expect(secondsLeftOf({ progress: null, epochs: [] })).toBeNaN();
+  });
+});
+
+describe('isEvaluating', () => {
+  const spec = { fit: { epochs: 5 } };
+  it('is true once all epochs are trained, or once the test pass has said so: after an early stop, fewer epochs', () => {
+    expect(isEvaluating({ spec, epochs: [1, 2, 3, 4, 5], evaluation: null })).toBe(true);
+    expect(isEvaluating({ spec, epochs: [1, 2], evaluation: null })).toBe(false);
+    expect(isEvaluating({ spec, epochs: [1, 2], evaluation: null, pass: { pass: 'test' } })).toBe(true);
+    expect(isEvaluating({ spec, epochs: [1, 2], evaluation: null, pass: { pass: 'validation' } })).toBe(false);
+    expect(isEvaluating({ spec, epochs: [1, 2, 3, 4, 5], evaluation: {} })).toBe(false);
   });
 });

@@ -41,8 +41,22 @@ export function secondsLeftOf(run: {
   readonly progress: { readonly epoch: number; readonly etaSeconds: number } | null;
   readonly epochs: readonly { readonly epoch: number; readonly etaSeconds: number }[];
 }): number {
-  if (run.pass) return run.pass.etaSeconds;
+  if (run.pass && Number.isFinite(run.pass.etaSeconds)) return run.pass.etaSeconds;
   const record = run.epochs.at(-1);
   if (record && (run.progress === null || record.epoch >= run.progress.epoch)) return record.etaSeconds;
   return run.progress?.etaSeconds ?? Number.NaN;
+}
+
+/**
+ * Whether a run is being evaluated on the test set: its test pass has reported (the worker
+ * reports its start), or it has trained all its epochs with no evaluation yet. EarlyStopping
+ * may end training epochs early: the first is what says so then.
+ */
+export function isEvaluating(run: {
+  readonly pass?: { readonly pass: 'validation' | 'test' } | null;
+  readonly epochs: readonly unknown[];
+  readonly evaluation: unknown;
+  readonly spec: { readonly fit: { readonly epochs: number } };
+}): boolean {
+  return run.evaluation === null && (run.pass?.pass === 'test' || run.epochs.length === run.spec.fit.epochs);
 }

@@ -186,6 +186,13 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
   /** The same run as `saved` (imported before, or trained here and exported): its id (less an import's suffix) and start; a new name does not make it another run. */
   const sameRun = (run: Pick<Run, 'id' | 'startedAt'>, saved: SavedRun): boolean => run.id.replace(/-imported-\d+$/, '') === saved.id && run.startedAt === saved.startedAt;
 
+  /** The runs whose colours a new one should not take: those here, one deleted that Undo may bring back, and imports under way. */
+  const colouredRuns = (): Pick<Run, 'color'>[] => [
+    ...Object.values(get().runs),
+    ...(get().deletedRun ? [get().deletedRun?.run ?? { color: '' }] : []),
+    ...[...pendingImports.values()].map((pending) => pending.run),
+  ];
+
   const idTaken = (id: string): boolean => get().runs[id] !== undefined || get().deletedRun?.run.id === id || pendingImports.has(id);
 
   /**
@@ -324,7 +331,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     exportRun: (id) => {
       const run = get().runs[id];
       if (!run) return;
-      if (!savedRunOf(id)) {
+      if (savedRunOf(id)?.status !== 'finished' && savedRunOf(id)?.status !== 'stopped') {
         set({ runFileErrors: [`${run.name} cannot be exported: only a finished or stopped run with a trained model can.`] });
         return;
       }
@@ -347,8 +354,8 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
           while (idTaken(id)) id = `${contents.run.id}-imported-${++importCount}`;
           // Named as this browser names its dataset: another browser may have numbered the same files otherwise.
           // A colour another run here has already would make the two one line in the charts.
-          const taken = Object.values(get().runs).some((other) => other.color === contents.run.color);
-          const color = taken ? nextRunColor(Object.values(get().runs)) : contents.run.color;
+          const others = colouredRuns();
+          const color = others.some((other) => other.color === contents.run.color) ? nextRunColor(others) : contents.run.color;
           const run: SavedRun = { ...contents.run, id, color, datasetId: dataset.id, datasetName: dataset.name };
           pendingImports.set(id, { run, fileName: file.name });
           sendToWorker({ type: 'importModel', run: modelRef(run), files: contents.files }, [contents.files.weightData]);

@@ -75,8 +75,12 @@ describe('EarlyStopping, as Keras 3 has it', () => {
   });
 
   it('with patience 0 stops at the first epoch that does not improve, but never after the first epoch', () => {
-    expect(run({ monitor: 'loss', patience: 0, restoreBestWeights: false }, [1, 1, 1]).trained).toBe(2);
-    expect(run({ monitor: 'loss', patience: 0, restoreBestWeights: false }, [1, 0.5, 0.6]).trained).toBe(3);
+    expect(run({ monitor: 'loss', patience: 0, restoreBestWeights: false }, [1, 1, 1, 1]).report?.stoppedEpoch).toBe(2);
+    expect(run({ monitor: 'loss', patience: 0, restoreBestWeights: false }, [1, 0.5, 0.6, 0.4]).report?.stoppedEpoch).toBe(3);
+    // A first epoch that does not improve on nothing (a NaN loss): Keras's `epoch > 0` lets it go on.
+    const { trained, report } = run({ monitor: 'loss', patience: 0, restoreBestWeights: false }, [NaN, 1, 1, 1]);
+    expect(trained).toBe(3);
+    expect(report).toMatchObject({ stoppedEpoch: 3, bestEpoch: 2 });
   });
 
   it('restores the best weights when it never stopped early too, as Keras 3 does', () => {

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { EarlyStopReport, EpochRecord } from './protocol';
-import type { EarlyStoppingSpec, MonitorName } from './spec';
+import { lowerIsBetter, type EarlyStoppingSpec, type MonitorName } from './spec';
 
 /** An epoch's value of `monitor`; null when the epoch has none (no validation split). */
 export function monitoredValue(record: EpochRecord, monitor: MonitorName): number | null {
@@ -22,9 +22,6 @@ export function monitoredValue(record: EpochRecord, monitor: MonitorName): numbe
       return record.accuracy;
   }
 }
-
-/** Whether `monitor` improves by going down (a loss) rather than up (an accuracy). */
-export const lowerIsBetter = (monitor: MonitorName): boolean => monitor === 'val_loss' || monitor === 'loss';
 
 export class EarlyStopping {
   private best: number;

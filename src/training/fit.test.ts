@@ -107,6 +107,42 @@ describe('fit', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it("gives the model its best epoch's weights back at the end, as restore_best_weights does, when it did not stop early", async () => {
+    // val_accuracy reaches 100% within a few epochs and stays there: a tie is no improvement,
+    // so the best epoch is the first at 100%, and training goes on after it.
+    const spec = mlp({ epochs: 8, earlyStopping: { monitor: 'val_accuracy', patience: 10, restoreBestWeights: true } }, { learningRate: 0.05 });
+    const model = buildModel(spec, INPUT, 3);
+    const data = createTrainingData(dataset.train.images, dataset.train.labels, dataset.train.count, 8, 8, 3);
+    const optimizer = createOptimizer(spec.compile);
+    const kept = new Map<number, Float32Array[]>();
+    try {
+      const result = await fit(model, data, spec, optimizer, new TrainingControl(), { onEpoch: (e) => kept.set(e.epoch, model.getWeights().map((w) => w.dataSync() as Float32Array)) });
+      const best = result.history.reduce((a, b) => ((b.valAccuracy ?? 0) > (a.valAccuracy ?? 0) ? b : a));
+      expect(best.epoch).toBeLessThan(8);
+      expect(result.earlyStop).toMatchObject({ stoppedEpoch: null, bestEpoch: best.epoch, restored: true });
+      const now = model.getWeights().map((w) => Array.from(w.dataSync()));
+      expect(now).toEqual(kept.get(best.epoch)?.map((w) => Array.from(w)));
+      expect(now).not.toEqual(kept.get(8)?.map((w) => Array.from(w)));
+    } finally {
+      model.dispose();
+      disposeTrainingData(data);
+      optimizer.dispose();
+    }
+  });
+
+  it('validates an epoch trained to its end even when Stop comes after its last step', async () => {
+    const control = new TrainingControl();
+    const result = await train(mlp({ epochs: 3 }), control, {
+      batchIntervalMs: 0,
+      onBatch: (b) => {
+        if (b.epoch === 1 && b.batch === b.batches) control.stop();
+      },
+    });
+    expect(result.stopped).toBe(true);
+    expect(result.history).toHaveLength(1);
+    expect(result.history[0]?.valLoss).not.toBeNull();
+  });
+
   it('stops mid-epoch and returns the history so far', async () => {
     const control = new TrainingControl();
     const seen: BatchProgress[] = [];

@@ -137,14 +137,16 @@ export interface FitResult {
   readonly stopped: boolean;
   /** What the spec's EarlyStopping did; null without one, or before it saw an epoch. */
   readonly earlyStop: EarlyStopReport | null;
+  /** The test evaluation's time as the time left counts it (NaN before any pace is known). */
+  readonly evaluationSeconds: number;
 }
 
 /** Called by a validation or test pass after each chunk, with the images done so far; the pass waits for it. */
 export type PassStep = (done: number) => Promise<void>;
 
 /**
- * A pass's step for a run under `control`: it yields to the event loop, so that pause and
- * stop are heard, waits while the run is paused (time the seconds leave out), then reports at
+ * A pass's step for a run under `control`: it yields to the event loop, so that pause, stop
+ * and predict messages are handled (a pass runs to its end all the same), waits while the run is paused (time the seconds leave out), then reports at
  * most every `intervalMs`, with the images done and the pass's active seconds so far.
  * Without it, a pass held the worker for its whole length: 10-20 s for the strongest preset's
  * test evaluation on a CPU, Pause taking effect only after it.
@@ -406,7 +408,9 @@ export async function fit(
           callbacks.onPass?.({ pass: 'validation', done, total: validationCount, etaSeconds: passSecondsLeft(done, validationCount, activeSeconds) + after });
         });
         const validation =
-          validationCount > 0 && !control.stopRequested
+          // An epoch trained to its end is validated, Stop or not (Keras checks stop_training
+          // after it): its history entry has its val_ figures, and EarlyStopping sees them.
+          validationCount > 0 && seen === trainCount
             ? await evaluateSlice(model, data, spec, validationStart, validationCount, callbacks.validationBatchSize, validationStep)
             : null;
         // Time paused is left out of both.
@@ -456,5 +460,16 @@ export async function fit(
     earlyStopping?.dispose();
     throw error;
   }
-  return { history, stopped: control.stopRequested, earlyStop: earlyStopping?.finish() ?? null };
+  const evaluationSeconds = secondsLeft({
+    epochs,
+    epoch: epochs,
+    trainCount,
+    seen: trainCount,
+    samplesPerSecond: lastPace,
+    validationsLeft: 0,
+    validationSeconds: validationSeconds(),
+    validationCount,
+    evaluationCount,
+  });
+  return { history, stopped: control.stopRequested, earlyStop: earlyStopping?.finish() ?? null, evaluationSeconds };
 }

@@ -12,10 +12,15 @@ describe('the first layer pictured', () => {
     expect(picturedLayer(PRESETS.fashionCnn.spec, MNIST)).toEqual({ index: 0, name: 'conv2d', kind: 'conv2d', count: 32, height: 2, width: 2 });
   });
 
-  it('pictures a Dense after pooling at the pooled size, and none without a Flatten before it', () => {
+  it('pictures a Dense after pooling at the pooled size, and nothing for a model with neither layer', () => {
     const pooled = layers({ type: 'maxPooling2d', poolSize: 2, strides: null, padding: 'valid' }, { type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax', useBias: true });
     expect(picturedLayer(pooled, MNIST)).toMatchObject({ kind: 'dense', count: 10, height: 14, width: 14 });
     expect(picturedLayer(layers({ type: 'dropout', rate: 0.2 }), MNIST)).toBeNull();
+  });
+
+  it('pictures a Dense that comes first, with no Flatten: the model flattens the image for it', () => {
+    const first = layers({ type: 'dense', units: 32, activation: 'relu', useBias: true }, { type: 'dense', units: 10, activation: 'softmax', useBias: true });
+    expect(picturedLayer(first, MNIST)).toEqual({ index: 0, name: 'dense', kind: 'dense', count: 32, height: 28, width: 28 });
   });
 
   it('lays a [rows, units] kernel out unit by unit', () => {

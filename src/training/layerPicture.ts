@@ -20,7 +20,8 @@ export interface PicturedLayer {
 /**
  * The first Dense or Conv2D layer of `spec` on images of `input`, or null without one. Only
  * Flatten, Dropout, BatchNormalization, MaxPooling2D and Activation can come before it: none
- * adds channels, so its input is still one picture (pooled, perhaps) of one channel.
+ * adds channels, so its input is still one picture (pooled, perhaps) of one channel. A Dense
+ * that comes first sees the image flattened (modelInputShape).
  */
 export function picturedLayer(spec: Pick<ModelSpec, 'layers'>, input: InputShape): PicturedLayer | null {
   const index = spec.layers.findIndex((layer) => layer.type === 'dense' || layer.type === 'conv2d');
@@ -29,11 +30,12 @@ export function picturedLayer(spec: Pick<ModelSpec, 'layers'>, input: InputShape
   const name = layerNames(spec.layers)[index] ?? layer.type;
   if (layer.type === 'conv2d') return { index, name, kind: 'conv2d', count: layer.filters, height: layer.kernelSize, width: layer.kernelSize };
   if (layer.type !== 'dense') return null;
-  // A Dense unit's inputs are the pixels the last Flatten before it flattened.
+  // A Dense unit's inputs are the pixels the last Flatten before it flattened; with none, the
+  // model flattens the image for it (modelInputShape), and it sees the image itself.
   const flatten = spec.layers.slice(0, index).map((l) => l.type).lastIndexOf('flatten');
-  if (flatten < 0) return null;
-  const rows = summarize({ layers: spec.layers.slice(0, flatten) }, input).rows;
-  const [height, width, channels] = flatten === 0 ? [input.height, input.width, input.channels] : (rows[flatten - 1]?.outputShape.slice(1) ?? []);
+  if (flatten < 0 && index > 0) return null;
+  const rows = summarize({ layers: spec.layers.slice(0, Math.max(flatten, 0)) }, input).rows;
+  const [height, width, channels] = flatten <= 0 ? [input.height, input.width, input.channels] : (rows[flatten - 1]?.outputShape.slice(1) ?? []);
   if (height === null || width === null || height === undefined || width === undefined || channels !== 1) return null;
   return { index, name, kind: 'dense', count: layer.units, height, width };
 }

@@ -6,7 +6,7 @@
  * from the browser's, so the same seed gives a reproducible run, not identical numbers.
  */
 import { endsInSoftmax, modelInputShape } from './shapes';
-import { DEFAULT_BATCH_NORM_MOMENTUM, scheduledLearningRate, type Activation, type LayerSpec, type ModelSpec, type OptimizerName } from './spec';
+import { DEFAULT_BATCH_NORM_MOMENTUM, lowerIsBetter, scheduledLearningRate, type Activation, type LayerSpec, type ModelSpec, type OptimizerName } from './spec';
 
 /** The dataset the code trains on: a built-in one by id, or the user's own IDX files. */
 export interface PythonDataset {
@@ -226,7 +226,7 @@ export function pythonCode(spec: ModelSpec, dataset: PythonDataset): string {
   }
   const stopping = fit.earlyStopping;
   if (stopping) {
-    const better = stopping.monitor.endsWith('loss') ? 'fallen' : 'risen';
+    const better = lowerIsBetter(stopping.monitor) ? 'fallen' : 'risen';
     lines.push(
       `# EarlyStopping ends training ${stopping.patience === 0 ? `at the first epoch in which ${stopping.monitor} has not ${better}` : `once ${stopping.monitor} has not ${better} for ${stopping.patience === 1 ? '1 epoch' : `${pyInt(stopping.patience)} epochs in a row`}`}${stopping.restoreBestWeights ? ',' : '.'}`,
       ...(stopping.restoreBestWeights ? ['# then gives the model back the weights of its best epoch (Keras 3 does so even when it did not stop early).'] : []),

@@ -120,6 +120,9 @@ export interface EarlyStoppingSpec {
   readonly restoreBestWeights: boolean;
 }
 
+/** Whether `monitor` improves by going down (a loss) rather than up (an accuracy). */
+export const lowerIsBetter = (monitor: MonitorName): boolean => monitor === 'val_loss' || monitor === 'loss';
+
 /** What the builder's "Early stopping" tick turns on: the usual tutorial call. */
 export const DEFAULT_EARLY_STOPPING: EarlyStoppingSpec = { monitor: 'val_loss', patience: 3, restoreBestWeights: true };
 

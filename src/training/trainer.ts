@@ -367,6 +367,8 @@ export class Trainer {
       held.trainData = null;
       const testData = createTrainingData(test.images, test.labels, test.count, test.height, test.width, classCount);
       held.testData = testData;
+      // Said at once: after an early stop, the page cannot tell the evaluation from its epochs.
+      send({ type: 'pass', runId, progress: { pass: 'test', done: 0, total: test.count, etaSeconds: result.evaluationSeconds } });
       const testStep = passStep(run.control, REPORT_INTERVAL_MS, (done, activeSeconds) =>
         send({ type: 'pass', runId, progress: { pass: 'test', done, total: test.count, etaSeconds: passSecondsLeft(done, test.count, activeSeconds) } }),
       );
