@@ -41,6 +41,19 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
+/**
+ * The user's Resume, once the run is held in its pause: each step yields before it checks for
+ * a pause, so a resume sent at once could come before the run waits, and prove nothing.
+ */
+function resumeWhenHeld(control: TrainingControl, before: () => void = () => undefined): void {
+  const check = (): void => {
+    if (!control.waiting) return void setTimeout(check, 0);
+    before();
+    control.resume();
+  };
+  setTimeout(check, 0);
+}
+
 describe('fit', () => {
   it('learns a separable problem, reporting Keras-style history with validation', async () => {
     const { history, stopped } = await train(mlp());
@@ -178,10 +191,7 @@ describe('fit', () => {
         seen.push(`batch ${b.batch}`);
         if (b.batch === 2) {
           control.pause();
-          setTimeout(() => {
-            seen.push('resume');
-            control.resume();
-          }, 0);
+          resumeWhenHeld(control, () => seen.push('resume'));
         }
       },
     });
@@ -210,10 +220,9 @@ describe('fit', () => {
           batches.push(b);
           if (b.batch !== 2) return;
           control.pause();
-          setTimeout(() => {
+          resumeWhenHeld(control, () => {
             skipped += 60_000;
-            control.resume();
-          }, 0);
+          });
         },
       });
       const [epoch] = result.history;
@@ -308,10 +317,7 @@ describe('fit', () => {
         seen.push(`validation ${p.done}`);
         if (p.done !== 16) return;
         control.pause();
-        setTimeout(() => {
-          seen.push('resume');
-          control.resume();
-        }, 0);
+        resumeWhenHeld(control, () => seen.push('resume'));
       },
     });
     expect(result.history[0]?.valAccuracy).not.toBeNull();

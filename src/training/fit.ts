@@ -79,6 +79,11 @@ export class TrainingControl {
     this.resume();
   }
 
+  /** True while the run is held in `waitIfPaused`. */
+  get waiting(): boolean {
+    return this.resumeWaiters.length > 0;
+  }
+
   /** Milliseconds spent waiting in `waitIfPaused`: time a run's clocks leave out. */
   pausedMs = 0;
 
