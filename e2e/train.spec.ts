@@ -101,6 +101,7 @@ test('EarlyStopping set in the builder ends a run whose val_accuracy stops risin
   await expect(train).toBeDisabled();
   await page.getByRole('button', { name: 'Hold out 10% for validation' }).click();
   await expect(page.getByLabel('Validation split')).toHaveValue('0.1');
+  await expect(page.getByLabel('Validation split')).toBeFocused();
   await train.click();
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
   const rows = page.getByRole('table', { name: /Training history/ }).locator('tbody tr');

@@ -215,11 +215,12 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
     button.addEventListener('blur', moved);
   };
   const focusPreset = (): void => document.getElementById('preset')?.focus();
-  /** After a repair: the control of the field it changed, else the title of its layer, else Train. */
+  /** After a repair: the control of the field it changed (the fix's, else the issue's), else the title of its layer, else Train. */
   const onFixed = (button: HTMLElement, issue: SpecIssue): void =>
     whenGone(button, () => {
-      const where = issue.layerIndex === null ? ':not([data-layer])' : `[data-layer="${issue.layerIndex}"]`;
-      const control = issue.field === null ? null : builderRef.current?.querySelector<HTMLElement>(`[data-field="${issue.field}"]${where}`);
+      const field = issue.fix?.field ?? issue.field;
+      const where = issue.layerIndex === null || issue.fix?.field !== undefined ? ':not([data-layer])' : `[data-layer="${issue.layerIndex}"]`;
+      const control = field === null ? null : builderRef.current?.querySelector<HTMLElement>(`[data-field="${field}"]${where}`);
       const rows = listRef.current?.children.length ?? 0;
       if (control) control.focus();
       else if (issue.layerIndex !== null && listRef.current && rows > 0) focusLayerControl(listRef.current, { index: Math.min(issue.layerIndex, rows - 1), control: 'title' });

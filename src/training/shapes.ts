@@ -48,6 +48,8 @@ export interface SpecIssue {
 export interface SpecFix {
   readonly label: string;
   readonly spec: ModelSpec;
+  /** The model-wide field the repair changes, where it is not the issue's own field (the focus goes there after it). */
+  readonly field?: string;
 }
 
 /** Keras's auto-generated layer names, as a fresh session numbers them. */
@@ -440,7 +442,7 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
         layerIndex: null,
         field: 'earlyStoppingMonitor',
         message: `EarlyStopping watches ${monitor}, which only a validation split gives: with none, Keras warns that ${monitor} is not available and never stops.`,
-        fix: { label: 'Hold out 10% for validation', spec: { ...spec, fit: { ...fit, validationSplit: 0.1 } } },
+        fix: { label: 'Hold out 10% for validation', spec: { ...spec, fit: { ...fit, validationSplit: 0.1 } }, field: 'validationSplit' },
       });
     }
     if (!(typeof patience === 'number' && Number.isInteger(patience) && patience >= 0)) {
