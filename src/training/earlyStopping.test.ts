@@ -83,6 +83,14 @@ describe('EarlyStopping, as Keras 3 has it', () => {
     expect(report).toMatchObject({ stoppedEpoch: 3, bestEpoch: 2 });
   });
 
+  it('does not call a stop at the run\'s last epoch an early one: it cut nothing short', () => {
+    const stopping = new EarlyStopping({ monitor: 'loss', patience: 1, restoreBestWeights: false }, tinyModel());
+    // Five epochs planned: the loss stops falling at epoch 5, the last, where patience 1 runs out.
+    const stops = [1, 0.5, 0.4, 0.3, 0.45].map((loss, i) => stopping.afterEpoch(record(i + 1, { loss })));
+    expect(stops).toEqual([false, false, false, false, true]);
+    expect(stopping.finish(5)).toMatchObject({ stoppedEpoch: null, bestEpoch: 4 });
+  });
+
   it('restores the best weights when it never stopped early too, as Keras 3 does', () => {
     const { trained, report, weight } = run({ monitor: 'val_loss', patience: 5, restoreBestWeights: true }, [1, 0.5, 0.6, 0.7]);
     expect(trained).toBe(4);

@@ -68,13 +68,18 @@ export class EarlyStopping {
     return false;
   }
 
-  /** At training's end: puts the best epoch's weights back if asked, frees its copy, and says what it did (null: it never saw a value). */
-  finish(): EarlyStopReport | null {
+  /**
+   * At training's end: puts the best epoch's weights back if asked, frees its copy, and says what
+   * it did (null: it never saw a value). A stop at the run's last epoch (`epochs`) cut nothing
+   * short: Keras sets `stopped_epoch` then, but the report says it did not stop the run.
+   */
+  finish(epochs = Number.POSITIVE_INFINITY): EarlyStopReport | null {
     const restored = this.bestWeights !== null;
     if (this.bestWeights) this.model.setWeights(this.bestWeights);
     this.dispose();
     if (this.bestEpoch === 0) return null;
-    return { monitor: this.spec.monitor, patience: this.spec.patience, stoppedEpoch: this.stoppedEpoch, bestEpoch: this.bestEpoch, best: this.best, restored };
+    const stoppedEpoch = this.stoppedEpoch !== null && this.stoppedEpoch < epochs ? this.stoppedEpoch : null;
+    return { monitor: this.spec.monitor, patience: this.spec.patience, stoppedEpoch, bestEpoch: this.bestEpoch, best: this.best, restored };
   }
 
   /** Frees the kept weights (finish does; a failed run calls this). */

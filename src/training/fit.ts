@@ -476,5 +476,5 @@ export async function fit(
     validationCount,
     evaluationCount,
   });
-  return { history, stopped: control.stopRequested, earlyStop: earlyStopping?.finish() ?? null, evaluationSeconds };
+  return { history, stopped: control.stopRequested, earlyStop: earlyStopping?.finish(epochs) ?? null, evaluationSeconds };
 }
