@@ -11,7 +11,7 @@ import { sendToWorker } from './worker';
 /** The latest answer: a run's pictures, or why it has none. */
 export interface ShownLayerPictures {
   readonly runId: string;
-  /** The run's finished epochs when its weights were asked for (0: as initialised). */
+  /** The epochs its weights had trained (0: as initialised): for a run in training, the worker's word; else the run's epochs when asked. */
   readonly epochsDone: number;
   /** True when asked for after the run had ended: its final weights. */
   readonly ended: boolean;
@@ -40,8 +40,10 @@ export const createPicturesSlice: StateCreator<AppState, [], [], PicturesSlice> 
     },
     handlePicturesEvent: (event) => {
       if (event.type !== 'layerPictures' || event.requestId !== asked?.requestId) return;
-      const { runId, epochsDone, ended } = asked;
-      set({ layerPictures: { runId, epochsDone, ended, pictures: event.pictures, note: event.note } });
+      // The worker says which epoch's weights a run in training sent (kept at that epoch's end).
+      const { runId } = asked;
+      const kept = event.epochsDone !== null;
+      set({ layerPictures: { runId, epochsDone: event.epochsDone ?? asked.epochsDone, ended: kept ? false : asked.ended, pictures: event.pictures, note: event.note } });
     },
   };
 };

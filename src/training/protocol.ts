@@ -264,7 +264,15 @@ export type WorkerEvent =
       readonly note: string | null;
     }
   /** A run's first-layer weights as pictures, or why there are none. */
-  | { readonly type: 'layerPictures'; readonly requestId: number; readonly runId: string; readonly pictures: LayerPictures | null; readonly note: string | null }
+  | {
+      readonly type: 'layerPictures';
+      readonly requestId: number;
+      readonly runId: string;
+      readonly pictures: LayerPictures | null;
+      readonly note: string | null;
+      /** For a run in training, the epochs trained when these weights were kept (0: as initialised); null for a run that has ended (its final weights). */
+      readonly epochsDone: number | null;
+    }
   /** A model saved to IndexedDB, or why it could not be. */
   | { readonly type: 'modelSaved'; readonly runId: string; readonly error: string | null }
   /** A run's model files (weights transferred), or why they could not be made. */

@@ -140,6 +140,35 @@ describe('Trainer', () => {
     trainer.disposeRun('r5');
   });
 
+  it("sends a run in training's pictures as they were at the last epoch's end, saying which epoch, not as they are part-way through the next", async () => {
+    const events: WorkerEvent[] = [];
+    const atEpochEnd = new Map<number, number[]>();
+    let asked: Promise<void> | null = null;
+    const trainer = new Trainer((event) => {
+      events.push(event);
+      if (event.type !== 'epoch') return;
+      const model = (trainer as unknown as { runs: Map<string, { model: tf.LayersModel }> }).runs.get('r6')?.model;
+      atEpochEnd.set(event.record.epoch, Array.from(model?.getLayer('conv2d').getWeights()[0]?.dataSync() ?? []));
+      // The page's request comes as a message, after the epoch's event.
+      if (event.record.epoch === 1) asked = new Promise((resolve) => setTimeout(resolve, 0)).then(() => trainer.layerPictures(9, 'r6'));
+    });
+    trainer.addDataset(syntheticDataset());
+    await trainer.train({ type: 'train', runId: 'r6', datasetId: 'synthetic', spec, backend: 'cpu' });
+    await asked;
+    const answer = events.find((e) => e.type === 'layerPictures');
+    if (answer?.type !== 'layerPictures' || answer.pictures === null) throw new Error('expected pictures');
+    // Asked during epoch 2 (or 3): filter 0's picture is the kernel's [.., .., 0, 0] at the end of the epoch it names, though training went on.
+    const epoch = answer.epochsDone ?? 0;
+    expect(epoch).toBeGreaterThanOrEqual(1);
+    const kernel = atEpochEnd.get(epoch) ?? [];
+    expect(Array.from(answer.pictures.values.subarray(0, 9))).toEqual(kernel.filter((_, i) => i % 4 === 0));
+    if (epoch < 3) expect(atEpochEnd.get(3)).not.toEqual(kernel);
+    // Once the run has ended, it sends the model's own weights, as final.
+    await trainer.layerPictures(10, 'r6');
+    expect(events.at(-1)).toMatchObject({ type: 'layerPictures', requestId: 10, epochsDone: null });
+    trainer.disposeRun('r6');
+  });
+
   it('rejects an invalid spec with a message naming the layer, and keeps going for the next run', async () => {
     const { trainer, events } = engine();
     const bad: ModelSpec = { ...spec, layers: [{ type: 'dense', units: 0, activation: 'relu', useBias: true }, ...spec.layers.slice(-1)] };

@@ -33,6 +33,21 @@ interface RunEntry {
   model: tf.LayersModel | null;
   /** The backend whose memory holds the model's weights (null until it has a model). */
   backend: string | null;
+  /**
+   * While it trains: its first layer's pictures as they were at the last epoch's end (epoch 0:
+   * as initialised). Read when asked, the weights would be those of the epoch after, part-way.
+   */
+  kept?: { readonly epochsDone: number; readonly pictures: LayerPictures } | null;
+}
+
+/** A model's first-layer weights as pictures, read now (a copy: training may replace the kernel before an asynchronous read ends); null for a model without such a layer. */
+async function readPictures(model: tf.LayersModel, spec: ModelSpec, input: InputShape): Promise<LayerPictures | null> {
+  const layer = picturedLayer(spec, input);
+  const kernel = layer ? model.getLayer(layer.name).getWeights()[0] : undefined;
+  if (!layer || !kernel) return null;
+  const copy = kernel.clone();
+  const read = await copy.data<'float32'>().finally(() => copy.dispose());
+  return { layer, values: kernelPictures(read, layer.height * layer.width, layer.count) };
 }
 
 /**
@@ -184,21 +199,17 @@ export class Trainer {
   /** Sends a run's first-layer weights as pictures (its latest weights, even mid-training), loading a saved model first if need be. */
   async layerPictures(requestId: number, runId: string): Promise<void> {
     await this.backendReady;
-    const reply = (pictures: LayerPictures | null, note: string | null): void =>
-      this.emit({ type: 'layerPictures', requestId, runId, pictures, note }, pictures ? [pictures.values.buffer as ArrayBuffer] : []);
+    const reply = (pictures: LayerPictures | null, note: string | null, epochsDone: number | null = null): void =>
+      // A kept picture is sent as a copy: it is sent again at the next request.
+      this.emit({ type: 'layerPictures', requestId, runId, pictures, note, epochsDone }, pictures && epochsDone === null ? [pictures.values.buffer as ArrayBuffer] : []);
     try {
       await this.loadSaved(runId);
       const run = this.runs.get(runId);
       if (!run?.model) return reply(null, 'This run has no model in the worker: it has not started yet, or it failed.');
-      const layer = picturedLayer(run.spec, run.input);
-      if (!layer) return reply(null, 'This model has no Dense layer after a Flatten, and no Conv2D layer, whose weights make pictures.');
-      const kernel = run.model.getLayer(layer.name).getWeights()[0];
-      if (!kernel) return reply(null, `Layer ${layer.name} has no weights.`);
-      // A copy holds the values as they are now: training may replace the kernel before an asynchronous read ends.
-      const copy = kernel.clone();
-      const read = await copy.data<'float32'>().finally(() => copy.dispose());
-      const values = kernelPictures(read, layer.height * layer.width, layer.count);
-      reply({ layer, values }, null);
+      if (run.kept) return reply({ ...run.kept.pictures, values: run.kept.pictures.values.slice() }, null, run.kept.epochsDone);
+      const pictures = await readPictures(run.model, run.spec, run.input);
+      if (!pictures) return reply(null, 'This model has no Dense layer after a Flatten, and no Conv2D layer, whose weights make pictures.');
+      reply(pictures, null);
     } catch (error) {
       reply(null, classifyFailure(error).message);
     }
@@ -356,12 +367,26 @@ export class Trainer {
         batchesPerEpoch: batchCount(split.trainCount, spec.fit.batchSize),
         paused: run.control.paused,
       });
+      let training = true;
+      const keep = async (epochsDone: number): Promise<void> => {
+        const pictures = await readPictures(model, spec, run.input);
+        // A read that ends after training does keeps nothing: the model's own weights are final then.
+        if (training) run.kept = pictures ? { epochsDone, pictures } : null;
+      };
+      await keep(0);
       const result = await fit(model, trainData, spec, optimizer, run.control, {
         onBatch: (progress) => send({ type: 'batch', runId, progress }),
-        onEpoch: (record) => send({ type: 'epoch', runId, record }),
+        onEpoch: (record) => {
+          // Kept before the page hears of the epoch: its request for the pictures comes after.
+          void keep(record.epoch);
+          send({ type: 'epoch', runId, record });
+        },
         onPass: (progress) => send({ type: 'pass', runId, progress }),
         evaluationCount: test.count,
       });
+      // Trained: the pictures are the model's own from now on (the best epoch's, if EarlyStopping restored them).
+      training = false;
+      run.kept = null;
       if (abandoned()) return;
       disposeTrainingData(trainData);
       held.trainData = null;
