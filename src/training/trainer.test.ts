@@ -143,18 +143,18 @@ describe('Trainer', () => {
   it("sends a run in training's pictures as they were at the last epoch's end, saying which epoch, not as they are part-way through the next", async () => {
     const events: WorkerEvent[] = [];
     const atEpochEnd = new Map<number, number[]>();
-    let asked: Promise<void> | null = null;
+    const asked: { request: Promise<void> | null } = { request: null };
     const trainer = new Trainer((event) => {
       events.push(event);
       if (event.type !== 'epoch') return;
       const model = (trainer as unknown as { runs: Map<string, { model: tf.LayersModel }> }).runs.get('r6')?.model;
       atEpochEnd.set(event.record.epoch, Array.from(model?.getLayer('conv2d').getWeights()[0]?.dataSync() ?? []));
       // The page's request comes as a message, after the epoch's event.
-      if (event.record.epoch === 1) asked = new Promise((resolve) => setTimeout(resolve, 0)).then(() => trainer.layerPictures(9, 'r6'));
+      if (event.record.epoch === 1) asked.request = new Promise((resolve) => setTimeout(resolve, 0)).then(() => trainer.layerPictures(9, 'r6'));
     });
     trainer.addDataset(syntheticDataset());
     await trainer.train({ type: 'train', runId: 'r6', datasetId: 'synthetic', spec, backend: 'cpu' });
-    await asked;
+    await asked.request;
     const answer = events.find((e) => e.type === 'layerPictures');
     if (answer?.type !== 'layerPictures' || answer.pictures === null) throw new Error('expected pictures');
     // Asked during epoch 2 (or 3): filter 0's picture is the kernel's [.., .., 0, 0] at the end of the epoch it names, though training went on.
