@@ -6,6 +6,7 @@
 import { memo, useDeferredValue, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Run } from '../store';
+import type { EpochRecord } from '../training/protocol';
 import type { MonitorName } from '../training/spec';
 import { ChartFrame } from './ChartFrame';
 import { CURVE_MARGIN, CURVE_TOOLTIP, EPOCH_LABEL, hasValidation, LossAndAccuracy, metricAxis, NEUTRAL_LINE, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
@@ -103,6 +104,14 @@ function MetricLines({ run, epochs: epochCount, metric, log, width }: ChartProps
 const fixed = (n: number | null): string => (n === null ? '–' : n.toFixed(4));
 
 /** `history.history` as a table: the charts' text equivalent. */
+/** history.history's logged columns, in Keras's order, each with its value in an epoch's record. */
+const LOG_COLUMNS: readonly (readonly [MonitorName, (e: EpochRecord) => number | null])[] = [
+  ['loss', (e) => e.loss],
+  ['accuracy', (e) => e.accuracy],
+  ['val_loss', (e) => e.valLoss],
+  ['val_accuracy', (e) => e.valAccuracy],
+];
+
 export function HistoryTable({ run }: { readonly run: Run }) {
   // Keras's history has a 'learning_rate' entry (Keras 2: 'lr') only when a schedule changes the rate.
   const scheduled = run.spec.fit.learningRateDecay !== 1;
@@ -116,10 +125,11 @@ export function HistoryTable({ run }: { readonly run: Run }) {
         <thead>
           <tr>
             <th scope="col">epoch</th>
-            <th scope="col">loss</th>
-            <th scope="col">accuracy</th>
-            <th scope="col">val_loss</th>
-            <th scope="col">val_accuracy</th>
+            {LOG_COLUMNS.map(([column]) => (
+              <th key={column} scope="col">
+                {column}
+              </th>
+            ))}
             {scheduled && <th scope="col">learning_rate</th>}
             <th scope="col">time</th>
             <th scope="col">samples/s</th>
@@ -129,22 +139,12 @@ export function HistoryTable({ run }: { readonly run: Run }) {
           {run.epochs.map((e) => (
             <tr key={e.epoch}>
               <th scope="row">{e.epoch}</th>
-              <td>
-                {fixed(e.loss)}
-                {bestMark(e.epoch, 'loss')}
-              </td>
-              <td>
-                {fixed(e.accuracy)}
-                {bestMark(e.epoch, 'accuracy')}
-              </td>
-              <td>
-                {fixed(e.valLoss)}
-                {bestMark(e.epoch, 'val_loss')}
-              </td>
-              <td>
-                {fixed(e.valAccuracy)}
-                {bestMark(e.epoch, 'val_accuracy')}
-              </td>
+              {LOG_COLUMNS.map(([column, value]) => (
+                <td key={column}>
+                  {fixed(value(e))}
+                  {bestMark(e.epoch, column)}
+                </td>
+              ))}
               {scheduled && <td>{e.learningRate === null ? '–' : Number(e.learningRate.toPrecision(3))}</td>}
               <td>{e.seconds.toFixed(1)} s</td>
               <td>{Math.round(e.samplesPerSecond)}</td>

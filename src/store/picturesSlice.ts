@@ -6,6 +6,7 @@
 import type { StateCreator } from 'zustand';
 import type { LayerPictures, WorkerEvent } from '../training/protocol';
 import type { AppState } from './index';
+import { isActiveRun } from './runsSlice';
 import { sendToWorker } from './worker';
 
 /** The latest answer: a run's pictures, or why it has none. */
@@ -34,7 +35,7 @@ export const createPicturesSlice: StateCreator<AppState, [], [], PicturesSlice> 
     requestLayerPictures: (runId) => {
       const run = get().runs[runId];
       if (!run) return;
-      const ended = run.status === 'finished' || run.status === 'stopped' || run.status === 'failed';
+      const ended = !isActiveRun(run);
       asked = { requestId: nextRequestId++, runId, epochsDone: run.epochs.length, ended };
       sendToWorker({ type: 'layerPictures', requestId: asked.requestId, runId });
     },

@@ -125,6 +125,11 @@ export function nextRunColor(runs: readonly Pick<Run, 'color'>[]): string {
   return RUN_COLORS.find((color) => uses(color) === fewest) ?? RUN_COLORS[0];
 }
 
+/** The runs whose colours a new run should not take: those here, and one deleted that Undo may bring back. */
+export function runsWithColours(state: Pick<AppState, 'runs' | 'deletedRun'>): Pick<Run, 'color'>[] {
+  return [...Object.values(state.runs), ...(state.deletedRun ? [state.deletedRun.run] : [])];
+}
+
 /** A run's name lists its changes from the preset when they fit in this many characters; past it, it counts them. */
 const NAMED_CHANGES_MAX_LENGTH = 40;
 
@@ -251,8 +256,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
         id,
         // A shared run's name brings the sharer's number: this run takes the next one here instead.
         name: `${name.replace(RUN_NUMBER, '')} #${runCount}`,
-        // A deleted run that Undo may bring back keeps its colour for it.
-        color: nextRunColor([...Object.values(state.runs), ...(state.deletedRun ? [state.deletedRun.run] : [])]),
+        color: nextRunColor(runsWithColours(state)),
         datasetId,
         datasetName: dataset.name,
         classNames: dataset.classNames,

@@ -10,7 +10,7 @@ import type { SavedModelRef, WorkerEvent } from '../training/protocol';
 import type { AppState, DatasetEntry } from './index';
 import { readRemembered, remember, REMEMBERED } from './remembered';
 import { fromSavedRun, parseRunFile, runFileName, runFileText, RunFileError, toSavedRun, type ImageSize, type SavedRun } from './runFile';
-import { countAddedRuns, isActiveRun, nextRunColor, type Run } from './runsSlice';
+import { countAddedRuns, isActiveRun, nextRunColor, runsWithColours, type Run } from './runsSlice';
 import { deleteSavedRun, loadSavedRuns, putSavedRun, storageError } from './runStorage';
 import { sendToWorker } from './worker';
 
@@ -186,12 +186,8 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
   /** The same run as `saved` (imported before, or trained here and exported): its id (less an import's suffix) and start; a new name does not make it another run. */
   const sameRun = (run: Pick<Run, 'id' | 'startedAt'>, saved: SavedRun): boolean => run.id.replace(/-imported-\d+$/, '') === saved.id && run.startedAt === saved.startedAt;
 
-  /** The runs whose colours a new one should not take: those here, one deleted that Undo may bring back, and imports under way. */
-  const colouredRuns = (): Pick<Run, 'color'>[] => [
-    ...Object.values(get().runs),
-    ...(get().deletedRun ? [get().deletedRun?.run ?? { color: '' }] : []),
-    ...[...pendingImports.values()].map((pending) => pending.run),
-  ];
+  /** The runs whose colours an import should not take: runsWithColours's, and imports under way. */
+  const colouredRuns = (): Pick<Run, 'color'>[] => [...runsWithColours(get()), ...[...pendingImports.values()].map((pending) => pending.run)];
 
   const idTaken = (id: string): boolean => get().runs[id] !== undefined || get().deletedRun?.run.id === id || pendingImports.has(id);
 

@@ -208,7 +208,7 @@ export class Trainer {
       if (!run?.model) return reply(null, 'This run has no model in the worker: it has not started yet, or it failed.');
       if (run.kept) return reply({ ...run.kept.pictures, values: run.kept.pictures.values.slice() }, null, run.kept.epochsDone);
       const pictures = await readPictures(run.model, run.spec, run.input);
-      if (!pictures) return reply(null, 'This model has no Dense layer after a Flatten, and no Conv2D layer, whose weights make pictures.');
+      if (!pictures) return reply(null, 'This model has no Dense or Conv2D layer taking the image, whose weights make pictures.');
       reply(pictures, null);
     } catch (error) {
       reply(null, classifyFailure(error).message);
