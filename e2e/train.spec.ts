@@ -110,7 +110,9 @@ test('EarlyStopping set in the builder ends a run whose val_accuracy stops risin
     /^EarlyStopping ended training after epoch 2 of 8: val_accuracy had not risen in the epoch since its best, 0\.\d{4} at epoch 1\. The model has epoch 1's weights back, and the test set measured those\.$/,
   );
   await expect(rows.first().locator('td').nth(3)).toContainText('★ best, weights kept');
-  await expect(page.getByText(/^Run 25% · ended early$/)).toBeVisible();
+  // 2 of 8 epochs of 1,800 images, their 2 validation passes of 200 and the test set's 10,000,
+  // a forward pass's image a third of a training one: 7,067 of 18,267 images' worth.
+  await expect(page.getByText(/^Run 39% · ended early$/)).toBeVisible();
 });
 
 test("the first layer's weights are pictured as the run trains, and again after each epoch", async ({ page }) => {
@@ -210,6 +212,13 @@ test('the test evaluation counts its images and the time left, and Pause holds i
   await page.getByRole('button', { name: 'Pause' }).click();
   await expect(page.getByTestId('run-status')).toHaveText('paused');
   const held = (await evaluating.textContent()) ?? '';
+  // The bars say how far the test set is, not that the run is at 100% because its epochs are.
+  const done = held.match(/\(([\d,]+) of/)?.[1] ?? '';
+  const testBar = page.getByRole('progressbar', { name: `Test set: ${done} of 10,000 images` });
+  await expect(testBar).toHaveAttribute('value', done.replaceAll(',', ''));
+  await expect(testBar).toHaveAttribute('max', '10000');
+  await expect(page.getByRole('progressbar', { name: /^Run \d\d?%$/ })).toBeVisible();
+  await expect(page).toHaveTitle(/^Paused at \d\d?% · Strongest \(ours\)/);
   // The worker is free while it holds: it answers Draw, and the count has not moved since.
   await page.getByRole('tab', { name: 'Draw' }).click();
   await page.getByLabel('Or classify test image #').fill('0');
@@ -220,6 +229,7 @@ test('the test evaluation counts its images and the time left, and Pause holds i
   await page.getByRole('button', { name: 'Resume' }).click();
   await expect(page.getByTestId('test-accuracy')).toContainText('(10,000 test images)', { timeout: 120_000 });
   await expect(evaluating).toHaveCount(0);
+  await expect(page.getByRole('progressbar', { name: 'Run 100%' })).toBeVisible();
 });
 
 test("a layer added to a preset goes in before its output layer, where the tutorial has its Dropout", async ({ page }) => {

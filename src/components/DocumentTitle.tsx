@@ -1,7 +1,7 @@
 /** The tab's title says how the run in training is going, so that a long run can be followed from another tab. */
 import { useEffect } from 'react';
 import { useAppStore, type Run } from '../store';
-import { isEvaluating, runFraction, secondsLeftOf } from '../store/series';
+import { isEvaluating, runFraction, secondsLeftOf, type RunWork } from '../store/series';
 import { duration } from './words';
 
 /** The page's own title, as index.html has it. */
@@ -12,11 +12,10 @@ export const PAGE_TITLE = 'Digit & Fashion training playground';
  * 37% · name", "Evaluating · ETA 4 s · name", "Stopping · name", "Starting · name", each
  * before the page's own title.
  */
-export function trainingTitle(run: Pick<Run, 'name' | 'status' | 'progress' | 'epochs' | 'evaluation' | 'spec' | 'stopping' | 'pass'> | null): string {
+export function trainingTitle(run: (RunWork & Pick<Run, 'name' | 'status' | 'progress' | 'epochs' | 'evaluation' | 'spec' | 'stopping' | 'pass'>) | null): string {
   if (run === null) return PAGE_TITLE;
-  const epochs = run.spec.fit.epochs;
   // Rounded, as the controls' "Run N%" is.
-  const percent = `${Math.round(runFraction(run.progress, run.epochs.length, epochs) * 100)}%`;
+  const percent = `${Math.round(runFraction(run) * 100)}%`;
   const state = run.stopping
     ? 'Stopping'
     : run.status === 'paused'

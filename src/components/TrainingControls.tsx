@@ -67,11 +67,12 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
   const step = progress ?? (run === null ? null : lastStep(run.batches, run.batchesPerEpoch));
   const epochsDone = run?.epochs.length ?? 0;
   const epochs = run?.spec.fit.epochs ?? 1;
-  const fraction = runFraction(step, epochsDone, epochs);
+  const fraction = run === null ? 0 : runFraction(run);
   const evaluating = run !== null && active && isEvaluating(run);
   const pass = run?.pass ?? null;
-  const validating = pass?.pass === 'validation' && step !== null ? pass : null;
   const testPass = pass?.pass === 'test' ? ` (${grouped(pass.done)} of ${counted(pass.total, 'image')})` : '';
+  // The first bar follows the epoch's steps, then its validation pass, then the test set's.
+  const passBar = pass !== null && (pass.pass === 'test' || step !== null) ? pass : null;
   const etaSeconds = run === null ? Number.NaN : secondsLeftOf(run);
   // Stop asked, and the worker still evaluating what was trained: the run is ending, not paused or training.
   const stopping = run?.stopping === true;
@@ -136,13 +137,19 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
           </p>
           <div className="progress-row">
             <label htmlFor="epoch-progress">
-              {validating && step
-                ? `Epoch ${step.epoch}/${epochs}, validating: ${grouped(validating.done)} of ${counted(validating.total, 'image')}`
+              {passBar?.pass === 'test'
+                ? `Test set: ${grouped(passBar.done)} of ${counted(passBar.total, 'image')}`
+                : passBar && step
+                ? `Epoch ${step.epoch}/${epochs}, validating: ${grouped(passBar.done)} of ${counted(passBar.total, 'image')}`
                 : step
                 ? `Epoch ${step.epoch}/${epochs}, step ${step.batch}/${step.batches}`
                 : `Epoch ${epochsDone}/${epochs}${queued ? ', waiting for the runs before it' : active ? ', starting' : ''}`}
             </label>
-            <progress id="epoch-progress" max={step?.batches ?? 1} value={step?.batch ?? (epochsDone > 0 ? 1 : 0)} />
+            {passBar ? (
+              <progress id="epoch-progress" max={passBar.total} value={passBar.done} />
+            ) : (
+              <progress id="epoch-progress" max={step?.batches ?? 1} value={step?.batch ?? (epochsDone > 0 ? 1 : 0)} />
+            )}
           </div>
           <div className="progress-row">
             <label htmlFor="run-progress">

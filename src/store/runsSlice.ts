@@ -46,6 +46,8 @@ export interface Run {
   readonly backend: BackendInfo | null;
   readonly trainCount: number;
   readonly validationCount: number;
+  /** Test images it is evaluated on, from its start (absent in runs saved before it was kept: their evaluation's count says it). */
+  readonly testCount?: number;
   readonly batchesPerEpoch: number;
   readonly progress: BatchProgress | null;
   readonly batches: readonly BatchPoint[];
@@ -299,6 +301,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
             backend: event.backend,
             trainCount: event.trainCount,
             validationCount: event.validationCount,
+            testCount: event.testCount,
             batchesPerEpoch: event.batchesPerEpoch,
           });
           return;

@@ -35,11 +35,48 @@ describe('lastStep', () => {
 });
 
 describe('runFraction', () => {
-  it('counts the epochs done and the part of the one under way, up to 1', () => {
-    expect(runFraction({ epoch: 2, batch: 3, batches: 6 }, 1, 5)).toBeCloseTo(0.3, 12);
-    expect(runFraction(null, 2, 4)).toBe(0.5);
-    expect(runFraction({ epoch: 4, batch: 6, batches: 6 }, 4, 4)).toBe(1);
-    expect(runFraction(null, 0, 0)).toBe(0);
+  // MNIST with a 10% split: 54,000 training images, 6,000 for validation, 10,000 to test; 5 epochs.
+  const counts = { trainCount: 54_000, validationCount: 6_000, testCount: 10_000, batchesPerEpoch: 6, batches: [] };
+  const fresh = { ...counts, spec: { fit: { epochs: 5 } }, progress: null, epochs: [], pass: null, evaluation: null };
+  // A validation or test image weighs a third of a training one: the whole run is 283,333⅓ training images' worth.
+  const total = 5 * 54_000 + (5 * 6_000 + 10_000) / 3;
+  const at = (epoch: number, batch: number) => ({ epoch, batch, batches: 6 });
+
+  it("counts the epochs' training images and the validation passes done", () => {
+    expect(runFraction(fresh)).toBe(0);
+    expect(runFraction({ ...fresh, epochs: [1], progress: at(2, 3) })).toBeCloseTo((1.5 * 54_000 + 6_000 / 3) / total, 12);
+  });
+
+  it("moves through an epoch's validation pass, after its last step", () => {
+    const trained = { ...fresh, epochs: [1], progress: at(2, 6) };
+    const before = runFraction(trained);
+    const halfway = runFraction({ ...trained, pass: { pass: 'validation' as const, done: 3_000, total: 6_000 } });
+    const after = runFraction({ ...trained, epochs: [1, 2] });
+    expect(halfway - before).toBeCloseTo(1_000 / total, 12);
+    expect(after - halfway).toBeCloseTo(1_000 / total, 12);
+  });
+
+  it('reaches 1 when the test set is evaluated, not at the last step', () => {
+    const trained = { ...fresh, epochs: [1, 2, 3, 4, 5], progress: at(5, 6) };
+    expect(runFraction(trained)).toBeCloseTo(1 - 10_000 / 3 / total, 12);
+    expect(runFraction({ ...trained, pass: { pass: 'test' as const, done: 5_000, total: 10_000 } })).toBeCloseTo(1 - 5_000 / 3 / total, 12);
+    expect(runFraction({ ...trained, evaluation: { count: 10_000 } })).toBe(1);
+  });
+
+  it('stays where a stopped run got to, its test evaluation counted', () => {
+    const stopped = { ...fresh, epochs: [1], progress: at(2, 3), evaluation: { count: 10_000 } };
+    expect(runFraction(stopped)).toBeCloseTo((1.5 * 54_000 + (6_000 + 10_000) / 3) / total, 12);
+  });
+
+  it('reads a restored run by its last recorded batch, and its test count from its evaluation', () => {
+    const { testCount: _, ...older } = fresh;
+    const restored = { ...older, epochs: [1, 2, 3, 4, 5], batches: [{ x: 5 }], evaluation: { count: 10_000 } };
+    expect(runFraction(restored)).toBe(1);
+  });
+
+  it('goes by the epochs alone before the worker has said how many images there are', () => {
+    expect(runFraction({ ...fresh, trainCount: 0, epochs: [1, 2] })).toBe(0.4);
+    expect(runFraction({ ...fresh, spec: { fit: { epochs: 0 } } })).toBe(0);
   });
 });
 

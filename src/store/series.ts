@@ -1,8 +1,10 @@
 /**
  * Keeping live series short: per-batch points arrive for as long as a run trains, but a chart
  * needs a few hundred. When a series reaches its cap it keeps every other point, so old data
- * thins out evenly and the newest point is always kept. Pure.
+ * thins out evenly and the newest point is always kept. Also where a run stands: its last
+ * step, its share of the work done, its time left. Pure.
  */
+import { FORWARD_SHARE } from '../training/protocol';
 
 /** Most points a live series holds before it is thinned. */
 export const SERIES_CAP = 200;
@@ -25,10 +27,41 @@ export function lastStep(batches: readonly { readonly x: number }[], batchesPerE
   return { epoch, batch: Math.round((x - (epoch - 1)) * batchesPerEpoch), batches: batchesPerEpoch };
 }
 
-/** How far through its epochs a run is, from 0 to 1: the epochs done and the part of the one under way. */
-export function runFraction(step: { readonly epoch: number; readonly batch: number; readonly batches: number } | null, epochsDone: number, epochs: number): number {
+/** What a run's progress is read from: its plan, its counts and what it has reported. */
+export interface RunWork {
+  readonly spec: { readonly fit: { readonly epochs: number } };
+  readonly trainCount: number;
+  readonly validationCount: number;
+  readonly testCount?: number;
+  readonly batchesPerEpoch: number;
+  readonly progress: { readonly epoch: number; readonly batch: number; readonly batches: number } | null;
+  readonly batches: readonly { readonly x: number }[];
+  readonly epochs: readonly unknown[];
+  readonly pass?: { readonly pass: 'validation' | 'test'; readonly done: number; readonly total: number } | null;
+  readonly evaluation: { readonly count: number } | null;
+}
+
+/**
+ * How far through its work a run is, from 0 to 1: the training images of all its epochs, each
+ * epoch's validation pass and the test evaluation, a pass's image weighed as FORWARD_SHARE of
+ * a training one (it is a forward pass only). So the bar moves while a pass runs, and reaches
+ * 1 when the test set has been evaluated, not when the last step ends. A run that stopped, or
+ * that EarlyStopping ended, stays where it got to. A run still live goes by its last report;
+ * one restored from storage by its last recorded batch.
+ */
+export function runFraction(run: RunWork): number {
+  const epochs = run.spec.fit.epochs;
   if (!(epochs > 0)) return 0;
-  return Math.min(1, step ? (step.epoch - 1 + step.batch / step.batches) / epochs : epochsDone / epochs);
+  const step = run.progress ?? lastStep(run.batches, run.batchesPerEpoch);
+  const trained = step ? step.epoch - 1 + step.batch / step.batches : run.epochs.length;
+  // Before the worker has said how many images there are, the epochs alone.
+  if (!(run.trainCount > 0)) return Math.min(1, trained / epochs);
+  const pass = run.pass ?? null;
+  const testCount = run.evaluation?.count ?? run.testCount ?? (pass?.pass === 'test' ? pass.total : 0);
+  const validated = run.epochs.length * run.validationCount + (pass?.pass === 'validation' ? pass.done : 0);
+  const tested = run.evaluation ? testCount : pass?.pass === 'test' ? pass.done : 0;
+  const total = epochs * run.trainCount + FORWARD_SHARE * (epochs * run.validationCount + testCount);
+  return Math.min(1, (trained * run.trainCount + FORWARD_SHARE * (validated + tested)) / total);
 }
 
 /**

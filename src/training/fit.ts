@@ -10,7 +10,7 @@ import { batchCount, mulberry32, shuffledIndices, splitValidation } from './batc
 import { setLearningRate } from './buildModel';
 import { correctCount, crossEntropyPerExample, modelScores } from './losses';
 import { EarlyStopping } from './earlyStopping';
-import type { BatchProgress, EarlyStopReport, EpochRecord, PassProgress } from './protocol';
+import { FORWARD_SHARE, type BatchProgress, type EarlyStopReport, type EpochRecord, type PassProgress } from './protocol';
 import { scheduledLearningRate, type ModelSpec } from './spec';
 
 /** Images and labels uploaded once: x is [count, h, w, 1] in [0, 1], y int32 labels. */
@@ -265,9 +265,6 @@ export interface RunPosition {
   /** Test images evaluated after the last epoch. */
   readonly evaluationCount: number;
 }
-
-/** A forward pass's share of a training step's time per image, for a run with no validation pass to time one by. */
-const FORWARD_SHARE = 1 / 3;
 
 /**
  * Seconds a run has left: the training images still to go in this epoch and the ones after

@@ -364,6 +364,7 @@ export class Trainer {
         backend,
         trainCount: split.trainCount,
         validationCount: split.validationCount,
+        testCount: test.count,
         batchesPerEpoch: batchCount(split.trainCount, spec.fit.batchSize),
         paused: run.control.paused,
       });
