@@ -5,7 +5,7 @@
 import { selectActiveDataset, useAppStore } from '../store';
 import { describeLayer } from '../training/specDiff';
 import { matchesOwnDataset, type SharedDataset } from '../training/specUrl';
-import { counted } from './words';
+import { counted, trainingWords } from './words';
 
 /** What a visitor still has to do for a link to a built-in dataset (null: nothing). */
 function builtinNote(ready: boolean, datasetId: string, datasetName: string | null, models: number): string | null {
@@ -78,10 +78,7 @@ export function ShareBanner({ onOpenBuilder, onQueued, onDismissed }: ShareBanne
       <ol className="shared-models">
         {share.runs.map((model, i) => (
           <li key={i}>
-            <strong>{model.name}</strong>: {model.spec.layers.map(describeLayer).join(' → ')}; {model.spec.compile.optimizer}, lr {model.spec.compile.learningRate},{' '}
-            {counted(model.spec.fit.epochs, 'epoch')}, batch {model.spec.fit.batchSize}
-            {model.spec.fit.trainLimit === null ? '' : `, the first ${counted(model.spec.fit.trainLimit, 'training image')}`}
-            {model.spec.fit.validationSplit > 0 ? `, validation split ${model.spec.fit.validationSplit}` : ''}{' '}
+            <strong>{model.name}</strong>: {model.spec.layers.map(describeLayer).join(' → ')}; {trainingWords(model.spec)}{' '}
             <button
               type="button"
               onClick={() => {

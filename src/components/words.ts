@@ -1,4 +1,6 @@
 /** Small pieces of the page's English. */
+import type { ModelSpec } from '../training/spec';
+import { earlyStoppingWords } from '../training/specDiff';
 
 /** A count as the page prints it, in groups of three digits: "60,000". */
 export function grouped(n: number): string {
@@ -17,4 +19,26 @@ export function duration(seconds: number): string {
   const [h, m, s] = [Math.floor(whole / 3600), Math.floor((whole % 3600) / 60), whole % 60];
   if (h > 0) return `${h} h ${m} min`;
   return m > 0 ? `${m} min ${s} s` : `${s} s`;
+}
+
+/**
+ * How a model is compiled and fitted, in a line, for someone about to train it from a link:
+ * "adam, lr 0.001 ×0.5 after each epoch, 5 epochs, batch 32, validation split 0.1,
+ * EarlyStopping on val_loss, patience 3, best weights". Shuffling, no augmentation and a
+ * softmax output are the usual: only their opposites are said.
+ */
+export function trainingWords(spec: ModelSpec): string {
+  const { compile, fit } = spec;
+  const optimizer = compile.optimizer === 'sgd' && compile.momentum > 0 ? `sgd (momentum ${compile.momentum})` : compile.optimizer;
+  return [
+    `${optimizer}, lr ${compile.learningRate}${fit.learningRateDecay === 1 ? '' : ` ×${fit.learningRateDecay} after each epoch`}`,
+    ...(compile.fromLogits ? ['loss from logits'] : []),
+    counted(fit.epochs, 'epoch'),
+    `batch ${fit.batchSize}`,
+    ...(fit.trainLimit === null ? [] : [`the first ${counted(fit.trainLimit, 'training image')}`]),
+    ...(fit.validationSplit > 0 ? [`validation split ${fit.validationSplit}`] : []),
+    ...(fit.augmentShift > 0 ? [`random shifts of ±${fit.augmentShift} px`] : []),
+    ...(fit.shuffle ? [] : ['no shuffling']),
+    ...(fit.earlyStopping === null ? [] : [`EarlyStopping on ${earlyStoppingWords(fit.earlyStopping)}`]),
+  ].join(', ');
 }
