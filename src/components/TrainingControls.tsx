@@ -184,7 +184,7 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
           )}
           {run.earlyStop && (
             <p className="muted" data-testid="early-stop">
-              {earlyStopWords(run.earlyStop, epochs)}
+              {earlyStopWords(run.earlyStop, epochs, epochsDone)}
             </p>
           )}
         </div>

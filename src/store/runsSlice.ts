@@ -68,13 +68,15 @@ export interface Run {
 
 /**
  * What EarlyStopping did, in words: where it stopped and why, and which weights the test set
- * measured. `epochs` is the run's planned number.
+ * measured. `epochs` is the run's planned number, `trained` the number it trained (Stop can
+ * end a run early too).
  */
-export function earlyStopWords(report: EarlyStopReport, epochs: number): string {
+export function earlyStopWords(report: EarlyStopReport, epochs: number, trained: number): string {
   const { monitor, bestEpoch, stoppedEpoch, restored } = report;
   const better = lowerIsBetter(monitor) ? 'fallen' : 'risen';
   const value = Number.isFinite(report.best) ? report.best.toFixed(4) : '–';
-  const weights = restored ? ` The model has epoch ${bestEpoch}'s weights back, and the test set measured those.` : '';
+  // Restoring the last epoch's weights changes nothing: the model ended with them anyway.
+  const weights = !restored ? '' : bestEpoch === trained ? ' That was its last epoch: the test set measured the weights it ended with.' : ` The model has epoch ${bestEpoch}'s weights back, and the test set measured those.`;
   if (stoppedEpoch !== null) {
     const since = stoppedEpoch - bestEpoch;
     return `EarlyStopping ended training after epoch ${stoppedEpoch} of ${epochs}: ${monitor} had not ${better} in the ${since === 1 ? 'epoch' : `${since} epochs`} since its best, ${value} at epoch ${bestEpoch}.${weights}`;
