@@ -113,6 +113,11 @@ test('EarlyStopping set in the builder ends a run whose val_accuracy stops risin
   // 2 of 8 epochs of 1,800 images, their 2 validation passes of 200 and the test set's 10,000,
   // a forward pass's image a third of a training one: 7,067 of 18,267 images' worth.
   await expect(page.getByText(/^Run 39% · ended early$/)).toBeVisible();
+  // Compare says so too, and that its test accuracy is of epoch 1's weights, not of the last epoch's.
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  const row = page.getByRole('table', { name: 'Comparison of runs' }).locator('tbody tr');
+  await expect(row.locator('[data-column="epochsDone"]')).toHaveText('2/8, stopped early');
+  await expect(row.locator('[data-column="testAccuracy"]')).toHaveText(/^\d+\.\d\d% \(epoch 1's weights\)$/);
 });
 
 test("the first layer's weights are pictured as the run trains, and again after each epoch", async ({ page }) => {

@@ -21,7 +21,7 @@ function cell(row: CompareRow, column: CompareColumn): string {
     case 'bestValAccuracy':
       return row.bestValAccuracy === null ? '–' : `${percent(row.bestValAccuracy)} (${row.bestValEpoch ?? '–'})`;
     case 'testAccuracy':
-      return percent(row.testAccuracy);
+      return `${percent(row.testAccuracy)}${row.testWeightsEpoch === null ? '' : ` (epoch ${row.testWeightsEpoch}'s weights)`}`;
     case 'testLoss':
       return row.testLoss === null ? '–' : row.testLoss.toFixed(4);
     case 'secondsPerEpoch':

@@ -58,6 +58,18 @@ describe('compareRow', () => {
     expect(compareRow(trained, MNIST).stoppedEarly).toBe(false);
   });
 
+  it("names the epoch whose weights the test set measured when EarlyStopping put back an earlier one", () => {
+    const trained = run('a', 'quickstart', [epoch(1, 0.95, 10), epoch(2, 0.96, 10), epoch(3, 0.94, 10)], evaluation(0.95, 0.1));
+    // Watching val_loss, its best at epoch 1, while val_accuracy was best at epoch 2.
+    const report = { monitor: 'val_loss', patience: 2, stoppedEpoch: 3, bestEpoch: 1, best: 0.2, restored: true } as const;
+    const row = compareRow({ ...trained, earlyStop: report }, MNIST);
+    expect([row.testWeightsEpoch, row.bestValEpoch]).toEqual([1, 2]);
+    expect(compareRow({ ...trained, earlyStop: { ...report, restored: false } }, MNIST).testWeightsEpoch).toBeNull();
+    expect(compareRow({ ...trained, earlyStop: { ...report, stoppedEpoch: null, bestEpoch: 3 } }, MNIST).testWeightsEpoch).toBeNull();
+    expect(compareRow({ ...trained, earlyStop: report, evaluation: null }, MNIST).testWeightsEpoch).toBeNull();
+    expect(compareRow(trained, MNIST).testWeightsEpoch).toBeNull();
+  });
+
   it('leaves out what a run has not produced', () => {
     const row = compareRow(run('b', 'linear', [epoch(1, null)], null), null);
     expect(row.params).toBeNull();

@@ -27,6 +27,12 @@ export interface CompareRow {
   readonly bestValEpoch: number | null;
   readonly testAccuracy: number | null;
   readonly testLoss: number | null;
+  /**
+   * The epoch whose weights the test set measured, when EarlyStopping put back an earlier one
+   * than the last trained (its best by its monitor, which may not be the best val_accuracy's
+   * epoch); null when the test set measured the weights training ended with.
+   */
+  readonly testWeightsEpoch: number | null;
   readonly secondsPerEpoch: number | null;
   readonly samplesPerSecond: number | null;
   readonly backend: string | null;
@@ -51,6 +57,13 @@ export const COMPARE_COLUMNS = {
 export type CompareColumn = keyof typeof COMPARE_COLUMNS;
 
 const mean = (values: readonly number[]): number | null => (values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length);
+
+/** The epoch EarlyStopping put the weights back to, when that is not the last one trained; else null. */
+function restoredEpoch(run: Pick<Run, 'earlyStop' | 'epochs' | 'evaluation'>): number | null {
+  const report = run.earlyStop;
+  if (!report?.restored || run.evaluation === null) return null;
+  return report.bestEpoch === run.epochs.length ? null : report.bestEpoch;
+}
 
 /** A run's comparison row; `input` is its dataset's image shape (null when unknown: no parameter count). */
 export function compareRow(run: Run, input: InputShape | null): CompareRow {
@@ -79,6 +92,7 @@ export function compareRow(run: Run, input: InputShape | null): CompareRow {
     bestValEpoch,
     testAccuracy: run.evaluation?.accuracy ?? null,
     testLoss: run.evaluation?.loss ?? null,
+    testWeightsEpoch: restoredEpoch(run),
     secondsPerEpoch: mean(run.epochs.map((e) => e.seconds)),
     samplesPerSecond: mean(run.epochs.map((e) => e.samplesPerSecond)),
     backend,
