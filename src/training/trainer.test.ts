@@ -169,6 +169,21 @@ describe('Trainer', () => {
     trainer.disposeRun('r6');
   });
 
+  it("answers a request that comes while an epoch's pictures are still being read with that epoch's, not the one before", async () => {
+    const events: WorkerEvent[] = [];
+    const asked: { request: Promise<void> | null } = { request: null };
+    const trainer = new Trainer((event) => {
+      events.push(event);
+      // Asked at once, in the same task as the epoch's event: the read of its weights has only begun.
+      if (event.type === 'epoch' && event.record.epoch === 1) asked.request = trainer.layerPictures(11, 'r7');
+    });
+    trainer.addDataset(syntheticDataset());
+    await trainer.train({ type: 'train', runId: 'r7', datasetId: 'synthetic', spec, backend: 'cpu' });
+    await asked.request;
+    expect(events.find((e) => e.type === 'layerPictures')).toMatchObject({ requestId: 11, epochsDone: 1 });
+    trainer.disposeRun('r7');
+  });
+
   it('rejects an invalid spec with a message naming the layer, and keeps going for the next run', async () => {
     const { trainer, events } = engine();
     const bad: ModelSpec = { ...spec, layers: [{ type: 'dense', units: 0, activation: 'relu', useBias: true }, ...spec.layers.slice(-1)] };

@@ -38,6 +38,8 @@ interface RunEntry {
    * as initialised). Read when asked, the weights would be those of the epoch after, part-way.
    */
   kept?: { readonly epochsDone: number; readonly pictures: LayerPictures } | null;
+  /** The read of the latest epoch's pictures while it is under way: a request waits for it. */
+  keeping?: Promise<void> | null;
 }
 
 /** A model's first-layer weights as pictures, read now (a copy: training may replace the kernel before an asynchronous read ends); null for a model without such a layer. */
@@ -206,6 +208,8 @@ export class Trainer {
       await this.loadSaved(runId);
       const run = this.runs.get(runId);
       if (!run?.model) return reply(null, 'This run has no model in the worker: it has not started yet, or it failed.');
+      // An epoch the page has heard of is the one it asks about: its read may still be going on.
+      await run.keeping;
       if (run.kept) return reply({ ...run.kept.pictures, values: run.kept.pictures.values.slice() }, null, run.kept.epochsDone);
       const pictures = await readPictures(run.model, run.spec, run.input);
       if (!pictures) return reply(null, 'This model has no Dense or Conv2D layer taking the image, whose weights make pictures.');
@@ -370,16 +374,18 @@ export class Trainer {
       });
       let training = true;
       const keep = async (epochsDone: number): Promise<void> => {
-        const pictures = await readPictures(model, spec, run.input);
+        // A read that fails keeps nothing (a lost context fails the run itself, in its next step).
+        const pictures = await readPictures(model, spec, run.input).catch(() => null);
         // A read that ends after training does keeps nothing: the model's own weights are final then.
         if (training) run.kept = pictures ? { epochsDone, pictures } : null;
       };
-      await keep(0);
+      run.keeping = keep(0);
+      await run.keeping;
       const result = await fit(model, trainData, spec, optimizer, run.control, {
         onBatch: (progress) => send({ type: 'batch', runId, progress }),
         onEpoch: (record) => {
           // Kept before the page hears of the epoch: its request for the pictures comes after.
-          void keep(record.epoch);
+          run.keeping = keep(record.epoch);
           send({ type: 'epoch', runId, record });
         },
         onPass: (progress) => send({ type: 'pass', runId, progress }),
@@ -388,6 +394,7 @@ export class Trainer {
       // Trained: the pictures are the model's own from now on (the best epoch's, if EarlyStopping restored them).
       training = false;
       run.kept = null;
+      run.keeping = null;
       if (abandoned()) return;
       disposeTrainingData(trainData);
       held.trainData = null;
