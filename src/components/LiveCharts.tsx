@@ -103,7 +103,6 @@ function MetricLines({ run, epochs: epochCount, metric, log, width }: ChartProps
 
 const fixed = (n: number | null): string => (n === null ? '–' : n.toFixed(4));
 
-/** `history.history` as a table: the charts' text equivalent. */
 /** history.history's logged columns, in Keras's order, each with its value in an epoch's record. */
 const LOG_COLUMNS: readonly (readonly [MonitorName, (e: EpochRecord) => number | null])[] = [
   ['loss', (e) => e.loss],
@@ -112,6 +111,7 @@ const LOG_COLUMNS: readonly (readonly [MonitorName, (e: EpochRecord) => number |
   ['val_accuracy', (e) => e.valAccuracy],
 ];
 
+/** `history.history` as a table: the charts' text equivalent. */
 export function HistoryTable({ run }: { readonly run: Run }) {
   // Keras's history has a 'learning_rate' entry (Keras 2: 'lr') only when a schedule changes the rate.
   const scheduled = run.spec.fit.learningRateDecay !== 1;
