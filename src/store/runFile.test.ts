@@ -183,6 +183,13 @@ describe('importing a run file explains what is wrong, naming the file', () => {
     expect(withEvaluation({ predictions: [0, 1, 2] })).toBe(`${prefix}.predictions should have one class per evaluated test image (4), but it has 3.`);
     expect(withEvaluation({ sampleIndices: [0, 4] })).toBe(`${prefix}.sampleIndices[1] should be a test image from 0 to 3, but it is 4.`);
     expect(withEvaluation({ mistakeProbabilities: [0.5, 0.5] })).toBe(`${prefix}.mistakeProbabilities should hold 3 per image, 3 in all, but it has 2.`);
+    expect(withEvaluation({ seconds: 'fast' })).toBe(`${prefix}.seconds should be a number, but it is "fast".`);
+  });
+
+  it("keeps the test pass's time, and reads a run from before it was kept without one", () => {
+    const timed: SavedRun = { ...saved(), evaluation: run.evaluation && { ...run.evaluation, seconds: 1.25 } };
+    expect(parseRunFile(runFileText(timed, files, new Date()), 'a.run.json').run.evaluation?.seconds).toBe(1.25);
+    expect(parseRunFile(runFileText(saved(), files, new Date()), 'a.run.json').run.evaluation).not.toHaveProperty('seconds');
   });
 
   it('checks the model spec as a share link would, naming the field', () => {

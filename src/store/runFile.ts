@@ -242,6 +242,7 @@ function evaluation(value: unknown, path: string, classCount: number): Evaluatio
     loss: metric(f.loss, `${path}.loss`),
     accuracy: num(f.accuracy, `${path}.accuracy`),
     count: evaluated,
+    ...(f.seconds === undefined ? {} : { seconds: num(f.seconds, `${path}.seconds`) }),
     confusion,
     perClass,
     predictions,

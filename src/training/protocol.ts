@@ -124,6 +124,8 @@ export interface Evaluation {
   readonly loss: number;
   readonly accuracy: number;
   readonly count: number;
+  /** The test pass's time, time paused left out (absent in runs saved before it was kept). */
+  readonly seconds?: number;
   /** Rows are true classes, columns predicted classes. */
   readonly confusion: readonly (readonly number[])[];
   readonly perClass: readonly ClassMetrics[];

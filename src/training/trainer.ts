@@ -405,8 +405,10 @@ export class Trainer {
       const testStep = passStep(run.control, REPORT_INTERVAL_MS, (done, activeSeconds) =>
         send({ type: 'pass', runId, progress: { pass: 'test', done, total: test.count, etaSeconds: passSecondsLeft(done, test.count, activeSeconds) } }),
       );
-      const evaluation = await evaluateModel(model, testData, spec.compile, test.labels, PASS_BATCH_SIZE, testStep);
+      const [evaluationStart, pausedBeforeEvaluation] = [performance.now(), run.control.pausedMs];
+      const evaluated = await evaluateModel(model, testData, spec.compile, test.labels, PASS_BATCH_SIZE, testStep);
       if (abandoned()) return;
+      const evaluation = { ...evaluated, seconds: run.control.activeMsSince(evaluationStart, pausedBeforeEvaluation) / 1000 };
       send({ type: 'evaluation', runId, evaluation }, [
         evaluation.predictions.buffer as ArrayBuffer,
         evaluation.sampleIndices.buffer as ArrayBuffer,
