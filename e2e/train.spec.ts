@@ -49,6 +49,18 @@ test('the quickstart preset trains in the worker on WebGL, streaming batches and
   await expect(tooltip).toContainText(/loss \(running, per batch\) : \d+\.\d{4}/);
   expect(await tooltip.textContent()).not.toMatch(/\d\.\d{5}/);
 
+  // The Keras log reads as the notebook's output would, with this run's figures: 2,700 images are
+  // 85 steps of 32; the test set's 10,000, 313 steps of evaluate's 32.
+  const firstEpoch = await history.locator('tbody tr').first().locator('td').allTextContents();
+  await page.getByRole('tab', { name: 'Keras log' }).click();
+  const log = ((await page.getByLabel(/^Keras log of TensorFlow quickstart/).textContent()) ?? '').trimEnd().split('\n');
+  expect(log).toHaveLength(8);
+  expect(log.slice(0, 3)).toEqual(['Epoch 1/2', expect.stringMatching(/^85\/85 ━{20} \d+s \d+(ms|us|s)\/step - accuracy: \d\.\d{4} - loss: \d\.\d{4} - val_accuracy: \d\.\d{4} - val_loss: \d\.\d{4}$/), 'Epoch 2/2']);
+  expect(log[1]).toContain(`- accuracy: ${firstEpoch[1]} - loss: ${firstEpoch[0]} - val_accuracy: ${firstEpoch[3]} - val_loss: ${firstEpoch[2]}`);
+  expect(log[4]).toMatch(new RegExp(`^313/313 - \\d+s - \\d+(ms|us|s)/step - accuracy: ${(accuracy / 100).toFixed(4).replace('.', '\\.')} - loss: \\d\\.\\d{4}$`));
+  expect(log.slice(5)).toEqual([`Test accuracy: ${(accuracy / 100).toFixed(4)}`, expect.stringMatching(/^Predicted: \[\d \d \d \d \d\]$/), 'Actual:    [7 2 1 0 4]']);
+  expect(await seriousViolations(page)).toEqual([]);
+
   // Confusion matrix: counts add up to the test images evaluated; a cell opens its images.
   await page.getByRole('tab', { name: 'Confusion matrix' }).click();
   const cells = page.locator('.confusion-table td button');

@@ -6,6 +6,7 @@ import { useMemo, useState } from 'react';
 import { summarize, validateSpec } from '../training/shapes';
 import { selectActiveDataset, useAppStore } from '../store';
 import { ConfusionMatrix } from './ConfusionMatrix';
+import { KerasLog } from './KerasLog';
 import { LayerPictures } from './LayerPictures';
 import { LiveCharts } from './LiveCharts';
 import { ModelBuilder } from './ModelBuilder';
@@ -17,7 +18,7 @@ import { ShareLink } from './ShareLink';
 import { Tabs } from './Tabs';
 import { focusTrain, TrainingControls } from './TrainingControls';
 
-type ResultTab = 'curves' | 'confusion' | 'predictions' | 'layer';
+type ResultTab = 'curves' | 'log' | 'confusion' | 'predictions' | 'layer';
 
 export function TrainPanel() {
   const dataset = useAppStore(selectActiveDataset);
@@ -81,6 +82,7 @@ function RunDashboard({ canTrain }: { readonly canTrain: boolean }) {
         onSelect={setTab}
         tabs={[
           { id: 'curves', label: 'Learning curves', content: <LiveCharts run={run} epochs={draftEpochs} /> },
+          { id: 'log', label: 'Keras log', content: tab !== 'log' ? null : <KerasLog run={run} dataset={runDataset} /> },
           {
             id: 'confusion',
             label: 'Confusion matrix',

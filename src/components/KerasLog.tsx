@@ -1,0 +1,73 @@
+/**
+ * "Keras log": what the run's tf.keras code prints, written as Keras writes it, live while the
+ * run trains: a learner can lay it beside their notebook's output line by line.
+ */
+import type { Dataset } from '../data/dataset';
+import type { Run } from '../store';
+import { lastStep } from '../store/series';
+import { kerasLog, PREDICTED_COUNT, type KerasLogLine, type KerasLogRun } from '../training/kerasLog';
+
+/** The log's input from a run: its live report, or where a run restored from storage stopped. */
+function logRun(run: Run, dataset: Dataset | null): KerasLogRun {
+  const { fit } = run.spec;
+  const { progress, evaluation } = run;
+  const last = run.batches.at(-1);
+  const step = progress === null ? lastStep(run.batches, run.batchesPerEpoch) : null;
+  const current = progress
+    ? { epoch: progress.epoch, step: progress.batch, loss: progress.loss, accuracy: progress.accuracy, secondsPerStep: progress.samplesPerSecond > 0 ? fit.batchSize / progress.samplesPerSecond : null }
+    : step && last
+      ? { epoch: step.epoch, step: step.batch, loss: last.loss, accuracy: last.accuracy, secondsPerStep: null }
+      : null;
+  const count = Math.min(PREDICTED_COUNT, evaluation?.count ?? 0);
+  return {
+    epochs: fit.epochs,
+    batchSize: fit.batchSize,
+    scheduled: fit.learningRateDecay !== 1,
+    stepsPerEpoch: run.batchesPerEpoch,
+    history: run.epochs,
+    current,
+    evaluation,
+    predicted: evaluation ? Array.from(evaluation.predictions.subarray(0, count)) : null,
+    actual: evaluation && dataset && dataset.test.count >= count ? Array.from(dataset.test.labels.subarray(0, count)) : null,
+  };
+}
+
+function Line({ line }: { readonly line: KerasLogLine }) {
+  if (line.kind === 'text') return <>{line.text}</>;
+  // The bar is drawn, not read: its step count says as much.
+  return (
+    <>
+      {line.count}{' '}
+      <span aria-hidden="true">
+        <span className="bar-done">{'━'.repeat(line.done)}</span>
+        <span className="bar-left">{'━'.repeat(line.left)}</span>
+      </span>
+      {line.info}
+    </>
+  );
+}
+
+export function KerasLog({ run, dataset }: { readonly run: Run | null; readonly dataset: Dataset | null }) {
+  if (run === null) return <p>Train a model: this tab then shows what its tf.keras code prints, epoch by epoch, as it trains.</p>;
+  const lines = kerasLog(logRun(run, dataset));
+  if (lines.length === 0) return <p>The log starts with the run's first steps.</p>;
+  return (
+    <figure className="keras-log-figure">
+      {/* A scrolling region must take keyboard focus so it can be scrolled without a mouse. */}
+      {/* eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex */}
+      <pre className="keras-log scroll-x" tabIndex={0} aria-label={`Keras log of ${run.name}`}>
+        {lines.map((line, i) => (
+          <span key={i}>
+            <Line line={line} />
+            {'\n'}
+          </span>
+        ))}
+      </pre>
+      <figcaption>
+        What the tf.keras code (“The same model in tf.keras (Python)”, in the builder) prints for this run, as Keras 3 writes it: <code>model.fit</code>, then <code>model.evaluate</code> (verbose=2) and the
+        code's own prints. The figures are this run's and the times this browser's; a step's time is its epoch's (validation included) over its steps. The epoch under way
+        shows the running means. Not shown: <code>model.summary()</code>'s table (the builder has it) and <code>model.predict</code>'s progress line.
+      </figcaption>
+    </figure>
+  );
+}

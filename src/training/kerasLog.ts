@@ -1,0 +1,157 @@
+/**
+ * What the tf.keras code (pythonCode.ts) prints for a run, line by line, written as Keras 3's
+ * Progbar writes it (keras/src/utils/progbar.py, callbacks/progbar_logger.py): `model.fit`
+ * at verbose=1, `model.evaluate` at verbose=2, then the code's own prints. Built from what the
+ * run recorded, with this browser's times. Pure: no tfjs, no DOM.
+ *
+ * Keras's rules, as followed here:
+ * - "Epoch 3/5" before each epoch, only when fit has more than one epoch;
+ * - a step count right-aligned to the target's width ("  563/1688"), then a bar of 20 "━",
+ *   the first ⌊20 · step / steps⌋ done;
+ * - under way: the epoch's time left ("45s", "2:05", "1:02:05"), then the time per step;
+ *   finished: the seconds the epoch took, rounded, then the time per step;
+ * - a time per step as "2ms/step", "350us/step" or "1s/step", rounded;
+ * - the logs' metrics in sorted order (Keras sorts them: accuracy before loss), the epoch's
+ *   validation figures after them and the LearningRateScheduler's rate last; each value
+ *   with 4 decimals, or in exponent form ("5.0000e-04") at or under 0.001.
+ */
+
+/** One printed line: plain text, or a progress bar line. */
+export type KerasLogLine =
+  | { readonly kind: 'text'; readonly text: string }
+  /** `count` ("  563/1688"), the bar's done and left lengths, then `info` (" 2s 3ms/step - accuracy: …"). */
+  | { readonly kind: 'bar'; readonly count: string; readonly done: number; readonly left: number; readonly info: string };
+
+/** The bar's length in Keras's Progbar. */
+export const PROGBAR_WIDTH = 20;
+/** `model.evaluate`'s default batch size: its steps are the test images over this. */
+const EVALUATE_BATCH_SIZE = 32;
+/** How many test images the code predicts (`x_test[:5]`). */
+export const PREDICTED_COUNT = 5;
+
+/** A metric as the Progbar writes it: 4 decimals, or Python's `.4e` at or under 0.001. */
+export function progbarValue(value: number): string {
+  if (Number.isNaN(value)) return 'nan';
+  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
+  if (Math.abs(value) > 1e-3) return value.toFixed(4);
+  // Python writes the exponent with a sign and at least two digits: 5.0000e-04, 0.0000e+00.
+  const [mantissa, exponent = '0'] = value.toExponential(4).split('e');
+  const power = Number(exponent);
+  return `${mantissa}e${power < 0 ? '-' : '+'}${String(Math.abs(power)).padStart(2, '0')}`;
+}
+
+/** A time per step as `_format_time` writes it, with its leading space: " 2ms/step". */
+export function stepTime(seconds: number): string {
+  if (seconds >= 1 || seconds === 0) return ` ${seconds.toFixed(0)}s/step`;
+  if (seconds >= 1e-3) return ` ${(seconds * 1e3).toFixed(0)}ms/step`;
+  return ` ${(seconds * 1e6).toFixed(0)}us/step`;
+}
+
+/** The time left in an epoch as the Progbar writes it: "45s", "2:05", "1:02:05" (whole seconds, cut down). */
+export function progbarEta(seconds: number): string {
+  const whole = Math.floor(seconds);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  if (seconds > 3600) return `${Math.floor(whole / 3600)}:${two(Math.floor((whole % 3600) / 60))}:${two(whole % 60)}`;
+  if (seconds > 60) return `${Math.floor(whole / 60)}:${two(whole % 60)}`;
+  return `${whole}s`;
+}
+
+/** The step count, right-aligned to the target's width: "  563/1688". */
+function stepCount(current: number, target: number): string {
+  return `${String(current).padStart(String(target).length)}/${target}`;
+}
+
+/** " - name: value" for each metric, in order. */
+function metricsText(metrics: readonly (readonly [string, number])[]): string {
+  return metrics.map(([name, value]) => ` - ${name}: ${progbarValue(value)}`).join('');
+}
+
+/** A verbose=1 bar line at `current` of `target` steps. */
+function barLine(current: number, target: number, time: string, metrics: readonly (readonly [string, number])[]): KerasLogLine {
+  const done = target > 0 ? Math.min(PROGBAR_WIDTH, Math.floor((PROGBAR_WIDTH * current) / target)) : 0;
+  return { kind: 'bar', count: stepCount(current, target), done, left: PROGBAR_WIDTH - done, info: `${time}${metricsText(metrics)}` };
+}
+
+/** A line as the console shows it. */
+export function kerasLogText(line: KerasLogLine): string {
+  return line.kind === 'text' ? line.text : `${line.count} ${'━'.repeat(line.done + line.left)}${line.info}`;
+}
+
+/** An epoch's history entry, as the log needs it. */
+export interface LoggedEpoch {
+  readonly epoch: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly valLoss: number | null;
+  readonly valAccuracy: number | null;
+  readonly learningRate: number | null;
+  /** The epoch's time, validation included. */
+  readonly seconds: number;
+}
+
+/** What a run's log is written from. */
+export interface KerasLogRun {
+  readonly epochs: number;
+  readonly batchSize: number;
+  /** True when a LearningRateScheduler is in the code (a per-epoch decay): its rate is logged. */
+  readonly scheduled: boolean;
+  readonly stepsPerEpoch: number;
+  readonly history: readonly LoggedEpoch[];
+  /**
+   * The epoch under way and its step, with the running means; `secondsPerStep` is null where
+   * no pace is known (a run restored from storage, where it stopped). Null when no epoch is.
+   */
+  readonly current: { readonly epoch: number; readonly step: number; readonly loss: number; readonly accuracy: number; readonly secondsPerStep: number | null } | null;
+  /** The test evaluation, once done; `seconds` absent for runs saved before it was timed. */
+  readonly evaluation: { readonly loss: number; readonly accuracy: number; readonly count: number; readonly seconds?: number } | null;
+  /** The first test images' predicted and true classes (`actual` null when the test labels are not loaded). */
+  readonly predicted: readonly number[] | null;
+  readonly actual: readonly number[] | null;
+}
+
+/** numpy's print of a small integer array: "[7 2 1 0 4]". */
+const numpyArray = (values: readonly number[]): string => `[${values.join(' ')}]`;
+
+/** The lines `fit`, `evaluate` and the prints after them write for `run`, so far. */
+export function kerasLog(run: KerasLogRun): KerasLogLine[] {
+  const lines: KerasLogLine[] = [];
+  const text = (value: string): void => void lines.push({ kind: 'text', text: value });
+  const steps = run.stepsPerEpoch;
+  const epochLine = (epoch: number): void => {
+    if (run.epochs > 1) text(`Epoch ${epoch}/${run.epochs}`);
+  };
+  for (const record of run.history) {
+    epochLine(record.epoch);
+    const metrics: [string, number][] = [
+      ['accuracy', record.accuracy],
+      ['loss', record.loss],
+    ];
+    if (record.valAccuracy !== null) metrics.push(['val_accuracy', record.valAccuracy]);
+    if (record.valLoss !== null) metrics.push(['val_loss', record.valLoss]);
+    if (run.scheduled && record.learningRate !== null) metrics.push(['learning_rate', record.learningRate]);
+    lines.push(barLine(steps, steps, ` ${record.seconds.toFixed(0)}s${stepTime(steps > 0 ? record.seconds / steps : 0)}`, metrics));
+  }
+  const { current } = run;
+  if (current && current.epoch > run.history.length) {
+    epochLine(current.epoch);
+    const pace = current.secondsPerStep;
+    const time = pace === null ? '' : ` ${progbarEta(pace * (steps - current.step))}${stepTime(pace)}`;
+    lines.push(barLine(current.step, steps, time, [
+      ['accuracy', current.accuracy],
+      ['loss', current.loss],
+    ]));
+  }
+  const { evaluation } = run;
+  if (evaluation === null) return lines;
+  // verbose=2: one line at the end, "313/313 - 1s - 3ms/step - accuracy: 0.9770 - loss: 0.0744".
+  const evaluateSteps = Math.ceil(evaluation.count / EVALUATE_BATCH_SIZE);
+  const time = evaluation.seconds === undefined ? '' : ` - ${evaluation.seconds.toFixed(0)}s -${stepTime(evaluation.seconds / evaluateSteps)}`;
+  text(`${stepCount(evaluateSteps, evaluateSteps)}${time}${metricsText([
+    ['accuracy', evaluation.accuracy],
+    ['loss', evaluation.loss],
+  ])}`);
+  text(`Test accuracy: ${evaluation.accuracy.toFixed(4)}`);
+  if (run.predicted !== null) text(`Predicted: ${numpyArray(run.predicted)}`);
+  if (run.actual !== null) text(`Actual:    ${numpyArray(run.actual)}`);
+  return lines;
+}
