@@ -3,7 +3,7 @@
  * run trains: a learner can lay it beside their notebook's output line by line.
  */
 import type { Dataset } from '../data/dataset';
-import type { Run } from '../store';
+import { isActiveRun, type Run } from '../store';
 import { lastStep } from '../store/series';
 import { kerasLog, PREDICTED_COUNT, type KerasLogLine, type KerasLogRun } from '../training/kerasLog';
 
@@ -13,8 +13,10 @@ function logRun(run: Run, dataset: Dataset | null): KerasLogRun {
   const { progress, evaluation } = run;
   const last = run.batches.at(-1);
   const step = progress === null ? lastStep(run.batches, run.batchesPerEpoch) : null;
+  // A run that has ended mid-epoch (Stop) has no time left: its line stops where it did, untimed.
+  const pace = progress && isActiveRun(run) && progress.samplesPerSecond > 0 ? fit.batchSize / progress.samplesPerSecond : null;
   const current = progress
-    ? { epoch: progress.epoch, step: progress.batch, loss: progress.loss, accuracy: progress.accuracy, secondsPerStep: progress.samplesPerSecond > 0 ? fit.batchSize / progress.samplesPerSecond : null }
+    ? { epoch: progress.epoch, step: progress.batch, loss: progress.loss, accuracy: progress.accuracy, secondsPerStep: pace }
     : step && last
       ? { epoch: step.epoch, step: step.batch, loss: last.loss, accuracy: last.accuracy, secondsPerStep: null }
       : null;
