@@ -270,19 +270,20 @@ export interface RunPosition {
  * Seconds a run has left: the training images still to go in this epoch and the ones after
  * it, at the pace given, and the validation passes still to come at the mean time of the
  * ones so far. Keras's progress bar estimates the epoch under way the same way; this covers
- * the whole run, so that a long one says how long from its first batches. Before the first
- * validation pass ends its time is not known and not counted (it is a forward pass over a
- * tenth or so of the images: a few percent of an epoch). The test evaluation after the last
- * epoch is a forward pass too: timed per image by the validation passes, or taken as a third
- * of a training step's time per image (a forward pass against forward and backward) before
- * there is one. Time paused is in none of these.
+ * the whole run, so that a long one says how long from its first batches. A validation pass
+ * and the test evaluation are forward passes: before the first pass is timed, each image is
+ * taken as a third of a training step's time per image (FORWARD_SHARE: a forward pass against
+ * forward and backward); after, as long as a validation image took. (Left out before the
+ * first pass, a split of 0.5 made the first epoch's ETA a third short.) Time paused is in
+ * none of these.
  */
 export function secondsLeft(position: RunPosition): number {
   const { epochs, epoch, trainCount, seen, samplesPerSecond, validationsLeft, validationSeconds, validationCount, evaluationCount } = position;
   const imagesLeft = (epochs - epoch) * trainCount + (trainCount - seen);
   const training = imagesLeft > 0 ? imagesLeft / samplesPerSecond : 0;
-  const perTestImage = validationSeconds > 0 && validationCount > 0 ? validationSeconds / validationCount : FORWARD_SHARE / samplesPerSecond;
-  return training + validationsLeft * validationSeconds + evaluationCount * perTestImage;
+  const timed = validationSeconds > 0 && validationCount > 0;
+  const perPassImage = timed ? validationSeconds / validationCount : FORWARD_SHARE / samplesPerSecond;
+  return training + (validationsLeft * validationCount + evaluationCount) * perPassImage;
 }
 
 /**
