@@ -98,6 +98,11 @@ test('a failed run is kept with what went wrong, and the next run is numbered af
   const queue = page.getByRole('list', { name: 'Runs' });
   await expect(queue.getByTestId('queue-status')).toHaveText(['failed', 'finished']);
   await expect(queue.getByRole('listitem').nth(1)).toContainText('#2');
+  // Draw lists the failed run without offering it: it has no model to classify with.
+  await page.getByRole('tab', { name: 'Draw' }).click();
+  const models = page.getByRole('combobox', { name: 'Model', exact: true }).locator('option');
+  await expect(models).toHaveText([/^Newest run \(.*#2\)$/, /#1 \(MNIST\) — failed, no model$/, /#2 \(MNIST\) — finished$/]);
+  await expect(models.nth(1)).toBeDisabled();
 });
 
 test('a deleted run can be brought back with Undo, and stays deleted when the page is reloaded during the undo', async ({ page }) => {

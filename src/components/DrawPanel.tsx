@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { modelStage, runImageSize, selectActiveDataset, selectDrawingRunId, useAppStore, type AppState } from '../store';
+import { hasDrawingModel, modelStage, runImageSize, selectActiveDataset, selectDrawingRunId, selectNewestDrawingRunId, useAppStore, type AppState, type RunStatus } from '../store';
 import { DigitImage } from './DigitImage';
 import { usePanelShown } from './Tabs';
 import { useSettledValue } from './useThrottledValue';
@@ -58,6 +58,7 @@ export function DrawPanel() {
   const prediction = useAppStore((state) => state.prediction);
   const roundTrips = useAppStore((state) => state.roundTrips);
   const runId = useAppStore(selectDrawingRunId);
+  const newestId = useAppStore(selectNewestDrawingRunId);
   const chosen = useAppStore((state) => state.drawingRunId);
   const setDrawingRun = useAppStore((state) => state.setDrawingRun);
   // Flat primitives, so the shallow comparison sees no change while a run merely progresses.
@@ -65,8 +66,8 @@ export function DrawPanel() {
     useShallow((state) => state.runOrder.flatMap((id) => [id, state.runs[id]?.name ?? '', state.runs[id]?.status ?? '', state.runs[id]?.datasetName ?? ''])),
   );
   const runs = useMemo(() => {
-    const list: { id: string; name: string; status: string; datasetName: string }[] = [];
-    for (let i = 0; i + 3 < runFields.length; i += 4) list.push({ id: runFields[i] ?? '', name: runFields[i + 1] ?? '', status: runFields[i + 2] ?? '', datasetName: runFields[i + 3] ?? '' });
+    const list: { id: string; name: string; status: RunStatus; datasetName: string }[] = [];
+    for (let i = 0; i + 3 < runFields.length; i += 4) list.push({ id: runFields[i] ?? '', name: runFields[i + 1] ?? '', status: (runFields[i + 2] ?? 'failed') as RunStatus, datasetName: runFields[i + 3] ?? '' });
     return list;
   }, [runFields]);
   // What the classifying model learnt from: its dataset, classes and image size, not the Data tab's.
@@ -186,7 +187,7 @@ export function DrawPanel() {
   const top = probabilities ? probabilities.indexOf(Math.max(...probabilities)) : -1;
   // Said only beside the answer to that image, not beside the one before it while it comes.
   const shownTest = askedTest !== null && prediction?.requestId === askedTest.requestId ? askedTest : null;
-  const running = runs.find((run) => run.id === runId);
+  const newest = runs.find((run) => run.id === newestId);
   const shownPanel = usePanelShown();
   const answerText =
     empty || !prediction
@@ -263,11 +264,12 @@ export function DrawPanel() {
         <div className="draw-result">
           <div className="field">
             <label htmlFor={selectId}>Model</label>
-            <select id={selectId} value={chosen ?? ''} onChange={(event) => setDrawingRun(event.target.value === '' ? null : event.target.value)}>
-              <option value="">Newest run{running ? ` (${running.name})` : ''}</option>
+            <select id={selectId} value={chosen !== null && chosen === runId ? chosen : ''} onChange={(event) => setDrawingRun(event.target.value === '' ? null : event.target.value)}>
+              <option value="">Newest run{newest ? ` (${newest.name})` : ''}</option>
+              {/* A run without a model (failed, or waiting to start) is listed, not offered. */}
               {runs.map((run) => (
-                <option key={run.id} value={run.id}>
-                  {run.name} ({run.datasetName}) — {run.status}
+                <option key={run.id} value={run.id} disabled={!hasDrawingModel(run)}>
+                  {run.name} ({run.datasetName}) — {run.status === 'failed' ? 'failed, no model' : run.status === 'starting' ? 'waiting, no model yet' : run.status}
                 </option>
               ))}
             </select>

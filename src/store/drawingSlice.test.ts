@@ -14,7 +14,7 @@ vi.mock('./worker', () => ({
 }));
 
 const { useAppStore } = await import('./index');
-const { DRAWING_ANSWER_TIMEOUT_MS } = await import('./drawingSlice');
+const { DRAWING_ANSWER_TIMEOUT_MS, selectDrawingRunId, selectNewestDrawingRunId } = await import('./drawingSlice');
 const { PREDICTION_MEASURE } = await import('./measures');
 const state = () => useAppStore.getState();
 const SIZE = { height: 28, width: 28 };
@@ -185,5 +185,29 @@ describe('a drawing that changes while the worker classifies it', () => {
     answer(1);
     expect(state().prediction?.training).toBeNull();
     useAppStore.setState({ runs: {}, runOrder: [] });
+  });
+});
+
+describe('the run that classifies drawings', () => {
+  const runs = {
+    a: { ...run, id: 'a', status: 'finished' as const },
+    b: { ...run, id: 'b', status: 'finished' as const },
+    c: { ...run, id: 'c', status: 'failed' as const },
+    d: { ...run, id: 'd', status: 'starting' as const },
+  };
+  const choice = (drawingRunId: string | null) => ({ drawingRunId, runs, runOrder: ['a', 'b', 'c', 'd'], activeDatasetId: 'mnist' });
+
+  it('is the newest run with a model: not one that failed, nor one still waiting to start', () => {
+    expect(selectDrawingRunId(choice(null))).toBe('b');
+  });
+
+  it('is the chosen run while it has a model; "Newest run" still names the newest', () => {
+    expect(selectDrawingRunId(choice('a'))).toBe('a');
+    expect(selectNewestDrawingRunId(choice('a'))).toBe('b');
+  });
+
+  it('falls back to the newest when the chosen run has failed or is gone', () => {
+    expect(selectDrawingRunId(choice('c'))).toBe('b');
+    expect(selectDrawingRunId(choice('deleted'))).toBe('b');
   });
 });

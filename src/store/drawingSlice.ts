@@ -15,7 +15,7 @@ import { drawingLayoutOf } from '../data/datasets';
 import type { PredictImage, WorkerEvent } from '../training/protocol';
 import type { AppState } from './index';
 import { addMeasure, PREDICTION_MEASURE, type PredictionMeasureDetail } from './measures';
-import { isActiveRun } from './runsSlice';
+import { isActiveRun, type Run } from './runsSlice';
 import { sendToWorker } from './worker';
 
 /** The latest answer to a drawing or an image to classify. */
@@ -89,17 +89,29 @@ function recordMeasure(start: number, end: number, detail: PredictionMeasureDeta
   addMeasure(PREDICTION_MEASURE, start, end, detail);
 }
 
+/** Whether a run has a model to classify with: it has started, and not failed. */
+export const hasDrawingModel = (run: Pick<Run, 'status'>): boolean => run.status !== 'starting' && run.status !== 'failed';
+
+/** The runs the choice reads: which one is chosen, the runs in order, the dataset in use. */
+type DrawingRuns = Pick<AppState, 'drawingRunId' | 'runs' | 'runOrder' | 'activeDatasetId'>;
+
 /**
- * The run that classifies drawings: the chosen one, or else the newest that has a model,
- * trained on the dataset in use where there is one (a person who switched to Fashion-MNIST
- * and draws means a Fashion-MNIST model).
+ * The run that classifies drawings: the chosen one while it has a model (not deleted, not
+ * failed), or else the newest that has one, trained on the dataset in use where there is one
+ * (a person who switched to Fashion-MNIST and draws means a Fashion-MNIST model).
  */
-export function selectDrawingRunId(state: AppState): string | null {
-  if (state.drawingRunId !== null && state.runs[state.drawingRunId]) return state.drawingRunId;
+export function selectDrawingRunId(state: DrawingRuns): string | null {
+  const chosen = state.drawingRunId === null ? undefined : state.runs[state.drawingRunId];
+  if (chosen && hasDrawingModel(chosen)) return chosen.id;
+  return selectNewestDrawingRunId(state);
+}
+
+/** The run "Newest run" stands for, whichever run is chosen now. */
+export function selectNewestDrawingRunId(state: DrawingRuns): string | null {
   let newest: string | null = null;
   for (let i = state.runOrder.length - 1; i >= 0; i--) {
     const run = state.runs[state.runOrder[i] ?? ''];
-    if (!run || run.status === 'starting' || run.status === 'failed') continue;
+    if (!run || !hasDrawingModel(run)) continue;
     if (run.datasetId === state.activeDatasetId) return run.id;
     newest ??= run.id;
   }

@@ -83,5 +83,5 @@ export type { IncomingShare } from './compareSlice';
 export { linkedRuns } from './compareSlice';
 export { runImageSize } from './storageSlice';
 export type { DeletedRun, SaveState } from './storageSlice';
-export { modelStage, selectDrawingRunId } from './drawingSlice';
+export { hasDrawingModel, modelStage, selectDrawingRunId, selectNewestDrawingRunId } from './drawingSlice';
 export type { DrawingPrediction } from './drawingSlice';
