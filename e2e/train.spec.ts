@@ -111,6 +111,10 @@ test('EarlyStopping set in the builder ends a run whose val_accuracy stops risin
   await page.getByLabel('Validation split').fill('0');
   await expect(page.getByLabel('Monitor', { exact: true })).toHaveAccessibleDescription(/^Error: EarlyStopping watches val_accuracy, which only a validation split gives/);
   await expect(train).toBeDisabled();
+  // Beside Train, why it is off, and the way to the field at fault.
+  await expect(train).toHaveAccessibleDescription(/^Train is off: EarlyStopping watches val_accuracy, which only a validation split gives/);
+  await page.getByRole('button', { name: 'Go to it' }).click();
+  await expect(page.getByLabel('Monitor', { exact: true })).toBeFocused();
   await page.getByRole('button', { name: 'Hold out 10% for validation' }).click();
   await expect(page.getByLabel('Validation split')).toHaveValue('0.1');
   await expect(page.getByLabel('Validation split')).toBeFocused();
@@ -225,7 +229,7 @@ test('the test evaluation counts its images and the time left, and Pause holds i
   const evaluating = page.getByTestId('evaluating');
   await expect(evaluating).toHaveText(/^Training done: evaluating on the test set \([\d,]+ of 10,000 images\)…$/, { timeout: 60_000 });
   await expect(page.getByTestId('running-metrics')).toContainText(/ · ETA (\d+ min )?\d+ s$/);
-  await expect(page).toHaveTitle(/^Evaluating · ETA (\d+ min )?\d+ s · Strongest \(ours\)/);
+  await expect(page).toHaveTitle(/^\d\d?% · evaluating · ETA (\d+ min )?\d+ s · Strongest \(ours\)/);
   await page.getByRole('button', { name: 'Pause' }).click();
   await expect(page.getByTestId('run-status')).toHaveText('paused');
   const held = (await evaluating.textContent()) ?? '';

@@ -9,8 +9,8 @@ export const PAGE_TITLE = 'Digit & Fashion training playground';
 
 /**
  * The title for the run the worker is on (null: none): "37% · ETA 52 min · name", "Paused at
- * 37% · name", "Evaluating · ETA 4 s · name", "Stopping · name", "Starting · name", each
- * before the page's own title.
+ * 37% · name", "96% · evaluating · ETA 4 s · name", "Stopping · name", "Starting · name",
+ * each before the page's own title.
  */
 export function trainingTitle(run: (RunWork & Pick<Run, 'name' | 'status' | 'progress' | 'epochs' | 'evaluation' | 'spec' | 'stopping' | 'pass'>) | null): string {
   if (run === null) return PAGE_TITLE;
@@ -23,7 +23,7 @@ export function trainingTitle(run: (RunWork & Pick<Run, 'name' | 'status' | 'pro
       : run.status !== 'running' || run.progress === null
         ? 'Starting'
         : isEvaluating(run)
-          ? `Evaluating · ETA ${duration(secondsLeftOf(run))}`
+          ? `${percent} · evaluating · ETA ${duration(secondsLeftOf(run))}`
           : `${percent} · ETA ${duration(secondsLeftOf(run))}`;
   return `${state} · ${run.name} — ${PAGE_TITLE}`;
 }

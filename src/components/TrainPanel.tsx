@@ -16,7 +16,7 @@ import { PythonCode } from './PythonCode';
 import { ImportRuns, RunActions, StorageError, UndoDelete } from './RunActions';
 import { ShareLink } from './ShareLink';
 import { Tabs } from './Tabs';
-import { focusTrain, TrainingControls } from './TrainingControls';
+import { focusTrain, TrainingControls, type TrainBlocker } from './TrainingControls';
 
 type ResultTab = 'curves' | 'log' | 'confusion' | 'predictions' | 'layer';
 
@@ -29,7 +29,10 @@ export function TrainPanel() {
   const trainImages = dataset?.train.count;
   const issues = useMemo(() => validateSpec(draft, input, classCount, trainImages), [draft, input, classCount, trainImages]);
   const summary = useMemo(() => summarize(draft, input), [draft, input]);
-  const canTrain = dataset !== null && !issues.some((issue) => issue.severity === 'error');
+  // Why Train is off, said beside it: the reason may be far up the builder.
+  const error = issues.find((issue) => issue.severity === 'error');
+  const blocker: TrainBlocker | null =
+    dataset === null ? { message: 'no dataset is loaded yet (the Data tab loads one).', inField: false } : error ? { message: error.message, inField: error.field !== null } : null;
   const pythonDataset = useMemo(
     () => ({ id: dataset?.id ?? 'mnist', name: dataset?.name ?? 'MNIST', height: input.height, width: input.width, classCount }),
     [dataset, input, classCount],
@@ -49,7 +52,7 @@ export function TrainPanel() {
           <PythonCode spec={draft} dataset={pythonDataset} />
           <ShareLink label="Link to this model" disabled={dataset === null} makeUrl={linkToDraft} />
         </div>
-        <RunDashboard canTrain={canTrain} />
+        <RunDashboard blocker={blocker} />
       </div>
     </section>
   );
@@ -59,7 +62,7 @@ export function TrainPanel() {
  * The current run: controls, progress and results. Its own component so that the stream of
  * batches redraws this column only, never the builder beside it.
  */
-function RunDashboard({ canTrain }: { readonly canTrain: boolean }) {
+function RunDashboard({ blocker }: { readonly blocker: TrainBlocker | null }) {
   const run = useAppStore((state) => (state.currentRunId === null ? null : (state.runs[state.currentRunId] ?? null)));
   const runDataset = useAppStore((state) => (run === null ? null : (state.datasets[run.datasetId]?.dataset ?? null)));
   const draftEpochs = useAppStore((state) => state.draft.fit.epochs);
@@ -69,7 +72,7 @@ function RunDashboard({ canTrain }: { readonly canTrain: boolean }) {
   // the page is idle, and a Train click only gives them data (mounting them took ~100 ms).
   return (
     <div className="train-right">
-      <TrainingControls run={run} canTrain={canTrain} />
+      <TrainingControls run={run} blocker={blocker} />
       <section className="run-storage" aria-label="Saved runs">
         {run && <RunActions run={run} />}
         <UndoDelete />

@@ -16,7 +16,8 @@ const BACKENDS = {
 /** The backend badge: name, renderer, and whether a GPU is really doing the work. */
 export function BackendBadge({ run }: { readonly run: Run }) {
   const { backend } = run;
-  if (!backend) return <p className="backend">Backend: starting…</p>;
+  // A run that ended before the worker took it up (failed, or stopped while waiting) has no backend to name.
+  if (!backend) return isActiveRun(run) ? <p className="backend">Backend: starting…</p> : null;
   const name = backend.name === 'webgl' ? 'WebGL' : backend.name === 'wasm' ? 'WASM' : backend.name;
   return (
     <p className="backend" data-testid="backend">
@@ -56,7 +57,20 @@ export function focusTrain(): void {
   (train && !train.disabled ? train : controls)?.focus();
 }
 
-export function TrainingControls({ run, canTrain }: { readonly run: Run | null; readonly canTrain: boolean }) {
+/** Focuses the builder's first field with an error. */
+function focusFirstError(): void {
+  document.querySelector<HTMLElement>('.model-builder [aria-invalid="true"]')?.focus();
+}
+
+/** Why Train is off: the model's first error (`inField`: a builder field has it), or no dataset. */
+export interface TrainBlocker {
+  readonly message: string;
+  readonly inField: boolean;
+}
+
+/** `blocker`: why Train is off, said beside it (the error may be far up the builder); null when it is on. */
+export function TrainingControls({ run, blocker }: { readonly run: Run | null; readonly blocker: TrainBlocker | null }) {
+  const canTrain = blocker === null;
   const startTraining = useAppStore((state) => state.startTraining);
   const stopRun = useAppStore((state) => state.stopRun);
   const backend = useAppStore((state) => state.backendPreference);
@@ -106,7 +120,7 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
   return (
     <section id={TRAINING_CONTROLS_ID} tabIndex={-1} className="training-controls" aria-label="Training controls">
       <div className="buttons">
-        <button ref={train} type="button" className="primary" disabled={!canTrain} onClick={startTraining}>
+        <button ref={train} type="button" className="primary" disabled={!canTrain} aria-describedby={canTrain ? undefined : 'train-blocked'} onClick={startTraining}>
           Train
         </button>
         {run && <PauseResumeButton run={run} {...runButtonFocus} />}
@@ -124,6 +138,16 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
         )}
         <SelectField<BackendPreference> label="Backend" value={backend} options={BACKENDS} onChange={setBackend} />
       </div>
+      {blocker !== null && (
+        <p id="train-blocked" className="warning-text">
+          Train is off: {blocker.message}{' '}
+          {blocker.inField && (
+            <button type="button" className="link-button" onClick={focusFirstError}>
+              Go to it
+            </button>
+          )}
+        </p>
+      )}
       {run && (
         <div className="progress-block">
           <p>
@@ -165,7 +189,9 @@ export function TrainingControls({ run, canTrain }: { readonly run: Run | null; 
           )}
           {(evaluating || (stopping && progress !== null)) && (
             <p className="muted" data-testid="evaluating">
-              {stopping
+              {stopping && pass?.pass === 'validation'
+                ? `Stopping: epoch ${step?.epoch ?? epochsDone + 1} was trained to its end, so it is validated first (as Keras does), then the test set is evaluated…`
+                : stopping
                 ? `Stopping: evaluating ${run.spec.fit.earlyStopping?.restoreBestWeights && epochsDone > 0 ? "the best epoch's weights (EarlyStopping restores them)" : 'the model as trained so far'} on the test set${testPass}…`
                 : `Training done: evaluating on the test set${testPass}…`}
             </p>
