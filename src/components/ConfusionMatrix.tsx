@@ -64,7 +64,8 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, datas
                           data-count={count}
                         >
                           <span>{count}</span>
-                          <small>{(share * 100).toFixed(share < 0.1 && share > 0 ? 1 : 0)}%</small>
+                          {/* One decimal, as the recall and precision beside it: a diagonal cell and its recall are one figure. */}
+                          <small>{(share * 100).toFixed(1)}%</small>
                         </button>
                       </td>
                     );
