@@ -410,12 +410,15 @@ export async function fit(
           });
           callbacks.onPass?.({ pass: 'validation', done, total: validationCount, etaSeconds: passSecondsLeft(done, validationCount, activeSeconds) + after });
         });
-        const validation =
-          // An epoch trained to its end is validated, Stop or not (Keras checks stop_training
-          // after it): its history entry has its val_ figures, and EarlyStopping sees them.
-          validationCount > 0 && seen === trainCount
-            ? await evaluateSlice(model, data, spec, validationStart, validationCount, callbacks.validationBatchSize, validationStep)
-            : null;
+        // An epoch trained to its end is validated, Stop or not (Keras checks stop_training
+        // after it): its history entry has its val_ figures, and EarlyStopping sees them.
+        const validating = validationCount > 0 && seen === trainCount;
+        // Said at its start, as the test pass is: a pass shorter than a report's interval showed nothing.
+        if (validating) {
+          const etaSeconds = secondsLeft({ epochs, epoch, trainCount, seen, samplesPerSecond: trainingPace, validationsLeft: epochs - epoch + 1, validationSeconds: validationSeconds(), validationCount, evaluationCount });
+          callbacks.onPass?.({ pass: 'validation', done: 0, total: validationCount, etaSeconds });
+        }
+        const validation = validating ? await evaluateSlice(model, data, spec, validationStart, validationCount, callbacks.validationBatchSize, validationStep) : null;
         // Time paused is left out of both.
         const seconds = control.activeMsSince(epochStart, epochPaused) / 1000;
         if (validation) {
