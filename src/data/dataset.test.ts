@@ -51,7 +51,7 @@ describe('assembleDataset', () => {
   it('rejects a label outside the built-in 10 classes at that label’s byte', () => {
     const test = syncDataErrorOf(() => assembleDataset('m', 'M', files({ testLabels: file('test-labels', [2], [1, 12]) }), DIGIT_CLASS_NAMES));
     expectDataError(test, 'label-out-of-range', 'test-labels', 9);
-    expect(test.message).toBe('test-labels, byte 9: expected a class label from 0 to 9, found 12 (label 1)');
+    expect(test.message).toBe('test-labels, byte 9: expected a class label from 0 to 9, found 12, the label of image #1');
     const train = syncDataErrorOf(() => assembleDataset('m', 'M', files({ trainLabels: file('train-labels', [3], [10, 0, 0]) }), DIGIT_CLASS_NAMES));
     expectDataError(train, 'label-out-of-range', 'train-labels', 8);
     expect(() => assembleDataset('m', 'M', files({ trainLabels: file('train-labels', [3], [9, 0, 0]) }), DIGIT_CLASS_NAMES)).not.toThrow();
@@ -62,7 +62,7 @@ describe('assembleDataset', () => {
     const gzipped = { ...labels, idx: { ...labels.idx, gzipped: true } };
     const error = syncDataErrorOf(() => assembleDataset('m', 'M', files({ testLabels: gzipped }), DIGIT_CLASS_NAMES));
     expectDataError(error, 'label-out-of-range', 'test-labels.gz', 9, true);
-    expect(error.message).toBe('test-labels.gz, byte 9 of its unzipped data: expected a class label from 0 to 9, found 12 (label 1)');
+    expect(error.message).toBe('test-labels.gz, byte 9 of its unzipped data: expected a class label from 0 to 9, found 12, the label of image #1');
   });
 
   it('rejects a test label the inferred classes do not include', () => {

@@ -52,7 +52,7 @@ function checkLabels(set: ImageSet, file: DatasetFiles['trainLabels'], classCoun
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i] ?? 0;
     if (label >= classCount) {
-      throw new DataError('label-out-of-range', file.name, 8 + i, `a class label from 0 to ${classCount - 1}`, `${label} (label ${i})`, file.idx.gzipped === true);
+      throw new DataError('label-out-of-range', file.name, 8 + i, `a class label from 0 to ${classCount - 1}`, `${label}, the label of image #${i}`, file.idx.gzipped === true);
     }
   }
 }

@@ -40,6 +40,13 @@ describe('parseIdx rejects a bad header, naming the file and the byte', () => {
     expect(error.found).toBe('3c 21 64 6f');
   });
 
+  it('a file named .gz that is not gzip: says so, since the name promised it', () => {
+    const text = new TextEncoder().encode('this is not gzip');
+    const error = syncDataErrorOf(() => parseIdx(text, 'train-images-idx3-ubyte.gz', 3));
+    expectDataError(error, 'bad-magic', 'train-images-idx3-ubyte.gz', 0);
+    expect(error.found).toBe('74 68 69 73 (the name ends in .gz, but the file is not gzip either: gzip starts 1f 8b)');
+  });
+
   it('an unsupported data type (0x0D, 32-bit float) at byte 2', () => {
     const bytes = imagesIdx(1, 2, 2);
     bytes[2] = 0x0d;

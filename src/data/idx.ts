@@ -68,7 +68,12 @@ function parseHeader(head: Uint8Array, file: string, expectedDims: number): { di
   const ndims = head[3] ?? 0;
   if (b0 !== 0 || b1 !== 0) {
     const found = Array.from(head.subarray(0, 4), (b) => hex(b, 2).slice(2)).join(' ');
-    const gzipHint = b0 === 0x1f && b1 === 0x8b ? ' (a gzip stream that was not decompressed)' : '';
+    const gzipHint =
+      b0 === 0x1f && b1 === 0x8b
+        ? ' (a gzip stream that was not decompressed)'
+        : /\.gz$/i.test(file)
+          ? ' (the name ends in .gz, but the file is not gzip either: gzip starts 1f 8b)'
+          : '';
     throw new DataError('bad-magic', file, 0, 'an IDX magic number starting with two zero bytes (00 00 08 0N)', `${found}${gzipHint}`);
   }
   if (type !== UNSIGNED_BYTE) {

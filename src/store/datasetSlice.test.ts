@@ -226,12 +226,15 @@ describe('a user dataset', () => {
     expect(ask().name).toBe(second.name);
   });
 
-  it('gives the number of files that failed to load to the next ones', () => {
+  it('gives the number of files that failed to load to the next ones, and drops their error once another dataset is chosen', () => {
     state().addUserDataset([]);
     const failed = lastSource();
     const request = sent.filter((c): c is Extract<WorkerCommand, { type: 'loadDataset' }> => c.type === 'loadDataset').at(-1)?.requestId ?? -1;
     state().handleDatasetEvent({ type: 'datasetFailed', requestId: request, error: { kind: 'bad-magic', file: 'x', expected: 'an IDX file', found: 'text', message: 'x is not an IDX file' } });
     expect(state().userDatasetError?.kind).toBe('bad-magic');
+    // Choosing another dataset puts the error behind: it no longer stands under the drop zone.
+    state().selectDataset('fashion-mnist');
+    expect(state().userDatasetError).toBeNull();
     state().addUserDataset([]);
     const next = lastSource();
     if (failed?.kind !== 'files' || next?.kind !== 'files') throw new Error('no user dataset was asked for');

@@ -151,6 +151,8 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
     selectDataset: (id) => {
       const entry = get().datasets[id];
       if (!entry) return;
+      // The user's files that did not load are behind them once they choose a dataset.
+      set({ userDatasetError: null });
       if (entry.status === 'ready') {
         set({ activeDatasetId: id, pendingDatasetId: null, selectedImage: 0 });
         rememberActive(id);
@@ -216,15 +218,16 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
         if (event.type === 'datasetFailed' || known) userDatasetCount--;
       }
       if (event.type === 'datasetFailed') {
-        if (isUser) set({ userDatasetError: event.error, userDatasetLoading: false });
-        else {
+        if (!isUser) {
           patch(id, { status: 'error', error: event.error });
           set((state) => ({ pendingDatasetId: state.pendingDatasetId === id ? null : state.pendingDatasetId }));
         }
-        get().announce(`Could not load the dataset. ${event.error.message}`);
         // The page opened on the dataset in use last and it failed (offline, say): MNIST
-        // rather than a page with nothing to train on.
+        // rather than a page with nothing to train on. (Before the user's error is set: a
+        // dataset selected clears it.)
         if (get().activeDatasetId === null && get().pendingDatasetId === null && id !== DEFAULT_DATASET_ID) get().selectDataset(DEFAULT_DATASET_ID);
+        if (isUser) set({ userDatasetError: event.error, userDatasetLoading: false });
+        get().announce(`Could not load the dataset. ${event.error.message}`);
         return;
       }
       const dataset = loadedBefore?.dataset ?? event.dataset;
