@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis, type XAxisTickContentProps } from 'recharts';
 import { classCounts, type Dataset } from '../data/dataset';
 import { ChartFrame } from './ChartFrame';
+import { grouped } from './words';
 
 /**
  * A class name under its bars, turned 30° so that ten fit: plain SVG text. Recharts's own
@@ -72,8 +73,8 @@ export function ClassDistribution({ dataset }: { readonly dataset: Dataset }) {
             {rows.map((row) => (
               <tr key={row.name}>
                 <th scope="row">{row.name}</th>
-                <td>{row.train}</td>
-                <td>{row.test}</td>
+                <td>{grouped(row.train)}</td>
+                <td>{grouped(row.test)}</td>
               </tr>
             ))}
           </tbody>

@@ -10,7 +10,7 @@ import { imageAt, type Dataset } from '../data/dataset';
 import type { Evaluation } from '../training/protocol';
 import { confusionTint } from './contrast';
 import { DigitImage } from './DigitImage';
-import { counted } from './words';
+import { counted, grouped } from './words';
 
 const CELL_IMAGES = 60;
 /** Up to this many classes the matrix shows whole; a user's dataset with more scrolls in its box. */
@@ -63,7 +63,7 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, datas
                           onClick={() => setCell({ truth: t, predicted: p })}
                           data-count={count}
                         >
-                          <span>{count}</span>
+                          <span>{grouped(count)}</span>
                           {/* One decimal, as the recall and precision beside it: a diagonal cell and its recall are one figure. */}
                           <small>{(share * 100).toFixed(1)}%</small>
                         </button>
