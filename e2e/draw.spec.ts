@@ -155,12 +155,15 @@ test('Draw answers with the classes of the model it uses, and takes the model of
   await page.getByLabel('Or classify test image #').fill('0');
   await page.getByRole('button', { name: 'Classify test image' }).click();
   await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: \d \(\d+\.\d%\)\. Test image #0 is labelled 7: (right|wrong)\.$/);
+  await expect(page.getByTestId('draw-hint')).toHaveText(/^Draw one digit, 0 to 9/);
 
   // A Fashion-MNIST model trained next is the one Draw uses, with its classes and test images.
   await trainAndWait('fashionMlp', ['finished', 'finished']);
   await page.getByRole('tab', { name: 'Draw' }).click();
   await expect(page.getByTestId('other-dataset')).toHaveCount(0);
   await expect(page.getByText("of Fashion-MNIST's 10,000")).toBeVisible();
+  // Under the pad, what to draw for this model: clothing, filled in, not a digit.
+  await expect(page.getByTestId('draw-hint')).toHaveText(/^This model knows clothing, not digits: draw one item .* as a filled silhouette/);
   await page.getByRole('button', { name: 'Classify test image' }).click();
   await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: (T-shirt\/top|Trouser|Pullover|Dress|Coat|Sandal|Shirt|Sneaker|Bag|Ankle boot) \(\d+\.\d%\)\. Test image #0 is labelled Ankle boot: (right|wrong)\.$/);
   const modelMenu = page.getByRole('region', { name: 'Draw to classify' }).getByLabel('Model', { exact: true });

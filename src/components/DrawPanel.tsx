@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { hasDrawingModel, modelStage, runImageSize, selectActiveDataset, selectDrawingRunId, selectNewestDrawingRunId, useAppStore, type AppState, type RunStatus } from '../store';
+import { BUILTIN_DATASETS, isBuiltinDatasetId, USER_DRAWING_HINT } from '../data/datasets';
 import { DigitImage } from './DigitImage';
 import { usePanelShown } from './Tabs';
 import { useSettledValue } from './useThrottledValue';
@@ -188,6 +189,9 @@ export function DrawPanel() {
   // Said only beside the answer to that image, not beside the one before it while it comes.
   const shownTest = askedTest !== null && prediction?.requestId === askedTest.requestId ? askedTest : null;
   const newest = runs.find((run) => run.id === newestId);
+  // What to draw, for the model that answers (or the dataset in use, before there is one).
+  const hintDatasetId = model?.datasetId ?? dataset?.id ?? null;
+  const drawingHint = hintDatasetId !== null && isBuiltinDatasetId(hintDatasetId) ? BUILTIN_DATASETS[hintDatasetId].drawingHint : USER_DRAWING_HINT;
   const shownPanel = usePanelShown();
   const answerText =
     empty || !prediction
@@ -213,6 +217,9 @@ export function DrawPanel() {
           aria-label="Draw, or drop an image to classify"
         >
           <DrawingPad onChange={onPadChange} />
+          <p className="muted draw-hint" data-testid="draw-hint">
+            {drawingHint}
+          </p>
           <label className="file-button">
             Classify an image file…
             <input type="file" accept="image/png,image/jpeg" onChange={(event) => classifyFile(event.target.files?.[0])} />

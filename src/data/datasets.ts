@@ -27,7 +27,12 @@ export interface BuiltinDataset {
   readonly files: Readonly<Record<SplitFile, string>>;
   /** How its images were laid out, which a drawing is made to match. */
   readonly drawing: DrawingLayout;
+  /** What to draw for a model of it, said under the pad. */
+  readonly drawingHint: string;
 }
+
+/** What to draw for a model of a user's own dataset. */
+export const USER_DRAWING_HINT = "Draw the kind of image your dataset holds, light on dark, as large as its images' subjects are.";
 
 const OFFICIAL_FILES = {
   trainImages: 'train-images-idx3-ubyte.gz',
@@ -63,6 +68,7 @@ export const BUILTIN_DATASETS = {
     classNames: DIGIT_CLASS_NAMES,
     files: OFFICIAL_FILES,
     drawing: MNIST_DRAWING_LAYOUT,
+    drawingHint: 'Draw one digit, 0 to 9, with the mouse, a finger or a pen. Any size and place: the model is given it cut to its ink and centred, as MNIST’s digits were.',
   },
   'fashion-mnist': {
     id: 'fashion-mnist',
@@ -73,6 +79,8 @@ export const BUILTIN_DATASETS = {
     files: OFFICIAL_FILES,
     // Zalando's README: each photo trimmed, its longest edge resized to 28, and centred.
     drawing: { boxFraction: 1, centre: 'box' },
+    drawingHint:
+      'This model knows clothing, not digits: draw one item (a T-shirt, trousers, a dress, a bag, a shoe…) as a filled silhouette, since the photos are light garments on black. A single line reads as whatever it looks most like.',
   },
 } as const satisfies Record<string, BuiltinDataset>;
 
