@@ -1,7 +1,7 @@
 /** The tab's title says how the run in training is going, so that a long run can be followed from another tab. */
 import { useEffect } from 'react';
 import { useAppStore, type Run } from '../store';
-import { isEvaluating, runFraction, secondsLeftOf, type RunWork } from '../store/series';
+import { isEvaluating, runPercent, secondsLeftOf, type RunWork } from '../store/series';
 import { duration } from './words';
 
 /** The page's own title, as index.html has it. */
@@ -14,8 +14,8 @@ export const PAGE_TITLE = 'Digit & Fashion training playground';
  */
 export function trainingTitle(run: (RunWork & Pick<Run, 'name' | 'status' | 'progress' | 'epochs' | 'evaluation' | 'spec' | 'stopping' | 'pass'>) | null): string {
   if (run === null) return PAGE_TITLE;
-  // Rounded, as the controls' "Run N%" is.
-  const percent = `${Math.round(runFraction(run) * 100)}%`;
+  // As the controls' "Run N%" is.
+  const percent = `${runPercent(run)}%`;
   const state = run.stopping
     ? 'Stopping'
     : run.status === 'paused'

@@ -2,7 +2,7 @@
 import { useEffect, useRef, type ButtonHTMLAttributes, type FocusEvent } from 'react';
 import type { BackendPreference } from '../training/protocol';
 import { earlyStopWords, isActiveRun, useAppStore, type Run } from '../store';
-import { isEvaluating, lastStep, runFraction, secondsLeftOf } from '../store/series';
+import { epochsTrained, isEvaluating, lastStep, runFraction, runPercent, secondsLeftOf } from '../store/series';
 import { SelectField } from './fields';
 import { counted, duration, grouped } from './words';
 
@@ -177,7 +177,7 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
           </div>
           <div className="progress-row">
             <label htmlFor="run-progress">
-              Run {Math.round(fraction * 100)}%{run.earlyStop?.stoppedEpoch != null ? ' · ended early' : ''}
+              Run {run === null ? 0 : runPercent(run)}%{run.earlyStop?.stoppedEpoch != null ? ' · ended early' : ''}
             </label>
             <progress id="run-progress" max={1} value={fraction} />
           </div>
@@ -210,7 +210,7 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
           )}
           {run.earlyStop && (
             <p className="muted" data-testid="early-stop">
-              {earlyStopWords(run.earlyStop, epochs, epochsDone)}
+              {earlyStopWords(run.earlyStop, epochs, epochsTrained(run))}
             </p>
           )}
         </div>

@@ -66,6 +66,9 @@ describe('compareRow', () => {
     expect([row.testWeightsEpoch, row.bestValEpoch]).toEqual([1, 2]);
     expect(compareRow({ ...trained, earlyStop: { ...report, restored: false } }, MNIST).testWeightsEpoch).toBeNull();
     expect(compareRow({ ...trained, earlyStop: { ...report, stoppedEpoch: null, bestEpoch: 3 } }, MNIST).testWeightsEpoch).toBeNull();
+    // Stopped part-way through epoch 4, its best epoch 3's weights put back: they are not the ones it ended with.
+    const partway = { ...trained, batches: [{ x: 3.4, loss: 0.2, accuracy: 0.9 }], earlyStop: { ...report, stoppedEpoch: null, bestEpoch: 3 } };
+    expect(compareRow(partway, MNIST).testWeightsEpoch).toBe(3);
     expect(compareRow({ ...trained, earlyStop: report, evaluation: null }, MNIST).testWeightsEpoch).toBeNull();
     expect(compareRow(trained, MNIST).testWeightsEpoch).toBeNull();
   });

@@ -6,6 +6,7 @@
 import { summarize } from '../training/shapes';
 import type { InputShape } from '../training/spec';
 import type { Run, RunStatus } from './runsSlice';
+import { epochsTrained } from './series';
 
 /** One row of the comparison table; null where a run has no such figure (yet). */
 export interface CompareRow {
@@ -59,10 +60,10 @@ export type CompareColumn = keyof typeof COMPARE_COLUMNS;
 const mean = (values: readonly number[]): number | null => (values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length);
 
 /** The epoch EarlyStopping put the weights back to, when that is not the last one trained; else null. */
-function restoredEpoch(run: Pick<Run, 'earlyStop' | 'epochs' | 'evaluation'>): number | null {
+function restoredEpoch(run: Pick<Run, 'earlyStop' | 'epochs' | 'batches' | 'evaluation'>): number | null {
   const report = run.earlyStop;
   if (!report?.restored || run.evaluation === null) return null;
-  return report.bestEpoch === run.epochs.length ? null : report.bestEpoch;
+  return report.bestEpoch === epochsTrained(run) ? null : report.bestEpoch;
 }
 
 /** A run's comparison row; `input` is its dataset's image shape (null when unknown: no parameter count). */

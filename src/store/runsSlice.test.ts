@@ -20,8 +20,10 @@ describe("EarlyStopping's result in words", () => {
   it('does not say the weights came back when the best epoch was the last one trained', () => {
     const report = { monitor: 'val_loss', patience: 3, stoppedEpoch: null, bestEpoch: 10, best: 0.0712, restored: true } as const;
     expect(earlyStopWords(report, 10, 10)).toBe('EarlyStopping did not stop it: val_loss was best at epoch 10, 0.0712. That was its last epoch: the test set measured the weights it ended with.');
-    // Stopped by the user after epoch 4, its best.
+    // Stopped by the user at the end of epoch 4, its best: the weights it ended with are epoch 4's.
     expect(earlyStopWords({ ...report, bestEpoch: 4 }, 10, 4)).toMatch(/That was its last epoch/);
+    // Stopped part-way through epoch 5: it ended with part-trained weights, and epoch 4's came back.
+    expect(earlyStopWords({ ...report, bestEpoch: 4 }, 10, 4.3)).toMatch(/The model has epoch 4's weights back, and the test set measured those\.$/);
   });
 });
 

@@ -68,8 +68,8 @@ export interface Run {
 
 /**
  * What EarlyStopping did, in words: where it stopped and why, and which weights the test set
- * measured. `epochs` is the run's planned number, `trained` the number it trained (Stop can
- * end a run early too).
+ * measured. `epochs` is the run's planned number, `trained` how far it trained (series.ts's
+ * epochsTrained: Stop can end a run early too, part-way through an epoch).
  */
 export function earlyStopWords(report: EarlyStopReport, epochs: number, trained: number): string {
   const { monitor, bestEpoch, stoppedEpoch, restored } = report;

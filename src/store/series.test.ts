@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendThinned, isEvaluating, lastStep, runFraction, secondsLeftOf } from './series';
+import { appendThinned, epochsTrained, isEvaluating, lastStep, runFraction, runPercent, secondsLeftOf } from './series';
 
 describe('appendThinned', () => {
   it('appends until the cap, then halves and keeps the newest point', () => {
@@ -77,6 +77,24 @@ describe('runFraction', () => {
   it('goes by the epochs alone before the worker has said how many images there are', () => {
     expect(runFraction({ ...fresh, trainCount: 0, epochs: [1, 2] })).toBe(0.4);
     expect(runFraction({ ...fresh, spec: { fit: { epochs: 0 } } })).toBe(0);
+  });
+});
+
+describe('runPercent', () => {
+  it('reads 100 only once the test set is evaluated, however small its share of a long run', () => {
+    // 30 epochs of 54,000, their passes, and 10,000 test images: the test pass is 0.2% of the work.
+    const long = { trainCount: 54_000, validationCount: 6_000, testCount: 10_000, batchesPerEpoch: 6, batches: [], spec: { fit: { epochs: 30 } }, pass: null, progress: { epoch: 30, batch: 6, batches: 6 } };
+    const epochs = Array.from({ length: 30 }, (_, i) => i);
+    expect(runPercent({ ...long, epochs, evaluation: null })).toBe(99);
+    expect(runPercent({ ...long, epochs, evaluation: { count: 10_000 } })).toBe(100);
+  });
+});
+
+describe('epochsTrained', () => {
+  it("is the history's epochs, or more when Stop came part-way through the next", () => {
+    expect(epochsTrained({ epochs: [1, 2, 3, 4], batches: [{ x: 3.5 }, { x: 4 }] })).toBe(4);
+    expect(epochsTrained({ epochs: [1, 2, 3, 4], batches: [{ x: 4 }, { x: 4.3 }] })).toBe(4.3);
+    expect(epochsTrained({ epochs: [], batches: [] })).toBe(0);
   });
 });
 

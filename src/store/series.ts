@@ -4,7 +4,7 @@
  * thins out evenly and the newest point is always kept. Also where a run stands: its last
  * step, its share of the work done, its time left. Pure.
  */
-import { FORWARD_SHARE } from '../training/protocol';
+import { FORWARD_SHARE } from '../training/batches';
 
 /** Most points a live series holds before it is thinned. */
 export const SERIES_CAP = 200;
@@ -62,6 +62,24 @@ export function runFraction(run: RunWork): number {
   const tested = run.evaluation ? testCount : pass?.pass === 'test' ? pass.done : 0;
   const total = epochs * run.trainCount + FORWARD_SHARE * (epochs * run.validationCount + testCount);
   return Math.min(1, (trained * run.trainCount + FORWARD_SHARE * (validated + tested)) / total);
+}
+
+/**
+ * The percentage a run's bar and the tab's title show: cut down, not rounded, so that it reads
+ * 100% only once all its work is done (rounded, a long run's test pass, under half a percent
+ * of its work, read 100% while it ran).
+ */
+export function runPercent(run: RunWork): number {
+  return Math.floor(runFraction(run) * 100 + 1e-9);
+}
+
+/**
+ * How far a run trained, in epochs: its history's epochs, or more where it trained part of the
+ * next before Stop (its last batch point is at epochs trained, epoch − 1 + step / steps). The
+ * weights it ended with are an epoch's end's only where this is a whole number.
+ */
+export function epochsTrained(run: { readonly epochs: readonly unknown[]; readonly batches: readonly { readonly x: number }[] }): number {
+  return Math.max(run.epochs.length, run.batches.at(-1)?.x ?? 0);
 }
 
 /**

@@ -5,6 +5,12 @@
  */
 
 /**
+ * A forward pass's share of a training step's time per image (a forward pass against forward
+ * and backward): the time left and the run's progress weigh validation and test images by it.
+ */
+export const FORWARD_SHARE = 1 / 3;
+
+/**
  * mulberry32: a tiny 32-bit generator (one state word, good statistical quality for
  * shuffling). Returns floats in [0, 1).
  */

@@ -6,11 +6,11 @@
  * stop and predict messages are handled while it trains. Touches neither the DOM nor `self`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { batchCount, mulberry32, shuffledIndices, splitValidation } from './batches';
+import { batchCount, FORWARD_SHARE, mulberry32, shuffledIndices, splitValidation } from './batches';
 import { setLearningRate } from './buildModel';
 import { correctCount, crossEntropyPerExample, modelScores } from './losses';
 import { EarlyStopping } from './earlyStopping';
-import { FORWARD_SHARE, type BatchProgress, type EarlyStopReport, type EpochRecord, type PassProgress } from './protocol';
+import type { BatchProgress, EarlyStopReport, EpochRecord, PassProgress } from './protocol';
 import { scheduledLearningRate, type ModelSpec } from './spec';
 
 /** Images and labels uploaded once: x is [count, h, w, 1] in [0, 1], y int32 labels. */

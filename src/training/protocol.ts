@@ -22,12 +22,6 @@ export type DatasetSource =
    */
   | { readonly kind: 'files'; readonly name: string; readonly knownNames: Readonly<Record<string, string>>; readonly files: readonly File[] };
 
-/**
- * A forward pass's share of a training step's time per image (a forward pass against forward
- * and backward): the time left and the run's progress weigh validation and test images by it.
- */
-export const FORWARD_SHARE = 1 / 3;
-
 /** Which tfjs backend to train on; 'auto' lets the worker choose. */
 export type BackendPreference = 'auto' | 'webgl' | 'wasm' | 'cpu';
 
