@@ -177,7 +177,7 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
           </div>
           <div className="progress-row">
             <label htmlFor="run-progress">
-              Run {run === null ? 0 : runPercent(run)}%{run.earlyStop?.stoppedEpoch != null ? ' · ended early' : ''}
+              Run {runPercent(run)}%{run.earlyStop?.stoppedEpoch != null ? ' · ended early' : ''}
             </label>
             <progress id="run-progress" max={1} value={fraction} />
           </div>
