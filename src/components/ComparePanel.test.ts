@@ -3,7 +3,7 @@ import { run } from '../store/testing';
 import { queueStatus } from './ComparePanel';
 
 // The quickstart preset trains 5 epochs.
-const progress = { epoch: 2, batch: 3, batches: 6, loss: 0.4, accuracy: 0.9, samplesPerSecond: 900, etaSeconds: 185 };
+const progress = { epoch: 2, batch: 3, batches: 6, loss: 0.4, accuracy: 0.9, samplesPerSecond: 900, stepSeconds: 0.035, etaSeconds: 185 };
 const training = { ...run, status: 'running' as const, evaluation: null, epochs: run.epochs.slice(0, 1), progress };
 
 describe("a run's state in Compare's queue", () => {

@@ -5,7 +5,7 @@ import { PAGE_TITLE, trainingTitle } from './DocumentTitle';
 // The quickstart preset trains 5 epochs. On MNIST, one and a half of them done, and one
 // validation pass, is 29% of the run's work: 83,000 of 283,333 training images' worth (series.ts).
 const counts = { trainCount: 54_000, validationCount: 6_000, testCount: 10_000, batchesPerEpoch: 6 };
-const training = { ...run, ...counts, status: 'running' as const, evaluation: null, epochs: run.epochs.slice(0, 1), progress: { epoch: 2, batch: 3, batches: 6, loss: 0.4, accuracy: 0.9, samplesPerSecond: 900, etaSeconds: 185 } };
+const training = { ...run, ...counts, status: 'running' as const, evaluation: null, epochs: run.epochs.slice(0, 1), progress: { epoch: 2, batch: 3, batches: 6, loss: 0.4, accuracy: 0.9, samplesPerSecond: 900, stepSeconds: 0.035, etaSeconds: 185 } };
 
 describe('the tab\'s title', () => {
   it('is the page\'s own with no run in training', () => {

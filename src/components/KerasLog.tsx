@@ -14,7 +14,7 @@ function logRun(run: Run, dataset: Dataset | null): KerasLogRun {
   const last = run.batches.at(-1);
   const step = progress === null ? lastStep(run.batches, run.batchesPerEpoch) : null;
   // A run that has ended mid-epoch (Stop) has no time left: its line stops where it did, untimed.
-  const pace = progress && isActiveRun(run) && progress.samplesPerSecond > 0 ? fit.batchSize / progress.samplesPerSecond : null;
+  const pace = progress && isActiveRun(run) && progress.stepSeconds > 0 ? progress.stepSeconds : null;
   const current = progress
     ? { epoch: progress.epoch, step: progress.batch, loss: progress.loss, accuracy: progress.accuracy, secondsPerStep: pace }
     : step && last
@@ -66,9 +66,11 @@ export function KerasLog({ run, dataset }: { readonly run: Run | null; readonly 
         ))}
       </pre>
       <figcaption>
-        What the tf.keras code (“The same model in tf.keras (Python)”, in the builder) prints for this run, as Keras 3 writes it: <code>model.fit</code>, then <code>model.evaluate</code> (verbose=2) and the
-        code's own prints. The figures are this run's and the times this browser's; a step's time is its epoch's (validation included) over its steps. The epoch under way
-        shows the running means. Not shown: <code>model.summary()</code>'s table (the builder has it) and <code>model.predict</code>'s progress line.
+        What the tf.keras code (“The same model in tf.keras (Python)”, in the builder) prints for this run, as Keras 3 writes it: <code>model.fit</code>, then{' '}
+        <code>model.evaluate</code> (verbose=2) and the code&apos;s own prints. The figures are this run&apos;s and the times this browser&apos;s: a finished epoch&apos;s
+        time per step is its time (validation included) over its steps. The epoch under way shows its running means and its training pace; Keras shows a mean of the
+        running means there, which lags them, and the same figures once the epoch ends. Not shown: <code>model.summary()</code>&apos;s table (the builder has it) and{' '}
+        <code>model.predict</code>&apos;s progress line.
       </figcaption>
     </figure>
   );

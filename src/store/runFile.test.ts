@@ -184,6 +184,7 @@ describe('importing a run file explains what is wrong, naming the file', () => {
     expect(withEvaluation({ sampleIndices: [0, 4] })).toBe(`${prefix}.sampleIndices[1] should be a test image from 0 to 3, but it is 4.`);
     expect(withEvaluation({ mistakeProbabilities: [0.5, 0.5] })).toBe(`${prefix}.mistakeProbabilities should hold 3 per image, 3 in all, but it has 2.`);
     expect(withEvaluation({ seconds: 'fast' })).toBe(`${prefix}.seconds should be a number, but it is "fast".`);
+    expect(withEvaluation({ seconds: -16 })).toBe(`${prefix}.seconds should be a number of seconds, 0 or more, but it is -16.`);
   });
 
   it("keeps the test pass's time, and reads a run from before it was kept without one", () => {

@@ -170,6 +170,13 @@ function num(value: unknown, path: string): number {
   return value;
 }
 
+/** A time: a number of seconds, 0 or more. */
+function seconds(value: unknown, path: string): number {
+  const time = num(value, path);
+  if (time < 0) invalid(path, 'a number of seconds, 0 or more', value);
+  return time;
+}
+
 /** A metric: a number, or null for one that was not finite (JSON has no NaN). */
 function metric(value: unknown, path: string): number {
   return value === null ? Number.NaN : num(value, path);
@@ -242,7 +249,7 @@ function evaluation(value: unknown, path: string, classCount: number): Evaluatio
     loss: metric(f.loss, `${path}.loss`),
     accuracy: num(f.accuracy, `${path}.accuracy`),
     count: evaluated,
-    ...(f.seconds === undefined ? {} : { seconds: num(f.seconds, `${path}.seconds`) }),
+    ...(f.seconds === undefined ? {} : { seconds: seconds(f.seconds, `${path}.seconds`) }),
     confusion,
     perClass,
     predictions,

@@ -46,7 +46,7 @@ export interface Run {
   readonly backend: BackendInfo | null;
   readonly trainCount: number;
   readonly validationCount: number;
-  /** Test images it is evaluated on, from its start (absent in runs saved before it was kept: their evaluation's count says it). */
+  /** Test images it is evaluated on, from its start (live only: a run restored from storage or a file has its evaluation's count instead, if any). */
   readonly testCount?: number;
   readonly batchesPerEpoch: number;
   readonly progress: BatchProgress | null;

@@ -22,7 +22,7 @@ export const run: Run = {
   trainCount: 90,
   validationCount: 10,
   batchesPerEpoch: 3,
-  progress: { epoch: 1, batch: 3, batches: 3, loss: 0.5, accuracy: 0.8, samplesPerSecond: 1000, etaSeconds: 0 },
+  progress: { epoch: 1, batch: 3, batches: 3, loss: 0.5, accuracy: 0.8, samplesPerSecond: 1000, stepSeconds: 0.03, etaSeconds: 0 },
   batches: [{ x: 0.5, loss: 1.2, accuracy: 0.4 }],
   epochs: [{ epoch: 1, epochs: 1, loss: 0.5, accuracy: 0.8, valLoss: null, valAccuracy: null, learningRate: 0.001, seconds: 1.5, samplesPerSecond: 60, etaSeconds: 0, tensors: 12, bytes: 4096 }],
   evaluation: {

@@ -284,6 +284,18 @@ describe('fit', () => {
     expect(epoch?.etaSeconds).toBeLessThan(epoch?.seconds ?? 0);
   });
 
+  it("reports a step's time at the pace after the first report, as Keras's Progbar leaves out its first step", async () => {
+    const batches: BatchProgress[] = [];
+    await train(mlp({ epochs: 2 }), new TrainingControl(), { batchIntervalMs: 0, onBatch: (b) => batches.push(b) });
+    // The run's first report has no pace yet; every later one does, in seconds per step of 32.
+    expect(batches[0]?.stepSeconds).toBeNaN();
+    const later = batches.slice(1).map((b) => b.stepSeconds);
+    expect(later.every((seconds) => seconds > 0 && Number.isFinite(seconds))).toBe(true);
+    // Paced after the warm-up: never the epoch's mean from its start, which counts the warm-up in.
+    const last = batches.at(-1);
+    expect(last && last.stepSeconds).not.toBeCloseTo(last ? 32 / last.samplesPerSecond : 0, 9);
+  });
+
   it('reports how far each validation pass has got, between the epoch\'s last batch and its history, with the time the run has left', async () => {
     const events: string[] = [];
     const passes: PassProgress[] = [];

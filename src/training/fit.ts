@@ -380,7 +380,7 @@ export async function fit(
             if (Number.isFinite(pace)) lastPace = pace;
             const validationsLeft = validationCount > 0 ? epochs - epoch + 1 : 0;
             const etaSeconds = secondsLeft({ epochs, epoch, trainCount, seen, samplesPerSecond: pace, validationsLeft, validationSeconds: validationSeconds(), validationCount, evaluationCount });
-            callbacks.onBatch?.({ epoch, batch, batches, ...running, samplesPerSecond, etaSeconds });
+            callbacks.onBatch?.({ epoch, batch, batches, ...running, samplesPerSecond, stepSeconds: batchSize / pace, etaSeconds });
           }
           // Every step yields, a reported one too: on WASM a report's read resolves without
           // letting the worker read its messages, and a step of 100 ms or more is reported every

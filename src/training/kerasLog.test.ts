@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { kerasLog, kerasLogText, progbarEta, progbarValue, stepTime, type KerasLogRun, type LoggedEpoch } from './kerasLog';
+import { kerasLog, kerasLogText, numpyArray, progbarEta, progbarValue, stepTime, type KerasLogRun, type LoggedEpoch } from './kerasLog';
 
 describe("Keras's Progbar number formats", () => {
   it('writes a metric with 4 decimals, and at or under 0.001 as Python writes .4e', () => {
     expect([0.29801, 123.456789, 0.00100001].map(progbarValue)).toEqual(['0.2980', '123.4568', '0.0010']);
-    expect([0.0005, 0.001, 0, 1.5e-12].map(progbarValue)).toEqual(['5.0000e-04', '1.0000e-03', '0.0000e+00', '1.5000e-12']);
+    expect([0.0005, 0.00075, 0, 1.5e-12].map(progbarValue)).toEqual(['5.0000e-04', '7.5000e-04', '0.0000e+00', '1.5000e-12']);
+    // As float32, which Keras's logs are, 0.001 is a little over 0.001 (numpy: 0.0010000000474974513).
+    expect(progbarValue(0.001)).toBe('0.0010');
     expect([Number.NaN, Number.POSITIVE_INFINITY].map(progbarValue)).toEqual(['nan', 'inf']);
   });
 
@@ -22,6 +24,14 @@ const epoch = (n: number, changes: Partial<LoggedEpoch> = {}): LoggedEpoch => ({
 const quickstart: KerasLogRun = { epochs: 5, batchSize: 32, scheduled: false, stepsPerEpoch: 1688, history: [], current: null, evaluation: null, predicted: null, actual: null };
 const text = (run: KerasLogRun): string[] => kerasLog(run).map(kerasLogText);
 const BAR = '━'.repeat(20);
+
+describe("numpy's print of the predicted classes", () => {
+  it('right-aligns each number to the widest, as numpy does', () => {
+    expect(numpyArray([7, 2, 1, 0, 4])).toBe('[7 2 1 0 4]');
+    expect(numpyArray([3, 17, 9, 22, 1])).toBe('[ 3 17  9 22  1]');
+    expect(numpyArray([])).toBe('[]');
+  });
+});
 
 describe("a run's Keras log", () => {
   it("writes each epoch as fit's verbose=1 does: its time, its time per step, then the metrics sorted, validation's after", () => {
@@ -49,8 +59,8 @@ describe("a run's Keras log", () => {
   it('writes no "Epoch 1/1" for a single epoch, and logs the learning rate last under a LearningRateScheduler', () => {
     expect(text({ ...quickstart, epochs: 1, history: [epoch(1, { valLoss: null, valAccuracy: null })] })).toEqual([`1688/1688 ${BAR} 4s 2ms/step - accuracy: 0.9138 - loss: 0.2980`]);
     const scheduled = text({ ...quickstart, scheduled: true, history: [epoch(1), epoch(2, { learningRate: 0.0005 })] });
-    // 0.001 is not over 0.001: Keras writes it 1.0000e-03.
-    expect(scheduled[1]).toMatch(/ - val_loss: 0\.1400 - learning_rate: 1\.0000e-03$/);
+    // Adam's 0.001 as Keras logs it: a float32, a little over 0.001.
+    expect(scheduled[1]).toMatch(/ - val_loss: 0\.1400 - learning_rate: 0\.0010$/);
     expect(scheduled[3]).toMatch(/ - val_loss: 0\.1400 - learning_rate: 5\.0000e-04$/);
   });
 

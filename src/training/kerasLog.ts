@@ -29,8 +29,13 @@ const EVALUATE_BATCH_SIZE = 32;
 /** How many test images the code predicts (`x_test[:5]`). */
 export const PREDICTED_COUNT = 5;
 
-/** A metric as the Progbar writes it: 4 decimals, or Python's `.4e` at or under 0.001. */
-export function progbarValue(value: number): string {
+/**
+ * A metric as the Progbar writes it: 4 decimals, or Python's `.4e` at or under 0.001. Keras's
+ * logs are float32, so the value is first: a learning rate of 0.001 is 0.0010000000475 there,
+ * over 0.001, and prints 0.0010.
+ */
+export function progbarValue(logged: number): string {
+  const value = Math.fround(logged);
   if (Number.isNaN(value)) return 'nan';
   if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
   if (Math.abs(value) > 1e-3) return value.toFixed(4);
@@ -109,8 +114,11 @@ export interface KerasLogRun {
   readonly actual: readonly number[] | null;
 }
 
-/** numpy's print of a small integer array: "[7 2 1 0 4]". */
-const numpyArray = (values: readonly number[]): string => `[${values.join(' ')}]`;
+/** numpy's print of a small integer array, each number right-aligned to the widest: "[7 2 1 0 4]", "[ 3 17  9]". */
+export function numpyArray(values: readonly number[]): string {
+  const width = Math.max(0, ...values.map((value) => String(value).length));
+  return `[${values.map((value) => String(value).padStart(width)).join(' ')}]`;
+}
 
 /** The lines `fit`, `evaluate` and the prints after them write for `run`, so far. */
 export function kerasLog(run: KerasLogRun): KerasLogLine[] {

@@ -46,6 +46,12 @@ export interface BatchProgress {
   readonly loss: number;
   readonly accuracy: number;
   readonly samplesPerSecond: number;
+  /**
+   * Seconds a step takes at the epoch's pace after its first report (a warm-up, shader
+   * compiles on WebGL, left out, as Keras's Progbar leaves out its first step); NaN before a
+   * pace is known.
+   */
+  readonly stepSeconds: number;
   /** Seconds the run has left (fit.ts's `secondsLeft`), time paused left out; NaN at the run's first report, before a pace is known. */
   readonly etaSeconds: number;
 }
