@@ -151,8 +151,9 @@ export type PassStep = (done: number) => Promise<void>;
 
 /**
  * A pass's step for a run under `control`: it yields to the event loop, so that pause, stop
- * and predict messages are handled (a pass runs to its end all the same), waits while the run is paused (time the seconds leave out), then reports at
- * most every `intervalMs`, with the images done and the pass's active seconds so far.
+ * and predict messages are handled (a pass runs to its end all the same), waits while the run
+ * is paused (time the seconds leave out), then reports at most every `intervalMs`, with the
+ * images done and the pass's active seconds so far.
  * Without it, a pass held the worker for its whole length: 10-20 s for the strongest preset's
  * test evaluation on a CPU, Pause taking effect only after it.
  */
@@ -311,6 +312,9 @@ export async function fit(
   let validations = 0;
   const validationSeconds = (): number => (validations > 0 ? validationTotal / validations : 0);
   const evaluationCount = callbacks.evaluationCount ?? 0;
+  /** `secondsLeft` from a point in this run: its epochs, and each pass's images, are fixed. */
+  const timeLeft = (at: Omit<RunPosition, 'epochs' | 'trainCount' | 'validationCount' | 'evaluationCount'>): number =>
+    secondsLeft({ epochs, trainCount, validationCount, evaluationCount, ...at });
   /** The pace the time left went by at the last batch report; NaN before the first epoch's second report. */
   let lastPace = Number.NaN;
   const earlyStopping = spec.fit.earlyStopping ? new EarlyStopping(spec.fit.earlyStopping, model) : null;
@@ -378,8 +382,7 @@ export async function fit(
             const pace = warmedUp && seen > warmedUp.seen && activeMs > warmedUp.ms ? (seen - warmedUp.seen) / ((activeMs - warmedUp.ms) / 1000) : lastPace;
             warmedUp ??= { ms: activeMs, seen };
             if (Number.isFinite(pace)) lastPace = pace;
-            const validationsLeft = validationCount > 0 ? epochs - epoch + 1 : 0;
-            const etaSeconds = secondsLeft({ epochs, epoch, trainCount, seen, samplesPerSecond: pace, validationsLeft, validationSeconds: validationSeconds(), validationCount, evaluationCount });
+            const etaSeconds = timeLeft({ epoch, seen, samplesPerSecond: pace, validationsLeft: epochs - epoch + 1, validationSeconds: validationSeconds() });
             callbacks.onBatch?.({ epoch, batch, batches, ...running, samplesPerSecond, stepSeconds: batchSize / pace, etaSeconds });
           }
           // Every step yields, a reported one too: on WASM a report's read resolves without
@@ -397,16 +400,12 @@ export async function fit(
         // projected length if it is the first) and the test evaluation.
         const validationStep = passStep(control, interval, (done, activeSeconds) => {
           const projected = (validationCount * activeSeconds) / done;
-          const after = secondsLeft({
-            epochs,
+          const after = timeLeft({
             epoch,
-            trainCount,
             seen: trainCount,
             samplesPerSecond: trainingPace,
             validationsLeft: epochs - epoch,
             validationSeconds: validations > 0 ? validationSeconds() : projected,
-            validationCount,
-            evaluationCount,
           });
           callbacks.onPass?.({ pass: 'validation', done, total: validationCount, etaSeconds: passSecondsLeft(done, validationCount, activeSeconds) + after });
         });
@@ -415,7 +414,7 @@ export async function fit(
         const validating = validationCount > 0 && seen === trainCount;
         // Said at its start, as the test pass is: a pass shorter than a report's interval showed nothing.
         if (validating) {
-          const etaSeconds = secondsLeft({ epochs, epoch, trainCount, seen, samplesPerSecond: trainingPace, validationsLeft: epochs - epoch + 1, validationSeconds: validationSeconds(), validationCount, evaluationCount });
+          const etaSeconds = timeLeft({ epoch, seen, samplesPerSecond: trainingPace, validationsLeft: epochs - epoch + 1, validationSeconds: validationSeconds() });
           callbacks.onPass?.({ pass: 'validation', done: 0, total: validationCount, etaSeconds });
         }
         const validation = validating ? await evaluateSlice(model, data, spec, validationStart, validationCount, callbacks.validationBatchSize, validationStep) : null;
@@ -437,17 +436,7 @@ export async function fit(
           learningRate,
           seconds,
           samplesPerSecond,
-          etaSeconds: secondsLeft({
-            epochs,
-            epoch,
-            trainCount,
-            seen,
-            samplesPerSecond,
-            validationsLeft: validations > 0 ? epochs - epoch : 0,
-            validationSeconds: validationSeconds(),
-            validationCount,
-            evaluationCount,
-          }),
+          etaSeconds: timeLeft({ epoch, seen, samplesPerSecond, validationsLeft: epochs - epoch, validationSeconds: validationSeconds() }),
           // The two running sums are still alive here; they are freed just below. EarlyStopping's
           // copy of the best weights is not a leak either.
           tensors: memory.numTensors - 2 - (earlyStopping?.heldTensors ?? 0),
@@ -466,16 +455,6 @@ export async function fit(
     earlyStopping?.dispose();
     throw error;
   }
-  const evaluationSeconds = secondsLeft({
-    epochs,
-    epoch: epochs,
-    trainCount,
-    seen: trainCount,
-    samplesPerSecond: lastPace,
-    validationsLeft: 0,
-    validationSeconds: validationSeconds(),
-    validationCount,
-    evaluationCount,
-  });
+  const evaluationSeconds = timeLeft({ epoch: epochs, seen: trainCount, samplesPerSecond: lastPace, validationsLeft: 0, validationSeconds: validationSeconds() });
   return { history, stopped: control.stopRequested, earlyStop: earlyStopping?.finish(epochs) ?? null, evaluationSeconds };
 }
