@@ -327,7 +327,8 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     exportRun: (id) => {
       const run = get().runs[id];
       if (!run) return;
-      if (savedRunOf(id)?.status !== 'finished' && savedRunOf(id)?.status !== 'stopped') {
+      const status = savedRunOf(id)?.status;
+      if (status !== 'finished' && status !== 'stopped') {
         set({ runFileErrors: [`${run.name} cannot be exported: only a finished or stopped run with a trained model can.`] });
         return;
       }

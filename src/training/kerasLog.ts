@@ -15,6 +15,7 @@
  *   validation figures after them and the LearningRateScheduler's rate last; each value
  *   with 4 decimals, or in exponent form ("5.0000e-04") at or under 0.001.
  */
+import type { EpochRecord } from './protocol';
 
 /** One printed line: plain text, or a progress bar line. */
 export type KerasLogLine =
@@ -82,17 +83,8 @@ export function kerasLogText(line: KerasLogLine): string {
   return line.kind === 'text' ? line.text : `${line.count} ${'━'.repeat(line.done + line.left)}${line.info}`;
 }
 
-/** An epoch's history entry, as the log needs it. */
-export interface LoggedEpoch {
-  readonly epoch: number;
-  readonly loss: number;
-  readonly accuracy: number;
-  readonly valLoss: number | null;
-  readonly valAccuracy: number | null;
-  readonly learningRate: number | null;
-  /** The epoch's time, validation included. */
-  readonly seconds: number;
-}
+/** An epoch's history entry, as the log needs it (its time includes the validation pass). */
+export type LoggedEpoch = Pick<EpochRecord, 'epoch' | 'loss' | 'accuracy' | 'valLoss' | 'valAccuracy' | 'learningRate' | 'seconds'>;
 
 /** What a run's log is written from. */
 export interface KerasLogRun {
