@@ -36,19 +36,20 @@ describe('lastStep', () => {
 
 describe('runFraction', () => {
   // MNIST with a 10% split: 54,000 training images, 6,000 for validation, 10,000 to test; 5 epochs.
-  const untested = { trainCount: 54_000, validationCount: 6_000, batchesPerEpoch: 6, batches: [], spec: { fit: { epochs: 5 } }, progress: null, epochs: [], pass: null, evaluation: null };
+  const untested = { trainCount: 54_000, validationCount: 6_000, batches: [], spec: { fit: { epochs: 5 } }, epochs: [], pass: null, evaluation: null };
   const fresh = { ...untested, testCount: 10_000 };
   // A validation or test image weighs a third of a training one: the whole run is 283,333⅓ training images' worth.
   const total = 5 * 54_000 + (5 * 6_000 + 10_000) / 3;
-  const at = (epoch: number, batch: number) => ({ epoch, batch, batches: 6 });
+  // The batch points of a run at `batch` of 6 steps in `epoch`: the last one is what counts.
+  const at = (epoch: number, batch: number) => [{ x: epoch - 1 + batch / 6 }];
 
   it("counts the epochs' training images and the validation passes done", () => {
     expect(runFraction(fresh)).toBe(0);
-    expect(runFraction({ ...fresh, epochs: [1], progress: at(2, 3) })).toBeCloseTo((1.5 * 54_000 + 6_000 / 3) / total, 12);
+    expect(runFraction({ ...fresh, epochs: [1], batches: at(2, 3) })).toBeCloseTo((1.5 * 54_000 + 6_000 / 3) / total, 12);
   });
 
   it("moves through an epoch's validation pass, after its last step", () => {
-    const trained = { ...fresh, epochs: [1], progress: at(2, 6) };
+    const trained = { ...fresh, epochs: [1], batches: at(2, 6) };
     const before = runFraction(trained);
     const halfway = runFraction({ ...trained, pass: { pass: 'validation' as const, done: 3_000, total: 6_000 } });
     const after = runFraction({ ...trained, epochs: [1, 2] });
@@ -57,14 +58,14 @@ describe('runFraction', () => {
   });
 
   it('reaches 1 when the test set is evaluated, not at the last step', () => {
-    const trained = { ...fresh, epochs: [1, 2, 3, 4, 5], progress: at(5, 6) };
+    const trained = { ...fresh, epochs: [1, 2, 3, 4, 5], batches: at(5, 6) };
     expect(runFraction(trained)).toBeCloseTo(1 - 10_000 / 3 / total, 12);
     expect(runFraction({ ...trained, pass: { pass: 'test' as const, done: 5_000, total: 10_000 } })).toBeCloseTo(1 - 5_000 / 3 / total, 12);
     expect(runFraction({ ...trained, evaluation: { count: 10_000 } })).toBe(1);
   });
 
   it('stays where a stopped run got to, its test evaluation counted', () => {
-    const stopped = { ...fresh, epochs: [1], progress: at(2, 3), evaluation: { count: 10_000 } };
+    const stopped = { ...fresh, epochs: [1], batches: at(2, 3), evaluation: { count: 10_000 } };
     expect(runFraction(stopped)).toBeCloseTo((1.5 * 54_000 + (6_000 + 10_000) / 3) / total, 12);
   });
 
@@ -83,7 +84,7 @@ describe('runFraction', () => {
 describe('runPercent', () => {
   it('reads 100 only once the test set is evaluated, however small its share of a long run', () => {
     // 30 epochs of 54,000, their passes, and 10,000 test images: the test pass is 0.2% of the work.
-    const long = { trainCount: 54_000, validationCount: 6_000, testCount: 10_000, batchesPerEpoch: 6, batches: [], spec: { fit: { epochs: 30 } }, pass: null, progress: { epoch: 30, batch: 6, batches: 6 } };
+    const long = { trainCount: 54_000, validationCount: 6_000, testCount: 10_000, batches: [{ x: 30 }], spec: { fit: { epochs: 30 } }, pass: null };
     const epochs = Array.from({ length: 30 }, (_, i) => i);
     expect(runPercent({ ...long, epochs, evaluation: null })).toBe(99);
     expect(runPercent({ ...long, epochs, evaluation: { count: 10_000 } })).toBe(100);

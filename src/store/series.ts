@@ -33,8 +33,6 @@ export interface RunWork {
   readonly trainCount: number;
   readonly validationCount: number;
   readonly testCount?: number;
-  readonly batchesPerEpoch: number;
-  readonly progress: { readonly epoch: number; readonly batch: number; readonly batches: number } | null;
   readonly batches: readonly { readonly x: number }[];
   readonly epochs: readonly unknown[];
   readonly pass?: { readonly pass: 'validation' | 'test'; readonly done: number; readonly total: number } | null;
@@ -46,14 +44,13 @@ export interface RunWork {
  * epoch's validation pass and the test evaluation, a pass's image weighed as FORWARD_SHARE of
  * a training one (it is a forward pass only). So the bar moves while a pass runs, and reaches
  * 1 when the test set has been evaluated, not when the last step ends. A run that stopped, or
- * that EarlyStopping ended, stays where it got to. A run still live goes by its last report;
- * one restored from storage by its last recorded batch.
+ * that EarlyStopping ended, stays where it got to: its training goes by epochsTrained, which
+ * each batch report moves, live or restored from storage.
  */
 export function runFraction(run: RunWork): number {
   const epochs = run.spec.fit.epochs;
   if (!(epochs > 0)) return 0;
-  const step = run.progress ?? lastStep(run.batches, run.batchesPerEpoch);
-  const trained = step ? step.epoch - 1 + step.batch / step.batches : run.epochs.length;
+  const trained = epochsTrained(run);
   // Before the worker has said how many images there are, the epochs alone.
   if (!(run.trainCount > 0)) return Math.min(1, trained / epochs);
   const pass = run.pass ?? null;
