@@ -10,7 +10,7 @@ import { insertionIndex, type SpecIssue } from '../training/shapes';
 import { describeSpecDiff } from '../training/specDiff';
 import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, DEFAULT_EARLY_STOPPING, LAYER_TYPES, LOSSES, MONITORS, OPTIMIZERS, type Activation, type LayerSpec, type LayerType, type ModelSpec } from '../training/spec';
 import { useAppStore } from '../store';
-import { CheckField, NumberField, SelectField, type FieldIssues } from './fields';
+import { CheckField, fieldControl, NumberField, SelectField, type FieldIssues } from './fields';
 import { focusTrain } from './TrainingControls';
 import { grouped } from './words';
 
@@ -218,9 +218,9 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
   /** After a repair: the control of the field it changed (the fix's, else the issue's), else the title of its layer, else Train. */
   const onFixed = (button: HTMLElement, issue: SpecIssue): void =>
     whenGone(button, () => {
-      const field = issue.fix?.field ?? issue.field;
-      const where = issue.layerIndex === null || issue.fix?.field !== undefined ? ':not([data-layer])' : `[data-layer="${issue.layerIndex}"]`;
-      const control = field === null ? null : builderRef.current?.querySelector<HTMLElement>(`[data-field="${field}"]${where}`);
+      // A repair's own field is the model's; the issue's is its layer's, if it has one.
+      const [field, layer] = issue.fix?.field !== undefined ? [issue.fix.field, null] : [issue.field, issue.layerIndex];
+      const control = field === null || !builderRef.current ? null : fieldControl(builderRef.current, field, layer);
       const rows = listRef.current?.children.length ?? 0;
       if (control) control.focus();
       else if (issue.layerIndex !== null && listRef.current && rows > 0) focusLayerControl(listRef.current, { index: Math.min(issue.layerIndex, rows - 1), control: 'title' });

@@ -32,7 +32,11 @@ export function TrainPanel() {
   // Why Train is off, said beside it: the reason may be far up the builder.
   const error = issues.find((issue) => issue.severity === 'error');
   const blocker: TrainBlocker | null =
-    dataset === null ? { message: 'no dataset is loaded yet (the Data tab loads one).', inField: false } : error ? { message: error.message, inField: error.field !== null } : null;
+    dataset === null
+      ? { message: 'no dataset is loaded yet (the Data tab loads one).', field: null, layer: null }
+      : error
+        ? { message: error.message, field: error.field, layer: error.layerIndex }
+        : null;
   const pythonDataset = useMemo(
     () => ({ id: dataset?.id ?? 'mnist', name: dataset?.name ?? 'MNIST', height: input.height, width: input.width, classCount }),
     [dataset, input, classCount],

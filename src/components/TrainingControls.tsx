@@ -3,7 +3,7 @@ import { useEffect, useRef, type ButtonHTMLAttributes, type FocusEvent } from 'r
 import type { BackendPreference } from '../training/protocol';
 import { earlyStopWords, isActiveRun, useAppStore, type Run } from '../store';
 import { epochsTrained, isEvaluating, lastStep, runFraction, runPercent, secondsLeftOf } from '../store/series';
-import { SelectField } from './fields';
+import { fieldControl, SelectField } from './fields';
 import { counted, duration, grouped } from './words';
 
 const BACKENDS = {
@@ -57,15 +57,16 @@ export function focusTrain(): void {
   (train && !train.disabled ? train : controls)?.focus();
 }
 
-/** Focuses the builder's first field with an error. */
-function focusFirstError(): void {
-  document.querySelector<HTMLElement>('.model-builder [aria-invalid="true"]')?.focus();
-}
-
-/** Why Train is off: the model's first error (`inField`: a builder field has it), or no dataset. */
+/** Why Train is off: the model's first error, with the builder field it is about (`field` of layer `layer`, null: of the model), or no dataset. */
 export interface TrainBlocker {
   readonly message: string;
-  readonly inField: boolean;
+  readonly field: string | null;
+  readonly layer: number | null;
+}
+
+/** Focuses the builder field a blocker is about. */
+function goToField({ field, layer }: TrainBlocker): void {
+  if (field !== null) fieldControl(document, field, layer)?.focus();
 }
 
 /** `blocker`: why Train is off, said beside it (the error may be far up the builder); null when it is on. */
@@ -141,8 +142,8 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
       {blocker !== null && (
         <p id="train-blocked" className="warning-text">
           Train is off: {blocker.message}{' '}
-          {blocker.inField && (
-            <button type="button" className="link-button" onClick={focusFirstError}>
+          {blocker.field !== null && (
+            <button type="button" className="link-button" onClick={() => goToField(blocker)}>
               Go to it
             </button>
           )}

@@ -16,6 +16,11 @@ export interface FieldIssues {
 /** The attributes that say which spec field a control edits. */
 const fieldData = (field: string | undefined, layer: number | null | undefined) => ({ 'data-field': field, 'data-layer': layer ?? undefined });
 
+/** The control under `root` that edits spec field `field` of layer `layer` (null: of the model), found by those attributes. */
+export function fieldControl(root: ParentNode, field: string, layer: number | null): HTMLElement | null {
+  return root.querySelector<HTMLElement>(`[data-field="${field}"]${layer === null ? ':not([data-layer])' : `[data-layer="${layer}"]`}`);
+}
+
 interface NumberFieldProps extends FieldIssues {
   readonly label: string;
   readonly value: number | null;
