@@ -313,13 +313,27 @@ describe("the draft's name, which its runs take", () => {
     expect(draftName(state())).toBe('TensorFlow quickstart (+Dropout(0.2), epochs 10)');
   });
 
-  it('counts the changes when listing them would make a long name', () => {
+  it('lists the changes that fit and counts the rest when listing them all would make a long name', () => {
     state().loadPreset('quickstart');
     state().setDraft(withFit({ epochs: 2, trainLimit: 2000 }));
     expect(draftName(state())).toBe('TensorFlow quickstart (epochs 2, training subset 2000)');
     state().loadPreset('quickstart');
     state().setDraft(withFit({ epochs: 10, batchSize: 128, validationSplit: 0.2 }));
-    expect(draftName(state())).toBe('TensorFlow quickstart (3 changes)');
+    expect(draftName(state())).toBe('TensorFlow quickstart (epochs 10, batch 128 and 1 more)');
+    // Two sessions' edits with three changes each no longer share one name.
+    state().setDraft(withFit({ epochs: 3, batchSize: 128, validationSplit: 0.2 }));
+    expect(draftName(state())).toBe('TensorFlow quickstart (epochs 3, batch 128 and 1 more)');
+    state().setDraft(withFit({ epochs: 3, batchSize: 128, validationSplit: 0.2, trainLimit: 5000 }));
+    expect(draftName(state())).toBe('TensorFlow quickstart (epochs 3, batch 128 and 2 more)');
+  });
+
+  it('names the first change even when it alone is long', () => {
+    state().loadPreset('quickstart');
+    const earlyStopping = { monitor: 'val_accuracy', patience: 12, restoreBestWeights: true } as const;
+    state().setDraft(withFit({ earlyStopping }));
+    expect(draftName(state())).toBe('TensorFlow quickstart (early stopping val_accuracy, patience 12, best weights)');
+    state().setDraft(withFit({ earlyStopping, shuffle: false }));
+    expect(draftName(state())).toBe('TensorFlow quickstart (shuffle false and 1 more)');
   });
 
   it('is the preset again, unmodified, once an edit is taken back', () => {

@@ -134,7 +134,7 @@ export function runsWithColours(state: Pick<AppState, 'runs' | 'deletedRun'>): P
   return [...Object.values(state.runs), ...(state.deletedRun ? [state.deletedRun.run] : [])];
 }
 
-/** A run's name lists its changes from the preset when they fit in this many characters; past it, it counts them. */
+/** A run's name lists its changes from the preset in up to this many characters; those past it are counted. */
 const NAMED_CHANGES_MAX_LENGTH = 40;
 
 /** How the draft differs from its preset, by new values ("epochs 10", "+Dropout(0.2)"); [] for an unedited preset or a model of one's own. */
@@ -144,8 +144,9 @@ export function draftChanges(state: Pick<RunsSlice, 'draft' | 'draftPresetId'>):
 
 /**
  * The draft's name in the user's words: its preset's title and what was changed, so that two
- * edits of one preset read apart in the charts ("TensorFlow quickstart (epochs 10)"),
- * or how many changes there are when they would not fit ("… (3 changes)").
+ * edits of one preset read apart in the charts ("TensorFlow quickstart (epochs 10)"). When
+ * the changes would make a long name, it lists those that fit (the first one always) and counts
+ * the rest ("… (epochs 10, batch 128 and 2 more)"): a bare count named every run of a session alike.
  */
 export function draftName(state: Pick<RunsSlice, 'draft' | 'draftPresetId'>): string {
   if (state.draftPresetId === null) return 'Custom model';
@@ -153,7 +154,12 @@ export function draftName(state: Pick<RunsSlice, 'draft' | 'draftPresetId'>): st
   const changes = draftChanges(state);
   if (changes.length === 0) return title;
   const listed = changes.join(', ');
-  return `${title} (${listed.length <= NAMED_CHANGES_MAX_LENGTH ? listed : `${changes.length} changes`})`;
+  if (listed.length <= NAMED_CHANGES_MAX_LENGTH) return `${title} (${listed})`;
+  // The first change is named however long it is.
+  let shown = 1;
+  while (shown < changes.length && changes.slice(0, shown + 1).join(', ').length <= NAMED_CHANGES_MAX_LENGTH) shown++;
+  const rest = changes.length - shown;
+  return `${title} (${changes.slice(0, shown).join(', ')}${rest === 0 ? '' : ` and ${rest} more`})`;
 }
 
 const DEFAULT_PRESET: PresetId = 'quickstart';
