@@ -26,6 +26,8 @@ export default tseslint.config(
     rules: reactHooks.configs.recommended.rules,
   },
   { files: ['src/**/*.tsx'], ...jsxA11y.flatConfigs.strict },
+  // The drawing pad is an "application": ARIA's role for a widget that takes its own keys, and so the focus.
+  { files: ['src/**/*.tsx'], rules: { 'jsx-a11y/no-noninteractive-tabindex': ['error', { roles: ['tabpanel', 'application'], tags: [] }] } },
   {
     files: ['src/components/**', 'src/store/**', 'src/data/**', 'src/main.tsx', 'src/App.tsx'],
     rules: {

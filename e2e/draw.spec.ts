@@ -208,7 +208,7 @@ test('an answer from a model in training says so, and is asked again after each 
 test('the pad for a keyboard and a screen reader: named with its strokes, one answer read when it settles, Enter classifies a test image', async ({ page }) => {
   await openApp(page);
   await page.getByRole('tab', { name: 'Draw' }).click();
-  const pad = page.getByRole('img', { name: /^Drawing pad/ });
+  const pad = page.getByRole('application', { name: /^Drawing pad/ });
   await expect(pad).toHaveAccessibleName(/ Empty\.$/);
   // A drag with the right button draws nothing: that button opens the page's menu.
   const box = await pad.boundingBox();
@@ -234,6 +234,43 @@ test('the pad for a keyboard and a screen reader: named with its strokes, one an
   await expect(pad).toHaveAccessibleName(/ Empty\.$/);
   await expect(page.getByRole('button', { name: 'Clear' })).toBeFocused();
   await expect(page.getByTestId('prediction')).toHaveText('The pad is empty: draw something to classify.');
+
+  // The keyboard draws too: a pen starts at the centre, arrows move it a 28×28 pixel, Space puts it down and lifts it.
+  await pad.focus();
+  const said = pad.locator('[aria-live="polite"]');
+  for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowUp');
+  await expect(said).toHaveText('Pen up at column 14, row 5.');
+  await page.keyboard.press('Space');
+  await expect(said).toHaveText('Pen down at column 14, row 5.');
+  for (let i = 0; i < 18; i++) await page.keyboard.press('ArrowDown');
+  await expect(said).toHaveText('Drawing at column 14, row 23.');
+  await page.keyboard.press('Space');
+  await expect(pad).toHaveAccessibleName(/ 1 stroke\.$/);
+  await expect(page.getByTestId('prediction')).toHaveText(noModel);
+  // The ink on the pad: a vertical bar from row 5 to row 23 (pad pixels 50 to 230), a pen's width wide.
+  const ink = await pad.locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
+    const context = canvas.getContext('2d');
+    if (!context) return null;
+    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+    const scale = canvas.width / 280;
+    let [left, right, top, bottom] = [Infinity, -Infinity, Infinity, -Infinity];
+    for (let i = 0; i < canvas.width * canvas.height; i++) {
+      if ((data[i * 4] ?? 0) < 128) continue;
+      const [x, y] = [(i % canvas.width) / scale, Math.floor(i / canvas.width) / scale];
+      [left, right, top, bottom] = [Math.min(left, x), Math.max(right, x), Math.min(top, y), Math.max(bottom, y)];
+    }
+    return { left: Math.round(left), right: Math.round(right), top: Math.round(top), bottom: Math.round(bottom) };
+  });
+  // Within 5 px (antialiasing): centred on column 14, the round caps 11 px past rows 5 and 23.
+  expect(ink?.left).toBeCloseTo(129, -1);
+  expect(ink?.right).toBeCloseTo(151, -1);
+  expect(ink?.top).toBeCloseTo(39, -1);
+  expect(ink?.bottom).toBeCloseTo(241, -1);
+  // Ctrl+Z on the pad undoes the stroke, and the focus stays on the pad.
+  await page.keyboard.press('Control+z');
+  await expect(pad).toHaveAccessibleName(/ Empty\.$/);
+  await expect(said).toHaveText('Stroke undone. Empty.');
+  await expect(pad).toBeFocused();
 
   // Enter in the test image's field classifies it, as in any form.
   await page.getByLabel('Or classify test image #').fill('3');

@@ -1,11 +1,12 @@
 /**
  * A square pad to draw on with a mouse, a finger or a pen (pointer events, no scrolling while
- * drawing, crisp on high-DPI screens yet read at one pixel per CSS pixel on every screen):
+ * drawing, crisp on high-DPI screens yet read at one pixel per CSS pixel on every screen), or
+ * with the keyboard (arrow keys move a pen, Space puts it down and lifts it, Ctrl+Z undoes):
  * white ink on black like MNIST, a stroke about as wide
  * as MNIST's pen once scaled, Clear and Undo. It reports every change as it happens, with a
  * way to read its pixels later: the store reads them only when the worker is free for them.
  */
-import { useCallback, useEffect, useRef, useState, type PointerEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { strokeWidthForPad } from '../data/drawing';
 import { counted } from './words';
 
@@ -26,6 +27,27 @@ export interface PadChange {
   readonly empty: boolean;
   readonly read: () => PadImage | null;
 }
+
+/** A keyboard pen's step in pad pixels: one pixel of the 28×28 image; with Shift, a fifth of one. */
+const KEY_STEP = PAD_SIZE / 28;
+const FINE_KEY_STEP = KEY_STEP / 5;
+
+/** Where each key moves the keyboard pen: the arrows, and the keys at a numeric keypad's corners for diagonals. */
+const KEY_MOVES: Readonly<Record<string, Point>> = {
+  ArrowLeft: [-1, 0],
+  ArrowRight: [1, 0],
+  ArrowUp: [0, -1],
+  ArrowDown: [0, 1],
+  Home: [-1, -1],
+  PageUp: [1, -1],
+  End: [-1, 1],
+  PageDown: [1, 1],
+};
+
+const clampToPad = (value: number): number => Math.min(PAD_SIZE, Math.max(0, value));
+
+/** The keyboard pen's place in the 28×28 grid's words: "column 14, row 10". */
+const gridPlace = ([x, y]: Point): string => `column ${Math.round(x / KEY_STEP)}, row ${Math.round(y / KEY_STEP)}`;
 
 interface DrawingPadProps {
   readonly onChange: (change: PadChange) => void;
@@ -65,6 +87,9 @@ export function DrawingPad({ onChange }: DrawingPadProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [strokes, setStrokes] = useState<Point[][]>([]);
   const drawing = useRef<Point[] | null>(null);
+  /** The keyboard pen: where it is, whether it is down (drawing), and what it last did, for the live region; null until a key moves it. */
+  const [pen, setPen] = useState<{ readonly at: Point; readonly down: boolean; readonly said: string } | null>(null);
+  const instructionsId = useId();
   /** Counts the pad's changes; `readVersion` is the change the last read saw. */
   const version = useRef(0);
   const readVersion = useRef(0);
@@ -118,30 +143,25 @@ export function DrawingPad({ onChange }: DrawingPadProps) {
     return [((event.clientX - rect.left) / rect.width) * PAD_SIZE, ((event.clientY - rect.top) / rect.height) * PAD_SIZE];
   };
 
-  const onPointerDown = (event: PointerEvent<HTMLCanvasElement>): void => {
-    // A mouse draws with its main button only: the right one opens the page's menu, the middle one scrolls.
-    if (event.pointerType === 'mouse' && event.button !== 0) return;
-    event.currentTarget.setPointerCapture(event.pointerId);
-    drawing.current = [point(event)];
-    const all = [...strokes, drawing.current];
+  /** Takes the last stroke off the pad; returns the strokes left. */
+  const takeBackStroke = (): Point[][] => {
+    const all = strokes.slice(0, -1);
+    setStrokes(all);
+    paint(all);
+    changed(all);
+    return all;
+  };
+
+  /** The stroke under way, drawn on and reported, with the points it grew by. */
+  const extendStroke = (stroke: Point[], points: readonly Point[]): void => {
+    stroke.push(...points);
+    const all = [...strokes, stroke];
     paint(all);
     changed(all);
   };
 
-  const onPointerMove = (event: PointerEvent<HTMLCanvasElement>): void => {
-    if (!drawing.current) return;
-    const coalesced = 'getCoalescedEvents' in event.nativeEvent ? event.nativeEvent.getCoalescedEvents() : [];
-    const rect = event.currentTarget.getBoundingClientRect();
-    const points: Point[] = coalesced.length > 0
-      ? coalesced.map((e) => [((e.clientX - rect.left) / rect.width) * PAD_SIZE, ((e.clientY - rect.top) / rect.height) * PAD_SIZE] as const)
-      : [point(event)];
-    drawing.current.push(...points);
-    const all = [...strokes, drawing.current];
-    paint(all);
-    changed(all);
-  };
-
-  const onPointerUp = (): void => {
+  /** Ends the stroke under way, if any: it joins the pad's strokes (what Undo takes back). */
+  const endStroke = (): void => {
     const stroke = drawing.current;
     drawing.current = null;
     if (!stroke) return;
@@ -152,12 +172,80 @@ export function DrawingPad({ onChange }: DrawingPadProps) {
     if (readVersion.current !== version.current) onChange({ empty: false, read });
   };
 
+  const onPointerDown = (event: PointerEvent<HTMLCanvasElement>): void => {
+    // A mouse draws with its main button only: the right one opens the page's menu, the middle one scrolls.
+    if (event.pointerType === 'mouse' && event.button !== 0) return;
+    event.currentTarget.setPointerCapture(event.pointerId);
+    if (pen?.down) setPen({ ...pen, down: false, said: 'Pen up.' });
+    drawing.current = [];
+    extendStroke(drawing.current, [point(event)]);
+  };
+
+  const onPointerMove = (event: PointerEvent<HTMLCanvasElement>): void => {
+    if (!drawing.current || pen?.down) return;
+    const coalesced = 'getCoalescedEvents' in event.nativeEvent ? event.nativeEvent.getCoalescedEvents() : [];
+    const rect = event.currentTarget.getBoundingClientRect();
+    const points: Point[] = coalesced.length > 0
+      ? coalesced.map((e) => [((e.clientX - rect.left) / rect.width) * PAD_SIZE, ((e.clientY - rect.top) / rect.height) * PAD_SIZE] as const)
+      : [point(event)];
+    extendStroke(drawing.current, points);
+  };
+
+  const onPointerUp = (): void => {
+    if (!pen?.down) endStroke();
+  };
+
+  /** The keyboard's pen: arrows (and Home, End, Page Up, Page Down for diagonals) move it, drawing while it is down. */
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'z') {
+      event.preventDefault();
+      if (pen?.down) {
+        // The stroke under way is the last one: dropped, the pen lifted.
+        drawing.current = null;
+        setPen({ ...pen, down: false, said: `Stroke undone, pen up. ${strokes.length === 0 ? 'Empty' : counted(strokes.length, 'stroke')}.` });
+        paint(strokes);
+        changed(strokes);
+      } else if (strokes.length > 0) {
+        const left = takeBackStroke().length;
+        setPen({ at: pen?.at ?? [PAD_SIZE / 2, PAD_SIZE / 2], down: false, said: `Stroke undone. ${left === 0 ? 'Empty' : counted(left, 'stroke')}.` });
+      }
+      return;
+    }
+    const at = pen?.at ?? ([PAD_SIZE / 2, PAD_SIZE / 2] as const);
+    const down = pen?.down ?? false;
+    const move = KEY_MOVES[event.key];
+    if (move) {
+      event.preventDefault();
+      const step = event.shiftKey ? FINE_KEY_STEP : KEY_STEP;
+      const next: Point = [clampToPad(at[0] + move[0] * step), clampToPad(at[1] + move[1] * step)];
+      setPen({ at: next, down, said: `${down ? 'Drawing' : 'Pen up'} at ${gridPlace(next)}.` });
+      if (down && drawing.current) extendStroke(drawing.current, [next]);
+    } else if (event.key === ' ' || event.key === 'Enter') {
+      event.preventDefault();
+      if (down) {
+        endStroke();
+        setPen({ at, down: false, said: `Pen up at ${gridPlace(at)}.` });
+      } else {
+        drawing.current = [];
+        extendStroke(drawing.current, [at]);
+        setPen({ at, down: true, said: `Pen down at ${gridPlace(at)}.` });
+      }
+    } else if (event.key === 'Escape' && down) {
+      endStroke();
+      setPen({ at, down: false, said: `Pen up at ${gridPlace(at)}.` });
+    }
+  };
+
+  /** Leaving the pad lifts the keyboard's pen, as lifting a mouse's button would. */
+  const onBlur = (): void => {
+    if (!pen?.down) return;
+    endStroke();
+    setPen({ ...pen, down: false, said: 'Pen up.' });
+  };
+
   const clearButton = useRef<HTMLButtonElement>(null);
   const undo = (): void => {
-    const all = strokes.slice(0, -1);
-    setStrokes(all);
-    paint(all);
-    changed(all);
+    const all = takeBackStroke();
     // The last stroke gone, Undo is disabled: the focus goes to Clear beside it, not to the page.
     if (all.length === 0) clearButton.current?.focus();
   };
@@ -170,8 +258,18 @@ export function DrawingPad({ onChange }: DrawingPadProps) {
 
   return (
     <div className="drawing-pad">
-      {/* A canvas is not in the accessibility tree by itself: the image around it says what it is and holds. */}
-      <div className="pad-surface" role="img" aria-label={`Drawing pad: draw a digit or an item of clothing with the mouse, a finger or a pen. ${strokes.length === 0 ? 'Empty' : counted(strokes.length, 'stroke')}.`}>
+      {/* A canvas is not in the accessibility tree by itself: the application around it says what it is and holds, and takes the keys. */}
+      {/* eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions -- "application" is ARIA's role for a widget that handles its own keys */}
+      <div
+        className="pad-surface"
+        role="application"
+        aria-roledescription="drawing pad"
+        tabIndex={0}
+        aria-label={`Drawing pad: draw a digit or an item of clothing with the mouse, a finger, a pen or the keyboard. ${strokes.length === 0 ? 'Empty' : counted(strokes.length, 'stroke')}.`}
+        aria-describedby={instructionsId}
+        onKeyDown={onKeyDown}
+        onBlur={onBlur}
+      >
         <canvas
           ref={canvas}
           width={PAD_SIZE * ratio}
@@ -182,6 +280,16 @@ export function DrawingPad({ onChange }: DrawingPadProps) {
           onPointerUp={onPointerUp}
           onPointerCancel={onPointerUp}
         />
+        {pen && (
+          <span
+            className={pen.down ? 'pad-pen down' : 'pad-pen'}
+            aria-hidden="true"
+            style={{ left: `${(pen.at[0] / PAD_SIZE) * 100}%`, top: `${(pen.at[1] / PAD_SIZE) * 100}%` }}
+          />
+        )}
+        <span className="sr-only" aria-live="polite">
+          {pen?.said ?? ''}
+        </span>
       </div>
       <div className="buttons">
         <button type="button" onClick={undo} disabled={strokes.length === 0}>
@@ -191,6 +299,10 @@ export function DrawingPad({ onChange }: DrawingPadProps) {
           Clear
         </button>
       </div>
+      <p id={instructionsId} className="muted pad-keys">
+        Keys, once the pad has the focus: arrows move the pen (Home, End, Page Up, Page Down diagonally; Shift: small steps), Space puts it down or lifts it, Ctrl+Z
+        undoes a stroke.
+      </p>
     </div>
   );
 }

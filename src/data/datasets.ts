@@ -68,7 +68,7 @@ export const BUILTIN_DATASETS = {
     classNames: DIGIT_CLASS_NAMES,
     files: OFFICIAL_FILES,
     drawing: MNIST_DRAWING_LAYOUT,
-    drawingHint: 'Draw one digit, 0 to 9, with the mouse, a finger or a pen. Any size and place: the model is given it cut to its ink and centred, as MNIST’s digits were.',
+    drawingHint: 'Draw one digit, 0 to 9, with the mouse, a finger, a pen or the keys. Any size and place: the model is given it cut to its ink and centred, as MNIST’s digits were.',
   },
   'fashion-mnist': {
     id: 'fashion-mnist',
