@@ -4,7 +4,7 @@
  * upload. Drawing on the pad is in pad.ts.
  */
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, type Worker } from '@playwright/test';
+import { expect, type Locator, type Page, type Worker } from '@playwright/test';
 import { gzipSync } from 'node:zlib';
 
 /** What a page did during a test that a user should never see. */
@@ -28,6 +28,14 @@ export function watchPage(page: Page): PageWatch {
 export async function openApp(page: Page): Promise<void> {
   await page.goto('/');
   await expect(page.getByTestId('shape-x_train')).toHaveText('(60000, 28, 28)');
+}
+
+/**
+ * The main tab panel on screen. Hidden panels stay mounted (and hold the same controls: Undo,
+ * Import runs, a run's name field), so a query a person would make of what they see is made here.
+ */
+export function shownPanel(page: Page): Locator {
+  return page.locator('.main-tabs > [role="tabpanel"]:not([hidden])');
 }
 
 /** Picks Fashion-MNIST on the Data tab and waits until it is in use (its first label shown). */

@@ -1,6 +1,6 @@
 /** Issue 6: runs outlive the page — saved, restored, renamed, deleted with undo, exported and imported. */
 import { expect, test, type Page } from '@playwright/test';
-import { choosePreset, openApp, quickstart, uploadOwnDataset, watchPage } from './helpers';
+import { choosePreset, openApp, quickstart, shownPanel, uploadOwnDataset, watchPage } from './helpers';
 import { draw } from './pad';
 
 /** Trains the quickstart preset briefly and waits until this browser has saved it; returns its name. */
@@ -108,27 +108,27 @@ test('a failed run is kept with what went wrong, and the next run is numbered af
 test('a deleted run can be brought back with Undo, and stays deleted when the page is reloaded during the undo', async ({ page }) => {
   const name = await trainSavedRun(page, 1);
   // The name field shows the whole name, not its first 30 characters.
-  const nameField = page.getByLabel(`Name of run ${name}`);
+  const nameField = shownPanel(page).getByLabel(`Name of run ${name}`);
   expect(name.length).toBeGreaterThan(40);
   expect(await nameField.evaluate((field) => field.scrollWidth <= field.clientWidth)).toBe(true);
   await page.getByRole('button', { name: `Delete ${name}` }).click();
-  await expect(page.getByTestId('undo-delete')).toHaveText(`Deleted ${name}. Undo`);
+  await expect(shownPanel(page).getByTestId('undo-delete')).toHaveText(`Deleted ${name}. Undo`);
   await expect(page.getByTestId('run-status')).toBeHidden();
   // The keyboard's focus goes to Undo, not to the page, and back to the run after it.
   await expect(page.getByRole('button', { name: 'Undo', exact: true })).toBeFocused();
   await page.getByRole('button', { name: 'Undo', exact: true }).click();
   await expect(page.getByTestId('run-status')).toHaveText('finished');
-  await expect(page.getByLabel(`Name of run ${name}`)).toHaveValue(name);
+  await expect(shownPanel(page).getByLabel(`Name of run ${name}`)).toHaveValue(name);
   await expect(page.getByRole('button', { name: `Delete ${name}` })).toBeFocused();
-  await expect(page.getByTestId('undo-delete')).toBeHidden();
+  await expect(shownPanel(page).getByTestId('undo-delete')).toBeHidden();
   // Brought back, it is kept again: record and model.
   await expect.poll(() => storedCounts(page)).toEqual({ runs: 1, models: 1 });
 
   await page.getByRole('button', { name: `Delete ${name}` }).click();
-  await expect(page.getByTestId('undo-delete')).toBeVisible();
+  await expect(shownPanel(page).getByTestId('undo-delete')).toBeVisible();
   // The record leaves IndexedDB at once; the model waits for the undo to pass, or for the next visit.
   await expect.poll(() => storedCounts(page)).toEqual({ runs: 0, models: 1 });
-  await expect(page.getByTestId('undo-delete')).toBeVisible();
+  await expect(shownPanel(page).getByTestId('undo-delete')).toBeVisible();
   await page.reload();
   await expect(page.getByTestId('shape-x_train')).toHaveText('(60000, 28, 28)');
   await expect.poll(() => storedCounts(page)).toEqual({ runs: 0, models: 0 });
@@ -142,12 +142,12 @@ test('Enter pressed twice on Delete deletes one run, not also the one shown next
   await page.getByRole('button', { name: `Delete ${second}` }).focus();
   await page.keyboard.press('Enter');
   await page.keyboard.press('Enter');
-  await expect(page.getByTestId('undo-delete')).toHaveText(`Deleted ${second}. Undo`);
+  await expect(shownPanel(page).getByTestId('undo-delete')).toHaveText(`Deleted ${second}. Undo`);
   await expect(page.getByRole('button', { name: 'Undo', exact: true })).toBeFocused();
-  await expect(page.getByLabel(`Name of run ${first}`)).toHaveValue(first);
+  await expect(shownPanel(page).getByLabel(`Name of run ${first}`)).toHaveValue(first);
   await expect.poll(() => storedCounts(page)).toEqual({ runs: 1, models: 2 });
   // When the undo runs out (10 s), the focus goes on to the run now shown, not to the page.
-  await expect(page.getByTestId('undo-delete')).toBeHidden({ timeout: 15_000 });
+  await expect(shownPanel(page).getByTestId('undo-delete')).toBeHidden({ timeout: 15_000 });
   await expect(page.getByRole('button', { name: `Delete ${first}` })).toBeFocused();
 });
 
@@ -200,11 +200,11 @@ test('an exported run file imports into a fresh browser profile, model and all; 
     const watch = watchPage(fresh);
     await openApp(fresh);
     await fresh.getByRole('tab', { name: 'Build & train' }).click();
-    await fresh.getByLabel('Import runs').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": "world"}') });
+    await shownPanel(fresh).getByLabel('Import runs').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": "world"}') });
     await expect(fresh.getByRole('list', { name: 'Problems with run files' })).toHaveText(/^notes\.json is not a run export of this playground/);
 
-    await fresh.getByLabel('Import runs').setInputFiles(file);
-    await expect(fresh.getByLabel(`Name of run ${name}`)).toHaveValue(name);
+    await shownPanel(fresh).getByLabel('Import runs').setInputFiles(file);
+    await expect(shownPanel(fresh).getByLabel(`Name of run ${name}`)).toHaveValue(name);
     await expect(fresh.getByRole('list', { name: 'Problems with run files' })).toBeHidden();
     await expect(fresh.getByTestId('run-status')).toHaveText('finished');
     await expect(fresh.getByRole('table', { name: `Training history of ${name}` }).locator('tbody tr')).toHaveCount(1);

@@ -1,5 +1,5 @@
 /** The page: header, a shared link's models, the main tabs (data, build and train, draw, compare), and the status line read aloud. */
-import { useDeferredValue, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { ComparePanel } from './ComparePanel';
 import { DatasetPanel } from './DatasetPanel';
 import { DocumentTitle } from './DocumentTitle';
@@ -21,12 +21,10 @@ function focusShownTab(): void {
 
 export function App() {
   const [tab, setTab] = useState<MainTab>('data');
-  // Compare mounts its charts: in a render of its own, split into short tasks, not in the click's task.
-  const shownTab = useDeferredValue(tab);
   // The same elements on every render: switching tabs then re-renders only what reads the
   // shown state (usePanelShown), not the panels' whole trees. Re-rendering the Data tab's
   // sample grid and pixel table made each switch a 30-50 ms task while a model trained.
-  const panels = useMemo(() => ({ data: <DatasetPanel />, train: <TrainPanel />, draw: <DrawPanel /> }), []);
+  const panels = useMemo(() => ({ data: <DatasetPanel />, train: <TrainPanel />, draw: <DrawPanel />, compare: <ComparePanel /> }), []);
   /**
    * Shared models just queued: one trains in view on Build & train, several are compared as
    * they train. The banner that had focus is gone, so focus goes there too, once it is shown.
@@ -54,8 +52,7 @@ export function App() {
             { id: 'data', label: 'Data', content: panels.data },
             { id: 'train', label: 'Build & train', content: panels.train },
             { id: 'draw', label: 'Draw', content: panels.draw },
-            // Mounted only while shown: it redraws as every run streams, which a hidden tab need not.
-            { id: 'compare', label: 'Compare', content: shownTab === 'compare' ? <ComparePanel /> : null },
+            { id: 'compare', label: 'Compare', content: panels.compare },
           ]}
         />
       </main>
