@@ -266,7 +266,16 @@ test('the pad for a keyboard and a screen reader: named with its strokes, one an
   expect(ink?.right).toBeCloseTo(151, -1);
   expect(ink?.top).toBeCloseTo(39, -1);
   expect(ink?.bottom).toBeCloseTo(241, -1);
-  // Ctrl+Z on the pad undoes the stroke, and the focus stays on the pad.
+  // A click while the keyboard's pen draws lifts it and keeps its stroke.
+  await page.keyboard.press('Space');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  await expect(said).toHaveText('Drawing at column 17, row 23.');
+  await pad.click({ position: { x: 20, y: 20 } });
+  await expect(said).toHaveText('Pen up.');
+  await expect(pad).toHaveAccessibleName(/ 2 strokes\.$/);
+  // Ctrl+Z on the pad undoes a stroke, and the focus stays on the pad.
+  await page.keyboard.press('Control+z');
+  await expect(said).toHaveText('Stroke undone. 1 stroke.');
   await page.keyboard.press('Control+z');
   await expect(pad).toHaveAccessibleName(/ Empty\.$/);
   await expect(said).toHaveText('Stroke undone. Empty.');

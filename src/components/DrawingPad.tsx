@@ -175,13 +175,19 @@ export function DrawingPad({ onChange }: DrawingPadProps) {
   const onPointerDown = (event: PointerEvent<HTMLCanvasElement>): void => {
     // A mouse draws with its main button only: the right one opens the page's menu, the middle one scrolls.
     if (event.pointerType === 'mouse' && event.button !== 0) return;
+    // A press while the keyboard's pen draws lifts that pen, keeping its stroke; the next press draws.
+    if (pen?.down) {
+      endStroke();
+      setPen({ ...pen, down: false, said: 'Pen up.' });
+      return;
+    }
     event.currentTarget.setPointerCapture(event.pointerId);
-    if (pen?.down) setPen({ ...pen, down: false, said: 'Pen up.' });
     drawing.current = [];
     extendStroke(drawing.current, [point(event)]);
   };
 
   const onPointerMove = (event: PointerEvent<HTMLCanvasElement>): void => {
+    // The keyboard's pen is not moved by a hovering mouse.
     if (!drawing.current || pen?.down) return;
     const coalesced = 'getCoalescedEvents' in event.nativeEvent ? event.nativeEvent.getCoalescedEvents() : [];
     const rect = event.currentTarget.getBoundingClientRect();
