@@ -357,6 +357,18 @@ test('a reload keeps the dataset picked and the model being edited', async ({ pa
   await expect(page.getByLabel('Preset')).toBeFocused();
   await expect(page.getByLabel('Epochs', { exact: true })).toHaveValue('10');
   await expect(page.getByTestId('total-params')).toContainText('302,026');
+
+  // Another preset picked from the menu replaces an edited model, which can be brought back.
+  await page.getByLabel('Epochs', { exact: true }).fill('4');
+  await page.getByLabel('Preset').selectOption('fashionMlp');
+  await expect(page.getByLabel('Epochs', { exact: true })).not.toHaveValue('4');
+  const replaced = page.getByTestId('replaced-draft');
+  await expect(replaced).toHaveText('Fashion CNN (epochs 4) was replaced. Bring it back');
+  await replaced.getByRole('button', { name: 'Bring it back' }).click();
+  await expect(page.getByLabel('Epochs', { exact: true })).toHaveValue('4');
+  await expect(page.getByLabel('Preset')).toHaveValue('fashionCnn');
+  await expect(page.getByLabel('Preset')).toBeFocused();
+  await expect(replaced).toHaveCount(0);
 });
 
 test('a model remembered from a 3-class dataset opens on MNIST with its output named as the problem, and one click repairs it', async ({ page }) => {

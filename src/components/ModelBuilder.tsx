@@ -172,6 +172,9 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
   const setDraft = useAppStore((state) => state.setDraft);
   const loadPreset = useAppStore((state) => state.loadPreset);
   const openDraft = useAppStore((state) => state.openDraft);
+  const replaced = useAppStore((state) => state.replacedDraft);
+  const keepDraftBeforeReplacing = useAppStore((state) => state.keepDraftBeforeReplacing);
+  const bringBackReplacedDraft = useAppStore((state) => state.bringBackReplacedDraft);
   const { layers, compile, fit } = draft;
   const stopping = fit.earlyStopping;
   const update = (change: Partial<ModelSpec>): void => setDraft({ ...draft, ...change });
@@ -256,6 +259,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
           value={presetId ?? ''}
           onChange={(event) => {
             const id = event.target.value;
+            keepDraftBeforeReplacing();
             if (isPresetId(id)) loadPreset(id);
             else if (id === 'empty') openDraft(emptySpec(classCount), null);
           }}
@@ -268,6 +272,20 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
           ))}
           <option value="empty">Start empty</option>
         </select>
+        {replaced && (
+          <p className="note" data-testid="replaced-draft">
+            {replaced.name} was replaced.{' '}
+            <button
+              type="button"
+              onClick={(event) => {
+                whenGone(event.currentTarget, focusPreset);
+                bringBackReplacedDraft();
+              }}
+            >
+              Bring it back
+            </button>
+          </p>
+        )}
         {preset && (
           <p className="preset-note">
             {preset.source}. Keras: {grouped(preset.expectedParams)} parameters; {preset.expectedResult.floor ? 'aim' : 'tutorial’s result'} {preset.expectedResult.text}. {preset.notes}

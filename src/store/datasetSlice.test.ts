@@ -319,12 +319,12 @@ describe("the draft's name, which its runs take", () => {
     expect(draftName(state())).toBe('TensorFlow quickstart (epochs 2, training subset 2000)');
     state().loadPreset('quickstart');
     state().setDraft(withFit({ epochs: 10, batchSize: 128, validationSplit: 0.2 }));
-    expect(draftName(state())).toBe('TensorFlow quickstart (epochs 10, batch 128 and 1 more)');
+    expect(draftName(state())).toBe('TensorFlow quickstart (epochs 10, batch 128, 1 more change)');
     // Two sessions' edits with three changes each no longer share one name.
     state().setDraft(withFit({ epochs: 3, batchSize: 128, validationSplit: 0.2 }));
-    expect(draftName(state())).toBe('TensorFlow quickstart (epochs 3, batch 128 and 1 more)');
+    expect(draftName(state())).toBe('TensorFlow quickstart (epochs 3, batch 128, 1 more change)');
     state().setDraft(withFit({ epochs: 3, batchSize: 128, validationSplit: 0.2, trainLimit: 5000 }));
-    expect(draftName(state())).toBe('TensorFlow quickstart (epochs 3, batch 128 and 2 more)');
+    expect(draftName(state())).toBe('TensorFlow quickstart (epochs 3, batch 128, 2 more changes)');
   });
 
   it('names the first change even when it alone is long', () => {
@@ -333,7 +333,33 @@ describe("the draft's name, which its runs take", () => {
     state().setDraft(withFit({ earlyStopping }));
     expect(draftName(state())).toBe('TensorFlow quickstart (early stopping val_accuracy, patience 12, best weights)');
     state().setDraft(withFit({ earlyStopping, shuffle: false }));
-    expect(draftName(state())).toBe('TensorFlow quickstart (shuffle false and 1 more)');
+    expect(draftName(state())).toBe('TensorFlow quickstart (shuffle false, 1 more change)');
+  });
+
+  it('keeps an edited model the preset menu replaces, to bring back, until the model in the builder is edited', () => {
+    state().loadPreset('quickstart');
+    state().setDraft(withFit({ epochs: 10 }));
+    const edited = state().draft;
+    state().keepDraftBeforeReplacing();
+    state().loadPreset('mlpDropout');
+    // Stepping on through an unedited preset keeps the edited model, not the preset it passed.
+    state().keepDraftBeforeReplacing();
+    state().loadPreset('dlwpCh2');
+    expect(state().replacedDraft?.name).toBe('TensorFlow quickstart (epochs 10)');
+    state().bringBackReplacedDraft();
+    expect(state().draft).toEqual(edited);
+    expect(draftName(state())).toBe('TensorFlow quickstart (epochs 10)');
+    expect(state().replacedDraft).toBeNull();
+    // An unedited preset replaced is not kept; an edit of the new model lets the old one go.
+    state().loadPreset('quickstart');
+    state().keepDraftBeforeReplacing();
+    expect(state().replacedDraft).toBeNull();
+    state().setDraft(withFit({ epochs: 3 }));
+    state().keepDraftBeforeReplacing();
+    state().loadPreset('dlwpCh2');
+    expect(state().replacedDraft).not.toBeNull();
+    state().setDraft(withFit({ epochs: 4 }));
+    expect(state().replacedDraft).toBeNull();
   });
 
   it('is the preset again, unmodified, once an edit is taken back', () => {

@@ -94,6 +94,11 @@ export interface RunsSlice {
   /** The preset the draft started from, if any, and whether the draft differs from it now. */
   readonly draftPresetId: PresetId | null;
   readonly draftModified: boolean;
+  /**
+   * The edited model (or one's own) that choosing another from the preset menu replaced, for
+   * "Bring it back"; null when there is none, or once the model in the builder is edited.
+   */
+  readonly replacedDraft: { readonly draft: ModelSpec; readonly draftPresetId: PresetId | null; readonly name: string } | null;
   readonly backendPreference: BackendPreference;
   readonly runs: Readonly<Record<string, Run>>;
   readonly runOrder: readonly string[];
@@ -103,6 +108,13 @@ export interface RunsSlice {
   /** Puts another model in the builder (started empty, or opened from a link), as an edit of `presetId` or as a model of one's own. */
   readonly openDraft: (spec: ModelSpec, presetId: PresetId | null) => void;
   readonly loadPreset: (id: PresetId) => void;
+  /**
+   * Keeps the draft for "Bring it back" before the preset menu replaces it, if it is worth
+   * keeping (edited, or one's own): an arrow key on the closed menu loads the next preset at once.
+   */
+  readonly keepDraftBeforeReplacing: () => void;
+  /** Puts back the model the preset menu replaced. */
+  readonly bringBackReplacedDraft: () => void;
   readonly setBackendPreference: (backend: BackendPreference) => void;
   readonly startTraining: () => void;
   /** Queues a run of `spec` on the active dataset (it starts when the runs before it have finished) and returns its id; null with no dataset in use. A number `name` ends with gives way to the run's own. */
@@ -146,7 +158,8 @@ export function draftChanges(state: Pick<RunsSlice, 'draft' | 'draftPresetId'>):
  * The draft's name in the user's words: its preset's title and what was changed, so that two
  * edits of one preset read apart in the charts ("TensorFlow quickstart (epochs 10)"). When
  * the changes would make a long name, it lists those that fit (the first one always) and counts
- * the rest ("… (epochs 10, batch 128 and 2 more)"): a bare count named every run of a session alike.
+ * the rest ("… (epochs 10, batch 128, 2 more changes)"): a bare count named every run of a session
+ * alike, and "and 1 more" after a number read as part of it ("training subset 20000 and 1 more").
  */
 export function draftName(state: Pick<RunsSlice, 'draft' | 'draftPresetId'>): string {
   if (state.draftPresetId === null) return 'Custom model';
@@ -159,7 +172,7 @@ export function draftName(state: Pick<RunsSlice, 'draft' | 'draftPresetId'>): st
   let shown = 1;
   while (shown < changes.length && changes.slice(0, shown + 1).join(', ').length <= NAMED_CHANGES_MAX_LENGTH) shown++;
   const rest = changes.length - shown;
-  return `${title} (${changes.slice(0, shown).join(', ')}${rest === 0 ? '' : ` and ${rest} more`})`;
+  return `${title} (${[...changes.slice(0, shown), ...(rest === 0 ? [] : [`${rest} more change${rest === 1 ? '' : 's'}`])].join(', ')})`;
 }
 
 const DEFAULT_PRESET: PresetId = 'quickstart';
@@ -228,13 +241,17 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
 
   return {
     ...(rememberedDraft() ?? { draft: PRESETS[DEFAULT_PRESET].spec, draftPresetId: DEFAULT_PRESET, draftModified: false }),
+    replacedDraft: null,
     backendPreference: 'auto',
     runs: {},
     runOrder: [],
     currentRunId: null,
 
     // Modified means different from the preset: an edit taken back is the preset again.
-    setDraft: (spec) => get().openDraft(spec, get().draftPresetId),
+    setDraft: (spec) => {
+      set({ replacedDraft: null });
+      get().openDraft(spec, get().draftPresetId);
+    },
     openDraft: (spec, presetId) => {
       set({ draft: spec, draftPresetId: presetId, draftModified: draftChanges({ draft: spec, draftPresetId: presetId }).length > 0 });
       rememberDraft(get());
@@ -242,6 +259,20 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
     loadPreset: (id) => {
       set({ draft: PRESETS[id].spec, draftPresetId: id, draftModified: false });
       rememberDraft(get());
+    },
+    keepDraftBeforeReplacing: () => {
+      const state = get();
+      // Stepping on through unedited presets keeps the edited model replaced first.
+      if (!state.draftModified && state.draftPresetId !== null) return;
+      const name = draftName(state);
+      set({ replacedDraft: { draft: state.draft, draftPresetId: state.draftPresetId, name } });
+      state.announce(`${name} was replaced: "Bring it back", under the preset menu, puts it back.`);
+    },
+    bringBackReplacedDraft: () => {
+      const replaced = get().replacedDraft;
+      if (!replaced) return;
+      set({ replacedDraft: null });
+      get().openDraft(replaced.draft, replaced.draftPresetId);
     },
     setBackendPreference: (backend) => set({ backendPreference: backend }),
 
