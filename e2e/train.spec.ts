@@ -298,8 +298,13 @@ test('an invalid model is explained before training can start', async ({ page })
   await expect(page.getByLabel('Layer 2 units')).toHaveAccessibleDescription('Layer 2 (Dense): units must be a whole number of at least 1 (got 0).');
   await expect(page.getByLabel('Layer 2 units')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeDisabled();
+  // Too wide to train in a tab: warned at the field before Train, which stays on.
+  await page.getByLabel('Layer 2 units').fill('1000000');
+  await expect(page.getByLabel('Layer 2 units')).toHaveAccessibleDescription(/^Training this model takes about 12 GB .* most of it for Layer 2 \(Dense\)\. .* likely fail with an out-of-memory error/);
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled();
   await page.getByLabel('Layer 2 units').fill('64');
   await expect(page.getByLabel('Layer 2 units')).toHaveAttribute('aria-invalid', 'false');
+  await expect(page.getByLabel('Layer 2 units')).toHaveAccessibleDescription('');
   await page.getByLabel('Epochs').fill('0');
   await expect(page.getByLabel('Epochs')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByLabel('Epochs')).toHaveAccessibleDescription(/Epochs must be a whole number of at least 1 \(got 0\)/);

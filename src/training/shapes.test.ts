@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from './presets';
-import { formatShape, insertionIndex, layerNames, outputActivation, summarize, validateSpec } from './shapes';
+import { formatShape, insertionIndex, isTrainable, layerNames, outputActivation, summarize, trainingMemory, validateSpec } from './shapes';
 import { DEFAULT_COMPILE, DEFAULT_FIT, type CompileSpec, type FitSpec, type LayerSpec, type ModelSpec } from './spec';
 
 const MNIST = { height: 28, width: 28, channels: 1 };
@@ -336,5 +336,34 @@ describe('validateSpec', () => {
     expect(validateSpec(shifted(8), small, 10).map((i) => i.message)).toEqual(['A shift of 8 pixels can move these 8 × 10 images out of their frame: it must be below 8 here.']);
     expect(() => summarize(junk, MNIST)).not.toThrow();
     expect(validateSpec({ ...junk, layers: null } as unknown as ModelSpec, MNIST, 10)[0]?.message).toMatch(/no layers/);
+  });
+});
+
+describe('the training memory warning', () => {
+  const memoryWarnings = (spec: ModelSpec) => validateSpec(spec, MNIST, 10, 60000).filter((issue) => issue.message.startsWith('Training this model takes about'));
+
+  it('is not given for any preset, at its own batch size', () => {
+    for (const preset of Object.values(PRESETS)) expect(memoryWarnings(preset.spec)).toEqual([]);
+    expect(trainingMemory(PRESETS.quickstart.spec, MNIST).bytes).toBeLessThan(10 * 2 ** 20);
+  });
+
+  it('names the layer of a Dense too wide for a tab: its weights, gradients and Adam\'s two moments', () => {
+    const [flatten, , output] = PRESETS.quickstart.spec.layers;
+    if (!flatten || !output) throw new Error('the quickstart has three layers');
+    const spec: ModelSpec = { ...PRESETS.quickstart.spec, layers: [flatten, { type: 'dense', units: 1_000_000, activation: 'relu', useBias: true }, output] };
+    // 795M weights, four float32 copies of each under Adam, and a batch of 32's outputs twice (values and gradients): about 12 GiB.
+    expect(trainingMemory(spec, MNIST)).toEqual({ bytes: 4 * 4 * 795_000_010 + 4 * 2 * 32 * (784 + 1_000_000 + 10), layerIndex: 1 });
+    const [warning] = memoryWarnings(spec);
+    expect(warning).toMatchObject({ severity: 'warning', layerIndex: 1, field: 'units' });
+    expect(warning?.message).toMatch(/^Training this model takes about 12 GB .* most of it for Layer 2 \(Dense\)\./);
+    expect(isTrainable(validateSpec(spec, MNIST, 10, 60000))).toBe(true);
+  });
+
+  it('counts a batch of activations: 20,000 filters have few weights but huge outputs', () => {
+    const spec: ModelSpec = {
+      ...PRESETS.fashionCnn.spec,
+      layers: [{ type: 'conv2d', filters: 20_000, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu' }, { type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax', useBias: true }],
+    };
+    expect(memoryWarnings(spec)).toMatchObject([{ layerIndex: 0, field: 'filters' }]);
   });
 });

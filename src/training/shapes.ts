@@ -326,6 +326,32 @@ const softmaxTwice =
 const softmaxWithLogits =
   'The model ends in softmax, so it outputs probabilities, but the loss is set to from_logits=True, which says it outputs raw scores. tf.keras notices, prints a warning and computes the loss from the scores that went into the softmax, and so does this playground; elsewhere (PyTorch\'s CrossEntropyLoss, for one) softmax would be applied twice and the model would learn slowly. Untick from_logits to say what the model does.';
 
+/** The optimizer's own copies of the weights: Adam keeps two moments, RMSprop one mean square, SGD a velocity with momentum. */
+const optimizerSlots = (compile: ModelSpec['compile']): number => (compile.optimizer === 'adam' ? 2 : compile.optimizer === 'rmsprop' ? 1 : compile.momentum > 0 ? 1 : 0);
+
+/** Past this estimate of training memory, the builder warns that the run may not fit: 1 GiB. */
+export const TRAINING_MEMORY_WARNING_BYTES = 2 ** 30;
+
+/**
+ * About how much memory training `spec` takes, in bytes, and the layer that takes the most:
+ * float32 weights, their gradients and the optimizer's slots, plus a batch's activations and
+ * their gradients. An estimate of the order of magnitude (the engine's own buffers come on
+ * top), for a warning before training rather than an out-of-memory error some seconds into it.
+ */
+export function trainingMemory(spec: ModelSpec, input: InputShape): { readonly bytes: number; readonly layerIndex: number | null } {
+  const { rows } = summarize(spec, input);
+  const copiesOfWeights = 2 + optimizerSlots(spec.compile);
+  let bytes = 0;
+  let largest = { bytes: 0, layerIndex: null as number | null };
+  for (const [i, row] of rows.entries()) {
+    const outputs = row.outputShape.reduce<number>((product, d) => product * (d ?? 1), 1);
+    const layerBytes = 4 * (row.params * copiesOfWeights + 2 * spec.fit.batchSize * outputs);
+    bytes += layerBytes;
+    if (layerBytes > largest.bytes) largest = { bytes: layerBytes, layerIndex: i };
+  }
+  return { bytes, layerIndex: largest.layerIndex };
+}
+
 /**
  * Every problem with a spec for this input and class count (and, where given, the dataset's
  * number of training images): errors stop training, warnings explain likely mistakes (notably
@@ -386,6 +412,19 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
   }
 
   const { compile, fit } = spec;
+  if (shape !== null && isPositiveInteger(fit.batchSize)) {
+    const memory = trainingMemory(spec, input);
+    const heaviest = memory.layerIndex === null ? undefined : layers[memory.layerIndex];
+    if (memory.bytes > TRAINING_MEMORY_WARNING_BYTES && heaviest) {
+      const gigabytes = memory.bytes / 2 ** 30;
+      issues.push({
+        severity: 'warning',
+        layerIndex: memory.layerIndex,
+        field: heaviest.type === 'dense' ? 'units' : heaviest.type === 'conv2d' ? 'filters' : null,
+        message: `Training this model takes about ${gigabytes < 10 ? gigabytes.toFixed(1) : Math.round(gigabytes).toLocaleString('en-US')} GB (its weights, their gradients and the optimizer's copies, and a batch's activations), most of it for ${layerLabel(heaviest, memory.layerIndex ?? 0)}. A browser tab rarely gets that much: WebAssembly holds 4 GB at most, and a GPU gives a page a share of its own. The run will likely fail with an out-of-memory error: use fewer units or filters, a smaller batch, or a pooling layer before it.`,
+      });
+    }
+  }
   if (!(typeof compile.optimizer === 'string' && Object.hasOwn(OPTIMIZERS, compile.optimizer))) {
     modelError('optimizer', `Unknown optimizer '${text(compile.optimizer)}': choose ${Object.keys(OPTIMIZERS).join(', ')}.`);
   }
