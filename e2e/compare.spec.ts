@@ -78,6 +78,12 @@ test('two queued models both finish and are compared: overlaid curves, table, sp
   await page.getByRole('checkbox', { name: /^Compare Linear classifier.* #2$/ }).uncheck();
   await expect(rows).toHaveCount(1);
   await expect(queue.getByRole('listitem')).toHaveCount(2);
+  // With none ticked, the panel says how to compare again instead of going blank.
+  await page.getByRole('checkbox', { name: /^Compare TensorFlow quickstart.* #1$/ }).uncheck();
+  await expect(page.getByTestId('none-compared')).toHaveText('No run is ticked for comparison: tick "Compare …" beside a run above to see its curves and figures here.');
+  await expect(page.getByRole('button', { name: 'Link to the compared models' })).toBeDisabled();
+  await page.getByRole('checkbox', { name: /^Compare TensorFlow quickstart.* #1$/ }).check();
+  await expect(rows).toHaveCount(1);
 
   // Both runs are kept in this browser: after a reload they are compared again, curves and all.
   await page.reload();

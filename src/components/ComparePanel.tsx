@@ -123,6 +123,9 @@ export function ComparePanel() {
         <>
           <RunQueue runs={runs} hidden={hidden} />
           <ShareLink label="Link to the compared models" disabled={compared.length === 0} makeUrl={() => linkToRuns(compared.map((run) => run.id))} caveat={linkCaveat} />
+          {compared.length === 0 && (
+            <p data-testid="none-compared">No run is ticked for comparison: tick &quot;Compare …&quot; beside a run above to see its curves and figures here.</p>
+          )}
           {compared.length > 0 && (
             <>
               <CompareCharts runs={compared} />
