@@ -15,7 +15,7 @@ function cell(row: CompareRow, column: CompareColumn): string {
     case 'params':
       return row.params === null ? '–' : grouped(row.params);
     case 'epochsDone':
-      return `${row.epochsDone}/${row.epochs}${row.stoppedEarly ? ', stopped early' : ''}`;
+      return `${row.epochsDone}/${row.epochs}${row.stoppedEarly ? ', stopped early' : row.stoppedInEpoch !== null ? `, stopped in epoch ${row.stoppedInEpoch}` : row.status === 'stopped' ? ', stopped' : ''}`;
     case 'trainCount':
       return row.trainCount === null ? '–' : grouped(row.trainCount);
     case 'bestValAccuracy':

@@ -21,6 +21,8 @@ export interface CompareRow {
   readonly epochs: number;
   /** True when EarlyStopping ended it before its last epoch. */
   readonly stoppedEarly: boolean;
+  /** The 1-based epoch a Stop ended part-way through; null when it was not stopped mid-epoch. */
+  readonly stoppedInEpoch: number | null;
   /** Images it trained on (validation held out); null before it has started. */
   readonly trainCount: number | null;
   readonly bestValAccuracy: number | null;
@@ -88,6 +90,7 @@ export function compareRow(run: Run, input: InputShape | null): CompareRow {
     epochsDone: run.epochs.length,
     epochs: run.spec.fit.epochs,
     stoppedEarly: run.earlyStop?.stoppedEpoch != null,
+    stoppedInEpoch: run.status === 'stopped' && epochsTrained(run) > run.epochs.length ? run.epochs.length + 1 : null,
     trainCount: run.trainCount > 0 ? run.trainCount : null,
     bestValAccuracy,
     bestValEpoch,
