@@ -59,7 +59,7 @@ describe('compareRow', () => {
   });
 
   it('says in which epoch a Stop ended a run part-way, so that "0/3" beside a test accuracy reads right', () => {
-    const firstEpoch = { ...run('a', 'fashionCnn', [], evaluation(0.59, 1.69)), status: 'stopped' as const, batches: [{ x: 0.25, loss: 1.7, accuracy: 0.4 }] };
+    const firstEpoch = { ...run('a', 'quickstart', [], evaluation(0.59, 1.69)), status: 'stopped' as const, batches: [{ x: 0.25, loss: 1.7, accuracy: 0.4 }] };
     expect(compareRow(firstEpoch, MNIST).stoppedInEpoch).toBe(1);
     const betweenEpochs = { ...run('a', 'quickstart', [epoch(1, 0.95, 10)], evaluation(0.95, 0.1)), status: 'stopped' as const, batches: [{ x: 1, loss: 0.2, accuracy: 0.9 }] };
     expect(compareRow(betweenEpochs, MNIST).stoppedInEpoch).toBeNull();
