@@ -8,6 +8,13 @@ import { grouped } from './words';
 
 const percent = (n: number | null): string => (n === null ? '–' : `${(n * 100).toFixed(2)}%`);
 
+/** How a run ended before its last epoch, if it did: by EarlyStopping, or by Stop (part-way through an epoch or after one). */
+function stopWords(row: CompareRow): string {
+  if (row.stoppedEarly) return ', stopped early';
+  if (row.stoppedInEpoch !== null) return `, stopped in epoch ${row.stoppedInEpoch}`;
+  return row.status === 'stopped' ? ', stopped' : '';
+}
+
 function cell(row: CompareRow, column: CompareColumn): string {
   switch (column) {
     case 'name':
@@ -15,7 +22,7 @@ function cell(row: CompareRow, column: CompareColumn): string {
     case 'params':
       return row.params === null ? '–' : grouped(row.params);
     case 'epochsDone':
-      return `${row.epochsDone}/${row.epochs}${row.stoppedEarly ? ', stopped early' : row.stoppedInEpoch !== null ? `, stopped in epoch ${row.stoppedInEpoch}` : row.status === 'stopped' ? ', stopped' : ''}`;
+      return `${row.epochsDone}/${row.epochs}${stopWords(row)}`;
     case 'trainCount':
       return row.trainCount === null ? '–' : grouped(row.trainCount);
     case 'bestValAccuracy':

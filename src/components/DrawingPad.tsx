@@ -46,6 +46,12 @@ const KEY_MOVES: Readonly<Record<string, Point>> = {
 
 const clampToPad = (value: number): number => Math.min(PAD_SIZE, Math.max(0, value));
 
+/** Where the keyboard's pen starts: the pad's centre. */
+const PAD_CENTRE: Point = [PAD_SIZE / 2, PAD_SIZE / 2];
+
+/** The pad's strokes in words: "Empty", "2 strokes". */
+const strokesWords = (count: number): string => (count === 0 ? 'Empty' : counted(count, 'stroke'));
+
 /** The keyboard pen's place in the 28×28 grid's words: "column 14, row 10". */
 const gridPlace = ([x, y]: Point): string => `column ${Math.round(x / KEY_STEP)}, row ${Math.round(y / KEY_STEP)}`;
 
@@ -172,13 +178,18 @@ export function DrawingPad({ onChange }: DrawingPadProps) {
     if (readVersion.current !== version.current) onChange({ empty: false, read });
   };
 
+  /** Lifts the keyboard's pen where it is, its stroke kept, and says `said`. */
+  const liftPen = (at: Point, said: string): void => {
+    endStroke();
+    setPen({ at, down: false, said });
+  };
+
   const onPointerDown = (event: PointerEvent<HTMLCanvasElement>): void => {
     // A mouse draws with its main button only: the right one opens the page's menu, the middle one scrolls.
     if (event.pointerType === 'mouse' && event.button !== 0) return;
     // A press while the keyboard's pen draws lifts that pen, keeping its stroke; the next press draws.
     if (pen?.down) {
-      endStroke();
-      setPen({ ...pen, down: false, said: 'Pen up.' });
+      liftPen(pen.at, 'Pen up.');
       return;
     }
     event.currentTarget.setPointerCapture(event.pointerId);
@@ -208,16 +219,16 @@ export function DrawingPad({ onChange }: DrawingPadProps) {
       if (pen?.down) {
         // The stroke under way is the last one: dropped, the pen lifted.
         drawing.current = null;
-        setPen({ ...pen, down: false, said: `Stroke undone, pen up. ${strokes.length === 0 ? 'Empty' : counted(strokes.length, 'stroke')}.` });
+        setPen({ ...pen, down: false, said: `Stroke undone, pen up. ${strokesWords(strokes.length)}.` });
         paint(strokes);
         changed(strokes);
       } else if (strokes.length > 0) {
         const left = takeBackStroke().length;
-        setPen({ at: pen?.at ?? [PAD_SIZE / 2, PAD_SIZE / 2], down: false, said: `Stroke undone. ${left === 0 ? 'Empty' : counted(left, 'stroke')}.` });
+        setPen({ at: pen?.at ?? PAD_CENTRE, down: false, said: `Stroke undone. ${strokesWords(left)}.` });
       }
       return;
     }
-    const at = pen?.at ?? ([PAD_SIZE / 2, PAD_SIZE / 2] as const);
+    const at = pen?.at ?? PAD_CENTRE;
     const down = pen?.down ?? false;
     const move = KEY_MOVES[event.key];
     if (move) {
@@ -228,25 +239,20 @@ export function DrawingPad({ onChange }: DrawingPadProps) {
       if (down && drawing.current) extendStroke(drawing.current, [next]);
     } else if (event.key === ' ' || event.key === 'Enter') {
       event.preventDefault();
-      if (down) {
-        endStroke();
-        setPen({ at, down: false, said: `Pen up at ${gridPlace(at)}.` });
-      } else {
+      if (down) liftPen(at, `Pen up at ${gridPlace(at)}.`);
+      else {
         drawing.current = [];
         extendStroke(drawing.current, [at]);
         setPen({ at, down: true, said: `Pen down at ${gridPlace(at)}.` });
       }
     } else if (event.key === 'Escape' && down) {
-      endStroke();
-      setPen({ at, down: false, said: `Pen up at ${gridPlace(at)}.` });
+      liftPen(at, `Pen up at ${gridPlace(at)}.`);
     }
   };
 
   /** Leaving the pad lifts the keyboard's pen, as lifting a mouse's button would. */
   const onBlur = (): void => {
-    if (!pen?.down) return;
-    endStroke();
-    setPen({ ...pen, down: false, said: 'Pen up.' });
+    if (pen?.down) liftPen(pen.at, 'Pen up.');
   };
 
   const clearButton = useRef<HTMLButtonElement>(null);
@@ -271,7 +277,7 @@ export function DrawingPad({ onChange }: DrawingPadProps) {
         role="application"
         aria-roledescription="drawing pad"
         tabIndex={0}
-        aria-label={`Drawing pad: draw a digit or an item of clothing with the mouse, a finger, a pen or the keyboard. ${strokes.length === 0 ? 'Empty' : counted(strokes.length, 'stroke')}.`}
+        aria-label={`Drawing pad: draw a digit or an item of clothing with the mouse, a finger, a pen or the keyboard. ${strokesWords(strokes.length)}.`}
         aria-describedby={instructionsId}
         onKeyDown={onKeyDown}
         onBlur={onBlur}

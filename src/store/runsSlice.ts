@@ -98,7 +98,7 @@ export interface RunsSlice {
    * The edited model (or one's own) that choosing another from the preset menu replaced, for
    * "Bring it back"; null when there is none, or once the model in the builder is edited.
    */
-  readonly replacedDraft: { readonly draft: ModelSpec; readonly draftPresetId: PresetId | null; readonly name: string } | null;
+  readonly replacedDraft: (Pick<RunsSlice, 'draft' | 'draftPresetId'> & { readonly name: string }) | null;
   readonly backendPreference: BackendPreference;
   readonly runs: Readonly<Record<string, Run>>;
   readonly runOrder: readonly string[];
