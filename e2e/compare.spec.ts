@@ -1,5 +1,5 @@
 /** Issue 6: queue models, compare them side by side, and share them as a link. */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { PRESETS } from '../src/training/presets';
 import { encodeShare } from '../src/training/specUrl';
 import { choosePreset, openApp, seriousViolations, uploadOwnDataset, useFashionMnist, watchPage } from './helpers';
@@ -41,18 +41,24 @@ test('two queued models both finish and are compared: overlaid curves, table, sp
   expect(Number.parseFloat(losses[0] ?? '')).toBeLessThanOrEqual(Number.parseFloat(losses[1] ?? ''));
   await expect(table.getByRole('columnheader', { name: 'test loss' })).toHaveAttribute('aria-sort', 'ascending');
 
-  // Each run draws in its own colour: the swatches and the chart lines agree.
-  const colours = await table.locator('tbody .swatch').evaluateAll((swatches) => swatches.map((s) => getComputedStyle(s).backgroundColor));
-  expect(new Set(colours).size).toBe(2);
+  // Each run draws in its own colour and its own marker, so that colour is not the only sign; the table, the lines and the key agree.
+  const markers = (scope: Locator): Promise<string[]> =>
+    scope.locator('[data-marker]').evaluateAll((found) => found.map((m) => `${m.getAttribute('data-marker') ?? ''} ${m.firstElementChild?.getAttribute('stroke') ?? ''}`));
+  const inTable = await markers(table.locator('tbody'));
+  expect(new Set(inTable).size).toBe(2);
+  expect(new Set(inTable.map((m) => m.split(' ')[0])).size).toBe(2);
   const strokes = await page.locator('.compare-charts .recharts-line path.recharts-curve').evaluateAll((paths) => paths.map((p) => p.getAttribute('stroke')));
   // Loss and accuracy: train and validation for the quickstart (validation_split 0.1), train only for the linear model.
   expect(strokes).toHaveLength(6);
   expect(new Set(strokes).size).toBe(2);
-  // The charts' key names each run beside its colour, and the two line styles.
+  // Two epochs on each of the six lines, each point marked.
+  const onLines = await markers(page.locator('.compare-charts figure'));
+  expect(onLines).toHaveLength(12);
+  expect(new Set(onLines)).toEqual(new Set(inTable));
+  // The charts' key names each run beside its colour and marker, and the two line styles.
   const key = page.getByTestId('compare-key').locator('li');
-  await expect(key).toHaveText([/TensorFlow quickstart \(epochs 2, training subset 2000\) #1/, /Linear classifier/, 'training', 'validation']);
-  const keyColours = await key.locator('.swatch').evaluateAll((swatches) => swatches.map((s) => getComputedStyle(s).backgroundColor));
-  expect(keyColours.toSorted()).toEqual(colours.toSorted());
+  await expect(key).toHaveText([/TensorFlow quickstart \(epochs 2, training subset 2000\) #1$/, /Linear classifier.* #2$/, 'training', 'validation']);
+  expect((await markers(page.getByTestId('compare-key'))).toSorted()).toEqual(inTable.toSorted());
   const curves = page.getByRole('table', { name: 'Learning curves of the compared runs' });
   await page.getByText('The curves as a table').click();
   await expect(curves.locator('tbody tr')).toHaveCount(2);
@@ -112,6 +118,8 @@ test('in Compare, any run in training can be paused and resumed, and a waiting r
   await expect(status).toHaveText(['paused', 'waiting', 'stopped']);
   await queue.getByRole('button', { name: /^Resume TensorFlow quickstart/ }).click();
   await expect(status).toHaveText(['finished', 'finished', 'stopped'], { timeout: 90_000 });
+  // The stopped run has no line in the overlaid curves, and their key says why.
+  await expect(page.getByTestId('compare-key').locator('li').nth(2)).toHaveText(/#3 \(stopped before training\)$/);
 });
 
 test('a shared link recreates the same models in another browser, and a damaged one says so', async ({ page, browser }) => {

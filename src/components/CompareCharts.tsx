@@ -1,13 +1,15 @@
 /**
- * Learning curves of several runs on the same axes: each run in its own colour, training
- * solid and validation dashed, per epoch. A table of the same values is their text equivalent.
+ * Learning curves of several runs on the same axes: each run in its own colour and marker
+ * (RunMarker), training solid and validation dashed, per epoch. A table of the same values is
+ * their text equivalent.
  */
 import { memo, useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import type { Run } from '../store';
+import { isActiveRun, type Run } from '../store';
 import { ChartFrame } from './ChartFrame';
 import { comparedAccuracyAxis, CURVE_MARGIN, CURVE_TOOLTIP, dwarfingRun, EPOCH_LABEL, hasValidation, LossAndAccuracy, metricAxis, NEUTRAL_LINE, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
 import { CheckField } from './fields';
+import { markerDot, RunLineSwatch } from './RunMarker';
 
 interface CompareChartsProps {
   readonly runs: readonly Run[];
@@ -18,8 +20,16 @@ const fixed = (n: number | null | undefined): string => (n === null || n === und
 /** The lowest accuracy any compared run reached, training or validation. */
 const lowestAccuracy = (runs: readonly Run[]): number => Math.min(...runs.flatMap((run) => run.epochs.flatMap((e) => (e.valAccuracy === null ? [e.accuracy] : [e.accuracy, e.valAccuracy]))));
 
+/**
+ * The epochs the x axis spans: a run still owed by the worker reserves its planned epochs, and
+ * one that has ended only those it finished (a run stopped in epoch 1 of 10 stretched the axis
+ * to 10, with no line to show for it).
+ */
+export const epochSpan = (runs: readonly Pick<Run, 'status' | 'spec' | 'epochs'>[]): number =>
+  Math.max(1, ...runs.map((run) => (isActiveRun(run) ? run.spec.fit.epochs : run.epochs.length)));
+
 function OverlayChart({ runs, metric, log }: { readonly runs: readonly Run[]; readonly metric: Metric; readonly log: boolean }) {
-  const maxEpochs = Math.max(1, ...runs.map((run) => run.spec.fit.epochs));
+  const maxEpochs = epochSpan(runs);
   const lowest = lowestAccuracy(runs);
   // The same arrays from one redraw to the next (see metricAxis).
   const accuracy = useMemo(() => comparedAccuracyAxis(lowest), [lowest]);
@@ -38,9 +48,9 @@ function OverlayChart({ runs, metric, log }: { readonly runs: readonly Run[]; re
               return y === null ? [] : [{ x: e.epoch, y }];
             });
             return [
-              <Line key={`${run.id}-train`} data={train} dataKey="y" name={`${run.name} ${metric}`} stroke={run.color} dot isAnimationActive={false} strokeWidth={2} />,
+              <Line key={`${run.id}-train`} data={train} dataKey="y" name={`${run.name} ${metric}`} stroke={run.color} dot={markerDot(run.color)} isAnimationActive={false} strokeWidth={2} />,
               ...(validation.length > 0
-                ? [<Line key={`${run.id}-val`} data={validation} dataKey="y" name={`${run.name} val_${metric}`} stroke={run.color} strokeDasharray={VALIDATION_DASH} dot={validation.length === 1} isAnimationActive={false} strokeWidth={2} />]
+                ? [<Line key={`${run.id}-val`} data={validation} dataKey="y" name={`${run.name} val_${metric}`} stroke={run.color} strokeDasharray={VALIDATION_DASH} dot={markerDot(run.color)} isAnimationActive={false} strokeWidth={2} />]
                 : []),
             ];
           })}
@@ -50,17 +60,25 @@ function OverlayChart({ runs, metric, log }: { readonly runs: readonly Run[]; re
   );
 }
 
+/** Why a run has no line yet, or none at all, in its key entry: the curves are per epoch, and it has not finished one. */
+export function noLineWords(run: Pick<Run, 'status' | 'epochs' | 'batches'>): string {
+  if (run.epochs.length > 0) return '';
+  if (isActiveRun(run)) return ' (its line starts when epoch 1 ends)';
+  return run.batches.length === 0 ? ` (${run.status} before training)` : ` (${run.status} in epoch 1: no finished epoch to draw)`;
+}
+
 /**
- * The overlaid lines' key, under both charts: each run's colour and name, then the two line
- * styles. HTML, hidden from assistive technology like the charts; the table is their text.
+ * The overlaid lines' key, under both charts: each run's colour, marker and name, then the two
+ * line styles. HTML, hidden from assistive technology like the charts; the table is their text.
  */
 function RunKey({ runs }: CompareChartsProps) {
   return (
     <ul className="curve-key" aria-hidden="true" data-testid="compare-key">
       {runs.map((run) => (
         <li key={run.id}>
-          <span className="swatch" style={{ background: run.color }} />
+          <RunLineSwatch color={run.color} />
           {run.name}
+          {noLineWords(run)}
         </li>
       ))}
       <li>
@@ -118,7 +136,7 @@ function CompareChartsView({ runs }: CompareChartsProps) {
   return (
     <section className="compare-charts" aria-labelledby="compare-charts-heading">
       <h3 id="compare-charts-heading">Learning curves, overlaid</h3>
-      <p className="muted">Each run in its colour: training solid, validation dashed.</p>
+      <p className="muted">Each run in its colour and marker: training solid, validation dashed.</p>
       <CheckField label="Log scale for loss (compare)" checked={log} onChange={setLog} />
       {dwarfing && !log && (
         <p className="note" data-testid="loss-spread">
@@ -132,13 +150,13 @@ function CompareChartsView({ runs }: CompareChartsProps) {
   );
 }
 
-/** Redrawn only when a compared run's history, name or colour changes: not on every batch. */
+/** Redrawn only when a compared run's history, name, colour or status changes: not on every batch. */
 export const CompareCharts = memo(
   CompareChartsView,
   (before, after) =>
     before.runs.length === after.runs.length &&
     before.runs.every((run, i) => {
       const next = after.runs[i];
-      return next !== undefined && next.id === run.id && next.epochs === run.epochs && next.name === run.name && next.color === run.color;
+      return next !== undefined && next.id === run.id && next.epochs === run.epochs && next.name === run.name && next.color === run.color && next.status === run.status;
     }),
 );

@@ -16,6 +16,7 @@ import { ImportRuns, RunActions, UndoDelete } from './RunActions';
 import { ShareLink } from './ShareLink';
 import { usePanelShown } from './Tabs';
 import { PauseResumeButton } from './TrainingControls';
+import { RunSwatch } from './RunMarker';
 
 /** A run's state in the queue, in words. */
 export function queueStatus(run: Run): string {
@@ -45,7 +46,7 @@ function RunQueue({ runs, hidden }: { readonly runs: readonly Run[]; readonly hi
           <li key={run.id} data-status={run.status}>
             <label>
               <input type="checkbox" checked={!hidden.includes(run.id)} onChange={(event) => setCompared(run.id, event.target.checked)} />
-              <span className="swatch" style={{ background: run.color }} aria-hidden="true" /> Compare {run.name}
+              <RunSwatch color={run.color} /> Compare {run.name}
             </label>
             <span className="muted"> · {run.datasetName} · </span>
             <span data-testid="queue-status">{queueStatus(run)}</span>

@@ -5,6 +5,7 @@
 import { useState } from 'react';
 import { bestInColumns, COMPARE_COLUMNS, sortRows, type CompareColumn, type CompareRow } from '../store/compare';
 import { grouped } from './words';
+import { RunSwatch } from './RunMarker';
 
 const percent = (n: number | null): string => (n === null ? '–' : `${(n * 100).toFixed(2)}%`);
 
@@ -73,7 +74,7 @@ export function CompareTable({ rows }: { readonly rows: readonly CompareRow[] })
                 if (column === 'name') {
                   return (
                     <th key={column} scope="row">
-                      <span className="swatch" style={{ background: row.color }} aria-hidden="true" /> {row.name}
+                      <RunSwatch color={row.color} /> {row.name}
                       <span className="muted"> · {row.datasetName}</span>
                     </th>
                   );

@@ -6,6 +6,7 @@
 import type { Run } from '../store';
 import { confusionDifference, rowShares } from '../store/compare';
 import { confusionTint } from './contrast';
+import { RunSwatch } from './RunMarker';
 
 function SmallMatrix({ run }: { readonly run: Run }) {
   const evaluation = run.evaluation;
@@ -15,7 +16,7 @@ function SmallMatrix({ run }: { readonly run: Run }) {
   return (
     <figure className="small-confusion">
       <figcaption>
-        <span className="swatch" style={{ background: run.color }} aria-hidden="true" /> {run.name}: {(evaluation.accuracy * 100).toFixed(2)}%
+        <RunSwatch color={run.color} /> {run.name}: {(evaluation.accuracy * 100).toFixed(2)}%
       </figcaption>
       <div className="scroll-x">
         <table className="mini-matrix" aria-label={`Confusion matrix of ${run.name}, counts`}>

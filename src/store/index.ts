@@ -77,7 +77,7 @@ export function loadDefaultDataset(): void {
 
 export { selectActiveDataset, selectLoadingDataset } from './datasetSlice';
 export type { DatasetEntry, DatasetStatus } from './datasetSlice';
-export { earlyStopWords, isActiveRun } from './runsSlice';
+export { earlyStopWords, isActiveRun, RUN_COLORS } from './runsSlice';
 export type { BatchPoint, Run, RunStatus } from './runsSlice';
 export type { IncomingShare } from './compareSlice';
 export { linkedRuns } from './compareSlice';
