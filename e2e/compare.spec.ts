@@ -262,4 +262,16 @@ test('no tab makes the page scroll sideways, on a desktop or on a phone, with ru
       await expect.poll(sideways, { message: `${tab} at ${width} px` }).toBeLessThanOrEqual(0);
     }
   }
+  // On a phone, Compare's table (as cards) and its confusion matrices show every value without scrolling sideways in their boxes.
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  const cutOff = () =>
+    page.locator('.compare-panel').locator('.table-scroll, .scroll-x').evaluateAll((boxes) => boxes.filter((box) => box.scrollWidth > box.clientWidth).map((box) => box.querySelector('table')?.getAttribute('aria-label')));
+  await expect.poll(cutOff).toEqual([]);
+  await expect(page.getByRole('table', { name: /^Confusion matrix of / })).toHaveCount(2);
+  await expect(page.getByRole('table', { name: /^Confusion difference/ })).toBeVisible();
+  const testAccuracy = page.getByRole('table', { name: 'Comparison of runs' }).locator('tbody tr').first().locator('[data-column="testAccuracy"]');
+  await testAccuracy.scrollIntoViewIfNeeded();
+  await expect(testAccuracy).toBeInViewport({ ratio: 1 });
+  await expect(testAccuracy).toContainText(/^test accuracy|%/);
 });

@@ -1,6 +1,8 @@
 /**
  * The comparison table: one row per run, sortable by any column, the best value of each
- * ranked column marked with a star and the word "best" (not by colour alone).
+ * ranked column marked with a star and the word "best" (not by colour alone). On a phone its
+ * rows are stacked as cards, each value beside its column's name (styles.css), and its
+ * headings are a row of sort buttons: the table at 390 px showed two of its eleven columns.
  */
 import { useState } from 'react';
 import { bestInColumns, COMPARE_COLUMNS, sortRows, type CompareColumn, type CompareRow } from '../store/compare';
@@ -52,7 +54,7 @@ export function CompareTable({ rows }: { readonly rows: readonly CompareRow[] })
   const onSort = (column: CompareColumn): void =>
     setSort((current) => ({ column, descending: current?.column === column ? !current.descending : COMPARE_COLUMNS[column].better === 'higher' }));
   return (
-    <div className="table-scroll">
+    <div className="table-scroll compare-scroll">
       <table className="compare-table" aria-label="Comparison of runs">
         <thead>
           <tr>
@@ -80,9 +82,11 @@ export function CompareTable({ rows }: { readonly rows: readonly CompareRow[] })
                   );
                 }
                 return (
-                  <td key={column} data-column={column} className={isBest ? 'best' : undefined}>
-                    {cell(row, column)}
-                    {isBest && <span className="best-mark"> ★ best{severalDatasets && 'sameDataset' in COMPARE_COLUMNS[column] ? ` on ${row.datasetName}` : ''}</span>}
+                  <td key={column} data-column={column} data-label={COMPARE_COLUMNS[column].label} className={isBest ? 'best' : undefined}>
+                    <span>
+                      {cell(row, column)}
+                      {isBest && <span className="best-mark"> ★ best{severalDatasets && 'sameDataset' in COMPARE_COLUMNS[column] ? ` on ${row.datasetName}` : ''}</span>}
+                    </span>
                   </td>
                 );
               })}

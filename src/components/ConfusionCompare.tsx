@@ -8,6 +8,33 @@ import { confusionDifference, rowShares } from '../store/compare';
 import { confusionTint } from './contrast';
 import { RunSwatch } from './RunMarker';
 
+/**
+ * A small matrix's headings: the predicted classes by number, so that ten columns fit a phone
+ * (Fashion-MNIST's names made the difference matrix 410 px wide), each named in full to
+ * assistive technology and on hover; the rows name the true classes in the same order.
+ */
+function ColumnHeadings({ names }: { readonly names: readonly string[] }) {
+  return (
+    <>
+      <th scope="col" className="corner">
+        true ↓ / pred. →
+      </th>
+      {names.map((name, p) => (
+        <th key={p} scope="col" title={name}>
+          {name === String(p) ? (
+            name
+          ) : (
+            <>
+              <span aria-hidden="true">{p}</span>
+              <span className="sr-only">{name}</span>
+            </>
+          )}
+        </th>
+      ))}
+    </>
+  );
+}
+
 function SmallMatrix({ run }: { readonly run: Run }) {
   const evaluation = run.evaluation;
   if (!evaluation) return null;
@@ -22,12 +49,7 @@ function SmallMatrix({ run }: { readonly run: Run }) {
         <table className="mini-matrix" aria-label={`Confusion matrix of ${run.name}, counts`}>
           <thead>
             <tr>
-              <th scope="col">true ↓</th>
-              {names.map((name, p) => (
-                <th key={p} scope="col" title={name}>
-                  {p}
-                </th>
-              ))}
+              <ColumnHeadings names={names} />
             </tr>
           </thead>
           <tbody>
@@ -53,6 +75,12 @@ function SmallMatrix({ run }: { readonly run: Run }) {
   );
 }
 
+/**
+ * A difference's size in percentage points: one decimal under 10, whole from 10 up (a change
+ * that big needs no tenth, and "+100" fits a phone's column where "+100.0" did not).
+ */
+export const pointsWords = (points: number): string => Math.abs(points).toFixed(Math.abs(points) >= 9.95 ? 0 : 1);
+
 function DifferenceMatrix({ a, b }: { readonly a: Run; readonly b: Run }) {
   if (!a.evaluation || !b.evaluation) return <p>Both runs need a test evaluation to compare their confusion matrices.</p>;
   const diff = confusionDifference(a.evaluation.confusion, b.evaluation.confusion);
@@ -68,12 +96,7 @@ function DifferenceMatrix({ a, b }: { readonly a: Run; readonly b: Run }) {
         <table className="mini-matrix" aria-label={`Confusion difference, ${b.name} minus ${a.name}`}>
           <thead>
             <tr>
-              <th scope="col">true ↓ / predicted →</th>
-              {names.map((name, p) => (
-                <th key={p} scope="col">
-                  {name}
-                </th>
-              ))}
+              <ColumnHeadings names={names} />
             </tr>
           </thead>
           <tbody>
@@ -87,7 +110,7 @@ function DifferenceMatrix({ a, b }: { readonly a: Run; readonly b: Run }) {
                   return (
                     <td key={p} className={better ? 'better' : 'worse'} style={confusionTint(better, 0.15 + Math.abs(points) / 10)}>
                       {points > 0 ? '+' : '−'}
-                      {Math.abs(points).toFixed(1)}
+                      {pointsWords(points)}
                       <span className="sr-only">{better ? ' better' : ' worse'}</span>
                     </td>
                   );
