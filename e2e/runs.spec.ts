@@ -42,7 +42,12 @@ test('a finished run survives a reload with its history and its new name, and st
   const watch = watchPage(page);
   await trainSavedRun(page, 2);
   const name = page.getByLabel(/^Name of run /);
+  const original = await name.inputValue();
+  // Emptied, the field says the run keeps its name, not that it is saved.
+  await name.fill('');
+  await expect(name).toHaveAccessibleDescription(`A run needs a name: left empty, it keeps “${original}”.`);
   await name.fill('Tiny MLP');
+  await expect(page.getByTestId('run-saved')).toHaveText('Enter or leaving the field keeps the new name; Escape, the old one.');
   await name.press('Enter');
   await expect(page.getByLabel('Name of run Tiny MLP')).toHaveValue('Tiny MLP');
   await expect(page.getByTestId('run-saved')).toHaveText('Saved in this browser.');

@@ -32,6 +32,9 @@ export function RunActions({ run }: { readonly run: Run }) {
   const active = isActiveRun(run);
   const kept = run.status === 'finished' || run.status === 'stopped';
   const saved = savedText(run, saveState, storageBroken);
+  // While the name is being changed, what Enter, Escape and leaving the field do with it: "Saved" beside an emptied field read as an empty name kept.
+  const hint = editing === null || editing === run.name ? saved : editing.trim() === '' ? `A run needs a name: left empty, it keeps “${run.name}”.` : 'Enter or leaving the field keeps the new name; Escape, the old one.';
+  const hintId = `${nameId}-hint`;
 
   const commit = (): void => {
     if (editing !== null) renameRun(run.id, editing);
@@ -43,9 +46,9 @@ export function RunActions({ run }: { readonly run: Run }) {
         {/* Whether the run is saved sits beside the field's label: on the buttons' line it took a line of its own. */}
         <span className="run-name-label">
           <label htmlFor={nameId}>Name</label>
-          {saved && (
-            <span className="muted" data-testid="run-saved">
-              {saved}
+          {hint && (
+            <span className="muted" id={hintId} data-testid="run-saved">
+              {hint}
             </span>
           )}
         </span>
@@ -53,6 +56,7 @@ export function RunActions({ run }: { readonly run: Run }) {
           id={nameId}
           type="text"
           aria-label={`Name of run ${run.name}`}
+          aria-describedby={hint === saved ? undefined : hintId}
           value={editing ?? run.name}
           maxLength={120}
           onChange={(event) => setEditing(event.target.value)}
