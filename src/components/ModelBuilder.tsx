@@ -324,7 +324,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
       <ol className="layers" aria-label="Layers" ref={listRef}>
         {layers.map((layer, i) => (
           <li key={i} className={layerIssues.some((issue) => issue.layerIndex === i && issue.severity === 'error') ? 'layer invalid' : 'layer'}>
-            <span className="layer-title" tabIndex={-1}>
+            <span className="layer-title" tabIndex={-1} data-layer-title={i}>
               {i + 1}. {layerLabel(layer)}
             </span>
             <span className="layer-actions">
@@ -390,7 +390,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
         <legend>fit</legend>
         <NumberField label="Epochs" {...issuesOf(null, 'epochs')} value={fit.epochs} min={1} onChange={(epochs) => update({ fit: { ...fit, epochs } })} />
         <NumberField label="Batch size" {...issuesOf(null, 'batchSize')} value={fit.batchSize} min={1} onChange={(batchSize) => update({ fit: { ...fit, batchSize } })} />
-        <NumberField label="Validation split" {...issuesOf(null, 'validationSplit')} value={fit.validationSplit} min={0} max={0.9} step={0.05} onChange={(validationSplit) => update({ fit: { ...fit, validationSplit } })} />
+        <NumberField label="Validation split" {...issuesOf(null, 'validationSplit')} value={fit.validationSplit} min={0} max={0.95} step={0.05} onChange={(validationSplit) => update({ fit: { ...fit, validationSplit } })} />
         <NumberField label="Seed" {...issuesOf(null, 'seed')} value={fit.seed} min={0} onChange={(seed) => update({ fit: { ...fit, seed } })} />
         <NumberField
           label="Learning-rate decay per epoch"
