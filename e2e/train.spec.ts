@@ -315,6 +315,17 @@ test('an invalid model is explained before training can start', async ({ page })
   await expect(page.getByRole('checkbox', { name: 'from_logits' })).toHaveAccessibleDescription(/ends in raw scores \(logits, no activation\), not softmax/);
   await expect(page.getByRole('checkbox', { name: 'from_logits' })).toHaveAttribute('aria-invalid', 'false');
   await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled();
+
+  // A layer that does not fit its input: Train's "Go to it" reaches the layer, and the summary stops there instead of totalling part of the model.
+  await page.getByRole('button', { name: '+ MaxPooling2D' }).click();
+  await page.getByRole('button', { name: 'Move layer 1 down' }).click();
+  await page.getByRole('button', { name: 'Move layer 2 down' }).click();
+  await expect(page.getByRole('list', { name: 'Layers' }).locator('.layer-title')).toHaveText(['1. Flatten()', '2. Dense(64, relu)', '3. MaxPooling2D(2×2)', '4. Dense(10)']);
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toHaveAccessibleDescription(/^Train is off: Layer 3 \(MaxPooling2D\): MaxPooling2D needs an image .* was already flattened\. Move it before the Flatten layer/);
+  await page.getByRole('button', { name: 'Go to it' }).click();
+  await expect(page.getByRole('list', { name: 'Layers' }).locator('.layer-title').nth(2)).toBeFocused();
+  await expect(page.getByTestId('summary-stopped')).toHaveText('Layer 3 and after: not summarised until the error in layer 3 is fixed.');
+  await expect(page.getByTestId('total-params')).toHaveText('– (not known until every layer is valid)');
 });
 
 test('a preset made for the other dataset says so, and one click trains it where its tutorial did', async ({ page }) => {

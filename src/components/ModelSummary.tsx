@@ -1,4 +1,4 @@
-/** `model.summary()` for the model being edited, updated as it changes. */
+/** `model.summary()` for the model being edited, updated as it changes; it stops at a layer in error, as Keras's build would. */
 import { memo } from 'react';
 import { formatShape, type ModelSummary as Summary } from '../training/shapes';
 import { grouped } from './words';
@@ -16,6 +16,9 @@ function bytes(n: number): string {
 }
 
 export const ModelSummary = memo(function ModelSummary({ summary }: { readonly summary: Summary }) {
+  const { stoppedAt } = summary;
+  // A layer in error leaves the totals unknown: "0 (0.00 B)" beside an invalid first layer read as a result.
+  const total = (params: number): string => (stoppedAt === null ? `${grouped(params)} (${bytes(params * 4)})` : '– (not known until every layer is valid)');
   return (
     <section className="model-summary" aria-labelledby="summary-heading">
       <h3 id="summary-heading">
@@ -43,21 +46,22 @@ export const ModelSummary = memo(function ModelSummary({ summary }: { readonly s
               <td className="num">{grouped(row.params)}</td>
             </tr>
           ))}
+          {stoppedAt !== null && (
+            <tr>
+              <td colSpan={3} className="muted" data-testid="summary-stopped">
+                Layer {stoppedAt + 1} and after: not summarised until the error in layer {stoppedAt + 1} is fixed.
+              </td>
+            </tr>
+          )}
         </tbody>
       </table>
       <dl className="totals">
         <dt>Total params</dt>
-        <dd data-testid="total-params">
-          {grouped(summary.totalParams)} ({bytes(summary.totalBytes)})
-        </dd>
+        <dd data-testid="total-params">{total(summary.totalParams)}</dd>
         <dt>Trainable params</dt>
-        <dd>
-          {grouped(summary.trainableParams)} ({bytes(summary.trainableParams * 4)})
-        </dd>
+        <dd>{total(summary.trainableParams)}</dd>
         <dt>Non-trainable params</dt>
-        <dd>
-          {grouped(summary.nonTrainableParams)} ({bytes(summary.nonTrainableParams * 4)})
-        </dd>
+        <dd>{total(summary.nonTrainableParams)}</dd>
       </dl>
     </section>
   );

@@ -67,6 +67,8 @@ export interface TrainBlocker {
 /** Focuses the builder field a blocker is about. */
 function goToField({ field, layer }: TrainBlocker): void {
   if (field !== null) fieldControl(document, field, layer)?.focus();
+  // An error in how a layer fits its input is about the whole layer: its title.
+  else if (layer !== null) document.querySelector<HTMLElement>(`[data-layer-title="${layer}"]`)?.focus();
 }
 
 /** `blocker`: why Train is off, said beside it (the error may be far up the builder); null when it is on. */
@@ -142,7 +144,7 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
       {blocker !== null && (
         <p id="train-blocked" className="warning-text">
           Train is off: {blocker.message}{' '}
-          {blocker.field !== null && (
+          {(blocker.field !== null || blocker.layer !== null) && (
             <button type="button" className="link-button" onClick={() => goToField(blocker)}>
               Go to it
             </button>

@@ -76,6 +76,9 @@ describe('summarize', () => {
     const summary = summarize({ layers: [flatten, dense(32), conv(3), dense(10)] }, MNIST);
     expect(summary.rows.map((row) => row.name)).toEqual(['flatten', 'dense']);
     expect(summary.totalParams).toBe(784 * 32 + 32);
+    // It says where it stopped, so that its totals are not read as the model's.
+    expect(summary.stoppedAt).toBe(2);
+    expect(summarize({ layers: [flatten, dense(32), out] }, MNIST).stoppedAt).toBeNull();
     expect(summarize({ layers: [pool(8), conv(5), flatten, out] }, MNIST).rows).toHaveLength(1);
     expect(summarize({ layers: [flatten, dense(Number.NaN), out] }, MNIST).rows).toHaveLength(1);
     expect(summarize({ layers: [] }, MNIST).totalParams).toBe(0);
@@ -177,7 +180,10 @@ describe('validateSpec', () => {
 
   it('rejects Conv2D and MaxPooling2D after the image was flattened; Flatten twice is fine', () => {
     expect(errorText(spec([flatten, conv(3), flatten, out]))[0]).toMatch(/^Layer 2 \(Conv2D\): Conv2D needs an image .* was already flattened/);
-    expect(errorText(spec([dense(32), pool(), out]))[0]).toMatch(/^Layer 2 \(MaxPooling2D\): MaxPooling2D needs an image/);
+    // With no Flatten, the input is flat because the model starts with Dense: the fix names that layer.
+    expect(errorText(spec([dense(32), pool(), out]))[0]).toBe(
+      'Layer 2 (MaxPooling2D): MaxPooling2D needs an image (height, width, channels), but its input (None, 32) is flat: a model that starts with a Dense layer takes each image as one flat vector. Move it before the first Dense layer.',
+    );
     expect(errors(spec([flatten, flatten, out]))).toEqual([]);
   });
 

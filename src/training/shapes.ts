@@ -30,6 +30,8 @@ export interface ModelSummary {
   readonly nonTrainableParams: number;
   /** float32 weights: 4 bytes each. */
   readonly totalBytes: number;
+  /** The first layer that could not be summarised (a layer in error stops the summary there, as it would stop Keras's build); null when every layer is in the rows. */
+  readonly stoppedAt: number | null;
 }
 
 /** A problem with a spec, and where it is. */
@@ -183,7 +185,8 @@ export function summarize(spec: Pick<ModelSpec, 'layers'>, input: InputShape): M
   }
   const totalParams = rows.reduce((sum, row) => sum + row.params, 0);
   const nonTrainableParams = rows.reduce((sum, row) => sum + row.nonTrainableParams, 0);
-  return { inputShape, rows, totalParams, trainableParams: totalParams - nonTrainableParams, nonTrainableParams, totalBytes: totalParams * 4 };
+  const stoppedAt = rows.length < layers.length ? rows.length : null;
+  return { inputShape, rows, totalParams, trainableParams: totalParams - nonTrainableParams, nonTrainableParams, totalBytes: totalParams * 4, stoppedAt };
 }
 
 /** A shape as Python prints a tuple: `(None, 28, 28, 32)`, `(None, 128)`; a lone element keeps its comma, `(None,)`. */
@@ -289,8 +292,12 @@ function checkSettings(layer: LayerSpec, error: Report): void {
   }
 }
 
-/** Errors in how a layer with valid settings fits its input `shape`; returns its output shape, or null. */
-function checkFit(layer: LayerSpec, shape: Shape, error: Report): Shape | null {
+/**
+ * Errors in how a layer with valid settings fits its input `shape`; returns its output shape,
+ * or null. `afterFlatten`: whether a Flatten layer comes before it (else a flat input is the
+ * model's own, since it starts with a Dense layer).
+ */
+function checkFit(layer: LayerSpec, shape: Shape, afterFlatten: boolean, error: Report): Shape | null {
   const shown = formatShape([null, ...shape]);
   if (layer.type === 'dense' && shape.length !== 1) {
     error(
@@ -300,7 +307,13 @@ function checkFit(layer: LayerSpec, shape: Shape, error: Report): Shape | null {
     return null;
   }
   if ((layer.type === 'conv2d' || layer.type === 'maxPooling2d') && shape.length !== 3) {
-    error(null, `${LAYER_TYPES[layer.type]} needs an image (height, width, channels), but its input ${shown} was already flattened. Move it before the Flatten layer (and before any Dense layer).`);
+    const type = LAYER_TYPES[layer.type];
+    error(
+      null,
+      afterFlatten
+        ? `${type} needs an image (height, width, channels), but its input ${shown} was already flattened. Move it before the Flatten layer (and before any Dense layer).`
+        : `${type} needs an image (height, width, channels), but its input ${shown} is flat: a model that starts with a Dense layer takes each image as one flat vector. Move it before the first Dense layer.`,
+    );
     return null;
   }
   if ((layer.type === 'conv2d' || layer.type === 'maxPooling2d') && layer.padding === 'valid') {
@@ -379,7 +392,8 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
       continue;
     }
     checkSettings(layer, error);
-    shape = issues.length > before || shape === null ? null : checkFit(layer, shape, error);
+    const afterFlatten = layers.slice(0, i).some((earlier) => earlier.type === 'flatten');
+    shape = issues.length > before || shape === null ? null : checkFit(layer, shape, afterFlatten, error);
   }
 
   const last = layers.at(-1);
