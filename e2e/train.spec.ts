@@ -287,6 +287,32 @@ test("a layer added to a preset goes in before its output layer, where the tutor
   await expect(titles.first()).toBeFocused();
 });
 
+test("'Start empty' has no layers, and the tutorial's layers typed in make the quickstart; a second Flatten is flagged", async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  await page.getByLabel('Preset').selectOption('empty');
+  const titles = page.getByRole('list', { name: 'Layers' }).locator('.layer-title');
+  await expect(titles).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toHaveAccessibleDescription(/^Train is off: The model has no layers: add at least a Dense layer with 10 units/);
+  const add = page.getByRole('group', { name: 'Add a layer' });
+  await add.getByRole('button', { name: '+ Flatten' }).click();
+  // Typed twice, as a tutorial follower who thought the model had none might: flagged, with the fix.
+  await add.getByRole('button', { name: '+ Flatten' }).click();
+  await expect(page.locator('.model-builder').getByText('Layer 2 (Flatten): its input (None, 784) is already flat, so this Flatten changes nothing.')).toBeVisible();
+  await page.getByRole('button', { name: 'Remove this Flatten' }).click();
+  await expect(titles).toHaveText(['1. Flatten()']);
+  // The button went with the layer: the focus goes to the layer left in its place, not to the page.
+  await expect(titles.first()).toBeFocused();
+  await add.getByRole('button', { name: '+ Dense' }).click();
+  await page.getByLabel('Layer 2 units').fill('128');
+  await add.getByRole('button', { name: '+ Dense' }).click();
+  await page.getByLabel('Layer 3 units').fill('10');
+  await page.getByLabel('Layer 3 activation').selectOption('softmax');
+  await expect(titles).toHaveText(['1. Flatten()', '2. Dense(128, relu)', '3. Dense(10, softmax)']);
+  await expect(page.getByTestId('total-params')).toHaveText('101,770 (397.54 KB)');
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled();
+});
+
 test('an invalid model is explained before training can start', async ({ page }) => {
   await openApp(page);
   await page.getByRole('tab', { name: 'Build & train' }).click();

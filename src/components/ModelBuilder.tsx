@@ -261,7 +261,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
             const id = event.target.value;
             keepDraftBeforeReplacing();
             if (isPresetId(id)) loadPreset(id);
-            else if (id === 'empty') openDraft(emptySpec(classCount), null);
+            else if (id === 'empty') openDraft(emptySpec(), null);
           }}
         >
           {presetId === null && <option value="">Custom model</option>}

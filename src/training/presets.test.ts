@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from './buildModel';
 import { emptySpec, PRESET_ORDER, presetList, presetOfName, PRESETS, type PresetId } from './presets';
-import { formatShape, summarize, validateSpec } from './shapes';
+import { formatShape, insertionIndex, summarize, validateSpec } from './shapes';
+import type { LayerSpec } from './spec';
 
 const MNIST = { height: 28, width: 28, channels: 1 };
 
@@ -60,11 +61,18 @@ describe('presets', () => {
     for (const [key, preset] of Object.entries(PRESETS)) expect(preset.id).toBe(key);
   });
 
-  it('starts empty with Flatten → Dense(10, softmax), which trains as is', () => {
+  it('starts empty with no layers, which says what to add; the layers the tutorial types in then make its model', () => {
     const spec = emptySpec();
-    expect(spec.layers).toEqual([{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax', useBias: true }]);
-    expect(validateSpec(spec, MNIST, 10)).toEqual([]);
-    expect(summarize(spec, MNIST).totalParams).toBe(7_850);
+    expect(spec.layers).toEqual([]);
+    expect(validateSpec(spec, MNIST, 10).map((issue) => issue.message)).toEqual(['The model has no layers: add at least a Dense layer with 10 units, one per class.']);
+    // "+ Flatten", "+ Dense", "+ Dense", each where the builder puts it, as Flatten → Dense(128) → Dense(10).
+    let layers: LayerSpec[] = [];
+    for (const layer of [{ type: 'flatten' }, { type: 'dense', units: 128, activation: 'relu', useBias: true }, { type: 'dense', units: 10, activation: 'softmax', useBias: true }] as const) {
+      const at = insertionIndex(layers, 10, layer.type);
+      layers = [...layers.slice(0, at), layer, ...layers.slice(at)];
+    }
+    expect(validateSpec({ ...spec, layers }, MNIST, 10)).toEqual([]);
+    expect(summarize({ layers }, MNIST).totalParams).toBe(101_770);
   });
 });
 

@@ -176,7 +176,11 @@ export function presetOfName(name: string): PresetId | null {
   }) ?? null;
 }
 
-/** "Start empty": the smallest model that trains, Flatten → Dense(classCount, softmax), with the default compile and fit. */
-export function emptySpec(classCount = 10): ModelSpec {
-  return model([flatten, dense(classCount, 'softmax')], {}, {});
+/**
+ * "Start empty": no layers, with the default compile and fit, for a model typed in layer by
+ * layer as a tutorial writes it. (It was Flatten → Dense(classes), the linear classifier
+ * again; a user who then added the tutorial's Flatten had two.)
+ */
+export function emptySpec(): ModelSpec {
+  return model([], {}, {});
 }

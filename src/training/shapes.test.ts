@@ -187,6 +187,18 @@ describe('validateSpec', () => {
     expect(errors(spec([flatten, flatten, out]))).toEqual([]);
   });
 
+  it('warns that a Flatten on a flat input changes nothing, and offers to remove it', () => {
+    const twice = spec([flatten, flatten, dense(128, 'relu'), out]);
+    const [warning, ...others] = validateSpec(twice, MNIST, 10).filter((issue) => issue.severity === 'warning');
+    expect(others).toEqual([]);
+    expect(warning?.message).toBe('Layer 2 (Flatten): its input (None, 784) is already flat, so this Flatten changes nothing.');
+    expect(warning?.layerIndex).toBe(1);
+    expect(warning?.fix?.label).toBe('Remove this Flatten');
+    expect(warning?.fix?.spec.layers).toEqual([flatten, dense(128, 'relu'), out]);
+    // A model that starts with Dense takes flat images: a Flatten after it changes nothing either.
+    expect(validateSpec(spec([dense(32, 'relu'), flatten, out]), MNIST, 10).map((issue) => issue.message)).toContain('Layer 2 (Flatten): its input (None, 32) is already flat, so this Flatten changes nothing.');
+  });
+
   it('still checks later layers’ own settings after a shape error', () => {
     const issues = errors(spec([conv(3), dense(0), out]));
     expect(issues.map((i) => [i.layerIndex, i.field])).toEqual([

@@ -393,7 +393,18 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
     }
     checkSettings(layer, error);
     const afterFlatten = layers.slice(0, i).some((earlier) => earlier.type === 'flatten');
+    const layerInput = shape;
     shape = issues.length > before || shape === null ? null : checkFit(layer, shape, afterFlatten, error);
+    if (layer.type === 'flatten' && layerInput?.length === 1) {
+      // Keras accepts it; a tutorial follower who typed Flatten into a model that had one gets two.
+      issues.push({
+        severity: 'warning',
+        layerIndex: i,
+        field: null,
+        message: `${label}: its input ${formatShape([null, ...layerInput])} is already flat, so this Flatten changes nothing.`,
+        fix: { label: 'Remove this Flatten', spec: { ...spec, layers: layers.filter((_, j) => j !== i) } },
+      });
+    }
   }
 
   const last = layers.at(-1);
