@@ -120,6 +120,10 @@ test('in Compare, any run in training can be paused and resumed, and a waiting r
   await expect(status).toHaveText(['finished', 'finished', 'stopped'], { timeout: 90_000 });
   // The stopped run has no line in the overlaid curves, and their key says why.
   await expect(page.getByTestId('compare-key').locator('li').nth(2)).toHaveText(/#3 \(stopped before training\)$/);
+  // Build & train shows the newest run, the one stopped before the worker took it up: no backend to name, and no "starting…" for ever.
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('stopped');
+  await expect(page.locator('.tabpanel:not([hidden]) .backend')).toHaveCount(0);
 });
 
 test('a shared link recreates the same models in another browser, and a damaged one says so', async ({ page, browser }) => {
