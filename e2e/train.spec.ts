@@ -179,7 +179,7 @@ test('stopping a run mid-way keeps its history and its model', async ({ page }) 
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await expect(page.getByTestId('run-status')).toHaveText('stopped');
   await expect(page.getByText(reached ?? '')).toBeVisible();
-  await expect(page.getByText(/^Run [1-9]\d*%$/)).toBeVisible();
+  await expect(page.getByText(/^Run [1-9]\d*% · stopped (in|after) epoch \d+$/)).toBeVisible();
 });
 
 test('leaving the page while a run trains asks first; once it has ended, it does not', async ({ page }) => {

@@ -47,6 +47,17 @@ export function PauseResumeButton({ run, named = false, ...focus }: { readonly r
   );
 }
 
+/**
+ * How a run ended short of its plan, after its percentage: "Run 41%" alone read as a run
+ * still under way, or as 41% of its epochs trained (the test pass counts as work).
+ */
+function runEndWords(run: Run): string {
+  if (run.earlyStop?.stoppedEpoch != null) return ' · ended early';
+  if (run.status !== 'stopped') return '';
+  const trained = epochsTrained(run);
+  return trained > run.epochs.length ? ` · stopped in epoch ${run.epochs.length + 1}` : ` · stopped after epoch ${run.epochs.length}`;
+}
+
 /** The controls' element id: "Skip to Train" moves focus there. */
 export const TRAINING_CONTROLS_ID = 'training-controls';
 
@@ -180,7 +191,7 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
           </div>
           <div className="progress-row">
             <label htmlFor="run-progress">
-              Run {runPercent(run)}%{run.earlyStop?.stoppedEpoch != null ? ' · ended early' : ''}
+              Run {runPercent(run)}%{runEndWords(run)}
             </label>
             <progress id="run-progress" max={1} value={fraction} />
           </div>
