@@ -2,7 +2,7 @@
 import { useEffect, useRef, type ButtonHTMLAttributes, type FocusEvent } from 'react';
 import type { BackendPreference } from '../training/protocol';
 import { earlyStopWords, isActiveRun, useAppStore, type Run } from '../store';
-import { epochsTrained, isEvaluating, lastStep, runFraction, runPercent, secondsLeftOf } from '../store/series';
+import { epochsTrained, isEvaluating, lastStep, runFraction, runPercent, secondsLeftOf, stoppedInEpoch } from '../store/series';
 import { fieldControl, SelectField } from './fields';
 import { counted, duration, grouped } from './words';
 
@@ -54,8 +54,8 @@ export function PauseResumeButton({ run, named = false, ...focus }: { readonly r
 function runEndWords(run: Run): string {
   if (run.earlyStop?.stoppedEpoch != null) return ' · ended early';
   if (run.status !== 'stopped') return '';
-  const trained = epochsTrained(run);
-  return trained > run.epochs.length ? ` · stopped in epoch ${run.epochs.length + 1}` : ` · stopped after epoch ${run.epochs.length}`;
+  const partWay = stoppedInEpoch(run);
+  return partWay === null ? ` · stopped after epoch ${run.epochs.length}` : ` · stopped in epoch ${partWay}`;
 }
 
 /** The controls' element id: "Skip to Train" moves focus there. */

@@ -6,7 +6,7 @@
 import { summarize } from '../training/shapes';
 import type { InputShape } from '../training/spec';
 import type { Run, RunStatus } from './runsSlice';
-import { epochsTrained } from './series';
+import { epochsTrained, stoppedInEpoch } from './series';
 
 /** One row of the comparison table; null where a run has no such figure (yet). */
 export interface CompareRow {
@@ -90,7 +90,7 @@ export function compareRow(run: Run, input: InputShape | null): CompareRow {
     epochsDone: run.epochs.length,
     epochs: run.spec.fit.epochs,
     stoppedEarly: run.earlyStop?.stoppedEpoch != null,
-    stoppedInEpoch: run.status === 'stopped' && epochsTrained(run) > run.epochs.length ? run.epochs.length + 1 : null,
+    stoppedInEpoch: stoppedInEpoch(run),
     trainCount: run.trainCount > 0 ? run.trainCount : null,
     bestValAccuracy,
     bestValEpoch,

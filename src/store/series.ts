@@ -79,6 +79,11 @@ export function epochsTrained(run: { readonly epochs: readonly unknown[]; readon
   return Math.max(run.epochs.length, run.batches.at(-1)?.x ?? 0);
 }
 
+/** The epoch a run stopped part-way through (Stop between batches), or null: still going, finished, or stopped between epochs. */
+export function stoppedInEpoch(run: { readonly status: string; readonly epochs: readonly unknown[]; readonly batches: readonly { readonly x: number }[] }): number | null {
+  return run.status === 'stopped' && epochsTrained(run) > run.epochs.length ? run.epochs.length + 1 : null;
+}
+
 /**
  * Seconds a run in training has left, NaN where no figure is known yet: a validation or test
  * pass's own while one reports; else the newer of the last batch report's and the last
