@@ -33,11 +33,30 @@ describe('parseIdx rejects a bad header, naming the file and the byte', () => {
     expect(error.found).toBe('1f 8b 08 00 (a gzip stream that was not decompressed)');
   });
 
-  it('any other non-IDX file: bad magic at byte 0, without the gzip hint', () => {
+  it('a text file (a README or an HTML page picked by mistake): bad magic at byte 0, said to be text', () => {
     const html = new TextEncoder().encode('<!doctype html><title>404</title>');
     const error = syncDataErrorOf(() => parseIdx(html, 'page.html', 3));
     expectDataError(error, 'bad-magic', 'page.html', 0);
-    expect(error.found).toBe('3c 21 64 6f');
+    expect(error.found).toBe('3c 21 64 6f (text, "<!do…", not an IDX file)');
+  });
+
+  it('any other non-IDX file: bad magic at byte 0, with no guess', () => {
+    const error = syncDataErrorOf(() => parseIdx(Uint8Array.of(0xde, 0xad, 0xbe, 0xef, 0, 0, 0, 0), 'random.bin', 3));
+    expect(error.found).toBe('de ad be ef');
+  });
+
+  it('a PNG or JPEG image renamed: says which, and where an image goes', () => {
+    const png = syncDataErrorOf(() => parseIdx(Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), 'digit.idx', 3));
+    expect(png.found).toBe('89 50 4e 47 (a PNG image, not an IDX file: load one image on the Draw tab, or a dataset as IDX files)');
+    const jpeg = syncDataErrorOf(() => parseIdx(Uint8Array.of(0xff, 0xd8, 0xff, 0xe0), 'digit.idx', 3));
+    expect(jpeg.found).toMatch(/^ff d8 ff e0 \(a JPEG image, not an IDX file/);
+  });
+
+  it('a header written little-endian: says its bytes are reversed, and how it should start', () => {
+    const reversed = Uint8Array.of(0x03, 0x08, 0, 0, 10, 0, 0, 0);
+    const error = syncDataErrorOf(() => parseIdx(reversed, 'train-images-idx3-ubyte', 3));
+    expectDataError(error, 'bad-magic', 'train-images-idx3-ubyte', 0);
+    expect(error.found).toBe('03 08 00 00 (an IDX header written with its bytes reversed, little-endian: IDX is big-endian, so this one should start 00 00 08 03)');
   });
 
   it('a file named .gz that is not gzip: says so, since the name promised it', () => {

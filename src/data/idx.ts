@@ -57,6 +57,29 @@ const headerLength = (ndims: number): number => 4 + 4 * ndims;
 /** A size as people read it in a message: 1,073,741,824. */
 const grouped = (n: number): string => n.toLocaleString('en-US');
 
+/** The text in `bytes` if they are all printable ASCII (a README or a CSV picked by mistake), else null. */
+function asciiText(bytes: Uint8Array): string | null {
+  return bytes.length > 0 && bytes.every((b) => b === 0x09 || b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f)) ? String.fromCharCode(...bytes) : null;
+}
+
+/**
+ * What a file that does not start like IDX most likely is, from its first bytes: the usual
+ * mix-ups are a gzip file not unzipped, an image or a text file picked by mistake, and a header
+ * written little-endian (NumPy's `tofile` on a little-endian machine), whose bytes come reversed.
+ */
+function magicHint(head: Uint8Array, file: string): string {
+  const [b0 = 0, b1 = 0, b2 = 0, b3 = 0] = head;
+  if (b0 === 0x1f && b1 === 0x8b) return ' (a gzip stream that was not decompressed)';
+  if (b0 === 0x89 && b1 === 0x50 && b2 === 0x4e && b3 === 0x47) return ' (a PNG image, not an IDX file: load one image on the Draw tab, or a dataset as IDX files)';
+  if (b0 === 0xff && b1 === 0xd8 && b2 === 0xff) return ' (a JPEG image, not an IDX file: load one image on the Draw tab, or a dataset as IDX files)';
+  if (b0 >= 1 && b0 <= 4 && IDX_TYPES[b1] !== undefined && b2 === 0 && b3 === 0) {
+    return ` (an IDX header written with its bytes reversed, little-endian: IDX is big-endian, so this one should start 00 00 ${hex(b1, 2).slice(2)} 0${b0})`;
+  }
+  if (/\.gz$/i.test(file)) return ' (the name ends in .gz, but the file is not gzip either: gzip starts 1f 8b)';
+  const text = asciiText(head.subarray(0, 4));
+  return text === null ? '' : ` (text, "${text.replace(/\s/g, ' ')}…", not an IDX file)`;
+}
+
 /**
  * Reads and validates an IDX header from `head` (which holds at least the first 4 bytes).
  * Returns null while more bytes are needed. `expectedDims` is 3 for images, 1 for labels.
@@ -68,13 +91,7 @@ function parseHeader(head: Uint8Array, file: string, expectedDims: number): { di
   const ndims = head[3] ?? 0;
   if (b0 !== 0 || b1 !== 0) {
     const found = Array.from(head.subarray(0, 4), (b) => hex(b, 2).slice(2)).join(' ');
-    const gzipHint =
-      b0 === 0x1f && b1 === 0x8b
-        ? ' (a gzip stream that was not decompressed)'
-        : /\.gz$/i.test(file)
-          ? ' (the name ends in .gz, but the file is not gzip either: gzip starts 1f 8b)'
-          : '';
-    throw new DataError('bad-magic', file, 0, 'an IDX magic number starting with two zero bytes (00 00 08 0N)', `${found}${gzipHint}`);
+    throw new DataError('bad-magic', file, 0, 'an IDX magic number starting with two zero bytes (00 00 08 0N)', `${found}${magicHint(head, file)}`);
   }
   if (type !== UNSIGNED_BYTE) {
     throw new DataError('bad-data-type', file, 2, `data type ${typeName(UNSIGNED_BYTE)}`, `data type ${typeName(type)}`);
@@ -154,11 +171,11 @@ export class IdxReader {
   finish(): IdxArray {
     if (this.data === null || this.dims === null) {
       const need = this.received < 4 ? 4 : headerLength(this.head[3] ?? 0);
-      throw new DataError('truncated', this.file, this.received, `a complete ${need}-byte header`, `the file ends after ${this.received} bytes`);
+      throw new DataError('truncated', this.file, this.received, `a complete ${need}-byte header`, `the file ends after ${grouped(this.received)} bytes`);
     }
     if (this.filled < this.data.length) {
       const expected = this.headerBytes + this.data.length;
-      throw new DataError('truncated', this.file, this.received, `${expected} bytes (header + ${this.dims.join(' × ')} data bytes)`, `the file ends after ${this.received} bytes`);
+      throw new DataError('truncated', this.file, this.received, `${grouped(expected)} bytes (header + ${this.dims.map(grouped).join(' × ')} data bytes)`, `the file ends after ${grouped(this.received)} bytes`);
     }
     return { dims: this.dims, data: this.data };
   }

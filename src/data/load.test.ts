@@ -306,6 +306,30 @@ describe('loadUserDataset', () => {
       '5 files: train-images (images), train-labels (labels), test-images (images), test-labels (labels), more-images (images): 3 image files where two are expected',
     );
     expect((await dataErrorOf(() => loadUserDataset([], named))).file).toBe('no files');
+    // The raw and gzipped copies of the same files, picked together.
+    const doubled = [...three, userFile(gzipSync(imagesIdx(4, 5, 7)), 'train-images.gz'), userFile(gzipSync(labelsIdx([0, 1, 0, 1])), 'train-labels.gz')];
+    expect((await dataErrorOf(() => loadUserDataset(doubled, named))).found).toMatch(/: 3 image files where two are expected \(2 files picked both raw and as \.gz: pick one copy of each\)$/);
+  });
+
+  it('says what a file of 2 or 4 dimensions most likely holds, and how to save it', async () => {
+    const withShape = (dims: readonly number[]): Uint8Array => {
+      const bytes = new Uint8Array(4 + 4 * dims.length + dims.reduce((a, b) => a * b, 1));
+      const view = new DataView(bytes.buffer);
+      view.setUint8(2, 0x08);
+      view.setUint8(3, dims.length);
+      dims.forEach((dim, i) => view.setUint32(4 + 4 * i, dim, false));
+      return bytes;
+    };
+    const files = (odd: Uint8Array) => [userFile(imagesIdx(4, 5, 7), 'train-images'), userFile(odd, 'train-labels'), userFile(imagesIdx(1, 5, 7), 'test-images'), userFile(labelsIdx([1]), 'test-labels')];
+    const oneHot = await dataErrorOf(() => loadUserDataset(files(withShape([4, 10])), named));
+    expectDataError(oneHot, 'bad-dimensions', 'train-labels', 3);
+    expect(oneHot.message).toBe(
+      'train-labels, byte 3: expected 3 dimensions (images: (count, height, width)) or 1 (labels: (count)), found 2, shape (4, 10): one-hot labels? Save one class index per image, as y.argmax(axis=1) gives',
+    );
+    expect((await dataErrorOf(() => loadUserDataset(files(withShape([4, 784])), named))).found).toBe('2, shape (4, 784): flattened images? Save them as (count, height, width), as x.reshape(4, 28, 28) gives');
+    expect((await dataErrorOf(() => loadUserDataset(files(withShape([4, 5, 7, 1])), named))).found).toBe(
+      '4, shape (4, 5, 7, 1): images with a channel axis? Save grey images as (count, height, width), as x.reshape(4, 5, 7) gives for one channel',
+    );
   });
 
   it('names the user’s file that is broken', async () => {

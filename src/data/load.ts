@@ -193,6 +193,21 @@ export function assignUserFiles(decoded: readonly { name: string; idx: IdxArray 
   return { trainImages, trainLabels, testImages, testLabels };
 }
 
+/**
+ * What a user's file of 2 or 4 dimensions most likely holds, from its shape, and how to save
+ * it as the app takes it: labels as one class index per image, images as (count, height, width).
+ */
+function shapeHint(dims: readonly number[]): string {
+  const [count = 0, second = 0, third = 0, fourth = 0] = dims;
+  if (dims.length === 2) {
+    const side = Math.round(Math.sqrt(second));
+    if (second >= 16 && side * side === second) return `: flattened images? Save them as (count, height, width), as x.reshape(${count}, ${side}, ${side}) gives`;
+    if (second <= 1000) return `: one-hot labels? Save one class index per image, as y.argmax(axis=1) gives`;
+  }
+  if (dims.length === 4 && fourth <= 4) return `: images with a channel axis? Save grey images as (count, height, width), as x.reshape(${count}, ${second}, ${third}) gives for one channel`;
+  return '';
+}
+
 /** Expected dimensions are unknown for a user's file until its header is read: try images first. */
 async function decodeUserFile(file: UserFile): Promise<{ name: string; idx: IdxArray }> {
   try {
@@ -200,6 +215,13 @@ async function decodeUserFile(file: UserFile): Promise<{ name: string; idx: IdxA
   } catch (error) {
     if (error instanceof DataError && error.kind === 'bad-dimensions' && error.found === '1') {
       return { name: file.name, idx: await readIdxStream(file.stream(), file.name, 1) };
+    }
+    if (error instanceof DataError && error.kind === 'bad-dimensions' && (error.found === '2' || error.found === '4')) {
+      // Read as what it is, for its shape: a 2-D file was described as images that lacked a dimension.
+      const { dims } = await readIdxStream(file.stream(), file.name, Number(error.found)).catch((again: unknown) => {
+        throw toDataError(again, file.name);
+      });
+      throw new DataError('bad-dimensions', file.name, 3, '3 dimensions (images: (count, height, width)) or 1 (labels: (count))', `${dims.length}, shape (${dims.join(', ')})${shapeHint(dims)}`);
     }
     throw toDataError(error, file.name);
   }
@@ -221,7 +243,11 @@ function describeUserFiles(decoded: readonly { name: string; idx: IdxArray }[]):
   const kinds = decoded.map((f) => `${f.name} (${f.idx.dims.length === 3 ? 'images' : 'labels'})`).join(', ');
   const images = decoded.filter((f) => f.idx.dims.length === 3).length;
   const gaps = [kindGap(images, 'image'), kindGap(decoded.length - images, 'label')].filter((gap) => gap !== null);
-  return `${decoded.length} file${decoded.length === 1 ? '' : 's'}: ${kinds}: ${gaps.join(', and ')}`;
+  // MNIST's folders hold each file raw and gzipped: picking both doubles every file.
+  const stems = decoded.map((f) => f.name.replace(/\.gz$/i, ''));
+  const copies = decoded.filter((f, i) => /\.gz$/i.test(f.name) && stems.filter((stem) => stem === stems[i]).length > 1).length;
+  const twice = copies === 0 ? '' : ` (${copies === 1 ? 'a file' : `${copies} files`} picked both raw and as .gz: pick one copy of each)`;
+  return `${decoded.length} file${decoded.length === 1 ? '' : 's'}: ${kinds}: ${gaps.join(', and ')}${twice}`;
 }
 
 /**

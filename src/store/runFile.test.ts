@@ -162,6 +162,9 @@ describe('importing a run file explains what is wrong, naming the file', () => {
     expect(importError(fileWith((f) => (f.weights = bytesToBase64(new Uint8Array(32)))))).toBe(
       "my.run.json cannot be imported: the model's weights are incomplete: the model needs 36 bytes of weights, the file holds 32.",
     );
+    expect(importError(fileWith((f) => (f.weights = bytesToBase64(new Uint8Array(40)))))).toBe(
+      "my.run.json cannot be imported: the model's weights are more than the model has: the model needs 36 bytes of weights, the file holds 40.",
+    );
     expect(importError(fileWith((f) => (f.weights = '%%%')))).toBe('my.run.json cannot be imported: the model\'s weights are damaged: "weights" is not base64 text.');
   });
 

@@ -387,7 +387,10 @@ function weights(value: unknown, expected: number): ArrayBuffer {
   if (value === undefined) throw new FieldError('the model\'s weights are missing: the file has no "weights" (its weights.bin)');
   const bytes = base64ToBytes(text(value, 'weights'));
   if (bytes === null) throw new FieldError('the model\'s weights are damaged: "weights" is not base64 text');
-  if (bytes.length !== expected) throw new FieldError(`the model's weights are incomplete: the model needs ${expected} bytes of weights, the file holds ${bytes.length}`);
+  if (bytes.length !== expected) {
+    const what = bytes.length < expected ? 'incomplete' : 'more than the model has';
+    throw new FieldError(`the model's weights are ${what}: the model needs ${expected.toLocaleString('en-US')} bytes of weights, the file holds ${bytes.length.toLocaleString('en-US')}`);
+  }
   return bytes.buffer as ArrayBuffer;
 }
 
