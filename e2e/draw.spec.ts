@@ -101,6 +101,35 @@ test('digits drawn with the mouse are centred like MNIST and classified by a mod
   await page.getByLabel('Or classify test image #').fill('9999');
   await expect(page.getByRole('button', { name: 'Classify test image' })).toBeEnabled();
   await expect(page.getByTestId('latency')).toContainText(/Answered in \d+\.\d ms/);
+
+  // An image file (a 7 in black ink on white, as a scan or a photo has it) is answered by its name, and a blank one says it has no ink.
+  const png = (strokes: readonly (readonly (readonly [number, number])[])[]): Promise<Buffer> =>
+    page
+      .evaluate((lines) => {
+        const canvas = document.createElement('canvas');
+        canvas.width = 280;
+        canvas.height = 280;
+        const context = canvas.getContext('2d');
+        if (!context) throw new Error('no 2d context');
+        context.fillStyle = '#fff';
+        context.fillRect(0, 0, 280, 280);
+        context.strokeStyle = '#000';
+        context.lineWidth = 22;
+        context.lineCap = 'round';
+        context.lineJoin = 'round';
+        for (const line of lines) {
+          context.beginPath();
+          line.forEach(([x, y], i) => (i === 0 ? context.moveTo(x, y) : context.lineTo(x, y)));
+          context.stroke();
+        }
+        return canvas.toDataURL('image/png').split(',')[1] ?? '';
+      }, strokes)
+      .then((base64) => Buffer.from(base64, 'base64'));
+  const imageFile = page.getByLabel('Classify an image file…');
+  await imageFile.setInputFiles({ name: 'seven.png', mimeType: 'image/png', buffer: await png(DIGITS['7'] ?? []) });
+  await expect(answer).toHaveText(/^Prediction for seven\.png: 7 \(\d+\.\d%\)$/);
+  await imageFile.setInputFiles({ name: 'blank.png', mimeType: 'image/png', buffer: await png([]) });
+  await expect(answer).toHaveText('blank.png: The image is blank: there is no ink to classify.');
 });
 
 test('a drawing gives the model the same 28×28 image on a high-density screen as on an ordinary one', async ({ page, browser, baseURL }) => {

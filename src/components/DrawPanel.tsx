@@ -31,7 +31,7 @@ async function imageFilePixels(file: File): Promise<{ rgba: Uint8ClampedArray; w
 }
 
 /** The image the answer on show is about: another model chosen is asked about the same one. */
-type Shown = { readonly kind: 'drawing' } | { readonly kind: 'file'; readonly image: PadImage } | { readonly kind: 'test'; readonly index: number };
+type Shown = { readonly kind: 'drawing' } | { readonly kind: 'file'; readonly image: PadImage; readonly name: string } | { readonly kind: 'test'; readonly index: number };
 
 /** The median shows once there are this many answers: of two, the first (which loads the model) weighs half. */
 const MEDIAN_AFTER = 5;
@@ -80,6 +80,8 @@ export function DrawPanel() {
   const [testIndexText, setTestIndexText] = useState('0');
   // The test image last asked about, its label, and the request whose answer is about it: null once a drawing or a file is classified.
   const [askedTest, setAskedTest] = useState<{ readonly index: number; readonly label: number; readonly requestId: number } | null>(null);
+  // The image file last asked about and the request whose answer is about it: the answer names it, since the pad may still hold a drawing.
+  const [askedFile, setAskedFile] = useState<{ readonly name: string; readonly requestId: number } | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   const [empty, setEmpty] = useState(true);
   const shown = useRef<Shown | null>(null);
@@ -95,6 +97,7 @@ export function DrawPanel() {
     ({ empty, read }: PadChange) => {
       setEmpty(empty);
       setAskedTest(null);
+      setAskedFile(null);
       if (empty) {
         shown.current = null;
         readPad.current = null;
@@ -119,9 +122,9 @@ export function DrawPanel() {
       (image) => {
         setEmpty(false);
         setAskedTest(null);
-        shown.current = { kind: 'file', image };
+        shown.current = { kind: 'file', image, name: file.name };
         // A copy: the worker takes the buffer it is sent, and another model may be asked about this image.
-        classify({ kind: 'rgba', ...image, rgba: image.rgba.slice() }, size);
+        setAskedFile({ name: file.name, requestId: classify({ kind: 'rgba', ...image, rgba: image.rgba.slice() }, size) });
       },
       (error: unknown) => setFileError(`${file.name} could not be read as an image: ${error instanceof Error ? error.message : String(error)}`),
     );
@@ -140,6 +143,7 @@ export function DrawPanel() {
       const offset = index * pixels.length;
       for (let i = 0; i < pixels.length; i++) pixels[i] = (test.images[offset + i] ?? 0) / 255;
       setEmpty(false);
+      setAskedFile(null);
       shown.current = { kind: 'test', index };
       const requestId = classify({ kind: 'pixels', pixels }, size);
       setAskedTest({ index, label: test.labels[index] ?? 0, requestId });
@@ -164,17 +168,19 @@ export function DrawPanel() {
     askedModel.current = asked;
     const last = shown.current;
     if (last === null) return;
-    if (last.kind === 'file') classify({ kind: 'rgba', ...last.image, rgba: last.image.rgba.slice() }, size);
+    if (last.kind === 'file') setAskedFile({ name: last.name, requestId: classify({ kind: 'rgba', ...last.image, rgba: last.image.rgba.slice() }, size) });
     else if (last.kind === 'test' && testFits && last.index < testCount) classifyTest(last.index);
     // A drawing, or a test image the new model's dataset does not hold here: the pad's drawing, if any.
     else if (readPad.current) {
       const read = readPad.current;
       shown.current = { kind: 'drawing' };
       setAskedTest(null);
+      setAskedFile(null);
       classifyDrawing(read, size);
     } else {
       shown.current = null;
       setAskedTest(null);
+      setAskedFile(null);
       setEmpty(true);
       clearPrediction();
     }
@@ -188,6 +194,7 @@ export function DrawPanel() {
   const top = probabilities ? probabilities.indexOf(Math.max(...probabilities)) : -1;
   // Said only beside the answer to that image, not beside the one before it while it comes.
   const shownTest = askedTest !== null && prediction?.requestId === askedTest.requestId ? askedTest : null;
+  const shownFile = askedFile !== null && prediction?.requestId === askedFile.requestId ? askedFile : null;
   const newest = runs.find((run) => run.id === newestId);
   // What to draw, for the model that answers (or the dataset in use, before there is one).
   const hintDatasetId = model?.datasetId ?? dataset?.id ?? null;
@@ -197,8 +204,8 @@ export function DrawPanel() {
     empty || !prediction
       ? 'The pad is empty: draw something to classify.'
       : probabilities
-        ? `Prediction: ${names[top] ?? top} (${((probabilities[top] ?? 0) * 100).toFixed(1)}%)${shownTest === null ? '' : `. Test image #${shownTest.index} is labelled ${names[shownTest.label] ?? shownTest.label}: ${shownTest.label === top ? 'right' : 'wrong'}.`}`
-        : (prediction.note ?? '');
+        ? `Prediction${shownFile === null ? '' : ` for ${shownFile.name}`}: ${names[top] ?? top} (${((probabilities[top] ?? 0) * 100).toFixed(1)}%)${shownTest === null ? '' : `. Test image #${shownTest.index} is labelled ${names[shownTest.label] ?? shownTest.label}: ${shownTest.label === top ? 'right' : 'wrong'}.`}`
+        : `${shownFile === null ? '' : `${shownFile.name}: `}${prediction.note ?? ''}`;
   const settledAnswer = useSettledValue(shownPanel ? answerText : '', ANSWER_QUIET_MS);
 
   return (

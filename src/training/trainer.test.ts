@@ -114,10 +114,10 @@ describe('Trainer', () => {
     expect(prediction.requestId).toBe(7);
     expect(prediction.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     expect(prediction.probabilities.indexOf(Math.max(...prediction.probabilities))).toBe(0);
-    // An empty drawing predicts nothing and says so.
+    // A blank image predicts nothing and says so.
     await trainer.predict({ type: 'predict', requestId: 8, runId: 'r2', image: { kind: 'rgba', rgba: new Uint8ClampedArray(16 * 16 * 4).fill(255), width: 16, height: 16 }, size: { height: 8, width: 8 }, layout: MNIST_DRAWING_LAYOUT });
     expect(events.at(-1)).toMatchObject({ type: 'prediction', requestId: 8, input: null, probabilities: null });
-    expect(events.at(-1)).toHaveProperty('note', 'The pad is empty: draw something to classify.');
+    expect(events.at(-1)).toHaveProperty('note', 'The image is blank: there is no ink to classify.');
     trainer.disposeRun('r2');
   });
 

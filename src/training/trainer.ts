@@ -178,7 +178,8 @@ export class Trainer {
       // An image that cannot be preprocessed is this request's failure, not the worker's.
       return reply(null, classifyFailure(error).message);
     }
-    if (input === null) return reply(null, 'The pad is empty: draw something to classify.');
+    // The pad sends nothing while it is empty: a blank image comes from a file, or a stroke too faint to count as ink.
+    if (input === null) return reply(null, 'The image is blank: there is no ink to classify.');
     if (runId !== null) {
       try {
         await this.loadSaved(runId);
