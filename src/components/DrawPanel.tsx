@@ -200,9 +200,10 @@ export function DrawPanel() {
   const hintDatasetId = model?.datasetId ?? dataset?.id ?? null;
   const drawingHint = hintDatasetId !== null && isBuiltinDatasetId(hintDatasetId) ? BUILTIN_DATASETS[hintDatasetId].drawingHint : USER_DRAWING_HINT;
   const shownPanel = usePanelShown();
-  const answerText =
-    empty || !prediction
-      ? 'The pad is empty: draw something to classify.'
+  const answerText = empty
+    ? 'The pad is empty: draw something to classify.'
+    : !prediction
+      ? 'Asking the model…'
       : probabilities
         ? `Prediction${shownFile === null ? '' : ` for ${shownFile.name}`}: ${names[top] ?? top} (${((probabilities[top] ?? 0) * 100).toFixed(1)}%)${shownTest === null ? '' : `. Test image #${shownTest.index} is labelled ${names[shownTest.label] ?? shownTest.label}: ${shownTest.label === top ? 'right' : 'wrong'}.`}`
         : `${shownFile === null ? '' : `${shownFile.name}: `}${prediction.note ?? ''}`;
@@ -293,18 +294,21 @@ export function DrawPanel() {
               {model.name} was trained on {model.datasetName}, not on {dataset.name}: it answers with {model.datasetName}&apos;s classes.
             </p>
           )}
-          <figure className="model-input">
-            <figcaption>What the model sees ({inputHeight}×{inputWidth})</figcaption>
-            {prediction?.input ? (
-              <DigitImage pixels={prediction.input} width={inputWidth} height={inputHeight} size={140} label={`The ${inputHeight}×${inputWidth} image the model receives`} />
-            ) : (
-              <div className="empty-input" aria-hidden="true" />
-            )}
-          </figure>
-          {/* Not live itself: it changes with every answer while a stroke is drawn. The line below reads the answer it settles on. */}
-          <output className="prediction" aria-live="off" data-testid="prediction">
-            {answerText}
-          </output>
+          {/* Dimmed while the answer is about the drawing as it was (a slow answer, a model in training): the next one is on its way. */}
+          <div className="answer" data-behind={prediction?.behind === true && !empty}>
+            <figure className="model-input">
+              <figcaption>What the model sees ({inputHeight}×{inputWidth})</figcaption>
+              {prediction?.input ? (
+                <DigitImage pixels={prediction.input} width={inputWidth} height={inputHeight} size={140} label={`The ${inputHeight}×${inputWidth} image the model receives`} />
+              ) : (
+                <div className="empty-input" aria-hidden="true" />
+              )}
+            </figure>
+            {/* Not live itself: it changes with every answer while a stroke is drawn. The line below reads the answer it settles on. */}
+            <output className="prediction" aria-live="off" data-testid="prediction">
+              {answerText}
+            </output>
+          </div>
           <p className="sr-only" aria-live="polite">
             {settledAnswer}
           </p>

@@ -69,12 +69,15 @@ describe('a drawing that changes while the worker classifies it', () => {
 
     answer(0);
     expect(state().prediction?.requestId).toBe(sent[0]?.requestId);
+    // Shown, but marked as about the drawing as it was: a newer one had been drawn since.
+    expect(state().prediction?.behind).toBe(true);
     expect(sent).toHaveLength(2);
     expect(sentVersion(1)).toBe(5);
     expect(drawing.reads).toBe(2);
 
     answer(1);
     expect(state().prediction?.requestId).toBe(sent[1]?.requestId);
+    expect(state().prediction?.behind).toBe(false);
     expect(sent).toHaveLength(2);
   });
 

@@ -30,6 +30,8 @@ export interface DrawingPrediction {
   readonly workerMs: number;
   /** Where the answering model stood when asked: null once its training had ended (or for no model). */
   readonly training: ModelStage | null;
+  /** True when the drawing had changed again by the time this answer came: it is about the drawing as it was, and the next answer is on its way. */
+  readonly behind: boolean;
 }
 
 /** A model in training, as far as it has come: its finished epochs, of how many. */
@@ -154,6 +156,7 @@ export const createDrawingSlice: StateCreator<AppState, [], [], DrawingSlice> = 
         roundTripMs,
         workerMs: event.milliseconds,
         training: sent.training,
+        behind: sent.source === 'drawing' && drawingWaiting !== null,
       },
       roundTrips: event.probabilities ? [...state.roundTrips.slice(-(ROUND_TRIPS_KEPT - 1)), roundTripMs] : state.roundTrips,
     }));
