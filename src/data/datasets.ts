@@ -32,7 +32,7 @@ export interface BuiltinDataset {
 }
 
 /** What to draw for a model of a user's own dataset. */
-export const USER_DRAWING_HINT = "Draw the kind of image your dataset holds, light on dark, as large as its images' subjects are.";
+export const USER_DRAWING_HINT = "Draw the kind of image your dataset holds, light on dark. Any size and place: like MNIST's digits, the model is given it cut to its ink, scaled to the middle 5/7 of the image and centred by its mass, so a dataset whose subjects fill the frame or sit off-centre sees drawings unlike its images.";
 
 const OFFICIAL_FILES = {
   trainImages: 'train-images-idx3-ubyte.gz',
