@@ -2,7 +2,7 @@
 import { useEffect, useRef, type ButtonHTMLAttributes, type FocusEvent } from 'react';
 import type { BackendPreference } from '../training/protocol';
 import { earlyStopWords, isActiveRun, useAppStore, type Run } from '../store';
-import { epochsTrained, isEvaluating, lastStep, runFraction, runPercent, secondsLeftOf, stoppedInEpoch } from '../store/series';
+import { batchNormLagWords, epochsTrained, isEvaluating, lastStep, runFraction, runPercent, secondsLeftOf, stoppedInEpoch } from '../store/series';
 import { fieldControl, SelectField } from './fields';
 import { counted, duration, grouped } from './words';
 
@@ -96,6 +96,7 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
   const epochsDone = run?.epochs.length ?? 0;
   const epochs = run?.spec.fit.epochs ?? 1;
   const fraction = run === null ? 0 : runFraction(run);
+  const batchNormLag = run === null ? null : batchNormLagWords(run);
   const evaluating = run !== null && active && isEvaluating(run);
   const pass = run?.pass ?? null;
   const testPass = pass?.pass === 'test' ? ` (${grouped(pass.done)} of ${counted(pass.total, 'image')})` : '';
@@ -220,6 +221,11 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
           {run.evaluation && (
             <p className="test-result" data-testid="test-accuracy">
               Test accuracy: {(run.evaluation.accuracy * 100).toFixed(2)}% · test loss {run.evaluation.loss.toFixed(4)} ({counted(run.evaluation.count, 'test image')})
+            </p>
+          )}
+          {batchNormLag && (
+            <p className="note" data-testid="batch-norm-lag">
+              {batchNormLag}
             </p>
           )}
           {run.earlyStop && (
