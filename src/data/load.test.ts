@@ -302,6 +302,7 @@ describe('loadUserDataset', () => {
     const three = [userFile(imagesIdx(4, 5, 7), 'train-images'), userFile(labelsIdx([0, 1, 0, 1]), 'train-labels'), userFile(imagesIdx(1, 5, 7), 'test-images')];
     expect((await dataErrorOf(() => loadUserDataset(three, named))).found).toBe('3 files: train-images (images), train-labels (labels), test-images (images): one label file is missing');
     const five = [...three, userFile(labelsIdx([1]), 'test-labels'), userFile(imagesIdx(1, 5, 7), 'more-images')];
+    expect((await dataErrorOf(() => loadUserDataset(five, named))).file).toBe('the files picked');
     expect((await dataErrorOf(() => loadUserDataset(five, named))).found).toBe(
       '5 files: train-images (images), train-labels (labels), test-images (images), test-labels (labels), more-images (images): 3 image files where two are expected',
     );

@@ -262,7 +262,8 @@ export async function loadUserDataset(files: readonly UserFile[], nameOf: (id: s
   }
   // Decoded first, so that a wrong count says which files are images and which labels, and what is missing or extra.
   const decoded = await Promise.all(files.map(decodeUserFile));
-  if (files.length !== 4) throw new DataError('missing-file', files.map((f) => f.name).join(', '), undefined, expected, describeUserFiles(decoded));
+  // Past four, the names are said once, in what was found (eight names twice made a 700-character message).
+  if (files.length !== 4) throw new DataError('missing-file', files.length < 4 ? files.map((f) => f.name).join(', ') : 'the files picked', undefined, expected, describeUserFiles(decoded));
   const dataset = assembleDataset('', '', assignUserFiles(decoded));
   const id = userDatasetId(datasetFingerprint(dataset));
   return { ...dataset, id, name: nameOf(id) };
