@@ -124,6 +124,7 @@ test('in Compare, any run in training can be paused and resumed, and a waiting r
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await expect(page.getByTestId('run-status')).toHaveText('stopped');
   await expect(page.locator('.tabpanel:not([hidden]) .backend')).toHaveCount(0);
+  await expect(page.getByRole('progressbar', { name: 'Run 0% · stopped before training' })).toBeVisible();
 });
 
 test('a shared link recreates the same models in another browser, and a damaged one says so', async ({ page, browser }) => {

@@ -55,7 +55,8 @@ function runEndWords(run: Run): string {
   if (run.earlyStop?.stoppedEpoch != null) return ' · ended early';
   if (run.status !== 'stopped') return '';
   const partWay = stoppedInEpoch(run);
-  return partWay === null ? ` · stopped after epoch ${run.epochs.length}` : ` · stopped in epoch ${partWay}`;
+  if (partWay !== null) return ` · stopped in epoch ${partWay}`;
+  return run.epochs.length === 0 ? ' · stopped before training' : ` · stopped after epoch ${run.epochs.length}`;
 }
 
 /** The controls' element id: "Skip to Train" moves focus there. */
@@ -77,9 +78,9 @@ export interface TrainBlocker {
 
 /** Focuses the builder field a blocker is about. */
 function goToField({ field, layer }: TrainBlocker): void {
-  if (field !== null) fieldControl(document, field, layer)?.focus();
-  // An error in how a layer fits its input is about the whole layer: its title.
-  else if (layer !== null) document.querySelector<HTMLElement>(`[data-layer-title="${layer}"]`)?.focus();
+  // An error in how a layer fits its input is about the whole layer, and a field with no control of its own (a layer's unknown type) too: its title.
+  const control = field === null ? null : fieldControl(document, field, layer);
+  (control ?? (layer === null ? null : document.querySelector<HTMLElement>(`[data-layer-title="${layer}"]`)))?.focus();
 }
 
 /** `blocker`: why Train is off, said beside it (the error may be far up the builder); null when it is on. */
