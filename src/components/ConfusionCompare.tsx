@@ -35,6 +35,16 @@ function ColumnHeadings({ names }: { readonly names: readonly string[] }) {
   );
 }
 
+/** A row's heading: its true class's name, after the number that heads its column where the name is not that number ("0 T-shirt/top"), so that a phone, with no hover, can match them. */
+function RowHeading({ names, index }: { readonly names: readonly string[]; readonly index: number }) {
+  const name = names[index] ?? String(index);
+  return (
+    <th scope="row" title={name}>
+      {name === String(index) ? name : `${index} ${name}`}
+    </th>
+  );
+}
+
 function SmallMatrix({ run }: { readonly run: Run }) {
   const evaluation = run.evaluation;
   if (!evaluation) return null;
@@ -55,9 +65,7 @@ function SmallMatrix({ run }: { readonly run: Run }) {
           <tbody>
             {evaluation.confusion.map((row, t) => (
               <tr key={t}>
-                <th scope="row" title={names[t]}>
-                  {names[t]}
-                </th>
+                <RowHeading names={names} index={t} />
                 {row.map((count, p) => {
                   const share = rows[t]?.[p] ?? 0;
                   return (
@@ -102,7 +110,7 @@ function DifferenceMatrix({ a, b }: { readonly a: Run; readonly b: Run }) {
           <tbody>
             {diff.map((row, t) => (
               <tr key={t}>
-                <th scope="row">{names[t]}</th>
+                <RowHeading names={names} index={t} />
                 {row.map((value, p) => {
                   const points = value * 100;
                   if (Math.abs(points) < 0.05) return <td key={p}>·</td>;
