@@ -313,8 +313,10 @@ describe('loadUserDataset', () => {
   });
 
   it('says what a file of 2 or 4 dimensions most likely holds, and how to save it', async () => {
-    const withShape = (dims: readonly number[]): Uint8Array => {
-      const bytes = new Uint8Array(4 + 4 * dims.length + dims.reduce((a, b) => a * b, 1));
+    const withShape = (dims: readonly number[], values?: readonly number[]): Uint8Array => {
+      const header = 4 + 4 * dims.length;
+      const bytes = new Uint8Array(header + dims.reduce((a, b) => a * b, 1));
+      if (values) bytes.set(values, header);
       const view = new DataView(bytes.buffer);
       view.setUint8(2, 0x08);
       view.setUint8(3, dims.length);
@@ -322,12 +324,15 @@ describe('loadUserDataset', () => {
       return bytes;
     };
     const files = (odd: Uint8Array) => [userFile(imagesIdx(4, 5, 7), 'train-images'), userFile(odd, 'train-labels'), userFile(imagesIdx(1, 5, 7), 'test-images'), userFile(labelsIdx([1]), 'test-labels')];
-    const oneHot = await dataErrorOf(() => loadUserDataset(files(withShape([4, 10])), named));
+    const oneHotRows = [0, 3, 1, 2].flatMap((label) => Array.from({ length: 10 }, (_, c) => (c === label ? 1 : 0)));
+    const oneHot = await dataErrorOf(() => loadUserDataset(files(withShape([4, 10], oneHotRows)), named));
     expectDataError(oneHot, 'bad-dimensions', 'train-labels', 3);
     expect(oneHot.message).toBe(
       'train-labels, byte 3: expected 3 dimensions (images: (count, height, width)) or 1 (labels: (count)), found 2, shape (4, 10): one-hot labels? Save one class index per image, as y.argmax(axis=1) gives',
     );
     expect((await dataErrorOf(() => loadUserDataset(files(withShape([4, 784])), named))).found).toBe('2, shape (4, 784): flattened images? Save them as (count, height, width), as x.reshape(4, 28, 28) gives');
+    // Not one-hot (its rows are not a single 1 among 0s), and not square: images, their sides unknown.
+    expect((await dataErrorOf(() => loadUserDataset(files(withShape([4, 35])), named))).found).toBe('2, shape (4, 35): flattened images? Save them as (count, height, width), as x.reshape(4, height, width) gives');
     expect((await dataErrorOf(() => loadUserDataset(files(withShape([4, 5, 7, 1])), named))).found).toBe(
       '4, shape (4, 5, 7, 1): images with a channel axis? Save grey images as (count, height, width), as x.reshape(4, 5, 7) gives for one channel',
     );

@@ -194,15 +194,28 @@ export function assignUserFiles(decoded: readonly { name: string; idx: IdxArray 
 }
 
 /**
- * What a user's file of 2 or 4 dimensions most likely holds, from its shape, and how to save
+ * What a user's file of 2 or 4 dimensions most likely holds, from its shape and (2-D: one-hot
+ * rows or not) its values, and how to save
  * it as the app takes it: labels as one class index per image, images as (count, height, width).
  */
-function shapeHint(dims: readonly number[]): string {
+function shapeHint({ dims, data }: IdxArray): string {
   const [count = 0, second = 0, third = 0, fourth = 0] = dims;
   if (dims.length === 2) {
+    // One-hot only where every row is: a single 1 among 0s.
+    let oneHot = true;
+    for (let row = 0; row < count && oneHot; row++) {
+      let ones = 0;
+      for (let i = row * second; i < (row + 1) * second; i++) {
+        const value = data[i] ?? 0;
+        if (value === 1) ones++;
+        else if (value !== 0) oneHot = false;
+      }
+      if (ones !== 1) oneHot = false;
+    }
+    if (oneHot) return `: one-hot labels? Save one class index per image, as y.argmax(axis=1) gives`;
     const side = Math.round(Math.sqrt(second));
-    if (second >= 16 && side * side === second) return `: flattened images? Save them as (count, height, width), as x.reshape(${count}, ${side}, ${side}) gives`;
-    if (second <= 1000) return `: one-hot labels? Save one class index per image, as y.argmax(axis=1) gives`;
+    const reshape = side * side === second ? `x.reshape(${count}, ${side}, ${side})` : `x.reshape(${count}, height, width)`;
+    return `: flattened images? Save them as (count, height, width), as ${reshape} gives`;
   }
   if (dims.length === 4 && fourth <= 4) return `: images with a channel axis? Save grey images as (count, height, width), as x.reshape(${count}, ${second}, ${third}) gives for one channel`;
   return '';
@@ -218,10 +231,10 @@ async function decodeUserFile(file: UserFile): Promise<{ name: string; idx: IdxA
     }
     if (error instanceof DataError && error.kind === 'bad-dimensions' && (error.found === '2' || error.found === '4')) {
       // Read as what it is, for its shape: a 2-D file was described as images that lacked a dimension.
-      const { dims } = await readIdxStream(file.stream(), file.name, Number(error.found)).catch((again: unknown) => {
+      const idx = await readIdxStream(file.stream(), file.name, Number(error.found)).catch((again: unknown) => {
         throw toDataError(again, file.name);
       });
-      throw new DataError('bad-dimensions', file.name, 3, '3 dimensions (images: (count, height, width)) or 1 (labels: (count))', `${dims.length}, shape (${dims.join(', ')})${shapeHint(dims)}`);
+      throw new DataError('bad-dimensions', file.name, 3, '3 dimensions (images: (count, height, width)) or 1 (labels: (count))', `${idx.dims.length}, shape (${idx.dims.join(', ')})${shapeHint(idx)}`);
     }
     throw toDataError(error, file.name);
   }
