@@ -6,6 +6,7 @@ describe("a run's marker", () => {
   it('differs for every colour a new run can get, so that no two runs are told apart by colour alone', () => {
     expect(new Set(RUN_COLORS.map(markerOf)).size).toBe(RUN_COLORS.length);
     expect(markerOf(RUN_COLORS[0])).toBe('circle');
+    expect(markerOf(RUN_COLORS[1].toUpperCase())).toBe(markerOf(RUN_COLORS[1]));
   });
 
   it('is one of the shapes, and the same every time, for a colour from elsewhere (an older run file)', () => {

@@ -17,7 +17,7 @@ export type MarkerShape = (typeof MARKER_SHAPES)[number];
  * from another version), one picked by the colour's text, the same every time.
  */
 export function markerOf(color: string): MarkerShape {
-  const index = (RUN_COLORS as readonly string[]).indexOf(color);
+  const index = (RUN_COLORS as readonly string[]).indexOf(color.toLowerCase());
   let pick = index;
   if (pick < 0) {
     pick = 0;
