@@ -123,6 +123,8 @@ export function DrawPanel() {
         setEmpty(false);
         setAskedTest(null);
         shown.current = { kind: 'file', image, name: file.name };
+        // Until its answer comes, no earlier answer stands beside the file's name.
+        clearPrediction();
         // A copy: the worker takes the buffer it is sent, and another model may be asked about this image.
         setAskedFile({ name: file.name, requestId: classify({ kind: 'rgba', ...image, rgba: image.rgba.slice() }, size) });
       },
