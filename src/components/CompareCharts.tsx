@@ -6,6 +6,7 @@
 import { memo, useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { isActiveRun, type Run } from '../store';
+import { trainedTo } from '../store/series';
 import { ChartFrame } from './ChartFrame';
 import { comparedAccuracyAxis, CURVE_MARGIN, CURVE_TOOLTIP, dwarfingRun, EPOCH_LABEL, hasValidation, LossAndAccuracy, metricAxis, NEUTRAL_LINE, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
 import { CheckField } from './fields';
@@ -64,7 +65,7 @@ function OverlayChart({ runs, metric, log }: { readonly runs: readonly Run[]; re
 export function noLineWords(run: Pick<Run, 'status' | 'epochs' | 'batches'>): string {
   if (run.epochs.length > 0) return '';
   if (isActiveRun(run)) return ' (its line starts when epoch 1 ends)';
-  return run.batches.length === 0 ? ` (${run.status} before training)` : ` (${run.status} in epoch 1: no finished epoch to draw)`;
+  return trainedTo(run).kind === 'before-training' ? ` (${run.status} before training)` : ` (${run.status} in epoch 1: no finished epoch to draw)`;
 }
 
 /**

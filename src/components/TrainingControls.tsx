@@ -2,7 +2,7 @@
 import { useEffect, useRef, type ButtonHTMLAttributes, type FocusEvent } from 'react';
 import type { BackendPreference } from '../training/protocol';
 import { earlyStopWords, isActiveRun, useAppStore, type Run } from '../store';
-import { batchNormLagWords, epochsTrained, isEvaluating, lastStep, runFraction, runPercent, secondsLeftOf, stoppedInEpoch } from '../store/series';
+import { batchNormLagWords, epochsTrained, isEvaluating, lastStep, runFraction, runPercent, secondsLeftOf, trainedTo } from '../store/series';
 import { fieldControl, SelectField } from './fields';
 import { counted, duration, grouped } from './words';
 
@@ -54,9 +54,8 @@ export function PauseResumeButton({ run, named = false, ...focus }: { readonly r
 function runEndWords(run: Run): string {
   if (run.earlyStop?.stoppedEpoch != null) return ' · ended early';
   if (run.status !== 'stopped') return '';
-  const partWay = stoppedInEpoch(run);
-  if (partWay !== null) return ` · stopped in epoch ${partWay}`;
-  return run.epochs.length === 0 ? ' · stopped before training' : ` · stopped after epoch ${run.epochs.length}`;
+  const to = trainedTo(run);
+  return to.kind === 'before-training' ? ' · stopped before training' : ` · stopped ${to.kind === 'in-epoch' ? 'in' : 'after'} epoch ${to.epoch}`;
 }
 
 /** The controls' element id: "Skip to Train" moves focus there. */

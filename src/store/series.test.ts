@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendThinned, batchNormLagWords, epochsTrained, isEvaluating, lastStep, runFraction, runPercent, secondsLeftOf } from './series';
+import { appendThinned, batchNormLagWords, epochsTrained, isEvaluating, lastStep, runFraction, runPercent, secondsLeftOf, stoppedInEpoch, trainedTo } from './series';
 
 describe('appendThinned', () => {
   it('appends until the cap, then halves and keeps the newest point', () => {
@@ -146,5 +146,15 @@ describe('batchNormLagWords', () => {
     expect(batchNormLagWords({ ...short, batchesPerEpoch: 600 })).toBeNull();
     expect(batchNormLagWords({ ...short, spec: { layers: [{ type: 'flatten' }, { type: 'dense' }] } })).toBeNull();
     expect(batchNormLagWords({ ...short, evaluation: null })).toBeNull();
+  });
+});
+
+describe('trainedTo', () => {
+  it('says whether a run trained at all, stopped part-way through an epoch, or at an epoch’s end', () => {
+    expect(trainedTo({ epochs: [], batches: [] })).toEqual({ kind: 'before-training' });
+    expect(trainedTo({ epochs: [], batches: [{ x: 0.25 }] })).toEqual({ kind: 'in-epoch', epoch: 1 });
+    expect(trainedTo({ epochs: [1, 2], batches: [{ x: 2 }] })).toEqual({ kind: 'after-epoch', epoch: 2 });
+    expect(stoppedInEpoch({ status: 'stopped', epochs: [1], batches: [{ x: 1.5 }] })).toBe(2);
+    expect(stoppedInEpoch({ status: 'running', epochs: [1], batches: [{ x: 1.5 }] })).toBeNull();
   });
 });

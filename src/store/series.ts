@@ -79,9 +79,20 @@ export function epochsTrained(run: { readonly epochs: readonly unknown[]; readon
   return Math.max(run.epochs.length, run.batches.at(-1)?.x ?? 0);
 }
 
+/** Where a run's training got to: not begun, part-way through an epoch (Stop between batches), or at an epoch's end. */
+export type TrainedTo = { readonly kind: 'before-training' } | { readonly kind: 'in-epoch'; readonly epoch: number } | { readonly kind: 'after-epoch'; readonly epoch: number };
+
+/** Where a run's training got to, the one rule for every "stopped in epoch N" and "stopped before training" the page says. */
+export function trainedTo(run: { readonly epochs: readonly unknown[]; readonly batches: readonly { readonly x: number }[] }): TrainedTo {
+  const trained = epochsTrained(run);
+  if (trained === 0) return { kind: 'before-training' };
+  return trained > run.epochs.length ? { kind: 'in-epoch', epoch: run.epochs.length + 1 } : { kind: 'after-epoch', epoch: run.epochs.length };
+}
+
 /** The epoch a run stopped part-way through (Stop between batches), or null: still going, finished, or stopped between epochs. */
 export function stoppedInEpoch(run: { readonly status: string; readonly epochs: readonly unknown[]; readonly batches: readonly { readonly x: number }[] }): number | null {
-  return run.status === 'stopped' && epochsTrained(run) > run.epochs.length ? run.epochs.length + 1 : null;
+  const to = trainedTo(run);
+  return run.status === 'stopped' && to.kind === 'in-epoch' ? to.epoch : null;
 }
 
 /**
