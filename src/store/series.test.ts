@@ -147,6 +147,16 @@ describe('batchNormLagWords', () => {
     expect(batchNormLagWords({ ...short, spec: { layers: [{ type: 'flatten' }, { type: 'dense' }] } })).toBeNull();
     expect(batchNormLagWords({ ...short, evaluation: null })).toBeNull();
   });
+
+  it('compares the test accuracy with the epoch whose weights EarlyStopping put back, not the last', () => {
+    const restored = { ...short, epochs: [{ accuracy: 0.5 }, { accuracy: 0.776 }, { accuracy: 0.6 }], batches: [{ x: 3 }], earlyStop: { restored: true, bestEpoch: 2 } };
+    expect(batchNormLagWords(restored)).toBe(
+      "Tested at 25.84% against 77.60% in epoch 2's training (EarlyStopping put its weights back): in training, BatchNormalization normalises each batch by its own mean and variance; at test time, by their moving averages, which after 44 steps still lag behind weights that change fast early on. Train longer or on more images and the gap closes.",
+    );
+    // Epoch 1's weights tested 25.84% against 50% in training: a gap under 20 points says nothing.
+    expect(batchNormLagWords({ ...restored, epochs: [{ accuracy: 0.4 }, ...restored.epochs.slice(1)], earlyStop: { restored: true, bestEpoch: 1 } })).toBeNull();
+    expect(batchNormLagWords({ ...restored, earlyStop: { restored: false, bestEpoch: 2 } })).toMatch(/^Tested at 25\.84% against 60\.00% in training: .* after 66 steps /);
+  });
 });
 
 describe('trainedTo', () => {

@@ -135,6 +135,8 @@ const BATCH_NORM_FEW_STEPS = 1000;
  * when it does: training normalises each batch by its own mean and variance, testing by the
  * moving averages of those, and early in training the weights change faster than the averages
  * follow. (The Strongest preset, 2 epochs of 3,000 images: accuracy 0.776, test 25.84%.)
+ * When EarlyStopping put an earlier epoch's weights back (moving averages among them), the test
+ * measured that epoch's model, so its training accuracy and steps are the ones compared.
  * Null for any other run.
  */
 export function batchNormLagWords(run: {
@@ -143,12 +145,15 @@ export function batchNormLagWords(run: {
   readonly batches: readonly { readonly x: number }[];
   readonly batchesPerEpoch: number;
   readonly evaluation: { readonly accuracy: number } | null;
+  readonly earlyStop?: { readonly restored: boolean; readonly bestEpoch: number } | null;
 }): string | null {
-  const trained = run.epochs.at(-1)?.accuracy;
+  const restoredEpoch = run.earlyStop?.restored === true ? run.earlyStop.bestEpoch : null;
+  const trained = restoredEpoch === null ? run.epochs.at(-1)?.accuracy : run.epochs[restoredEpoch - 1]?.accuracy;
   const tested = run.evaluation?.accuracy;
   if (trained === undefined || tested === undefined || trained - tested < BATCH_NORM_GAP) return null;
   if (!run.spec.layers.some((layer) => layer.type === 'batchNormalization')) return null;
-  const steps = Math.round(epochsTrained(run) * run.batchesPerEpoch);
+  const steps = Math.round((restoredEpoch ?? epochsTrained(run)) * run.batchesPerEpoch);
   if (steps >= BATCH_NORM_FEW_STEPS) return null;
-  return `Tested at ${(tested * 100).toFixed(2)}% against ${(trained * 100).toFixed(2)}% in training: in training, BatchNormalization normalises each batch by its own mean and variance; at test time, by their moving averages, which after ${steps.toLocaleString('en-US')} steps still lag behind weights that change fast early on. Train longer or on more images and the gap closes.`;
+  const inTraining = restoredEpoch === null ? 'in training' : `in epoch ${restoredEpoch}'s training (EarlyStopping put its weights back)`;
+  return `Tested at ${(tested * 100).toFixed(2)}% against ${(trained * 100).toFixed(2)}% ${inTraining}: in training, BatchNormalization normalises each batch by its own mean and variance; at test time, by their moving averages, which after ${steps.toLocaleString('en-US')} steps still lag behind weights that change fast early on. Train longer or on more images and the gap closes.`;
 }
