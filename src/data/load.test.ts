@@ -260,6 +260,15 @@ describe('assignUserFiles', () => {
     expect(() => assignUserFiles([decoded('train-images', [3, 1, 1]), decoded('copy-images', [3, 1, 1]), decoded('train-labels', [3]), decoded('copy-labels', [3])])).not.toThrow();
   });
 
+  it('refuses each training file picked twice, raw and as .gz, which would make the test set the training set', () => {
+    const files = [decoded('train-images-idx3-ubyte', [3, 1, 1]), decoded('train-images-idx3-ubyte.gz', [3, 1, 1]), decoded('train-labels-idx1-ubyte', [3]), decoded('train-labels-idx1-ubyte.gz', [3])];
+    const error = syncDataErrorOf(() => assignUserFiles(files));
+    expectDataError(error, 'missing-file', 'train-images-idx3-ubyte, train-images-idx3-ubyte.gz, train-labels-idx1-ubyte, train-labels-idx1-ubyte.gz', undefined);
+    expect(error.found).toBe('each file twice, raw and as .gz, with the same content: the test set would be the training set. Pick one copy of each, and the test files beside them');
+    // Copies that differ are not copies: named alike, but each its own set.
+    expect(() => assignUserFiles([files[0]!, decoded('train-images-idx3-ubyte.gz', [2, 1, 1]), files[2]!, decoded('train-labels-idx1-ubyte.gz', [2])])).not.toThrow();
+  });
+
   it('asks for two image and two label files when the dimensions do not pair up', () => {
     const error = syncDataErrorOf(() => assignUserFiles([decoded('a', [2, 1, 1]), decoded('b', [2, 1, 1]), decoded('c', [2, 1, 1]), decoded('d', [2])]));
     expectDataError(error, 'missing-file', 'a, b, c, d', undefined);

@@ -147,6 +147,11 @@ function splitFromName(name: string): 'train' | 'test' | null {
 }
 
 /** True when two decoded files hold the same array: one file dropped twice, say. */
+/** A file's name without its .gz: the same for a raw file and its gzipped copy. */
+function stemOf(name: string): string {
+  return name.replace(/\.gz$/i, '');
+}
+
 function sameArray(a: IdxArray, b: IdxArray): boolean {
   if (a.dims.length !== b.dims.length || a.dims.some((dim, i) => dim !== b.dims[i]) || a.data.length !== b.data.length) return false;
   for (let i = 0; i < a.data.length; i++) if (a.data[i] !== b.data[i]) return false;
@@ -189,6 +194,20 @@ export function assignUserFiles(decoded: readonly { name: string; idx: IdxArray 
     if (count(c) !== count(d) && sameArray(a.idx, b.idx)) {
       throw new DataError('missing-file', `${a.name}, ${b.name}`, undefined, `one training and one test ${what} file`, `the same ${what}s twice: ${a.name} and ${b.name} have the same content`);
     }
+  }
+  // Both pairs the same, each a file and its .gz copy: MNIST's folder picked whole, with no test files.
+  const copies = [trainImages, trainLabels].every((train, i) => {
+    const test = i === 0 ? testImages : testLabels;
+    return stemOf(train.name) === stemOf(test.name) && /\.gz$/i.test(train.name) !== /\.gz$/i.test(test.name) && sameArray(train.idx, test.idx);
+  });
+  if (copies) {
+    throw new DataError(
+      'missing-file',
+      decoded.map((f) => f.name).join(', '),
+      undefined,
+      'one training and one test set',
+      `each file twice, raw and as .gz, with the same content: the test set would be the training set. Pick one copy of each, and the test files beside them`,
+    );
   }
   return { trainImages, trainLabels, testImages, testLabels };
 }
@@ -257,7 +276,7 @@ function describeUserFiles(decoded: readonly { name: string; idx: IdxArray }[]):
   const images = decoded.filter((f) => f.idx.dims.length === 3).length;
   const gaps = [kindGap(images, 'image'), kindGap(decoded.length - images, 'label')].filter((gap) => gap !== null);
   // MNIST's folders hold each file raw and gzipped: picking both doubles every file.
-  const stems = decoded.map((f) => f.name.replace(/\.gz$/i, ''));
+  const stems = decoded.map((f) => stemOf(f.name));
   const copies = decoded.filter((f, i) => /\.gz$/i.test(f.name) && stems.filter((stem) => stem === stems[i]).length > 1).length;
   const twice = copies === 0 ? '' : ` (${copies === 1 ? 'a file' : `${copies} files`} picked both raw and as .gz: pick one copy of each)`;
   return `${decoded.length} file${decoded.length === 1 ? '' : 's'}: ${kinds}: ${gaps.join(', and ')}${twice}`;
