@@ -55,11 +55,11 @@ export function CompareTable({ rows }: { readonly rows: readonly CompareRow[] })
     setSort((current) => ({ column, descending: current?.column === column ? !current.descending : COMPARE_COLUMNS[column].better === 'higher' }));
   return (
     <div className="table-scroll compare-scroll">
-      <table className="compare-table" aria-label="Comparison of runs">
-        <thead>
-          <tr>
+      <table className="compare-table" role="table" aria-label="Comparison of runs">
+        <thead role="rowgroup">
+          <tr role="row">
             {COLUMNS.map((column) => (
-              <th key={column} scope="col" aria-sort={sort?.column === column ? (sort.descending ? 'descending' : 'ascending') : undefined}>
+              <th key={column} scope="col" role="columnheader" aria-sort={sort?.column === column ? (sort.descending ? 'descending' : 'ascending') : undefined}>
                 <button type="button" className="link-button" onClick={() => onSort(column)}>
                   {COMPARE_COLUMNS[column].label}
                   <span aria-hidden="true">{sort?.column === column ? (sort.descending ? ' ▼' : ' ▲') : ''}</span>
@@ -68,21 +68,21 @@ export function CompareTable({ rows }: { readonly rows: readonly CompareRow[] })
             ))}
           </tr>
         </thead>
-        <tbody>
+        <tbody role="rowgroup">
           {sorted.map((row) => (
-            <tr key={row.id} data-run={row.id}>
+            <tr key={row.id} role="row" data-run={row.id}>
               {COLUMNS.map((column) => {
                 const isBest = best[column]?.has(row.id) ?? false;
                 if (column === 'name') {
                   return (
-                    <th key={column} scope="row">
+                    <th key={column} scope="row" role="rowheader">
                       <RunSwatch color={row.color} /> {row.name}
                       <span className="muted"> · {row.datasetName}</span>
                     </th>
                   );
                 }
                 return (
-                  <td key={column} data-column={column} data-label={COMPARE_COLUMNS[column].label} className={isBest ? 'best' : undefined}>
+                  <td key={column} role="cell" data-column={column} data-label={COMPARE_COLUMNS[column].label} className={isBest ? 'best' : undefined}>
                     <span>
                       {cell(row, column)}
                       {isBest && <span className="best-mark"> ★ best{severalDatasets && 'sameDataset' in COMPARE_COLUMNS[column] ? ` on ${row.datasetName}` : ''}</span>}
