@@ -50,7 +50,15 @@ test('digits drawn with the mouse are centred like MNIST and classified by a mod
     const probabilities = await page.getByRole('list', { name: 'Class probabilities' }).locator('li').evaluateAll((items) => items.map((li) => Number(li.getAttribute('data-probability'))));
     expect(probabilities).toHaveLength(10);
     expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    await expect(page.getByTestId('small-drawing')).toHaveCount(0);
   }
+  // A 7 drawn small, in a corner: scaled to MNIST's 20×20 box, its strokes come out thick, and the panel says so.
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await draw(page, [[[30, 30], [62, 30], [44, 72]]]);
+  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: /);
+  await expect(page.getByTestId('small-drawing')).toHaveText(
+    /^Drawn small \(2\d% of the pad across\), its strokes come out about [6-9] pixels thick once it is scaled to fill 20×20 pixels, as MNIST's digits were; theirs are about 2\. Draw it larger for a fairer answer\. Whatever it is shown, the model picks one of its 10 classes: softmax has no "none of these"\.$/,
+  );
 
   // The answers follow the pen: the page classifies the drawing before the pen lifts.
   await page.getByRole('button', { name: 'Clear' }).click();

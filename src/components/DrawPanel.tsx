@@ -6,7 +6,8 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { hasDrawingModel, modelStage, runImageSize, selectActiveDataset, selectDrawingRunId, selectNewestDrawingRunId, useAppStore, type AppState, type RunStatus } from '../store';
-import { BUILTIN_DATASETS, isBuiltinDatasetId, USER_DRAWING_HINT } from '../data/datasets';
+import { BUILTIN_DATASETS, drawingLayoutOf, isBuiltinDatasetId, USER_DRAWING_HINT } from '../data/datasets';
+import { smallDrawingWords } from '../data/drawing';
 import { DigitImage } from './DigitImage';
 import { usePanelShown } from './Tabs';
 import { useSettledValue } from './useThrottledValue';
@@ -210,6 +211,11 @@ export function DrawPanel() {
         ? `Prediction${shownFile === null ? '' : ` for ${shownFile.name}`}: ${names[top] ?? top} (${((probabilities[top] ?? 0) * 100).toFixed(1)}%)${shownTest === null ? '' : `. Test image #${shownTest.index} is labelled ${names[shownTest.label] ?? shownTest.label}: ${shownTest.label === top ? 'right' : 'wrong'}.`}`
         : `${shownFile === null ? '' : `${shownFile.name}: `}${prediction.note ?? ''}`;
   const settledAnswer = useSettledValue(shownPanel ? answerText : '', ANSWER_QUIET_MS);
+  // A drawing on the pad (not a file, whose pen is not the pad's, nor a test image) drawn small.
+  const smallDrawing =
+    probabilities && !empty && shownFile === null && shownTest === null && askedFile === null && prediction?.inkSpan != null
+      ? smallDrawingWords(prediction.inkSpan, drawingLayoutOf(answeredBy?.datasetId ?? hintDatasetId ?? ''), inputHeight, names.length)
+      : null;
 
   return (
     <section className="panel draw-panel" aria-labelledby="draw-heading">
@@ -318,6 +324,11 @@ export function DrawPanel() {
             <p className="muted" data-testid="model-stage">
               {answeredBy?.name ?? 'The model'} is still training (epoch {Math.min(prediction.training.epochsDone + 1, prediction.training.epochs)} of {prediction.training.epochs} when asked): this answer
               comes from the weights it had then, and is asked again after each epoch.
+            </p>
+          )}
+          {smallDrawing !== null && (
+            <p className="note" data-testid="small-drawing">
+              {smallDrawing}
             </p>
           )}
           {probabilities && !empty && (

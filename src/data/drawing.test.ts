@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_DATASETS } from './datasets';
-import { centreOfMass, inkFromRgba, MNIST_STROKE, preprocessDrawing, strokeWidthForPad, type InkRaster } from './drawing';
+import { centreOfMass, inkFromRgba, MNIST_DRAWING_LAYOUT, MNIST_STROKE, preprocessDrawing, smallDrawingWords, strokeWidthForPad, type InkRaster } from './drawing';
 
 /** A blank pad of size w × h. */
 const blank = (w: number, h = w): InkRaster => ({ width: w, height: h, data: new Float32Array(w * h) });
@@ -170,6 +170,28 @@ describe('preprocessDrawing', () => {
     expect(width).toBeGreaterThanOrEqual(2);
     expect(width).toBeLessThanOrEqual(3);
     expect(width).toBeCloseTo(MNIST_STROKE.outputWidth, 0);
+  });
+});
+
+describe('smallDrawingWords', () => {
+  it("says how thick a digit drawn small comes out once scaled to MNIST's 20×20 box, and that any drawing is answered", () => {
+    // A fifth of the pad across: the pen's 0.08 of the pad is 0.4 of the box, 8 of its 20 pixels.
+    expect(smallDrawingWords(0.2, MNIST_DRAWING_LAYOUT, 28, 10)).toBe(
+      'Drawn small (20% of the pad across), its strokes come out about 8 pixels thick once it is scaled to fill 20×20 pixels, as MNIST\'s digits were; theirs are about 2. Draw it larger for a fairer answer. Whatever it is shown, the model picks one of its 10 classes: softmax has no "none of these".',
+    );
+    // A dot (the pen's own width) fills the box.
+    expect(smallDrawingWords(MNIST_STROKE.fractionOfPad, MNIST_DRAWING_LAYOUT, 28, 10)).toMatch(/^Drawn small \(8% of the pad across\), its strokes come out about 20 pixels thick /);
+  });
+
+  it('is silent for a digit drawn at the size the pen is made for, and for a layout of filled silhouettes', () => {
+    expect(smallDrawingWords(MNIST_STROKE.digitFractionOfPad, MNIST_DRAWING_LAYOUT, 28, 10)).toBeNull();
+    expect(smallDrawingWords(0.3, MNIST_DRAWING_LAYOUT, 28, 10)).toBeNull();
+    expect(smallDrawingWords(0.1, BUILTIN_DATASETS['fashion-mnist'].drawing, 28, 10)).toBeNull();
+  });
+
+  it("counts pixels in the model's own image size for a dataset laid out as MNIST's", () => {
+    // 56×56 images: a box of 40, MNIST's pen 4.4 of it.
+    expect(smallDrawingWords(0.2, MNIST_DRAWING_LAYOUT, 56, 3)).toMatch(/about 16 pixels thick once it is scaled to fill 40×40 pixels, as MNIST's digits were; theirs are about 4\. .* one of its 3 classes/);
   });
 });
 

@@ -92,6 +92,28 @@ export function strokeWidthForPad(padSize: number): number {
   return Math.max(1, Math.round(padSize * MNIST_STROKE.fractionOfPad));
 }
 
+/** How many times MNIST's pen width a drawing's strokes may come out before `smallDrawingWords` speaks of them. */
+const THICK_STROKES = 2.5;
+
+/**
+ * Why a drawing drawn small is answered badly, when it is: the pad's pen is a fixed share of
+ * the pad (`MNIST_STROKE.fractionOfPad`), and the ink's box is scaled to the layout's box, so
+ * a drawing spanning `span` of the pad (its longer side) comes out with strokes
+ * fractionOfPad / span × box pixels wide: 0.08 / 0.2 × 20 = 8 px, against MNIST's 2.2. Said for
+ * layouts centred by mass (digits), where thin strokes are what the images hold; null when the
+ * strokes stay under 2.5 times MNIST's share of the box (a span over about 0.29).
+ */
+export function smallDrawingWords(span: number, layout: DrawingLayout, height: number, classCount: number): string | null {
+  if (layout.centre !== 'mass' || !(span > 0)) return null;
+  // Stroke widths as shares of the box the ink fills: the pad's pen at this span, and MNIST's pen (2.2 of 20).
+  const share = MNIST_STROKE.fractionOfPad / span;
+  const mnistShare = MNIST_STROKE.outputWidth / MNIST_LAYOUT.box;
+  if (share < THICK_STROKES * mnistShare) return null;
+  const box = Math.round(layout.boxFraction * height);
+  const pixels = (value: number): number => Math.max(1, Math.min(box, Math.round(value * box)));
+  return `Drawn small (${Math.max(1, Math.round(span * 100))}% of the pad across), its strokes come out about ${pixels(share)} pixels thick once it is scaled to fill ${box}×${box} pixels, as MNIST's digits were; theirs are about ${pixels(mnistShare)}. Draw it larger for a fairer answer. Whatever it is shown, the model picks one of its ${classCount} classes: softmax has no "none of these".`;
+}
+
 const DEFAULT_THRESHOLD = 0.1;
 
 /** Smallest ink-to-background contrast `inkFromRgba` treats as ink rather than a blank image. */

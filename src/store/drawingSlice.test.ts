@@ -33,7 +33,7 @@ function pad() {
 function answer(requestIndex: number, probabilities: Float32Array | null = Float32Array.of(0.9, 0.1)): void {
   const request = sent[requestIndex];
   if (!request) throw new Error(`no request #${requestIndex}`);
-  state().handleDrawingEvent({ type: 'prediction', requestId: request.requestId, runId: null, input: null, probabilities, milliseconds: 0.5, note: probabilities ? null : 'no model' });
+  state().handleDrawingEvent({ type: 'prediction', requestId: request.requestId, runId: null, input: null, probabilities, milliseconds: 0.5, note: probabilities ? null : 'no model', inkSpan: null });
 }
 
 /** One drawing with the worker and a newer one waiting behind it. */

@@ -25,6 +25,8 @@ export interface DrawingPrediction {
   readonly input: Float32Array | null;
   readonly probabilities: Float32Array | null;
   readonly note: string | null;
+  /** How much of the drawing's (or image file's) picture its ink spans; null for a dataset image (see the worker's event). */
+  readonly inkSpan: number | null;
   /** Pad to bars: from sending the image to receiving the answer, on the page's clock. */
   readonly roundTripMs: number;
   readonly workerMs: number;
@@ -153,6 +155,7 @@ export const createDrawingSlice: StateCreator<AppState, [], [], DrawingSlice> = 
         input: event.input,
         probabilities: event.probabilities,
         note: event.note,
+        inkSpan: event.inkSpan,
         roundTripMs,
         workerMs: event.milliseconds,
         training: sent.training,

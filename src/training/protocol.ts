@@ -272,6 +272,8 @@ export type WorkerEvent =
       readonly milliseconds: number;
       /** Why there are no probabilities, when there are none. */
       readonly note: string | null;
+      /** For a drawing or an image file: how much of the picture its ink spans (its box's longer side, as a share of the picture's side); null otherwise. */
+      readonly inkSpan: number | null;
     }
   /** A run's first-layer weights as pictures, or why there are none. */
   | {

@@ -118,6 +118,12 @@ describe('Trainer', () => {
     await trainer.predict({ type: 'predict', requestId: 8, runId: 'r2', image: { kind: 'rgba', rgba: new Uint8ClampedArray(16 * 16 * 4).fill(255), width: 16, height: 16 }, size: { height: 8, width: 8 }, layout: MNIST_DRAWING_LAYOUT });
     expect(events.at(-1)).toMatchObject({ type: 'prediction', requestId: 8, input: null, probabilities: null });
     expect(events.at(-1)).toHaveProperty('note', 'The image is blank: there is no ink to classify.');
+    expect(prediction.inkSpan).toBeNull();
+    // A drawing says how much of its picture the ink spans: a 4×2 mark on a 16×16 pad, a quarter of it.
+    const rgba = new Uint8ClampedArray(16 * 16 * 4).fill(255);
+    for (let y = 4; y < 8; y++) for (let x = 3; x < 5; x++) rgba.fill(0, (y * 16 + x) * 4, (y * 16 + x) * 4 + 3);
+    await trainer.predict({ type: 'predict', requestId: 9, runId: 'r2', image: { kind: 'rgba', rgba, width: 16, height: 16 }, size: { height: 8, width: 8 }, layout: MNIST_DRAWING_LAYOUT });
+    expect(events.at(-1)).toMatchObject({ type: 'prediction', requestId: 9, inkSpan: 0.25 });
     trainer.disposeRun('r2');
   });
 

@@ -168,12 +168,18 @@ export class Trainer {
     const { requestId, runId, image, size, layout } = command;
     const started = performance.now();
     let input: Float32Array | null = null;
+    let inkSpan: number | null = null;
     const reply = (probabilities: Float32Array | null, note: string | null): void => {
       const transfer = [input, probabilities].flatMap((a) => (a ? [a.buffer as ArrayBuffer] : []));
-      this.emit({ type: 'prediction', requestId, runId, input, probabilities, milliseconds: performance.now() - started, note }, transfer);
+      this.emit({ type: 'prediction', requestId, runId, input, probabilities, milliseconds: performance.now() - started, note, inkSpan }, transfer);
     };
     try {
-      input = image.kind === 'pixels' ? image.pixels : (preprocessDrawing(inkFromRgba(image.rgba, image.width, image.height), { size, layout })?.pixels ?? null);
+      if (image.kind === 'pixels') input = image.pixels;
+      else {
+        const drawn = preprocessDrawing(inkFromRgba(image.rgba, image.width, image.height), { size, layout });
+        input = drawn?.pixels ?? null;
+        inkSpan = drawn === null ? null : Math.max(drawn.box.width / image.width, drawn.box.height / image.height);
+      }
     } catch (error) {
       // An image that cannot be preprocessed is this request's failure, not the worker's.
       return reply(null, classifyFailure(error).message);
