@@ -257,7 +257,7 @@ test("a layer added to a preset goes in before its output layer, where the tutor
   await openApp(page);
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await page.getByLabel('Preset').selectOption('quickstart');
-  await expect(page.getByText('Conv2D and MaxPooling2D go in before the Flatten (layer 1), other layers before the output layer (layer 3); ↑ and ↓ move them.')).toBeVisible();
+  await expect(page.getByText('Conv2D and pooling layers go in before the Flatten (layer 1), other layers before the output layer (layer 3); ↑ and ↓ move them.')).toBeVisible();
   await page.getByRole('group', { name: 'Add a layer' }).getByRole('button', { name: '+ Dropout' }).click();
   await expect(page.getByRole('list', { name: 'Layers' }).locator('.layer-title')).toHaveText(['1. Flatten()', '2. Dense(128, relu)', '3. Dropout(0.2)', '4. Dense(10)']);
   // Every card has ↑ ↓ ✕ on its title's line, whatever its fields: the buttons are in the same place on each.

@@ -19,6 +19,7 @@ const NEW_LAYER = {
   dense: { type: 'dense', units: 64, activation: 'relu', useBias: true },
   conv2d: { type: 'conv2d', filters: 32, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu' },
   maxPooling2d: { type: 'maxPooling2d', poolSize: 2, strides: null, padding: 'valid' },
+  averagePooling2d: { type: 'averagePooling2d', poolSize: 2, strides: null, padding: 'valid' },
   dropout: { type: 'dropout', rate: 0.2 },
   batchNormalization: { type: 'batchNormalization', momentum: DEFAULT_BATCH_NORM_MOMENTUM },
   activation: { type: 'activation', activation: 'relu' },
@@ -37,7 +38,8 @@ export function layerLabel(layer: LayerSpec): string {
     case 'conv2d':
       return `Conv2D(${shown(layer.filters)}, ${shown(layer.kernelSize)}×${shown(layer.kernelSize)}${layer.strides === 1 ? '' : `, stride ${shown(layer.strides)}`}, ${layer.padding}, ${layer.activation})`;
     case 'maxPooling2d':
-      return `MaxPooling2D(${shown(layer.poolSize)}×${shown(layer.poolSize)})`;
+    case 'averagePooling2d':
+      return `${LAYER_TYPES[layer.type]}(${shown(layer.poolSize)}×${shown(layer.poolSize)})`;
     case 'dropout':
       return `Dropout(${shown(layer.rate)})`;
     case 'activation':
@@ -82,6 +84,7 @@ function LayerFields({ layer, index, issuesOf, onChange }: LayerEditorProps) {
         </>
       );
     case 'maxPooling2d':
+    case 'averagePooling2d':
       return (
         <>
           <NumberField label={`Layer ${n} pool size`} value={layer.poolSize} min={1} {...bad('poolSize')} onChange={(poolSize) => onChange({ ...layer, poolSize })} />
@@ -140,7 +143,7 @@ function whereLayersGo(layers: readonly LayerSpec[], classCount: number): string
   const image = insertionIndex(layers, classCount, 'conv2d');
   const otherPlace = other < layers.length ? `before the output layer (layer ${other + 1})` : 'at the end';
   if (image === other) return `New layers go in ${otherPlace}; ↑ and ↓ move them.`;
-  return `Conv2D and MaxPooling2D go in before the Flatten (layer ${image + 1}), other layers ${otherPlace}; ↑ and ↓ move them.`;
+  return `Conv2D and pooling layers go in before the Flatten (layer ${image + 1}), other layers ${otherPlace}; ↑ and ↓ move them.`;
 }
 
 /** Where keyboard focus goes after a layer moves or goes: the moved layer's arrow, or the title of the layer now in the removed one's place. */

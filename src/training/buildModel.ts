@@ -92,7 +92,10 @@ function toLayer(layer: LayerSpec, name: string, seed: number, inputShape: numbe
         ...first,
       });
     case 'maxPooling2d':
-      return tf.layers.maxPooling2d({ name, poolSize: layer.poolSize, strides: layer.strides ?? layer.poolSize, padding: layer.padding, ...first });
+    case 'averagePooling2d': {
+      const options = { name, poolSize: layer.poolSize, strides: layer.strides ?? layer.poolSize, padding: layer.padding, ...first };
+      return layer.type === 'maxPooling2d' ? tf.layers.maxPooling2d(options) : tf.layers.averagePooling2d(options);
+    }
     case 'dropout':
       return new SeededDropout({ name, rate: layer.rate, seed, ...first });
     case 'batchNormalization':

@@ -19,6 +19,7 @@ const TABLE = {
   dlwpCh2: { dataset: 'mnist', params: 407_050, optimizer: 'rmsprop', loss: 'sparseCategoricalCrossentropy', fromLogits: false, epochs: 5, batchSize: 128, validationSplit: 0 },
   fashionMlp: { dataset: 'fashion-mnist', params: 203_530, optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', fromLogits: false, epochs: 10, batchSize: 64, validationSplit: 0 },
   fashionCnn: { dataset: 'fashion-mnist', params: 302_026, optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', fromLogits: false, epochs: 10, batchSize: 64, validationSplit: 0 },
+  lenet: { dataset: 'fashion-mnist', params: 61_706, optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', fromLogits: true, epochs: 10, batchSize: 256, validationSplit: 0 },
   strongest: { dataset: 'mnist', params: 469_098, optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', fromLogits: false, epochs: 15, batchSize: 128, validationSplit: 0.1 },
 } as const satisfies Record<PresetId, object>;
 

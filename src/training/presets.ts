@@ -41,6 +41,7 @@ const conv = (filters: number, kernelSize: number, padding: 'valid' | 'same' = '
   activation: 'relu',
 });
 const pool: LayerSpec = { type: 'maxPooling2d', poolSize: 2, strides: null, padding: 'valid' };
+const averagePool: LayerSpec = { type: 'averagePooling2d', poolSize: 2, strides: null, padding: 'valid' };
 const flatten: LayerSpec = { type: 'flatten' };
 // Momentum 0.9, not Keras's 0.99: with inputs scaled to [0, 1] and Glorot weights, the
 // convolutions' outputs vary by only ~0.001–0.01, while the moving variance starts at 1.
@@ -121,6 +122,39 @@ export const PRESETS = {
     notes: 'Conv2D(32, 2×2) → MaxPool → Conv2D(32, 2×2) → MaxPool → Flatten → Dense(256) → Dense(10, softmax).',
     spec: model([conv(32, 2), pool, conv(32, 2), pool, flatten, dense(256, 'relu'), dense(10, 'softmax')], {}, { epochs: 10, batchSize: 64 }),
   },
+  // Keras's count for `lenet` (5×5 kernels: 'same' keeps 28×28 for the first, 'valid' leaves 10×10
+  // for the second; each pool halves):
+  //   conv2d     5·5·1·6 + 6     =    156
+  //   conv2d_1   5·5·6·16 + 16   =  2,416
+  //   flatten    5·5·16 = 400 values
+  //   dense      400·120 + 120   = 48,120
+  //   dense_1    120·84 + 84     = 10,164
+  //   dense_2    84·10 + 10      =    850
+  //   total 61,706.
+  lenet: {
+    id: 'lenet',
+    title: 'LeNet-5 (d2l)',
+    source: 'Dive into Deep Learning, “Convolutional Neural Networks (LeNet)”, its TensorFlow code',
+    dataset: 'fashion-mnist',
+    expectedParams: 61_706,
+    expectedResult: { metric: 'test accuracy', value: 0.8, text: 'test ≈ 80% (quoted; its printed runs differ by a few points)' },
+    notes:
+      'LeCun’s 1998 network as the book writes it: Conv2D(6, 5×5, sigmoid, same) → AveragePooling2D → Conv2D(16, 5×5, sigmoid) → AveragePooling2D → Flatten → Dense(120, sigmoid) → Dense(84, sigmoid) → Dense(10) logits, plain SGD at a learning rate of 0.9, batches of 256, 10 epochs. Sigmoids and average pooling, from before ReLU and max pooling: train it beside the Fashion CNN and compare.',
+    spec: model(
+      [
+        { type: 'conv2d', filters: 6, kernelSize: 5, strides: 1, padding: 'same', activation: 'sigmoid' },
+        averagePool,
+        { type: 'conv2d', filters: 16, kernelSize: 5, strides: 1, padding: 'valid', activation: 'sigmoid' },
+        averagePool,
+        flatten,
+        { type: 'dense', units: 120, activation: 'sigmoid', useBias: true },
+        { type: 'dense', units: 84, activation: 'sigmoid', useBias: true },
+        dense(10),
+      ],
+      { optimizer: 'sgd', learningRate: 0.9, fromLogits: true },
+      { epochs: 10, batchSize: 256 },
+    ),
+  },
   // Keras's count for `strongest` (3×3 kernels, 'same' padding keeps 28×28, each pool halves):
   //   conv2d     3·3·1·32 + 32   =     320   batch_normalization   4·32  =   128
   //   conv2d_1   3·3·32·32 + 32  =   9,248   batch_normalization_1 4·32  =   128
@@ -153,7 +187,7 @@ export const PRESETS = {
 export type PresetId = keyof typeof PRESETS;
 
 /** Presets in the order the picker shows them. */
-export const PRESET_ORDER: readonly PresetId[] = ['quickstart', 'mlpDropout', 'dlwpCh2', 'linear', 'fashionMlp', 'fashionCnn', 'strongest'];
+export const PRESET_ORDER: readonly PresetId[] = ['quickstart', 'mlpDropout', 'dlwpCh2', 'linear', 'fashionMlp', 'fashionCnn', 'lenet', 'strongest'];
 
 /** Presets in display order, each with its id. */
 export function presetList(): readonly Preset[] {

@@ -115,7 +115,8 @@ function toLayerSpecs(calls: readonly ParsedCall[]): LayerSpec[] {
         });
         break;
       case 'MaxPooling2D':
-        layers.push({ type: 'maxPooling2d', poolSize: square(kwargs.pool_size), strides: kwargs.strides === null ? null : square(kwargs.strides), padding: kwargs.padding as Padding });
+      case 'AveragePooling2D':
+        layers.push({ type: name === 'MaxPooling2D' ? 'maxPooling2d' : 'averagePooling2d', poolSize: square(kwargs.pool_size), strides: kwargs.strides === null ? null : square(kwargs.strides), padding: kwargs.padding as Padding });
         break;
       case 'Dropout':
         layers.push({ type: 'dropout', rate: num(args[0]) });
@@ -210,7 +211,7 @@ tf.keras = types.SimpleNamespace(
     datasets=types.SimpleNamespace(mnist=types.SimpleNamespace(load_data=load_data), fashion_mnist=types.SimpleNamespace(load_data=load_data)),
     Input=recorder('Input'),
     Sequential=Model,
-    layers=types.SimpleNamespace(**{n: recorder(n) for n in ['Flatten', 'Dense', 'Conv2D', 'MaxPooling2D', 'Dropout', 'BatchNormalization', 'Activation', 'RandomTranslation', 'Reshape']}),
+    layers=types.SimpleNamespace(**{n: recorder(n) for n in ['Flatten', 'Dense', 'Conv2D', 'MaxPooling2D', 'AveragePooling2D', 'Dropout', 'BatchNormalization', 'Activation', 'RandomTranslation', 'Reshape']}),
     optimizers=types.SimpleNamespace(**{n: recorder(n) for n in ['Adam', 'SGD', 'RMSprop']}),
     losses=types.SimpleNamespace(**{n: recorder(n) for n in ['SparseCategoricalCrossentropy', 'CategoricalCrossentropy']}),
 )

@@ -6,7 +6,7 @@
  * from the browser's, so the same seed gives a reproducible run, not identical numbers.
  */
 import { endsInSoftmax, modelInputShape } from './shapes';
-import { DEFAULT_BATCH_NORM_MOMENTUM, lowerIsBetter, scheduledLearningRate, type Activation, type LayerSpec, type ModelSpec, type OptimizerName } from './spec';
+import { DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, lowerIsBetter, scheduledLearningRate, type Activation, type LayerSpec, type ModelSpec, type OptimizerName } from './spec';
 
 /** The dataset the code trains on: a built-in one by id, or the user's own IDX files. */
 export interface PythonDataset {
@@ -69,10 +69,11 @@ export function pythonLayer(layer: LayerSpec): string {
       const stride = pyInt(layer.strides);
       return `${k}Conv2D(${pyInt(layer.filters)}, (${size}, ${size}), strides=(${stride}, ${stride}), padding=${pyString(layer.padding)}, activation=${pyActivation(layer.activation)})`;
     }
-    case 'maxPooling2d': {
+    case 'maxPooling2d':
+    case 'averagePooling2d': {
       const size = pyInt(layer.poolSize);
       const strides = layer.strides === null ? 'None' : `(${pyInt(layer.strides)}, ${pyInt(layer.strides)})`;
-      return `${k}MaxPooling2D(pool_size=(${size}, ${size}), strides=${strides}, padding=${pyString(layer.padding)})`;
+      return `${k}${LAYER_TYPES[layer.type]}(pool_size=(${size}, ${size}), strides=${strides}, padding=${pyString(layer.padding)})`;
     }
     case 'dropout':
       return `${k}Dropout(${pyFloat(layer.rate)})`;

@@ -122,6 +122,7 @@ describe('names and formatting', () => {
   it('adds a convolution or a pooling layer before the Flatten, where the images still are', () => {
     expect(insertionIndex(PRESETS.fashionCnn.spec.layers, 10, 'conv2d')).toBe(4);
     expect(insertionIndex(PRESETS.fashionCnn.spec.layers, 10, 'maxPooling2d')).toBe(4);
+    expect(insertionIndex(PRESETS.fashionCnn.spec.layers, 10, 'averagePooling2d')).toBe(4);
     expect(insertionIndex(PRESETS.fashionCnn.spec.layers, 10, 'dropout')).toBe(6);
     expect(insertionIndex(PRESETS.mlpDropout.spec.layers, 10, 'conv2d')).toBe(3);
   });
@@ -185,6 +186,27 @@ describe('validateSpec', () => {
       'Layer 2 (MaxPooling2D): MaxPooling2D needs an image (height, width, channels), but its input (None, 32) is flat: a model that starts with a Dense layer takes each image as one flat vector. Move it before the first Dense layer.',
     );
     expect(errors(spec([flatten, flatten, out]))).toEqual([]);
+    expect(errorText(spec([dense(32), { type: 'averagePooling2d', poolSize: 2, strides: null, padding: 'valid' }, out]))[0]).toMatch(
+      /^Layer 2 \(AveragePooling2D\): AveragePooling2D needs an image \(height, width, channels\), but its input \(None, 32\) is flat/,
+    );
+  });
+
+  it("gives LeNet's average pooling Keras's names and shapes: each 2×2 pool halves the image and has no weights", () => {
+    const { rows, totalParams } = summarize(PRESETS.lenet.spec, MNIST);
+    expect(rows.map((row) => [row.name, row.type, formatShape(row.outputShape), row.params])).toEqual([
+      ['conv2d', 'Conv2D', '(None, 28, 28, 6)', 156],
+      ['average_pooling2d', 'AveragePooling2D', '(None, 14, 14, 6)', 0],
+      ['conv2d_1', 'Conv2D', '(None, 10, 10, 16)', 2416],
+      ['average_pooling2d_1', 'AveragePooling2D', '(None, 5, 5, 16)', 0],
+      ['flatten', 'Flatten', '(None, 400)', 0],
+      ['dense', 'Dense', '(None, 120)', 48120],
+      ['dense_1', 'Dense', '(None, 84)', 10164],
+      ['dense_2', 'Dense', '(None, 10)', 850],
+    ]);
+    expect(totalParams).toBe(61_706);
+    // A pool larger than its 'valid' input says which field to change.
+    const tooBig = spec([{ type: 'averagePooling2d', poolSize: 30, strides: null, padding: 'valid' }, flatten, out]);
+    expect(validateSpec(tooBig, MNIST, 10).find((issue) => issue.severity === 'error')?.field).toBe('poolSize');
   });
 
   it('warns that a Flatten on a flat input changes nothing, and offers to remove it', () => {

@@ -5,7 +5,7 @@
  * Pure: no tfjs, no DOM.
  */
 import { splitValidation } from './batches';
-import { ACTIVATIONS, LAYER_TYPES, LOSSES, MAX_SEED, MONITORS, OPTIMIZERS, type Activation, type InputShape, type LayerSpec, type ModelSpec } from './spec';
+import { ACTIVATIONS, LAYER_TYPES, LOSSES, MAX_SEED, MONITORS, OPTIMIZERS, type Activation, type InputShape, type LayerSpec, type ModelSpec, takesImage } from './spec';
 
 /** A tensor shape without the batch axis: [h, w, c] for images, [n] for vectors. */
 export type Shape = readonly number[];
@@ -60,6 +60,7 @@ const KERAS_NAMES = {
   dense: 'dense',
   conv2d: 'conv2d',
   maxPooling2d: 'max_pooling2d',
+  averagePooling2d: 'average_pooling2d',
   dropout: 'dropout',
   batchNormalization: 'batch_normalization',
   activation: 'activation',
@@ -138,7 +139,8 @@ function applyUnchecked(layer: LayerSpec, shape: Shape): LayerResult | null {
       if (!isPositiveInteger(filters) || !isPositiveInteger(k) || !isPositiveInteger(strides) || !isPadding(padding)) return null;
       return { shape: [windowOutput(h, k, strides, padding), windowOutput(w, k, strides, padding), filters], params: k * k * c * filters + filters, nonTrainable: 0 };
     }
-    case 'maxPooling2d': {
+    case 'maxPooling2d':
+    case 'averagePooling2d': {
       const [h, w, c] = shape;
       const stride = layer.strides ?? layer.poolSize;
       if (shape.length !== 3 || h === undefined || w === undefined || c === undefined) return null;
@@ -218,6 +220,7 @@ export function outputActivation(layers: readonly LayerSpec[]): Activation | nul
       case 'dropout':
       case 'flatten':
       case 'maxPooling2d':
+      case 'averagePooling2d':
         break;
     }
   }
@@ -225,7 +228,7 @@ export function outputActivation(layers: readonly LayerSpec[]): Activation | nul
 }
 
 /**
- * Where a layer of `type` added to the model goes: a Conv2D or MaxPooling2D before the first
+ * Where a layer of `type` added to the model goes: a Conv2D or a pooling layer before the first
  * Flatten (images are still images there); any other layer before the output layer (the last
  * Dense, with one unit per class, and any Activation layers after it), so that "+ Dropout" on
  * a preset lands between the hidden layers and the output, as in the tutorials; at the end
@@ -233,7 +236,7 @@ export function outputActivation(layers: readonly LayerSpec[]): Activation | nul
  */
 export function insertionIndex(layers: readonly LayerSpec[], classCount: number, type: LayerSpec['type']): number {
   const flatten = layers.findIndex((layer) => layer.type === 'flatten');
-  if ((type === 'conv2d' || type === 'maxPooling2d') && flatten >= 0) return flatten;
+  if (takesImage(type) && flatten >= 0) return flatten;
   let end = layers.length;
   while (end > 0 && layers[end - 1]?.type === 'activation') end--;
   const output = layers[end - 1];
@@ -274,6 +277,7 @@ function checkSettings(layer: LayerSpec, error: Report): void {
       if (!isActivation(layer.activation)) error('activation', `unknown activation '${text(layer.activation)}'.`);
       break;
     case 'maxPooling2d':
+    case 'averagePooling2d':
       if (!isPositiveInteger(layer.poolSize)) error('poolSize', wholeNumber('pool size', layer.poolSize));
       if (layer.strides !== null && !isPositiveInteger(layer.strides)) error('strides', wholeNumber('strides', layer.strides));
       if (!isPadding(layer.padding)) error('padding', `padding must be 'valid' or 'same' (got '${text(layer.padding)}').`);
@@ -306,7 +310,7 @@ function checkFit(layer: LayerSpec, shape: Shape, afterFlatten: boolean, error: 
     );
     return null;
   }
-  if ((layer.type === 'conv2d' || layer.type === 'maxPooling2d') && shape.length !== 3) {
+  if (takesImage(layer.type) && shape.length !== 3) {
     const type = LAYER_TYPES[layer.type];
     error(
       null,
@@ -316,7 +320,7 @@ function checkFit(layer: LayerSpec, shape: Shape, afterFlatten: boolean, error: 
     );
     return null;
   }
-  if ((layer.type === 'conv2d' || layer.type === 'maxPooling2d') && layer.padding === 'valid') {
+  if ((layer.type === 'conv2d' || layer.type === 'maxPooling2d' || layer.type === 'averagePooling2d') && layer.padding === 'valid') {
     const [h = 0, w = 0] = shape;
     const [size, what, field] = layer.type === 'conv2d' ? [layer.kernelSize, 'kernel', 'kernelSize'] : [layer.poolSize, 'pool', 'poolSize'];
     if (size > h || size > w) {

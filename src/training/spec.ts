@@ -29,7 +29,8 @@ export type LayerSpec =
       readonly padding: Padding;
       readonly activation: Activation;
     }
-  | { readonly type: 'maxPooling2d'; readonly poolSize: number; readonly strides: number | null; readonly padding: Padding }
+  /** Pooling: the largest value of each window (MaxPooling2D) or their mean (AveragePooling2D, LeNet's subsampling). */
+  | { readonly type: 'maxPooling2d' | 'averagePooling2d'; readonly poolSize: number; readonly strides: number | null; readonly padding: Padding }
   | { readonly type: 'dropout'; readonly rate: number }
   | {
       readonly type: 'batchNormalization';
@@ -40,12 +41,21 @@ export type LayerSpec =
 
 export type LayerType = LayerSpec['type'];
 
+/** A pooling layer's spec, max or average. */
+export type PoolingSpec = Extract<LayerSpec, { type: 'maxPooling2d' }>;
+
+/** True for the layers that need an image (height, width, channels): convolutions and poolings. */
+export function takesImage(type: LayerType): type is 'conv2d' | PoolingSpec['type'] {
+  return type === 'conv2d' || type === 'maxPooling2d' || type === 'averagePooling2d';
+}
+
 /** Layer types with the class name Keras prints in `model.summary()`. */
 export const LAYER_TYPES = {
   flatten: 'Flatten',
   dense: 'Dense',
   conv2d: 'Conv2D',
   maxPooling2d: 'MaxPooling2D',
+  averagePooling2d: 'AveragePooling2D',
   dropout: 'Dropout',
   batchNormalization: 'BatchNormalization',
   activation: 'Activation',

@@ -54,6 +54,12 @@ describe('describeSpecDiff', () => {
     expect(describeSpecDiff(a, b)).toEqual(['Conv2D 32 → 64 filters', 'Conv2D kernel 3×3 → 5×5', '−Dropout(0.25)', '+BatchNormalization', 'Dense activation softmax → linear']);
   });
 
+  it('reads max pooling swapped for average pooling as a replaced layer, and an average pool changed field by field', () => {
+    const average: LayerSpec = { type: 'averagePooling2d', poolSize: 2, strides: null, padding: 'valid' };
+    expect(describeSpecDiff(spec([conv(6), pool, flatten, dense(10)]), spec([conv(6), average, flatten, dense(10)]))).toEqual(['−MaxPooling2D(2×2)', '+AveragePooling2D(2×2)']);
+    expect(describeSpecDiff(spec([conv(6), average, flatten, dense(10)]), spec([conv(6), { ...average, poolSize: 3 }, flatten, dense(10)]))).toEqual(['AveragePooling2D pool 2×2 → 3×3']);
+  });
+
   it('names every compile and fit change', () => {
     const a = spec([flatten, dense(10)], {}, { seed: 1 });
     const b = spec(

@@ -29,7 +29,8 @@ export function describeLayer(layer: LayerSpec): string {
       if (layer.activation !== 'linear') parts.push(layer.activation);
       return `${name}(${parts.join(', ')})`;
     }
-    case 'maxPooling2d': {
+    case 'maxPooling2d':
+    case 'averagePooling2d': {
       const parts = [square(layer.poolSize)];
       if (layer.strides !== null && layer.strides !== layer.poolSize) parts.push(`stride ${layer.strides}`);
       if (layer.padding !== 'valid') parts.push(layer.padding);
@@ -75,7 +76,7 @@ function layerChanges(a: LayerSpec, b: LayerSpec): Difference[] {
       ...change(`${name} activation`, a.activation, b.activation),
     ];
   }
-  if (a.type === 'maxPooling2d' && b.type === 'maxPooling2d') {
+  if ((a.type === 'maxPooling2d' || a.type === 'averagePooling2d') && a.type === b.type) {
     return [
       ...change(`${name} pool`, a.poolSize, b.poolSize, square),
       ...change(`${name} strides`, a.strides, b.strides, (s) => (s === null ? 'default' : String(s))),

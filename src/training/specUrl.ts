@@ -233,7 +233,8 @@ function layer(value: unknown, path: string): LayerSpec {
         activation: activation(f.activation, `${path}.activation`),
       };
     }
-    case 'maxPooling2d': {
+    case 'maxPooling2d':
+    case 'averagePooling2d': {
       const f = record(value, path, ['type', 'poolSize', 'strides', 'padding']);
       return {
         type: t,

@@ -134,16 +134,19 @@ describe('wasm gradient kernels', () => {
     expect(relativeError(dx as Float32Array, expectedDx as Float32Array)).toBeLessThan(1e-5);
   });
 
-  it('gives a Conv2D → ReLU → BatchNormalization → MaxPool → Dense model the cpu backend\'s gradients', async () => {
+  it.each([
+    { pool: 'MaxPool', activation: 'relu' },
+    { pool: 'AveragePool', activation: 'sigmoid' },
+  ] as const)('gives a Conv2D → $activation → BatchNormalization → $pool → Dense model the cpu backend\'s gradients', async ({ pool, activation }) => {
     const x = values(4 * 12 * 12);
     const labels = [0, 1, 2, 1];
     const build = (): tf.LayersModel => {
       const model = tf.sequential({
         layers: [
-          tf.layers.conv2d({ inputShape: [12, 12, 1], filters: 6, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+          tf.layers.conv2d({ inputShape: [12, 12, 1], filters: 6, kernelSize: 3, padding: 'same', activation, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
           tf.layers.batchNormalization(),
-          tf.layers.maxPooling2d({ poolSize: 2 }),
-          tf.layers.conv2d({ filters: 4, kernelSize: 2, strides: 2, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+          pool === 'MaxPool' ? tf.layers.maxPooling2d({ poolSize: 2 }) : tf.layers.averagePooling2d({ poolSize: 2 }),
+          tf.layers.conv2d({ filters: 4, kernelSize: 2, strides: 2, activation, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
           tf.layers.flatten(),
           tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
         ],
