@@ -113,11 +113,19 @@ test('in Compare, any run in training can be paused and resumed, and a waiting r
   // The first run is not the one Build & train shows (the newest is): Compare pauses and resumes it.
   await queue.getByRole('button', { name: /^Pause TensorFlow quickstart/ }).click();
   await expect(status).toHaveText(['paused', 'waiting', 'waiting']);
-  // Stopped while it waits, the last run ends now, not when the queue reaches it.
-  await queue.getByRole('listitem').nth(2).getByRole('button', { name: /^Stop / }).click();
+  // Stopped while it waits (from the keyboard), the last run ends now, not when the queue reaches it;
+  // its Stop button goes, and focus goes to the run's checkbox, not to the top of the page.
+  const last = queue.getByRole('listitem').nth(2);
+  await last.getByRole('button', { name: /^Stop / }).focus();
+  await page.keyboard.press('Enter');
   await expect(status).toHaveText(['paused', 'waiting', 'stopped']);
-  await queue.getByRole('button', { name: /^Resume TensorFlow quickstart/ }).click();
+  await expect(last.getByRole('checkbox', { name: /^Compare / })).toBeFocused();
+  // The same when a run ends with focus on its Resume (then Pause) button.
+  await queue.getByRole('button', { name: /^Resume TensorFlow quickstart/ }).focus();
+  await page.keyboard.press('Enter');
+  await expect(queue.getByRole('button', { name: /^Pause TensorFlow quickstart/ })).toBeFocused();
   await expect(status).toHaveText(['finished', 'finished', 'stopped'], { timeout: 90_000 });
+  await expect(queue.getByRole('listitem').first().getByRole('checkbox', { name: /^Compare / })).toBeFocused();
   // The stopped run has no line in the overlaid curves, and their key says why.
   await expect(page.getByTestId('compare-key').locator('li').nth(2)).toHaveText(/#3 \(stopped before training\)$/);
   // Build & train shows the newest run, the one stopped before the worker took it up: no backend to name, and no "starting…" for ever.

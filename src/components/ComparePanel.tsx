@@ -16,6 +16,7 @@ import { ImportRuns, RunActions, UndoDelete } from './RunActions';
 import { ShareLink } from './ShareLink';
 import { usePanelShown } from './Tabs';
 import { PauseResumeButton } from './TrainingControls';
+import { useFocusFallback } from './useFocusFallback';
 import { RunSwatch } from './RunMarker';
 
 /** A run's state in the queue, in words. */
@@ -36,32 +37,39 @@ export function queueStatus(run: Run): string {
 }
 
 function RunQueue({ runs, hidden }: { readonly runs: readonly Run[]; readonly hidden: readonly string[] }) {
-  const setCompared = useAppStore((state) => state.setCompared);
-  const stopRun = useAppStore((state) => state.stopRun);
   return (
     <ul className="run-queue" aria-label="Runs">
-      {runs.map((run) => {
-        const active = isActiveRun(run);
-        return (
-          <li key={run.id} data-status={run.status}>
-            <label>
-              <input type="checkbox" checked={!hidden.includes(run.id)} onChange={(event) => setCompared(run.id, event.target.checked)} />
-              <RunSwatch color={run.color} /> Compare {run.name}
-            </label>
-            <span className="muted"> · {run.datasetName} · </span>
-            <span data-testid="queue-status">{queueStatus(run)}</span>
-            <PauseResumeButton run={run} named />
-            {active && !run.stopping && (
-              <button type="button" onClick={() => stopRun(run.id)}>
-                Stop {run.name}
-              </button>
-            )}
-            {run.error && <span className="error"> {run.error.message}</span>}
-            {!active && <RunActions run={run} />}
-          </li>
-        );
-      })}
+      {runs.map((run) => (
+        <QueuedRun key={run.id} run={run} compared={!hidden.includes(run.id)} />
+      ))}
     </ul>
+  );
+}
+
+/** One run in the queue. Its Pause and Stop go when it stops or ends: a keyboard user's focus then moves to its checkbox, not to the top of the page. */
+function QueuedRun({ run, compared }: { readonly run: Run; readonly compared: boolean }) {
+  const setCompared = useAppStore((state) => state.setCompared);
+  const stopRun = useAppStore((state) => state.stopRun);
+  const active = isActiveRun(run);
+  const checkbox = useRef<HTMLInputElement>(null);
+  const buttonFocus = useFocusFallback(active && run.stopping !== true, checkbox);
+  return (
+    <li data-status={run.status}>
+      <label>
+        <input ref={checkbox} type="checkbox" checked={compared} onChange={(event) => setCompared(run.id, event.target.checked)} />
+        <RunSwatch color={run.color} /> Compare {run.name}
+      </label>
+      <span className="muted"> · {run.datasetName} · </span>
+      <span data-testid="queue-status">{queueStatus(run)}</span>
+      <PauseResumeButton run={run} named {...buttonFocus} />
+      {active && !run.stopping && (
+        <button type="button" {...buttonFocus} onClick={() => stopRun(run.id)}>
+          Stop {run.name}
+        </button>
+      )}
+      {run.error && <span className="error"> {run.error.message}</span>}
+      {!active && <RunActions run={run} />}
+    </li>
   );
 }
 

@@ -1,10 +1,11 @@
 /** Train, pause/resume and stop; progress through the epoch and the run; the backend in use. */
-import { useEffect, useRef, type ButtonHTMLAttributes, type FocusEvent } from 'react';
+import { useRef, type ButtonHTMLAttributes } from 'react';
 import type { BackendPreference } from '../training/protocol';
 import { earlyStopWords, isActiveRun, useAppStore, type Run } from '../store';
 import { batchNormLagWords, epochsTrained, isEvaluating, lastStep, runFraction, runPercent, secondsLeftOf, trainedTo } from '../store/series';
 import { fieldControl, SelectField } from './fields';
 import { counted, duration, grouped } from './words';
+import { useFocusFallback } from './useFocusFallback';
 
 const BACKENDS = {
   auto: 'Automatic',
@@ -115,23 +116,9 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
     });
   });
   // Pause, Resume and Stop go when the run ends: a keyboard user's focus moves to Train, not
-  // back to the top of the page. `focused`: one of them had focus, and it has not moved to
-  // another element since (a removed element's blur, if any, has no related target).
+  // back to the top of the page.
   const train = useRef<HTMLButtonElement>(null);
-  const focused = useRef(false);
-  const runButtonFocus = {
-    onFocus: () => {
-      focused.current = true;
-    },
-    onBlur: (event: FocusEvent<HTMLButtonElement>) => {
-      if (event.relatedTarget !== null) focused.current = false;
-    },
-  };
-  useEffect(() => {
-    if (active || !focused.current) return;
-    focused.current = false;
-    if (document.activeElement === document.body || document.activeElement === null) train.current?.focus({ preventScroll: true });
-  }, [active]);
+  const runButtonFocus = useFocusFallback(active, train);
   return (
     <section id={TRAINING_CONTROLS_ID} tabIndex={-1} className="training-controls" aria-label="Training controls">
       <div className="buttons">
