@@ -130,6 +130,7 @@ export function ImportRuns() {
 export function UndoDelete() {
   const deleted = useAppStore((state) => state.deletedRun?.run ?? null);
   const undoDelete = useAppStore((state) => state.undoDelete);
+  const holdUndo = useAppStore((state) => state.holdUndo);
   const shown = usePanelShown();
   const undoButton = useRef<HTMLButtonElement>(null);
   const deletedId = deleted?.id ?? null;
@@ -144,11 +145,13 @@ export function UndoDelete() {
     seen.current = deletedId;
     deletedAt.current = performance.now();
     if (deletedId !== null) panel.current = undoButton.current?.closest('[role="tabpanel"]') ?? null;
-    // The undo ran out with the focus on Undo (it had the focus, and now the page has it; blur
-    // is not used, since browsers differ on firing it as a focused button goes): the focus goes
-    // to the run now shown, without scrolling to it.
+    // The undo went with the focus on Undo (it had the focus, and now the page has it; blur is
+    // not used, since browsers differ on firing it as a focused button goes): the focus goes to
+    // the tab's panel, without scrolling, and not to another run's Delete, where a late Enter
+    // meant for Undo would delete a second run. (Undo holds the time while focused: this is a
+    // deletion ended some other way.)
     if (deletedId === null && undoFocused.current && document.activeElement === document.body) {
-      panel.current?.querySelector<HTMLButtonElement>('button[data-delete-run]')?.focus({ preventScroll: true });
+      (panel.current as HTMLElement | null)?.focus({ preventScroll: true });
     }
     undoFocused.current = false;
     if (deletedId !== null && shown) undoButton.current?.focus();
@@ -170,6 +173,12 @@ export function UndoDelete() {
         onClick={undo}
         onFocus={() => {
           undoFocused.current = true;
+          holdUndo(true);
+        }}
+        onBlur={() => holdUndo(false)}
+        onPointerEnter={() => holdUndo(true)}
+        onPointerLeave={() => {
+          if (document.activeElement !== undoButton.current) holdUndo(false);
         }}
       >
         Undo

@@ -198,6 +198,24 @@ describe('the storage slice', () => {
     expect(shelf.get('a')?.name).toBe('First');
   });
 
+  it('holds the undo while Undo is held (focus or pointer), and gives it the whole time again once released', async () => {
+    await restoreTwo();
+    vi.useFakeTimers();
+    state().deleteRun('b');
+    state().holdUndo(true);
+    await vi.advanceTimersByTimeAsync(UNDO_DELETE_MS * 3);
+    expect(state().deletedRun?.run.id).toBe('b');
+    state().holdUndo(false);
+    await vi.advanceTimersByTimeAsync(UNDO_DELETE_MS - 1);
+    expect(state().deletedRun?.run.id).toBe('b');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(state().deletedRun).toBeNull();
+    // Nothing to hold once the deletion is over.
+    state().holdUndo(false);
+    await vi.advanceTimersByTimeAsync(UNDO_DELETE_MS * 2);
+    expect(state().runOrder).toEqual(['a']);
+  });
+
   it('deletes the run for good once the undo time is over: its record, its model, and the worker\'s copy', async () => {
     await restoreTwo();
     vi.useFakeTimers();

@@ -44,6 +44,8 @@ export interface StorageSlice {
   /** Takes a run away at once; it is gone for good after UNDO_DELETE_MS or at the next delete. */
   readonly deleteRun: (id: string) => void;
   readonly undoDelete: () => void;
+  /** Holds the undo while Undo has the focus or the pointer (no time limit runs out under a user's hand), and gives it UNDO_DELETE_MS again once released. */
+  readonly holdUndo: (held: boolean) => void;
   /** Downloads a run file (`<name>.run.json`) with the run and its model. */
   readonly exportRun: (id: string) => void;
   /** Adds the runs of run files, saving them; problems land in `runFileErrors`. */
@@ -298,7 +300,13 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       // The record goes now, not when the undo has passed: a page reloaded or closed meanwhile
       // must not bring the run back. Undo writes it again.
       if (get().savedRuns[id] !== undefined) deleteSavedRun(id).catch((error: unknown) => reportStorage(error, `${run.name} could not be deleted from this browser.`));
-      get().announce(`Deleted ${run.name}. Undo is possible for ${UNDO_DELETE_MS / 1000} seconds.`);
+      get().announce(`Deleted ${run.name}. Undo is possible for ${UNDO_DELETE_MS / 1000} seconds, and for as long as it has the focus.`);
+    },
+
+    holdUndo: (held) => {
+      if (get().deletedRun === null) return;
+      if (deleteTimer !== null) clearTimeout(deleteTimer);
+      deleteTimer = held ? null : setTimeout(finishDelete, UNDO_DELETE_MS);
     },
 
     undoDelete: () => {
