@@ -68,6 +68,17 @@ test('the quickstart preset trains in the worker on WebGL, streaming batches and
   expect(counts).toBe(10000);
   await page.getByRole('button', { name: /images of 7 predicted as 7 / }).click();
   await expect(page.getByRole('figure', { name: /Test images of 7 predicted as 7/ }).getByRole('img')).toHaveCount(60);
+  // By keyboard, the matrix is one Tab stop (the cell last used) and the arrow keys move between cells.
+  await expect(page.locator('.confusion-table button[tabindex="0"]')).toHaveCount(1);
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('button', { name: /images of 7 predicted as 8 / })).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('figure', { name: /of 6 predicted as 8/ })).toBeVisible();
+  await page.keyboard.press('Control+End');
+  await expect(page.getByRole('button', { name: /images of 9 predicted as 9 / })).toBeFocused();
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => document.activeElement?.closest('.confusion-table') === null)).toBe(true);
 
   // Prediction grid: each card's probabilities sum to 1 (within rounding).
   await page.getByRole('tab', { name: 'Predictions' }).click();

@@ -3,9 +3,11 @@
  * and row-normalised percentages, each class's recall at the end of its row and its precision
  * under its column (where each is computed from), and the test images of a clicked cell below.
  * Column headings run upwards, so that Fashion-MNIST's names ("T-shirt/top") do not widen the
- * columns: the matrix fits the builder's column at 1280 px.
+ * columns: the matrix fits the builder's column at 1280 px. Its cells are one stop for Tab, and
+ * the arrow keys (Home, End; with Ctrl, the matrix's corners) move between them: a hundred
+ * cells were a hundred Tab presses.
  */
-import { memo, useState } from 'react';
+import { memo, useRef, useState, type KeyboardEvent } from 'react';
 import { imageAt, type Dataset } from '../data/dataset';
 import type { Evaluation } from '../training/protocol';
 import { confusionTint } from './contrast';
@@ -24,15 +26,28 @@ interface ConfusionMatrixProps {
 /** Memoised: its props change once per run, not with every streamed batch. */
 export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, dataset }: ConfusionMatrixProps) {
   const [cell, setCell] = useState<{ truth: number; predicted: number } | null>(null);
+  // The one cell Tab reaches: the last one the arrows or a click went to.
+  const [current, setCurrent] = useState({ truth: 0, predicted: 0 });
+  const table = useRef<HTMLTableElement>(null);
   const names = dataset.classNames;
+  const last = names.length - 1;
+  const onKeyDown = (event: KeyboardEvent<HTMLTableElement>): void => {
+    const to = cellAfterKey(event.key, event.ctrlKey || event.metaKey, current, last);
+    if (to === null) return;
+    event.preventDefault();
+    setCurrent(to);
+    table.current?.querySelector<HTMLButtonElement>(`button[data-cell="${to.truth},${to.predicted}"]`)?.focus();
+  };
   const { confusion, perClass } = evaluation;
   const images = cell === null ? [] : cellImages(evaluation, dataset, cell.truth, cell.predicted);
   return (
     <section className="confusion" aria-labelledby="confusion-heading">
       <h3 id="confusion-heading">Confusion matrix ({counted(evaluation.count, 'test image')})</h3>
       <div className={names.length <= WHOLE_UP_TO ? 'table-scroll whole' : 'table-scroll'}>
-        <table className="confusion-table">
-          <caption>Rows: true class. Columns: predicted class. Each cell: count and share of its row.</caption>
+        {/* The keys belong to the cells' buttons; the table only hears them bubble up. */}
+        {/* eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions */}
+        <table className="confusion-table" ref={table} onKeyDown={onKeyDown}>
+          <caption>Rows: true class. Columns: predicted class. Each cell: count and share of its row. The arrow keys move between cells.</caption>
           <thead>
             <tr>
               <th scope="col">true ↓ / predicted →</th>
@@ -60,7 +75,12 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, datas
                           type="button"
                           aria-label={`${counted(count, 'image')} of ${names[t] ?? t} predicted as ${names[p] ?? p} (${(share * 100).toFixed(1)}% of the row). Show them`}
                           aria-pressed={cell?.truth === t && cell.predicted === p}
-                          onClick={() => setCell({ truth: t, predicted: p })}
+                          tabIndex={current.truth === t && current.predicted === p ? 0 : -1}
+                          onClick={() => {
+                            setCell({ truth: t, predicted: p });
+                            setCurrent({ truth: t, predicted: p });
+                          }}
+                          data-cell={`${t},${p}`}
                           data-count={count}
                         >
                           <span>{grouped(count)}</span>
@@ -107,6 +127,27 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, datas
     </section>
   );
 });
+
+/** The cell an arrow key (Home, End; with Ctrl, to the matrix's corners) moves to from `at`, in a matrix of classes 0 to `last`; null for any other key. */
+export function cellAfterKey(key: string, ctrl: boolean, at: { readonly truth: number; readonly predicted: number }, last: number): { truth: number; predicted: number } | null {
+  const clamp = (value: number): number => Math.min(Math.max(value, 0), last);
+  switch (key) {
+    case 'ArrowUp':
+      return { truth: clamp(at.truth - 1), predicted: at.predicted };
+    case 'ArrowDown':
+      return { truth: clamp(at.truth + 1), predicted: at.predicted };
+    case 'ArrowLeft':
+      return { truth: at.truth, predicted: clamp(at.predicted - 1) };
+    case 'ArrowRight':
+      return { truth: at.truth, predicted: clamp(at.predicted + 1) };
+    case 'Home':
+      return { truth: ctrl ? 0 : at.truth, predicted: 0 };
+    case 'End':
+      return { truth: ctrl ? last : at.truth, predicted: last };
+    default:
+      return null;
+  }
+}
 
 function cellImages(evaluation: Evaluation, dataset: Dataset, truth: number, predicted: number): number[] {
   const out: number[] = [];

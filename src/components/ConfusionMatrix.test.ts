@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { cellAfterKey } from './ConfusionMatrix';
+
+describe('cellAfterKey', () => {
+  const at = { truth: 4, predicted: 7 };
+  it('moves one cell with the arrows, stopping at the edges', () => {
+    expect(cellAfterKey('ArrowUp', false, at, 9)).toEqual({ truth: 3, predicted: 7 });
+    expect(cellAfterKey('ArrowDown', false, at, 9)).toEqual({ truth: 5, predicted: 7 });
+    expect(cellAfterKey('ArrowLeft', false, at, 9)).toEqual({ truth: 4, predicted: 6 });
+    expect(cellAfterKey('ArrowRight', false, { truth: 4, predicted: 9 }, 9)).toEqual({ truth: 4, predicted: 9 });
+    expect(cellAfterKey('ArrowUp', false, { truth: 0, predicted: 0 }, 9)).toEqual({ truth: 0, predicted: 0 });
+  });
+
+  it("goes to the row's ends with Home and End, and to the matrix's corners with Ctrl", () => {
+    expect(cellAfterKey('Home', false, at, 9)).toEqual({ truth: 4, predicted: 0 });
+    expect(cellAfterKey('End', false, at, 9)).toEqual({ truth: 4, predicted: 9 });
+    expect(cellAfterKey('Home', true, at, 9)).toEqual({ truth: 0, predicted: 0 });
+    expect(cellAfterKey('End', true, at, 9)).toEqual({ truth: 9, predicted: 9 });
+  });
+
+  it('leaves every other key to the page', () => {
+    expect(cellAfterKey('Tab', false, at, 9)).toBeNull();
+    expect(cellAfterKey('Enter', false, at, 9)).toBeNull();
+  });
+});
