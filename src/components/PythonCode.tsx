@@ -25,7 +25,7 @@ export const PythonCode = memo(function PythonCode({ spec, dataset }: { readonly
       {/* A scrolling region must take keyboard focus so it can be scrolled without a mouse. */}
       {/* Each line is its own block: a line too long for the column wraps, its continuation indented under it. */}
       {/* eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex */}
-      <pre tabIndex={0} aria-label="tf.keras code for this model">
+      <pre role="region" tabIndex={0} aria-label="tf.keras code for this model">
         <code>
           {lines.map((line, i) => (
             <span key={i} className="code-line">
