@@ -23,6 +23,8 @@ export interface TabSpec<T extends string> {
   readonly id: T;
   readonly label: string;
   readonly content: ReactNode;
+  /** True for a panel with nothing focusable in it: the panel itself is then a Tab stop (ARIA's tabs pattern), or Tab from its tab would leave the page. */
+  readonly focusable?: boolean;
 }
 
 interface TabsProps<T extends string> {
@@ -72,7 +74,16 @@ export function Tabs<T extends string>({ label, tabs, selected, onSelect, classN
         ))}
       </div>
       {tabs.map((tab) => (
-        <div key={tab.id} role="tabpanel" id={`${base}-panel-${tab.id}`} aria-labelledby={`${base}-tab-${tab.id}`} hidden={tab.id !== selected} className="tabpanel">
+        <div
+          key={tab.id}
+          role="tabpanel"
+          id={`${base}-panel-${tab.id}`}
+          aria-labelledby={`${base}-tab-${tab.id}`}
+          hidden={tab.id !== selected}
+          className="tabpanel"
+          // Any panel can be given the focus from code (an Undo that went, say); only one with nothing focusable takes a Tab stop.
+          tabIndex={tab.focusable === true ? 0 : -1}
+        >
           <PanelShown value={shown && tab.id === shownTab}>{tab.content}</PanelShown>
         </div>
       ))}

@@ -110,7 +110,7 @@ function RunDashboard({ blocker }: { readonly blocker: TrainBlocker | null }) {
                 <p>Predictions appear when the run has been evaluated on the test set.</p>
               ),
           },
-          { id: 'layer', label: 'First layer', content: tab !== 'layer' ? null : <LayerPictures run={run} /> },
+          { id: 'layer', label: 'First layer', focusable: true, content: tab !== 'layer' ? null : <LayerPictures run={run} /> },
         ]}
       />
     </div>
