@@ -124,6 +124,8 @@ test('EarlyStopping set in the builder ends a run whose val_accuracy stops risin
   await expect(train).toBeDisabled();
   // Beside Train, why it is off, and the way to the field at fault.
   await expect(train).toHaveAccessibleDescription(/^Train is off: EarlyStopping watches val_accuracy, which only a validation split gives/);
+  // Described by why it is off, not also by the button after the reason (read twice: "… Go to it").
+  await expect(train).not.toHaveAccessibleDescription(/Go to it/);
   await page.getByRole('button', { name: 'Go to it' }).click();
   await expect(page.getByLabel('Monitor', { exact: true })).toBeFocused();
   await page.getByRole('button', { name: 'Hold out 10% for validation' }).click();
@@ -349,7 +351,7 @@ test('an invalid model is explained before training can start', async ({ page })
   await page.getByLabel('Epochs').fill('5');
   await page.getByRole('checkbox', { name: 'from_logits' }).uncheck();
   await expect(page.getByText(/ends in raw scores \(logits, no activation\), not softmax/)).toBeVisible();
-  await expect(page.getByRole('checkbox', { name: 'from_logits' })).toHaveAccessibleDescription(/ends in raw scores \(logits, no activation\), not softmax/);
+  await expect(page.getByRole('checkbox', { name: 'from_logits' })).toHaveAccessibleDescription(/ends in raw scores \(logits, no activation\), not softmax.* Tick from_logits, or end the model with softmax\.$/);
   await expect(page.getByRole('checkbox', { name: 'from_logits' })).toHaveAttribute('aria-invalid', 'false');
   await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled();
 

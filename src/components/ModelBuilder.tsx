@@ -347,8 +347,9 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
             {layerIssues
               .filter((issue) => issue.layerIndex === i)
               .map((issue) => (
-                <p key={issue.message} id={issueId(issue)} className={issue.severity === 'error' ? 'issue error-text' : 'issue warning-text'}>
-                  {issue.message} <FixButton issue={issue} onFixed={onFixed} />
+                <p key={issue.message} className={issue.severity === 'error' ? 'issue error-text' : 'issue warning-text'}>
+                  {/* The field it describes reads the message, not the repair button's name after it. */}
+                  <span id={issueId(issue)}>{issue.message}</span> <FixButton issue={issue} onFixed={onFixed} />
                 </p>
               ))}
           </li>
@@ -437,9 +438,12 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
       {otherIssues.length > 0 && (
         <ul className="issues" aria-label="Problems with this model">
           {otherIssues.map((issue) => (
-            <li key={issue.message} id={issueId(issue)} className={issue.severity === 'error' ? 'error-text' : 'warning-text'}>
-              <strong>{issue.severity === 'error' ? 'Error: ' : 'Warning: '}</strong>
-              {issue.message} <FixButton issue={issue} onFixed={onFixed} />
+            <li key={issue.message} className={issue.severity === 'error' ? 'error-text' : 'warning-text'}>
+              <span id={issueId(issue)}>
+                <strong>{issue.severity === 'error' ? 'Error: ' : 'Warning: '}</strong>
+                {issue.message}
+              </span>{' '}
+              <FixButton issue={issue} onFixed={onFixed} />
             </li>
           ))}
         </ul>

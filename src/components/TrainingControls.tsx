@@ -141,8 +141,9 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
         <SelectField<BackendPreference> label="Backend" value={backend} options={BACKENDS} onChange={setBackend} />
       </div>
       {blocker !== null && (
-        <p id="train-blocked" className="warning-text">
-          Train is off: {blocker.message}{' '}
+        <p className="warning-text">
+          {/* Train's description is why it is off, not "Go to it" after it. */}
+          <span id="train-blocked">Train is off: {blocker.message}</span>{' '}
           {(blocker.field !== null || blocker.layer !== null) && (
             <button type="button" className="link-button" onClick={() => goToField(blocker)}>
               Go to it
