@@ -6,6 +6,7 @@
  */
 import { useState } from 'react';
 import { bestInColumns, COMPARE_COLUMNS, sortRows, type CompareColumn, type CompareRow } from '../store/compare';
+import { useAppStore } from '../store';
 import { grouped } from './words';
 import { RunSwatch } from './RunMarker';
 
@@ -51,8 +52,14 @@ export function CompareTable({ rows }: { readonly rows: readonly CompareRow[] })
   // Accuracy and loss are ranked within each dataset: with several, the mark says which.
   const severalDatasets = new Set(rows.map((row) => row.datasetId)).size > 1;
   const sorted = sort === null ? rows : sortRows(rows, sort.column, sort.descending);
-  const onSort = (column: CompareColumn): void =>
-    setSort((current) => ({ column, descending: current?.column === column ? !current.descending : COMPARE_COLUMNS[column].better === 'higher' }));
+  const announce = useAppStore((state) => state.announce);
+  const onSort = (column: CompareColumn): void => {
+    const descending = sort?.column === column ? !sort.descending : COMPARE_COLUMNS[column].better === 'higher';
+    setSort({ column, descending });
+    // aria-sort alone is read only when the heading is reached again: say the new order now.
+    const text = column === 'name' || column === 'backend';
+    announce(`Runs sorted by ${COMPARE_COLUMNS[column].label}, ${text ? (descending ? 'Z to A' : 'A to Z') : descending ? 'highest first' : 'lowest first'}.`);
+  };
   return (
     <div className="table-scroll compare-scroll">
       <table className="compare-table" role="table" aria-label="Comparison of runs">
