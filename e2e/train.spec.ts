@@ -273,6 +273,8 @@ test("a layer added to a preset goes in before its output layer, where the tutor
   await expect(page.getByText('Conv2D and pooling layers go in before the Flatten (layer 1), other layers before the output layer (layer 3); ↑ and ↓ move them.')).toBeVisible();
   await page.getByRole('group', { name: 'Add a layer' }).getByRole('button', { name: '+ Dropout' }).click();
   await expect(page.getByRole('list', { name: 'Layers' }).locator('.layer-title')).toHaveText(['1. Flatten()', '2. Dense(128, relu)', '3. Dropout(0.2)', '4. Dense(10)']);
+  // Focus stays on "+ Dropout", for another: the page says what went where.
+  await expect(page.getByRole('status')).toHaveText('Added Dropout(0.2) as layer 3 of 4.');
   // Every card has ↑ ↓ ✕ on its title's line, whatever its fields: the buttons are in the same place on each.
   for (const card of await page.getByRole('list', { name: 'Layers' }).getByRole('listitem').all()) {
     const title = await card.locator('.layer-title').boundingBox();

@@ -27,10 +27,10 @@ const NEW_LAYER = {
 
 const PADDINGS = { valid: 'valid', same: 'same' } as const;
 
-/** The layer's parameters as Keras would write them: `Dense(128, relu)`. */
 /** A number in a layer's title: '?' while its field is empty. */
 const shown = (value: number): string => (Number.isFinite(value) ? String(value) : '?');
 
+/** The layer's parameters as Keras would write them: `Dense(128, relu)`. */
 export function layerLabel(layer: LayerSpec): string {
   switch (layer.type) {
     case 'dense':
@@ -182,6 +182,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
   const stopping = fit.earlyStopping;
   const update = (change: Partial<ModelSpec>): void => setDraft({ ...draft, ...change });
   const setLayers = (next: LayerSpec[]): void => update({ layers: next });
+  const announce = useAppStore((state) => state.announce);
   const listRef = useRef<HTMLOListElement>(null);
   const focusNext = useRef<FocusTarget | null>(null);
   useLayoutEffect(() => {
@@ -363,6 +364,8 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
             onClick={() => {
               const at = insertionIndex(layers, classCount, type);
               setLayers([...layers.slice(0, at), NEW_LAYER[type], ...layers.slice(at)]);
+              // Focus stays on the button, for adding another: say what was added, and where.
+              announce(`Added ${layerLabel(NEW_LAYER[type])} as layer ${at + 1} of ${layers.length + 1}.`);
             }}
           >
             + {LAYER_TYPES[type]}
