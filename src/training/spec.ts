@@ -42,7 +42,7 @@ export type LayerSpec =
 export type LayerType = LayerSpec['type'];
 
 /** A pooling layer's spec, max or average. */
-export type PoolingSpec = Extract<LayerSpec, { type: 'maxPooling2d' }>;
+export type PoolingSpec = Extract<LayerSpec, { type: 'maxPooling2d' | 'averagePooling2d' }>;
 
 /** True for the layers that need an image (height, width, channels): convolutions and poolings. */
 export function takesImage(type: LayerType): type is 'conv2d' | PoolingSpec['type'] {
