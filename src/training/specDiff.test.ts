@@ -107,13 +107,36 @@ describe('describeSpecDiff', () => {
   });
 
   it('compares presets sensibly', () => {
+    // Two Dense layers changed: each is named by its place.
     expect(describeSpecDiff(PRESETS.quickstart.spec, PRESETS.fashionMlp.spec)).toEqual([
-      'Dense 128 → 256',
-      'Dense activation linear → softmax',
+      'Dense (layer 2) 128 → 256',
+      'Dense (layer 3) activation linear → softmax',
       'from_logits true → false',
       'epochs 5 → 10',
       'batch 32 → 64',
       'validation split 0.1 → 0',
+    ]);
+    // The output layers pair (10 units each), and LeNet's extra hidden layer reads as added.
+    expect(describeSpecDiff(PRESETS.fashionCnn.spec, PRESETS.lenet.spec)).toEqual([
+      'Conv2D (layer 1) 32 → 6 filters',
+      'Conv2D (layer 1) kernel 2×2 → 5×5',
+      'Conv2D (layer 1) padding valid → same',
+      'Conv2D (layer 1) activation relu → sigmoid',
+      '−MaxPooling2D(2×2)',
+      '+AveragePooling2D(2×2)',
+      'Conv2D (layer 3) 32 → 16 filters',
+      'Conv2D (layer 3) kernel 2×2 → 5×5',
+      'Conv2D (layer 3) activation relu → sigmoid',
+      '−MaxPooling2D(2×2)',
+      '+AveragePooling2D(2×2)',
+      'Dense (layer 6) 256 → 120',
+      'Dense (layer 6) activation relu → sigmoid',
+      '+Dense(84, sigmoid)',
+      'Dense (layer 8) activation softmax → linear',
+      'optimizer adam → sgd',
+      'lr 0.001 → 0.9',
+      'from_logits false → true',
+      'batch 64 → 256',
     ]);
   });
 });

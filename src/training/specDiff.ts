@@ -57,9 +57,11 @@ export function earlyStoppingWords(stopping: EarlyStoppingSpec | null): string {
   return `${stopping.monitor}, patience ${stopping.patience}${stopping.restoreBestWeights ? ', best weights' : ''}`;
 }
 
-/** The changes within one layer whose type stayed the same. */
-function layerChanges(a: LayerSpec, b: LayerSpec): Difference[] {
-  const name = LAYER_TYPES[a.type];
+/**
+ * The changes within one layer whose type stayed the same. `name` is the layer's type, with
+ * its place in the new model when more than one layer of that type changed ("Conv2D (layer 3)").
+ */
+function layerChanges(a: LayerSpec, b: LayerSpec, name: string): Difference[] {
   if (a.type === 'dense' && b.type === 'dense') {
     return [
       ...change(name, a.units, b.units),
@@ -91,26 +93,45 @@ function layerChanges(a: LayerSpec, b: LayerSpec): Difference[] {
 
 const sameLayer = (a: LayerSpec, b: LayerSpec): boolean => describeLayer(a) === describeLayer(b);
 
+/** A layer's main size (units, filters, pool, rate): two layers of one type with the same size are the likelier pair. */
+function sizeOf(layer: LayerSpec): number | null {
+  switch (layer.type) {
+    case 'dense':
+      return layer.units;
+    case 'conv2d':
+      return layer.filters;
+    case 'maxPooling2d':
+    case 'averagePooling2d':
+      return layer.poolSize;
+    case 'dropout':
+      return layer.rate;
+    default:
+      return null;
+  }
+}
+
 type Step = { readonly kind: 'keep'; readonly a: LayerSpec; readonly b: LayerSpec } | { readonly kind: 'remove'; readonly a: LayerSpec } | { readonly kind: 'add'; readonly b: LayerSpec };
 
 /**
  * Aligns two layer lists by a longest common subsequence of layer types, so an inserted
  * layer reads as one "+Layer" instead of every later layer "changing". Among alignments that
  * keep equally many layers it prefers the one keeping the most identical layers: adding
- * Dense(256) before Dense(10) pairs Dense(10) with Dense(10). Dynamic programming over the
- * suffixes: score[i][j] is the best (kept, identical) pair for a[i..] and b[j..].
+ * Dense(256) before Dense(10) pairs Dense(10) with Dense(10); then the most of the same size:
+ * the Fashion CNN's Dense(256) → Dense(10, softmax) against LeNet's Dense(120) → Dense(84) →
+ * Dense(10) pairs the output layers, 10 with 10, and adds Dense(84). Dynamic programming over
+ * the suffixes: score[i][j] is the best (kept, identical, same size) for a[i..] and b[j..].
  */
 function alignLayers(a: readonly LayerSpec[], b: readonly LayerSpec[]): Step[] {
   const n = a.length;
   const m = b.length;
-  // Kept pairs count 1000, identical ones 1 more: lexicographic on (kept, identical) while lists stay under 1000 layers.
+  // Kept pairs count 1e6, identical ones 1e3 more, the same size 1 more: lexicographic on (kept, identical, same size) while lists stay under 1000 layers.
   const score: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
   const at = (i: number, j: number): number => score[i]?.[j] ?? 0;
   const pairScore = (i: number, j: number): number | null => {
     const la = a[i];
     const lb = b[j];
     if (!la || !lb || la.type !== lb.type) return null;
-    return 1000 + (sameLayer(la, lb) ? 1 : 0);
+    return 1e6 + (sameLayer(la, lb) ? 1e3 : 0) + (sizeOf(la) === sizeOf(lb) ? 1 : 0);
   };
   for (let i = n - 1; i >= 0; i--) {
     const row = score[i];
@@ -145,8 +166,15 @@ function alignLayers(a: readonly LayerSpec[], b: readonly LayerSpec[]): Step[] {
 /** The differences from `a` to `b`, in order: layers (aligned), then compile, then fit. */
 function differences(a: ModelSpec, b: ModelSpec): Difference[] {
   const found: Difference[] = [];
-  for (const step of alignLayers(a.layers, b.layers)) {
-    if (step.kind === 'keep') found.push(...layerChanges(step.a, step.b));
+  const steps = alignLayers(a.layers, b.layers);
+  // One changed Conv2D is "Conv2D"; where two Conv2D changed, each is named by its place in the new model.
+  const changedTypes = steps.flatMap((step) => (step.kind === 'keep' && layerChanges(step.a, step.b, '').length > 0 ? [step.b.type] : []));
+  for (const step of steps) {
+    if (step.kind === 'keep') {
+      const type = LAYER_TYPES[step.b.type];
+      const several = changedTypes.filter((changed) => changed === step.b.type).length > 1;
+      found.push(...layerChanges(step.a, step.b, several ? `${type} (layer ${b.layers.indexOf(step.b) + 1})` : type));
+    }
     else if (step.kind === 'remove') found.push({ text: `−${describeLayer(step.a)}` });
     else found.push({ text: `+${describeLayer(step.b)}` });
   }
