@@ -110,6 +110,35 @@ test('a failed run is kept with what went wrong, and the next run is numbered af
   await expect(models.nth(1)).toBeDisabled();
 });
 
+test('a run saved, renamed or deleted in one tab of the app is shown, renamed or taken away in another, without a reload', async ({ page }) => {
+  await openApp(page);
+  const other = await page.context().newPage();
+  await openApp(other);
+  await other.getByRole('tab', { name: 'Compare' }).click();
+  const otherRuns = other.getByRole('list', { name: 'Runs' });
+  const name = await trainSavedRun(page, 1);
+  await expect(otherRuns.getByRole('checkbox', { name: `Compare ${name}` })).toBeVisible();
+  await expect(otherRuns.getByTestId('queue-status')).toHaveText(['finished']);
+  // Its model is there to classify with: Draw answers with it.
+  await other.getByRole('tab', { name: 'Draw' }).click();
+  await draw(other, [[[140, 45], [140, 235]]]);
+  await expect(other.getByTestId('prediction')).toHaveText(/^Prediction: \d \(\d+\.\d%\)$/);
+  await other.getByRole('tab', { name: 'Compare' }).click();
+
+  const field = page.getByLabel(`Name of run ${name}`);
+  await field.fill('Renamed elsewhere');
+  await field.press('Enter');
+  await expect(otherRuns.getByRole('checkbox', { name: 'Compare Renamed elsewhere' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Delete Renamed elsewhere' }).click();
+  await expect(otherRuns.getByRole('listitem')).toHaveCount(0);
+  await expect(other.getByRole('status')).toHaveText('Renamed elsewhere was deleted in another tab.');
+  // Undo in the first tab brings it back in the other.
+  await page.getByRole('button', { name: 'Undo', exact: true }).click();
+  await expect(otherRuns.getByRole('checkbox', { name: 'Compare Renamed elsewhere' })).toBeVisible();
+  await other.close();
+});
+
 test('a deleted run can be brought back with Undo, and stays deleted when the page is reloaded during the undo', async ({ page }) => {
   const name = await trainSavedRun(page, 1);
   // The name field shows the whole name, not its first 30 characters.

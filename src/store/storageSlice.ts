@@ -73,6 +73,12 @@ let storageUnavailable = false;
 let deleteTimer: ReturnType<typeof setTimeout> | null = null;
 let importCount = 0;
 
+/** What one tab tells the app's other tabs about a run's record: written (trained, renamed, brought back) or deleted. */
+type RunsMessage = { readonly type: 'saved' | 'deleted'; readonly id: string };
+
+/** The app's other tabs in this browser, which keep their runs in the same IndexedDB; null where there is no BroadcastChannel. */
+const otherTabs = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('playground-runs');
+
 /** What the worker needs to load a run's model when it is used. */
 const modelRef = (run: SavedRun): SavedModelRef => ({ runId: run.id, spec: run.spec, input: { ...run.imageSize, channels: 1 } });
 
@@ -124,10 +130,61 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       const saved = shown(id) ? savedRunOf(id) : null;
       if (!saved) return;
       await putSavedRun(saved);
-      if (shown(id)) return;
+      if (shown(id)) {
+        otherTabs?.postMessage({ type: 'saved', id } satisfies RunsMessage);
+        return;
+      }
       await deleteSavedRun(id);
     }
   };
+
+  /**
+   * Another tab wrote a run's record: a run new here is added after the others (its model
+   * loaded when it is used), and a run shown here, not training, takes its new name. A run
+   * this tab trains or imports is never replaced.
+   */
+  const adoptFromOtherTab = async (id: string): Promise<void> => {
+    if (storageUnavailable) return;
+    const saved = (await loadSavedRuns()).runs.find((run) => run.id === id);
+    if (!saved) return;
+    const here = get().runs[id];
+    if (here) {
+      if (!isActiveRun(here) && here.name !== saved.name) set((state) => (state.runs[id] ? { runs: { ...state.runs, [id]: { ...here, name: saved.name } } } : {}));
+      return;
+    }
+    if (idTaken(id)) return;
+    countAddedRuns([saved.name]);
+    addRun(saved, false);
+    setSaveState(id, 'saved');
+    if (saved.status !== 'failed') sendToWorker({ type: 'restoreRuns', runs: [modelRef(saved)] });
+  };
+
+  /** Another tab deleted a run: it goes here too, unless it trains here (its record then comes back when it ends). Undo is the other tab's. */
+  const dropFromOtherTab = (id: string): void => {
+    const run = get().runs[id];
+    if (!run || isActiveRun(run)) return;
+    set((state) => {
+      const runs = Object.fromEntries(Object.entries(state.runs).filter(([other]) => other !== id));
+      const runOrder = state.runOrder.filter((other) => other !== id);
+      return {
+        runs,
+        runOrder,
+        currentRunId: state.currentRunId === id ? (runOrder.at(-1) ?? null) : state.currentRunId,
+        drawingRunId: state.drawingRunId === id ? null : state.drawingRunId,
+      };
+    });
+    setSaveState(id, null);
+    imageSizes.delete(id);
+    sendToWorker({ type: 'disposeRun', runId: id });
+    get().announce(`${run.name} was deleted in another tab.`);
+  };
+
+  if (otherTabs) {
+    otherTabs.onmessage = (event: MessageEvent<RunsMessage>) => {
+      if (event.data.type === 'deleted') dropFromOtherTab(event.data.id);
+      else adoptFromOtherTab(event.data.id).catch((error: unknown) => reportStorage(error, 'A run saved in another tab could not be shown here.'));
+    };
+  }
 
   /** Asks the worker to save a run's model; the record follows once it has (see `modelSaved`). */
   const saveNewRun = (id: string): void => {
@@ -178,11 +235,11 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
 
   if (typeof window !== 'undefined') window.addEventListener('pagehide', finishDelete);
 
-  /** Adds an imported run after the others and shows it. */
-  const addRun = (saved: SavedRun): void => {
+  /** Adds a run from a file (or another tab) after the others; an imported one is shown. */
+  const addRun = (saved: SavedRun, show = true): void => {
     imageSizes.set(saved.id, saved.imageSize);
     const run = fromSavedRun(saved);
-    set((state) => ({ runs: { ...state.runs, [run.id]: run }, runOrder: [...state.runOrder, run.id], currentRunId: run.id }));
+    set((state) => ({ runs: { ...state.runs, [run.id]: run }, runOrder: [...state.runOrder, run.id], currentRunId: show ? run.id : (state.currentRunId ?? run.id) }));
   };
 
   /** The same run as `saved` (imported before, or trained here and exported): its id (less an import's suffix) and start; a new name does not make it another run. */
@@ -299,7 +356,12 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       if (get().savedRuns[id] !== undefined) setPendingModelDeletes([...pendingModelDeletes().filter((other) => other !== id), id]);
       // The record goes now, not when the undo has passed: a page reloaded or closed meanwhile
       // must not bring the run back. Undo writes it again.
-      if (get().savedRuns[id] !== undefined) deleteSavedRun(id).catch((error: unknown) => reportStorage(error, `${run.name} could not be deleted from this browser.`));
+      if (get().savedRuns[id] !== undefined) {
+        deleteSavedRun(id).then(
+          () => otherTabs?.postMessage({ type: 'deleted', id } satisfies RunsMessage),
+          (error: unknown) => reportStorage(error, `${run.name} could not be deleted from this browser.`),
+        );
+      }
       get().announce(`Deleted ${run.name}. Undo is possible for ${UNDO_DELETE_MS / 1000} seconds, and for as long as it has the focus.`);
     },
 
