@@ -27,10 +27,12 @@ interface ConfusionMatrixProps {
 export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, dataset }: ConfusionMatrixProps) {
   const [cell, setCell] = useState<{ truth: number; predicted: number } | null>(null);
   // The one cell Tab reaches: the last one the arrows or a click went to.
-  const [current, setCurrent] = useState({ truth: 0, predicted: 0 });
+  const [chosen, setCurrent] = useState({ truth: 0, predicted: 0 });
   const table = useRef<HTMLTableElement>(null);
   const names = dataset.classNames;
   const last = names.length - 1;
+  // Within this matrix: another run's may have fewer classes than the cell last used.
+  const current = { truth: Math.min(chosen.truth, last), predicted: Math.min(chosen.predicted, last) };
   const onKeyDown = (event: KeyboardEvent<HTMLTableElement>): void => {
     const to = cellAfterKey(event.key, event.ctrlKey || event.metaKey, current, last);
     if (to === null) return;
