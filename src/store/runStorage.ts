@@ -113,6 +113,17 @@ export async function loadSavedRuns(): Promise<{ runs: SavedRun[]; problems: str
   return { runs: runs.sort((a, b) => a.startedAt - b.startedAt), problems, ids };
 }
 
+/** One saved run, or null when it has no record (or one that does not read back). */
+export async function loadSavedRun(id: string): Promise<SavedRun | null> {
+  const record = await transact<unknown>('readonly', (store) => store.get(id));
+  if (record === undefined) return null;
+  try {
+    return parseStoredRun(record);
+  } catch {
+    return null;
+  }
+}
+
 /** Saves a run, replacing its earlier record. */
 export async function putSavedRun(run: SavedRun): Promise<void> {
   await transact('readwrite', (store) => store.put(run));

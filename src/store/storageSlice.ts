@@ -11,7 +11,7 @@ import type { AppState, DatasetEntry } from './index';
 import { readRemembered, remember, REMEMBERED } from './remembered';
 import { fromSavedRun, parseRunFile, runFileName, runFileText, RunFileError, toSavedRun, type ImageSize, type SavedRun } from './runFile';
 import { countAddedRuns, isActiveRun, nextRunColor, runsWithColours, type Run } from './runsSlice';
-import { deleteSavedRun, loadSavedRuns, putSavedRun, storageError } from './runStorage';
+import { deleteSavedRun, loadSavedRun, loadSavedRuns, putSavedRun, storageError } from './runStorage';
 import { sendToWorker } from './worker';
 
 /** How long a deleted run can be brought back. */
@@ -79,6 +79,18 @@ type RunsMessage = { readonly type: 'saved' | 'deleted'; readonly id: string };
 /** The app's other tabs in this browser, which keep their runs in the same IndexedDB; null where there is no BroadcastChannel. */
 const otherTabs = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('playground-runs');
 
+/** The runs without one: the run shown and the drawing's model move on if it was either. */
+function withoutRun(state: AppState, id: string): Pick<AppState, 'runs' | 'runOrder' | 'currentRunId' | 'drawingRunId'> {
+  const runs = Object.fromEntries(Object.entries(state.runs).filter(([other]) => other !== id));
+  const runOrder = state.runOrder.filter((other) => other !== id);
+  return {
+    runs,
+    runOrder,
+    currentRunId: state.currentRunId === id ? (runOrder.at(-1) ?? null) : state.currentRunId,
+    drawingRunId: state.drawingRunId === id ? null : state.drawingRunId,
+  };
+}
+
 /** What the worker needs to load a run's model when it is used. */
 const modelRef = (run: SavedRun): SavedModelRef => ({ runId: run.id, spec: run.spec, input: { ...run.imageSize, channels: 1 } });
 
@@ -140,21 +152,23 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
 
   /**
    * Another tab wrote a run's record: a run new here is added after the others (its model
-   * loaded when it is used), and a run shown here, not training, takes its new name. A run
-   * this tab trains or imports is never replaced.
+   * loaded when it is used, its colour another when this tab uses it), and a run shown here,
+   * not training, takes its new name. A run this tab trains, imports or can still undo is
+   * never replaced. (Messages are handled one at a time: a deletion waits for the read.)
    */
   const adoptFromOtherTab = async (id: string): Promise<void> => {
     if (storageUnavailable) return;
-    const saved = (await loadSavedRuns()).runs.find((run) => run.id === id);
+    const saved = await loadSavedRun(id);
     if (!saved) return;
     const here = get().runs[id];
     if (here) {
-      if (!isActiveRun(here) && here.name !== saved.name) set((state) => (state.runs[id] ? { runs: { ...state.runs, [id]: { ...here, name: saved.name } } } : {}));
+      if (!isActiveRun(here) && here.name !== saved.name) set((state) => (state.runs[id] ? { runs: { ...state.runs, [id]: { ...state.runs[id], name: saved.name } } } : {}));
       return;
     }
     if (idTaken(id)) return;
     countAddedRuns([saved.name]);
-    addRun(saved, false);
+    const colours = runsWithColours(get()).map((run) => run.color);
+    addRun(colours.includes(saved.color) ? { ...saved, color: nextRunColor(runsWithColours(get())) } : saved, false);
     setSaveState(id, 'saved');
     if (saved.status !== 'failed') sendToWorker({ type: 'restoreRuns', runs: [modelRef(saved)] });
   };
@@ -163,26 +177,28 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
   const dropFromOtherTab = (id: string): void => {
     const run = get().runs[id];
     if (!run || isActiveRun(run)) return;
-    set((state) => {
-      const runs = Object.fromEntries(Object.entries(state.runs).filter(([other]) => other !== id));
-      const runOrder = state.runOrder.filter((other) => other !== id);
-      return {
-        runs,
-        runOrder,
-        currentRunId: state.currentRunId === id ? (runOrder.at(-1) ?? null) : state.currentRunId,
-        drawingRunId: state.drawingRunId === id ? null : state.drawingRunId,
-      };
-    });
+    set((state) => withoutRun(state, id));
     setSaveState(id, null);
     imageSizes.delete(id);
     sendToWorker({ type: 'disposeRun', runId: id });
     get().announce(`${run.name} was deleted in another tab.`);
   };
 
+  /**
+   * The other tabs' news, one message after another (an adoption reads IndexedDB first: a
+   * deletion must not overtake it), and none before this tab has restored its saved runs,
+   * which would then show a run deleted meanwhile.
+   */
+  let restoredHere = (): void => undefined;
+  let otherTabsNews = new Promise<void>((resolve) => {
+    restoredHere = resolve;
+  });
   if (otherTabs) {
     otherTabs.onmessage = (event: MessageEvent<RunsMessage>) => {
-      if (event.data.type === 'deleted') dropFromOtherTab(event.data.id);
-      else adoptFromOtherTab(event.data.id).catch((error: unknown) => reportStorage(error, 'A run saved in another tab could not be shown here.'));
+      const { type, id } = event.data;
+      otherTabsNews = otherTabsNews.then(() =>
+        type === 'deleted' ? dropFromOtherTab(id) : adoptFromOtherTab(id).catch((error: unknown) => reportStorage(error, 'A run saved in another tab could not be shown here.')),
+      );
     };
   }
 
@@ -287,33 +303,38 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     runFileErrors: [],
 
     restoreSavedRuns: async () => {
-      let saved: SavedRun[];
+      // Other tabs' news waits for this: a run they delete meanwhile must not be shown after.
       try {
-        const { runs, problems, ids } = await loadSavedRuns();
-        saved = runs;
-        // Deleted in an earlier visit, perhaps while the page closed before the model was gone.
-        const drop = pendingModelDeletes().filter((id) => !ids.includes(id));
-        remember(REMEMBERED.deletedModels, null);
-        sendToWorker({ type: 'pruneSavedModels', keep: ids, drop });
-        if (problems.length > 0) set((state) => ({ runFileErrors: [...state.runFileErrors, ...problems] }));
-      } catch (error) {
-        reportStorage(error, 'Saved runs could not be restored.');
-        return;
+        let saved: SavedRun[];
+        try {
+          const { runs, problems, ids } = await loadSavedRuns();
+          saved = runs;
+          // Deleted in an earlier visit, perhaps while the page closed before the model was gone.
+          const drop = pendingModelDeletes().filter((id) => !ids.includes(id));
+          remember(REMEMBERED.deletedModels, null);
+          sendToWorker({ type: 'pruneSavedModels', keep: ids, drop });
+          if (problems.length > 0) set((state) => ({ runFileErrors: [...state.runFileErrors, ...problems] }));
+        } catch (error) {
+          reportStorage(error, 'Saved runs could not be restored.');
+          return;
+        }
+        const fresh = saved.filter((run) => !idTaken(run.id));
+        if (fresh.length === 0) return;
+        countAddedRuns(fresh.map((run) => run.name));
+        for (const run of fresh) imageSizes.set(run.id, run.imageSize);
+        const restored = fresh.map(fromSavedRun);
+        set((state) => ({
+          runs: { ...Object.fromEntries(restored.map((run) => [run.id, run])), ...state.runs },
+          runOrder: [...restored.map((run) => run.id), ...state.runOrder],
+          currentRunId: state.currentRunId ?? restored.at(-1)?.id ?? null,
+          savedRuns: { ...Object.fromEntries(restored.map((run) => [run.id, 'saved' as const])), ...state.savedRuns },
+        }));
+        // A failed run has no model to load.
+        sendToWorker({ type: 'restoreRuns', runs: fresh.filter((run) => run.status !== 'failed').map(modelRef) });
+        get().announce(`Restored ${fresh.length} saved run${fresh.length === 1 ? '' : 's'}.`);
+      } finally {
+        restoredHere();
       }
-      const fresh = saved.filter((run) => !idTaken(run.id));
-      if (fresh.length === 0) return;
-      countAddedRuns(fresh.map((run) => run.name));
-      for (const run of fresh) imageSizes.set(run.id, run.imageSize);
-      const restored = fresh.map(fromSavedRun);
-      set((state) => ({
-        runs: { ...Object.fromEntries(restored.map((run) => [run.id, run])), ...state.runs },
-        runOrder: [...restored.map((run) => run.id), ...state.runOrder],
-        currentRunId: state.currentRunId ?? restored.at(-1)?.id ?? null,
-        savedRuns: { ...Object.fromEntries(restored.map((run) => [run.id, 'saved' as const])), ...state.savedRuns },
-      }));
-      // A failed run has no model to load.
-      sendToWorker({ type: 'restoreRuns', runs: fresh.filter((run) => run.status !== 'failed').map(modelRef) });
-      get().announce(`Restored ${fresh.length} saved run${fresh.length === 1 ? '' : 's'}.`);
     },
 
     renameRun: (id, name) => {
@@ -328,7 +349,10 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       if (get().savedRuns[id] !== 'saved') return;
       setSaveState(id, 'saving');
       putRecord(id).then(
-        () => setSaveState(id, 'saved'),
+        // Unless the run went meanwhile (deleted here or in another tab).
+        () => {
+          if (get().savedRuns[id] !== undefined) setSaveState(id, 'saved');
+        },
         (error: unknown) => {
           setSaveState(id, 'saved');
           reportStorage(error, `The new name of ${trimmed} could not be saved.`);
@@ -340,17 +364,10 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       const run = get().runs[id];
       if (!run || isActiveRun(run)) return;
       finishDelete();
-      set((state) => {
-        const runs = Object.fromEntries(Object.entries(state.runs).filter(([other]) => other !== id));
-        const runOrder = state.runOrder.filter((other) => other !== id);
-        return {
-          runs,
-          runOrder,
-          deletedRun: { run, index: state.runOrder.indexOf(id), wasCurrent: state.currentRunId === id, wasDrawing: state.drawingRunId === id },
-          currentRunId: state.currentRunId === id ? (runOrder.at(-1) ?? null) : state.currentRunId,
-          drawingRunId: state.drawingRunId === id ? null : state.drawingRunId,
-        };
-      });
+      set((state) => ({
+        ...withoutRun(state, id),
+        deletedRun: { run, index: state.runOrder.indexOf(id), wasCurrent: state.currentRunId === id, wasDrawing: state.drawingRunId === id },
+      }));
       deleteTimer = setTimeout(finishDelete, UNDO_DELETE_MS);
       // Its model goes when the undo has passed; if the page closes first, the next visit deletes it.
       if (get().savedRuns[id] !== undefined) setPendingModelDeletes([...pendingModelDeletes().filter((other) => other !== id), id]);
