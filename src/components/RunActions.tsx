@@ -138,12 +138,15 @@ export function UndoDelete() {
   const seen = useRef<string | null>(null);
   const deletedAt = useRef(Number.NEGATIVE_INFINITY);
   const undoFocused = useRef(false);
+  const holding = useRef({ focus: false, pointer: false });
   /** The tab panel this Undo is in, kept for when the undo runs out and the button is gone. */
   const panel = useRef<ParentNode | null>(null);
   useEffect(() => {
     if (deletedId === seen.current) return;
     seen.current = deletedId;
     deletedAt.current = performance.now();
+    // A new Undo (or none): a button that went holds nothing, whatever its last events said.
+    holding.current = { focus: false, pointer: false };
     if (deletedId !== null) panel.current = undoButton.current?.closest('[role="tabpanel"]') ?? null;
     // The undo went with the focus on Undo (it had the focus, and now the page has it; blur is
     // not used, since browsers differ on firing it as a focused button goes): the focus goes to
@@ -157,6 +160,11 @@ export function UndoDelete() {
     if (deletedId !== null && shown) undoButton.current?.focus();
   }, [deletedId, shown]);
   if (deleted === null) return null;
+  // The undo holds while the focus or the pointer is on Undo: either one.
+  const hold = (by: 'focus' | 'pointer', on: boolean): void => {
+    holding.current[by] = on;
+    holdUndo(holding.current.focus || holding.current.pointer);
+  };
   const undo = (event: MouseEvent<HTMLButtonElement>): void => {
     // Enter pressed twice on Delete reaches Undo with its second press (a click of detail 0, from a key): that is not an undo.
     if (event.detail === 0 && performance.now() - deletedAt.current < DOUBLE_CLICK_MS) return;
@@ -173,13 +181,11 @@ export function UndoDelete() {
         onClick={undo}
         onFocus={() => {
           undoFocused.current = true;
-          holdUndo(true);
+          hold('focus', true);
         }}
-        onBlur={() => holdUndo(false)}
-        onPointerEnter={() => holdUndo(true)}
-        onPointerLeave={() => {
-          if (document.activeElement !== undoButton.current) holdUndo(false);
-        }}
+        onBlur={() => hold('focus', false)}
+        onPointerEnter={() => hold('pointer', true)}
+        onPointerLeave={() => hold('pointer', false)}
       >
         Undo
       </button>
