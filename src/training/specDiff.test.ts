@@ -60,6 +60,12 @@ describe('describeSpecDiff', () => {
     expect(describeSpecDiff(spec([conv(6), average, flatten, dense(10)]), spec([conv(6), { ...average, poolSize: 3 }, flatten, dense(10)]))).toEqual(['AveragePooling2D pool 2×2 → 3×3']);
   });
 
+  it('names each changed layer by its own place, when a preset uses one layer object twice', () => {
+    const bigPool: LayerSpec = { type: 'maxPooling2d', poolSize: 3, strides: null, padding: 'valid' };
+    const edited = { ...PRESETS.fashionCnn.spec, layers: PRESETS.fashionCnn.spec.layers.map((layer) => (layer.type === 'maxPooling2d' ? bigPool : layer)) };
+    expect(describeSpecDiff(edited, PRESETS.fashionCnn.spec)).toEqual(['MaxPooling2D (layer 2) pool 3×3 → 2×2', 'MaxPooling2D (layer 4) pool 3×3 → 2×2']);
+  });
+
   it('names every compile and fit change', () => {
     const a = spec([flatten, dense(10)], {}, { seed: 1 });
     const b = spec(

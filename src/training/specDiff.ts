@@ -110,7 +110,8 @@ function sizeOf(layer: LayerSpec): number | null {
   }
 }
 
-type Step = { readonly kind: 'keep'; readonly a: LayerSpec; readonly b: LayerSpec } | { readonly kind: 'remove'; readonly a: LayerSpec } | { readonly kind: 'add'; readonly b: LayerSpec };
+/** One step of an alignment; a kept layer carries its place in the new model (presets reuse layer objects: identity does not tell two apart). */
+type Step = { readonly kind: 'keep'; readonly a: LayerSpec; readonly b: LayerSpec; readonly bIndex: number } | { readonly kind: 'remove'; readonly a: LayerSpec } | { readonly kind: 'add'; readonly b: LayerSpec };
 
 /**
  * Aligns two layer lists by a longest common subsequence of layer types, so an inserted
@@ -149,7 +150,7 @@ function alignLayers(a: readonly LayerSpec[], b: readonly LayerSpec[]): Step[] {
     const lb = b[j];
     const pair = pairScore(i, j);
     if (la && lb && pair !== null && at(i, j) === pair + at(i + 1, j + 1)) {
-      steps.push({ kind: 'keep', a: la, b: lb });
+      steps.push({ kind: 'keep', a: la, b: lb, bIndex: j });
       i++;
       j++;
     } else if (la && (!lb || at(i, j) === at(i + 1, j))) {
@@ -173,9 +174,8 @@ function differences(a: ModelSpec, b: ModelSpec): Difference[] {
     if (step.kind === 'keep') {
       const type = LAYER_TYPES[step.b.type];
       const several = changedTypes.filter((changed) => changed === step.b.type).length > 1;
-      found.push(...layerChanges(step.a, step.b, several ? `${type} (layer ${b.layers.indexOf(step.b) + 1})` : type));
-    }
-    else if (step.kind === 'remove') found.push({ text: `−${describeLayer(step.a)}` });
+      found.push(...layerChanges(step.a, step.b, several ? `${type} (layer ${step.bIndex + 1})` : type));
+    } else if (step.kind === 'remove') found.push({ text: `−${describeLayer(step.a)}` });
     else found.push({ text: `+${describeLayer(step.b)}` });
   }
   const ca = a.compile;
