@@ -155,6 +155,7 @@ describe('batchNormLagWords', () => {
     );
     // Epoch 1's weights tested 25.84% against 50% in training: a gap under 20 points says nothing.
     expect(batchNormLagWords({ ...restored, epochs: [{ accuracy: 0.4 }, ...restored.epochs.slice(1)], earlyStop: { restored: true, bestEpoch: 1 } })).toBeNull();
+    expect(batchNormLagWords({ ...restored, earlyStop: { restored: true, bestEpoch: 3 } })).toMatch(/^Tested at 25\.84% against 60\.00% in training: /);
     expect(batchNormLagWords({ ...restored, earlyStop: { restored: false, bestEpoch: 2 } })).toMatch(/^Tested at 25\.84% against 60\.00% in training: .* after 66 steps /);
   });
 });

@@ -147,7 +147,8 @@ export function batchNormLagWords(run: {
   readonly evaluation: { readonly accuracy: number } | null;
   readonly earlyStop?: { readonly restored: boolean; readonly bestEpoch: number } | null;
 }): string | null {
-  const restoredEpoch = run.earlyStop?.restored === true ? run.earlyStop.bestEpoch : null;
+  // Weights put back from the last epoch are the ones it ended with: nothing to say of that.
+  const restoredEpoch = run.earlyStop?.restored === true && run.earlyStop.bestEpoch !== run.epochs.length ? run.earlyStop.bestEpoch : null;
   const trained = restoredEpoch === null ? run.epochs.at(-1)?.accuracy : run.epochs[restoredEpoch - 1]?.accuracy;
   const tested = run.evaluation?.accuracy;
   if (trained === undefined || tested === undefined || trained - tested < BATCH_NORM_GAP) return null;
