@@ -25,19 +25,22 @@ interface ConfusionMatrixProps {
 
 /** Memoised: its props change once per run, not with every streamed batch. */
 export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, dataset }: ConfusionMatrixProps) {
-  const [cell, setCell] = useState<{ truth: number; predicted: number } | null>(null);
+  const [picked, setPicked] = useState<{ truth: number; predicted: number } | null>(null);
   // The one cell Tab reaches: the last one the arrows or a click went to.
-  const [chosen, setCurrent] = useState({ truth: 0, predicted: 0 });
+  const [chosen, setChosen] = useState({ truth: 0, predicted: 0 });
   const table = useRef<HTMLTableElement>(null);
   const names = dataset.classNames;
   const last = names.length - 1;
-  // Within this matrix: another run's may have fewer classes than the cell last used.
+  // Within this matrix: another run's may have fewer classes than the cells last used.
   const current = { truth: Math.min(chosen.truth, last), predicted: Math.min(chosen.predicted, last) };
+  const cell = picked !== null && picked.truth <= last && picked.predicted <= last ? picked : null;
   const onKeyDown = (event: KeyboardEvent<HTMLTableElement>): void => {
+    // Alt with an arrow is the browser's Back and Forward.
+    if (event.altKey) return;
     const to = cellAfterKey(event.key, event.ctrlKey || event.metaKey, current, last);
     if (to === null) return;
     event.preventDefault();
-    setCurrent(to);
+    setChosen(to);
     table.current?.querySelector<HTMLButtonElement>(`button[data-cell="${to.truth},${to.predicted}"]`)?.focus();
   };
   const { confusion, perClass } = evaluation;
@@ -79,8 +82,8 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, datas
                           aria-pressed={cell?.truth === t && cell.predicted === p}
                           tabIndex={current.truth === t && current.predicted === p ? 0 : -1}
                           onClick={() => {
-                            setCell({ truth: t, predicted: p });
-                            setCurrent({ truth: t, predicted: p });
+                            setPicked({ truth: t, predicted: p });
+                            setChosen({ truth: t, predicted: p });
                           }}
                           data-cell={`${t},${p}`}
                           data-count={count}
