@@ -58,7 +58,7 @@ export function CompareTable({ rows }: { readonly rows: readonly CompareRow[] })
     setSort({ column, descending });
     // aria-sort alone is read only when the heading is reached again: say the new order now.
     const text = column === 'name' || column === 'backend';
-    announce(`Runs sorted by ${COMPARE_COLUMNS[column].label}, ${text ? (descending ? 'Z to A' : 'A to Z') : descending ? 'highest first' : 'lowest first'}.`);
+    announce(`Runs sorted by ${column === 'name' ? 'name' : COMPARE_COLUMNS[column].label}, ${text ? (descending ? 'Z to A' : 'A to Z') : descending ? 'highest first' : 'lowest first'}.`);
   };
   return (
     <div className="table-scroll compare-scroll">

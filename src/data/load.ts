@@ -146,12 +146,12 @@ function splitFromName(name: string): 'train' | 'test' | null {
   return null;
 }
 
-/** True when two decoded files hold the same array: one file dropped twice, say. */
 /** A file's name without its .gz: the same for a raw file and its gzipped copy. */
 function stemOf(name: string): string {
   return name.replace(/\.gz$/i, '');
 }
 
+/** True when two decoded files hold the same array: one file dropped twice, say. */
 function sameArray(a: IdxArray, b: IdxArray): boolean {
   if (a.dims.length !== b.dims.length || a.dims.some((dim, i) => dim !== b.dims[i]) || a.data.length !== b.data.length) return false;
   for (let i = 0; i < a.data.length; i++) if (a.data[i] !== b.data[i]) return false;

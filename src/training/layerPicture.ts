@@ -19,7 +19,7 @@ export interface PicturedLayer {
 
 /**
  * The first Dense or Conv2D layer of `spec` on images of `input`, or null without one. Only
- * Flatten, Dropout, BatchNormalization, MaxPooling2D and Activation can come before it: none
+ * Flatten, Dropout, BatchNormalization, pooling and Activation can come before it: none
  * adds channels, so its input is still one picture (pooled, perhaps) of one channel. A Dense
  * that comes first sees the image flattened (modelInputShape).
  */
