@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { assembleDataset } from '../data/dataset';
 import type { ModelFiles, WorkerCommand } from '../training/protocol';
 import { runFileText, type SavedRun } from './runFile';
@@ -23,6 +23,7 @@ const request = <T>(result: () => T): Promise<T> =>
   });
 vi.mock('./runStorage', async (importOriginal) => ({
   ...(await importOriginal<typeof import('./runStorage')>()),
+  loadSavedRun: (id: string) => request(() => shelf.get(id) ?? null),
   loadSavedRuns: () => request(() => ({ runs: [...shelf.values()], problems: storage.problems, ids: [...shelf.keys(), ...storage.unreadable] })),
   putSavedRun: (run: SavedRun) => request(() => void shelf.set(run.id, run)),
   deleteSavedRun: (id: string) => request(() => void shelf.delete(id)),
@@ -336,6 +337,58 @@ describe('importing a run file', () => {
     await state().importRuns([fileOf({ datasetId: 'custom-lxq0k2-2', datasetName: 'Your dataset 2' })]);
     expect(state().runFileErrors).toEqual([]);
     expect(imported()).toEqual(['imported']);
+  });
+});
+
+// The app's other tabs, as a BroadcastChannel of the same name in another page delivers their news.
+describe('runs across tabs', () => {
+  const otherTab = new BroadcastChannel('playground-runs');
+  const heard: unknown[] = [];
+  otherTab.onmessage = (event: MessageEvent) => heard.push(event.data);
+  afterEach(() => {
+    heard.length = 0;
+  });
+  afterAll(() => otherTab.close());
+
+  it('shows a run another tab saved, after the others, with its model to load, and takes it away when that tab deletes it', async () => {
+    await restoreTwo();
+    sent.length = 0;
+    shelf.set('c', saved({ id: 'c', name: 'Third #3', color: '#0891b2' }));
+    otherTab.postMessage({ type: 'saved', id: 'c' });
+    await vi.waitFor(() => expect(state().runOrder).toEqual(['a', 'b', 'c']));
+    expect(state().savedRuns['c']).toBe('saved');
+    expect(sent).toEqual([{ type: 'restoreRuns', runs: [expect.objectContaining({ runId: 'c' })] }]);
+    shelf.delete('c');
+    otherTab.postMessage({ type: 'deleted', id: 'c' });
+    await vi.waitFor(() => expect(state().runOrder).toEqual(['a', 'b']));
+    expect(state().announcement).toBe('Third #3 was deleted in another tab.');
+  });
+
+  it('handles a deletion after the read of the record saved before it, so that it never brings a deleted run back', async () => {
+    await restoreTwo();
+    // The other tab renamed a new run, then deleted it: its record was still there when this tab read it.
+    shelf.set('c', saved({ id: 'c', name: 'Third #3' }));
+    otherTab.postMessage({ type: 'saved', id: 'c' });
+    otherTab.postMessage({ type: 'deleted', id: 'c' });
+    await vi.waitFor(() => expect(state().announcement).toBe('Third #3 was deleted in another tab.'));
+    await settle();
+    expect(state().runOrder).toEqual(['a', 'b']);
+  });
+
+  it("takes another tab's new name for a run shown here, gives an adopted run a colour not in use, and tells the other tabs of its own records", async () => {
+    await restoreTwo();
+    shelf.set('a', { ...saved({ id: 'a', name: 'Renamed there' }) });
+    otherTab.postMessage({ type: 'saved', id: 'a' });
+    await vi.waitFor(() => expect(state().runs['a']?.name).toBe('Renamed there'));
+    shelf.set('d', saved({ id: 'd', name: 'Fourth', color: state().runs['b']?.color ?? '' }));
+    otherTab.postMessage({ type: 'saved', id: 'd' });
+    await vi.waitFor(() => expect(state().runOrder).toContain('d'));
+    expect(state().runs['d']?.color).not.toBe(state().runs['b']?.color);
+    // This tab's rename and deletion reach the others.
+    state().renameRun('b', 'Renamed here');
+    await vi.waitFor(() => expect(heard).toContainEqual({ type: 'saved', id: 'b' }));
+    state().deleteRun('b');
+    await vi.waitFor(() => expect(heard).toContainEqual({ type: 'deleted', id: 'b' }));
   });
 });
 
