@@ -36,6 +36,7 @@ describe('classifyFailure', () => {
     ['Array buffer allocation failed', "V8's refusal"],
     ['Cannot enlarge memory arrays to size 2147483648 bytes (OOM)', 'Emscripten'],
     ['WebGL error: OUT_OF_MEMORY', 'WebGL'],
+    ['Aborted(). Build with -sASSERTIONS for more info.', 'the WASM backend on a Dense(100000) model, measured'],
   ])('names running out of memory (%s: %s) and suggests a smaller batch or model', (message) => {
     const failure = classifyFailure(new Error(message));
     expect(failure.kind).toBe('out-of-memory');

@@ -76,6 +76,13 @@ export function classifyFailure(error: unknown): { kind: RunFailureKind; message
   if (OUT_OF_MEMORY.test(text)) {
     return { kind: 'out-of-memory', message: `The backend ran out of memory (${text}). Try a smaller batch size or model; finished runs are kept.` };
   }
+  // Emscripten's abort, which the WASM backend gives when a model's 1.2 GB does not fit (measured: Dense(100000) on MNIST), says only this.
+  if (/^Aborted\(/.test(text)) {
+    return {
+      kind: 'out-of-memory',
+      message: `The WASM backend stopped (${text}), most likely out of memory: WebAssembly holds 4 GB at most. Try a smaller batch size or model; finished runs are kept.`,
+    };
+  }
   if (/context.*lost|CONTEXT_LOST/i.test(text)) {
     return {
       kind: 'context-lost',
