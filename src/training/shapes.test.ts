@@ -17,13 +17,15 @@ const flatten: LayerSpec = { type: 'flatten' };
 const dense = (units: number, activation: 'linear' | 'relu' | 'softmax' | 'sigmoid' = 'linear'): LayerSpec => ({ type: 'dense', units, activation, useBias: true });
 const out = dense(10, 'softmax');
 const conv = (kernelSize: number, padding: 'valid' | 'same' = 'valid', strides = 1): LayerSpec => ({ type: 'conv2d', filters: 4, kernelSize, strides, padding, activation: 'relu' });
+/** A summary's rows as model.summary() prints them: name, type, output shape, parameters. */
+const printed = (summary: ReturnType<typeof summarize>) => summary.rows.map((row) => [row.name, row.type, formatShape(row.outputShape), row.params]);
 const pool = (poolSize = 2, strides: number | null = null, padding: 'valid' | 'same' = 'valid'): LayerSpec => ({ type: 'maxPooling2d', poolSize, strides, padding });
 
 describe('summarize', () => {
   it('summarises the Fashion CNN row by row, as model.summary() prints it', () => {
     const summary = summarize(PRESETS.fashionCnn.spec, MNIST);
     expect(formatShape(summary.inputShape)).toBe('(None, 28, 28, 1)');
-    expect(summary.rows.map((row) => [row.name, row.type, formatShape(row.outputShape), row.params])).toEqual([
+    expect(printed(summary)).toEqual([
       ['conv2d', 'Conv2D', '(None, 27, 27, 32)', 160],
       ['max_pooling2d', 'MaxPooling2D', '(None, 13, 13, 32)', 0],
       ['conv2d_1', 'Conv2D', '(None, 12, 12, 32)', 4128],
@@ -192,8 +194,8 @@ describe('validateSpec', () => {
   });
 
   it("gives LeNet's average pooling Keras's names and shapes: each 2×2 pool halves the image and has no weights", () => {
-    const { rows, totalParams } = summarize(PRESETS.lenet.spec, MNIST);
-    expect(rows.map((row) => [row.name, row.type, formatShape(row.outputShape), row.params])).toEqual([
+    const summary = summarize(PRESETS.lenet.spec, MNIST);
+    expect(printed(summary)).toEqual([
       ['conv2d', 'Conv2D', '(None, 28, 28, 6)', 156],
       ['average_pooling2d', 'AveragePooling2D', '(None, 14, 14, 6)', 0],
       ['conv2d_1', 'Conv2D', '(None, 10, 10, 16)', 2416],
@@ -203,7 +205,7 @@ describe('validateSpec', () => {
       ['dense_1', 'Dense', '(None, 84)', 10164],
       ['dense_2', 'Dense', '(None, 10)', 850],
     ]);
-    expect(totalParams).toBe(61_706);
+    expect(summary.totalParams).toBe(61_706);
     // A pool larger than its 'valid' input says which field to change.
     const tooBig = spec([{ type: 'averagePooling2d', poolSize: 30, strides: null, padding: 'valid' }, flatten, out]);
     expect(validateSpec(tooBig, MNIST, 10).find((issue) => issue.severity === 'error')?.field).toBe('poolSize');
