@@ -140,21 +140,21 @@ export function UndoDelete() {
   const undoFocused = useRef(false);
   const holding = useRef({ focus: false, pointer: false });
   /** The tab panel this Undo is in, kept for when the undo runs out and the button is gone. */
-  const panel = useRef<ParentNode | null>(null);
+  const panel = useRef<HTMLElement | null>(null);
   useEffect(() => {
     if (deletedId === seen.current) return;
     seen.current = deletedId;
     deletedAt.current = performance.now();
     // A new Undo (or none): a button that went holds nothing, whatever its last events said.
     holding.current = { focus: false, pointer: false };
-    if (deletedId !== null) panel.current = undoButton.current?.closest('[role="tabpanel"]') ?? null;
+    if (deletedId !== null) panel.current = undoButton.current?.closest<HTMLElement>('[role="tabpanel"]') ?? null;
     // The undo went with the focus on Undo (it had the focus, and now the page has it; blur is
     // not used, since browsers differ on firing it as a focused button goes): the focus goes to
     // the tab's panel, without scrolling, and not to another run's Delete, where a late Enter
     // meant for Undo would delete a second run. (Undo holds the time while focused: this is a
     // deletion ended some other way.)
     if (deletedId === null && undoFocused.current && document.activeElement === document.body) {
-      (panel.current as HTMLElement | null)?.focus({ preventScroll: true });
+      panel.current?.focus({ preventScroll: true });
     }
     undoFocused.current = false;
     if (deletedId !== null && shown) undoButton.current?.focus();
