@@ -167,8 +167,8 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     }
     if (idTaken(id)) return;
     countAddedRuns([saved.name]);
-    const colours = runsWithColours(get()).map((run) => run.color);
-    addRun(colours.includes(saved.color) ? { ...saved, color: nextRunColor(runsWithColours(get())) } : saved, false);
+    const inUse = runsWithColours(get());
+    addRun(inUse.some((run) => run.color === saved.color) ? { ...saved, color: nextRunColor(inUse) } : saved, false);
     setSaveState(id, 'saved');
     if (saved.status !== 'failed') sendToWorker({ type: 'restoreRuns', runs: [modelRef(saved)] });
   };
