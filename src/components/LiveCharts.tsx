@@ -20,6 +20,8 @@ const CHART_HEIGHT = 220;
 /** How long after the loss chart the accuracy chart mounts and redraws, so that each has a task of its own. */
 const STAGGER_MS = CHART_REFRESH_MS / 2;
 const NO_POINTS: readonly { x: number }[] = [];
+/** Up to this many epochs, each is marked by a dot; past it the dots would merge into a line and cost a redraw thousands of circles. */
+const DOTTED_EPOCHS = 100;
 /** The per-batch line's colour. */
 const RUNNING_COLOR = '#93c5fd';
 
@@ -88,6 +90,7 @@ function MetricLines({ run, epochs: epochCount, metric, log, width }: ChartProps
   const batches = (run?.batches ?? []).map((b) => ({ x: b.x, running: b[metric] }));
   const validation = hasValidation(run);
   const color = run?.color ?? NEUTRAL_LINE;
+  const dot = epochs.length <= DOTTED_EPOCHS;
   return (
     <LineChart width={width} height={CHART_HEIGHT} accessibilityLayer={false} margin={CURVE_MARGIN}>
       <CartesianGrid strokeDasharray="3 3" />
@@ -95,8 +98,8 @@ function MetricLines({ run, epochs: epochCount, metric, log, width }: ChartProps
       <YAxis {...metricAxis(metric, log, [0, 1])} />
       <Tooltip {...CURVE_TOOLTIP} />
       <Line data={batches} dataKey="running" name={`${metric} (running, per batch)`} stroke={RUNNING_COLOR} dot={false} isAnimationActive={false} strokeWidth={1} />
-      <Line data={epochs} dataKey="train" name={metric} stroke={color} dot isAnimationActive={false} strokeWidth={2} />
-      <Line data={validation ? epochs : NO_POINTS} dataKey="validation" name={`val_${metric}`} stroke={color} strokeDasharray={VALIDATION_DASH} dot isAnimationActive={false} strokeWidth={2} />
+      <Line data={epochs} dataKey="train" name={metric} stroke={color} dot={dot} isAnimationActive={false} strokeWidth={2} />
+      <Line data={validation ? epochs : NO_POINTS} dataKey="validation" name={`val_${metric}`} stroke={color} strokeDasharray={VALIDATION_DASH} dot={dot} isAnimationActive={false} strokeWidth={2} />
     </LineChart>
   );
 }
@@ -111,8 +114,7 @@ const LOG_COLUMNS: readonly (readonly [MonitorName, (e: EpochRecord) => number |
   ['val_accuracy', (e) => e.valAccuracy],
 ];
 
-/** `history.history` as a table: the charts' text equivalent. */
-export function HistoryTable({ run }: { readonly run: Run }) {
+function History({ run }: { readonly run: Run }) {
   // Keras's history has a 'learning_rate' entry (Keras 2: 'lr') only when a schedule changes the rate.
   const scheduled = run.spec.fit.learningRateDecay !== 1;
   // EarlyStopping's best epoch, marked in the column it watched.
@@ -156,11 +158,22 @@ export function HistoryTable({ run }: { readonly run: Run }) {
   );
 }
 
+/**
+ * `history.history` as a table: the charts' text equivalent. Drawn again only when what it
+ * shows changes (an epoch ends, EarlyStopping marks its best), never for a step.
+ */
+export const HistoryTable = memo(
+  History,
+  (before, after) =>
+    before.run.epochs === after.run.epochs && before.run.earlyStop === after.run.earlyStop && before.run.name === after.run.name && before.run.spec === after.run.spec,
+);
+
 /** The current run's curves and history; before the first run, empty axes over the draft's `epochs`. */
 export function LiveCharts({ run, epochs }: { readonly run: Run | null; readonly epochs: number }) {
   const [log, setLog] = useState(false);
   // While its tab is hidden the chart keeps what it drew; it catches up when shown again.
-  const deferred = useDeferredValue(useThrottledValue(run, CHART_REFRESH_MS, !usePanelShown()));
+  const throttled = useThrottledValue(run, CHART_REFRESH_MS, !usePanelShown());
+  const deferred = useDeferredValue(throttled);
   // The accuracy chart redraws half an interval after the loss chart: each chart's redraw
   // then has a task of its own instead of sharing one animation frame with the other.
   const later = useDelayedValue(deferred, STAGGER_MS);
@@ -171,7 +184,8 @@ export function LiveCharts({ run, epochs }: { readonly run: Run | null; readonly
       <h3 id="charts-heading">Learning curves</h3>
       <CheckField label="Log scale for loss" checked={log} onChange={setLog} />
       <LossAndAccuracy log={log} chart={(metric, logScale) => <MetricChart run={metric === 'loss' ? deferred : later} epochs={axisEpochs} metric={metric} log={logScale} />} />
-      {run ? <HistoryTable run={run} /> : <p>Train a model to see its loss and accuracy here, batch by batch and epoch by epoch.</p>}
+      {/* Throttled like the charts: a history of hundreds of short epochs, redrawn at every step, would take the page. */}
+      {run ? <HistoryTable run={throttled?.id === run.id ? throttled : run} /> : <p>Train a model to see its loss and accuracy here, batch by batch and epoch by epoch.</p>}
     </section>
   );
 }

@@ -10,6 +10,43 @@ interface Listeners {
   onCrash: (message: string) => void;
 }
 
+/**
+ * Events that arrive closer together than this are handed on together, in one task, so that
+ * React draws them once: a run of 3 ms epochs sends hundreds a second, and one redraw each
+ * would take the page. An event after a quiet spell (a prediction, a batch's report every
+ * 100 ms) is handed on at once.
+ */
+export const EVENT_BATCH_MS = 16;
+
+/**
+ * `deliver`, called with the events in the order they came: at once when the last call was
+ * `intervalMs` ago or more, else with all that came since, `intervalMs` after the last call.
+ */
+export function batchedDelivery<T>(deliver: (events: readonly T[]) => void, intervalMs = EVENT_BATCH_MS): { push: (event: T) => void; flush: () => void } {
+  let queue: T[] = [];
+  let last = Number.NEGATIVE_INFINITY;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (queue.length === 0) return;
+    last = performance.now();
+    const events = queue;
+    queue = [];
+    deliver(events);
+  };
+  return {
+    push(event) {
+      queue.push(event);
+      if (timer !== undefined) return;
+      const wait = last + intervalMs - performance.now();
+      if (wait <= 0) flush();
+      else timer = setTimeout(flush, wait);
+    },
+    flush,
+  };
+}
+
 let client: TrainerClient | null = null;
 let listeners: Listeners = { onEvent: () => undefined, onCrash: () => undefined };
 
@@ -20,9 +57,15 @@ export function connectWorker(next: Listeners): void {
 
 /** Sends a command to the worker, starting it if needed. */
 export function sendToWorker(command: WorkerCommand, transfer: Transferable[] = []): void {
-  client ??= startTrainer(
-    (event) => listeners.onEvent(event),
-    (message) => listeners.onCrash(message),
-  );
+  if (client === null) {
+    const events = batchedDelivery<WorkerEvent>((batch) => {
+      for (const event of batch) listeners.onEvent(event);
+    });
+    client = startTrainer(events.push, (message) => {
+      // What the worker said before it crashed comes first.
+      events.flush();
+      listeners.onCrash(message);
+    });
+  }
   client.send(command, transfer);
 }
