@@ -8,7 +8,7 @@ import { BUILTIN_DATASETS } from '../data/datasets';
 import { PRESET_ORDER, PRESETS, emptySpec, isPresetId, type Preset } from '../training/presets';
 import { insertionIndex, type SpecIssue } from '../training/shapes';
 import { describeSpecDiff } from '../training/specDiff';
-import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, DEFAULT_EARLY_STOPPING, LAYER_TYPES, LOSSES, MONITORS, OPTIMIZERS, type Activation, type LayerSpec, type LayerType, type ModelSpec } from '../training/spec';
+import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, DEFAULT_EARLY_STOPPING, LAYER_TYPES, LOSSES, MAX_EPOCHS, MONITORS, OPTIMIZERS, type Activation, type LayerSpec, type LayerType, type ModelSpec } from '../training/spec';
 import { useAppStore } from '../store';
 import { CheckField, fieldControl, NumberField, SelectField, type FieldIssues } from './fields';
 import { focusTrain } from './TrainingControls';
@@ -395,7 +395,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
 
       <fieldset className="options">
         <legend>fit</legend>
-        <NumberField label="Epochs" {...issuesOf(null, 'epochs')} value={fit.epochs} min={1} onChange={(epochs) => update({ fit: { ...fit, epochs } })} />
+        <NumberField label="Epochs" {...issuesOf(null, 'epochs')} value={fit.epochs} min={1} max={MAX_EPOCHS} onChange={(epochs) => update({ fit: { ...fit, epochs } })} />
         <NumberField label="Batch size" {...issuesOf(null, 'batchSize')} value={fit.batchSize} min={1} onChange={(batchSize) => update({ fit: { ...fit, batchSize } })} />
         <NumberField label="Validation split" {...issuesOf(null, 'validationSplit')} value={fit.validationSplit} min={0} max={0.95} step={0.05} onChange={(validationSplit) => update({ fit: { ...fit, validationSplit } })} />
         <NumberField label="Seed" {...issuesOf(null, 'seed')} value={fit.seed} min={0} onChange={(seed) => update({ fit: { ...fit, seed } })} />

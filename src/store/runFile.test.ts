@@ -198,7 +198,7 @@ describe('importing a run file explains what is wrong, naming the file', () => {
 
   it('checks the model spec as a share link would, naming the field', () => {
     expect(importError(fileWith((f) => ((f.run.spec as { fit: Record<string, unknown> }).fit.epochs = 0)))).toBe(
-      'my.run.json cannot be imported: run.spec.fit.epochs should be a whole number of at least 1, but it is 0.',
+      'my.run.json cannot be imported: run.spec.fit.epochs should be a whole number from 1 to 1000, but it is 0.',
     );
   });
 

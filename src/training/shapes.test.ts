@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from './presets';
 import { formatShape, insertionIndex, isTrainable, layerNames, outputActivation, summarize, trainingMemory, validateSpec } from './shapes';
-import { DEFAULT_COMPILE, DEFAULT_FIT, type CompileSpec, type FitSpec, type LayerSpec, type ModelSpec } from './spec';
+import { DEFAULT_COMPILE, DEFAULT_FIT, MAX_EPOCHS, type CompileSpec, type FitSpec, type LayerSpec, type ModelSpec } from './spec';
 
 const MNIST = { height: 28, width: 28, channels: 1 };
 const spec = (layers: LayerSpec[], compile: Partial<CompileSpec> = {}, fit: Partial<FitSpec> = {}): ModelSpec => ({
@@ -274,6 +274,11 @@ describe('validateSpec', () => {
     expect(fields(spec([flatten, out], { momentum: 1 }))).toEqual(['momentum']);
     expect(fields(spec([flatten, out], {}, { epochs: 0 }))).toEqual(['epochs']);
     expect(fields(spec([flatten, out], {}, { epochs: 1.5 }))).toEqual(['epochs']);
+    // Epochs are capped: every one is a history row and a chart point kept with the run.
+    expect(fields(spec([flatten, out], {}, { epochs: MAX_EPOCHS }))).toEqual([]);
+    expect(errors(spec([flatten, out], {}, { epochs: 1e9 })).map((i) => i.message)).toEqual([expect.stringMatching(/^Epochs must be a whole number from 1 to 1,000 \(got 1000000000\)/)]);
+    // A learning rate the field read as 0 (1e-400) is not reported as if 0 were typed.
+    expect(errors(spec([flatten, out], { learningRate: 0 })).map((i) => i.message)).toEqual(['The learning rate must be a positive number (got 0, or a number too small for the browser to tell from 0).']);
     expect(fields(spec([flatten, out], {}, { batchSize: 0 }))).toEqual(['batchSize']);
     expect(fields(spec([flatten, out], {}, { validationSplit: 1 }))).toEqual(['validationSplit']);
     expect(fields(spec([flatten, out], {}, { validationSplit: -0.1 }))).toEqual(['validationSplit']);

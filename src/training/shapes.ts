@@ -5,7 +5,7 @@
  * Pure: no tfjs, no DOM.
  */
 import { splitValidation } from './batches';
-import { ACTIVATIONS, LAYER_TYPES, LOSSES, MAX_SEED, MONITORS, OPTIMIZERS, type Activation, type InputShape, type LayerSpec, type ModelSpec, takesImage } from './spec';
+import { ACTIVATIONS, LAYER_TYPES, LOSSES, MAX_EPOCHS, MAX_SEED, MONITORS, OPTIMIZERS, type Activation, type InputShape, type LayerSpec, type ModelSpec, takesImage } from './spec';
 
 /** A tensor shape without the batch axis: [h, w, c] for images, [n] for vectors. */
 export type Shape = readonly number[];
@@ -461,12 +461,16 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
     modelError('loss', `Unknown loss '${text(compile.loss)}': choose ${Object.keys(LOSSES).join(', ')}.`);
   }
   if (!isInRange(compile.learningRate, Number.MIN_VALUE, Infinity)) {
-    modelError('learningRate', `The learning rate must be a positive number (got ${text(compile.learningRate)}).`);
+    // The field reads 1e-400 as 0: say so, or the message names a value nobody typed.
+    const underflow = compile.learningRate === 0 ? ', or a number too small for the browser to tell from 0' : '';
+    modelError('learningRate', `The learning rate must be a positive number (got ${text(compile.learningRate)}${underflow}).`);
   }
   if (!isInRange(compile.momentum, 0, 1)) {
     modelError('momentum', `Momentum must be at least 0 and below 1 (got ${text(compile.momentum)}).`);
   }
-  if (!isPositiveInteger(fit.epochs)) modelError('epochs', `Epochs must be a whole number of at least 1 (got ${text(fit.epochs)}).`);
+  if (!(isPositiveInteger(fit.epochs) && fit.epochs <= MAX_EPOCHS)) {
+    modelError('epochs', `Epochs must be a whole number from 1 to ${MAX_EPOCHS.toLocaleString('en-US')} (got ${text(fit.epochs)}): every epoch adds a row to the history and a point to the curves, kept with the run.`);
+  }
   if (!isPositiveInteger(fit.batchSize)) modelError('batchSize', `Batch size must be a whole number of at least 1 (got ${text(fit.batchSize)}).`);
   if (!isInRange(fit.validationSplit, 0, 1)) {
     modelError('validationSplit', `The validation split must be at least 0 and below 1 (got ${text(fit.validationSplit)}).`);

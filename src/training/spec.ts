@@ -153,6 +153,13 @@ export interface InputShape {
   readonly channels: number;
 }
 
+/**
+ * The most epochs a run may train. Keras sets no limit, but a learner's notebook rarely asks
+ * for more than a few hundred, and every epoch adds a row to the history, a line to the log
+ * and a point to the curves, all kept in the browser with the run.
+ */
+export const MAX_EPOCHS = 1000;
+
 /** The largest seed: `tf.keras.utils.set_random_seed` seeds NumPy, which takes 0 to 2³² − 1. */
 export const MAX_SEED = 2 ** 32 - 1;
 

@@ -119,6 +119,7 @@ describe('share links', () => {
       [(p) => ((p.runs[0]?.spec.compile as Record<string, unknown>).loss = 'mse'), 'share.runs[0].spec.compile.loss'],
       [(p) => ((p.runs[0]?.spec.compile as Record<string, unknown>).fromLogits = 'yes'), 'share.runs[0].spec.compile.fromLogits'],
       [(p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).epochs = 2.5), 'share.runs[0].spec.fit.epochs'],
+      [(p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).epochs = 1e15), 'share.runs[0].spec.fit.epochs'],
       [(p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).validationSplit = -0.1), 'share.runs[0].spec.fit.validationSplit'],
       [(p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).augmentShift = 9), 'share.runs[0].spec.fit.augmentShift'],
       [(p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).trainLimit = 'all'), 'share.runs[0].spec.fit.trainLimit'],

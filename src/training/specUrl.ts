@@ -7,7 +7,7 @@
  */
 import { base64ToBytes, bytesToBase64 } from '../data/base64';
 import { MAX_CLASSES, type Dataset } from '../data/dataset';
-import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, LOSSES, MAX_SEED, MONITORS, OPTIMIZERS, type Activation, type CompileSpec, type EarlyStoppingSpec, type FitSpec, type LayerSpec, type ModelSpec, type Padding } from './spec';
+import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, LOSSES, MAX_EPOCHS, MAX_SEED, MONITORS, OPTIMIZERS, type Activation, type CompileSpec, type EarlyStoppingSpec, type FitSpec, type LayerSpec, type ModelSpec, type Padding } from './spec';
 
 /** One model in a share, with the name its run had. */
 export interface SharedRun {
@@ -276,7 +276,7 @@ function fitSpec(value: unknown, path: string): FitSpec {
   );
   const decay = f.learningRateDecay ?? 1;
   return {
-    epochs: int(f.epochs, `${path}.epochs`, 1),
+    epochs: int(f.epochs, `${path}.epochs`, 1, MAX_EPOCHS),
     batchSize: int(f.batchSize, `${path}.batchSize`, 1),
     validationSplit: real(f.validationSplit, `${path}.validationSplit`, 0, 1, 'a fraction from 0 up to (not including) 1'),
     shuffle: bool(f.shuffle, `${path}.shuffle`),
