@@ -41,3 +41,29 @@ test('a worker crash mid-run fails that run with a clear message, keeps the fini
   await page.getByRole('button', { name: 'Dismiss' }).click();
   await expect(banner).toHaveCount(0);
 });
+
+test('a run that exhausts the WASM memory fails as out of memory, the worker is replaced, and the run queued behind it trains', async ({ page }) => {
+  // Dense(100000) after Flatten: about 1.2 GB to train, which the WASM module cannot hold; it
+  // aborts, and afterwards failed every later run at once ("memory access out of bounds").
+  await quickstart(page, 1, 2000);
+  await page.getByLabel('Backend').selectOption('wasm');
+  await page.getByLabel('Layer 2 units', { exact: true }).fill('100000');
+  await expect(page.getByText(/Training this model takes about 1\.\d GB/).first()).toBeVisible();
+  const train = page.getByRole('button', { name: 'Train', exact: true });
+  await train.click();
+  await page.getByLabel('Layer 2 units', { exact: true }).fill('128');
+  await train.click();
+
+  const banner = page.getByRole('region', { name: 'Training worker' }).getByRole('alert');
+  await expect(banner).toHaveText(
+    'The WASM backend could not go on after running out of memory, so the training worker was restarted. Runs waiting in the queue train next; finished runs, their charts and saved models are kept.',
+    { timeout: 120_000 },
+  );
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  await expect(page.getByRole('list', { name: 'Runs' }).getByTestId('queue-status')).toHaveText(['failed', 'finished'], { timeout: 90_000 });
+  const rows = page.getByRole('table', { name: 'Comparison of runs' }).locator('tbody tr');
+  await expect(rows.nth(1).locator('[data-column="epochsDone"]')).toHaveText('1/1');
+  await expect(rows.nth(1)).toContainText('wasm');
+  // The failed run's record was written by the page, not the worker: the restart cost it nothing.
+  await expect(page.getByText(/could not be saved in this browser/)).toHaveCount(0);
+});

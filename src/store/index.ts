@@ -47,16 +47,18 @@ connectWorker({
     state.handleStorageEvent(event);
     state.handlePicturesEvent(event);
   },
-  onCrash: (message) => {
+  onCrash: (message, crashed) => {
     // The client has already started a new worker: give it what the old one held, and end
-    // whatever the old one owed an answer.
-    const reason = `The training worker crashed (${message}) and was restarted.`;
+    // whatever the old one owed an answer. A worker replaced for its broken backend had
+    // already failed the run it was training: the runs queued behind it go on in the new one.
+    const reason = crashed ? `The training worker crashed (${message}) and was restarted.` : `${message}, so the training worker was restarted.`;
     const state = useAppStore.getState();
     state.resendDatasets();
     state.recoverSavedRuns(reason);
-    state.failActiveRuns(reason);
+    if (crashed) state.failActiveRuns(reason);
+    else state.requeueWaitingRuns();
     state.recoverDrawing();
-    const notice = `${reason} Runs that were training were lost; finished runs, their charts and saved models are kept.`;
+    const notice = `${reason} ${crashed ? 'Runs that were training were lost' : 'Runs waiting in the queue train next'}; finished runs, their charts and saved models are kept.`;
     useAppStore.setState({ workerError: notice });
     state.announce(notice);
   },

@@ -126,6 +126,8 @@ export interface RunsSlice {
   readonly handleRunEvent: (event: WorkerEvent) => void;
   /** Ends, as failed, every run the crashed worker was training or had queued; finished runs stay as they are. */
   readonly failActiveRuns: (reason: string) => void;
+  /** Sends the runs waiting in the queue to a new worker, in their order. */
+  readonly requeueWaitingRuns: () => void;
 }
 
 /** Colours runs take in turn; each follows its run through every chart. */
@@ -389,6 +391,14 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
           return;
         default:
           return;
+      }
+    },
+
+    requeueWaitingRuns: () => {
+      const { runs, runOrder, backendPreference } = get();
+      for (const id of runOrder) {
+        const run = runs[id];
+        if (run?.status === 'starting') sendToWorker({ type: 'train', runId: id, datasetId: run.datasetId, spec: run.spec, backend: backendPreference });
       }
     },
 

@@ -456,7 +456,8 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     recoverSavedRuns: (reason) => {
       const { savedRuns, handleStorageEvent } = get();
       for (const [runId, saveState] of Object.entries(savedRuns)) {
-        if (saveState === 'saving') handleStorageEvent({ type: 'modelSaved', runId, error: reason });
+        // A failed run's record is written here, with no model: the worker owes it nothing.
+        if (saveState === 'saving' && get().runs[runId]?.status !== 'failed') handleStorageEvent({ type: 'modelSaved', runId, error: reason });
       }
       const lostImports = [...pendingImports.values()].map(({ fileName }) => `${fileName} was not imported: ${reason} Import it again.`);
       pendingImports.clear();
@@ -506,7 +507,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
           const saved = savedRunOf(event.runId);
           const name = saved?.name ?? 'The run';
           if (event.files === null || !saved) {
-            set({ runFileErrors: [`${name} could not be exported: ${event.error ?? 'the run is gone'}.`] });
+            set({ runFileErrors: [`${name} could not be exported: ${event.error?.replace(/\.$/, '') ?? 'the run is gone'}.`] });
             get().announce(`${name} could not be exported.`);
             return;
           }

@@ -7,7 +7,8 @@ import type { WorkerCommand, WorkerEvent } from '../training/protocol';
 
 interface Listeners {
   onEvent: (event: WorkerEvent) => void;
-  onCrash: (message: string) => void;
+  /** The worker was replaced: it crashed (`crashed`), or said its backend was broken; `message` says what happened. */
+  onCrash: (message: string, crashed: boolean) => void;
 }
 
 /**
@@ -61,10 +62,10 @@ export function sendToWorker(command: WorkerCommand, transfer: Transferable[] = 
     const events = batchedDelivery<WorkerEvent>((batch) => {
       for (const event of batch) listeners.onEvent(event);
     });
-    client = startTrainer(events.push, (message) => {
-      // What the worker said before it crashed comes first.
+    client = startTrainer(events.push, (message, crashed) => {
+      // What the worker said before it was replaced comes first.
       events.flush();
-      listeners.onCrash(message);
+      listeners.onCrash(message, crashed);
     });
   }
   client.send(command, transfer);

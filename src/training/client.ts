@@ -5,7 +5,11 @@
 import type { WorkerCommand, WorkerEvent } from './protocol';
 
 export type WorkerListener = (event: WorkerEvent) => void;
-export type CrashListener = (message: string) => void;
+/**
+ * Told when the worker was replaced: `crashed` for an uncaught error (`message` is its text),
+ * false when the worker itself said its backend was broken (`message` says why).
+ */
+export type CrashListener = (message: string, crashed: boolean) => void;
 
 /** A running training worker. */
 export interface TrainerClient {
@@ -18,12 +22,20 @@ export function startTrainer(onEvent: WorkerListener, onCrash: CrashListener): T
   let worker: Worker | null = null;
   const spawn = (): Worker => {
     const next = new Worker(new URL('./trainer.worker.ts', import.meta.url), { type: 'module', name: 'trainer' });
-    next.addEventListener('message', (event: MessageEvent<WorkerEvent>) => onEvent(event.data));
-    next.addEventListener('error', (event) => {
-      event.preventDefault();
+    const replace = (message: string, crashed: boolean): void => {
       next.terminate();
       worker = spawn();
-      onCrash(event.message || 'the training worker stopped unexpectedly');
+      onCrash(message, crashed);
+    };
+    next.addEventListener('message', (event: MessageEvent<WorkerEvent>) => {
+      // Nothing from a worker already replaced.
+      if (worker !== next) return;
+      if (event.data.type === 'backendBroken') replace(event.data.reason, false);
+      else onEvent(event.data);
+    });
+    next.addEventListener('error', (event) => {
+      event.preventDefault();
+      replace(event.message || 'the training worker stopped unexpectedly', true);
     });
     return next;
   };

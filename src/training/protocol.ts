@@ -260,6 +260,11 @@ export type WorkerEvent =
   | { readonly type: 'evaluation'; readonly runId: string; readonly evaluation: Evaluation }
   | { readonly type: 'runFinished'; readonly runId: string; readonly stopped: boolean; readonly seconds: number; readonly earlyStop: EarlyStopReport | null }
   | { readonly type: 'runFailed'; readonly runId: string; readonly kind: RunFailureKind; readonly message: string }
+  /**
+   * The worker's backend can no longer run anything (the WASM module aborted, or failed to
+   * allocate and may be left half-written): the page replaces the worker, as after a crash.
+   */
+  | { readonly type: 'backendBroken'; readonly reason: string }
   | {
       readonly type: 'prediction';
       readonly requestId: number;

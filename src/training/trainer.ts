@@ -197,7 +197,7 @@ export class Trainer {
       try {
         await this.loadSaved(runId);
       } catch (error) {
-        return reply(null, `The saved model of this run could not be loaded: ${classifyFailure(error).message}`);
+        return reply(null, `The saved model of this run could not be loaded: ${classifyFailure(error).message.replace(/\.$/, '')}.`);
       }
     }
     const run = runId === null ? undefined : this.runs.get(runId);
@@ -442,6 +442,11 @@ export class Trainer {
       run.model = null;
       const failure = classifyFailure(error);
       this.emit({ type: 'runFailed', runId, ...failure });
+      // Measured: after Dense(100000)'s abort, every later run failed at once with "memory
+      // access out of bounds", even a tiny one. The module cannot be restarted in place.
+      if (failure.kind === 'out-of-memory' && tf.getBackend() === 'wasm') {
+        this.emit({ type: 'backendBroken', reason: 'The WASM backend could not go on after running out of memory' });
+      }
     } finally {
       this.active = null;
       if (held.trainData) disposeTrainingData(held.trainData);
