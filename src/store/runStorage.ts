@@ -36,7 +36,7 @@ export function storageError(error: unknown): RunStorageError {
     return new RunStorageError('The browser has no more room for saved runs (its storage quota is used up). Delete or export old runs to make room.', 'quota');
   }
   if (name === 'SecurityError' || name === 'InvalidStateError') return new RunStorageError(UNAVAILABLE, 'unavailable');
-  return new RunStorageError(`Saved runs could not be read or written: ${detail || 'IndexedDB failed'}.`, 'failed');
+  return new RunStorageError(`Saved runs could not be read or written: ${detail.replace(/\.$/, '') || 'IndexedDB failed'}.`, 'failed');
 }
 
 let database: Promise<IDBDatabase> | null = null;

@@ -23,8 +23,16 @@ export async function saveModel(model: tf.LayersModel, runId: string): Promise<v
 }
 
 /** Loads a run's saved model; rejects when there is none or it cannot be read. */
-export function loadSavedModel(runId: string): Promise<tf.LayersModel> {
-  return tf.loadLayersModel(savedModelUrl(runId));
+export async function loadSavedModel(runId: string): Promise<tf.LayersModel> {
+  try {
+    return await tf.loadLayersModel(savedModelUrl(runId));
+  } catch (error) {
+    // tfjs says "Cannot find model with path '…' in IndexedDB.": name what that means here.
+    if (error instanceof Error && /cannot find model/i.test(error.message)) {
+      throw new Error("this run's model is no longer saved in this browser (it was deleted, perhaps in another tab of the app); its history and results are kept", { cause: error });
+    }
+    throw error;
+  }
 }
 
 /** Deletes a run's saved model; a model that was never saved is no error. */
