@@ -12,7 +12,7 @@ export const REMEMBERED = {
   dataset: 'playground.dataset',
   /** The model being edited: its spec, the preset it came from, and whether it was edited. */
   draft: 'playground.draft',
-  /** Runs deleted in this browser whose saved models may outlive the page (a JSON list of run ids): the next visit deletes them. */
+  /** Runs deleted in this browser whose saved models may outlive the page (a JSON list of {id, until}: when its undo ends): the next visit deletes them. */
   deletedModels: 'playground.deletedModels',
 } as const;
 

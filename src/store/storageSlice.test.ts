@@ -38,7 +38,7 @@ vi.stubGlobal('localStorage', {
 });
 
 const { useAppStore } = await import('./index');
-const { UNDO_DELETE_MS } = await import('./storageSlice');
+const { UNDO_DELETE_MS, pendingDeletesOf, settlePendingDeletes } = await import('./storageSlice');
 const initial = useAppStore.getState();
 const state = () => useAppStore.getState();
 /** Lets the shelf's requests and the store's callbacks on them run. */
@@ -238,14 +238,43 @@ describe('the storage slice', () => {
     state().deleteRun('a');
     state().undoDelete();
     state().deleteRun('b');
-    // The page closes during the undo: its worker may end before the model is gone.
+    // The page closes during the undo: its worker may end before the model is gone. The next
+    // visit, after the undo would have ended, deletes it.
     sent.length = 0;
+    vi.useFakeTimers({ now: Date.now() + 60_000, toFake: ['Date'] });
     await state().restoreSavedRuns();
     expect(sent.find((c) => c.type === 'pruneSavedModels')).toEqual({ type: 'pruneSavedModels', keep: ['a'], drop: ['b'] });
     // Asked once: the visit after that has nothing left to drop.
     sent.length = 0;
     await state().restoreSavedRuns();
     expect(sent.find((c) => c.type === 'pruneSavedModels')).toEqual({ type: 'pruneSavedModels', keep: ['a'], drop: [] });
+  });
+
+  it("keeps the model of a run another tab deleted and may still bring back, when this tab starts meanwhile; held Undo keeps it however long", async () => {
+    await restoreTwo();
+    state().deleteRun('b');
+    state().holdUndo(true);
+    // Another tab (this store, starting again) starts during the undo, an hour on.
+    vi.useFakeTimers({ now: Date.now() + 3_600_000, toFake: ['Date'] });
+    sent.length = 0;
+    await state().restoreSavedRuns();
+    // Its model is neither deleted nor pruned as an orphan, and the deletion stays pending.
+    expect(sent.find((c) => c.type === 'pruneSavedModels')).toEqual({ type: 'pruneSavedModels', keep: ['a', 'b'], drop: [] });
+    expect(JSON.parse(localStorage.getItem('playground.deletedModels') ?? '[]')).toEqual([{ id: 'b', until: expect.any(Number) }]);
+  });
+
+  it('reads pending deletions, old bare ids as over, and settles them at a start', () => {
+    expect(pendingDeletesOf(['old', { id: 'new', until: 5 }, { id: 3 }, null])).toEqual([
+      { id: 'old', until: 0 },
+      { id: 'new', until: 5 },
+    ]);
+    expect(pendingDeletesOf({ id: 'x' })).toEqual([]);
+    const pending = [
+      { id: 'over', until: 100 },
+      { id: 'undone', until: 100 },
+      { id: 'open', until: 101 },
+    ];
+    expect(settlePendingDeletes(pending, ['undone'], 100)).toEqual({ drop: ['over'], waiting: [{ id: 'open', until: 101 }] });
   });
 
   it('a second delete makes the first one final', async () => {

@@ -73,6 +73,38 @@ let storageUnavailable = false;
 let deleteTimer: ReturnType<typeof setTimeout> | null = null;
 let importCount = 0;
 
+/** A deleted run whose saved model may outlive its record: until `until` (ms since 1970) its Undo, in some tab, may bring it back. */
+export interface PendingDelete {
+  readonly id: string;
+  readonly until: number;
+}
+
+/** How long after its undo ends a deletion still counts as pending: the deleting tab's timer may fire late. */
+const UNDO_GRACE_MS = 5_000;
+/** How long an undo held under a user's hand counts as pending, should the tab die without a pagehide. */
+const HELD_UNDO_MS = 24 * 60 * 60 * 1000;
+
+/** The pending deletions in REMEMBERED.deletedModels's JSON; a bare id (written before the undo's end was) is over. */
+export function pendingDeletesOf(value: unknown): PendingDelete[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry: unknown): PendingDelete[] => {
+    if (typeof entry === 'string') return [{ id: entry, until: 0 }];
+    if (typeof entry !== 'object' || entry === null) return [];
+    const { id, until } = entry as Record<string, unknown>;
+    return typeof id === 'string' && typeof until === 'number' ? [{ id, until }] : [];
+  });
+}
+
+/**
+ * What a page starting up does with the pending deletions: models to delete (`drop`: their
+ * undo is over and no record came back), and deletions another tab may still undo
+ * (`waiting`), whose models must stay. Those brought back by their undo are neither.
+ */
+export function settlePendingDeletes(pending: readonly PendingDelete[], recordIds: readonly string[], now: number): { drop: string[]; waiting: PendingDelete[] } {
+  const open = pending.filter((entry) => !recordIds.includes(entry.id));
+  return { drop: open.filter((entry) => entry.until <= now).map((entry) => entry.id), waiting: open.filter((entry) => entry.until > now) };
+}
+
 /** What one tab tells the app's other tabs about a run's record: written (trained, renamed, brought back) or deleted. */
 type RunsMessage = { readonly type: 'saved' | 'deleted'; readonly id: string };
 
@@ -224,16 +256,17 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     );
   };
 
-  /** The runs deleted whose models may still be saved (REMEMBERED.deletedModels). */
-  const pendingModelDeletes = (): string[] => {
+  /** The runs deleted whose models may still be saved (REMEMBERED.deletedModels), each with when its undo ends. */
+  const pendingModelDeletes = (): PendingDelete[] => {
     try {
-      const ids: unknown = JSON.parse(readRemembered(REMEMBERED.deletedModels) ?? '[]');
-      return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+      return pendingDeletesOf(JSON.parse(readRemembered(REMEMBERED.deletedModels) ?? '[]'));
     } catch {
       return [];
     }
   };
-  const setPendingModelDeletes = (ids: readonly string[]): void => remember(REMEMBERED.deletedModels, ids.length > 0 ? JSON.stringify(ids) : null);
+  const setPendingModelDeletes = (pending: readonly PendingDelete[]): void => remember(REMEMBERED.deletedModels, pending.length > 0 ? JSON.stringify(pending) : null);
+  /** Says until when run `id`'s model must outlive its record: while its Undo may still bring it back. */
+  const holdModel = (id: string, until: number): void => setPendingModelDeletes([...pendingModelDeletes().filter((other) => other.id !== id), { id, until }]);
 
   const finishDelete = (): void => {
     if (deleteTimer !== null) clearTimeout(deleteTimer);
@@ -310,9 +343,10 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
           const { runs, problems, ids } = await loadSavedRuns();
           saved = runs;
           // Deleted in an earlier visit, perhaps while the page closed before the model was gone.
-          const drop = pendingModelDeletes().filter((id) => !ids.includes(id));
-          remember(REMEMBERED.deletedModels, null);
-          sendToWorker({ type: 'pruneSavedModels', keep: ids, drop });
+          // Another tab's deletion may still be undone there: its model stays, and so does its entry.
+          const { drop, waiting } = settlePendingDeletes(pendingModelDeletes(), ids, Date.now());
+          setPendingModelDeletes(waiting);
+          sendToWorker({ type: 'pruneSavedModels', keep: [...ids, ...waiting.map((pending) => pending.id)], drop });
           if (problems.length > 0) set((state) => ({ runFileErrors: [...state.runFileErrors, ...problems] }));
         } catch (error) {
           reportStorage(error, 'Saved runs could not be restored.');
@@ -370,7 +404,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       }));
       deleteTimer = setTimeout(finishDelete, UNDO_DELETE_MS);
       // Its model goes when the undo has passed; if the page closes first, the next visit deletes it.
-      if (get().savedRuns[id] !== undefined) setPendingModelDeletes([...pendingModelDeletes().filter((other) => other !== id), id]);
+      if (get().savedRuns[id] !== undefined) holdModel(id, Date.now() + UNDO_DELETE_MS + UNDO_GRACE_MS);
       // The record goes now, not when the undo has passed: a page reloaded or closed meanwhile
       // must not bring the run back. Undo writes it again.
       if (get().savedRuns[id] !== undefined) {
@@ -383,9 +417,13 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     },
 
     holdUndo: (held) => {
-      if (get().deletedRun === null) return;
+      const deleted = get().deletedRun;
+      if (deleted === null) return;
       if (deleteTimer !== null) clearTimeout(deleteTimer);
       deleteTimer = held ? null : setTimeout(finishDelete, UNDO_DELETE_MS);
+      // Held, the undo has no end another tab could wait for; closing the page ends it (pagehide).
+      const { id } = deleted.run;
+      if (pendingModelDeletes().some((pending) => pending.id === id)) holdModel(id, Date.now() + (held ? HELD_UNDO_MS : UNDO_DELETE_MS + UNDO_GRACE_MS));
     },
 
     undoDelete: () => {
@@ -394,7 +432,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       if (deleteTimer !== null) clearTimeout(deleteTimer);
       deleteTimer = null;
       const { run } = deleted;
-      setPendingModelDeletes(pendingModelDeletes().filter((id) => id !== run.id));
+      setPendingModelDeletes(pendingModelDeletes().filter((pending) => pending.id !== run.id));
       set((state) => {
         const runOrder = [...state.runOrder];
         runOrder.splice(Math.min(Math.max(0, deleted.index), runOrder.length), 0, run.id);
