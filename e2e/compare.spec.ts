@@ -174,18 +174,27 @@ test('a shared link recreates the same models in another browser, and a damaged 
   await expect(page.getByRole('tablist', { name: 'Playground' }).getByRole('tab', { selected: true })).toBeFocused();
 });
 
-test('a link to two models queues both with one click, and focus follows to Compare, where they train', async ({ page }) => {
+test('a link to two models queues both with one click, and focus follows to Compare, where they train; a third the builder would refuse is left out, saying why', async ({ page }) => {
   const quick = { ...PRESETS.quickstart.spec, fit: { ...PRESETS.quickstart.spec.fit, epochs: 1, trainLimit: 500 } };
   const stopping = { ...quick.fit, learningRateDecay: 0.5, earlyStopping: { monitor: 'loss' as const, patience: 2, restoreBestWeights: true } };
-  const link = await encodeShare({ dataset: 'mnist', runs: [{ name: 'Quick A #1', spec: quick }, { name: 'Quick B #2', spec: { ...quick, compile: { ...quick.compile, learningRate: 0.01 }, fit: stopping } }] });
+  const threeOutputs = { ...quick, layers: [...quick.layers.slice(0, -1), { type: 'dense' as const, units: 3, activation: 'linear' as const, useBias: true }] };
+  const link = await encodeShare({
+    dataset: 'mnist',
+    runs: [
+      { name: 'Quick A #1', spec: quick },
+      { name: 'Quick B #2', spec: { ...quick, compile: { ...quick.compile, learningRate: 0.01 }, fit: stopping } },
+      { name: 'Three #3', spec: threeOutputs },
+    ],
+  });
   await page.goto(`/#share=${link}`);
-  const banner = page.getByRole('region', { name: /Shared with you: 2 models for MNIST/ });
+  const banner = page.getByRole('region', { name: /Shared with you: 3 models for MNIST/ });
   // Each model's training is said in full before it is queued: its rate's decay and its callbacks too.
   await expect(banner.getByRole('listitem')).toHaveText([
     /^Quick A #1: Flatten → Dense\(128, relu\) → Dense\(10\); adam, lr 0\.001, loss from logits, 1 epoch, batch 32, the first 500 training images, validation split 0\.1 Open Quick A #1 in the builder$/,
     /; adam, lr 0\.01 ×0\.5 after each epoch, .*, EarlyStopping on loss, patience 2, best weights Open Quick B #2 in the builder$/,
+    /It cannot train here: Layer 3 \(Dense\): the model must end with 10 outputs, one per class, but this layer has 3 units\. Set its units to 10\. Open Three #3 in the builder$/,
   ]);
-  await banner.getByRole('button', { name: 'Train all 2' }).click();
+  await banner.getByRole('button', { name: 'Train the 2 models that can' }).click();
   await expect(banner).toBeHidden();
   // The banner that had focus is gone: the Compare tab, now selected, takes it.
   const compare = page.getByRole('tab', { name: 'Compare' });

@@ -2,7 +2,9 @@
  * What a share link brought: its models, by name and in words, ready to queue for training
  * or to open in the builder — or, for a damaged link, why it could not be read.
  */
+import { useMemo } from 'react';
 import { selectActiveDataset, useAppStore } from '../store';
+import { sharedModelProblems } from '../store/compareSlice';
 import { describeLayer } from '../training/specDiff';
 import { matchesOwnDataset, type SharedDataset } from '../training/specUrl';
 import { counted, trainingWords } from './words';
@@ -50,6 +52,7 @@ export function ShareBanner({ onOpenBuilder, onQueued, onDismissed }: ShareBanne
   };
   const queueAll = useAppStore((state) => state.queueSharedModels);
   const edit = useAppStore((state) => state.editSharedModel);
+  const problems = useMemo(() => (incoming?.kind === 'ok' ? sharedModelProblems(incoming.share, activeDataset) : []), [incoming, activeDataset]);
   if (incoming === null) return null;
   if (incoming.kind === 'error') {
     return (
@@ -68,6 +71,8 @@ export function ShareBanner({ onOpenBuilder, onQueued, onDismissed }: ShareBanne
   // A sharer's own dataset is not in the link, only its name, image size and class count: any dataset of that size and those classes will do.
   const ready = own === undefined ? activeDatasetId === share.dataset : activeDataset !== null && matchesOwnDataset(activeDataset, own);
   const models = share.runs.length;
+  // Checked on the dataset they will train on, once it is here.
+  const trainable = ready ? problems.filter((problem) => problem === null).length : models;
   const note = own === undefined ? builtinNote(ready, share.dataset, datasetName, models) : ownDatasetNote(own, ready ? (activeDataset?.name ?? null) : null, matchingName, models);
   return (
     <section className="panel share-banner" aria-labelledby="share-heading">
@@ -79,6 +84,7 @@ export function ShareBanner({ onOpenBuilder, onQueued, onDismissed }: ShareBanne
         {share.runs.map((model, i) => (
           <li key={i}>
             <strong>{model.name}</strong>: {model.spec.layers.map(describeLayer).join(' → ')}; {trainingWords(model.spec)}{' '}
+            {ready && problems[i] != null && <span className="error">It cannot train here: {problems[i]} </span>}
             <button
               type="button"
               onClick={() => {
@@ -95,13 +101,13 @@ export function ShareBanner({ onOpenBuilder, onQueued, onDismissed }: ShareBanne
         <button
           type="button"
           className="primary"
-          disabled={!ready}
+          disabled={!ready || trainable === 0}
           onClick={() => {
             queueAll();
-            onQueued(share.runs.length);
+            onQueued(trainable);
           }}
         >
-          {share.runs.length === 1 ? 'Train it' : `Train all ${share.runs.length}`}
+          {models === 1 ? 'Train it' : trainable === models ? `Train all ${models}` : `Train the ${counted(trainable, 'model')} that can`}
         </button>
         <button type="button" onClick={dismiss}>
           Dismiss

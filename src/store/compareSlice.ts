@@ -5,9 +5,12 @@
  */
 import type { StateCreator } from 'zustand';
 import { isBuiltinDatasetId } from '../data/datasets';
+import type { Dataset } from '../data/dataset';
 import { presetOfName } from '../training/presets';
+import { validateSpec } from '../training/shapes';
 import { describeOwnDataset, readShareFromHash, ShareError, shareUrl, type Share } from '../training/specUrl';
 import type { AppState } from './index';
+import { selectActiveDataset } from './datasetSlice';
 import { draftName } from './runsSlice';
 
 /** A share link opened with the page, or why it could not be read. */
@@ -32,6 +35,16 @@ export interface CompareSlice {
 }
 
 const pageUrl = (): string => window.location.href;
+
+/**
+ * Why each of a share's models cannot train on `dataset` (the builder's first error for it),
+ * or null for one that can: a link may hold a model the builder would refuse.
+ */
+export function sharedModelProblems(share: Pick<Share, 'runs'>, dataset: Dataset | null): (string | null)[] {
+  if (dataset === null) return share.runs.map(() => null);
+  const input = { height: dataset.train.height, width: dataset.train.width, channels: 1 };
+  return share.runs.map((model) => validateSpec(model.spec, input, dataset.classNames.length, dataset.train.count).find((issue) => issue.severity === 'error')?.message ?? null);
+}
 
 /**
  * Which of the runs a share link holds, and which it leaves out: a link names one dataset, the
@@ -83,7 +96,10 @@ export const createCompareSlice: StateCreator<AppState, [], [], CompareSlice> = 
   queueSharedModels: () => {
     const incoming = get().incomingShare;
     if (incoming?.kind !== 'ok') return;
-    const ids = incoming.share.runs.flatMap((model) => get().startRun(model.spec, model.name) ?? []);
+    // Only the models the builder would train: the others stay out, with the banner's reason.
+    const problems = sharedModelProblems(incoming.share, selectActiveDataset(get()));
+    const ids = incoming.share.runs.flatMap((model, i) => (problems[i] === null ? (get().startRun(model.spec, model.name) ?? []) : []));
+    if (ids.length === 0) return;
     // Queued once: the banner goes, and so does the fragment that would bring it back.
     set({ incomingShare: null });
     forgetShareFragment();

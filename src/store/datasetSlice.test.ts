@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { assembleDataset } from '../data/dataset';
 import { encodeIdx, parseIdx } from '../data/idx';
 import { PRESETS } from '../training/presets';
+import { shareUrl } from '../training/specUrl';
 import type { WorkerCommand } from '../training/protocol';
+import type { ModelSpec } from '../training/spec';
 
 /** What the worker was told, in order; it never answers by itself here. */
 const sent: WorkerCommand[] = [];
@@ -30,7 +32,8 @@ vi.stubGlobal('localStorage', {
 
 const { useAppStore } = await import('./index');
 const { DATASET_MEASURE } = await import('./measures');
-const { KEEP_DATASETS_KEY, rememberedDataset } = await import('./datasetSlice');
+const { KEEP_DATASETS_KEY, rememberedDataset, selectActiveDataset } = await import('./datasetSlice');
+const { sharedModelProblems } = await import('./compareSlice');
 const { DOUBLE_CLICK_MS, draftName, lastRunNumber, rememberedDraft } = await import('./runsSlice');
 const initial = useAppStore.getState();
 const state = () => useAppStore.getState();
@@ -376,19 +379,24 @@ describe("the draft's name, which its runs take", () => {
   });
 });
 
+/** `spec` with its last layer a Dense of `units`. */
+const endingWith = (spec: ModelSpec, units: number): ModelSpec => ({ ...spec, layers: [...spec.layers.slice(0, -1), { type: 'dense', units, activation: 'linear', useBias: true }] });
+
 describe('a link to runs', () => {
   it("keeps each run's number in the visitor's banner, and the visitor's runs of them take numbers of their own", async () => {
     state().selectDataset('mnist');
     state().handleDatasetEvent({ type: 'datasetLoaded', requestId: lastLoad(), dataset: tiny('mnist'), seconds: 0.1, fromBrowserCopy: false });
     state().loadPreset('quickstart');
+    // Trained here, so trainable: an output per class of the tiny dataset.
+    state().setDraft(endingWith(state().draft, 2));
     const ids = [2, 3].map((epochs) => {
       state().setDraft({ ...state().draft, fit: { ...state().draft.fit, epochs } });
       state().startTraining();
       return state().currentRunId ?? '';
     });
     const names = ids.map((id) => state().runs[id]?.name ?? '');
-    expect(names[0]).toMatch(/^TensorFlow quickstart \(epochs 2\) #\d+$/);
-    expect(names[1]).toMatch(/^TensorFlow quickstart \(epochs 3\) #\d+$/);
+    expect(names[0]).toMatch(/^TensorFlow quickstart \(Dense 2, epochs 2\) #\d+$/);
+    expect(names[1]).toMatch(/^TensorFlow quickstart \(Dense 2, epochs 3\) #\d+$/);
 
     const link = await state().linkToRuns(ids);
     await state().openShareLink(new URL(link ?? '').hash);
@@ -401,7 +409,7 @@ describe('a link to runs', () => {
     expect(location.hash).toBe('');
     const queued = state().runOrder.slice(-2).map((id) => state().runs[id]?.name ?? '');
     const number = (name: string) => Number(name.split('#')[1]);
-    expect(queued.map((name) => name.replace(/ #\d+$/, ''))).toEqual(['TensorFlow quickstart (epochs 2)', 'TensorFlow quickstart (epochs 3)']);
+    expect(queued.map((name) => name.replace(/ #\d+$/, ''))).toEqual(['TensorFlow quickstart (Dense 2, epochs 2)', 'TensorFlow quickstart (Dense 2, epochs 3)']);
     expect(queued.map(number)).toEqual([number(names[1] ?? '') + 1, number(names[1] ?? '') + 2]);
     // Announced by the names they have here, not by the sharer's numbers.
     expect(state().announcement).toBe(`${queued.join(', ')} are queued: they train one after another.`);
@@ -412,12 +420,30 @@ describe('a link to runs', () => {
     state().editSharedModel(0);
     expect(state().draftPresetId).toBe('quickstart');
     expect(state().draftModified).toBe(true);
-    expect(draftName(state())).toBe('TensorFlow quickstart (epochs 2)');
+    expect(draftName(state())).toBe('TensorFlow quickstart (Dense 2, epochs 2)');
 
     // Dismissed, the banner goes, and the link's fragment with it.
     history.replaceState(null, '', `/${new URL(link ?? '').hash}`);
     state().dismissShare();
     expect(state().incomingShare).toBeNull();
     expect(location.hash).toBe('');
+  });
+
+  it('queues only the models the builder would train, and says why of the others', async () => {
+    state().selectDataset('mnist');
+    state().handleDatasetEvent({ type: 'datasetLoaded', requestId: lastLoad(), dataset: tiny('mnist'), seconds: 0.1, fromBrowserCopy: false });
+    const good = endingWith(PRESETS.quickstart.spec, 2);
+    // A last Dense(3) on the tiny dataset's 2 classes: a link can hold it, the builder refuses it.
+    const bad = endingWith(PRESETS.quickstart.spec, 3);
+    const hash = new URL(await shareUrl('https://example.test/', { dataset: 'mnist', runs: [{ name: 'Bad', spec: bad }, { name: 'Good', spec: good }] })).hash;
+    await state().openShareLink(hash);
+    const incoming = state().incomingShare;
+    if (incoming?.kind !== 'ok') throw new Error('the link did not open');
+    const problems = sharedModelProblems(incoming.share, selectActiveDataset(state()));
+    expect(problems[0]).toMatch(/must end with 2 outputs/);
+    expect(problems[1]).toBeNull();
+    const before = state().runOrder.length;
+    state().queueSharedModels();
+    expect(state().runOrder.slice(before).map((id) => state().runs[id]?.name.replace(/ #\d+$/, ''))).toEqual(['Good']);
   });
 });
