@@ -265,3 +265,37 @@ test('without IndexedDB (as in some private windows) the page says runs will not
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
   await expect(page.getByTestId('run-saved')).toHaveText('Not saved: kept until the page is reloaded.');
 });
+
+test('a run the browser had no room to save says so until it is saved, after later runs save, and saves again on request', async ({ page }) => {
+  // The browser's quota used up for run records, until the page says it is not.
+  await page.addInitScript(() => {
+    const { put } = Object.getOwnPropertyDescriptors(IDBObjectStore.prototype);
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+      if (this.name === 'runs' && (globalThis as { quotaFull?: boolean }).quotaFull !== false) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return (put.value as IDBObjectStore['put']).apply(this, args);
+    };
+  });
+  await quickstart(page, 1, 1000);
+  const train = page.getByRole('button', { name: 'Train', exact: true });
+  await train.click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
+  await expect(page.getByTestId('run-saved')).toHaveText('Not saved: kept until the page is reloaded.');
+  await expect(page.getByRole('alert').filter({ hasText: 'could not be saved in this browser' })).toContainText('storage quota is used up');
+
+  // Room again: the next run saves and the page's message goes, but the first is still unsaved.
+  await page.evaluate(() => ((globalThis as { quotaFull?: boolean }).quotaFull = false));
+  await train.click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
+  await expect(page.getByTestId('run-saved')).toHaveText('Saved in this browser.');
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  const first = page.getByRole('group', { name: /^Actions for TensorFlow quickstart .*#1$/ });
+  await expect(first.getByTestId('run-saved')).toHaveText('Not saved: kept until the page is reloaded.');
+  await first.getByRole('button', { name: /^Save .* again$/ }).click();
+  await expect(first.getByTestId('run-saved')).toHaveText('Saved in this browser.');
+  await expect(first.getByRole('textbox')).toBeFocused();
+
+  // Both are there after a reload.
+  await page.reload();
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  await expect(page.getByRole('list', { name: 'Runs' }).getByTestId('queue-status')).toHaveText(['finished', 'finished']);
+});

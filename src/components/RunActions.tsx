@@ -7,12 +7,16 @@ import { useEffect, useId, useRef, useState, type MouseEvent } from 'react';
 import { flushSync } from 'react-dom';
 import { isActiveRun, useAppStore, type Run } from '../store';
 import { DOUBLE_CLICK_MS } from '../store/runsSlice';
+import type { SaveState } from '../store/storageSlice';
 import { usePanelShown } from './Tabs';
+import { useFocusFallback } from './useFocusFallback';
 
 /** The save state of a run, in words. */
-function savedText(run: Run, saveState: 'saving' | 'saved' | undefined, storageBroken: boolean): string | null {
+function savedText(run: Run, saveState: SaveState | undefined, storageBroken: boolean): string | null {
   if (saveState === 'saved') return 'Saved in this browser.';
   if (saveState === 'saving') return 'Saving…';
+  // Its own failure, kept when a later run's save works and the page's message goes.
+  if (saveState === 'unsaved') return 'Not saved: kept until the page is reloaded.';
   if (run.status === 'finished' || run.status === 'stopped') return storageBroken ? 'Not saved: kept until the page is reloaded.' : null;
   return null;
 }
@@ -22,6 +26,7 @@ export function RunActions({ run }: { readonly run: Run }) {
   const renameRun = useAppStore((state) => state.renameRun);
   const exportRun = useAppStore((state) => state.exportRun);
   const deleteRun = useAppStore((state) => state.deleteRun);
+  const saveRunAgain = useAppStore((state) => state.saveRunAgain);
   const saveState = useAppStore((state) => state.savedRuns[run.id]);
   const storageBroken = useAppStore((state) => state.storageError !== null);
   const [editing, setEditing] = useState<string | null>(null);
@@ -29,6 +34,9 @@ export function RunActions({ run }: { readonly run: Run }) {
   // a double click (or Enter pressed twice) must not delete that one too.
   const lastDelete = useRef(Number.NEGATIVE_INFINITY);
   const nameId = useId();
+  // "Save again" goes once pressed: the run's name field keeps the focus.
+  const nameField = useRef<HTMLInputElement>(null);
+  const saveAgainFocus = useFocusFallback(saveState === 'unsaved', nameField);
   const active = isActiveRun(run);
   const kept = run.status === 'finished' || run.status === 'stopped';
   const saved = savedText(run, saveState, storageBroken);
@@ -53,6 +61,7 @@ export function RunActions({ run }: { readonly run: Run }) {
           )}
         </span>
         <input
+          ref={nameField}
           id={nameId}
           type="text"
           aria-label={`Name of run ${run.name}`}
@@ -67,6 +76,11 @@ export function RunActions({ run }: { readonly run: Run }) {
           }}
         />
       </span>
+      {saveState === 'unsaved' && (
+        <button type="button" aria-label={`Save ${run.name} again`} onClick={() => saveRunAgain(run.id)} {...saveAgainFocus}>
+          Save again
+        </button>
+      )}
       <button type="button" aria-label={`Export ${run.name}`} disabled={!kept} onClick={() => exportRun(run.id)}>
         Export
       </button>

@@ -129,9 +129,25 @@ describe('the storage slice', () => {
   it('keeps a run it could not save in memory and says so, naming it', async () => {
     await restoreTwo();
     state().handleStorageEvent({ type: 'modelSaved', runId: 'b', error: 'QuotaExceededError: the disk is full' });
-    expect(state().savedRuns['b']).toBeUndefined();
+    expect(state().savedRuns['b']).toBe('unsaved');
     expect(state().runs['b']).toBeDefined();
     expect(state().storageError).toMatch(/^Second could not be saved in this browser; it stays here until the page is reloaded\. The browser has no more room/);
+
+    // Another run saves: the page's message goes, the unsaved run stays marked as such.
+    state().handleStorageEvent({ type: 'runFinished', runId: 'a', stopped: false, seconds: 1, earlyStop: null });
+    state().handleStorageEvent({ type: 'modelSaved', runId: 'a', error: null });
+    await settle();
+    expect(state().storageError).toBeNull();
+    expect(state().savedRuns['b']).toBe('unsaved');
+    // Saved again on request: model first, then record.
+    sent.length = 0;
+    shelf.delete('b');
+    state().saveRunAgain('b');
+    expect(sent).toEqual([{ type: 'saveModel', runId: 'b' }]);
+    state().handleStorageEvent({ type: 'modelSaved', runId: 'b', error: null });
+    await settle();
+    expect(state().savedRuns['b']).toBe('saved');
+    expect(shelf.get('b')?.name).toBe('Second');
   });
 
   it('renames a saved run in this browser too, and keeps the old name when the write fails', async () => {
@@ -308,7 +324,7 @@ describe('the storage slice', () => {
     await savingFirst();
     sent.length = 0;
     state().recoverSavedRuns('The training worker crashed (out of memory) and was restarted.');
-    expect(state().savedRuns).toEqual({ b: 'saved' });
+    expect(state().savedRuns).toEqual({ a: 'unsaved', b: 'saved' });
     expect(state().storageError).toMatch(/^First could not be saved in this browser.*The training worker crashed/);
     expect(sent).toEqual([{ type: 'restoreRuns', runs: [{ runId: 'b', spec: shelf.get('b')?.spec, input: { height: 28, width: 28, channels: 1 } }] }]);
   });

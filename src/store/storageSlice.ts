@@ -19,8 +19,8 @@ export const UNDO_DELETE_MS = 10_000;
 /** Larger files are not run exports of this playground. */
 const MAX_RUN_FILE_BYTES = 256 * 1024 * 1024;
 
-/** Where a run is in being kept by this browser. */
-export type SaveState = 'saving' | 'saved';
+/** Where a run is in being kept by this browser; 'unsaved': its save failed, and it lasts until the page is reloaded unless saved again. */
+export type SaveState = 'saving' | 'saved' | 'unsaved';
 
 /** The run deleted last, and where it was, while its deletion can be undone. */
 export interface DeletedRun {
@@ -56,6 +56,8 @@ export interface StorageSlice {
    * the new worker learns which runs have models in IndexedDB, to load when they are used.
    */
   readonly recoverSavedRuns: (reason: string) => void;
+  /** Tries again to save a run whose save failed (SaveState 'unsaved'). */
+  readonly saveRunAgain: (id: string) => void;
 }
 
 /** Image sizes of runs that did not train here (restored or imported): their datasets may not be loaded. */
@@ -250,7 +252,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
         if (get().savedRuns[id] !== undefined) setSaveState(id, 'saved');
       },
       (error: unknown) => {
-        setSaveState(id, null);
+        setSaveState(id, 'unsaved');
         reportStorage(error, `${get().runs[id]?.name ?? 'The failed run'} could not be kept in this browser; it stays here until the page is reloaded.`);
       },
     );
@@ -404,10 +406,12 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       }));
       deleteTimer = setTimeout(finishDelete, UNDO_DELETE_MS);
       // Its model goes when the undo has passed; if the page closes first, the next visit deletes it.
-      if (get().savedRuns[id] !== undefined) holdModel(id, Date.now() + UNDO_DELETE_MS + UNDO_GRACE_MS);
+      const kept = get().savedRuns[id];
+      const hasRecord = kept === 'saved' || kept === 'saving';
+      if (hasRecord) holdModel(id, Date.now() + UNDO_DELETE_MS + UNDO_GRACE_MS);
       // The record goes now, not when the undo has passed: a page reloaded or closed meanwhile
       // must not bring the run back. Undo writes it again.
-      if (get().savedRuns[id] !== undefined) {
+      if (hasRecord) {
         deleteSavedRun(id).then(
           () => otherTabs?.postMessage({ type: 'deleted', id } satisfies RunsMessage),
           (error: unknown) => reportStorage(error, `${run.name} could not be deleted from this browser.`),
@@ -491,6 +495,12 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       }
     },
 
+    saveRunAgain: (id) => {
+      if (get().savedRuns[id] !== 'unsaved') return;
+      if (get().runs[id]?.status === 'failed') saveFailedRun(id);
+      else saveNewRun(id);
+    },
+
     recoverSavedRuns: (reason) => {
       const { savedRuns, handleStorageEvent } = get();
       for (const [runId, saveState] of Object.entries(savedRuns)) {
@@ -519,7 +529,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
           const { runId } = event;
           const name = savedRunOf(runId)?.name ?? 'The run';
           if (event.error !== null) {
-            setSaveState(runId, null);
+            setSaveState(runId, savedRunOf(runId) ? 'unsaved' : null);
             reportStorage(new Error(event.error), `${name} could not be saved in this browser; it stays here until the page is reloaded.`);
             return;
           }
@@ -534,7 +544,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
               set({ storageError: null });
             },
             (error: unknown) => {
-              setSaveState(runId, null);
+              setSaveState(runId, 'unsaved');
               sendToWorker({ type: 'deleteSavedModel', runId });
               reportStorage(error, `${name} could not be saved in this browser; it stays here until the page is reloaded.`);
             },

@@ -252,7 +252,7 @@ export class Trainer {
     await this.backendReady;
     try {
       const model = this.runs.get(runId)?.model;
-      if (!model) throw new Error('this run has no model in the worker');
+      if (!model) throw new Error("this run's model is no longer in the training worker (it was restarted since it trained)");
       await saveModel(model, runId);
       this.emit({ type: 'modelSaved', runId, error: null });
     } catch (error) {
