@@ -39,6 +39,12 @@ export function disposeTrainingData(data: TrainingData): void {
 /** A rate as a person would type it: 1e+29, not 1.0000000000000001e+29. */
 const rateText = (rate: number): string => String(Number(rate.toPrecision(6)));
 
+/** What to try after a run diverged: a tenth of its rate, or, for a rate far too high for a tenth to help, the usual range. */
+function advice(learningRate: number): string {
+  if (learningRate >= 10) return `Try a much lower learning rate: ${rateText(learningRate)} is far above the 0.0001 to 0.1 that usually trains (Adam's default is 0.001, SGD's 0.01)`;
+  return `Try a lower learning rate: for example ${rateText(learningRate / 10)} instead of ${rateText(learningRate)}`;
+}
+
 /** Raised when the loss stops being a finite number. */
 export class TrainingDivergedError extends Error {
   override readonly name = 'TrainingDivergedError';
@@ -54,7 +60,7 @@ export class TrainingDivergedError extends Error {
   ) {
     const decayed = epochRate === learningRate ? '' : ` (this epoch trained at ${rateText(epochRate)}, after the per-epoch decay)`;
     super(
-      `The loss became NaN or infinite in epoch ${epoch}, batch ${batch}: training diverged. Try a lower learning rate: for example ${rateText(learningRate / 10)} instead of ${rateText(learningRate)}${decayed}.`,
+      `The loss became NaN or infinite in epoch ${epoch}, batch ${batch}: training diverged. ${advice(learningRate)}${decayed}.`,
     );
   }
 }

@@ -138,6 +138,10 @@ describe('share links', () => {
         if (field !== 'share.v') expect(error instanceof Error ? error.message : '', field).toContain(field);
       }
     }
+    // A list too long is counted, not only called a list.
+    expect(() => parseShare(payload((p) => p.runs.forEach((run) => (run.spec.layers = Array.from({ length: 257 }, () => ({ type: 'flatten' }))))))).toThrow(
+      'This share link is invalid: share.runs[0].spec.layers should be a list of at most 256 layers, but it is a list of 257.',
+    );
     // Links from before BatchNormalization had a momentum setting meant Keras's default.
     const old = parseShare(payload((p) => ((p.runs[0]?.spec.layers as Record<string, unknown>[])[1] = { type: 'batchNormalization' })));
     expect(old.runs[0]?.spec.layers[1]).toEqual({ type: 'batchNormalization', momentum: 0.99 });

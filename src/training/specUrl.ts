@@ -144,7 +144,7 @@ export async function readShareFromHash(hash: string): Promise<Share | null> {
 /** A value as an error message names it: its text or number, or what kind of thing it is. */
 export const describeValue = (value: unknown): string => {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
+  if (Array.isArray(value)) return `a list of ${value.length}`;
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return typeof value === 'undefined' ? 'missing' : 'an object';
