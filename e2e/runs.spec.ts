@@ -299,3 +299,28 @@ test('a run the browser had no room to save says so until it is saved, after lat
   await page.getByRole('tab', { name: 'Compare' }).click();
   await expect(page.getByRole('list', { name: 'Runs' }).getByTestId('queue-status')).toHaveText(['finished', 'finished']);
 });
+
+test('a run training, and one queued, when the page is reloaded are kept as failed runs that say so, with the history trained so far', async ({ page }) => {
+  await quickstart(page, 5, 60000);
+  const train = page.getByRole('button', { name: 'Train', exact: true });
+  await train.click();
+  await expect(page.getByRole('table', { name: /^Training history of / }).locator('tbody tr')).toHaveCount(1, { timeout: 90_000 });
+  await page.getByLabel('Epochs', { exact: true }).fill('1');
+  await train.click();
+  // The browser's "Leave site?", accepted.
+  page.on('dialog', (dialog) => void dialog.accept());
+  await page.reload();
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  const runs = page.getByRole('list', { name: 'Runs' });
+  await expect(runs.getByTestId('queue-status')).toHaveText(['failed', 'failed']);
+  await expect(runs.getByRole('listitem').nth(0)).toContainText(
+    /The page was reloaded or closed while this run was training: it was lost, with its model\. Its history up to epoch [1-4] of 5 is kept\./,
+  );
+  await expect(runs.getByRole('listitem').nth(1)).toContainText('The page was reloaded or closed while this run was waiting to train: it was lost, with its model. Train it again');
+  const rows = page.getByRole('table', { name: 'Comparison of runs' }).locator('tbody tr');
+  await expect(rows.nth(0).locator('[data-column="epochsDone"]')).toHaveText(/^[1-4]\/5/);
+  // Kept for good: the next visit has them too, once.
+  await page.reload();
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  await expect(runs.getByTestId('queue-status')).toHaveText(['failed', 'failed']);
+});

@@ -14,6 +14,8 @@ export const REMEMBERED = {
   draft: 'playground.draft',
   /** Runs deleted in this browser whose saved models may outlive the page (a JSON list of {id, until}: when its undo ends): the next visit deletes them. */
   deletedModels: 'playground.deletedModels',
+  /** Runs that were training or queued when the page closed (a JSON list of run records, failed): the next visit keeps them as failed runs. */
+  interruptedRuns: 'playground.interruptedRuns',
 } as const;
 
 export type RememberedKey = (typeof REMEMBERED)[keyof typeof REMEMBERED];

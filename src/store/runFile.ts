@@ -96,7 +96,7 @@ export function runFileName(name: string): string {
 const finiteOrNull = (value: number): number | null => (Number.isFinite(value) ? value : null);
 
 /** A run as JSON holds it: typed arrays as lists (JSON.stringify turns NaN into null). */
-function savedRunJson(run: SavedRun): object {
+export function savedRunJson(run: SavedRun): object {
   const { evaluation } = run;
   return {
     ...run,

@@ -9,7 +9,7 @@ import { isUserDatasetId } from '../data/fingerprint';
 import type { SavedModelRef, WorkerEvent } from '../training/protocol';
 import type { AppState, DatasetEntry } from './index';
 import { readRemembered, remember, REMEMBERED } from './remembered';
-import { fromSavedRun, parseRunFile, runFileName, runFileText, RunFileError, toSavedRun, type ImageSize, type SavedRun } from './runFile';
+import { fromSavedRun, parseRunFile, parseSavedRun, runFileName, runFileText, RunFileError, savedRunJson, toSavedRun, type ImageSize, type SavedRun } from './runFile';
 import { countAddedRuns, isActiveRun, nextRunColor, runsWithColours, type Run } from './runsSlice';
 import { deleteSavedRun, loadSavedRun, loadSavedRuns, putSavedRun, storageError } from './runStorage';
 import { sendToWorker } from './worker';
@@ -105,6 +105,23 @@ export function pendingDeletesOf(value: unknown): PendingDelete[] {
 export function settlePendingDeletes(pending: readonly PendingDelete[], recordIds: readonly string[], now: number): { drop: string[]; waiting: PendingDelete[] } {
   const open = pending.filter((entry) => !recordIds.includes(entry.id));
   return { drop: open.filter((entry) => entry.until <= now).map((entry) => entry.id), waiting: open.filter((entry) => entry.until > now) };
+}
+
+/** Why a run that trained or waited as the page closed ended, and what is left of it. */
+export function interruptedWords(run: Pick<Run, 'status' | 'epochs' | 'spec'>): string {
+  const history = run.epochs.length > 0 ? ` Its history up to epoch ${run.epochs.length} of ${run.spec.fit.epochs} is kept.` : '';
+  const what = run.status === 'starting' && run.epochs.length === 0 ? 'was waiting to train' : 'was training';
+  return `The page was reloaded or closed while this run ${what}: it was lost, with its model.${history} Train it again from the builder when you are ready.`;
+}
+
+/** The run records REMEMBERED.interruptedRuns holds, unchecked (each is checked as it is kept). */
+function takeInterruptedRuns(): unknown[] {
+  try {
+    const records: unknown = JSON.parse(readRemembered(REMEMBERED.interruptedRuns) ?? '[]');
+    return Array.isArray(records) ? records : [];
+  } catch {
+    return [];
+  }
 }
 
 /** What one tab tells the app's other tabs about a run's record: written (trained, renamed, brought back) or deleted. */
@@ -284,7 +301,32 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     sendToWorker({ type: 'deleteSavedModel', runId: id });
   };
 
-  if (typeof window !== 'undefined') window.addEventListener('pagehide', finishDelete);
+  /**
+   * Runs still training or queued as the page goes (reloaded or closed, past the browser's
+   * "Leave site?"): their models go with it, but their history so far is worth a record. The
+   * page has no time for IndexedDB then; localStorage is written at once, and the next visit
+   * keeps them as failed runs (takeInterruptedRuns).
+   */
+  const rememberInterruptedRuns = (): void => {
+    const state = get();
+    const records = state.runOrder.flatMap((id) => {
+      const run = state.runs[id];
+      const size = run && isActiveRun(run) ? runImageSize(state, run) : null;
+      if (!run || !size) return [];
+      const error = { kind: 'error', message: interruptedWords(run) } as const;
+      const saved = toSavedRun({ ...run, status: 'failed', error }, size);
+      return saved ? [savedRunJson(saved)] : [];
+    });
+    if (records.length === 0) return;
+    remember(REMEMBERED.interruptedRuns, JSON.stringify([...takeInterruptedRuns(), ...records]));
+  };
+
+  if (typeof window !== 'undefined') {
+    window.addEventListener('pagehide', () => {
+      finishDelete();
+      if (!storageUnavailable) rememberInterruptedRuns();
+    });
+  }
 
   /** Adds a run from a file (or another tab) after the others; an imported one is shown. */
   const addRun = (saved: SavedRun, show = true): void => {
@@ -342,6 +384,15 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       try {
         let saved: SavedRun[];
         try {
+          // Runs the last visit lost as it closed: kept as failed runs from now on.
+          const interrupted = takeInterruptedRuns();
+          remember(REMEMBERED.interruptedRuns, null);
+          for (const record of interrupted) {
+            // One that cannot be read or written is dropped: it is only what a lost run left.
+            await Promise.resolve()
+              .then(() => putSavedRun(parseSavedRun(record, 'run', true)))
+              .catch(() => undefined);
+          }
           const { runs, problems, ids } = await loadSavedRuns();
           saved = runs;
           // Deleted in an earlier visit, perhaps while the page closed before the model was gone.
