@@ -437,6 +437,21 @@ describe('runs across tabs', () => {
     state().deleteRun('b');
     await vi.waitFor(() => expect(heard).toContainEqual({ type: 'deleted', id: 'b' }));
   });
+  it('numbers a new run after the runs another tab has started, and tells the other tabs when one of its own starts', async () => {
+    await restoreTwo();
+    const images = (count: number) => ({ name: 'f', idx: { dims: [count, 28, 28], data: new Uint8Array(count * 784) } });
+    const dataset = { ...assembleDataset('mnist', 'MNIST', { trainImages: images(3), trainLabels: { name: 'l', idx: { dims: [3], data: Uint8Array.from([0, 1, 2]) } }, testImages: images(1), testLabels: { name: 'l', idx: { dims: [1], data: Uint8Array.from([0]) } } }), classNames: CLASSES };
+    useAppStore.setState({ datasets: { mnist: { id: 'mnist', name: 'MNIST', builtin: true, status: 'ready', progress: {}, dataset, error: null, loadSeconds: 0, fromBrowserCopy: false } }, activeDatasetId: 'mnist' });
+    // Another tab started its run #500 (and, after it, saved a run: once that shows here, the news before it was heard).
+    otherTab.postMessage({ type: 'started', id: 'run-mx15vsop-500' });
+    shelf.set('c', saved({ id: 'c', name: 'Third #3' }));
+    otherTab.postMessage({ type: 'saved', id: 'c' });
+    await vi.waitFor(() => expect(state().runOrder).toContain('c'));
+    const id = state().startRun(state().draft, 'Mine') ?? '';
+    expect(state().runs[id]?.name).toBe('Mine #501');
+    state().handleStorageEvent({ type: 'runStarted', runId: id } as unknown as Parameters<ReturnType<typeof state>['handleStorageEvent']>[0]);
+    await vi.waitFor(() => expect(heard).toContainEqual({ type: 'started', id }));
+  });
 });
 
 // Last: once the browser has refused storage, the slice stops trying for the page's lifetime.

@@ -125,7 +125,13 @@ function takeInterruptedRuns(): unknown[] {
 }
 
 /** What one tab tells the app's other tabs about a run's record: written (trained, renamed, brought back) or deleted. */
-type RunsMessage = { readonly type: 'saved' | 'deleted'; readonly id: string };
+type RunsMessage = { readonly type: 'saved' | 'deleted' | 'started'; readonly id: string };
+
+/** The number a run trained here was given ("#4"), from its id (`run-<time>-<number>`); null for another kind of id. */
+export function runNumberOfId(id: string): number | null {
+  const number = /^run-[0-9a-z]+-(\d+)$/.exec(id)?.[1];
+  return number === undefined ? null : Number(number);
+}
 
 /** The app's other tabs in this browser, which keep their runs in the same IndexedDB; null where there is no BroadcastChannel. */
 const otherTabs = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('playground-runs');
@@ -247,6 +253,10 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
   if (otherTabs) {
     otherTabs.onmessage = (event: MessageEvent<RunsMessage>) => {
       const { type, id } = event.data;
+      // A run another tab started: this tab's next run takes a later number, not the same "#4".
+      const number = type === 'started' ? runNumberOfId(id) : null;
+      if (number !== null) countAddedRuns([` #${number}`]);
+      if (type === 'started') return;
       otherTabsNews = otherTabsNews.then(() =>
         type === 'deleted' ? dropFromOtherTab(id) : adoptFromOtherTab(id).catch((error: unknown) => reportStorage(error, 'A run saved in another tab could not be shown here.')),
       );
@@ -570,6 +580,9 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
 
     handleStorageEvent: (event) => {
       switch (event.type) {
+        case 'runStarted':
+          otherTabs?.postMessage({ type: 'started', id: event.runId } satisfies RunsMessage);
+          return;
         case 'runFinished':
           saveNewRun(event.runId);
           return;
