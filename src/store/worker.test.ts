@@ -21,6 +21,17 @@ describe('batchedDelivery', () => {
     expect(calls).toEqual([[1], [2, 3, 4, 5, 6], [7]]);
   });
 
+  it('hands on an urgent event at once, with those waiting before it', () => {
+    const calls: string[][] = [];
+    const events = batchedDelivery<string>((batch) => calls.push([...batch]), (event) => event.startsWith('!'));
+    events.push('a');
+    events.push('b');
+    events.push('!prediction');
+    expect(calls).toEqual([['a'], ['b', '!prediction']]);
+    vi.advanceTimersByTime(EVENT_BATCH_MS * 2);
+    expect(calls).toEqual([['a'], ['b', '!prediction']]);
+  });
+
   it('flushes what waits on demand (a crash), and has nothing to flush twice', () => {
     const calls: string[][] = [];
     const events = batchedDelivery<string>((batch) => calls.push([...batch]));

@@ -14,16 +14,21 @@ interface Listeners {
 /**
  * Events that arrive closer together than this are handed on together, in one task, so that
  * React draws them once: a run of 3 ms epochs sends hundreds a second, and one redraw each
- * would take the page. An event after a quiet spell (a prediction, a batch's report every
- * 100 ms) is handed on at once.
+ * would take the page. An event after a quiet spell (a batch's report every 100 ms) is
+ * handed on at once, and so is a prediction.
  */
 export const EVENT_BATCH_MS = 16;
 
 /**
  * `deliver`, called with the events in the order they came: at once when the last call was
- * `intervalMs` ago or more, else with all that came since, `intervalMs` after the last call.
+ * `intervalMs` ago or more, or for an `urgent` event (with those waiting before it), else with
+ * all that came since, `intervalMs` after the last call.
  */
-export function batchedDelivery<T>(deliver: (events: readonly T[]) => void, intervalMs = EVENT_BATCH_MS): { push: (event: T) => void; flush: () => void } {
+export function batchedDelivery<T>(
+  deliver: (events: readonly T[]) => void,
+  urgent: (event: T) => boolean = () => false,
+  intervalMs = EVENT_BATCH_MS,
+): { push: (event: T) => void; flush: () => void } {
   let queue: T[] = [];
   let last = Number.NEGATIVE_INFINITY;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -39,6 +44,7 @@ export function batchedDelivery<T>(deliver: (events: readonly T[]) => void, inte
   return {
     push(event) {
       queue.push(event);
+      if (urgent(event)) return flush();
       if (timer !== undefined) return;
       const wait = last + intervalMs - performance.now();
       if (wait <= 0) flush();
@@ -59,9 +65,13 @@ export function connectWorker(next: Listeners): void {
 /** Sends a command to the worker, starting it if needed. */
 export function sendToWorker(command: WorkerCommand, transfer: Transferable[] = []): void {
   if (client === null) {
-    const events = batchedDelivery<WorkerEvent>((batch) => {
-      for (const event of batch) listeners.onEvent(event);
-    });
+    // A drawing's answer is awaited by the hand drawing it: never held back.
+    const events = batchedDelivery<WorkerEvent>(
+      (batch) => {
+        for (const event of batch) listeners.onEvent(event);
+      },
+      (event) => event.type === 'prediction',
+    );
     client = startTrainer(events.push, (message, crashed) => {
       // What the worker said before it was replaced comes first.
       events.flush();
