@@ -348,7 +348,7 @@ test('an invalid model is explained before training can start', async ({ page })
   await expect(page.getByLabel('Layer 2 units')).toHaveAccessibleDescription('');
   await page.getByLabel('Epochs').fill('0');
   await expect(page.getByLabel('Epochs')).toHaveAttribute('aria-invalid', 'true');
-  await expect(page.getByLabel('Epochs')).toHaveAccessibleDescription(/Epochs must be a whole number of at least 1 \(got 0\)/);
+  await expect(page.getByLabel('Epochs')).toHaveAccessibleDescription(/Epochs must be a whole number from 1 to 1,000 \(got 0\)/);
   await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeDisabled();
   await page.getByLabel('Epochs').fill('5');
   await page.getByRole('checkbox', { name: 'from_logits' }).uncheck();
