@@ -90,6 +90,12 @@ test('turning off "Keep downloaded datasets" removes the copy and is remembered;
       return names;
     });
   expect(await keptFiles()).toEqual([]);
+  // Turned on again in the same visit, the MNIST loaded before is kept again; and off once more.
+  await keep.check();
+  await expect(status).toHaveText('MNIST is kept (55 MB): a reopened page reads it from disk instead of downloading it.');
+  await keep.uncheck();
+  await expect(status).toHaveText('Nothing is kept: every visit downloads the datasets again.');
+  expect(await keptFiles()).toEqual([]);
 
   // The next visit downloads MNIST again and keeps nothing.
   await page.reload();
