@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { assembleDataset } from '../data/dataset';
 import type { ModelFiles, WorkerCommand } from '../training/protocol';
-import { runFileText, type SavedRun } from './runFile';
+import { runFileText, savedRunJson, type SavedRun } from './runFile';
 import { CLASSES, saved } from './testing';
 
 /** What the worker was told, in order; it never answers by itself here. */
@@ -38,7 +38,7 @@ vi.stubGlobal('localStorage', {
 });
 
 const { useAppStore } = await import('./index');
-const { UNDO_DELETE_MS, pendingDeletesOf, settlePendingDeletes } = await import('./storageSlice');
+const { UNDO_DELETE_MS, interruptedWords, pendingDeletesOf, settlePendingDeletes } = await import('./storageSlice');
 const initial = useAppStore.getState();
 const state = () => useAppStore.getState();
 /** Lets the shelf's requests and the store's callbacks on them run. */
@@ -293,6 +293,19 @@ describe('the storage slice', () => {
       { id: 'open', until: 101 },
     ];
     expect(settlePendingDeletes(pending, ['undone'], 100)).toEqual({ drop: ['over'], waiting: [{ id: 'open', until: 101 }] });
+  });
+
+  it('keeps the runs the last visit lost as it closed as failed runs, never over a record of the same run', async () => {
+    const lostWhileTraining = saved({ id: 'x', name: 'Lost', status: 'failed', error: { kind: 'error', message: interruptedWords({ status: 'running', epochs: [], spec: saved().spec }) } });
+    // 'a' was left and brought back (the back/forward cache): it went on, and was saved finished.
+    const broughtBack = { ...lostWhileTraining, id: 'a', name: 'First' };
+    localStorage.setItem('playground.interruptedRuns', JSON.stringify([savedRunJson(lostWhileTraining), savedRunJson(broughtBack), { damaged: true }]));
+    await restoreTwo();
+    expect(state().runs['x']).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/^The page was reloaded or closed while this run was training: it was lost, with its model\./) as unknown } });
+    expect(state().runs['a']?.status).toBe('finished');
+    expect(shelf.get('a')?.status).toBe('finished');
+    expect(shelf.get('x')?.status).toBe('failed');
+    expect(localStorage.getItem('playground.interruptedRuns')).toBeNull();
   });
 
   it('a second delete makes the first one final', async () => {

@@ -394,17 +394,25 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       try {
         let saved: SavedRun[];
         try {
-          // Runs the last visit lost as it closed: kept as failed runs from now on.
+          const { runs, problems, ids } = await loadSavedRuns();
+          // Runs the last visit lost as it closed: kept as failed runs from now on. Never over a
+          // record of the same run: a page left and brought back (the back/forward cache) went
+          // on training it, and saved it when it ended.
           const interrupted = takeInterruptedRuns();
           remember(REMEMBERED.interruptedRuns, null);
+          const lost: SavedRun[] = [];
           for (const record of interrupted) {
             // One that cannot be read or written is dropped: it is only what a lost run left.
             await Promise.resolve()
-              .then(() => putSavedRun(parseSavedRun(record, 'run', true)))
+              .then(async () => {
+                const run = parseSavedRun(record, 'run', true);
+                if (ids.includes(run.id) || lost.some((other) => other.id === run.id)) return;
+                await putSavedRun(run);
+                lost.push(run);
+              })
               .catch(() => undefined);
           }
-          const { runs, problems, ids } = await loadSavedRuns();
-          saved = runs;
+          saved = [...runs, ...lost].sort((a, b) => a.startedAt - b.startedAt);
           // Deleted in an earlier visit, perhaps while the page closed before the model was gone.
           // Another tab's deletion may still be undone there: its model stays, and so does its entry.
           const { drop, waiting } = settlePendingDeletes(pendingModelDeletes(), ids, Date.now());
