@@ -119,6 +119,18 @@ describe('DatasetKeeper', () => {
     expect(reports.at(-1)?.kept).toEqual(mnistKept);
   });
 
+  it('turned off and on again in one visit, keeps the datasets loaded before it was off', async () => {
+    const shelf = memoryShelf();
+    const { keeper, reports } = keeperOn(shelf);
+    keeper.loaded('mnist', mnistFiles);
+    keeper.setKeeping(false);
+    await keeper.settled();
+    expect(shelf.files.size).toBe(0);
+    keeper.setKeeping(true);
+    await keeper.settled();
+    expect(reports.at(-1)).toEqual({ kept: mnistKept, available: true, error: null });
+  });
+
   it('reports what could not be kept, but not a failed write of a file that is kept all the same', async () => {
     const shelf = memoryShelf();
     const { keeper, reports } = keeperOn(shelf);

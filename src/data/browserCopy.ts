@@ -239,8 +239,11 @@ interface Failure {
  */
 export class DatasetKeeper {
   private keeping = true;
-  /** Datasets loaded while keeping was off, by id: kept if it is turned on again. */
-  private readonly held = new Map<string, FilesToKeep>();
+  /**
+   * Every built-in dataset loaded (or handed over) in this worker, by id: views of its arrays,
+   * no copies. Turning keeping on from off keeps them all, those loaded while it was on included.
+   */
+  private readonly loadedFiles = new Map<string, FilesToKeep>();
   private work: Promise<void> = Promise.resolve();
   /** The last change, had it failed and not come about: reported again until it has. */
   private failure: Failure | null = null;
@@ -261,8 +264,8 @@ export class DatasetKeeper {
   /** A built-in dataset has loaded: keeps the files it fetched, or holds them while keeping is off. */
   loaded(datasetId: string, files: FilesToKeep): void {
     if (files.length === 0) return;
+    this.loadedFiles.set(datasetId, files);
     if (this.keeping) this.keep(new Map([[datasetId, files]]));
-    else this.held.set(datasetId, files);
   }
 
   /**
@@ -272,10 +275,8 @@ export class DatasetKeeper {
    */
   handedOver(datasetId: string, files: FilesToKeep): void {
     if (files.length === 0) return;
-    if (!this.keeping) {
-      this.held.set(datasetId, files);
-      return;
-    }
+    this.loadedFiles.set(datasetId, files);
+    if (!this.keeping) return;
     this.change(
       async (shelf) => {
         const names = new Set(await shelf.names());
@@ -285,16 +286,15 @@ export class DatasetKeeper {
     );
   }
 
-  /** Off removes every kept file and keeps no more; on keeps what loaded while it was off. Either way, reports. */
+  /** Off removes every kept file and keeps no more; on from off keeps every dataset loaded, before it was off or since. Either way, reports. */
   setKeeping(on: boolean): void {
+    const wasOn = this.keeping;
     this.keeping = on;
     if (!on) {
       this.change(forgetKept, (kept) => kept.bytes === 0);
       return;
     }
-    const held = new Map(this.held);
-    this.held.clear();
-    this.keep(held);
+    this.keep(wasOn ? new Map() : new Map(this.loadedFiles));
   }
 
   /**

@@ -102,11 +102,7 @@ async function loadDataset(requestId: number, source: DatasetSource): Promise<vo
 /** One handler per command type: adding a command to the protocol without handling it fails to compile. */
 const handlers: { readonly [K in WorkerCommand['type']]: (command: Extract<WorkerCommand, { type: K }>) => void } = {
   loadDataset: (command) => keeper.during(loadDataset(command.requestId, command.source)),
-  keepDatasets: (command) => {
-    keeper.setKeeping(command.keep);
-    // Turned on again in the same visit: the built-in datasets loaded while it was on are kept again too.
-    if (command.keep) for (const dataset of datasets.values()) keeper.handedOver(dataset.id, builtinFilesOf(dataset));
-  },
+  keepDatasets: (command) => keeper.setKeeping(command.keep),
   addDataset: ({ dataset }) => {
     keepDataset(dataset);
     keeper.handedOver(dataset.id, builtinFilesOf(dataset));
