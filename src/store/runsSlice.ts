@@ -227,6 +227,17 @@ export function lastRunNumber(last: number, names: readonly string[]): number {
   }, last);
 }
 
+/** The number a run trained in this app was given ("#4"), from its id (startRun's `run-<time>-<number>`); null for another kind of id. */
+export function runNumberOfId(id: string): number | null {
+  const number = /^run-[0-9a-z]+-(\d+)$/.exec(id)?.[1];
+  return number === undefined ? null : Number(number);
+}
+
+/** Notes a run another tab of the app started as `id`, so that this tab's next run is numbered after it. */
+export function countRunStartedElsewhere(id: string): void {
+  runCount = Math.max(runCount, runNumberOfId(id) ?? 0);
+}
+
 /** Notes runs added from storage or files, so that new runs' numbers and colours follow theirs. */
 export function countAddedRuns(names: readonly string[]): void {
   runCount = lastRunNumber(runCount, names);

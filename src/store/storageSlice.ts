@@ -10,7 +10,7 @@ import type { SavedModelRef, WorkerEvent } from '../training/protocol';
 import type { AppState, DatasetEntry } from './index';
 import { readRemembered, remember, REMEMBERED } from './remembered';
 import { fromSavedRun, parseRunFile, parseSavedRun, runFileName, runFileText, RunFileError, savedRunJson, toSavedRun, type ImageSize, type SavedRun } from './runFile';
-import { countAddedRuns, isActiveRun, nextRunColor, runsWithColours, type Run } from './runsSlice';
+import { countAddedRuns, countRunStartedElsewhere, isActiveRun, nextRunColor, runsWithColours, type Run } from './runsSlice';
 import { deleteSavedRun, loadSavedRun, loadSavedRuns, putSavedRun, storageError } from './runStorage';
 import { sendToWorker } from './worker';
 
@@ -127,11 +127,6 @@ function takeInterruptedRuns(): unknown[] {
 /** What one tab tells the app's other tabs about a run's record: written (trained, renamed, brought back) or deleted. */
 type RunsMessage = { readonly type: 'saved' | 'deleted' | 'started'; readonly id: string };
 
-/** The number a run trained here was given ("#4"), from its id (`run-<time>-<number>`); null for another kind of id. */
-export function runNumberOfId(id: string): number | null {
-  const number = /^run-[0-9a-z]+-(\d+)$/.exec(id)?.[1];
-  return number === undefined ? null : Number(number);
-}
 
 /** The app's other tabs in this browser, which keep their runs in the same IndexedDB; null where there is no BroadcastChannel. */
 const otherTabs = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('playground-runs');
@@ -254,9 +249,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     otherTabs.onmessage = (event: MessageEvent<RunsMessage>) => {
       const { type, id } = event.data;
       // A run another tab started: this tab's next run takes a later number, not the same "#4".
-      const number = type === 'started' ? runNumberOfId(id) : null;
-      if (number !== null) countAddedRuns([` #${number}`]);
-      if (type === 'started') return;
+      if (type === 'started') return countRunStartedElsewhere(id);
       otherTabsNews = otherTabsNews.then(() =>
         type === 'deleted' ? dropFromOtherTab(id) : adoptFromOtherTab(id).catch((error: unknown) => reportStorage(error, 'A run saved in another tab could not be shown here.')),
       );
@@ -402,15 +395,14 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
           remember(REMEMBERED.interruptedRuns, null);
           const lost: SavedRun[] = [];
           for (const record of interrupted) {
-            // One that cannot be read or written is dropped: it is only what a lost run left.
-            await Promise.resolve()
-              .then(async () => {
-                const run = parseSavedRun(record, 'run', true);
-                if (ids.includes(run.id) || lost.some((other) => other.id === run.id)) return;
-                await putSavedRun(run);
-                lost.push(run);
-              })
-              .catch(() => undefined);
+            try {
+              const run = parseSavedRun(record, 'run', true);
+              if (ids.includes(run.id) || lost.some((other) => other.id === run.id)) continue;
+              await putSavedRun(run);
+              lost.push(run);
+            } catch {
+              // One that cannot be read or written is dropped: it is only what a lost run left.
+            }
           }
           saved = [...runs, ...lost].sort((a, b) => a.startedAt - b.startedAt);
           // Deleted in an earlier visit, perhaps while the page closed before the model was gone.
