@@ -5,7 +5,7 @@
 import { useMemo } from 'react';
 import { selectActiveDataset, useAppStore } from '../store';
 import { sharedModelProblems } from '../store/compareSlice';
-import { describeLayer } from '../training/specDiff';
+import { describeLayers } from '../training/specDiff';
 import { matchesOwnDataset, type SharedDataset } from '../training/specUrl';
 import { counted, trainingWords } from './words';
 
@@ -83,7 +83,7 @@ export function ShareBanner({ onOpenBuilder, onQueued, onDismissed }: ShareBanne
       <ol className="shared-models">
         {share.runs.map((model, i) => (
           <li key={i}>
-            <strong>{model.name}</strong>: {model.spec.layers.map(describeLayer).join(' → ')}; {trainingWords(model.spec)}{' '}
+            <strong>{model.name}</strong>: {describeLayers(model.spec.layers)}; {trainingWords(model.spec)}{' '}
             {ready && problems[i] != null && <span className="error">It cannot train here: {problems[i]} </span>}
             <button
               type="button"

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from './presets';
-import { describeLayer, describeSpecDiff, describeSpecEdits, summariseSpecDiff } from './specDiff';
+import { describeLayer, describeLayers, describeSpecDiff, describeSpecEdits, summariseSpecDiff } from './specDiff';
 import { DEFAULT_COMPILE, DEFAULT_FIT, type LayerSpec, type ModelSpec } from './spec';
 
 const flatten: LayerSpec = { type: 'flatten' };
@@ -170,5 +170,15 @@ describe('describeLayer', () => {
       'BatchNormalization',
       'Activation(tanh)',
     ]);
+  });
+});
+
+describe('describeLayers', () => {
+  it('joins the layers by arrows, and counts a layer repeated three times or more in a row', () => {
+    expect(describeLayers([flatten, dense(128, 'relu'), dense(10)])).toBe('Flatten → Dense(128, relu) → Dense(10)');
+    expect(describeLayers([flatten, dense(16, 'relu'), dense(16, 'relu'), dense(10)])).toBe('Flatten → Dense(16, relu) → Dense(16, relu) → Dense(10)');
+    const deep = [flatten, ...Array.from({ length: 254 }, () => dense(16, 'relu')), dense(10)];
+    expect(describeLayers(deep)).toBe('Flatten → Dense(16, relu) ×254 → Dense(10)');
+    expect(describeLayers([dense(16, 'relu'), dense(16, 'relu'), dense(16, 'relu'), dense(16), dense(16, 'relu')])).toBe('Dense(16, relu) ×3 → Dense(16) → Dense(16, relu)');
   });
 });

@@ -43,6 +43,23 @@ export function describeLayer(layer: LayerSpec): string {
   }
 }
 
+/** Repeats of one layer, from this many on, are written once with their count. */
+const REPEATS_COUNTED = 3;
+
+/**
+ * The layers in order, joined by arrows: `Flatten → Dense(128, relu) → Dense(10)`. A layer
+ * repeated three times or more in a row is written once, counted: `Dense(16, relu) ×254`.
+ */
+export function describeLayers(layers: readonly LayerSpec[]): string {
+  const groups: { phrase: string; count: number }[] = [];
+  for (const phrase of layers.map(describeLayer)) {
+    const last = groups.at(-1);
+    if (last?.phrase === phrase) last.count += 1;
+    else groups.push({ phrase, count: 1 });
+  }
+  return groups.flatMap(({ phrase, count }) => (count >= REPEATS_COUNTED ? [`${phrase} ×${count}`] : Array<string>(count).fill(phrase))).join(' → ');
+}
+
 /** One difference: a layer added or removed (`text`), or a setting's old and new values. */
 type Difference = { readonly text: string } | { readonly label: string; readonly from: string; readonly to: string; readonly unit: string };
 

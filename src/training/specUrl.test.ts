@@ -82,6 +82,7 @@ describe('share links', () => {
     const edited = `${text.slice(0, mid)}${text[mid] === 'A' ? 'B' : 'A'}${text.slice(mid + 1)}`;
     expect((await decodeError(edited)).message).toMatch(/^This share link is (damaged|invalid)/);
     expect((await decodeError('not a share!')).message).toMatch(/not base64url/);
+    expect((await decodeError('')).message).toBe('This share link is empty: nothing follows "#share=" (was it cut short when copied?).');
     expect((await decodeError(toBase64Url(new TextEncoder().encode('{"v":1}')))).message).toMatch(/does not decompress/);
     const notJson = await decodeError(await encodeText('{"v": 1, '));
     expect(notJson.message).toMatch(/not JSON/);

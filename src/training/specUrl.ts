@@ -110,6 +110,7 @@ export async function encodeShare(share: Share): Promise<string> {
 /** A string from `encodeShare` → the share, validated field by field; a ShareError otherwise. */
 export async function decodeShare(text: string): Promise<Share> {
   if (text.length > SHARE_LIMITS.maxEncodedLength) throw new ShareError(`This share link is too long (${text.length} characters); it was not made by this playground.`);
+  if (text.trim() === '') throw new ShareError('This share link is empty: nothing follows "#share=" (was it cut short when copied?).');
   const bytes = fromBase64Url(text.trim());
   let inflated: Uint8Array;
   try {
