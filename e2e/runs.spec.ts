@@ -1,7 +1,10 @@
 /** Issue 6: runs outlive the page — saved, restored, renamed, deleted with undo, exported and imported. */
 import { expect, test, type Page } from '@playwright/test';
-import { choosePreset, openApp, quickstart, shownPanel, uploadOwnDataset, watchPage } from './helpers';
+import { choosePreset, crashTrainingWorker, openApp, quickstart, shownPanel, uploadOwnDataset, watchPage } from './helpers';
 import { draw } from './pad';
+
+/** What a run says once its model, never saved, went with a restarted training worker. */
+const LOST = 'its model was lost when the training worker restarted, before this browser could keep it. Its charts and results stay until the page is reloaded.';
 
 /** Trains the quickstart preset briefly and waits until this browser has saved it; returns its name. */
 async function trainSavedRun(page: Page, epochs: number): Promise<string> {
@@ -264,6 +267,18 @@ test('without IndexedDB (as in some private windows) the page says runs will not
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
   await expect(page.getByTestId('run-saved')).toHaveText('Not saved: kept until the page is reloaded.');
+
+  // Its model lived only in the training worker: when that restarts, the run says the model is gone, and nothing offers to use it.
+  await crashTrainingWorker(page);
+  await expect(page.getByRole('region', { name: 'Training worker' }).getByRole('alert')).toContainText('The training worker crashed');
+  await expect(page.getByTestId('run-saved')).toHaveText(`Not saved: ${LOST}`);
+  await expect(page.getByRole('button', { name: /^Export / })).toBeDisabled();
+  await expect(page.getByRole('button', { name: /^Save .* again$/ })).toHaveCount(0);
+  await expect(page.getByTestId('test-accuracy')).toContainText('(10,000 test images)');
+  await page.getByRole('tab', { name: 'Draw' }).click();
+  await expect(page.getByRole('option', { name: /finished, model lost$/ })).toBeDisabled();
+  // "Newest run" stands for no run: none has a model to draw with.
+  await expect(shownPanel(page).getByRole('option', { name: 'Newest run', exact: true })).toHaveCount(1);
 });
 
 test('a run the browser had no room to save says so until it is saved, after later runs save, and saves again on request', async ({ page }) => {

@@ -65,11 +65,13 @@ export function DrawPanel() {
   const setDrawingRun = useAppStore((state) => state.setDrawingRun);
   // Flat primitives, so the shallow comparison sees no change while a run merely progresses.
   const runFields = useAppStore(
-    useShallow((state) => state.runOrder.flatMap((id) => [id, state.runs[id]?.name ?? '', state.runs[id]?.status ?? '', state.runs[id]?.datasetName ?? ''])),
+    useShallow((state) => state.runOrder.flatMap((id) => [id, state.runs[id]?.name ?? '', state.runs[id]?.status ?? '', state.runs[id]?.datasetName ?? '', state.runs[id]?.modelLost === true ? 'lost' : ''])),
   );
   const runs = useMemo(() => {
-    const list: { id: string; name: string; status: RunStatus; datasetName: string }[] = [];
-    for (let i = 0; i + 3 < runFields.length; i += 4) list.push({ id: runFields[i] ?? '', name: runFields[i + 1] ?? '', status: (runFields[i + 2] ?? 'failed') as RunStatus, datasetName: runFields[i + 3] ?? '' });
+    const list: { id: string; name: string; status: RunStatus; datasetName: string; modelLost: boolean }[] = [];
+    for (let i = 0; i + 4 < runFields.length; i += 5) {
+      list.push({ id: runFields[i] ?? '', name: runFields[i + 1] ?? '', status: (runFields[i + 2] ?? 'failed') as RunStatus, datasetName: runFields[i + 3] ?? '', modelLost: runFields[i + 4] === 'lost' });
+    }
     return list;
   }, [runFields]);
   // What the classifying model learnt from: its dataset, classes and image size, not the Data tab's.
@@ -289,10 +291,10 @@ export function DrawPanel() {
             <label htmlFor={selectId}>Model</label>
             <select id={selectId} value={chosen !== null && chosen === runId ? chosen : ''} onChange={(event) => setDrawingRun(event.target.value === '' ? null : event.target.value)}>
               <option value="">Newest run{newest ? ` (${newest.name})` : ''}</option>
-              {/* A run without a model (failed, or waiting to start) is listed, not offered. */}
+              {/* A run without a model (failed, waiting to start, or lost with a restarted worker) is listed, not offered. */}
               {runs.map((run) => (
                 <option key={run.id} value={run.id} disabled={!hasDrawingModel(run)}>
-                  {run.name} ({run.datasetName}) — {run.status === 'failed' ? 'failed, no model' : run.status === 'starting' ? 'waiting, no model yet' : run.status}
+                  {run.name} ({run.datasetName}) — {run.status === 'failed' ? 'failed, no model' : run.status === 'starting' ? 'waiting, no model yet' : run.modelLost ? `${run.status}, model lost` : run.status}
                 </option>
               ))}
             </select>

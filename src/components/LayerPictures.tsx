@@ -4,7 +4,7 @@
  * turn into stroke detectors and templates of each class as the model learns.
  */
 import { useEffect, useRef } from 'react';
-import { useAppStore, type Run } from '../store';
+import { MODEL_LOST, useAppStore, type Run } from '../store';
 import type { LayerPictures as Pictures } from '../training/protocol';
 import { counted } from './words';
 import { paintPictures } from './weightPixels';
@@ -47,11 +47,12 @@ export function LayerPictures({ run }: { readonly run: Run | null }) {
   const runId = run?.id ?? null;
   const epochsDone = run?.epochs.length ?? 0;
   // A run in the queue has no model yet; from its start, its weights are asked for at each epoch's end and once it ends.
-  const stage = run === null ? null : run.status === 'starting' ? null : run.status === 'running' || run.status === 'paused' ? 'training' : 'ended';
+  const stage = run === null || run.modelLost === true ? null : run.status === 'starting' ? null : run.status === 'running' || run.status === 'paused' ? 'training' : 'ended';
   useEffect(() => {
     if (runId !== null && stage !== null) request(runId);
   }, [request, runId, epochsDone, stage]);
   if (run === null) return <p>Train a model to see what its first layer learns.</p>;
+  if (run.modelLost === true) return <p className="note">No pictures: {MODEL_LOST}</p>;
   const current = shown?.runId === run.id ? shown : null;
   if (current === null) return <p>{stage === null ? 'This run has not started yet.' : 'Reading the weights…'}</p>;
   const { pictures } = current;

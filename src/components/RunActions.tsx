@@ -5,7 +5,7 @@
  */
 import { useEffect, useId, useRef, useState, type MouseEvent } from 'react';
 import { flushSync } from 'react-dom';
-import { isActiveRun, useAppStore, type Run } from '../store';
+import { hasModel, isActiveRun, MODEL_LOST, useAppStore, type Run } from '../store';
 import { DOUBLE_CLICK_MS } from '../store/runsSlice';
 import type { SaveState } from '../store/storageSlice';
 import { usePanelShown } from './Tabs';
@@ -13,6 +13,7 @@ import { useFocusFallback } from './useFocusFallback';
 
 /** The save state of a run, in words. */
 function savedText(run: Run, saveState: SaveState | undefined, storageBroken: boolean): string | null {
+  if (run.modelLost === true) return `Not saved: ${MODEL_LOST}`;
   if (saveState === 'saved') return 'Saved in this browser.';
   if (saveState === 'saving') return 'Saving…';
   // Its own failure, kept when a later run's save works and the page's message goes.
@@ -36,9 +37,9 @@ export function RunActions({ run }: { readonly run: Run }) {
   const nameId = useId();
   // "Save again" goes once pressed: the run's name field keeps the focus.
   const nameField = useRef<HTMLInputElement>(null);
-  const saveAgainFocus = useFocusFallback(saveState === 'unsaved', nameField);
+  const canSaveAgain = saveState === 'unsaved' && run.modelLost !== true;
+  const saveAgainFocus = useFocusFallback(canSaveAgain, nameField);
   const active = isActiveRun(run);
-  const kept = run.status === 'finished' || run.status === 'stopped';
   const saved = savedText(run, saveState, storageBroken);
   // While the name is being changed, what Enter, Escape and leaving the field do with it: "Saved" beside an emptied field read as an empty name kept.
   const hint = editing === null || editing === run.name ? saved : editing.trim() === '' ? `A run needs a name: left empty, it keeps “${run.name}”.` : 'Enter or leaving the field keeps the new name; Escape, the old one.';
@@ -76,12 +77,12 @@ export function RunActions({ run }: { readonly run: Run }) {
           }}
         />
       </span>
-      {saveState === 'unsaved' && (
+      {canSaveAgain && (
         <button type="button" aria-label={`Save ${run.name} again`} onClick={() => saveRunAgain(run.id)} {...saveAgainFocus}>
           Save again
         </button>
       )}
-      <button type="button" aria-label={`Export ${run.name}`} disabled={!kept} onClick={() => exportRun(run.id)}>
+      <button type="button" aria-label={`Export ${run.name}`} disabled={!hasModel(run)} onClick={() => exportRun(run.id)}>
         Export
       </button>
       <button

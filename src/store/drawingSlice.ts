@@ -93,8 +93,8 @@ function recordMeasure(start: number, end: number, detail: PredictionMeasureDeta
   addMeasure(PREDICTION_MEASURE, start, end, detail);
 }
 
-/** Whether a run has a model to classify with: it has started, and not failed. */
-export const hasDrawingModel = (run: Pick<Run, 'status'>): boolean => run.status !== 'starting' && run.status !== 'failed';
+/** Whether a run has a model to classify with: it has started, not failed, and its model was not lost with a restarted worker. */
+export const hasDrawingModel = (run: Pick<Run, 'status' | 'modelLost'>): boolean => run.status !== 'starting' && run.status !== 'failed' && run.modelLost !== true;
 
 /** The runs the choice reads: which one is chosen, the runs in order, the dataset in use. */
 type DrawingRuns = Pick<AppState, 'drawingRunId' | 'runs' | 'runOrder' | 'activeDatasetId'>;

@@ -79,11 +79,11 @@ export function loadDefaultDataset(): void {
 
 export { selectActiveDataset, selectLoadingDataset } from './datasetSlice';
 export type { DatasetEntry, DatasetStatus } from './datasetSlice';
-export { earlyStopWords, isActiveRun, RUN_COLORS } from './runsSlice';
+export { earlyStopWords, hasModel, isActiveRun, RUN_COLORS } from './runsSlice';
 export type { BatchPoint, Run, RunStatus } from './runsSlice';
 export type { IncomingShare } from './compareSlice';
 export { linkedRuns } from './compareSlice';
-export { runImageSize } from './storageSlice';
+export { MODEL_LOST, runImageSize } from './storageSlice';
 export type { DeletedRun, SaveState } from './storageSlice';
 export { hasDrawingModel, modelStage, selectDrawingRunId, selectNewestDrawingRunId } from './drawingSlice';
 export type { DrawingPrediction } from './drawingSlice';

@@ -64,6 +64,13 @@ export interface Run {
   readonly pass?: PassProgress | null;
   /** What EarlyStopping did, once the run has ended; null (or absent) without it. */
   readonly earlyStop?: EarlyStopReport | null;
+  /** True once the training worker that held its model, never saved, was restarted: its history and results are here, its model is not. */
+  readonly modelLost?: boolean;
+}
+
+/** A run that ended with a model, kept (in the worker, in this browser, or both) for drawing, its first layer's pictures and export. */
+export function hasModel(run: Pick<Run, 'status' | 'modelLost'>): boolean {
+  return (run.status === 'finished' || run.status === 'stopped') && run.modelLost !== true;
 }
 
 /**

@@ -38,7 +38,8 @@ vi.stubGlobal('localStorage', {
 });
 
 const { useAppStore } = await import('./index');
-const { UNDO_DELETE_MS, interruptedWords, pendingDeletesOf, settlePendingDeletes } = await import('./storageSlice');
+const { MODEL_LOST, UNDO_DELETE_MS, interruptedWords, pendingDeletesOf, settlePendingDeletes } = await import('./storageSlice');
+const { selectDrawingRunId } = await import('./drawingSlice');
 const initial = useAppStore.getState();
 const state = () => useAppStore.getState();
 /** Lets the shelf's requests and the store's callbacks on them run. */
@@ -340,6 +341,34 @@ describe('the storage slice', () => {
     expect(state().savedRuns).toEqual({ a: 'unsaved', b: 'saved' });
     expect(state().storageError).toMatch(/^First could not be saved in this browser.*The training worker crashed/);
     expect(sent).toEqual([{ type: 'restoreRuns', runs: [{ runId: 'b', spec: shelf.get('b')?.spec, input: { height: 28, width: 28, channels: 1 } }] }]);
+  });
+
+  it('after a worker restart, marks the models it held unsaved as lost: no Save again, no export, no drawing with them', async () => {
+    await restoreTwo();
+    state().handleStorageEvent({ type: 'modelSaved', runId: 'a', error: 'QuotaExceededError: the disk is full' });
+    state().handleStorageEvent({ type: 'runFinished', runId: 'b', stopped: false, seconds: 1, earlyStop: null });
+    state().deleteRun('b');
+    sent.length = 0;
+    state().recoverSavedRuns('The training worker crashed (out of memory) and was restarted.');
+    // 'a' was never saved; 'b', deleted during its save, is in Undo's hands.
+    expect(state().runs['a']?.modelLost).toBe(true);
+    expect(state().deletedRun?.run.modelLost).toBe(true);
+    expect(selectDrawingRunId(state())).toBeNull();
+    state().saveRunAgain('a');
+    state().exportRun('a');
+    expect(sent.filter((c) => c.type === 'saveModel' || c.type === 'exportModel')).toEqual([]);
+    expect(state().runFileErrors).toEqual([`First cannot be exported: ${MODEL_LOST}`]);
+    // Its history and results stay.
+    expect(state().runs['a']?.epochs.length).toBeGreaterThan(0);
+    state().undoDelete();
+    expect(state().runs['b']?.modelLost).toBe(true);
+  });
+
+  it('after a worker restart, keeps the models this browser saved: they load from it when used', async () => {
+    await restoreTwo();
+    state().recoverSavedRuns('The training worker crashed (out of memory) and was restarted.');
+    expect([state().runs['a']?.modelLost, state().runs['b']?.modelLost]).toEqual([undefined, undefined]);
+    expect(selectDrawingRunId(state())).not.toBeNull();
   });
 });
 

@@ -68,6 +68,9 @@ export function runImageSize(state: Pick<AppState, 'datasets'>, run: Pick<Run, '
   return imageSizes.get(run.id) ?? (train ? { height: train.height, width: train.width } : null);
 }
 
+/** Why a run whose model went with a restarted worker cannot be drawn with, exported or saved again. */
+export const MODEL_LOST = 'its model was lost when the training worker restarted, before this browser could keep it. Its charts and results stay until the page is reloaded.';
+
 /** Imports whose models the worker is building. */
 const pendingImports = new Map<string, { readonly run: SavedRun; readonly fileName: string }>();
 /** Set once IndexedDB has proved unavailable: nothing more is tried. */
@@ -517,6 +520,10 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     exportRun: (id) => {
       const run = get().runs[id];
       if (!run) return;
+      if (run.modelLost === true) {
+        set({ runFileErrors: [`${run.name} cannot be exported: ${MODEL_LOST}`] });
+        return;
+      }
       const status = savedRunOf(id)?.status;
       if (status !== 'finished' && status !== 'stopped') {
         set({ runFileErrors: [`${run.name} cannot be exported: only a finished or stopped run with a trained model can.`] });
@@ -557,7 +564,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     },
 
     saveRunAgain: (id) => {
-      if (get().savedRuns[id] !== 'unsaved') return;
+      if (get().savedRuns[id] !== 'unsaved' || get().runs[id]?.modelLost === true) return;
       if (get().runs[id]?.status === 'failed') saveFailedRun(id);
       else saveNewRun(id);
     },
@@ -568,6 +575,13 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
         // A failed run's record is written here, with no model: the worker owes it nothing.
         if (saveState === 'saving' && get().runs[runId]?.status !== 'failed') handleStorageEvent({ type: 'modelSaved', runId, error: reason });
       }
+      // A model the worker held and this browser did not keep went with the old worker.
+      const lost = (run: Run): boolean => (run.status === 'finished' || run.status === 'stopped') && get().savedRuns[run.id] !== 'saved';
+      set((state) => {
+        const runs = Object.fromEntries(Object.entries(state.runs).map(([id, run]) => [id, lost(run) ? { ...run, modelLost: true } : run]));
+        const deletedRun = state.deletedRun && lost(state.deletedRun.run) ? { ...state.deletedRun, run: { ...state.deletedRun.run, modelLost: true } } : state.deletedRun;
+        return { runs, deletedRun };
+      });
       const lostImports = [...pendingImports.values()].map(({ fileName }) => `${fileName} was not imported: ${reason} Import it again.`);
       pendingImports.clear();
       if (lostImports.length > 0) set((state) => ({ runFileErrors: [...state.runFileErrors, ...lostImports] }));
