@@ -1,4 +1,5 @@
 /** Issue 6: runs outlive the page — saved, restored, renamed, deleted with undo, exported and imported. */
+import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import { choosePreset, crashTrainingWorker, openApp, quickstart, shownPanel, uploadOwnDataset, watchPage } from './helpers';
 import { draw } from './pad';
@@ -242,6 +243,22 @@ test('an exported run file imports into a fresh browser profile, model and all; 
     await fresh.getByRole('tab', { name: 'Build & train' }).click();
     await shownPanel(fresh).getByLabel('Import runs').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": "world"}') });
     await expect(fresh.getByRole('list', { name: 'Problems with run files' })).toHaveText(/^notes\.json is not a run export of this playground/);
+    // Edited by hand: a spec that is not the model in the file, and a weight that is not a number.
+    const exported = JSON.parse(await readFile(file, 'utf8')) as { run: { spec: { layers: { units?: number }[] } }; weights: string };
+    const forged = structuredClone(exported);
+    forged.run.spec.layers[1] = { ...forged.run.spec.layers[1], units: 64 };
+    const weights = Buffer.from(exported.weights, 'base64');
+    weights.writeFloatLE(Number.NaN, 8);
+    const damaged = { ...exported, weights: weights.toString('base64') };
+    const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
+    await shownPanel(fresh).getByLabel('Import runs').setInputFiles([
+      { name: 'forged.run.json', mimeType: 'application/json', buffer: json(forged) },
+      { name: 'damaged.run.json', mimeType: 'application/json', buffer: json(damaged) },
+    ]);
+    await expect(fresh.getByRole('list', { name: 'Problems with run files' }).getByRole('listitem')).toHaveText([
+      'damaged.run.json cannot be imported: the model\'s weights are damaged: value 2 of "dense/kernel" (byte 8 of its weights.bin) is NaN, where a trained model has a finite number.',
+      "forged.run.json cannot be imported: its model.json is not the model its run describes: layer 2 of its model (dense) outputs (None, 128), but its spec's Dense(64, relu) outputs (None, 64).",
+    ]);
 
     await shownPanel(fresh).getByLabel('Import runs').setInputFiles(file);
     await expect(shownPanel(fresh).getByLabel(`Name of run ${name}`)).toHaveValue(name);

@@ -168,6 +168,14 @@ describe('importing a run file explains what is wrong, naming the file', () => {
     expect(importError(fileWith((f) => (f.weights = '%%%')))).toBe('my.run.json cannot be imported: the model\'s weights are damaged: "weights" is not base64 text.');
   });
 
+  it('refuses weights that are not finite numbers, naming the weight, the value and its byte', () => {
+    const withWeights = (values: number[]): string => fileWith((f) => (f.weights = bytesToBase64(new Uint8Array(Float32Array.from(values).buffer))));
+    expect(importError(withWeights([1, 2, 3, 4, 5, 6, 0.5, Number.NaN, 0]))).toBe(
+      'my.run.json cannot be imported: the model\'s weights are damaged: value 1 of "dense/bias" (byte 28 of its weights.bin) is NaN, where a trained model has a finite number.',
+    );
+    expect(importError(withWeights([1, Number.NEGATIVE_INFINITY, 3, 4, 5, 6, 0.5, -0.5, 0]))).toMatch(/value 1 of "dense\/kernel" \(byte 4 of its weights\.bin\) is -Infinity/);
+  });
+
   it('names the first wrong field of the run', () => {
     expect(importError(fileWith((f) => ((f.run.epochs as Record<string, unknown>[]).forEach((epoch) => (epoch.loss = 'low')))))).toBe('my.run.json cannot be imported: run.epochs[0].loss should be a number, but it is "low".');
     expect(importError(fileWith((f) => (f.run.status = 'running')))).toBe('my.run.json cannot be imported: run.status should be "finished" or "stopped", but it is "running".');

@@ -395,6 +395,29 @@ function weights(value: unknown, expected: number): ArrayBuffer {
 }
 
 /**
+ * Checks that every float32 weight is a finite number: a run that diverged is never exported,
+ * so a NaN or an infinity is damage, and a model holding one answers NaN to every drawing.
+ * Names the weight, the value's place in it, and its byte in weights.bin.
+ */
+function finiteWeights(buffer: ArrayBuffer, manifest: ModelFiles['modelJson']['weightsManifest']): void {
+  let offset = 0;
+  for (const w of manifest.flatMap((group) => group.weights)) {
+    const size = w.shape.reduce((a, b) => a * b, 1);
+    if (w.dtype === 'float32') {
+      // weights.bin is little-endian, as tfjs writes it; a DataView reads it so on any machine, at any offset.
+      const view = new DataView(buffer, offset, size * 4);
+      for (let i = 0; i < size; i++) {
+        const value = view.getFloat32(i * 4, true);
+        if (!Number.isFinite(value)) {
+          throw new FieldError(`the model's weights are damaged: value ${i.toLocaleString('en-US')} of "${w.name}" (byte ${(offset + i * 4).toLocaleString('en-US')} of its weights.bin) is ${String(value)}, where a trained model has a finite number`);
+        }
+      }
+    }
+    offset += size * DTYPE_BYTES[w.dtype];
+  }
+}
+
+/**
  * A record this browser stored in an earlier visit, checked field by field as an imported
  * file is: it may come from an older version of the page (a BatchNormalization layer without
  * its momentum reads as Keras's default) or be damaged. A RunFileError naming the run otherwise.
@@ -429,7 +452,9 @@ export function parseRunFile(content: string, fileName: string): RunFileContents
   try {
     const run = parseSavedRun(top.run);
     const json = modelJson(top.model);
-    return { run, files: { modelJson: json, weightData: weights(top.weights, weightBytes(json.weightsManifest)) } };
+    const weightData = weights(top.weights, weightBytes(json.weightsManifest));
+    finiteWeights(weightData, json.weightsManifest);
+    return { run, files: { modelJson: json, weightData } };
   } catch (error) {
     if (error instanceof FieldError) throw new RunFileError(`${fileName} cannot be imported: ${error.message}.`);
     throw error;

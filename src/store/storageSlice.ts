@@ -647,7 +647,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
           if (!pending) return;
           pendingImports.delete(event.runId);
           if (event.error !== null) {
-            const message = `${pending.fileName} cannot be imported: its weights do not make its model (${event.error}).`;
+            const message = `${pending.fileName} cannot be imported: ${event.error}.`;
             set((state) => ({ runFileErrors: [...state.runFileErrors, message] }));
             get().announce(message);
             return;

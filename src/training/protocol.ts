@@ -294,7 +294,7 @@ export type WorkerEvent =
   | { readonly type: 'modelSaved'; readonly runId: string; readonly error: string | null }
   /** A run's model files (weights transferred), or why they could not be made. */
   | { readonly type: 'modelExported'; readonly runId: string; readonly files: ModelFiles | null; readonly error: string | null }
-  /** An imported model ready to classify with, or why its files do not make a model. */
+  /** An imported model ready to classify with, or why not, as a phrase that follows "<file> cannot be imported: " (its files do not make a model, or not the model its run describes). */
   | { readonly type: 'modelImported'; readonly runId: string; readonly error: string | null };
 
 export type WorkerCommandType = WorkerCommand['type'];

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from './buildModel';
-import { modelFiles, modelFromFiles, orphanedModels, savedModelUrl } from './savedModels';
+import { modelFiles, modelFromFiles, orphanedModels, savedModelUrl, specMismatch } from './savedModels';
 import { DEFAULT_COMPILE, DEFAULT_FIT, type ModelSpec } from './spec';
 
 const spec: ModelSpec = {
@@ -57,6 +57,30 @@ describe('model files', () => {
     const swapped = group && { ...group, weights: group.weights.map((w, i) => (i === 0 ? { ...w, shape: [2, 3, 3, 1] } : w)) };
     await expect(modelFromFiles({ ...files, modelJson: { ...files.modelJson, weightsManifest: swapped ? [swapped] : [] } })).rejects.toThrow();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('are checked against the spec that comes with them: the first difference is named', async () => {
+    const model = buildModel(spec, input, 3);
+    const copy = await modelFromFiles(await modelFiles(model));
+    model.dispose();
+    const withLayers = (layers: ModelSpec['layers']): ModelSpec => ({ ...spec, layers });
+    const [conv, dropout, flatten, dense] = spec.layers as [ModelSpec['layers'][number], ModelSpec['layers'][number], ModelSpec['layers'][number], ModelSpec['layers'][number]];
+    expect(specMismatch(copy, spec, input)).toBeNull();
+    expect(specMismatch(copy, spec, { ...input, height: 8, width: 8 })).toBe("its model takes inputs of shape (None, 6, 6, 1), but its spec's takes (None, 8, 8, 1)");
+    expect(specMismatch(copy, withLayers([conv, flatten, dense]), input)).toBe('its model has 4 layers, but its spec has 3');
+    expect(specMismatch(copy, withLayers([conv, { type: 'batchNormalization', momentum: 0.99 }, flatten, dense]), input)).toBe(
+      'layer 2 of its model (dropout) is a SeededDropout, but its spec has BatchNormalization there',
+    );
+    expect(specMismatch(copy, withLayers([{ type: 'conv2d', filters: 2, kernelSize: 3, strides: 1, padding: 'same', activation: 'tanh' }, dropout, flatten, dense]), input)).toBe(
+      'layer 1 of its model (conv2d) has the activation relu, but its spec has Conv2D(2, 3×3, same, tanh) there',
+    );
+    expect(specMismatch(copy, withLayers([{ type: 'conv2d', filters: 2, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu' }, dropout, flatten, dense]), input)).toBe(
+      "layer 1 of its model (conv2d) outputs (None, 6, 6, 2), but its spec's Conv2D(2, 3×3, relu) outputs (None, 4, 4, 2)",
+    );
+    expect(specMismatch(copy, withLayers([conv, dropout, flatten, { type: 'dense', units: 3, activation: 'softmax', useBias: false }]), input)).toBe(
+      "layer 4 of its model (dense) has 219 parameters, but its spec's Dense(3, softmax, no bias) has 216",
+    );
+    copy.dispose();
   });
 
   it('are saved in IndexedDB under one key per run', () => {

@@ -8,6 +8,9 @@ import * as tf from '@tensorflow/tfjs';
 // Registers the layer classes our models use, so that a saved topology can be rebuilt.
 import './buildModel';
 import type { ModelFiles, WeightSpec } from './protocol';
+import { formatShape, summarize } from './shapes';
+import type { InputShape, LayerSpec, ModelSpec } from './spec';
+import { describeLayer } from './specDiff';
 
 /** Where tfjs keeps each run's model in IndexedDB: the prefix, then the run's id. */
 export const SAVED_MODEL_PREFIX = 'indexeddb://digit-fashion-playground-run-';
@@ -116,4 +119,49 @@ export async function modelFromFiles(files: ModelFiles): Promise<tf.LayersModel>
   } finally {
     tf.dispose(Object.values(weights));
   }
+}
+
+/** The tfjs class each layer type of a spec becomes (buildModel's). */
+const LAYER_CLASSES = {
+  flatten: 'Flatten',
+  dense: 'Dense',
+  conv2d: 'Conv2D',
+  maxPooling2d: 'MaxPooling2D',
+  averagePooling2d: 'AveragePooling2D',
+  dropout: 'SeededDropout',
+  batchNormalization: 'BatchNormalization',
+  activation: 'Activation',
+} as const satisfies Record<LayerSpec['type'], string>;
+
+/** A layer's activation as its tfjs config names it, or null for a layer without one. */
+function activationOf(layer: tf.layers.Layer): string | null {
+  const { activation } = layer.getConfig();
+  return typeof activation === 'string' ? activation : null;
+}
+
+/**
+ * Why a model rebuilt from files is not the model its run's spec describes, in words (the
+ * first difference: input, layer count, then each layer's kind, activation, output shape and
+ * parameters), or null when it is. A run file carries both, and the page shows the spec (its
+ * summary, its Python), so a file whose two disagree would show one model and draw with another.
+ */
+export function specMismatch(model: tf.LayersModel, spec: ModelSpec, input: InputShape): string | null {
+  const summary = summarize(spec, input);
+  if (summary.stoppedAt !== null) return `its spec cannot take ${input.height}×${input.width} images (layer ${summary.stoppedAt + 1}, ${describeLayer(spec.layers[summary.stoppedAt] ?? { type: 'flatten' })}, does not apply)`;
+  const modelInput = formatShape(model.inputs[0]?.shape ?? []);
+  if (modelInput !== formatShape(summary.inputShape)) return `its model takes inputs of shape ${modelInput}, but its spec's takes ${formatShape(summary.inputShape)}`;
+  if (model.layers.length !== spec.layers.length) return `its model has ${model.layers.length} layers, but its spec has ${spec.layers.length}`;
+  for (const [i, layer] of model.layers.entries()) {
+    const wanted = spec.layers[i];
+    const row = summary.rows[i];
+    if (!wanted || !row) break;
+    const where = `layer ${i + 1} of its model (${layer.name})`;
+    const words = describeLayer(wanted);
+    if (layer.getClassName() !== LAYER_CLASSES[wanted.type]) return `${where} is a ${layer.getClassName()}, but its spec has ${words} there`;
+    if ('activation' in wanted && activationOf(layer) !== wanted.activation) return `${where} has the activation ${activationOf(layer) ?? 'none'}, but its spec has ${words} there`;
+    const outputShape = formatShape(layer.outputShape as (number | null)[]);
+    if (outputShape !== formatShape(row.outputShape)) return `${where} outputs ${outputShape}, but its spec's ${words} outputs ${formatShape(row.outputShape)}`;
+    if (layer.countParams() !== row.params) return `${where} has ${layer.countParams().toLocaleString('en-US')} parameters, but its spec's ${words} has ${row.params.toLocaleString('en-US')}`;
+  }
+  return null;
 }

@@ -231,7 +231,11 @@ describe('Trainer', () => {
     };
     expect(await probabilities('copy')).toEqual(await probabilities('original'));
     await trainer.importModel({ type: 'importModel', run: { runId: 'broken', spec: oneEpoch, input: { height: 8, width: 8, channels: 1 } }, files: { ...exported.files, weightData: new ArrayBuffer(8) } });
-    expect(events.at(-1)).toMatchObject({ type: 'modelImported', runId: 'broken', error: expect.any(String) as unknown });
+    expect(events.at(-1)).toMatchObject({ type: 'modelImported', runId: 'broken', error: expect.stringMatching(/^its weights do not make its model \(/) as unknown });
+    // A model.json of another model than its run's spec: refused, not drawn with under the spec's name.
+    const wider = { ...oneEpoch, layers: oneEpoch.layers.map((layer) => (layer.type === 'conv2d' ? { ...layer, filters: layer.filters + 1 } : layer)) };
+    await trainer.importModel({ type: 'importModel', run: { runId: 'other', spec: wider, input: { height: 8, width: 8, channels: 1 } }, files: exported.files });
+    expect(events.at(-1)).toMatchObject({ type: 'modelImported', runId: 'other', error: "its model.json is not the model its run describes: layer 1 of its model (conv2d) outputs (None, 8, 8, 4), but its spec's Conv2D(5, 3×3, same, relu) outputs (None, 8, 8, 5)" });
     trainer.disposeRun('original');
     trainer.disposeRun('copy');
   });

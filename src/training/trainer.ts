@@ -16,7 +16,7 @@ import { createTrainingData, disposeTrainingData, fit, PASS_BATCH_SIZE, passSeco
 import { batchCount, splitValidation } from './batches';
 import { kernelPictures, picturedLayer } from './layerPicture';
 import type { LayerPictures, RunFailureKind, SavedModelRef, WorkerCommand, WorkerEvent } from './protocol';
-import { loadSavedModel, modelFiles, modelFromFiles, removeOrphanedModels, removeSavedModel, saveModel } from './savedModels';
+import { loadSavedModel, modelFiles, modelFromFiles, removeOrphanedModels, removeSavedModel, saveModel, specMismatch } from './savedModels';
 import type { InputShape, ModelSpec } from './spec';
 
 /** Sends an event to the page, transferring the listed buffers. */
@@ -294,14 +294,20 @@ export class Trainer {
   async importModel(command: ImportModelCommand): Promise<void> {
     await this.backendReady;
     const { runId, spec, input } = command.run;
+    let model: tf.LayersModel;
     try {
-      const model = await modelFromFiles(command.files);
-      this.disposeRun(runId);
-      this.runs.set(runId, { spec, input, control: new TrainingControl(), model, backend: tf.getBackend() });
-      this.emit({ type: 'modelImported', runId, error: null });
+      model = await modelFromFiles(command.files);
     } catch (error) {
-      this.emit({ type: 'modelImported', runId, error: error instanceof Error ? error.message : String(error) });
+      return this.emit({ type: 'modelImported', runId, error: `its weights do not make its model (${(error instanceof Error ? error.message : String(error)).replace(/\.$/, '')})` });
     }
+    const mismatch = specMismatch(model, spec, input);
+    if (mismatch !== null) {
+      model.dispose();
+      return this.emit({ type: 'modelImported', runId, error: `its model.json is not the model its run describes: ${mismatch}` });
+    }
+    this.disposeRun(runId);
+    this.runs.set(runId, { spec, input, control: new TrainingControl(), model, backend: tf.getBackend() });
+    this.emit({ type: 'modelImported', runId, error: null });
   }
 
   /** Loads a restored run's model from IndexedDB into `runs`, once; other runs are left alone. */
