@@ -5,7 +5,7 @@
  * headings are a row of sort buttons: the table at 390 px showed two of its eleven columns.
  */
 import { useState } from 'react';
-import { bestInColumns, COMPARE_COLUMNS, sortRows, type CompareColumn, type CompareRow } from '../store/compare';
+import { bestInColumns, COMPARE_COLUMNS, sortRows, validationSetGroups, type CompareColumn, type CompareRow } from '../store/compare';
 import { useAppStore } from '../store';
 import { grouped } from './words';
 import { RunSwatch } from './RunMarker';
@@ -60,47 +60,56 @@ export function CompareTable({ rows }: { readonly rows: readonly CompareRow[] })
     const text = column === 'name' || column === 'backend';
     announce(`Runs sorted by ${column === 'name' ? 'name' : COMPARE_COLUMNS[column].label}, ${text ? (descending ? 'Z to A' : 'A to Z') : descending ? 'highest first' : 'lowest first'}.`);
   };
+  const validationSets = validationSetGroups(rows);
   return (
-    <div className="table-scroll compare-scroll">
-      <table className="compare-table" role="table" aria-label="Comparison of runs">
-        <thead role="rowgroup">
-          <tr role="row">
-            {COLUMNS.map((column) => (
-              <th key={column} scope="col" role="columnheader" aria-sort={sort?.column === column ? (sort.descending ? 'descending' : 'ascending') : undefined}>
-                <button type="button" className="link-button" onClick={() => onSort(column)}>
-                  {COMPARE_COLUMNS[column].label}
-                  <span aria-hidden="true">{sort?.column === column ? (sort.descending ? ' ▼' : ' ▲') : ''}</span>
-                </button>
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody role="rowgroup">
-          {sorted.map((row) => (
-            <tr key={row.id} role="row" data-run={row.id}>
-              {COLUMNS.map((column) => {
-                const isBest = best[column]?.has(row.id) ?? false;
-                if (column === 'name') {
-                  return (
-                    <th key={column} scope="row" role="rowheader">
-                      <RunSwatch color={row.color} /> {row.name}
-                      <span className="muted"> · {row.datasetName}</span>
-                    </th>
-                  );
-                }
-                return (
-                  <td key={column} role="cell" data-column={column} data-label={COMPARE_COLUMNS[column].label} className={isBest ? 'best' : undefined}>
-                    <span>
-                      {cell(row, column)}
-                      {isBest && <span className="best-mark"> ★ best{severalDatasets && 'sameDataset' in COMPARE_COLUMNS[column] ? ` on ${row.datasetName}` : ''}</span>}
-                    </span>
-                  </td>
-                );
-              })}
+    <>
+      <div className="table-scroll compare-scroll">
+        <table className="compare-table" role="table" aria-label="Comparison of runs">
+          <thead role="rowgroup">
+            <tr role="row">
+              {COLUMNS.map((column) => (
+                <th key={column} scope="col" role="columnheader" aria-sort={sort?.column === column ? (sort.descending ? 'descending' : 'ascending') : undefined}>
+                  <button type="button" className="link-button" onClick={() => onSort(column)}>
+                    {COMPARE_COLUMNS[column].label}
+                    <span aria-hidden="true">{sort?.column === column ? (sort.descending ? ' ▼' : ' ▲') : ''}</span>
+                  </button>
+                </th>
+              ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody role="rowgroup">
+            {sorted.map((row) => (
+              <tr key={row.id} role="row" data-run={row.id}>
+                {COLUMNS.map((column) => {
+                  const isBest = best[column]?.has(row.id) ?? false;
+                  if (column === 'name') {
+                    return (
+                      <th key={column} scope="row" role="rowheader">
+                        <RunSwatch color={row.color} /> {row.name}
+                        <span className="muted"> · {row.datasetName}</span>
+                      </th>
+                    );
+                  }
+                  return (
+                    <td key={column} role="cell" data-column={column} data-label={COMPARE_COLUMNS[column].label} className={isBest ? 'best' : undefined}>
+                      <span>
+                        {cell(row, column)}
+                        {isBest && <span className="best-mark"> ★ best{severalDatasets && 'sameDataset' in COMPARE_COLUMNS[column] ? ` on ${row.datasetName}` : ''}</span>}
+                      </span>
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {validationSets && (
+        <p className="note" data-testid="validation-sets">
+          Best val_accuracy is ranked only among runs validated on the same images (Keras holds out the last part of the training images, before shuffling):{' '}
+          {validationSets.map((set) => `${set.names.join(', ')} on the last ${grouped(set.images)} of ${grouped(set.of)}`).join('; ')}.
+        </p>
+      )}
+    </>
   );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../training/presets';
 import type { EpochRecord, Evaluation } from '../training/protocol';
-import { bestInColumns, compareRow, confusionDifference, sortRows } from './compare';
+import { bestInColumns, compareRow, confusionDifference, sortRows, validationSetGroups } from './compare';
 import type { Run } from './runsSlice';
 
 const MNIST = { height: 28, width: 28, channels: 1 } as const;
@@ -128,6 +128,24 @@ describe('bestInColumns and sortRows', () => {
     expect(best.samplesPerSecond).toEqual(new Set(['b']));
     // A dataset with one run has no best of its own.
     expect(bestInColumns([a, b, fashion]).testAccuracy).toEqual(new Set(['a']));
+  });
+
+  it('ranks validation accuracy only among runs validated on the same images', () => {
+    // Keras holds out the last 10% of the first 6,000 images, or the last 20%: different images.
+    const split = (id: string, valAccuracy: number, trainCount: number, validationCount: number): ReturnType<typeof compareRow> =>
+      compareRow({ ...run(id, 'quickstart', [epoch(1, valAccuracy)], null), trainCount, validationCount }, MNIST);
+    const tenth = split('tenth', 0.92, 5_400, 600);
+    const fifth = split('fifth', 0.91, 4_800, 1_200);
+    expect(bestInColumns([tenth, fifth]).bestValAccuracy).toBeUndefined();
+    expect(validationSetGroups([tenth, fifth])).toEqual([
+      { images: 600, of: 6_000, names: ['tenth'] },
+      { images: 1_200, of: 6_000, names: ['fifth'] },
+    ]);
+    // The same 600 images: ranked. Also 600 images, but the last of all 60,000: not the same ones.
+    const tenthAgain = split('again', 0.93, 5_400, 600);
+    const allImages = split('all', 0.99, 59_400, 600);
+    expect(bestInColumns([tenth, fifth, tenthAgain, allImages]).bestValAccuracy).toEqual(new Set(['again']));
+    expect(validationSetGroups([tenth, tenthAgain])).toBeNull();
   });
 
   it('ranks nothing with a single value', () => {

@@ -25,6 +25,13 @@ export interface CompareRow {
   readonly stoppedInEpoch: number | null;
   /** Images it trained on (validation held out); null before it has started. */
   readonly trainCount: number | null;
+  /**
+   * Which images validated it: Keras holds out the last `validationSplit` of the training
+   * images (of the subset, if any) before shuffling, so two runs share a validation set when
+   * they share the dataset, the number of images split and the number held out. A key, with
+   * the held-out count for words; null for a run without validation.
+   */
+  readonly validationSet: { readonly key: string; readonly images: number; readonly of: number } | null;
   readonly bestValAccuracy: number | null;
   /** The 1-based epoch of the best validation accuracy. */
   readonly bestValEpoch: number | null;
@@ -47,15 +54,16 @@ export const COMPARE_COLUMNS = {
   params: { label: 'parameters', better: 'none' },
   epochsDone: { label: 'epochs', better: 'none' },
   trainCount: { label: 'training images', better: 'none' },
-  // Accuracy and loss on one dataset say nothing of a model on another: ranked within each dataset.
-  bestValAccuracy: { label: 'best val_accuracy (epoch)', better: 'higher', sameDataset: true },
+  // Accuracy and loss on one dataset say nothing of a model on another: ranked within each
+  // dataset; validation accuracy only among runs validated on the same images.
+  bestValAccuracy: { label: 'best val_accuracy (epoch)', better: 'higher', sameDataset: true, sameValidationSet: true },
   testAccuracy: { label: 'test accuracy', better: 'higher', sameDataset: true },
   testLoss: { label: 'test loss', better: 'lower', sameDataset: true },
   // A shorter epoch is only faster training when the epochs are the same size: samples/s compares any.
   secondsPerEpoch: { label: 'time per epoch', better: 'lower', sameTrainingImages: true },
   samplesPerSecond: { label: 'samples/s', better: 'higher' },
   backend: { label: 'backend', better: 'none' },
-} as const satisfies Record<string, { readonly label: string; readonly better: 'higher' | 'lower' | 'none'; readonly sameTrainingImages?: true; readonly sameDataset?: true }>;
+} as const satisfies Record<string, { readonly label: string; readonly better: 'higher' | 'lower' | 'none'; readonly sameTrainingImages?: true; readonly sameDataset?: true; readonly sameValidationSet?: true }>;
 
 export type CompareColumn = keyof typeof COMPARE_COLUMNS;
 
@@ -92,6 +100,7 @@ export function compareRow(run: Run, input: InputShape | null): CompareRow {
     stoppedEarly: run.earlyStop?.stoppedEpoch != null,
     stoppedInEpoch: stoppedInEpoch(run),
     trainCount: run.trainCount > 0 ? run.trainCount : null,
+    validationSet: run.validationCount > 0 ? { key: `${run.datasetId}\n${run.trainCount + run.validationCount}\n${run.validationCount}`, images: run.validationCount, of: run.trainCount + run.validationCount } : null,
     bestValAccuracy,
     bestValEpoch,
     testAccuracy: run.evaluation?.accuracy ?? null,
@@ -106,8 +115,8 @@ export function compareRow(run: Run, input: InputShape | null): CompareRow {
 /**
  * The ids of the best rows in each ranked column. A column is only ranked when at least two
  * rows have a value (time per epoch: and all trained on as many images); accuracy and loss
- * are ranked within each dataset, so each dataset can have its best. Ties go to every row
- * that shares the best value.
+ * are ranked within each dataset, so each dataset can have its best, and validation accuracy
+ * within each validation set. Ties go to every row that shares the best value.
  */
 export function bestInColumns(rows: readonly CompareRow[]): Partial<Record<CompareColumn, ReadonlySet<string>>> {
   const best: Partial<Record<CompareColumn, ReadonlySet<string>>> = {};
@@ -116,7 +125,8 @@ export function bestInColumns(rows: readonly CompareRow[]): Partial<Record<Compa
     if (better === 'none') continue;
     const valued = rows.flatMap((row) => {
       const value = row[column];
-      return typeof value === 'number' ? [{ id: row.id, value, trainCount: row.trainCount, group: 'sameDataset' in spec ? row.datasetId : '' }] : [];
+      const group = 'sameValidationSet' in spec && row.validationSet !== null ? row.validationSet.key : 'sameDataset' in spec ? row.datasetId : '';
+      return typeof value === 'number' ? [{ id: row.id, value, trainCount: row.trainCount, group }] : [];
     });
     const ids = new Set<string>();
     for (const group of new Set(valued.map((v) => v.group))) {
@@ -163,4 +173,20 @@ export function confusionDifference(a: readonly (readonly number[])[], b: readon
   const sa = rowShares(a);
   const sb = rowShares(b);
   return sb.map((row, t) => row.map((v, p) => v - (sa[t]?.[p] ?? 0)));
+}
+
+/**
+ * The runs with a validation accuracy, by the images that validated them, when they were not
+ * all validated on the same ones (else null): their best val_accuracy figures are not measured
+ * alike, and are ranked only within each group.
+ */
+export function validationSetGroups(rows: readonly CompareRow[]): { readonly images: number; readonly of: number; readonly names: readonly string[] }[] | null {
+  const groups = new Map<string, { images: number; of: number; names: string[] }>();
+  for (const row of rows) {
+    if (row.bestValAccuracy === null || row.validationSet === null) continue;
+    const group = groups.get(row.validationSet.key) ?? { images: row.validationSet.images, of: row.validationSet.of, names: [] };
+    group.names.push(row.name);
+    groups.set(row.validationSet.key, group);
+  }
+  return groups.size > 1 ? [...groups.values()] : null;
 }
