@@ -177,7 +177,7 @@ describe('validateSpec', () => {
 
   it('asks for a Flatten before a Dense that follows a convolution, and explains why', () => {
     expect(errorText(spec([conv(3), out]))).toEqual([
-      'Layer 2 (Dense): Dense needs a flat vector, but its input is (None, 26, 26, 4): an image of 4 channel(s). Add a Flatten layer before it, which unrolls the 26×26×4 values into one vector of 2704.',
+      "Layer 2 (Dense): its input is (None, 26, 26, 4), an image of 4 channel(s). Keras's Dense would act on each pixel's last axis alone and output (None, 26, 26, 10), not one vector per image, so this playground asks for a flat input. Add a Flatten layer before it, which unrolls the 26×26×4 values into one vector of 2704.",
     ]);
   });
 
@@ -290,6 +290,15 @@ describe('validateSpec', () => {
     expect(fields(spec([flatten, out], { momentum: 0.9, optimizer: 'sgd' }, { validationSplit: 0.2 }))).toEqual([]);
   });
 
+  it('warns of a training subset larger than the dataset, which takes it all, and offers to train on all images', () => {
+    const oversized = { ...PRESETS.quickstart.spec, fit: { ...PRESETS.quickstart.spec.fit, trainLimit: 100_000 } };
+    const [issue, ...others] = validateSpec(oversized, MNIST, 10, 60_000);
+    expect(others).toEqual([]);
+    expect(issue).toMatchObject({ severity: 'warning', field: 'trainLimit', message: "This dataset has 60,000 training images, so a subset of 100,000 takes them all, as Keras's x_train[:100000] would." });
+    expect(issue?.fix?.spec.fit.trainLimit).toBeNull();
+    expect(validateSpec({ ...oversized, fit: { ...oversized.fit, trainLimit: 60_000 } }, MNIST, 10, 60_000)).toEqual([]);
+  });
+
   it('refuses a split that leaves no training image, naming the field that set the count', () => {
     const fitWith = (fit: Partial<FitSpec>): ModelSpec => ({ ...PRESETS.quickstart.spec, fit: { ...PRESETS.quickstart.spec.fit, ...fit } });
     const fields = (fit: Partial<FitSpec>, trainImages?: number) => validateSpec(fitWith(fit), MNIST, 10, trainImages).map((i) => `${i.field}: ${i.message}`);
@@ -299,7 +308,7 @@ describe('validateSpec', () => {
     ]);
     expect(fields({ trainLimit: null, validationSplit: 0.9 }, 1)).toEqual([expect.stringMatching(/^validationSplit: A validation split of 0\.9 leaves none of the 1 training image to train/)]);
     // A subset larger than the dataset did not set the count: the split is to blame.
-    expect(fields({ trainLimit: 1000, validationSplit: 0.5 }, 1)).toEqual([expect.stringMatching(/^validationSplit: /)]);
+    expect(fields({ trainLimit: 1000, validationSplit: 0.5 }, 1)).toEqual([expect.stringMatching(/^trainLimit: This dataset has 1 training images/), expect.stringMatching(/^validationSplit: /)]);
     // One image left to train on is enough; without the dataset's size nothing can be said.
     expect(fields({ trainLimit: 2, validationSplit: 0.5 }, 60000)).toEqual([]);
     expect(fields({ trainLimit: 3, validationSplit: 0.9 }, 60000)).toEqual([expect.stringMatching(/none of the 3 training images/)]);

@@ -306,7 +306,7 @@ function checkFit(layer: LayerSpec, shape: Shape, afterFlatten: boolean, error: 
   if (layer.type === 'dense' && shape.length !== 1) {
     error(
       null,
-      `Dense needs a flat vector, but its input is ${shown}: an image of ${shape.at(-1) ?? 0} channel(s). Add a Flatten layer before it, which unrolls the ${shape.join('×')} values into one vector of ${product(shape)}.`,
+      `its input is ${shown}, an image of ${shape.at(-1) ?? 0} channel(s). Keras's Dense would act on each pixel's last axis alone and output ${formatShape([null, ...shape.slice(0, -1), layer.units])}, not one vector per image, so this playground asks for a flat input. Add a Flatten layer before it, which unrolls the ${shape.join('×')} values into one vector of ${product(shape)}.`,
     );
     return null;
   }
@@ -487,6 +487,15 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
   } else if (fit.augmentShift >= shortSide) {
     // Keras's RandomTranslation also refuses a factor above 1 (the generated Python asks for (shift + 0.5) / side).
     modelError('augmentShift', `A shift of ${fit.augmentShift} pixels can move these ${input.height} × ${input.width} images out of their frame: it must be below ${shortSide} here.`);
+  }
+  if (trainImages !== undefined && fit.trainLimit !== null && isPositiveInteger(fit.trainLimit) && fit.trainLimit > trainImages) {
+    issues.push({
+      severity: 'warning',
+      layerIndex: null,
+      field: 'trainLimit',
+      message: `This dataset has ${trainImages.toLocaleString('en-US')} training images, so a subset of ${fit.trainLimit.toLocaleString('en-US')} takes them all, as Keras's x_train[:${fit.trainLimit}] would.`,
+      fix: { label: 'Train on all images', spec: { ...spec, fit: { ...fit, trainLimit: null } } },
+    });
   }
   if (trainImages !== undefined && isInRange(fit.validationSplit, 0, 1) && (fit.trainLimit === null || isPositiveInteger(fit.trainLimit))) {
     const count = Math.min(trainImages, fit.trainLimit ?? trainImages);
