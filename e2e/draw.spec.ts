@@ -43,7 +43,7 @@ test('digits drawn with the mouse are centred like MNIST and classified by a mod
     await page.getByRole('button', { name: 'Clear' }).click();
     await expect(page.getByTestId('prediction')).toHaveText('The pad is empty: draw something to classify.');
     await draw(page, strokes);
-    await expect(page.getByTestId('prediction')).toHaveText(new RegExp(`^Prediction: ${digit} \\(\\d+\\.\\d%\\)$`));
+    await expect(page.getByTestId('prediction')).toHaveText(new RegExp(`^Prediction: ${digit} \\(\\d+\\.\\d+%\\)$`));
     const centre = await inputCentre(page);
     expect(Math.abs(centre.x - 14)).toBeLessThan(1);
     expect(Math.abs(centre.y - 14)).toBeLessThan(1);
@@ -100,7 +100,7 @@ test('digits drawn with the mouse are centred like MNIST and classified by a mod
   await page.getByLabel('Or classify test image #').fill('0');
   await page.getByRole('button', { name: 'Classify test image' }).click();
   // MNIST's first test image is a 7, and the answer says whether the model got it.
-  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: 7 \(\d+\.\d%\)\. Test image #0 is labelled 7: right\.$/);
+  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: 7 \(\d+\.\d+%\)\. Test image #0 is labelled 7: right\.$/);
   // A number past the last test image is explained, not quietly replaced by the last one.
   await page.getByLabel('Or classify test image #').fill('99999');
   await expect(page.getByLabel('Or classify test image #')).toHaveAccessibleDescription(/Test images are numbered from 0 to 9,999: enter a whole number in that range\.$/);
@@ -135,7 +135,7 @@ test('digits drawn with the mouse are centred like MNIST and classified by a mod
       .then((base64) => Buffer.from(base64, 'base64'));
   const imageFile = page.getByLabel('Classify an image file…');
   await imageFile.setInputFiles({ name: 'seven.png', mimeType: 'image/png', buffer: await png(DIGITS['7'] ?? []) });
-  await expect(answer).toHaveText(/^Prediction for seven\.png: 7 \(\d+\.\d%\)$/);
+  await expect(answer).toHaveText(/^Prediction for seven\.png: 7 \(\d+\.\d+%\)$/);
   await imageFile.setInputFiles({ name: 'blank.png', mimeType: 'image/png', buffer: await png([]) });
   await expect(answer).toHaveText('blank.png: The image is blank: there is no ink to classify.');
 });
@@ -191,7 +191,7 @@ test('Draw answers with the classes of the model it uses, and takes the model of
   await expect(page.getByText("of MNIST's 10,000")).toBeVisible();
   await page.getByLabel('Or classify test image #').fill('0');
   await page.getByRole('button', { name: 'Classify test image' }).click();
-  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: \d \(\d+\.\d%\)\. Test image #0 is labelled 7: (right|wrong)\.$/);
+  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: \d \(\d+\.\d+%\)\. Test image #0 is labelled 7: (right|wrong)\.$/);
   await expect(page.getByTestId('draw-hint')).toHaveText(/^Draw one digit, 0 to 9/);
 
   // A Fashion-MNIST model trained next is the one Draw uses, with its classes and test images.
@@ -202,16 +202,16 @@ test('Draw answers with the classes of the model it uses, and takes the model of
   // Under the pad, what to draw for this model: clothing, filled in, not a digit.
   await expect(page.getByTestId('draw-hint')).toHaveText(/^This model knows clothing, not digits: draw one item .* as a filled silhouette/);
   await page.getByRole('button', { name: 'Classify test image' }).click();
-  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: (T-shirt\/top|Trouser|Pullover|Dress|Coat|Sandal|Shirt|Sneaker|Bag|Ankle boot) \(\d+\.\d%\)\. Test image #0 is labelled Ankle boot: (right|wrong)\.$/);
+  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: (T-shirt\/top|Trouser|Pullover|Dress|Coat|Sandal|Shirt|Sneaker|Bag|Ankle boot) \(\d+\.\d+%\)\. Test image #0 is labelled Ankle boot: (right|wrong)\.$/);
   const modelMenu = page.getByRole('region', { name: 'Draw to classify' }).getByLabel('Model', { exact: true });
   await expect(modelMenu.locator('option')).toHaveText([/^Newest run \(Fashion MLP.*\)$/, /\(MNIST\) — finished$/, /\(Fashion-MNIST\) — finished$/]);
 
   // Choosing another model asks it about the image on show: no answer stays under a model that did not give it.
-  const digitAnswer = /^Prediction: \d \(\d+\.\d%\)/;
-  const articleAnswer = /^Prediction: (T-shirt\/top|Trouser|Pullover|Dress|Coat|Sandal|Shirt|Sneaker|Bag|Ankle boot) \(\d+\.\d%\)/;
+  const digitAnswer = /^Prediction: \d \(\d+\.\d+%\)/;
+  const articleAnswer = /^Prediction: (T-shirt\/top|Trouser|Pullover|Dress|Coat|Sandal|Shirt|Sneaker|Bag|Ankle boot) \(\d+\.\d+%\)/;
   const [, mnistRun = '', fashionRun = ''] = await modelMenu.locator('option').evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
   await modelMenu.selectOption(mnistRun);
-  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: \d \(\d+\.\d%\)\. Test image #0 is labelled 7: (right|wrong)\.$/);
+  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: \d \(\d+\.\d+%\)\. Test image #0 is labelled 7: (right|wrong)\.$/);
   await draw(page, DIGITS['1'] ?? []);
   await expect(page.getByTestId('prediction')).toHaveText(digitAnswer);
   await modelMenu.selectOption(fashionRun);
@@ -239,7 +239,7 @@ test('an answer from a model in training says so, and is asked again after each 
   await expect(modelMenu.locator('option').nth(1)).toHaveText(/— finished$/, { timeout: 120_000 });
   // Training over, the answer is the finished model's: no note, and MNIST's first test image, a 7, is right.
   await expect(stage).toHaveCount(0);
-  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: 7 \(\d+\.\d%\)\. Test image #0 is labelled 7: right\.$/);
+  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: 7 \(\d+\.\d+%\)\. Test image #0 is labelled 7: right\.$/);
 });
 
 test('the pad for a keyboard and a screen reader: named with its strokes, one answer read when it settles, Enter classifies a test image', async ({ page }) => {

@@ -79,7 +79,7 @@ test('a finished run survives a reload with its history and its new name, and st
       [140, 235],
     ],
   ]);
-  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: \d \(\d+\.\d%\)$/);
+  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: \d \(\d+\.\d+%\)$/);
   expect(watch.consoleErrors).toEqual([]);
 });
 
@@ -126,7 +126,7 @@ test('a run saved, renamed or deleted in one tab of the app is shown, renamed or
   // Its model is there to classify with: Draw answers with it.
   await other.getByRole('tab', { name: 'Draw' }).click();
   await draw(other, [[[140, 45], [140, 235]]]);
-  await expect(other.getByTestId('prediction')).toHaveText(/^Prediction: \d \(\d+\.\d%\)$/);
+  await expect(other.getByTestId('prediction')).toHaveText(/^Prediction: \d \(\d+\.\d+%\)$/);
   await other.getByRole('tab', { name: 'Compare' }).click();
 
   const field = page.getByLabel(`Name of run ${name}`);
@@ -223,7 +223,7 @@ test("a run on the user's own files finds them again when the same files are loa
   await page.getByRole('tab', { name: 'Draw' }).click();
   await expect(page.getByText("of Your dataset 1's 3")).toBeVisible();
   await page.getByRole('button', { name: 'Classify test image' }).click();
-  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: [0-2] \(\d+\.\d%\)\. Test image #0 is labelled 2: (right|wrong)\.$/);
+  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: [0-2] \(\d+\.\d+%\)\. Test image #0 is labelled 2: (right|wrong)\.$/);
 });
 
 test('an exported run file imports into a fresh browser profile, model and all; other files are explained', async ({ page, browser, baseURL }, testInfo) => {
@@ -270,7 +270,7 @@ test('an exported run file imports into a fresh browser profile, model and all; 
     await fresh.getByRole('tab', { name: 'Draw' }).click();
     await fresh.getByLabel('Or classify test image #').fill('0');
     await fresh.getByRole('button', { name: 'Classify test image' }).click();
-    await expect(fresh.getByTestId('prediction')).toHaveText(/^Prediction: \d \(\d+\.\d%\)\. Test image #0 is labelled 7: (right|wrong)\.$/);
+    await expect(fresh.getByTestId('prediction')).toHaveText(/^Prediction: \d \(\d+\.\d+%\)\. Test image #0 is labelled 7: (right|wrong)\.$/);
     expect(watch.consoleErrors).toEqual([]);
   } finally {
     await profile.close();

@@ -13,7 +13,7 @@ import { usePanelShown } from './Tabs';
 import { useSettledValue } from './useThrottledValue';
 import { DrawingPad, type PadChange, type PadImage } from './DrawingPad';
 import type { PredictImage } from '../training/protocol';
-import { grouped } from './words';
+import { grouped, probability } from './words';
 
 /** Largest side a dropped photo is reduced to before it is sent to the worker. */
 const MAX_PHOTO_SIDE = 512;
@@ -210,7 +210,7 @@ export function DrawPanel() {
     : !prediction
       ? 'Asking the model…'
       : probabilities
-        ? `Prediction${shownFile === null ? '' : ` for ${shownFile.name}`}: ${names[top] ?? top} (${((probabilities[top] ?? 0) * 100).toFixed(1)}%)${shownTest === null ? '' : `. Test image #${shownTest.index} is labelled ${names[shownTest.label] ?? shownTest.label}: ${shownTest.label === top ? 'right' : 'wrong'}.`}`
+        ? `Prediction${shownFile === null ? '' : ` for ${shownFile.name}`}: ${names[top] ?? top} (${probability(probabilities[top] ?? 0)})${shownTest === null ? '' : `. Test image #${shownTest.index} is labelled ${names[shownTest.label] ?? shownTest.label}: ${shownTest.label === top ? 'right' : 'wrong'}.`}`
         : `${shownFile === null ? '' : `${shownFile.name}: `}${prediction.note ?? ''}`;
   const settledAnswer = useSettledValue(shownPanel ? answerText : '', ANSWER_QUIET_MS);
   // A drawing on the pad (not a file, whose pen is not the pad's, nor a test image) drawn small.
@@ -342,7 +342,7 @@ export function DrawPanel() {
                     <li key={name} data-probability={p} className={c === top ? 'top' : undefined}>
                       <span className="bar-label">{name}</span>
                       <span className="bar" style={{ width: `${Math.max(0.5, p * 100)}%` }} aria-hidden="true" />
-                      <span className="bar-value">{(p * 100).toFixed(1)}%</span>
+                      <span className="bar-value">{probability(p)}</span>
                     </li>
                   );
                 })}

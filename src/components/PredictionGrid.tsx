@@ -7,6 +7,7 @@ import { memo, useState } from 'react';
 import { imageAt, type Dataset } from '../data/dataset';
 import type { Evaluation } from '../training/protocol';
 import { DigitImage } from './DigitImage';
+import { probability } from './words';
 
 type Filter = 'all' | 'wrong' | 'confident';
 
@@ -61,7 +62,7 @@ export const PredictionGrid = memo(function PredictionGrid({ evaluation, dataset
               <p>
                 true: <strong>{names[truth]}</strong>
                 <br />
-                predicted: <strong>{names[predicted]}</strong> ({((probabilities[predicted] ?? 0) * 100).toFixed(1)}%)
+                predicted: <strong>{names[predicted]}</strong> ({probability(probabilities[predicted] ?? 0)})
               </p>
               <ol className="bars" aria-label="Probabilities">
                 {names.map((name, c) => {
@@ -70,7 +71,7 @@ export const PredictionGrid = memo(function PredictionGrid({ evaluation, dataset
                     <li key={name} data-probability={p}>
                       <span className="bar-label">{name}</span>
                       <span className="bar" style={{ width: `${Math.max(1, p * 100)}%` }} aria-hidden="true" />
-                      <span className="bar-value">{(p * 100).toFixed(1)}%</span>
+                      <span className="bar-value">{probability(p)}</span>
                     </li>
                   );
                 })}

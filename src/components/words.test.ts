@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../training/presets';
 import { DEFAULT_COMPILE, DEFAULT_FIT } from '../training/spec';
-import { counted, duration, grouped, trainingWords } from './words';
+import { counted, duration, grouped, probability, trainingWords } from './words';
 
 describe('the page\'s words', () => {
   it('counts with a plural noun unless the count is one', () => {
@@ -39,5 +39,13 @@ describe('the page\'s words', () => {
     expect(trainingWords({ layers, compile: { ...DEFAULT_COMPILE, optimizer: 'sgd', momentum: 0.9, learningRate: 0.01, fromLogits: true }, fit })).toBe(
       'sgd (momentum 0.9), lr 0.01 ×0.5 after each epoch, loss from logits, 1 epoch, batch 32, the first 2,000 training images, validation split 0.1, random shifts of ±2 px, no shuffling, EarlyStopping on val_loss, patience 3, best weights',
     );
+  });
+});
+
+describe('probability', () => {
+  it('is a percentage to one decimal, with more where a value under 1 would read as 100.0%', () => {
+    expect([0.973, 0.5, 0, 1].map(probability)).toEqual(['97.3%', '50.0%', '0.0%', '100.0%']);
+    expect([0.9996, 0.99996, 0.999996, 0.9999999].map(probability)).toEqual(['99.96%', '99.996%', '99.9996%', '99.9999%']);
+    expect(probability(0.99949)).toBe('99.9%');
   });
 });

@@ -12,6 +12,18 @@ export function counted(n: number, noun: string): string {
   return `${grouped(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
 
+/**
+ * A softmax probability as a percentage to one decimal, "97.3%", with more decimals (up to
+ * four, cut rather than rounded) where one would round a value under 1 up to "100.0%": a
+ * model that is 99.96% sure is not certain, and Keras would print 0.9996.
+ */
+export function probability(p: number): string {
+  const percent = p * 100;
+  if (p >= 1 || percent.toFixed(1) !== '100.0') return `${percent.toFixed(1)}%`;
+  for (const decimals of [2, 3]) if (percent.toFixed(decimals) !== (100).toFixed(decimals)) return `${percent.toFixed(decimals)}%`;
+  return `${(Math.floor(percent * 1e4) / 1e4).toFixed(4)}%`;
+}
+
 /** A time left, to the second under an hour, in whole minutes beyond: "45 s", "2 min 5 s", "1 h 25 min"; "–" when unknown. */
 export function duration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '–';
