@@ -292,7 +292,8 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
         )}
         {preset && (
           <p className="preset-note">
-            {preset.source}. Keras: {grouped(preset.expectedParams)} parameters; {preset.expectedResult.floor ? 'aim' : 'tutorial’s result'} {preset.expectedResult.text}. {preset.notes}
+            {preset.source}. Keras: {grouped(preset.expectedParams)} parameters; {preset.expectedResult.floor ? 'aim' : preset.expectedResult.source ? 'this version’s result' : 'tutorial’s result'} {preset.expectedResult.text}
+            {preset.expectedResult.source ? ` (${preset.expectedResult.source})` : ''}. {preset.notes}
           </p>
         )}
         {preset && presetId !== null && changes.length > 0 && (

@@ -186,7 +186,8 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
           </div>
           {progress && (
             <p className="muted" data-testid="running-metrics">
-              loss {progress.loss.toFixed(4)} · accuracy {progress.accuracy.toFixed(4)} · {Math.round(progress.samplesPerSecond)} samples/s
+              Training ({active ? 'running mean of this epoch' : 'running mean of its last epoch'}): loss {progress.loss.toFixed(4)} · accuracy {progress.accuracy.toFixed(4)} ·{' '}
+              {Math.round(progress.samplesPerSecond)} samples/s
               {run.status === 'running' && !stopping ? ` · ETA ${duration(etaSeconds)}` : ''}
             </p>
           )}

@@ -12,6 +12,8 @@ export interface ExpectedResult {
   readonly text: string;
   /** True when `value` is a floor to reach (our own preset's aim), not a tutorial's figure to match. */
   readonly floor?: boolean;
+  /** For a preset cut down from its source, where `value` is what this version gets: the source's own figure, in words. */
+  readonly source?: string;
   /** The same metric's aim when the preset is trained on the other built-in dataset. */
   readonly onOtherDataset?: { readonly dataset: 'mnist' | 'fashion-mnist'; readonly value: number };
 }
@@ -83,7 +85,7 @@ export const PRESETS = {
     source: 'Keras examples, mnist_mlp.py, cut to one hidden layer',
     dataset: 'mnist',
     expectedParams: 407_050,
-    expectedResult: { metric: 'validation accuracy', value: 0.978, text: 'val ≈ 97.8%' },
+    expectedResult: { metric: 'validation accuracy', value: 0.978, text: 'val ≈ 97.8%', source: 'the full script reports 98.40% test accuracy after 20 epochs' },
     notes:
       'Dense(512) → relu → Dropout(0.2) → Dense(10) → softmax on one-hot labels (categorical cross-entropy). The script has two Dense(512) layers and trains with RMSprop for 20 epochs, validating on the test set; here one layer, Adam, 5 epochs and a 10% validation split train in a minute or two.',
     spec: model(
