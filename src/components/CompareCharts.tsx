@@ -6,11 +6,13 @@
 import { memo, useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { isActiveRun, type Run } from '../store';
-import { trainedTo } from '../store/series';
+import { thinCurve, trainedTo } from '../store/series';
 import { ChartFrame } from './ChartFrame';
-import { comparedAccuracyAxis, CURVE_MARGIN, CURVE_TOOLTIP, dwarfingRun, EPOCH_LABEL, hasValidation, LossAndAccuracy, metricAxis, NEUTRAL_LINE, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
+import { CHART_REFRESH_MS, comparedAccuracyAxis, CURVE_MARGIN, CURVE_TOOLTIP, dwarfingRun, EPOCH_LABEL, hasValidation, LossAndAccuracy, metricAxis, NEUTRAL_LINE, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
 import { CheckField } from './fields';
-import { markerDot, RunLineSwatch } from './RunMarker';
+import { isMarked, markerDot, MARKERS_PER_LINE, markerStep, RunLineSwatch } from './RunMarker';
+import { usePanelShown } from './Tabs';
+import { useThrottledValue } from './useThrottledValue';
 
 interface CompareChartsProps {
   readonly runs: readonly Run[];
@@ -29,6 +31,27 @@ const lowestAccuracy = (runs: readonly Run[]): number => Math.min(...runs.flatMa
 export const epochSpan = (runs: readonly Pick<Run, 'status' | 'spec' | 'epochs'>[]): number =>
   Math.max(1, ...runs.map((run) => (isActiveRun(run) ? run.spec.fit.epochs : run.epochs.length)));
 
+/** The most points a run's line is drawn with: a 1,000-epoch run's lines, drawn whole at each epoch's end, made every redraw a long task. */
+const POINTS_PER_LINE = 200;
+
+/**
+ * A run's line, with its marker at each point; on a long line, at the first and every few:
+ * then the markers are a line of their own, of those points only and not stroked, since
+ * Recharts builds each point's dot (its props spread three times) even when it draws nothing.
+ */
+function curve(key: string, points: readonly { x: number; y: number }[], name: string, color: string, dash: string | undefined) {
+  const dot = markerDot(color);
+  if (points.length <= MARKERS_PER_LINE) {
+    return [<Line key={key} data={points} dataKey="y" name={name} stroke={color} strokeDasharray={dash} dot={dot} isAnimationActive={false} strokeWidth={2} />];
+  }
+  const step = markerStep(points.length);
+  const marked = points.filter((_, i) => isMarked(i, step));
+  return [
+    <Line key={key} data={points} dataKey="y" name={name} stroke={color} strokeDasharray={dash} dot={false} isAnimationActive={false} strokeWidth={2} />,
+    <Line key={`${key}-markers`} data={marked} dataKey="y" name={`${name} markers`} stroke="none" dot={dot} activeDot={false} tooltipType="none" legendType="none" isAnimationActive={false} />,
+  ];
+}
+
 function OverlayChart({ runs, metric, log }: { readonly runs: readonly Run[]; readonly metric: Metric; readonly log: boolean }) {
   const maxEpochs = epochSpan(runs);
   const lowest = lowestAccuracy(runs);
@@ -43,16 +66,20 @@ function OverlayChart({ runs, metric, log }: { readonly runs: readonly Run[]; re
           <YAxis {...metricAxis(metric, log, accuracy.domain)} ticks={metric === 'accuracy' ? accuracy.ticks : undefined} />
           <Tooltip {...CURVE_TOOLTIP} />
           {runs.flatMap((run) => {
-            const train = run.epochs.map((e) => ({ x: e.epoch, y: e[metric] }));
-            const validation = run.epochs.flatMap((e) => {
-              const y = metric === 'loss' ? e.valLoss : e.valAccuracy;
-              return y === null ? [] : [{ x: e.epoch, y }];
-            });
+            const train = thinCurve(
+              run.epochs.map((e) => ({ x: e.epoch, y: e[metric] })),
+              POINTS_PER_LINE,
+            );
+            const validation = thinCurve(
+              run.epochs.flatMap((e) => {
+                const y = metric === 'loss' ? e.valLoss : e.valAccuracy;
+                return y === null ? [] : [{ x: e.epoch, y }];
+              }),
+              POINTS_PER_LINE,
+            );
             return [
-              <Line key={`${run.id}-train`} data={train} dataKey="y" name={`${run.name} ${metric}`} stroke={run.color} dot={markerDot(run.color)} isAnimationActive={false} strokeWidth={2} />,
-              ...(validation.length > 0
-                ? [<Line key={`${run.id}-val`} data={validation} dataKey="y" name={`${run.name} val_${metric}`} stroke={run.color} strokeDasharray={VALIDATION_DASH} dot={markerDot(run.color)} isAnimationActive={false} strokeWidth={2} />]
-                : []),
+              ...curve(`${run.id}-train`, train, `${run.name} ${metric}`, run.color, undefined),
+              ...(validation.length > 0 ? curve(`${run.id}-val`, validation, `${run.name} val_${metric}`, run.color, VALIDATION_DASH) : []),
             ];
           })}
         </LineChart>
@@ -96,42 +123,49 @@ function RunKey({ runs }: CompareChartsProps) {
   );
 }
 
-/** Every compared run's history, epoch by epoch: the charts as a table. */
+/**
+ * Every compared run's history, epoch by epoch: the charts as a table. Its rows are made only
+ * while it is open: closed, a thousand-epoch run's rows were redrawn at every epoch for nothing.
+ */
 function CurvesTable({ runs }: CompareChartsProps) {
+  const [open, setOpen] = useState(false);
   const maxEpochs = Math.max(0, ...runs.map((run) => run.epochs.length));
   return (
-    <details className="curves-table">
+    <details className="curves-table" onToggle={(event) => setOpen(event.currentTarget.open)}>
       <summary>The curves as a table</summary>
-      <div className="table-scroll">
-        <table className="history" aria-label="Learning curves of the compared runs">
-          <thead>
-            <tr>
-              <th scope="col">epoch</th>
-              {runs.map((run) => (
-                <th key={run.id} scope="col">
-                  {run.name}: loss / val_loss / accuracy / val_accuracy
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {Array.from({ length: maxEpochs }, (_, i) => (
-              <tr key={i}>
-                <th scope="row">{i + 1}</th>
-                {runs.map((run) => {
-                  const e = run.epochs[i];
-                  return <td key={run.id}>{e ? `${fixed(e.loss)} / ${fixed(e.valLoss)} / ${fixed(e.accuracy)} / ${fixed(e.valAccuracy)}` : '–'}</td>;
-                })}
+      {open && (
+        <div className="table-scroll">
+          <table className="history" aria-label="Learning curves of the compared runs">
+            <thead>
+              <tr>
+                <th scope="col">epoch</th>
+                {runs.map((run) => (
+                  <th key={run.id} scope="col">
+                    {run.name}: loss / val_loss / accuracy / val_accuracy
+                  </th>
+                ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+            </thead>
+            <tbody>
+              {Array.from({ length: maxEpochs }, (_, i) => (
+                <tr key={i}>
+                  <th scope="row">{i + 1}</th>
+                  {runs.map((run) => {
+                    const e = run.epochs[i];
+                    return <td key={run.id}>{e ? `${fixed(e.loss)} / ${fixed(e.valLoss)} / ${fixed(e.accuracy)} / ${fixed(e.valAccuracy)}` : '–'}</td>;
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </details>
   );
 }
 
-function CompareChartsView({ runs }: CompareChartsProps) {
+/** The charts, key and table of `runs`: drawn again only when `runs` is another list (memo). */
+const CompareChartsContent = memo(function CompareChartsContent({ runs }: CompareChartsProps) {
   const [log, setLog] = useState(false);
   const dwarfing = dwarfingRun(runs.map((run) => ({ name: run.name, losses: run.epochs.flatMap((e) => (e.valLoss === null ? [e.loss] : [e.loss, e.valLoss])) })));
   return (
@@ -149,6 +183,11 @@ function CompareChartsView({ runs }: CompareChartsProps) {
       <CurvesTable runs={runs} />
     </section>
   );
+});
+
+function CompareChartsView({ runs }: CompareChartsProps) {
+  // A run of many short epochs changes its history many times a second: the curves follow at most twice a second.
+  return <CompareChartsContent runs={useThrottledValue(runs, CHART_REFRESH_MS, !usePanelShown())} />;
 }
 
 /** Redrawn only when a compared run's history, name, colour or status changes: not on every batch. */

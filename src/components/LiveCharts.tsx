@@ -9,13 +9,11 @@ import type { Run } from '../store';
 import type { EpochRecord } from '../training/protocol';
 import type { MonitorName } from '../training/spec';
 import { ChartFrame } from './ChartFrame';
-import { CURVE_MARGIN, CURVE_TOOLTIP, EPOCH_LABEL, hasValidation, LossAndAccuracy, metricAxis, NEUTRAL_LINE, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
+import { CHART_REFRESH_MS, CURVE_MARGIN, CURVE_TOOLTIP, EPOCH_LABEL, hasValidation, LossAndAccuracy, metricAxis, NEUTRAL_LINE, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
 import { CheckField } from './fields';
 import { usePanelShown } from './Tabs';
 import { useDelayedValue, useThrottledValue } from './useThrottledValue';
 
-/** How often the charts redraw while batches stream in (about ten a second): the text updates at every batch. */
-const CHART_REFRESH_MS = 500;
 const CHART_HEIGHT = 220;
 /** How long after the loss chart the accuracy chart mounts and redraws, so that each has a task of its own. */
 const STAGGER_MS = CHART_REFRESH_MS / 2;

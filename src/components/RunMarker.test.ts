@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RUN_COLORS } from '../store';
-import { MARKER_SHAPES, markerOf } from './RunMarker';
+import { isMarked, MARKER_SHAPES, MARKERS_PER_LINE, markerOf, markerStep } from './RunMarker';
 
 describe("a run's marker", () => {
   it('differs for every colour a new run can get, so that no two runs are told apart by colour alone', () => {
@@ -12,5 +12,17 @@ describe("a run's marker", () => {
   it('is one of the shapes, and the same every time, for a colour from elsewhere (an older run file)', () => {
     expect(MARKER_SHAPES).toContain(markerOf('#123456'));
     expect(markerOf('#123456')).toBe(markerOf('#123456'));
+  });
+});
+
+describe('markerStep', () => {
+  it('marks every point of a short line, and at most MARKERS_PER_LINE and the first of a long one', () => {
+    expect([1, 25, 26, 100, 1000].map(markerStep)).toEqual([1, 1, 2, 4, 40]);
+    for (const points of [26, 99, 1000]) {
+      const marked = Array.from({ length: points }, (_, i) => i).filter((i) => isMarked(i, markerStep(points)));
+      expect(marked.length).toBeLessThanOrEqual(MARKERS_PER_LINE + 1);
+      expect(marked[0]).toBe(0);
+    }
+    expect(Array.from({ length: 10 }, (_, i) => i).filter((i) => isMarked(i, 1))).toHaveLength(10);
   });
 });

@@ -93,6 +93,19 @@ export function RunLineSwatch({ color }: { readonly color: string }) {
 type DotRenderer = (props: { readonly cx?: number; readonly cy?: number }) => ReactNode;
 const dotRenderers = new Map<string, DotRenderer>();
 
+/** The most markers a line carries: past it they would merge into a thick line, and cost thousands of SVG shapes to redraw. */
+export const MARKERS_PER_LINE = 25;
+
+/** Which points of a line of `points` carry its run's marker: every one, or every `step`-th (the first too). */
+export function markerStep(points: number): number {
+  return Math.max(1, Math.ceil(points / MARKERS_PER_LINE));
+}
+
+/** Whether the point at `index` (from 0) carries the marker, every `step`-th being marked: the first, and then the `step`-th, the 2·`step`-th… */
+export function isMarked(index: number, step: number): boolean {
+  return index === 0 || (index + 1) % step === 0;
+}
+
 /**
  * The `dot` of a run's Recharts line: its marker at each point. One function per colour for
  * the page's life, since Recharts redraws a line whose props are new objects.

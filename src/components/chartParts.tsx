@@ -5,6 +5,9 @@
 import type { ReactNode } from 'react';
 import type { YAxisProps } from 'recharts';
 
+/** How often the charts redraw while a run streams its progress (twice a second): the text beside them updates at every batch. */
+export const CHART_REFRESH_MS = 500;
+
 export type Metric = 'loss' | 'accuracy';
 
 /** The validation lines' dashes, in every learning-curve chart and its key. */

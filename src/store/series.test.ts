@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendThinned, batchNormLagWords, epochsTrained, isEvaluating, lastStep, runFraction, runPercent, secondsLeftOf, stoppedInEpoch, trainedTo } from './series';
+import { appendThinned, batchNormLagWords, epochsTrained, isEvaluating, lastStep, runFraction, runPercent, secondsLeftOf, stoppedInEpoch, thinCurve, trainedTo } from './series';
 
 describe('appendThinned', () => {
   it('appends until the cap, then halves and keeps the newest point', () => {
@@ -167,5 +167,28 @@ describe('trainedTo', () => {
     expect(trainedTo({ epochs: [1, 2], batches: [{ x: 2 }] })).toEqual({ kind: 'after-epoch', epoch: 2 });
     expect(stoppedInEpoch({ status: 'stopped', epochs: [1], batches: [{ x: 1.5 }] })).toBe(2);
     expect(stoppedInEpoch({ status: 'running', epochs: [1], batches: [{ x: 1.5 }] })).toBeNull();
+  });
+});
+
+describe('thinCurve', () => {
+  const curve = (ys: readonly number[]) => ys.map((y, i) => ({ x: i + 1, y }));
+
+  it('leaves a short curve as it is', () => {
+    const short = curve([3, 2, 1]);
+    expect(thinCurve(short, 10)).toBe(short);
+  });
+
+  it('cuts a long curve to about the most points asked for, keeping its ends, peaks and dips in order', () => {
+    const ys = Array.from({ length: 1000 }, (_, i) => 1 / (i + 1));
+    ys[500] = 5; // a spike in epoch 501
+    ys[700] = -1; // and a dip in epoch 701
+    const thinned = thinCurve(curve(ys), 250);
+    expect(thinned.length).toBeLessThanOrEqual(252);
+    expect(thinned.length).toBeGreaterThan(200);
+    expect(thinned[0]?.x).toBe(1);
+    expect(thinned.at(-1)?.x).toBe(1000);
+    expect(thinned.map((p) => p.x)).toContain(501);
+    expect(thinned.map((p) => p.x)).toContain(701);
+    expect(thinned.every((p, i) => i === 0 || p.x > (thinned[i - 1]?.x ?? 0))).toBe(true);
   });
 });

@@ -16,6 +16,34 @@ export function appendThinned<T>(series: readonly T[], point: T, cap: number = S
 }
 
 /**
+ * A curve of many points cut to about `max` for drawing: in buckets of consecutive points,
+ * each bucket's lowest and highest (in x order), and always the first and last points. Peaks
+ * and dips survive, which keeping every k-th point would skip: a spike in val_loss is what a
+ * person looks for. Curves of `max` points or fewer come back as they are.
+ */
+export function thinCurve<T extends { readonly y: number }>(points: readonly T[], max: number): readonly T[] {
+  if (points.length <= max) return points;
+  const size = Math.ceil(points.length / Math.max(1, Math.floor(max / 2)));
+  const kept: T[] = [];
+  for (let start = 0; start < points.length; start += size) {
+    let low = start;
+    let high = start;
+    for (let i = start + 1; i < Math.min(start + size, points.length); i++) {
+      if ((points[i]?.y ?? 0) < (points[low]?.y ?? 0)) low = i;
+      if ((points[i]?.y ?? 0) > (points[high]?.y ?? 0)) high = i;
+    }
+    for (const i of low === high ? [low] : [Math.min(low, high), Math.max(low, high)]) {
+      const point = points[i];
+      if (point) kept.push(point);
+    }
+  }
+  const [first, last] = [points[0], points.at(-1)];
+  if (first && kept[0] !== first) kept.unshift(first);
+  if (last && kept.at(-1) !== last) kept.push(last);
+  return kept;
+}
+
+/**
  * The epoch and step a run's last per-batch point stands for (its x is epochs trained:
  * epoch − 1 + step / steps), or null without points. A run restored from storage keeps its
  * points, not its live progress: this is where it stopped.
