@@ -10,7 +10,7 @@ import type { SavedModelRef, WorkerEvent } from '../training/protocol';
 import type { AppState, DatasetEntry } from './index';
 import { readRemembered, remember, REMEMBERED } from './remembered';
 import { fromSavedRun, parseRunFile, parseSavedRun, runFileName, runFileText, RunFileError, savedRunJson, toSavedRun, type ImageSize, type SavedRun } from './runFile';
-import { countAddedRuns, countRunStartedElsewhere, isActiveRun, nextRunColor, runsWithColours, type Run } from './runsSlice';
+import { countAddedRuns, countRunStartedElsewhere, hasModel, isActiveRun, nextRunColor, runsWithColours, type Run } from './runsSlice';
 import { deleteSavedRun, loadSavedRun, loadSavedRuns, putSavedRun, storageError } from './runStorage';
 import { sendToWorker } from './worker';
 
@@ -576,12 +576,11 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
         if (saveState === 'saving' && get().runs[runId]?.status !== 'failed') handleStorageEvent({ type: 'modelSaved', runId, error: reason });
       }
       // A model the worker held and this browser did not keep went with the old worker.
-      const lost = (run: Run): boolean => (run.status === 'finished' || run.status === 'stopped') && get().savedRuns[run.id] !== 'saved';
-      set((state) => {
-        const runs = Object.fromEntries(Object.entries(state.runs).map(([id, run]) => [id, lost(run) ? { ...run, modelLost: true } : run]));
-        const deletedRun = state.deletedRun && lost(state.deletedRun.run) ? { ...state.deletedRun, run: { ...state.deletedRun.run, modelLost: true } } : state.deletedRun;
-        return { runs, deletedRun };
-      });
+      const markLost = (run: Run): Run => (hasModel(run) && get().savedRuns[run.id] !== 'saved' ? { ...run, modelLost: true } : run);
+      set((state) => ({
+        runs: Object.fromEntries(Object.entries(state.runs).map(([id, run]) => [id, markLost(run)])),
+        deletedRun: state.deletedRun && { ...state.deletedRun, run: markLost(state.deletedRun.run) },
+      }));
       const lostImports = [...pendingImports.values()].map(({ fileName }) => `${fileName} was not imported: ${reason} Import it again.`);
       pendingImports.clear();
       if (lostImports.length > 0) set((state) => ({ runFileErrors: [...state.runFileErrors, ...lostImports] }));

@@ -147,7 +147,10 @@ function activationOf(layer: tf.layers.Layer): string | null {
  */
 export function specMismatch(model: tf.LayersModel, spec: ModelSpec, input: InputShape): string | null {
   const summary = summarize(spec, input);
-  if (summary.stoppedAt !== null) return `its spec cannot take ${input.height}×${input.width} images (layer ${summary.stoppedAt + 1}, ${describeLayer(spec.layers[summary.stoppedAt] ?? { type: 'flatten' })}, does not apply)`;
+  if (summary.stoppedAt !== null) {
+    const layer = spec.layers[summary.stoppedAt];
+    return `its spec cannot take ${input.height}×${input.width} images (layer ${summary.stoppedAt + 1}${layer ? `, ${describeLayer(layer)},` : ''} does not apply)`;
+  }
   const modelInput = formatShape(model.inputs[0]?.shape ?? []);
   if (modelInput !== formatShape(summary.inputShape)) return `its model takes inputs of shape ${modelInput}, but its spec's takes ${formatShape(summary.inputShape)}`;
   if (model.layers.length !== spec.layers.length) return `its model has ${model.layers.length} layers, but its spec has ${spec.layers.length}`;
