@@ -93,7 +93,7 @@ describe('DatasetKeeper', () => {
     expect(reports).toEqual([{ kept: mnistKept, available: true, error: null }]);
   });
 
-  it('turned off while a dataset is being written, removes it once written', async () => {
+  it('turned off while a dataset is being written, removes it once written; on again in the same visit, keeps it again', async () => {
     const shelf = memoryShelf();
     const { keeper, reports } = keeperOn(shelf);
     keeper.loaded('mnist', mnistFiles);
@@ -101,6 +101,9 @@ describe('DatasetKeeper', () => {
     await keeper.settled();
     expect([...shelf.files.keys()]).toEqual([]);
     expect(reports.at(-1)).toEqual({ kept: nothingKept, available: true, error: null });
+    keeper.setKeeping(true);
+    await keeper.settled();
+    expect(reports.at(-1)).toEqual({ kept: mnistKept, available: true, error: null });
   });
 
   it('while off, reads and writes nothing, and turned on again keeps what loaded meanwhile', async () => {
@@ -117,18 +120,6 @@ describe('DatasetKeeper', () => {
     keeper.setKeeping(true);
     await keeper.settled();
     expect(reports.at(-1)?.kept).toEqual(mnistKept);
-  });
-
-  it('turned off and on again in one visit, keeps the datasets loaded before it was off', async () => {
-    const shelf = memoryShelf();
-    const { keeper, reports } = keeperOn(shelf);
-    keeper.loaded('mnist', mnistFiles);
-    keeper.setKeeping(false);
-    await keeper.settled();
-    expect(shelf.files.size).toBe(0);
-    keeper.setKeeping(true);
-    await keeper.settled();
-    expect(reports.at(-1)).toEqual({ kept: mnistKept, available: true, error: null });
   });
 
   it('reports what could not be kept, but not a failed write of a file that is kept all the same', async () => {
