@@ -383,8 +383,15 @@ test('a preset made for the other dataset says so, and one click trains it where
   // Our strongest preset aims at both datasets, and the MNIST presets at MNIST.
   await page.getByLabel('Preset').selectOption('strongest');
   await expect(note).toHaveCount(0);
+  // Its random shifts are the first layer of the exported code's model.summary(), so the summary here lists them first too.
+  const firstRow = page.locator('.model-summary tbody tr').first().locator('td');
+  await expect(firstRow).toHaveText(['random_translation (RandomTranslation)', '(None, 28, 28, 1)', '0']);
+  await expect(page.getByTestId('summary-augmentation')).toContainText('random_translation shifts the training images at random, in training only.');
+  await expect(page.getByTestId('total-params')).toContainText('469,098');
   await page.getByLabel('Preset').selectOption('quickstart');
   await expect(note).toContainText('This preset is made for MNIST; the page is using Fashion-MNIST');
+  await expect(firstRow).toHaveText(['flatten (Flatten)', '(None, 784)', '0']);
+  await expect(page.getByTestId('summary-augmentation')).toHaveCount(0);
 });
 
 test('a reload keeps the dataset picked and the model being edited', async ({ page }) => {

@@ -1,6 +1,10 @@
-/** `model.summary()` for the model being edited, updated as it changes; it stops at a layer in error, as Keras's build would. */
+/**
+ * `model.summary()` for the model being edited, updated as it changes; it stops at a layer in
+ * error, as Keras's build would. With random shifts on, it lists the exported code's
+ * RandomTranslation (and Reshape) first, as the learner's notebook prints them.
+ */
 import { memo } from 'react';
-import { formatShape, type ModelSummary as Summary } from '../training/shapes';
+import { formatShape, type ModelSummary as Summary, type SummaryRow } from '../training/shapes';
 import { grouped } from './words';
 
 /** Keras's `readable_memory_size`: the largest unit (of 1024) that keeps the number at 1 or more, "0.00 B" for none. */
@@ -15,7 +19,13 @@ function bytes(n: number): string {
   return `${value.toFixed(2)} ${units[unit] ?? 'GB'}`;
 }
 
-export const ModelSummary = memo(function ModelSummary({ summary }: { readonly summary: Summary }) {
+interface ModelSummaryProps {
+  readonly summary: Summary;
+  /** Layers the exported code adds before the model's own for random shifts (`augmentationRows`). */
+  readonly augmentation: readonly SummaryRow[];
+}
+
+export const ModelSummary = memo(function ModelSummary({ summary, augmentation }: ModelSummaryProps) {
   const { stoppedAt } = summary;
   // A layer in error leaves the totals unknown: "0 (0.00 B)" beside an invalid first layer read as a result.
   const total = (params: number): string => (stoppedAt === null ? `${grouped(params)} (${bytes(params * 4)})` : '– (not known until every layer is valid)');
@@ -33,7 +43,7 @@ export const ModelSummary = memo(function ModelSummary({ summary }: { readonly s
           </tr>
         </thead>
         <tbody>
-          {summary.rows.map((row) => (
+          {[...augmentation, ...summary.rows].map((row) => (
             <tr key={row.name}>
               <td>
                 <code>
@@ -55,6 +65,12 @@ export const ModelSummary = memo(function ModelSummary({ summary }: { readonly s
           )}
         </tbody>
       </table>
+      {augmentation.length > 0 && (
+        <p className="muted" data-testid="summary-augmentation">
+          <code>random_translation</code> shifts the training images at random, in training only{augmentation.length > 1 && <>, and <code>reshape</code> makes each one a vector for the first Dense</>}
+          . The playground does this to each training batch before its model instead: its model starts at the next layer, with the same parameters.
+        </p>
+      )}
       <dl className="totals">
         <dt>Total params</dt>
         <dd data-testid="total-params">{total(summary.totalParams)}</dd>

@@ -3,7 +3,7 @@
  * watch the current run learn on the other, and inspect its results in tabs.
  */
 import { useMemo, useState } from 'react';
-import { summarize, validateSpec } from '../training/shapes';
+import { augmentationRows, summarize, validateSpec } from '../training/shapes';
 import { selectActiveDataset, useAppStore } from '../store';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { KerasLog } from './KerasLog';
@@ -29,6 +29,7 @@ export function TrainPanel() {
   const trainImages = dataset?.train.count;
   const issues = useMemo(() => validateSpec(draft, input, classCount, trainImages), [draft, input, classCount, trainImages]);
   const summary = useMemo(() => summarize(draft, input), [draft, input]);
+  const augmentation = useMemo(() => augmentationRows(draft, input), [draft, input]);
   // Why Train is off, said beside it: the reason may be far up the builder.
   const error = issues.find((issue) => issue.severity === 'error');
   const blocker: TrainBlocker | null =
@@ -52,7 +53,7 @@ export function TrainPanel() {
       <div className="train-layout">
         <div className="train-left">
           <ModelBuilder issues={issues} classCount={classCount} />
-          <ModelSummary summary={summary} />
+          <ModelSummary summary={summary} augmentation={augmentation} />
           <PythonCode spec={draft} dataset={pythonDataset} />
           <ShareLink label="Link to this model" disabled={dataset === null} makeUrl={linkToDraft} />
         </div>

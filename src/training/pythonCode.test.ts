@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from './presets';
 import { pythonCode, pyFloat, pyString, type PythonDataset } from './pythonCode';
-import { modelInputShape, summarize } from './shapes';
+import { augmentationRows, modelInputShape, summarize } from './shapes';
 import { DEFAULT_COMPILE, DEFAULT_FIT, scheduledLearningRate, type Activation, type LayerSpec, type ModelSpec, type Padding } from './spec';
 
 const DATASETS = {
@@ -323,7 +323,9 @@ describe('pythonCode', () => {
     const { code } = presets.find((p) => p.id === 'strongest') ?? { code: '' };
     // ±2.5 pixels, rounded by the nearest interpolation: the whole shifts −2…2, each as likely, as randomShift draws them.
     expect(code).toContain("tf.keras.layers.RandomTranslation(2.5 / 28, 2.5 / 28, fill_mode='constant', fill_value=0.0, interpolation='nearest'),");
-    expect(code).toContain("# The summary also lists the random_translation layer, with no parameters, which the playground's summary leaves out.\nmodel.summary()");
+    // The notebook's model.summary() lists the layers the playground's summary shows, RandomTranslation first.
+    const mnist = { height: 28, width: 28, channels: 1 };
+    expect(parseSequential(code).slice(1).map((c) => c.name)).toEqual([...augmentationRows(PRESETS.strongest.spec, mnist), ...summarize(PRESETS.strongest.spec, mnist).rows].map((row) => row.type));
     expect(code).toContain("tf.keras.layers.Conv2D(32, (3, 3), strides=(1, 1), padding='same', activation='relu'),");
     expect(code).toContain("tf.keras.layers.MaxPooling2D(pool_size=(2, 2), strides=None, padding='valid'),");
     expect(code).toContain('tf.keras.layers.Dropout(0.25),');
@@ -407,6 +409,7 @@ describe('pythonCode', () => {
     const code = pythonCode(s, DATASETS.mnist);
     const calls = parseSequential(code);
     expect(calls.map((c) => c.name)).toEqual(['Input', 'RandomTranslation', 'Reshape', 'Dense', 'Dense']);
+    expect(augmentationRows(s, { height: 28, width: 28, channels: 1 }).map((row) => row.type)).toEqual(['RandomTranslation', 'Reshape']);
     expect(toLayerSpecs(calls)).toEqual(s.layers);
     const [report] = runWithStandIn([code]);
     expect(report?.input).toEqual([28, 28, 1]);

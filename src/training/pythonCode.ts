@@ -209,9 +209,6 @@ export function pythonCode(spec: ModelSpec, dataset: PythonDataset): string {
     `    loss=tf.keras.losses.${lossClass}(from_logits=${pyBool(compile.fromLogits)}),`,
     "    metrics=['accuracy'],",
     ')',
-    ...(augment
-      ? [`# The summary also lists the random_translation${flatInput ? ' and reshape layers' : ' layer'}, with no parameters, which the playground's summary leaves out.`]
-      : []),
     'model.summary()',
   );
 

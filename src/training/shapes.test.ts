@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from './presets';
-import { formatShape, insertionIndex, isTrainable, layerNames, outputActivation, summarize, trainingMemory, validateSpec } from './shapes';
+import { augmentationRows, formatShape, insertionIndex, isTrainable, layerNames, outputActivation, summarize, trainingMemory, validateSpec } from './shapes';
 import { DEFAULT_COMPILE, DEFAULT_FIT, MAX_EPOCHS, type CompileSpec, type FitSpec, type LayerSpec, type ModelSpec } from './spec';
 
 const MNIST = { height: 28, width: 28, channels: 1 };
@@ -20,6 +20,26 @@ const conv = (kernelSize: number, padding: 'valid' | 'same' = 'valid', strides =
 /** A summary's rows as model.summary() prints them: name, type, output shape, parameters. */
 const printed = (summary: ReturnType<typeof summarize>) => summary.rows.map((row) => [row.name, row.type, formatShape(row.outputShape), row.params]);
 const pool = (poolSize = 2, strides: number | null = null, padding: 'valid' | 'same' = 'valid'): LayerSpec => ({ type: 'maxPooling2d', poolSize, strides, padding });
+
+describe('augmentationRows', () => {
+  const rows = (s: ModelSpec, input = MNIST) => augmentationRows(s, input).map((row) => [row.name, row.type, formatShape(row.outputShape), row.params]);
+
+  it('lists nothing without random shifts', () => {
+    expect(rows(spec([flatten, out]))).toEqual([]);
+  });
+
+  it("lists the exported code's RandomTranslation on whole images, with no parameters", () => {
+    expect(rows(spec([conv(3), flatten, out], {}, { augmentShift: 2 }))).toEqual([['random_translation', 'RandomTranslation', '(None, 28, 28, 1)', 0]]);
+    expect(rows(spec([flatten, out], {}, { augmentShift: 1 }), { height: 16, width: 12, channels: 1 })).toEqual([['random_translation', 'RandomTranslation', '(None, 16, 12, 1)', 0]]);
+  });
+
+  it('adds the Reshape to one vector per image for a model that starts with Dense', () => {
+    expect(rows(spec([dense(32, 'relu'), out], {}, { augmentShift: 2 }))).toEqual([
+      ['random_translation', 'RandomTranslation', '(None, 28, 28, 1)', 0],
+      ['reshape', 'Reshape', '(None, 784)', 0],
+    ]);
+  });
+});
 
 describe('summarize', () => {
   it('summarises the Fashion CNN row by row, as model.summary() prints it', () => {

@@ -191,6 +191,23 @@ export function summarize(spec: Pick<ModelSpec, 'layers'>, input: InputShape): M
   return { inputShape, rows, totalParams, trainableParams: totalParams - nonTrainableParams, nonTrainableParams, totalBytes: totalParams * 4, stoppedAt };
 }
 
+/**
+ * The rows Keras's `model.summary()` prints before the model's own layers when training shifts
+ * images at random: the exported code puts a RandomTranslation layer first (and, for a model
+ * that starts with Dense, a Reshape to one vector per image). The playground shifts each batch
+ * before the model instead, so these layers are not in its model; neither has parameters.
+ */
+export function augmentationRows(spec: Pick<ModelSpec, 'layers' | 'fit'>, input: InputShape): SummaryRow[] {
+  if (spec.fit.augmentShift <= 0) return [];
+  const image = [null, input.height, input.width, input.channels];
+  const flat = modelInputShape(spec, input);
+  const row = (name: string, type: string, outputShape: readonly (number | null)[]): SummaryRow => ({ name, type, outputShape, params: 0, trainableParams: 0, nonTrainableParams: 0 });
+  return [
+    row('random_translation', 'RandomTranslation', image),
+    ...(flat.length === 1 ? [row('reshape', 'Reshape', [null, ...flat])] : []),
+  ];
+}
+
 /** A shape as Python prints a tuple: `(None, 28, 28, 32)`, `(None, 128)`; a lone element keeps its comma, `(None,)`. */
 export function formatShape(shape: readonly (number | null)[]): string {
   const parts = shape.map((d) => (d === null ? 'None' : String(d)));
