@@ -27,7 +27,8 @@ export default tseslint.config(
   },
   { files: ['src/**/*.tsx'], ...jsxA11y.flatConfigs.strict },
   // The drawing pad is an "application": ARIA's role for a widget that takes its own keys, and so the focus.
-  { files: ['src/**/*.tsx'], rules: { 'jsx-a11y/no-noninteractive-tabindex': ['error', { roles: ['tabpanel', 'application'], tags: [] }] } },
+  // A scrolling "region" (the Keras log, the code, the classification report) takes the focus so the keys can scroll it.
+  { files: ['src/**/*.tsx'], rules: { 'jsx-a11y/no-noninteractive-tabindex': ['error', { roles: ['tabpanel', 'application', 'region'], tags: [] }] } },
   // Compare's table turns into cards on a phone (display: block/flex), which makes some browsers
   // (Safari) drop a table's implicit roles: it states them, as a table's own would be.
   {

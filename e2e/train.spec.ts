@@ -468,7 +468,7 @@ test('a model remembered from a 3-class dataset opens on MNIST with its output n
   await expect(page.getByRole('list', { name: 'Problems with this model' })).toHaveCount(0);
 });
 
-test('the confusion matrix fits beside the charts at 1280 px, with recall on its rows and precision under its columns', async ({ page }) => {
+test('the confusion matrix fits beside the charts at 1280 px, with recall on its rows, precision and F1 under its columns, and scikit-learn\'s report of them', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   await openApp(page);
   await useFashionMnist(page);
@@ -480,8 +480,17 @@ test('the confusion matrix fits beside the charts at 1280 px, with recall on its
   await page.getByRole('tab', { name: 'Confusion matrix' }).click();
   const table = page.locator('.confusion-table');
   await expect(table.locator('thead th')).toHaveText(['true ↓ / predicted →', 'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot', 'recall']);
-  await expect(table.locator('tfoot th')).toHaveText('precision');
-  await expect(table.locator('tfoot td.num')).toHaveCount(10);
+  await expect(table.locator('tfoot th')).toHaveText(['precision', 'F1']);
+  await expect(table.locator('tfoot td.num')).toHaveCount(20);
+  // The same figures as a notebook's classification_report prints them; its accuracy is the run's test accuracy.
+  await page.getByText('As scikit-learn prints it').click();
+  const report = page.getByRole('region', { name: 'classification_report' });
+  await expect(report).toContainText(/^\s+precision {4}recall {2}f1-score {3}support\n\n {1}T-shirt\/top {7}\d\.\d\d/);
+  await expect(report).toContainText(/\n {4}accuracy {27}\d\.\d\d {5}10000\n/);
+  const testAccuracy = Number((await page.getByTestId('test-accuracy').textContent())?.match(/([\d.]+)%/)?.[1]) / 100;
+  const reported = Number((await report.textContent())?.match(/accuracy +(\d\.\d\d)/)?.[1]);
+  expect(Math.abs(reported - testAccuracy)).toBeLessThanOrEqual(0.005);
+  expect(await report.evaluate((element) => element.scrollWidth - element.clientWidth)).toBeLessThanOrEqual(0);
   // Nothing of it is behind a sideways scroll.
   const box = page.locator('.confusion .table-scroll');
   expect(await box.evaluate((element) => element.scrollWidth - element.clientWidth)).toBeLessThanOrEqual(0);

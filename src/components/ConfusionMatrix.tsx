@@ -1,7 +1,8 @@
 /**
  * The confusion matrix as a heatmap table (rows: true class, columns: predicted), with counts
- * and row-normalised percentages, each class's recall at the end of its row and its precision
- * under its column (where each is computed from), and the test images of a clicked cell below.
+ * and row-normalised percentages, each class's recall at the end of its row, its precision and
+ * F1 under its column (where each is computed from), scikit-learn's classification report of
+ * the same figures, and the test images of a clicked cell below.
  * Column headings run upwards, so that Fashion-MNIST's names ("T-shirt/top") do not widen the
  * columns: the matrix fits the builder's column at 1280 px. Its cells are one stop for Tab, and
  * the arrow keys (Home, End; with Ctrl, the matrix's corners) move between them: a hundred
@@ -9,6 +10,7 @@
  */
 import { memo, useRef, useState, type KeyboardEvent } from 'react';
 import { imageAt, type Dataset } from '../data/dataset';
+import { classificationReport } from '../training/metrics';
 import type { Evaluation } from '../training/protocol';
 import { confusionTint } from './contrast';
 import { DigitImage } from './DigitImage';
@@ -110,9 +112,26 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, datas
               ))}
               <td />
             </tr>
+            <tr>
+              <th scope="row">F1</th>
+              {names.map((name, p) => (
+                <td key={name} className="num">
+                  {((perClass[p]?.f1 ?? 0) * 100).toFixed(1)}%
+                </td>
+              ))}
+              <td />
+            </tr>
           </tfoot>
         </table>
       </div>
+      <details className="classification-report">
+        <summary>
+          As scikit-learn prints it: <code>classification_report(y_test, y_pred, target_names=class_names)</code>
+        </summary>
+        <pre className="keras-log scroll-x" role="region" tabIndex={0} aria-label="classification_report">
+          {classificationReport(confusion, names)}
+        </pre>
+      </details>
       {cell !== null && (
         <figure className="cell-images">
           <figcaption>

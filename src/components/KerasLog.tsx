@@ -56,7 +56,6 @@ export function KerasLog({ run, dataset }: { readonly run: Run | null; readonly 
   return (
     <figure className="keras-log-figure">
       {/* A scrolling region must take keyboard focus so it can be scrolled without a mouse. */}
-      {/* eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex */}
       <pre className="keras-log scroll-x" role="region" tabIndex={0} aria-label={`Keras log of ${run.name}`}>
         {lines.map((line, i) => (
           <span key={i}>

@@ -24,7 +24,6 @@ export const PythonCode = memo(function PythonCode({ spec, dataset }: { readonly
       </div>
       {/* A scrolling region must take keyboard focus so it can be scrolled without a mouse. */}
       {/* Each line is its own block: a line too long for the column wraps, its continuation indented under it. */}
-      {/* eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex */}
       <pre role="region" tabIndex={0} aria-label="tf.keras code for this model">
         <code>
           {lines.map((line, i) => (

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { batchCount, shuffledIndices, shuffleSeed, splitValidation } from './batches';
-import { accuracyFromMatrix, confusionMatrix, mostConfidentMistakes, perClassMetrics } from './metrics';
+import { accuracyFromMatrix, classificationReport, confusionMatrix, mostConfidentMistakes, perClassMetrics, pythonFixed } from './metrics';
 
 describe('confusion matrix and per-class metrics', () => {
   const truth = [0, 0, 0, 1, 1, 2, 2, 2];
@@ -34,6 +34,86 @@ describe('confusion matrix and per-class metrics', () => {
   it('takes the predicted class from the predictions, not from the probabilities', () => {
     // Row 0's probabilities tie (clipped scores); the model's highest output was class 1.
     expect(mostConfidentMistakes([0.5, 0.5, 0.9, 0.1], [1, 0], 2, [0, 0], 5)).toEqual([0]);
+  });
+});
+
+/** Printed by scikit-learn 1.2.1's classification_report(y_true, y_pred, labels=range(n), target_names=names, digits=…) for the images each matrix counts. */
+const SKLEARN_REPORTS = {
+  fashion: {
+    matrix: [[911, 12, 18, 23, 0, 3, 0, 23, 6, 7], [21, 910, 6, 20, 6, 10, 0, 13, 2, 0], [21, 18, 920, 13, 20, 8, 0, 19, 3, 7], [3, 11, 24, 0, 9, 10, 0, 5, 12, 6], [0, 18, 1, 7, 912, 12, 0, 24, 18, 24], [2, 18, 7, 13, 23, 906, 0, 4, 8, 24], [10, 12, 7, 2, 10, 15, 0, 19, 9, 15], [19, 22, 10, 0, 17, 13, 0, 911, 9, 1], [11, 16, 19, 21, 5, 14, 0, 6, 908, 20], [14, 12, 16, 12, 24, 18, 0, 3, 13, 920]],
+    names: ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
+    digits: 2,
+    text: [
+      "              precision    recall  f1-score   support",
+      "",
+      " T-shirt/top       0.90      0.91      0.90      1003",
+      "     Trouser       0.87      0.92      0.89       988",
+      "    Pullover       0.89      0.89      0.89      1029",
+      "       Dress       0.00      0.00      0.00        80",
+      "        Coat       0.89      0.90      0.89      1016",
+      "      Sandal       0.90      0.90      0.90      1005",
+      "       Shirt       0.00      0.00      0.00        99",
+      "     Sneaker       0.89      0.91      0.90      1002",
+      "         Bag       0.92      0.89      0.90      1020",
+      "  Ankle boot       0.90      0.89      0.89      1032",
+      "",
+      "    accuracy                           0.88      8274",
+      "   macro avg       0.72      0.72      0.72      8274",
+      "weighted avg       0.88      0.88      0.88      8274",
+      "",
+    ].join('\n'),
+  },
+  fashion4: {
+    matrix: [[911, 12, 18, 23, 0, 3, 0, 23, 6, 7], [21, 910, 6, 20, 6, 10, 0, 13, 2, 0], [21, 18, 920, 13, 20, 8, 0, 19, 3, 7], [3, 11, 24, 0, 9, 10, 0, 5, 12, 6], [0, 18, 1, 7, 912, 12, 0, 24, 18, 24], [2, 18, 7, 13, 23, 906, 0, 4, 8, 24], [10, 12, 7, 2, 10, 15, 0, 19, 9, 15], [19, 22, 10, 0, 17, 13, 0, 911, 9, 1], [11, 16, 19, 21, 5, 14, 0, 6, 908, 20], [14, 12, 16, 12, 24, 18, 0, 3, 13, 920]],
+    names: ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
+    digits: 4,
+    text: [
+      "              precision    recall  f1-score   support",
+      "",
+      " T-shirt/top     0.9002    0.9083    0.9042      1003",
+      "     Trouser     0.8675    0.9211    0.8935       988",
+      "    Pullover     0.8949    0.8941    0.8945      1029",
+      "       Dress     0.0000    0.0000    0.0000        80",
+      "        Coat     0.8889    0.8976    0.8932      1016",
+      "      Sandal     0.8979    0.9015    0.8997      1005",
+      "       Shirt     0.0000    0.0000    0.0000        99",
+      "     Sneaker     0.8870    0.9092    0.8980      1002",
+      "         Bag     0.9190    0.8902    0.9044      1020",
+      "  Ankle boot     0.8984    0.8915    0.8949      1032",
+      "",
+      "    accuracy                         0.8820      8274",
+      "   macro avg     0.7154    0.7213    0.7182      8274",
+      "weighted avg     0.8750    0.8820    0.8784      8274",
+      "",
+    ].join('\n'),
+  },
+  ties: {
+    matrix: [[1, 7, 0], [3, 5, 0], [4, 3, 5]],
+    names: ["a", "b", "a class with a long name"],
+    digits: 2,
+    text: [
+      "                          precision    recall  f1-score   support",
+      "",
+      "                       a       0.12      0.12      0.12         8",
+      "                       b       0.33      0.62      0.43         8",
+      "a class with a long name       1.00      0.42      0.59        12",
+      "",
+      "                accuracy                           0.39        28",
+      "               macro avg       0.49      0.39      0.38        28",
+      "            weighted avg       0.56      0.39      0.41        28",
+      "",
+    ].join('\n'),
+  },
+} as const;
+
+describe('classificationReport', () => {
+  it.each(Object.entries(SKLEARN_REPORTS))("prints scikit-learn's report to the character: %s", (_, { matrix, names, digits, text }) => {
+    expect(classificationReport(matrix, names, digits)).toBe(text);
+  });
+
+  it('rounds an exact half to even as Python does, and anything else to nearest', () => {
+    expect([0.125, 0.375, 0.625, 0.875, 0.5, 0.25].map((x) => pythonFixed(x, 2))).toEqual(['0.12', '0.38', '0.62', '0.88', '0.50', '0.25']);
+    expect([0.12500001, 1 / 3, 2 / 3, 0, 1].map((x) => pythonFixed(x, 2))).toEqual(['0.13', '0.33', '0.67', '0.00', '1.00']);
   });
 });
 

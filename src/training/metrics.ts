@@ -1,6 +1,7 @@
 /**
  * Classification metrics from predictions: the confusion matrix, per-class precision,
- * recall and F1, and the most confident mistakes. Pure numbers; no tfjs.
+ * recall and F1 (and scikit-learn's classification report of them), and the most confident
+ * mistakes. Pure numbers; no tfjs.
  */
 import type { ClassMetrics } from './protocol';
 
@@ -59,4 +60,44 @@ export function mostConfidentMistakes(probabilities: ArrayLike<number>, predicti
     if (predicted !== trueLabels[i]) mistakes.push({ index: i, confidence: probabilities[i * classCount + predicted] ?? 0 });
   }
   return mistakes.sort((a, b) => b.confidence - a.confidence || a.index - b.index).slice(0, k).map((m) => m.index);
+}
+
+/**
+ * scikit-learn's `classification_report(y_true, y_pred, target_names=names)` as it prints it,
+ * from the confusion matrix: a row per class (precision, recall, F1, support), then accuracy,
+ * the macro average (each class counts once) and the support-weighted average. Names are
+ * right-aligned to the longest of them and "weighted avg"; figures have `digits` decimals,
+ * rounded as Python's format rounds (an exact half to even: 0.125 → 0.12).
+ */
+export function classificationReport(matrix: readonly (readonly number[])[], names: readonly string[], digits = 2): string {
+  const perClass = perClassMetrics(matrix);
+  const total = perClass.reduce((sum, c) => sum + c.support, 0);
+  const width = Math.max(...names.map((name) => name.length), 'weighted avg'.length, digits);
+  const right = (text: string, size: number): string => text.padStart(size);
+  const row = (heading: string, figures: readonly (number | null)[], support: number): string =>
+    `${right(heading, width)} ${figures.map((f) => ` ${right(f === null ? '' : pythonFixed(f, digits), 9)}`).join('')} ${right(String(support), 9)}\n`;
+  const mean = (pick: (c: ClassMetrics) => number, weight: (c: ClassMetrics) => number): number => {
+    const weights = perClass.reduce((sum, c) => sum + weight(c), 0);
+    return weights === 0 ? 0 : perClass.reduce((sum, c) => sum + pick(c) * weight(c), 0) / weights;
+  };
+  const averages = (weight: (c: ClassMetrics) => number): number[] => [mean((c) => c.precision, weight), mean((c) => c.recall, weight), mean((c) => c.f1, weight)];
+  return [
+    `${right('', width)} ${['precision', 'recall', 'f1-score', 'support'].map((h) => ` ${right(h, 9)}`).join('')}\n\n`,
+    ...perClass.map((c, i) => row(names[i] ?? String(i), [c.precision, c.recall, c.f1], c.support)),
+    '\n',
+    row('accuracy', [null, null, accuracyFromMatrix(matrix)], total),
+    row('macro avg', averages(() => 1), total),
+    row('weighted avg', averages((c) => c.support), total),
+  ].join('');
+}
+
+/** Python's `f'{x:.{digits}f}'`: like toFixed, but an exact half rounds to the even digit, not up. */
+export function pythonFixed(x: number, digits: number): string {
+  const scale = 10 ** digits;
+  const twice = x * 2 * scale;
+  if (Number.isInteger(twice) && twice % 2 !== 0) {
+    const down = Math.floor(x * scale);
+    return ((down % 2 === 0 ? down : down + 1) / scale).toFixed(digits);
+  }
+  return x.toFixed(digits);
 }
