@@ -369,6 +369,25 @@ test('an invalid model is explained before training can start', async ({ page })
   await expect(page.getByTestId('total-params')).toHaveText('– (not known until every layer is valid)');
 });
 
+test("the quickstart as written trains as the tutorial's cells do: all 60,000 images, 1875 steps an epoch, no validation", async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  await page.getByLabel('Preset').selectOption('quickstartAsWritten');
+  await expect(page.getByRole('list', { name: 'Layers' }).locator('.layer-title')).toHaveText(['1. Flatten()', '2. Dense(128, relu)', '3. Dropout(0.2)', '4. Dense(10)']);
+  await expect(page.getByTestId('total-params')).toHaveText('101,770 (397.54 KB)');
+  await page.getByText('The same model in tf.keras (Python)').click();
+  await expect(page.getByLabel('tf.keras code for this model')).toContainText('validation_split=0.0,');
+  await page.getByLabel('Epochs', { exact: true }).fill('1');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 120_000 });
+  await expect(page.locator('.progress-block > p').first()).toContainText(/: finished · 60,000 training images$/);
+  const accuracy = Number((await page.getByTestId('test-accuracy').textContent())?.match(/([\d.]+)%/)?.[1]);
+  expect(accuracy).toBeGreaterThan(93);
+  await page.getByRole('tab', { name: 'Keras log' }).click();
+  const log = ((await page.getByLabel(/^Keras log of TensorFlow quickstart, as written/).textContent()) ?? '').split('\n');
+  expect(log[0]).toMatch(/^1875\/1875 ━{20} \d+s \d+(ms|us|s)\/step - accuracy: \d\.\d{4} - loss: \d\.\d{4}$/);
+});
+
 test('a preset made for the other dataset says so, and one click trains it where its tutorial did', async ({ page }) => {
   await openApp(page);
   await page.getByRole('tab', { name: 'Build & train' }).click();

@@ -15,6 +15,7 @@ beforeAll(async () => {
 const TABLE = {
   linear: { dataset: 'fashion-mnist', params: 7_850, optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', fromLogits: true, epochs: 5, batchSize: 32, validationSplit: 0 },
   quickstart: { dataset: 'mnist', params: 101_770, optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', fromLogits: true, epochs: 5, batchSize: 32, validationSplit: 0.1 },
+  quickstartAsWritten: { dataset: 'mnist', params: 101_770, optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', fromLogits: true, epochs: 5, batchSize: 32, validationSplit: 0 },
   mlpDropout: { dataset: 'mnist', params: 407_050, optimizer: 'adam', loss: 'categoricalCrossentropy', fromLogits: false, epochs: 5, batchSize: 128, validationSplit: 0.1 },
   dlwpCh2: { dataset: 'mnist', params: 407_050, optimizer: 'rmsprop', loss: 'sparseCategoricalCrossentropy', fromLogits: false, epochs: 5, batchSize: 128, validationSplit: 0 },
   fashionMlp: { dataset: 'fashion-mnist', params: 203_530, optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', fromLogits: false, epochs: 10, batchSize: 64, validationSplit: 0 },
@@ -81,6 +82,9 @@ describe('presetOfName', () => {
   it("finds the preset a run's name comes from, and no preset in a name of one's own", () => {
     expect(presetOfName('TensorFlow quickstart')).toBe('quickstart');
     expect(presetOfName('TensorFlow quickstart #3')).toBe('quickstart');
+    // Two presets whose titles share a start: each name finds its own.
+    expect(presetOfName('TensorFlow quickstart, as written (epochs 1) #2')).toBe('quickstartAsWritten');
+    expect(presetOfName('TensorFlow quickstart (epochs 1) #2')).toBe('quickstart');
     expect(presetOfName('Fashion CNN (epochs 2, training subset 2000) #1')).toBe('fashionCnn');
     expect(presetOfName('Fashion CNNs I like')).toBeNull();
     expect(presetOfName('Custom model #2')).toBeNull();

@@ -76,8 +76,19 @@ export const PRESETS = {
     expectedParams: 101_770,
     expectedResult: { metric: 'test accuracy', value: 0.979, text: 'test ≈ 97.9%' },
     notes:
-      'Flatten → Dense(128, relu) → Dense(10) logits, trained with from_logits=True. The tutorial also puts a Dropout(0.2) after the hidden layer (it adds no parameters), and fits on all 60,000 images: here the last 10% are held out for validation, so that its curve shows.',
+      'Flatten → Dense(128, relu) → Dense(10) logits, trained with from_logits=True. The tutorial also puts a Dropout(0.2) after the hidden layer (it adds no parameters), and fits on all 60,000 images: here the last 10% are held out for validation, so that its curve shows. “TensorFlow quickstart, as written” is the tutorial’s code exactly.',
     spec: model([flatten, dense(128, 'relu'), dense(10)], { fromLogits: true }, { epochs: 5, batchSize: 32, validationSplit: 0.1 }),
+  },
+  quickstartAsWritten: {
+    id: 'quickstartAsWritten',
+    title: 'TensorFlow quickstart, as written',
+    source: 'TensorFlow tutorials, “TensorFlow 2 quickstart for beginners”, its code as printed',
+    dataset: 'mnist',
+    expectedParams: 101_770,
+    expectedResult: { metric: 'test accuracy', value: 0.98, text: 'test ≈ 98% (the tutorial’s words)' },
+    notes:
+      'The tutorial’s cells exactly: Flatten → Dense(128, relu) → Dropout(0.2) → Dense(10) logits, Adam, SparseCategoricalCrossentropy(from_logits=True), then model.fit(x_train, y_train, epochs=5) on all 60,000 images. With no validation split the Keras log counts 1875/1875 steps an epoch, as the tutorial’s does, and there is no validation curve: the TensorFlow quickstart preset holds out 10% to draw one.',
+    spec: model([flatten, dense(128, 'relu'), { type: 'dropout', rate: 0.2 }, dense(10)], { fromLogits: true }, { epochs: 5, batchSize: 32 }),
   },
   mlpDropout: {
     id: 'mlpDropout',
@@ -189,7 +200,7 @@ export const PRESETS = {
 export type PresetId = keyof typeof PRESETS;
 
 /** Presets in the order the picker shows them. */
-export const PRESET_ORDER: readonly PresetId[] = ['quickstart', 'mlpDropout', 'dlwpCh2', 'linear', 'fashionMlp', 'fashionCnn', 'lenet', 'strongest'];
+export const PRESET_ORDER: readonly PresetId[] = ['quickstart', 'quickstartAsWritten', 'mlpDropout', 'dlwpCh2', 'linear', 'fashionMlp', 'fashionCnn', 'lenet', 'strongest'];
 
 /** Presets in display order, each with its id. */
 export function presetList(): readonly Preset[] {
