@@ -14,6 +14,7 @@ import { useSettledValue } from './useThrottledValue';
 import { DrawingPad, type PadChange, type PadImage } from './DrawingPad';
 import type { PredictImage } from '../training/protocol';
 import { grouped, probability } from './words';
+import { messageOf } from '../data/errors';
 
 /** Largest side a dropped photo is reduced to before it is sent to the worker. */
 const MAX_PHOTO_SIDE = 512;
@@ -131,7 +132,7 @@ export function DrawPanel() {
         // A copy: the worker takes the buffer it is sent, and another model may be asked about this image.
         setAskedFile({ name: file.name, requestId: classify({ kind: 'rgba', ...image, rgba: image.rgba.slice() }, size) });
       },
-      (error: unknown) => setFileError(`${file.name} could not be read as an image: ${error instanceof Error ? error.message : String(error)}`),
+      (error: unknown) => setFileError(`${file.name} could not be read as an image: ${messageOf(error)}`),
     );
   };
 

@@ -11,6 +11,7 @@
 import type { Dataset } from './dataset';
 import { BUILTIN_DATASETS, BUILTIN_FILE_KEYS, builtinFileKey, builtinFileSizes, isBuiltinDatasetId, isBuiltinFileKeyForm, SPLIT_FILES, type BuiltinDatasetId, type SplitFile } from './datasets';
 import { encodeIdxHeader, newDataArray, viewIdx, type IdxArray } from './idx';
+import { messageOf } from './errors';
 
 /** A flat directory of files: the origin private file system's, or one in memory for tests. */
 export interface FileShelf {
@@ -335,7 +336,7 @@ export class DatasetKeeper {
       try {
         await make(shelf);
       } catch (reason) {
-        this.failure = { error: reason instanceof Error ? reason.message : String(reason), cameAbout };
+        this.failure = { error: messageOf(reason), cameAbout };
       }
       this.neighbours?.post();
     });

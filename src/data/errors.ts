@@ -1,7 +1,8 @@
 /**
  * Typed data errors: every failure to read a dataset says which file, which byte, what was
  * expected and what was found. Owns no I/O. Errors cross the worker boundary as plain
- * `DataErrorInfo` objects and are rebuilt on the other side.
+ * `DataErrorInfo` objects and are rebuilt on the other side. Also how anything thrown reads
+ * inside one of our messages, for every layer of the app.
  */
 
 /** What kind of problem a file has; the UI and tests key on it, people read `message`. */
@@ -94,6 +95,15 @@ export function toDataError(error: unknown, file: string): DataError {
   if (error instanceof DOMException && error.name === 'AbortError') {
     return new DataError('aborted', file, undefined, 'a complete download', 'the download was aborted');
   }
-  const text = error instanceof Error ? error.message : String(error);
-  return new DataError('network-error', file, undefined, 'a readable file', text);
+  return new DataError('network-error', file, undefined, 'a readable file', messageOf(error));
+}
+
+/** What a thrown value says: an Error's message, anything else (a string, a DOMException's text) as text. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A message set inside a sentence of ours ("… could not be saved: {clause}."): without its own closing full stop. */
+export function asClause(message: string): string {
+  return message.replace(/\.$/, '');
 }

@@ -4,7 +4,7 @@
  * may already have decoded a `.gz` — and decompresses with the platform's DecompressionStream.
  * Pure: no DOM beyond the web-stream APIs that Node and workers share.
  */
-import { DataError } from './errors';
+import { DataError, messageOf } from './errors';
 import { IdxReader, type IdxArray } from './idx';
 
 /** Called with the raw (possibly compressed) bytes received so far. */
@@ -128,7 +128,7 @@ async function decode(raw: AsyncGenerator<Uint8Array>, file: string, expectedDim
     // failure, an abort) pass through, the reader's saying that their bytes are unzipped ones.
     if (error instanceof DataError) throw error.offset === undefined ? error : error.inUnzippedData();
     if (sourceFailed() || (error instanceof Error && error.name === 'AbortError')) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = messageOf(error);
     throw new DataError('corrupt-gzip', file, undefined, 'a valid gzip stream', `a corrupt gzip stream (the decoder failed after ${compressedRead} compressed bytes: ${reason})`);
   } finally {
     out.releaseLock();

@@ -31,6 +31,7 @@ import type { BackendInfo, ClassMetrics, EarlyStopReport, EpochRecord, Evaluatio
 import { MONITORS, type MonitorName } from '../training/spec';
 import { describeValue, parseModelSpec, ShareError } from '../training/specUrl';
 import type { BatchPoint, Run } from './runsSlice';
+import { asClause, messageOf } from '../data/errors';
 
 /** The size of the images a model takes. */
 export interface ImageSize {
@@ -294,7 +295,7 @@ export function parseSavedRun(value: unknown, path = 'run', failedAllowed = fals
   try {
     spec = parseModelSpec(f.spec, `${path}.spec`);
   } catch (error) {
-    if (error instanceof ShareError) throw new FieldError(error.message.replace(/^This share link is invalid: /, '').replace(/\.$/, ''));
+    if (error instanceof ShareError) throw new FieldError(asClause(error.message.replace(/^This share link is invalid: /, '')));
     throw error;
   }
   const id = text(f.id, `${path}.id`);
@@ -428,7 +429,7 @@ export function parseStoredRun(record: unknown): SavedRun {
   try {
     return parseSavedRun(JSON.parse(JSON.stringify(savedRunJson(record as SavedRun))), 'run', true);
   } catch (error) {
-    const detail = error instanceof FieldError ? error.message : `its record is damaged (${error instanceof Error ? error.message : String(error)})`;
+    const detail = error instanceof FieldError ? error.message : `its record is damaged (${messageOf(error)})`;
     throw new RunFileError(`${name} could not be restored from this browser: ${detail}.`);
   }
 }

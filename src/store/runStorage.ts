@@ -6,6 +6,7 @@
  * in memory. Knows nothing of React, the store or tfjs.
  */
 import { parseStoredRun, type SavedRun } from './runFile';
+import { asClause, messageOf } from '../data/errors';
 
 const DB_NAME = 'digit-fashion-playground';
 const DB_VERSION = 1;
@@ -31,12 +32,12 @@ const UNAVAILABLE = 'This browser does not let the page store runs (IndexedDB is
 export function storageError(error: unknown): RunStorageError {
   if (error instanceof RunStorageError) return error;
   const name = error instanceof DOMException ? error.name : '';
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = messageOf(error);
   if (name === 'QuotaExceededError' || /quota/i.test(detail)) {
     return new RunStorageError('The browser has no more room for saved runs (its storage quota is used up). Delete or export old runs to make room.', 'quota');
   }
   if (name === 'SecurityError' || name === 'InvalidStateError') return new RunStorageError(UNAVAILABLE, 'unavailable');
-  return new RunStorageError(`Saved runs could not be read or written: ${detail.replace(/\.$/, '') || 'IndexedDB failed'}.`, 'failed');
+  return new RunStorageError(`Saved runs could not be read or written: ${asClause(detail) || 'IndexedDB failed'}.`, 'failed');
 }
 
 let database: Promise<IDBDatabase> | null = null;
@@ -107,7 +108,7 @@ export async function loadSavedRuns(): Promise<{ runs: SavedRun[]; problems: str
     try {
       runs.push(parseStoredRun(record));
     } catch (error) {
-      problems.push(error instanceof Error ? error.message : String(error));
+      problems.push(messageOf(error));
     }
   }
   return { runs: runs.sort((a, b) => a.startedAt - b.startedAt), problems, ids };

@@ -13,6 +13,7 @@ import { fromSavedRun, parseRunFile, parseSavedRun, runFileName, runFileText, Ru
 import { countAddedRuns, countRunStartedElsewhere, hasModel, isActiveRun, nextRunColor, runsWithColours, type Run } from './runsSlice';
 import { deleteSavedRun, loadSavedRun, loadSavedRuns, putSavedRun, storageError } from './runStorage';
 import { sendToWorker } from './worker';
+import { asClause, messageOf } from '../data/errors';
 
 /** How long a deleted run can be brought back. */
 export const UNDO_DELETE_MS = 10_000;
@@ -554,7 +555,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
           pendingImports.set(id, { run, fileName: file.name });
           sendToWorker({ type: 'importModel', run: modelRef(run), files: contents.files }, [contents.files.weightData]);
         } catch (error) {
-          errors.push(error instanceof RunFileError ? error.message : `${file.name} could not be read: ${error instanceof Error ? error.message : String(error)}`);
+          errors.push(error instanceof RunFileError ? error.message : `${file.name} could not be read: ${messageOf(error)}`);
         }
       }
       if (errors.length > 0) {
@@ -632,7 +633,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
           const saved = savedRunOf(event.runId);
           const name = saved?.name ?? 'The run';
           if (event.files === null || !saved) {
-            set({ runFileErrors: [`${name} could not be exported: ${event.error?.replace(/\.$/, '') ?? 'the run is gone'}.`] });
+            set({ runFileErrors: [`${name} could not be exported: ${event.error === null ? 'the run is gone' : asClause(event.error)}.`] });
             get().announce(`${name} could not be exported.`);
             return;
           }

@@ -11,6 +11,7 @@ import type { BackendInfo, BackendPreference } from './protocol';
 import { isSoftwareRenderer, SOFTWARE_RENDERER } from './renderer';
 import { registerWasmKernels } from './wasmKernels';
 import { registerWebglKernels } from './webglKernels';
+import { messageOf } from '../data/errors';
 
 /**
  * Backends to try, in order, for each preference. 'auto' also leaves WebGL for wasm when
@@ -108,7 +109,7 @@ async function switchTo(name: string, reasons: string[]): Promise<boolean> {
     }
     reasons.push(`${name} did not initialise${name === 'webgl' ? ' (no WebGL in this worker)' : ''}.`);
   } catch (error) {
-    reasons.push(`${name} failed: ${error instanceof Error ? error.message : String(error)}.`);
+    reasons.push(`${name} failed: ${messageOf(error)}.`);
   }
   return false;
 }

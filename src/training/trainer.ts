@@ -18,6 +18,7 @@ import { kernelPictures, picturedLayer } from './layerPicture';
 import type { LayerPictures, RunFailureKind, SavedModelRef, WorkerCommand, WorkerEvent } from './protocol';
 import { loadSavedModel, modelFiles, modelFromFiles, removeOrphanedModels, removeSavedModel, saveModel, specMismatch } from './savedModels';
 import type { InputShape, ModelSpec } from './spec';
+import { asClause, messageOf } from '../data/errors';
 
 /** Sends an event to the page, transferring the listed buffers. */
 export type Emit = (event: WorkerEvent, transfer?: Transferable[]) => void;
@@ -72,7 +73,7 @@ function disposeModel(model: tf.LayersModel | null): void {
 export function classifyFailure(error: unknown): { kind: RunFailureKind; message: string } {
   if (error instanceof SpecError) return { kind: 'invalid-spec', message: error.message };
   if (error instanceof TrainingDivergedError) return { kind: 'diverged', message: error.message };
-  const text = error instanceof Error ? error.message : String(error);
+  const text = messageOf(error);
   if (OUT_OF_MEMORY.test(text)) {
     return { kind: 'out-of-memory', message: `The backend ran out of memory (${text}). Try a smaller batch size or model; finished runs are kept.` };
   }
@@ -197,7 +198,7 @@ export class Trainer {
       try {
         await this.loadSaved(runId);
       } catch (error) {
-        return reply(null, `The saved model of this run could not be loaded: ${classifyFailure(error).message.replace(/\.$/, '')}.`);
+        return reply(null, `The saved model of this run could not be loaded: ${asClause(classifyFailure(error).message)}.`);
       }
     }
     const run = runId === null ? undefined : this.runs.get(runId);
@@ -256,7 +257,7 @@ export class Trainer {
       await saveModel(model, runId);
       this.emit({ type: 'modelSaved', runId, error: null });
     } catch (error) {
-      this.emit({ type: 'modelSaved', runId, error: error instanceof Error ? error.message : String(error) });
+      this.emit({ type: 'modelSaved', runId, error: messageOf(error) });
     }
   }
 
@@ -286,7 +287,7 @@ export class Trainer {
       const files = await modelFiles(model);
       this.emit({ type: 'modelExported', runId, files, error: null }, [files.weightData]);
     } catch (error) {
-      this.emit({ type: 'modelExported', runId, files: null, error: error instanceof Error ? error.message : String(error) });
+      this.emit({ type: 'modelExported', runId, files: null, error: messageOf(error) });
     }
   }
 
@@ -298,7 +299,7 @@ export class Trainer {
     try {
       model = await modelFromFiles(command.files);
     } catch (error) {
-      return this.emit({ type: 'modelImported', runId, error: `its weights do not make its model (${(error instanceof Error ? error.message : String(error)).replace(/\.$/, '')})` });
+      return this.emit({ type: 'modelImported', runId, error: `its weights do not make its model (${asClause(messageOf(error))})` });
     }
     const mismatch = specMismatch(model, spec, input);
     if (mismatch !== null) {

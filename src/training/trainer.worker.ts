@@ -5,7 +5,7 @@
  * work runs in this worker, never on the main thread.
  */
 import type { Dataset } from '../data/dataset';
-import { DataError } from '../data/errors';
+import { DataError, messageOf } from '../data/errors';
 import { browserShelf, builtinFilesOf, DatasetKeeper, tabNeighbours, type FileShelf } from '../data/browserCopy';
 import { loadBuiltinDataset, loadUserDataset, throttleProgress, type BuiltinLoad, type ProgressListener } from '../data/load';
 import { datasetForPage, datasetTransferables, type DatasetSource, type SavedModelRef, type WorkerCommand, type WorkerEvent } from './protocol';
@@ -32,7 +32,7 @@ let engine: Promise<Trainer> | null = null;
 
 /** Names what failed when tfjs's chunks do not download (a dropped connection), instead of the bare module URL. */
 function engineDidNotLoad(error: unknown): never {
-  throw new Error(`the training engine (TensorFlow.js) did not load: ${error instanceof Error ? error.message : String(error)}`);
+  throw new Error(`the training engine (TensorFlow.js) did not load: ${messageOf(error)}`);
 }
 
 function trainer(): Promise<Trainer> {
