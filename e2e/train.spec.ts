@@ -53,6 +53,7 @@ test('the quickstart preset trains in the worker on WebGL, streaming batches and
   // 85 steps of 32; the test set's 10,000, 313 steps of evaluate's 32.
   const firstEpoch = await history.locator('tbody tr').first().locator('td').allTextContents();
   await page.getByRole('tab', { name: 'Keras log' }).click();
+  await expect(page.getByRole('heading', { name: 'Keras log', level: 3 })).toBeVisible();
   const log = ((await page.getByLabel(/^Keras log of TensorFlow quickstart/).textContent()) ?? '').trimEnd().split('\n');
   expect(log).toHaveLength(8);
   expect(log.slice(0, 3)).toEqual(['Epoch 1/2', expect.stringMatching(/^85\/85 ━{20} \d+s \d+(ms|us|s)\/step - accuracy: \d\.\d{4} - loss: \d\.\d{4} - val_accuracy: \d\.\d{4} - val_loss: \d\.\d{4}$/), 'Epoch 2/2']);
@@ -155,6 +156,7 @@ test("the first layer's weights are pictured as the run trains, and again after 
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await page.getByRole('tab', { name: 'First layer' }).click();
   const caption = page.locator('.layer-pictures-figure figcaption');
+  await expect(page.getByRole('heading', { name: 'First layer', level: 3 })).toBeVisible();
   await expect(caption).toHaveText(/^dense, after epoch [12] of 3: 128 units, each unit's 784 weights laid over the 28×28 image it sees\. Red where a bright pixel raises/);
   await expect(caption).toContainText('after epoch 3 of 3', { timeout: 90_000 });
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });

@@ -54,23 +54,26 @@ export function KerasLog({ run, dataset }: { readonly run: Run | null; readonly 
   const lines = kerasLog(logRun(run, dataset));
   if (lines.length === 0) return <p>The log starts with the run's first steps.</p>;
   return (
-    <figure className="keras-log-figure">
-      {/* A scrolling region must take keyboard focus so it can be scrolled without a mouse. */}
-      <pre className="keras-log scroll-x" role="region" tabIndex={0} aria-label={`Keras log of ${run.name}`}>
-        {lines.map((line, i) => (
-          <span key={i}>
-            <Line line={line} />
-            {'\n'}
-          </span>
-        ))}
-      </pre>
-      <figcaption>
-        What the tf.keras code (“The same model in tf.keras (Python)”, in the builder) prints for this run, as Keras 3 writes it: <code>model.fit</code>, then{' '}
-        <code>model.evaluate</code> (verbose=2) and the code&apos;s own prints. The figures are this run&apos;s and the times this browser&apos;s: a finished epoch&apos;s
-        time per step is its time (validation included) over its steps. The epoch under way shows its running means and its training pace; Keras shows a mean of the
-        running means there, which lags them, and the same figures once the epoch ends. Not shown: <code>model.summary()</code>&apos;s table (the builder has it) and{' '}
-        <code>model.predict</code>&apos;s progress line.
-      </figcaption>
-    </figure>
+    <section className="keras-log-section" aria-labelledby="keras-log-heading">
+      <h3 id="keras-log-heading">Keras log</h3>
+      <figure className="keras-log-figure">
+        {/* A scrolling region must take keyboard focus so it can be scrolled without a mouse. */}
+        <pre className="keras-log scroll-x" role="region" tabIndex={0} aria-label={`Keras log of ${run.name}`}>
+          {lines.map((line, i) => (
+            <span key={i}>
+              <Line line={line} />
+              {'\n'}
+            </span>
+          ))}
+        </pre>
+        <figcaption>
+          What the tf.keras code (“The same model in tf.keras (Python)”, in the builder) prints for this run, as Keras 3 writes it: <code>model.fit</code>, then{' '}
+          <code>model.evaluate</code> (verbose=2) and the code&apos;s own prints. The figures are this run&apos;s and the times this browser&apos;s: a finished epoch&apos;s
+          time per step is its time (validation included) over its steps. The epoch under way shows its running means and its training pace; Keras shows a mean of the
+          running means there, which lags them, and the same figures once the epoch ends. Not shown: <code>model.summary()</code>&apos;s table (the builder has it) and{' '}
+          <code>model.predict</code>&apos;s progress line.
+        </figcaption>
+      </figure>
+    </section>
   );
 }

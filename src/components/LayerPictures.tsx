@@ -65,13 +65,16 @@ export function LayerPictures({ run }: { readonly run: Run | null }) {
       : `each filter's ${layer.height}×${layer.width} kernel`;
   const label = `${counted(layer.count, layer.kind === 'dense' ? 'unit' : 'filter')} of layer ${layer.name}, ${when}: ${each}.`;
   return (
-    <figure className="layer-pictures-figure">
-      <PictureCanvas pictures={pictures} label={label} />
-      <figcaption>
-        <strong>{layer.name}</strong>, {when}: {counted(layer.count, layer.kind === 'dense' ? 'unit' : 'filter')}, {each}. Red where a bright pixel raises the
-        {layer.kind === 'dense' ? ' unit' : ' filter'}&apos;s output, blue where it lowers it, white near 0; each picture scaled to its own largest weight.
-        {layer.kind === 'dense' && current.epochsDone === 0 && !current.ended ? ' Random now: watch them change after each epoch.' : ''}
-      </figcaption>
-    </figure>
+    <section className="layer-pictures-section" aria-labelledby="layer-heading">
+      <h3 id="layer-heading">First layer</h3>
+      <figure className="layer-pictures-figure">
+        <PictureCanvas pictures={pictures} label={label} />
+        <figcaption>
+          <strong>{layer.name}</strong>, {when}: {counted(layer.count, layer.kind === 'dense' ? 'unit' : 'filter')}, {each}. Red where a bright pixel raises the
+          {layer.kind === 'dense' ? ' unit' : ' filter'}&apos;s output, blue where it lowers it, white near 0; each picture scaled to its own largest weight.
+          {layer.kind === 'dense' && current.epochsDone === 0 && !current.ended ? ' Random now: watch them change after each epoch.' : ''}
+        </figcaption>
+      </figure>
+    </section>
   );
 }
