@@ -92,9 +92,25 @@ test('two queued models both finish and are compared: overlaid curves, table, sp
   await page.getByRole('checkbox', { name: /^Compare TensorFlow quickstart.* #1$/ }).check();
   await expect(rows).toHaveCount(1);
 
-  // Both runs are kept in this browser: after a reload they are compared again, curves and all.
+  // Build & train shows the newest run; Show brings the first there, its results with it, the focus on the run picker.
+  await queue.getByRole('button', { name: /^Show TensorFlow quickstart.* #1 in Build & train$/ }).click();
+  await expect(page.getByRole('tab', { name: 'Build & train' })).toHaveAttribute('aria-selected', 'true');
+  const picker = page.getByLabel('Run shown');
+  await expect(picker).toBeFocused();
+  await expect(picker.locator('option:checked')).toHaveText(/^TensorFlow quickstart .* #1 \(MNIST\) — finished$/);
+  await expect(page.getByRole('region', { name: 'Training controls' }).locator('.progress-block > p > strong').first()).toHaveText(/^TensorFlow quickstart .* #1$/);
+  await page.getByRole('tab', { name: 'Keras log' }).click();
+  await expect(page.getByLabel(/^Keras log of TensorFlow quickstart .* #1$/)).toContainText('Epoch 2/2');
+  // And back to the other with the picker.
+  await picker.selectOption({ label: (await picker.locator('option', { hasText: 'Linear classifier' }).textContent()) ?? '' });
+  await expect(page.getByLabel(/^Keras log of Linear classifier .* #2$/)).toBeVisible();
+  await page.getByRole('tab', { name: 'Compare' }).click();
+
+  // Both runs are kept in this browser, and so is the comparison's choice: after a reload, the one taken out is still out.
   await page.reload();
   await page.getByRole('tab', { name: 'Compare' }).click();
+  await expect(rows).toHaveCount(1);
+  await page.getByRole('checkbox', { name: /^Compare Linear classifier.* #2$/ }).check();
   await expect(rows).toHaveCount(2);
   await expect(rows.nth(1).locator('[data-column="params"]')).toHaveText('7,850');
   await expect(page.locator('.compare-charts .recharts-line path.recharts-curve')).toHaveCount(6);
@@ -129,11 +145,33 @@ test('in Compare, any run in training can be paused and resumed, and a waiting r
   await expect(queue.getByRole('listitem').first().getByRole('checkbox', { name: /^Compare / })).toBeFocused();
   // The stopped run has no line in the overlaid curves, and their key says why.
   await expect(page.getByTestId('compare-key').locator('li').nth(2)).toHaveText(/#3 \(stopped before training\)$/);
+  // It has no model to export or draw with, and says it is not kept; the table says where it ended.
+  await expect(last.getByRole('button', { name: /^Export / })).toBeDisabled();
+  await expect(last.getByTestId('run-saved')).toHaveText('Not kept: it was stopped before it trained, so it has no model or results. It goes when the page is reloaded.');
+  await expect(page.getByRole('table', { name: 'Comparison of runs' }).locator('tbody tr').nth(2).locator('[data-column="epochsDone"]')).toHaveText('0/2, stopped before training');
   // Build & train shows the newest run, the one stopped before the worker took it up: no backend to name, and no "starting…" for ever.
   await page.getByRole('tab', { name: 'Build & train' }).click();
   await expect(page.getByTestId('run-status')).toHaveText('stopped');
   await expect(page.locator('.tabpanel:not([hidden]) .backend')).toHaveCount(0);
   await expect(page.getByRole('progressbar', { name: 'Run 0% · stopped before training' })).toBeVisible();
+  // Gone after a reload, its number is not given again: the next run is #4, not a second #3.
+  // A run taken out of the comparison stays out.
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  await queue.getByRole('checkbox', { name: /^Compare Linear classifier.* #2$/ }).uncheck();
+  await page.reload();
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  await expect(status).toHaveText(['finished', 'finished']);
+  await expect(queue.getByRole('checkbox', { name: /^Compare Linear classifier.* #2$/ })).not.toBeChecked();
+  await expect(page.getByRole('table', { name: 'Comparison of runs' }).locator('tbody tr')).toHaveCount(1);
+  await queuePreset(page, 'linear', 1, 600);
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  await expect(queue.getByRole('checkbox', { name: /^Compare Linear classifier.* #4$/ })).toBeVisible();
+  // From its tab, the keyboard skips the queue's Tab stops to the comparison in two keys.
+  await page.getByRole('tab', { name: 'Compare' }).focus();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Skip to the comparison' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Learning curves, overlaid' })).toBeFocused();
 });
 
 test('a shared link recreates the same models in another browser, and a damaged one says so', async ({ page, browser }) => {
@@ -259,6 +297,15 @@ test('runs on two datasets: each is ranked on its own, the link says which runs 
   await expect(page.locator('.share-link [role="status"]')).toContainText(
     /A link names one dataset: it holds the 2 models trained on MNIST, and leaves out Fashion MLP.* #3 \(Fashion-MNIST\)\.$/,
   );
+
+  // Two runs on different datasets: the change names the dataset first, and their confusion matrices are not subtracted (digit 4 is no Coat).
+  const to = page.locator('.pair-pickers select').nth(1);
+  await expect(to.locator('option:checked')).toHaveText(/^Linear classifier/);
+  await expect(page.getByRole('table', { name: /^Confusion difference, Linear classifier/ })).toBeVisible();
+  await to.selectOption({ label: (await to.locator('option', { hasText: 'Fashion MLP' }).textContent()) ?? '' });
+  await expect(page.getByTestId('spec-diff')).toHaveText(/^From TensorFlow quickstart.* to Fashion MLP.*: dataset MNIST → Fashion-MNIST, /);
+  await expect(page.getByTestId('difference-refused')).toHaveText(/ learnt MNIST and Fashion MLP.* learnt Fashion-MNIST: their classes are not the same, so their matrices cannot be subtracted\./);
+  await expect(page.getByRole('table', { name: /^Confusion difference/ })).toHaveCount(0);
 
   // Reopened with Fashion-MNIST in use, the MNIST runs still count their parameters: their records keep the image size.
   await page.reload();

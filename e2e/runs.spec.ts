@@ -350,7 +350,9 @@ test('a run training, and one queued, when the page is reloaded are kept as fail
   );
   await expect(runs.getByRole('listitem').nth(1)).toContainText('The page was reloaded or closed while this run was waiting to train: it was lost, with its model. Train it again');
   const rows = page.getByRole('table', { name: 'Comparison of runs' }).locator('tbody tr');
-  await expect(rows.nth(0).locator('[data-column="epochsDone"]')).toHaveText(/^[1-4]\/5/);
+  // The table says they failed, and where: "1/5" alone read as a run still training.
+  await expect(rows.nth(0).locator('[data-column="epochsDone"]')).toHaveText(/^[1-4]\/5, failed( in epoch [2-5])?$/);
+  await expect(rows.nth(1).locator('[data-column="epochsDone"]')).toHaveText('0/1, failed before training');
   // Kept for good: the next visit has them too, once.
   await page.reload();
   await page.getByRole('tab', { name: 'Compare' }).click();

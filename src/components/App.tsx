@@ -1,11 +1,13 @@
 /** The page: header, a shared link's models, the main tabs (data, build and train, draw, compare), and the status line read aloud. */
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
+import { useAppStore } from '../store';
 import { ComparePanel } from './ComparePanel';
 import { DatasetPanel } from './DatasetPanel';
 import { DocumentTitle } from './DocumentTitle';
 import { DrawPanel } from './DrawPanel';
 import { LeaveWarning } from './LeaveWarning';
 import { LiveRegion } from './LiveRegion';
+import { RUN_PICKER_ID } from './RunPicker';
 import { ShareBanner } from './ShareBanner';
 import { Tabs } from './Tabs';
 import { focusTrain } from './TrainingControls';
@@ -24,7 +26,21 @@ export function App() {
   // The same elements on every render: switching tabs then re-renders only what reads the
   // shown state (usePanelShown), not the panels' whole trees. Re-rendering the Data tab's
   // sample grid and pixel table made each switch a 30-50 ms task while a model trained.
-  const panels = useMemo(() => ({ data: <DatasetPanel />, train: <TrainPanel />, draw: <DrawPanel />, compare: <ComparePanel /> }), []);
+  const selectRun = useAppStore((state) => state.selectRun);
+  /** A run from Compare's queue, shown in Build & train, with the focus on the run picker there. */
+  const showRun = useCallback(
+    (id: string): void => {
+      selectRun(id);
+      setTab('train');
+      requestAnimationFrame(() => {
+        const picker = document.getElementById(RUN_PICKER_ID);
+        if (picker) picker.focus();
+        else focusTrain();
+      });
+    },
+    [selectRun],
+  );
+  const panels = useMemo(() => ({ data: <DatasetPanel />, train: <TrainPanel />, draw: <DrawPanel />, compare: <ComparePanel onShowRun={showRun} /> }), [showRun]);
   /**
    * Shared models just queued: one trains in view on Build & train, several are compared as
    * they train. The banner that had focus is gone, so focus goes there too, once it is shown.

@@ -170,7 +170,10 @@ const CompareChartsContent = memo(function CompareChartsContent({ runs }: Compar
   const dwarfing = dwarfingRun(runs.map((run) => ({ name: run.name, losses: run.epochs.flatMap((e) => (e.valLoss === null ? [e.loss] : [e.loss, e.valLoss])) })));
   return (
     <section className="compare-charts" aria-labelledby="compare-charts-heading">
-      <h3 id="compare-charts-heading">Learning curves, overlaid</h3>
+      {/* Focusable by script only: "Skip to the comparison" (ComparePanel) lands here. */}
+      <h3 id="compare-charts-heading" tabIndex={-1}>
+        Learning curves, overlaid
+      </h3>
       <p className="muted">Each run in its colour and marker: training solid, validation dashed.</p>
       <CheckField label="Log scale for loss (compare)" checked={log} onChange={setLog} />
       {dwarfing && !log && (

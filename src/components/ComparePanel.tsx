@@ -3,10 +3,10 @@
  * delete, import) with a tick to include each in the comparison, their curves overlaid, the comparison table, the spec
  * difference and confusion difference of any two, and a link that shares the compared models.
  */
-import { useMemo, useRef, useState } from 'react';
+import { memo, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { isActiveRun, linkedRuns, runImageSize, useAppStore, type AppState, type Run } from '../store';
-import { compareRow } from '../store/compare';
+import { compareRow, sharedColours } from '../store/compare';
 import { isEvaluating } from '../store/series';
 import { describeSpecDiff } from '../training/specDiff';
 import { CompareCharts } from './CompareCharts';
@@ -18,6 +18,9 @@ import { usePanelShown } from './Tabs';
 import { PauseResumeButton } from './TrainingControls';
 import { useFocusFallback } from './useFocusFallback';
 import { RunSwatch } from './RunMarker';
+
+/** The heading "Skip to the comparison" takes the focus to, past the queue: the overlaid curves' (CompareCharts). */
+const COMPARISON_HEADING = 'compare-charts-heading';
 
 /** A run's state in the queue, in words. */
 export function queueStatus(run: Run): string {
@@ -36,18 +39,21 @@ export function queueStatus(run: Run): string {
   }
 }
 
-function RunQueue({ runs, hidden }: { readonly runs: readonly Run[]; readonly hidden: readonly string[] }) {
+function RunQueue({ runs, hidden, onShowRun }: { readonly runs: readonly Run[]; readonly hidden: readonly string[]; readonly onShowRun: (id: string) => void }) {
   return (
     <ul className="run-queue" aria-label="Runs">
       {runs.map((run) => (
-        <QueuedRun key={run.id} run={run} compared={!hidden.includes(run.id)} />
+        <QueuedRun key={run.id} run={run} compared={!hidden.includes(run.id)} onShow={onShowRun} />
       ))}
     </ul>
   );
 }
 
-/** One run in the queue. Its Pause and Stop go when it stops or ends: a keyboard user's focus then moves to its checkbox, not to the top of the page. */
-function QueuedRun({ run, compared }: { readonly run: Run; readonly compared: boolean }) {
+/**
+ * One run in the queue. Its Pause and Stop go when it stops or ends: a keyboard user's focus then moves to its checkbox, not to the
+ * top of the page. Memoised: a batch streamed by one run redraws that run's line only.
+ */
+const QueuedRun = memo(function QueuedRun({ run, compared, onShow }: { readonly run: Run; readonly compared: boolean; readonly onShow: (id: string) => void }) {
   const setCompared = useAppStore((state) => state.setCompared);
   const stopRun = useAppStore((state) => state.stopRun);
   const active = isActiveRun(run);
@@ -60,7 +66,10 @@ function QueuedRun({ run, compared }: { readonly run: Run; readonly compared: bo
         <RunSwatch color={run.color} /> Compare {run.name}
       </label>
       <span className="muted"> · {run.datasetName} · </span>
-      <span data-testid="queue-status">{queueStatus(run)}</span>
+      <span data-testid="queue-status">{queueStatus(run)}</span>{' '}
+      <button type="button" aria-label={`Show ${run.name} in Build & train`} onClick={() => onShow(run.id)}>
+        Show
+      </button>
       <PauseResumeButton run={run} named {...buttonFocus} />
       {active && !run.stopping && (
         <button type="button" {...buttonFocus} onClick={() => stopRun(run.id)}>
@@ -71,10 +80,10 @@ function QueuedRun({ run, compared }: { readonly run: Run; readonly compared: bo
       {!active && <RunActions run={run} />}
     </li>
   );
-}
+});
 
 function SpecDiff({ a, b }: { readonly a: Run; readonly b: Run }) {
-  const changes = describeSpecDiff(a.spec, b.spec);
+  const changes = [...(a.datasetId === b.datasetId ? [] : [`dataset ${a.datasetName} → ${b.datasetName}`]), ...describeSpecDiff(a.spec, b.spec)];
   return (
     <p data-testid="spec-diff">
       From {a.name} to {b.name}: {changes.length === 0 ? 'the same model and training options.' : changes.join(', ')}
@@ -98,7 +107,8 @@ function useShownRuns(): readonly Run[] {
   });
 }
 
-export function ComparePanel() {
+/** `onShowRun`: shows a run in Build & train (its history, Keras log, matrix and predictions). */
+export function ComparePanel({ onShowRun }: { readonly onShowRun: (id: string) => void }) {
   const runs = useShownRuns();
   const hidden = useAppStore((state) => state.hiddenFromCompare);
   const datasets = useAppStore((state) => state.datasets);
@@ -116,21 +126,32 @@ export function ComparePanel() {
     const models = linked.length === 1 ? 'the 1 model' : `the ${linked.length} models`;
     return `A link names one dataset: it holds ${models} trained on ${linked[0]?.datasetName ?? ''}, and leaves out ${them}.`;
   }, [compared]);
+  const sameLook = useMemo(() => sharedColours(compared), [compared]);
   const [pairIds, setPairIds] = useState<readonly [string | null, string | null]>([null, null]);
   const a = compared.find((run) => run.id === pairIds[0]) ?? compared[0];
-  const b = compared.find((run) => run.id === pairIds[1] && run.id !== a?.id) ?? compared.find((run) => run.id !== a?.id);
+  // Unpicked, the second is one on the first's dataset, whose matrices can be subtracted.
+  const b =
+    compared.find((run) => run.id === pairIds[1] && run.id !== a?.id) ??
+    compared.find((run) => run.id !== a?.id && run.datasetId === a?.datasetId) ??
+    compared.find((run) => run.id !== a?.id);
   const pair = a && b ? ([a, b] as const) : null;
 
   return (
     <section className="panel compare-panel" aria-labelledby="compare-heading">
       <h2 id="compare-heading">Compare runs</h2>
+      {/* Shown on keyboard focus only: each run in the queue is several Tab stops before the comparison. */}
+      {compared.length > 0 && (
+        <button type="button" className="skip-link" onClick={() => document.getElementById(COMPARISON_HEADING)?.focus()}>
+          Skip to the comparison
+        </button>
+      )}
       <UndoDelete />
       <ImportRuns />
       {runs.length === 0 ? (
         <p>Every model you train becomes a run, kept in this browser. Train two or more (Build &amp; train: pick a preset, Train, then another) to compare them here.</p>
       ) : (
         <>
-          <RunQueue runs={runs} hidden={hidden} />
+          <RunQueue runs={runs} hidden={hidden} onShowRun={onShowRun} />
           <ShareLink label="Link to the compared models" disabled={compared.length === 0} makeUrl={() => linkToRuns(compared.map((run) => run.id))} caveat={linkCaveat} />
           {compared.length === 0 && (
             <p data-testid="none-compared">No run is ticked for comparison: tick &quot;Compare …&quot; beside a run above to see its curves and figures here.</p>
@@ -138,6 +159,12 @@ export function ComparePanel() {
           {compared.length > 0 && (
             <>
               <CompareCharts runs={compared} />
+              {sameLook.length > 0 && (
+                <p className="note" data-testid="shared-colours">
+                  Drawn alike, as there are only ten colours and markers: {sameLook.map((names) => names.join(' and ')).join('; ')}. Untick some above to tell
+                  their lines apart.
+                </p>
+              )}
               <h3>Side by side</h3>
               <CompareTable rows={rows} />
               {pair && (

@@ -4,20 +4,13 @@
  * rows are stacked as cards, each value beside its column's name (styles.css), and its
  * headings are a row of sort buttons: the table at 390 px showed two of its eleven columns.
  */
-import { useState } from 'react';
-import { bestInColumns, COMPARE_COLUMNS, sortRows, validationSetGroups, type CompareColumn, type CompareRow } from '../store/compare';
+import { memo, useState } from 'react';
+import { bestInColumns, COMPARE_COLUMNS, epochsWords, sameRows, sortRows, validationSetGroups, type CompareColumn, type CompareRow } from '../store/compare';
 import { useAppStore } from '../store';
 import { grouped } from './words';
 import { RunSwatch } from './RunMarker';
 
 const percent = (n: number | null): string => (n === null ? '–' : `${(n * 100).toFixed(2)}%`);
-
-/** How a run ended before its last epoch, if it did: by EarlyStopping, or by Stop (part-way through an epoch or after one). */
-function stopWords(row: CompareRow): string {
-  if (row.stoppedEarly) return ', stopped early';
-  if (row.stoppedInEpoch !== null) return `, stopped in epoch ${row.stoppedInEpoch}`;
-  return row.status === 'stopped' ? ', stopped' : '';
-}
 
 function cell(row: CompareRow, column: CompareColumn): string {
   switch (column) {
@@ -26,7 +19,7 @@ function cell(row: CompareRow, column: CompareColumn): string {
     case 'params':
       return row.params === null ? '–' : grouped(row.params);
     case 'epochsDone':
-      return `${row.epochsDone}/${row.epochs}${stopWords(row)}`;
+      return epochsWords(row);
     case 'trainCount':
       return row.trainCount === null ? '–' : grouped(row.trainCount);
     case 'bestValAccuracy':
@@ -46,12 +39,20 @@ function cell(row: CompareRow, column: CompareColumn): string {
 
 const COLUMNS = Object.keys(COMPARE_COLUMNS) as CompareColumn[];
 
-export function CompareTable({ rows }: { readonly rows: readonly CompareRow[] }) {
+/** Memoised on what its rows show: the panel above re-renders with every streamed batch. */
+export const CompareTable = memo(function CompareTable({ rows }: { readonly rows: readonly CompareRow[] }) {
   const [sort, setSort] = useState<{ column: CompareColumn; descending: boolean } | null>(null);
   const best = bestInColumns(rows);
   // Accuracy and loss are ranked within each dataset: with several, the mark says which.
   const severalDatasets = new Set(rows.map((row) => row.datasetId)).size > 1;
   const sorted = sort === null ? rows : sortRows(rows, sort.column, sort.descending);
+  const validationSets = validationSetGroups(rows);
+  /** What a star ranks: a validation set's runs, a dataset's, or every run here. */
+  const bestWhere = (row: CompareRow, column: CompareColumn): string => {
+    const set = column === 'bestValAccuracy' ? validationSets?.find((group) => group.key === row.validationSet?.key) : undefined;
+    if (set) return ` on validation set ${set.label}`;
+    return severalDatasets && 'sameDataset' in COMPARE_COLUMNS[column] ? ` on ${row.datasetName}` : '';
+  };
   const announce = useAppStore((state) => state.announce);
   const onSort = (column: CompareColumn): void => {
     const descending = sort?.column === column ? !sort.descending : COMPARE_COLUMNS[column].better === 'higher';
@@ -60,7 +61,7 @@ export function CompareTable({ rows }: { readonly rows: readonly CompareRow[] })
     const text = column === 'name' || column === 'backend';
     announce(`Runs sorted by ${column === 'name' ? 'name' : COMPARE_COLUMNS[column].label}, ${text ? (descending ? 'Z to A' : 'A to Z') : descending ? 'highest first' : 'lowest first'}.`);
   };
-  const validationSets = validationSetGroups(rows);
+
   return (
     <>
       <div className="table-scroll compare-scroll">
@@ -94,7 +95,7 @@ export function CompareTable({ rows }: { readonly rows: readonly CompareRow[] })
                     <td key={column} role="cell" data-column={column} data-label={COMPARE_COLUMNS[column].label} className={isBest ? 'best' : undefined}>
                       <span>
                         {cell(row, column)}
-                        {isBest && <span className="best-mark"> ★ best{severalDatasets && 'sameDataset' in COMPARE_COLUMNS[column] ? ` on ${row.datasetName}` : ''}</span>}
+                        {isBest && <span className="best-mark"> ★ best{bestWhere(row, column)}</span>}
                       </span>
                     </td>
                   );
@@ -104,12 +105,17 @@ export function CompareTable({ rows }: { readonly rows: readonly CompareRow[] })
           </tbody>
         </table>
       </div>
+      <p className="note" data-testid="compare-columns">
+        Time per epoch is the mean, its validation pass included; samples/s counts training images only. A ★ ranks runs that can be ranked together (the same
+        dataset, for accuracy and loss; the same validation images, for val_accuracy; the same number of training images, for time), and is no verdict: the same
+        model trained again with another seed often lands a few tenths of a point away.
+      </p>
       {validationSets && (
         <p className="note" data-testid="validation-sets">
           Best val_accuracy is ranked only among runs validated on the same images (Keras holds out the last part of the training images, before shuffling):{' '}
-          {validationSets.map((set) => `${set.names.join(', ')} on the last ${grouped(set.images)} of ${grouped(set.of)}`).join('; ')}.
+          {validationSets.map((set) => `set ${set.label}, the last ${grouped(set.images)} of ${grouped(set.of)} ${set.datasetName} training images: ${set.names.join(', ')}`).join('; ')}.
         </p>
       )}
     </>
   );
-}
+}, (before, after) => sameRows(before.rows, after.rows));

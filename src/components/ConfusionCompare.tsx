@@ -3,6 +3,7 @@
  * and the difference between two of them, so a user sees which classes one model fixes over
  * another. Better and worse are said in text as well as colour.
  */
+import { memo } from 'react';
 import type { Run } from '../store';
 import { confusionDifference, rowShares } from '../store/compare';
 import { confusionTint } from './contrast';
@@ -45,7 +46,11 @@ function RowHeading({ names, index }: { readonly names: readonly string[]; reado
   );
 }
 
-function SmallMatrix({ run }: { readonly run: Run }) {
+/** What a matrix shows of a run: a training run's other fields change with every batch, and redrew every matrix with them. */
+const sameMatrix = (a: Run, b: Run): boolean =>
+  a.evaluation === b.evaluation && a.name === b.name && a.color === b.color && a.classNames === b.classNames && a.datasetId === b.datasetId && a.datasetName === b.datasetName;
+
+const SmallMatrix = memo(function SmallMatrix({ run }: { readonly run: Run }) {
   const evaluation = run.evaluation;
   if (!evaluation) return null;
   const names = run.classNames;
@@ -81,7 +86,7 @@ function SmallMatrix({ run }: { readonly run: Run }) {
       </div>
     </figure>
   );
-}
+}, (before, after) => sameMatrix(before.run, after.run));
 
 /**
  * A difference's size in percentage points: one decimal under 10, whole from 10 up (a change
@@ -89,7 +94,15 @@ function SmallMatrix({ run }: { readonly run: Run }) {
  */
 export const pointsWords = (points: number): string => Math.abs(points).toFixed(Math.abs(points) >= 9.95 ? 0 : 1);
 
-function DifferenceMatrix({ a, b }: { readonly a: Run; readonly b: Run }) {
+const DifferenceMatrix = memo(function DifferenceMatrix({ a, b }: { readonly a: Run; readonly b: Run }) {
+  if (a.datasetId !== b.datasetId) {
+    return (
+      <p data-testid="difference-refused">
+        {a.name} learnt {a.datasetName} and {b.name} learnt {b.datasetName}: their classes are not the same, so their matrices cannot be subtracted. Pick two runs
+        on one dataset.
+      </p>
+    );
+  }
   if (!a.evaluation || !b.evaluation) return <p>Both runs need a test evaluation to compare their confusion matrices.</p>;
   const diff = confusionDifference(a.evaluation.confusion, b.evaluation.confusion);
   if (diff === null) return <p>These runs have different numbers of classes; their matrices cannot be subtracted.</p>;
@@ -130,7 +143,7 @@ function DifferenceMatrix({ a, b }: { readonly a: Run; readonly b: Run }) {
       </div>
     </figure>
   );
-}
+}, (before, after) => sameMatrix(before.a, after.a) && sameMatrix(before.b, after.b));
 
 interface ConfusionCompareProps {
   readonly runs: readonly Run[];

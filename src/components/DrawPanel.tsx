@@ -53,6 +53,14 @@ function modelOf(state: AppState, runId: string | null) {
   return { name: run.name, datasetId: run.datasetId, datasetName: run.datasetName, classNames: run.classNames, height: imageSize?.height, width: imageSize?.width };
 }
 
+/** A run in the model menu: its status, and why it cannot classify when it has no model. */
+function modelMenuWords(run: { readonly status: RunStatus; readonly model: 'model' | 'lost' | 'none' }): string {
+  if (run.model === 'model') return run.status;
+  if (run.model === 'lost') return `${run.status}, model lost`;
+  if (run.status === 'starting') return 'waiting, no model yet';
+  return run.status === 'stopped' ? 'stopped before training, no model' : `${run.status}, no model`;
+}
+
 export function DrawPanel() {
   const dataset = useAppStore(selectActiveDataset);
   const classify = useAppStore((state) => state.classify);
@@ -66,12 +74,17 @@ export function DrawPanel() {
   const setDrawingRun = useAppStore((state) => state.setDrawingRun);
   // Flat primitives, so the shallow comparison sees no change while a run merely progresses.
   const runFields = useAppStore(
-    useShallow((state) => state.runOrder.flatMap((id) => [id, state.runs[id]?.name ?? '', state.runs[id]?.status ?? '', state.runs[id]?.datasetName ?? '', state.runs[id]?.modelLost === true ? 'lost' : ''])),
+    useShallow((state) =>
+      state.runOrder.flatMap((id) => {
+        const run = state.runs[id];
+        return run ? [id, run.name, run.status, run.datasetName, hasDrawingModel(run) ? 'model' : run.modelLost === true ? 'lost' : 'none'] : [];
+      }),
+    ),
   );
   const runs = useMemo(() => {
-    const list: { id: string; name: string; status: RunStatus; datasetName: string; modelLost: boolean }[] = [];
+    const list: { id: string; name: string; status: RunStatus; datasetName: string; model: 'model' | 'lost' | 'none' }[] = [];
     for (let i = 0; i + 4 < runFields.length; i += 5) {
-      list.push({ id: runFields[i] ?? '', name: runFields[i + 1] ?? '', status: (runFields[i + 2] ?? 'failed') as RunStatus, datasetName: runFields[i + 3] ?? '', modelLost: runFields[i + 4] === 'lost' });
+      list.push({ id: runFields[i] ?? '', name: runFields[i + 1] ?? '', status: (runFields[i + 2] ?? 'failed') as RunStatus, datasetName: runFields[i + 3] ?? '', model: runFields[i + 4] as 'model' | 'lost' | 'none' });
     }
     return list;
   }, [runFields]);
@@ -294,8 +307,8 @@ export function DrawPanel() {
               <option value="">Newest run{newest ? ` (${newest.name})` : ''}</option>
               {/* A run without a model (failed, waiting to start, or lost with a restarted worker) is listed, not offered. */}
               {runs.map((run) => (
-                <option key={run.id} value={run.id} disabled={!hasDrawingModel(run)}>
-                  {run.name} ({run.datasetName}) — {run.status === 'failed' ? 'failed, no model' : run.status === 'starting' ? 'waiting, no model yet' : run.modelLost ? `${run.status}, model lost` : run.status}
+                <option key={run.id} value={run.id} disabled={run.model !== 'model'}>
+                  {run.name} ({run.datasetName}) — {modelMenuWords(run)}
                 </option>
               ))}
             </select>

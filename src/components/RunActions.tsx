@@ -18,6 +18,7 @@ function savedText(run: Run, saveState: SaveState | undefined, storageBroken: bo
   if (saveState === 'saving') return 'Saving…';
   // Its own failure, kept when a later run's save works and the page's message goes.
   if (saveState === 'unsaved') return 'Not saved: kept until the page is reloaded.';
+  if (run.status === 'stopped' && !hasModel(run)) return 'Not kept: it was stopped before it trained, so it has no model or results. It goes when the page is reloaded.';
   if (run.status === 'finished' || run.status === 'stopped') return storageBroken ? 'Not saved: kept until the page is reloaded.' : null;
   return null;
 }

@@ -13,6 +13,7 @@ import { ModelBuilder } from './ModelBuilder';
 import { ModelSummary } from './ModelSummary';
 import { PredictionGrid } from './PredictionGrid';
 import { PythonCode } from './PythonCode';
+import { RunPicker } from './RunPicker';
 import { ImportRuns, RunActions, StorageError, UndoDelete } from './RunActions';
 import { ShareLink } from './ShareLink';
 import { Tabs } from './Tabs';
@@ -77,6 +78,7 @@ function RunDashboard({ blocker }: { readonly blocker: TrainBlocker | null }) {
   // the page is idle, and a Train click only gives them data (mounting them took ~100 ms).
   return (
     <div className="train-right">
+      <RunPicker />
       <TrainingControls run={run} blocker={blocker} />
       <section className="run-storage" aria-label="Saved runs">
         {run && <RunActions run={run} />}

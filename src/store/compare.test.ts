@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../training/presets';
 import type { EpochRecord, Evaluation } from '../training/protocol';
-import { bestInColumns, compareRow, confusionDifference, sortRows, validationSetGroups } from './compare';
+import { bestInColumns, compareRow, confusionDifference, epochsWords, sameRows, sharedColours, sortRows, validationSetGroups } from './compare';
 import type { Run } from './runsSlice';
 
 const MNIST = { height: 28, width: 28, channels: 1 } as const;
@@ -58,12 +58,16 @@ describe('compareRow', () => {
     expect(compareRow(trained, MNIST).stoppedEarly).toBe(false);
   });
 
-  it('says in which epoch a Stop ended a run part-way, so that "0/3" beside a test accuracy reads right', () => {
+  it('says in which epoch a Stop or a failure ended a run part-way, so that "0/3" beside a test accuracy reads right', () => {
     const firstEpoch = { ...run('a', 'quickstart', [], evaluation(0.59, 1.69)), status: 'stopped' as const, batches: [{ x: 0.25, loss: 1.7, accuracy: 0.4 }] };
-    expect(compareRow(firstEpoch, MNIST).stoppedInEpoch).toBe(1);
+    expect(compareRow(firstEpoch, MNIST).endedInEpoch).toBe(1);
+    expect(compareRow({ ...firstEpoch, status: 'failed' }, MNIST).endedInEpoch).toBe(1);
+    expect(compareRow({ ...firstEpoch, status: 'running' }, MNIST).endedInEpoch).toBeNull();
     const betweenEpochs = { ...run('a', 'quickstart', [epoch(1, 0.95, 10)], evaluation(0.95, 0.1)), status: 'stopped' as const, batches: [{ x: 1, loss: 0.2, accuracy: 0.9 }] };
-    expect(compareRow(betweenEpochs, MNIST).stoppedInEpoch).toBeNull();
-    expect(compareRow({ ...firstEpoch, status: 'failed' }, MNIST).stoppedInEpoch).toBeNull();
+    expect(compareRow(betweenEpochs, MNIST).endedInEpoch).toBeNull();
+    expect(compareRow(betweenEpochs, MNIST).endedBeforeTraining).toBe(false);
+    const waited = { ...run('a', 'quickstart', [], null), status: 'stopped' as const };
+    expect([compareRow(waited, MNIST).endedInEpoch, compareRow(waited, MNIST).endedBeforeTraining]).toEqual([null, true]);
   });
 
   it("names the epoch whose weights the test set measured when EarlyStopping put back an earlier one", () => {
@@ -94,6 +98,46 @@ describe('compareRow', () => {
     const row = compareRow({ ...run('a', 'quickstart', [epoch(1, 0.95, 10)], null), trainCount: 54_000 }, MNIST);
     expect(row.trainCount).toBe(54_000);
     expect(bestInColumns([row, compareRow({ ...run('b', 'linear', [], null), trainCount: 3_000 }, MNIST)]).trainCount).toBeUndefined();
+  });
+});
+
+describe('epochsWords', () => {
+  const row = { epochsDone: 1, epochs: 3, status: 'finished', stoppedEarly: false, endedInEpoch: null, endedBeforeTraining: false } as const;
+
+  it('says where a run is, so that "1/3" of one training is not read as one that ended', () => {
+    expect(epochsWords({ ...row, epochsDone: 0, status: 'starting' })).toBe('0/3, waiting');
+    expect(epochsWords({ ...row, status: 'running' })).toBe('1/3, training');
+    expect(epochsWords({ ...row, status: 'paused' })).toBe('1/3, paused');
+    expect(epochsWords({ ...row, epochsDone: 3 })).toBe('3/3');
+    expect(epochsWords({ ...row, epochsDone: 2, stoppedEarly: true })).toBe('2/3, stopped early');
+  });
+
+  it('says how a run ended short of its plan: stopped or failed, in which epoch, or before training', () => {
+    expect(epochsWords({ ...row, status: 'stopped', endedInEpoch: 2 })).toBe('1/3, stopped in epoch 2');
+    expect(epochsWords({ ...row, status: 'stopped' })).toBe('1/3, stopped');
+    expect(epochsWords({ ...row, status: 'failed', endedInEpoch: 2 })).toBe('1/3, failed in epoch 2');
+    expect(epochsWords({ ...row, status: 'failed' })).toBe('1/3, failed');
+    expect(epochsWords({ ...row, epochsDone: 0, status: 'stopped', endedBeforeTraining: true })).toBe('0/3, stopped before training');
+    expect(epochsWords({ ...row, epochsDone: 0, status: 'failed', endedBeforeTraining: true })).toBe('0/3, failed before training');
+  });
+});
+
+describe('sameRows', () => {
+  it("holds a training run's rows the same between epochs, and tells them apart at an epoch's end, a status or a test result", () => {
+    const training = { ...run('a', 'quickstart', [epoch(1, 0.95)], null), status: 'running' as const, trainCount: 2_700, validationCount: 300 };
+    const other = run('b', 'linear', [epoch(1, null)], evaluation(0.9, 0.3));
+    const otherRow = compareRow(other, MNIST);
+    const trainingRow = compareRow(training, MNIST);
+    const rows = [trainingRow, otherRow];
+    // A batch later: a new run object, new rows, the same figures.
+    const batchLater = { ...training, batches: [...training.batches, { x: 1.01, loss: 0.4, accuracy: 0.9 }], progress: { epoch: 2, batch: 1, batches: 85, loss: 0.4, accuracy: 0.9, samplesPerSecond: 9000, stepSeconds: 0.003, etaSeconds: 10 } };
+    expect(sameRows(rows, [compareRow(batchLater, MNIST), compareRow(other, MNIST)])).toBe(true);
+    expect(sameRows(rows, [compareRow({ ...training, epochs: [epoch(1, 0.95), epoch(2, 0.96)] }, MNIST), otherRow])).toBe(false);
+    expect(sameRows(rows, [compareRow({ ...training, status: 'paused' }, MNIST), otherRow])).toBe(false);
+    expect(sameRows(rows, [compareRow({ ...training, validationCount: 600 }, MNIST), otherRow])).toBe(false);
+    expect(sameRows(rows, [compareRow({ ...training, evaluation: evaluation(0.97, 0.1) }, MNIST), otherRow])).toBe(false);
+    expect(sameRows(rows, [otherRow, trainingRow])).toBe(false);
+    expect(sameRows(rows, rows.slice(0, 1))).toBe(false);
   });
 });
 
@@ -138,8 +182,8 @@ describe('bestInColumns and sortRows', () => {
     const fifth = split('fifth', 0.91, 4_800, 1_200);
     expect(bestInColumns([tenth, fifth]).bestValAccuracy).toBeUndefined();
     expect(validationSetGroups([tenth, fifth])).toEqual([
-      { images: 600, of: 6_000, names: ['tenth'] },
-      { images: 1_200, of: 6_000, names: ['fifth'] },
+      { label: 'A', key: tenth.validationSet?.key, datasetName: 'MNIST', images: 600, of: 6_000, names: ['tenth'] },
+      { label: 'B', key: fifth.validationSet?.key, datasetName: 'MNIST', images: 1_200, of: 6_000, names: ['fifth'] },
     ]);
     // The same 600 images: ranked. Also 600 images, but the last of all 60,000: not the same ones.
     const tenthAgain = split('again', 0.93, 5_400, 600);
@@ -179,5 +223,16 @@ describe('confusionDifference', () => {
 
   it('refuses matrices of different sizes', () => {
     expect(confusionDifference([[1]], [[1, 0], [0, 1]])).toBeNull();
+  });
+});
+
+describe('sharedColours', () => {
+  it('groups the runs that look alike in the charts, from the eleventh on', () => {
+    const look = (name: string, color: string) => ({ name, color });
+    expect(sharedColours([look('#1', 'blue'), look('#2', 'red')])).toEqual([]);
+    expect(sharedColours([look('#1', 'blue'), look('#2', 'red'), look('#11', 'blue'), look('#12', 'red'), look('#21', 'blue')])).toEqual([
+      ['#1', '#11', '#21'],
+      ['#2', '#12'],
+    ]);
   });
 });

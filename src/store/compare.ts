@@ -6,7 +6,7 @@
 import { summarize } from '../training/shapes';
 import type { InputShape } from '../training/spec';
 import type { Run, RunStatus } from './runsSlice';
-import { epochsTrained, stoppedInEpoch } from './series';
+import { epochsTrained, trainedTo } from './series';
 
 /** One row of the comparison table; null where a run has no such figure (yet). */
 export interface CompareRow {
@@ -21,8 +21,10 @@ export interface CompareRow {
   readonly epochs: number;
   /** True when EarlyStopping ended it before its last epoch. */
   readonly stoppedEarly: boolean;
-  /** The 1-based epoch a Stop ended part-way through; null when it was not stopped mid-epoch. */
-  readonly stoppedInEpoch: number | null;
+  /** The 1-based epoch a Stop or a failure ended part-way through; null when the run did not end mid-epoch. */
+  readonly endedInEpoch: number | null;
+  /** True for a run stopped or failed before its first batch (stopped while waiting, say). */
+  readonly endedBeforeTraining: boolean;
   /** Images it trained on (validation held out); null before it has started. */
   readonly trainCount: number | null;
   /**
@@ -87,6 +89,8 @@ export function compareRow(run: Run, input: InputShape | null): CompareRow {
     }
   }
   const backend = run.backend === null ? null : `${run.backend.name}${run.backend.software ? ' (software)' : ''}`;
+  const ended = run.status === 'stopped' || run.status === 'failed';
+  const to = trainedTo(run);
   return {
     id: run.id,
     name: run.name,
@@ -98,7 +102,8 @@ export function compareRow(run: Run, input: InputShape | null): CompareRow {
     epochsDone: run.epochs.length,
     epochs: run.spec.fit.epochs,
     stoppedEarly: run.earlyStop?.stoppedEpoch != null,
-    stoppedInEpoch: stoppedInEpoch(run),
+    endedInEpoch: ended && to.kind === 'in-epoch' ? to.epoch : null,
+    endedBeforeTraining: ended && to.kind === 'before-training',
     trainCount: run.trainCount > 0 ? run.trainCount : null,
     validationSet: run.validationCount > 0 ? { key: `${run.datasetId}\n${run.trainCount + run.validationCount}\n${run.validationCount}`, images: run.validationCount, of: run.trainCount + run.validationCount } : null,
     bestValAccuracy,
@@ -110,6 +115,42 @@ export function compareRow(run: Run, input: InputShape | null): CompareRow {
     samplesPerSecond: mean(run.epochs.map((e) => e.samplesPerSecond)),
     backend,
   };
+}
+
+/**
+ * The epochs column: trained of planned, and where the run is or how it ended short of its
+ * plan, so that "1/3" is never read the same for a run training, stopped or lost ("1/3,
+ * failed in epoch 2").
+ */
+export function epochsWords(row: Pick<CompareRow, 'epochsDone' | 'epochs' | 'status' | 'stoppedEarly' | 'endedInEpoch' | 'endedBeforeTraining'>): string {
+  const done = `${row.epochsDone}/${row.epochs}`;
+  switch (row.status) {
+    case 'starting':
+      return `${done}, waiting`;
+    case 'running':
+      return `${done}, training`;
+    case 'paused':
+      return `${done}, paused`;
+    case 'finished':
+      return row.stoppedEarly ? `${done}, stopped early` : done;
+    case 'stopped':
+    case 'failed': {
+      const how = row.status === 'stopped' ? 'stopped' : 'failed';
+      if (row.endedBeforeTraining) return `${done}, ${how} before training`;
+      return row.endedInEpoch === null ? `${done}, ${how}` : `${done}, ${how} in epoch ${row.endedInEpoch}`;
+    }
+  }
+}
+
+/**
+ * True when two lists of rows would show the same table: a training run's row is rebuilt with
+ * every streamed batch, but its figures change only at an epoch's end, a status or the test.
+ */
+export function sameRows(a: readonly CompareRow[], b: readonly CompareRow[]): boolean {
+  return a.length === b.length && a.every((row, i) => {
+    const other = b[i];
+    return other !== undefined && (Object.keys(row) as (keyof CompareRow)[]).every((key) => (key === 'validationSet' ? row.validationSet?.key === other.validationSet?.key : row[key] === other[key]));
+  });
 }
 
 /**
@@ -175,18 +216,40 @@ export function confusionDifference(a: readonly (readonly number[])[], b: readon
   return sb.map((row, t) => row.map((v, p) => v - (sa[t]?.[p] ?? 0)));
 }
 
+/** Runs validated on the same images, lettered for the table's marks and its note. */
+export interface ValidationSetGroup {
+  /** "A", "B", …, in the order the rows first name them. */
+  readonly label: string;
+  readonly key: string;
+  readonly datasetName: string;
+  readonly images: number;
+  readonly of: number;
+  readonly names: readonly string[];
+}
+
 /**
- * The runs with a validation accuracy, by the images that validated them, when they were not
- * all validated on the same ones (else null): their best val_accuracy figures are not measured
- * alike, and are ranked only within each group.
+ * The validation sets of the rows with a validation accuracy, when there is more than one
+ * (the table then says which runs share one, and marks each set's best as that set's); null
+ * when there is at most one: every validation accuracy is then ranked together.
  */
-export function validationSetGroups(rows: readonly CompareRow[]): { readonly images: number; readonly of: number; readonly names: readonly string[] }[] | null {
-  const groups = new Map<string, { images: number; of: number; names: string[] }>();
+export function validationSetGroups(rows: readonly CompareRow[]): ValidationSetGroup[] | null {
+  const groups = new Map<string, { key: string; datasetName: string; images: number; of: number; names: string[] }>();
   for (const row of rows) {
     if (row.bestValAccuracy === null || row.validationSet === null) continue;
-    const group = groups.get(row.validationSet.key) ?? { images: row.validationSet.images, of: row.validationSet.of, names: [] };
+    const { key, images, of } = row.validationSet;
+    const group = groups.get(key) ?? { key, datasetName: row.datasetName, images, of, names: [] };
     group.names.push(row.name);
-    groups.set(row.validationSet.key, group);
+    groups.set(key, group);
   }
-  return groups.size > 1 ? [...groups.values()] : null;
+  return groups.size > 1 ? [...groups.values()].map((group, i) => ({ ...group, label: String.fromCharCode(65 + (i % 26)) + (i >= 26 ? String(Math.floor(i / 26)) : '') })) : null;
+}
+
+/**
+ * Names of compared runs that share a colour (and so a marker), in groups: there are ten,
+ * and from the eleventh run on they come round again.
+ */
+export function sharedColours(runs: readonly Pick<Run, 'name' | 'color'>[]): string[][] {
+  const byColour = new Map<string, string[]>();
+  for (const run of runs) byColour.set(run.color, [...(byColour.get(run.color) ?? []), run.name]);
+  return [...byColour.values()].filter((names) => names.length > 1);
 }

@@ -11,6 +11,7 @@ import { validateSpec } from '../training/shapes';
 import { describeOwnDataset, readShareFromHash, ShareError, shareUrl, type Share } from '../training/specUrl';
 import type { AppState } from './index';
 import { selectActiveDataset } from './datasetSlice';
+import { readRemembered, remember, REMEMBERED } from './remembered';
 import { draftName } from './runsSlice';
 
 /** A share link opened with the page, or why it could not be read. */
@@ -67,12 +68,27 @@ function datasetOfShare(state: AppState, datasetId: string): Pick<Share, 'datase
   return isBuiltinDatasetId(datasetId) || dataset == null ? { dataset: datasetId } : { dataset: datasetId, ownDataset: describeOwnDataset(dataset) };
 }
 
+/** The runs unticked on the last visit; none when nothing (or something else than a list of ids) is remembered. */
+export function rememberedHiddenRuns(): string[] {
+  try {
+    const list: unknown = JSON.parse(readRemembered(REMEMBERED.hiddenFromCompare) ?? '[]');
+    return Array.isArray(list) ? list.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 export const createCompareSlice: StateCreator<AppState, [], [], CompareSlice> = (set, get) => ({
-  hiddenFromCompare: [],
+  hiddenFromCompare: rememberedHiddenRuns(),
   incomingShare: null,
 
-  setCompared: (id, compared) =>
-    set((state) => ({ hiddenFromCompare: compared ? state.hiddenFromCompare.filter((h) => h !== id) : [...state.hiddenFromCompare.filter((h) => h !== id), id] })),
+  setCompared: (id, compared) => {
+    // Ids of runs deleted since are dropped as the list is written.
+    const hidden = get().hiddenFromCompare.filter((h) => h !== id && get().runs[h] !== undefined);
+    const next = compared ? hidden : [...hidden, id];
+    set({ hiddenFromCompare: next });
+    remember(REMEMBERED.hiddenFromCompare, next.length > 0 ? JSON.stringify(next) : null);
+  },
 
   openShareLink: async (hash) => {
     try {

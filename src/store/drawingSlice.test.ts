@@ -167,7 +167,7 @@ describe('a drawing that changes while the worker classifies it', () => {
     state().classifyDrawing(pad().read, SIZE);
     answer(1);
     // The one model learnt Fashion-MNIST: it classifies, with its dataset's layout, while MNIST is in use.
-    const fashionRun = { id: 'f1', datasetId: 'fashion-mnist', status: 'finished' } as unknown as ReturnType<typeof state>['runs'][string];
+    const fashionRun = { id: 'f1', datasetId: 'fashion-mnist', status: 'finished', epochs: [{ epoch: 1 }], batches: [] } as unknown as ReturnType<typeof state>['runs'][string];
     useAppStore.setState({ runs: { f1: fashionRun }, runOrder: ['f1'] });
     state().classifyDrawing(pad().read, SIZE);
     expect(sent.map((command) => command.layout)).toEqual([BUILTIN_DATASETS['fashion-mnist'].drawing, MNIST_DRAWING_LAYOUT, BUILTIN_DATASETS['fashion-mnist'].drawing]);

@@ -15,7 +15,7 @@ import { drawingLayoutOf } from '../data/datasets';
 import type { PredictImage, WorkerEvent } from '../training/protocol';
 import type { AppState } from './index';
 import { addMeasure, PREDICTION_MEASURE, type PredictionMeasureDetail } from './measures';
-import { hasModel, isActiveRun, type Run } from './runsSlice';
+import { hasModel, isActiveRun } from './runsSlice';
 import { sendToWorker } from './worker';
 
 /** The latest answer to a drawing or an image to classify. */
@@ -94,7 +94,7 @@ function recordMeasure(start: number, end: number, detail: PredictionMeasureDeta
 }
 
 /** Whether a run has a model to classify with: one in training (its latest weights), or one that ended with its model (hasModel). */
-export const hasDrawingModel = (run: Pick<Run, 'status' | 'modelLost'>): boolean => run.status === 'running' || run.status === 'paused' || hasModel(run);
+export const hasDrawingModel = (run: Parameters<typeof hasModel>[0]): boolean => run.status === 'running' || run.status === 'paused' || hasModel(run);
 
 /** The runs the choice reads: which one is chosen, the runs in order, the dataset in use. */
 type DrawingRuns = Pick<AppState, 'drawingRunId' | 'runs' | 'runOrder' | 'activeDatasetId'>;

@@ -16,6 +16,10 @@ export const REMEMBERED = {
   deletedModels: 'playground.deletedModels',
   /** Runs that were training or queued when the page closed (a JSON list of run records, failed): the next visit keeps them as failed runs. */
   interruptedRuns: 'playground.interruptedRuns',
+  /** The last number a run started in this browser was given ("#15"): the next is numbered after it, even if #15 was never kept. */
+  lastRunNumber: 'playground.lastRunNumber',
+  /** Runs unticked in Compare (a JSON list of run ids): a narrowed comparison outlives a reload. */
+  hiddenFromCompare: 'playground.hiddenFromCompare',
 } as const;
 
 export type RememberedKey = (typeof REMEMBERED)[keyof typeof REMEMBERED];

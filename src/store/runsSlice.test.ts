@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { earlyStopWords, nextRunColor, RUN_COLORS } from './runsSlice';
+import { earlyStopWords, hasModel, nextRunColor, RUN_COLORS } from './runsSlice';
 
 describe("EarlyStopping's result in words", () => {
   it('says where it stopped, since which best epoch, and which weights the test set measured', () => {
@@ -40,5 +40,21 @@ describe("a new run's colour", () => {
     expect(new Set(RUN_COLORS).size).toBe(10);
     expect(nextRunColor(all)).toBe(RUN_COLORS[0]);
     expect(nextRunColor([...all, { color: RUN_COLORS[0] }])).toBe(RUN_COLORS[1]);
+  });
+});
+
+describe('hasModel', () => {
+  const ended = { status: 'stopped', modelLost: false, epochs: [], batches: [] } as const;
+
+  it('is true of a run that trained, to its end or to a Stop, and kept its model', () => {
+    expect(hasModel({ ...ended, status: 'finished', epochs: [1, 2] })).toBe(true);
+    expect(hasModel({ ...ended, batches: [{ x: 0.5 }] })).toBe(true);
+    expect(hasModel({ ...ended, batches: [{ x: 0.5 }], modelLost: true })).toBe(false);
+  });
+
+  it('is false of a run stopped while it waited (it never had a model), failed, or still training', () => {
+    expect(hasModel(ended)).toBe(false);
+    expect(hasModel({ ...ended, status: 'failed', epochs: [1] })).toBe(false);
+    expect(hasModel({ ...ended, status: 'running', epochs: [1] })).toBe(false);
   });
 });

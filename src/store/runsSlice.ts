@@ -21,7 +21,7 @@ import { describeSpecEdits } from '../training/specDiff';
 import { parseModelSpec } from '../training/specUrl';
 import type { AppState } from './index';
 import { readRemembered, remember, REMEMBERED } from './remembered';
-import { appendThinned } from './series';
+import { appendThinned, trainedTo } from './series';
 import { sendToWorker } from './worker';
 
 export type RunStatus = 'starting' | 'running' | 'paused' | 'finished' | 'stopped' | 'failed';
@@ -68,9 +68,12 @@ export interface Run {
   readonly modelLost?: boolean;
 }
 
-/** A run that ended with a model, kept (in the worker, in this browser, or both) for drawing, its first layer's pictures and export. */
-export function hasModel(run: Pick<Run, 'status' | 'modelLost'>): boolean {
-  return (run.status === 'finished' || run.status === 'stopped') && run.modelLost !== true;
+/**
+ * A run that ended with a model, kept (in the worker, in this browser, or both) for drawing,
+ * its first layer's pictures and export. Not one stopped while it waited: it never had one.
+ */
+export function hasModel(run: Pick<Run, 'status' | 'modelLost'> & { readonly epochs: readonly unknown[]; readonly batches: readonly { readonly x: number }[] }): boolean {
+  return (run.status === 'finished' || run.status === 'stopped') && run.modelLost !== true && trainedTo(run).kind !== 'before-training';
 }
 
 /**
@@ -311,7 +314,9 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
       const datasetId = state.activeDatasetId;
       const dataset = datasetId === null ? undefined : state.datasets[datasetId]?.dataset;
       if (datasetId === null || !dataset) return null;
-      runCount += 1;
+      // After every number this browser gave, here or in another tab, kept or not (a run stopped while waiting is not).
+      runCount = Math.max(runCount, Number(readRemembered(REMEMBERED.lastRunNumber)) || 0) + 1;
+      remember(REMEMBERED.lastRunNumber, String(runCount));
       const id = `run-${Date.now().toString(36)}-${runCount}`;
       const run: Run = {
         id,

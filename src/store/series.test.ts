@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendThinned, batchNormLagWords, epochsTrained, isEvaluating, lastStep, runFraction, runPercent, secondsLeftOf, stoppedInEpoch, thinCurve, trainedTo } from './series';
+import { appendThinned, batchNormLagWords, epochsTrained, isEvaluating, lastStep, runFraction, runPercent, secondsLeftOf, thinCurve, trainedTo } from './series';
 
 describe('appendThinned', () => {
   it('appends until the cap, then halves and keeps the newest point', () => {
@@ -165,8 +165,6 @@ describe('trainedTo', () => {
     expect(trainedTo({ epochs: [], batches: [] })).toEqual({ kind: 'before-training' });
     expect(trainedTo({ epochs: [], batches: [{ x: 0.25 }] })).toEqual({ kind: 'in-epoch', epoch: 1 });
     expect(trainedTo({ epochs: [1, 2], batches: [{ x: 2 }] })).toEqual({ kind: 'after-epoch', epoch: 2 });
-    expect(stoppedInEpoch({ status: 'stopped', epochs: [1], batches: [{ x: 1.5 }] })).toBe(2);
-    expect(stoppedInEpoch({ status: 'running', epochs: [1], batches: [{ x: 1.5 }] })).toBeNull();
   });
 });
 

@@ -117,12 +117,6 @@ export function trainedTo(run: { readonly epochs: readonly unknown[]; readonly b
   return trained > run.epochs.length ? { kind: 'in-epoch', epoch: run.epochs.length + 1 } : { kind: 'after-epoch', epoch: run.epochs.length };
 }
 
-/** The epoch a run stopped part-way through (Stop between batches), or null: still going, finished, or stopped between epochs. */
-export function stoppedInEpoch(run: { readonly status: string; readonly epochs: readonly unknown[]; readonly batches: readonly { readonly x: number }[] }): number | null {
-  const to = trainedTo(run);
-  return run.status === 'stopped' && to.kind === 'in-epoch' ? to.epoch : null;
-}
-
 /**
  * Seconds a run in training has left, NaN where no figure is known yet: a validation or test
  * pass's own while one reports; else the newer of the last batch report's and the last

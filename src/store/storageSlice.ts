@@ -526,8 +526,9 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
         return;
       }
       const status = savedRunOf(id)?.status;
-      if (status !== 'finished' && status !== 'stopped') {
-        set({ runFileErrors: [`${run.name} cannot be exported: only a finished or stopped run with a trained model can.`] });
+      if (!hasModel(run) || (status !== 'finished' && status !== 'stopped')) {
+        const why = run.status === 'stopped' ? 'it was stopped before it trained, so it has no model' : 'only a finished or stopped run with a trained model can';
+        set({ runFileErrors: [`${run.name} cannot be exported: ${why}.`] });
         return;
       }
       set({ runFileErrors: [] });
