@@ -250,6 +250,23 @@ describe('the storage slice', () => {
     ]);
   });
 
+  it("ends a deletion's pending entry with its undo, even after a long hold: the next visit drops the model the worker had no time to delete", async () => {
+    await restoreTwo();
+    vi.useFakeTimers();
+    state().deleteRun('b');
+    state().holdUndo(true);
+    state().holdUndo(false);
+    await vi.advanceTimersByTimeAsync(UNDO_DELETE_MS + 10);
+    expect(state().deletedRun).toBeNull();
+    // The next visit starts at once (the clock alone faked, as storage needs real timers).
+    const now = Date.now();
+    vi.useRealTimers();
+    vi.useFakeTimers({ now, toFake: ['Date'] });
+    sent.length = 0;
+    await state().restoreSavedRuns();
+    expect(sent.find((c) => c.type === 'pruneSavedModels')).toEqual({ type: 'pruneSavedModels', keep: ['a'], drop: ['b'] });
+  });
+
   it('has the next visit delete the model of a run deleted before the page closed, and not that of one brought back', async () => {
     await restoreTwo();
     state().deleteRun('a');

@@ -306,6 +306,9 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     sendToWorker({ type: 'disposeRun', runId: id });
     // Its record went when it was deleted; a model without a record is also pruned at the next visit.
     sendToWorker({ type: 'deleteSavedModel', runId: id });
+    // Its undo is over here: a page closing before the worker deletes the model (pagehide) leaves
+    // its entry ended, so the next visit drops the model. Held, it said a day from the hold.
+    if (pendingModelDeletes().some((pending) => pending.id === id)) holdModel(id, Date.now());
   };
 
   /**
