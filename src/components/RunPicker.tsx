@@ -3,7 +3,7 @@
  * shows the run it starts (queued or not); here a learner goes back to the one training, or to
  * any earlier run's history, Keras log, matrix and predictions.
  */
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../store';
 import { queueStatus } from './ComparePanel';
@@ -11,7 +11,8 @@ import { queueStatus } from './ComparePanel';
 /** The picker's id: "Show in Build & train" (Compare) puts the focus here. */
 export const RUN_PICKER_ID = 'run-picker';
 
-export function RunPicker() {
+/** Memoised: the dashboard around it re-renders with every streamed batch; its own selector re-renders it when a run's words change. */
+export const RunPicker = memo(function RunPicker() {
   const selectRun = useAppStore((state) => state.selectRun);
   const currentRunId = useAppStore((state) => state.currentRunId);
   // Flat strings, so that a batch streamed re-renders the picker only when a status's words change.
@@ -41,4 +42,4 @@ export function RunPicker() {
       </select>
     </p>
   );
-}
+});
