@@ -91,13 +91,16 @@ export function classificationReport(matrix: readonly (readonly number[])[], nam
   ].join('');
 }
 
-/** Python's `f'{x:.{digits}f}'`: like toFixed, but an exact half rounds to the even digit, not up. */
+/**
+ * Python's `f'{x:.{digits}f}'`: both round the number's exact binary value, so 0.815 (stored
+ * as 0.81499999…) is "0.81" in both. They differ only on an exact half (0.125, stored exactly):
+ * toFixed rounds it up, Python to the even digit ("0.12"). toFixed(100) spells the exact value
+ * of any double this report holds (a ratio of counts), which tells an exact half apart.
+ */
 export function pythonFixed(x: number, digits: number): string {
-  const scale = 10 ** digits;
-  const twice = x * 2 * scale;
-  if (Number.isInteger(twice) && twice % 2 !== 0) {
-    const down = Math.floor(x * scale);
-    return ((down % 2 === 0 ? down : down + 1) / scale).toFixed(digits);
-  }
-  return x.toFixed(digits);
+  const exact = x.toFixed(100);
+  const point = exact.indexOf('.');
+  if (!/^50*$/.test(exact.slice(point + 1 + digits))) return x.toFixed(digits);
+  const kept = digits === 0 ? exact.slice(0, point) : exact.slice(0, point + 1 + digits);
+  return Number(kept.at(-1)) % 2 === 0 ? kept : x.toFixed(digits);
 }
