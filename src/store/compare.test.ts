@@ -68,6 +68,9 @@ describe('compareRow', () => {
     expect(compareRow(betweenEpochs, MNIST).endedBeforeTraining).toBe(false);
     const waited = { ...run('a', 'quickstart', [], null), status: 'stopped' as const };
     expect([compareRow(waited, MNIST).endedInEpoch, compareRow(waited, MNIST).endedBeforeTraining]).toEqual([null, true]);
+    // Stopped before its first batch report: no batch here, but the worker trained a little and tested it.
+    const tested = { ...waited, evaluation: evaluation(0.21, 2.1) };
+    expect([compareRow(tested, MNIST).endedInEpoch, compareRow(tested, MNIST).endedBeforeTraining]).toEqual([1, false]);
   });
 
   it("names the epoch whose weights the test set measured when EarlyStopping put back an earlier one", () => {

@@ -44,12 +44,14 @@ describe("a new run's colour", () => {
 });
 
 describe('hasModel', () => {
-  const ended = { status: 'stopped', modelLost: false, epochs: [], batches: [] } as const;
+  const ended = { status: 'stopped', modelLost: false, epochs: [], batches: [], evaluation: null } as const;
 
   it('is true of a run that trained, to its end or to a Stop, and kept its model', () => {
     expect(hasModel({ ...ended, status: 'finished', epochs: [1, 2] })).toBe(true);
     expect(hasModel({ ...ended, batches: [{ x: 0.5 }] })).toBe(true);
     expect(hasModel({ ...ended, batches: [{ x: 0.5 }], modelLost: true })).toBe(false);
+    // Stopped before its first batch was reported: the worker still trained and tested it.
+    expect(hasModel({ ...ended, evaluation: { accuracy: 0.2 } })).toBe(true);
   });
 
   it('is false of a run stopped while it waited (it never had a model), failed, or still training', () => {
