@@ -22,6 +22,10 @@ export interface CompareSlice {
   readonly hiddenFromCompare: readonly string[];
   readonly incomingShare: IncomingShare | null;
   readonly setCompared: (id: string, compared: boolean) => void;
+  /** Forgets a run deleted for good: an id that comes back (a file imported again) is compared. */
+  readonly dropFromCompare: (id: string) => void;
+  /** Once the saved runs are restored, forgets remembered ids of runs that are no longer here. */
+  readonly pruneCompared: () => void;
   /** Reads a `#share=…` fragment; its dataset is selected when it is a built-in one. */
   readonly openShareLink: (hash: string) => Promise<void>;
   readonly dismissShare: () => void;
@@ -78,73 +82,88 @@ export function rememberedHiddenRuns(): string[] {
   }
 }
 
-export const createCompareSlice: StateCreator<AppState, [], [], CompareSlice> = (set, get) => ({
-  hiddenFromCompare: rememberedHiddenRuns(),
-  incomingShare: null,
+export const createCompareSlice: StateCreator<AppState, [], [], CompareSlice> = (set, get) => {
+  const setHidden = (hidden: readonly string[]): void => {
+    set({ hiddenFromCompare: hidden });
+    remember(REMEMBERED.hiddenFromCompare, hidden.length > 0 ? JSON.stringify(hidden) : null);
+  };
+  return {
+    hiddenFromCompare: rememberedHiddenRuns(),
+    incomingShare: null,
 
-  setCompared: (id, compared) => {
-    // Ids of runs deleted since are dropped as the list is written.
-    const hidden = get().hiddenFromCompare.filter((h) => h !== id && get().runs[h] !== undefined);
-    const next = compared ? hidden : [...hidden, id];
-    set({ hiddenFromCompare: next });
-    remember(REMEMBERED.hiddenFromCompare, next.length > 0 ? JSON.stringify(next) : null);
-  },
+    setCompared: (id, compared) => {
+      // Over what another tab of the app remembered meanwhile, not over it.
+      const others = new Set([...get().hiddenFromCompare, ...rememberedHiddenRuns()]);
+      others.delete(id);
+      setHidden([...others, ...(compared ? [] : [id])]);
+    },
 
-  openShareLink: async (hash) => {
-    try {
-      const share = await readShareFromHash(hash);
-      if (share === null) return;
-      set({ incomingShare: { kind: 'ok', share } });
-      if (isBuiltinDatasetId(share.dataset)) get().selectDataset(share.dataset);
-      get().announce(`This link shares ${share.runs.length} model${share.runs.length === 1 ? '' : 's'}.`);
-    } catch (error) {
-      const message = error instanceof ShareError ? error.message : `This share link could not be read: ${String(error)}`;
-      set({ incomingShare: { kind: 'error', message } });
-      get().announce(message);
-    }
-  },
+    dropFromCompare: (id) => {
+      if (get().hiddenFromCompare.includes(id)) setHidden(get().hiddenFromCompare.filter((h) => h !== id));
+    },
 
-  dismissShare: () => {
-    set({ incomingShare: null });
-    forgetShareFragment();
-  },
+    pruneCompared: () => {
+      const { runs, deletedRun, hiddenFromCompare } = get();
+      const kept = hiddenFromCompare.filter((id) => runs[id] !== undefined || deletedRun?.run.id === id);
+      if (kept.length < hiddenFromCompare.length) setHidden(kept);
+    },
 
-  queueSharedModels: () => {
-    const incoming = get().incomingShare;
-    if (incoming?.kind !== 'ok') return;
-    // Only the models the builder would train: the others stay out, with the banner's reason.
-    const problems = sharedModelProblems(incoming.share, selectActiveDataset(get()));
-    const ids = incoming.share.runs.flatMap((model, i) => (problems[i] === null ? (get().startRun(model.spec, model.name) ?? []) : []));
-    if (ids.length === 0) return;
-    // Queued once: the banner goes, and so does the fragment that would bring it back.
-    set({ incomingShare: null });
-    forgetShareFragment();
-    // The runs' names here, which take this page's numbers, not the sharer's.
-    const names = ids.map((id) => get().runs[id]?.name ?? id);
-    get().announce(names.length === 1 ? `${names[0] ?? ''} is queued to train.` : `${names.join(', ')} are queued: they train one after another.`);
-  },
+    openShareLink: async (hash) => {
+      try {
+        const share = await readShareFromHash(hash);
+        if (share === null) return;
+        set({ incomingShare: { kind: 'ok', share } });
+        if (isBuiltinDatasetId(share.dataset)) get().selectDataset(share.dataset);
+        get().announce(`This link shares ${share.runs.length} model${share.runs.length === 1 ? '' : 's'}.`);
+      } catch (error) {
+        const message = error instanceof ShareError ? error.message : `This share link could not be read: ${String(error)}`;
+        set({ incomingShare: { kind: 'error', message } });
+        get().announce(message);
+      }
+    },
 
-  editSharedModel: (index) => {
-    const incoming = get().incomingShare;
-    const model = incoming?.kind === 'ok' ? incoming.share.runs[index] : undefined;
-    if (!model) return;
-    get().openDraft(model.spec, presetOfName(model.name));
-    get().announce(`${model.name} is in the builder.`);
-  },
+    dismissShare: () => {
+      set({ incomingShare: null });
+      forgetShareFragment();
+    },
 
-  linkToRuns: async (runIds) => {
-    const { linked } = linkedRuns(runIds.flatMap((id) => get().runs[id] ?? []));
-    const first = linked[0];
-    if (!first) return null;
-    // Names keep their run numbers ("… #3"), so that two runs of one preset read apart in the
-    // visitor's banner; the visitor's runs of them take numbers of their own (`startRun`).
-    const models = linked.map((run) => ({ name: run.name, spec: run.spec }));
-    return shareUrl(pageUrl(), { ...datasetOfShare(get(), first.datasetId), runs: models });
-  },
+    queueSharedModels: () => {
+      const incoming = get().incomingShare;
+      if (incoming?.kind !== 'ok') return;
+      // Only the models the builder would train: the others stay out, with the banner's reason.
+      const problems = sharedModelProblems(incoming.share, selectActiveDataset(get()));
+      const ids = incoming.share.runs.flatMap((model, i) => (problems[i] === null ? (get().startRun(model.spec, model.name) ?? []) : []));
+      if (ids.length === 0) return;
+      // Queued once: the banner goes, and so does the fragment that would bring it back.
+      set({ incomingShare: null });
+      forgetShareFragment();
+      // The runs' names here, which take this page's numbers, not the sharer's.
+      const names = ids.map((id) => get().runs[id]?.name ?? id);
+      get().announce(names.length === 1 ? `${names[0] ?? ''} is queued to train.` : `${names.join(', ')} are queued: they train one after another.`);
+    },
 
-  linkToDraft: async () => {
-    const state = get();
-    if (state.activeDatasetId === null) return null;
-    return shareUrl(pageUrl(), { ...datasetOfShare(state, state.activeDatasetId), runs: [{ name: draftName(state), spec: state.draft }] });
-  },
-});
+    editSharedModel: (index) => {
+      const incoming = get().incomingShare;
+      const model = incoming?.kind === 'ok' ? incoming.share.runs[index] : undefined;
+      if (!model) return;
+      get().openDraft(model.spec, presetOfName(model.name));
+      get().announce(`${model.name} is in the builder.`);
+    },
+
+    linkToRuns: async (runIds) => {
+      const { linked } = linkedRuns(runIds.flatMap((id) => get().runs[id] ?? []));
+      const first = linked[0];
+      if (!first) return null;
+      // Names keep their run numbers ("… #3"), so that two runs of one preset read apart in the
+      // visitor's banner; the visitor's runs of them take numbers of their own (`startRun`).
+      const models = linked.map((run) => ({ name: run.name, spec: run.spec }));
+      return shareUrl(pageUrl(), { ...datasetOfShare(get(), first.datasetId), runs: models });
+    },
+
+    linkToDraft: async () => {
+      const state = get();
+      if (state.activeDatasetId === null) return null;
+      return shareUrl(pageUrl(), { ...datasetOfShare(state, state.activeDatasetId), runs: [{ name: draftName(state), spec: state.draft }] });
+    },
+  };
+};

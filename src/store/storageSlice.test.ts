@@ -250,7 +250,7 @@ describe('the storage slice', () => {
     ]);
   });
 
-  it("ends a deletion's pending entry with its undo, even after a long hold: the next visit drops the model the worker had no time to delete", async () => {
+  it("ends a deletion's pending entry with its undo, held for a while first: the next visit drops the model the worker had no time to delete", async () => {
     await restoreTwo();
     vi.useFakeTimers();
     state().deleteRun('b');
@@ -297,6 +297,36 @@ describe('the storage slice', () => {
     const pending = pendingDeletesOf(JSON.parse(localStorage.getItem('playground.deletedModels') ?? '[]'));
     expect(pending.map((entry) => entry.id)).toEqual(['b']);
     expect(pending[0]?.until).toBeGreaterThan(Date.now());
+  });
+
+  it('remembers the runs taken out of the comparison: over another tab\'s, through an Undo, forgotten once a run is gone for good', async () => {
+    const stored = (): unknown => JSON.parse(remembered.get('playground.hiddenFromCompare') ?? '[]');
+    await restoreTwo();
+    // Another tab took out a run of its own meanwhile: both are remembered.
+    remembered.set('playground.hiddenFromCompare', JSON.stringify(['elsewhere']));
+    state().setCompared('b', false);
+    expect(stored()).toEqual(['elsewhere', 'b']);
+    state().setCompared('elsewhere', true);
+    expect(state().hiddenFromCompare).toEqual(['b']);
+    // Deleted, then brought back by Undo: still out, whatever was ticked meanwhile.
+    state().deleteRun('b');
+    state().setCompared('a', false);
+    state().setCompared('a', true);
+    state().undoDelete();
+    expect(state().hiddenFromCompare).toEqual(['b']);
+    // Deleted for good: forgotten, here and in storage.
+    vi.useFakeTimers();
+    state().deleteRun('b');
+    await vi.advanceTimersByTimeAsync(UNDO_DELETE_MS + 10);
+    expect(state().hiddenFromCompare).toEqual([]);
+    expect(remembered.has('playground.hiddenFromCompare')).toBe(false);
+  });
+
+  it('forgets, at a start, the runs taken out of the comparison that are no longer kept', async () => {
+    useAppStore.setState({ hiddenFromCompare: ['gone', 'a'] });
+    await restoreTwo();
+    expect(state().hiddenFromCompare).toEqual(['a']);
+    expect(JSON.parse(remembered.get('playground.hiddenFromCompare') ?? '[]')).toEqual(['a']);
   });
 
   it('reads pending deletions, old bare ids as over, and settles them at a start', () => {

@@ -236,6 +236,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     set((state) => withoutRun(state, id));
     setSaveState(id, null);
     imageSizes.delete(id);
+    get().dropFromCompare(id);
     sendToWorker({ type: 'disposeRun', runId: id });
     get().announce(`${run.name} was deleted in another tab.`);
   };
@@ -303,6 +304,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     set({ deletedRun: null });
     setSaveState(id, null);
     imageSizes.delete(id);
+    get().dropFromCompare(id);
     sendToWorker({ type: 'disposeRun', runId: id });
     // Its record went when it was deleted; a model without a record is also pruned at the next visit.
     sendToWorker({ type: 'deleteSavedModel', runId: id });
@@ -423,7 +425,11 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
           return;
         }
         const fresh = saved.filter((run) => !idTaken(run.id));
-        if (fresh.length === 0) return;
+        // Every run is known now: unticked ids of runs no longer here are forgotten.
+        if (fresh.length === 0) {
+          get().pruneCompared();
+          return;
+        }
         countAddedRuns(fresh.map((run) => run.name));
         for (const run of fresh) imageSizes.set(run.id, run.imageSize);
         const restored = fresh.map(fromSavedRun);
@@ -433,6 +439,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
           currentRunId: state.currentRunId ?? restored.at(-1)?.id ?? null,
           savedRuns: { ...Object.fromEntries(restored.map((run) => [run.id, 'saved' as const])), ...state.savedRuns },
         }));
+        get().pruneCompared();
         // A failed run has no model to load.
         sendToWorker({ type: 'restoreRuns', runs: fresh.filter((run) => run.status !== 'failed').map(modelRef) });
         get().announce(`Restored ${fresh.length} saved run${fresh.length === 1 ? '' : 's'}.`);
@@ -530,7 +537,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       }
       const status = savedRunOf(id)?.status;
       if (!hasModel(run) || (status !== 'finished' && status !== 'stopped')) {
-        const why = run.status === 'stopped' ? 'it was stopped before it trained, so it has no model' : 'only a finished or stopped run with a trained model can';
+        const why = run.status === 'stopped' && !hasModel(run) ? 'it was stopped before it trained, so it has no model' : 'only a finished or stopped run with a trained model can';
         set({ runFileErrors: [`${run.name} cannot be exported: ${why}.`] });
         return;
       }
