@@ -504,7 +504,7 @@ test('the confusion matrix fits beside the charts at 1280 px, with recall on its
   await expect(table.locator('tfoot th')).toHaveText(['precision', 'F1']);
   await expect(table.locator('tfoot td.num')).toHaveCount(20);
   // The same figures as a notebook's classification_report prints them; its accuracy is the run's test accuracy.
-  await page.getByText('As scikit-learn prints it').click();
+  await page.getByText("The same figures as scikit-learn's classification_report prints them").click();
   const report = page.getByRole('region', { name: 'classification_report' });
   await expect(report).toContainText(/^\s+precision {4}recall {2}f1-score {3}support\n\n {1}T-shirt\/top {7}\d\.\d\d/);
   await expect(report).toContainText(/\n {4}accuracy {27}\d\.\d\d {5}10000\n/);

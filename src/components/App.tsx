@@ -10,7 +10,7 @@ import { LiveRegion } from './LiveRegion';
 import { RUN_PICKER_ID } from './RunPicker';
 import { ShareBanner } from './ShareBanner';
 import { Tabs } from './Tabs';
-import { focusTrain } from './TrainingControls';
+import { focusTrain, TRAINING_CONTROLS_ID } from './TrainingControls';
 import { TrainPanel } from './TrainPanel';
 import { WorkerCrash } from './WorkerCrash';
 
@@ -32,11 +32,8 @@ export function App() {
     (id: string): void => {
       selectRun(id);
       setTab('train');
-      requestAnimationFrame(() => {
-        const picker = document.getElementById(RUN_PICKER_ID);
-        if (picker) picker.focus();
-        else focusTrain();
-      });
+      // With one run there is no picker: the controls that name it, not Train (Enter would start another run).
+      requestAnimationFrame(() => (document.getElementById(RUN_PICKER_ID) ?? document.getElementById(TRAINING_CONTROLS_ID))?.focus());
     },
     [selectRun],
   );

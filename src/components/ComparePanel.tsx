@@ -7,7 +7,6 @@ import { memo, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { isActiveRun, linkedRuns, runImageSize, useAppStore, type AppState, type Run } from '../store';
 import { compareRow, sharedColours } from '../store/compare';
-import { isEvaluating } from '../store/series';
 import { describeSpecDiff } from '../training/specDiff';
 import { CompareCharts } from './CompareCharts';
 import { CompareTable } from './CompareTable';
@@ -18,26 +17,10 @@ import { usePanelShown } from './Tabs';
 import { PauseResumeButton } from './TrainingControls';
 import { useFocusFallback } from './useFocusFallback';
 import { RunSwatch } from './RunMarker';
+import { queueStatus } from './words';
 
 /** The heading "Skip to the comparison" takes the focus to, past the queue: the overlaid curves' (CompareCharts). */
 const COMPARISON_HEADING = 'compare-charts-heading';
-
-/** A run's state in the queue, in words. */
-export function queueStatus(run: Run): string {
-  if (run.stopping) return 'stopping';
-  switch (run.status) {
-    case 'starting':
-      return 'waiting';
-    case 'running': {
-      const epochs = run.spec.fit.epochs;
-      if (isEvaluating(run)) return 'evaluating on the test set';
-      if (!run.progress) return 'training';
-      return `${run.pass?.pass === 'validation' ? 'validating' : 'training'}, epoch ${run.progress.epoch}/${epochs}`;
-    }
-    default:
-      return run.status;
-  }
-}
 
 function RunQueue({ runs, hidden, onShowRun }: { readonly runs: readonly Run[]; readonly hidden: readonly string[]; readonly onShowRun: (id: string) => void }) {
   return (
@@ -83,7 +66,8 @@ const QueuedRun = memo(function QueuedRun({ run, compared, onShow }: { readonly 
 });
 
 function SpecDiff({ a, b }: { readonly a: Run; readonly b: Run }) {
-  const changes = [...(a.datasetId === b.datasetId ? [] : [`dataset ${a.datasetName} → ${b.datasetName}`]), ...describeSpecDiff(a.spec, b.spec)];
+  const dataset = a.datasetName === b.datasetName ? `another dataset also named ${b.datasetName}` : `dataset ${a.datasetName} → ${b.datasetName}`;
+  const changes = [...(a.datasetId === b.datasetId ? [] : [dataset]), ...describeSpecDiff(a.spec, b.spec)];
   return (
     <p data-testid="spec-diff">
       From {a.name} to {b.name}: {changes.length === 0 ? 'the same model and training options.' : changes.join(', ')}
@@ -135,6 +119,11 @@ export function ComparePanel({ onShowRun }: { readonly onShowRun: (id: string) =
     compared.find((run) => run.id !== a?.id && run.datasetId === a?.datasetId) ??
     compared.find((run) => run.id !== a?.id);
   const pair = a && b ? ([a, b] as const) : null;
+  /** The second run kept when the first changes: not the new first itself, nor one on another dataset (the default then picks one on the same). */
+  const keptSecond = (firstId: string): string | null => {
+    const first = compared.find((run) => run.id === firstId);
+    return pair && pair[1].id !== firstId && pair[1].datasetId === first?.datasetId ? pair[1].id : null;
+  };
 
   return (
     <section className="panel compare-panel" aria-labelledby="compare-heading">
@@ -173,7 +162,7 @@ export function ComparePanel({ onShowRun }: { readonly onShowRun: (id: string) =
                   <div className="pair-pickers">
                     <label>
                       From{' '}
-                      <select value={pair[0].id} onChange={(event) => setPairIds([event.target.value, pair[1].id === event.target.value ? null : pair[1].id])}>
+                      <select value={pair[0].id} onChange={(event) => setPairIds([event.target.value, keptSecond(event.target.value)])}>
                         {compared.map((run) => (
                           <option key={run.id} value={run.id}>
                             {run.name}

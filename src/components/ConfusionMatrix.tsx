@@ -125,9 +125,13 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, datas
         </table>
       </div>
       <details className="classification-report">
-        <summary>
-          As scikit-learn prints it: <code>classification_report(y_test, y_pred, target_names=class_names)</code>
-        </summary>
+        <summary>The same figures as scikit-learn&apos;s classification_report prints them</summary>
+        <p className="muted">
+          In the notebook, after the tf.keras code: <code>y_pred = model.predict(x_test).argmax(axis=1)</code>, then{' '}
+          <code>print(classification_report(y_test, y_pred, labels=range({names.length}), target_names=class_names))</code> from{' '}
+          <code>sklearn.metrics</code>, with <code>y_test</code> as class numbers (<code>.argmax(axis=1)</code> of one-hot labels) and <code>class_names</code> the{' '}
+          {names.length} names below in order.
+        </p>
         <pre className="keras-log scroll-x" role="region" tabIndex={0} aria-label="classification_report">
           {classificationReport(confusion, names)}
         </pre>

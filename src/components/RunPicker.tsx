@@ -6,7 +6,7 @@
 import { memo, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../store';
-import { queueStatus } from './ComparePanel';
+import { queueStatus } from './words';
 
 /** The picker's id: "Show in Build & train" (Compare) puts the focus here. */
 export const RUN_PICKER_ID = 'run-picker';

@@ -64,6 +64,11 @@ export function TrainPanel() {
   );
 }
 
+/** Why a tested run's matrix or predictions are not shown: they show its dataset's test images, and that dataset is not loaded. */
+function notLoadedWords(datasetName: string, what: string): string {
+  return `This run was tested on ${datasetName}, which is not loaded now: its ${what} show${what.endsWith('s') ? '' : 's'} that dataset's test images. Load ${datasetName} on the Data tab to see them.`;
+}
+
 /**
  * The current run: controls, progress and results. Its own component so that the stream of
  * batches redraws this column only, never the builder beside it.
@@ -99,6 +104,8 @@ function RunDashboard({ blocker }: { readonly blocker: TrainBlocker | null }) {
             content:
               tab !== 'confusion' ? null : run?.evaluation && runDataset ? (
                 <ConfusionMatrix evaluation={run.evaluation} dataset={runDataset} />
+              ) : run?.evaluation ? (
+                <p>{notLoadedWords(run.datasetName, 'confusion matrix')}</p>
               ) : (
                 <p>The confusion matrix appears when the run has been evaluated on the test set.</p>
               ),
@@ -109,6 +116,8 @@ function RunDashboard({ blocker }: { readonly blocker: TrainBlocker | null }) {
             content:
               tab !== 'predictions' ? null : run?.evaluation && runDataset ? (
                 <PredictionGrid evaluation={run.evaluation} dataset={runDataset} />
+              ) : run?.evaluation ? (
+                <p>{notLoadedWords(run.datasetName, 'predictions')}</p>
               ) : (
                 <p>Predictions appear when the run has been evaluated on the test set.</p>
               ),

@@ -1,4 +1,6 @@
 /** Small pieces of the page's English. */
+import type { Run } from '../store';
+import { isEvaluating } from '../store/series';
 import type { ModelSpec } from '../training/spec';
 import { earlyStoppingWords } from '../training/specDiff';
 
@@ -53,4 +55,21 @@ export function trainingWords(spec: ModelSpec): string {
     ...(fit.shuffle ? [] : ['no shuffling']),
     ...(fit.earlyStopping === null ? [] : [`EarlyStopping on ${earlyStoppingWords(fit.earlyStopping)}`]),
   ].join(', ');
+}
+
+/** A run's state, in words: in Compare's queue and Build & train's run picker. */
+export function queueStatus(run: Run): string {
+  if (run.stopping) return 'stopping';
+  switch (run.status) {
+    case 'starting':
+      return 'waiting';
+    case 'running': {
+      const epochs = run.spec.fit.epochs;
+      if (isEvaluating(run)) return 'evaluating on the test set';
+      if (!run.progress) return 'training';
+      return `${run.pass?.pass === 'validation' ? 'validating' : 'training'}, epoch ${run.progress.epoch}/${epochs}`;
+    }
+    default:
+      return run.status;
+  }
 }
