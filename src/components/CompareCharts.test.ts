@@ -23,7 +23,8 @@ describe("the overlaid curves' epoch axis", () => {
 describe("a run's entry in the overlaid curves' key", () => {
   it('says why a run with no finished epoch has no line', () => {
     expect(noLineWords(stoppedInEpoch1)).toBe(' (stopped in epoch 1: no finished epoch to draw)');
-    expect(noLineWords({ ...stoppedInEpoch1, batches: [] })).toBe(' (stopped before training)');
+    // Stopped while it waited: no batch, and no test evaluation either.
+    expect(noLineWords({ ...stoppedInEpoch1, batches: [], evaluation: null })).toBe(' (stopped before training)');
     expect(noLineWords({ ...stoppedInEpoch1, status: 'running' })).toBe(' (its line starts when epoch 1 ends)');
     expect(noLineWords({ ...run, epochs: trained(1) })).toBe('');
   });

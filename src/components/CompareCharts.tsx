@@ -89,7 +89,7 @@ function OverlayChart({ runs, metric, log }: { readonly runs: readonly Run[]; re
 }
 
 /** Why a run has no line yet, or none at all, in its key entry: the curves are per epoch, and it has not finished one. */
-export function noLineWords(run: Pick<Run, 'status' | 'epochs' | 'batches'>): string {
+export function noLineWords(run: Pick<Run, 'status' | 'epochs' | 'batches' | 'evaluation'>): string {
   if (run.epochs.length > 0) return '';
   if (isActiveRun(run)) return ' (its line starts when epoch 1 ends)';
   return trainedTo(run).kind === 'before-training' ? ` (${run.status} before training)` : ` (${run.status} in epoch 1: no finished epoch to draw)`;

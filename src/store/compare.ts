@@ -102,9 +102,8 @@ export function compareRow(run: Run, input: InputShape | null): CompareRow {
     epochsDone: run.epochs.length,
     epochs: run.spec.fit.epochs,
     stoppedEarly: run.earlyStop?.stoppedEpoch != null,
-    // Stopped before its first batch report (100 ms), a run was still trained a little and tested: it ended in epoch 1.
-    endedInEpoch: ended && to.kind === 'in-epoch' ? to.epoch : ended && to.kind === 'before-training' && run.evaluation !== null ? 1 : null,
-    endedBeforeTraining: ended && to.kind === 'before-training' && run.evaluation === null,
+    endedInEpoch: ended && to.kind === 'in-epoch' ? to.epoch : null,
+    endedBeforeTraining: ended && to.kind === 'before-training',
     trainCount: run.trainCount > 0 ? run.trainCount : null,
     validationSet: run.validationCount > 0 ? { key: `${run.datasetId}\n${run.trainCount + run.validationCount}\n${run.validationCount}`, images: run.validationCount, of: run.trainCount + run.validationCount } : null,
     bestValAccuracy,

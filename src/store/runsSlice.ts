@@ -71,13 +71,9 @@ export interface Run {
 /**
  * A run that ended with a model, kept (in the worker, in this browser, or both) for drawing,
  * its first layer's pictures and export. Not one stopped while it waited: it never had one.
- * A Stop within its first 100 ms reports no batch, yet the worker built, trained and tested
- * its model: its test evaluation says so.
  */
-export function hasModel(
-  run: Pick<Run, 'status' | 'modelLost'> & { readonly epochs: readonly unknown[]; readonly batches: readonly { readonly x: number }[]; readonly evaluation: unknown },
-): boolean {
-  return (run.status === 'finished' || run.status === 'stopped') && run.modelLost !== true && (trainedTo(run).kind !== 'before-training' || run.evaluation !== null);
+export function hasModel(run: Pick<Run, 'status' | 'modelLost'> & Parameters<typeof trainedTo>[0]): boolean {
+  return (run.status === 'finished' || run.status === 'stopped') && run.modelLost !== true && trainedTo(run).kind !== 'before-training';
 }
 
 /**

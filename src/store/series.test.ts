@@ -165,6 +165,9 @@ describe('trainedTo', () => {
     expect(trainedTo({ epochs: [], batches: [] })).toEqual({ kind: 'before-training' });
     expect(trainedTo({ epochs: [], batches: [{ x: 0.25 }] })).toEqual({ kind: 'in-epoch', epoch: 1 });
     expect(trainedTo({ epochs: [1, 2], batches: [{ x: 2 }] })).toEqual({ kind: 'after-epoch', epoch: 2 });
+    // Stopped before its first batch report: no batch here, but the worker trained and tested it.
+    expect(trainedTo({ epochs: [], batches: [], evaluation: { accuracy: 0.2 } })).toEqual({ kind: 'in-epoch', epoch: 1 });
+    expect(trainedTo({ epochs: [], batches: [], evaluation: null })).toEqual({ kind: 'before-training' });
   });
 });
 

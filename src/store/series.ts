@@ -110,10 +110,15 @@ export function epochsTrained(run: { readonly epochs: readonly unknown[]; readon
 /** Where a run's training got to: not begun, part-way through an epoch (Stop between batches), or at an epoch's end. */
 export type TrainedTo = { readonly kind: 'before-training' } | { readonly kind: 'in-epoch'; readonly epoch: number } | { readonly kind: 'after-epoch'; readonly epoch: number };
 
-/** Where a run's training got to, the one rule for every "stopped in epoch N" and "stopped before training" the page says. */
-export function trainedTo(run: { readonly epochs: readonly unknown[]; readonly batches: readonly { readonly x: number }[] }): TrainedTo {
+/**
+ * Where a run's training got to, the one rule for every "stopped in epoch N" and "stopped
+ * before training" the page says, and for whether a stopped run has a model. A Stop within the
+ * first 100 ms reports no batch, yet the worker built, trained and tested the model: a test
+ * evaluation puts it in epoch 1.
+ */
+export function trainedTo(run: { readonly epochs: readonly unknown[]; readonly batches: readonly { readonly x: number }[]; readonly evaluation?: unknown }): TrainedTo {
   const trained = epochsTrained(run);
-  if (trained === 0) return { kind: 'before-training' };
+  if (trained === 0) return run.evaluation == null ? { kind: 'before-training' } : { kind: 'in-epoch', epoch: 1 };
   return trained > run.epochs.length ? { kind: 'in-epoch', epoch: run.epochs.length + 1 } : { kind: 'after-epoch', epoch: run.epochs.length };
 }
 
