@@ -5,11 +5,12 @@
  */
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { hasDrawingModel, modelStage, runImageSize, selectActiveDataset, selectDrawingRunId, selectNewestDrawingRunId, useAppStore, type AppState, type RunStatus } from '../store';
+import { hasDrawingModel, modelStage, runImageSize, selectActiveDataset, selectDrawingRunId, selectNewestDrawingRunId, useAppStore, type AppState, type Run, type RunStatus } from '../store';
 import { BUILTIN_DATASETS, drawingLayoutOf, isBuiltinDatasetId, USER_DRAWING_HINT } from '../data/datasets';
 import { smallDrawingWords } from '../data/drawing';
 import { DigitImage } from './DigitImage';
 import { usePanelShown } from './Tabs';
+import { useRunWords } from './useRunWords';
 import { useSettledValue } from './useThrottledValue';
 import { DrawingPad, type PadChange, type PadImage } from './DrawingPad';
 import type { PredictImage } from '../training/protocol';
@@ -53,6 +54,14 @@ function modelOf(state: AppState, runId: string | null) {
   return { name: run.name, datasetId: run.datasetId, datasetName: run.datasetName, classNames: run.classNames, height: imageSize?.height, width: imageSize?.width };
 }
 
+/** What the model menu shows of a run. */
+const menuEntry = (run: Run) => ({
+  name: run.name,
+  status: run.status,
+  datasetName: run.datasetName,
+  model: hasDrawingModel(run) ? ('model' as const) : run.modelLost === true ? ('lost' as const) : ('none' as const),
+});
+
 /** A run in the model menu: its status, and why it cannot classify when it has no model. */
 function modelMenuWords(run: { readonly status: RunStatus; readonly model: 'model' | 'lost' | 'none' }): string {
   if (run.model === 'model') return run.status;
@@ -72,22 +81,7 @@ export function DrawPanel() {
   const newestId = useAppStore(selectNewestDrawingRunId);
   const chosen = useAppStore((state) => state.drawingRunId);
   const setDrawingRun = useAppStore((state) => state.setDrawingRun);
-  // Flat primitives, so the shallow comparison sees no change while a run merely progresses.
-  const runFields = useAppStore(
-    useShallow((state) =>
-      state.runOrder.flatMap((id) => {
-        const run = state.runs[id];
-        return run ? [id, run.name, run.status, run.datasetName, hasDrawingModel(run) ? 'model' : run.modelLost === true ? 'lost' : 'none'] : [];
-      }),
-    ),
-  );
-  const runs = useMemo(() => {
-    const list: { id: string; name: string; status: RunStatus; datasetName: string; model: 'model' | 'lost' | 'none' }[] = [];
-    for (let i = 0; i + 4 < runFields.length; i += 5) {
-      list.push({ id: runFields[i] ?? '', name: runFields[i + 1] ?? '', status: (runFields[i + 2] ?? 'failed') as RunStatus, datasetName: runFields[i + 3] ?? '', model: runFields[i + 4] as 'model' | 'lost' | 'none' });
-    }
-    return list;
-  }, [runFields]);
+  const runs = useRunWords(menuEntry);
   // What the classifying model learnt from: its dataset, classes and image size, not the Data tab's.
   const model = useAppStore(useShallow((state) => modelOf(state, runId)));
   // Test images come from the model's dataset, and only while the page holds it.

@@ -3,10 +3,13 @@
  * shows the run it starts (queued or not); here a learner goes back to the one training, or to
  * any earlier run's history, Keras log, matrix and predictions.
  */
-import { memo, useMemo } from 'react';
-import { useShallow } from 'zustand/react/shallow';
-import { useAppStore } from '../store';
+import { memo } from 'react';
+import { useAppStore, type Run } from '../store';
+import { useRunWords } from './useRunWords';
 import { queueStatus } from './words';
+
+/** What the picker shows of a run: its name, dataset and state. */
+const pickerEntry = (run: Run) => ({ label: `${run.name} (${run.datasetName}) — ${queueStatus(run)}` });
 
 /** The picker's id: "Show in Build & train" (Compare) puts the focus here. */
 export const RUN_PICKER_ID = 'run-picker';
@@ -15,20 +18,7 @@ export const RUN_PICKER_ID = 'run-picker';
 export const RunPicker = memo(function RunPicker() {
   const selectRun = useAppStore((state) => state.selectRun);
   const currentRunId = useAppStore((state) => state.currentRunId);
-  // Flat strings, so that a batch streamed re-renders the picker only when a status's words change.
-  const fields = useAppStore(
-    useShallow((state) =>
-      state.runOrder.flatMap((runId) => {
-        const run = state.runs[runId];
-        return run ? [runId, `${run.name} (${run.datasetName}) — ${queueStatus(run)}`] : [];
-      }),
-    ),
-  );
-  const options = useMemo(() => {
-    const list: { id: string; label: string }[] = [];
-    for (let i = 0; i + 1 < fields.length; i += 2) list.push({ id: fields[i] ?? '', label: fields[i + 1] ?? '' });
-    return list;
-  }, [fields]);
+  const options = useRunWords(pickerEntry);
   if (options.length < 2 || currentRunId === null) return null;
   return (
     <p className="field run-picker">
