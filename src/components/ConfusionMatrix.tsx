@@ -11,12 +11,17 @@
 import { memo, useRef, useState, type KeyboardEvent } from 'react';
 import { imageAt, type Dataset } from '../data/dataset';
 import { classificationReport } from '../training/metrics';
-import type { Evaluation } from '../training/protocol';
+import type { ClassMetrics, Evaluation } from '../training/protocol';
 import { confusionTint } from './contrast';
 import { DigitImage } from './DigitImage';
 import { counted, grouped } from './words';
 
 const CELL_IMAGES = 60;
+/** The per-class rows under the columns: each predicted class's precision and F1. */
+const FOOTER_ROWS = [
+  ['precision', 'precision'],
+  ['F1', 'f1'],
+] as const satisfies readonly (readonly [string, keyof ClassMetrics])[];
 /** Up to this many classes the matrix shows whole; a user's dataset with more scrolls in its box. */
 const WHOLE_UP_TO = 12;
 
@@ -103,24 +108,17 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, datas
             })}
           </tbody>
           <tfoot>
-            <tr>
-              <th scope="row">precision</th>
-              {names.map((name, p) => (
-                <td key={name} className="num">
-                  {((perClass[p]?.precision ?? 0) * 100).toFixed(1)}%
-                </td>
-              ))}
-              <td />
-            </tr>
-            <tr>
-              <th scope="row">F1</th>
-              {names.map((name, p) => (
-                <td key={name} className="num">
-                  {((perClass[p]?.f1 ?? 0) * 100).toFixed(1)}%
-                </td>
-              ))}
-              <td />
-            </tr>
+            {FOOTER_ROWS.map(([label, metric]) => (
+              <tr key={metric}>
+                <th scope="row">{label}</th>
+                {names.map((name, p) => (
+                  <td key={name} className="num">
+                    {((perClass[p]?.[metric] ?? 0) * 100).toFixed(1)}%
+                  </td>
+                ))}
+                <td />
+              </tr>
+            ))}
           </tfoot>
         </table>
       </div>
