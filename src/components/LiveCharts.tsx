@@ -104,16 +104,21 @@ function MetricLines({ run, epochs: epochCount, metric, log, width }: ChartProps
 
 const fixed = (n: number | null): string => (n === null ? '–' : n.toFixed(4));
 
-/** history.history's logged columns, in Keras's order, each with its value in an epoch's record. */
+/**
+ * history.history's logged columns, each with its value in an epoch's record, in Keras 3's
+ * order, as the Keras log prints them: Keras 3 sorts a step's logs (accuracy before loss), adds
+ * the validation pass's after them and the scheduler's learning_rate last. (tf.keras 2 had
+ * loss first, and called the rate 'lr'.)
+ */
 const LOG_COLUMNS: readonly (readonly [MonitorName, (e: EpochRecord) => number | null])[] = [
-  ['loss', (e) => e.loss],
   ['accuracy', (e) => e.accuracy],
-  ['val_loss', (e) => e.valLoss],
+  ['loss', (e) => e.loss],
   ['val_accuracy', (e) => e.valAccuracy],
+  ['val_loss', (e) => e.valLoss],
 ];
 
 function History({ run }: { readonly run: Run }) {
-  // Keras's history has a 'learning_rate' entry (Keras 2: 'lr') only when a schedule changes the rate.
+  // Keras's history has a 'learning_rate' entry only when a schedule changes the rate.
   const scheduled = run.spec.fit.learningRateDecay !== 1;
   // EarlyStopping's best epoch, marked in the column it watched.
   const stop = run.earlyStop ?? null;
