@@ -199,6 +199,41 @@ describe("RMSprop as Keras 3's", () => {
   });
 });
 
+describe("Adam as Keras 3's", () => {
+  it('adds ε to √v before the bias correction, also for gradients near ε', () => {
+    // Keras 3's update_step in float64: m ← m + (g − m)(1 − β₁); v ← v + (g² − v)(1 − β₂);
+    // w ← w − rate·√(1 − β₂ᵗ)/(1 − β₁ᵗ) · m / (√v + ε).
+    const keras = (gradients: readonly number[]): number => {
+      let [w, m, v] = [0, 0, 0];
+      gradients.forEach((g, i) => {
+        const t = i + 1;
+        m += (g - m) * 0.1;
+        v += (g * g - v) * 0.001;
+        w -= ((0.01 * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t)) * (m / (Math.sqrt(v) + 1e-7));
+      });
+      return w;
+    };
+    // Columns: an ordinary gradient, a small one, two near ε (where tfjs's own Adam steps up to 16 times further), one that changes sign.
+    const steps = [
+      [0.5, 1e-4, 1e-6, 1e-7, 0.2],
+      [0.3, 2e-4, 1e-6, 2e-7, -0.1],
+      [0.4, 1e-4, 3e-6, 1e-7, 0.05],
+    ];
+    const optimizer = createOptimizer({ ...DEFAULT_COMPILE, optimizer: 'adam', learningRate: 0.01 });
+    const w = tf.tidy(() => tf.variable(tf.zeros([5])));
+    // The loss Σ gᵢ·wᵢ has the gradient g, whatever w is.
+    for (const row of steps) optimizer.minimize(() => tf.sum(tf.mul(w, tf.tensor1d(row))));
+    const got = Array.from(w.dataSync());
+    w.dispose();
+    optimizer.dispose();
+    [0, 1, 2, 3, 4].forEach((column) => {
+      const expected = keras(steps.map((row) => row[column] ?? 0));
+      expect(Math.abs((got[column] ?? NaN) - expected)).toBeLessThan(1e-4 * Math.abs(expected));
+    });
+    expect(optimizer.getConfig()['epsilon']).toBe(1e-7);
+  });
+});
+
 describe("SGD with momentum as Keras's", () => {
   /** Keras 3's SGD.update_step in float64: v ← m·v − rate·g; w ← w + v. */
   function keras(gradients: readonly number[], rates: readonly number[], momentum: number): number {

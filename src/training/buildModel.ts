@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BatchNormalization } from './batchNorm';
 import { dropoutMask } from './dropoutMask';
+import { KerasAdam } from './kerasAdam';
 import { KerasSGD } from './kerasSgd';
 import { layerNames, modelInputShape, validateSpec, type SpecIssue } from './shapes';
 import type { CompileSpec, InputShape, LayerSpec, ModelSpec } from './spec';
@@ -126,7 +127,8 @@ export function buildModel(spec: ModelSpec, input: InputShape, classCount: numbe
 export function createOptimizer(compile: CompileSpec): tf.Optimizer {
   switch (compile.optimizer) {
     case 'adam':
-      return tf.train.adam(compile.learningRate, 0.9, 0.999, 1e-7);
+      // Keras's betas and epsilon, and Keras's place for epsilon: kerasAdam.ts.
+      return new KerasAdam(compile.learningRate);
     case 'sgd':
       // Keras's velocity, not tfjs's accumulated gradients: they differ once a schedule changes the rate.
       return compile.momentum > 0 ? new KerasSGD(compile.learningRate, compile.momentum) : tf.train.sgd(compile.learningRate);
