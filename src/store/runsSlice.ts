@@ -392,10 +392,14 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
           get().announce(`Epoch ${record.epoch} of ${record.epochs} finished: loss ${record.loss.toFixed(4)}, accuracy ${record.accuracy.toFixed(4)}${val}.`);
           return;
         }
-        case 'paused':
+        case 'paused': {
+          // A Pause sent as the run ended may be answered after its end: an ended run stays ended.
+          const run = get().runs[event.runId];
+          if (!run || !isActiveRun(run)) return;
           patch(event.runId, { status: event.paused ? 'paused' : 'running' });
           get().announce(event.paused ? 'Training paused.' : 'Training resumed.');
           return;
+        }
         case 'evaluation':
           // Announced with the run's end, which follows at once and would cut this short.
           patch(event.runId, { evaluation: event.evaluation, pass: null });

@@ -557,3 +557,18 @@ describe('the storage slice without storage', () => {
     expect(state().savedRuns['a']).toBe('saved');
   });
 });
+
+describe('a Pause answered after its run ended', () => {
+  it('leaves the ended run as it was, and pauses a run in training', async () => {
+    await restoreTwo();
+    expect(state().runs['a']?.status).toBe('finished');
+    // The page sent Pause just before it heard the run finish; the worker's answer comes after.
+    state().handleRunEvent({ type: 'paused', runId: 'a', paused: true });
+    expect(state().runs['a']?.status).toBe('finished');
+    const second = state().runs['b'];
+    if (!second) throw new Error('expected run b');
+    useAppStore.setState({ runs: { ...state().runs, b: { ...second, status: 'running' } } });
+    state().handleRunEvent({ type: 'paused', runId: 'b', paused: true });
+    expect(state().runs['b']?.status).toBe('paused');
+  });
+});

@@ -104,6 +104,17 @@ describe('Trainer', () => {
     for (const id of ['r1', 'r2']) trainer.disposeRun(id);
   });
 
+  it('ignores a Pause or Resume that arrives after its run ended (the page sent it before it heard the end)', async () => {
+    const { trainer, events } = engine();
+    await trainer.train({ type: 'train', runId: 'r1', datasetId: 'synthetic', spec: { ...spec, fit: { ...spec.fit, epochs: 1 } }, backend: 'cpu' });
+    expect(events.at(-1)).toMatchObject({ type: 'runFinished', runId: 'r1' });
+    const count = events.length;
+    trainer.pause('r1');
+    trainer.resume('r1');
+    expect(events.length).toBe(count);
+    trainer.disposeRun('r1');
+  });
+
   it('predicts one image with the trained model, probabilities summing to 1', async () => {
     const { trainer, events } = engine();
     await trainer.train({ type: 'train', runId: 'r2', datasetId: 'synthetic', spec: { ...spec, fit: { ...spec.fit, epochs: 1 } }, backend: 'cpu' });

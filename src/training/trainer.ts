@@ -41,6 +41,8 @@ interface RunEntry {
   kept?: { readonly epochsDone: number; readonly pictures: LayerPictures } | null;
   /** The read of the latest epoch's pictures while it is under way: a request waits for it. */
   keeping?: Promise<void> | null;
+  /** Set once it has finished or failed: a Pause or Resume that crossed its end in flight changes nothing. */
+  ended?: boolean;
 }
 
 /** A model's first-layer weights as pictures, read now (a copy: training may replace the kernel before an asynchronous read ends); null for a model without such a layer. */
@@ -148,15 +150,16 @@ export class Trainer {
   }
 
   pause(runId: string): void {
-    const control = this.runs.get(runId)?.control;
-    if (!control || control.stopRequested) return;
-    control.pause();
+    const run = this.runs.get(runId);
+    if (!run || run.ended === true || run.control.stopRequested) return;
+    run.control.pause();
     this.emit({ type: 'paused', runId, paused: true });
   }
 
   resume(runId: string): void {
-    const control = this.runs.get(runId)?.control;
-    if (!control?.paused) return;
+    const run = this.runs.get(runId);
+    const control = run?.control;
+    if (run?.ended === true || !control?.paused) return;
     control.resume();
     this.emit({ type: 'paused', runId, paused: false });
   }
@@ -338,6 +341,7 @@ export class Trainer {
     const dataset = this.datasets.get(command.datasetId);
     if (!run) return;
     if (!dataset) {
+      run.ended = true;
       this.emit({ type: 'runFailed', runId, kind: 'error', message: `The dataset ${command.datasetId} is not loaded in the worker.` });
       return;
     }
@@ -455,6 +459,7 @@ export class Trainer {
         this.emit({ type: 'backendBroken', reason: 'The WASM backend could not go on after running out of memory' });
       }
     } finally {
+      run.ended = true;
       this.active = null;
       if (held.trainData) disposeTrainingData(held.trainData);
       if (held.testData) disposeTrainingData(held.testData);
