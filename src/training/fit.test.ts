@@ -143,6 +143,17 @@ describe('fit', () => {
     }
   });
 
+  it("reports the run's first step at once, whatever the report interval: the curve starts at the untrained model's loss", async () => {
+    const batches: BatchProgress[] = [];
+    await train(mlp({ epochs: 2 }), new TrainingControl(), { batchIntervalMs: 60_000, onBatch: (b) => batches.push(b) });
+    // Then only each epoch's last step, within a minute's interval.
+    expect(batches.map((b) => [b.epoch, b.batch === b.batches ? 'last' : b.batch])).toEqual([
+      [1, 1],
+      [1, 'last'],
+      [2, 'last'],
+    ]);
+  });
+
   it('validates an epoch trained to its end even when Stop comes after its last step', async () => {
     const control = new TrainingControl();
     const result = await train(mlp({ epochs: 3 }), control, {

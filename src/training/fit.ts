@@ -380,7 +380,10 @@ export async function fit(
           correctSum = nextCorrect;
           seen += size;
           const now = performance.now();
-          if (now - lastReport >= interval || batch === batches) {
+          // Reported: every `interval`, an epoch's last step, and the run's first step, so that
+          // the curve starts where an untrained model does (a loss near ln 10 ≈ 2.30 for ten
+          // classes), not at a mean over the first 100 ms of learning.
+          if (now - lastReport >= interval || batch === batches || (epoch === 1 && batch === 1)) {
             lastReport = now;
             const running = await report(batch);
             const activeMs = control.activeMsSince(epochStart, epochPaused);
