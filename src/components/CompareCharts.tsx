@@ -8,7 +8,7 @@ import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts'
 import { isActiveRun, type Run } from '../store';
 import { thinCurve, trainedTo } from '../store/series';
 import { ChartFrame } from './ChartFrame';
-import { CHART_REFRESH_MS, comparedAccuracyAxis, CURVE_MARGIN, CURVE_TOOLTIP, dwarfingRun, EPOCH_LABEL, hasValidation, LossAndAccuracy, metricAxis, NEUTRAL_LINE, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
+import { CHART_REFRESH_MS, accuracyAxis, CURVE_MARGIN, CURVE_TOOLTIP, dwarfingRun, EPOCH_LABEL, hasValidation, LossAndAccuracy, metricAxis, NEUTRAL_LINE, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
 import { CheckField } from './fields';
 import { isMarked, markerDot, MARKERS_PER_LINE, markerStep, RunLineSwatch } from './RunMarker';
 import { usePanelShown } from './Tabs';
@@ -56,7 +56,7 @@ function OverlayChart({ runs, metric, log }: { readonly runs: readonly Run[]; re
   const maxEpochs = epochSpan(runs);
   const lowest = lowestAccuracy(runs);
   // The same arrays from one redraw to the next (see metricAxis).
-  const accuracy = useMemo(() => comparedAccuracyAxis(lowest), [lowest]);
+  const accuracy = useMemo(() => accuracyAxis(lowest), [lowest]);
   return (
     <ChartFrame height={260}>
       {(width) => (

@@ -1,15 +1,16 @@
 /**
  * Loss and accuracy as they are learned: train and validation per epoch, and the per-batch
- * running values as a lighter line. No animation, series thinned by the store, a log scale
- * for loss, and the history as a table for anyone who cannot see the charts.
+ * running values as a lighter line of the run's colour, broken where each epoch's running mean
+ * starts again. Accuracy zooms to the epochs' points. No animation, series thinned by the
+ * store, a log scale for loss, and the history as a table for anyone who cannot see the charts.
  */
-import { memo, useDeferredValue, useState } from 'react';
+import { memo, useDeferredValue, useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Run } from '../store';
 import type { EpochRecord } from '../training/protocol';
 import type { MonitorName } from '../training/spec';
 import { ChartFrame } from './ChartFrame';
-import { CHART_REFRESH_MS, CURVE_MARGIN, CURVE_TOOLTIP, EPOCH_LABEL, hasValidation, LossAndAccuracy, metricAxis, NEUTRAL_LINE, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
+import { accuracyAxis, CHART_REFRESH_MS, CURVE_MARGIN, EPOCH_LABEL, hasValidation, liveTooltip, LossAndAccuracy, metricAxis, NEUTRAL_LINE, runningLine, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
 import { CheckField } from './fields';
 import { usePanelShown } from './Tabs';
 import { useDelayedValue, useThrottledValue } from './useThrottledValue';
@@ -20,8 +21,8 @@ const STAGGER_MS = CHART_REFRESH_MS / 2;
 const NO_POINTS: readonly { x: number }[] = [];
 /** Up to this many epochs, each is marked by a dot; past it the dots would merge into a line and cost a redraw thousands of circles. */
 const DOTTED_EPOCHS = 100;
-/** The per-batch line's colour. */
-const RUNNING_COLOR = '#93c5fd';
+/** The per-batch line is the run's colour, lighter. */
+const RUNNING_OPACITY = 0.45;
 
 interface ChartProps {
   /** Null before the first run: empty axes over `epochs`. */
@@ -61,12 +62,12 @@ const CurveKey = memo(function CurveKey({ metric, color, showValidation }: { rea
   return (
     <ul className="curve-key" aria-hidden="true">
       <li>
-        <Swatch color={RUNNING_COLOR} width={1} />
-        {metric} (running, per batch)
+        <Swatch color={color} width={1} opacity={RUNNING_OPACITY} />
+        {metric}, epoch so far (the progress bar&apos;s running mean)
       </li>
       <li>
         <Swatch color={color} width={2} />
-        {metric}
+        {metric} of each epoch (history)
       </li>
       {showValidation && (
         <li>
@@ -85,17 +86,23 @@ const CurveKey = memo(function CurveKey({ metric, color, showValidation }: { rea
  */
 function MetricLines({ run, epochs: epochCount, metric, log, width }: ChartProps & { readonly width: number }) {
   const epochs = (run?.epochs ?? []).map((e) => ({ x: e.epoch, train: e[metric], validation: metric === 'loss' ? e.valLoss : e.valAccuracy }));
-  const batches = (run?.batches ?? []).map((b) => ({ x: b.x, running: b[metric] }));
+  const batches = runningLine((run?.batches ?? []).map((b) => ({ x: b.x, value: b[metric] })));
   const validation = hasValidation(run);
   const color = run?.color ?? NEUTRAL_LINE;
   const dot = epochs.length <= DOTTED_EPOCHS;
+  // Accuracy zooms to the epochs' points, as a notebook's plot of history does; 0 to 1 until the first.
+  const lowest = Math.min(...epochs.flatMap((e) => [e.train, e.validation ?? Number.NaN]).filter(Number.isFinite), epochs.length === 0 ? 0 : 1);
+  // The same objects from one redraw to the next (see metricAxis).
+  const accuracy = useMemo(() => accuracyAxis(lowest), [lowest]);
+  const steps = run?.batchesPerEpoch ?? 0;
+  const tooltip = useMemo(() => liveTooltip(steps), [steps]);
   return (
     <LineChart width={width} height={CHART_HEIGHT} accessibilityLayer={false} margin={CURVE_MARGIN}>
       <CartesianGrid strokeDasharray="3 3" />
       <XAxis dataKey="x" type="number" domain={[0, run?.spec.fit.epochs ?? epochCount]} allowDecimals={false} label={EPOCH_LABEL} fontSize={11} />
-      <YAxis {...metricAxis(metric, log, [0, 1])} />
-      <Tooltip {...CURVE_TOOLTIP} />
-      <Line data={batches} dataKey="running" name={`${metric} (running, per batch)`} stroke={RUNNING_COLOR} dot={false} isAnimationActive={false} strokeWidth={1} />
+      <YAxis {...metricAxis(metric, log, accuracy.domain)} ticks={metric === 'accuracy' ? accuracy.ticks : undefined} />
+      <Tooltip {...tooltip} />
+      <Line data={batches} dataKey="running" name={`${metric}, epoch so far`} stroke={color} strokeOpacity={RUNNING_OPACITY} dot={false} isAnimationActive={false} strokeWidth={1} />
       <Line data={epochs} dataKey="train" name={metric} stroke={color} dot={dot} isAnimationActive={false} strokeWidth={2} />
       <Line data={validation ? epochs : NO_POINTS} dataKey="validation" name={`val_${metric}`} stroke={color} strokeDasharray={VALIDATION_DASH} dot={dot} isAnimationActive={false} strokeWidth={2} />
     </LineChart>
@@ -120,6 +127,8 @@ const LOG_COLUMNS: readonly (readonly [MonitorName, (e: EpochRecord) => number |
 function History({ run }: { readonly run: Run }) {
   // Keras's history has a 'learning_rate' entry only when a schedule changes the rate.
   const scheduled = run.spec.fit.learningRateDecay !== 1;
+  // Without validation Keras's history has no val_ entries at all (not empty ones).
+  const columns = run.spec.fit.validationSplit > 0 || hasValidation(run) ? LOG_COLUMNS : LOG_COLUMNS.filter(([column]) => !column.startsWith('val_'));
   // EarlyStopping's best epoch, marked in the column it watched.
   const stop = run.earlyStop ?? null;
   const bestMark = (epoch: number, column: MonitorName) =>
@@ -130,7 +139,7 @@ function History({ run }: { readonly run: Run }) {
         <thead>
           <tr>
             <th scope="col">epoch</th>
-            {LOG_COLUMNS.map(([column]) => (
+            {columns.map(([column]) => (
               <th key={column} scope="col">
                 {column}
               </th>
@@ -144,7 +153,7 @@ function History({ run }: { readonly run: Run }) {
           {run.epochs.map((e) => (
             <tr key={e.epoch}>
               <th scope="row">{e.epoch}</th>
-              {LOG_COLUMNS.map(([column, value]) => (
+              {columns.map(([column, value]) => (
                 <td key={column}>
                   {fixed(value(e))}
                   {bestMark(e.epoch, column)}

@@ -1,29 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { comparedAccuracyAxis, dwarfingRun, formatLoss } from './chartParts';
+import { accuracyAxis, dwarfingRun, formatLoss, pointWords, runningLine } from './chartParts';
 
-describe('comparedAccuracyAxis', () => {
+describe('accuracyAxis', () => {
   it('starts a tenth below the lowest point, never on it, and ends at 1', () => {
-    expect(comparedAccuracyAxis(0.9012).domain).toEqual([0.8, 1]);
-    expect(comparedAccuracyAxis(0.95).domain).toEqual([0.9, 1]);
+    expect(accuracyAxis(0.9012).domain).toEqual([0.8, 1]);
+    expect(accuracyAxis(0.95).domain).toEqual([0.9, 1]);
     // A point at 0.9 or 0.81 would sit on (or just above) an axis starting at 0.9 or 0.8.
-    expect(comparedAccuracyAxis(0.9).domain).toEqual([0.8, 1]);
-    expect(comparedAccuracyAxis(0.81).domain).toEqual([0.7, 1]);
-    expect(comparedAccuracyAxis(0.82).domain).toEqual([0.8, 1]);
+    expect(accuracyAxis(0.9).domain).toEqual([0.8, 1]);
+    expect(accuracyAxis(0.81).domain).toEqual([0.7, 1]);
+    expect(accuracyAxis(0.82).domain).toEqual([0.8, 1]);
   });
 
   it('ticks at round steps that end on both ends of the axis', () => {
-    expect(comparedAccuracyAxis(0.755).ticks).toEqual([0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1]);
-    expect(comparedAccuracyAxis(0.95).ticks).toEqual([0.9, 0.95, 1]);
-    expect(comparedAccuracyAxis(0.55).ticks).toEqual([0.5, 0.6, 0.7, 0.8, 0.9, 1]);
+    expect(accuracyAxis(0.755).ticks).toEqual([0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1]);
+    expect(accuracyAxis(0.95).ticks).toEqual([0.9, 0.95, 1]);
+    expect(accuracyAxis(0.55).ticks).toEqual([0.5, 0.6, 0.7, 0.8, 0.9, 1]);
     // Seven tenths would need a tick every 0.1 (eight labels on a short chart): the axis takes one more tenth.
-    expect(comparedAccuracyAxis(0.35).ticks).toEqual([0.2, 0.4, 0.6, 0.8, 1]);
-    expect(comparedAccuracyAxis(0.1).ticks).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
-    expect(comparedAccuracyAxis(0).ticks).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(accuracyAxis(0.35).ticks).toEqual([0.2, 0.4, 0.6, 0.8, 1]);
+    expect(accuracyAxis(0.1).ticks).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(accuracyAxis(0).ticks).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
   });
 
   it('has an axis before any run has an epoch', () => {
-    expect(comparedAccuracyAxis(Infinity)).toEqual({ domain: [0.9, 1], ticks: [0.9, 0.95, 1] });
-    expect(comparedAccuracyAxis(NaN)).toEqual({ domain: [0.9, 1], ticks: [0.9, 0.95, 1] });
+    expect(accuracyAxis(Infinity)).toEqual({ domain: [0.9, 1], ticks: [0.9, 0.95, 1] });
+    expect(accuracyAxis(NaN)).toEqual({ domain: [0.9, 1], ticks: [0.9, 0.95, 1] });
   });
 });
 
@@ -47,5 +47,33 @@ describe('dwarfingRun', () => {
     expect(dwarfingRun([run('a', [2.3, 0.3]), run('b', [0.5, 0.05])])).toBeNull();
     expect(dwarfingRun([exploded])).toBeNull();
     expect(dwarfingRun([run('a', [0.3]), run('nan', [NaN])])).toBeNull();
+  });
+});
+
+describe('runningLine', () => {
+  it("breaks the line where each epoch's running mean starts again, and nowhere else", () => {
+    // Epochs of 4 steps: x = epoch − 1 + step / 4; the series kept steps 1, 2 and 4 of epoch 1, 1 and 4 of epoch 2, 2 of epoch 3.
+    const points = [0.25, 0.5, 1, 1.25, 2, 2.5].map((x, i) => ({ x, value: i }));
+    expect(runningLine(points)).toEqual([
+      { x: 0.25, running: 0 },
+      { x: 0.5, running: 1 },
+      { x: 1, running: 2 },
+      { x: 1.125, running: null },
+      { x: 1.25, running: 3 },
+      { x: 2, running: 4 },
+      { x: 2.25, running: null },
+      { x: 2.5, running: 5 },
+    ]);
+    expect(runningLine([])).toEqual([]);
+  });
+});
+
+describe('pointWords', () => {
+  it('counts epochs and steps as the progress line and the Keras log do', () => {
+    expect(pointWords(2, 169)).toBe('end of epoch 2');
+    expect(pointWords(1 + 91 / 169, 169)).toBe('epoch 2, step 91/169');
+    expect(pointWords(1 / 169, 169)).toBe('epoch 1, step 1/169');
+    // Before the run reported its steps: the epoch alone.
+    expect(pointWords(0.5, 0)).toBe('epoch 1');
   });
 });

@@ -20,10 +20,10 @@ export const hasValidation = (run: { readonly epochs: readonly { readonly valLos
   run?.epochs.some((e) => e.valLoss !== null) ?? false;
 
 /** A line's sample in a chart's key. */
-export function Swatch({ color, width, dash }: { readonly color: string; readonly width: number; readonly dash?: string }) {
+export function Swatch({ color, width, dash, opacity }: { readonly color: string; readonly width: number; readonly dash?: string; readonly opacity?: number }) {
   return (
     <svg width="24" height="10" viewBox="0 0 24 10">
-      <line x1="0" y1="5" x2="24" y2="5" stroke={color} strokeWidth={width} strokeDasharray={dash} />
+      <line x1="0" y1="5" x2="24" y2="5" stroke={color} strokeWidth={width} strokeDasharray={dash} strokeOpacity={opacity} />
     </svg>
   );
 }
@@ -78,12 +78,13 @@ export function dwarfingRun<R extends { readonly losses: readonly number[] }>(ru
 }
 
 /**
- * The compared runs' accuracy axis: from a tenth at least 0.02 below the lowest point (runs
- * are often all above 90%; a point on the axis line is hard to see) to exactly 1 (with 'auto',
+ * An accuracy axis that shows the epochs' points (compared runs', or one run's live): from a
+ * tenth at least 0.02 below the lowest point (runs are often all above 90%, squeezed into the
+ * top tenth of a 0-1 axis; a point on the axis line is hard to see) to exactly 1 (with 'auto',
  * Recharts rounded the top up to 1.05), ticked at round steps (Recharts split 0.7…1 at 0.775,
  * 0.85 and 0.925, written 0.78, 0.85, 0.93).
  */
-export function comparedAccuracyAxis(lowest: number): { readonly domain: [number, number]; readonly ticks: number[] } {
+export function accuracyAxis(lowest: number): { readonly domain: [number, number]; readonly ticks: number[] } {
   // The axis spans `tenths` tenths; rounding to 1e-6 first keeps 0.82 − 0.02 from flooring to 0.7.
   const reached = Number.isFinite(lowest) ? Math.min(lowest, 1) : 1;
   let tenths = 10 - Math.max(0, Math.floor(Math.round(reached * 1e6 - 2e4) / 1e5));
@@ -96,11 +97,58 @@ export function comparedAccuracyAxis(lowest: number): { readonly domain: [number
 
 /** Tooltip values as the history table writes them (4 decimals), not as raw floats. */
 const formatTooltipValue = (value: unknown): string => (typeof value === 'number' ? value.toFixed(4) : String(value));
-/** A point's epoch: whole for an epoch's end, two decimals for a batch within one ("epoch 0.29"). */
-const formatTooltipEpoch = (x: unknown): string => (typeof x === 'number' ? `epoch ${Number.isInteger(x) ? x : x.toFixed(2)}` : String(x));
+/** A point's epoch, for charts of epochs' points only. */
+const formatTooltipEpoch = (x: unknown): string => (typeof x === 'number' ? `epoch ${x}` : String(x));
+
+/**
+ * The tooltip's box: small type, and dark text rather than each line's colour (a light line
+ * wrote a light row). At 16 px with long names the box was as wide as a chart and ran past
+ * the window's edge.
+ */
+const TOOLTIP_STYLE = {
+  contentStyle: { fontSize: 12, padding: '2px 6px', lineHeight: 1.4 },
+  itemStyle: { color: '#1f2937', padding: 0 },
+  labelStyle: { color: '#1f2937', fontWeight: 600 },
+} as const;
 
 /** The learning-curve charts' Tooltip props: module values, so that Recharts sees the same ones on every redraw. */
-export const CURVE_TOOLTIP = { formatter: formatTooltipValue, labelFormatter: formatTooltipEpoch } as const;
+export const CURVE_TOOLTIP = { formatter: formatTooltipValue, labelFormatter: formatTooltipEpoch, ...TOOLTIP_STYLE } as const;
+
+/**
+ * Where a point of a run's live chart lies, as the progress line and the Keras log count:
+ * "end of epoch 2" for an epoch's points (x = 2), "epoch 2, step 91/169" for a batch's
+ * (x = epoch − 1 + step / steps). Said as "epoch 1.54" it read as epoch 1, where the progress
+ * line said epoch 2.
+ */
+export function pointWords(x: number, stepsPerEpoch: number): string {
+  if (Number.isInteger(x)) return `end of epoch ${x}`;
+  const epoch = Math.floor(x) + 1;
+  if (stepsPerEpoch <= 0) return `epoch ${epoch}`;
+  const step = Math.min(stepsPerEpoch, Math.max(1, Math.round((x - Math.floor(x)) * stepsPerEpoch)));
+  return `epoch ${epoch}, step ${step}/${stepsPerEpoch}`;
+}
+
+/** A live chart's Tooltip props for a run of `stepsPerEpoch` steps (memoise it: Recharts compares props between redraws). */
+export const liveTooltip = (stepsPerEpoch: number) =>
+  ({ formatter: formatTooltipValue, labelFormatter: (x: unknown): string => (typeof x === 'number' ? pointWords(x, stepsPerEpoch) : String(x)), ...TOOLTIP_STYLE }) as const;
+
+/**
+ * The per-batch running values as a line broken where each epoch starts (a point with no
+ * value between two epochs): Keras's running mean starts again with every epoch, and a line
+ * joining one epoch's mean to the next epoch's first steps drew a cliff that no step of
+ * training made. A batch's x is epoch − 1 + step / steps, so its epoch is ⌈x⌉.
+ */
+export function runningLine(points: readonly { readonly x: number; readonly value: number }[]): { x: number; running: number | null }[] {
+  const line: { x: number; running: number | null }[] = [];
+  let last: number | null = null;
+  for (const { x, value } of points) {
+    // Halfway between the two epochs' points: no x of a real point is given twice.
+    if (last !== null && Math.ceil(x) !== Math.ceil(last)) line.push({ x: (last + x) / 2, running: null });
+    last = x;
+    line.push({ x, running: value });
+  }
+  return line;
+}
 
 /** Loss beside accuracy; `log` (the user's log-scale toggle) reaches the loss chart only. */
 export function LossAndAccuracy({ log, chart }: { readonly log: boolean; readonly chart: (metric: Metric, log: boolean) => ReactNode }) {
