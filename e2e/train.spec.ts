@@ -31,6 +31,8 @@ test('the quickstart preset trains in the worker on WebGL, streaming batches and
   await expect(history.locator('tbody tr')).toHaveCount(2);
   // The charts gained a point per epoch: loss and accuracy, training and validation, 2 epochs each.
   await expect(page.locator('.live-charts .recharts-line-dot')).toHaveCount(8);
+  // Epoch 1's val_loss is below its loss, as early on it usually is: the page says why, beside the curves.
+  await expect(page.getByTestId('curve-note')).toHaveText(/^In epoch 1, val_loss \(\d\.\d{4}\) is below loss \(\d\.\d{4}\)\. That is usual early on, not a bug: /);
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
   await expect(page).toHaveTitle('Digit & Fashion training playground');
   await expect(page.getByTestId('test-accuracy')).toContainText('(10,000 test images)');

@@ -7,6 +7,7 @@
 import { memo, useDeferredValue, useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Run } from '../store';
+import { curveNotes } from '../store/series';
 import type { EpochRecord } from '../training/protocol';
 import type { MonitorName } from '../training/spec';
 import { ChartFrame } from './ChartFrame';
@@ -180,6 +181,18 @@ export const HistoryTable = memo(
     before.run.epochs === after.run.epochs && before.run.earlyStop === after.run.earlyStop && before.run.name === after.run.name && before.run.spec === after.run.spec,
 );
 
+/** What the curves show that a learner may take for a bug (val_loss below loss) or miss (overfitting), in words; redrawn with each epoch. */
+const CurveNotes = memo(
+  function CurveNotes({ run }: { readonly run: Run }) {
+    return curveNotes(run).map((note) => (
+      <p key={note} className="note" data-testid="curve-note">
+        {note}
+      </p>
+    ));
+  },
+  (before, after) => before.run.epochs === after.run.epochs && before.run.spec === after.run.spec && before.run.trainCount === after.run.trainCount,
+);
+
 /** The current run's curves and history; before the first run, empty axes over the draft's `epochs`. */
 export function LiveCharts({ run, epochs }: { readonly run: Run | null; readonly epochs: number }) {
   const [log, setLog] = useState(false);
@@ -197,6 +210,7 @@ export function LiveCharts({ run, epochs }: { readonly run: Run | null; readonly
       <CheckField label="Log scale for loss" checked={log} onChange={setLog} />
       <LossAndAccuracy log={log} chart={(metric, logScale) => <MetricChart run={metric === 'loss' ? deferred : later} epochs={axisEpochs} metric={metric} log={logScale} />} />
       {/* Throttled like the charts: a history of hundreds of short epochs, redrawn at every step, would take the page. */}
+      {run && <CurveNotes run={throttled?.id === run.id ? throttled : run} />}
       {run ? <HistoryTable run={throttled?.id === run.id ? throttled : run} /> : <p>Train a model to see its loss and accuracy here, batch by batch and epoch by epoch.</p>}
     </section>
   );

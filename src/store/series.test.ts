@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendThinned, batchNormLagWords, epochsTrained, isEvaluating, lastStep, runFraction, runPercent, secondsLeftOf, thinCurve, trainedTo } from './series';
+import { appendThinned, batchNormLagWords, curveNotes, epochsTrained, isEvaluating, lastStep, runFraction, runPercent, secondsLeftOf, thinCurve, trainedTo } from './series';
 
 describe('appendThinned', () => {
   it('appends until the cap, then halves and keeps the newest point', () => {
@@ -191,5 +191,37 @@ describe('thinCurve', () => {
     expect(thinned.map((p) => p.x)).toContain(501);
     expect(thinned.map((p) => p.x)).toContain(701);
     expect(thinned.every((p, i) => i === 0 || p.x > (thinned[i - 1]?.x ?? 0))).toBe(true);
+  });
+});
+
+describe('curveNotes', () => {
+  const spec = { layers: [{ type: 'flatten' }, { type: 'dense' }], fit: { augmentShift: 0, earlyStopping: null } };
+  const epoch = (n: number, loss: number, valLoss: number | null) => ({ epoch: n, loss, valLoss });
+
+  it('explains val_loss below loss, once, naming the first epoch it happened in', () => {
+    const run = { spec, trainCount: 2700, epochs: [epoch(1, 0.9364, 0.456), epoch(2, 0.3608, 0.3657), epoch(3, 0.2719, 0.2)] };
+    expect(curveNotes(run)).toEqual([
+      "In epoch 1, val_loss (0.4560) is below loss (0.9364). That is usual early on, not a bug: loss is the mean over the epoch's steps, most of them taken by a model worse than the one it ended with; val_loss measures the model once, at the epoch's end.",
+    ]);
+    const dropout = { ...run, spec: { layers: [...spec.layers, { type: 'dropout' }], fit: { augmentShift: 2, earlyStopping: null } } };
+    expect(curveNotes(dropout)[0]).toContain('worse than the one it ended with, and with Dropout switching units off and on shifted images; val_loss measures the model once, at the epoch\'s end, with every unit on.');
+  });
+
+  it('says overfitting once val_loss has risen 5% over its lowest for two epochs while loss fell', () => {
+    // From a learner's audit: 1,000 images (900 trained), val_loss lowest in epoch 7, then rising.
+    const epochs = [epoch(6, 0.2, 0.43), epoch(7, 0.15, 0.416), epoch(8, 0.1, 0.42), epoch(9, 0.08, 0.44)];
+    expect(curveNotes({ spec, trainCount: 900, epochs })).toEqual([
+      'val_loss has risen since epoch 7 (0.4160 → 0.4400) while loss kept falling (0.1500 → 0.0800): the model is learning its 900 training images by heart rather than what they have in common, and does worse on images it has not seen. That is overfitting. Fewer epochs, EarlyStopping (monitor val_loss, restore_best_weights), Dropout, Random shift or more training images help.',
+    ]);
+    // With EarlyStopping already set, it is not offered again.
+    expect(curveNotes({ spec: { ...spec, fit: { augmentShift: 0, earlyStopping: {} } }, trainCount: 900, epochs })[0]).toContain('Fewer epochs, Dropout, Random shift');
+  });
+
+  it('says nothing of one higher epoch, a rise under 5%, a loss that rose too, or a run without validation', () => {
+    const lowAt7 = [epoch(7, 0.15, 0.416)];
+    expect(curveNotes({ spec, trainCount: 900, epochs: [...lowAt7, epoch(8, 0.1, 0.5)] })).toEqual([]);
+    expect(curveNotes({ spec, trainCount: 900, epochs: [...lowAt7, epoch(8, 0.1, 0.42), epoch(9, 0.08, 0.43)] })).toEqual([]);
+    expect(curveNotes({ spec, trainCount: 900, epochs: [...lowAt7, epoch(8, 0.16, 0.45), epoch(9, 0.17, 0.5)] })).toEqual([]);
+    expect(curveNotes({ spec, trainCount: 900, epochs: [epoch(1, 0.5, null), epoch(2, 0.4, null)] })).toEqual([]);
   });
 });

@@ -185,3 +185,43 @@ export function batchNormLagWords(run: {
   const inTraining = restoredEpoch === null ? 'in training' : `in epoch ${restoredEpoch}'s training (EarlyStopping put its weights back)`;
   return `Tested at ${(tested * 100).toFixed(2)}% against ${(trained * 100).toFixed(2)}% ${inTraining}: in training, BatchNormalization normalises each batch by its own mean and variance; at test time, by their moving averages, which after ${steps.toLocaleString('en-US')} steps still lag behind weights that change fast early on. Train longer or on more images and the gap closes.`;
 }
+
+/** How far val_loss must rise over its lowest (a share of it) before its rise is called overfitting, not noise. */
+const OVERFIT_RISE = 0.05;
+/** How many epochs after its lowest val_loss must have risen: one higher epoch is often noise. */
+const OVERFIT_EPOCHS = 2;
+
+/**
+ * What a learner reading the curves may take for a bug, or miss, said beside them once the
+ * epochs show it (empty while they do not):
+ * - val_loss below loss, usual early on: loss is a mean over the epoch's steps, most of them
+ *   taken by a worse model than the one validated at the epoch's end (and with Dropout on, on
+ *   shifted images if Random shift is);
+ * - overfitting: val_loss risen at least 5% over its lowest, for two epochs or more since,
+ *   while loss kept falling.
+ */
+export function curveNotes(run: {
+  readonly spec: { readonly layers: readonly { readonly type: string }[]; readonly fit: { readonly augmentShift: number; readonly earlyStopping: unknown } };
+  readonly epochs: readonly { readonly epoch: number; readonly loss: number; readonly valLoss: number | null }[];
+  readonly trainCount: number;
+}): string[] {
+  const notes: string[] = [];
+  const validated = run.epochs.filter((e): e is typeof e & { readonly valLoss: number } => e.valLoss !== null && Number.isFinite(e.valLoss) && Number.isFinite(e.loss));
+  const below = validated.find((e) => e.valLoss < e.loss);
+  if (below) {
+    const dropout = run.spec.layers.some((layer) => layer.type === 'dropout');
+    const how = [...(dropout ? ['with Dropout switching units off'] : []), ...(run.spec.fit.augmentShift > 0 ? ['on shifted images'] : [])];
+    notes.push(
+      `In epoch ${below.epoch}, val_loss (${below.valLoss.toFixed(4)}) is below loss (${below.loss.toFixed(4)}). That is usual early on, not a bug: loss is the mean over the epoch's steps, most of them taken by a model worse than the one it ended with${how.length > 0 ? `, and ${how.join(' and ')}` : ''}; val_loss measures the model once, at the epoch's end${dropout ? ', with every unit on' : ''}.`,
+    );
+  }
+  const lowest = validated.reduce<(typeof validated)[number] | null>((best, e) => (best === null || e.valLoss < best.valLoss ? e : best), null);
+  const last = validated.at(-1);
+  if (lowest && last && last.epoch - lowest.epoch >= OVERFIT_EPOCHS && last.valLoss > lowest.valLoss * (1 + OVERFIT_RISE) && last.loss < lowest.loss) {
+    const remedies = `${run.spec.fit.earlyStopping ? '' : 'EarlyStopping (monitor val_loss, restore_best_weights), '}Dropout, Random shift or more training images`;
+    notes.push(
+      `val_loss has risen since epoch ${lowest.epoch} (${lowest.valLoss.toFixed(4)} → ${last.valLoss.toFixed(4)}) while loss kept falling (${lowest.loss.toFixed(4)} → ${last.loss.toFixed(4)}): the model is learning its ${run.trainCount.toLocaleString('en-US')} training images by heart rather than what they have in common, and does worse on images it has not seen. That is overfitting. Fewer epochs, ${remedies} help.`,
+    );
+  }
+  return notes;
+}
