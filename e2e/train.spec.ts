@@ -90,8 +90,12 @@ test('the quickstart preset trains in the worker on WebGL, streaming batches and
   await expect(cards).toHaveCount(48);
   const sums = await page.locator('.cards .bars').evaluateAll((lists) => lists.map((list) => Array.from(list.querySelectorAll('li'), (li) => Number(li.getAttribute('data-probability'))).reduce((a, b) => a + b, 0)));
   for (const sum of sums) expect(sum).toBeCloseTo(1, 4);
+  // The sample's mistakes are counted against the test set's, which the test accuracy gives.
+  const mistakes = (10_000 - Math.round(accuracy * 100)).toLocaleString('en-US');
+  await expect(page.getByTestId('prediction-count')).toHaveText(new RegExp(`^The first 48 test images: (none|\\d+) of them wrong \\(${mistakes} mistakes on all 10,000 test images\\)\\.$`));
   await page.getByRole('radio', { name: 'Most confident mistakes' }).check();
   await expect(cards.first()).toContainText('✗ wrong');
+  await expect(page.getByTestId('prediction-count')).toHaveText(`The 48 mistakes the model was surest of, of its ${mistakes} mistakes on all 10,000 test images.`);
 });
 
 test('a learning-rate decay set in the builder is in the Keras code and in each epoch\'s history', async ({ page }) => {

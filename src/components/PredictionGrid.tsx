@@ -7,19 +7,41 @@ import { memo, useState } from 'react';
 import { imageAt, type Dataset } from '../data/dataset';
 import type { Evaluation } from '../training/protocol';
 import { DigitImage } from './DigitImage';
-import { probability } from './words';
+import { counted, grouped, probability } from './words';
 
 type Filter = 'all' | 'wrong' | 'confident';
 
 const FILTERS = {
   all: 'Sample of test images',
-  wrong: 'Wrong only',
+  wrong: 'Wrong among the sample',
   confident: 'Most confident mistakes',
 } as const satisfies Record<Filter, string>;
 
 interface Card {
   readonly index: number;
   readonly probabilities: Float32Array;
+}
+
+/** How many test images the model got wrong, of how many. */
+function mistakes(evaluation: Evaluation, labels: Uint8Array): { readonly wrong: number; readonly of: number } {
+  let wrong = 0;
+  evaluation.predictions.forEach((predicted, i) => {
+    if (predicted !== labels[i]) wrong += 1;
+  });
+  return { wrong, of: evaluation.predictions.length };
+}
+
+/**
+ * What the cards shown are, among the test set's mistakes: "Wrong among the sample" alone
+ * showed 2 cards for a model that got 936 images wrong, and "No mistakes here." for one whose
+ * first 48 images happened to be right.
+ */
+function shownWords(filter: Filter, shown: number, sample: number, all: { readonly wrong: number; readonly of: number }, wrongInSample: number): string {
+  const overall = `${counted(all.wrong, 'mistake')} on all ${counted(all.of, 'test image')}`;
+  if (filter === 'confident') return all.wrong === 0 ? 'No mistakes: every test image is right.' : `The ${shown === 1 ? 'mistake' : `${grouped(shown)} mistakes`} the model was surest of, of its ${overall}.`;
+  const which = `The first ${counted(sample, 'test image')}`;
+  if (wrongInSample === 0) return `${which}: none of them wrong (${overall}).`;
+  return `${which}: ${grouped(wrongInSample)} of them wrong (${overall}).`;
 }
 
 function cards(evaluation: Evaluation, classCount: number, filter: Filter, labels: Uint8Array): Card[] {
@@ -35,6 +57,8 @@ export const PredictionGrid = memo(function PredictionGrid({ evaluation, dataset
   const [filter, setFilter] = useState<Filter>('all');
   const names = dataset.classNames;
   const shown = cards(evaluation, names.length, filter, dataset.test.labels);
+  const all = mistakes(evaluation, dataset.test.labels);
+  const wrongInSample = Array.from(evaluation.sampleIndices).filter((i) => evaluation.predictions[i] !== dataset.test.labels[i]).length;
   return (
     <section className="prediction-grid" aria-labelledby="predictions-heading">
       <h3 id="predictions-heading">Predictions on test images</h3>
@@ -47,7 +71,9 @@ export const PredictionGrid = memo(function PredictionGrid({ evaluation, dataset
           </label>
         ))}
       </fieldset>
-      {shown.length === 0 && <p>No mistakes here.</p>}
+      <p className="muted" data-testid="prediction-count">
+        {shownWords(filter, shown.length, evaluation.sampleIndices.length, all, wrongInSample)}
+      </p>
       <ul className="cards">
         {shown.map(({ index, probabilities }) => {
           const truth = dataset.test.labels[index] ?? 0;
