@@ -130,6 +130,12 @@ test('in Compare, any run in training can be paused and resumed, and a waiting r
   // The first run is not the one Build & train shows (the newest is): Compare pauses and resumes it.
   await queue.getByRole('button', { name: /^Pause TensorFlow quickstart/ }).click();
   await expect(status).toHaveText(['paused', 'waiting', 'waiting']);
+  // Build & train, on the newest run, says what it waits for, and offers to resume it there.
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  await expect(page.getByText(/^Epoch 0\/2, waiting: TensorFlow quickstart .*#1 is paused before it$/)).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Resume TensorFlow quickstart .*#1$/ })).toBeVisible();
+  await expect(page.locator('.tabpanel:not([hidden]) .backend')).toHaveText('Backend: chosen when it starts');
+  await page.getByRole('tab', { name: 'Compare' }).click();
   // Stopped while it waits (from the keyboard), the last run ends now, not when the queue reaches it;
   // its Stop button goes, and focus goes to the run's checkbox, not to the top of the page.
   const last = queue.getByRole('listitem').nth(2);

@@ -15,10 +15,10 @@ const BACKENDS = {
 } as const satisfies Record<BackendPreference, string>;
 
 /** The backend badge: name, renderer, and whether a GPU is really doing the work. */
-export function BackendBadge({ run }: { readonly run: Run }) {
+export function BackendBadge({ run, queued }: { readonly run: Run; readonly queued: boolean }) {
   const { backend } = run;
   // A run that ended before the worker took it up (failed, or stopped while waiting) has no backend to name.
-  if (!backend) return isActiveRun(run) ? <p className="backend">Backend: starting…</p> : null;
+  if (!backend) return isActiveRun(run) ? <p className="backend">Backend: {queued ? 'chosen when it starts' : 'starting…'}</p> : null;
   const name = backend.name === 'webgl' ? 'WebGL' : backend.name === 'wasm' ? 'WASM' : backend.name;
   return (
     <p className="backend" data-testid="backend">
@@ -106,15 +106,21 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
   const etaSeconds = run === null ? Number.NaN : secondsLeftOf(run);
   // Stop asked, and the worker still evaluating what was trained: the run is ending, not paused or training.
   const stopping = run?.stopping === true;
-  // A run waiting for the runs queued before it to finish, rather than starting.
-  const queued = useAppStore((state) => {
-    if (run?.status !== 'starting') return false;
+  // A run waiting for the runs queued before it to finish, rather than starting: the first of
+  // them, null when none. Only a paused one is kept (it waits until that is resumed or
+  // stopped), so that a run training before it does not redraw these controls at every batch.
+  const waitingFor = useAppStore((state): Run | 'running' | null => {
+    if (run?.status !== 'starting') return null;
     const at = state.runOrder.indexOf(run.id);
-    return state.runOrder.slice(0, at).some((id) => {
-      const before = state.runs[id];
-      return before !== undefined && isActiveRun(before);
-    });
+    const first = state.runOrder
+      .slice(0, at)
+      .map((id) => state.runs[id])
+      .find((before): before is Run => before !== undefined && isActiveRun(before));
+    return first === undefined ? null : first.status === 'paused' ? first : 'running';
   });
+  const queued = waitingFor !== null;
+  const pausedBefore = typeof waitingFor === 'object' ? waitingFor : null;
+  const waitingWords = pausedBefore ? `, waiting: ${pausedBefore.name} is paused before it` : ', waiting for the runs before it';
   // Pause, Resume and Stop go when the run ends: a keyboard user's focus moves to Train, not
   // back to the top of the page.
   const train = useRef<HTMLButtonElement>(null);
@@ -170,7 +176,7 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
                 ? `Epoch ${step.epoch}/${epochs}, validating: ${grouped(passBar.done)} of ${counted(passBar.total, 'image')}`
                 : step
                 ? `Epoch ${step.epoch}/${epochs}, step ${step.batch}/${step.batches}`
-                : `Epoch ${epochsDone}/${epochs}${queued ? ', waiting for the runs before it' : active ? ', starting' : ''}`}
+                : `Epoch ${epochsDone}/${epochs}${queued ? waitingWords : active ? ', starting' : ''}`}
             </label>
             {passBar ? (
               <progress id="epoch-progress" max={passBar.total} value={passBar.done} />
@@ -178,6 +184,12 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
               <progress id="epoch-progress" max={step?.batches ?? 1} value={step?.batch ?? (epochsDone > 0 ? 1 : 0)} />
             )}
           </div>
+          {/* Resumed from here: the paused run it waits for is no longer on the dashboard. */}
+          {pausedBefore && (
+            <p>
+              <PauseResumeButton run={pausedBefore} named />
+            </p>
+          )}
           <div className="progress-row">
             <label htmlFor="run-progress">
               Run {runPercent(run)}%{runEndWords(run)}
@@ -200,7 +212,7 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
                 : `Training done: evaluating on the test set${testPass}…`}
             </p>
           )}
-          <BackendBadge run={run} />
+          <BackendBadge run={run} queued={queued} />
           {run.error && (
             // Read out as it happens; a failed run restored from an earlier visit is not news.
             <p className="error" role={run.restored ? undefined : 'alert'}>
