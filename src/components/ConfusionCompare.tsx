@@ -6,7 +6,7 @@
 import { memo } from 'react';
 import type { Run } from '../store';
 import { confusionDifference, rowShares } from '../store/compare';
-import { confusionTint } from './contrast';
+import { confusionTint, shareTint } from './contrast';
 import { RunSwatch } from './RunMarker';
 
 /**
@@ -74,7 +74,7 @@ const SmallMatrix = memo(function SmallMatrix({ run }: { readonly run: Run }) {
                 {row.map((count, p) => {
                   const share = rows[t]?.[p] ?? 0;
                   return (
-                    <td key={p} style={count === 0 ? undefined : confusionTint(t === p, 0.08 + share * 0.92)}>
+                    <td key={p} style={count === 0 ? undefined : shareTint(t === p, share)}>
                       {count}
                     </td>
                   );

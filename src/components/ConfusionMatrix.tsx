@@ -12,7 +12,7 @@ import { memo, useRef, useState, type KeyboardEvent } from 'react';
 import { imageAt, type Dataset } from '../data/dataset';
 import { classificationReport } from '../training/metrics';
 import type { ClassMetrics, Evaluation } from '../training/protocol';
-import { confusionTint } from './contrast';
+import { shareTint } from './contrast';
 import { DigitImage } from './DigitImage';
 import { counted, grouped } from './words';
 
@@ -59,7 +59,7 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, datas
         {/* The keys belong to the cells' buttons; the table only hears them bubble up. */}
         {/* eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions */}
         <table className="confusion-table" ref={table} onKeyDown={onKeyDown}>
-          <caption>Rows: true class. Columns: predicted class. Each cell: count and share of its row. The arrow keys move between cells.</caption>
+          <caption>Rows: true class. Columns: predicted class. Each cell: count and share of its row; click one (or reach it with the arrow keys) to see its test images.</caption>
           <thead>
             <tr>
               <th scope="col">true ↓ / predicted →</th>
@@ -80,7 +80,7 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, datas
                   {row.map((count, p) => {
                     const share = total === 0 ? 0 : count / total;
                     const diagonal = t === p;
-                    const style = count === 0 ? undefined : confusionTint(diagonal, 0.08 + share * 0.92);
+                    const style = count === 0 ? undefined : shareTint(diagonal, share);
                     return (
                       <td key={p} className={diagonal ? 'diag' : undefined} style={style}>
                         <button

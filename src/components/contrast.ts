@@ -36,3 +36,13 @@ const WRONG = [185, 28, 28] as const;
 export function confusionTint(right: boolean, strength: number): { background: string; color: string } {
   return tint(right ? RIGHT : WRONG, Math.min(1, strength));
 }
+
+/**
+ * A matrix cell's colours by its share of its row: the diagonal (right) deeper as its share
+ * grows; a mistake by the square root of its share, so that the few percent most mistakes are
+ * show (6% was a pink hardly apart from one image's) and a 47% one still stands out. The same
+ * scale in every matrix, so that two runs' matrices compare by colour too.
+ */
+export function shareTint(right: boolean, share: number): { background: string; color: string } {
+  return confusionTint(right, right ? 0.08 + share * 0.92 : 0.04 + Math.sqrt(share) * 0.96);
+}
