@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../store';
 import { run } from '../store/testing';
-import { PAGE_TITLE, trainingTitle } from './DocumentTitle';
+import { endedTitle, PAGE_TITLE, trainingTitle } from './DocumentTitle';
 
 // The quickstart preset trains 5 epochs. On MNIST, one and a half of them done, and one
 // validation pass, is 29% of the run's work: 83,000 of 283,333 training images' worth (series.ts).
@@ -36,5 +36,15 @@ describe('the tab\'s title', () => {
     // Two epochs trained, the first validated and half of the second: 111,000 of 283,333.
     const validating = { ...training, ...reported({ ...progress, batch: 6 }), pass: { pass: 'validation' as const, done: 3000, total: 6000, etaSeconds: 150 } };
     expect(trainingTitle(validating)).toBe(`39% · ETA 2 min 30 s · Quickstart MLP #1 — ${PAGE_TITLE}`);
+  });
+});
+
+describe("the tab's title for a run that ended out of sight", () => {
+  it('says how it ended, with its test accuracy when it has one', () => {
+    const evaluation = { ...run.evaluation, accuracy: 0.97354 } as Run['evaluation'];
+    expect(endedTitle({ ...run, status: 'finished', evaluation })).toBe(`Finished · test 97.35% · Quickstart MLP #1 — ${PAGE_TITLE}`);
+    expect(endedTitle({ ...run, status: 'stopped', evaluation })).toBe(`Stopped · test 97.35% · Quickstart MLP #1 — ${PAGE_TITLE}`);
+    expect(endedTitle({ ...run, status: 'stopped', evaluation: null })).toBe(`Stopped · Quickstart MLP #1 — ${PAGE_TITLE}`);
+    expect(endedTitle({ ...run, status: 'failed', evaluation: null })).toBe(`Failed · Quickstart MLP #1 — ${PAGE_TITLE}`);
   });
 });
