@@ -222,6 +222,24 @@ test('leaving the page while a run trains asks first; once it has ended, it does
   await expect.poll(() => page.isClosed()).toBe(true);
 });
 
+test("a run that ends while its tab is out of sight leaves how it ended in the tab's title until the tab is seen", async ({ page }) => {
+  await quickstart(page, 1, 1000);
+  // Headless Chromium keeps a background tab visible: the page is told it is hidden, as a browser tells it.
+  const setVisibility = (state: 'hidden' | 'visible') =>
+    page.evaluate((to) => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => to });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, state);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page).toHaveTitle(/ · TensorFlow quickstart .*#1 — Digit & Fashion training playground$/);
+  await setVisibility('hidden');
+  await expect(page).toHaveTitle(/^Finished · test \d+\.\d\d% · TensorFlow quickstart .*#1 — Digit & Fashion training playground$/, { timeout: 90_000 });
+  const tested = (await page.getByTestId('test-accuracy').textContent())?.match(/(\d+\.\d\d)%/)?.[1];
+  await expect(page).toHaveTitle(new RegExp(`^Finished · test ${tested?.replace('.', '\\.')}% · `));
+  await setVisibility('visible');
+  await expect(page).toHaveTitle('Digit & Fashion training playground');
+});
+
 test('pause holds training and resume continues it', async ({ page }) => {
   // Epochs of 20000 images last a second or more even on WASM, long enough to pause after the first.
   await quickstart(page, 30, 20000);
@@ -254,6 +272,7 @@ test('the test evaluation counts its images and the time left, and Pause holds i
   await expect(page).toHaveTitle(/^\d\d?% · evaluating · ETA (\d+ min )?\d+ s · Strongest \(ours\)/);
   await page.getByRole('button', { name: 'Pause' }).click();
   await expect(page.getByTestId('run-status')).toHaveText('paused');
+  await expect(evaluating).toHaveText(/^Training done; paused while evaluating on the test set \([\d,]+ of 10,000 images\)\. Resume to finish\.$/);
   const held = (await evaluating.textContent()) ?? '';
   // The bars say how far the test set is, not that the run is at 100% because its epochs are.
   const done = held.match(/\(([\d,]+) of/)?.[1] ?? '';

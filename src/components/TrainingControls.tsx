@@ -209,6 +209,8 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
                 ? `Stopping: epoch ${step?.epoch ?? epochsDone + 1} was trained to its end, so it is validated first (as Keras does), then the test set is evaluated…`
                 : stopping
                 ? `Stopping: evaluating ${run.spec.fit.earlyStopping?.restoreBestWeights && epochsDone > 0 ? "the best epoch's weights (EarlyStopping restores them)" : 'the model as trained so far'} on the test set${testPass}…`
+                : run.status === 'paused'
+                ? `Training done; paused while evaluating on the test set${testPass}. Resume to finish.`
                 : `Training done: evaluating on the test set${testPass}…`}
             </p>
           )}
