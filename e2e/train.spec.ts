@@ -260,6 +260,26 @@ test('pause holds training and resume continues it', async ({ page }) => {
   await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeFocused();
 });
 
+test("scrolled down to the curves, a mouse user pauses, resumes and stops from a copy of the buttons at the window's foot", async ({ page }) => {
+  await quickstart(page, 30, 20000);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('running-metrics')).toBeVisible();
+  const floating = page.getByTestId('floating-controls');
+  // With the controls in sight, there is no copy.
+  await expect(floating).toHaveCount(0);
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await expect(floating).toContainText(/^Epoch \d+\/30, step \d+\/563 · Run \d+%/);
+  // The copy is for the pointer: assistive technology and the Tab key find the one pair of buttons above.
+  await expect(page.getByRole('button', { name: 'Pause' })).toHaveCount(1);
+  await floating.getByText('Pause', { exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('paused');
+  await floating.getByText('Resume', { exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('running');
+  await floating.getByText('Stop', { exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('stopped');
+  await expect(floating).toHaveCount(0);
+});
+
 test('the test evaluation counts its images and the time left, and Pause holds it', async ({ page }) => {
   // The strongest preset's test evaluation (10,000 images through four convolutions) lasts
   // seconds on a CPU; one epoch of 200 images before it, a second or two.

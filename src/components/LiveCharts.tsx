@@ -206,8 +206,11 @@ export function LiveCharts({ run, epochs }: { readonly run: Run | null; readonly
   const axisEpochs = run?.spec.fit.epochs ?? epochs;
   return (
     <section className="live-charts" aria-labelledby="charts-heading">
-      <h3 id="charts-heading">Learning curves</h3>
-      <CheckField label="Log scale for loss" checked={log} onChange={setLog} />
+      {/* The toggle beside the heading, not under it: a line less between the progress bars and the curves. */}
+      <div className="heading-row">
+        <h3 id="charts-heading">Learning curves</h3>
+        <CheckField label="Log scale for loss" checked={log} onChange={setLog} />
+      </div>
       <LossAndAccuracy log={log} chart={(metric, logScale) => <MetricChart run={metric === 'loss' ? deferred : later} epochs={axisEpochs} metric={metric} log={logScale} />} />
       {/* Throttled like the charts: a history of hundreds of short epochs, redrawn at every step, would take the page. */}
       {run && <CurveNotes run={throttled?.id === run.id ? throttled : run} />}

@@ -1,11 +1,12 @@
 /** Train, pause/resume and stop; progress through the epoch and the run; the backend in use. */
-import { useRef, type ButtonHTMLAttributes } from 'react';
+import { useEffect, useRef, useState, type ButtonHTMLAttributes, type MouseEvent, type RefObject } from 'react';
 import type { BackendPreference } from '../training/protocol';
 import { earlyStopWords, isActiveRun, useAppStore, type Run } from '../store';
 import { batchNormLagWords, epochsTrained, isEvaluating, lastStep, runFraction, runPercent, secondsLeftOf, trainedTo } from '../store/series';
 import { fieldControl, SelectField } from './fields';
 import { counted, duration, grouped } from './words';
 import { useFocusFallback } from './useFocusFallback';
+import { usePanelShown } from './Tabs';
 
 const BACKENDS = {
   auto: 'Automatic',
@@ -83,6 +84,47 @@ function goToField({ field, layer }: TrainBlocker): void {
   (control ?? (layer === null ? null : document.querySelector<HTMLElement>(`[data-layer-title="${layer}"]`)))?.focus();
 }
 
+/** Whether `element` is on screen, as an IntersectionObserver reports it (true until it has; true where there is none). */
+function useInView(element: RefObject<HTMLElement | null>): boolean {
+  const [inView, setInView] = useState(true);
+  useEffect(() => {
+    const target = element.current;
+    if (!target || typeof IntersectionObserver === 'undefined') return;
+    const observer = new IntersectionObserver((entries) => setInView(entries.at(-1)?.isIntersecting ?? true));
+    observer.observe(target);
+    return () => observer.disconnect();
+  }, [element]);
+  return inView;
+}
+
+/**
+ * A copy of Pause (or Resume) and Stop, with where the run is, fixed at the window's foot while
+ * the controls are scrolled out of sight: at 1280×800 the curves start below the fold, and a
+ * mouse user watching them had to scroll back up to pause. For the pointer only: hidden from
+ * assistive technology and out of the Tab order (the controls above are the ones to reach),
+ * and a click does not take the focus.
+ */
+function FloatingControls({ run, words }: { readonly run: Run; readonly words: string }) {
+  const pauseRun = useAppStore((state) => state.pauseRun);
+  const resumeRun = useAppStore((state) => state.resumeRun);
+  const stopRun = useAppStore((state) => state.stopRun);
+  const paused = run.status === 'paused';
+  const keepFocus = (event: MouseEvent): void => event.preventDefault();
+  return (
+    <div className="floating-controls" aria-hidden="true" data-testid="floating-controls">
+      <span>{words}</span>
+      {(run.status === 'running' || paused) && (
+        <button type="button" tabIndex={-1} onMouseDown={keepFocus} onClick={() => (paused ? resumeRun(run.id) : pauseRun(run.id))}>
+          {paused ? 'Resume' : 'Pause'}
+        </button>
+      )}
+      <button type="button" tabIndex={-1} onMouseDown={keepFocus} onClick={() => stopRun(run.id)}>
+        Stop
+      </button>
+    </div>
+  );
+}
+
 /** `blocker`: why Train is off, said beside it (the error may be far up the builder); null when it is on. */
 export function TrainingControls({ run, blocker }: { readonly run: Run | null; readonly blocker: TrainBlocker | null }) {
   const canTrain = blocker === null;
@@ -121,13 +163,25 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
   const queued = waitingFor !== null;
   const pausedBefore = typeof waitingFor === 'object' ? waitingFor : null;
   const waitingWords = pausedBefore ? `, waiting: ${pausedBefore.name} is paused before it` : ', waiting for the runs before it';
+  const epochWords =
+    passBar?.pass === 'test'
+      ? `Test set: ${grouped(passBar.done)} of ${counted(passBar.total, 'image')}`
+      : passBar && step
+      ? `Epoch ${step.epoch}/${epochs}, validating: ${grouped(passBar.done)} of ${counted(passBar.total, 'image')}`
+      : step
+      ? `Epoch ${step.epoch}/${epochs}, step ${step.batch}/${step.batches}`
+      : `Epoch ${epochsDone}/${epochs}${queued ? waitingWords : active ? ', starting' : ''}`;
+  // Whether the buttons' row is on screen: scrolled down to the curves, a mouse user gets a copy of Pause and Stop.
+  const buttonsRow = useRef<HTMLDivElement>(null);
+  const buttonsInView = useInView(buttonsRow);
+  const shown = usePanelShown();
   // Pause, Resume and Stop go when the run ends: a keyboard user's focus moves to Train, not
   // back to the top of the page.
   const train = useRef<HTMLButtonElement>(null);
   const runButtonFocus = useFocusFallback(active, train);
   return (
     <section id={TRAINING_CONTROLS_ID} tabIndex={-1} className="training-controls" aria-label="Training controls">
-      <div className="buttons">
+      <div className="buttons" ref={buttonsRow}>
         <button ref={train} type="button" className="primary" disabled={!canTrain} aria-describedby={canTrain ? undefined : 'train-blocked'} onClick={startTraining}>
           Train
         </button>
@@ -169,15 +223,7 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
             )}
           </p>
           <div className="progress-row">
-            <label htmlFor="epoch-progress">
-              {passBar?.pass === 'test'
-                ? `Test set: ${grouped(passBar.done)} of ${counted(passBar.total, 'image')}`
-                : passBar && step
-                ? `Epoch ${step.epoch}/${epochs}, validating: ${grouped(passBar.done)} of ${counted(passBar.total, 'image')}`
-                : step
-                ? `Epoch ${step.epoch}/${epochs}, step ${step.batch}/${step.batches}`
-                : `Epoch ${epochsDone}/${epochs}${queued ? waitingWords : active ? ', starting' : ''}`}
-            </label>
+            <label htmlFor="epoch-progress">{epochWords}</label>
             {passBar ? (
               <progress id="epoch-progress" max={passBar.total} value={passBar.done} />
             ) : (
@@ -215,6 +261,7 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
             </p>
           )}
           <BackendBadge run={run} queued={queued} />
+          {active && !stopping && shown && !buttonsInView && <FloatingControls run={run} words={`${epochWords} · Run ${runPercent(run)}%`} />}
           {run.error && (
             // Read out as it happens; a failed run restored from an earlier visit is not news.
             <p className="error" role={run.restored ? undefined : 'alert'}>
