@@ -11,7 +11,7 @@ import { curveNotes } from '../store/series';
 import type { EpochRecord } from '../training/protocol';
 import type { MonitorName } from '../training/spec';
 import { ChartFrame } from './ChartFrame';
-import { accuracyAxis, CHART_REFRESH_MS, CURVE_MARGIN, EPOCH_LABEL, hasValidation, liveTooltip, LossAndAccuracy, metricAxis, NEUTRAL_LINE, runningLine, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
+import { accuracyAxis, CHART_REFRESH_MS, CURVE_MARGIN, EPOCH_LABEL, hasValidation, liveTooltip, LossAndAccuracy, lossAxis, metricAxis, NEUTRAL_LINE, runningLine, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
 import { CheckField } from './fields';
 import { usePanelShown } from './Tabs';
 import { useDelayedValue, useThrottledValue } from './useThrottledValue';
@@ -95,13 +95,15 @@ function MetricLines({ run, epochs: epochCount, metric, log, width }: ChartProps
   const lowest = Math.min(...epochs.flatMap((e) => [e.train, e.validation ?? Number.NaN]).filter(Number.isFinite), epochs.length === 0 ? 0 : 1);
   // The same objects from one redraw to the next (see metricAxis).
   const accuracy = useMemo(() => accuracyAxis(lowest), [lowest]);
+  const highest = Math.max(...batches.map((b) => b.running ?? 0), ...epochs.flatMap((e) => [e.train, e.validation ?? 0]).filter(Number.isFinite));
+  const loss = useMemo(() => lossAxis(highest), [highest]);
   const steps = run?.batchesPerEpoch ?? 0;
   const tooltip = useMemo(() => liveTooltip(steps), [steps]);
   return (
     <LineChart width={width} height={CHART_HEIGHT} accessibilityLayer={false} margin={CURVE_MARGIN}>
       <CartesianGrid strokeDasharray="3 3" />
       <XAxis dataKey="x" type="number" domain={[0, run?.spec.fit.epochs ?? epochCount]} allowDecimals={false} label={EPOCH_LABEL} fontSize={11} />
-      <YAxis {...metricAxis(metric, log, accuracy.domain)} ticks={metric === 'accuracy' ? accuracy.ticks : undefined} />
+      <YAxis {...metricAxis(metric, log, accuracy, loss)} />
       <Tooltip {...tooltip} />
       <Line data={batches} dataKey="running" name={`${metric}, epoch so far`} stroke={color} strokeOpacity={RUNNING_OPACITY} dot={false} isAnimationActive={false} strokeWidth={1} />
       <Line data={epochs} dataKey="train" name={metric} stroke={color} dot={dot} isAnimationActive={false} strokeWidth={2} />

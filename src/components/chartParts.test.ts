@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accuracyAxis, dwarfingRun, formatLoss, pointWords, runningLine } from './chartParts';
+import { accuracyAxis, dwarfingRun, formatLoss, lossAxis, pointWords, runningLine } from './chartParts';
 
 describe('accuracyAxis', () => {
   it('starts a tenth below the lowest point, never on it, and ends at 1', () => {
@@ -75,5 +75,21 @@ describe('pointWords', () => {
     expect(pointWords(1 / 169, 169)).toBe('epoch 1, step 1/169');
     // Before the run reported its steps: the epoch alone.
     expect(pointWords(0.5, 0)).toBe('epoch 1');
+  });
+});
+
+describe('lossAxis', () => {
+  it('spans 0 to just over the highest point, at three to five round steps', () => {
+    // An untrained ten-class model's first step, ln 10 ≈ 2.30: Recharts ticked 0.55, 1.1, 1.65, 2.2, 2.75.
+    expect(lossAxis(2.3026)).toEqual({ domain: [0, 3], ticks: [0, 1, 2, 3] });
+    expect(lossAxis(0.52)).toEqual({ domain: [0, 0.6], ticks: [0, 0.2, 0.4, 0.6] });
+    expect(lossAxis(0.05)).toEqual({ domain: [0, 0.06], ticks: [0, 0.02, 0.04, 0.06] });
+    expect(lossAxis(1)).toEqual({ domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1] });
+    // A diverging run's loss, written as powers of ten by formatLoss.
+    expect(lossAxis(3.2e9).ticks.at(-1)).toBe(4e9);
+  });
+
+  it('has an axis before any point', () => {
+    expect(lossAxis(-Infinity)).toEqual({ domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1] });
   });
 });

@@ -42,20 +42,39 @@ const formatAccuracy = (v: number): string => v.toFixed(2);
  */
 export const formatLoss = (v: number): string => (Math.abs(v) >= 1e5 ? Number(v.toPrecision(3)).toExponential() : String(Number(v.toPrecision(4))));
 
+/** A linear axis's span and ticks, as `accuracyAxis` and `lossAxis` give them. */
+export interface LinearAxis {
+  readonly domain: [number, number];
+  readonly ticks: number[];
+}
+
 /**
- * The y axis for a metric: accuracy in `accuracyDomain` with two decimals, loss on a log or
- * linear scale. Every prop is the same value from one redraw to the next (the formatters are
- * module functions): Recharts compares them, and a changed one re-registers the axis, which
- * redraws the whole chart a second time in the same task.
+ * The y axis for a metric: accuracy on `accuracy`'s span and ticks, with two decimals; loss on
+ * `loss`'s, or on a log scale Recharts spans. Every prop is the same value from one redraw to
+ * the next (the formatters are module functions, the axes memoised by their callers):
+ * Recharts compares them, and a changed one re-registers the axis, which redraws the whole
+ * chart a second time in the same task.
  */
-export function metricAxis(metric: Metric, log: boolean, accuracyDomain: YAxisProps['domain']): YAxisProps {
-  return {
-    scale: metric === 'loss' && log ? 'log' : 'linear',
-    domain: metric === 'accuracy' ? accuracyDomain : ['auto', 'auto'],
-    allowDataOverflow: true,
-    fontSize: 11,
-    tickFormatter: metric === 'accuracy' ? formatAccuracy : formatLoss,
-  };
+export function metricAxis(metric: Metric, log: boolean, accuracy: LinearAxis, loss: LinearAxis): YAxisProps {
+  if (metric === 'accuracy') return { scale: 'linear', domain: accuracy.domain, ticks: accuracy.ticks, allowDataOverflow: true, fontSize: 11, tickFormatter: formatAccuracy };
+  return log
+    ? { scale: 'log', domain: ['auto', 'auto'], allowDataOverflow: true, fontSize: 11, tickFormatter: formatLoss }
+    : { scale: 'linear', domain: loss.domain, ticks: loss.ticks, allowDataOverflow: true, fontSize: 11, tickFormatter: formatLoss };
+}
+
+/**
+ * A loss axis from 0 to just over the highest point, ticked at round steps (1, 2, 2.5 or 5
+ * times a power of ten), three to five of them: Recharts's own split 0 to 2.75 at 0.55, 1.1,
+ * 1.65. A loss is never below 0, and its fall is read against 0.
+ */
+export function lossAxis(highest: number): LinearAxis {
+  if (!Number.isFinite(highest) || highest <= 0) return { domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1] };
+  const rough = highest / 4;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((candidate) => candidate >= rough * (1 - 1e-9)) ?? 10 * power;
+  const count = Math.max(1, Math.ceil(highest / step - 1e-9));
+  const ticks = Array.from({ length: count + 1 }, (_, i) => Number((i * step).toPrecision(12)));
+  return { domain: [0, ticks.at(-1) ?? step], ticks };
 }
 
 /** How many times one run's highest loss may be another's before a linear axis flattens the lower curves. */
@@ -84,7 +103,7 @@ export function dwarfingRun<R extends { readonly losses: readonly number[] }>(ru
  * Recharts rounded the top up to 1.05), ticked at round steps (Recharts split 0.7…1 at 0.775,
  * 0.85 and 0.925, written 0.78, 0.85, 0.93).
  */
-export function accuracyAxis(lowest: number): { readonly domain: [number, number]; readonly ticks: number[] } {
+export function accuracyAxis(lowest: number): LinearAxis {
   // The axis spans `tenths` tenths; rounding to 1e-6 first keeps 0.82 − 0.02 from flooring to 0.7.
   const reached = Number.isFinite(lowest) ? Math.min(lowest, 1) : 1;
   let tenths = 10 - Math.max(0, Math.floor(Math.round(reached * 1e6 - 2e4) / 1e5));
