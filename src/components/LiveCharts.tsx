@@ -11,7 +11,7 @@ import { curveNotes } from '../store/series';
 import type { EpochRecord } from '../training/protocol';
 import type { MonitorName } from '../training/spec';
 import { ChartFrame } from './ChartFrame';
-import { accuracyAxis, CHART_REFRESH_MS, CURVE_MARGIN, EPOCH_LABEL, hasValidation, liveTooltip, LossAndAccuracy, lossAxis, metricAxis, NEUTRAL_LINE, runningLine, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
+import { accuracyAxis, CHART_REFRESH_MS, CURVE_MARGIN, EPOCH_LABEL, epochTicks, hasValidation, liveTooltip, LossAndAccuracy, lossAxis, metricAxis, NEUTRAL_LINE, runningLine, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
 import { CheckField } from './fields';
 import { usePanelShown } from './Tabs';
 import { useDelayedValue, useThrottledValue } from './useThrottledValue';
@@ -97,14 +97,20 @@ function MetricLines({ run, epochs: epochCount, metric, log, width }: ChartProps
   const accuracy = useMemo(() => accuracyAxis(lowest), [lowest]);
   const highest = Math.max(...batches.map((b) => b.running ?? 0), ...epochs.flatMap((e) => [e.train, e.validation ?? 0]).filter(Number.isFinite));
   const loss = useMemo(() => lossAxis(highest), [highest]);
+  const planned = run?.spec.fit.epochs ?? epochCount;
+  const xDomain = useMemo(() => [0, planned], [planned]);
+  const xEnds = useMemo(() => [{ x: 0 }, { x: planned }], [planned]);
+  const xTicks = useMemo(() => epochTicks(planned), [planned]);
   const steps = run?.batchesPerEpoch ?? 0;
   const tooltip = useMemo(() => liveTooltip(steps), [steps]);
   return (
     <LineChart width={width} height={CHART_HEIGHT} accessibilityLayer={false} margin={CURVE_MARGIN}>
       <CartesianGrid strokeDasharray="3 3" />
-      <XAxis dataKey="x" type="number" domain={[0, run?.spec.fit.epochs ?? epochCount]} allowDecimals={false} label={EPOCH_LABEL} fontSize={11} />
+      <XAxis dataKey="x" type="number" domain={xDomain} ticks={xTicks} allowDecimals={false} label={EPOCH_LABEL} fontSize={11} />
       <YAxis {...metricAxis(metric, log, accuracy, loss)} />
       <Tooltip {...tooltip} />
+      {/* No line: its two points give the epoch axis its ticks before the run has any (Recharts draws none on an axis without points). */}
+      <Line data={xEnds} dataKey="none" stroke="none" dot={false} activeDot={false} tooltipType="none" legendType="none" isAnimationActive={false} />
       <Line data={batches} dataKey="running" name={`${metric}, epoch so far`} stroke={color} strokeOpacity={RUNNING_OPACITY} dot={false} isAnimationActive={false} strokeWidth={1} />
       <Line data={epochs} dataKey="train" name={metric} stroke={color} dot={dot} isAnimationActive={false} strokeWidth={2} />
       <Line data={validation ? epochs : NO_POINTS} dataKey="validation" name={`val_${metric}`} stroke={color} strokeDasharray={VALIDATION_DASH} dot={dot} isAnimationActive={false} strokeWidth={2} />

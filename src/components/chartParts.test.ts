@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accuracyAxis, dwarfingRun, formatLoss, lossAxis, pointWords, runningLine } from './chartParts';
+import { accuracyAxis, dwarfingRun, epochTicks, formatLoss, lossAxis, pointWords, runningLine } from './chartParts';
 
 describe('accuracyAxis', () => {
   it('starts a tenth below the lowest point, never on it, and ends at 1', () => {
@@ -91,5 +91,16 @@ describe('lossAxis', () => {
 
   it('has an axis before any point', () => {
     expect(lossAxis(-Infinity)).toEqual({ domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1] });
+  });
+});
+
+describe('epochTicks', () => {
+  it('ticks every epoch up to 10, then at round steps to the last', () => {
+    expect(epochTicks(1)).toEqual([0, 1]);
+    expect(epochTicks(5)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(epochTicks(10)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(epochTicks(15)).toEqual([0, 5, 10, 15]);
+    expect(epochTicks(40)).toEqual([0, 10, 20, 30, 40]);
+    expect(epochTicks(1000)).toEqual([0, 200, 400, 600, 800, 1000]);
   });
 });

@@ -63,6 +63,18 @@ export function metricAxis(metric: Metric, log: boolean, accuracy: LinearAxis, l
 }
 
 /**
+ * An epoch axis's ticks from 0 to `epochs`, whole and round (every epoch up to 10, then every
+ * 2, 5, 10, 20 … for six or so ticks): Recharts drew none on an axis with no points yet.
+ */
+export function epochTicks(epochs: number): number[] {
+  const last = Math.max(1, Math.ceil(epochs));
+  const rough = last / 6;
+  const power = 10 ** Math.floor(Math.log10(Math.max(1, rough)));
+  const step = last <= 10 ? 1 : ([1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= rough) ?? 10 * power);
+  return Array.from({ length: Math.floor(last / step) + 1 }, (_, i) => i * step);
+}
+
+/**
  * A loss axis from 0 to just over the highest point, ticked at round steps (1, 2, 2.5 or 5
  * times a power of ten), three to five of them: Recharts's own split 0 to 2.75 at 0.55, 1.1,
  * 1.65. A loss is never below 0, and its fall is read against 0.
