@@ -422,6 +422,9 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
     },
 
     requeueWaitingRuns: () => {
+      // On the backend chosen now, not the one each was queued with: the worker is new because
+      // the old one broke, often its backend with it (WASM out of memory), and the choice now
+      // is the user's latest.
       const { runs, runOrder, backendPreference } = get();
       for (const id of runOrder) {
         const run = runs[id];
