@@ -9,9 +9,12 @@ import { FORWARD_SHARE } from '../training/batches';
 /** Most points a live series holds before it is thinned. */
 export const SERIES_CAP = 200;
 
-/** Appends `point`, halving the series first when it is full. */
+/**
+ * Appends `point`, halving the series first when it is full. The first point stays: a run's
+ * first step, where its curve starts (an untrained model's loss).
+ */
 export function appendThinned<T>(series: readonly T[], point: T, cap: number = SERIES_CAP): T[] {
-  const base = series.length >= cap ? series.filter((_, i) => i % 2 === 1) : series;
+  const base = series.length >= cap ? series.filter((_, i) => i === 0 || i % 2 === 1) : series;
   return [...base, point];
 }
 
@@ -188,39 +191,43 @@ export function batchNormLagWords(run: {
 
 /** How far val_loss must rise over its lowest (a share of it) before its rise is called overfitting, not noise. */
 const OVERFIT_RISE = 0.05;
-/** How many epochs after its lowest val_loss must have risen: one higher epoch is often noise. */
+/** How many epochs in a row, the last ones, val_loss must stay that far up: one higher epoch is often noise. */
 const OVERFIT_EPOCHS = 2;
 
 /**
  * What a learner reading the curves may take for a bug, or miss, said beside them once the
  * epochs show it (empty while they do not):
- * - val_loss below loss, usual early on: loss is a mean over the epoch's steps, most of them
- *   taken by a worse model than the one validated at the epoch's end (and with Dropout on, on
- *   shifted images if Random shift is);
- * - overfitting: val_loss risen at least 5% over its lowest, for two epochs or more since,
- *   while loss kept falling.
+ * - val_loss below loss: loss is a mean over the epoch's steps, most of them taken by a worse
+ *   model than the one validated at the epoch's end (the main cause early on), and with
+ *   Dropout on, on shifted images if Random shift is;
+ * - overfitting: val_loss at least 5% over its lowest in each of the last two epochs, after
+ *   it, while loss kept falling.
  */
 export function curveNotes(run: {
-  readonly spec: { readonly layers: readonly { readonly type: string }[]; readonly fit: { readonly augmentShift: number; readonly earlyStopping: unknown } };
+  readonly spec: { readonly layers: readonly { readonly type: string }[]; readonly fit: { readonly augmentShift: number; readonly earlyStopping: { readonly monitor: string } | null } };
   readonly epochs: readonly { readonly epoch: number; readonly loss: number; readonly valLoss: number | null }[];
   readonly trainCount: number;
 }): string[] {
   const notes: string[] = [];
+  const dropout = run.spec.layers.some((layer) => layer.type === 'dropout');
+  const shifted = run.spec.fit.augmentShift > 0;
   const validated = run.epochs.filter((e): e is typeof e & { readonly valLoss: number } => e.valLoss !== null && Number.isFinite(e.valLoss) && Number.isFinite(e.loss));
   const below = validated.find((e) => e.valLoss < e.loss);
   if (below) {
-    const dropout = run.spec.layers.some((layer) => layer.type === 'dropout');
-    const how = [...(dropout ? ['with Dropout switching units off'] : []), ...(run.spec.fit.augmentShift > 0 ? ['on shifted images'] : [])];
+    const how = [...(dropout ? ['with Dropout switching units off'] : []), ...(shifted ? ['on shifted images'] : [])];
     notes.push(
-      `In epoch ${below.epoch}, val_loss (${below.valLoss.toFixed(4)}) is below loss (${below.loss.toFixed(4)}). That is usual early on, not a bug: loss is the mean over the epoch's steps, most of them taken by a model worse than the one it ended with${how.length > 0 ? `, and ${how.join(' and ')}` : ''}; val_loss measures the model once, at the epoch's end${dropout ? ', with every unit on' : ''}.`,
+      `In epoch ${below.epoch}, val_loss (${below.valLoss.toFixed(4)}) is below loss (${below.loss.toFixed(4)}). ${below.epoch <= 2 ? 'That is usual early on, not a bug' : 'Not a bug'}: loss is the mean over the epoch's steps, most of them taken by a model worse than the one it ended with${how.length > 0 ? `, and ${how.join(' and ')}` : ''}; val_loss measures the model once, at the epoch's end${dropout ? ', with every unit on' : ''}.`,
     );
   }
   const lowest = validated.reduce<(typeof validated)[number] | null>((best, e) => (best === null || e.valLoss < best.valLoss ? e : best), null);
-  const last = validated.at(-1);
-  if (lowest && last && last.epoch - lowest.epoch >= OVERFIT_EPOCHS && last.valLoss > lowest.valLoss * (1 + OVERFIT_RISE) && last.loss < lowest.loss) {
-    const remedies = `${run.spec.fit.earlyStopping ? '' : 'EarlyStopping (monitor val_loss, restore_best_weights), '}Dropout, Random shift or more training images`;
+  const lastOnes = validated.slice(-OVERFIT_EPOCHS);
+  const last = lastOnes.at(-1);
+  const risen = lowest !== null && lastOnes.length === OVERFIT_EPOCHS && lastOnes.every((e) => e.epoch > lowest.epoch && e.valLoss > lowest.valLoss * (1 + OVERFIT_RISE));
+  if (lowest && last && risen && last.loss < lowest.loss) {
+    const watching = run.spec.fit.earlyStopping?.monitor.startsWith('val_') === true;
+    const remedies = [...(watching ? [] : ['EarlyStopping (monitor val_loss, restore_best_weights)']), dropout ? 'more Dropout' : 'Dropout', ...(shifted ? [] : ['Random shift']), 'more training images'];
     notes.push(
-      `val_loss has risen since epoch ${lowest.epoch} (${lowest.valLoss.toFixed(4)} → ${last.valLoss.toFixed(4)}) while loss kept falling (${lowest.loss.toFixed(4)} → ${last.loss.toFixed(4)}): the model is learning its ${run.trainCount.toLocaleString('en-US')} training images by heart rather than what they have in common, and does worse on images it has not seen. That is overfitting. Fewer epochs, ${remedies} help.`,
+      `val_loss has risen since epoch ${lowest.epoch} (${lowest.valLoss.toFixed(4)} → ${last.valLoss.toFixed(4)}) while loss kept falling (${lowest.loss.toFixed(4)} → ${last.loss.toFixed(4)}): the model is fitting its ${run.trainCount.toLocaleString('en-US')} training images more closely than what they have in common. On images it has not seen its loss grows, as it grows surer of the answers it gets wrong, even where val_accuracy holds. That is overfitting. Fewer epochs, ${remedies.slice(0, -1).join(', ')} or ${remedies.at(-1) ?? ''} help.`,
     );
   }
   return notes;
