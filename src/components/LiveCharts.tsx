@@ -11,7 +11,7 @@ import { curveNotes } from '../store/series';
 import type { EpochRecord } from '../training/protocol';
 import type { MonitorName } from '../training/spec';
 import { ChartFrame } from './ChartFrame';
-import { accuracyAxis, CHART_REFRESH_MS, CURVE_MARGIN, EPOCH_LABEL, epochTicks, hasValidation, liveTooltip, LossAndAccuracy, lossAxis, metricAxis, NEUTRAL_LINE, runningLine, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
+import { accuracyAxis, CHART_REFRESH_MS, CURVE_MARGIN, EPOCH_LABEL, epochTicks, hasValidation, liveTooltip, LossAndAccuracy, lonePoints, lossAxis, metricAxis, NEUTRAL_LINE, runningLine, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
 import { CheckField } from './fields';
 import { usePanelShown } from './Tabs';
 import { useDelayedValue, useThrottledValue } from './useThrottledValue';
@@ -24,6 +24,8 @@ const NO_POINTS: readonly { x: number }[] = [];
 const DOTTED_EPOCHS = 100;
 /** The per-batch line is the run's colour, lighter. */
 const RUNNING_OPACITY = 0.45;
+/** A running value with no neighbour in its epoch. */
+const LONE_DOT = { r: 1.5, strokeWidth: 0 } as const;
 
 interface ChartProps {
   /** Null before the first run: empty axes over `epochs`. */
@@ -91,11 +93,17 @@ function MetricLines({ run, epochs: epochCount, metric, log, width }: ChartProps
   const validation = hasValidation(run);
   const color = run?.color ?? NEUTRAL_LINE;
   const dot = epochs.length <= DOTTED_EPOCHS;
-  // Accuracy zooms to the epochs' points, as a notebook's plot of history does; 0 to 1 until the first.
-  const lowest = Math.min(...epochs.flatMap((e) => [e.train, e.validation ?? Number.NaN]).filter(Number.isFinite), epochs.length === 0 ? 0 : 1);
+  // Accuracy zooms, once epoch 1 has ended, to the epochs' points and the later epochs' running
+  // values, as a notebook's plot of history zooms to its points: epoch 1's climb from an
+  // untrained model's tenth then runs in below the axis. 0 to 1 until then.
+  const later = batches.flatMap((b) => (b.x > 1 && b.running !== null ? [b.running] : []));
+  const lowest = Math.min(...[...epochs.flatMap((e) => [e.train, e.validation ?? Number.NaN]), ...later].filter(Number.isFinite), epochs.length === 0 ? 0 : 1);
   // The same objects from one redraw to the next (see metricAxis).
   const accuracy = useMemo(() => accuracyAxis(lowest), [lowest]);
-  const highest = Math.max(...batches.map((b) => b.running ?? 0), ...epochs.flatMap((e) => [e.train, e.validation ?? 0]).filter(Number.isFinite));
+  // Loss keeps its whole span, from an untrained model's first step: the log scale spreads the small losses of later epochs.
+  const highest = Math.max(...[...batches.map((b) => b.running ?? 0), ...epochs.flatMap((e) => [e.train, e.validation ?? 0])].filter(Number.isFinite));
+  // A running value alone in its epoch (one report in it, as in a run of many short epochs) has no line to be drawn on: a dot.
+  const lone = lonePoints(batches);
   const loss = useMemo(() => lossAxis(highest), [highest]);
   const planned = run?.spec.fit.epochs ?? epochCount;
   const xDomain = useMemo(() => [0, planned], [planned]);
@@ -112,6 +120,7 @@ function MetricLines({ run, epochs: epochCount, metric, log, width }: ChartProps
       {/* No line: its two points give the epoch axis its ticks before the run has any (Recharts draws none on an axis without points). */}
       <Line data={xEnds} dataKey="none" stroke="none" dot={false} activeDot={false} tooltipType="none" legendType="none" isAnimationActive={false} />
       <Line data={batches} dataKey="running" name={`${metric}, epoch so far`} stroke={color} strokeOpacity={RUNNING_OPACITY} dot={false} isAnimationActive={false} strokeWidth={1} />
+      <Line data={lone} dataKey="running" stroke="none" fill={color} fillOpacity={RUNNING_OPACITY} dot={LONE_DOT} activeDot={false} tooltipType="none" legendType="none" isAnimationActive={false} />
       <Line data={epochs} dataKey="train" name={metric} stroke={color} dot={dot} isAnimationActive={false} strokeWidth={2} />
       <Line data={validation ? epochs : NO_POINTS} dataKey="validation" name={`val_${metric}`} stroke={color} strokeDasharray={VALIDATION_DASH} dot={dot} isAnimationActive={false} strokeWidth={2} />
     </LineChart>

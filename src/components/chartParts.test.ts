@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accuracyAxis, dwarfingRun, epochTicks, formatLoss, lossAxis, pointWords, runningLine } from './chartParts';
+import { accuracyAxis, dwarfingRun, epochTicks, formatLoss, lonePoints, lossAxis, pointWords, runningLine } from './chartParts';
 
 describe('accuracyAxis', () => {
   it('starts a tenth below the lowest point, never on it, and ends at 1', () => {
@@ -66,6 +66,15 @@ describe('runningLine', () => {
     ]);
     expect(runningLine([])).toEqual([]);
   });
+
+  it('finds the points alone in their epoch, which a line cannot draw', () => {
+    // One report in epoch 1 (its last step), three in epoch 2, one in epoch 3.
+    const line = runningLine([1, 1.25, 1.5, 2, 3].map((x, i) => ({ x, value: i })));
+    expect(lonePoints(line)).toEqual([
+      { x: 1, running: 0 },
+      { x: 3, running: 4 },
+    ]);
+  });
 });
 
 describe('pointWords', () => {
@@ -95,12 +104,13 @@ describe('lossAxis', () => {
 });
 
 describe('epochTicks', () => {
-  it('ticks every epoch up to 10, then at round steps to the last', () => {
+  it('ticks every epoch up to 10, then at round steps', () => {
     expect(epochTicks(1)).toEqual([0, 1]);
     expect(epochTicks(5)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(epochTicks(10)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(epochTicks(15)).toEqual([0, 5, 10, 15]);
     expect(epochTicks(40)).toEqual([0, 10, 20, 30, 40]);
     expect(epochTicks(1000)).toEqual([0, 200, 400, 600, 800, 1000]);
+    expect(epochTicks(13)).toEqual([0, 5, 10]);
   });
 });

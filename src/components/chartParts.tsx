@@ -62,9 +62,16 @@ export function metricAxis(metric: Metric, log: boolean, accuracy: LinearAxis, l
     : { scale: 'linear', domain: loss.domain, ticks: loss.ticks, allowDataOverflow: true, fontSize: 11, tickFormatter: formatLoss };
 }
 
+/** The points of a running line (`runningLine`) with no neighbour to be joined to: drawn as dots, or not at all. */
+export function lonePoints(line: readonly { readonly x: number; readonly running: number | null }[]): { x: number; running: number }[] {
+  const valueAt = (i: number): number | null => line[i]?.running ?? null;
+  return line.flatMap(({ x, running }, i) => (running !== null && valueAt(i - 1) === null && valueAt(i + 1) === null ? [{ x, running }] : []));
+}
+
 /**
- * An epoch axis's ticks from 0 to `epochs`, whole and round (every epoch up to 10, then every
- * 2, 5, 10, 20 … for six or so ticks): Recharts drew none on an axis with no points yet.
+ * An epoch axis's ticks from 0 towards `epochs`, whole and round (every epoch up to 10, then
+ * every 2, 5, 10, 20 …, six or so ticks; the last epoch has one only when the step divides
+ * it): Recharts drew none on an axis with no points yet.
  */
 export function epochTicks(epochs: number): number[] {
   const last = Math.max(1, Math.ceil(epochs));
