@@ -26,7 +26,7 @@ describe('cellAfterKey', () => {
 });
 
 describe('shareTint', () => {
-  /** The red channel's distance from white: how deep a mistake's pink is. */
+  /** The green channel's distance from white: how deep a mistake's red is (red stays near 255). */
   const depth = (share: number): number => 255 - Number(/rgb\(\d+,(\d+),/.exec(shareTint(false, share).background)?.[1]);
 
   it('shades a mistake of a few percent clearly apart from a single image, on one scale for every matrix', () => {

@@ -105,6 +105,12 @@ function useInView(element: RefObject<HTMLElement | null>): boolean {
  * and a click does not take the focus.
  */
 function FloatingControls({ run, words }: { readonly run: Run; readonly words: string }) {
+  // Room at the page's foot while it is shown, so that it covers neither the page's last lines nor an element scrolled to the bottom edge.
+  useEffect(() => {
+    const root = document.documentElement;
+    root.classList.add('has-floating-controls');
+    return () => root.classList.remove('has-floating-controls');
+  }, []);
   const pauseRun = useAppStore((state) => state.pauseRun);
   const resumeRun = useAppStore((state) => state.resumeRun);
   const stopRun = useAppStore((state) => state.stopRun);
@@ -179,6 +185,8 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
   // back to the top of the page.
   const train = useRef<HTMLButtonElement>(null);
   const runButtonFocus = useFocusFallback(active, train);
+  // "Resume <name>" goes once that run resumes: its focus goes to Train too.
+  const resumeBeforeFocus = useFocusFallback(pausedBefore !== null, train);
   return (
     <section id={TRAINING_CONTROLS_ID} tabIndex={-1} className="training-controls" aria-label="Training controls">
       <div className="buttons" ref={buttonsRow}>
@@ -233,7 +241,7 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
           {/* Resumed from here: the paused run it waits for is no longer on the dashboard. */}
           {pausedBefore && (
             <p>
-              <PauseResumeButton run={pausedBefore} named />
+              <PauseResumeButton run={pausedBefore} named {...resumeBeforeFocus} />
             </p>
           )}
           <div className="progress-row">

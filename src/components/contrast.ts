@@ -39,9 +39,9 @@ export function confusionTint(right: boolean, strength: number): { background: s
 
 /**
  * A matrix cell's colours by its share of its row: the diagonal (right) deeper as its share
- * grows; a mistake by the square root of its share, so that the few percent most mistakes are
- * show (6% was a pink hardly apart from one image's) and a 47% one still stands out. The same
- * scale in every matrix, so that two runs' matrices compare by colour too.
+ * grows; a mistake by the square root of its share, so that a mistake of a few percent, as
+ * most are, shows (6% was a pink hardly apart from one image's) and a 47% one still stands
+ * out. The same scale in every matrix, so that two runs' matrices compare by colour too.
  */
 export function shareTint(right: boolean, share: number): { background: string; color: string } {
   return confusionTint(right, right ? 0.08 + share * 0.92 : 0.04 + Math.sqrt(share) * 0.96);

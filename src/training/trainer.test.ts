@@ -104,7 +104,7 @@ describe('Trainer', () => {
     for (const id of ['r1', 'r2']) trainer.disposeRun(id);
   });
 
-  it('ignores a Pause or Resume that arrives after its run ended (the page sent it before it heard the end)', async () => {
+  it('ignores a Pause that arrives after its run ended (the page sent it before it heard the end), and the Resume after it', async () => {
     const { trainer, events } = engine();
     await trainer.train({ type: 'train', runId: 'r1', datasetId: 'synthetic', spec: { ...spec, fit: { ...spec.fit, epochs: 1 } }, backend: 'cpu' });
     expect(events.at(-1)).toMatchObject({ type: 'runFinished', runId: 'r1' });

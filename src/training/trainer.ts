@@ -41,7 +41,7 @@ interface RunEntry {
   kept?: { readonly epochsDone: number; readonly pictures: LayerPictures } | null;
   /** The read of the latest epoch's pictures while it is under way: a request waits for it. */
   keeping?: Promise<void> | null;
-  /** Set once it has finished or failed: a Pause or Resume that crossed its end in flight changes nothing. */
+  /** Set once it has finished or failed in training (one stopped before it began has `stopRequested`): a Pause or Resume that crossed its end in flight changes nothing. */
   ended?: boolean;
 }
 
