@@ -103,7 +103,9 @@ function MetricLines({ run, epochs: epochCount, metric, log, width }: ChartProps
   // Loss keeps its whole span, from an untrained model's first step: the log scale spreads the small losses of later epochs.
   const highest = Math.max(...[...batches.map((b) => b.running ?? 0), ...epochs.flatMap((e) => [e.train, e.validation ?? 0])].filter(Number.isFinite));
   // A running value alone in its epoch (one report in it, as in a run of many short epochs) has no line to be drawn on: a dot.
-  const lone = lonePoints(batches);
+  const lonely = lonePoints(batches);
+  // Usually none: the same empty array then, so that Recharts finds that line's data unchanged.
+  const lone = lonely.length === 0 ? NO_POINTS : lonely;
   const loss = useMemo(() => lossAxis(highest), [highest]);
   const planned = run?.spec.fit.epochs ?? epochCount;
   const xDomain = useMemo(() => [0, planned], [planned]);
