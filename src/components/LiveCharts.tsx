@@ -109,7 +109,9 @@ function MetricLines({ run, epochs: epochCount, metric, log, width }: ChartProps
   const loss = useMemo(() => lossAxis(highest), [highest]);
   const planned = run?.spec.fit.epochs ?? epochCount;
   const xDomain = useMemo(() => [0, planned], [planned]);
-  const xEnds = useMemo(() => [{ x: 0 }, { x: planned }], [planned]);
+  // Before the run's first report, the running line's data is two valueless points at the axis's ends: they give the
+  // epoch axis its ticks (Recharts draws none on an axis without points) without a line of their own to redraw later.
+  const xEnds = useMemo(() => [{ x: 0, running: null }, { x: planned, running: null }], [planned]);
   const xTicks = useMemo(() => epochTicks(planned), [planned]);
   const steps = run?.batchesPerEpoch ?? 0;
   const tooltip = useMemo(() => liveTooltip(steps), [steps]);
@@ -119,9 +121,7 @@ function MetricLines({ run, epochs: epochCount, metric, log, width }: ChartProps
       <XAxis dataKey="x" type="number" domain={xDomain} ticks={xTicks} allowDecimals={false} label={EPOCH_LABEL} fontSize={11} />
       <YAxis {...metricAxis(metric, log, accuracy, loss)} />
       <Tooltip {...tooltip} />
-      {/* No line: its two points give the epoch axis its ticks before the run has any (Recharts draws none on an axis without points). */}
-      <Line data={xEnds} dataKey="none" stroke="none" dot={false} activeDot={false} tooltipType="none" legendType="none" isAnimationActive={false} />
-      <Line data={batches} dataKey="running" name={`${metric}, epoch so far`} stroke={color} strokeOpacity={RUNNING_OPACITY} dot={false} isAnimationActive={false} strokeWidth={1} />
+      <Line data={batches.length > 0 ? batches : xEnds} dataKey="running" name={`${metric}, epoch so far`} stroke={color} strokeOpacity={RUNNING_OPACITY} dot={false} isAnimationActive={false} strokeWidth={1} />
       <Line data={lone} dataKey="running" stroke="none" fill={color} fillOpacity={RUNNING_OPACITY} dot={LONE_DOT} activeDot={false} tooltipType="none" legendType="none" isAnimationActive={false} />
       <Line data={epochs} dataKey="train" name={metric} stroke={color} dot={dot} isAnimationActive={false} strokeWidth={2} />
       <Line data={validation ? epochs : NO_POINTS} dataKey="validation" name={`val_${metric}`} stroke={color} strokeDasharray={VALIDATION_DASH} dot={dot} isAnimationActive={false} strokeWidth={2} />
