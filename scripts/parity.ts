@@ -74,7 +74,10 @@ async function train(page: Page, base: string, id: PresetId): Promise<ParityResu
   let printed = 0;
   const printNewEpochs = async (): Promise<void> => {
     const rows = await history.count();
-    if (printed === 0 && rows > 0) console.error(`  ${preset.id} on ${dataset}: ${(await page.getByTestId('backend').textContent()) ?? ''}`);
+    if (printed === 0 && rows > 0) {
+      console.error(`  ${preset.id} on ${dataset}: ${(await page.getByTestId('backend').textContent()) ?? ''}`);
+      console.error(`  ${preset.id}: ${(await page.getByRole('table', { name: /Training history/ }).locator('thead th').allTextContents()).join(' | ')}`);
+    }
     for (; printed < rows; printed++) console.error(`  ${preset.id}: epoch ${(await history.nth(printed).locator('th, td').allTextContents()).join(' | ')}`);
   };
   for (const deadline = started + hours * 3_600_000; ; ) {
@@ -91,7 +94,10 @@ async function train(page: Page, base: string, id: PresetId): Promise<ParityResu
   if (await failed.isVisible()) throw new Error(`${preset.title} failed: ${(await page.getByRole('alert').allTextContents()).join(' ')}`);
   const minutes = (Date.now() - started) / 60_000;
   const test = Number((await result.textContent())?.match(/([\d.]+)%/)?.[1]) / 100;
-  const valAccuracy = Number(await history.last().locator('td').nth(3).textContent());
+  // Found by its heading: the columns follow Keras's order, which is not fixed (Keras 3 sorts them).
+  const headings = await page.getByRole('table', { name: /Training history/ }).locator('thead th').allTextContents();
+  const column = headings.indexOf('val_accuracy');
+  const valAccuracy = column < 0 ? Number.NaN : Number(await history.last().locator('th, td').nth(column).textContent());
   const { metric, onOtherDataset } = preset.expectedResult;
   // On the other dataset only a preset that states an aim there has one; others print NaN.
   const value = dataset === preset.dataset ? preset.expectedResult.value : onOtherDataset?.dataset === dataset ? onOtherDataset.value : NaN;
