@@ -168,6 +168,25 @@ describe('createOptimizer', () => {
   });
 });
 
+/**
+ * Steps `optimizer` once per row of `steps` (a gradient per weight, one weight per column),
+ * then holds each weight to `keras`'s value for its column's gradients, within 1e-4 of it;
+ * the optimizer is disposed.
+ */
+function expectKerasSteps(optimizer: tf.Optimizer, steps: readonly (readonly number[])[], keras: (gradients: readonly number[]) => number): void {
+  const columns = steps[0]?.length ?? 0;
+  const w = tf.tidy(() => tf.variable(tf.zeros([columns])));
+  // The loss Σ gᵢ·wᵢ has the gradient g, whatever w is.
+  for (const row of steps) optimizer.minimize(() => tf.sum(tf.mul(w, tf.tensor1d([...row]))));
+  const got = Array.from(w.dataSync());
+  w.dispose();
+  optimizer.dispose();
+  for (let column = 0; column < columns; column++) {
+    const expected = keras(steps.map((row) => row[column] ?? 0));
+    expect(Math.abs((got[column] ?? NaN) - expected)).toBeLessThan(1e-4 * Math.abs(expected));
+  }
+}
+
 describe("RMSprop as Keras 3's", () => {
   it('divides by √(v + ε), also for gradients far below √ε', () => {
     // Keras 3's update_step in float64: v ← ρ·v + (1 − ρ)·g²; w ← w − rate·g / √(v + ε).
@@ -185,17 +204,7 @@ describe("RMSprop as Keras 3's", () => {
       [0.3, 2e-4, 1e-6, -0.1],
       [0.4, 1e-4, 3e-6, 0.05],
     ];
-    const optimizer = createOptimizer({ ...DEFAULT_COMPILE, optimizer: 'rmsprop', learningRate: 0.01 });
-    const w = tf.tidy(() => tf.variable(tf.zeros([4])));
-    // The loss Σ gᵢ·wᵢ has the gradient g, whatever w is.
-    for (const row of steps) optimizer.minimize(() => tf.sum(tf.mul(w, tf.tensor1d(row))));
-    const got = Array.from(w.dataSync());
-    w.dispose();
-    optimizer.dispose();
-    [0, 1, 2, 3].forEach((column) => {
-      const expected = keras(steps.map((row) => row[column] ?? 0));
-      expect(Math.abs((got[column] ?? NaN) - expected)).toBeLessThan(1e-4 * Math.abs(expected));
-    });
+    expectKerasSteps(createOptimizer({ ...DEFAULT_COMPILE, optimizer: 'rmsprop', learningRate: 0.01 }), steps, keras);
   });
 });
 
@@ -220,16 +229,7 @@ describe("Adam as Keras 3's", () => {
       [0.4, 1e-4, 3e-6, 1e-7, 0.05],
     ];
     const optimizer = createOptimizer({ ...DEFAULT_COMPILE, optimizer: 'adam', learningRate: 0.01 });
-    const w = tf.tidy(() => tf.variable(tf.zeros([5])));
-    // The loss Σ gᵢ·wᵢ has the gradient g, whatever w is.
-    for (const row of steps) optimizer.minimize(() => tf.sum(tf.mul(w, tf.tensor1d(row))));
-    const got = Array.from(w.dataSync());
-    w.dispose();
-    optimizer.dispose();
-    [0, 1, 2, 3, 4].forEach((column) => {
-      const expected = keras(steps.map((row) => row[column] ?? 0));
-      expect(Math.abs((got[column] ?? NaN) - expected)).toBeLessThan(1e-4 * Math.abs(expected));
-    });
+    expectKerasSteps(optimizer, steps, keras);
     expect(optimizer.getConfig()['epsilon']).toBe(1e-7);
   });
 });
