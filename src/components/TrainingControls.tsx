@@ -34,15 +34,16 @@ export function BackendBadge({ run, queued }: { readonly run: Run; readonly queu
 
 /**
  * Pause or Resume, for a run that is training or paused (not one waiting, or stopping);
- * `named` puts the run's name in the label, for a list of runs.
+ * `named` puts the run's name in the label, for a list of runs. The rest goes on the button
+ * (focus handlers; the floating copy's tabIndex and mouse-down).
  */
-export function PauseResumeButton({ run, named = false, ...focus }: { readonly run: Run; readonly named?: boolean } & Pick<ButtonHTMLAttributes<HTMLButtonElement>, 'onFocus' | 'onBlur'>) {
+export function PauseResumeButton({ run, named = false, ...button }: { readonly run: Run; readonly named?: boolean } & Pick<ButtonHTMLAttributes<HTMLButtonElement>, 'onFocus' | 'onBlur' | 'tabIndex' | 'onMouseDown'>) {
   const pauseRun = useAppStore((state) => state.pauseRun);
   const resumeRun = useAppStore((state) => state.resumeRun);
   if ((run.status !== 'running' && run.status !== 'paused') || run.stopping) return null;
   const paused = run.status === 'paused';
   return (
-    <button type="button" {...focus} onClick={() => (paused ? resumeRun(run.id) : pauseRun(run.id))}>
+    <button type="button" {...button} onClick={() => (paused ? resumeRun(run.id) : pauseRun(run.id))}>
       {paused ? 'Resume' : 'Pause'}
       {named ? ` ${run.name}` : ''}
     </button>
@@ -111,19 +112,12 @@ function FloatingControls({ run, words }: { readonly run: Run; readonly words: s
     root.classList.add('has-floating-controls');
     return () => root.classList.remove('has-floating-controls');
   }, []);
-  const pauseRun = useAppStore((state) => state.pauseRun);
-  const resumeRun = useAppStore((state) => state.resumeRun);
   const stopRun = useAppStore((state) => state.stopRun);
-  const paused = run.status === 'paused';
   const keepFocus = (event: MouseEvent): void => event.preventDefault();
   return (
     <div className="floating-controls" aria-hidden="true" data-testid="floating-controls">
       <span>{words}</span>
-      {(run.status === 'running' || paused) && (
-        <button type="button" tabIndex={-1} onMouseDown={keepFocus} onClick={() => (paused ? resumeRun(run.id) : pauseRun(run.id))}>
-          {paused ? 'Resume' : 'Pause'}
-        </button>
-      )}
+      <PauseResumeButton run={run} tabIndex={-1} onMouseDown={keepFocus} />
       <button type="button" tabIndex={-1} onMouseDown={keepFocus} onClick={() => stopRun(run.id)}>
         Stop
       </button>
