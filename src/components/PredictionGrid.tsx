@@ -22,13 +22,10 @@ interface Card {
   readonly probabilities: Float32Array;
 }
 
-/** How many test images the model got wrong, of how many. */
-function mistakes(evaluation: Evaluation, labels: Uint8Array): { readonly wrong: number; readonly of: number } {
-  let wrong = 0;
-  evaluation.predictions.forEach((predicted, i) => {
-    if (predicted !== labels[i]) wrong += 1;
-  });
-  return { wrong, of: evaluation.predictions.length };
+/** How many test images the model got wrong, of how many: off its confusion matrix's diagonal. */
+function mistakes(evaluation: Evaluation): { readonly wrong: number; readonly of: number } {
+  const right = evaluation.confusion.reduce((sum, row, t) => sum + (row[t] ?? 0), 0);
+  return { wrong: evaluation.count - right, of: evaluation.count };
 }
 
 /**
@@ -57,7 +54,7 @@ export const PredictionGrid = memo(function PredictionGrid({ evaluation, dataset
   const [filter, setFilter] = useState<Filter>('all');
   const names = dataset.classNames;
   const shown = cards(evaluation, names.length, filter, dataset.test.labels);
-  const all = mistakes(evaluation, dataset.test.labels);
+  const all = mistakes(evaluation);
   const wrongInSample = Array.from(evaluation.sampleIndices).filter((i) => evaluation.predictions[i] !== dataset.test.labels[i]).length;
   return (
     <section className="prediction-grid" aria-labelledby="predictions-heading">
