@@ -68,6 +68,12 @@ export function lonePoints(line: readonly { readonly x: number; readonly running
   return line.flatMap(({ x, running }, i) => (running !== null && valueAt(i - 1) === null && valueAt(i + 1) === null ? [{ x, running }] : []));
 }
 
+/** The smallest step of `multiples` × a power of ten at least `rough` (> 0): a round axis step. */
+function roundStep(rough: number, multiples: readonly number[]): number {
+  const power = 10 ** Math.floor(Math.log10(rough));
+  return [...multiples, 10].map((m) => m * power).find((candidate) => candidate >= rough * (1 - 1e-9)) ?? 10 * power;
+}
+
 /**
  * An epoch axis's ticks from 0 towards `epochs`, whole and round (every epoch up to 10, then
  * every 2, 5, 10, 20 …, six or so ticks; the last epoch has one only when the step divides
@@ -75,9 +81,7 @@ export function lonePoints(line: readonly { readonly x: number; readonly running
  */
 export function epochTicks(epochs: number): number[] {
   const last = Math.max(1, Math.ceil(epochs));
-  const rough = last / 6;
-  const power = 10 ** Math.floor(Math.log10(Math.max(1, rough)));
-  const step = last <= 10 ? 1 : ([1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= rough) ?? 10 * power);
+  const step = last <= 10 ? 1 : roundStep(last / 6, [1, 2, 5]);
   return Array.from({ length: Math.floor(last / step) + 1 }, (_, i) => i * step);
 }
 
@@ -88,9 +92,7 @@ export function epochTicks(epochs: number): number[] {
  */
 export function lossAxis(highest: number): LinearAxis {
   if (!Number.isFinite(highest) || highest <= 0) return { domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1] };
-  const rough = highest / 4;
-  const power = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((candidate) => candidate >= rough * (1 - 1e-9)) ?? 10 * power;
+  const step = roundStep(highest / 4, [1, 2, 2.5, 5]);
   const count = Math.max(1, Math.ceil(highest / step - 1e-9));
   const ticks = Array.from({ length: count + 1 }, (_, i) => Number((i * step).toPrecision(12)));
   return { domain: [0, ticks.at(-1) ?? step], ticks };
