@@ -8,7 +8,7 @@ import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts'
 import { isActiveRun, type Run } from '../store';
 import { thinCurve, trainedTo } from '../store/series';
 import { ChartFrame } from './ChartFrame';
-import { accuracyAxis, CHART_REFRESH_MS, CURVE_MARGIN, CURVE_TOOLTIP, dwarfingRun, EPOCH_LABEL, hasValidation, LossAndAccuracy, lossAxis, metricAxis, NEUTRAL_LINE, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
+import { CHART_REFRESH_MS, CURVE_MARGIN, CURVE_TOOLTIP, dwarfingRun, EPOCH_LABEL, hasValidation, linearAxis, LossAndAccuracy, metricAxis, NEUTRAL_LINE, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
 import { CheckField } from './fields';
 import { isMarked, markerDot, MARKERS_PER_LINE, markerStep, RunLineSwatch } from './RunMarker';
 import { usePanelShown } from './Tabs';
@@ -54,18 +54,16 @@ function curve(key: string, points: readonly { x: number; y: number }[], name: s
 
 function OverlayChart({ runs, metric, log }: { readonly runs: readonly Run[]; readonly metric: Metric; readonly log: boolean }) {
   const maxEpochs = epochSpan(runs);
-  const lowest = lowestAccuracy(runs);
+  const bound = metric === 'accuracy' ? lowestAccuracy(runs) : Math.max(...runs.flatMap((run) => run.epochs.flatMap((e) => [e.loss, e.valLoss ?? 0])).filter(Number.isFinite));
   // The same arrays from one redraw to the next (see metricAxis).
-  const accuracy = useMemo(() => accuracyAxis(lowest), [lowest]);
-  const highest = Math.max(...runs.flatMap((run) => run.epochs.flatMap((e) => [e.loss, e.valLoss ?? 0])).filter(Number.isFinite));
-  const loss = useMemo(() => lossAxis(highest), [highest]);
+  const axis = useMemo(() => linearAxis(metric, bound), [metric, bound]);
   return (
     <ChartFrame height={260}>
       {(width) => (
         <LineChart width={width} height={260} accessibilityLayer={false} margin={CURVE_MARGIN}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="x" type="number" domain={[0, maxEpochs]} allowDecimals={false} padding={{ right: 8 }} label={EPOCH_LABEL} fontSize={11} />
-          <YAxis {...metricAxis(metric, log, accuracy, loss)} />
+          <YAxis {...metricAxis(metric, log, axis)} />
           <Tooltip {...CURVE_TOOLTIP} />
           {runs.flatMap((run) => {
             const train = thinCurve(

@@ -11,7 +11,7 @@ import { curveNotes } from '../store/series';
 import type { EpochRecord } from '../training/protocol';
 import type { MonitorName } from '../training/spec';
 import { ChartFrame } from './ChartFrame';
-import { accuracyAxis, CHART_REFRESH_MS, CURVE_MARGIN, EPOCH_LABEL, epochTicks, hasValidation, liveTooltip, LossAndAccuracy, lonePoints, lossAxis, metricAxis, NEUTRAL_LINE, runningLine, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
+import { CHART_REFRESH_MS, CURVE_MARGIN, EPOCH_LABEL, epochTicks, hasValidation, linearAxis, liveTooltip, LossAndAccuracy, lonePoints, metricAxis, NEUTRAL_LINE, runningLine, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
 import { CheckField } from './fields';
 import { usePanelShown } from './Tabs';
 import { useDelayedValue, useThrottledValue } from './useThrottledValue';
@@ -96,17 +96,18 @@ function MetricLines({ run, epochs: epochCount, metric, log, width }: ChartProps
   // Accuracy zooms, once epoch 1 has ended, to the epochs' points and the later epochs' running
   // values, as a notebook's plot of history zooms to its points: epoch 1's climb from an
   // untrained model's tenth then runs in below the axis. 0 to 1 until then.
-  const later = batches.flatMap((b) => (b.x > 1 && b.running !== null ? [b.running] : []));
-  const lowest = Math.min(...[...epochs.flatMap((e) => [e.train, e.validation ?? Number.NaN]), ...later].filter(Number.isFinite), epochs.length === 0 ? 0 : 1);
-  // The same objects from one redraw to the next (see metricAxis).
-  const accuracy = useMemo(() => accuracyAxis(lowest), [lowest]);
   // Loss keeps its whole span, from an untrained model's first step: the log scale spreads the small losses of later epochs.
-  const highest = Math.max(...[...batches.map((b) => b.running ?? 0), ...epochs.flatMap((e) => [e.train, e.validation ?? 0])].filter(Number.isFinite));
+  const epochValues = epochs.flatMap((e) => [e.train, e.validation ?? Number.NaN]);
+  const bound =
+    metric === 'accuracy'
+      ? Math.min(...[...epochValues, ...batches.flatMap((b) => (b.x > 1 && b.running !== null ? [b.running] : []))].filter(Number.isFinite), epochs.length === 0 ? 0 : 1)
+      : Math.max(...[...epochValues, ...batches.map((b) => b.running ?? Number.NaN)].filter(Number.isFinite));
+  // The same objects from one redraw to the next (see metricAxis).
+  const axis = useMemo(() => linearAxis(metric, bound), [metric, bound]);
   // A running value alone in its epoch (one report in it, as in a run of many short epochs) has no line to be drawn on: a dot.
   const lonely = lonePoints(batches);
   // Usually none: the same empty array then, so that Recharts finds that line's data unchanged.
   const lone = lonely.length === 0 ? NO_POINTS : lonely;
-  const loss = useMemo(() => lossAxis(highest), [highest]);
   const planned = run?.spec.fit.epochs ?? epochCount;
   const xDomain = useMemo(() => [0, planned], [planned]);
   // Before the run's first report, the running line's data is two valueless points at the axis's ends: they give the
@@ -119,7 +120,7 @@ function MetricLines({ run, epochs: epochCount, metric, log, width }: ChartProps
     <LineChart width={width} height={CHART_HEIGHT} accessibilityLayer={false} margin={CURVE_MARGIN}>
       <CartesianGrid strokeDasharray="3 3" />
       <XAxis dataKey="x" type="number" domain={xDomain} ticks={xTicks} allowDecimals={false} label={EPOCH_LABEL} fontSize={11} />
-      <YAxis {...metricAxis(metric, log, accuracy, loss)} />
+      <YAxis {...metricAxis(metric, log, axis)} />
       <Tooltip {...tooltip} />
       <Line data={batches.length > 0 ? batches : xEnds} dataKey="running" name={`${metric}, epoch so far`} stroke={color} strokeOpacity={RUNNING_OPACITY} dot={false} isAnimationActive={false} strokeWidth={1} />
       <Line data={lone} dataKey="running" stroke="none" fill={color} fillOpacity={RUNNING_OPACITY} dot={LONE_DOT} activeDot={false} tooltipType="none" legendType="none" isAnimationActive={false} />

@@ -49,18 +49,21 @@ export interface LinearAxis {
 }
 
 /**
- * The y axis for a metric: accuracy on `accuracy`'s span and ticks, with two decimals; loss on
- * `loss`'s, or on a log scale Recharts spans. Every prop is the same value from one redraw to
- * the next (the formatters are module functions, the axes memoised by their callers):
- * Recharts compares them, and a changed one re-registers the axis, which redraws the whole
- * chart a second time in the same task.
+ * The y axis for a metric: `linear`'s span and ticks (an `accuracyAxis` or a `lossAxis`),
+ * accuracy with two decimals; loss on a log scale Recharts spans when `log`. Every prop is the
+ * same value from one redraw to the next (the formatters are module functions, the axes
+ * memoised by their callers): Recharts compares them, and a changed one re-registers the axis,
+ * which redraws the whole chart a second time in the same task.
  */
-export function metricAxis(metric: Metric, log: boolean, accuracy: LinearAxis, loss: LinearAxis): YAxisProps {
-  if (metric === 'accuracy') return { scale: 'linear', domain: accuracy.domain, ticks: accuracy.ticks, allowDataOverflow: true, fontSize: 11, tickFormatter: formatAccuracy };
-  return log
-    ? { scale: 'log', domain: ['auto', 'auto'], allowDataOverflow: true, fontSize: 11, tickFormatter: formatLoss }
-    : { scale: 'linear', domain: loss.domain, ticks: loss.ticks, allowDataOverflow: true, fontSize: 11, tickFormatter: formatLoss };
+export function metricAxis(metric: Metric, log: boolean, linear: LinearAxis): YAxisProps {
+  const tickFormatter = metric === 'accuracy' ? formatAccuracy : formatLoss;
+  return metric === 'loss' && log
+    ? { scale: 'log', domain: ['auto', 'auto'], allowDataOverflow: true, fontSize: 11, tickFormatter }
+    : { scale: 'linear', domain: linear.domain, ticks: linear.ticks, allowDataOverflow: true, fontSize: 11, tickFormatter };
 }
+
+/** A metric's linear axis from its lowest accuracy or highest loss (`bound`). */
+export const linearAxis = (metric: Metric, bound: number): LinearAxis => (metric === 'accuracy' ? accuracyAxis(bound) : lossAxis(bound));
 
 /** The points of a running line (`runningLine`) with no neighbour to be joined to: drawn as dots, or not at all. */
 export function lonePoints(line: readonly { readonly x: number; readonly running: number | null }[]): { x: number; running: number }[] {
