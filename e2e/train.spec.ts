@@ -20,6 +20,8 @@ test('the quickstart preset trains in the worker on WebGL, streaming batches and
   // Before the first run the curves are there, empty, and say what will fill them.
   await expect(page.getByText('Train a model to see its loss and accuracy here')).toBeVisible();
   await expect(page.locator('.live-charts .recharts-wrapper')).toHaveCount(2);
+  // Their epoch axes are ticked already, 0 to the 2 epochs planned, each chart's.
+  await expect(page.locator('.live-charts .recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value')).toHaveText(['0', '1', '2', '0', '1', '2']);
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('backend')).toContainText('Backend: WebGL');
   // Keras's progress-bar figures, and the time the whole run has left.
@@ -433,6 +435,8 @@ test("the quickstart as written trains as the tutorial's cells do: all 60,000 im
   await expect(page.locator('.progress-block > p').first()).toContainText(/: finished · 60,000 training images$/);
   const accuracy = Number((await page.getByTestId('test-accuracy').textContent())?.match(/([\d.]+)%/)?.[1]);
   expect(accuracy).toBeGreaterThan(93);
+  // Its history has no val_ columns, as Keras's history.history has no val_ keys without validation.
+  await expect(page.getByRole('table', { name: /^Training history of / }).getByRole('columnheader')).toHaveText(['epoch', 'accuracy', 'loss', 'time', 'samples/s']);
   await page.getByRole('tab', { name: 'Keras log' }).click();
   const log = ((await page.getByLabel(/^Keras log of TensorFlow quickstart, as written/).textContent()) ?? '').split('\n');
   expect(log[0]).toMatch(/^1875\/1875 ━{20} \d+s \d+(ms|us|s)\/step - accuracy: \d\.\d{4} - loss: \d\.\d{4}$/);
