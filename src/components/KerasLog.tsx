@@ -67,11 +67,20 @@ export function KerasLog({ run, dataset }: { readonly run: Run | null; readonly 
           ))}
         </pre>
         <figcaption>
-          What the tf.keras code (“The same model in tf.keras (Python)”, in the builder) prints for this run, as Keras 3 writes it: <code>model.fit</code>, then{' '}
-          <code>model.evaluate</code> (verbose=2) and the code&apos;s own prints. The figures are this run&apos;s and the times this browser&apos;s: a finished epoch&apos;s
-          time per step is its time (validation included) over its steps. The epoch under way shows its running means and its training pace; Keras shows a mean of the
-          running means there, which lags them, and the same figures once the epoch ends. Not shown: <code>model.summary()</code>&apos;s table (the builder has it) and{' '}
-          <code>model.predict</code>&apos;s progress line.
+          <p>
+            What this run&apos;s tf.keras code (in the builder, “The same model in tf.keras (Python)”) prints, as Keras 3 writes it: <code>model.fit</code>, then{' '}
+            <code>model.evaluate</code> (verbose=2) and the code&apos;s own prints.
+          </p>
+          <ul>
+            <li>The figures are this run&apos;s; the times are this browser&apos;s. A finished epoch&apos;s time per step is its time, validation included, over its steps.</li>
+            <li>
+              The epoch under way shows its running means and its pace. Keras 3 releases from before June 2026 show a mean of the running means
+              there, which lags them; once the epoch ends, the figures are the same.
+            </li>
+            <li>
+              Not shown: <code>model.summary()</code>&apos;s table (the builder has it) and <code>model.predict</code>&apos;s progress line.
+            </li>
+          </ul>
         </figcaption>
       </figure>
     </section>
