@@ -12,11 +12,16 @@ export interface PeerPlan {
   readonly model: string;
   readonly batchSize: number;
   readonly images: number;
+  /** Epochs timed after one untimed epoch; the figure is their median. */
+  readonly timedEpochs: number;
 }
 
 export interface PeerResult extends PeerPlan {
   readonly params: number;
+  /** The median of `eachEpoch`. */
   readonly samplesPerSecond: number;
+  /** Samples per second of each timed epoch, in order. */
+  readonly eachEpoch: readonly number[];
 }
 
 export interface PeerReport {
