@@ -332,6 +332,34 @@ test('a run the browser had no room to save says so until it is saved, after lat
   await expect(page.getByRole('list', { name: 'Runs' }).getByTestId('queue-status')).toHaveText(['finished', 'finished']);
 });
 
+test('a model whose write the browser cancels as it commits it (quota used up) is not called saved, and saves once there is room', async ({ page }) => {
+  await openApp(page);
+  // The dataset's copy is written first, so that the room left is known.
+  await expect(page.getByRole('radio', { name: /^MNIST\b/ }).locator('xpath=..').locator('.badge')).toHaveText(/, kept in this browser$/);
+  const origin = new URL(page.url()).origin;
+  const cdp = await page.context().newCDPSession(page);
+  const { usage } = await cdp.send('Storage.getUsageAndQuota', { origin });
+  // Room for a run's record, not for the quickstart's 407 KB of weights. Chromium checks the
+  // quota when it commits a write, after tfjs's model.save has resolved.
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + 100_000 });
+  await choosePreset(page, 'quickstart', 1, 1000);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
+  await expect(page.getByTestId('run-saved')).toHaveText('Not saved: kept until the page is reloaded.');
+  await expect(page.getByRole('alert').filter({ hasText: 'could not be saved in this browser' })).toContainText('storage quota is used up');
+  expect((await storedCounts(page)).runs).toBe(0);
+
+  // Room again (the quota the browser sets itself): Save again keeps it, model and all.
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+  await page.getByRole('button', { name: /^Save .* again$/ }).click();
+  await expect(page.getByTestId('run-saved')).toHaveText('Saved in this browser.');
+  await page.reload();
+  await page.getByRole('tab', { name: 'Draw' }).click();
+  await page.getByLabel('Or classify test image #').fill('0');
+  await page.getByRole('button', { name: 'Classify test image' }).click();
+  await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: \d \(\d+\.\d+%\)\. Test image #0 is labelled 7: (right|wrong)\.$/);
+});
+
 test('a run training, and one queued, when the page is reloaded are kept as failed runs that say so, with the history trained so far', async ({ page }) => {
   await quickstart(page, 5, 60000);
   const train = page.getByRole('button', { name: 'Train', exact: true });

@@ -20,9 +20,26 @@ export function savedModelUrl(runId: string): string {
   return `${SAVED_MODEL_PREFIX}${runId}`;
 }
 
-/** Saves a model under its run's id, replacing any earlier save. */
+/**
+ * Saves a model under its run's id, replacing any earlier save, and rejects unless it was kept.
+ * tfjs resolves `model.save` when IndexedDB has accepted the write, before it commits it; Chromium
+ * checks the site's quota at the commit and cancels the write there, with no one listening. So
+ * the model is read back (a transaction begun after the write waits for it to end) and its
+ * weights' size compared with what was saved.
+ */
 export async function saveModel(model: tf.LayersModel, runId: string): Promise<void> {
-  await model.save(savedModelUrl(runId));
+  const url = savedModelUrl(runId);
+  const { modelArtifactsInfo } = await model.save(url);
+  const kept = await tf.io
+    .getLoadHandlers(url)[0]
+    ?.load?.()
+    .catch(() => null);
+  const keptBytes = kept?.weightData === undefined ? null : new tf.io.CompositeArrayBuffer(kept.weightData).byteLength;
+  if (keptBytes !== modelArtifactsInfo.weightDataBytes) {
+    // Chromium gives no reason, and its storage estimate does not show a full quota either.
+    const size = `${Math.round((modelArtifactsInfo.weightDataBytes ?? 0) / 1024)} KB`;
+    throw new Error(`the browser cancelled the write of its model (${size}) as it committed it, as it does when this site's storage quota is used up`);
+  }
 }
 
 /** Loads a run's saved model; rejects when there is none or it cannot be read. */
