@@ -130,6 +130,14 @@ describe('the run file', () => {
     expect(back.epochs[0]?.loss).toBeNaN();
   });
 
+  it('keeps the test answers of a model whose weights went NaN at its last step, in storage and in a file', () => {
+    const evaluation = saved().evaluation;
+    if (evaluation === null) throw new Error('the fixture has an evaluation');
+    const nanModel: SavedRun = { ...saved(), evaluation: { ...evaluation, loss: Number.NaN, sampleProbabilities: evaluation.sampleProbabilities.map(() => Number.NaN) } };
+    expect(parseStoredRun(structuredClone(nanModel)).evaluation?.sampleProbabilities[0]).toBeNaN();
+    expect(parseRunFile(runFileText(nanModel, files, new Date()), 'a.run.json').run.evaluation?.sampleProbabilities[0]).toBeNaN();
+  });
+
   it('measures the weights its manifest describes', () => {
     expect(weightBytes(files.modelJson.weightsManifest)).toBe(36);
     expect(weightBytes([{ paths: [], weights: [{ name: 'b', shape: [5], dtype: 'bool' }] }])).toBe(5);

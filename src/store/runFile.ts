@@ -187,10 +187,6 @@ function nullableMetric(value: unknown, path: string): number | null {
   return value === null ? null : num(value, path);
 }
 
-function numbers(value: unknown, path: string): number[] {
-  return list(value, path).map((v, i) => num(v, `${path}[${i}]`));
-}
-
 function wholeNumbers(value: unknown, path: string): number[] {
   return list(value, path).map((v, i) => count(v, `${path}[${i}]`));
 }
@@ -274,7 +270,8 @@ function imagesWithProbabilities(f: Fields, path: string, kind: 'sample' | 'mist
   const indices = wholeNumbers(f[`${kind}Indices`], `${path}.${kind}Indices`);
   const outside = indices.findIndex((i) => i >= evaluated);
   if (outside >= 0) invalid(`${path}.${kind}Indices[${outside}]`, `a test image from 0 to ${evaluated - 1}`, indices[outside]);
-  const probabilities = numbers(f[`${kind}Probabilities`], `${path}.${kind}Probabilities`);
+  // Metrics, as a model's outputs: a model whose last step made its weights NaN answers NaN.
+  const probabilities = list(f[`${kind}Probabilities`], `${path}.${kind}Probabilities`).map((v, i) => metric(v, `${path}.${kind}Probabilities[${i}]`));
   if (probabilities.length !== indices.length * classCount) {
     throw new FieldError(`${path}.${kind}Probabilities should hold ${classCount} per image, ${indices.length * classCount} in all, but it has ${probabilities.length}`);
   }
