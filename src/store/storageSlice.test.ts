@@ -182,6 +182,34 @@ describe('the storage slice', () => {
     expect(sent.filter((c) => c.type === 'deleteSavedModel')).toEqual([]);
   });
 
+  it('brings a run back at once when its record cannot be deleted, and never deletes its model', async () => {
+    await restoreTwo();
+    vi.useFakeTimers();
+    storage.failNext = new Error('the disk is failing');
+    state().deleteRun('a');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(state().runOrder).toEqual(['a', 'b']);
+    expect(state().deletedRun).toBeNull();
+    expect(state().storageError).toMatch(/^First could not be deleted from this browser, so it is back\. /);
+    await vi.advanceTimersByTimeAsync(UNDO_DELETE_MS + 10);
+    expectFirstKept();
+    expect(sent.filter((c) => c.type === 'deleteSavedModel')).toEqual([]);
+  });
+
+  it('says a run brought back by Undo is not saved when its record cannot be written again, and offers to save it', async () => {
+    await restoreTwo();
+    state().deleteRun('a');
+    await settle();
+    storage.failNext = new Error('the disk is failing');
+    state().undoDelete();
+    await settle();
+    expect(shelf.has('a')).toBe(false);
+    expect(state().savedRuns['a']).toBe('unsaved');
+    expect(state().storageError).toMatch(/^First is back, but could not be saved in this browser again\. /);
+    state().saveRunAgain('a');
+    expect(sent.at(-1)).toEqual({ type: 'saveModel', runId: 'a' });
+  });
+
   it('undoes the delete of a run whose model was still being saved: the record is written once the model is', async () => {
     await savingFirst();
     state().deleteRun('a');

@@ -486,10 +486,15 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       if (hasRecord) holdModel(id, Date.now() + UNDO_DELETE_MS + UNDO_GRACE_MS);
       // The record goes now, not when the undo has passed: a page reloaded or closed meanwhile
       // must not bring the run back. Undo writes it again.
+      // A record that stays would bring the run back at the next visit, without the model the
+      // undo's end deletes: the run comes back now instead, model and all, and the page says why.
       if (hasRecord) {
         deleteSavedRun(id).then(
           () => otherTabs?.postMessage({ type: 'deleted', id } satisfies RunsMessage),
-          (error: unknown) => reportStorage(error, `${run.name} could not be deleted from this browser.`),
+          (error: unknown) => {
+            if (get().deletedRun?.run.id === id) get().undoDelete();
+            reportStorage(error, `${run.name} could not be deleted from this browser, so it is back.`);
+          },
         );
       }
       get().announce(`Deleted ${run.name}. Undo is possible for ${UNDO_DELETE_MS / 1000} seconds, and for as long as it has the focus.`);
@@ -525,7 +530,13 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       });
       get().announce(`${run.name} is back.`);
       // A model still being saved writes the record when it is done (modelSaved).
-      if (get().savedRuns[run.id] === 'saved') putRecord(run.id).catch((error: unknown) => reportStorage(error, `${run.name} is back, but could not be saved in this browser again.`));
+      if (get().savedRuns[run.id] === 'saved') {
+        putRecord(run.id).catch((error: unknown) => {
+          // Its record is gone: the run is not kept until Save again writes it.
+          if (get().savedRuns[run.id] !== undefined) setSaveState(run.id, 'unsaved');
+          reportStorage(error, `${run.name} is back, but could not be saved in this browser again.`);
+        });
+      }
     },
 
     exportRun: (id) => {
