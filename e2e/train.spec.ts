@@ -208,7 +208,7 @@ test('stopping a run mid-way keeps its history and its model', async ({ page }) 
   await expect(page.getByText(/^Run [1-9]\d*% · stopped (in|after) epoch \d+$/)).toBeVisible();
 });
 
-test('leaving the page while a run trains asks first; once it has ended, it does not', async ({ page }) => {
+test('leaving the page while a run trains asks first; once it has ended and is saved, it does not', async ({ page }) => {
   await quickstart(page, 2, 20000);
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('running-metrics')).toBeVisible();
@@ -217,8 +217,9 @@ test('leaving the page while a run trains asks first; once it has ended, it does
   const dialog = await asked;
   expect(dialog.type()).toBe('beforeunload');
   await dialog.dismiss();
-  // Staying on the page, the run goes on to its end.
+  // Staying on the page, the run goes on to its end, and is saved (until then, leaving would lose it).
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
+  await expect(page.getByTestId('run-saved')).toHaveText('Saved in this browser.');
   page.on('dialog', (unexpected) => {
     throw new Error(`asked ${unexpected.type()} after the run ended`);
   });

@@ -1,9 +1,9 @@
-/** Asks before the page is reloaded or closed while a run trains or waits: it would be lost (a run is kept once it ends). */
+/** Asks before the page is reloaded or closed while that would lose a run (see selectLeavingLosesRuns). */
 import { useEffect } from 'react';
-import { isActiveRun, useAppStore } from '../store';
+import { selectLeavingLosesRuns, useAppStore } from '../store';
 
 export function LeaveWarning() {
-  const active = useAppStore((state) => Object.values(state.runs).some(isActiveRun));
+  const active = useAppStore(selectLeavingLosesRuns);
   useEffect(() => {
     if (!active) return;
     // The browser asks in its own words; preventDefault is what asks it to.

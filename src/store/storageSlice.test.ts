@@ -38,7 +38,7 @@ vi.stubGlobal('localStorage', {
 });
 
 const { useAppStore } = await import('./index');
-const { MODEL_LOST, UNDO_DELETE_MS, interruptedWords, pendingDeletesOf, settlePendingDeletes } = await import('./storageSlice');
+const { MODEL_LOST, UNDO_DELETE_MS, interruptedWords, pendingDeletesOf, selectLeavingLosesRuns, settlePendingDeletes } = await import('./storageSlice');
 const { selectDrawingRunId } = await import('./drawingSlice');
 const initial = useAppStore.getState();
 const state = () => useAppStore.getState();
@@ -208,6 +208,15 @@ describe('the storage slice', () => {
     expect(state().storageError).toMatch(/^First is back, but could not be saved in this browser again\. /);
     state().saveRunAgain('a');
     expect(sent.at(-1)).toEqual({ type: 'saveModel', runId: 'a' });
+  });
+
+  it('has the page ask before it is left while a run that ended is being saved, and not once it is saved', async () => {
+    await savingFirst();
+    expect(selectLeavingLosesRuns(state())).toBe(true);
+    state().handleStorageEvent({ type: 'modelSaved', runId: 'a', error: null });
+    await settle();
+    expectFirstKept();
+    expect(selectLeavingLosesRuns(state())).toBe(false);
   });
 
   it('undoes the delete of a run whose model was still being saved: the record is written once the model is', async () => {

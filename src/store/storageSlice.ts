@@ -69,6 +69,14 @@ export function runImageSize(state: Pick<AppState, 'datasets'>, run: Pick<Run, '
   return imageSizes.get(run.id) ?? (train ? { height: train.height, width: train.width } : null);
 }
 
+/**
+ * Whether leaving the page now would lose a run: one training or waiting, or one that ended and
+ * is being saved (its model, which only the worker holds, then its record). The page asks first.
+ */
+export function selectLeavingLosesRuns(state: Pick<AppState, 'runs' | 'savedRuns'>): boolean {
+  return Object.values(state.runs).some(isActiveRun) || Object.values(state.savedRuns).includes('saving');
+}
+
 /** Why a run whose model went with a restarted worker cannot be drawn with, exported or saved again. */
 export const MODEL_LOST = 'its model was lost when the training worker restarted, before this browser could keep it. Its charts and results stay until the page is reloaded.';
 
