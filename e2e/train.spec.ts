@@ -466,6 +466,13 @@ test('a preset made for the other dataset says so, and one click trains it where
   await expect(note).toContainText('This preset is made for MNIST; the page is using Fashion-MNIST');
   await expect(firstRow).toHaveText(['flatten (Flatten)', '(None, 784)', '0']);
   await expect(page.getByTestId('summary-augmentation')).toHaveCount(0);
+  // The quickstart's layers are also the clothing tutorial's: the note offers that one.
+  await expect(note).toContainText('Its layers are those of “TensorFlow basic classification”, made for Fashion-MNIST.');
+  await note.getByRole('button', { name: 'Use TensorFlow basic classification' }).click();
+  await expect(note).toHaveCount(0);
+  await expect(page.getByLabel('Preset')).toBeFocused();
+  await expect(page.getByLabel('Preset')).toHaveValue('basicClassification');
+  await expect(page.getByLabel('Epochs', { exact: true })).toHaveValue('10');
 });
 
 test('a reload keeps the dataset picked and the model being edited', async ({ page }) => {

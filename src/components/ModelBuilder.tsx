@@ -4,8 +4,8 @@
  * are none.
  */
 import { memo, useId, useLayoutEffect, useMemo, useRef } from 'react';
-import { BUILTIN_DATASETS } from '../data/datasets';
-import { PRESET_ORDER, PRESETS, emptySpec, isPresetId, type Preset } from '../training/presets';
+import { BUILTIN_DATASETS, isBuiltinDatasetId } from '../data/datasets';
+import { PRESET_ORDER, PRESETS, emptySpec, isPresetId, twinPresetOn, type Preset } from '../training/presets';
 import { insertionIndex, type SpecIssue } from '../training/shapes';
 import { describeSpecDiff } from '../training/specDiff';
 import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, DEFAULT_EARLY_STOPPING, LAYER_TYPES, LOSSES, MAX_EPOCHS, MONITORS, OPTIMIZERS, type Activation, type LayerSpec, type LayerType, type ModelSpec } from '../training/spec';
@@ -251,6 +251,8 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
   const activeName = useAppStore((state) => (state.activeDatasetId === null ? '' : (state.datasets[state.activeDatasetId]?.name ?? '')));
   const selectDataset = useAppStore((state) => state.selectDataset);
   const presetDataset = preset ? BUILTIN_DATASETS[preset.dataset] : null;
+  const twinId = presetId !== null && activeDatasetId !== null && isBuiltinDatasetId(activeDatasetId) ? twinPresetOn(presetId, activeDatasetId) : null;
+  const twin = twinId === null ? null : PRESETS[twinId];
   const changes = useMemo(() => (preset && modified ? describeSpecDiff(preset.spec, draft) : []), [preset, modified, draft]);
 
   return (
@@ -313,6 +315,20 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
         {preset && presetDataset && activeDatasetId !== null && activeDatasetId !== preset.dataset && preset.expectedResult.onOtherDataset?.dataset !== activeDatasetId && (
           <p className="note preset-dataset" data-testid="preset-dataset">
             This preset is made for {presetDataset.name}; the page is using {activeName}, so its result will not compare with the tutorial’s.{' '}
+            {twin && (
+              <>
+                Its layers are those of “{twin.title}”, made for {activeName}.{' '}
+                <button
+                  type="button"
+                  onClick={(event) => {
+                    whenGone(event.currentTarget, focusPreset);
+                    if (twinId !== null) loadPreset(twinId);
+                  }}
+                >
+                  Use {twin.title}
+                </button>{' '}
+              </>
+            )}
             <button
               type="button"
               onClick={(event) => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from './buildModel';
-import { emptySpec, PRESET_ORDER, presetList, presetOfName, PRESETS, type PresetId } from './presets';
+import { emptySpec, PRESET_ORDER, presetList, presetOfName, PRESETS, twinPresetOn, type PresetId } from './presets';
 import { formatShape, insertionIndex, summarize, validateSpec } from './shapes';
 import type { LayerSpec } from './spec';
 
@@ -16,6 +16,8 @@ const TABLE = {
   linear: { dataset: 'fashion-mnist', params: 7_850, optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', fromLogits: true, epochs: 5, batchSize: 32, validationSplit: 0 },
   quickstart: { dataset: 'mnist', params: 101_770, optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', fromLogits: true, epochs: 5, batchSize: 32, validationSplit: 0.1 },
   quickstartAsWritten: { dataset: 'mnist', params: 101_770, optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', fromLogits: true, epochs: 5, batchSize: 32, validationSplit: 0 },
+  kerasConvnet: { dataset: 'mnist', params: 34_826, optimizer: 'adam', loss: 'categoricalCrossentropy', fromLogits: false, epochs: 15, batchSize: 128, validationSplit: 0.1 },
+  basicClassification: { dataset: 'fashion-mnist', params: 101_770, optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', fromLogits: true, epochs: 10, batchSize: 32, validationSplit: 0 },
   mlpDropout: { dataset: 'mnist', params: 407_050, optimizer: 'adam', loss: 'categoricalCrossentropy', fromLogits: false, epochs: 5, batchSize: 128, validationSplit: 0.1 },
   dlwpCh2: { dataset: 'mnist', params: 407_050, optimizer: 'rmsprop', loss: 'sparseCategoricalCrossentropy', fromLogits: false, epochs: 5, batchSize: 128, validationSplit: 0 },
   fashionMlp: { dataset: 'fashion-mnist', params: 203_530, optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', fromLogits: false, epochs: 10, batchSize: 64, validationSplit: 0 },
@@ -75,6 +77,16 @@ describe('presets', () => {
     }
     expect(validateSpec({ ...spec, layers }, MNIST, 10)).toEqual([]);
     expect(summarize({ layers }, MNIST).totalParams).toBe(101_770);
+  });
+});
+
+describe('twinPresetOn', () => {
+  it('finds the tutorial on the other dataset with the same layers, and none where there is none', () => {
+    expect(twinPresetOn('quickstart', 'fashion-mnist')).toBe('basicClassification');
+    expect(twinPresetOn('basicClassification', 'mnist')).toBe('quickstart');
+    // The quickstart as written has its Dropout: another model.
+    expect(twinPresetOn('quickstartAsWritten', 'fashion-mnist')).toBeNull();
+    expect(twinPresetOn('fashionCnn', 'mnist')).toBeNull();
   });
 });
 

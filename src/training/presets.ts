@@ -90,6 +90,23 @@ export const PRESETS = {
       'The tutorial’s cells exactly: Flatten → Dense(128, relu) → Dropout(0.2) → Dense(10) logits, Adam, SparseCategoricalCrossentropy(from_logits=True), then model.fit(x_train, y_train, epochs=5) on all 60,000 images. With no validation split the Keras log counts 1875/1875 steps an epoch, as the tutorial’s does, and there is no validation curve: the TensorFlow quickstart preset holds out 10% to draw one.',
     spec: model([flatten, dense(128, 'relu'), { type: 'dropout', rate: 0.2 }, dense(10)], { fromLogits: true }, { epochs: 5, batchSize: 32 }),
   },
+  // Keras's count for `kerasConvnet` (3×3 kernels, 'valid' padding; each pool halves, rounding down):
+  //   conv2d     3·3·1·32 + 32   =    320   (26×26×32)
+  //   conv2d_1   3·3·32·64 + 64  = 18,496   (11×11×64)
+  //   flatten    5·5·64 = 1,600 values
+  //   dense      1,600·10 + 10   = 16,010
+  //   total 34,826.
+  kerasConvnet: {
+    id: 'kerasConvnet',
+    title: 'Keras simple MNIST convnet',
+    source: 'Keras examples, “Simple MNIST convnet” (F. Chollet)',
+    dataset: 'mnist',
+    expectedParams: 34_826,
+    expectedResult: { metric: 'test accuracy', value: 0.99, text: 'test ≈ 99%' },
+    notes:
+      'The example’s code: Conv2D(32, 3×3, relu) → MaxPooling2D → Conv2D(64, 3×3, relu) → MaxPooling2D → Flatten → Dropout(0.5) → Dense(10, softmax) on one-hot labels (categorical cross-entropy), Adam, batches of 128, 15 epochs, the last 10% held out for validation. A small CNN: a third of the quickstart’s parameters, and a point more accurate.',
+    spec: model([conv(32, 3), pool, conv(64, 3), pool, flatten, { type: 'dropout', rate: 0.5 }, dense(10, 'softmax')], { loss: 'categoricalCrossentropy' }, { epochs: 15, batchSize: 128, validationSplit: 0.1 }),
+  },
   mlpDropout: {
     id: 'mlpDropout',
     title: 'MLP with dropout',
@@ -114,6 +131,17 @@ export const PRESETS = {
     expectedResult: { metric: 'test accuracy', value: 0.98, text: '≈ 98%' },
     notes: 'The book’s first network: Dense(512, relu) → Dense(10, softmax) on images reshaped to 784-vectors, rmsprop.',
     spec: model([dense(512, 'relu'), dense(10, 'softmax')], { optimizer: 'rmsprop' }, { epochs: 5, batchSize: 128 }),
+  },
+  basicClassification: {
+    id: 'basicClassification',
+    title: 'TensorFlow basic classification',
+    source: 'TensorFlow tutorials, “Basic classification: Classify images of clothing”',
+    dataset: 'fashion-mnist',
+    expectedParams: 101_770,
+    expectedResult: { metric: 'test accuracy', value: 0.88, text: 'test ≈ 88%, training ≈ 91%' },
+    notes:
+      'The tutorial’s cells: Flatten → Dense(128, relu) → Dense(10) logits, Adam, SparseCategoricalCrossentropy(from_logits=True), then model.fit(train_images, train_labels, epochs=10) on all 60,000 images, with no validation set. Test accuracy comes out a little below training accuracy: the tutorial’s first word on overfitting. Predictions and Draw show the softmax of the logits, as its probability_model does. The same layers as the TensorFlow quickstart’s, on clothes.',
+    spec: model([flatten, dense(128, 'relu'), dense(10)], { fromLogits: true }, { epochs: 10, batchSize: 32 }),
   },
   fashionMlp: {
     id: 'fashionMlp',
@@ -200,7 +228,16 @@ export const PRESETS = {
 export type PresetId = keyof typeof PRESETS;
 
 /** Presets in the order the picker shows them. */
-export const PRESET_ORDER: readonly PresetId[] = ['quickstart', 'quickstartAsWritten', 'mlpDropout', 'dlwpCh2', 'linear', 'fashionMlp', 'fashionCnn', 'lenet', 'strongest'];
+export const PRESET_ORDER: readonly PresetId[] = ['quickstart', 'quickstartAsWritten', 'mlpDropout', 'dlwpCh2', 'kerasConvnet', 'linear', 'basicClassification', 'fashionMlp', 'fashionCnn', 'lenet', 'strongest'];
+
+/**
+ * The preset made for `dataset` whose layers are `presetId`'s, if any: the TensorFlow quickstart's
+ * Flatten → Dense(128, relu) → Dense(10) is also the basic classification tutorial's, on clothes.
+ */
+export function twinPresetOn(presetId: PresetId, dataset: Preset['dataset']): PresetId | null {
+  const layers = JSON.stringify(PRESETS[presetId].spec.layers);
+  return PRESET_ORDER.find((id) => PRESETS[id].dataset === dataset && id !== presetId && JSON.stringify(PRESETS[id].spec.layers) === layers) ?? null;
+}
 
 /** Presets in display order, each with its id. */
 export function presetList(): readonly Preset[] {
