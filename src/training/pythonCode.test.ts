@@ -300,6 +300,8 @@ describe('pythonCode', () => {
     expect(code).toContain('optimizer=tf.keras.optimizers.Adam(learning_rate=0.001),');
     expect(code).toContain('loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),');
     expect(code).toContain('x_train = x_train[..., None]');
+    // The tutorial's Flatten(input_shape=(28, 28)) has no channel axis: the code says why it adds one.
+    expect(code).toContain("# (Flatten makes the same 784 inputs of (28, 28) images without it, as a tutorial's Flatten(input_shape=(28, 28)) does.)");
     // NumPy is imported only where the code uses it: to read a user's own IDX files.
     expect(code).not.toContain('import numpy');
   });

@@ -161,7 +161,10 @@ export function pythonCode(spec: ModelSpec, dataset: PythonDataset): string {
       `x_test = x_test.reshape(-1, ${height * width})`,
     );
   } else {
-    lines.push('# Add the channel axis: (count, height, width) → (count, height, width, 1).', 'x_train = x_train[..., None]', 'x_test = x_test[..., None]');
+    lines.push('# Add the channel axis: (count, height, width) → (count, height, width, 1).');
+    // A tutorial's Flatten(input_shape=(28, 28)) takes the images without it: say why this code differs.
+    if (spec.layers[0]?.type === 'flatten') lines.push(`# (Flatten makes the same ${height * width} inputs of (${height}, ${width}) images without it, as a tutorial's Flatten(input_shape=(${height}, ${width})) does.)`);
+    lines.push('x_train = x_train[..., None]', 'x_test = x_test[..., None]');
   }
   if (categorical) {
     blank();
