@@ -52,6 +52,8 @@ test('digits drawn with the mouse are centred like MNIST and classified by a mod
     expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
     await expect(page.getByTestId('small-drawing')).toHaveCount(0);
   }
+  // Deep Learning with Python's model ends in softmax: its percentages are its own output.
+  await expect(page.getByTestId('probability-words')).toHaveText('The percentages are the model’s own output: its last layer is a softmax, and model.predict returns them as they are.');
   // A 7 drawn small, in a corner: scaled to MNIST's 20×20 box, its strokes come out thick, and the panel says so.
   await page.getByRole('button', { name: 'Clear' }).click();
   await draw(page, [[[30, 30], [62, 30], [44, 72]]]);

@@ -97,9 +97,20 @@ test('the quickstart preset trains in the worker on WebGL, streaming batches and
   // The sample's mistakes are counted against the test set's, which the test accuracy gives.
   const mistakes = (10_000 - Math.round(accuracy * 100)).toLocaleString('en-US');
   await expect(page.getByTestId('prediction-count')).toHaveText(new RegExp(`^The first 48 test images: (none|\\d+) of them wrong \\(${mistakes} mistakes on all 10,000 test images\\)\\.$`));
+  // The quickstart outputs logits: the page says its percentages are their softmax, the tutorial's probability_model.
+  await expect(page.getByTestId('probability-words')).toContainText('The model outputs logits, raw scores (its last layer has no softmax): the percentages are their softmax');
+  // Each card is numbered as the test set counts (Draw's "classify test image #" takes the number).
+  await expect(cards.first()).toContainText('#0');
+  await expect(cards.first()).toContainText('true: 7');
   await page.getByRole('radio', { name: 'Most confident mistakes' }).check();
   await expect(cards.first()).toContainText('✗ wrong');
   await expect(page.getByTestId('prediction-count')).toHaveText(`The 48 mistakes the model was surest of, of its ${mistakes} mistakes on all 10,000 test images.`);
+  // A mistake's bars mark the true class and the wrong prediction, as the tutorial's plot_value_array colours them.
+  const mistake = cards.first().locator('.bars');
+  await expect(mistake.locator('li.true-class')).toHaveCount(1);
+  await expect(mistake.locator('li.wrong-prediction')).toHaveCount(1);
+  const predictedName = ((await cards.first().locator('p', { hasText: 'predicted:' }).locator('strong').last().textContent()) ?? '').trim();
+  await expect(mistake.locator('li.wrong-prediction .bar-label')).toHaveText(predictedName);
 });
 
 test('a learning-rate decay set in the builder is in the Keras code and in each epoch\'s history', async ({ page }) => {

@@ -14,7 +14,7 @@ import { useRunWords } from './useRunWords';
 import { useSettledValue } from './useThrottledValue';
 import { DrawingPad, type PadChange, type PadImage } from './DrawingPad';
 import type { PredictImage } from '../training/protocol';
-import { grouped, probability } from './words';
+import { grouped, probability, probabilityWords } from './words';
 import { messageOf } from '../data/errors';
 
 /** Largest side a dropped photo is reduced to before it is sent to the worker. */
@@ -51,7 +51,7 @@ function modelOf(state: AppState, runId: string | null) {
   const run = runId === null ? undefined : state.runs[runId];
   if (!run) return null;
   const imageSize = runImageSize(state, run);
-  return { name: run.name, datasetId: run.datasetId, datasetName: run.datasetName, classNames: run.classNames, height: imageSize?.height, width: imageSize?.width };
+  return { name: run.name, datasetId: run.datasetId, datasetName: run.datasetName, classNames: run.classNames, height: imageSize?.height, width: imageSize?.width, probabilityWords: probabilityWords(run.spec) };
 }
 
 /** What the model menu shows of a run. */
@@ -355,6 +355,11 @@ export function DrawPanel() {
                   );
                 })}
               </ol>
+              {answeredBy && (
+                <p className="muted" data-testid="probability-words">
+                  {answeredBy.probabilityWords}
+                </p>
+              )}
               <p className="muted" data-testid="latency">
                 Answered in {prediction?.roundTripMs.toFixed(1)} ms (worker {prediction?.workerMs.toFixed(1)} ms)
                 {roundTrips.length >= MEDIAN_AFTER ? `; median of the last ${roundTrips.length}: ${median(roundTrips).toFixed(1)} ms` : ''}

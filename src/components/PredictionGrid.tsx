@@ -1,13 +1,15 @@
 /**
- * Test images with their true and predicted class and a small bar chart of the softmax
- * probabilities. Right and wrong are marked with a symbol and words, not colour alone; a
- * filter shows only the wrong ones, or the most confident mistakes.
+ * Test images, numbered as the test set counts them (a tutorial's `test_images[i]`), with
+ * their true and predicted class and a small bar chart of the softmax probabilities. Right and
+ * wrong are marked with a symbol and words, not colour alone; a filter shows only the wrong
+ * ones, or the most confident mistakes.
  */
 import { memo, useState } from 'react';
 import { imageAt, type Dataset } from '../data/dataset';
 import type { Evaluation } from '../training/protocol';
 import { DigitImage } from './DigitImage';
-import { counted, grouped, probability } from './words';
+import type { ModelSpec } from '../training/spec';
+import { counted, grouped, probability, probabilityWords } from './words';
 
 type Filter = 'all' | 'wrong' | 'confident';
 
@@ -50,7 +52,7 @@ function cards(evaluation: Evaluation, classCount: number, filter: Filter, label
 }
 
 /** Memoised: its props change once per run, not with every streamed batch. */
-export const PredictionGrid = memo(function PredictionGrid({ evaluation, dataset }: { readonly evaluation: Evaluation; readonly dataset: Dataset }) {
+export const PredictionGrid = memo(function PredictionGrid({ evaluation, dataset, spec }: { readonly evaluation: Evaluation; readonly dataset: Dataset; readonly spec: Pick<ModelSpec, 'layers' | 'compile'> }) {
   const [filter, setFilter] = useState<Filter>('all');
   const names = dataset.classNames;
   const shown = cards(evaluation, names.length, filter, dataset.test.labels);
@@ -71,6 +73,9 @@ export const PredictionGrid = memo(function PredictionGrid({ evaluation, dataset
       <p className="muted" data-testid="prediction-count">
         {shownWords(filter, shown.length, evaluation.sampleIndices.length, all, wrongInSample)}
       </p>
+      <p className="muted" data-testid="probability-words">
+        {probabilityWords(spec)} Each card’s bars: the true class in blue, a wrong prediction in red, as the tutorials’ plot_value_array draws them.
+      </p>
       <ul className="cards">
         {shown.map(({ index, probabilities }) => {
           const truth = dataset.test.labels[index] ?? 0;
@@ -78,6 +83,9 @@ export const PredictionGrid = memo(function PredictionGrid({ evaluation, dataset
           const correct = truth === predicted;
           return (
             <li key={index} className={correct ? 'card correct' : 'card wrong'} aria-label={`Test image ${index}`}>
+              <p className="muted" aria-hidden="true">
+                #{index}
+              </p>
               <DigitImage pixels={imageAt(dataset.test, index)} width={dataset.test.width} height={dataset.test.height} size={56} label={`test image ${index}`} />
               <p className="verdict">
                 <span aria-hidden="true">{correct ? '✓' : '✗'}</span> {correct ? 'right' : 'wrong'}
@@ -91,7 +99,7 @@ export const PredictionGrid = memo(function PredictionGrid({ evaluation, dataset
                 {names.map((name, c) => {
                   const p = probabilities[c] ?? 0;
                   return (
-                    <li key={name} data-probability={p}>
+                    <li key={name} data-probability={p} className={c === truth ? 'true-class' : c === predicted ? 'wrong-prediction' : undefined}>
                       <span className="bar-label">{name}</span>
                       <span className="bar" style={{ width: `${Math.max(1, p * 100)}%` }} aria-hidden="true" />
                       <span className="bar-value">{probability(p)}</span>

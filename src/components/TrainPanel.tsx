@@ -115,7 +115,7 @@ function RunDashboard({ blocker }: { readonly blocker: TrainBlocker | null }) {
             label: 'Predictions',
             content:
               tab !== 'predictions' ? null : run?.evaluation && runDataset ? (
-                <PredictionGrid evaluation={run.evaluation} dataset={runDataset} />
+                <PredictionGrid evaluation={run.evaluation} dataset={runDataset} spec={run.spec} />
               ) : run?.evaluation ? (
                 <p>{notLoadedWords(run.datasetName, 'predictions')}</p>
               ) : (

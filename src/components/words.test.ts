@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../training/presets';
 import { DEFAULT_COMPILE, DEFAULT_FIT } from '../training/spec';
 import { run } from '../store/testing';
-import { counted, duration, grouped, probability, queueStatus, trainingWords } from './words';
+import { counted, duration, grouped, probability, probabilityWords, queueStatus, trainingWords } from './words';
 
 describe('the page\'s words', () => {
   it('counts with a plural noun unless the count is one', () => {
@@ -40,6 +40,15 @@ describe('the page\'s words', () => {
     expect(trainingWords({ layers, compile: { ...DEFAULT_COMPILE, optimizer: 'sgd', momentum: 0.9, learningRate: 0.01, fromLogits: true }, fit })).toBe(
       'sgd (momentum 0.9), lr 0.01 ×0.5 after each epoch, loss from logits, 1 epoch, batch 32, the first 2,000 training images, validation split 0.1, random shifts of ±2 px, no shuffling, EarlyStopping on val_loss, patience 3, best weights',
     );
+  });
+});
+
+describe('probabilityWords', () => {
+  it("says a logits model's percentages are their softmax, as a tutorial's probability_model, and a softmax model's its own output", () => {
+    expect(probabilityWords(PRESETS.basicClassification.spec)).toMatch(/^The model outputs logits, .* probability_model = tf\.keras\.Sequential\(\[model, tf\.keras\.layers\.Softmax\(\)\]\)/);
+    expect(probabilityWords(PRESETS.fashionCnn.spec)).toMatch(/^The percentages are the model’s own output: its last layer is a softmax/);
+    // A softmax model compiled with from_logits=True still answers with its softmax (Keras reads the scores before it).
+    expect(probabilityWords({ ...PRESETS.fashionCnn.spec, compile: { ...PRESETS.fashionCnn.spec.compile, fromLogits: true } })).toMatch(/^The percentages are the model’s own output/);
   });
 });
 

@@ -1,6 +1,7 @@
 /** Small pieces of the page's English. */
 import type { Run } from '../store';
 import { isEvaluating } from '../store/series';
+import { endsInSoftmax } from '../training/shapes';
 import type { ModelSpec } from '../training/spec';
 import { earlyStoppingWords } from '../training/specDiff';
 
@@ -24,6 +25,19 @@ export function probability(p: number): string {
   if (p >= 1 || percent.toFixed(1) !== '100.0') return `${percent.toFixed(1)}%`;
   for (const decimals of [2, 3]) if (percent.toFixed(decimals) !== (100).toFixed(decimals)) return `${percent.toFixed(decimals)}%`;
   return `${(Math.floor(percent * 1e4) / 1e4).toFixed(4)}%`;
+}
+
+/**
+ * What the percentages beside a model's answers are, in a notebook's terms: its softmax's
+ * output, as `model.predict` returns it, or, for a model that outputs logits, their softmax, as
+ * the TensorFlow tutorials' `probability_model` computes it (the page applies it unasked).
+ */
+export function probabilityWords(spec: Pick<ModelSpec, 'layers' | 'compile'>): string {
+  if (endsInSoftmax(spec.layers)) return 'The percentages are the model’s own output: its last layer is a softmax, and model.predict returns them as they are.';
+  if (spec.compile.fromLogits) {
+    return 'The model outputs logits, raw scores (its last layer has no softmax): the percentages are their softmax, as a tutorial’s probability_model = tf.keras.Sequential([model, tf.keras.layers.Softmax()]) gives them.';
+  }
+  return 'The percentages are the model’s outputs, each divided by their sum, as its loss reads them: its last layer is not a softmax.';
 }
 
 /** A time left, to the second under an hour, in whole minutes beyond: "45 s", "2 min 5 s", "1 h 25 min"; "–" when unknown. */
