@@ -32,7 +32,7 @@ export interface BuiltinDataset {
 }
 
 /** What to draw for a model of a user's own dataset. */
-export const USER_DRAWING_HINT = "Draw the kind of image your dataset holds, light on dark. Any size and place: like MNIST's digits, the model is given it cut to its ink, scaled to the middle 5/7 of the image and centred by its mass, so a dataset whose subjects fill the frame or sit off-centre sees drawings unlike its images.";
+export const USER_DRAWING_HINT = "Draw the kind of image your dataset holds, light on dark, large. Anywhere on the pad: like MNIST's digits, the model is given it cut to its ink, scaled to the middle 5/7 of the image and centred by its mass, so a dataset whose subjects fill the frame or sit off-centre sees drawings unlike its images.";
 
 const OFFICIAL_FILES = {
   trainImages: 'train-images-idx3-ubyte.gz',
@@ -68,7 +68,7 @@ export const BUILTIN_DATASETS = {
     classNames: DIGIT_CLASS_NAMES,
     files: OFFICIAL_FILES,
     drawing: MNIST_DRAWING_LAYOUT,
-    drawingHint: 'Draw one digit, 0 to 9, with the mouse, a finger, a pen or the keys. Any size and place: the model is given it cut to its ink and centred, as MNIST’s digits were.',
+    drawingHint: 'Draw one digit, 0 to 9, with the mouse, a finger, a pen or the keys, large enough to fill most of the pad. Anywhere on it: the model is given it cut to its ink and centred, as MNIST’s digits were.',
   },
   'fashion-mnist': {
     id: 'fashion-mnist',
