@@ -113,6 +113,19 @@ test('the quickstart preset trains in the worker on WebGL, streaming batches and
   await expect(mistake.locator('li.wrong-prediction .bar-label')).toHaveText(predictedName);
 });
 
+test('a model that learnt its few training images far better than the test images says so, as the tutorials do after evaluate', async ({ page }) => {
+  // 500 images, 20 epochs, no validation split: it all but learns them by heart.
+  await openApp(page);
+  await choosePreset(page, 'quickstartAsWritten', 20, 500);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
+  const trained = ((await page.getByRole('table', { name: /^Training history of / }).locator('tbody tr').last().locator('td').nth(0).textContent()) ?? '').trim();
+  const tested = ((await page.getByTestId('test-accuracy').textContent()) ?? '').match(/Test accuracy: ([\d.]+)%/)?.[1] ?? '';
+  await expect(page.getByTestId('test-gap')).toHaveText(
+    `Test accuracy, ${tested}%, is below the last epoch’s accuracy in training, ${(Number(trained) * 100).toFixed(2)}%: the model does better on the images it learnt from than on images it has not seen. That gap is what the TensorFlow tutorials call overfitting; a validation split would show it epoch by epoch, as val_accuracy.`,
+  );
+});
+
 test('a learning-rate decay set in the builder is in the Keras code and in each epoch\'s history', async ({ page }) => {
   await quickstart(page, 3, 2000);
   await page.getByLabel('Learning-rate decay per epoch').fill('0.5');

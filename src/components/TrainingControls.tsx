@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState, type ButtonHTMLAttributes, type MouseEvent, type RefObject } from 'react';
 import type { BackendPreference } from '../training/protocol';
 import { earlyStopWords, isActiveRun, useAppStore, type Run } from '../store';
-import { batchNormLagWords, epochsTrained, isEvaluating, lastStep, runFraction, runPercent, secondsLeftOf, trainedTo } from '../store/series';
+import { batchNormLagWords, epochsTrained, isEvaluating, lastStep, runFraction, runPercent, secondsLeftOf, testGapWords, trainedTo } from '../store/series';
 import { fieldControl, SelectField } from './fields';
 import { counted, duration, grouped } from './words';
 import { useFocusFallback } from './useFocusFallback';
@@ -140,6 +140,7 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
   const epochs = run?.spec.fit.epochs ?? 1;
   const fraction = run === null ? 0 : runFraction(run);
   const batchNormLag = run === null ? null : batchNormLagWords(run);
+  const testGap = run === null ? null : testGapWords(run);
   const evaluating = run !== null && active && isEvaluating(run);
   const pass = run?.pass ?? null;
   const testPass = pass?.pass === 'test' ? ` (${grouped(pass.done)} of ${counted(pass.total, 'image')})` : '';
@@ -278,6 +279,11 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
           {batchNormLag && (
             <p className="note" data-testid="batch-norm-lag">
               {batchNormLag}
+            </p>
+          )}
+          {testGap && (
+            <p className="muted" data-testid="test-gap">
+              {testGap}
             </p>
           )}
           {run.earlyStop && (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendThinned, batchNormLagWords, curveNotes, epochsTrained, isEvaluating, lastStep, runFraction, runPercent, secondsLeftOf, thinCurve, trainedTo } from './series';
+import { appendThinned, batchNormLagWords, curveNotes, epochsTrained, isEvaluating, lastStep, runFraction, runPercent, secondsLeftOf, testGapWords, thinCurve, trainedTo } from './series';
 
 describe('appendThinned', () => {
   it('appends until the cap, then halves and keeps the newest point', () => {
@@ -129,6 +129,35 @@ describe('isEvaluating', () => {
     expect(isEvaluating({ spec, epochs: [1, 2], evaluation: null, pass: { pass: 'test' } })).toBe(true);
     expect(isEvaluating({ spec, epochs: [1, 2], evaluation: null, pass: { pass: 'validation' } })).toBe(false);
     expect(isEvaluating({ spec, epochs: [1, 2, 3, 4, 5], evaluation: {} })).toBe(false);
+  });
+});
+
+describe('testGapWords', () => {
+  // The basic classification tutorial's run from a learner's audit: 10 epochs of 6,000 images, 0.8978 in training, 83.66% at test.
+  const tutorial = {
+    spec: { layers: [{ type: 'flatten' }, { type: 'dense' }, { type: 'dense' }], fit: { validationSplit: 0 } },
+    epochs: [{ accuracy: 0.75 }, { accuracy: 0.8978 }],
+    batches: [{ x: 10 }],
+    batchesPerEpoch: 188,
+    evaluation: { accuracy: 0.8366 },
+  };
+
+  it("points out test accuracy below training accuracy, the tutorials' overfitting, and where to watch it", () => {
+    expect(testGapWords(tutorial)).toBe(
+      'Test accuracy, 83.66%, is below the last epoch’s accuracy in training, 89.78%: the model does better on the images it learnt from than on images it has not seen. That gap is what the TensorFlow tutorials call overfitting; a validation split would show it epoch by epoch, as val_accuracy.',
+    );
+    expect(testGapWords({ ...tutorial, spec: { ...tutorial.spec, fit: { validationSplit: 0.1 } } })).toMatch(/overfitting; val_accuracy shows it epoch by epoch\.$/);
+    const restored = { ...tutorial, epochs: [...tutorial.epochs, { accuracy: 0.95 }], earlyStop: { restored: true, bestEpoch: 2 } };
+    expect(testGapWords(restored)).toMatch(/^Test accuracy, 83\.66%, is below epoch 2’s accuracy in training \(EarlyStopping put its weights back\), 89\.78%: /);
+  });
+
+  it('says nothing of a gap of a point or less, a test above training, an untested run, or a gap BatchNormalization explains', () => {
+    expect(testGapWords({ ...tutorial, evaluation: { accuracy: 0.8878 } })).toBeNull();
+    expect(testGapWords({ ...tutorial, evaluation: { accuracy: 0.92 } })).toBeNull();
+    expect(testGapWords({ ...tutorial, evaluation: null })).toBeNull();
+    const batchNorm = { ...tutorial, spec: { ...tutorial.spec, layers: [{ type: 'batchNormalization' }, ...tutorial.spec.layers] }, batchesPerEpoch: 22, evaluation: { accuracy: 0.2584 } };
+    expect(batchNormLagWords(batchNorm)).not.toBeNull();
+    expect(testGapWords(batchNorm)).toBeNull();
   });
 });
 
