@@ -107,7 +107,7 @@ export const CompareTable = memo(function CompareTable({ rows }: { readonly rows
       </div>
       <p className="note" data-testid="compare-columns">
         Time per epoch is the mean, its validation pass included; samples/s counts training images only. A ★ ranks runs that can be ranked together (the same
-        dataset, for accuracy and loss; the same validation images, for val_accuracy; the same number of training images, for time), and is no verdict: the same
+        dataset, for accuracy and loss; the same validation images, for val_accuracy; the same number of training images, for time; all runs, for samples/s), and is no verdict: the same
         model trained again with another seed often lands a few tenths of a point away.
       </p>
       {validationSets && (
