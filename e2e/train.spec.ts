@@ -126,6 +126,19 @@ test('a model that learnt its few training images far better than the test image
   );
 });
 
+test('the accuracy axis zooms to the epochs once the first has ended, and runs from 0 on request, for epoch 1\'s climb', async ({ page }) => {
+  await openApp(page);
+  await choosePreset(page, 'quickstartAsWritten', 3, 1000);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
+  const ticks = page.getByRole('figure', { name: 'Accuracy' }).locator('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value');
+  await expect(ticks.first()).not.toHaveText('0.00');
+  await expect(ticks.last()).toHaveText('1.00');
+  await page.getByRole('checkbox', { name: 'Accuracy axis from 0' }).check();
+  await expect(ticks.first()).toHaveText('0.00');
+  await expect(ticks.last()).toHaveText('1.00');
+});
+
 test('a learning-rate decay set in the builder is in the Keras code and in each epoch\'s history', async ({ page }) => {
   await quickstart(page, 3, 2000);
   await page.getByLabel('Learning-rate decay per epoch').fill('0.5');

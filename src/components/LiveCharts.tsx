@@ -33,6 +33,8 @@ interface ChartProps {
   readonly epochs: number;
   readonly metric: Metric;
   readonly log: boolean;
+  /** Accuracy's axis from 0 instead of zoomed to the epochs' points (epoch 1's climb then shows whole). */
+  readonly fromZero: boolean;
 }
 
 /**
@@ -43,14 +45,14 @@ interface ChartProps {
  * registers itself with the chart's store, and each registration redraws it), and done at
  * the Train click it was the longest main-thread task of a training run.
  */
-const MetricChart = memo(function MetricChart({ run, epochs, metric, log }: ChartProps) {
+const MetricChart = memo(function MetricChart({ run, epochs, metric, log, fromZero }: ChartProps) {
   return (
     <ChartFrame
       height={CHART_HEIGHT}
       delayMs={metric === 'accuracy' ? STAGGER_MS : 0}
       footer={<CurveKey metric={metric} color={run?.color ?? NEUTRAL_LINE} showValidation={hasValidation(run)} />}
     >
-      {(width) => <MetricLines run={run} epochs={epochs} metric={metric} log={log} width={width} />}
+      {(width) => <MetricLines run={run} epochs={epochs} metric={metric} log={log} fromZero={fromZero} width={width} />}
     </ChartFrame>
   );
 });
@@ -87,7 +89,7 @@ const CurveKey = memo(function CurveKey({ metric, color, showValidation }: { rea
  * values. The validation line is always there, empty without validation, so the first
  * validation point does not mount a line.
  */
-function MetricLines({ run, epochs: epochCount, metric, log, width }: ChartProps & { readonly width: number }) {
+function MetricLines({ run, epochs: epochCount, metric, log, fromZero, width }: ChartProps & { readonly width: number }) {
   const epochs = (run?.epochs ?? []).map((e) => ({ x: e.epoch, train: e[metric], validation: metric === 'loss' ? e.valLoss : e.valAccuracy }));
   const batches = runningLine((run?.batches ?? []).map((b) => ({ x: b.x, value: b[metric] })));
   const validation = hasValidation(run);
@@ -95,12 +97,14 @@ function MetricLines({ run, epochs: epochCount, metric, log, width }: ChartProps
   const dot = epochs.length <= DOTTED_EPOCHS;
   // Accuracy zooms, once epoch 1 has ended, to the epochs' points and the later epochs' running
   // values, as a notebook's plot of history zooms to its points: epoch 1's climb from an
-  // untrained model's tenth then runs in below the axis. 0 to 1 until then.
+  // untrained model's tenth then runs in below the axis. 0 to 1 until then, and with "Accuracy axis from 0".
   // Loss keeps its whole span, from an untrained model's first step: the log scale spreads the small losses of later epochs.
   const epochValues = epochs.flatMap((e) => [e.train, e.validation ?? Number.NaN]);
   const bound =
     metric === 'accuracy'
-      ? Math.min(...[...epochValues, ...batches.flatMap((b) => (b.x > 1 && b.running !== null ? [b.running] : []))].filter(Number.isFinite), epochs.length === 0 ? 0 : 1)
+      ? fromZero
+        ? 0
+        : Math.min(...[...epochValues, ...batches.flatMap((b) => (b.x > 1 && b.running !== null ? [b.running] : []))].filter(Number.isFinite), epochs.length === 0 ? 0 : 1)
       : Math.max(...[...epochValues, ...batches.map((b) => b.running ?? Number.NaN)].filter(Number.isFinite));
   // The same objects from one redraw to the next (see metricAxis).
   const axis = useMemo(() => linearAxis(metric, bound), [metric, bound]);
@@ -216,6 +220,7 @@ const CurveNotes = memo(
 /** The current run's curves and history; before the first run, empty axes over the draft's `epochs`. */
 export function LiveCharts({ run, epochs }: { readonly run: Run | null; readonly epochs: number }) {
   const [log, setLog] = useState(false);
+  const [fromZero, setFromZero] = useState(false);
   // While its tab is hidden the chart keeps what it drew; it catches up when shown again.
   const throttled = useThrottledValue(run, CHART_REFRESH_MS, !usePanelShown());
   const deferred = useDeferredValue(throttled);
@@ -230,8 +235,9 @@ export function LiveCharts({ run, epochs }: { readonly run: Run | null; readonly
       <div className="heading-row">
         <h3 id="charts-heading">Learning curves</h3>
         <CheckField label="Log scale for loss" checked={log} onChange={setLog} />
+        <CheckField label="Accuracy axis from 0" checked={fromZero} onChange={setFromZero} />
       </div>
-      <LossAndAccuracy log={log} chart={(metric, logScale) => <MetricChart run={metric === 'loss' ? deferred : later} epochs={axisEpochs} metric={metric} log={logScale} />} />
+      <LossAndAccuracy log={log} chart={(metric, logScale) => <MetricChart run={metric === 'loss' ? deferred : later} epochs={axisEpochs} metric={metric} log={logScale} fromZero={fromZero} />} />
       {/* Throttled like the charts: a history of hundreds of short epochs, redrawn at every step, would take the page. */}
       {run && <CurveNotes run={throttled?.id === run.id ? throttled : run} />}
       {run ? <HistoryTable run={throttled?.id === run.id ? throttled : run} /> : <p>Train a model to see its loss and accuracy here, batch by batch and epoch by epoch.</p>}
