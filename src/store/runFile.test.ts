@@ -184,6 +184,13 @@ describe('importing a run file explains what is wrong, naming the file', () => {
     expect(importError(withWeights([1, Number.NEGATIVE_INFINITY, 3, 4, 5, 6, 0.5, -0.5, 0]))).toMatch(/value 1 of "dense\/kernel" \(byte 4 of its weights\.bin\) is -Infinity/);
   });
 
+  it('refuses a run stopped before it trained, which this browser would not keep', () => {
+    const untrained: SavedRun = { ...saved(), status: 'stopped', epochs: [], batches: [], evaluation: null };
+    expect(() => parseRunFile(runFileText(untrained, files, new Date()), 'early.run.json')).toThrow(
+      'early.run.json cannot be imported: run.epochs is empty and run.evaluation null: a run stopped before it trained has nothing to show.',
+    );
+  });
+
   it('names the first wrong field of the run', () => {
     expect(importError(fileWith((f) => ((f.run.epochs as Record<string, unknown>[]).forEach((epoch) => (epoch.loss = 'low')))))).toBe('my.run.json cannot be imported: run.epochs[0].loss should be a number, but it is "low".');
     expect(importError(fileWith((f) => (f.run.status = 'running')))).toBe('my.run.json cannot be imported: run.status should be "finished" or "stopped", but it is "running".');

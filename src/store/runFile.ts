@@ -449,6 +449,8 @@ export function parseRunFile(content: string, fileName: string): RunFileContents
   }
   try {
     const run = parseSavedRun(top.run);
+    // Export refuses such a run, and this browser would not keep one (toSavedRun): a hand-edited file.
+    if (run.epochs.length === 0 && run.evaluation === null) throw new FieldError('run.epochs is empty and run.evaluation null: a run stopped before it trained has nothing to show');
     const json = modelJson(top.model);
     const weightData = weights(top.weights, weightBytes(json.weightsManifest));
     finiteWeights(weightData, json.weightsManifest);
