@@ -4,8 +4,10 @@ import { expect, test, type Page } from '@playwright/test';
 import { choosePreset, crashTrainingWorker, openApp, quickstart, shownPanel, uploadOwnDataset, watchPage } from './helpers';
 import { draw } from './pad';
 
-/** What a run says once its model, never saved, went with a restarted training worker. */
-const LOST = 'its model was lost when the training worker restarted, before this browser could keep it. Its charts and results stay until the page is reloaded.';
+/** Why a run's model, never saved, is gone: it went with a restarted training worker. */
+const MODEL_LOST = 'its model was lost when the training worker restarted, before this browser could keep it';
+/** What such a run says where this browser cannot keep it either. */
+const LOST = `${MODEL_LOST}. Its charts and results stay until the page is reloaded.`;
 
 /** Trains the quickstart preset briefly and waits until this browser has saved it; returns its name. */
 async function trainSavedRun(page: Page, epochs: number): Promise<string> {
@@ -358,6 +360,33 @@ test('a model whose write the browser cancels as it commits it (quota used up) i
   await page.getByLabel('Or classify test image #').fill('0');
   await page.getByRole('button', { name: 'Classify test image' }).click();
   await expect(page.getByTestId('prediction')).toHaveText(/^Prediction: \d \(\d+\.\d+%\)\. Test image #0 is labelled 7: (right|wrong)\.$/);
+});
+
+test('a run whose unsaved model goes with a restarted worker keeps its charts and results after a reload, without the model', async ({ page }) => {
+  await openApp(page);
+  await expect(page.getByRole('radio', { name: /^MNIST\b/ }).locator('xpath=..').locator('.badge')).toHaveText(/, kept in this browser$/);
+  const origin = new URL(page.url()).origin;
+  const cdp = await page.context().newCDPSession(page);
+  const { usage } = await cdp.send('Storage.getUsageAndQuota', { origin });
+  // No room for the model (see above), so the worker alone holds it when it crashes.
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + 100_000 });
+  await choosePreset(page, 'quickstart', 1, 1000);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
+  await expect(page.getByTestId('run-saved')).toHaveText('Not saved: kept until the page is reloaded.');
+  const accuracy = (await page.getByTestId('test-accuracy').textContent()) ?? '';
+
+  await crashTrainingWorker(page);
+  await expect(page.getByTestId('run-saved')).toHaveText(`Saved without its model: ${MODEL_LOST}. Its charts and results are kept.`);
+  expect((await storedCounts(page)).runs).toBe(1);
+  await page.reload();
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  await expect(page.getByTestId('run-saved')).toHaveText(`Saved without its model: ${MODEL_LOST}. Its charts and results are kept.`);
+  await expect(page.getByTestId('test-accuracy')).toHaveText(accuracy);
+  await expect(page.getByRole('table', { name: /^Training history of / }).locator('tbody tr')).toHaveCount(1);
+  await expect(page.getByRole('button', { name: /^Export / })).toBeDisabled();
+  await page.getByRole('tab', { name: 'Draw' }).click();
+  await expect(page.getByRole('option', { name: /finished, model lost$/ })).toBeDisabled();
 });
 
 test('a run training, and one queued, when the page is reloaded are kept as failed runs that say so, with the history trained so far', async ({ page }) => {

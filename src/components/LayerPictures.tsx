@@ -52,7 +52,7 @@ export function LayerPictures({ run }: { readonly run: Run | null }) {
     if (runId !== null && stage !== null) request(runId);
   }, [request, runId, epochsDone, stage]);
   if (run === null) return <p>Train a model to see what its first layer learns.</p>;
-  if (run.modelLost === true) return <p className="note">No pictures: {MODEL_LOST}</p>;
+  if (run.modelLost === true) return <p className="note">No pictures: {MODEL_LOST}.</p>;
   const current = shown?.runId === run.id ? shown : null;
   if (current === null) return <p>{stage === null ? 'This run has not started yet.' : 'Reading the weights…'}</p>;
   const { pictures } = current;

@@ -13,7 +13,8 @@ import { useFocusFallback } from './useFocusFallback';
 
 /** The save state of a run, in words. */
 function savedText(run: Run, saveState: SaveState | undefined, storageBroken: boolean): string | null {
-  if (run.modelLost === true) return `Not saved: ${MODEL_LOST}`;
+  if (run.modelLost === true && saveState === 'saved') return `Saved without its model: ${MODEL_LOST}. Its charts and results are kept.`;
+  if (run.modelLost === true && saveState !== 'saving') return `Not saved: ${MODEL_LOST}. Its charts and results stay until the page is reloaded.`;
   if (saveState === 'saved') return 'Saved in this browser.';
   if (saveState === 'saving') return 'Saving…';
   // Its own failure, kept when a later run's save works and the page's message goes.
@@ -38,7 +39,7 @@ export function RunActions({ run }: { readonly run: Run }) {
   const nameId = useId();
   // "Save again" goes once pressed: the run's name field keeps the focus.
   const nameField = useRef<HTMLInputElement>(null);
-  const canSaveAgain = saveState === 'unsaved' && run.modelLost !== true;
+  const canSaveAgain = saveState === 'unsaved';
   const saveAgainFocus = useFocusFallback(canSaveAgain, nameField);
   const active = isActiveRun(run);
   const saved = savedText(run, saveState, storageBroken);

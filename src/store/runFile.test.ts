@@ -66,6 +66,16 @@ describe('saved runs', () => {
     expect(toSavedRun({ ...run, status: 'stopped', epochs: [] }, { height: 28, width: 28 })).not.toBeNull();
   });
 
+  it('keep a run whose model was lost, marked so, which comes back without one and is never exported', () => {
+    const lost = toSavedRun({ ...run, modelLost: true }, { height: 28, width: 28 });
+    expect(lost?.modelLost).toBe(true);
+    const back = parseStoredRun(structuredClone(lost));
+    expect(back.modelLost).toBe(true);
+    expect(fromSavedRun(back).modelLost).toBe(true);
+    expect(toSavedRun(run, { height: 28, width: 28 })).not.toHaveProperty('modelLost');
+    expect(() => lost && parseRunFile(runFileText(lost, files, new Date(0)), 'lost.run.json')).toThrow('lost.run.json cannot be imported: run.modelLost is true: its model was lost, and a run file carries one.');
+  });
+
   it('are checked when they come back from storage, as IndexedDB kept them (typed arrays, NaN)', () => {
     const record: SavedRun = { ...saved(), epochs: run.epochs.map((epoch) => ({ ...epoch, loss: Number.NaN })) };
     const back = parseStoredRun(structuredClone(record));

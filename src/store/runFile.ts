@@ -44,7 +44,7 @@ export interface ImageSize {
  * run has. A failed run is kept too, without a model, for its history and what went wrong
  * (`failure`); it is never exported.
  */
-export type SavedRun = Omit<Run, 'progress' | 'error' | 'status' | 'restored' | 'modelLost'> & {
+export type SavedRun = Omit<Run, 'progress' | 'error' | 'status' | 'restored'> & {
   readonly status: 'finished' | 'stopped' | 'failed';
   readonly imageSize: ImageSize;
   /** Why a failed run failed; null (or absent) for the others. */
@@ -77,7 +77,8 @@ export function toSavedRun(run: Run, imageSize: ImageSize): SavedRun | null {
   if (run.status === 'failed') return run.error ? { ...record, status: 'failed', failure: run.error } : null;
   if (run.status !== 'finished' && run.status !== 'stopped') return null;
   if (run.epochs.length === 0 && run.evaluation === null) return null;
-  return { ...record, status: run.status, failure: null };
+  // A run whose model went with a restarted worker is kept for its charts and results, without it.
+  return { ...record, status: run.status, failure: null, ...(run.modelLost === true ? { modelLost: true } : {}) };
 }
 
 /** A saved run back as a run of the dashboard, marked restored. */
@@ -85,7 +86,8 @@ export function fromSavedRun(saved: SavedRun): Run {
   const { id, name, color, datasetId, datasetName, classNames, spec, status, backend, trainCount, validationCount, batchesPerEpoch, batches, epochs, evaluation, startedAt, seconds } = saved;
   const earlyStop = saved.earlyStop ?? null;
   const error = saved.failure ?? null;
-  return { id, name, color, datasetId, datasetName, classNames, spec, status, backend, trainCount, validationCount, batchesPerEpoch, progress: null, batches, epochs, evaluation, error, startedAt, seconds, earlyStop, restored: true };
+  const run: Run = { id, name, color, datasetId, datasetName, classNames, spec, status, backend, trainCount, validationCount, batchesPerEpoch, progress: null, batches, epochs, evaluation, error, startedAt, seconds, earlyStop, restored: true };
+  return saved.modelLost === true ? { ...run, modelLost: true } : run;
 }
 
 /** A file name for a run: its name, without the characters file systems refuse. */
@@ -319,7 +321,14 @@ export function parseSavedRun(value: unknown, path = 'run', failedAllowed = fals
     failure: f.status === 'failed' ? failure(f.failure, `${path}.failure`) : null,
     // Runs saved before EarlyStopping have none.
     earlyStop: f.earlyStop === undefined || f.earlyStop === null ? null : earlyStopReport(f.earlyStop, `${path}.earlyStop`, spec.fit.epochs),
+    ...(modelLost(f.modelLost, `${path}.modelLost`) ? { modelLost: true } : {}),
   };
+}
+
+/** Whether a saved run's model was lost (absent in runs saved with theirs). */
+function modelLost(value: unknown, path: string): boolean {
+  if (value !== undefined && typeof value !== 'boolean') invalid(path, 'true or false', value);
+  return value === true;
 }
 
 /** Every kind of failure, so that a kind added to the protocol must be added here too. */
@@ -451,6 +460,7 @@ export function parseRunFile(content: string, fileName: string): RunFileContents
     const run = parseSavedRun(top.run);
     // Export refuses such a run, and this browser would not keep one (toSavedRun): a hand-edited file.
     if (run.epochs.length === 0 && run.evaluation === null) throw new FieldError('run.epochs is empty and run.evaluation null: a run stopped before it trained has nothing to show');
+    if (run.modelLost === true) throw new FieldError('run.modelLost is true: its model was lost, and a run file carries one');
     const json = modelJson(top.model);
     const weightData = weights(top.weights, weightBytes(json.weightsManifest));
     finiteWeights(weightData, json.weightsManifest);

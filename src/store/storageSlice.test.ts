@@ -418,34 +418,50 @@ describe('the storage slice', () => {
     expect(sent).toEqual([{ type: 'deleteSavedModel', runId: 'a' }]);
   });
 
-  it('after a worker crash, fails the saves in flight and gives the new worker the saved models', async () => {
+  it('after a worker crash, keeps a run whose model was being saved without it, and gives the new worker the saved models', async () => {
     await savingFirst();
     sent.length = 0;
     state().recoverSavedRuns('The training worker crashed (out of memory) and was restarted.');
-    expect(state().savedRuns).toEqual({ a: 'unsaved', b: 'saved' });
-    expect(state().storageError).toMatch(/^First could not be saved in this browser.*The training worker crashed/);
     expect(sent).toEqual([{ type: 'restoreRuns', runs: [{ runId: 'b', spec: shelf.get('b')?.spec, input: { height: 28, width: 28, channels: 1 } }] }]);
+    await settle();
+    // Its charts and results outlive the page: its record is written, marked as having no model.
+    expect(state().savedRuns).toEqual({ a: 'saved', b: 'saved' });
+    expect(shelf.get('a')?.modelLost).toBe(true);
+    expect(state().storageError).toBeNull();
   });
 
-  it('after a worker restart, marks the models it held unsaved as lost: no Save again, no export, no drawing with them', async () => {
+  it('after a worker restart, keeps the runs whose models it held unsaved, without them: no export, no drawing with them, then or after a reload', async () => {
     await restoreTwo();
     state().handleStorageEvent({ type: 'modelSaved', runId: 'a', error: 'QuotaExceededError: the disk is full' });
     state().handleStorageEvent({ type: 'runFinished', runId: 'b', stopped: false, seconds: 1, earlyStop: null });
     state().deleteRun('b');
+    await settle();
     sent.length = 0;
     state().recoverSavedRuns('The training worker crashed (out of memory) and was restarted.');
     // 'a' was never saved; 'b', deleted during its save, is in Undo's hands.
     expect(state().runs['a']?.modelLost).toBe(true);
     expect(state().deletedRun?.run.modelLost).toBe(true);
     expect(selectDrawingRunId(state())).toBeNull();
-    state().saveRunAgain('a');
+    await settle();
+    expect(shelf.get('a')).toMatchObject({ modelLost: true, name: 'First' });
+    expect(shelf.has('b')).toBe(false);
     state().exportRun('a');
     expect(sent.filter((c) => c.type === 'saveModel' || c.type === 'exportModel')).toEqual([]);
-    expect(state().runFileErrors).toEqual([`First cannot be exported: ${MODEL_LOST}`]);
+    expect(state().runFileErrors).toEqual([`First cannot be exported: ${MODEL_LOST}.`]);
     // Its history and results stay.
     expect(state().runs['a']?.epochs.length).toBeGreaterThan(0);
     state().undoDelete();
     expect(state().runs['b']?.modelLost).toBe(true);
+    await settle();
+    expect(shelf.get('b')?.modelLost).toBe(true);
+
+    // The next visit shows both, still without models: the new worker is given none to load.
+    useAppStore.setState(initial, true);
+    sent.length = 0;
+    await state().restoreSavedRuns();
+    expect([state().runs['a']?.modelLost, state().runs['b']?.modelLost]).toEqual([true, true]);
+    expect(sent.filter((c) => c.type === 'restoreRuns')).toEqual([{ type: 'restoreRuns', runs: [] }]);
+    expect(selectDrawingRunId(state())).toBeNull();
   });
 
   it('after a worker restart, keeps the models this browser saved: they load from it when used', async () => {

@@ -77,8 +77,11 @@ export function selectLeavingLosesRuns(state: Pick<AppState, 'runs' | 'savedRuns
   return Object.values(state.runs).some(isActiveRun) || Object.values(state.savedRuns).includes('saving');
 }
 
-/** Why a run whose model went with a restarted worker cannot be drawn with, exported or saved again. */
-export const MODEL_LOST = 'its model was lost when the training worker restarted, before this browser could keep it. Its charts and results stay until the page is reloaded.';
+/** Why a run whose model went with a restarted worker cannot be drawn with or exported; its record is kept without the model. */
+export const MODEL_LOST = 'its model was lost when the training worker restarted, before this browser could keep it';
+
+/** Whether a saved run has a model in IndexedDB for the worker to load: not a failed run's, nor one lost before it was kept. */
+const hasSavedModel = (saved: SavedRun): boolean => saved.status !== 'failed' && saved.modelLost !== true;
 
 /** Imports whose models the worker is building. */
 const pendingImports = new Map<string, { readonly run: SavedRun; readonly fileName: string }>();
@@ -234,7 +237,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     const inUse = runsWithColours(get());
     addRun(inUse.some((run) => run.color === saved.color) ? { ...saved, color: nextRunColor(inUse) } : saved, false);
     setSaveState(id, 'saved');
-    if (saved.status !== 'failed') sendToWorker({ type: 'restoreRuns', runs: [modelRef(saved)] });
+    if (hasSavedModel(saved)) sendToWorker({ type: 'restoreRuns', runs: [modelRef(saved)] });
   };
 
   /** Another tab deleted a run: it goes here too, unless it trains here (its record then comes back when it ends). Undo is the other tab's. */
@@ -276,8 +279,11 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     sendToWorker({ type: 'saveModel', runId: id });
   };
 
-  /** Writes a failed run's record: it has no model to save, but its history and what went wrong outlive the page. */
-  const saveFailedRun = (id: string): void => {
+  /**
+   * Writes the record of a run with no model to save: a failed run (its history and what went
+   * wrong outlive the page), or one whose model went with a restarted worker (its charts and results).
+   */
+  const saveRecordOnly = (id: string): void => {
     if (storageUnavailable || !savedRunOf(id)) return;
     setSaveState(id, 'saving');
     putRecord(id).then(
@@ -286,7 +292,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       },
       (error: unknown) => {
         setSaveState(id, 'unsaved');
-        reportStorage(error, `${get().runs[id]?.name ?? 'The failed run'} could not be kept in this browser; it stays here until the page is reloaded.`);
+        reportStorage(error, `${get().runs[id]?.name ?? 'The run'} could not be kept in this browser; it stays here until the page is reloaded.`);
       },
     );
   };
@@ -448,8 +454,8 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
           savedRuns: { ...Object.fromEntries(restored.map((run) => [run.id, 'saved' as const])), ...state.savedRuns },
         }));
         get().pruneCompared();
-        // A failed run has no model to load.
-        sendToWorker({ type: 'restoreRuns', runs: fresh.filter((run) => run.status !== 'failed').map(modelRef) });
+        // A failed run, or one whose model was lost, has none to load.
+        sendToWorker({ type: 'restoreRuns', runs: fresh.filter(hasSavedModel).map(modelRef) });
         get().announce(`Restored ${fresh.length} saved run${fresh.length === 1 ? '' : 's'}.`);
       } finally {
         restoredHere();
@@ -538,6 +544,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       });
       get().announce(`${run.name} is back.`);
       // A model still being saved writes the record when it is done (modelSaved).
+      if (run.modelLost === true && get().savedRuns[run.id] === 'unsaved') saveRecordOnly(run.id);
       if (get().savedRuns[run.id] === 'saved') {
         putRecord(run.id).catch((error: unknown) => {
           // Its record is gone: the run is not kept until Save again writes it.
@@ -551,7 +558,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       const run = get().runs[id];
       if (!run) return;
       if (run.modelLost === true) {
-        set({ runFileErrors: [`${run.name} cannot be exported: ${MODEL_LOST}`] });
+        set({ runFileErrors: [`${run.name} cannot be exported: ${MODEL_LOST}.`] });
         return;
       }
       const status = savedRunOf(id)?.status;
@@ -595,29 +602,38 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     },
 
     saveRunAgain: (id) => {
-      if (get().savedRuns[id] !== 'unsaved' || get().runs[id]?.modelLost === true) return;
-      if (get().runs[id]?.status === 'failed') saveFailedRun(id);
+      const run = get().runs[id];
+      if (get().savedRuns[id] !== 'unsaved' || !run) return;
+      if (run.status === 'failed' || run.modelLost === true) saveRecordOnly(id);
       else saveNewRun(id);
     },
 
     recoverSavedRuns: (reason) => {
       const { savedRuns, handleStorageEvent } = get();
-      for (const [runId, saveState] of Object.entries(savedRuns)) {
-        // A failed run's record is written here, with no model: the worker owes it nothing.
-        if (saveState === 'saving' && get().runs[runId]?.status !== 'failed') handleStorageEvent({ type: 'modelSaved', runId, error: reason });
-      }
       // A model the worker held and this browser did not keep went with the old worker.
-      const markLost = (run: Run): Run => (hasModel(run) && get().savedRuns[run.id] !== 'saved' ? { ...run, modelLost: true } : run);
+      const lost = (run: Run): boolean => hasModel(run) && savedRuns[run.id] !== 'saved';
+      const keptWithout = Object.values(get().runs).filter(lost).map((run) => run.id);
+      for (const [runId, saveState] of Object.entries(savedRuns)) {
+        // A failed run's record is written here, with no model: the worker owes it nothing. A
+        // shown run whose model was being saved is kept without it, below.
+        if (saveState === 'saving' && get().runs[runId]?.status !== 'failed' && !keptWithout.includes(runId)) handleStorageEvent({ type: 'modelSaved', runId, error: reason });
+      }
+      const markLost = (run: Run): Run => (lost(run) ? { ...run, modelLost: true } : run);
       set((state) => ({
         runs: Object.fromEntries(Object.entries(state.runs).map(([id, run]) => [id, markLost(run)])),
         deletedRun: state.deletedRun && { ...state.deletedRun, run: markLost(state.deletedRun.run) },
       }));
+      // Their charts and results outlive the page, as a failed run's history does: each keeps its record, without a model.
+      for (const id of keptWithout) {
+        if (get().savedRuns[id] === 'saving') setSaveState(id, 'unsaved');
+        saveRecordOnly(id);
+      }
       const lostImports = [...pendingImports.values()].map(({ fileName }) => `${fileName} was not imported: ${reason} Import it again.`);
       pendingImports.clear();
       if (lostImports.length > 0) set((state) => ({ runFileErrors: [...state.runFileErrors, ...lostImports] }));
       const refs = Object.entries(get().savedRuns).flatMap(([runId, saveState]) => {
         const saved = saveState === 'saved' ? savedRunOf(runId) : null;
-        return saved && saved.status !== 'failed' ? [modelRef(saved)] : [];
+        return saved && hasSavedModel(saved) ? [modelRef(saved)] : [];
       });
       if (refs.length > 0) sendToWorker({ type: 'restoreRuns', runs: refs });
     },
@@ -631,7 +647,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
           saveNewRun(event.runId);
           return;
         case 'runFailed':
-          saveFailedRun(event.runId);
+          saveRecordOnly(event.runId);
           return;
         case 'modelSaved': {
           const { runId } = event;
