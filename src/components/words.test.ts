@@ -49,6 +49,11 @@ describe('probabilityWords', () => {
     expect(probabilityWords(PRESETS.fashionCnn.spec)).toMatch(/^The percentages are the model’s own output: its last layer is a softmax/);
     // A softmax model compiled with from_logits=True still answers with its softmax (Keras reads the scores before it).
     expect(probabilityWords({ ...PRESETS.fashionCnn.spec, compile: { ...PRESETS.fashionCnn.spec.compile, fromLogits: true } })).toMatch(/^The percentages are the model’s own output/);
+    // A softmax then Dropout is still a softmax at inference; with from_logits it is taken for logits, as the builder warns.
+    const dropoutLast = { ...PRESETS.fashionCnn.spec, layers: [...PRESETS.fashionCnn.spec.layers, { type: 'dropout', rate: 0.2 } as const] };
+    expect(probabilityWords(dropoutLast)).toBe('The percentages are the model’s own output: a softmax, which the layers after it pass on at inference.');
+    expect(probabilityWords({ ...dropoutLast, compile: { ...dropoutLast.compile, fromLogits: true } })).toMatch(/^The model’s outputs are already probabilities .* apply softmax again: the percentages are flatter than the model’s own\.$/);
+    expect(probabilityWords({ ...PRESETS.fashionCnn.spec, layers: [...PRESETS.fashionCnn.spec.layers.slice(0, -1), { type: 'dense', units: 10, activation: 'relu', useBias: true }] })).toMatch(/^The percentages are the model’s outputs scaled to add up to 100%/);
   });
 });
 

@@ -1,7 +1,7 @@
 /** Small pieces of the page's English. */
 import type { Run } from '../store';
 import { isEvaluating } from '../store/series';
-import { endsInSoftmax } from '../training/shapes';
+import { endsInSoftmax, outputActivation } from '../training/shapes';
 import type { ModelSpec } from '../training/spec';
 import { earlyStoppingWords } from '../training/specDiff';
 
@@ -30,14 +30,21 @@ export function probability(p: number): string {
 /**
  * What the percentages beside a model's answers are, in a notebook's terms: its softmax's
  * output, as `model.predict` returns it, or, for a model that outputs logits, their softmax, as
- * the TensorFlow tutorials' `probability_model` computes it (the page applies it unasked).
+ * the TensorFlow tutorials' `probability_model` computes it (the page applies it unasked). A
+ * softmax followed by Dropout is still a softmax at inference; with from_logits the loss, and
+ * the page, take its probabilities for logits and apply softmax again (the builder warns).
  */
 export function probabilityWords(spec: Pick<ModelSpec, 'layers' | 'compile'>): string {
   if (endsInSoftmax(spec.layers)) return 'The percentages are the model’s own output: its last layer is a softmax, and model.predict returns them as they are.';
+  const softmax = outputActivation(spec.layers) === 'softmax';
+  if (softmax && spec.compile.fromLogits) {
+    return 'The model’s outputs are already probabilities (a softmax comes before its last layer), but with from_logits=True the loss, and so this page, take them for logits and apply softmax again: the percentages are flatter than the model’s own.';
+  }
+  if (softmax) return 'The percentages are the model’s own output: a softmax, which the layers after it pass on at inference.';
   if (spec.compile.fromLogits) {
     return 'The model outputs logits, raw scores (its last layer has no softmax): the percentages are their softmax, as a tutorial’s probability_model = tf.keras.Sequential([model, tf.keras.layers.Softmax()]) gives them.';
   }
-  return 'The percentages are the model’s outputs, each divided by their sum, as its loss reads them: its last layer is not a softmax.';
+  return 'The percentages are the model’s outputs scaled to add up to 100%, as its loss reads them: its last layer is not a softmax.';
 }
 
 /** A time left, to the second under an hour, in whole minutes beyond: "45 s", "2 min 5 s", "1 h 25 min"; "–" when unknown. */

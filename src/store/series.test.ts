@@ -155,6 +155,8 @@ describe('testGapWords', () => {
     expect(testGapWords({ ...tutorial, evaluation: { accuracy: 0.8878 } })).toBeNull();
     expect(testGapWords({ ...tutorial, evaluation: { accuracy: 0.92 } })).toBeNull();
     expect(testGapWords({ ...tutorial, evaluation: null })).toBeNull();
+    // Weights gone NaN at the last step answer one class: a test loss of NaN, not overfitting.
+    expect(testGapWords({ ...tutorial, evaluation: { accuracy: 0.098, loss: Number.NaN } })).toBeNull();
     const batchNorm = { ...tutorial, spec: { ...tutorial.spec, layers: [{ type: 'batchNormalization' }, ...tutorial.spec.layers] }, batchesPerEpoch: 22, evaluation: { accuracy: 0.2584 } };
     expect(batchNormLagWords(batchNorm)).not.toBeNull();
     expect(testGapWords(batchNorm)).toBeNull();

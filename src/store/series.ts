@@ -160,7 +160,7 @@ const BATCH_NORM_GAP = 0.2;
 /** What a run's test evaluation is held against: the accuracy in training of the weights it measured. */
 interface TestedRun {
   readonly epochs: readonly { readonly accuracy: number }[];
-  readonly evaluation: { readonly accuracy: number } | null;
+  readonly evaluation: { readonly accuracy: number; readonly loss?: number } | null;
   readonly earlyStop?: { readonly restored: boolean; readonly bestEpoch: number } | null;
 }
 
@@ -189,6 +189,8 @@ export function testGapWords(run: Parameters<typeof batchNormLagWords>[0] & { re
   // Held to the hundredths of a percent the page prints: 0.8978 − 0.8878 is a point, not a hair over.
   if (trained === undefined || tested === undefined || !Number.isFinite(trained) || Math.round((trained - tested) * 1e4) <= TEST_GAP * 1e4) return null;
   if (batchNormLagWords(run) !== null) return null;
+  // A test loss that is not a number is weights gone NaN at the last step, not overfitting.
+  if (run.evaluation?.loss !== undefined && !Number.isFinite(run.evaluation.loss)) return null;
   const inTraining = restoredEpoch === null ? 'the last epoch’s accuracy in training' : `epoch ${restoredEpoch}’s accuracy in training (EarlyStopping put its weights back)`;
   const validation = run.spec.fit.validationSplit > 0 ? 'val_accuracy shows it epoch by epoch' : 'a validation split would show it epoch by epoch, as val_accuracy';
   return `Test accuracy, ${(tested * 100).toFixed(2)}%, is below ${inTraining}, ${(trained * 100).toFixed(2)}%: the model does better on the images it learnt from than on images it has not seen. That gap is what the TensorFlow tutorials call overfitting; ${validation}.`;
