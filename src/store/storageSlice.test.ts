@@ -186,13 +186,30 @@ describe('the storage slice', () => {
     await restoreTwo();
     vi.useFakeTimers();
     storage.failNext = new Error('the disk is failing');
+    const writes = vi.spyOn(shelf, 'set');
     state().deleteRun('a');
     await vi.advanceTimersByTimeAsync(1);
     expect(state().runOrder).toEqual(['a', 'b']);
+    // Its record is still there: nothing is written again, and it reads as saved.
+    expect(writes).not.toHaveBeenCalled();
+    writes.mockRestore();
+    expect(state().savedRuns['a']).toBe('saved');
     expect(state().deletedRun).toBeNull();
     expect(state().storageError).toMatch(/^First could not be deleted from this browser, so it is back\. /);
     await vi.advanceTimersByTimeAsync(UNDO_DELETE_MS + 10);
     expectFirstKept();
+    expect(sent.filter((c) => c.type === 'deleteSavedModel')).toEqual([]);
+  });
+
+  it('keeps a run whose record could not be deleted, model and all, when its undo had already ended: back at the next visit', async () => {
+    await restoreTwo();
+    storage.failNext = new Error('the disk is failing');
+    state().deleteRun('a');
+    // A second delete ends the first's undo before the failure is known.
+    state().deleteRun('b');
+    await settle();
+    expect(state().storageError).toMatch(/^First could not be deleted from this browser, so it is back when the page is reloaded\. /);
+    expect(shelf.has('a')).toBe(true);
     expect(sent.filter((c) => c.type === 'deleteSavedModel')).toEqual([]);
   });
 
@@ -411,6 +428,8 @@ describe('the storage slice', () => {
     await savingFirst();
     state().deleteRun('a');
     state().deleteRun('b');
+    // The second delete ends the first's undo: its model goes once its record has.
+    await settle();
     sent.length = 0;
     state().handleStorageEvent({ type: 'modelSaved', runId: 'a', error: null });
     await settle();

@@ -88,6 +88,8 @@ const pendingImports = new Map<string, { readonly run: SavedRun; readonly fileNa
 /** Set once IndexedDB has proved unavailable: nothing more is tried. */
 let storageUnavailable = false;
 let deleteTimer: ReturnType<typeof setTimeout> | null = null;
+/** Deleted runs' record deletions, each resolving to whether the record went: their models go only after them. */
+const recordDeletions = new Map<string, Promise<boolean>>();
 let importCount = 0;
 
 /** A deleted run whose saved model may outlive its record: until `until` (ms since 1970) its Undo, in some tab, may bring it back. */
@@ -309,6 +311,41 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
   /** Says until when run `id`'s model must outlive its record: while its Undo may still bring it back. */
   const holdModel = (id: string, until: number): void => setPendingModelDeletes([...pendingModelDeletes().filter((other) => other.id !== id), { id, until }]);
 
+  /**
+   * Puts the deleted run back where it was (Undo). `rewrite`: its record, taken out at the
+   * delete, is written again; false when the record's deletion failed and it is still there.
+   */
+  const bringBack = (rewrite: boolean): void => {
+    const deleted = get().deletedRun;
+    if (!deleted) return;
+    if (deleteTimer !== null) clearTimeout(deleteTimer);
+    deleteTimer = null;
+    const { run } = deleted;
+    setPendingModelDeletes(pendingModelDeletes().filter((pending) => pending.id !== run.id));
+    set((state) => {
+      const runOrder = [...state.runOrder];
+      runOrder.splice(Math.min(Math.max(0, deleted.index), runOrder.length), 0, run.id);
+      return {
+        runs: { ...state.runs, [run.id]: run },
+        runOrder,
+        deletedRun: null,
+        currentRunId: deleted.wasCurrent || state.currentRunId === null ? run.id : state.currentRunId,
+        drawingRunId: deleted.wasDrawing ? run.id : state.drawingRunId,
+      };
+    });
+    get().announce(`${run.name} is back.`);
+    if (!rewrite) return;
+    // A model still being saved writes the record when it is done (modelSaved).
+    if (run.modelLost === true && get().savedRuns[run.id] === 'unsaved') saveRecordOnly(run.id);
+    if (get().savedRuns[run.id] === 'saved') {
+      putRecord(run.id).catch((error: unknown) => {
+        // Its record is gone: the run is not kept until Save again writes it.
+        if (get().savedRuns[run.id] !== undefined) setSaveState(run.id, 'unsaved');
+        reportStorage(error, `${run.name} is back, but could not be saved in this browser again.`);
+      });
+    }
+  };
+
   const finishDelete = (): void => {
     if (deleteTimer !== null) clearTimeout(deleteTimer);
     deleteTimer = null;
@@ -320,8 +357,13 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     imageSizes.delete(id);
     get().dropFromCompare(id);
     sendToWorker({ type: 'disposeRun', runId: id });
-    // Its record went when it was deleted; a model without a record is also pruned at the next visit.
-    sendToWorker({ type: 'deleteSavedModel', runId: id });
+    // Its record went when it was deleted (a model without a record is also pruned at the next
+    // visit); one that could not be deleted keeps its model too, and the run is back next visit.
+    const recordGone = recordDeletions.get(id) ?? Promise.resolve(true);
+    recordDeletions.delete(id);
+    void recordGone.then((gone) => {
+      if (gone) sendToWorker({ type: 'deleteSavedModel', runId: id });
+    });
     // Its undo is over here: a page closing before the worker deletes the model (pagehide) leaves
     // its entry ended, so the next visit drops the model. Held, it said a day from the hold.
     if (pendingModelDeletes().some((pending) => pending.id === id)) holdModel(id, Date.now());
@@ -503,13 +545,20 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       // A record that stays would bring the run back at the next visit, without the model the
       // undo's end deletes: the run comes back now instead, model and all, and the page says why.
       if (hasRecord) {
-        deleteSavedRun(id).then(
-          () => otherTabs?.postMessage({ type: 'deleted', id } satisfies RunsMessage),
+        const deletion = deleteSavedRun(id).then(
+          () => {
+            otherTabs?.postMessage({ type: 'deleted', id } satisfies RunsMessage);
+            return true;
+          },
           (error: unknown) => {
-            if (get().deletedRun?.run.id === id) get().undoDelete();
-            reportStorage(error, `${run.name} could not be deleted from this browser, so it is back.`);
+            // Still in Undo's hands: back at once. Gone for good here already (a second delete): back next visit.
+            const undoable = get().deletedRun?.run.id === id;
+            if (undoable) bringBack(false);
+            reportStorage(error, `${run.name} could not be deleted from this browser, so it is back${undoable ? '' : ' when the page is reloaded'}.`);
+            return false;
           },
         );
+        recordDeletions.set(id, deletion);
       }
       get().announce(`Deleted ${run.name}. Undo is possible for ${UNDO_DELETE_MS / 1000} seconds, and for as long as it has the focus.`);
     },
@@ -524,35 +573,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       if (pendingModelDeletes().some((pending) => pending.id === id)) holdModel(id, Date.now() + (held ? HELD_UNDO_MS : UNDO_DELETE_MS + UNDO_GRACE_MS));
     },
 
-    undoDelete: () => {
-      const deleted = get().deletedRun;
-      if (!deleted) return;
-      if (deleteTimer !== null) clearTimeout(deleteTimer);
-      deleteTimer = null;
-      const { run } = deleted;
-      setPendingModelDeletes(pendingModelDeletes().filter((pending) => pending.id !== run.id));
-      set((state) => {
-        const runOrder = [...state.runOrder];
-        runOrder.splice(Math.min(Math.max(0, deleted.index), runOrder.length), 0, run.id);
-        return {
-          runs: { ...state.runs, [run.id]: run },
-          runOrder,
-          deletedRun: null,
-          currentRunId: deleted.wasCurrent || state.currentRunId === null ? run.id : state.currentRunId,
-          drawingRunId: deleted.wasDrawing ? run.id : state.drawingRunId,
-        };
-      });
-      get().announce(`${run.name} is back.`);
-      // A model still being saved writes the record when it is done (modelSaved).
-      if (run.modelLost === true && get().savedRuns[run.id] === 'unsaved') saveRecordOnly(run.id);
-      if (get().savedRuns[run.id] === 'saved') {
-        putRecord(run.id).catch((error: unknown) => {
-          // Its record is gone: the run is not kept until Save again writes it.
-          if (get().savedRuns[run.id] !== undefined) setSaveState(run.id, 'unsaved');
-          reportStorage(error, `${run.name} is back, but could not be saved in this browser again.`);
-        });
-      }
-    },
+    undoDelete: () => bringBack(true),
 
     exportRun: (id) => {
       const run = get().runs[id];

@@ -251,10 +251,14 @@ export class Trainer {
     for (const ref of refs) if (!this.runs.has(ref.runId)) this.saved.set(ref.runId, { ref, loading: null });
   }
 
-  /** Saves a run's model to IndexedDB and says whether that worked. */
+  /**
+   * Saves a run's model to IndexedDB and says whether that worked. A restored run's model is
+   * loaded first: Save again after an Undo whose record could not be written asks for it.
+   */
   async saveModel(runId: string): Promise<void> {
     await this.backendReady;
     try {
+      await this.loadSaved(runId);
       const model = this.runs.get(runId)?.model;
       if (!model) throw new Error("this run's model is no longer in the training worker (it was restarted since it trained)");
       await saveModel(model, runId);
