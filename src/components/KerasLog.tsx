@@ -74,7 +74,7 @@ export function KerasLog({ run, dataset }: { readonly run: Run | null; readonly 
           <ul>
             <li>The figures are this run&apos;s; the times are this browser&apos;s. A finished epoch&apos;s time per step is its time, validation included, over its steps.</li>
             <li>
-              The epoch under way shows its running means and its pace. Keras 3 releases from before June 2026 show a mean of the running means
+              The epoch under way shows its running means and its pace. Keras 3 releases made before June 2026 (before keras-team/keras#23030) show a mean of the running means
               there, which lags them; once the epoch ends, the figures are the same.
             </li>
             <li>

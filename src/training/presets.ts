@@ -140,7 +140,7 @@ export const PRESETS = {
     expectedParams: 101_770,
     expectedResult: { metric: 'test accuracy', value: 0.88, text: 'test ≈ 88%, training ≈ 91%' },
     notes:
-      'The tutorial’s cells: Flatten → Dense(128, relu) → Dense(10) logits, Adam, SparseCategoricalCrossentropy(from_logits=True), then model.fit(train_images, train_labels, epochs=10) on all 60,000 images, with no validation set. Test accuracy comes out a little below training accuracy: the tutorial’s first word on overfitting. Predictions and Draw show the softmax of the logits, as its probability_model does. The same layers as the TensorFlow quickstart’s, on clothes.',
+      'The tutorial’s cells: Flatten → Dense(128, relu) → Dense(10) logits, Adam, SparseCategoricalCrossentropy(from_logits=True), then model.fit(train_images, train_labels, epochs=10) on all 60,000 images, with no validation set. Test accuracy comes out a little below training accuracy: the tutorial’s first word on overfitting. Predictions and Draw show the softmax of the logits, as its probability_model does. The same layers as the TensorFlow quickstart preset’s (the quickstart tutorial’s, less its Dropout), on clothes.',
     spec: model([flatten, dense(128, 'relu'), dense(10)], { fromLogits: true }, { epochs: 10, batchSize: 32 }),
   },
   fashionMlp: {

@@ -5,6 +5,7 @@
  * the DOM nor `self`; the run records that go with the models are the page's business.
  */
 import * as tf from '@tensorflow/tfjs';
+import { messageOf } from '../data/errors';
 // Registers the layer classes our models use, so that a saved topology can be rebuilt.
 import './buildModel';
 import type { ModelFiles, WeightSpec } from './protocol';
@@ -25,21 +26,26 @@ export function savedModelUrl(runId: string): string {
  * tfjs resolves `model.save` when IndexedDB has accepted the write, before it commits it; Chromium
  * checks the site's quota at the commit and cancels the write there, with no one listening. So
  * the model is read back (a transaction begun after the write waits for it to end) and its
- * weights' size compared with what was saved.
+ * weights' size compared with what was saved. (An earlier save of the same size under the key
+ * would pass; the key only ever holds the same run's model.)
  */
 export async function saveModel(model: tf.LayersModel, runId: string): Promise<void> {
   const url = savedModelUrl(runId);
   const { modelArtifactsInfo } = await model.save(url);
-  const kept = await tf.io
-    .getLoadHandlers(url)[0]
-    ?.load?.()
-    .catch(() => null);
-  const keptBytes = kept?.weightData === undefined ? null : new tf.io.CompositeArrayBuffer(kept.weightData).byteLength;
-  if (keptBytes !== modelArtifactsInfo.weightDataBytes) {
-    // Chromium gives no reason, and its storage estimate does not show a full quota either.
-    const size = `${Math.round((modelArtifactsInfo.weightDataBytes ?? 0) / 1024)} KB`;
-    throw new Error(`the browser cancelled the write of its model (${size}) as it committed it, as it does when this site's storage quota is used up`);
+  const bytes = modelArtifactsInfo.weightDataBytes ?? 0;
+  const [handler] = tf.io.getLoadHandlers(url);
+  if (handler?.load === undefined) throw new Error('tfjs has no IndexedDB reader here to check the saved model with');
+  let keptBytes: number | null;
+  try {
+    const kept = await handler.load();
+    keptBytes = kept.weightData === undefined ? null : new tf.io.CompositeArrayBuffer(kept.weightData).byteLength;
+  } catch (error) {
+    // tfjs says "Cannot find model …" when the model's write was cancelled; anything else is another failure, named as it is.
+    if (!(error instanceof Error && /cannot find model/i.test(error.message))) throw new Error(`its model could not be read back once saved (${messageOf(error)})`, { cause: error });
+    keptBytes = null;
   }
+  // Chromium gives no reason for a cancelled write, and its storage estimate does not show a full quota either.
+  if (keptBytes !== bytes) throw new Error(`the browser cancelled the write of its model (${Math.round(bytes / 1024)} KB) as it committed it, as it does when this site's storage quota is used up`);
 }
 
 /** Loads a run's saved model; rejects when there is none or it cannot be read. */
