@@ -227,13 +227,17 @@ describe('the storage slice', () => {
     expect(sent.at(-1)).toEqual({ type: 'saveModel', runId: 'a' });
   });
 
-  it('has the page ask before it is left while a run that ended is being saved, and not once it is saved', async () => {
+  it('has the page ask before it is left while a run that ended is being saved, or could not be, and not once it is saved', async () => {
     await savingFirst();
     expect(selectLeavingLosesRuns(state())).toBe(true);
     state().handleStorageEvent({ type: 'modelSaved', runId: 'a', error: null });
     await settle();
     expectFirstKept();
     expect(selectLeavingLosesRuns(state())).toBe(false);
+    state().handleStorageEvent({ type: 'runFinished', runId: 'b', stopped: false, seconds: 1, earlyStop: null });
+    state().handleStorageEvent({ type: 'modelSaved', runId: 'b', error: 'QuotaExceededError: the disk is full' });
+    expect(state().savedRuns['b']).toBe('unsaved');
+    expect(selectLeavingLosesRuns(state())).toBe(true);
   });
 
   it('undoes the delete of a run whose model was still being saved: the record is written once the model is', async () => {

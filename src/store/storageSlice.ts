@@ -70,11 +70,14 @@ export function runImageSize(state: Pick<AppState, 'datasets'>, run: Pick<Run, '
 }
 
 /**
- * Whether leaving the page now would lose a run: one training or waiting, or one that ended and
- * is being saved (its model, which only the worker holds, then its record). The page asks first.
+ * Whether leaving the page now would lose a run: one training or waiting, one that ended and is
+ * being saved (its model, which only the worker holds, then its record), or one whose save
+ * failed ("Not saved", with Save again). The page asks first. (Where this browser cannot keep
+ * runs at all, the page says so once, and leaving does not ask for each.)
  */
 export function selectLeavingLosesRuns(state: Pick<AppState, 'runs' | 'savedRuns'>): boolean {
-  return Object.values(state.runs).some(isActiveRun) || Object.values(state.savedRuns).includes('saving');
+  const saveStates = Object.values(state.savedRuns);
+  return Object.values(state.runs).some(isActiveRun) || saveStates.includes('saving') || saveStates.includes('unsaved');
 }
 
 /** Why a run whose model went with a restarted worker cannot be drawn with or exported; its record is kept without the model. */
