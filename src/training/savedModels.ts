@@ -21,6 +21,11 @@ export function savedModelUrl(runId: string): string {
   return `${SAVED_MODEL_PREFIX}${runId}`;
 }
 
+/** Whether tfjs's IndexedDB reader failed because no model is saved under the key ("Cannot find model with path '…'"). */
+function isMissingModel(error: unknown): boolean {
+  return error instanceof Error && /cannot find model/i.test(error.message);
+}
+
 /**
  * Saves a model under its run's id, replacing any earlier save, and rejects unless it was kept.
  * tfjs resolves `model.save` when IndexedDB has accepted the write, before it commits it; Chromium
@@ -40,8 +45,8 @@ export async function saveModel(model: tf.LayersModel, runId: string): Promise<v
     const kept = await handler.load();
     keptBytes = kept.weightData === undefined ? null : new tf.io.CompositeArrayBuffer(kept.weightData).byteLength;
   } catch (error) {
-    // tfjs says "Cannot find model …" when the model's write was cancelled; anything else is another failure, named as it is.
-    if (!(error instanceof Error && /cannot find model/i.test(error.message))) throw new Error(`its model could not be read back once saved (${messageOf(error)})`, { cause: error });
+    // No model there is a cancelled write; anything else is another failure, named as it is.
+    if (!isMissingModel(error)) throw new Error(`its model could not be read back once saved (${messageOf(error)})`, { cause: error });
     keptBytes = null;
   }
   // Chromium gives no reason for a cancelled write, and its storage estimate does not show a full quota either.
@@ -53,8 +58,8 @@ export async function loadSavedModel(runId: string): Promise<tf.LayersModel> {
   try {
     return await tf.loadLayersModel(savedModelUrl(runId));
   } catch (error) {
-    // tfjs says "Cannot find model with path '…' in IndexedDB.": name what that means here.
-    if (error instanceof Error && /cannot find model/i.test(error.message)) {
+    // Name what tfjs's "Cannot find model with path '…' in IndexedDB." means here.
+    if (isMissingModel(error)) {
       throw new Error("this run's model is no longer saved in this browser (it was deleted, perhaps in another tab of the app); its history and results are kept", { cause: error });
     }
     throw error;
