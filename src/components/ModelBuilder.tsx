@@ -251,8 +251,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
   const activeName = useAppStore((state) => (state.activeDatasetId === null ? '' : (state.datasets[state.activeDatasetId]?.name ?? '')));
   const selectDataset = useAppStore((state) => state.selectDataset);
   const presetDataset = preset ? BUILTIN_DATASETS[preset.dataset] : null;
-  const twinId = presetId !== null && activeDatasetId !== null && isBuiltinDatasetId(activeDatasetId) ? twinPresetOn(presetId, activeDatasetId) : null;
-  const twin = twinId === null ? null : PRESETS[twinId];
+  const twin = presetId !== null && activeDatasetId !== null && isBuiltinDatasetId(activeDatasetId) ? twinPresetOn(presetId, activeDatasetId) : null;
   const changes = useMemo(() => (preset && modified ? describeSpecDiff(preset.spec, draft) : []), [preset, modified, draft]);
 
   return (
@@ -315,17 +314,17 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
         {preset && presetDataset && activeDatasetId !== null && activeDatasetId !== preset.dataset && preset.expectedResult.onOtherDataset?.dataset !== activeDatasetId && (
           <p className="note preset-dataset" data-testid="preset-dataset">
             This preset is made for {presetDataset.name}; the page is using {activeName}, so its result will not compare with the tutorial’s.{' '}
-            {twin && (
+            {twin !== null && (
               <>
-                Its layers are those of “{twin.title}”, made for {activeName}.{' '}
+                Its layers are those of “{PRESETS[twin].title}”, made for {activeName}.{' '}
                 <button
                   type="button"
                   onClick={(event) => {
                     whenGone(event.currentTarget, focusPreset);
-                    if (twinId !== null) loadPreset(twinId);
+                    loadPreset(twin);
                   }}
                 >
-                  Use {twin.title}
+                  Use {PRESETS[twin].title}
                 </button>{' '}
               </>
             )}
