@@ -544,9 +544,8 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       const hasRecord = kept === 'saved' || kept === 'saving';
       if (hasRecord) holdModel(id, Date.now() + UNDO_DELETE_MS + UNDO_GRACE_MS);
       // The record goes now, not when the undo has passed: a page reloaded or closed meanwhile
-      // must not bring the run back. Undo writes it again.
-      // A record that stays would bring the run back at the next visit, without the model the
-      // undo's end deletes: the run comes back now instead, model and all, and the page says why.
+      // must not bring the run back. Undo writes it again. A record that cannot be deleted brings
+      // the run back now instead, model and all (finishDelete waits for this), and the page says why.
       if (hasRecord) {
         const deletion = deleteSavedRun(id).then(
           () => {
