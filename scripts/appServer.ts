@@ -6,7 +6,7 @@
  * without the dev dependencies, served by any static server).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { chromium, type Browser, type Page } from 'playwright';
+import { chromium, type Browser, type Locator, type Page } from 'playwright';
 import { chromiumLaunchOptions } from './chromium';
 
 async function waitForServer(base: string): Promise<void> {
@@ -57,6 +57,20 @@ export const DATASET_RADIO = { mnist: /^MNIST/, 'fashion-mnist': /Fashion-MNIST/
 /** The backend a run's badge names ("WASM", "WebGL (GPU)"), without the label or Automatic's reason. */
 export async function backendShown(page: Page): Promise<string> {
   return ((await page.getByTestId('backend').first().textContent()) ?? '').replace(/^Backend:\s*/, '').split(' Chosen')[0] ?? '';
+}
+
+/** The run shown's training history (`history.history` as a table). */
+export const historyTable = (page: Page): Locator => page.getByRole('table', { name: /Training history/ });
+
+/**
+ * A column of the training history, found by its heading (the columns follow Keras's order,
+ * which is not fixed: Keras 3 sorts them): each epoch's cell text, in order; null when the
+ * table has no such column.
+ */
+export async function historyColumn(page: Page, heading: string): Promise<string[] | null> {
+  const table = historyTable(page);
+  const index = (await table.locator('thead th').allTextContents()).indexOf(heading);
+  return index < 0 ? null : table.locator(`tbody tr > :nth-child(${index + 1})`).allTextContents();
 }
 
 /**

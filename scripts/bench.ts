@@ -10,7 +10,7 @@ import { cpus, totalmem, platform, release } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright';
-import { appBase, backendShown, DATASET_RADIO, openWithDataset, withBuiltApp } from './appServer';
+import { appBase, backendShown, DATASET_RADIO, historyColumn, historyTable, openWithDataset, withBuiltApp } from './appServer';
 import { runPeer, type PeerReport } from './peer';
 import { DIGITS, draw } from '../e2e/pad';
 import { DATASET_MEASURE, PREDICTION_MEASURE, type DatasetMeasureDetail } from '../src/store/measures';
@@ -161,13 +161,11 @@ async function throughput(page: Page, preset: string, backend: 'webgl' | 'wasm' 
   await page.getByLabel('Random shift (px)').fill('0');
   await page.getByLabel('Backend').selectOption(backend);
   await page.getByRole('button', { name: 'Train', exact: true }).click();
-  const history = page.getByRole('table', { name: /Training history/ });
-  await history.locator('tbody tr').nth(TIMED_EPOCHS).waitFor({ timeout: 900_000 });
+  await historyTable(page).locator('tbody tr').nth(TIMED_EPOCHS).waitFor({ timeout: 900_000 });
   const renderer = (await page.getByTestId('backend').textContent()) ?? '';
   await page.getByTestId('test-accuracy').waitFor({ timeout: 900_000 });
-  const column = (await history.locator('thead th').allTextContents()).indexOf('samples/s');
-  if (column < 0) throw new Error('The training history has no samples/s column.');
-  const cells = await history.locator(`tbody tr td:nth-child(${column + 1})`).allTextContents();
+  const cells = await historyColumn(page, 'samples/s');
+  if (cells === null) throw new Error('The training history has no samples/s column.');
   const eachEpoch = cells.slice(1).map(Number);
   return { model: preset, backend, batchSize, images, samplesPerSecond: median(eachEpoch), eachEpoch, renderer: renderer.replace(/^Backend:\s*/, '') };
 }

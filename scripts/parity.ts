@@ -22,7 +22,7 @@
 import { cpus } from 'node:os';
 import type { Page } from 'playwright';
 import { PRESETS, type Preset, type PresetId } from '../src/training/presets';
-import { openWithDataset, withBuiltApp } from './appServer';
+import { historyColumn, historyTable, openWithDataset, withBuiltApp } from './appServer';
 
 const MLP_PRESETS: readonly PresetId[] = ['quickstart', 'quickstartAsWritten', 'mlpDropout', 'dlwpCh2', 'linear', 'basicClassification', 'fashionMlp'];
 
@@ -70,13 +70,13 @@ async function train(page: Page, base: string, id: PresetId): Promise<ParityResu
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   const result = page.getByTestId('test-accuracy');
   const failed = page.getByTestId('run-status').getByText('failed', { exact: true });
-  const history = page.getByRole('table', { name: /Training history/ }).locator('tbody tr');
+  const history = historyTable(page).locator('tbody tr');
   let printed = 0;
   const printNewEpochs = async (): Promise<void> => {
     const rows = await history.count();
     if (printed === 0 && rows > 0) {
       console.error(`  ${preset.id} on ${dataset}: ${(await page.getByTestId('backend').textContent()) ?? ''}`);
-      console.error(`  ${preset.id}: ${(await page.getByRole('table', { name: /Training history/ }).locator('thead th').allTextContents()).join(' | ')}`);
+      console.error(`  ${preset.id}: ${(await historyTable(page).locator('thead th').allTextContents()).join(' | ')}`);
     }
     for (; printed < rows; printed++) console.error(`  ${preset.id}: epoch ${(await history.nth(printed).locator('th, td').allTextContents()).join(' | ')}`);
   };
@@ -94,10 +94,7 @@ async function train(page: Page, base: string, id: PresetId): Promise<ParityResu
   if (await failed.isVisible()) throw new Error(`${preset.title} failed: ${(await page.getByRole('alert').allTextContents()).join(' ')}`);
   const minutes = (Date.now() - started) / 60_000;
   const test = Number((await result.textContent())?.match(/([\d.]+)%/)?.[1]) / 100;
-  // Found by its heading: the columns follow Keras's order, which is not fixed (Keras 3 sorts them).
-  const headings = await page.getByRole('table', { name: /Training history/ }).locator('thead th').allTextContents();
-  const column = headings.indexOf('val_accuracy');
-  const valAccuracy = column < 0 ? Number.NaN : Number(await history.last().locator('th, td').nth(column).textContent());
+  const valAccuracy = Number((await historyColumn(page, 'val_accuracy'))?.at(-1) ?? Number.NaN);
   const { metric, onOtherDataset } = preset.expectedResult;
   // On the other dataset only a preset that states an aim there has one; others print NaN.
   const value = dataset === preset.dataset ? preset.expectedResult.value : onOtherDataset?.dataset === dataset ? onOtherDataset.value : NaN;
