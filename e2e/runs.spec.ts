@@ -1,6 +1,6 @@
 /** Issue 6: runs outlive the page — saved, restored, renamed, deleted with undo, exported and imported. */
 import { readFile } from 'node:fs/promises';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type CDPSession, type Page } from '@playwright/test';
 import { choosePreset, crashTrainingWorker, openApp, quickstart, shownPanel, uploadOwnDataset, watchPage } from './helpers';
 import { draw } from './pad';
 
@@ -42,6 +42,26 @@ function storedCounts(page: Page): Promise<{ runs: number; models: number }> {
       });
     return { runs: await count('digit-fashion-playground', 'runs'), models: await count('tensorflowjs', 'model_info_store') };
   });
+}
+
+/**
+ * Trains the quickstart briefly with room in this browser for a run's record but not for its
+ * model (407 KB of weights), through DevTools' quota override: Chromium checks the quota when it
+ * commits a write, after tfjs's model.save has resolved. Returns the session, to lift it again.
+ */
+async function trainWithoutRoomForModel(page: Page): Promise<{ readonly cdp: CDPSession; readonly origin: string }> {
+  await openApp(page);
+  // The dataset's copy is written first, so that the room left is known.
+  await expect(page.getByRole('radio', { name: /^MNIST\b/ }).locator('xpath=..').locator('.badge')).toHaveText(/, kept in this browser$/);
+  const origin = new URL(page.url()).origin;
+  const cdp = await page.context().newCDPSession(page);
+  const { usage } = await cdp.send('Storage.getUsageAndQuota', { origin });
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + 100_000 });
+  await choosePreset(page, 'quickstart', 1, 1000);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
+  await expect(page.getByTestId('run-saved')).toHaveText('Not saved: kept until the page is reloaded.');
+  return { cdp, origin };
 }
 
 test('a finished run survives a reload with its history and its new name, and still classifies drawings', async ({ page }) => {
@@ -335,19 +355,7 @@ test('a run the browser had no room to save says so until it is saved, after lat
 });
 
 test('a model whose write the browser cancels as it commits it (quota used up) is not called saved, and saves once there is room', async ({ page }) => {
-  await openApp(page);
-  // The dataset's copy is written first, so that the room left is known.
-  await expect(page.getByRole('radio', { name: /^MNIST\b/ }).locator('xpath=..').locator('.badge')).toHaveText(/, kept in this browser$/);
-  const origin = new URL(page.url()).origin;
-  const cdp = await page.context().newCDPSession(page);
-  const { usage } = await cdp.send('Storage.getUsageAndQuota', { origin });
-  // Room for a run's record, not for the quickstart's 407 KB of weights. Chromium checks the
-  // quota when it commits a write, after tfjs's model.save has resolved.
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + 100_000 });
-  await choosePreset(page, 'quickstart', 1, 1000);
-  await page.getByRole('button', { name: 'Train', exact: true }).click();
-  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
-  await expect(page.getByTestId('run-saved')).toHaveText('Not saved: kept until the page is reloaded.');
+  const { cdp, origin } = await trainWithoutRoomForModel(page);
   await expect(page.getByRole('alert').filter({ hasText: 'could not be saved in this browser' })).toContainText('storage quota is used up');
   expect((await storedCounts(page)).runs).toBe(0);
 
@@ -363,17 +371,8 @@ test('a model whose write the browser cancels as it commits it (quota used up) i
 });
 
 test('a run whose unsaved model goes with a restarted worker keeps its charts and results after a reload, without the model', async ({ page }) => {
-  await openApp(page);
-  await expect(page.getByRole('radio', { name: /^MNIST\b/ }).locator('xpath=..').locator('.badge')).toHaveText(/, kept in this browser$/);
-  const origin = new URL(page.url()).origin;
-  const cdp = await page.context().newCDPSession(page);
-  const { usage } = await cdp.send('Storage.getUsageAndQuota', { origin });
-  // No room for the model (see above), so the worker alone holds it when it crashes.
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + 100_000 });
-  await choosePreset(page, 'quickstart', 1, 1000);
-  await page.getByRole('button', { name: 'Train', exact: true }).click();
-  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
-  await expect(page.getByTestId('run-saved')).toHaveText('Not saved: kept until the page is reloaded.');
+  // No room for the model, so the worker alone holds it when it crashes.
+  await trainWithoutRoomForModel(page);
   const accuracy = (await page.getByTestId('test-accuracy').textContent()) ?? '';
 
   await crashTrainingWorker(page);
