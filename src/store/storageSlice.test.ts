@@ -13,7 +13,7 @@ vi.mock('./worker', () => ({
 
 /** This browser's shelf, in memory; `failNext` makes the next write or read fail as IndexedDB can. */
 const shelf = new Map<string, SavedRun>();
-const storage = { failNext: null as Error | null, problems: [] as string[], unreadable: [] as string[] };
+const storage = { failNext: null as Error | null, failWrites: null as Error | null, problems: [] as string[], unreadable: [] as string[] };
 /** Resolves like IndexedDB's requests, after a turn, or rejects once with `failNext`. */
 const request = <T>(result: () => T): Promise<T> =>
   new Promise((resolve, reject) => {
@@ -25,7 +25,7 @@ vi.mock('./runStorage', async (importOriginal) => ({
   ...(await importOriginal<typeof import('./runStorage')>()),
   loadSavedRun: (id: string) => request(() => shelf.get(id) ?? null),
   loadSavedRuns: () => request(() => ({ runs: [...shelf.values()], problems: storage.problems, ids: [...shelf.keys(), ...storage.unreadable] })),
-  putSavedRun: (run: SavedRun) => request(() => void shelf.set(run.id, run)),
+  putSavedRun: (run: SavedRun) => (storage.failWrites ? Promise.reject(storage.failWrites) : request(() => void shelf.set(run.id, run))),
   deleteSavedRun: (id: string) => request(() => void shelf.delete(id)),
 }));
 
@@ -51,6 +51,7 @@ beforeEach(() => {
   sent.length = 0;
   shelf.clear();
   storage.failNext = null;
+  storage.failWrites = null;
   storage.problems = [];
   storage.unreadable = [];
 });
@@ -412,6 +413,22 @@ describe('the storage slice', () => {
     expect(shelf.get('a')?.status).toBe('finished');
     expect(shelf.get('x')?.status).toBe('failed');
     expect(localStorage.getItem('playground.interruptedRuns')).toBeNull();
+  });
+
+  it('shows a run the last visit lost whose record cannot be written now as not saved, says so, and keeps it with Save again', async () => {
+    const lost = saved({ id: 'x', name: 'Lost', status: 'failed', error: { kind: 'error', message: interruptedWords({ status: 'running', epochs: [], spec: saved().spec }) } });
+    localStorage.setItem('playground.interruptedRuns', JSON.stringify([savedRunJson(lost)]));
+    storage.failWrites = new DOMException('full', 'QuotaExceededError');
+    await restoreTwo();
+    expect(state().runs['x']?.status).toBe('failed');
+    expect(state().savedRuns['x']).toBe('unsaved');
+    expect(state().storageError).toMatch(/^Lost, which the page lost as it closed last time, could not be kept in this browser; it stays here until the page is reloaded\. The browser has no more room/);
+    expect(selectLeavingLosesRuns(state())).toBe(true);
+    storage.failWrites = null;
+    state().saveRunAgain('x');
+    await settle();
+    expect(state().savedRuns['x']).toBe('saved');
+    expect(shelf.get('x')?.name).toBe('Lost');
   });
 
   it('a second delete makes the first one final', async () => {

@@ -454,6 +454,9 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       // Other tabs' news waits for this: a run they delete meanwhile must not be shown after.
       try {
         let saved: SavedRun[];
+        /** Runs the last visit lost whose records could not be written now, and why. */
+        const unwritten: string[] = [];
+        let unwrittenError: unknown = null;
         try {
           const { runs, problems, ids } = await loadSavedRuns();
           // Runs the last visit lost as it closed: kept as failed runs from now on. Never over a
@@ -463,14 +466,20 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
           remember(REMEMBERED.interruptedRuns, null);
           const lost: SavedRun[] = [];
           for (const record of interrupted) {
+            let run: SavedRun;
             try {
-              const run = parseSavedRun(record, 'run', true);
-              if (ids.includes(run.id) || lost.some((other) => other.id === run.id)) continue;
-              await putSavedRun(run);
-              lost.push(run);
+              run = parseSavedRun(record, 'run', true);
             } catch {
-              // One that cannot be read or written is dropped: it is only what a lost run left.
+              // One that cannot be read is dropped: it is only what a lost run left.
+              continue;
             }
+            if (ids.includes(run.id) || lost.some((other) => other.id === run.id)) continue;
+            lost.push(run);
+            // One that cannot be written is shown all the same, "Not saved", with Save again.
+            await putSavedRun(run).catch((error: unknown) => {
+              unwritten.push(run.id);
+              unwrittenError = error;
+            });
           }
           saved = [...runs, ...lost].sort((a, b) => a.startedAt - b.startedAt);
           // Deleted in an earlier visit, perhaps while the page closed before the model was gone.
@@ -496,12 +505,17 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
           runs: { ...Object.fromEntries(restored.map((run) => [run.id, run])), ...state.runs },
           runOrder: [...restored.map((run) => run.id), ...state.runOrder],
           currentRunId: state.currentRunId ?? restored.at(-1)?.id ?? null,
-          savedRuns: { ...Object.fromEntries(restored.map((run) => [run.id, 'saved' as const])), ...state.savedRuns },
+          savedRuns: { ...Object.fromEntries(restored.map((run) => [run.id, unwritten.includes(run.id) ? ('unsaved' as const) : ('saved' as const)])), ...state.savedRuns },
         }));
         get().pruneCompared();
         // A failed run, or one whose model was lost, has none to load.
         sendToWorker({ type: 'restoreRuns', runs: fresh.filter(hasSavedModel).map(modelRef) });
         get().announce(`Restored ${fresh.length} saved run${fresh.length === 1 ? '' : 's'}.`);
+        const notKept = fresh.filter((run) => unwritten.includes(run.id)).map((run) => run.name);
+        if (notKept.length > 0) {
+          const [names, they] = notKept.length === 1 ? [notKept[0], 'it stays'] : [notKept.join(', '), 'they stay'];
+          reportStorage(unwrittenError, `${names}, which the page lost as it closed last time, could not be kept in this browser; ${they} here until the page is reloaded.`);
+        }
       } finally {
         restoredHere();
       }
