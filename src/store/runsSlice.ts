@@ -237,7 +237,7 @@ export function lastRunNumber(last: number, names: readonly string[]): number {
   }, last);
 }
 
-/** The number a run trained in this app was given ("#4"), from its id (startRun's `run-<time>-<number>`); null for another kind of id. */
+/** The number a run trained in this app was given ("#4"), from its id (startRun's `run-<time><random>-<number>`); null for another kind of id. */
 export function runNumberOfId(id: string): number | null {
   const number = /^run-[0-9a-z]+-(\d+)$/.exec(id)?.[1];
   return number === undefined ? null : Number(number);
@@ -317,7 +317,8 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
       // After every number this browser gave, here or in another tab, kept or not (a run stopped while waiting is not).
       runCount = Math.max(runCount, Number(readRemembered(REMEMBERED.lastRunNumber)) || 0) + 1;
       remember(REMEMBERED.lastRunNumber, String(runCount));
-      const id = `run-${Date.now().toString(36)}-${runCount}`;
+      // Four random base-36 digits after the time: two tabs starting runs in the same millisecond get two ids.
+      const id = `run-${Date.now().toString(36)}${(crypto.getRandomValues(new Uint32Array(1))[0] ?? 0).toString(36).padStart(4, '0').slice(-4)}-${runCount}`;
       const run: Run = {
         id,
         // A shared run's name brings the sharer's number: this run takes the next one here instead.

@@ -631,6 +631,8 @@ describe('runs across tabs', () => {
     await vi.waitFor(() => expect(state().runOrder).toContain('c'));
     const id = state().startRun(state().draft, 'Mine') ?? '';
     expect(state().runs[id]?.name).toBe('Mine #501');
+    // Its time, four random digits (another tab's run started in the same millisecond has another id), its number.
+    expect(id).toMatch(/^run-[0-9a-z]{8,}[0-9a-z]{4}-501$/);
     state().handleStorageEvent({ type: 'runStarted', runId: id } as unknown as Parameters<ReturnType<typeof state>['handleStorageEvent']>[0]);
     await vi.waitFor(() => expect(heard).toContainEqual({ type: 'started', id }));
   });
