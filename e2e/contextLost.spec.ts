@@ -5,7 +5,7 @@
  * with WEBGL_lose_context, as a GPU reset would lose it.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { quickstart, trainingWorker } from './helpers';
+import { choosePreset, leaveNoRoomForModel, MODEL_LOST, quickstart, trainingWorker } from './helpers';
 
 /** Before tfjs makes its WebGL context, keeps a handle on every WebGL2 context the worker makes. */
 async function watchWebglContexts(page: Page): Promise<void> {
@@ -76,4 +76,27 @@ test('losing the WebGL context while nothing trains keeps the finished run usabl
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
   await expect(page.getByTestId('backend')).toContainText('WASM');
   await expect(page.getByTestId('backend')).toContainText('its context was lost in this tab');
+});
+
+test('losing the WebGL context keeps a finished run that could not be saved without its model, saying so, and it outlives a reload', async ({ page }) => {
+  // No room for its model: only the WebGL context holds it when the context goes.
+  await leaveNoRoomForModel(page);
+  await choosePreset(page, 'quickstart', 1, 1000);
+  await watchWebglContexts(page);
+  await page.getByLabel('Backend').selectOption('webgl');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
+  await expect(page.getByTestId('run-saved')).toHaveText('Not saved: kept until the page is reloaded.');
+  const accuracy = (await page.getByTestId('test-accuracy').textContent()) ?? '';
+
+  expect(await loseWebglContexts(page)).toBeGreaterThan(0);
+  const kept = `Saved without its model: ${MODEL_LOST}. Its charts and results are kept.`;
+  await expect(page.getByTestId('run-saved')).toHaveText(kept);
+  await expect(page.getByRole('button', { name: /^Export / })).toBeDisabled();
+  await page.reload();
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  await expect(page.getByTestId('run-saved')).toHaveText(kept);
+  await expect(page.getByTestId('test-accuracy')).toHaveText(accuracy);
+  await page.getByRole('tab', { name: 'Draw' }).click();
+  await expect(page.getByRole('option', { name: /finished, model lost$/ })).toBeDisabled();
 });

@@ -4,7 +4,7 @@
  * upload. Drawing on the pad is in pad.ts.
  */
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Locator, type Page, type Worker } from '@playwright/test';
+import { expect, type CDPSession, type Locator, type Page, type Worker } from '@playwright/test';
 import { gzipSync } from 'node:zlib';
 
 /** What a page did during a test that a user should never see. */
@@ -58,6 +58,25 @@ export async function crashTrainingWorker(page: Page): Promise<void> {
       throw new Error('simulated crash');
     });
   });
+}
+
+/** Why a run's model, never saved, is gone: it went with a restarted training worker or a lost WebGL context. */
+export const MODEL_LOST = 'its model was lost (the training worker restarted, or the WebGL context was lost) before this browser could keep it';
+
+/**
+ * Opens the app with room in this browser for a run's record but not for its model (the
+ * quickstart's 407 KB of weights), through DevTools' quota override: Chromium checks the quota
+ * when it commits a write, after tfjs's model.save has resolved. Returns the session, to lift it again.
+ */
+export async function leaveNoRoomForModel(page: Page): Promise<{ readonly cdp: CDPSession; readonly origin: string }> {
+  await openApp(page);
+  // The dataset's copy is written first, so that the room left is known.
+  await expect(page.getByRole('radio', { name: /^MNIST\b/ }).locator('xpath=..').locator('.badge')).toHaveText(/, kept in this browser$/);
+  const origin = new URL(page.url()).origin;
+  const cdp = await page.context().newCDPSession(page);
+  const { usage } = await cdp.send('Storage.getUsageAndQuota', { origin });
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + 100_000 });
+  return { cdp, origin };
 }
 
 /** Opens Build & train with the quickstart preset, on a subset so that a run takes seconds. */

@@ -1,11 +1,9 @@
 /** Issue 6: runs outlive the page — saved, restored, renamed, deleted with undo, exported and imported. */
 import { readFile } from 'node:fs/promises';
 import { expect, test, type CDPSession, type Page } from '@playwright/test';
-import { choosePreset, crashTrainingWorker, openApp, quickstart, shownPanel, uploadOwnDataset, watchPage } from './helpers';
+import { choosePreset, crashTrainingWorker, leaveNoRoomForModel, MODEL_LOST, openApp, quickstart, shownPanel, uploadOwnDataset, watchPage } from './helpers';
 import { draw } from './pad';
 
-/** Why a run's model, never saved, is gone: it went with a restarted training worker. */
-const MODEL_LOST = 'its model was lost when the training worker restarted, before this browser could keep it';
 /** What such a run says where this browser cannot keep it either. */
 const LOST = `${MODEL_LOST}. Its charts and results stay until the page is reloaded.`;
 
@@ -44,24 +42,14 @@ function storedCounts(page: Page): Promise<{ runs: number; models: number }> {
   });
 }
 
-/**
- * Trains the quickstart briefly with room in this browser for a run's record but not for its
- * model (407 KB of weights), through DevTools' quota override: Chromium checks the quota when it
- * commits a write, after tfjs's model.save has resolved. Returns the session, to lift it again.
- */
+/** Trains the quickstart briefly with no room in this browser for its model (leaveNoRoomForModel). Returns the session, to lift the quota again. */
 async function trainWithoutRoomForModel(page: Page): Promise<{ readonly cdp: CDPSession; readonly origin: string }> {
-  await openApp(page);
-  // The dataset's copy is written first, so that the room left is known.
-  await expect(page.getByRole('radio', { name: /^MNIST\b/ }).locator('xpath=..').locator('.badge')).toHaveText(/, kept in this browser$/);
-  const origin = new URL(page.url()).origin;
-  const cdp = await page.context().newCDPSession(page);
-  const { usage } = await cdp.send('Storage.getUsageAndQuota', { origin });
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + 100_000 });
+  const room = await leaveNoRoomForModel(page);
   await choosePreset(page, 'quickstart', 1, 1000);
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
   await expect(page.getByTestId('run-saved')).toHaveText('Not saved: kept until the page is reloaded.');
-  return { cdp, origin };
+  return room;
 }
 
 test('a finished run survives a reload with its history and its new name, and still classifies drawings', async ({ page }) => {

@@ -458,6 +458,30 @@ describe('the storage slice', () => {
     expect(sent).toEqual([{ type: 'deleteSavedModel', runId: 'a' }]);
   });
 
+  it('keeps the runs whose unsaved models went with a lost WebGL context without them: one shown, and one deleted that Undo brings back', async () => {
+    await savingFirst();
+    state().handleStorageEvent({ type: 'modelSaved', runId: 'a', error: 'quota' });
+    expect(state().savedRuns['a']).toBe('unsaved');
+    state().handleStorageEvent({ type: 'runFinished', runId: 'b', stopped: false, seconds: 1, earlyStop: null });
+    state().deleteRun('b');
+    await settle();
+    sent.length = 0;
+    state().handleStorageEvent({ type: 'modelsLost', runIds: ['a', 'b'] });
+    await settle();
+    expect(state().runs['a']?.modelLost).toBe(true);
+    expect(state().savedRuns['a']).toBe('saved');
+    expect(shelf.get('a')?.modelLost).toBe(true);
+    // The deleted run's save will never be answered: it is not saved, and has no record until Undo.
+    expect(state().savedRuns['b']).toBe('unsaved');
+    expect(shelf.has('b')).toBe(false);
+    state().undoDelete();
+    await settle();
+    expect(state().savedRuns['b']).toBe('saved');
+    expect(shelf.get('b')?.modelLost).toBe(true);
+    // Neither has a model to load, nor one to save.
+    expect(sent).toEqual([]);
+  });
+
   it('after a worker crash, keeps a run whose model was being saved without it, and gives the new worker the saved models', async () => {
     await savingFirst();
     sent.length = 0;

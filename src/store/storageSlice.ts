@@ -80,8 +80,8 @@ export function selectLeavingLosesRuns(state: Pick<AppState, 'runs' | 'savedRuns
   return Object.values(state.runs).some(isActiveRun) || saveStates.includes('saving') || saveStates.includes('unsaved');
 }
 
-/** Why a run whose model went with a restarted worker cannot be drawn with or exported; its record is kept without the model. */
-export const MODEL_LOST = 'its model was lost when the training worker restarted, before this browser could keep it';
+/** Why a run whose model went with a restarted worker, or a lost WebGL context, cannot be drawn with or exported; its record is kept without the model. */
+export const MODEL_LOST = 'its model was lost (the training worker restarted, or the WebGL context was lost) before this browser could keep it';
 
 /** Whether a saved run has a model in IndexedDB for the worker to load: not a failed run's, nor one lost before it was kept. */
 const hasSavedModel = (saved: SavedRun): boolean => saved.status !== 'failed' && saved.modelLost !== true;
@@ -300,6 +300,24 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
         reportStorage(error, `${get().runs[id]?.name ?? 'The run'} could not be kept in this browser; it stays here until the page is reloaded.`);
       },
     );
+  };
+
+  /**
+   * Runs (shown, or deleted and still undoable) whose models the worker lost before this browser
+   * kept them: marked so, and, as a failed run's history does, their charts and results outlive
+   * the page, each in a record without a model. One being saved is not any more.
+   */
+  const keepWithoutModels = (ids: readonly string[]): void => {
+    const markLost = (run: Run): Run => (ids.includes(run.id) ? { ...run, modelLost: true } : run);
+    set((state) => ({
+      runs: Object.fromEntries(Object.entries(state.runs).map(([id, run]) => [id, markLost(run)])),
+      deletedRun: state.deletedRun && { ...state.deletedRun, run: markLost(state.deletedRun.run) },
+    }));
+    for (const id of ids) {
+      if (get().savedRuns[id] === 'saving') setSaveState(id, 'unsaved');
+      // A deleted run's record is written if Undo brings it back.
+      if (shown(id)) saveRecordOnly(id);
+    }
   };
 
   /** The runs deleted whose models may still be saved (REMEMBERED.deletedModels), each with when its undo ends. */
@@ -655,16 +673,8 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
         // shown run whose model was being saved is kept without it, below.
         if (saveState === 'saving' && get().runs[runId]?.status !== 'failed' && !keptWithout.includes(runId)) handleStorageEvent({ type: 'modelSaved', runId, error: reason });
       }
-      const markLost = (run: Run): Run => (lost(run) ? { ...run, modelLost: true } : run);
-      set((state) => ({
-        runs: Object.fromEntries(Object.entries(state.runs).map(([id, run]) => [id, markLost(run)])),
-        deletedRun: state.deletedRun && { ...state.deletedRun, run: markLost(state.deletedRun.run) },
-      }));
-      // Their charts and results outlive the page, as a failed run's history does: each keeps its record, without a model.
-      for (const id of keptWithout) {
-        if (get().savedRuns[id] === 'saving') setSaveState(id, 'unsaved');
-        saveRecordOnly(id);
-      }
+      const { runs, deletedRun } = get();
+      keepWithoutModels([...Object.values(runs), ...(deletedRun ? [deletedRun.run] : [])].filter(lost).map((run) => run.id));
       const lostImports = [...pendingImports.values()].map(({ fileName }) => `${fileName} was not imported: ${reason} Import it again.`);
       pendingImports.clear();
       if (lostImports.length > 0) set((state) => ({ runFileErrors: [...state.runFileErrors, ...lostImports] }));
@@ -685,6 +695,9 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
           return;
         case 'runFailed':
           saveRecordOnly(event.runId);
+          return;
+        case 'modelsLost':
+          keepWithoutModels(event.runIds);
           return;
         case 'modelSaved': {
           const { runId } = event;

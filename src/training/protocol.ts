@@ -290,6 +290,11 @@ export type WorkerEvent =
       /** For a run in training, the epochs trained when these weights were kept (0: as initialised); null for a run that has ended (its final weights). */
       readonly epochsDone: number | null;
     }
+  /**
+   * Finished runs' models the worker held, not saved in IndexedDB, that went with their
+   * backend's memory (a lost WebGL context): the page keeps their records without them.
+   */
+  | { readonly type: 'modelsLost'; readonly runIds: readonly string[] }
   /** A model saved to IndexedDB, or why it could not be. */
   | { readonly type: 'modelSaved'; readonly runId: string; readonly error: string | null }
   /** A run's model files (weights transferred), or why they could not be made. */

@@ -102,6 +102,10 @@ export class Trainer {
   private readonly runs = new Map<string, RunEntry>();
   /** Runs saved in IndexedDB before a reload, and their models' loads once one has begun. */
   private readonly saved = new Map<string, { readonly ref: SavedModelRef; loading: Promise<void> | null }>();
+  /** Runs in `runs` whose models are in IndexedDB too: saved by this worker, or loaded from there. */
+  private readonly stored = new Set<string>();
+  /** Runs whose unsaved models went with a lost WebGL context: the page was told (modelsLost), and nothing of theirs is saved. */
+  private readonly lost = new Set<string>();
   private queue: Promise<void> = Promise.resolve();
   /** Runs in the queue that have not started yet. */
   private readonly waiting = new Set<string>();
@@ -117,19 +121,24 @@ export class Trainer {
 
   /**
    * A WebGL context is gone, and with it every weight that lived in its textures. The run
-   * training on it fails now rather than hang. Finished runs' models on it are dropped and
-   * listed as saved, so that their copies in IndexedDB (if saved) load on the next backend when
-   * used. Runs and models on other backends are left alone.
+   * training on it fails now rather than hang. Finished runs' models on it are dropped: those
+   * saved in IndexedDB are listed as saved, to load on the next backend when used; the others
+   * are lost, and the page is told (a save under way then ends with no word). Runs and models
+   * on other backends are left alone.
    */
   private webglContextLost(): void {
     if (this.active?.run.backend === 'webgl') this.active.abandon(new Error('the browser reported webglcontextlost'));
     this.backendReady = useBackend('auto').catch(() => undefined);
+    const lost: string[] = [];
     for (const [runId, run] of this.runs) {
       if (run.model === null || run.backend !== 'webgl' || run === this.active?.run) continue;
       disposeModel(run.model);
       this.runs.delete(runId);
-      this.saved.set(runId, { ref: { runId, spec: run.spec, input: run.input }, loading: null });
+      if (this.stored.has(runId)) this.saved.set(runId, { ref: { runId, spec: run.spec, input: run.input }, loading: null });
+      else lost.push(runId);
     }
+    for (const runId of lost) this.lost.add(runId);
+    if (lost.length > 0) this.emit({ type: 'modelsLost', runIds: lost });
   }
 
   /** Keeps a loaded dataset for training. */
@@ -244,6 +253,8 @@ export class Trainer {
     run?.model?.dispose();
     this.runs.delete(runId);
     this.saved.delete(runId);
+    this.stored.delete(runId);
+    this.lost.delete(runId);
   }
 
   /** Registers runs saved before a reload; each model is loaded from IndexedDB when first used. */
@@ -260,17 +271,25 @@ export class Trainer {
     try {
       await this.loadSaved(runId);
       const model = this.runs.get(runId)?.model;
+      if (!model && this.lost.has(runId)) return;
       if (!model) throw new Error("this run's model is no longer in the training worker (it was restarted since it trained)");
       await saveModel(model, runId);
+      if (this.lost.has(runId)) {
+        // Its weights were read as the context went: what was saved may be none of them.
+        await removeSavedModel(runId).catch(() => undefined);
+        return;
+      }
+      this.stored.add(runId);
       this.emit({ type: 'modelSaved', runId, error: null });
     } catch (error) {
-      this.emit({ type: 'modelSaved', runId, error: messageOf(error) });
+      if (!this.lost.has(runId)) this.emit({ type: 'modelSaved', runId, error: messageOf(error) });
     }
   }
 
   /** Deletes a run's saved model; failures are of no consequence to the user and are dropped. */
   async deleteSavedModel(runId: string): Promise<void> {
     this.saved.delete(runId);
+    this.stored.delete(runId);
     await removeSavedModel(runId).catch(() => undefined);
   }
 
@@ -328,6 +347,7 @@ export class Trainer {
         if (this.saved.get(runId) !== saved) return void model.dispose();
         this.runs.set(runId, { spec, input, control: new TrainingControl(), model, backend: tf.getBackend() });
         this.saved.delete(runId);
+        this.stored.add(runId);
       },
       (error: unknown) => {
         saved.loading = null;
