@@ -617,6 +617,27 @@ describe('runs across tabs', () => {
     expect(state().announcement).toBe('Third #3 was deleted in another tab.');
   });
 
+  it("takes out again a record another tab wrote just after this tab deleted its run (a rename crossing the delete), and lets Undo write it back", async () => {
+    await restoreTwo();
+    state().deleteRun('a');
+    await settle();
+    // The other tab renamed 'a' before it heard of the deletion: its write landed after it.
+    shelf.set('a', saved({ id: 'a', name: 'Renamed there' }));
+    otherTab.postMessage({ type: 'saved', id: 'a' });
+    await vi.waitFor(() => expect(shelf.has('a')).toBe(false));
+    state().undoDelete();
+    await settle();
+    expect(shelf.get('a')?.name).toBe('First');
+    // Gone for good, the same: a crossing write is taken out.
+    state().deleteRun('b');
+    state().deleteRun('a');
+    await settle();
+    shelf.set('b', saved({ id: 'b', name: 'Renamed there' }));
+    otherTab.postMessage({ type: 'saved', id: 'b' });
+    await vi.waitFor(() => expect(shelf.has('b')).toBe(false));
+    expect(state().runOrder).toEqual([]);
+  });
+
   it('handles a deletion after the read of the record saved before it, so that it never brings a deleted run back', async () => {
     await restoreTwo();
     // The other tab renamed a new run, then deleted it: its record was still there when this tab read it.

@@ -91,6 +91,8 @@ const pendingImports = new Map<string, { readonly run: SavedRun; readonly fileNa
 /** Set once IndexedDB has proved unavailable: nothing more is tried. */
 let storageUnavailable = false;
 let deleteTimer: ReturnType<typeof setTimeout> | null = null;
+/** When this page deleted runs' records (ms since 1970): another tab's write landing just after one is taken out again. */
+const deletedRecords = new Map<string, number>();
 /** Deleted runs' record deletions, each resolving to whether the record went: their models go only after them. */
 const recordDeletions = new Map<string, Promise<boolean>>();
 let importCount = 0;
@@ -103,6 +105,8 @@ export interface PendingDelete {
 
 /** How long after its undo ends a deletion still counts as pending: the deleting tab's timer may fire late. */
 const UNDO_GRACE_MS = 5_000;
+/** How long after this page deleted a run's record another tab's write of it counts as crossing the deletion: sent before that tab heard of it. */
+const CROSSING_WRITE_MS = 5_000;
 /** How long an undo held under a user's hand counts as pending, should the tab die without a pagehide. */
 const HELD_UNDO_MS = 24 * 60 * 60 * 1000;
 
@@ -230,6 +234,11 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
    */
   const adoptFromOtherTab = async (id: string): Promise<void> => {
     if (storageUnavailable) return;
+    // A rename there crossed this tab's delete (its write landed after the deletion): the
+    // deletion stands, or the run would come back at the next visit without its model. Undo
+    // writes the record again.
+    const deletedAt = deletedRecords.get(id);
+    if (!shown(id) && (get().deletedRun?.run.id === id || (deletedAt !== undefined && Date.now() - deletedAt < CROSSING_WRITE_MS))) return deleteSavedRun(id);
     const saved = await loadSavedRun(id);
     if (!saved) return;
     const here = get().runs[id];
@@ -342,6 +351,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     if (deleteTimer !== null) clearTimeout(deleteTimer);
     deleteTimer = null;
     const { run } = deleted;
+    deletedRecords.delete(run.id);
     setPendingModelDeletes(pendingModelDeletes().filter((pending) => pending.id !== run.id));
     set((state) => {
       const runOrder = [...state.runOrder];
@@ -581,6 +591,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       if (hasRecord) {
         const deletion = deleteSavedRun(id).then(
           () => {
+            deletedRecords.set(id, Date.now());
             otherTabs?.postMessage({ type: 'deleted', id } satisfies RunsMessage);
             return true;
           },
