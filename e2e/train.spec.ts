@@ -62,11 +62,18 @@ test('the quickstart preset trains in the worker on WebGL, streaming batches and
   const log = ((await page.getByLabel(/^Keras log of TensorFlow quickstart/).textContent()) ?? '').trimEnd().split('\n');
   // Its long epoch lines wrap, as a notebook's output does: val_loss is not past a sideways scroll.
   expect(await page.getByLabel(/^Keras log of TensorFlow quickstart/).evaluate((pre) => pre.scrollWidth - pre.clientWidth)).toBe(0);
-  expect(log).toHaveLength(8);
   expect(log.slice(0, 3)).toEqual(['Epoch 1/2', expect.stringMatching(/^85\/85 ━{20} \d+s \d+(ms|us|s)\/step - accuracy: \d\.\d{4} - loss: \d\.\d{4} - val_accuracy: \d\.\d{4} - val_loss: \d\.\d{4}$/), 'Epoch 2/2']);
   expect(log[1]).toContain(`- accuracy: ${firstEpoch[0]} - loss: ${firstEpoch[1]} - val_accuracy: ${firstEpoch[2]} - val_loss: ${firstEpoch[3]}`);
   expect(log[4]).toMatch(new RegExp(`^313/313 - \\d+s - \\d+(ms|us|s)/step - accuracy: ${(accuracy / 100).toFixed(4).replace('.', '\\.')} - loss: \\d\\.\\d{4}$`));
-  expect(log.slice(5)).toEqual([`Test accuracy: ${(accuracy / 100).toFixed(4)}`, expect.stringMatching(/^Predicted: \[\d \d \d \d \d\]$/), 'Actual:    [7 2 1 0 4]']);
+  expect(log.slice(5, 7)).toEqual([`Test accuracy: ${(accuracy / 100).toFixed(4)}`, '(5, 10)']);
+  expect(log.slice(-2)).toEqual([expect.stringMatching(/^Predicted: \[\d \d \d \d \d\]$/), 'Actual:    [7 2 1 0 4]']);
+  // print(probabilities[0]): test image 0's 10 probabilities as numpy prints them, which add up to 1, the largest its prediction.
+  const row = log.slice(7, -2).join(' ');
+  expect(row).toMatch(/^\[.*\]$/);
+  const probabilities = row.slice(1, -1).trim().split(/\s+/).map(Number);
+  expect(probabilities).toHaveLength(10);
+  expect(probabilities.reduce((sum, p) => sum + p, 0)).toBeCloseTo(1, 4);
+  expect(log.at(-2)?.charAt('Predicted: ['.length)).toBe(String(probabilities.indexOf(Math.max(...probabilities))));
   expect(await seriousViolations(page)).toEqual([]);
 
   // Confusion matrix: counts add up to the test images evaluated; a cell opens its images.
@@ -158,7 +165,7 @@ test('a learning-rate decay set in the builder is in the Keras code and in each 
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
   const history = page.getByRole('table', { name: /Training history/ });
   await expect(history.getByRole('columnheader', { name: 'learning_rate' })).toBeVisible();
-  await expect(history.locator('tbody tr td:nth-of-type(5)')).toHaveText(['0.001', '0.0005', '0.00025']);
+  await expect(history.locator('tbody tr td:nth-of-type(5)')).toHaveText(['0.0010', '5.0000e-04', '2.5000e-04']);
 });
 
 test('EarlyStopping set in the builder ends a run whose val_accuracy stops rising, and says which weights the test set measured', async ({ page }) => {

@@ -13,12 +13,13 @@ import { CheckField } from './fields';
 import { isMarked, markerDot, MARKERS_PER_LINE, markerStep, RunLineSwatch } from './RunMarker';
 import { usePanelShown } from './Tabs';
 import { useThrottledValue } from './useThrottledValue';
+import { progbarValue } from '../training/kerasLog';
 
 interface CompareChartsProps {
   readonly runs: readonly Run[];
 }
 
-const fixed = (n: number | null | undefined): string => (n === null || n === undefined ? '–' : n.toFixed(4));
+const fixed = (n: number | null | undefined): string => (n === null || n === undefined ? '–' : progbarValue(n));
 
 /** The lowest accuracy any compared run reached, training or validation. */
 const lowestAccuracy = (runs: readonly Run[]): number => Math.min(...runs.flatMap((run) => run.epochs.flatMap((e) => (e.valAccuracy === null ? [e.accuracy] : [e.accuracy, e.valAccuracy]))));

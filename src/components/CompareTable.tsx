@@ -9,6 +9,7 @@ import { bestInColumns, COMPARE_COLUMNS, epochsWords, sameRows, sortRows, valida
 import { useAppStore } from '../store';
 import { grouped } from './words';
 import { RunSwatch } from './RunMarker';
+import { progbarValue } from '../training/kerasLog';
 
 const percent = (n: number | null): string => (n === null ? '–' : `${(n * 100).toFixed(2)}%`);
 
@@ -27,7 +28,7 @@ function cell(row: CompareRow, column: CompareColumn): string {
     case 'testAccuracy':
       return `${percent(row.testAccuracy)}${row.testWeightsEpoch === null ? '' : ` (epoch ${row.testWeightsEpoch}'s weights)`}`;
     case 'testLoss':
-      return row.testLoss === null ? '–' : row.testLoss.toFixed(4);
+      return row.testLoss === null ? '–' : progbarValue(row.testLoss);
     case 'secondsPerEpoch':
       return row.secondsPerEpoch === null ? '–' : `${row.secondsPerEpoch.toFixed(1)} s`;
     case 'samplesPerSecond':

@@ -30,6 +30,8 @@ function logRun(run: Run, dataset: Dataset | null): KerasLogRun {
     current,
     evaluation,
     predicted: evaluation ? Array.from(evaluation.predictions.subarray(0, count)) : null,
+    // The sample's first card is test image 0.
+    firstProbabilities: evaluation && evaluation.sampleIndices[0] === 0 ? Array.from(evaluation.sampleProbabilities.subarray(0, evaluation.sampleProbabilities.length / evaluation.sampleIndices.length)) : null,
     actual: evaluation && dataset && dataset.test.count >= count ? Array.from(dataset.test.labels.subarray(0, count)) : null,
   };
 }
@@ -76,6 +78,11 @@ export function KerasLog({ run, dataset }: { readonly run: Run | null; readonly 
             <li>
               The epoch under way shows its running means and its pace. Keras 3 releases made before June 2026 (before keras-team/keras#23030) show a mean of the running means
               there, which lags them; once the epoch ends, the figures are the same.
+            </li>
+            <li>
+              The same figures, written otherwise: with <code>metrics=[SparseCategoricalAccuracy()]</code>, Keras names them <code>sparse_categorical_accuracy</code>; with{' '}
+              <code>evaluate(batch_size=128)</code>, the test pass counts 79/79 steps, not 313/313; TensorFlow 2.15 and older (Keras 2) draw <code>[=====]</code> bars, put loss first
+              and call the rate <code>lr</code>.
             </li>
             <li>
               Not shown: <code>model.summary()</code>&apos;s table (the builder has it) and <code>model.predict</code>&apos;s progress line.

@@ -15,6 +15,7 @@ import { CHART_REFRESH_MS, CURVE_MARGIN, EPOCH_LABEL, epochTicks, hasValidation,
 import { CheckField } from './fields';
 import { usePanelShown } from './Tabs';
 import { useDelayedValue, useThrottledValue } from './useThrottledValue';
+import { progbarValue } from '../training/kerasLog';
 
 const CHART_HEIGHT = 220;
 /** How long after the loss chart the accuracy chart mounts and redraws, so that each has a task of its own. */
@@ -134,7 +135,8 @@ function MetricLines({ run, epochs: epochCount, metric, log, fromZero, width }: 
   );
 }
 
-const fixed = (n: number | null): string => (n === null ? '–' : n.toFixed(4));
+/** A logged value as the Keras log prints it (float32, 4 decimals), so that the table and the log agree to the digit. */
+const fixed = (n: number | null): string => (n === null ? '–' : progbarValue(n));
 
 /**
  * history.history's logged columns, each with its value in an epoch's record, in Keras 3's
@@ -184,7 +186,7 @@ function History({ run }: { readonly run: Run }) {
                   {bestMark(e.epoch, column)}
                 </td>
               ))}
-              {scheduled && <td>{e.learningRate === null ? '–' : Number(e.learningRate.toPrecision(3))}</td>}
+              {scheduled && <td>{fixed(e.learningRate)}</td>}
               <td>{e.seconds.toFixed(1)} s</td>
               <td>{Math.round(e.samplesPerSecond)}</td>
             </tr>

@@ -7,6 +7,7 @@ import { fieldControl, SelectField } from './fields';
 import { counted, duration, grouped } from './words';
 import { useFocusFallback } from './useFocusFallback';
 import { usePanelShown } from './Tabs';
+import { progbarValue } from '../training/kerasLog';
 
 const BACKENDS = {
   auto: 'Automatic',
@@ -247,7 +248,7 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
           </div>
           {progress && (
             <p className="muted" data-testid="running-metrics">
-              Training ({active ? 'running mean of this epoch' : 'running mean of its last epoch'}): loss {progress.loss.toFixed(4)} · accuracy {progress.accuracy.toFixed(4)} ·{' '}
+              Training ({active ? 'running mean of this epoch' : 'running mean of its last epoch'}): loss {progbarValue(progress.loss)} · accuracy {progbarValue(progress.accuracy)} ·{' '}
               {Math.round(progress.samplesPerSecond)} samples/s
               {run.status === 'running' && !stopping ? ` · ETA ${duration(etaSeconds)}` : ''}
             </p>
@@ -273,7 +274,7 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
           )}
           {run.evaluation && (
             <p className="test-result" data-testid="test-accuracy">
-              Test accuracy: {(run.evaluation.accuracy * 100).toFixed(2)}% · test loss {run.evaluation.loss.toFixed(4)} ({counted(run.evaluation.count, 'test image')})
+              Test accuracy: {(run.evaluation.accuracy * 100).toFixed(2)}% · test loss {progbarValue(run.evaluation.loss)} ({counted(run.evaluation.count, 'test image')})
             </p>
           )}
           {batchNormLag && (

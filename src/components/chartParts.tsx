@@ -4,6 +4,7 @@
  */
 import type { ReactNode } from 'react';
 import type { YAxisProps } from 'recharts';
+import { progbarValue } from '../training/kerasLog';
 
 /** How often the charts redraw while a run streams its progress (twice a second): the text beside them updates at every batch. */
 export const CHART_REFRESH_MS = 500;
@@ -139,7 +140,7 @@ export function accuracyAxis(lowest: number): LinearAxis {
 }
 
 /** Tooltip values as the history table writes them (4 decimals), not as raw floats. */
-const formatTooltipValue = (value: unknown): string => (typeof value === 'number' ? value.toFixed(4) : String(value));
+const formatTooltipValue = (value: unknown): string => (typeof value === 'number' ? progbarValue(value) : String(value));
 /** A point's epoch, for charts of epochs' points only. */
 const formatTooltipEpoch = (x: unknown): string => (typeof x === 'number' ? `epoch ${x}` : String(x));
 

@@ -23,6 +23,7 @@ import type { AppState } from './index';
 import { readRemembered, remember, REMEMBERED } from './remembered';
 import { appendThinned, trainedTo } from './series';
 import { sendToWorker } from './worker';
+import { progbarValue } from '../training/kerasLog';
 
 export type RunStatus = 'starting' | 'running' | 'paused' | 'finished' | 'stopped' | 'failed';
 
@@ -84,7 +85,7 @@ export function hasModel(run: Pick<Run, 'status' | 'modelLost'> & Parameters<typ
 export function earlyStopWords(report: EarlyStopReport, epochs: number, trained: number): string {
   const { monitor, bestEpoch, stoppedEpoch, restored } = report;
   const better = lowerIsBetter(monitor) ? 'fallen' : 'risen';
-  const value = Number.isFinite(report.best) ? report.best.toFixed(4) : '–';
+  const value = Number.isFinite(report.best) ? progbarValue(report.best) : '–';
   // Restoring the last epoch's weights changes nothing: the model ended with them anyway.
   const weights = !restored ? '' : bestEpoch === trained ? ' That was its last epoch: the test set measured the weights it ended with.' : ` The model has epoch ${bestEpoch}'s weights back, and the test set measured those.`;
   if (stoppedEpoch !== null) {
@@ -389,8 +390,8 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
         case 'epoch': {
           const { record } = event;
           patch(event.runId, (run) => ({ epochs: [...run.epochs, record], pass: null }));
-          const val = record.valAccuracy === null ? '' : `, val_accuracy ${record.valAccuracy.toFixed(4)}`;
-          get().announce(`Epoch ${record.epoch} of ${record.epochs} finished: loss ${record.loss.toFixed(4)}, accuracy ${record.accuracy.toFixed(4)}${val}.`);
+          const val = record.valAccuracy === null ? '' : `, val_accuracy ${progbarValue(record.valAccuracy)}`;
+          get().announce(`Epoch ${record.epoch} of ${record.epochs} finished: loss ${progbarValue(record.loss)}, accuracy ${progbarValue(record.accuracy)}${val}.`);
           return;
         }
         case 'paused': {

@@ -5,6 +5,7 @@
  * step, its share of the work done, its time left. Pure.
  */
 import { FORWARD_SHARE } from '../training/batches';
+import { progbarValue } from '../training/kerasLog';
 
 /** Most points a live series holds before it is thinned. */
 export const SERIES_CAP = 200;
@@ -245,7 +246,7 @@ export function curveNotes(run: {
   if (below) {
     const how = [...(dropout ? ['with Dropout switching units off'] : []), ...(shifted ? ['on shifted images'] : [])];
     notes.push(
-      `In epoch ${below.epoch}, val_loss (${below.valLoss.toFixed(4)}) is below loss (${below.loss.toFixed(4)}). ${below.epoch <= 2 ? 'That is usual early on, not a bug' : 'Not a bug'}: loss is the mean over the epoch's steps, most of them taken by a model worse than the one it ended with${how.length > 0 ? `, and ${how.join(' and ')}` : ''}; val_loss measures the model once, at the epoch's end${dropout ? ', with every unit on' : ''}.`,
+      `In epoch ${below.epoch}, val_loss (${progbarValue(below.valLoss)}) is below loss (${progbarValue(below.loss)}). ${below.epoch <= 2 ? 'That is usual early on, not a bug' : 'Not a bug'}: loss is the mean over the epoch's steps, most of them taken by a model worse than the one it ended with${how.length > 0 ? `, and ${how.join(' and ')}` : ''}; val_loss measures the model once, at the epoch's end${dropout ? ', with every unit on' : ''}.`,
     );
   }
   const lowest = validated.reduce<(typeof validated)[number] | null>((best, e) => (best === null || e.valLoss < best.valLoss ? e : best), null);
@@ -256,7 +257,7 @@ export function curveNotes(run: {
     const watching = run.spec.fit.earlyStopping?.monitor.startsWith('val_') === true;
     const remedies = [...(watching ? [] : ['EarlyStopping (monitor val_loss, restore_best_weights)']), dropout ? 'more Dropout' : 'Dropout', ...(shifted ? [] : ['Random shift']), 'more training images'];
     notes.push(
-      `val_loss has risen since epoch ${lowest.epoch} (${lowest.valLoss.toFixed(4)} → ${last.valLoss.toFixed(4)}) while loss kept falling (${lowest.loss.toFixed(4)} → ${last.loss.toFixed(4)}): the model is fitting its ${run.trainCount.toLocaleString('en-US')} training images more closely than what they have in common. On images it has not seen its loss grows, as it grows surer of the answers it gets wrong, even where val_accuracy holds. That is overfitting. Fewer epochs, ${remedies.slice(0, -1).join(', ')} or ${remedies.at(-1) ?? ''} help.`,
+      `val_loss has risen since epoch ${lowest.epoch} (${progbarValue(lowest.valLoss)} → ${progbarValue(last.valLoss)}) while loss kept falling (${progbarValue(lowest.loss)} → ${progbarValue(last.loss)}): the model is fitting its ${run.trainCount.toLocaleString('en-US')} training images more closely than what they have in common. On images it has not seen its loss grows, as it grows surer of the answers it gets wrong, even where val_accuracy holds. That is overfitting. Fewer epochs, ${remedies.slice(0, -1).join(', ')} or ${remedies.at(-1) ?? ''} help.`,
     );
   }
   return notes;

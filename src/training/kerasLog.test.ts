@@ -1,5 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { kerasLog, kerasLogText, numpyArray, progbarEta, progbarValue, stepTime, type KerasLogRun, type LoggedEpoch } from './kerasLog';
+import { kerasLog, kerasLogText, numpyArray, numpyFloat32Array, progbarEta, progbarValue, stepTime, type KerasLogRun, type LoggedEpoch } from './kerasLog';
+
+/** A row of probabilities from the TensorFlow basic classification tutorial's output, as float32, and numpy 2.4's print of it. */
+const TUTORIAL_ROW = [1.1144305744892335e-7, 2.1299893793180757e-10, 5.991734663979287e-9, 5.542762360200015e-10, 1.3124592079805097e-8, 0.0026386473327875137, 1.604482946504504e-7, 0.006831534206867218, 1.671932636782003e-6, 0.990527868270874];
+const TUTORIAL_ROW_PRINTED = '[1.1144306e-07 2.1299894e-10 5.9917347e-09 5.5427624e-10 1.3124592e-08\n 2.6386473e-03 1.6044829e-07 6.8315342e-03 1.6719326e-06 9.9052787e-01]';
+
+describe("numpy's print of a float32 vector", () => {
+  // Each expected string is numpy 2.4's str() of the same float32 array.
+  it('writes all values in exponent form, to the digits the longest needs, when one is under 0.0001, wrapped at 75 characters', () => {
+    expect(numpyFloat32Array(TUTORIAL_ROW)).toBe(TUTORIAL_ROW_PRINTED);
+    // Digits past a value's shortest form are its own, not zeros.
+    expect(numpyFloat32Array([0.3, 1e-5, 0.123456789])).toBe('[3.0000001e-01 9.9999997e-06 1.2345679e-01]');
+    expect(numpyFloat32Array([1e-30, 1, 0, 0.3])).toBe('[1.e-30 1.e+00 0.e+00 3.e-01]');
+  });
+
+  it('writes values of like size positionally, each in its shortest form, padded to the longest', () => {
+    expect(numpyFloat32Array([0.1, 0.12, 0.08, 0.1])).toBe('[0.1  0.12 0.08 0.1 ]');
+    expect(numpyFloat32Array([0, 0, 1, 0])).toBe('[0. 0. 1. 0.]');
+    expect(numpyFloat32Array([0.5, 0.25, 0.125, -0.3])).toBe('[ 0.5    0.25   0.125 -0.3  ]');
+    expect(numpyFloat32Array([Number.NaN, Number.NaN])).toBe('[nan nan]');
+  });
+});
 
 describe("Keras's Progbar number formats", () => {
   it('writes a metric with 4 decimals, and at or under 0.001 as Python writes .4e', () => {
@@ -21,7 +42,7 @@ describe("Keras's Progbar number formats", () => {
 
 // The TensorFlow quickstart on MNIST with a 10% split: 54,000 images in steps of 32.
 const epoch = (n: number, changes: Partial<LoggedEpoch> = {}): LoggedEpoch => ({ epoch: n, loss: 0.29801, accuracy: 0.91381, valLoss: 0.14, valAccuracy: 0.959, learningRate: 0.001, seconds: 3.6, ...changes });
-const quickstart: KerasLogRun = { epochs: 5, batchSize: 32, scheduled: false, stepsPerEpoch: 1688, history: [], current: null, evaluation: null, predicted: null, actual: null };
+const quickstart: KerasLogRun = { epochs: 5, batchSize: 32, scheduled: false, stepsPerEpoch: 1688, history: [], current: null, evaluation: null, predicted: null, firstProbabilities: null, actual: null };
 const text = (run: KerasLogRun): string[] => kerasLog(run).map(kerasLogText);
 const BAR = '━'.repeat(20);
 
@@ -65,10 +86,11 @@ describe("a run's Keras log", () => {
   });
 
   it("then evaluate's verbose=2 line in steps of 32, and the code's prints", () => {
-    const evaluated = { ...quickstart, history: [epoch(1)], evaluation: { loss: 0.07441, accuracy: 0.977, count: 10_000, seconds: 0.8 }, predicted: [7, 2, 1, 0, 4], actual: [7, 2, 1, 0, 4] };
-    expect(text(evaluated).slice(2)).toEqual(['313/313 - 1s - 3ms/step - accuracy: 0.9770 - loss: 0.0744', 'Test accuracy: 0.9770', 'Predicted: [7 2 1 0 4]', 'Actual:    [7 2 1 0 4]']);
+    const evaluated = { ...quickstart, history: [epoch(1)], evaluation: { loss: 0.07441, accuracy: 0.977, count: 10_000, seconds: 0.8 }, predicted: [7, 2, 1, 0, 4], firstProbabilities: TUTORIAL_ROW, actual: [7, 2, 1, 0, 4] };
+    const prints = ['(5, 10)', ...TUTORIAL_ROW_PRINTED.split('\n'), 'Predicted: [7 2 1 0 4]'];
+    expect(text(evaluated).slice(2)).toEqual(['313/313 - 1s - 3ms/step - accuracy: 0.9770 - loss: 0.0744', 'Test accuracy: 0.9770', ...prints, 'Actual:    [7 2 1 0 4]']);
     // A run saved before the test pass was timed; a dataset whose test labels are not loaded.
     const untimed = { loss: 0.07441, accuracy: 0.977, count: 10_000 };
-    expect(text({ ...evaluated, evaluation: untimed, actual: null }).slice(2)).toEqual(['313/313 - accuracy: 0.9770 - loss: 0.0744', 'Test accuracy: 0.9770', 'Predicted: [7 2 1 0 4]']);
+    expect(text({ ...evaluated, evaluation: untimed, actual: null }).slice(2)).toEqual(['313/313 - accuracy: 0.9770 - loss: 0.0744', 'Test accuracy: 0.9770', ...prints]);
   });
 });

@@ -103,6 +103,8 @@ export interface KerasLogRun {
   readonly evaluation: { readonly loss: number; readonly accuracy: number; readonly count: number; readonly seconds?: number } | null;
   /** The first test images' predicted and true classes (`actual` null when the test labels are not loaded). */
   readonly predicted: readonly number[] | null;
+  /** Test image 0's probabilities, one per class (`probabilities[0]`); null before the evaluation. */
+  readonly firstProbabilities: readonly number[] | null;
   readonly actual: readonly number[] | null;
 }
 
@@ -110,6 +112,82 @@ export interface KerasLogRun {
 export function numpyArray(values: readonly number[]): string {
   const width = Math.max(0, ...values.map((value) => String(value).length));
   return `[${values.map((value) => String(value).padStart(width)).join(' ')}]`;
+}
+
+/** numpy's line width, and the indent of a wrapped 1-D array's next lines. */
+const NUMPY_LINE_WIDTH = 75;
+
+/**
+ * The shortest decimal that reads back as the float32 `value` (numpy's unique repr), with at
+ * most 8 digits after the point: in exponent form ("1.1144306e-07": the mantissa's digits and
+ * the power) or positional ("0.12").
+ */
+function float32Digits(value: number, exponent: boolean): { readonly int: string; readonly frac: string; readonly power: number } {
+  const reads = (text: string): boolean => Math.fround(Number(text)) === value;
+  if (exponent) {
+    let text = value.toExponential(8);
+    for (let digits = 0; digits <= 8; digits++) {
+      if (reads(value.toExponential(digits))) {
+        text = value.toExponential(digits);
+        break;
+      }
+    }
+    const [mantissa = '0', power = '0'] = text.split('e');
+    const [int = '0', frac = ''] = mantissa.split('.');
+    return { int, frac, power: Number(power) };
+  }
+  let text = value.toFixed(8).replace(/0+$/, '');
+  for (let digits = 0; digits <= 8; digits++) {
+    if (reads(value.toFixed(digits))) {
+      text = value.toFixed(digits);
+      break;
+    }
+  }
+  const [int = '0', frac = ''] = text.split('.');
+  return { int, frac, power: 0 };
+}
+
+/**
+ * numpy's print of a float32 vector, as `print(probabilities[0])` writes it (numpy's default
+ * print options): all in exponent form when any non-zero value is under 0.0001 or the largest
+ * is over 1000 times the smallest, each with as many digits as the longest shortest form needs
+ * ("[9.9962282e-01 2.9959209e-04 …]"), else positional, each in its shortest form, padded with
+ * spaces ("[0.1  0.12 0.08]"); wrapped at 75 characters, the next lines indented one space.
+ */
+export function numpyFloat32Array(values: ArrayLike<number>): string {
+  const numbers = Array.from(values, (value) => Math.fround(value));
+  const finite = numbers.filter((value) => Number.isFinite(value));
+  const sizes = finite.filter((value) => value !== 0).map((value) => Math.abs(value));
+  const exponent = sizes.length > 0 && (Math.max(...sizes) >= 1e8 || Math.min(...sizes) < 1e-4 || Math.max(...sizes) / Math.min(...sizes) > 1e3);
+  const digits = new Map(finite.map((value) => [value, float32Digits(value, exponent)]));
+  const parts = [...digits.values()];
+  const intWidth = Math.max(0, ...parts.map((part) => part.int.length));
+  const fracWidth = Math.max(0, ...parts.map((part) => part.frac.length));
+  const powerWidth = Math.max(2, ...parts.map((part) => String(Math.abs(part.power)).length));
+  const rightWidth = exponent ? fracWidth + 2 + powerWidth : fracWidth;
+  const leftWidth = finite.length === numbers.length ? intWidth : Math.max(intWidth, 3 + (numbers.some((value) => value === -Infinity) ? 1 : 0) - (rightWidth + 1));
+  const words = numbers.map((value) => {
+    const part = digits.get(value);
+    if (part === undefined) return (Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf').padStart(leftWidth + rightWidth + 1);
+    const int = part.int.padStart(leftWidth);
+    if (!exponent) return `${int}.${part.frac.padEnd(fracWidth)}`;
+    // As many digits as the longest needs, each value's own (0.3 is 3.0000001e-01 beside 9.9999997e-06).
+    const [mantissa = '', power = '0'] = value.toExponential(fracWidth).split('e');
+    const [whole = '', frac = ''] = mantissa.split('.');
+    return `${whole.padStart(leftWidth)}.${frac}e${Number(power) < 0 ? '-' : '+'}${String(Math.abs(Number(power))).padStart(powerWidth, '0')}`;
+  });
+  // numpy's _formatArray: a word goes on the next line when it would pass the width less the closing bracket.
+  const lines: string[] = [];
+  let line = ' ';
+  for (const [i, word] of words.entries()) {
+    if (line.length + word.length > NUMPY_LINE_WIDTH - 1 && line.length > 1) {
+      lines.push(line.trimEnd());
+      line = ' ';
+    }
+    line += i < words.length - 1 ? `${word} ` : word;
+  }
+  lines.push(line);
+  return `[${lines.join('\n').slice(1)}]`;
 }
 
 /** The lines `fit`, `evaluate` and the prints after them write for `run`, so far. */
@@ -150,7 +228,13 @@ export function kerasLog(run: KerasLogRun): KerasLogLine[] {
     ['accuracy', evaluation.accuracy],
     ['loss', evaluation.loss],
   ])}`);
-  text(`Test accuracy: ${evaluation.accuracy.toFixed(4)}`);
+  // print(f'{test_accuracy:.4f}') of the float32 Keras returns.
+  text(`Test accuracy: ${Math.fround(evaluation.accuracy).toFixed(4)}`);
+  if (run.predicted !== null && run.firstProbabilities !== null) {
+    // print(probabilities.shape), then print(probabilities[0]).
+    text(`(${run.predicted.length}, ${run.firstProbabilities.length})`);
+    for (const line of numpyFloat32Array(run.firstProbabilities).split('\n')) text(line);
+  }
   if (run.predicted !== null) text(`Predicted: ${numpyArray(run.predicted)}`);
   if (run.actual !== null) text(`Actual:    ${numpyArray(run.actual)}`);
   return lines;

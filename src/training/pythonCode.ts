@@ -257,7 +257,12 @@ export function pythonCode(spec: ModelSpec, dataset: PythonDataset): string {
   } else {
     lines.push('probabilities = model.predict(x_test[:5])');
   }
-  lines.push(`print('Predicted:', probabilities.argmax(axis=1))`, `print('Actual:   ', ${categorical ? 'y_test[:5].argmax(axis=1)' : 'y_test[:5]'})`);
+  lines.push(
+    `print(probabilities.shape)  # (5, ${pyInt(classCount)}): a row for each image, a column for each class`,
+    `print(probabilities[0])  # test image 0: its probability of each class, 0 to ${pyInt(classCount - 1)}`,
+    `print('Predicted:', probabilities.argmax(axis=1))`,
+    `print('Actual:   ', ${categorical ? 'y_test[:5].argmax(axis=1)' : 'y_test[:5]'})`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
