@@ -6,6 +6,7 @@
  */
 import { FORWARD_SHARE } from '../training/batches';
 import { progbarValue } from '../training/kerasLog';
+import { highRateWords, type OptimizerName } from '../training/spec';
 
 /** Most points a live series holds before it is thinned. */
 export const SERIES_CAP = 200;
@@ -224,9 +225,14 @@ const OVERFIT_RISE = 0.05;
 /** How many epochs in a row, the last ones, val_loss must stay that far up: one higher epoch is often noise. */
 const OVERFIT_EPOCHS = 2;
 
+/** How many times a uniform guess's loss (ln of the class count) an epoch's mean loss must reach before the curves say training made the model worse than guessing. */
+const WORSE_THAN_GUESS = 1.5;
 /**
  * What a learner reading the curves may take for a bug, or miss, said beside them once the
  * epochs show it (empty while they do not):
+ * - training made the model worse than a guess: an epoch's mean loss at least 1.5 times that of
+ *   a model giving every class the same probability, ln(classes), most often from a learning
+ *   rate far too high (then nothing else is said: val_loss below such a loss is no news);
  * - val_loss below loss: loss is a mean over the epoch's steps, most of them taken by a worse
  *   model than the one validated at the epoch's end (the main cause early on), and with
  *   Dropout on, on shifted images if Random shift is;
@@ -234,10 +240,25 @@ const OVERFIT_EPOCHS = 2;
  *   it, while loss kept falling.
  */
 export function curveNotes(run: {
-  readonly spec: { readonly layers: readonly { readonly type: string }[]; readonly fit: { readonly augmentShift: number; readonly earlyStopping: { readonly monitor: string } | null } };
+  readonly spec: {
+    readonly layers: readonly { readonly type: string }[];
+    readonly compile: { readonly optimizer: OptimizerName; readonly learningRate: number };
+    readonly fit: { readonly augmentShift: number; readonly earlyStopping: { readonly monitor: string } | null };
+  };
+  readonly classNames: readonly string[];
   readonly epochs: readonly { readonly epoch: number; readonly loss: number; readonly valLoss: number | null }[];
   readonly trainCount: number;
 }): string[] {
+  const classes = run.classNames.length;
+  const guess = Math.log(classes);
+  const diverged = classes > 1 ? run.epochs.find((e) => Number.isFinite(e.loss) && e.loss >= guess * WORSE_THAN_GUESS) : undefined;
+  if (diverged) {
+    const rate = highRateWords(run.spec.compile);
+    const cure = rate === null ? 'A lower learning rate usually cures it.' : `The learning rate is the likely cause. ${rate}. Lower it and train again.`;
+    return [
+      `In epoch ${diverged.epoch}, loss was ${progbarValue(diverged.loss)}, far above ${progbarValue(guess)} (ln ${classes}), the loss of a model that gives all ${classes} classes the same probability: training made the model worse than a guess. ${cure}`,
+    ];
+  }
   const notes: string[] = [];
   const dropout = run.spec.layers.some((layer) => layer.type === 'dropout');
   const shifted = run.spec.fit.augmentShift > 0;

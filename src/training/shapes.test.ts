@@ -310,6 +310,19 @@ describe('validateSpec', () => {
     expect(fields(spec([flatten, out], { momentum: 0.9, optimizer: 'sgd' }, { validationSplit: 0.2 }))).toEqual([]);
   });
 
+  it('warns of a learning rate far above what Adam and RMSprop train at (over 10 times their 0.001), or over 1 for SGD, and offers the default', () => {
+    const [issue, ...others] = validateSpec(spec([flatten, out], { optimizer: 'rmsprop', learningRate: 0.1 }), MNIST, 10);
+    expect(others).toEqual([]);
+    expect(issue).toMatchObject({
+      severity: 'warning',
+      field: 'learningRate',
+      message: "RMSprop usually trains at 0.001 (Keras's default), and 0.1 is 100 times that: steps that large overshoot, so the loss climbs far above a guess's and accuracy stays near chance.",
+    });
+    expect(issue?.fix?.spec.compile.learningRate).toBe(0.001);
+    const rates = (optimizer: 'adam' | 'sgd' | 'rmsprop', learningRate: number) => validateSpec(spec([flatten, out], { optimizer, learningRate }), MNIST, 10).map((i) => i.field);
+    expect([rates('adam', 0.01), rates('adam', 0.02), rates('sgd', 0.5), rates('sgd', 2)]).toEqual([[], ['learningRate'], [], ['learningRate']]);
+  });
+
   it('warns of a training subset larger than the dataset, which takes it all, and offers to train on all images', () => {
     const oversized = { ...PRESETS.quickstart.spec, fit: { ...PRESETS.quickstart.spec.fit, trainLimit: 100_000 } };
     const [issue, ...others] = validateSpec(oversized, MNIST, 10, 60_000);

@@ -5,7 +5,7 @@
  * Pure: no tfjs, no DOM.
  */
 import { splitValidation } from './batches';
-import { ACTIVATIONS, LAYER_TYPES, LOSSES, MAX_EPOCHS, MAX_SEED, MONITORS, OPTIMIZERS, type Activation, type InputShape, type LayerSpec, type ModelSpec, takesImage } from './spec';
+import { ACTIVATIONS, highRateWords, LAYER_TYPES, LOSSES, MAX_EPOCHS, MAX_SEED, MONITORS, OPTIMIZERS, type Activation, type InputShape, type LayerSpec, type ModelSpec, takesImage } from './spec';
 
 /** A tensor shape without the batch axis: [h, w, c] for images, [n] for vectors. */
 export type Shape = readonly number[];
@@ -481,6 +481,12 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
     // The field reads 1e-400 as 0: say so, or the message names a value nobody typed.
     const underflow = compile.learningRate === 0 ? ', or a number too small for the browser to tell from 0' : '';
     modelError('learningRate', `The learning rate must be a positive number (got ${text(compile.learningRate)}${underflow}).`);
+  } else {
+    const high = highRateWords(compile);
+    if (high !== null) {
+      const usual = OPTIMIZERS[compile.optimizer].defaultLearningRate;
+      issues.push({ severity: 'warning', layerIndex: null, field: 'learningRate', message: `${high}.`, fix: { label: `Use ${usual}`, spec: { ...spec, compile: { ...compile, learningRate: usual } } } });
+    }
   }
   if (!isInRange(compile.momentum, 0, 1)) {
     modelError('momentum', `Momentum must be at least 0 and below 1 (got ${text(compile.momentum)}).`);

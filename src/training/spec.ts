@@ -69,6 +69,21 @@ export const OPTIMIZERS = {
 } as const satisfies Record<string, { label: string; defaultLearningRate: number }>;
 export type OptimizerName = keyof typeof OPTIMIZERS;
 
+/** How many times an adaptive optimizer's default learning rate is called high (Adam and RMSprop train at 0.001; 0.1 diverges). */
+const HIGH_RATE = 10;
+
+/** A rate well above what an optimizer usually trains at, in words ("RMSprop usually trains at 0.001 …"); null for a usual one. */
+export function highRateWords(compile: { readonly optimizer: OptimizerName; readonly learningRate: number }): string | null {
+  const { optimizer, learningRate } = compile;
+  if (!Object.hasOwn(OPTIMIZERS, optimizer) || !Number.isFinite(learningRate)) return null;
+  const usual = OPTIMIZERS[optimizer].defaultLearningRate;
+  // SGD trains well far above its 0.01 default (0.1 is common): only the adaptive optimizers are held to theirs.
+  const high = optimizer === 'sgd' ? learningRate > 1 : learningRate > usual * HIGH_RATE;
+  if (!high) return null;
+  const times = Math.round(learningRate / usual);
+  return `${OPTIMIZERS[optimizer].label} usually trains at ${usual} (Keras's default), and ${learningRate} is ${times.toLocaleString('en-US')} times that: steps that large overshoot, so the loss climbs far above a guess's and accuracy stays near chance`;
+}
+
 /** Losses: sparse takes integer labels, categorical takes one-hot labels. */
 export const LOSSES = {
   sparseCategoricalCrossentropy: 'SparseCategoricalCrossentropy',
