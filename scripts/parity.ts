@@ -24,7 +24,7 @@ import type { Page } from 'playwright';
 import { PRESETS, type Preset, type PresetId } from '../src/training/presets';
 import { historyColumn, historyTable, openWithDataset, withBuiltApp } from './appServer';
 
-const MLP_PRESETS: readonly PresetId[] = ['quickstart', 'quickstartAsWritten', 'mlpDropout', 'dlwpCh2', 'linear', 'basicClassification', 'fashionMlp'];
+const MLP_PRESETS: readonly PresetId[] = ['quickstart', 'quickstartAsWritten', 'kerasGuide', 'mlpDropout', 'dlwpCh2', 'linear', 'basicClassification', 'fashionMlp'];
 
 const option = (name: string): string | null => {
   const index = process.argv.indexOf(`--${name}`);

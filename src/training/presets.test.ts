@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { splitValidation } from './batches';
 import { buildModel } from './buildModel';
 import { emptySpec, PRESET_ORDER, presetList, presetOfName, PRESETS, twinPresetOn, type PresetId } from './presets';
 import { formatShape, insertionIndex, summarize, validateSpec } from './shapes';
@@ -16,6 +17,9 @@ const TABLE = {
   linear: { dataset: 'fashion-mnist', params: 7_850, optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', fromLogits: true, epochs: 5, batchSize: 32, validationSplit: 0 },
   quickstart: { dataset: 'mnist', params: 101_770, optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', fromLogits: true, epochs: 5, batchSize: 32, validationSplit: 0.1 },
   quickstartAsWritten: { dataset: 'mnist', params: 101_770, optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', fromLogits: true, epochs: 5, batchSize: 32, validationSplit: 0 },
+  quickstartExperts: { dataset: 'mnist', params: 2_770_634, optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', fromLogits: true, epochs: 5, batchSize: 32, validationSplit: 0 },
+  // validation_data=x_train[-10000:]: the last sixth of 60,000, as a split takes it.
+  kerasGuide: { dataset: 'mnist', params: 55_050, optimizer: 'rmsprop', loss: 'sparseCategoricalCrossentropy', fromLogits: false, epochs: 2, batchSize: 64, validationSplit: 1 / 6 },
   kerasConvnet: { dataset: 'mnist', params: 34_826, optimizer: 'adam', loss: 'categoricalCrossentropy', fromLogits: false, epochs: 15, batchSize: 128, validationSplit: 0.1 },
   basicClassification: { dataset: 'fashion-mnist', params: 101_770, optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', fromLogits: true, epochs: 10, batchSize: 32, validationSplit: 0 },
   mlpDropout: { dataset: 'mnist', params: 407_050, optimizer: 'adam', loss: 'categoricalCrossentropy', fromLogits: false, epochs: 5, batchSize: 128, validationSplit: 0.1 },
@@ -46,6 +50,10 @@ describe('presets', () => {
     } finally {
       model.dispose();
     }
+  });
+
+  it("holds out the Keras guide's validation_data, x_train[-10000:], with its split of 1/6", () => {
+    expect(splitValidation(60_000, PRESETS.kerasGuide.spec.fit.validationSplit)).toEqual({ trainCount: 50_000, validationStart: 50_000, validationCount: 10_000 });
   });
 
   it.each(PRESET_ORDER)('%s has its source’s compile and fit settings', (id) => {

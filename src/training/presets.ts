@@ -90,6 +90,39 @@ export const PRESETS = {
       'The tutorial’s cells exactly: Flatten → Dense(128, relu) → Dropout(0.2) → Dense(10) logits, Adam, SparseCategoricalCrossentropy(from_logits=True), then model.fit(x_train, y_train, epochs=5) on all 60,000 images. With no validation split the Keras log counts 1875/1875 steps an epoch, as the tutorial’s does, and there is no validation curve: the TensorFlow quickstart preset holds out 10% to draw one.',
     spec: model([flatten, dense(128, 'relu'), { type: 'dropout', rate: 0.2 }, dense(10)], { fromLogits: true }, { epochs: 5, batchSize: 32 }),
   },
+  // Keras's count for `quickstartExperts` (3×3 kernel, 'valid' padding):
+  //   conv2d     3·3·1·32 + 32     =       320   (26×26×32)
+  //   flatten    26·26·32 = 21,632 values
+  //   dense      21,632·128 + 128  = 2,769,024
+  //   dense_1    128·10 + 10       =     1,290
+  //   total 2,770,634.
+  quickstartExperts: {
+    id: 'quickstartExperts',
+    title: 'TensorFlow quickstart for experts',
+    source: 'TensorFlow tutorials, “TensorFlow 2 quickstart for experts”',
+    dataset: 'mnist',
+    expectedParams: 2_770_634,
+    expectedResult: { metric: 'test accuracy', value: 0.98, text: 'test ≈ 98%' },
+    notes:
+      'The tutorial’s MyModel: Conv2D(32, 3×3, relu) → Flatten → Dense(128, relu) → Dense(10) logits, Adam, SparseCategoricalCrossentropy(from_logits=True), batches of 32, 5 epochs on all 60,000 images. Its GradientTape train_step is what fit runs at each step, and its metrics, reset each epoch, are fit’s running means; it also tests after every epoch (printed ×100), where this run tests once, at the end. Its Dense layer holds 2.77 million weights, 27 times the beginners’ model: without a GPU an epoch takes minutes (try a training subset first).',
+    spec: model([conv(32, 3), flatten, dense(128, 'relu'), dense(10)], { fromLogits: true }, { epochs: 5, batchSize: 32 }),
+  },
+  // Keras's count for `kerasGuide` (784 inputs):
+  //   dense      784·64 + 64  = 50,240
+  //   dense_1    64·64 + 64   =  4,160
+  //   dense_2    64·10 + 10   =    650
+  //   total 55,050.
+  kerasGuide: {
+    id: 'kerasGuide',
+    title: 'Keras training & evaluation guide',
+    source: 'Keras guides, “Training & evaluation with the built-in methods”',
+    dataset: 'mnist',
+    expectedParams: 55_050,
+    expectedResult: { metric: 'test accuracy', value: 0.96, text: 'test ≈ 96%' },
+    notes:
+      'The guide’s model: 784 inputs → Dense(64, relu) → Dense(64, relu) → Dense(10, softmax), RMSprop, SparseCategoricalCrossentropy, batches of 64, 2 epochs. It holds out x_train[-10000:] as validation_data; a validation split of 1/6 holds out the same 10,000 images (Keras’s split takes the last part), so the log counts 782/782 steps, as the guide’s does. Its SparseCategoricalAccuracy() is logged as sparse_categorical_accuracy there: the same number as accuracy here.',
+    spec: model([dense(64, 'relu'), dense(64, 'relu'), dense(10, 'softmax')], { optimizer: 'rmsprop' }, { epochs: 2, batchSize: 64, validationSplit: 1 / 6 }),
+  },
   // Keras's count for `kerasConvnet` (3×3 kernels, 'valid' padding; each pool halves, rounding down):
   //   conv2d     3·3·1·32 + 32   =    320   (26×26×32)
   //   conv2d_1   3·3·32·64 + 64  = 18,496   (11×11×64)
@@ -228,7 +261,7 @@ export const PRESETS = {
 export type PresetId = keyof typeof PRESETS;
 
 /** Presets in the order the picker shows them. */
-export const PRESET_ORDER: readonly PresetId[] = ['quickstart', 'quickstartAsWritten', 'mlpDropout', 'dlwpCh2', 'kerasConvnet', 'linear', 'basicClassification', 'fashionMlp', 'fashionCnn', 'lenet', 'strongest'];
+export const PRESET_ORDER: readonly PresetId[] = ['quickstart', 'quickstartAsWritten', 'quickstartExperts', 'kerasGuide', 'mlpDropout', 'dlwpCh2', 'kerasConvnet', 'linear', 'basicClassification', 'fashionMlp', 'fashionCnn', 'lenet', 'strongest'];
 
 /**
  * The preset made for `dataset` whose layers are `presetId`'s, if any: the TensorFlow quickstart's
