@@ -446,7 +446,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
             <SelectField label="Monitor" {...issuesOf(null, 'earlyStoppingMonitor')} value={stopping.monitor} options={MONITORS} onChange={(monitor) => update({ fit: { ...fit, earlyStopping: { ...stopping, monitor } } })} />
             <NumberField label="Patience (epochs)" {...issuesOf(null, 'earlyStoppingPatience')} value={stopping.patience} min={0} onChange={(patience) => update({ fit: { ...fit, earlyStopping: { ...stopping, patience } } })} />
             <CheckField
-              label="Restore best weights"
+              label="Restore best weights (Keras's default: off)"
               checked={stopping.restoreBestWeights}
               onChange={(restoreBestWeights) => update({ fit: { ...fit, earlyStopping: { ...stopping, restoreBestWeights } } })}
             />

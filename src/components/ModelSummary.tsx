@@ -79,6 +79,10 @@ export const ModelSummary = memo(function ModelSummary({ summary, augmentation }
         <dt>Non-trainable params</dt>
         <dd>{total(summary.nonTrainableParams)}</dd>
       </dl>
+      <p className="muted" data-testid="summary-functional">
+        A tutorial&apos;s Functional model (<code>keras.Input</code>, then layers called on it) prints <code>Model: &quot;functional&quot;</code> and an <code>InputLayer</code> row with 0
+        parameters first; a subclassed one (<code>class MyModel(Model)</code>) prints its layers once it has been built. The layers and counts are the same.
+      </p>
     </section>
   );
 });
