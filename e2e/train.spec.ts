@@ -139,6 +139,23 @@ test('a model that learnt its few training images far better than the test image
   expect(Math.abs(inTraining - Number(trained) * 100)).toBeLessThan(0.011);
 });
 
+test('validating on the test set (validation_data), as the experts\' quickstart does, measures it after every epoch: the last epoch\'s val_ figures are the test figures', async ({ page }) => {
+  await quickstart(page, 2, 2000);
+  await page.getByLabel('Validate on').selectOption('test');
+  await expect(page.getByLabel('Validation split')).toHaveValue('0');
+  await page.getByText('The same model in tf.keras (Python)').click();
+  await expect(page.getByLabel('tf.keras code for this model')).toContainText('validation_data=(x_test, y_test),');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
+  // Every one of the 2,000 images trains: none is held out.
+  await expect(page.getByRole('region', { name: 'Training controls' })).toContainText('2,000 training images, validated on the 10,000 test images');
+  const history = page.getByRole('table', { name: /^Training history of / });
+  await expect(history.getByRole('columnheader', { name: 'val_accuracy' })).toBeVisible();
+  const [valAccuracy, valLoss] = (await history.locator('tbody tr').last().locator('td').allTextContents()).slice(2, 4);
+  // The same weights on the same 10,000 images: exactly the figures evaluate gives.
+  await expect(page.getByTestId('test-accuracy')).toHaveText(`Test accuracy: ${(Number(valAccuracy) * 100).toFixed(2)}% · test loss ${valLoss ?? ''} (10,000 test images)`);
+});
+
 test('the accuracy axis zooms to the epochs once the first has ended, and runs from 0 on request, for epoch 1\'s climb', async ({ page }) => {
   await openApp(page);
   await choosePreset(page, 'quickstartAsWritten', 3, 1000);

@@ -114,7 +114,10 @@ export const CompareTable = memo(function CompareTable({ rows }: { readonly rows
       {validationSets && (
         <p className="note" data-testid="validation-sets">
           Best val_accuracy is ranked only among runs validated on the same images (Keras holds out the last part of the training images, before shuffling):{' '}
-          {validationSets.map((set) => `set ${set.label}, the last ${grouped(set.images)} of ${grouped(set.of)} ${set.datasetName} training images: ${set.names.join(', ')}`).join('; ')}.
+          {validationSets
+            .map((set) => `set ${set.label}, ${set.of === null ? `the ${grouped(set.images)} ${set.datasetName} test images` : `the last ${grouped(set.images)} of ${grouped(set.of)} ${set.datasetName} training images`}: ${set.names.join(', ')}`)
+            .join('; ')}
+          .
         </p>
       )}
     </>

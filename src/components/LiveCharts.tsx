@@ -9,7 +9,7 @@ import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts'
 import type { Run } from '../store';
 import { curveNotes } from '../store/series';
 import type { EpochRecord } from '../training/protocol';
-import type { MonitorName } from '../training/spec';
+import { validates, type MonitorName } from '../training/spec';
 import { ChartFrame } from './ChartFrame';
 import { CHART_REFRESH_MS, CURVE_MARGIN, EPOCH_LABEL, epochTicks, hasValidation, linearAxis, liveTooltip, LossAndAccuracy, lonePoints, metricAxis, NEUTRAL_LINE, runningLine, Swatch, VALIDATION_DASH, type Metric } from './chartParts';
 import { CheckField } from './fields';
@@ -155,7 +155,7 @@ function History({ run }: { readonly run: Run }) {
   // Keras's history has a 'learning_rate' entry only when a schedule changes the rate.
   const scheduled = run.spec.fit.learningRateDecay !== 1;
   // Without validation Keras's history has no val_ entries at all (not empty ones).
-  const columns = run.spec.fit.validationSplit > 0 || hasValidation(run) ? LOG_COLUMNS : LOG_COLUMNS.filter(([column]) => !column.startsWith('val_'));
+  const columns = validates(run.spec.fit) || hasValidation(run) ? LOG_COLUMNS : LOG_COLUMNS.filter(([column]) => !column.startsWith('val_'));
   // EarlyStopping's best epoch, marked in the column it watched.
   const stop = run.earlyStop ?? null;
   const bestMark = (epoch: number, column: MonitorName) =>

@@ -26,6 +26,8 @@ const NEW_LAYER = {
 } as const satisfies Record<LayerType, LayerSpec>;
 
 const PADDINGS = { valid: 'valid', same: 'same' } as const;
+/** What validates each epoch: a split of the training images (validation_split), or the test set (validation_data), as some tutorials do. */
+const VALIDATION_DATA = { split: 'the validation split', test: 'the test set (validation_data)' } as const;
 
 /** A number in a layer's title: '?' while its field is empty. */
 const shown = (value: number): string => (Number.isFinite(value) ? String(value) : '?');
@@ -413,6 +415,14 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
         <legend>fit</legend>
         <NumberField label="Epochs" {...issuesOf(null, 'epochs')} value={fit.epochs} min={1} max={MAX_EPOCHS} onChange={(epochs) => update({ fit: { ...fit, epochs } })} />
         <NumberField label="Batch size" {...issuesOf(null, 'batchSize')} value={fit.batchSize} min={1} onChange={(batchSize) => update({ fit: { ...fit, batchSize } })} />
+        <SelectField
+          label="Validate on"
+          {...issuesOf(null, 'validationData')}
+          value={fit.validationData ?? 'split'}
+          options={VALIDATION_DATA}
+          // The test set overrides a split, as in Keras: the split goes to 0 rather than stay unused.
+          onChange={(on) => update({ fit: on === 'test' ? { ...fit, validationData: 'test', validationSplit: 0 } : { ...fit, validationData: null } })}
+        />
         <NumberField label="Validation split" {...issuesOf(null, 'validationSplit')} value={fit.validationSplit} min={0} max={0.95} step={0.05} onChange={(validationSplit) => update({ fit: { ...fit, validationSplit } })} />
         <NumberField label="Seed" {...issuesOf(null, 'seed')} value={fit.seed} min={0} onChange={(seed) => update({ fit: { ...fit, seed } })} />
         <NumberField

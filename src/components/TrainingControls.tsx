@@ -222,7 +222,7 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
             {run.trainCount > 0 && (
               <span className="muted">
                 {' '}
-                · {counted(run.trainCount, 'training image')}{run.validationCount > 0 ? `, ${grouped(run.validationCount)} for validation` : ''}
+                · {counted(run.trainCount, 'training image')}{run.validationCount === 0 ? '' : run.spec.fit.validationData === 'test' ? `, validated on the ${grouped(run.validationCount)} test images` : `, ${grouped(run.validationCount)} for validation`}
               </span>
             )}
           </p>

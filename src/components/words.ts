@@ -71,7 +71,7 @@ export function trainingWords(spec: ModelSpec): string {
     counted(fit.epochs, 'epoch'),
     `batch ${fit.batchSize}`,
     ...(fit.trainLimit === null ? [] : [`the first ${counted(fit.trainLimit, 'training image')}`]),
-    ...(fit.validationSplit > 0 ? [`validation split ${fit.validationSplit}`] : []),
+    ...(fit.validationData === 'test' ? ['validated on the test set'] : fit.validationSplit > 0 ? [`validation split ${fit.validationSplit}`] : []),
     ...(fit.augmentShift > 0 ? [`random shifts of ±${fit.augmentShift} px`] : []),
     ...(fit.shuffle ? [] : ['no shuffling']),
     ...(fit.earlyStopping === null ? [] : [`EarlyStopping on ${earlyStoppingWords(fit.earlyStopping)}`]),

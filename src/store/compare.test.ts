@@ -193,6 +193,14 @@ describe('bestInColumns and sortRows', () => {
     const allImages = split('all', 0.99, 59_400, 600);
     expect(bestInColumns([tenth, fifth, tenthAgain, allImages]).bestValAccuracy).toEqual(new Set(['again']));
     expect(validationSetGroups([tenth, tenthAgain])).toBeNull();
+    // Runs validated on the test set (validation_data) share it, whatever they trained on.
+    const onTest = (id: string, valAccuracy: number, trainCount: number): ReturnType<typeof compareRow> => {
+      const trained = run(id, 'quickstart', [epoch(1, valAccuracy)], null);
+      return compareRow({ ...trained, spec: { ...trained.spec, fit: { ...trained.spec.fit, validationData: 'test', validationSplit: 0 } }, trainCount, validationCount: 10_000 }, MNIST);
+    };
+    const [testA, testB] = [onTest('testA', 0.97, 6_000), onTest('testB', 0.98, 60_000)];
+    expect(bestInColumns([tenth, testA, testB]).bestValAccuracy).toEqual(new Set(['testB']));
+    expect(validationSetGroups([tenth, testA, testB])?.[1]).toMatchObject({ images: 10_000, of: null, names: ['testA', 'testB'] });
   });
 
   it('ranks nothing with a single value', () => {

@@ -30,10 +30,11 @@ export interface CompareRow {
   /**
    * Which images validated it: Keras holds out the last `validationSplit` of the training
    * images (of the subset, if any) before shuffling, so two runs share a validation set when
-   * they share the dataset, the number of images split and the number held out. A key, with
-   * the held-out count for words; null for a run without validation.
+   * they share the dataset, the number of images split and the number held out; runs that
+   * validated on the test set share it. A key, with the held-out count and the count split for
+   * words (`of` null for the test set); null for a run without validation.
    */
-  readonly validationSet: { readonly key: string; readonly images: number; readonly of: number } | null;
+  readonly validationSet: { readonly key: string; readonly images: number; readonly of: number | null } | null;
   readonly bestValAccuracy: number | null;
   /** The 1-based epoch of the best validation accuracy. */
   readonly bestValEpoch: number | null;
@@ -105,7 +106,12 @@ export function compareRow(run: Run, input: InputShape | null): CompareRow {
     endedInEpoch: ended && to.kind === 'in-epoch' ? to.epoch : null,
     endedBeforeTraining: ended && to.kind === 'before-training',
     trainCount: run.trainCount > 0 ? run.trainCount : null,
-    validationSet: run.validationCount > 0 ? { key: `${run.datasetId}\n${run.trainCount + run.validationCount}\n${run.validationCount}`, images: run.validationCount, of: run.trainCount + run.validationCount } : null,
+    validationSet:
+      run.validationCount === 0
+        ? null
+        : run.spec.fit.validationData === 'test'
+          ? { key: `${run.datasetId}\ntest`, images: run.validationCount, of: null }
+          : { key: `${run.datasetId}\n${run.trainCount + run.validationCount}\n${run.validationCount}`, images: run.validationCount, of: run.trainCount + run.validationCount },
     bestValAccuracy,
     bestValEpoch,
     testAccuracy: run.evaluation?.accuracy ?? null,
@@ -223,7 +229,8 @@ export interface ValidationSetGroup {
   readonly key: string;
   readonly datasetName: string;
   readonly images: number;
-  readonly of: number;
+  /** How many training images the set was split from; null for the test set. */
+  readonly of: number | null;
   readonly names: readonly string[];
 }
 
@@ -233,7 +240,7 @@ export interface ValidationSetGroup {
  * when there is at most one: every validation accuracy is then ranked together.
  */
 export function validationSetGroups(rows: readonly CompareRow[]): ValidationSetGroup[] | null {
-  const groups = new Map<string, { key: string; datasetName: string; images: number; of: number; names: string[] }>();
+  const groups = new Map<string, { key: string; datasetName: string; images: number; of: number | null; names: string[] }>();
   for (const row of rows) {
     if (row.bestValAccuracy === null || row.validationSet === null) continue;
     const { key, images, of } = row.validationSet;

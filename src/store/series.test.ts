@@ -135,7 +135,7 @@ describe('isEvaluating', () => {
 describe('testGapWords', () => {
   // The basic classification tutorial's run from a learner's audit: 10 epochs of 6,000 images, 0.8978 in training, 83.66% at test.
   const tutorial = {
-    spec: { layers: [{ type: 'flatten' }, { type: 'dense' }, { type: 'dense' }], fit: { validationSplit: 0 } },
+    spec: { layers: [{ type: 'flatten' }, { type: 'dense' }, { type: 'dense' }], fit: { validationSplit: 0, validationData: null } },
     epochs: [{ accuracy: 0.75 }, { accuracy: 0.8978 }],
     batches: [{ x: 10 }],
     batchesPerEpoch: 188,
@@ -146,7 +146,7 @@ describe('testGapWords', () => {
     expect(testGapWords(tutorial)).toBe(
       'Test accuracy, 83.66%, is below the last epoch’s accuracy in training, 89.78%: the model does better on the images it learnt from than on images it has not seen. That gap is what the TensorFlow tutorials call overfitting; a validation split would show it epoch by epoch, as val_accuracy.',
     );
-    expect(testGapWords({ ...tutorial, spec: { ...tutorial.spec, fit: { validationSplit: 0.1 } } })).toMatch(/overfitting; val_accuracy shows it epoch by epoch\.$/);
+    expect(testGapWords({ ...tutorial, spec: { ...tutorial.spec, fit: { validationSplit: 0.1, validationData: null } } })).toMatch(/overfitting; val_accuracy shows it epoch by epoch\.$/);
     const restored = { ...tutorial, epochs: [...tutorial.epochs, { accuracy: 0.95 }], earlyStop: { restored: true, bestEpoch: 2 } };
     expect(testGapWords(restored)).toMatch(/^Test accuracy, 83\.66%, is below epoch 2’s accuracy in training \(EarlyStopping put its weights back\), 89\.78%: /);
   });

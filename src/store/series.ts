@@ -6,7 +6,7 @@
  */
 import { FORWARD_SHARE } from '../training/batches';
 import { progbarValue } from '../training/kerasLog';
-import { highRateWords, type OptimizerName } from '../training/spec';
+import { highRateWords, validates, type FitSpec, type OptimizerName } from '../training/spec';
 
 /** Most points a live series holds before it is thinned. */
 export const SERIES_CAP = 200;
@@ -186,7 +186,7 @@ const TEST_GAP = 0.01;
  * tested weights' epoch in training; null otherwise, and where BatchNormalization's lag explains
  * the gap instead (batchNormLagWords).
  */
-export function testGapWords(run: Parameters<typeof batchNormLagWords>[0] & { readonly spec: { readonly fit: { readonly validationSplit: number } } }): string | null {
+export function testGapWords(run: Parameters<typeof batchNormLagWords>[0] & { readonly spec: { readonly fit: Pick<FitSpec, 'validationSplit' | 'validationData'> } }): string | null {
   const { restoredEpoch, trained, tested } = testedAgainstTraining(run);
   // Held to the hundredths of a percent the page prints: 0.8978 − 0.8878 is a point, not a hair over.
   if (trained === undefined || tested === undefined || !Number.isFinite(trained) || Math.round((trained - tested) * 1e4) <= TEST_GAP * 1e4) return null;
@@ -194,7 +194,7 @@ export function testGapWords(run: Parameters<typeof batchNormLagWords>[0] & { re
   // A test loss that is not a number is weights gone NaN at the last step, not overfitting.
   if (run.evaluation?.loss !== undefined && !Number.isFinite(run.evaluation.loss)) return null;
   const inTraining = restoredEpoch === null ? 'the last epoch’s accuracy in training' : `epoch ${restoredEpoch}’s accuracy in training (EarlyStopping put its weights back)`;
-  const validation = run.spec.fit.validationSplit > 0 ? 'val_accuracy shows it epoch by epoch' : 'a validation split would show it epoch by epoch, as val_accuracy';
+  const validation = validates(run.spec.fit) ? 'val_accuracy shows it epoch by epoch' : 'a validation split would show it epoch by epoch, as val_accuracy';
   return `Test accuracy, ${(tested * 100).toFixed(2)}%, is below ${inTraining}, ${(trained * 100).toFixed(2)}%: the model does better on the images it learnt from than on images it has not seen. That gap is what the TensorFlow tutorials call overfitting; ${validation}.`;
 }
 

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { mulberry32 } from './batches';
 import { buildModel, createOptimizer } from './buildModel';
-import { createTrainingData, disposeTrainingData, fit, randomShift, secondsLeft, TrainingControl, TrainingDivergedError, type FitCallbacks } from './fit';
+import { createTrainingData, disposeTrainingData, evaluateSlice, fit, randomShift, secondsLeft, TrainingControl, TrainingDivergedError, type FitCallbacks } from './fit';
 import type { BatchProgress, EpochRecord, PassProgress } from './protocol';
 import { DEFAULT_COMPILE, DEFAULT_FIT, type ModelSpec } from './spec';
 import { syntheticDataset } from './testData';
@@ -62,6 +62,33 @@ describe('fit', () => {
     expect(history[2]?.loss).toBeLessThan(history[0]?.loss ?? 0);
     expect(history[2]?.valAccuracy).toBeGreaterThan(0.9);
     expect(history[0]?.valLoss).not.toBeNull();
+  });
+
+  it('validates on given data (validation_data), training on every image: the last epoch\'s figures are that data\'s, as evaluate gives them', async () => {
+    const spec = mlp({ validationData: 'test', validationSplit: 0 });
+    const model = buildModel(spec, INPUT, 3);
+    const data = createTrainingData(dataset.train.images, dataset.train.labels, dataset.train.count, 8, 8, 3);
+    const test = createTrainingData(dataset.test.images, dataset.test.labels, dataset.test.count, 8, 8, 3);
+    const optimizer = createOptimizer(spec.compile);
+    try {
+      const passes: PassProgress[] = [];
+      const batches: BatchProgress[] = [];
+      const { history } = await fit(model, data, spec, optimizer, new TrainingControl(), { validationData: test, onPass: (p) => passes.push(p), onBatch: (b) => batches.push(b) });
+      expect(history).toHaveLength(3);
+      // Every training image trains: 16 at a time.
+      expect(batches.at(-1)?.batches).toBe(Math.ceil(dataset.train.count / 16));
+      expect(passes.every((p) => p.total === dataset.test.count)).toBe(true);
+      const last = history.at(-1);
+      const measured = await evaluateSlice(model, test, spec, 0, dataset.test.count);
+      expect([last?.valLoss, last?.valAccuracy]).toEqual([measured.loss, measured.accuracy]);
+      // Without the data it names, fit refuses to start.
+      await expect(fit(model, data, spec, optimizer, new TrainingControl())).rejects.toThrow("fit was given no validation data for validationData 'test'");
+    } finally {
+      model.dispose();
+      disposeTrainingData(data);
+      disposeTrainingData(test);
+      optimizer.dispose();
+    }
   });
 
   it('decays the learning rate after each epoch and records each epoch\'s rate, as Keras\'s LearningRateScheduler does', async () => {

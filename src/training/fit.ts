@@ -11,7 +11,7 @@ import { setLearningRate } from './buildModel';
 import { correctCount, crossEntropyPerExample, modelScores } from './losses';
 import { EarlyStopping } from './earlyStopping';
 import type { BatchProgress, EarlyStopReport, EpochRecord, PassProgress } from './protocol';
-import { scheduledLearningRate, type ModelSpec } from './spec';
+import { heldOutSplit, scheduledLearningRate, type ModelSpec } from './spec';
 
 /** Images and labels uploaded once: x is [count, h, w, 1] in [0, 1], y int32 labels. */
 export interface TrainingData {
@@ -140,6 +140,8 @@ export interface FitCallbacks {
   readonly validationBatchSize?: number;
   /** Test images the caller will evaluate the model on after fit, counted in the time left (none when not given). */
   readonly evaluationCount?: number;
+  /** The images that validate each epoch where the spec's validationData names the test set (`validation_data`); required then. */
+  readonly validationData?: TrainingData;
 }
 
 export interface FitResult {
@@ -295,7 +297,7 @@ export function secondsLeft(position: RunPosition): number {
 
 /**
  * Trains `model` on `data` as `model.fit(x, y, epochs, batch_size, validation_split, shuffle)`
- * would, reporting Keras's running means per batch and history per epoch. Stops early, with
+ * would (or with `validation_data`, the callbacks' `validationData`, when the spec says so), reporting Keras's running means per batch and history per epoch. Stops early, with
  * the history so far, when `control.stop()` is called. Throws TrainingDivergedError on NaN.
  * The caller owns (and disposes) the model, the data and the optimizer.
  */
@@ -308,7 +310,13 @@ export async function fit(
   callbacks: FitCallbacks = {},
 ): Promise<FitResult> {
   const { epochs, batchSize, shuffle, seed, augmentShift } = spec.fit;
-  const { trainCount, validationStart, validationCount } = splitValidation(data.count, spec.fit.validationSplit);
+  // validation_data overrides validation_split: every image trains, and the given set validates.
+  const onGiven = spec.fit.validationData !== null;
+  if (onGiven && callbacks.validationData === undefined) throw new Error(`fit was given no validation data for validationData '${spec.fit.validationData}'`);
+  const held = splitValidation(data.count, heldOutSplit(spec.fit));
+  const { trainCount } = held;
+  const validationSource = onGiven && callbacks.validationData ? callbacks.validationData : data;
+  const [validationStart, validationCount] = onGiven ? [0, validationSource.count] : [held.validationStart, held.validationCount];
   const batches = batchCount(trainCount, batchSize);
   const interval = callbacks.batchIntervalMs ?? REPORT_INTERVAL_MS;
   const augmentRandom = mulberry32(seed ^ 0x5eed);
@@ -426,7 +434,7 @@ export async function fit(
           const etaSeconds = timeLeft({ epoch, seen, samplesPerSecond: trainingPace, validationsLeft: epochs - epoch + 1, validationSeconds: validationSeconds() });
           callbacks.onPass?.({ pass: 'validation', done: 0, total: validationCount, etaSeconds });
         }
-        const validation = validating ? await evaluateSlice(model, data, spec, validationStart, validationCount, callbacks.validationBatchSize, validationStep) : null;
+        const validation = validating ? await evaluateSlice(model, validationSource, spec, validationStart, validationCount, callbacks.validationBatchSize, validationStep) : null;
         // Time paused is left out of both.
         const seconds = control.activeMsSince(epochStart, epochPaused) / 1000;
         if (validation) {

@@ -63,6 +63,8 @@ describe('presets', () => {
     expect([spec.compile.optimizer, spec.compile.loss, spec.compile.fromLogits]).toEqual([row.optimizer, row.loss, row.fromLogits]);
     expect([spec.fit.epochs, spec.fit.batchSize, spec.fit.validationSplit]).toEqual([row.epochs, row.batchSize, row.validationSplit]);
     expect([spec.fit.seed, spec.fit.shuffle, spec.fit.trainLimit]).toEqual([42, true, null]);
+    // The experts' tutorial tests after every epoch: the test set validates it.
+    expect(spec.fit.validationData).toBe(id === 'quickstartExperts' ? 'test' : null);
     expect(spec.fit.augmentShift).toBe(id === 'strongest' ? 2 : 0);
   });
 

@@ -104,8 +104,8 @@ export const PRESETS = {
     expectedParams: 2_770_634,
     expectedResult: { metric: 'test accuracy', value: 0.98, text: 'test ≈ 98%' },
     notes:
-      'The tutorial’s MyModel: Conv2D(32, 3×3, relu) → Flatten → Dense(128, relu) → Dense(10) logits, Adam, SparseCategoricalCrossentropy(from_logits=True), batches of 32, 5 epochs on all 60,000 images. Its GradientTape train_step is what fit runs at each step, and its metrics, reset each epoch, are fit’s running means; it also tests after every epoch (printed ×100), where this run tests once, at the end. Its Dense layer holds 2.77 million weights, 27 times the beginners’ model: without a GPU an epoch takes minutes (try a training subset first).',
-    spec: model([conv(32, 3), flatten, dense(128, 'relu'), dense(10)], { fromLogits: true }, { epochs: 5, batchSize: 32 }),
+      'The tutorial’s MyModel: Conv2D(32, 3×3, relu) → Flatten → Dense(128, relu) → Dense(10) logits, Adam, SparseCategoricalCrossentropy(from_logits=True), batches of 32, 5 epochs on all 60,000 images. Its GradientTape train_step is what fit runs at each step, and its metrics, reset each epoch, are fit’s running means; its test_step after every epoch is fit’s validation on the test set (validation_data): val_loss and val_accuracy are its Test Loss and Test Accuracy (printed ×100). Its Dense layer holds 2.77 million weights, 27 times the beginners’ model: without a GPU an epoch takes minutes (try a training subset first).',
+    spec: model([conv(32, 3), flatten, dense(128, 'relu'), dense(10)], { fromLogits: true }, { epochs: 5, batchSize: 32, validationData: 'test' }),
   },
   // Keras's count for `kerasGuide` (784 inputs):
   //   dense      784·64 + 64  = 50,240

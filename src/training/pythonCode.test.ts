@@ -172,6 +172,10 @@ class Model:
     def fit(self, x, y, **kwargs):
         assert list(x.shape[1:]) == seen['input'], (x.shape, seen['input'])
         assert x.dtype == np.float32 and 0 <= x.min() and x.max() <= 1, (x.dtype, x.min(), x.max())
+        if 'validation_data' in kwargs:
+            vx, vy = kwargs['validation_data']
+            assert list(vx.shape[1:]) == seen['input'] and len(vx) == len(vy), (vx.shape, vy.shape)
+            kwargs['validation_data'] = [list(vx.shape), list(vy.shape)]
         seen['fit'] = {'x': list(x.shape), 'y': list(y.shape), **kwargs}
     def evaluate(self, x, y, verbose):
         assert list(x.shape[1:]) == seen['input'] and len(x) == len(y)
@@ -233,7 +237,7 @@ interface HarnessReport {
   input: number[];
   layers: string[];
   compile: { optimizer: string; optimizer_args: Record<string, number>; loss: string; loss_args: Record<string, boolean>; metrics: string[] };
-  fit: { x: number[]; y: number[]; epochs: number; batch_size: number; validation_split: number; shuffle: boolean; callbacks?: string[] };
+  fit: { x: number[]; y: number[]; epochs: number; batch_size: number; validation_split?: number; validation_data?: [number[], number[]]; shuffle: boolean; callbacks?: string[] };
   /** The learning rates a LearningRateScheduler's lambda gives epochs 0, 1, 2. */
   schedule?: number[];
   /** The keyword arguments of tf.keras.callbacks.EarlyStopping. */
@@ -280,7 +284,7 @@ describe('pythonCode', () => {
     expect(code).toContain(`from_logits=${compile.fromLogits ? 'True' : 'False'}`);
     expect(code).toContain(`epochs=${fit.epochs},`);
     expect(code).toContain(`batch_size=${fit.batchSize},`);
-    expect(code).toContain(`validation_split=${pyFloat(fit.validationSplit)},`);
+    expect(code).toContain(fit.validationData === 'test' ? '    validation_data=(x_test, y_test),' : `validation_split=${pyFloat(fit.validationSplit)},`);
     expect(code).toContain(`shuffle=${fit.shuffle ? 'True' : 'False'},`);
     expect(code.includes('to_categorical')).toBe(compile.loss === 'categoricalCrossentropy');
     expect(code.includes('tf.nn.softmax(model.predict')).toBe(compile.fromLogits);
@@ -399,7 +403,9 @@ describe('pythonCode', () => {
     const { compile, fit } = preset.spec;
     expect(report.seed).toBe(fit.seed);
     expect(report.layers.filter((name) => name !== 'RandomTranslation')).toEqual(parseSequential(code).slice(1).map((c) => c.name).filter((name) => name !== 'RandomTranslation'));
-    expect(report.fit).toMatchObject({ epochs: fit.epochs, batch_size: fit.batchSize, validation_split: fit.validationSplit, shuffle: fit.shuffle });
+    // validation_data: the test arrays, shaped as the model takes them (the harness checks), 50 of them here.
+    const validation = fit.validationData === 'test' ? { validation_data: [[50, ...report.input], [50]] } : { validation_split: fit.validationSplit };
+    expect(report.fit).toMatchObject({ epochs: fit.epochs, batch_size: fit.batchSize, shuffle: fit.shuffle, ...validation });
     expect(report.fit.y).toEqual(compile.loss === 'categoricalCrossentropy' ? [200, 10] : [200]);
     expect(report.compile.loss).toBe(compile.loss === 'categoricalCrossentropy' ? 'CategoricalCrossentropy' : 'SparseCategoricalCrossentropy');
     expect(report.compile.loss_args).toEqual({ from_logits: compile.fromLogits });

@@ -323,6 +323,15 @@ describe('validateSpec', () => {
     expect([rates('adam', 0.01), rates('adam', 0.02), rates('sgd', 0.5), rates('sgd', 2)]).toEqual([[], ['learningRate'], [], ['learningRate']]);
   });
 
+  it('validates on the test set (validation_data) for EarlyStopping on val_ figures too, and warns that it overrides a split, offering to clear it', () => {
+    const onTest = spec([flatten, out], {}, { validationData: 'test', validationSplit: 0, earlyStopping: { monitor: 'val_loss', patience: 2, restoreBestWeights: true }, epochs: 10 });
+    expect(validateSpec(onTest, MNIST, 10, 60_000)).toEqual([]);
+    const [issue, ...others] = validateSpec({ ...onTest, fit: { ...onTest.fit, validationSplit: 0.2 } }, MNIST, 10, 60_000);
+    expect(others).toEqual([]);
+    expect(issue).toMatchObject({ severity: 'warning', field: 'validationSplit', message: expect.stringMatching(/overrides the validation split, as in Keras: the split of 0\.2 is not used/) as unknown });
+    expect(issue?.fix?.spec.fit.validationSplit).toBe(0);
+  });
+
   it('warns of a training subset larger than the dataset, which takes it all, and offers to train on all images', () => {
     const oversized = { ...PRESETS.quickstart.spec, fit: { ...PRESETS.quickstart.spec.fit, trainLimit: 100_000 } };
     const [issue, ...others] = validateSpec(oversized, MNIST, 10, 60_000);

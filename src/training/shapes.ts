@@ -498,6 +498,19 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
   if (!isInRange(fit.validationSplit, 0, 1)) {
     modelError('validationSplit', `The validation split must be at least 0 and below 1 (got ${text(fit.validationSplit)}).`);
   }
+  // Specs from before validationData validate on their split.
+  const validationData: unknown = fit.validationData ?? null;
+  if (validationData !== null && validationData !== 'test') {
+    modelError('validationData', `Unknown validation data '${text(validationData)}': validate on the test set ('test'), or on the validation split (null).`);
+  } else if (validationData === 'test' && isInRange(fit.validationSplit, Number.MIN_VALUE, 1)) {
+    issues.push({
+      severity: 'warning',
+      layerIndex: null,
+      field: 'validationSplit',
+      message: `The test set validates each epoch (validation_data), which overrides the validation split, as in Keras: the split of ${fit.validationSplit} is not used, and every training image trains.`,
+      fix: { label: 'Set the split to 0', spec: { ...spec, fit: { ...fit, validationSplit: 0 } } },
+    });
+  }
   if (fit.trainLimit !== null && !isPositiveInteger(fit.trainLimit)) {
     modelError('trainLimit', `The training subset must be a whole number of images, at least 1 (got ${text(fit.trainLimit)}).`);
   }
@@ -520,7 +533,7 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
       fix: { label: 'Train on all images', spec: { ...spec, fit: { ...fit, trainLimit: null } } },
     });
   }
-  if (trainImages !== undefined && isInRange(fit.validationSplit, 0, 1) && (fit.trainLimit === null || isPositiveInteger(fit.trainLimit))) {
+  if (trainImages !== undefined && validationData === null && isInRange(fit.validationSplit, 0, 1) && (fit.trainLimit === null || isPositiveInteger(fit.trainLimit))) {
     const count = Math.min(trainImages, fit.trainLimit ?? trainImages);
     if (splitValidation(count, fit.validationSplit).trainCount === 0) {
       const images = `${count} training image${count === 1 ? '' : 's'}`;
@@ -540,7 +553,7 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
     const { monitor, patience } = stopping as Record<string, unknown>;
     if (!(typeof monitor === 'string' && Object.hasOwn(MONITORS, monitor))) {
       modelError('earlyStoppingMonitor', `Unknown quantity for EarlyStopping to monitor, '${text(monitor)}': choose ${Object.keys(MONITORS).join(', ')}.`);
-    } else if (monitor.startsWith('val_') && fit.validationSplit === 0) {
+    } else if (monitor.startsWith('val_') && fit.validationSplit === 0 && validationData === null) {
       issues.push({
         severity: 'error',
         layerIndex: null,

@@ -108,6 +108,12 @@ export interface FitSpec {
   readonly batchSize: number;
   /** Keras's meaning: the last fraction of the training arrays, taken before shuffling. */
   readonly validationSplit: number;
+  /**
+   * Keras's `validation_data`: 'test' measures the test set after every epoch, as
+   * `validation_data=(x_test, y_test)` does in tutorials that print test figures each epoch;
+   * it overrides validationSplit, as in Keras. Null: the split validates, if there is one.
+   */
+  readonly validationData: 'test' | null;
   readonly shuffle: boolean;
   /** Seeds weight initialisation, dropout and shuffling: a whole number from 0 to MAX_SEED. */
   readonly seed: number;
@@ -194,6 +200,7 @@ export const DEFAULT_FIT: FitSpec = {
   epochs: 5,
   batchSize: 32,
   validationSplit: 0,
+  validationData: null,
   shuffle: true,
   seed: 42,
   augmentShift: 0,
@@ -201,6 +208,16 @@ export const DEFAULT_FIT: FitSpec = {
   trainLimit: null,
   earlyStopping: null,
 };
+
+/** Whether fit validates after each epoch: on the test set (validation_data) or on a split of the training images. */
+export function validates(fit: Pick<FitSpec, 'validationSplit' | 'validationData'>): boolean {
+  return fit.validationData !== null || fit.validationSplit > 0;
+}
+
+/** The share of the training images held out for validation: none where the test set validates, as validation_data overrides validation_split in Keras. */
+export function heldOutSplit(fit: Pick<FitSpec, 'validationSplit' | 'validationData'>): number {
+  return fit.validationData === null ? fit.validationSplit : 0;
+}
 
 /** The learning rate epoch `epoch` (from 1) trains at: learningRate · decay^(epoch − 1). */
 export function scheduledLearningRate(spec: Pick<ModelSpec, 'compile' | 'fit'>, epoch: number): number {

@@ -108,6 +108,12 @@ describe('describeSpecDiff', () => {
     expect(describeSpecDiff(a, b)).toHaveLength(describeSpecEdits(a, b).length);
   });
 
+  it('names a change of validation images: a split, or the test set (validation_data), whose split is not compared', () => {
+    const onTest = spec([flatten], {}, { validationData: 'test', validationSplit: 0 });
+    expect(describeSpecDiff(spec([flatten], {}, { validationSplit: 0.1 }), onTest)).toEqual(['validation split 0.1 → the test set']);
+    expect(describeSpecDiff(onTest, { ...onTest, fit: { ...onTest.fit, validationSplit: 0.2 } })).toEqual([]);
+  });
+
   it('ignores momentum unless SGD uses it', () => {
     expect(describeSpecDiff(spec([flatten], { momentum: 0.9 }), spec([flatten], { momentum: 0 }))).toEqual([]);
   });

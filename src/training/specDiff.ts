@@ -207,7 +207,13 @@ function differences(a: ModelSpec, b: ModelSpec): Difference[] {
   const fb = b.fit;
   found.push(...change('epochs', fa.epochs, fb.epochs));
   found.push(...change('batch', fa.batchSize, fb.batchSize));
-  found.push(...change('validation split', fa.validationSplit, fb.validationSplit));
+  // A split the test set overrides is not used: only the validation images in use are compared.
+  const validation = (fit: typeof fa): string => (fit.validationData === 'test' ? 'the test set' : `split ${fit.validationSplit}`);
+  if (fa.validationData === fb.validationData) {
+    if (fa.validationData === null) found.push(...change('validation split', fa.validationSplit, fb.validationSplit));
+  } else {
+    found.push(...change('validation', validation(fa), validation(fb)));
+  }
   found.push(...change('shuffle', fa.shuffle, fb.shuffle));
   found.push(...change('seed', fa.seed, fb.seed));
   found.push(...change('lr decay per epoch', fa.learningRateDecay, fb.learningRateDecay, (d) => (d === 1 ? 'none' : `×${d}`)));

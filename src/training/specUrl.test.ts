@@ -154,6 +154,10 @@ describe('share links', () => {
     expect(parseShare(payload((p) => delete (p.runs[0]?.spec.fit as Partial<Record<string, unknown>>).earlyStopping)).runs[0]?.spec.fit.earlyStopping).toBeNull();
     const stopping = { monitor: 'val_accuracy', patience: 2, restoreBestWeights: false };
     expect(parseShare(payload((p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).earlyStopping = stopping))).runs[0]?.spec.fit.earlyStopping).toEqual(stopping);
+    // And from before validation_data, on their split; a test set to validate on is kept, nothing else is.
+    expect(parseShare(payload((p) => delete (p.runs[0]?.spec.fit as Partial<Record<string, unknown>>).validationData)).runs[0]?.spec.fit.validationData).toBeNull();
+    expect(parseShare(payload((p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).validationData = 'test'))).runs[0]?.spec.fit.validationData).toBe('test');
+    expect(() => parseShare(payload((p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).validationData = 'train')))).toThrow('share.runs[0].spec.fit.validationData');
     // Nulls where the spec allows them are fine.
     expect(() => parseShare(payload((p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).trainLimit = 500)))).not.toThrow();
   });

@@ -267,19 +267,20 @@ function compileSpec(value: unknown, path: string): CompileSpec {
 }
 
 function fitSpec(value: unknown, path: string): FitSpec {
-  // learningRateDecay and earlyStopping came later: links and run files from before them train
-  // at a constant rate, for all their epochs.
+  // learningRateDecay, earlyStopping and validationData came later: links and run files from
+  // before them train at a constant rate, for all their epochs, validated on their split.
   const f = record(
     value,
     path,
-    ['epochs', 'batchSize', 'validationSplit', 'shuffle', 'seed', 'augmentShift', 'learningRateDecay', 'trainLimit', 'earlyStopping'],
-    ['learningRateDecay', 'earlyStopping'],
+    ['epochs', 'batchSize', 'validationSplit', 'validationData', 'shuffle', 'seed', 'augmentShift', 'learningRateDecay', 'trainLimit', 'earlyStopping'],
+    ['learningRateDecay', 'earlyStopping', 'validationData'],
   );
   const decay = f.learningRateDecay ?? 1;
   return {
     epochs: int(f.epochs, `${path}.epochs`, 1, MAX_EPOCHS),
     batchSize: int(f.batchSize, `${path}.batchSize`, 1),
     validationSplit: real(f.validationSplit, `${path}.validationSplit`, 0, 1, 'a fraction from 0 up to (not including) 1'),
+    validationData: f.validationData === undefined || f.validationData === null ? null : oneOf({ test: 'test' }, f.validationData, `${path}.validationData`, "'test' or null"),
     shuffle: bool(f.shuffle, `${path}.shuffle`),
     seed: int(f.seed, `${path}.seed`, 0, MAX_SEED),
     augmentShift: int(f.augmentShift, `${path}.augmentShift`, 0, 8),

@@ -17,7 +17,7 @@ import { batchCount, splitValidation } from './batches';
 import { kernelPictures, picturedLayer } from './layerPicture';
 import type { LayerPictures, RunFailureKind, SavedModelRef, WorkerCommand, WorkerEvent } from './protocol';
 import { loadSavedModel, modelFiles, modelFromFiles, removeOrphanedModels, removeSavedModel, saveModel, specMismatch } from './savedModels';
-import type { InputShape, ModelSpec } from './spec';
+import { heldOutSplit, type InputShape, type ModelSpec } from './spec';
 import { asClause, messageOf } from '../data/errors';
 
 /** Sends an event to the page, transferring the listed buffers. */
@@ -410,13 +410,17 @@ export class Trainer {
       const count = Math.min(train.count, spec.fit.trainLimit ?? train.count);
       const trainData = createTrainingData(train.images, train.labels, count, train.height, train.width, classCount);
       held.trainData = trainData;
-      const split = splitValidation(count, spec.fit.validationSplit);
+      const split = splitValidation(count, heldOutSplit(spec.fit));
+      // The test set validates each epoch (validation_data): uploaded now, and evaluated after.
+      const onTest = spec.fit.validationData === 'test';
+      const uploadTest = (): TrainingData => createTrainingData(test.images, test.labels, test.count, test.height, test.width, classCount);
+      if (onTest) held.testData = uploadTest();
       send({
         type: 'runStarted',
         runId,
         backend,
         trainCount: split.trainCount,
-        validationCount: split.validationCount,
+        validationCount: onTest ? test.count : split.validationCount,
         testCount: test.count,
         batchesPerEpoch: batchCount(split.trainCount, spec.fit.batchSize),
         paused: run.control.paused,
@@ -439,6 +443,7 @@ export class Trainer {
         },
         onPass: (progress) => send({ type: 'pass', runId, progress }),
         evaluationCount: test.count,
+        ...(held.testData ? { validationData: held.testData } : {}),
       });
       // Trained: the pictures are the model's own from now on (the best epoch's, if EarlyStopping restored them).
       training = false;
@@ -447,7 +452,7 @@ export class Trainer {
       if (abandoned()) return;
       disposeTrainingData(trainData);
       held.trainData = null;
-      const testData = createTrainingData(test.images, test.labels, test.count, test.height, test.width, classCount);
+      const testData = held.testData ?? uploadTest();
       held.testData = testData;
       // Said at once: after an early stop, the page cannot tell the evaluation from its epochs.
       send({ type: 'pass', runId, progress: { pass: 'test', done: 0, total: test.count, etaSeconds: result.evaluationSeconds } });
