@@ -220,7 +220,7 @@ test('a shared link recreates the same models in another browser, and a damaged 
 
 test('a link to two models queues both with one click, and focus follows to Compare, where they train; a third the builder would refuse is left out, saying why', async ({ page }) => {
   const quick = { ...PRESETS.quickstart.spec, fit: { ...PRESETS.quickstart.spec.fit, epochs: 1, trainLimit: 500 } };
-  const stopping = { ...quick.fit, learningRateDecay: 0.5, earlyStopping: { monitor: 'loss' as const, patience: 2, restoreBestWeights: true } };
+  const stopping = { ...quick.fit, learningRateDecay: 0.5, earlyStopping: { monitor: 'loss' as const, minDelta: 0, patience: 2, restoreBestWeights: true } };
   const threeOutputs = { ...quick, layers: [...quick.layers.slice(0, -1), { type: 'dense' as const, units: 3, activation: 'linear' as const, useBias: true }] };
   const link = await encodeShare({
     dataset: 'mnist',

@@ -192,9 +192,10 @@ test('EarlyStopping set in the builder ends a run whose val_accuracy stops risin
   await page.getByLabel('Early stopping').check();
   await page.getByLabel('Monitor', { exact: true }).selectOption('val_accuracy');
   await page.getByLabel('Patience (epochs)').fill('1');
+  await page.getByLabel('Min delta (least improvement)').fill('0.001');
   await page.getByText('The same model in tf.keras (Python)').click();
   const code = page.getByLabel('tf.keras code for this model');
-  await expect(code).toContainText("EarlyStopping(monitor='val_accuracy', patience=1, restore_best_weights=True)");
+  await expect(code).toContainText("EarlyStopping(monitor='val_accuracy', min_delta=0.001, patience=1, restore_best_weights=True, verbose=1)");
   await expect(code).toContainText('callbacks=[early_stopping]');
   // With no validation split there is no val_accuracy to watch: the builder says so, and repairs it.
   const train = page.getByRole('button', { name: 'Train', exact: true });
@@ -218,6 +219,9 @@ test('EarlyStopping set in the builder ends a run whose val_accuracy stops risin
     /^EarlyStopping ended training after epoch 2 of 8: val_accuracy had not risen in the epoch since its best, 0\.\d{4} at epoch 1\. The model has epoch 1's weights back, and the test set measured those\.$/,
   );
   await expect(rows.first().locator('td').nth(2)).toContainText('★ best, weights kept');
+  // The Keras log prints what EarlyStopping (verbose=1) does as training ends.
+  await page.getByRole('tab', { name: 'Keras log' }).click();
+  await expect(page.getByLabel(/^Keras log of /)).toContainText('Epoch 2: early stopping\nRestoring model weights from the end of the best epoch: 1.\n');
   // 2 of 8 epochs of 1,800 images, their 2 validation passes of 200 and the test set's 10,000,
   // a forward pass's image a third of a training one: 7,067 of 18,267 images' worth, 38.7%.
   await expect(page.getByText(/^Run 38% · ended early$/)).toBeVisible();

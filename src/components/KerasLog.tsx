@@ -28,6 +28,7 @@ function logRun(run: Run, dataset: Dataset | null): KerasLogRun {
     stepsPerEpoch: run.batchesPerEpoch,
     history: run.epochs,
     current,
+    earlyStop: run.earlyStop ?? null,
     evaluation,
     predicted: evaluation ? Array.from(evaluation.predictions.subarray(0, count)) : null,
     // The sample's first card is test image 0.

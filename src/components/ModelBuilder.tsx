@@ -454,6 +454,14 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
         {stopping && (
           <>
             <SelectField label="Monitor" {...issuesOf(null, 'earlyStoppingMonitor')} value={stopping.monitor} options={MONITORS} onChange={(monitor) => update({ fit: { ...fit, earlyStopping: { ...stopping, monitor } } })} />
+            <NumberField
+              label="Min delta (least improvement)"
+              {...issuesOf(null, 'earlyStoppingMinDelta')}
+              value={stopping.minDelta}
+              min={0}
+              step="any"
+              onChange={(minDelta) => update({ fit: { ...fit, earlyStopping: { ...stopping, minDelta } } })}
+            />
             <NumberField label="Patience (epochs)" {...issuesOf(null, 'earlyStoppingPatience')} value={stopping.patience} min={0} onChange={(patience) => update({ fit: { ...fit, earlyStopping: { ...stopping, patience } } })} />
             <CheckField
               label="Restore best weights (Keras's default: off)"

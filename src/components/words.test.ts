@@ -36,7 +36,7 @@ describe('the page\'s words', () => {
   it("says how a model trains, the callbacks and the rate's decay included", () => {
     const layers = PRESETS.quickstart.spec.layers;
     expect(trainingWords({ layers, compile: DEFAULT_COMPILE, fit: DEFAULT_FIT })).toBe('adam, lr 0.001, 5 epochs, batch 32');
-    const fit = { ...DEFAULT_FIT, epochs: 1, trainLimit: 2000, validationSplit: 0.1, learningRateDecay: 0.5, augmentShift: 2, shuffle: false, earlyStopping: { monitor: 'val_loss' as const, patience: 3, restoreBestWeights: true } };
+    const fit = { ...DEFAULT_FIT, epochs: 1, trainLimit: 2000, validationSplit: 0.1, learningRateDecay: 0.5, augmentShift: 2, shuffle: false, earlyStopping: { monitor: 'val_loss' as const, minDelta: 0, patience: 3, restoreBestWeights: true } };
     expect(trainingWords({ layers, compile: { ...DEFAULT_COMPILE, optimizer: 'sgd', momentum: 0.9, learningRate: 0.01, fromLogits: true }, fit })).toBe(
       'sgd (momentum 0.9), lr 0.01 ×0.5 after each epoch, loss from logits, 1 epoch, batch 32, the first 2,000 training images, validation split 0.1, random shifts of ±2 px, no shuffling, EarlyStopping on val_loss, patience 3, best weights',
     );

@@ -332,7 +332,7 @@ describe("the draft's name, which its runs take", () => {
 
   it('names the first change even when it alone is long', () => {
     state().loadPreset('quickstart');
-    const earlyStopping = { monitor: 'val_accuracy', patience: 12, restoreBestWeights: true } as const;
+    const earlyStopping = { monitor: 'val_accuracy', minDelta: 0, patience: 12, restoreBestWeights: true } as const;
     state().setDraft(withFit({ earlyStopping }));
     expect(draftName(state())).toBe('TensorFlow quickstart (early stopping val_accuracy, patience 12, best weights)');
     state().setDraft(withFit({ earlyStopping, shuffle: false }));

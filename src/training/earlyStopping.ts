@@ -1,7 +1,7 @@
 /**
- * Keras 3's `EarlyStopping` callback (min_delta 0, no baseline, from the first epoch): after
- * each epoch it compares the monitored log with the best so far; once that has not improved
- * for `patience` epochs in a row (and never after the first epoch) training stops. With
+ * Keras 3's `EarlyStopping` callback (no baseline, from the first epoch): after each epoch it
+ * compares the monitored log with the best so far; once that has not improved by more than
+ * `minDelta` for `patience` epochs in a row (and never after the first epoch) training stops. With
  * `restoreBestWeights`, the weights of the best epoch are kept aside as it goes, and put back
  * when training ends, early or not. Touches neither the DOM nor `self`.
  */
@@ -53,7 +53,9 @@ export class EarlyStopping {
     if (current === null) return false;
     if (this.spec.restoreBestWeights && this.bestWeights === null) this.keepWeights(record.epoch);
     this.wait++;
-    const improved = lowerIsBetter(this.spec.monitor) ? current < this.best : current > this.best;
+    // Keras: monitor_op(current - min_delta, best), the delta's sign turned for a loss.
+    const delta = this.spec.minDelta;
+    const improved = lowerIsBetter(this.spec.monitor) ? current + delta < this.best : current - delta > this.best;
     if (improved) {
       this.best = current;
       this.bestEpoch = record.epoch;

@@ -137,7 +137,7 @@ describe('fit', () => {
     const before = tf.memory().numTensors;
     const epochs: EpochRecord[] = [];
     // A learning rate of 5e-324, 0 in float32: nothing is learnt, val_loss stays where it was, and patience 2 runs out after epoch 3.
-    const spec = mlp({ epochs: 10, earlyStopping: { monitor: 'val_loss', patience: 2, restoreBestWeights: true } }, { learningRate: Number.MIN_VALUE });
+    const spec = mlp({ epochs: 10, earlyStopping: { monitor: 'val_loss', minDelta: 0, patience: 2, restoreBestWeights: true } }, { learningRate: Number.MIN_VALUE });
     const result = await train(spec, new TrainingControl(), { onEpoch: (e) => epochs.push(e) });
     expect(result.stopped).toBe(false);
     expect(result.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
@@ -150,7 +150,7 @@ describe('fit', () => {
   it("gives the model its best epoch's weights back at the end, as restore_best_weights does, when it did not stop early", async () => {
     // val_accuracy reaches 100% within a few epochs and stays there: a tie is no improvement,
     // so the best epoch is the first at 100%, and training goes on after it.
-    const spec = mlp({ epochs: 8, earlyStopping: { monitor: 'val_accuracy', patience: 10, restoreBestWeights: true } }, { learningRate: 0.05 });
+    const spec = mlp({ epochs: 8, earlyStopping: { monitor: 'val_accuracy', minDelta: 0, patience: 10, restoreBestWeights: true } }, { learningRate: 0.05 });
     const model = buildModel(spec, INPUT, 3);
     const data = createTrainingData(dataset.train.images, dataset.train.labels, dataset.train.count, 8, 8, 3);
     const optimizer = createOptimizer(spec.compile);

@@ -42,7 +42,7 @@ describe("Keras's Progbar number formats", () => {
 
 // The TensorFlow quickstart on MNIST with a 10% split: 54,000 images in steps of 32.
 const epoch = (n: number, changes: Partial<LoggedEpoch> = {}): LoggedEpoch => ({ epoch: n, loss: 0.29801, accuracy: 0.91381, valLoss: 0.14, valAccuracy: 0.959, learningRate: 0.001, seconds: 3.6, ...changes });
-const quickstart: KerasLogRun = { epochs: 5, batchSize: 32, scheduled: false, stepsPerEpoch: 1688, history: [], current: null, evaluation: null, predicted: null, firstProbabilities: null, actual: null };
+const quickstart: KerasLogRun = { epochs: 5, batchSize: 32, scheduled: false, stepsPerEpoch: 1688, history: [], current: null, evaluation: null, earlyStop: null, predicted: null, firstProbabilities: null, actual: null };
 const text = (run: KerasLogRun): string[] => kerasLog(run).map(kerasLogText);
 const BAR = '━'.repeat(20);
 
@@ -92,5 +92,15 @@ describe("a run's Keras log", () => {
     // A run saved before the test pass was timed; a dataset whose test labels are not loaded.
     const untimed = { loss: 0.07441, accuracy: 0.977, count: 10_000 };
     expect(text({ ...evaluated, evaluation: untimed, actual: null }).slice(2)).toEqual(['313/313 - accuracy: 0.9770 - loss: 0.0744', 'Test accuracy: 0.9770', ...prints]);
+  });
+
+  it("writes EarlyStopping's verbose lines as training ends, before evaluate: where it stopped, and which epoch's weights it put back", () => {
+    const ended = { ...quickstart, epochs: 10, history: [epoch(1), epoch(2), epoch(3)], evaluation: { loss: 0.07441, accuracy: 0.977, count: 10_000, seconds: 0.8 } };
+    const after = (earlyStop: KerasLogRun['earlyStop']) => text({ ...ended, earlyStop }).slice(6, -2);
+    expect(after({ stoppedEpoch: 3, bestEpoch: 1, restored: true })).toEqual(['Epoch 3: early stopping', 'Restoring model weights from the end of the best epoch: 1.']);
+    expect(after({ stoppedEpoch: 3, bestEpoch: 1, restored: false })).toEqual(['Epoch 3: early stopping']);
+    // Keras 3 restores the best weights when it trained every epoch too.
+    expect(after({ stoppedEpoch: null, bestEpoch: 2, restored: true })).toEqual(['Restoring model weights from the end of the best epoch: 2.']);
+    expect(after(null)).toEqual([]);
   });
 });

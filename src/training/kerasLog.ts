@@ -15,7 +15,7 @@
  *   validation figures after them and the LearningRateScheduler's rate last; each value
  *   with 4 decimals, or in exponent form ("5.0000e-04") at or under 0.001.
  */
-import type { EpochRecord } from './protocol';
+import type { EarlyStopReport, EpochRecord } from './protocol';
 
 /** One printed line: plain text, or a progress bar line. */
 export type KerasLogLine =
@@ -99,6 +99,8 @@ export interface KerasLogRun {
    * no pace is known (a run restored from storage, where it stopped). Null when no epoch is.
    */
   readonly current: { readonly epoch: number; readonly step: number; readonly loss: number; readonly accuracy: number; readonly secondsPerStep: number | null } | null;
+  /** What EarlyStopping (verbose=1) did, once training has ended; null without it. */
+  readonly earlyStop: Pick<EarlyStopReport, 'stoppedEpoch' | 'bestEpoch' | 'restored'> | null;
   /** The test evaluation, once done; `seconds` absent for runs saved before it was timed. */
   readonly evaluation: { readonly loss: number; readonly accuracy: number; readonly count: number; readonly seconds?: number } | null;
   /** The first test images' predicted and true classes (`actual` null when the test labels are not loaded). */
@@ -221,6 +223,10 @@ export function kerasLog(run: KerasLogRun): KerasLogLine[] {
   }
   const { evaluation } = run;
   if (evaluation === null) return lines;
+  // EarlyStopping's on_train_end, at verbose=1.
+  const stop = run.earlyStop;
+  if (stop?.stoppedEpoch != null) text(`Epoch ${stop.stoppedEpoch}: early stopping`);
+  if (stop?.restored === true) text(`Restoring model weights from the end of the best epoch: ${stop.bestEpoch}.`);
   // verbose=2: one line at the end, "313/313 - 1s - 3ms/step - accuracy: 0.9770 - loss: 0.0744".
   const evaluateSteps = Math.ceil(evaluation.count / EVALUATE_BATCH_SIZE);
   const time = evaluation.seconds === undefined ? '' : ` - ${evaluation.seconds.toFixed(0)}s -${stepTime(evaluation.seconds / evaluateSteps)}`;

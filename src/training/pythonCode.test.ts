@@ -366,18 +366,18 @@ describe('pythonCode', () => {
     const s = spec([{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax', useBias: true }], {}, {
       validationSplit: 0.1,
       learningRateDecay: 0.5,
-      earlyStopping: { monitor: 'val_accuracy', patience: 2, restoreBestWeights: true },
+      earlyStopping: { monitor: 'val_accuracy', minDelta: 0, patience: 2, restoreBestWeights: true },
     });
     const code = pythonCode(s, DATASETS.mnist);
-    expect(code).toContain("early_stopping = tf.keras.callbacks.EarlyStopping(monitor='val_accuracy', patience=2, restore_best_weights=True)");
+    expect(code).toContain("early_stopping = tf.keras.callbacks.EarlyStopping(monitor='val_accuracy', patience=2, restore_best_weights=True, verbose=1)");
     expect(code).toContain('# EarlyStopping ends training once val_accuracy has not risen for 2 epochs in a row,');
-    const withoutRestore = pythonCode({ ...s, fit: { ...s.fit, learningRateDecay: 1, earlyStopping: { monitor: 'loss', patience: 0, restoreBestWeights: false } } }, DATASETS.mnist);
-    expect(withoutRestore).toContain('# EarlyStopping ends training at the first epoch in which loss has not fallen.');
+    const withoutRestore = pythonCode({ ...s, fit: { ...s.fit, learningRateDecay: 1, earlyStopping: { monitor: 'loss', minDelta: 0.01, patience: 0, restoreBestWeights: false } } }, DATASETS.mnist);
+    expect(withoutRestore).toContain('# EarlyStopping ends training at the first epoch in which loss has not fallen by more than 0.01.');
     const [both, alone] = runWithStandIn([code, withoutRestore]);
     expect(both?.fit.callbacks).toEqual(['lr_schedule', 'early_stopping']);
-    expect(both?.early_stopping).toEqual({ monitor: 'val_accuracy', patience: 2, restore_best_weights: true });
+    expect(both?.early_stopping).toEqual({ monitor: 'val_accuracy', patience: 2, restore_best_weights: true, verbose: 1 });
     expect(alone?.fit.callbacks).toEqual(['early_stopping']);
-    expect(alone?.early_stopping).toEqual({ monitor: 'loss', patience: 0, restore_best_weights: false });
+    expect(alone?.early_stopping).toEqual({ monitor: 'loss', min_delta: 0.01, patience: 0, restore_best_weights: false, verbose: 1 });
   });
 
   it('writes Python literals', () => {

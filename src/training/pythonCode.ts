@@ -229,9 +229,10 @@ export function pythonCode(spec: ModelSpec, dataset: PythonDataset): string {
   if (stopping) {
     const better = lowerIsBetter(stopping.monitor) ? 'fallen' : 'risen';
     lines.push(
-      `# EarlyStopping ends training ${stopping.patience === 0 ? `at the first epoch in which ${stopping.monitor} has not ${better}` : `once ${stopping.monitor} has not ${better} for ${stopping.patience === 1 ? '1 epoch' : `${pyInt(stopping.patience)} epochs in a row`}`}${stopping.restoreBestWeights ? ',' : '.'}`,
+      `# EarlyStopping ends training ${stopping.patience === 0 ? `at the first epoch in which ${stopping.monitor} has not ${better}` : `once ${stopping.monitor} has not ${better} for ${stopping.patience === 1 ? '1 epoch' : `${pyInt(stopping.patience)} epochs in a row`}`}${stopping.minDelta > 0 ? ` by more than ${pyFloat(stopping.minDelta)}` : ''}${stopping.restoreBestWeights ? ',' : '.'}`,
       ...(stopping.restoreBestWeights ? ['# then gives the model back the weights of its best epoch (Keras 3 does so even when it did not stop early).'] : []),
-      `early_stopping = tf.keras.callbacks.EarlyStopping(monitor=${pyString(stopping.monitor)}, patience=${pyInt(stopping.patience)}, restore_best_weights=${pyBool(stopping.restoreBestWeights)})`,
+      '# verbose=1: it prints when it stops, and which weights it restores.',
+      `early_stopping = tf.keras.callbacks.EarlyStopping(monitor=${pyString(stopping.monitor)}${stopping.minDelta > 0 ? `, min_delta=${pyFloat(stopping.minDelta)}` : ''}, patience=${pyInt(stopping.patience)}, restore_best_weights=${pyBool(stopping.restoreBestWeights)}, verbose=1)`,
     );
   }
   const callbacks = [...(scheduled ? ['lr_schedule'] : []), ...(stopping ? ['early_stopping'] : [])];

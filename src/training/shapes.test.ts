@@ -324,7 +324,7 @@ describe('validateSpec', () => {
   });
 
   it('validates on the test set (validation_data) for EarlyStopping on val_ figures too, and warns that it overrides a split, offering to clear it', () => {
-    const onTest = spec([flatten, out], {}, { validationData: 'test', validationSplit: 0, earlyStopping: { monitor: 'val_loss', patience: 2, restoreBestWeights: true }, epochs: 10 });
+    const onTest = spec([flatten, out], {}, { validationData: 'test', validationSplit: 0, earlyStopping: { monitor: 'val_loss', minDelta: 0, patience: 2, restoreBestWeights: true }, epochs: 10 });
     expect(validateSpec(onTest, MNIST, 10, 60_000)).toEqual([]);
     const [issue, ...others] = validateSpec({ ...onTest, fit: { ...onTest.fit, validationSplit: 0.2 } }, MNIST, 10, 60_000);
     expect(others).toEqual([]);
@@ -359,7 +359,7 @@ describe('validateSpec', () => {
 
   it('asks EarlyStopping on a val_ quantity for a validation split, with a repair, and warns when its patience cannot shorten the run', () => {
     const stopping = (monitor: 'val_loss' | 'loss', patience: number, epochs = 10, validationSplit = 0) =>
-      spec([flatten, out], {}, { epochs, validationSplit, earlyStopping: { monitor, patience, restoreBestWeights: true } });
+      spec([flatten, out], {}, { epochs, validationSplit, earlyStopping: { monitor, minDelta: 0, patience, restoreBestWeights: true } });
     const noSplit = validateSpec(stopping('val_loss', 3), MNIST, 10);
     expect(noSplit.map((i) => [i.severity, i.field])).toEqual([['error', 'earlyStoppingMonitor']]);
     expect(noSplit[0]?.message).toBe('EarlyStopping watches val_loss, which only a validation split gives: with none, Keras warns that val_loss is not available and never stops.');
@@ -373,6 +373,8 @@ describe('validateSpec', () => {
       'With patience 3, EarlyStopping can end a run no sooner than after epoch 4, so it cannot shorten these 4 epochs (it still restores the weights of the best epoch). Train more epochs, or lower the patience.',
     ]);
     expect(errors(stopping('loss', 1.5)).map((i) => i.field)).toEqual(['earlyStoppingPatience']);
+    const delta = (minDelta: number) => errors(spec([flatten, out], {}, { earlyStopping: { monitor: 'loss', minDelta, patience: 2, restoreBestWeights: false } })).map((i) => i.field);
+    expect([delta(0.01), delta(-0.01), delta(Number.NaN)]).toEqual([[], ['earlyStoppingMinDelta'], ['earlyStoppingMinDelta']]);
   });
 
   it('warns about softmax with from_logits, and about logits without it', () => {

@@ -550,7 +550,10 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
 
   const stopping: unknown = fit.earlyStopping;
   if (stopping !== null && typeof stopping === 'object') {
-    const { monitor, patience } = stopping as Record<string, unknown>;
+    const { monitor, patience, minDelta } = stopping as Record<string, unknown>;
+    if (!(typeof minDelta === 'number' && isInRange(minDelta, 0, Infinity))) {
+      modelError('earlyStoppingMinDelta', `EarlyStopping's min_delta is the least change that counts as an improvement: a number, 0 or more (got ${text(minDelta)}).`);
+    }
     if (!(typeof monitor === 'string' && Object.hasOwn(MONITORS, monitor))) {
       modelError('earlyStoppingMonitor', `Unknown quantity for EarlyStopping to monitor, '${text(monitor)}': choose ${Object.keys(MONITORS).join(', ')}.`);
     } else if (monitor.startsWith('val_') && fit.validationSplit === 0 && validationData === null) {

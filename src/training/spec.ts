@@ -140,13 +140,15 @@ export const MONITORS = {
 export type MonitorName = keyof typeof MONITORS;
 
 /**
- * `tf.keras.callbacks.EarlyStopping(monitor, patience, restore_best_weights)`: training stops
- * once `monitor` has not improved (a loss fallen, an accuracy risen) for `patience` epochs in
- * a row; with `restoreBestWeights` the model ends with the weights of its best epoch, as
- * Keras 3 does, whether it stopped early or not.
+ * `tf.keras.callbacks.EarlyStopping(monitor, min_delta, patience, restore_best_weights)`:
+ * training stops once `monitor` has not improved (a loss fallen, an accuracy risen, each by
+ * more than `minDelta`) for `patience` epochs in a row; with `restoreBestWeights` the model
+ * ends with the weights of its best epoch, as Keras 3 does, whether it stopped early or not.
  */
 export interface EarlyStoppingSpec {
   readonly monitor: MonitorName;
+  /** Keras's min_delta: a change of this much or less is no improvement (0: any change is). */
+  readonly minDelta: number;
   readonly patience: number;
   readonly restoreBestWeights: boolean;
 }
@@ -155,7 +157,7 @@ export interface EarlyStoppingSpec {
 export const lowerIsBetter = (monitor: MonitorName): boolean => monitor === 'val_loss' || monitor === 'loss';
 
 /** What the builder's "Early stopping" tick turns on: the usual tutorial call. */
-export const DEFAULT_EARLY_STOPPING: EarlyStoppingSpec = { monitor: 'val_loss', patience: 3, restoreBestWeights: true };
+export const DEFAULT_EARLY_STOPPING: EarlyStoppingSpec = { monitor: 'val_loss', minDelta: 0, patience: 3, restoreBestWeights: true };
 
 /** Keras's BatchNormalization momentum, used when a spec does not name one. */
 export const DEFAULT_BATCH_NORM_MOMENTUM = 0.99;

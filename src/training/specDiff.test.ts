@@ -80,7 +80,7 @@ describe('describeSpecDiff', () => {
         augmentShift: 2,
         learningRateDecay: 0.9,
         trainLimit: 1000,
-        earlyStopping: { monitor: 'val_loss', patience: 3, restoreBestWeights: true },
+        earlyStopping: { monitor: 'val_loss', minDelta: 0, patience: 3, restoreBestWeights: true },
       },
     );
     expect(describeSpecDiff(a, b)).toEqual([

@@ -71,7 +71,7 @@ function change<T>(label: string, a: T, b: T, show: (v: T) => string = String, u
 /** EarlyStopping in a few words: "off", "val_loss, patience 3, best weights". */
 export function earlyStoppingWords(stopping: EarlyStoppingSpec | null): string {
   if (stopping === null) return 'off';
-  return `${stopping.monitor}, patience ${stopping.patience}${stopping.restoreBestWeights ? ', best weights' : ''}`;
+  return `${stopping.monitor}${stopping.minDelta > 0 ? `, min_delta ${stopping.minDelta}` : ''}, patience ${stopping.patience}${stopping.restoreBestWeights ? ', best weights' : ''}`;
 }
 
 /**

@@ -126,9 +126,9 @@ describe('share links', () => {
       [(p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).trainLimit = 'all'), 'share.runs[0].spec.fit.trainLimit'],
       [(p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).learningRateDecay = 1.5), 'share.runs[0].spec.fit.learningRateDecay'],
       [(p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).learningRateDecay = 0), 'share.runs[0].spec.fit.learningRateDecay'],
-      [(p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).earlyStopping = { monitor: 'val_auc', patience: 3, restoreBestWeights: true }), 'share.runs[0].spec.fit.earlyStopping.monitor'],
-      [(p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).earlyStopping = { monitor: 'loss', patience: -1, restoreBestWeights: true }), 'share.runs[0].spec.fit.earlyStopping.patience'],
-      [(p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).earlyStopping = { monitor: 'loss', patience: 1 }), 'share.runs[0].spec.fit.earlyStopping.restoreBestWeights'],
+      [(p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).earlyStopping = { monitor: 'val_auc', minDelta: 0, patience: 3, restoreBestWeights: true }), 'share.runs[0].spec.fit.earlyStopping.monitor'],
+      [(p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).earlyStopping = { monitor: 'loss', minDelta: 0, patience: -1, restoreBestWeights: true }), 'share.runs[0].spec.fit.earlyStopping.patience'],
+      [(p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).earlyStopping = { monitor: 'loss', minDelta: 0, patience: 1 }), 'share.runs[0].spec.fit.earlyStopping.restoreBestWeights'],
     ];
     for (const [edit, field] of cases) {
       expect(() => parseShare(payload(edit)), field).toThrow(ShareError);
@@ -152,7 +152,11 @@ describe('share links', () => {
     expect(parseShare(payload((p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).learningRateDecay = 0.8))).runs[0]?.spec.fit.learningRateDecay).toBe(0.8);
     // And from before EarlyStopping, for all their epochs.
     expect(parseShare(payload((p) => delete (p.runs[0]?.spec.fit as Partial<Record<string, unknown>>).earlyStopping)).runs[0]?.spec.fit.earlyStopping).toBeNull();
-    const stopping = { monitor: 'val_accuracy', patience: 2, restoreBestWeights: false };
+    // And from before min_delta, counting any change.
+    const beforeMinDelta = { monitor: 'val_accuracy', patience: 2, restoreBestWeights: false };
+    expect(parseShare(payload((p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).earlyStopping = beforeMinDelta))).runs[0]?.spec.fit.earlyStopping).toEqual({ ...beforeMinDelta, minDelta: 0 });
+    expect(() => parseShare(payload((p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).earlyStopping = { ...beforeMinDelta, minDelta: -1 })))).toThrow('share.runs[0].spec.fit.earlyStopping.minDelta');
+    const stopping = { monitor: 'val_accuracy', minDelta: 0.01, patience: 2, restoreBestWeights: false };
     expect(parseShare(payload((p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).earlyStopping = stopping))).runs[0]?.spec.fit.earlyStopping).toEqual(stopping);
     // And from before validation_data, on their split; a test set to validate on is kept, nothing else is.
     expect(parseShare(payload((p) => delete (p.runs[0]?.spec.fit as Partial<Record<string, unknown>>).validationData)).runs[0]?.spec.fit.validationData).toBeNull();

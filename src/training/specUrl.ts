@@ -291,9 +291,11 @@ function fitSpec(value: unknown, path: string): FitSpec {
 }
 
 function earlyStoppingSpec(value: unknown, path: string): EarlyStoppingSpec {
-  const f = record(value, path, ['monitor', 'patience', 'restoreBestWeights']);
+  // minDelta came later: EarlyStopping from before it counted any change as improvement.
+  const f = record(value, path, ['monitor', 'minDelta', 'patience', 'restoreBestWeights'], ['minDelta']);
   return {
     monitor: oneOf(MONITORS, f.monitor, `${path}.monitor`, 'a quantity to monitor'),
+    minDelta: f.minDelta === undefined ? 0 : real(f.minDelta, `${path}.minDelta`, 0, Number.POSITIVE_INFINITY, 'a number, 0 or more'),
     patience: int(f.patience, `${path}.patience`, 0),
     restoreBestWeights: bool(f.restoreBestWeights, `${path}.restoreBestWeights`),
   };
