@@ -222,6 +222,7 @@ export function pythonCode(spec: ModelSpec, dataset: PythonDataset): string {
     lines.push(
       `# The learning rate is multiplied by ${pyFloat(fit.learningRateDecay)} after each epoch (${first}, ${second}, ${third}, …):`,
       '# big steps while the model is far from good, small ones to settle into a minimum at the end.',
+      '# (A per-step ExponentialDecay(initial_learning_rate, decay_steps, decay_rate) multiplies it by decay_rate ** (steps_per_epoch / decay_steps) each epoch.)',
       `lr_schedule = tf.keras.callbacks.LearningRateScheduler(lambda epoch: ${pyFloat(compile.learningRate)} * ${pyFloat(fit.learningRateDecay)} ** epoch)`,
     );
   }
