@@ -54,6 +54,14 @@ test('digits drawn with the mouse are centred like MNIST and classified by a mod
   }
   // Deep Learning with Python's model ends in softmax: its percentages are its own output.
   await expect(page.getByTestId('probability-words')).toHaveText('The percentages are the model’s own output: its last layer is a softmax, and model.predict returns them as they are.');
+  // The same in Python: the drawing as a batch of one image, and predict's (1, 10) answer, whose largest is the prediction.
+  await page.getByText('The same in Python: model.predict on a batch of one').click();
+  const session = page.getByTestId('predict-python');
+  await expect(session).toContainText('>>> image = picture.reshape(784,)');
+  await expect(session).toContainText('>>> print(batch.shape)\n(1, 784)');
+  await expect(session).toContainText('>>> print(probabilities.shape)  # a row for each image in the batch\n(1, 10)');
+  const predicted = ((await page.getByTestId('prediction').textContent()) ?? '').match(/^Prediction: (\d)/)?.[1];
+  expect(((await session.textContent()) ?? '').trimEnd().split('\n').at(-1)).toBe(predicted);
   // A 7 drawn small, in a corner: scaled to MNIST's 20×20 box, its strokes come out thick, and the panel says so.
   await page.getByRole('button', { name: 'Clear' }).click();
   await draw(page, [[[30, 30], [62, 30], [44, 72]]]);

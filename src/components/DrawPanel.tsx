@@ -15,6 +15,7 @@ import { useSettledValue } from './useThrottledValue';
 import { DrawingPad, type PadChange, type PadImage } from './DrawingPad';
 import type { PredictImage } from '../training/protocol';
 import { grouped, probability, probabilityWords } from './words';
+import { predictOneSession } from '../training/pythonCode';
 import { messageOf } from '../data/errors';
 
 /** Largest side a dropped photo is reduced to before it is sent to the worker. */
@@ -51,7 +52,7 @@ function modelOf(state: AppState, runId: string | null) {
   const run = runId === null ? undefined : state.runs[runId];
   if (!run) return null;
   const imageSize = runImageSize(state, run);
-  return { name: run.name, datasetId: run.datasetId, datasetName: run.datasetName, classNames: run.classNames, height: imageSize?.height, width: imageSize?.width, probabilityWords: probabilityWords(run.spec) };
+  return { name: run.name, datasetId: run.datasetId, datasetName: run.datasetName, classNames: run.classNames, height: imageSize?.height, width: imageSize?.width, probabilityWords: probabilityWords(run.spec), spec: run.spec };
 }
 
 /** What the model menu shows of a run. */
@@ -356,9 +357,18 @@ export function DrawPanel() {
                 })}
               </ol>
               {answeredBy && (
-                <p className="muted" data-testid="probability-words">
-                  {answeredBy.probabilityWords}
-                </p>
+                <>
+                  <p className="muted" data-testid="probability-words">
+                    {answeredBy.probabilityWords}
+                  </p>
+                  <details className="predict-python">
+                    <summary>The same in Python: model.predict on a batch of one</summary>
+                    {/* A scrolling region must take keyboard focus so it can be scrolled without a mouse. */}
+                    <pre className="scroll-x" data-testid="predict-python" role="region" tabIndex={0} aria-label="model.predict in a Python console">
+                      {predictOneSession(answeredBy.spec, { height: inputHeight, width: inputWidth }, shownTest?.index ?? null, probabilities)}
+                    </pre>
+                  </details>
+                </>
               )}
               <p className="muted" data-testid="latency">
                 Answered in {prediction?.roundTripMs.toFixed(1)} ms (worker {prediction?.workerMs.toFixed(1)} ms)

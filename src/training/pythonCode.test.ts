@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from './presets';
-import { pythonCode, pyFloat, pyString, type PythonDataset } from './pythonCode';
+import { predictOneSession, pythonCode, pyFloat, pyString, type PythonDataset } from './pythonCode';
 import { augmentationRows, modelInputShape, summarize } from './shapes';
 import { DEFAULT_COMPILE, DEFAULT_FIT, scheduledLearningRate, type Activation, type LayerSpec, type ModelSpec, type Padding } from './spec';
 
@@ -463,6 +463,33 @@ describe('pythonCode', () => {
       expect(report?.evaluate.x).toEqual([8, 12, 10, 1]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('predictOneSession', () => {
+  it('is what Python prints, line by line, for a test image and a drawing, a Dense-first model and a CNN with logits', () => {
+    const row = Float32Array.from([1.1144306e-7, 2.1299894e-10, 5.9917347e-9, 5.5427624e-10, 1.3124592e-8, 0.0026386473, 1.6044829e-7, 0.0068315342, 1.6719326e-6, 0.9905279]);
+    const cases = [
+      { session: predictOneSession(PRESETS.dlwpCh2.spec, { height: 28, width: 28 }, 7, row), images: '(10, 784)' },
+      { session: predictOneSession(PRESETS.quickstart.spec, { height: 28, width: 28 }, null, row), images: '(10, 28, 28, 1)' },
+    ];
+    expect(cases[0]?.session).toContain('>>> image = x_test[7]');
+    expect(cases[1]?.session).toContain('>>> probabilities = tf.nn.softmax(model.predict(batch, verbose=0)).numpy()');
+    for (const { session, images } of cases) {
+      const lines = session.split('\n');
+      const program = [
+        'import numpy as np, types',
+        `row = np.array(${JSON.stringify(Array.from(row))}, dtype=np.float32)`,
+        `x_test = np.zeros(${images}, dtype=np.float32)`,
+        'picture = np.zeros((28, 28), dtype=np.float32)',
+        'model = types.SimpleNamespace(predict=lambda batch, verbose: np.tile(row, (len(batch), 1)))',
+        'tf = types.SimpleNamespace(nn=types.SimpleNamespace(softmax=lambda x: types.SimpleNamespace(numpy=lambda: x)))',
+        ...lines.filter((line) => line.startsWith('>>> ')).map((line) => line.slice(4)),
+      ].join('\n');
+      const result = python(['-c', program], '');
+      expect(result.stderr).toBe('');
+      expect(result.stdout.trimEnd()).toBe(lines.filter((line) => !line.startsWith('>>> ')).join('\n'));
     }
   });
 });

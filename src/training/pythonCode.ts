@@ -5,6 +5,7 @@
  * (same subset, same split, same augmentation); Python's initialisers and shuffling differ
  * from the browser's, so the same seed gives a reproducible run, not identical numbers.
  */
+import { numpyFloat32Array } from './kerasLog';
 import { endsInSoftmax, modelInputShape } from './shapes';
 import { DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, lowerIsBetter, scheduledLearningRate, type Activation, type LayerSpec, type ModelSpec, type OptimizerName } from './spec';
 
@@ -280,4 +281,34 @@ export function pythonCode(spec: ModelSpec, dataset: PythonDataset): string {
 function withComma(line: string): string {
   const hash = line.indexOf('  # ');
   return hash < 0 ? `    ${line},` : `    ${line.slice(0, hash)},${line.slice(hash)}`;
+}
+
+/**
+ * One image classified in a notebook, as a Python console shows it: the image's shape (as this
+ * model's code shapes x_test), the batch of one that `model.predict` takes (the batch axis a
+ * tutorial adds with `np.expand_dims` or `[None]`), and what predict returns, for test image
+ * `index` (null: the picture drawn or dropped, as the model sees it). `probabilities` are the
+ * page's answer; a logits model's go through softmax, as its code does.
+ */
+export function predictOneSession(spec: ModelSpec, size: { readonly height: number; readonly width: number }, index: number | null, probabilities: ArrayLike<number>): string {
+  const { height, width } = size;
+  const flat = modelInputShape(spec, { height, width, channels: 1 }).length === 1 && spec.fit.augmentShift === 0;
+  const shape = flat ? [height * width] : [height, width, 1];
+  const tuple = (dims: readonly number[]): string => (dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`);
+  const predict = spec.compile.fromLogits && !endsInSoftmax(spec.layers) ? 'tf.nn.softmax(model.predict(batch, verbose=0)).numpy()  # logits → probabilities' : 'model.predict(batch, verbose=0)';
+  return [
+    index === null ? `>>> image = picture.reshape${tuple(shape)}  # the ${height}×${width} picture the model sees, 0 to 1` : `>>> image = x_test[${index}]`,
+    '>>> print(image.shape)',
+    tuple(shape),
+    '>>> batch = image[None]  # model.predict takes a batch of images: here, a batch of one',
+    '>>> print(batch.shape)',
+    tuple([1, ...shape]),
+    `>>> probabilities = ${predict}`,
+    '>>> print(probabilities.shape)  # a row for each image in the batch',
+    tuple([1, probabilities.length]),
+    '>>> print(probabilities[0])',
+    numpyFloat32Array(probabilities),
+    '>>> print(probabilities[0].argmax())',
+    String(Array.from(probabilities).reduce((best, p, i, all) => (p > (all[best] ?? -Infinity) ? i : best), 0)),
+  ].join('\n');
 }
