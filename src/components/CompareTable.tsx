@@ -108,12 +108,12 @@ export const CompareTable = memo(function CompareTable({ rows }: { readonly rows
       </div>
       <p className="note" data-testid="compare-columns">
         Time per epoch is the mean, its validation pass included; samples/s counts training images only. A ★ ranks runs that can be ranked together (the same
-        dataset, for accuracy and loss; the same validation images, for val_accuracy; the same number of training images, for time; all runs, for samples/s), and is no verdict: the same
+        dataset, for accuracy and loss; the same validation images, for val_accuracy; as many training and validation images, for time; all runs, for samples/s), and is no verdict: the same
         model trained again with another seed often lands a few tenths of a point away.
       </p>
       {validationSets && (
         <p className="note" data-testid="validation-sets">
-          Best val_accuracy is ranked only among runs validated on the same images (Keras holds out the last part of the training images, before shuffling):{' '}
+          Best val_accuracy is ranked only among runs validated on the same images (a validation split holds out the last part of the training images, before shuffling; the test set is a set of its own):{' '}
           {validationSets
             .map((set) => `set ${set.label}, ${set.of === null ? `the ${grouped(set.images)} ${set.datasetName} test images` : `the last ${grouped(set.images)} of ${grouped(set.of)} ${set.datasetName} training images`}: ${set.names.join(', ')}`)
             .join('; ')}

@@ -289,7 +289,7 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
           )}
           {run.earlyStop && (
             <p className="muted" data-testid="early-stop">
-              {earlyStopWords(run.earlyStop, epochs, epochsTrained(run))}
+              {earlyStopWords(run.earlyStop, epochs, epochsTrained(run), run.spec.fit.earlyStopping?.minDelta)}
             </p>
           )}
         </div>

@@ -158,11 +158,14 @@ describe('bestInColumns and sortRows', () => {
     expect(best.params).toBeUndefined();
   });
 
-  it('ranks time per epoch only among runs that trained on as many images', () => {
+  it('ranks time per epoch only among runs that trained and validated on as many images', () => {
     const smaller = compareRow({ ...run('d', 'linear', [epoch(1, 0.9, 1)], null), trainCount: 2_700 }, MNIST);
     const larger = compareRow({ ...run('e', 'linear', [epoch(1, 0.9, 5)], null), trainCount: 27_000 }, MNIST);
     expect(bestInColumns([smaller, larger]).secondsPerEpoch).toBeUndefined();
     expect(bestInColumns([smaller, larger]).samplesPerSecond).toEqual(new Set(['d']));
+    // The same training images, but one validates the 10,000 test images in its epoch's time.
+    const onTest = compareRow({ ...run('f', 'linear', [epoch(1, 0.9, 3)], null), trainCount: 2_700, validationCount: 10_000 }, MNIST);
+    expect(bestInColumns([smaller, onTest]).secondsPerEpoch).toBeUndefined();
   });
 
   it('ranks accuracy and loss within each dataset, and speed across them', () => {

@@ -161,7 +161,7 @@ export function sameRows(a: readonly CompareRow[], b: readonly CompareRow[]): bo
 
 /**
  * The ids of the best rows in each ranked column. A column is only ranked when at least two
- * rows have a value (time per epoch: and all trained on as many images); accuracy and loss
+ * rows have a value (time per epoch: and all trained and validated on as many images); accuracy and loss
  * are ranked within each dataset, so each dataset can have its best, and validation accuracy
  * within each validation set. Ties go to every row that shares the best value.
  */
@@ -173,13 +173,15 @@ export function bestInColumns(rows: readonly CompareRow[]): Partial<Record<Compa
     const valued = rows.flatMap((row) => {
       const value = row[column];
       const group = 'sameValidationSet' in spec && row.validationSet !== null ? row.validationSet.key : 'sameDataset' in spec ? row.datasetId : '';
-      return typeof value === 'number' ? [{ id: row.id, value, trainCount: row.trainCount, group }] : [];
+      // An epoch's time has its validation pass in it: as many images validated, as well as trained.
+      const images = `${row.trainCount ?? '–'} ${row.validationSet?.images ?? 0}`;
+      return typeof value === 'number' ? [{ id: row.id, value, images, group }] : [];
     });
     const ids = new Set<string>();
     for (const group of new Set(valued.map((v) => v.group))) {
       const members = valued.filter((v) => v.group === group);
       if (members.length < 2) continue;
-      if ('sameTrainingImages' in spec && new Set(members.map((v) => v.trainCount)).size > 1) continue;
+      if ('sameTrainingImages' in spec && new Set(members.map((v) => v.images)).size > 1) continue;
       const values = members.map((v) => v.value);
       const target = better === 'higher' ? Math.max(...values) : Math.min(...values);
       for (const v of members) if (v.value === target) ids.add(v.id);

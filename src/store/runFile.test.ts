@@ -102,6 +102,9 @@ describe('saved runs', () => {
     const stopped = toSavedRun({ ...run, earlyStop }, { height: 28, width: 28 });
     expect(stopped && parseStoredRun(structuredClone(stopped)).earlyStop).toEqual(earlyStop);
     expect(stopped && fromSavedRun(stopped).earlyStop).toEqual(earlyStop);
+    const atEnd = { ...earlyStop, stoppedEpoch: null, stoppedAtEnd: true } as const;
+    const ranOut = toSavedRun({ ...run, earlyStop: atEnd }, { height: 28, width: 28 });
+    expect(ranOut && parseStoredRun(structuredClone(ranOut)).earlyStop).toEqual(atEnd);
     const before = Object.fromEntries(Object.entries(saved()).filter(([key]) => key !== 'earlyStop'));
     expect(before).not.toHaveProperty('earlyStop');
     expect(parseStoredRun(before).earlyStop).toBeNull();

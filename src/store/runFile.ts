@@ -353,6 +353,7 @@ function earlyStopReport(value: unknown, path: string, epochs: number): EarlySto
     monitor: f.monitor as MonitorName,
     patience: count(f.patience, `${path}.patience`),
     stoppedEpoch: f.stoppedEpoch === null ? null : epoch(f.stoppedEpoch, `${path}.stoppedEpoch`),
+    ...(f.stoppedAtEnd === true ? { stoppedAtEnd: true } : {}),
     bestEpoch: epoch(f.bestEpoch, `${path}.bestEpoch`),
     best: metric(f.best, `${path}.best`),
     restored: f.restored,

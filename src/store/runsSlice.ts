@@ -80,11 +80,12 @@ export function hasModel(run: Pick<Run, 'status' | 'modelLost'> & Parameters<typ
 /**
  * What EarlyStopping did, in words: where it stopped and why, and which weights the test set
  * measured. `epochs` is the run's planned number, `trained` how far it trained (series.ts's
- * epochsTrained: Stop can end a run early too, part-way through an epoch).
+ * epochsTrained: Stop can end a run early too, part-way through an epoch); `minDelta` the
+ * least change its spec counted as improvement (a smaller one left the best where it was).
  */
-export function earlyStopWords(report: EarlyStopReport, epochs: number, trained: number): string {
+export function earlyStopWords(report: EarlyStopReport, epochs: number, trained: number, minDelta = 0): string {
   const { monitor, bestEpoch, stoppedEpoch, restored } = report;
-  const better = lowerIsBetter(monitor) ? 'fallen' : 'risen';
+  const better = `${lowerIsBetter(monitor) ? 'fallen' : 'risen'}${minDelta > 0 ? ` by more than ${minDelta}` : ''}`;
   const value = Number.isFinite(report.best) ? progbarValue(report.best) : '–';
   // Restoring the last epoch's weights changes nothing: the model ended with them anyway.
   const weights = !restored ? '' : bestEpoch === trained ? ' That was its last epoch: the test set measured the weights it ended with.' : ` The model has epoch ${bestEpoch}'s weights back, and the test set measured those.`;

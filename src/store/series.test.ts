@@ -275,7 +275,7 @@ describe('curveNotes', () => {
     // From a learner's audit: the Keras guide's RMSprop at 0.1.
     const rmsprop = { ...spec, compile: { optimizer: 'rmsprop', learningRate: 0.1 } as const };
     expect(curveNotes({ spec: rmsprop, classNames, trainCount: 4000, epochs: [epoch(1, 16.9157, 1.9037)] })).toEqual([
-      "In epoch 1, loss was 16.9157, far above 2.3026 (ln 10), the loss of a model that gives all 10 classes the same probability: training made the model worse than a guess. The learning rate is the likely cause. RMSprop usually trains at 0.001 (Keras's default), and 0.1 is 100 times that: steps that large overshoot, so the loss climbs far above a guess's and accuracy stays near chance. Lower it and train again.",
+      "In epoch 1, loss was 16.9157, far above 2.3026 (ln 10), the loss of a model that gives all 10 classes the same probability: training made the model worse than a guess. The learning rate is the likely cause. RMSprop usually trains at 0.001 (Keras's default), and 0.1 is 100 times that: steps that large overshoot, so the model often ends less accurate, and at worst its loss climbs far above a guess's and accuracy stays near chance. Lower it and train again.",
     ]);
     expect(curveNotes({ spec, classNames, trainCount: 4000, epochs: [epoch(1, 0.5, 0.4), epoch(2, 4, 3)] })[0]).toMatch(/^In epoch 2, loss was 4\.0000, .* worse than a guess\. A lower learning rate usually cures it\.$/);
     // Under 1.5 times a guess's loss: the usual notes.

@@ -424,6 +424,8 @@ describe('the storage slice', () => {
     expect(state().savedRuns['x']).toBe('unsaved');
     expect(state().storageError).toMatch(/^Lost, which the page lost as it closed last time, could not be kept in this browser; it stays here until the page is reloaded\. The browser has no more room/);
     expect(selectLeavingLosesRuns(state())).toBe(true);
+    // Still remembered: a reload before Save again tries once more.
+    expect(JSON.parse(localStorage.getItem('playground.interruptedRuns') ?? '[]')).toEqual([savedRunJson(lost)]);
     storage.failWrites = null;
     state().saveRunAgain('x');
     await settle();
@@ -469,6 +471,7 @@ describe('the storage slice', () => {
     state().handleStorageEvent({ type: 'modelsLost', runIds: ['a', 'b'] });
     await settle();
     expect(state().runs['a']?.modelLost).toBe(true);
+    expect(state().announcement).toBe('The WebGL context was lost, and with it the models of First, Second, which this browser had not kept: their charts and results are kept.');
     expect(state().savedRuns['a']).toBe('saved');
     expect(shelf.get('a')?.modelLost).toBe(true);
     // The deleted run's save will never be answered: it is not saved, and has no record until Undo.

@@ -484,6 +484,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
         let saved: SavedRun[];
         /** Runs the last visit lost whose records could not be written now, and why. */
         const unwritten: string[] = [];
+        const unwrittenRecords: unknown[] = [];
         let unwrittenError: unknown = null;
         try {
           const { runs, problems, ids } = await loadSavedRuns();
@@ -503,12 +504,15 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
             }
             if (ids.includes(run.id) || lost.some((other) => other.id === run.id)) continue;
             lost.push(run);
-            // One that cannot be written is shown all the same, "Not saved", with Save again.
+            // One that cannot be written is shown all the same, "Not saved", with Save again, and
+            // stays remembered: the next visit tries again, unless Save again has written it.
             await putSavedRun(run).catch((error: unknown) => {
               unwritten.push(run.id);
+              unwrittenRecords.push(record);
               unwrittenError = error;
             });
           }
+          if (unwrittenRecords.length > 0) remember(REMEMBERED.interruptedRuns, JSON.stringify([...takeInterruptedRuns(), ...unwrittenRecords]));
           saved = [...runs, ...lost].sort((a, b) => a.startedAt - b.startedAt);
           // Deleted in an earlier visit, perhaps while the page closed before the model was gone.
           // Another tab's deletion may still be undone there: its model stays, and so does its entry.
@@ -707,9 +711,12 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
         case 'runFailed':
           saveRecordOnly(event.runId);
           return;
-        case 'modelsLost':
+        case 'modelsLost': {
+          const names = event.runIds.map((id) => get().runs[id]?.name ?? get().deletedRun?.run.name).filter((name) => name !== undefined);
           keepWithoutModels(event.runIds);
+          if (names.length > 0) get().announce(`The WebGL context was lost, and with it the model${names.length === 1 ? '' : 's'} of ${names.join(', ')}, which this browser had not kept: ${names.length === 1 ? 'its' : 'their'} charts and results are kept.`);
           return;
+        }
         case 'modelSaved': {
           const { runId } = event;
           const name = savedRunOf(runId)?.name ?? 'The run';

@@ -81,7 +81,8 @@ export class EarlyStopping {
     this.dispose();
     if (this.bestEpoch === 0) return null;
     const stoppedEpoch = this.stoppedEpoch !== null && this.stoppedEpoch < epochs ? this.stoppedEpoch : null;
-    return { monitor: this.spec.monitor, patience: this.spec.patience, stoppedEpoch, bestEpoch: this.bestEpoch, best: this.best, restored };
+    const atEnd = this.stoppedEpoch !== null && stoppedEpoch === null;
+    return { monitor: this.spec.monitor, patience: this.spec.patience, stoppedEpoch, ...(atEnd ? { stoppedAtEnd: true } : {}), bestEpoch: this.bestEpoch, best: this.best, restored };
   }
 
   /** Frees the kept weights (finish does; a failed run calls this). */

@@ -29,6 +29,8 @@ describe("Keras's Progbar number formats", () => {
     // As float32, which Keras's logs are, 0.001 is a little over 0.001 (numpy: 0.0010000000474974513).
     expect(progbarValue(0.001)).toBe('0.0010');
     expect([Number.NaN, Number.POSITIVE_INFINITY].map(progbarValue)).toEqual(['nan', 'inf']);
+    // Exact ties go to the even digit, as Python's format does (5/32 after a batch of 32: 0.1562), not up as toFixed does.
+    expect([5 / 32, 7 / 32, 0.03125, -5 / 32, 0.15626].map(progbarValue)).toEqual(['0.1562', '0.2188', '0.0312', '-0.1562', '0.1563']);
   });
 
   it('writes a time per step in whole s, ms or us, with its leading space', () => {
@@ -102,5 +104,7 @@ describe("a run's Keras log", () => {
     // Keras 3 restores the best weights when it trained every epoch too.
     expect(after({ stoppedEpoch: null, bestEpoch: 2, restored: true })).toEqual(['Restoring model weights from the end of the best epoch: 2.']);
     expect(after(null)).toEqual([]);
+    // Patience ran out at the last epoch: Keras prints it, though nothing was cut short.
+    expect(after({ stoppedEpoch: null, stoppedAtEnd: true, bestEpoch: 2, restored: false })).toEqual(['Epoch 3: early stopping']);
   });
 });

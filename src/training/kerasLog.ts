@@ -31,6 +31,23 @@ const EVALUATE_BATCH_SIZE = 32;
 export const PREDICTED_COUNT = 5;
 
 /**
+ * `value` with `digits` decimals as Python's format writes it ("{:.4f}"): an exact tie
+ * (0.15625 to 4 places, a running accuracy after 32 images) goes to the even digit, 0.1562,
+ * where JavaScript's toFixed rounds it up. Any other value is rounded alike by both.
+ */
+export function pythonFixed(value: number, digits: number): string {
+  const rounded = value.toFixed(digits);
+  // A tie ends, exactly, in a 5 right after the kept digits (a double's expansion is exact here).
+  const exact = Math.abs(value).toFixed(Math.min(100, digits + 40));
+  const cut = exact.indexOf('.') + digits + 1;
+  if (!/^50*$/.test(exact.slice(cut)) || !Number.isFinite(value)) return rounded;
+  const kept = exact.slice(0, digits === 0 ? cut - 1 : cut);
+  const even = Number(kept.at(-1)) % 2 === 0;
+  const magnitude = even ? kept : (Number(kept) + 10 ** -digits).toFixed(digits);
+  return value < 0 ? `-${magnitude}` : magnitude;
+}
+
+/**
  * A metric as the Progbar writes it: 4 decimals, or Python's `.4e` at or under 0.001. Keras's
  * logs are float32, so the value is first: a learning rate of 0.001 is 0.0010000000475 there,
  * over 0.001, and prints 0.0010.
@@ -39,7 +56,7 @@ export function progbarValue(logged: number): string {
   const value = Math.fround(logged);
   if (Number.isNaN(value)) return 'nan';
   if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
-  if (Math.abs(value) > 1e-3) return value.toFixed(4);
+  if (Math.abs(value) > 1e-3) return pythonFixed(value, 4);
   // Python writes the exponent with a sign and at least two digits: 5.0000e-04, 0.0000e+00.
   const [mantissa, exponent = '0'] = value.toExponential(4).split('e');
   const power = Number(exponent);
@@ -100,7 +117,7 @@ export interface KerasLogRun {
    */
   readonly current: { readonly epoch: number; readonly step: number; readonly loss: number; readonly accuracy: number; readonly secondsPerStep: number | null } | null;
   /** What EarlyStopping (verbose=1) did, once training has ended; null without it. */
-  readonly earlyStop: Pick<EarlyStopReport, 'stoppedEpoch' | 'bestEpoch' | 'restored'> | null;
+  readonly earlyStop: Pick<EarlyStopReport, 'stoppedEpoch' | 'stoppedAtEnd' | 'bestEpoch' | 'restored'> | null;
   /** The test evaluation, once done; `seconds` absent for runs saved before it was timed. */
   readonly evaluation: { readonly loss: number; readonly accuracy: number; readonly count: number; readonly seconds?: number } | null;
   /** The first test images' predicted and true classes (`actual` null when the test labels are not loaded). */
@@ -225,7 +242,9 @@ export function kerasLog(run: KerasLogRun): KerasLogLine[] {
   if (evaluation === null) return lines;
   // EarlyStopping's on_train_end, at verbose=1.
   const stop = run.earlyStop;
+  const lastEpoch = run.history.at(-1)?.epoch;
   if (stop?.stoppedEpoch != null) text(`Epoch ${stop.stoppedEpoch}: early stopping`);
+  else if (stop?.stoppedAtEnd === true && lastEpoch !== undefined) text(`Epoch ${lastEpoch}: early stopping`);
   if (stop?.restored === true) text(`Restoring model weights from the end of the best epoch: ${stop.bestEpoch}.`);
   // verbose=2: one line at the end, "313/313 - 1s - 3ms/step - accuracy: 0.9770 - loss: 0.0744".
   const evaluateSteps = Math.ceil(evaluation.count / EVALUATE_BATCH_SIZE);
@@ -235,7 +254,7 @@ export function kerasLog(run: KerasLogRun): KerasLogLine[] {
     ['loss', evaluation.loss],
   ])}`);
   // print(f'{test_accuracy:.4f}') of the float32 Keras returns.
-  text(`Test accuracy: ${Math.fround(evaluation.accuracy).toFixed(4)}`);
+  text(`Test accuracy: ${pythonFixed(Math.fround(evaluation.accuracy), 4)}`);
   if (run.predicted !== null && run.firstProbabilities !== null) {
     // print(probabilities.shape), then print(probabilities[0]).
     text(`(${run.predicted.length}, ${run.firstProbabilities.length})`);

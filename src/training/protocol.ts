@@ -76,6 +76,8 @@ export interface EarlyStopReport {
   readonly patience: number;
   /** The epoch (from 1) after which it stopped training; null when the run trained all its epochs. */
   readonly stoppedEpoch: number | null;
+  /** True when its patience ran out at the run's last epoch: nothing was cut short, but Keras (verbose=1) still prints "Epoch N: early stopping". Absent in runs saved before it was kept. */
+  readonly stoppedAtEnd?: boolean;
   /** The epoch with the best value of `monitor`, and that value. */
   readonly bestEpoch: number;
   readonly best: number;
