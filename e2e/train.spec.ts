@@ -143,6 +143,10 @@ test('validating on the test set (validation_data), as the experts\' quickstart 
   await quickstart(page, 2, 2000);
   await page.getByLabel('Validate on').selectOption('test');
   await expect(page.getByLabel('Validation split')).toHaveValue('0');
+  // Back on the split, 10% is held out again; then the test set once more.
+  await page.getByLabel('Validate on').selectOption('split');
+  await expect(page.getByLabel('Validation split')).toHaveValue('0.1');
+  await page.getByLabel('Validate on').selectOption('test');
   await page.getByText('The same model in tf.keras (Python)').click();
   await expect(page.getByLabel('tf.keras code for this model')).toContainText('validation_data=(x_test, y_test),');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
@@ -154,6 +158,24 @@ test('validating on the test set (validation_data), as the experts\' quickstart 
   const [valAccuracy, valLoss] = (await history.locator('tbody tr').last().locator('td').allTextContents()).slice(2, 4);
   // The same weights on the same 10,000 images: exactly the figures evaluate gives.
   await expect(page.getByTestId('test-accuracy')).toHaveText(`Test accuracy: ${(Number(valAccuracy) * 100).toFixed(2)}% · test loss ${valLoss ?? ''} (10,000 test images)`);
+});
+
+test("class_weight set in the builder reaches the code, the run's settings and its training", async ({ page }) => {
+  await quickstart(page, 1, 2000);
+  const weights = page.getByText('Class weights (class_weight): none');
+  await weights.click();
+  await page.getByLabel('Weight of class 5', { exact: true }).fill('2');
+  await expect(page.getByText('Class weights (class_weight): {5: 2}')).toBeVisible();
+  await page.getByText('The same model in tf.keras (Python)').click();
+  await expect(page.getByLabel('tf.keras code for this model')).toContainText('class_weight={5: 2.0},');
+  // A weight that is no weight is named, and Train waits for it.
+  await page.getByLabel('Weight of class 5', { exact: true }).fill('-1');
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toHaveAccessibleDescription(/^Train is off: The weight of class 5 must be a positive number \(got -1\)/);
+  await page.getByLabel('Weight of class 5', { exact: true }).fill('2');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
+  // The run is named by its changes from the preset, the weight among them.
+  await expect(page.getByRole('region', { name: 'Training controls' }).locator('.progress-block > p > strong').first()).toHaveText(/^TensorFlow quickstart \(.*class weights \{5: 2\}.*\) #1$/);
 });
 
 test('the accuracy axis zooms to the epochs once the first has ended, and runs from 0 on request, for epoch 1\'s climb', async ({ page }) => {

@@ -7,8 +7,8 @@ import { memo, useId, useLayoutEffect, useMemo, useRef } from 'react';
 import { BUILTIN_DATASETS, isBuiltinDatasetId } from '../data/datasets';
 import { PRESET_ORDER, PRESETS, emptySpec, isPresetId, twinPresetOn, type Preset } from '../training/presets';
 import { insertionIndex, type SpecIssue } from '../training/shapes';
-import { describeSpecDiff } from '../training/specDiff';
-import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, DEFAULT_EARLY_STOPPING, LAYER_TYPES, LOSSES, MAX_EPOCHS, MONITORS, OPTIMIZERS, type Activation, type LayerSpec, type LayerType, type ModelSpec } from '../training/spec';
+import { classWeightWords, describeSpecDiff } from '../training/specDiff';
+import { ACTIVATIONS, classWeightOf, DEFAULT_BATCH_NORM_MOMENTUM, DEFAULT_EARLY_STOPPING, LAYER_TYPES, LOSSES, MAX_EPOCHS, MONITORS, OPTIMIZERS, type Activation, type LayerSpec, type LayerType, type ModelSpec, withClassWeight } from '../training/spec';
 import { useAppStore } from '../store';
 import { CheckField, fieldControl, NumberField, SelectField, type FieldIssues } from './fields';
 import { focusTrain } from './TrainingControls';
@@ -250,6 +250,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
   const otherIssues = useMemo(() => issues.filter((issue) => issue.layerIndex === null), [issues]);
   const preset: Preset | null = presetId === null ? null : PRESETS[presetId];
   const activeDatasetId = useAppStore((state) => state.activeDatasetId);
+  const classNames = useAppStore((state) => (state.activeDatasetId === null ? null : (state.datasets[state.activeDatasetId]?.dataset?.classNames ?? null)));
   const activeName = useAppStore((state) => (state.activeDatasetId === null ? '' : (state.datasets[state.activeDatasetId]?.name ?? '')));
   const selectDataset = useAppStore((state) => state.selectDataset);
   const presetDataset = preset ? BUILTIN_DATASETS[preset.dataset] : null;
@@ -420,8 +421,8 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
           {...issuesOf(null, 'validationData')}
           value={fit.validationData ?? 'split'}
           options={VALIDATION_DATA}
-          // The test set overrides a split, as in Keras: the split goes to 0 rather than stay unused.
-          onChange={(on) => update({ fit: on === 'test' ? { ...fit, validationData: 'test', validationSplit: 0 } : { ...fit, validationData: null } })}
+          // The test set overrides a split, as in Keras: the split goes to 0 rather than stay unused; back on the split, it holds out 10%, as "Hold out 10% for validation" does.
+          onChange={(on) => update({ fit: on === 'test' ? { ...fit, validationData: 'test', validationSplit: 0 } : { ...fit, validationData: null, validationSplit: fit.validationSplit > 0 ? fit.validationSplit : 0.1 } })}
         />
         <NumberField label="Validation split" {...issuesOf(null, 'validationSplit')} value={fit.validationSplit} min={0} max={0.95} step={0.05} onChange={(validationSplit) => update({ fit: { ...fit, validationSplit } })} />
         <NumberField label="Seed" {...issuesOf(null, 'seed')} value={fit.seed} min={0} onChange={(seed) => update({ fit: { ...fit, seed } })} />
@@ -445,6 +446,22 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
           onChange={(trainLimit) => update({ fit: { ...fit, trainLimit } })}
           onClear={() => update({ fit: { ...fit, trainLimit: null } })}
         />
+        <details className="class-weights">
+          <summary>Class weights (class_weight): {classWeightWords(fit.classWeight)}</summary>
+          <div className="class-weight-fields">
+            {Array.from({ length: classCount }, (_, label) => (
+              <NumberField
+                key={label}
+                label={`Weight of class ${label}${classNames?.[label] === undefined || classNames[label] === String(label) ? '' : ` (${classNames[label]})`}`}
+                {...issuesOf(null, 'classWeight')}
+                value={classWeightOf(fit, label)}
+                min={0}
+                step="any"
+                onChange={(weight) => update({ fit: { ...fit, classWeight: withClassWeight(fit.classWeight, label, weight) } })}
+              />
+            ))}
+          </div>
+        </details>
         <CheckField label="Shuffle each epoch" checked={fit.shuffle} onChange={(shuffle) => update({ fit: { ...fit, shuffle } })} />
         <CheckField
           label="Early stopping"

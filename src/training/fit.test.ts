@@ -3,7 +3,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { mulberry32 } from './batches';
 import { buildModel, createOptimizer } from './buildModel';
-import { createTrainingData, disposeTrainingData, evaluateSlice, fit, randomShift, secondsLeft, TrainingControl, TrainingDivergedError, type FitCallbacks } from './fit';
+import { createTrainingData, disposeTrainingData, evaluateSlice, fit, randomShift, secondsLeft, toModelInput, TrainingControl, TrainingDivergedError, type FitCallbacks } from './fit';
+import { crossEntropyPerExample, modelScores, predictedClasses } from './losses';
 import type { BatchProgress, EpochRecord, PassProgress } from './protocol';
 import { DEFAULT_COMPILE, DEFAULT_FIT, type ModelSpec } from './spec';
 import { syntheticDataset } from './testData';
@@ -88,6 +89,31 @@ describe('fit', () => {
       disposeTrainingData(data);
       disposeTrainingData(test);
       optimizer.dispose();
+    }
+  });
+
+  it('weighs each class by class_weight as Keras does: the loss summed with the weights over the batch size, the accuracy a weighted mean', async () => {
+    // One batch of every training image, at a rate too small to move the weights: the epoch's figures are the untrained model's.
+    const layers: ModelSpec['layers'] = [{ type: 'flatten' }, { type: 'dense', units: 3, activation: 'softmax', useBias: true }];
+    const spec: ModelSpec = { ...mlp({ epochs: 1, batchSize: dataset.train.count, validationSplit: 0, shuffle: false, classWeight: { '1': 3, '2': 0.5 } }, { learningRate: 1e-12 }), layers };
+    const { history } = await train(spec);
+    const model = buildModel(spec, INPUT, 3);
+    const data = createTrainingData(dataset.train.images, dataset.train.labels, dataset.train.count, 8, 8, 3);
+    try {
+      const [losses, right] = tf.tidy((): [number[], number[]] => {
+        const scores = modelScores(model, toModelInput(model, data.x), false);
+        return [Array.from(crossEntropyPerExample(spec.compile, data.y, scores).dataSync()), Array.from(predictedClasses(scores).equal(data.y.toInt()).dataSync())];
+      });
+      const weights = Array.from(dataset.train.labels, (label) => [1, 3, 0.5][label] ?? 1);
+      const expectedLoss = losses.reduce((sum, loss, i) => sum + loss * (weights[i] ?? 1), 0) / weights.length;
+      const expectedAccuracy = right.reduce((sum, ok, i) => sum + ok * (weights[i] ?? 1), 0) / weights.reduce((a, b) => a + b, 0);
+      expect(history[0]?.loss).toBeCloseTo(expectedLoss, 5);
+      expect(history[0]?.accuracy).toBeCloseTo(expectedAccuracy, 5);
+      // Unweighted, the same model's figures differ: the weights are applied.
+      expect(Math.abs(expectedLoss - losses.reduce((a, b) => a + b, 0) / losses.length)).toBeGreaterThan(1e-3);
+    } finally {
+      model.dispose();
+      disposeTrainingData(data);
     }
   });
 

@@ -8,10 +8,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchCount, FORWARD_SHARE, mulberry32, shuffledIndices, splitValidation } from './batches';
 import { setLearningRate } from './buildModel';
-import { correctCount, crossEntropyPerExample, modelScores } from './losses';
+import { correctCount, crossEntropyPerExample, modelScores, predictedClasses } from './losses';
 import { EarlyStopping } from './earlyStopping';
 import type { BatchProgress, EarlyStopReport, EpochRecord, PassProgress } from './protocol';
-import { heldOutSplit, scheduledLearningRate, type ModelSpec } from './spec';
+import { classWeightOf, heldOutSplit, scheduledLearningRate, type ModelSpec } from './spec';
 
 /** Images and labels uploaded once: x is [count, h, w, 1] in [0, 1], y int32 labels. */
 export interface TrainingData {
@@ -333,6 +333,8 @@ export async function fit(
   let lastPace = Number.NaN;
   const earlyStopping = spec.fit.earlyStopping ? new EarlyStopping(spec.fit.earlyStopping, model) : null;
   let stopEarly = false;
+  // class_weight: each image's weight by its class, as Keras's sample weights (null: all weigh 1).
+  const classWeights = spec.fit.classWeight === null ? null : tf.tensor1d(Array.from({ length: data.classCount }, (_, c) => classWeightOf(spec.fit, c)));
 
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
@@ -342,6 +344,8 @@ export async function fit(
       const [epochStart, epochPaused] = [performance.now(), control.pausedMs];
       let lossSum = tf.scalar(0);
       let correctSum = tf.scalar(0);
+      // The images' weights so far: the weighted accuracy's denominator (the image count without class_weight).
+      let weightSum = tf.scalar(0);
       let seen = 0;
       let lastReport = performance.now();
       // The time left goes by the pace after the epoch's first report, as Keras's progress bar
@@ -353,8 +357,8 @@ export async function fit(
       let warmedUp: { readonly ms: number; readonly seen: number } | null = null;
 
       const report = async (batch: number): Promise<{ loss: number; accuracy: number }> => {
-        const [loss, correct] = await Promise.all([lossSum.data<'float32'>(), correctSum.data<'float32'>()]);
-        const running = { loss: (loss[0] ?? NaN) / seen, accuracy: (correct[0] ?? 0) / seen };
+        const [loss, correct, weight] = await Promise.all([lossSum.data<'float32'>(), correctSum.data<'float32'>(), classWeights ? weightSum.data<'float32'>() : null]);
+        const running = { loss: (loss[0] ?? NaN) / seen, accuracy: (correct[0] ?? 0) / (weight === null ? seen : (weight[0] ?? 0)) };
         if (!Number.isFinite(running.loss)) throw new TrainingDivergedError(epoch, batch, spec.compile.learningRate, learningRate);
         return running;
       };
@@ -365,27 +369,35 @@ export async function fit(
           if (control.stopRequested) break;
           const from = (batch - 1) * batchSize;
           const size = Math.min(batchSize, trainCount - from);
-          const [nextLoss, nextCorrect] = tf.tidy((): [tf.Scalar, tf.Scalar] => {
+          const [nextLoss, nextCorrect, nextWeight] = tf.tidy((): [tf.Scalar, tf.Scalar, tf.Scalar] => {
             const indices = tf.tensor1d(order.subarray(from, from + size), 'int32');
             const gathered = data.x.gather(indices);
             const images = augmentShift > 0 ? randomShift(gathered, augmentShift, augmentRandom) : gathered;
             const x = toModelInput(model, images);
             const y = data.y.gather(indices);
+            const weights = classWeights?.gather(y.toInt()) ?? null;
             const kept: tf.Scalar[] = [];
             const batchLoss = optimizer.minimize(() => {
               const scores = modelScores(model, x, spec.compile.fromLogits, true);
-              kept.push(tf.keep(correctCount(y, scores)));
-              return crossEntropyPerExample(spec.compile, y, scores).mean();
+              const losses = crossEntropyPerExample(spec.compile, y, scores);
+              if (weights === null) {
+                kept.push(tf.keep(correctCount(y, scores)));
+                return losses.mean();
+              }
+              // Keras: the weighted losses summed over the batch, over its size; the accuracy weighted too.
+              kept.push(tf.keep(predictedClasses(scores).equal(y.toInt()).toFloat().mul(weights).sum()));
+              return losses.mul(weights).sum().div(size);
             }, true);
             const batchCorrect = kept[0];
             if (batchLoss === null || batchCorrect === undefined) throw new Error('the optimizer returned no loss');
-            const sums: [tf.Scalar, tf.Scalar] = [lossSum.add(batchLoss.mul(size)), correctSum.add(batchCorrect)];
+            const sums: [tf.Scalar, tf.Scalar, tf.Scalar] = [lossSum.add(batchLoss.mul(size)), correctSum.add(batchCorrect), weights === null ? weightSum.clone() : weightSum.add(weights.sum())];
             batchCorrect.dispose();
             return sums;
           });
-          tf.dispose([lossSum, correctSum]);
+          tf.dispose([lossSum, correctSum, weightSum]);
           lossSum = nextLoss;
           correctSum = nextCorrect;
+          weightSum = nextWeight;
           seen += size;
           const now = performance.now();
           // Reported: every `interval`, an epoch's last step, and the run's first step, so that
@@ -454,23 +466,25 @@ export async function fit(
           seconds,
           samplesPerSecond,
           etaSeconds: timeLeft({ epoch, seen, samplesPerSecond, validationsLeft: epochs - epoch, validationSeconds: validationSeconds() }),
-          // The two running sums are still alive here; they are freed just below. EarlyStopping's
-          // copy of the best weights is not a leak either.
-          tensors: memory.numTensors - 2 - (earlyStopping?.heldTensors ?? 0),
-          bytes: memory.numBytes - 8 - (earlyStopping?.heldBytes ?? 0),
+          // The three running sums are still alive here; they are freed just below. EarlyStopping's
+          // copy of the best weights, and the class weights, are not leaks either.
+          tensors: memory.numTensors - 3 - (classWeights ? 1 : 0) - (earlyStopping?.heldTensors ?? 0),
+          bytes: memory.numBytes - 12 - (classWeights?.size ?? 0) * 4 - (earlyStopping?.heldBytes ?? 0),
         };
         if (seen < trainCount) break; // stopped mid-epoch: that epoch is not a full history entry
         history.push(record);
         callbacks.onEpoch?.(record);
         stopEarly = earlyStopping?.afterEpoch(record) ?? false;
       } finally {
-        tf.dispose([lossSum, correctSum]);
+        tf.dispose([lossSum, correctSum, weightSum]);
       }
       if (control.stopRequested || stopEarly) break;
     }
   } catch (error) {
     earlyStopping?.dispose();
     throw error;
+  } finally {
+    classWeights?.dispose();
   }
   const evaluationSeconds = timeLeft({ epoch: epochs, seen: trainCount, samplesPerSecond: lastPace, validationsLeft: 0, validationSeconds: validationSeconds() });
   return { history, stopped: control.stopRequested, earlyStop: earlyStopping?.finish(epochs) ?? null, evaluationSeconds };

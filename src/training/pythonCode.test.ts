@@ -380,6 +380,15 @@ describe('pythonCode', () => {
     expect(alone?.early_stopping).toEqual({ monitor: 'loss', min_delta: 0.01, patience: 0, restore_best_weights: false, verbose: 1 });
   });
 
+  it("writes class_weight as Keras's dict of class indices, which fit receives", () => {
+    const code = pythonCode(spec([{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax', useBias: true }], {}, { classWeight: { '5': 2, '0': 0.5 } }), DATASETS.mnist);
+    expect(code).toContain('    class_weight={0: 0.5, 5: 2.0},');
+    expect(code).toContain("# class_weight: class 0's images weigh 0.5, class 5's images weigh 2.0 in the loss (and in the training accuracy); the others 1.");
+    const [report] = runWithStandIn([code]);
+    expect((report?.fit as unknown as Record<string, unknown>).class_weight).toEqual({ '0': 0.5, '5': 2 });
+    expect(pythonCode(spec([{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax', useBias: true }]), DATASETS.mnist)).not.toContain('class_weight');
+  });
+
   it('writes Python literals', () => {
     expect([pyFloat(0.001), pyFloat(1), pyFloat(0), pyFloat(1e-7), pyFloat(0.25)]).toEqual(['0.001', '1.0', '0.0', '1e-7', '0.25']);
     expect(pyString("it's")).toBe("'it\\'s'");

@@ -239,6 +239,10 @@ export function pythonCode(spec: ModelSpec, dataset: PythonDataset): string {
   }
   const callbacks = [...(scheduled ? ['lr_schedule'] : []), ...(stopping ? ['early_stopping'] : [])];
   const onTest = fit.validationData === 'test';
+  const weighted = Object.entries(fit.classWeight ?? {}).sort(([a], [b]) => Number(a) - Number(b));
+  if (weighted.length > 0) {
+    lines.push(`# class_weight: ${weighted.map(([label, weight]) => `class ${label}'s images weigh ${pyFloat(weight)}`).join(', ')} in the loss (and in the training accuracy); the others 1.`);
+  }
   if (onTest) {
     lines.push(
       '# validation_data measures the test set after every epoch (its val_ figures are test figures), as some tutorials do.',
@@ -255,6 +259,7 @@ export function pythonCode(spec: ModelSpec, dataset: PythonDataset): string {
     `    batch_size=${pyInt(fit.batchSize)},`,
     onTest ? '    validation_data=(x_test, y_test),' : `    validation_split=${pyFloat(fit.validationSplit)},`,
     `    shuffle=${pyBool(fit.shuffle)},`,
+    ...(weighted.length > 0 ? [`    class_weight={${weighted.map(([label, weight]) => `${label}: ${pyFloat(weight)}`).join(', ')}},`] : []),
     ...(callbacks.length > 0 ? [`    callbacks=[${callbacks.join(', ')}],`] : []),
     ')',
   );

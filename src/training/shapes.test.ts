@@ -316,7 +316,7 @@ describe('validateSpec', () => {
     expect(issue).toMatchObject({
       severity: 'warning',
       field: 'learningRate',
-      message: "RMSprop usually trains at 0.001 (Keras's default), and 0.1 is 100 times that: steps that large overshoot, so the loss climbs far above a guess's and accuracy stays near chance.",
+      message: "RMSprop usually trains at 0.001 (Keras's default), and 0.1 is 100 times that: steps that large overshoot, so the model often ends less accurate, and at worst its loss climbs far above a guess's and accuracy stays near chance.",
     });
     expect(issue?.fix?.spec.compile.learningRate).toBe(0.001);
     const rates = (optimizer: 'adam' | 'sgd' | 'rmsprop', learningRate: number) => validateSpec(spec([flatten, out], { optimizer, learningRate }), MNIST, 10).map((i) => i.field);
@@ -330,6 +330,14 @@ describe('validateSpec', () => {
     expect(others).toEqual([]);
     expect(issue).toMatchObject({ severity: 'warning', field: 'validationSplit', message: expect.stringMatching(/overrides the validation split, as in Keras: the split of 0\.2 is not used/) as unknown });
     expect(issue?.fix?.spec.fit.validationSplit).toBe(0);
+  });
+
+  it("checks class_weight's classes against the dataset's, and its weights", () => {
+    const weighted = (classWeight: Record<string, number>) => errors(spec([flatten, out], {}, { classWeight })).map((i) => i.message);
+    expect(weighted({ '5': 2, '0': 0.5 })).toEqual([]);
+    expect(weighted({ '10': 2 })).toEqual(["class_weight names class 10, but this dataset's classes are 0 to 9."]);
+    expect(weighted({ '3': -1 })).toEqual(['The weight of class 3 must be a positive number (got -1): 1 weighs its images as usual, 2 twice as much.']);
+    expect(weighted({ '3': Number.NaN })).toHaveLength(1);
   });
 
   it('warns of a training subset larger than the dataset, which takes it all, and offers to train on all images', () => {

@@ -514,6 +514,17 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
   if (fit.trainLimit !== null && !isPositiveInteger(fit.trainLimit)) {
     modelError('trainLimit', `The training subset must be a whole number of images, at least 1 (got ${text(fit.trainLimit)}).`);
   }
+  const weights: unknown = fit.classWeight ?? null;
+  if (weights !== null) {
+    const entries = typeof weights === 'object' && !Array.isArray(weights) ? Object.entries(weights as Record<string, unknown>) : [['?', weights] as const];
+    for (const [label, weight] of entries) {
+      if (!/^\d+$/.test(label) || Number(label) >= classCount) {
+        modelError('classWeight', `class_weight names class ${text(label)}, but this dataset's classes are 0 to ${classCount - 1}.`);
+      } else if (!(typeof weight === 'number' && isInRange(weight, Number.MIN_VALUE, Infinity))) {
+        modelError('classWeight', `The weight of class ${label} must be a positive number (got ${text(weight)}): 1 weighs its images as usual, 2 twice as much.`);
+      }
+    }
+  }
   if (!(Number.isInteger(fit.seed) && isInRange(fit.seed, 0, MAX_SEED + 1))) {
     modelError('seed', `The seed must be a whole number from 0 to ${MAX_SEED} (got ${text(fit.seed)}): Keras's set_random_seed passes it to NumPy, which takes no other.`);
   }

@@ -114,6 +114,10 @@ describe('describeSpecDiff', () => {
     expect(describeSpecDiff(onTest, { ...onTest, fit: { ...onTest.fit, validationSplit: 0.2 } })).toEqual([]);
   });
 
+  it('names a change of class weights as the dicts Keras takes', () => {
+    expect(describeSpecDiff(spec([flatten]), spec([flatten], {}, { classWeight: { '5': 2 } }))).toEqual(['class weights none → {5: 2}']);
+  });
+
   it('ignores momentum unless SGD uses it', () => {
     expect(describeSpecDiff(spec([flatten], { momentum: 0.9 }), spec([flatten], { momentum: 0 }))).toEqual([]);
   });

@@ -68,6 +68,12 @@ function change<T>(label: string, a: T, b: T, show: (v: T) => string = String, u
   return a === b ? [] : [{ label, from: show(a), to: show(b), unit }];
 }
 
+/** A class_weight in words, as Python's dict of the listed classes ("{5: 2}"), or "none". */
+export function classWeightWords(weights: Readonly<Record<string, number>> | null): string {
+  const listed = Object.entries(weights ?? {}).sort(([a], [b]) => Number(a) - Number(b));
+  return listed.length === 0 ? 'none' : `{${listed.map(([label, weight]) => `${label}: ${weight}`).join(', ')}}`;
+}
+
 /** EarlyStopping in a few words: "off", "val_loss, patience 3, best weights". */
 export function earlyStoppingWords(stopping: EarlyStoppingSpec | null): string {
   if (stopping === null) return 'off';
@@ -219,6 +225,7 @@ function differences(a: ModelSpec, b: ModelSpec): Difference[] {
   found.push(...change('lr decay per epoch', fa.learningRateDecay, fb.learningRateDecay, (d) => (d === 1 ? 'none' : `×${d}`)));
   found.push(...change('shift augmentation', fa.augmentShift, fb.augmentShift, (s) => (s === 0 ? 'off' : `±${s} px`)));
   found.push(...change('training subset', fa.trainLimit, fb.trainLimit, (t) => (t === null ? 'all' : String(t))));
+  found.push(...change('class weights', classWeightWords(fa.classWeight), classWeightWords(fb.classWeight)));
   found.push(...change('early stopping', earlyStoppingWords(fa.earlyStopping), earlyStoppingWords(fb.earlyStopping)));
   return found;
 }

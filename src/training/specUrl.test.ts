@@ -162,6 +162,12 @@ describe('share links', () => {
     expect(parseShare(payload((p) => delete (p.runs[0]?.spec.fit as Partial<Record<string, unknown>>).validationData)).runs[0]?.spec.fit.validationData).toBeNull();
     expect(parseShare(payload((p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).validationData = 'test'))).runs[0]?.spec.fit.validationData).toBe('test');
     expect(() => parseShare(payload((p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).validationData = 'train')))).toThrow('share.runs[0].spec.fit.validationData');
+    // And from before class_weight, unweighted; weights are class indices to positive numbers.
+    expect(parseShare(payload((p) => delete (p.runs[0]?.spec.fit as Partial<Record<string, unknown>>).classWeight)).runs[0]?.spec.fit.classWeight).toBeNull();
+    expect(parseShare(payload((p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).classWeight = { '5': 2 }))).runs[0]?.spec.fit.classWeight).toEqual({ '5': 2 });
+    for (const [weights, at] of [[{ five: 2 }, 'five'], [{ '5': 0 }, '5'], [{ '05': 1 }, '05'], [[2], '']] as const) {
+      expect(() => parseShare(payload((p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).classWeight = weights)))).toThrow(`share.runs[0].spec.fit.classWeight${at === '' ? '' : `.${at}`}`);
+    }
     // Nulls where the spec allows them are fine.
     expect(() => parseShare(payload((p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).trainLimit = 500)))).not.toThrow();
   });

@@ -272,8 +272,8 @@ function fitSpec(value: unknown, path: string): FitSpec {
   const f = record(
     value,
     path,
-    ['epochs', 'batchSize', 'validationSplit', 'validationData', 'shuffle', 'seed', 'augmentShift', 'learningRateDecay', 'trainLimit', 'earlyStopping'],
-    ['learningRateDecay', 'earlyStopping', 'validationData'],
+    ['epochs', 'batchSize', 'validationSplit', 'validationData', 'shuffle', 'seed', 'augmentShift', 'learningRateDecay', 'trainLimit', 'classWeight', 'earlyStopping'],
+    ['learningRateDecay', 'earlyStopping', 'validationData', 'classWeight'],
   );
   const decay = f.learningRateDecay ?? 1;
   return {
@@ -286,8 +286,22 @@ function fitSpec(value: unknown, path: string): FitSpec {
     augmentShift: int(f.augmentShift, `${path}.augmentShift`, 0, 8),
     learningRateDecay: decay === 1 ? 1 : real(decay, `${path}.learningRateDecay`, Number.MIN_VALUE, 1, 'a factor above 0 and at most 1'),
     trainLimit: f.trainLimit === null ? null : int(f.trainLimit, `${path}.trainLimit`, 1),
+    classWeight: f.classWeight === undefined || f.classWeight === null ? null : classWeight(f.classWeight, `${path}.classWeight`),
     earlyStopping: f.earlyStopping === undefined || f.earlyStopping === null ? null : earlyStoppingSpec(f.earlyStopping, `${path}.earlyStopping`),
   };
+}
+
+/** Keras's class_weight: class indices (0 to 255, as strings) to positive weights. */
+function classWeight(value: unknown, path: string): Readonly<Record<string, number>> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) invalid(path, 'an object of class indices and weights', value);
+  const entries = Object.entries(value as Readonly<Record<string, unknown>>);
+  if (entries.length > 256) invalid(path, 'at most 256 classes', value);
+  return Object.fromEntries(
+    entries.map(([label, weight]) => {
+      if (!/^(0|[1-9]\d*)$/.test(label) || Number(label) > 255) invalid(`${path}.${label}`, 'a weight for a class index from 0 to 255', label);
+      return [label, real(weight, `${path}.${label}`, Number.MIN_VALUE, Number.POSITIVE_INFINITY, 'a positive weight')];
+    }),
+  );
 }
 
 function earlyStoppingSpec(value: unknown, path: string): EarlyStoppingSpec {
