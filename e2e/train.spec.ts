@@ -174,8 +174,12 @@ test("class_weight set in the builder reaches the code, the run's settings and i
   await page.getByLabel('Weight of class 5', { exact: true }).fill('2');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
-  // The run is named by its changes from the preset, the weight among them.
-  await expect(page.getByRole('region', { name: 'Training controls' }).locator('.progress-block > p > strong').first()).toHaveText(/^TensorFlow quickstart \(.*class weights \{5: 2\}.*\) #1$/);
+  // The run is named by its changes from the preset, the weight the third.
+  await expect(page.getByRole('region', { name: 'Training controls' }).locator('.progress-block > p > strong').first()).toHaveText('TensorFlow quickstart (epochs 1, training subset 2000, 1 more change) #1');
+  // The model being edited keeps it over a reload, as it keeps every setting.
+  await page.reload();
+  await page.getByRole('tab', { name: 'Build & train' }).click();
+  await expect(page.getByText('Class weights (class_weight): {5: 2}')).toBeVisible();
 });
 
 test('the accuracy axis zooms to the epochs once the first has ended, and runs from 0 on request, for epoch 1\'s climb', async ({ page }) => {
@@ -238,7 +242,7 @@ test('EarlyStopping set in the builder ends a run whose val_accuracy stops risin
   const rows = page.getByRole('table', { name: /Training history/ }).locator('tbody tr');
   await expect(rows).toHaveCount(2);
   await expect(page.getByTestId('early-stop')).toHaveText(
-    /^EarlyStopping ended training after epoch 2 of 8: val_accuracy had not risen in the epoch since its best, 0\.\d{4} at epoch 1\. The model has epoch 1's weights back, and the test set measured those\.$/,
+    /^EarlyStopping ended training after epoch 2 of 8: val_accuracy had not risen by more than 0\.001 in the epoch since its best, 0\.\d{4} at epoch 1\. The model has epoch 1's weights back, and the test set measured those\.$/,
   );
   await expect(rows.first().locator('td').nth(2)).toContainText('★ best, weights kept');
   // The Keras log prints what EarlyStopping (verbose=1) does as training ends.
