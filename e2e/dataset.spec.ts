@@ -14,6 +14,11 @@ test('MNIST loads by default and shows what load_data() returns, with no console
   const grid = page.getByRole('figure', { name: 'First 25 training images' });
   await expect(grid.getByRole('radio')).toHaveCount(25);
   await expect(grid.getByRole('radio').first()).toHaveAccessibleName(/Training image 0: 5/);
+  // White ink on black, as the pixels are; dark on white on request, as the tutorials' cmap=binary plots them.
+  const corner = () => grid.locator('canvas').first().evaluate((canvas: HTMLCanvasElement) => canvas.getContext('2d')?.getImageData(0, 0, 1, 1).data[0]);
+  expect(await corner()).toBe(0);
+  await grid.getByRole('checkbox', { name: 'Dark on white, as the tutorials plot them (cmap=plt.cm.binary)' }).check();
+  await expect.poll(corner).toBe(255);
   // The class distribution table adds up to the whole training set.
   await page.getByText('Class distribution as a table').click();
   const counts = await page.getByRole('figure', { name: 'Class distribution' }).locator('tbody tr td:first-of-type').allTextContents();
