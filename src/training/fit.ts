@@ -369,13 +369,16 @@ export async function fit(
           if (control.stopRequested) break;
           const from = (batch - 1) * batchSize;
           const size = Math.min(batchSize, trainCount - from);
-          const [nextLoss, nextCorrect, nextWeight] = tf.tidy((): [tf.Scalar, tf.Scalar, tf.Scalar] => {
+          // The batch's weights, summed (with class_weight only: without, the running sums are as before).
+          const summed: { weight: tf.Scalar | null } = { weight: null };
+          const [nextLoss, nextCorrect] = tf.tidy((): [tf.Scalar, tf.Scalar] => {
             const indices = tf.tensor1d(order.subarray(from, from + size), 'int32');
             const gathered = data.x.gather(indices);
             const images = augmentShift > 0 ? randomShift(gathered, augmentShift, augmentRandom) : gathered;
             const x = toModelInput(model, images);
             const y = data.y.gather(indices);
             const weights = classWeights?.gather(y.toInt()) ?? null;
+            if (weights !== null) summed.weight = tf.keep(weights.sum());
             const kept: tf.Scalar[] = [];
             const batchLoss = optimizer.minimize(() => {
               const scores = modelScores(model, x, spec.compile.fromLogits, true);
@@ -390,14 +393,18 @@ export async function fit(
             }, true);
             const batchCorrect = kept[0];
             if (batchLoss === null || batchCorrect === undefined) throw new Error('the optimizer returned no loss');
-            const sums: [tf.Scalar, tf.Scalar, tf.Scalar] = [lossSum.add(batchLoss.mul(size)), correctSum.add(batchCorrect), weights === null ? weightSum.clone() : weightSum.add(weights.sum())];
+            const sums: [tf.Scalar, tf.Scalar] = [lossSum.add(batchLoss.mul(size)), correctSum.add(batchCorrect)];
             batchCorrect.dispose();
             return sums;
           });
-          tf.dispose([lossSum, correctSum, weightSum]);
+          tf.dispose([lossSum, correctSum]);
           lossSum = nextLoss;
           correctSum = nextCorrect;
-          weightSum = nextWeight;
+          if (summed.weight !== null) {
+            const nextWeight: tf.Scalar = weightSum.add(summed.weight);
+            tf.dispose([weightSum, summed.weight]);
+            weightSum = nextWeight;
+          }
           seen += size;
           const now = performance.now();
           // Reported: every `interval`, an epoch's last step, and the run's first step, so that
