@@ -167,10 +167,15 @@ test("class_weight set in the builder reaches the code, the run's settings and i
   await page.getByLabel('Weight of class 5', { exact: true }).fill('2');
   await expect(page.getByText('Class weights (class_weight): {5: 2}')).toBeVisible();
   await page.getByText('The same model in tf.keras (Python)').click();
-  await expect(page.getByLabel('tf.keras code for this model')).toContainText('class_weight={5: 2.0},');
-  // A weight that is no weight is named, and Train waits for it.
+  await expect(page.getByLabel('tf.keras code for this model')).toContainText('class_weight={0: 1.0, 1: 1.0, 2: 1.0, 3: 1.0, 4: 1.0, 5: 2.0, 6: 1.0, 7: 1.0, 8: 1.0, 9: 1.0},');
+  // A weight that is no weight is named, on its own field, and Train waits for it; "Go to it" opens the weights again.
   await page.getByLabel('Weight of class 5', { exact: true }).fill('-1');
-  await expect(page.getByRole('button', { name: 'Train', exact: true })).toHaveAccessibleDescription(/^Train is off: The weight of class 5 must be a positive number \(got -1\)/);
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toHaveAccessibleDescription(/^Train is off: The weight of class 5 must be a number, 0 or more \(got -1\)/);
+  await expect(page.getByLabel('Weight of class 4', { exact: true })).not.toHaveAttribute('aria-invalid', 'true');
+  await page.getByText('Class weights (class_weight): {5: -1}').click();
+  await expect(page.getByLabel('Weight of class 5', { exact: true })).toBeHidden();
+  await page.getByRole('button', { name: 'Go to it' }).click();
+  await expect(page.getByLabel('Weight of class 5', { exact: true })).toBeFocused();
   await page.getByLabel('Weight of class 5', { exact: true }).fill('2');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });

@@ -453,7 +453,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
               <NumberField
                 key={label}
                 label={`Weight of class ${label}${classNames?.[label] === undefined || classNames[label] === String(label) ? '' : ` (${classNames[label]})`}`}
-                {...issuesOf(null, 'classWeight')}
+                {...issuesOf(null, `classWeight.${label}`)}
                 value={classWeightOf(fit, label)}
                 min={0}
                 step="any"

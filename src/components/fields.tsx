@@ -16,9 +16,16 @@ export interface FieldIssues {
 /** The attributes that say which spec field a control edits. */
 const fieldData = (field: string | undefined, layer: number | null | undefined) => ({ 'data-field': field, 'data-layer': layer ?? undefined });
 
-/** The control under `root` that edits spec field `field` of layer `layer` (null: of the model), found by those attributes. */
+/**
+ * The control under `root` that edits spec field `field` of layer `layer` (null: of the model),
+ * found by those attributes; a closed <details> around it (the class weights) is opened, so
+ * that it can take the focus.
+ */
 export function fieldControl(root: ParentNode, field: string, layer: number | null): HTMLElement | null {
-  return root.querySelector<HTMLElement>(`[data-field="${field}"]${layer === null ? ':not([data-layer])' : `[data-layer="${layer}"]`}`);
+  const control = root.querySelector<HTMLElement>(`[data-field="${field}"]${layer === null ? ':not([data-layer])' : `[data-layer="${layer}"]`}`);
+  const details = control?.closest('details');
+  if (details && !details.open) details.open = true;
+  return control;
 }
 
 interface NumberFieldProps extends FieldIssues {

@@ -40,6 +40,9 @@ describe('the page\'s words', () => {
     expect(trainingWords({ layers, compile: { ...DEFAULT_COMPILE, optimizer: 'sgd', momentum: 0.9, learningRate: 0.01, fromLogits: true }, fit })).toBe(
       'sgd (momentum 0.9), lr 0.01 ×0.5 after each epoch, loss from logits, 1 epoch, batch 32, the first 2,000 training images, validation split 0.1, random shifts of ±2 px, no shuffling, EarlyStopping on val_loss, patience 3, best weights',
     );
+    expect(trainingWords({ layers, compile: DEFAULT_COMPILE, fit: { ...DEFAULT_FIT, validationData: 'test', classWeight: { '5': 2, '0': 0.5 } } })).toBe(
+      'adam, lr 0.001, 5 epochs, batch 32, validated on the test set, class weights {0: 0.5, 5: 2}',
+    );
   });
 });
 

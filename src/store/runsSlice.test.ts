@@ -4,6 +4,7 @@ import { earlyStopWords, hasModel, nextRunColor, RUN_COLORS } from './runsSlice'
 describe("EarlyStopping's result in words", () => {
   it('says where it stopped, since which best epoch, and which weights the test set measured', () => {
     const report = { monitor: 'val_loss', patience: 3, stoppedEpoch: 7, bestEpoch: 4, best: 0.28414, restored: true } as const;
+    expect(earlyStopWords({ ...report, stoppedEpoch: null, stoppedAtEnd: true }, 7, 7)).toMatch(/^EarlyStopping did not stop it \(its patience ran out at the last epoch, where Keras still prints "Epoch 7: early stopping"\): val_loss was best at epoch 4/);
     // With min_delta, a smaller fall was no improvement: said so, or "had not fallen" reads false.
     expect(earlyStopWords(report, 20, 7, 0.01)).toMatch(/^EarlyStopping ended training after epoch 7 of 20: val_loss had not fallen by more than 0\.01 in the 3 epochs since its best, 0\.2841 at epoch 4\./);
     expect(earlyStopWords(report, 20, 7)).toBe(

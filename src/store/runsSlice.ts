@@ -93,7 +93,9 @@ export function earlyStopWords(report: EarlyStopReport, epochs: number, trained:
     const since = stoppedEpoch - bestEpoch;
     return `EarlyStopping ended training after epoch ${stoppedEpoch} of ${epochs}: ${monitor} had not ${better} in the ${since === 1 ? 'epoch' : `${since} epochs`} since its best, ${value} at epoch ${bestEpoch}.${weights}`;
   }
-  return `EarlyStopping did not stop it: ${monitor} was best at epoch ${bestEpoch}, ${value}.${weights}`;
+  // Its patience ran out at the last epoch: Keras still prints "Epoch N: early stopping", so the log does.
+  const atEnd = report.stoppedAtEnd === true ? ` (its patience ran out at the last epoch, where Keras still prints "Epoch ${trained}: early stopping")` : '';
+  return `EarlyStopping did not stop it${atEnd}: ${monitor} was best at epoch ${bestEpoch}, ${value}.${weights}`;
 }
 
 /** A run still owed by the worker: waiting in its queue, training, or paused. */

@@ -234,7 +234,7 @@ describe('thinCurve', () => {
 
 describe('curveNotes', () => {
   const compile = { optimizer: 'adam', learningRate: 0.001 } as const;
-  const spec = { layers: [{ type: 'flatten' }, { type: 'dense' }], compile, fit: { augmentShift: 0, earlyStopping: null } };
+  const spec = { layers: [{ type: 'flatten' }, { type: 'dense' }], compile, fit: { augmentShift: 0, earlyStopping: null, classWeight: null } };
   const classNames = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
   const epoch = (n: number, loss: number, valLoss: number | null) => ({ epoch: n, loss, valLoss });
 
@@ -243,7 +243,7 @@ describe('curveNotes', () => {
     expect(curveNotes(run)).toEqual([
       "In epoch 1, val_loss (0.4560) is below loss (0.9364). That is usual early on, not a bug: loss is the mean over the epoch's steps, most of them taken by a model worse than the one it ended with; val_loss measures the model once, at the epoch's end.",
     ]);
-    const dropout = { ...run, spec: { layers: [...spec.layers, { type: 'dropout' }], compile, fit: { augmentShift: 2, earlyStopping: null } } };
+    const dropout = { ...run, spec: { layers: [...spec.layers, { type: 'dropout' }], compile, fit: { augmentShift: 2, earlyStopping: null, classWeight: null } } };
     expect(curveNotes(dropout)[0]).toContain("worse than the one it ended with, and with Dropout switching units off and on shifted images; val_loss measures the model once, at the epoch's end, with every unit on.");
     // Late in a run, the steps' mean is no longer the main cause: not called usual early on.
     expect(curveNotes({ ...dropout, epochs: [epoch(1, 0.5, 0.6), epoch(2, 0.4, 0.45), epoch(3, 0.3, 0.29)] })[0]).toMatch(/^In epoch 3, val_loss \(0\.2900\) is below loss \(0\.3000\)\. Not a bug: /);
@@ -256,7 +256,7 @@ describe('curveNotes', () => {
       'val_loss has risen since epoch 7 (0.4160 → 0.4500) while loss kept falling (0.1500 → 0.0800): the model is fitting its 900 training images more closely than what they have in common. On images it has not seen its loss grows, as it grows surer of the answers it gets wrong, even where val_accuracy holds. That is overfitting. Fewer epochs, EarlyStopping (monitor val_loss, restore_best_weights), Dropout, Random shift or more training images help.',
     ]);
     // What the model already has is not offered again; EarlyStopping on loss cannot catch this, so it still is.
-    const has = (layers: readonly { type: string }[], augmentShift: number, monitor: string) => ({ spec: { layers, compile, fit: { augmentShift, earlyStopping: { monitor } } }, classNames, trainCount: 900, epochs });
+    const has = (layers: readonly { type: string }[], augmentShift: number, monitor: string) => ({ spec: { layers, compile, fit: { augmentShift, earlyStopping: { monitor }, classWeight: null } }, classNames, trainCount: 900, epochs });
     expect(curveNotes(has([...spec.layers, { type: 'dropout' }], 2, 'val_loss'))[0]).toMatch(/Fewer epochs, more Dropout or more training images help\.$/);
     expect(curveNotes(has(spec.layers, 0, 'loss'))[0]).toMatch(/Fewer epochs, EarlyStopping \(monitor val_loss, restore_best_weights\), Dropout, Random shift or more training images help\.$/);
   });
@@ -278,6 +278,10 @@ describe('curveNotes', () => {
       "In epoch 1, loss was 16.9157, far above 2.3026 (ln 10), the loss of a model that gives all 10 classes the same probability: training made the model worse than a guess. The learning rate is the likely cause. RMSprop usually trains at 0.001 (Keras's default), and 0.1 is 100 times that: steps that large overshoot, so the model often ends less accurate, and at worst its loss climbs far above a guess's and accuracy stays near chance. Lower it and train again.",
     ]);
     expect(curveNotes({ spec, classNames, trainCount: 4000, epochs: [epoch(1, 0.5, 0.4), epoch(2, 4, 3)] })[0]).toMatch(/^In epoch 2, loss was 4\.0000, .* worse than a guess\. A lower learning rate usually cures it\.$/);
+    // With class_weight the loss is weighted and val_loss is not: a heavy class raises the bar, and val_loss below loss is no news.
+    const weighted = { ...spec, fit: { ...spec.fit, classWeight: { '5': 4 } } };
+    expect(curveNotes({ spec: weighted, classNames, trainCount: 4000, epochs: [epoch(1, 4, 0.5)] })).toEqual([]);
+    expect(curveNotes({ spec: weighted, classNames, trainCount: 4000, epochs: [epoch(1, 14, 2)] })[0]).toMatch(/^In epoch 1, loss was 14\.0000/);
     // Under 1.5 times a guess's loss: the usual notes.
     expect(curveNotes({ spec: rmsprop, classNames, trainCount: 4000, epochs: [epoch(1, 3.4, 2)] })[0]).toMatch(/^In epoch 1, val_loss \(2\.0000\) is below loss/);
   });

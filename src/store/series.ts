@@ -243,7 +243,7 @@ export function curveNotes(run: {
   readonly spec: {
     readonly layers: readonly { readonly type: string }[];
     readonly compile: { readonly optimizer: OptimizerName; readonly learningRate: number };
-    readonly fit: { readonly augmentShift: number; readonly earlyStopping: { readonly monitor: string } | null };
+    readonly fit: { readonly augmentShift: number; readonly earlyStopping: { readonly monitor: string } | null; readonly classWeight: FitSpec['classWeight'] };
   };
   readonly classNames: readonly string[];
   readonly epochs: readonly { readonly epoch: number; readonly loss: number; readonly valLoss: number | null }[];
@@ -251,7 +251,10 @@ export function curveNotes(run: {
 }): string[] {
   const classes = run.classNames.length;
   const guess = Math.log(classes);
-  const diverged = classes > 1 ? run.epochs.find((e) => Number.isFinite(e.loss) && e.loss >= guess * WORSE_THAN_GUESS) : undefined;
+  // With class_weight, loss is weighted (val_loss is not): a guess's weighted loss is up to the largest weight times ln(classes).
+  const weights = Object.values(run.spec.fit.classWeight ?? {});
+  const heaviest = Math.max(1, ...weights);
+  const diverged = classes > 1 ? run.epochs.find((e) => Number.isFinite(e.loss) && e.loss >= guess * heaviest * WORSE_THAN_GUESS) : undefined;
   if (diverged) {
     const rate = highRateWords(run.spec.compile);
     const cure = rate === null ? 'A lower learning rate usually cures it.' : `The learning rate is the likely cause. ${rate}. Lower it and train again.`;
@@ -263,7 +266,8 @@ export function curveNotes(run: {
   const dropout = run.spec.layers.some((layer) => layer.type === 'dropout');
   const shifted = run.spec.fit.augmentShift > 0;
   const validated = run.epochs.filter((e): e is typeof e & { readonly valLoss: number } => e.valLoss !== null && Number.isFinite(e.valLoss) && Number.isFinite(e.loss));
-  const below = validated.find((e) => e.valLoss < e.loss);
+  // A weighted loss is not comparable with val_loss: nothing is said of one below the other then.
+  const below = weights.length > 0 ? undefined : validated.find((e) => e.valLoss < e.loss);
   if (below) {
     const how = [...(dropout ? ['with Dropout switching units off'] : []), ...(shifted ? ['on shifted images'] : [])];
     notes.push(

@@ -426,11 +426,27 @@ describe('the storage slice', () => {
     expect(selectLeavingLosesRuns(state())).toBe(true);
     // Still remembered: a reload before Save again tries once more.
     expect(JSON.parse(localStorage.getItem('playground.interruptedRuns') ?? '[]')).toEqual([savedRunJson(lost)]);
+    // Renamed, it is remembered by its new name.
+    state().renameRun('x', 'Lost, renamed');
+    expect((JSON.parse(localStorage.getItem('playground.interruptedRuns') ?? '[]') as { name: string }[])[0]?.name).toBe('Lost, renamed');
     storage.failWrites = null;
     state().saveRunAgain('x');
     await settle();
     expect(state().savedRuns['x']).toBe('saved');
-    expect(shelf.get('x')?.name).toBe('Lost');
+    expect(shelf.get('x')?.name).toBe('Lost, renamed');
+    // Written, it is remembered no more.
+    expect(localStorage.getItem('playground.interruptedRuns')).toBeNull();
+  });
+
+  it('forgets a run the last visit lost, which could not be kept, once it is deleted for good: it does not come back at the next visit', async () => {
+    const lost = saved({ id: 'x', name: 'Lost', status: 'failed', error: { kind: 'error', message: interruptedWords({ status: 'running', epochs: [], spec: saved().spec }) } });
+    localStorage.setItem('playground.interruptedRuns', JSON.stringify([savedRunJson(lost)]));
+    storage.failWrites = new DOMException('full', 'QuotaExceededError');
+    await restoreTwo();
+    state().deleteRun('x');
+    state().deleteRun('a');
+    expect(localStorage.getItem('playground.interruptedRuns')).toBeNull();
+    await settle();
   });
 
   it('a second delete makes the first one final', async () => {

@@ -148,6 +148,19 @@ function takeInterruptedRuns(): unknown[] {
   }
 }
 
+/**
+ * Keeps the runs remembered as lost when the page closed (REMEMBERED.interruptedRuns) in step
+ * with the page, for those whose records could not be written at this visit: one written or
+ * deleted for good here is forgotten (`name` null), one renamed takes its new name.
+ */
+function updateInterruptedRun(id: string, name: string | null): void {
+  const records = takeInterruptedRuns();
+  const idOf = (record: unknown): unknown => (typeof record === 'object' && record !== null ? (record as { id?: unknown }).id : undefined);
+  if (!records.some((record) => idOf(record) === id)) return;
+  const next = records.flatMap((record) => (idOf(record) !== id ? [record] : name === null ? [] : [{ ...(record as object), name }]));
+  remember(REMEMBERED.interruptedRuns, next.length > 0 ? JSON.stringify(next) : null);
+}
+
 /** What one tab tells the app's other tabs about a run's record: written (trained, renamed, brought back) or deleted. */
 type RunsMessage = { readonly type: 'saved' | 'deleted' | 'started'; readonly id: string };
 
@@ -303,6 +316,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     putRecord(id).then(
       () => {
         if (get().savedRuns[id] !== undefined) setSaveState(id, 'saved');
+        updateInterruptedRun(id, null);
       },
       (error: unknown) => {
         setSaveState(id, 'unsaved');
@@ -385,6 +399,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     const { id } = deleted.run;
     set({ deletedRun: null });
     setSaveState(id, null);
+    updateInterruptedRun(id, null);
     imageSizes.delete(id);
     get().dropFromCompare(id);
     sendToWorker({ type: 'disposeRun', runId: id });
@@ -562,6 +577,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
         return latest ? { runs: { ...state.runs, [id]: { ...latest, name: trimmed } } } : {};
       });
       get().announce(`Renamed ${run.name} to ${trimmed}.`);
+      updateInterruptedRun(id, trimmed);
       if (get().savedRuns[id] !== 'saved') return;
       setSaveState(id, 'saving');
       putRecord(id).then(
@@ -712,7 +728,8 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
           saveRecordOnly(event.runId);
           return;
         case 'modelsLost': {
-          const names = event.runIds.map((id) => get().runs[id]?.name ?? get().deletedRun?.run.name).filter((name) => name !== undefined);
+          const deleted = get().deletedRun?.run;
+          const names = event.runIds.map((id) => get().runs[id]?.name ?? (deleted?.id === id ? deleted.name : undefined)).filter((name) => name !== undefined);
           keepWithoutModels(event.runIds);
           if (names.length > 0) get().announce(`The WebGL context was lost, and with it the model${names.length === 1 ? '' : 's'} of ${names.join(', ')}, which this browser had not kept: ${names.length === 1 ? 'its' : 'their'} charts and results are kept.`);
           return;

@@ -92,11 +92,15 @@ describe('fit', () => {
     }
   });
 
-  it('weighs each class by class_weight as Keras does: the loss summed with the weights over the batch size, the accuracy a weighted mean', async () => {
+  it('weighs each class by class_weight as Keras does: the loss summed with the weights over the batch size; accuracy (a metric, not a weighted_metric) and validation unweighted', async () => {
     // One batch of every training image, at a rate too small to move the weights: the epoch's figures are the untrained model's.
     const layers: ModelSpec['layers'] = [{ type: 'flatten' }, { type: 'dense', units: 3, activation: 'softmax', useBias: true }];
-    const spec: ModelSpec = { ...mlp({ epochs: 1, batchSize: dataset.train.count, validationSplit: 0, shuffle: false, classWeight: { '1': 3, '2': 0.5 } }, { learningRate: 1e-12 }), layers };
-    const { history } = await train(spec);
+    const spec: ModelSpec = { ...mlp({ epochs: 1, batchSize: dataset.train.count, validationSplit: 0, validationData: 'test', shuffle: false, classWeight: { '1': 3, '2': 0.5 } }, { learningRate: 1e-12 }), layers };
+    const test = createTrainingData(dataset.test.images, dataset.test.labels, dataset.test.count, 8, 8, 3);
+    const weightsBefore = tf.memory().numTensors;
+    const { history } = await train(spec, new TrainingControl(), { validationData: test });
+    // Every tensor fit made, the class weights among them, is gone again.
+    expect(tf.memory().numTensors).toBe(weightsBefore);
     const model = buildModel(spec, INPUT, 3);
     const data = createTrainingData(dataset.train.images, dataset.train.labels, dataset.train.count, 8, 8, 3);
     try {
@@ -106,14 +110,17 @@ describe('fit', () => {
       });
       const weights = Array.from(dataset.train.labels, (label) => [1, 3, 0.5][label] ?? 1);
       const expectedLoss = losses.reduce((sum, loss, i) => sum + loss * (weights[i] ?? 1), 0) / weights.length;
-      const expectedAccuracy = right.reduce((sum, ok, i) => sum + ok * (weights[i] ?? 1), 0) / weights.reduce((a, b) => a + b, 0);
       expect(history[0]?.loss).toBeCloseTo(expectedLoss, 5);
-      expect(history[0]?.accuracy).toBeCloseTo(expectedAccuracy, 5);
+      expect(history[0]?.accuracy).toBeCloseTo(right.reduce((a, b) => a + b, 0) / right.length, 5);
+      // Validation measures the model as evaluate does, unweighted.
+      const validated = await evaluateSlice(model, test, spec, 0, dataset.test.count);
+      expect(history[0]?.valLoss).toBeCloseTo(validated.loss, 4);
       // Unweighted, the same model's figures differ: the weights are applied.
       expect(Math.abs(expectedLoss - losses.reduce((a, b) => a + b, 0) / losses.length)).toBeGreaterThan(1e-3);
     } finally {
       model.dispose();
       disposeTrainingData(data);
+      disposeTrainingData(test);
     }
   });
 

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchCount, FORWARD_SHARE, mulberry32, shuffledIndices, splitValidation } from './batches';
 import { setLearningRate } from './buildModel';
-import { correctCount, crossEntropyPerExample, modelScores, predictedClasses } from './losses';
+import { correctCount, crossEntropyPerExample, modelScores } from './losses';
 import { EarlyStopping } from './earlyStopping';
 import type { BatchProgress, EarlyStopReport, EpochRecord, PassProgress } from './protocol';
 import { classWeightOf, heldOutSplit, scheduledLearningRate, type ModelSpec } from './spec';
@@ -344,8 +344,6 @@ export async function fit(
       const [epochStart, epochPaused] = [performance.now(), control.pausedMs];
       let lossSum = tf.scalar(0);
       let correctSum = tf.scalar(0);
-      // The images' weights so far: the weighted accuracy's denominator (the image count without class_weight).
-      let weightSum = tf.scalar(0);
       let seen = 0;
       let lastReport = performance.now();
       // The time left goes by the pace after the epoch's first report, as Keras's progress bar
@@ -357,8 +355,8 @@ export async function fit(
       let warmedUp: { readonly ms: number; readonly seen: number } | null = null;
 
       const report = async (batch: number): Promise<{ loss: number; accuracy: number }> => {
-        const [loss, correct, weight] = await Promise.all([lossSum.data<'float32'>(), correctSum.data<'float32'>(), classWeights ? weightSum.data<'float32'>() : null]);
-        const running = { loss: (loss[0] ?? NaN) / seen, accuracy: (correct[0] ?? 0) / (weight === null ? seen : (weight[0] ?? 0)) };
+        const [loss, correct] = await Promise.all([lossSum.data<'float32'>(), correctSum.data<'float32'>()]);
+        const running = { loss: (loss[0] ?? NaN) / seen, accuracy: (correct[0] ?? 0) / seen };
         if (!Number.isFinite(running.loss)) throw new TrainingDivergedError(epoch, batch, spec.compile.learningRate, learningRate);
         return running;
       };
@@ -369,8 +367,6 @@ export async function fit(
           if (control.stopRequested) break;
           const from = (batch - 1) * batchSize;
           const size = Math.min(batchSize, trainCount - from);
-          // The batch's weights, summed (with class_weight only: without, the running sums are as before).
-          const summed: { weight: tf.Scalar | null } = { weight: null };
           const [nextLoss, nextCorrect] = tf.tidy((): [tf.Scalar, tf.Scalar] => {
             const indices = tf.tensor1d(order.subarray(from, from + size), 'int32');
             const gathered = data.x.gather(indices);
@@ -378,18 +374,14 @@ export async function fit(
             const x = toModelInput(model, images);
             const y = data.y.gather(indices);
             const weights = classWeights?.gather(y.toInt()) ?? null;
-            if (weights !== null) summed.weight = tf.keep(weights.sum());
             const kept: tf.Scalar[] = [];
             const batchLoss = optimizer.minimize(() => {
               const scores = modelScores(model, x, spec.compile.fromLogits, true);
+              kept.push(tf.keep(correctCount(y, scores)));
               const losses = crossEntropyPerExample(spec.compile, y, scores);
-              if (weights === null) {
-                kept.push(tf.keep(correctCount(y, scores)));
-                return losses.mean();
-              }
-              // Keras: the weighted losses summed over the batch, over its size; the accuracy weighted too.
-              kept.push(tf.keep(predictedClasses(scores).equal(y.toInt()).toFloat().mul(weights).sum()));
-              return losses.mul(weights).sum().div(size);
+              // Keras: the weighted losses summed over the batch, over its size. Accuracy, a metric
+              // given to compile's `metrics`, is not weighted (only `weighted_metrics` are).
+              return weights === null ? losses.mean() : losses.mul(weights).sum().div(size);
             }, true);
             const batchCorrect = kept[0];
             if (batchLoss === null || batchCorrect === undefined) throw new Error('the optimizer returned no loss');
@@ -400,11 +392,6 @@ export async function fit(
           tf.dispose([lossSum, correctSum]);
           lossSum = nextLoss;
           correctSum = nextCorrect;
-          if (summed.weight !== null) {
-            const nextWeight: tf.Scalar = weightSum.add(summed.weight);
-            tf.dispose([weightSum, summed.weight]);
-            weightSum = nextWeight;
-          }
           seen += size;
           const now = performance.now();
           // Reported: every `interval`, an epoch's last step, and the run's first step, so that
@@ -473,17 +460,17 @@ export async function fit(
           seconds,
           samplesPerSecond,
           etaSeconds: timeLeft({ epoch, seen, samplesPerSecond, validationsLeft: epochs - epoch, validationSeconds: validationSeconds() }),
-          // The three running sums are still alive here; they are freed just below. EarlyStopping's
+          // The two running sums are still alive here; they are freed just below. EarlyStopping's
           // copy of the best weights, and the class weights, are not leaks either.
-          tensors: memory.numTensors - 3 - (classWeights ? 1 : 0) - (earlyStopping?.heldTensors ?? 0),
-          bytes: memory.numBytes - 12 - (classWeights?.size ?? 0) * 4 - (earlyStopping?.heldBytes ?? 0),
+          tensors: memory.numTensors - 2 - (classWeights ? 1 : 0) - (earlyStopping?.heldTensors ?? 0),
+          bytes: memory.numBytes - 8 - (classWeights?.size ?? 0) * 4 - (earlyStopping?.heldBytes ?? 0),
         };
         if (seen < trainCount) break; // stopped mid-epoch: that epoch is not a full history entry
         history.push(record);
         callbacks.onEpoch?.(record);
         stopEarly = earlyStopping?.afterEpoch(record) ?? false;
       } finally {
-        tf.dispose([lossSum, correctSum, weightSum]);
+        tf.dispose([lossSum, correctSum]);
       }
       if (control.stopRequested || stopEarly) break;
     }

@@ -382,10 +382,10 @@ describe('pythonCode', () => {
 
   it("writes class_weight as Keras's dict of class indices, which fit receives", () => {
     const code = pythonCode(spec([{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax', useBias: true }], {}, { classWeight: { '5': 2, '0': 0.5 } }), DATASETS.mnist);
-    expect(code).toContain('    class_weight={0: 0.5, 5: 2.0},');
-    expect(code).toContain("# class_weight: class 0's images weigh 0.5, class 5's images weigh 2.0 in the loss (and in the training accuracy); the others 1.");
+    expect(code).toContain('    class_weight={0: 0.5, 1: 1.0, 2: 1.0, 3: 1.0, 4: 1.0, 5: 2.0, 6: 1.0, 7: 1.0, 8: 1.0, 9: 1.0},');
+    expect(code).toContain("# class_weight: class 0's images weigh 0.5, class 5's images weigh 2.0 in the loss, the others 1.");
     const [report] = runWithStandIn([code]);
-    expect((report?.fit as unknown as Record<string, unknown>).class_weight).toEqual({ '0': 0.5, '5': 2 });
+    expect((report?.fit as unknown as Record<string, unknown>).class_weight).toEqual({ '0': 0.5, '1': 1, '2': 1, '3': 1, '4': 1, '5': 2, '6': 1, '7': 1, '8': 1, '9': 1 });
     expect(pythonCode(spec([{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax', useBias: true }]), DATASETS.mnist)).not.toContain('class_weight');
   });
 

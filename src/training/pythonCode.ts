@@ -7,7 +7,7 @@
  */
 import { numpyFloat32Array } from './kerasLog';
 import { endsInSoftmax, modelInputShape } from './shapes';
-import { DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, lowerIsBetter, scheduledLearningRate, type Activation, type LayerSpec, type ModelSpec, type OptimizerName } from './spec';
+import { classWeightOf, DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, lowerIsBetter, scheduledLearningRate, type Activation, type LayerSpec, type ModelSpec, type OptimizerName } from './spec';
 
 /** The dataset the code trains on: a built-in one by id, or the user's own IDX files. */
 export interface PythonDataset {
@@ -241,7 +241,10 @@ export function pythonCode(spec: ModelSpec, dataset: PythonDataset): string {
   const onTest = fit.validationData === 'test';
   const weighted = Object.entries(fit.classWeight ?? {}).sort(([a], [b]) => Number(a) - Number(b));
   if (weighted.length > 0) {
-    lines.push(`# class_weight: ${weighted.map(([label, weight]) => `class ${label}'s images weigh ${pyFloat(weight)}`).join(', ')} in the loss (and in the training accuracy); the others 1.`);
+    lines.push(
+      `# class_weight: ${weighted.map(([label, weight]) => `class ${label}'s images weigh ${pyFloat(weight)}`).join(', ')} in the loss, the others 1.`,
+      "# (Accuracy, one of compile's metrics, is not weighted: weighted_metrics would be. Every class is listed, as tf.keras 2 requires.)",
+    );
   }
   if (onTest) {
     lines.push(
@@ -259,7 +262,7 @@ export function pythonCode(spec: ModelSpec, dataset: PythonDataset): string {
     `    batch_size=${pyInt(fit.batchSize)},`,
     onTest ? '    validation_data=(x_test, y_test),' : `    validation_split=${pyFloat(fit.validationSplit)},`,
     `    shuffle=${pyBool(fit.shuffle)},`,
-    ...(weighted.length > 0 ? [`    class_weight={${weighted.map(([label, weight]) => `${label}: ${pyFloat(weight)}`).join(', ')}},`] : []),
+    ...(weighted.length > 0 ? [`    class_weight={${Array.from({ length: classCount }, (_, label) => `${label}: ${pyFloat(classWeightOf(fit, label))}`).join(', ')}},`] : []),
     ...(callbacks.length > 0 ? [`    callbacks=[${callbacks.join(', ')}],`] : []),
     ')',
   );

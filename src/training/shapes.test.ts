@@ -334,10 +334,14 @@ describe('validateSpec', () => {
 
   it("checks class_weight's classes against the dataset's, and its weights", () => {
     const weighted = (classWeight: Record<string, number>) => errors(spec([flatten, out], {}, { classWeight })).map((i) => i.message);
-    expect(weighted({ '5': 2, '0': 0.5 })).toEqual([]);
-    expect(weighted({ '10': 2 })).toEqual(["class_weight names class 10, but this dataset's classes are 0 to 9."]);
-    expect(weighted({ '3': -1 })).toEqual(['The weight of class 3 must be a positive number (got -1): 1 weighs its images as usual, 2 twice as much.']);
-    expect(weighted({ '3': Number.NaN })).toHaveLength(1);
+    expect(weighted({ '5': 2, '0': 0.5, '1': 0 })).toEqual([]);
+    expect(weighted({ '3': -1 })).toEqual(['The weight of class 3 must be a number, 0 or more (got -1): 1 weighs its images as usual, 2 twice as much, 0 leaves them out of the loss.']);
+    expect(errors(spec([flatten, out], {}, { classWeight: { '3': Number.NaN } })).map((i) => i.field)).toEqual(['classWeight.3']);
+    // Weights made for a dataset with more classes: Keras ignores a class the data lacks; one click drops it.
+    const [stray, ...others] = validateSpec(spec([flatten, out], {}, { classWeight: { '5': 2, '12': 3 } }), MNIST, 10);
+    expect(others).toEqual([]);
+    expect(stray).toMatchObject({ severity: 'warning', message: 'class_weight names class 12, which this dataset does not have (its classes are 0 to 9): Keras ignores it.' });
+    expect(stray?.fix?.spec.fit.classWeight).toEqual({ '5': 2 });
   });
 
   it('warns of a training subset larger than the dataset, which takes it all, and offers to train on all images', () => {

@@ -517,12 +517,23 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
   const weights: unknown = fit.classWeight ?? null;
   if (weights !== null) {
     const entries = typeof weights === 'object' && !Array.isArray(weights) ? Object.entries(weights as Record<string, unknown>) : [['?', weights] as const];
+    const stray: string[] = [];
     for (const [label, weight] of entries) {
-      if (!/^\d+$/.test(label) || Number(label) >= classCount) {
-        modelError('classWeight', `class_weight names class ${text(label)}, but this dataset's classes are 0 to ${classCount - 1}.`);
-      } else if (!(typeof weight === 'number' && isInRange(weight, Number.MIN_VALUE, Infinity))) {
-        modelError('classWeight', `The weight of class ${label} must be a positive number (got ${text(weight)}): 1 weighs its images as usual, 2 twice as much.`);
+      if (!/^\d+$/.test(label) || Number(label) >= classCount) stray.push(label);
+      else if (!(typeof weight === 'number' && isInRange(weight, 0, Infinity))) {
+        modelError(`classWeight.${label}`, `The weight of class ${label} must be a number, 0 or more (got ${text(weight)}): 1 weighs its images as usual, 2 twice as much, 0 leaves them out of the loss.`);
       }
+    }
+    if (stray.length > 0) {
+      // Keras gives a weight only to the images of each class it names: a class the data lacks weighs nothing.
+      const kept = Object.fromEntries(entries.filter(([label]) => !stray.includes(label))) as Record<string, number>;
+      issues.push({
+        severity: 'warning',
+        layerIndex: null,
+        field: null,
+        message: `class_weight names class${stray.length === 1 ? '' : 'es'} ${stray.map((label) => text(label)).join(', ')}, which this dataset does not have (its classes are 0 to ${classCount - 1}): Keras ignores ${stray.length === 1 ? 'it' : 'them'}.`,
+        fix: { label: `Remove class${stray.length === 1 ? '' : 'es'} ${stray.join(', ')}`, spec: { ...spec, fit: { ...fit, classWeight: Object.keys(kept).length === 0 ? null : kept } } },
+      });
     }
   }
   if (!(Number.isInteger(fit.seed) && isInRange(fit.seed, 0, MAX_SEED + 1))) {

@@ -128,8 +128,9 @@ export interface FitSpec {
   readonly trainLimit: number | null;
   /**
    * Keras's `class_weight`: each listed class's training images weigh this much (keyed by the
-   * class index) in the loss and in the training metrics, as Keras makes them sample weights;
-   * unlisted classes weigh 1, and validation and test are unweighted. Null: all weigh 1.
+   * class index) in the loss, as Keras makes them sample weights; unlisted classes weigh 1.
+   * Accuracy (one of compile's `metrics`, not `weighted_metrics`), validation and test are
+   * unweighted. Null: all weigh 1.
    */
   readonly classWeight: Readonly<Record<string, number>> | null;
   /** Keras's `EarlyStopping` callback (min_delta 0), or null for none. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from './presets';
 import { describeLayer, describeLayers, describeSpecDiff, describeSpecEdits, summariseSpecDiff } from './specDiff';
-import { DEFAULT_COMPILE, DEFAULT_FIT, type LayerSpec, type ModelSpec } from './spec';
+import { DEFAULT_COMPILE, DEFAULT_FIT, withClassWeight, type LayerSpec, type ModelSpec } from './spec';
 
 const flatten: LayerSpec = { type: 'flatten' };
 const dense = (units: number, activation: 'linear' | 'relu' | 'softmax' = 'linear'): LayerSpec => ({ type: 'dense', units, activation, useBias: true });
@@ -116,6 +116,13 @@ describe('describeSpecDiff', () => {
 
   it('names a change of class weights as the dicts Keras takes', () => {
     expect(describeSpecDiff(spec([flatten]), spec([flatten], {}, { classWeight: { '5': 2 } }))).toEqual(['class weights none → {5: 2}']);
+  });
+
+  it('sets one class weight at a time, leaving a weight of 1 out, and none when no class is weighted', () => {
+    expect(withClassWeight(null, 5, 2)).toEqual({ '5': 2 });
+    expect(withClassWeight({ '5': 2 }, 3, 0)).toEqual({ '5': 2, '3': 0 });
+    expect(withClassWeight({ '5': 2, '3': 0 }, 5, 1)).toEqual({ '3': 0 });
+    expect(withClassWeight({ '5': 2 }, 5, 1)).toBeNull();
   });
 
   it('ignores momentum unless SGD uses it', () => {

@@ -165,7 +165,10 @@ describe('share links', () => {
     // And from before class_weight, unweighted; weights are class indices to positive numbers.
     expect(parseShare(payload((p) => delete (p.runs[0]?.spec.fit as Partial<Record<string, unknown>>).classWeight)).runs[0]?.spec.fit.classWeight).toBeNull();
     expect(parseShare(payload((p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).classWeight = { '5': 2 }))).runs[0]?.spec.fit.classWeight).toEqual({ '5': 2 });
-    for (const [weights, at] of [[{ five: 2 }, 'five'], [{ '5': 0 }, '5'], [{ '05': 1 }, '05'], [[2], '']] as const) {
+    // A weight of 1 is no weight, and none left is none.
+    expect(parseShare(payload((p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).classWeight = { '5': 1, '3': 0 }))).runs[0]?.spec.fit.classWeight).toEqual({ '3': 0 });
+    expect(parseShare(payload((p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).classWeight = {}))).runs[0]?.spec.fit.classWeight).toBeNull();
+    for (const [weights, at] of [[{ five: 2 }, 'five'], [{ '5': -1 }, '5'], [{ '05': 1 }, '05'], [[2], '']] as const) {
       expect(() => parseShare(payload((p) => ((p.runs[0]?.spec.fit as Record<string, unknown>).classWeight = weights)))).toThrow(`share.runs[0].spec.fit.classWeight${at === '' ? '' : `.${at}`}`);
     }
     // Nulls where the spec allows them are fine.

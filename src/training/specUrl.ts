@@ -291,17 +291,17 @@ function fitSpec(value: unknown, path: string): FitSpec {
   };
 }
 
-/** Keras's class_weight: class indices (0 to 255, as strings) to positive weights. */
-function classWeight(value: unknown, path: string): Readonly<Record<string, number>> {
+/** Keras's class_weight: class indices (0 to 255, as strings) to weights, 0 or more; weights of 1 are left out, and null when none is left. */
+function classWeight(value: unknown, path: string): Readonly<Record<string, number>> | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) invalid(path, 'an object of class indices and weights', value);
   const entries = Object.entries(value as Readonly<Record<string, unknown>>);
   if (entries.length > 256) invalid(path, 'at most 256 classes', value);
-  return Object.fromEntries(
-    entries.map(([label, weight]) => {
-      if (!/^(0|[1-9]\d*)$/.test(label) || Number(label) > 255) invalid(`${path}.${label}`, 'a weight for a class index from 0 to 255', label);
-      return [label, real(weight, `${path}.${label}`, Number.MIN_VALUE, Number.POSITIVE_INFINITY, 'a positive weight')];
-    }),
-  );
+  const weights = entries.flatMap(([label, weight]): [string, number][] => {
+    if (!/^(0|[1-9]\d*)$/.test(label) || Number(label) > 255) invalid(`${path}.${label}`, 'a weight for a class index from 0 to 255', label);
+    const checked = real(weight, `${path}.${label}`, 0, Number.POSITIVE_INFINITY, 'a weight, 0 or more');
+    return checked === 1 ? [] : [[label, checked]];
+  });
+  return weights.length === 0 ? null : Object.fromEntries(weights);
 }
 
 function earlyStoppingSpec(value: unknown, path: string): EarlyStoppingSpec {
