@@ -425,6 +425,12 @@ function finiteWeights(buffer: ArrayBuffer, manifest: ModelFiles['modelJson']['w
   }
 }
 
+/** The id of a stored run record, read before (or without) checking the rest of it: undefined when it has none that is a string. */
+export function storedRecordId(record: unknown): string | undefined {
+  const id: unknown = typeof record === 'object' && record !== null ? (record as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? id : undefined;
+}
+
 /**
  * A record this browser stored in an earlier visit, checked field by field as an imported
  * file is: it may come from an older version of the page (a BatchNormalization layer without

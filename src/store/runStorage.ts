@@ -5,7 +5,7 @@
  * failure becomes a `RunStorageError` that says in words what happened; callers keep working
  * in memory. Knows nothing of React, the store or tfjs.
  */
-import { parseStoredRun, type SavedRun } from './runFile';
+import { parseStoredRun, storedRecordId, type SavedRun } from './runFile';
 import { asClause, messageOf } from '../data/errors';
 
 const DB_NAME = 'digit-fashion-playground';
@@ -103,8 +103,8 @@ export async function loadSavedRuns(): Promise<{ runs: SavedRun[]; problems: str
   const problems: string[] = [];
   const ids: string[] = [];
   for (const record of records) {
-    const id: unknown = typeof record === 'object' && record !== null ? (record as { id?: unknown }).id : undefined;
-    if (typeof id === 'string') ids.push(id);
+    const id = storedRecordId(record);
+    if (id !== undefined) ids.push(id);
     try {
       runs.push(parseStoredRun(record));
     } catch (error) {

@@ -9,7 +9,7 @@ import { isUserDatasetId } from '../data/fingerprint';
 import type { SavedModelRef, WorkerEvent } from '../training/protocol';
 import type { AppState, DatasetEntry } from './index';
 import { readRemembered, remember, REMEMBERED } from './remembered';
-import { fromSavedRun, parseRunFile, parseSavedRun, runFileName, runFileText, RunFileError, savedRunJson, toSavedRun, type ImageSize, type SavedRun } from './runFile';
+import { fromSavedRun, parseRunFile, parseSavedRun, runFileName, runFileText, RunFileError, savedRunJson, storedRecordId, toSavedRun, type ImageSize, type SavedRun } from './runFile';
 import { countAddedRuns, countRunStartedElsewhere, hasModel, isActiveRun, nextRunColor, runsWithColours, type Run } from './runsSlice';
 import { deleteSavedRun, loadSavedRun, loadSavedRuns, putSavedRun, storageError } from './runStorage';
 import { sendToWorker } from './worker';
@@ -155,9 +155,8 @@ function takeInterruptedRuns(): unknown[] {
  */
 function updateInterruptedRun(id: string, name: string | null): void {
   const records = takeInterruptedRuns();
-  const idOf = (record: unknown): unknown => (typeof record === 'object' && record !== null ? (record as { id?: unknown }).id : undefined);
-  if (!records.some((record) => idOf(record) === id)) return;
-  const next = records.flatMap((record) => (idOf(record) !== id ? [record] : name === null ? [] : [{ ...(record as object), name }]));
+  if (!records.some((record) => storedRecordId(record) === id)) return;
+  const next = records.flatMap((record) => (storedRecordId(record) !== id ? [record] : name === null ? [] : [{ ...(record as object), name }]));
   remember(REMEMBERED.interruptedRuns, next.length > 0 ? JSON.stringify(next) : null);
 }
 
@@ -497,10 +496,10 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       // Other tabs' news waits for this: a run they delete meanwhile must not be shown after.
       try {
         let saved: SavedRun[];
-        /** Runs the last visit lost whose records could not be written now, and why. */
-        const unwritten: string[] = [];
-        const unwrittenRecords: unknown[] = [];
+        /** Runs the last visit lost whose records could not be written now (their ids and records as remembered), and why. */
+        const unwritten: { readonly id: string; readonly record: unknown }[] = [];
         let unwrittenError: unknown = null;
+        const isUnwritten = (id: string): boolean => unwritten.some((lost) => lost.id === id);
         try {
           const { runs, problems, ids } = await loadSavedRuns();
           // Runs the last visit lost as it closed: kept as failed runs from now on. Never over a
@@ -522,12 +521,11 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
             // One that cannot be written is shown all the same, "Not saved", with Save again, and
             // stays remembered: the next visit tries again, unless Save again has written it.
             await putSavedRun(run).catch((error: unknown) => {
-              unwritten.push(run.id);
-              unwrittenRecords.push(record);
+              unwritten.push({ id: run.id, record });
               unwrittenError = error;
             });
           }
-          if (unwrittenRecords.length > 0) remember(REMEMBERED.interruptedRuns, JSON.stringify([...takeInterruptedRuns(), ...unwrittenRecords]));
+          if (unwritten.length > 0) remember(REMEMBERED.interruptedRuns, JSON.stringify([...takeInterruptedRuns(), ...unwritten.map((lost) => lost.record)]));
           saved = [...runs, ...lost].sort((a, b) => a.startedAt - b.startedAt);
           // Deleted in an earlier visit, perhaps while the page closed before the model was gone.
           // Another tab's deletion may still be undone there: its model stays, and so does its entry.
@@ -552,13 +550,13 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
           runs: { ...Object.fromEntries(restored.map((run) => [run.id, run])), ...state.runs },
           runOrder: [...restored.map((run) => run.id), ...state.runOrder],
           currentRunId: state.currentRunId ?? restored.at(-1)?.id ?? null,
-          savedRuns: { ...Object.fromEntries(restored.map((run) => [run.id, unwritten.includes(run.id) ? ('unsaved' as const) : ('saved' as const)])), ...state.savedRuns },
+          savedRuns: { ...Object.fromEntries(restored.map((run) => [run.id, isUnwritten(run.id) ? ('unsaved' as const) : ('saved' as const)])), ...state.savedRuns },
         }));
         get().pruneCompared();
         // A failed run, or one whose model was lost, has none to load.
         sendToWorker({ type: 'restoreRuns', runs: fresh.filter(hasSavedModel).map(modelRef) });
         get().announce(`Restored ${fresh.length} saved run${fresh.length === 1 ? '' : 's'}.`);
-        const notKept = fresh.filter((run) => unwritten.includes(run.id)).map((run) => run.name);
+        const notKept = fresh.filter((run) => isUnwritten(run.id)).map((run) => run.name);
         if (notKept.length > 0) {
           const [names, they] = notKept.length === 1 ? [notKept[0], 'it stays'] : [notKept.join(', '), 'they stay'];
           reportStorage(unwrittenError, `${names}, which the page lost as it closed last time, could not be kept in this browser; ${they} here until the page is reloaded.`);
