@@ -402,8 +402,20 @@ describe('the storage slice', () => {
     expect(settlePendingDeletes(pending, ['undone'], 100)).toEqual({ drop: ['over'], waiting: [{ id: 'open', until: 101 }] });
   });
 
+  /** Run 'x' as the last visit left it when the page closed while it trained: a failed run named Lost. */
+  const lostRun = (): SavedRun => saved({ id: 'x', name: 'Lost', status: 'failed', error: { kind: 'error', message: interruptedWords({ status: 'running', epochs: [], spec: saved().spec }) } });
+
+  /** Restores two saved runs with lost run 'x' remembered, while the shelf refuses writes (a full disk); returns 'x'. */
+  async function restoreWithLostRunUnwritable(): Promise<SavedRun> {
+    const lost = lostRun();
+    localStorage.setItem('playground.interruptedRuns', JSON.stringify([savedRunJson(lost)]));
+    storage.failWrites = new DOMException('full', 'QuotaExceededError');
+    await restoreTwo();
+    return lost;
+  }
+
   it('keeps the runs the last visit lost as it closed as failed runs, never over a record of the same run', async () => {
-    const lostWhileTraining = saved({ id: 'x', name: 'Lost', status: 'failed', error: { kind: 'error', message: interruptedWords({ status: 'running', epochs: [], spec: saved().spec }) } });
+    const lostWhileTraining = lostRun();
     // 'a' was left and brought back (the back/forward cache): it went on, and was saved finished.
     const broughtBack = { ...lostWhileTraining, id: 'a', name: 'First' };
     localStorage.setItem('playground.interruptedRuns', JSON.stringify([savedRunJson(lostWhileTraining), savedRunJson(broughtBack), { damaged: true }]));
@@ -416,10 +428,7 @@ describe('the storage slice', () => {
   });
 
   it('shows a run the last visit lost whose record cannot be written now as not saved, says so, and keeps it with Save again', async () => {
-    const lost = saved({ id: 'x', name: 'Lost', status: 'failed', error: { kind: 'error', message: interruptedWords({ status: 'running', epochs: [], spec: saved().spec }) } });
-    localStorage.setItem('playground.interruptedRuns', JSON.stringify([savedRunJson(lost)]));
-    storage.failWrites = new DOMException('full', 'QuotaExceededError');
-    await restoreTwo();
+    const lost = await restoreWithLostRunUnwritable();
     expect(state().runs['x']?.status).toBe('failed');
     expect(state().savedRuns['x']).toBe('unsaved');
     expect(state().storageError).toMatch(/^Lost, which the page lost as it closed last time, could not be kept in this browser; it stays here until the page is reloaded\. The browser has no more room/);
@@ -439,10 +448,7 @@ describe('the storage slice', () => {
   });
 
   it('forgets a run the last visit lost, which could not be kept, once it is deleted for good: it does not come back at the next visit', async () => {
-    const lost = saved({ id: 'x', name: 'Lost', status: 'failed', error: { kind: 'error', message: interruptedWords({ status: 'running', epochs: [], spec: saved().spec }) } });
-    localStorage.setItem('playground.interruptedRuns', JSON.stringify([savedRunJson(lost)]));
-    storage.failWrites = new DOMException('full', 'QuotaExceededError');
-    await restoreTwo();
+    await restoreWithLostRunUnwritable();
     state().deleteRun('x');
     state().deleteRun('a');
     expect(localStorage.getItem('playground.interruptedRuns')).toBeNull();
