@@ -297,7 +297,8 @@ export function secondsLeft(position: RunPosition): number {
 
 /**
  * Trains `model` on `data` as `model.fit(x, y, epochs, batch_size, validation_split, shuffle)`
- * would (or with `validation_data`, the callbacks' `validationData`, when the spec says so), reporting Keras's running means per batch and history per epoch. Stops early, with
+ * would (or with `validation_data`, the callbacks' `validationData`, when the spec names it),
+ * reporting Keras's running means per batch and history per epoch. Stops early, with
  * the history so far, when `control.stop()` is called. Throws TrainingDivergedError on NaN.
  * The caller owns (and disposes) the model, the data and the optimizer.
  */
@@ -311,12 +312,11 @@ export async function fit(
 ): Promise<FitResult> {
   const { epochs, batchSize, shuffle, seed, augmentShift } = spec.fit;
   // validation_data overrides validation_split: every image trains, and the given set validates.
-  const onGiven = spec.fit.validationData !== null;
-  if (onGiven && callbacks.validationData === undefined) throw new Error(`fit was given no validation data for validationData '${spec.fit.validationData}'`);
+  const given = spec.fit.validationData === null ? null : callbacks.validationData;
+  if (given === undefined) throw new Error(`fit was given no validation data for validationData '${spec.fit.validationData}'`);
   const held = splitValidation(data.count, heldOutSplit(spec.fit));
   const { trainCount } = held;
-  const validationSource = onGiven && callbacks.validationData ? callbacks.validationData : data;
-  const [validationStart, validationCount] = onGiven ? [0, validationSource.count] : [held.validationStart, held.validationCount];
+  const [validationSource, validationStart, validationCount] = given === null ? [data, held.validationStart, held.validationCount] : [given, 0, given.count];
   const batches = batchCount(trainCount, batchSize);
   const interval = callbacks.batchIntervalMs ?? REPORT_INTERVAL_MS;
   const augmentRandom = mulberry32(seed ^ 0x5eed);

@@ -135,9 +135,11 @@ export class Trainer {
       disposeModel(run.model);
       this.runs.delete(runId);
       if (this.stored.has(runId)) this.saved.set(runId, { ref: { runId, spec: run.spec, input: run.input }, loading: null });
-      else lost.push(runId);
+      else {
+        lost.push(runId);
+        this.lost.add(runId);
+      }
     }
-    for (const runId of lost) this.lost.add(runId);
     if (lost.length > 0) this.emit({ type: 'modelsLost', runIds: lost });
   }
 
