@@ -142,28 +142,18 @@ const NUMPY_LINE_WIDTH = 75;
  * the power) or positional ("0.12").
  */
 function float32Digits(value: number, exponent: boolean): { readonly int: string; readonly frac: string; readonly power: number } {
-  const reads = (text: string): boolean => Math.fround(Number(text)) === value;
-  if (exponent) {
-    let text = value.toExponential(8);
-    for (let digits = 0; digits <= 8; digits++) {
-      if (reads(value.toExponential(digits))) {
-        text = value.toExponential(digits);
-        break;
-      }
-    }
-    const [mantissa = '0', power = '0'] = text.split('e');
-    const [int = '0', frac = ''] = mantissa.split('.');
-    return { int, frac, power: Number(power) };
-  }
-  let text = value.toFixed(8).replace(/0+$/, '');
-  for (let digits = 0; digits <= 8; digits++) {
-    if (reads(value.toFixed(digits))) {
-      text = value.toFixed(digits);
+  const format = (digits: number): string => (exponent ? value.toExponential(digits) : value.toFixed(digits));
+  let text = format(8);
+  for (let digits = 0; digits < 8; digits++) {
+    if (Math.fround(Number(format(digits))) === value) {
+      text = format(digits);
       break;
     }
   }
-  const [int = '0', frac = ''] = text.split('.');
-  return { int, frac, power: 0 };
+  const [mantissa = '0', power = '0'] = text.split('e');
+  // Eight digits that still do not read back are rounded, and their trailing zeros go.
+  const [int = '0', frac = ''] = mantissa.split('.');
+  return { int, frac: frac.replace(/0+$/, ''), power: Number(power) };
 }
 
 /**
