@@ -7,7 +7,7 @@
  */
 import { numpyFloat32Array } from './kerasLog';
 import { endsInSoftmax, modelInputShape } from './shapes';
-import { classWeightOf, DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, lowerIsBetter, scheduledLearningRate, type Activation, type LayerSpec, type ModelSpec, type OptimizerName } from './spec';
+import { classWeightOf, DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, listedClassWeights, lowerIsBetter, scheduledLearningRate, type Activation, type LayerSpec, type ModelSpec, type OptimizerName } from './spec';
 
 /** The dataset the code trains on: a built-in one by id, or the user's own IDX files. */
 export interface PythonDataset {
@@ -239,7 +239,7 @@ export function pythonCode(spec: ModelSpec, dataset: PythonDataset): string {
   }
   const callbacks = [...(scheduled ? ['lr_schedule'] : []), ...(stopping ? ['early_stopping'] : [])];
   const onTest = fit.validationData === 'test';
-  const weighted = Object.entries(fit.classWeight ?? {}).sort(([a], [b]) => Number(a) - Number(b));
+  const weighted = listedClassWeights(fit.classWeight);
   if (weighted.length > 0) {
     lines.push(
       `# class_weight: ${weighted.map(([label, weight]) => `class ${label}'s images weigh ${pyFloat(weight)}`).join(', ')} in the loss, the others 1.`,

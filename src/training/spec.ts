@@ -133,7 +133,7 @@ export interface FitSpec {
    * unweighted. Null: all weigh 1.
    */
   readonly classWeight: Readonly<Record<string, number>> | null;
-  /** Keras's `EarlyStopping` callback (min_delta 0), or null for none. */
+  /** Keras's `EarlyStopping` callback, or null for none. */
   readonly earlyStopping: EarlyStoppingSpec | null;
 }
 
@@ -224,6 +224,11 @@ export function withClassWeight(weights: FitSpec['classWeight'], label: number, 
   const rest = Object.fromEntries(Object.entries(weights ?? {}).filter(([other]) => other !== String(label)));
   const next = weight === 1 ? rest : { ...rest, [String(label)]: weight };
   return Object.keys(next).length === 0 ? null : next;
+}
+
+/** The classes class_weight names, in class order, each with its weight. */
+export function listedClassWeights(weights: FitSpec['classWeight']): [label: string, weight: number][] {
+  return Object.entries(weights ?? {}).sort(([a], [b]) => Number(a) - Number(b));
 }
 
 /** The weight of class `label`'s training images: its class_weight entry, or 1. */

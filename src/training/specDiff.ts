@@ -3,7 +3,7 @@
  * "lr 0.001 → 0.01" for comparing runs side by side, or by new values only ("lr 0.01") for
  * naming an edited preset. Pure: no tfjs, no DOM.
  */
-import { DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, type EarlyStoppingSpec, type LayerSpec, type LossName, type ModelSpec } from './spec';
+import { DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, listedClassWeights, type EarlyStoppingSpec, type LayerSpec, type LossName, type ModelSpec } from './spec';
 
 const LOSS_WORDS = {
   sparseCategoricalCrossentropy: 'sparse CE',
@@ -70,7 +70,7 @@ function change<T>(label: string, a: T, b: T, show: (v: T) => string = String, u
 
 /** A class_weight in words, as Python's dict of the listed classes ("{5: 2}"), or "none". */
 export function classWeightWords(weights: Readonly<Record<string, number>> | null): string {
-  const listed = Object.entries(weights ?? {}).sort(([a], [b]) => Number(a) - Number(b));
+  const listed = listedClassWeights(weights);
   return listed.length === 0 ? 'none' : `{${listed.map(([label, weight]) => `${label}: ${weight}`).join(', ')}}`;
 }
 

@@ -280,7 +280,7 @@ function fitSpec(value: unknown, path: string): FitSpec {
     epochs: int(f.epochs, `${path}.epochs`, 1, MAX_EPOCHS),
     batchSize: int(f.batchSize, `${path}.batchSize`, 1),
     validationSplit: real(f.validationSplit, `${path}.validationSplit`, 0, 1, 'a fraction from 0 up to (not including) 1'),
-    validationData: f.validationData === undefined || f.validationData === null ? null : oneOf({ test: 'test' }, f.validationData, `${path}.validationData`, "'test' or null"),
+    validationData: f.validationData === undefined || f.validationData === null ? null : oneOf({ test: 'test' }, f.validationData, `${path}.validationData`, 'null (the split validates) or a set to validate on'),
     shuffle: bool(f.shuffle, `${path}.shuffle`),
     seed: int(f.seed, `${path}.seed`, 0, MAX_SEED),
     augmentShift: int(f.augmentShift, `${path}.augmentShift`, 0, 8),
