@@ -2,7 +2,8 @@
  * Vite config: React, ES-module workers, the security headers every server we run (dev,
  * preview, Playwright, bench) must send: cross-origin isolation (COOP/COEP, so WASM threads
  * can use SharedArrayBuffer) and a Content-Security-Policy that keeps every script, worker and
- * fetch on the page's own origin; and the datasets' `.gz` files served as files.
+ * fetch on the page's own origin; the datasets' `.gz` files served as files; and `.wat`
+ * imports compiled to WebAssembly.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { pipeline } from 'node:stream';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defineConfig, type Plugin } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import initWabt from 'wabt';
 
 /** The React Fast Refresh preamble is the only inline script; dev's CSP allows it by hash. */
 const PREAMBLE_HASH = createHash('sha256')
@@ -79,9 +81,31 @@ function serveGzipAsFiles(): Plugin {
   };
 }
 
+/**
+ * `import bytes from './x.wat'`: WebAssembly text compiled to its module's bytes (a Uint8Array)
+ * by wabt, the WebAssembly project's own assembler, as the module is built or tested. The
+ * worker's bundle has plugins of its own, so it is listed there too.
+ */
+function webAssemblyText(): Plugin {
+  return {
+    name: 'wat',
+    async transform(source, id) {
+      if (!id.endsWith('.wat')) return null;
+      const module = (await initWabt()).parseWat(id, source, { simd: true });
+      try {
+        module.validate();
+        const base64 = Buffer.from(module.toBinary({}).buffer).toString('base64');
+        return { code: `export default Uint8Array.from(atob(${JSON.stringify(base64)}), (c) => c.charCodeAt(0));`, map: null };
+      } finally {
+        module.destroy();
+      }
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), serveGzipAsFiles()],
-  worker: { format: 'es' },
+  plugins: [react(), serveGzipAsFiles(), webAssemblyText()],
+  worker: { format: 'es', plugins: () => [webAssemblyText()] },
   server: { headers: securityHeaders(true) },
   preview: { headers: securityHeaders(false) },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },

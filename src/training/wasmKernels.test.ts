@@ -7,6 +7,7 @@ import { DEFAULT_COMPILE, DEFAULT_FIT, type ModelSpec } from './spec';
 import { syntheticDataset } from './testData';
 import { Trainer } from './trainer';
 import { registerWasmKernels } from './wasmKernels';
+import { simdLoops } from './wasmSimd';
 
 beforeAll(async () => {
   registerWasmKernels();
@@ -37,25 +38,35 @@ describe('wasm gradient kernels', () => {
     tf.dispose([words, wordsCopy]);
   });
 
+  it('runs our SIMD loops on the backend\'s own memory, so the kernels below take them where they can', async () => {
+    await tf.setBackend('wasm');
+    expect(simdLoops(tf.backend())).not.toBeNull();
+    // A backend without a wasm memory (cpu) has none: its callers keep their JavaScript loops.
+    expect(simdLoops(tf.findBackend('cpu') as object)).toBeNull();
+  });
+
   it.each([
-    { size: 27, pool: 2, stride: 2, padding: 'valid', ties: true },
-    { size: 27, pool: 2, stride: 2, padding: 'valid', ties: false },
-    { size: 8, pool: 2, stride: 2, padding: 'same', ties: true },
-    { size: 7, pool: 2, stride: 2, padding: 'same', ties: true },
-    { size: 12, pool: 3, stride: 3, padding: 'same', ties: true },
-    { size: 9, pool: 3, stride: 2, padding: 'same', ties: true },
-    { size: 9, pool: 3, stride: 2, padding: 'valid', ties: false },
-    { size: 8, pool: 3, stride: 1, padding: 'same', ties: true },
-    { size: 7, pool: 2, stride: 1, padding: 'valid', ties: false },
-    { size: 6, pool: 2, stride: 3, padding: 'valid', ties: true },
-  ] as const)('max-pool gradients match the cpu backend: $pool×$pool, stride $stride, $padding, ties: $ties', async ({ size, pool, stride, padding, ties }) => {
+    // Channels in fours take the SIMD loop, others the JavaScript one (both 2×2 at stride 2).
+    { size: 27, pool: 2, stride: 2, padding: 'valid', ties: true, channels: 4 },
+    { size: 27, pool: 2, stride: 2, padding: 'valid', ties: false, channels: 4 },
+    { size: 9, pool: 2, stride: 2, padding: 'valid', ties: true, channels: 3 },
+    { size: 8, pool: 2, stride: 2, padding: 'valid', ties: false, channels: 12 },
+    { size: 8, pool: 2, stride: 2, padding: 'same', ties: true, channels: 4 },
+    { size: 7, pool: 2, stride: 2, padding: 'same', ties: true, channels: 4 },
+    { size: 12, pool: 3, stride: 3, padding: 'same', ties: true, channels: 4 },
+    { size: 9, pool: 3, stride: 2, padding: 'same', ties: true, channels: 4 },
+    { size: 9, pool: 3, stride: 2, padding: 'valid', ties: false, channels: 4 },
+    { size: 8, pool: 3, stride: 1, padding: 'same', ties: true, channels: 4 },
+    { size: 7, pool: 2, stride: 1, padding: 'valid', ties: false, channels: 4 },
+    { size: 6, pool: 2, stride: 3, padding: 'valid', ties: true, channels: 4 },
+  ] as const)('max-pool gradients match the cpu backend: $pool×$pool, stride $stride, $padding, ties: $ties, $channels channels', async ({ size, pool, stride, padding, ties, channels }) => {
     // Small integers make many ties, which must go to the first maximum of each window.
-    const x = Float32Array.from({ length: 3 * size * size * 4 }, () => (ties ? Math.floor(random() * 3) : random()));
+    const x = Float32Array.from({ length: 3 * size * size * channels }, () => (ties ? Math.floor(random() * 3) : random()));
     const pooled = (t: tf.Tensor): tf.Tensor4D => tf.maxPool(t as tf.Tensor4D, pool, stride, padding);
     await tf.setBackend('cpu');
-    const outShape = tf.tidy(() => pooled(tf.zeros<tf.Rank.R4>([3, size, size, 4])).shape);
+    const outShape = tf.tidy(() => pooled(tf.zeros<tf.Rank.R4>([3, size, size, channels])).shape);
     const dy = values(tf.util.sizeFromShape([...outShape]));
-    const grads = (): tf.Tensor[] => [tf.grad(pooled)(tf.tensor4d(x, [3, size, size, 4]), tf.tensor(dy, outShape))];
+    const grads = (): tf.Tensor[] => [tf.grad(pooled)(tf.tensor4d(x, [3, size, size, channels]), tf.tensor(dy, outShape))];
     const [expected] = await on('cpu', grads);
     const [actual] = await on('wasm', grads);
     expect(relativeError(actual as Float32Array, expected as Float32Array)).toBeLessThan(1e-6);
@@ -88,6 +99,9 @@ describe('wasm gradient kernels', () => {
     { shape: [6, 5], axis: [0, 1], keepDims: false, dtype: 'float32' },
     { shape: [5, 3], axis: [0], keepDims: false, dtype: 'int32' },
     { shape: [0, 3], axis: [0], keepDims: false, dtype: 'float32' },
+    // A first layer's bias gradient: 46,656 rows, eight at a time in SIMD, then the rest.
+    { shape: [64, 27, 27, 8], axis: [0, 1, 2], keepDims: false, dtype: 'float32' },
+    { shape: [13, 12], axis: [0], keepDims: true, dtype: 'float32' },
   ] as const)('sums and means like the cpu backend: $shape over $axis, keepDims $keepDims, $dtype', async ({ shape, axis, keepDims, dtype }) => {
     // Leading axes (in any order and sign) take the row loop; the rest go to tfjs's kernels.
     const data = Array.from({ length: tf.util.sizeFromShape([...shape]) }, (_, i) => (dtype === 'int32' ? i * 7 - 3 : random() * 10 - 5));
@@ -102,6 +116,42 @@ describe('wasm gradient kernels', () => {
     const actual = await on('wasm', reduce);
     expect(shapes.get('wasm')).toEqual(shapes.get('cpu'));
     for (const i of [0, 1]) expect(relativeError(actual[i] as Float32Array, expected[i] as Float32Array)).toBeLessThan(1e-6);
+  });
+
+  it.each([
+    // A bias on the last axis, either operand, in fours (SIMD) or not; and other Adds.
+    { a: [3, 5, 5, 8], b: [8] },
+    { a: [16], b: [7, 16] },
+    { a: [6, 12], b: [12] },
+    { a: [4, 6], b: [6] },
+    { a: [4, 8], b: [1, 8] },
+    { a: [5, 4], b: [5, 4] },
+    { a: [4], b: [4] },
+  ])('adds like the cpu backend: $a + $b', async ({ a, b }) => {
+    const av = values(tf.util.sizeFromShape(a));
+    const bv = values(tf.util.sizeFromShape(b));
+    const sum = (): tf.Tensor[] => [tf.add(tf.tensor(av, a), tf.tensor(bv, b))];
+    const [expected] = await on('cpu', sum);
+    const [actual] = await on('wasm', sum);
+    expect(Array.from(actual ?? [])).toEqual(Array.from(expected ?? []));
+  });
+
+  it('adds an int32 bias as tfjs does', async () => {
+    const sum = (): tf.Tensor[] => [tf.add(tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8], [2, 4], 'int32'), tf.tensor1d([10, 20, 30, 40], 'int32'))];
+    const [actual] = await on('wasm', sum);
+    expect(Array.from(actual ?? [])).toEqual([11, 22, 33, 44, 15, 26, 37, 48]);
+  });
+
+  it.each([{ shape: [2, 5, 5, 8] }, { shape: [7] }, { shape: [3, 6] }])('gives ReLU the cpu backend\'s gradient: $shape', async ({ shape }) => {
+    // Zeros among the inputs: ReLU's gradient there is 0, as in tfjs.
+    const x = values(tf.util.sizeFromShape(shape)).map((v, i) => (i % 5 === 0 ? 0 : v));
+    const dy = values(x.length);
+    const grads = (): tf.Tensor[] => [tf.grad((t: tf.Tensor) => tf.relu(t))(tf.tensor(x, shape), tf.tensor(dy, shape))];
+    const [expected] = await on('cpu', grads);
+    const [actual] = await on('wasm', grads);
+    // The same values; tfjs's dy · 0 is −0 where dy < 0, ours +0.
+    const unsigned = (v: Float32Array | undefined): number[] => Array.from(v ?? [], (value) => value + 0);
+    expect(unsigned(actual)).toEqual(unsigned(expected));
   });
 
   it.each([

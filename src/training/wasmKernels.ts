@@ -1,13 +1,15 @@
 /**
  * Training kernels for tfjs's wasm backend: the gradient it lacks (Conv2DBackpropFilter) and
  * faster replacements for the slow ones it has (Conv2DBackpropInput, transposed BatchMatMul,
- * built from its own fast kernels: XNNPACK convolutions, transposes, pads; MaxPoolGrad, Tile
- * and leading-axes Sum and Mean, written as loops and block copies on its memory; Identity,
- * which shares memory instead of copying it), all checked against the cpu backend by the tests. Pure tfjs: no DOM, no `self`.
+ * built from its own fast kernels: XNNPACK convolutions, transposes, pads; MaxPoolGrad, Tile,
+ * a bias's Add, ReLU's gradient and leading-axes Sum and Mean, written as loops on its memory,
+ * four values at a time where our SIMD module runs (wasmSimd.ts); Identity, which shares memory
+ * instead of copying it), all checked against the cpu backend by the tests. Pure tfjs: no DOM, no `self`.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { GradConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { backendKernels, findKernel, type Run } from './kernelComposite';
+import { pointer, simdLoops, type SimdLoops, type WasmMemoryBackend } from './wasmSimd';
 
 const BACKEND = 'wasm';
 
@@ -19,7 +21,7 @@ type KernelArgs = Parameters<KernelFunc>[0];
  * allocating an output, and a typed-array view of a tensor in the module's memory. An allocation can grow
  * that memory and detach earlier views, so views are taken after every allocation.
  */
-interface WasmBackend {
+interface WasmBackend extends WasmMemoryBackend {
   disposeData(dataId: object): boolean;
   incRef(dataId: object): void;
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
@@ -39,6 +41,8 @@ const crop = (run: Run, x: TensorInfo, height: number, width: number): TensorInf
  * of x transposed to [C, H, W, N] with dy transposed to [Ho, Wo, N, O], at stride 1 and
  * dilation s, padded by the forward pass's top and left padding. Its [C, kh, kw, O] output
  * (cropped to kh × kw when the forward pass left rows unused) is transposed to [kh, kw, C, O].
+ * Filters in sixteens take our SIMD loops instead (simdFilterGradient), and one input channel
+ * its patch matrix, where those cannot run.
  */
 function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): TensorInfo {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
@@ -50,6 +54,8 @@ function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): TensorInf
   // Padding below and to the right that makes the output exactly kh × kw, or less than none.
   const bottom = filterHeight + (outHeight - 1) * strideHeight - inHeight - padInfo.top;
   const right = filterWidth + (outWidth - 1) * strideWidth - inWidth - padInfo.left;
+  const loops = info.outChannels % 16 === 0 ? simdLoops(backend) : null;
+  if (loops) return simdFilterGradient(backend as WasmBackend, loops, x, dy, info);
   if (info.inChannels === 1 && filterHeight * filterWidth * info.batchSize * outHeight * outWidth <= MAX_PATCH_VALUES) {
     return singleChannelFilterGradient(backend as WasmBackend, x, dy, info);
   }
@@ -61,6 +67,46 @@ function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): TensorInf
     return run('Transpose', { x: crop(run, dW, filterHeight, filterWidth) }, { perm: [1, 2, 0, 3] });
   });
 }
+
+/**
+ * dL/dW of a convolution in SIMD (simdKernels.wat, filterGradientRows): dW's rows, one per tap
+ * and input channel, four at a time against 16 filters at a time, straight from x (padded when
+ * the forward pass padded it) and dy, with no transposed copy of either, for any stride and
+ * padding. Fashion CNN's layers, Node, one thread: the first (one channel) 3.2 ms a step as one
+ * matrix product with its patch matrix, 0.5 ms here; the second (32 channels) 5.3 ms through
+ * the transposes and dilated convolution below, 3.4 ms here.
+ */
+function simdFilterGradient(wasm: WasmBackend, loops: SimdLoops, x: TensorInfo, dy: TensorInfo, info: tf.backend_util.Conv2DInfo): TensorInfo {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
+  // Rows and columns below and to the right that the last taps reach, beyond the image.
+  const bottom = Math.max(0, (outHeight - 1) * strideHeight + filterHeight - padInfo.top - inHeight);
+  const right = Math.max(0, (outWidth - 1) * strideWidth + filterWidth - padInfo.left - inWidth);
+  const out = wasm.makeOutput([filterHeight, filterWidth, inChannels, outChannels], 'float32');
+  wasm.typedArrayFromHeap(out).fill(0);
+  return composite(wasm, (run) => {
+    const padded = padInfo.top > 0 || padInfo.left > 0 || bottom > 0 || right > 0;
+    const image = padded ? run('PadV2', { x }, { paddings: [[0, 0], [padInfo.top, bottom], [padInfo.left, right], [0, 0]], constantValue: 0 }) : x;
+    const [height, width] = [image.shape[1] ?? 0, image.shape[2] ?? 0];
+    // Sums of the rows a group of fewer than four leaves over.
+    const spare = run('Fill', {}, { shape: [outChannels], value: 0, dtype: 'float32' });
+    const [from, gradient, to, unused] = [pointer(wasm, image), pointer(wasm, dy), pointer(wasm, out), pointer(wasm, spare)];
+    const pixelBytes = 4 * inChannels;
+    const rows = filterHeight * filterWidth * inChannels;
+    // Row r of dW is tap (a, b) = (⌊r / (kw·C)⌋, ⌊r / C⌋ mod kw) and channel c = r mod C: at ((a·W' + b)·C + c)·4 bytes in an image.
+    const offset = (r: number): number => (Math.floor(r / (filterWidth * inChannels)) * width + (Math.floor(r / inChannels) % filterWidth)) * pixelBytes + 4 * (r % inChannels);
+    for (let first = 0; first < rows; first += 4) {
+      const group = [0, 1, 2, 3].map((k) => (first + k < rows ? first + k : -1));
+      const offsets = group.map((r) => offset(Math.max(r, first)));
+      for (let block = 0; block < outChannels; block += 16) {
+        const sums = group.map((r) => (r < 0 ? unused : to + 4 * r * outChannels) + 4 * block);
+        loops.filterGradientRows(from, gradient + 4 * block, batchSize, outHeight, outWidth, 4 * outChannels, height * width * pixelBytes, strideHeight * width * pixelBytes, strideWidth * pixelBytes, ...(offsets as Four), ...(sums as Four));
+      }
+    }
+    return out;
+  });
+}
+
+type Four = [number, number, number, number];
 
 /** The most values the single-channel filter gradient's patch matrix may hold (64 MB); larger ones take the general path. */
 const MAX_PATCH_VALUES = 16 * 1024 * 1024;
@@ -160,7 +206,9 @@ function conv2DBackpropInput(args: KernelArgs): TensorInfo {
  * the pixel that was its maximum, the first one in row-major order on a tie (as on the cpu
  * backend), and overlapping windows add up. One pass over the windows, straight on the
  * module's memory: tfjs's wasm MaxPoolGrad is a generic loop about ten times slower, which
- * made pooling's gradient a third of a Fashion CNN training step.
+ * made pooling's gradient a third of a Fashion CNN training step. The usual 2×2 windows at
+ * stride 2 take a loop of their own, in SIMD where the channels come in fours (Fashion CNN's
+ * first pool, Node, one thread: 3.5 ms a step in JavaScript, 1.1 ms in SIMD).
  */
 function maxPoolGrad({ inputs, attrs, backend }: KernelArgs): TensorInfo {
   const { dy, input, output } = inputs as { dy: TensorInfo; input: TensorInfo; output?: TensorInfo };
@@ -175,6 +223,11 @@ function maxPoolGrad({ inputs, attrs, backend }: KernelArgs): TensorInfo {
   if (output && filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && padInfo.top === 0 && padInfo.left === 0 && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth) {
     // Rows and columns that no window reaches (an odd size) get no gradient.
     if (2 * outHeight < inHeight || 2 * outWidth < inWidth) dx.fill(0);
+    const loops = inChannels % 4 === 0 ? simdLoops(wasm) : null;
+    if (loops) {
+      loops.maxPoolGrad2x2(pointer(wasm, input), pointer(wasm, output), pointer(wasm, dy), pointer(wasm, out), batchSize, inHeight, inWidth, inChannels, outHeight, outWidth);
+      return out;
+    }
     const bits = (values: tf.TypedArray): Int32Array => new Int32Array(values.buffer, values.byteOffset, values.length);
     maxPoolGrad2x2(bits(x), bits(wasm.typedArrayFromHeap(output)), bits(gradient), bits(dx), info);
     return out;
@@ -224,7 +277,7 @@ const differs = (a: number, b: number): number => {
 
 /**
  * MaxPoolGrad for the 2×2 windows at stride 2 that lie inside the input (every preset's
- * pooling). The windows do not overlap, so each of a window's four pixels is written once:
+ * pooling), in JavaScript: where the SIMD module cannot run, or for channels not in fours. The windows do not overlap, so each of a window's four pixels is written once:
  * its gradient goes to the first pixel equal to the window's maximum, the forward pass's
  * output, and the others get zero. All four arrays are read as raw 32-bit words: a pixel is
  * the maximum when its bits equal the output's (the wasm MaxPool copies the maximum, it does
@@ -350,7 +403,9 @@ function batchMatMul(args: KernelArgs): TensorInfo {
  * gradients, the gradients of biases — read as [rows, C] and added up row by row on the
  * module's memory, four rows per step into float64 accumulators. tfjs's wasm Sum and Mean
  * first transpose the reduced axes to the end: about 12 ms for a 128×28×28×32 batch, 16 of
- * them per training step of our strongest preset (a fifth of the step); this is 2–3 ms.
+ * them per training step of our strongest preset (a fifth of the step); this is 2–3 ms, and
+ * in SIMD, for columns in fours, eight rows at a time in float32 before float64 (Fashion CNN's
+ * first bias gradient, 64×27×27×32, Node: 1.5 ms in JavaScript, 0.3 ms in SIMD).
  * Other reductions, and other dtypes, go to tfjs's own kernels.
  */
 function leadingAxesReduction(name: 'Sum' | 'Mean'): KernelFunc {
@@ -365,6 +420,15 @@ function leadingAxesReduction(name: 'Sum' | 'Mean'): KernelFunc {
     if (!leading || x.dtype !== 'float32' || rows === 0 || columns === 0) return original(name).kernelFunc(args);
     const wasm = backend as WasmBackend;
     const out = wasm.makeOutput(keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : x.shape.slice(axes.length), 'float32');
+    const scale = name === 'Mean' ? 1 / rows : 1;
+    const loops = columns % 4 === 0 ? simdLoops(wasm) : null;
+    if (loops) {
+      // float64 accumulators: two float32 slots each.
+      const scratch = wasm.makeOutput([2 * columns], 'float32');
+      loops.sumRows(pointer(wasm, x), pointer(wasm, out), pointer(wasm, scratch), rows, columns, scale);
+      wasm.disposeData(scratch.dataId);
+      return out;
+    }
     const v = wasm.typedArrayFromHeap(x);
     const sums = new Float64Array(columns);
     const [c1, c2, c3, c4] = [columns, 2 * columns, 3 * columns, 4 * columns];
@@ -379,10 +443,66 @@ function leadingAxesReduction(name: 'Sum' | 'Mean'): KernelFunc {
     for (; row < rows; row++, offset += columns) {
       for (let c = 0; c < columns; c++) sums[c] = (sums[c] ?? 0) + (v[offset + c] ?? 0);
     }
-    const scale = name === 'Mean' ? 1 / rows : 1;
     const result = wasm.typedArrayFromHeap(out);
     for (let c = 0; c < columns; c++) result[c] = (sums[c] ?? 0) * scale;
     return out;
+  };
+}
+
+/**
+ * Add, where one operand is a bias: a vector of the other's last axis (a Conv2D's bias added
+ * at every pixel, a Dense layer's to every row), float32, in fours, in SIMD. tfjs's wasm Add
+ * broadcasts value by value: 1.2 ms on a 64×27×27×32 batch (Fashion CNN's first layer), this
+ * 0.45 ms. Every other Add goes to tfjs's kernel.
+ */
+function add(args: KernelArgs): TensorInfo {
+  const { inputs, backend } = args;
+  const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
+  const [x, bias] = a.shape.length >= b.shape.length ? [a, b] : [b, a];
+  const columns = bias.shape[0] ?? 0;
+  const isBias = bias.shape.length === 1 && x.shape.length > 1 && x.shape[x.shape.length - 1] === columns && columns % 4 === 0;
+  const loops = isBias && a.dtype === 'float32' && b.dtype === 'float32' ? simdLoops(backend) : null;
+  if (!loops) return original('Add').kernelFunc(args) as TensorInfo;
+  const wasm = backend as WasmBackend;
+  const out = wasm.makeOutput([...x.shape], 'float32');
+  loops.addBias(pointer(wasm, x), pointer(wasm, bias), pointer(wasm, out), tf.util.sizeFromShape(x.shape) / columns, columns);
+  return out;
+}
+
+/** Our kernel for ReLU's gradient, which tfjs writes as three: dy · float(step(x)). */
+const RELU_GRAD = 'PlaygroundReluGrad';
+
+/**
+ * dL/dx of ReLU, dy where x > 0 and 0 elsewhere, in one SIMD pass instead of tfjs's Step,
+ * Cast and Multiply (three passes: 1.7 ms on Fashion CNN's first layer, this 0.6 ms). Where
+ * the SIMD module cannot run, those three. Where x ≤ 0 this gives +0, and tfjs's product
+ * −0 for a negative dy (equal values); a NaN in x gives 0 here, NaN in tfjs's: a step that
+ * meets one has diverged already.
+ */
+function reluGrad({ inputs, backend }: KernelArgs): TensorInfo {
+  const { dy, x } = inputs as { dy: TensorInfo; x: TensorInfo };
+  const loops = dy.dtype === 'float32' && x.dtype === 'float32' ? simdLoops(backend) : null;
+  if (!loops) {
+    return composite(backend, (run) => run('Multiply', { a: dy, b: run('Cast', { x: run('Step', { x }, { alpha: 0 }) }, { dtype: 'float32' }) }));
+  }
+  const wasm = backend as WasmBackend;
+  const out = wasm.makeOutput([...dy.shape], 'float32');
+  loops.reluGrad(pointer(wasm, dy), pointer(wasm, x), pointer(wasm, out), tf.util.sizeFromShape(dy.shape));
+  return out;
+}
+
+/**
+ * ReLU's gradient, as registered for every backend: our one kernel on wasm, tfjs's own
+ * gradient (its three kernels) on the others.
+ */
+function reluGradient(reference: GradConfig): GradConfig {
+  return {
+    ...reference,
+    gradFunc: (dy, saved, attrs) => {
+      if (tf.getBackend() !== BACKEND) return reference.gradFunc(dy, saved, attrs);
+      const [x] = saved;
+      return { x: () => tf.engine().runKernel<tf.Tensor>(RELU_GRAD, { dy: dy as tf.Tensor, x: x as tf.Tensor }) };
+    },
   };
 }
 
@@ -400,17 +520,21 @@ function identity({ inputs, backend }: KernelArgs): TensorInfo {
 }
 
 /** Kernels that the wasm backend lacks. */
-const ADDED = { Conv2DBackpropFilter: conv2DBackpropFilter } as const satisfies Record<string, KernelFunc>;
+const ADDED = { Conv2DBackpropFilter: conv2DBackpropFilter, [RELU_GRAD]: reluGrad } as const satisfies Record<string, KernelFunc>;
 /** Kernels that replace slow ones of the wasm backend (and fall back to them where they must). */
 const REPLACED = {
   Conv2DBackpropInput: conv2DBackpropInput,
   MaxPoolGrad: maxPoolGrad,
   BatchMatMul: batchMatMul,
   Tile: tile,
+  Add: add,
   Sum: leadingAxesReduction('Sum'),
   Mean: leadingAxesReduction('Mean'),
   Identity: identity,
 } as const satisfies Record<string, KernelFunc>;
+
+/** The ReLU gradients registered here, so that a second call does not wrap the first. */
+const reluGradients = new WeakSet<GradConfig['gradFunc']>();
 
 /**
  * Adds the training kernels to the wasm backend (registered by importing
@@ -420,5 +544,11 @@ export function registerWasmKernels(): void {
   for (const [name, kernelFunc] of Object.entries(REPLACED)) replace(name, kernelFunc);
   for (const [name, kernelFunc] of Object.entries(ADDED)) {
     if (!findKernel(name, BACKEND)) tf.registerKernel({ kernelName: name, backendName: BACKEND, kernelFunc });
+  }
+  const relu = tf.getGradient('Relu');
+  if (!reluGradients.has(relu.gradFunc)) {
+    const ours = reluGradient(relu);
+    reluGradients.add(ours.gradFunc);
+    tf.registerGradient(ours);
   }
 }

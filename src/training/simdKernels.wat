@@ -1,0 +1,291 @@
+;; SIMD loops for the wasm backend's training kernels (wasmKernels.ts), run on the tfjs wasm
+;; module's own memory, which this module imports: every pointer is a byte offset into it, as
+;; tfjs's own kernels take them. Each loop handles 4 float32 (one v128) at a time; wasmSimd.ts
+;; calls them only for shapes they handle and keeps the other shapes on the JavaScript loops.
+;; Compiled to bytes at build time (wabt, the `wat` plugin in vite.config.ts).
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; dL/dx of 2×2 max pooling at stride 2, windows inside the input, C % 4 == 0 channels (NHWC).
+  ;; The gradient of each window goes to the first of its four pixels (row-major) whose bits
+  ;; equal the pooled maximum; the others get zero. Bits, not floats, are compared: the wasm
+  ;; MaxPool copies the maximum, so it equals one pixel exactly (wasmKernels.ts, maxPoolGrad2x2).
+  (func (export "maxPoolGrad2x2")
+    (param $x i32) (param $max i32) (param $dy i32) (param $dx i32)
+    (param $batch i32) (param $inHeight i32) (param $inWidth i32) (param $channels i32)
+    (param $outHeight i32) (param $outWidth i32)
+    (local $n i32) (local $oy i32) (local $ox i32) (local $k i32)
+    (local $right i32) (local $below i32) (local $corner i32) (local $from i32) (local $to i32)
+    (local $m v128) (local $g v128) (local $isA v128) (local $isB v128) (local $isC v128) (local $taken v128)
+    ;; $right: bytes to the pixel on the right; $below: bytes to the pixel below.
+    (local.set $right (i32.shl (local.get $channels) (i32.const 2)))
+    (local.set $below (i32.mul (local.get $inWidth) (local.get $right)))
+    (block $batchDone (loop $eachImage
+      (br_if $batchDone (i32.ge_u (local.get $n) (local.get $batch)))
+      (local.set $oy (i32.const 0))
+      (block $rowsDone (loop $eachRow
+        (br_if $rowsDone (i32.ge_u (local.get $oy) (local.get $outHeight)))
+        ;; The byte offset of the window's top-left pixel: ((n·H + 2·oy)·W + 2·ox)·C·4.
+        (local.set $corner
+          (i32.mul
+            (i32.add (i32.mul (local.get $n) (local.get $inHeight)) (i32.shl (local.get $oy) (i32.const 1)))
+            (local.get $below)))
+        (local.set $ox (i32.const 0))
+        (block $columnsDone (loop $eachColumn
+          (br_if $columnsDone (i32.ge_u (local.get $ox) (local.get $outWidth)))
+          (local.set $k (i32.const 0))
+          (block $channelsDone (loop $eachChannels
+            (br_if $channelsDone (i32.ge_u (local.get $k) (local.get $right)))
+            (local.set $from (i32.add (local.get $x) (i32.add (local.get $corner) (local.get $k))))
+            (local.set $to (i32.add (local.get $dx) (i32.add (local.get $corner) (local.get $k))))
+            (local.set $m (v128.load (local.get $max)))
+            (local.set $g (v128.load (local.get $dy)))
+            (local.set $isA (i32x4.eq (v128.load (local.get $from)) (local.get $m)))
+            (local.set $isB (i32x4.eq (v128.load (i32.add (local.get $from) (local.get $right))) (local.get $m)))
+            (local.set $isC (i32x4.eq (v128.load (i32.add (local.get $from) (local.get $below))) (local.get $m)))
+            (local.set $taken (v128.or (local.get $isA) (local.get $isB)))
+            (v128.store (local.get $to) (v128.and (local.get $g) (local.get $isA)))
+            (v128.store (i32.add (local.get $to) (local.get $right))
+              (v128.andnot (v128.and (local.get $g) (local.get $isB)) (local.get $isA)))
+            (v128.store (i32.add (local.get $to) (local.get $below))
+              (v128.andnot (v128.and (local.get $g) (local.get $isC)) (local.get $taken)))
+            (v128.store (i32.add (i32.add (local.get $to) (local.get $below)) (local.get $right))
+              (v128.andnot (local.get $g) (v128.or (local.get $taken) (local.get $isC))))
+            (local.set $max (i32.add (local.get $max) (i32.const 16)))
+            (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $eachChannels)))
+          (local.set $corner (i32.add (local.get $corner) (i32.shl (local.get $right) (i32.const 1))))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br $eachColumn)))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br $eachRow)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $eachImage)))
+  )
+
+  ;; Adds a float32x4's four values into two float64x2 accumulators at $at and $at + 16.
+  (func $accumulate (param $at i32) (param $v v128)
+    (v128.store (local.get $at)
+      (f64x2.add (v128.load (local.get $at)) (f64x2.promote_low_f32x4 (local.get $v))))
+    (v128.store (i32.add (local.get $at) (i32.const 16))
+      (f64x2.add
+        (v128.load (i32.add (local.get $at) (i32.const 16)))
+        (f64x2.promote_low_f32x4
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))
+  )
+
+  ;; out[c] = scale · Σ over r of x[r, c], for a [rows, columns] float32 matrix, columns % 4 == 0.
+  ;; Eight rows at a time are added in float32 (neighbours in memory, one pass over x), then into
+  ;; float64 accumulators at $scratch (columns float64, 8-byte aligned), so a bias gradient over
+  ;; 46,656 rows is as exact as tfjs's cpu backend's.
+  (func (export "sumRows")
+    (param $x i32) (param $out i32) (param $scratch i32) (param $rows i32) (param $columns i32) (param $scale f64)
+    (local $rowBytes i32) (local $row i32) (local $k i32) (local $at i32) (local $s v128)
+    (local.set $rowBytes (i32.shl (local.get $columns) (i32.const 2)))
+    (local.set $k (i32.const 0))
+    (block $cleared (loop $clear
+      (br_if $cleared (i32.ge_u (local.get $k) (i32.shl (local.get $rowBytes) (i32.const 1))))
+      (v128.store (i32.add (local.get $scratch) (local.get $k)) (v128.const i64x2 0 0))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (br $clear)))
+    (block $blocksDone (loop $eachBlock
+      (br_if $blocksDone (i32.gt_u (i32.add (local.get $row) (i32.const 8)) (local.get $rows)))
+      (local.set $k (i32.const 0))
+      (block $chunksDone (loop $eachChunk
+        (br_if $chunksDone (i32.ge_u (local.get $k) (local.get $rowBytes)))
+        (local.set $at (i32.add (local.get $x) (local.get $k)))
+        (local.set $s
+          (f32x4.add
+            (f32x4.add
+              (f32x4.add (v128.load (local.get $at)) (v128.load (i32.add (local.get $at) (local.get $rowBytes))))
+              (f32x4.add
+                (v128.load (i32.add (local.get $at) (i32.mul (local.get $rowBytes) (i32.const 2))))
+                (v128.load (i32.add (local.get $at) (i32.mul (local.get $rowBytes) (i32.const 3))))))
+            (f32x4.add
+              (f32x4.add
+                (v128.load (i32.add (local.get $at) (i32.shl (local.get $rowBytes) (i32.const 2))))
+                (v128.load (i32.add (local.get $at) (i32.mul (local.get $rowBytes) (i32.const 5)))))
+              (f32x4.add
+                (v128.load (i32.add (local.get $at) (i32.mul (local.get $rowBytes) (i32.const 6))))
+                (v128.load (i32.add (local.get $at) (i32.mul (local.get $rowBytes) (i32.const 7))))))))
+        (call $accumulate (i32.add (local.get $scratch) (i32.shl (local.get $k) (i32.const 1))) (local.get $s))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $eachChunk)))
+      (local.set $x (i32.add (local.get $x) (i32.shl (local.get $rowBytes) (i32.const 3))))
+      (local.set $row (i32.add (local.get $row) (i32.const 8)))
+      (br $eachBlock)))
+    (block $restDone (loop $eachRest
+      (br_if $restDone (i32.ge_u (local.get $row) (local.get $rows)))
+      (local.set $k (i32.const 0))
+      (block $chunksDone (loop $eachChunk
+        (br_if $chunksDone (i32.ge_u (local.get $k) (local.get $rowBytes)))
+        (call $accumulate
+          (i32.add (local.get $scratch) (i32.shl (local.get $k) (i32.const 1)))
+          (v128.load (i32.add (local.get $x) (local.get $k))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $eachChunk)))
+      (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
+      (br $eachRest)))
+    (local.set $k (i32.const 0))
+    (block $written (loop $write
+      (br_if $written (i32.ge_u (local.get $k) (local.get $rowBytes)))
+      (local.set $at (i32.add (local.get $scratch) (i32.shl (local.get $k) (i32.const 1))))
+      (v128.store (i32.add (local.get $out) (local.get $k))
+        (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (f64x2.mul (v128.load (local.get $at)) (f64x2.splat (local.get $scale))))
+          (f32x4.demote_f64x2_zero
+            (f64x2.mul (v128.load (i32.add (local.get $at) (i32.const 16))) (f64x2.splat (local.get $scale))))))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (br $write)))
+  )
+
+  ;; out[r, c] = x[r, c] + bias[c], for a [rows, columns] float32 matrix, columns % 4 == 0:
+  ;; a layer's bias added to every position.
+  (func (export "addBias")
+    (param $x i32) (param $bias i32) (param $out i32) (param $rows i32) (param $columns i32)
+    (local $rowBytes i32) (local $end i32) (local $k i32)
+    (local.set $rowBytes (i32.shl (local.get $columns) (i32.const 2)))
+    (local.set $end (i32.add (local.get $x) (i32.mul (local.get $rows) (local.get $rowBytes))))
+    (block $done (loop $eachRow
+      (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+      (local.set $k (i32.const 0))
+      (block $rowDone (loop $eachChunk
+        (br_if $rowDone (i32.ge_u (local.get $k) (local.get $rowBytes)))
+        (v128.store (i32.add (local.get $out) (local.get $k))
+          (f32x4.add
+            (v128.load (i32.add (local.get $x) (local.get $k)))
+            (v128.load (i32.add (local.get $bias) (local.get $k)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $eachChunk)))
+      (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
+      (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+      (br $eachRow)))
+  )
+
+  ;; dL/dx of ReLU: out[i] = dy[i] where x[i] > 0, else 0, for `count` float32 values.
+  (func (export "reluGrad")
+    (param $dy i32) (param $x i32) (param $out i32) (param $count i32)
+    (local $i i32) (local $vectors i32) (local $bytes i32)
+    (local.set $bytes (i32.shl (local.get $count) (i32.const 2)))
+    (local.set $vectors (i32.and (local.get $bytes) (i32.const -16)))
+    (block $done (loop $eachVector
+      (br_if $done (i32.ge_u (local.get $i) (local.get $vectors)))
+      (v128.store (i32.add (local.get $out) (local.get $i))
+        (v128.and
+          (v128.load (i32.add (local.get $dy) (local.get $i)))
+          (f32x4.gt (v128.load (i32.add (local.get $x) (local.get $i))) (v128.const f32x4 0 0 0 0))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $eachVector)))
+    (block $restDone (loop $eachRest
+      (br_if $restDone (i32.ge_u (local.get $i) (local.get $bytes)))
+      (f32.store (i32.add (local.get $out) (local.get $i))
+        (select
+          (f32.load (i32.add (local.get $dy) (local.get $i)))
+          (f32.const 0)
+          (f32.gt (f32.load (i32.add (local.get $x) (local.get $i))) (f32.const 0))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $eachRest)))
+  )
+
+  ;; dL/dW of a convolution, four rows of it at a time, for 16 of its filters (the caller points
+  ;; $dy and $out0..3 at the first of them): row r of dW is a tap (a, b) and an input channel c, and
+  ;; dW[r][o] = Σ over n, i, j of x[n, i·s + a, j·s + b, c] · dy[n, i, j, o], with x padded so
+  ;; that every tap lies inside it. $offset0..3: each row's byte offset in an image of x;
+  ;; $out0..3: where each row's 16 sums go, added to what is there (a scratch row for a group of
+  ;; fewer than four). Sixteen float32x4 sums stay in registers through an image, then are added
+  ;; to $out: no sum runs over more than one image's positions in float32.
+  (func (export "filterGradientRows")
+    (param $x i32) (param $dy i32) (param $batch i32) (param $outHeight i32) (param $outWidth i32)
+    (param $dyStep i32) (param $imageBytes i32) (param $rowBytes i32) (param $columnBytes i32)
+    (param $offset0 i32) (param $offset1 i32) (param $offset2 i32) (param $offset3 i32)
+    (param $out0 i32) (param $out1 i32) (param $out2 i32) (param $out3 i32)
+    (local $n i32) (local $i i32) (local $j i32) (local $image i32) (local $row i32) (local $at i32)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
+    (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128)
+    ;; $xr: row r's value of x at this position, four times; $dv: dy's filters 4v..4v+3;
+    ;; $arv: row r's sums for those filters.
+    (local $a00 v128) (local $a01 v128) (local $a02 v128) (local $a03 v128)
+    (local $a10 v128) (local $a11 v128) (local $a12 v128) (local $a13 v128)
+    (local $a20 v128) (local $a21 v128) (local $a22 v128) (local $a23 v128)
+    (local $a30 v128) (local $a31 v128) (local $a32 v128) (local $a33 v128)
+    (local.set $image (local.get $x))
+    (block $batchDone (loop $eachImage
+      (br_if $batchDone (i32.ge_u (local.get $n) (local.get $batch)))
+      (local.set $a00 (v128.const i64x2 0 0))
+      (local.set $a01 (v128.const i64x2 0 0))
+      (local.set $a02 (v128.const i64x2 0 0))
+      (local.set $a03 (v128.const i64x2 0 0))
+      (local.set $a10 (v128.const i64x2 0 0))
+      (local.set $a11 (v128.const i64x2 0 0))
+      (local.set $a12 (v128.const i64x2 0 0))
+      (local.set $a13 (v128.const i64x2 0 0))
+      (local.set $a20 (v128.const i64x2 0 0))
+      (local.set $a21 (v128.const i64x2 0 0))
+      (local.set $a22 (v128.const i64x2 0 0))
+      (local.set $a23 (v128.const i64x2 0 0))
+      (local.set $a30 (v128.const i64x2 0 0))
+      (local.set $a31 (v128.const i64x2 0 0))
+      (local.set $a32 (v128.const i64x2 0 0))
+      (local.set $a33 (v128.const i64x2 0 0))
+      (local.set $row (local.get $image))
+      (local.set $i (i32.const 0))
+      (block $rowsDone (loop $eachRow
+        (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $outHeight)))
+        (local.set $at (local.get $row))
+        (local.set $j (i32.const 0))
+        (block $columnsDone (loop $eachColumn
+          (br_if $columnsDone (i32.ge_u (local.get $j) (local.get $outWidth)))
+          (local.set $x0 (v128.load32_splat (i32.add (local.get $at) (local.get $offset0))))
+          (local.set $x1 (v128.load32_splat (i32.add (local.get $at) (local.get $offset1))))
+          (local.set $x2 (v128.load32_splat (i32.add (local.get $at) (local.get $offset2))))
+          (local.set $x3 (v128.load32_splat (i32.add (local.get $at) (local.get $offset3))))
+          (local.set $d0 (v128.load offset=0 (local.get $dy)))
+          (local.set $d1 (v128.load offset=16 (local.get $dy)))
+          (local.set $d2 (v128.load offset=32 (local.get $dy)))
+          (local.set $d3 (v128.load offset=48 (local.get $dy)))
+          (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $x0) (local.get $d0))))
+          (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $x0) (local.get $d1))))
+          (local.set $a02 (f32x4.add (local.get $a02) (f32x4.mul (local.get $x0) (local.get $d2))))
+          (local.set $a03 (f32x4.add (local.get $a03) (f32x4.mul (local.get $x0) (local.get $d3))))
+          (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (local.get $x1) (local.get $d0))))
+          (local.set $a11 (f32x4.add (local.get $a11) (f32x4.mul (local.get $x1) (local.get $d1))))
+          (local.set $a12 (f32x4.add (local.get $a12) (f32x4.mul (local.get $x1) (local.get $d2))))
+          (local.set $a13 (f32x4.add (local.get $a13) (f32x4.mul (local.get $x1) (local.get $d3))))
+          (local.set $a20 (f32x4.add (local.get $a20) (f32x4.mul (local.get $x2) (local.get $d0))))
+          (local.set $a21 (f32x4.add (local.get $a21) (f32x4.mul (local.get $x2) (local.get $d1))))
+          (local.set $a22 (f32x4.add (local.get $a22) (f32x4.mul (local.get $x2) (local.get $d2))))
+          (local.set $a23 (f32x4.add (local.get $a23) (f32x4.mul (local.get $x2) (local.get $d3))))
+          (local.set $a30 (f32x4.add (local.get $a30) (f32x4.mul (local.get $x3) (local.get $d0))))
+          (local.set $a31 (f32x4.add (local.get $a31) (f32x4.mul (local.get $x3) (local.get $d1))))
+          (local.set $a32 (f32x4.add (local.get $a32) (f32x4.mul (local.get $x3) (local.get $d2))))
+          (local.set $a33 (f32x4.add (local.get $a33) (f32x4.mul (local.get $x3) (local.get $d3))))
+          (local.set $dy (i32.add (local.get $dy) (local.get $dyStep)))
+          (local.set $at (i32.add (local.get $at) (local.get $columnBytes)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $eachColumn)))
+        (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $eachRow)))
+      (v128.store offset=0 (local.get $out0) (f32x4.add (v128.load offset=0 (local.get $out0)) (local.get $a00)))
+      (v128.store offset=16 (local.get $out0) (f32x4.add (v128.load offset=16 (local.get $out0)) (local.get $a01)))
+      (v128.store offset=32 (local.get $out0) (f32x4.add (v128.load offset=32 (local.get $out0)) (local.get $a02)))
+      (v128.store offset=48 (local.get $out0) (f32x4.add (v128.load offset=48 (local.get $out0)) (local.get $a03)))
+      (v128.store offset=0 (local.get $out1) (f32x4.add (v128.load offset=0 (local.get $out1)) (local.get $a10)))
+      (v128.store offset=16 (local.get $out1) (f32x4.add (v128.load offset=16 (local.get $out1)) (local.get $a11)))
+      (v128.store offset=32 (local.get $out1) (f32x4.add (v128.load offset=32 (local.get $out1)) (local.get $a12)))
+      (v128.store offset=48 (local.get $out1) (f32x4.add (v128.load offset=48 (local.get $out1)) (local.get $a13)))
+      (v128.store offset=0 (local.get $out2) (f32x4.add (v128.load offset=0 (local.get $out2)) (local.get $a20)))
+      (v128.store offset=16 (local.get $out2) (f32x4.add (v128.load offset=16 (local.get $out2)) (local.get $a21)))
+      (v128.store offset=32 (local.get $out2) (f32x4.add (v128.load offset=32 (local.get $out2)) (local.get $a22)))
+      (v128.store offset=48 (local.get $out2) (f32x4.add (v128.load offset=48 (local.get $out2)) (local.get $a23)))
+      (v128.store offset=0 (local.get $out3) (f32x4.add (v128.load offset=0 (local.get $out3)) (local.get $a30)))
+      (v128.store offset=16 (local.get $out3) (f32x4.add (v128.load offset=16 (local.get $out3)) (local.get $a31)))
+      (v128.store offset=32 (local.get $out3) (f32x4.add (v128.load offset=32 (local.get $out3)) (local.get $a32)))
+      (v128.store offset=48 (local.get $out3) (f32x4.add (v128.load offset=48 (local.get $out3)) (local.get $a33)))
+      (local.set $image (i32.add (local.get $image) (local.get $imageBytes)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $eachImage)))
+  )
+)
