@@ -136,6 +136,36 @@ describe('wasm gradient kernels', () => {
     expect(Array.from(actual ?? [])).toEqual(Array.from(expected ?? []));
   });
 
+  it.each([
+    { shape: [5, 3, 4], indices: [4, 0, 0, 2], axis: 0, dtype: 'float32' },
+    { shape: [5, 3, 4], indices: [2, 0], axis: 1, dtype: 'float32' },
+    { shape: [5, 3, 4], indices: [3, 1, 3], axis: -1, dtype: 'int32' },
+    { shape: [6], indices: [5, 0, 1], axis: 0, dtype: 'bool' },
+    { shape: [4, 2], indices: [], axis: 0, dtype: 'float32' },
+  ] as const)('gathers like the cpu backend: $shape at $indices along $axis, $dtype', async ({ shape, indices, axis, dtype }) => {
+    const data = Array.from({ length: tf.util.sizeFromShape([...shape]) }, (_, i) => (dtype === 'bool' ? i % 2 : dtype === 'int32' ? i * 7 - 3 : random()));
+    const shapes = new Map<string, number[]>();
+    const gathered = (): tf.Tensor[] => {
+      const result = tf.gather(tf.tensor(data, [...shape], dtype), tf.tensor1d([...indices], 'int32'), axis);
+      shapes.set(tf.getBackend(), result.shape);
+      return [result];
+    };
+    const [expected] = await on('cpu', gathered);
+    const [actual] = await on('wasm', gathered);
+    expect(shapes.get('wasm')).toEqual(shapes.get('cpu'));
+    expect(Array.from(actual ?? [])).toEqual(Array.from(expected ?? []));
+  });
+
+  it('gathers with indices of any shape, and names an index outside the axis as tfjs does', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]);
+    const rows = tf.gather(x, tf.tensor2d([2, 0, 1, 2], [2, 2], 'int32'));
+    expect(rows.shape).toEqual([2, 2, 2]);
+    expect(Array.from(await rows.data())).toEqual([5, 6, 1, 2, 3, 4, 5, 6]);
+    expect(() => tf.gather(x, tf.tensor1d([0, 3], 'int32'))).toThrow('GatherV2: the index value 3 is not in [0, 2]');
+    tf.dispose([x, rows]);
+  });
+
   it('adds an int32 bias as tfjs does', async () => {
     const sum = (): tf.Tensor[] => [tf.add(tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8], [2, 4], 'int32'), tf.tensor1d([10, 20, 30, 40], 'int32'))];
     const [actual] = await on('wasm', sum);
