@@ -288,4 +288,69 @@
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $eachImage)))
   )
+
+  ;; One step of Adam for `count` weights, as tfjs's AdamOptimizer computes it op by op, in the
+  ;; same float32 operations and order, so the results are the same bits:
+  ;;   m' = m·β₁ + g·(1 − β₁)          v' = v·β₂ + g²·(1 − β₂)
+  ;;   w' = (m' / c₁) / (√(v' / c₂) + ε) · (−rate) + w      (c₁ = 1 − β₁ᵗ, c₂ = 1 − β₂ᵗ)
+  ;; Reads w, g, m and v once and writes w', m' and v' once, where tfjs makes 13 passes.
+  (func (export "adamStep")
+    (param $w i32) (param $g i32) (param $m i32) (param $v i32)
+    (param $newW i32) (param $newM i32) (param $newV i32) (param $count i32)
+    (param $beta1 f32) (param $rest1 f32) (param $beta2 f32) (param $rest2 f32)
+    (param $c1 f32) (param $c2 f32) (param $epsilon f32) (param $negativeRate f32)
+    (local $i i32) (local $vectors i32) (local $bytes i32)
+    (local $gv v128) (local $mv v128) (local $vv v128)
+    (local $gs f32) (local $ms f32) (local $vs f32)
+    (local.set $bytes (i32.shl (local.get $count) (i32.const 2)))
+    (local.set $vectors (i32.and (local.get $bytes) (i32.const -16)))
+    (block $done (loop $eachVector
+      (br_if $done (i32.ge_u (local.get $i) (local.get $vectors)))
+      (local.set $gv (v128.load (i32.add (local.get $g) (local.get $i))))
+      (local.set $mv
+        (f32x4.add
+          (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $i))) (f32x4.splat (local.get $beta1)))
+          (f32x4.mul (local.get $gv) (f32x4.splat (local.get $rest1)))))
+      (local.set $vv
+        (f32x4.add
+          (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $i))) (f32x4.splat (local.get $beta2)))
+          (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (f32x4.splat (local.get $rest2)))))
+      (v128.store (i32.add (local.get $newM) (local.get $i)) (local.get $mv))
+      (v128.store (i32.add (local.get $newV) (local.get $i)) (local.get $vv))
+      (v128.store (i32.add (local.get $newW) (local.get $i))
+        (f32x4.add
+          (f32x4.mul
+            (f32x4.div
+              (f32x4.div (local.get $mv) (f32x4.splat (local.get $c1)))
+              (f32x4.add
+                (f32x4.sqrt (f32x4.div (local.get $vv) (f32x4.splat (local.get $c2))))
+                (f32x4.splat (local.get $epsilon))))
+            (f32x4.splat (local.get $negativeRate)))
+          (v128.load (i32.add (local.get $w) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $eachVector)))
+    (block $restDone (loop $eachRest
+      (br_if $restDone (i32.ge_u (local.get $i) (local.get $bytes)))
+      (local.set $gs (f32.load (i32.add (local.get $g) (local.get $i))))
+      (local.set $ms
+        (f32.add
+          (f32.mul (f32.load (i32.add (local.get $m) (local.get $i))) (local.get $beta1))
+          (f32.mul (local.get $gs) (local.get $rest1))))
+      (local.set $vs
+        (f32.add
+          (f32.mul (f32.load (i32.add (local.get $v) (local.get $i))) (local.get $beta2))
+          (f32.mul (f32.mul (local.get $gs) (local.get $gs)) (local.get $rest2))))
+      (f32.store (i32.add (local.get $newM) (local.get $i)) (local.get $ms))
+      (f32.store (i32.add (local.get $newV) (local.get $i)) (local.get $vs))
+      (f32.store (i32.add (local.get $newW) (local.get $i))
+        (f32.add
+          (f32.mul
+            (f32.div
+              (f32.div (local.get $ms) (local.get $c1))
+              (f32.add (f32.sqrt (f32.div (local.get $vs) (local.get $c2))) (local.get $epsilon)))
+            (local.get $negativeRate))
+          (f32.load (i32.add (local.get $w) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $eachRest)))
+  )
 )

@@ -1,20 +1,26 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CONV_CASES, convGrads, convOutShape, on, random, relativeError, values } from './gradientCases';
 import type { WorkerEvent } from './protocol';
 import { DEFAULT_COMPILE, DEFAULT_FIT, type ModelSpec } from './spec';
 import { syntheticDataset } from './testData';
 import { Trainer } from './trainer';
+import { ADAM_STEP, KerasAdam } from './kerasAdam';
 import { registerWasmKernels } from './wasmKernels';
-import { simdLoops } from './wasmSimd';
+import { SIMD_FLAG, simdLoops } from './wasmSimd';
 
 beforeAll(async () => {
   registerWasmKernels();
   expect(await tf.setBackend('wasm')).toBe(true);
 });
 
-describe('wasm gradient kernels', () => {
+// Every kernel both ways: on our SIMD loops, and on the JavaScript loops an engine without
+// WebAssembly SIMD takes.
+describe.each([{ simd: true }, { simd: false }])('wasm gradient kernels, SIMD loops: $simd', ({ simd }) => {
+  beforeEach(() => tf.env().set(SIMD_FLAG, simd));
+  afterAll(() => tf.env().set(SIMD_FLAG, true));
+
   it('registers Conv2DBackpropFilter for wasm, and replaces the slow kernels once', () => {
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
     const replaced = tf.getKernel('MaxPoolGrad', 'wasm').kernelFunc;
@@ -40,7 +46,7 @@ describe('wasm gradient kernels', () => {
 
   it('runs our SIMD loops on the backend\'s own memory, so the kernels below take them where they can', async () => {
     await tf.setBackend('wasm');
-    expect(simdLoops(tf.backend())).not.toBeNull();
+    expect(simdLoops(tf.backend()) !== null).toBe(simd);
     // A backend without a wasm memory (cpu) has none: its callers keep their JavaScript loops.
     expect(simdLoops(tf.findBackend('cpu') as object)).toBeNull();
   });
@@ -182,6 +188,39 @@ describe('wasm gradient kernels', () => {
     // The same values; tfjs's dy · 0 is −0 where dy < 0, ours +0.
     const unsigned = (v: Float32Array | undefined): number[] => Array.from(v ?? [], (value) => value + 0);
     expect(unsigned(actual)).toEqual(unsigned(expected));
+  });
+
+  it('steps Adam in one kernel to the same bits as tfjs\'s own Adam, and keeps its moments where tfjs keeps them', async () => {
+    // Weights in fours and not (the SIMD loop's tail), three steps, a rate that moves them.
+    const shapes = [[7, 5], [8], [3]];
+    const initial = shapes.map((shape) => values(tf.util.sizeFromShape(shape)));
+    const gradients = [0, 1, 2].map(() => shapes.map((shape) => values(tf.util.sizeFromShape(shape))));
+    const train = async (backend: string): Promise<{ weights: Float32Array[]; moments: string[] }> => {
+      await tf.setBackend(backend);
+      const variables = tf.tidy(() => shapes.map((shape, i) => tf.variable(tf.tensor(initial[i] ?? [], shape), true, `adam-${backend}-${i}`)));
+      const optimizer = new KerasAdam(0.01);
+      for (const step of gradients) {
+        tf.tidy(() => optimizer.applyGradients(variables.map((variable, i) => ({ name: variable.name, tensor: tf.tensor(step[i] ?? [], variable.shape) }))));
+      }
+      const weights = variables.map((variable) => variable.dataSync() as Float32Array);
+      const saved = await optimizer.getWeights();
+      const moments = saved.map(({ name }) => name.replace(backend, '·'));
+      // The first is the step count, made for getWeights; the others are the moments themselves.
+      saved[0]?.tensor.dispose();
+      optimizer.dispose();
+      tf.dispose(variables);
+      return { weights, moments };
+    };
+    expect(tf.getKernel(ADAM_STEP, 'wasm')).toBeDefined();
+    const expected = await train('cpu');
+    const numTensors = tf.memory().numTensors;
+    const actual = await train('wasm');
+    expect(tf.memory().numTensors).toBe(numTensors);
+    expect(actual.moments).toEqual(expected.moments);
+    expect(actual.moments).toContain('adam-·-1/m');
+    for (const [i, weights] of actual.weights.entries()) expect(Array.from(weights)).toEqual(Array.from(expected.weights[i] ?? []));
+    // The step moved the weights: a kernel that did nothing would not pass the line above either.
+    expect(actual.weights[0]?.[0]).not.toBe(initial[0]?.[0]);
   });
 
   it.each([

@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GradConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { ADAM_STEP, type AdamStepAttrs } from './kerasAdam';
 import { backendKernels, findKernel, type Run } from './kernelComposite';
 import { pointer, simdLoops, type SimdLoops, type WasmMemoryBackend } from './wasmSimd';
 
@@ -542,6 +543,40 @@ function reluGradient(reference: GradConfig): GradConfig {
 }
 
 /**
+ * One Adam step of one weight (kerasAdam.ts, ADAM_STEP): one SIMD pass where tfjs's
+ * AdamOptimizer makes 13, with the same float32 operations in the same order. The attrs'
+ * numbers are rounded to float32 as tfjs's scalar tensors hold them. Where the SIMD module
+ * cannot run, the same operations one value at a time.
+ */
+function adamStep({ inputs, attrs, backend }: KernelArgs): TensorInfo[] {
+  const { value, gradient, m, v } = inputs as Record<'value' | 'gradient' | 'm' | 'v', TensorInfo>;
+  const { beta1, beta2, c1, c2, epsilon, learningRate } = attrs as unknown as AdamStepAttrs;
+  const f = Math.fround;
+  const numbers = [f(beta1), f(1 - beta1), f(beta2), f(1 - beta2), f(c1), f(c2), f(epsilon), f(-learningRate)] as const;
+  const wasm = backend as WasmBackend;
+  const outputs = [value, m, v].map((t) => wasm.makeOutput([...t.shape], 'float32'));
+  const [newValue, newM, newV] = outputs as [TensorInfo, TensorInfo, TensorInfo];
+  const count = tf.util.sizeFromShape(value.shape);
+  const loops = simdLoops(wasm);
+  if (loops) {
+    const at = (t: TensorInfo): number => pointer(wasm, t);
+    loops.adamStep(at(value), at(gradient), at(m), at(v), at(newValue), at(newM), at(newV), count, ...numbers);
+    return outputs;
+  }
+  const [b1, rest1, b2, rest2, k1, k2, eps, negativeRate] = numbers;
+  const [w, g, m0, v0, w1, m1, v1] = [value, gradient, m, v, newValue, newM, newV].map((t) => wasm.typedArrayFromHeap(t));
+  for (let i = 0; i < count; i++) {
+    const gi = g?.[i] ?? 0;
+    const mi = f(f(f(m0?.[i] ?? 0) * b1) + f(gi * rest1));
+    const vi = f(f(f(v0?.[i] ?? 0) * b2) + f(f(gi * gi) * rest2));
+    (m1 as Float32Array)[i] = mi;
+    (v1 as Float32Array)[i] = vi;
+    (w1 as Float32Array)[i] = f(f(f(f(mi / k1) / f(f(Math.sqrt(f(vi / k2))) + eps)) * negativeRate) + (w?.[i] ?? 0));
+  }
+  return outputs;
+}
+
+/**
  * Identity as the cpu and WebGL backends do it: the same memory, one more reference. tfjs
  * clones every tensor the gradient tape saves (each layer's inputs and outputs), and the wasm
  * Identity copied each one: 40 copies of 6–13 MB per training step of our strongest preset.
@@ -555,7 +590,7 @@ function identity({ inputs, backend }: KernelArgs): TensorInfo {
 }
 
 /** Kernels that the wasm backend lacks. */
-const ADDED = { Conv2DBackpropFilter: conv2DBackpropFilter, [RELU_GRAD]: reluGrad } as const satisfies Record<string, KernelFunc>;
+const ADDED = { Conv2DBackpropFilter: conv2DBackpropFilter, [RELU_GRAD]: reluGrad, [ADAM_STEP]: adamStep } as const satisfies Record<string, KernelFunc>;
 /** Kernels that replace slow ones of the wasm backend (and fall back to them where they must). */
 const REPLACED = {
   Conv2DBackpropInput: conv2DBackpropInput,

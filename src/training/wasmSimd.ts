@@ -5,8 +5,13 @@
  * value at a time; these run four at a time, about ten times faster on a training step's
  * 6 MB activations. Pure tfjs: no DOM, no `self`.
  */
+import * as tf from '@tensorflow/tfjs';
 import type { TensorInfo, TypedArray } from '@tensorflow/tfjs';
 import wat from './simdKernels.wat';
+
+/** A tfjs flag: false keeps every kernel on its JavaScript loops (the tests run both ways). */
+export const SIMD_FLAG = 'PLAYGROUND_WASM_SIMD';
+tf.env().registerFlag(SIMD_FLAG, () => true);
 
 /** The loops, as simdKernels.wat documents them; pointers are byte offsets into the backend's memory. */
 export interface SimdLoops {
@@ -14,6 +19,10 @@ export interface SimdLoops {
   sumRows(x: number, out: number, scratch: number, rows: number, columns: number, scale: number): void;
   addBias(x: number, bias: number, out: number, rows: number, columns: number): void;
   reluGrad(dy: number, x: number, out: number, count: number): void;
+  adamStep(
+    w: number, g: number, m: number, v: number, newW: number, newM: number, newV: number, count: number,
+    beta1: number, rest1: number, beta2: number, rest2: number, c1: number, c2: number, epsilon: number, negativeRate: number,
+  ): void;
   filterGradientRows(
     x: number, dy: number, batch: number, outHeight: number, outWidth: number, dyStep: number, imageBytes: number, rowBytes: number, columnBytes: number,
     offset0: number, offset1: number, offset2: number, offset3: number, out0: number, out1: number, out2: number, out3: number,
@@ -37,11 +46,12 @@ function simdModule(): WebAssembly.Module | null {
 }
 
 /**
- * The loops on `backend`'s memory, or null where they cannot run: no SIMD in this engine, or a
- * memory they cannot import (the threaded build's shared memory). The callers then take their
- * JavaScript loops.
+ * The loops on `backend`'s memory, or null where they cannot run: no SIMD in this engine, a
+ * memory they cannot import (the threaded build's shared memory), or SIMD_FLAG off. The
+ * callers then take their JavaScript loops.
  */
 export function simdLoops(backend: object): SimdLoops | null {
+  if (!tf.env().getBool(SIMD_FLAG)) return null;
   const memory = (backend as WasmMemoryBackend).wasm?.asm?.memory;
   const module = simdModule();
   if (!memory || !module) return null;
