@@ -399,6 +399,9 @@ async function main(): Promise<void> {
 
     let peer: PeerReport | null = null;
     if (PEER) {
+      // The peer runs alone: with the browser open, the stopped run's worker (its test
+      // evaluation, its save) shared the cores with PyTorch's first epochs. (Closing twice is harmless.)
+      await browser.close();
       console.error('Native peer (PyTorch, CPU)…');
       const keys = [...new Map(speeds.map((s) => [`${s.model}/${s.batchSize}/${s.images}`, { model: s.model, batchSize: s.batchSize, images: s.images, timedEpochs: TIMED_EPOCHS }])).values()];
       peer = runPeer(keys);
