@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BatchNormalization } from './batchNorm';
 import { dropoutMask } from './dropoutMask';
+import { FusedRMSProp } from './fusedOptimizers';
 import { KerasAdam } from './kerasAdam';
 import { KerasSGD } from './kerasSgd';
 import { layerNames, modelInputShape, validateSpec, type SpecIssue } from './shapes';
@@ -136,7 +137,8 @@ export function createOptimizer(compile: CompileSpec): tf.Optimizer {
       // Keras's RMSprop: rho 0.9, epsilon 1e-7, no momentum. Like Keras 3 (`denominator =
       // ops.add(velocity, self.epsilon)`, then `ops.sqrt(denominator)`), tfjs divides by
       // √(v + ε), not by √v + ε as PyTorch does.
-      return tf.train.rmsprop(compile.learningRate, 0.9, 0, 1e-7);
+      // FusedRMSProp is tfjs's, each weight's step one kernel where the backend has one.
+      return new FusedRMSProp(compile.learningRate, 0.9, 0, 1e-7);
   }
 }
 

@@ -9,37 +9,21 @@
  * 1e-7 moves its weight by 0.03 × the rate in Keras, and by 0.5 × the rate in tfjs's own Adam.
  *
  * Where the backend has an ADAM_STEP kernel (WASM: wasmKernels.ts), each weight's step is that
- * one kernel instead of tfjs's 13 element-wise ops, with the same results to the bit.
+ * one kernel instead of tfjs's 13 element-wise ops, with the same results to the bit
+ * (fusedOptimizers.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { findKernel } from './kernelComposite';
+import { ADAM_STEP, fusedStep, hasFusedStep, type AdamStepAttrs, type SlotKind } from './fusedOptimizers';
 
 /** Keras's default epsilon for Adam (tfjs's is 1e-8). */
 const KERAS_EPSILON = 1e-7;
-
-/**
- * A backend's kernel for one whole Adam step of one weight: inputs `value`, `gradient`, `m`,
- * `v`; attrs `AdamStepAttrs`; outputs the new value, m and v, computed as tfjs's
- * AdamOptimizer computes them op by op (float32, in the same order). wasmKernels.ts has one.
- */
-export const ADAM_STEP = 'PlaygroundAdamStep';
-
-/** An Adam step's numbers: c1 = 1 − β₁ᵗ and c2 = 1 − β₂ᵗ as tfjs holds them (float32). */
-export interface AdamStepAttrs {
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly c1: number;
-  readonly c2: number;
-  readonly epsilon: number;
-  readonly learningRate: number;
-}
 
 /** The state tfjs's AdamOptimizer keeps in private fields (tfjs 4.22), which a fused step updates as its own step would. */
 interface AdamState {
   readonly accBeta1: tf.Variable;
   readonly accBeta2: tf.Variable;
-  readonly accumulatedFirstMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
-  readonly accumulatedSecondMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
+  readonly accumulatedFirstMoment: SlotKind['slots'];
+  readonly accumulatedSecondMoment: SlotKind['slots'];
 }
 
 export class KerasAdam extends tf.AdamOptimizer {
@@ -51,19 +35,12 @@ export class KerasAdam extends tf.AdamOptimizer {
     // tfjs counts its steps from 0, Keras's `local_step` from 1: this is Keras's step t.
     const step = this.iterations + 1;
     this.epsilon = KERAS_EPSILON / Math.sqrt(1 - this.beta2 ** step);
-    if (findKernel(ADAM_STEP, tf.getBackend())) this.fusedStep(variableGradients);
-    else super.applyGradients(variableGradients);
-  }
-
-  /**
-   * tfjs's AdamOptimizer.applyGradients with each weight's 13 element-wise ops as one kernel:
-   * the same moments (named and created as tfjs names and creates them, so getWeights,
-   * setWeights and dispose work on them), the same values to the bit. On WASM the Fashion
-   * CNN's 1152 × 256 kernel took ~2 ms a step in those 13 passes.
-   */
-  private fusedStep(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
+    if (!hasFusedStep(ADAM_STEP)) {
+      super.applyGradients(variableGradients);
+      return;
+    }
+    // tfjs's AdamOptimizer.applyGradients, each weight's 13 ops one kernel (fusedOptimizers.ts).
     const state = this as unknown as AdamState;
-    const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
     tf.tidy(() => {
       const attrs: AdamStepAttrs = {
         beta1: this.beta1,
@@ -73,23 +50,15 @@ export class KerasAdam extends tf.AdamOptimizer {
         epsilon: this.epsilon,
         learningRate: this.learningRate,
       };
-      names.forEach((name, i) => {
-        const value = tf.engine().registeredVariables[name];
-        const gradient = Array.isArray(variableGradients) ? variableGradients[i]?.tensor : variableGradients[name];
-        if (!value) return;
-        const moment = (moments: AdamState['accumulatedFirstMoment'], suffix: string): tf.Variable => {
-          moments[i] ??= { originalName: `${name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-          return moments[i].variable;
-        };
-        const m = moment(state.accumulatedFirstMoment, 'm');
-        const v = moment(state.accumulatedSecondMoment, 'v');
-        if (!gradient) return;
-        const [newValue, newM, newV] = tf.engine().runKernel<tf.Tensor[]>(ADAM_STEP, { value, gradient, m, v }, { ...attrs });
-        if (!newValue || !newM || !newV) throw new Error(`The ${ADAM_STEP} kernel returned fewer than three tensors.`);
-        m.assign(newM);
-        v.assign(newV);
-        value.assign(newValue);
-      });
+      fusedStep(
+        variableGradients,
+        ADAM_STEP,
+        [
+          { input: 'm', suffix: 'm', slots: state.accumulatedFirstMoment },
+          { input: 'v', suffix: 'v', slots: state.accumulatedSecondMoment },
+        ],
+        attrs,
+      );
       state.accBeta1.assign(tf.mul(state.accBeta1, this.beta1));
       state.accBeta2.assign(tf.mul(state.accBeta2, this.beta2));
     });

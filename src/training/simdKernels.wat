@@ -353,4 +353,56 @@
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $eachRest)))
   )
+
+  ;; One step of RMSprop (no momentum term's centring), as tfjs's RMSPropOptimizer computes it
+  ;; op by op, in the same float32 operations and order:
+  ;;   s' = s·ρ + g²·(1 − ρ)      p' = p·momentum + (g·rate) / √(s' + ε)      w' = w − p'
+  (func (export "rmspropStep")
+    (param $w i32) (param $g i32) (param $s i32) (param $p i32)
+    (param $newW i32) (param $newS i32) (param $newP i32) (param $count i32)
+    (param $rho f32) (param $rest f32) (param $momentum f32) (param $epsilon f32) (param $rate f32)
+    (local $i i32) (local $vectors i32) (local $bytes i32)
+    (local $gv v128) (local $sv v128) (local $pv v128)
+    (local $gs f32) (local $ss f32) (local $ps f32)
+    (local.set $bytes (i32.shl (local.get $count) (i32.const 2)))
+    (local.set $vectors (i32.and (local.get $bytes) (i32.const -16)))
+    (block $done (loop $eachVector
+      (br_if $done (i32.ge_u (local.get $i) (local.get $vectors)))
+      (local.set $gv (v128.load (i32.add (local.get $g) (local.get $i))))
+      (local.set $sv
+        (f32x4.add
+          (f32x4.mul (v128.load (i32.add (local.get $s) (local.get $i))) (f32x4.splat (local.get $rho)))
+          (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (f32x4.splat (local.get $rest)))))
+      (local.set $pv
+        (f32x4.add
+          (f32x4.mul (v128.load (i32.add (local.get $p) (local.get $i))) (f32x4.splat (local.get $momentum)))
+          (f32x4.div
+            (f32x4.mul (local.get $gv) (f32x4.splat (local.get $rate)))
+            (f32x4.sqrt (f32x4.add (local.get $sv) (f32x4.splat (local.get $epsilon)))))))
+      (v128.store (i32.add (local.get $newS) (local.get $i)) (local.get $sv))
+      (v128.store (i32.add (local.get $newP) (local.get $i)) (local.get $pv))
+      (v128.store (i32.add (local.get $newW) (local.get $i))
+        (f32x4.sub (v128.load (i32.add (local.get $w) (local.get $i))) (local.get $pv)))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $eachVector)))
+    (block $restDone (loop $eachRest
+      (br_if $restDone (i32.ge_u (local.get $i) (local.get $bytes)))
+      (local.set $gs (f32.load (i32.add (local.get $g) (local.get $i))))
+      (local.set $ss
+        (f32.add
+          (f32.mul (f32.load (i32.add (local.get $s) (local.get $i))) (local.get $rho))
+          (f32.mul (f32.mul (local.get $gs) (local.get $gs)) (local.get $rest))))
+      (local.set $ps
+        (f32.add
+          (f32.mul (f32.load (i32.add (local.get $p) (local.get $i))) (local.get $momentum))
+          (f32.div
+            (f32.mul (local.get $gs) (local.get $rate))
+            (f32.sqrt (f32.add (local.get $ss) (local.get $epsilon))))))
+      (f32.store (i32.add (local.get $newS) (local.get $i)) (local.get $ss))
+      (f32.store (i32.add (local.get $newP) (local.get $i)) (local.get $ps))
+      (f32.store (i32.add (local.get $newW) (local.get $i))
+        (f32.sub (f32.load (i32.add (local.get $w) (local.get $i))) (local.get $ps)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $eachRest)))
+  )
 )

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GradConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { ADAM_STEP, type AdamStepAttrs } from './kerasAdam';
+import { ADAM_STEP, RMSPROP_STEP, type AdamStepAttrs, type RmspropStepAttrs } from './fusedOptimizers';
 import { backendKernels, findKernel, type Run } from './kernelComposite';
 import { pointer, simdLoops, type SimdLoops, type WasmMemoryBackend } from './wasmSimd';
 
@@ -453,10 +453,11 @@ function leadingAxesReduction(name: 'Sum' | 'Mean'): KernelFunc {
     const leading = axes.length > 0 && axes.length < x.shape.length && axes.every((a, i) => a === i);
     const rows = tf.util.sizeFromShape(x.shape.slice(0, axes.length));
     const columns = tf.util.sizeFromShape(x.shape.slice(axes.length));
-    if (!leading || x.dtype !== 'float32' || rows === 0 || columns === 0) return original(name).kernelFunc(args);
+    if (!leading || x.dtype !== 'float32' || columns === 0) return original(name).kernelFunc(args);
     const wasm = backend as WasmBackend;
     const out = wasm.makeOutput(keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : x.shape.slice(axes.length), 'float32');
-    const scale = name === 'Mean' ? 1 / rows : 1;
+    // The mean of no rows is 0, as on the cpu backend (tfjs's wasm Mean leaves its output unwritten).
+    const scale = name === 'Mean' && rows > 0 ? 1 / rows : 1;
     const loops = columns % 4 === 0 ? simdLoops(wasm) : null;
     if (loops) {
       // float64 accumulators: two float32 slots each.
@@ -543,35 +544,63 @@ function reluGradient(reference: GradConfig): GradConfig {
 }
 
 /**
- * One Adam step of one weight (kerasAdam.ts, ADAM_STEP): one SIMD pass where tfjs's
+ * One Adam step of one weight (fusedOptimizers.ts, ADAM_STEP): one SIMD pass where tfjs's
  * AdamOptimizer makes 13, with the same float32 operations in the same order. The attrs'
  * numbers are rounded to float32 as tfjs's scalar tensors hold them. Where the SIMD module
  * cannot run, the same operations one value at a time.
  */
 function adamStep({ inputs, attrs, backend }: KernelArgs): TensorInfo[] {
-  const { value, gradient, m, v } = inputs as Record<'value' | 'gradient' | 'm' | 'v', TensorInfo>;
   const { beta1, beta2, c1, c2, epsilon, learningRate } = attrs as unknown as AdamStepAttrs;
-  const f = Math.fround;
   const numbers = [f(beta1), f(1 - beta1), f(beta2), f(1 - beta2), f(c1), f(c2), f(epsilon), f(-learningRate)] as const;
-  const wasm = backend as WasmBackend;
-  const outputs = [value, m, v].map((t) => wasm.makeOutput([...t.shape], 'float32'));
-  const [newValue, newM, newV] = outputs as [TensorInfo, TensorInfo, TensorInfo];
-  const count = tf.util.sizeFromShape(value.shape);
+  return optimizerStep(backend as WasmBackend, inputs, ['m', 'v'], (loops, p) => loops.adamStep(...p, ...numbers), (w, g, m, v) => {
+    const [b1, rest1, b2, rest2, k1, k2, eps, negativeRate] = numbers;
+    const m1 = f(f(m * b1) + f(g * rest1));
+    const v1 = f(f(v * b2) + f(f(g * g) * rest2));
+    return [f(f(f(f(m1 / k1) / f(f(Math.sqrt(f(v1 / k2))) + eps)) * negativeRate) + w), m1, v1];
+  });
+}
+
+/** One RMSprop step of one weight (fusedOptimizers.ts, RMSPROP_STEP), as adamStep is Adam's: 9 of tfjs's passes in one. */
+function rmspropStep({ inputs, attrs, backend }: KernelArgs): TensorInfo[] {
+  const { decay, momentum, epsilon, learningRate } = attrs as unknown as RmspropStepAttrs;
+  const numbers = [f(decay), f(1 - decay), f(momentum), f(epsilon), f(learningRate)] as const;
+  return optimizerStep(backend as WasmBackend, inputs, ['ms', 'mom'], (loops, p) => loops.rmspropStep(...p, ...numbers), (w, g, s, p) => {
+    const [rho, rest, mu, eps, rate] = numbers;
+    const s1 = f(f(s * rho) + f(f(g * g) * rest));
+    const p1 = f(f(p * mu) + f(f(g * rate) / f(Math.sqrt(f(s1 + eps)))));
+    return [f(w - p1), s1, p1];
+  });
+}
+
+const f = Math.fround;
+
+/** Byte offsets of an optimizer step's weight, gradient, two slots, and their three outputs, then the weight's size. */
+type StepPointers = [number, number, number, number, number, number, number, number];
+
+/**
+ * An optimizer step's outputs (the new weight and its two slots): `simd` on our loops, or
+ * `each` value by value (float32 operations, as Math.fround rounds them) where they cannot run.
+ */
+function optimizerStep(
+  wasm: WasmBackend,
+  inputs: KernelArgs['inputs'],
+  slotNames: readonly [string, string],
+  simd: (loops: SimdLoops, pointers: StepPointers) => void,
+  each: (w: number, g: number, a: number, b: number) => readonly [number, number, number],
+): TensorInfo[] {
+  const ins = [inputs.value, inputs.gradient, inputs[slotNames[0]], inputs[slotNames[1]]] as TensorInfo[];
+  const outputs = ins.filter((_, i) => i !== 1).map((t) => wasm.makeOutput([...t.shape], 'float32'));
+  const count = tf.util.sizeFromShape(ins[0]?.shape ?? []);
   const loops = simdLoops(wasm);
   if (loops) {
-    const at = (t: TensorInfo): number => pointer(wasm, t);
-    loops.adamStep(at(value), at(gradient), at(m), at(v), at(newValue), at(newM), at(newV), count, ...numbers);
+    simd(loops, [...[...ins, ...outputs].map((t) => pointer(wasm, t)), count] as StepPointers);
     return outputs;
   }
-  const [b1, rest1, b2, rest2, k1, k2, eps, negativeRate] = numbers;
-  const [w, g, m0, v0, w1, m1, v1] = [value, gradient, m, v, newValue, newM, newV].map((t) => wasm.typedArrayFromHeap(t));
+  const [w, g, a, b] = ins.map((t) => wasm.typedArrayFromHeap(t));
+  const [w1, a1, b1] = outputs.map((t) => wasm.typedArrayFromHeap(t));
   for (let i = 0; i < count; i++) {
-    const gi = g?.[i] ?? 0;
-    const mi = f(f(f(m0?.[i] ?? 0) * b1) + f(gi * rest1));
-    const vi = f(f(f(v0?.[i] ?? 0) * b2) + f(f(gi * gi) * rest2));
-    (m1 as Float32Array)[i] = mi;
-    (v1 as Float32Array)[i] = vi;
-    (w1 as Float32Array)[i] = f(f(f(f(mi / k1) / f(f(Math.sqrt(f(vi / k2))) + eps)) * negativeRate) + (w?.[i] ?? 0));
+    const next = each(w?.[i] ?? 0, g?.[i] ?? 0, a?.[i] ?? 0, b?.[i] ?? 0);
+    [w1, a1, b1].forEach((out, k) => ((out as Float32Array)[i] = next[k] ?? 0));
   }
   return outputs;
 }
@@ -590,7 +619,12 @@ function identity({ inputs, backend }: KernelArgs): TensorInfo {
 }
 
 /** Kernels that the wasm backend lacks. */
-const ADDED = { Conv2DBackpropFilter: conv2DBackpropFilter, [RELU_GRAD]: reluGrad, [ADAM_STEP]: adamStep } as const satisfies Record<string, KernelFunc>;
+const ADDED = {
+  Conv2DBackpropFilter: conv2DBackpropFilter,
+  [RELU_GRAD]: reluGrad,
+  [ADAM_STEP]: adamStep,
+  [RMSPROP_STEP]: rmspropStep,
+} as const satisfies Record<string, KernelFunc>;
 /** Kernels that replace slow ones of the wasm backend (and fall back to them where they must). */
 const REPLACED = {
   Conv2DBackpropInput: conv2DBackpropInput,

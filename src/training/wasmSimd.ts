@@ -23,6 +23,10 @@ export interface SimdLoops {
     w: number, g: number, m: number, v: number, newW: number, newM: number, newV: number, count: number,
     beta1: number, rest1: number, beta2: number, rest2: number, c1: number, c2: number, epsilon: number, negativeRate: number,
   ): void;
+  rmspropStep(
+    w: number, g: number, s: number, p: number, newW: number, newS: number, newP: number, count: number,
+    rho: number, rest: number, momentum: number, epsilon: number, rate: number,
+  ): void;
   filterGradientRows(
     x: number, dy: number, batch: number, outHeight: number, outWidth: number, dyStep: number, imageBytes: number, rowBytes: number, columnBytes: number,
     offset0: number, offset1: number, offset2: number, offset3: number, out0: number, out1: number, out2: number, out3: number,
