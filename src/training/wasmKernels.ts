@@ -552,6 +552,9 @@ function reluGradient(reference: GradConfig): GradConfig {
   };
 }
 
+/** A JavaScript number rounded to float32, as each float32 operation rounds its result. */
+const float32 = Math.fround;
+
 /**
  * One Adam step of one weight (fusedOptimizers.ts, ADAM_STEP): one SIMD pass where tfjs's
  * AdamOptimizer makes 13, with the same float32 operations in the same order. The attrs'
@@ -560,28 +563,27 @@ function reluGradient(reference: GradConfig): GradConfig {
  */
 function adamStep({ inputs, attrs, backend }: KernelArgs): TensorInfo[] {
   const { beta1, beta2, c1, c2, epsilon, learningRate } = attrs as unknown as AdamStepAttrs;
-  const numbers = [f(beta1), f(1 - beta1), f(beta2), f(1 - beta2), f(c1), f(c2), f(epsilon), f(-learningRate)] as const;
+  const numbers = [float32(beta1), float32(1 - beta1), float32(beta2), float32(1 - beta2), float32(c1), float32(c2), float32(epsilon), float32(-learningRate)] as const;
   return optimizerStep(backend as WasmBackend, inputs, ['m', 'v'], (loops, p) => loops.adamStep(...p, ...numbers), (w, g, m, v) => {
     const [b1, rest1, b2, rest2, k1, k2, eps, negativeRate] = numbers;
-    const m1 = f(f(m * b1) + f(g * rest1));
-    const v1 = f(f(v * b2) + f(f(g * g) * rest2));
-    return [f(f(f(f(m1 / k1) / f(f(Math.sqrt(f(v1 / k2))) + eps)) * negativeRate) + w), m1, v1];
+    const m1 = float32(float32(m * b1) + float32(g * rest1));
+    const v1 = float32(float32(v * b2) + float32(float32(g * g) * rest2));
+    const step = float32(float32(m1 / k1) / float32(float32(Math.sqrt(float32(v1 / k2))) + eps));
+    return [float32(float32(step * negativeRate) + w), m1, v1];
   });
 }
 
 /** One RMSprop step of one weight (fusedOptimizers.ts, RMSPROP_STEP), as adamStep is Adam's: 9 of tfjs's passes in one. */
 function rmspropStep({ inputs, attrs, backend }: KernelArgs): TensorInfo[] {
   const { decay, momentum, epsilon, learningRate } = attrs as unknown as RmspropStepAttrs;
-  const numbers = [f(decay), f(1 - decay), f(momentum), f(epsilon), f(learningRate)] as const;
+  const numbers = [float32(decay), float32(1 - decay), float32(momentum), float32(epsilon), float32(learningRate)] as const;
   return optimizerStep(backend as WasmBackend, inputs, ['ms', 'mom'], (loops, p) => loops.rmspropStep(...p, ...numbers), (w, g, s, p) => {
     const [rho, rest, mu, eps, rate] = numbers;
-    const s1 = f(f(s * rho) + f(f(g * g) * rest));
-    const p1 = f(f(p * mu) + f(f(g * rate) / f(Math.sqrt(f(s1 + eps)))));
-    return [f(w - p1), s1, p1];
+    const s1 = float32(float32(s * rho) + float32(float32(g * g) * rest));
+    const p1 = float32(float32(p * mu) + float32(float32(g * rate) / float32(Math.sqrt(float32(s1 + eps)))));
+    return [float32(w - p1), s1, p1];
   });
 }
-
-const f = Math.fround;
 
 /** Byte offsets of an optimizer step's weight, gradient, two slots, and their three outputs, then the weight's size. */
 type StepPointers = [number, number, number, number, number, number, number, number];
