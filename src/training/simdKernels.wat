@@ -77,8 +77,8 @@
 
   ;; out[c] = scale · Σ over r of x[r, c], for a [rows, columns] float32 matrix, columns % 4 == 0.
   ;; Eight rows at a time are added in float32 (neighbours in memory, one pass over x), then into
-  ;; float64 accumulators at $scratch (columns float64, 8-byte aligned), so a bias gradient over
-  ;; 46,656 rows is as exact as tfjs's cpu backend's.
+  ;; float64 accumulators at $scratch (columns float64, 8-byte aligned): a bias gradient over
+  ;; 46,656 rows rounds in float32 only within each group of eight.
   (func (export "sumRows")
     (param $x i32) (param $out i32) (param $scratch i32) (param $rows i32) (param $columns i32) (param $scale f64)
     (local $rowBytes i32) (local $row i32) (local $k i32) (local $at i32) (local $s v128)

@@ -484,8 +484,9 @@ export class Trainer {
       run.model = null;
       const failure = classifyFailure(error);
       this.emit({ type: 'runFailed', runId, ...failure });
-      // Measured: after Dense(100000)'s abort, every later run failed at once with "memory
-      // access out of bounds", even a tiny one. The module cannot be restarted in place.
+      // Measured: after a Dense layer too large for the module's 4 GB, every later run failed at
+      // once with "memory access out of bounds", even a tiny one. The module cannot be restarted
+      // in place (our kernels now stop at the allocation that fails, but tfjs's own do not).
       if (failure.kind === 'out-of-memory' && tf.getBackend() === 'wasm') {
         this.emit({ type: 'backendBroken', reason: 'The WASM backend could not go on after running out of memory' });
       }

@@ -31,6 +31,21 @@ interface WasmBackend extends WasmMemoryBackend {
 
 const { original, composite, replace } = backendKernels(BACKEND);
 
+/**
+ * A new tensor on the module's memory, as `makeOutput` makes it, or an out-of-memory error.
+ * Where the module cannot grow, tfjs 4.22's allocation answers offset 0 instead of failing,
+ * and a kernel writing its output there would overwrite the module's own data (the next
+ * kernel then fails with "memory access out of bounds", or worse, computes on it).
+ */
+function allocate(wasm: WasmBackend, shape: number[], dtype: tf.DataType): TensorInfo {
+  const out = wasm.makeOutput(shape, dtype);
+  if (tf.util.sizeFromShape(shape) > 0 && wasm.typedArrayFromHeap(out).byteOffset === 0) {
+    wasm.disposeData(out.dataId);
+    throw new Error(`The wasm backend ran out of memory: no room for a ${shape.join('×')} ${dtype} tensor (WebAssembly holds 4 GB at most).`);
+  }
+  return out;
+}
+
 const crop = (run: Run, x: TensorInfo, height: number, width: number): TensorInfo =>
   x.shape[1] === height && x.shape[2] === width ? x : run('Slice', { x }, { begin: [0, 0, 0, 0], size: [-1, height, width, -1] });
 
@@ -83,7 +98,7 @@ function simdFilterGradient(wasm: WasmBackend, loops: SimdLoops, x: TensorInfo, 
   // Rows and columns below and to the right that the last taps reach, beyond the image.
   const bottom = Math.max(0, (outHeight - 1) * strideHeight + filterHeight - padInfo.top - inHeight);
   const right = Math.max(0, (outWidth - 1) * strideWidth + filterWidth - padInfo.left - inWidth);
-  const out = wasm.makeOutput([filterHeight, filterWidth, inChannels, outChannels], 'float32');
+  const out = allocate(wasm, [filterHeight, filterWidth, inChannels, outChannels], 'float32');
   wasm.typedArrayFromHeap(out).fill(0);
   return composite(wasm, (run) => {
     const padded = padInfo.top > 0 || padInfo.left > 0 || bottom > 0 || right > 0;
@@ -140,7 +155,7 @@ function singleChannelFilterGradient(wasm: WasmBackend, x: TensorInfo, dy: Tenso
   const tapsLast = taps < outChannels;
   // P as [taps, positions], or as Pᵀ: [positions, taps].
   const [tapStride, positionStride] = tapsLast ? [1, taps] : [positions, 1];
-  const patches = wasm.makeOutput(tapsLast ? [1, positions, taps] : [1, taps, positions], 'float32');
+  const patches = allocate(wasm, tapsLast ? [1, positions, taps] : [1, taps, positions], 'float32');
   try {
     const image = wasm.typedArrayFromHeap(x);
     const p = wasm.typedArrayFromHeap(patches);
@@ -226,7 +241,7 @@ function maxPoolGrad({ inputs, attrs, backend }: KernelArgs): TensorInfo {
   const info = tf.backend_util.computePool2DInfo(input.shape as Shape4, filterSize, strides, 1, pad, dimRoundingMode);
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
   const wasm = backend as WasmBackend;
-  const out = wasm.makeOutput([...input.shape], 'float32');
+  const out = allocate(wasm, [...input.shape], 'float32');
   const x = wasm.typedArrayFromHeap(input);
   const gradient = wasm.typedArrayFromHeap(dy);
   const dx = wasm.typedArrayFromHeap(out);
@@ -340,7 +355,8 @@ function tile({ inputs, attrs, backend }: KernelArgs): TensorInfo {
   if (x.dtype === 'string' || x.dtype === 'complex64') return original('Tile').kernelFunc({ inputs, attrs, backend }) as TensorInfo;
   const wasm = backend as WasmBackend;
   const shape = [...x.shape];
-  const out = wasm.makeOutput(
+  const out = allocate(
+    wasm,
     shape.map((d, i) => d * (reps[i] ?? 1)),
     x.dtype,
   );
@@ -383,7 +399,7 @@ function gatherV2(args: KernelArgs): TensorInfo {
   const dim = x.shape[along] ?? 0;
   const inside = indices.dtype === 'int32' && wasm.typedArrayFromHeap(indices).every((i) => i >= 0 && i < dim);
   if (batchDims !== 0 || !inside || x.dtype === 'string' || x.dtype === 'complex64') return original('GatherV2').kernelFunc(args) as TensorInfo;
-  const out = wasm.makeOutput([...x.shape.slice(0, along), ...indices.shape, ...x.shape.slice(along + 1)], x.dtype);
+  const out = allocate(wasm, [...x.shape.slice(0, along), ...indices.shape, ...x.shape.slice(along + 1)], x.dtype);
   const source = wasm.typedArrayFromHeap(x);
   const positions = wasm.typedArrayFromHeap(indices);
   const target = wasm.typedArrayFromHeap(out);
@@ -464,13 +480,13 @@ function leadingAxesReduction(name: 'Sum' | 'Mean'): KernelFunc {
     const columns = tf.util.sizeFromShape(x.shape.slice(axes.length));
     if (!leading || x.dtype !== 'float32' || columns === 0) return original(name).kernelFunc(args);
     const wasm = backend as WasmBackend;
-    const out = wasm.makeOutput(keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : x.shape.slice(axes.length), 'float32');
+    const out = allocate(wasm, keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : x.shape.slice(axes.length), 'float32');
     // The mean of no rows is 0, as on the cpu backend (tfjs's wasm Mean leaves its output unwritten).
     const scale = name === 'Mean' && rows > 0 ? 1 / rows : 1;
     const loops = columns % 4 === 0 ? simdLoops(wasm) : null;
     if (loops) {
       // float64 accumulators: two float32 slots each.
-      const scratch = wasm.makeOutput([2 * columns], 'float32');
+      const scratch = allocate(wasm, [2 * columns], 'float32');
       loops.sumRows(pointer(wasm, x), pointer(wasm, out), pointer(wasm, scratch), rows, columns, scale);
       wasm.disposeData(scratch.dataId);
       return out;
@@ -510,7 +526,7 @@ function add(args: KernelArgs): TensorInfo {
   const loops = isBias && a.dtype === 'float32' && b.dtype === 'float32' ? simdLoops(backend) : null;
   if (!loops) return original('Add').kernelFunc(args) as TensorInfo;
   const wasm = backend as WasmBackend;
-  const out = wasm.makeOutput([...x.shape], 'float32');
+  const out = allocate(wasm, [...x.shape], 'float32');
   loops.addBias(pointer(wasm, x), pointer(wasm, bias), pointer(wasm, out), tf.util.sizeFromShape(x.shape) / columns, columns);
   return out;
 }
@@ -532,7 +548,7 @@ function reluGrad({ inputs, backend }: KernelArgs): TensorInfo {
     return composite(backend, (run) => run('Multiply', { a: dy, b: run('Cast', { x: run('Step', { x }, { alpha: 0 }) }, { dtype: 'float32' }) }));
   }
   const wasm = backend as WasmBackend;
-  const out = wasm.makeOutput([...dy.shape], 'float32');
+  const out = allocate(wasm, [...dy.shape], 'float32');
   loops.reluGrad(pointer(wasm, dy), pointer(wasm, x), pointer(wasm, out), tf.util.sizeFromShape(dy.shape));
   return out;
 }
@@ -600,7 +616,7 @@ function optimizerStep(
   each: (w: number, g: number, a: number, b: number) => readonly [number, number, number],
 ): TensorInfo[] {
   const ins = [inputs.value, inputs.gradient, inputs[slotNames[0]], inputs[slotNames[1]]] as TensorInfo[];
-  const outputs = ins.filter((_, i) => i !== 1).map((t) => wasm.makeOutput([...t.shape], 'float32'));
+  const outputs = ins.filter((_, i) => i !== 1).map((t) => allocate(wasm, [...t.shape], 'float32'));
   const count = tf.util.sizeFromShape(ins[0]?.shape ?? []);
   const loops = simdLoops(wasm);
   if (loops) {
