@@ -137,8 +137,8 @@ type Four = [number, number, number, number];
 const MAX_PATCH_VALUES = 16 * 1024 * 1024;
 
 /**
- * dL/dW of a convolution over one input channel (a grayscale network's first layer), as one
- * matrix product: dW[a,b,0,o] = Σ over n, i, j of x[n, i·s + a − top, j·s + b − left] ·
+ * dL/dW of a convolution over one input channel (a grayscale network's first layer) where the
+ * SIMD loops cannot take it (no SIMD, filters not in sixteens), as one matrix product: dW[a,b,0,o] = Σ over n, i, j of x[n, i·s + a − top, j·s + b − left] ·
  * dy[n,i,j,o] is P · dy, where row a·kw + b of the patch matrix P holds that pixel for every
  * position (n, i, j), zero outside the image, and dy is read as [N·Ho·Wo, O]. P is written
  * here; the general path's transpose of x and its convolution with a Ho × Wo filter are not
@@ -397,8 +397,8 @@ function gatherV2(args: KernelArgs): TensorInfo {
   const wasm = backend as WasmBackend;
   const [along = 0] = tf.util.parseAxisParam(axis, x.shape);
   const dim = x.shape[along] ?? 0;
-  const inside = indices.dtype === 'int32' && wasm.typedArrayFromHeap(indices).every((i) => i >= 0 && i < dim);
-  if (batchDims !== 0 || !inside || x.dtype === 'string' || x.dtype === 'complex64') return original('GatherV2').kernelFunc(args) as TensorInfo;
+  const ours = batchDims === 0 && indices.dtype === 'int32' && x.dtype !== 'string' && x.dtype !== 'complex64';
+  if (!ours || !wasm.typedArrayFromHeap(indices).every((i) => i >= 0 && i < dim)) return original('GatherV2').kernelFunc(args) as TensorInfo;
   const out = allocate(wasm, [...x.shape.slice(0, along), ...indices.shape, ...x.shape.slice(along + 1)], x.dtype);
   const source = wasm.typedArrayFromHeap(x);
   const positions = wasm.typedArrayFromHeap(indices);
@@ -580,12 +580,14 @@ const float32 = Math.fround;
 function adamStep({ inputs, attrs, backend }: KernelArgs): TensorInfo[] {
   const { beta1, beta2, c1, c2, epsilon, learningRate } = attrs as unknown as AdamStepAttrs;
   const numbers = [float32(beta1), float32(1 - beta1), float32(beta2), float32(1 - beta2), float32(c1), float32(c2), float32(epsilon), float32(-learningRate)] as const;
-  return optimizerStep(backend as WasmBackend, inputs, ['m', 'v'], (loops, p) => loops.adamStep(...p, ...numbers), (w, g, m, v) => {
+  return optimizerStep(backend as WasmBackend, inputs, ['m', 'v'], (loops, p) => loops.adamStep(...p, ...numbers), (w, g, m, v, next) => {
     const [b1, rest1, b2, rest2, k1, k2, eps, negativeRate] = numbers;
     const m1 = float32(float32(m * b1) + float32(g * rest1));
     const v1 = float32(float32(v * b2) + float32(float32(g * g) * rest2));
     const step = float32(float32(m1 / k1) / float32(float32(Math.sqrt(float32(v1 / k2))) + eps));
-    return [float32(float32(step * negativeRate) + w), m1, v1];
+    next[0] = float32(float32(step * negativeRate) + w);
+    next[1] = m1;
+    next[2] = v1;
   });
 }
 
@@ -593,11 +595,13 @@ function adamStep({ inputs, attrs, backend }: KernelArgs): TensorInfo[] {
 function rmspropStep({ inputs, attrs, backend }: KernelArgs): TensorInfo[] {
   const { decay, momentum, epsilon, learningRate } = attrs as unknown as RmspropStepAttrs;
   const numbers = [float32(decay), float32(1 - decay), float32(momentum), float32(epsilon), float32(learningRate)] as const;
-  return optimizerStep(backend as WasmBackend, inputs, ['ms', 'mom'], (loops, p) => loops.rmspropStep(...p, ...numbers), (w, g, s, p) => {
+  return optimizerStep(backend as WasmBackend, inputs, ['ms', 'mom'], (loops, p) => loops.rmspropStep(...p, ...numbers), (w, g, s, p, next) => {
     const [rho, rest, mu, eps, rate] = numbers;
     const s1 = float32(float32(s * rho) + float32(float32(g * g) * rest));
     const p1 = float32(float32(p * mu) + float32(float32(g * rate) / float32(Math.sqrt(float32(s1 + eps)))));
-    return [float32(w - p1), s1, p1];
+    next[0] = float32(w - p1);
+    next[1] = s1;
+    next[2] = p1;
   });
 }
 
@@ -606,14 +610,15 @@ type StepPointers = [number, number, number, number, number, number, number, num
 
 /**
  * An optimizer step's outputs (the new weight and its two slots): `simd` on our loops, or
- * `each` value by value (float32 operations, as Math.fround rounds them) where they cannot run.
+ * `each` value by value (float32 operations, as Math.fround rounds them) where they cannot run,
+ * writing the new weight and slots into `next`, one array for the whole pass.
  */
 function optimizerStep(
   wasm: WasmBackend,
   inputs: KernelArgs['inputs'],
   slotNames: readonly [string, string],
   simd: (loops: SimdLoops, pointers: StepPointers) => void,
-  each: (w: number, g: number, a: number, b: number) => readonly [number, number, number],
+  each: (w: number, g: number, a: number, b: number, next: Float64Array) => void,
 ): TensorInfo[] {
   const ins = [inputs.value, inputs.gradient, inputs[slotNames[0]], inputs[slotNames[1]]] as TensorInfo[];
   const outputs = ins.filter((_, i) => i !== 1).map((t) => allocate(wasm, [...t.shape], 'float32'));
@@ -624,10 +629,13 @@ function optimizerStep(
     return outputs;
   }
   const [w, g, a, b] = ins.map((t) => wasm.typedArrayFromHeap(t));
-  const [w1, a1, b1] = outputs.map((t) => wasm.typedArrayFromHeap(t));
+  const [w1, a1, b1] = outputs.map((t) => wasm.typedArrayFromHeap(t)) as [Float32Array, Float32Array, Float32Array];
+  const next = new Float64Array(3);
   for (let i = 0; i < count; i++) {
-    const next = each(w?.[i] ?? 0, g?.[i] ?? 0, a?.[i] ?? 0, b?.[i] ?? 0);
-    [w1, a1, b1].forEach((out, k) => ((out as Float32Array)[i] = next[k] ?? 0));
+    each(w?.[i] ?? 0, g?.[i] ?? 0, a?.[i] ?? 0, b?.[i] ?? 0, next);
+    w1[i] = next[0] ?? 0;
+    a1[i] = next[1] ?? 0;
+    b1[i] = next[2] ?? 0;
   }
   return outputs;
 }
