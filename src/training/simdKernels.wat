@@ -405,4 +405,177 @@
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $eachRest)))
   )
+
+  ;; C = A·B in float32, C [M, N] and B [K, N] row-major, K ≥ 1. A's value (i, p) is at
+  ;; $a + i·$rowStep + p·$columnStep (bytes): A stored as [M, K] (rowStep 4K, columnStep 4), or
+  ;; transposed, as [K, M] (rowStep 4, columnStep 4M), a Dense layer's xᵀ·dy without a copy.
+  ;; Tiles of 4 rows × 8 columns keep their sums in registers over the whole of K, read a row of
+  ;; B as two vectors and each A value as one splat: B is read in place, not packed, as the
+  ;; wasm backend's XNNPACK does with every new right operand (a weight after each step). The
+  ;; last M % 4 rows go one at a time, the last N % 8 columns four at a time, then one by one.
+  ;; Every C value is the float32 sum a(i,0)·b(0,j) + a(i,1)·b(1,j) + … in that order, each
+  ;; product and sum rounded to float32, whichever tile computes it (wasmKernels.ts, matMul).
+  (func (export "matMul")
+    (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $k i32) (param $n i32)
+    (param $rowStep i32) (param $columnStep i32)
+    (local $i i32) (local $j i32) (local $r i32) (local $ap i32) (local $cp i32) (local $rowBytes i32) (local $rows i32)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (block $allRows (loop $eachRows
+      (br_if $allRows (i32.ge_u (local.get $i) (local.get $m)))
+      ;; Four rows while four are left, then one.
+      (local.set $rows (select (i32.const 4) (i32.const 1) (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $m))))
+      (local.set $ap (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rowStep))))
+      (local.set $cp (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rowBytes))))
+      (local.set $j (i32.const 0))
+      (block $allColumns (loop $eachEight
+        (br_if $allColumns (i32.gt_u (i32.add (local.get $j) (i32.const 8)) (local.get $n)))
+        (if (i32.eq (local.get $rows) (i32.const 4))
+          (then (call $tile4x8 (local.get $ap) (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))
+            (i32.add (local.get $cp) (i32.shl (local.get $j) (i32.const 2))) (local.get $k) (local.get $rowStep) (local.get $columnStep) (local.get $rowBytes)))
+          (else (call $tile1x8 (local.get $ap) (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))
+            (i32.add (local.get $cp) (i32.shl (local.get $j) (i32.const 2))) (local.get $k) (local.get $rowStep) (local.get $columnStep) (local.get $rowBytes))))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $eachEight)))
+      (if (i32.le_u (i32.add (local.get $j) (i32.const 4)) (local.get $n))
+        (then
+          (if (i32.eq (local.get $rows) (i32.const 4))
+            (then (call $tile4x4 (local.get $ap) (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))
+              (i32.add (local.get $cp) (i32.shl (local.get $j) (i32.const 2))) (local.get $k) (local.get $rowStep) (local.get $columnStep) (local.get $rowBytes)))
+            (else (call $tile1x4 (local.get $ap) (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))
+              (i32.add (local.get $cp) (i32.shl (local.get $j) (i32.const 2))) (local.get $k) (local.get $rowStep) (local.get $columnStep) (local.get $rowBytes))))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))))
+      ;; The last N % 4 columns, a value at a time.
+      (block $lastColumns (loop $eachColumn
+        (br_if $lastColumns (i32.ge_u (local.get $j) (local.get $n)))
+        (local.set $r (i32.const 0))
+        (loop $eachRow
+          (f32.store
+            (i32.add (i32.add (local.get $cp) (i32.mul (local.get $r) (local.get $rowBytes))) (i32.shl (local.get $j) (i32.const 2)))
+            (call $dot (i32.add (local.get $ap) (i32.mul (local.get $r) (local.get $rowStep)))
+              (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $k) (local.get $columnStep) (local.get $rowBytes)))
+          (br_if $eachRow (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $rows))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $eachColumn)))
+      (local.set $i (i32.add (local.get $i) (local.get $rows)))
+      (br $eachRows)))
+  )
+
+  ;; One value of matMul's C: Σ over p of A(i, p)·B(p, j), A's values $columnStep bytes apart and
+  ;; B's $rowBytes apart, K ≥ 1 terms, in order.
+  (func $dot (param $a i32) (param $b i32) (param $k i32) (param $columnStep i32) (param $rowBytes i32) (result f32)
+    (local $sum f32)
+    (loop $eachTerm
+      (local.set $sum (f32.add (local.get $sum) (f32.mul (f32.load (local.get $a)) (f32.load (local.get $b)))))
+      (local.set $a (i32.add (local.get $a) (local.get $columnStep)))
+      (local.set $b (i32.add (local.get $b) (local.get $rowBytes)))
+      (br_if $eachTerm (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))
+    (local.get $sum)
+  )
+
+  ;; matMul's tiles: R rows × 4·V columns of C at $c, from A's rows at $a, $a + rowStep, … and
+  ;; B's columns from $b, over K ≥ 1 terms.
+  (func $tile4x8
+    (param $a i32) (param $b i32) (param $c i32) (param $k i32) (param $rowStep i32) (param $columnStep i32) (param $rowBytes i32)
+    (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $s v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $a1 (i32.add (local.get $a) (local.get $rowStep)))
+    (local.set $a2 (i32.add (local.get $a1) (local.get $rowStep)))
+    (local.set $a3 (i32.add (local.get $a2) (local.get $rowStep)))
+    (loop $eachTerm
+      (local.set $b0 (v128.load (local.get $b)))
+      (local.set $b1 (v128.load offset=16 (local.get $b)))
+      (local.set $s (v128.load32_splat (local.get $a)))
+      (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $b0))))
+      (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $s) (local.get $b1))))
+      (local.set $s (v128.load32_splat (local.get $a1)))
+      (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $s) (local.get $b0))))
+      (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $s) (local.get $b1))))
+      (local.set $s (v128.load32_splat (local.get $a2)))
+      (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $s) (local.get $b0))))
+      (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $s) (local.get $b1))))
+      (local.set $s (v128.load32_splat (local.get $a3)))
+      (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $s) (local.get $b0))))
+      (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $s) (local.get $b1))))
+      (local.set $a (i32.add (local.get $a) (local.get $columnStep)))
+      (local.set $a1 (i32.add (local.get $a1) (local.get $columnStep)))
+      (local.set $a2 (i32.add (local.get $a2) (local.get $columnStep)))
+      (local.set $a3 (i32.add (local.get $a3) (local.get $columnStep)))
+      (local.set $b (i32.add (local.get $b) (local.get $rowBytes)))
+      (br_if $eachTerm (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))
+    (v128.store (local.get $c) (local.get $c00))
+    (v128.store offset=16 (local.get $c) (local.get $c01))
+    (local.set $c (i32.add (local.get $c) (local.get $rowBytes)))
+    (v128.store (local.get $c) (local.get $c10))
+    (v128.store offset=16 (local.get $c) (local.get $c11))
+    (local.set $c (i32.add (local.get $c) (local.get $rowBytes)))
+    (v128.store (local.get $c) (local.get $c20))
+    (v128.store offset=16 (local.get $c) (local.get $c21))
+    (local.set $c (i32.add (local.get $c) (local.get $rowBytes)))
+    (v128.store (local.get $c) (local.get $c30))
+    (v128.store offset=16 (local.get $c) (local.get $c31))
+  )
+
+  (func $tile4x4
+    (param $a i32) (param $b i32) (param $c i32) (param $k i32) (param $rowStep i32) (param $columnStep i32) (param $rowBytes i32)
+    (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $s v128) (local $b0 v128)
+    (local $c00 v128) (local $c10 v128) (local $c20 v128) (local $c30 v128)
+    (local.set $a1 (i32.add (local.get $a) (local.get $rowStep)))
+    (local.set $a2 (i32.add (local.get $a1) (local.get $rowStep)))
+    (local.set $a3 (i32.add (local.get $a2) (local.get $rowStep)))
+    (loop $eachTerm
+      (local.set $b0 (v128.load (local.get $b)))
+      (local.set $s (v128.load32_splat (local.get $a)))
+      (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $b0))))
+      (local.set $s (v128.load32_splat (local.get $a1)))
+      (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $s) (local.get $b0))))
+      (local.set $s (v128.load32_splat (local.get $a2)))
+      (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $s) (local.get $b0))))
+      (local.set $s (v128.load32_splat (local.get $a3)))
+      (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $s) (local.get $b0))))
+      (local.set $a (i32.add (local.get $a) (local.get $columnStep)))
+      (local.set $a1 (i32.add (local.get $a1) (local.get $columnStep)))
+      (local.set $a2 (i32.add (local.get $a2) (local.get $columnStep)))
+      (local.set $a3 (i32.add (local.get $a3) (local.get $columnStep)))
+      (local.set $b (i32.add (local.get $b) (local.get $rowBytes)))
+      (br_if $eachTerm (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))
+    (v128.store (local.get $c) (local.get $c00))
+    (local.set $c (i32.add (local.get $c) (local.get $rowBytes)))
+    (v128.store (local.get $c) (local.get $c10))
+    (local.set $c (i32.add (local.get $c) (local.get $rowBytes)))
+    (v128.store (local.get $c) (local.get $c20))
+    (local.set $c (i32.add (local.get $c) (local.get $rowBytes)))
+    (v128.store (local.get $c) (local.get $c30))
+  )
+
+  (func $tile1x8
+    (param $a i32) (param $b i32) (param $c i32) (param $k i32) (param $rowStep i32) (param $columnStep i32) (param $rowBytes i32)
+    (local $s v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128)
+    (loop $eachTerm
+      (local.set $b0 (v128.load (local.get $b)))
+      (local.set $b1 (v128.load offset=16 (local.get $b)))
+      (local.set $s (v128.load32_splat (local.get $a)))
+      (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $b0))))
+      (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $s) (local.get $b1))))
+      (local.set $a (i32.add (local.get $a) (local.get $columnStep)))
+      (local.set $b (i32.add (local.get $b) (local.get $rowBytes)))
+      (br_if $eachTerm (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))
+    (v128.store (local.get $c) (local.get $c00))
+    (v128.store offset=16 (local.get $c) (local.get $c01))
+  )
+
+  (func $tile1x4
+    (param $a i32) (param $b i32) (param $c i32) (param $k i32) (param $rowStep i32) (param $columnStep i32) (param $rowBytes i32)
+    (local $s v128) (local $b0 v128)
+    (local $c00 v128)
+    (loop $eachTerm
+      (local.set $b0 (v128.load (local.get $b)))
+      (local.set $s (v128.load32_splat (local.get $a)))
+      (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $b0))))
+      (local.set $a (i32.add (local.get $a) (local.get $columnStep)))
+      (local.set $b (i32.add (local.get $b) (local.get $rowBytes)))
+      (br_if $eachTerm (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))
+    (v128.store (local.get $c) (local.get $c00))
+  )
+
 )

@@ -253,6 +253,41 @@ describe.each([{ simd: true }, { simd: false }])('wasm gradient kernels, SIMD lo
     expect(relativeError(actual as Float32Array, expected as Float32Array)).toBeLessThan(1e-5);
   });
 
+  it.each([
+    // Tiles of 4 × 8, then the last rows one at a time and the last columns four at a time and one by one.
+    { a: [1, 1], b: [1, 1], transposeA: false, transposeB: false },
+    { a: [9, 17], b: [17, 13], transposeA: false, transposeB: false },
+    { a: [3, 7], b: [3, 12], transposeA: true, transposeB: false },
+    { a: [1, 6, 5], b: [5, 20], transposeA: false, transposeB: false },
+    // B transposed: B is transposed first (9×3 by 5×3), or Cᵀ = B·Aᵀ is taken and transposed back (3×20 by 30×20).
+    { a: [9, 3], b: [5, 3], transposeA: false, transposeB: true },
+    { a: [3, 20], b: [30, 20], transposeA: false, transposeB: true },
+    { a: [20, 3], b: [30, 20], transposeA: true, transposeB: true },
+    // A Dense layer's forward pass and weight gradient at the quickstart's sizes.
+    { a: [64, 784], b: [784, 128], transposeA: false, transposeB: false },
+    { a: [64, 784], b: [64, 128], transposeA: true, transposeB: false },
+  ])('a single float32 product is the plain float32 sum of its terms, to the bit on the SIMD loop: $a × $b', async ({ a, b, transposeA, transposeB }) => {
+    const av = values(tf.util.sizeFromShape(a));
+    const bv = values(tf.util.sizeFromShape(b));
+    const [actual] = await on('wasm', () => [tf.matMul(tf.tensor(av, a), tf.tensor(bv, b), transposeA, transposeB)]);
+    const [m, k] = transposeA ? [a.at(-1) ?? 0, a.at(-2) ?? 0] : [a.at(-2) ?? 0, a.at(-1) ?? 0];
+    const n = (transposeB ? b.at(-2) : b.at(-1)) ?? 0;
+    const expected = new Float32Array(m * n);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let p = 0; p < k; p++) {
+          const left = av[transposeA ? p * m + i : i * k + p] ?? NaN;
+          const right = bv[transposeB ? j * k + p : p * n + j] ?? NaN;
+          sum = Math.fround(sum + Math.fround(left * right));
+        }
+        expected[i * n + j] = sum;
+      }
+    }
+    if (simd) expect(actual).toEqual(expected);
+    else expect(relativeError(actual as Float32Array, expected)).toBeLessThan(1e-5);
+  });
+
   it.each(CONV_CASES)('conv2d gradients match the cpu backend: $kernel×$kernel, stride $stride, $padding, $size.0×$size.1×$inChannels → $outChannels', async (c) => {
     await tf.setBackend('cpu');
     const outShape = convOutShape(c);

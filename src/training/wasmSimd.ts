@@ -27,6 +27,7 @@ export interface SimdLoops {
     w: number, g: number, s: number, p: number, newW: number, newS: number, newP: number, count: number,
     rho: number, rest: number, momentum: number, epsilon: number, rate: number,
   ): void;
+  matMul(a: number, b: number, c: number, m: number, k: number, n: number, rowStep: number, columnStep: number): void;
   filterGradientRows(
     x: number, dy: number, batch: number, outHeight: number, outWidth: number, dyStep: number, imageBytes: number, rowBytes: number, columnBytes: number,
     offset0: number, offset1: number, offset2: number, offset3: number, out0: number, out1: number, out2: number, out3: number,
