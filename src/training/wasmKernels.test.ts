@@ -241,7 +241,7 @@ describe.each([{ simd: true }, { simd: false }])('wasm gradient kernels, SIMD lo
     { a: [6, 4], b: [9, 6], transposeA: true, transposeB: true },
     { a: [2, 6, 4], b: [2, 6, 3], transposeA: true, transposeB: false },
     { a: [2, 4, 6], b: [1, 3, 6], transposeA: false, transposeB: true },
-    // Products that are cheaper taken as (Bᵀ·Aᵀ)ᵀ: a Dense layer's input gradient, and its kin.
+    // Products that tfjs's kernel (no SIMD) takes as (Bᵀ·Aᵀ)ᵀ: a Dense layer's input gradient, and its kin.
     { a: [3, 2], b: [3, 20], transposeA: true, transposeB: false },
     { a: [1, 4, 6], b: [9, 6], transposeA: false, transposeB: true },
   ])('matrix products with transposed operands match the cpu backend: $a × $b', async ({ a, b, transposeA, transposeB }) => {
@@ -269,9 +269,16 @@ describe.each([{ simd: true }, { simd: false }])('wasm gradient kernels, SIMD lo
   ])('a single float32 product is the plain float32 sum of its terms, to the bit on the SIMD loop: $a × $b', async ({ a, b, transposeA, transposeB }) => {
     const av = values(tf.util.sizeFromShape(a));
     const bv = values(tf.util.sizeFromShape(b));
-    const [actual] = await on('wasm', () => [tf.matMul(tf.tensor(av, a), tf.tensor(bv, b), transposeA, transposeB)]);
     const [m, k] = transposeA ? [a.at(-1) ?? 0, a.at(-2) ?? 0] : [a.at(-2) ?? 0, a.at(-1) ?? 0];
     const n = (transposeB ? b.at(-2) : b.at(-1)) ?? 0;
+    await tf.setBackend('wasm');
+    const buffers = tf.memory().numDataBuffers;
+    const [operandA, operandB] = [tf.tensor(av, a), tf.tensor(bv, b)];
+    const result = tf.matMul(operandA, operandB, transposeA, transposeB);
+    expect(result.shape).toEqual([...(a.length > b.length ? a : b).slice(0, -2), m, n]);
+    const actual = result.dataSync();
+    tf.dispose([operandA, operandB, result]);
+    expect(tf.memory().numDataBuffers).toBe(buffers);
     const expected = new Float32Array(m * n);
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
@@ -286,6 +293,12 @@ describe.each([{ simd: true }, { simd: false }])('wasm gradient kernels, SIMD lo
     }
     if (simd) expect(actual).toEqual(expected);
     else expect(relativeError(actual as Float32Array, expected)).toBeLessThan(1e-5);
+  });
+
+  it('refuses a product whose inner sizes differ, with tfjs\'s message, instead of reading past an operand', async () => {
+    await tf.setBackend('wasm');
+    expect(() => tf.matMul(tf.ones([2, 3]), tf.ones([2, 5]))).toThrow(/inner shapes/i);
+    expect(() => tf.matMul(tf.ones([4, 3]), tf.ones([5, 2]), false, true)).toThrow(/inner shapes/i);
   });
 
   it.each(CONV_CASES)('conv2d gradients match the cpu backend: $kernel×$kernel, stride $stride, $padding, $size.0×$size.1×$inChannels → $outChannels', async (c) => {
