@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { BackendInfo, BackendPreference } from './protocol';
 import { isSoftwareRenderer, SOFTWARE_RENDERER } from './renderer';
-import { registerWasmKernels } from './wasmKernels';
+import { guardWasmMemory, registerWasmKernels } from './wasmKernels';
 import { registerWebglKernels } from './webglKernels';
 import { messageOf } from '../data/errors';
 
@@ -114,7 +114,7 @@ async function switchTo(name: string, reasons: string[]): Promise<boolean> {
   return false;
 }
 
-/** Starts a backend (WebGL with our filter gradient, watched for the loss of its context); on failure, says why in `reasons` and returns false. */
+/** Starts a backend (WebGL with our filter gradient, watched for the loss of its context; WASM with its allocations checked); on failure, says why in `reasons` and returns false. */
 async function start(name: string, reasons: string[]): Promise<boolean> {
   const existing = tf.engine().registry[name];
   if (existing !== undefined && lostBackends.has(existing)) {
@@ -123,6 +123,7 @@ async function start(name: string, reasons: string[]): Promise<boolean> {
   }
   // tfjs starts its default backend (WebGL where it can) on the first getBackend().
   if (tf.getBackend() !== name && !(await switchTo(name, reasons))) return false;
+  if (name === 'wasm') guardWasmMemory(tf.backend());
   if (name === 'webgl') {
     registerWebglKernels();
     watchWebglContext();

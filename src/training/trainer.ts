@@ -486,7 +486,9 @@ export class Trainer {
       this.emit({ type: 'runFailed', runId, ...failure });
       // Measured: after a Dense layer too large for the module's 4 GB, every later run failed at
       // once with "memory access out of bounds", even a tiny one. The module cannot be restarted
-      // in place (our kernels now stop at the allocation that fails, but tfjs's own do not).
+      // in place. Every tensor's allocation now stops where it fails (guardWasmMemory), but the
+      // module's own allocations inside its kernels (XNNPACK's buffers) are not checked, so a
+      // fresh worker is still the safe way on.
       if (failure.kind === 'out-of-memory' && tf.getBackend() === 'wasm') {
         this.emit({ type: 'backendBroken', reason: 'The WASM backend could not go on after running out of memory' });
       }

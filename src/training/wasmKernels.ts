@@ -31,19 +31,41 @@ interface WasmBackend extends WasmMemoryBackend {
 
 const { original, composite, replace } = backendKernels(BACKEND);
 
+/** The Emscripten module's allocator, which tfjs's wasm backend calls for every tensor it makes. */
+interface WasmModule {
+  _malloc(bytes: number): number;
+  readonly asm?: { readonly malloc?: (bytes: number) => number };
+}
+
+const guardedModules = new WeakSet<object>();
+
 /**
- * A new tensor on the module's memory, as `makeOutput` makes it, or an out-of-memory error.
- * Where the module cannot grow, tfjs 4.22's allocation answers offset 0 instead of failing,
- * and a kernel writing its output there would overwrite the module's own data (the next
- * kernel then fails with "memory access out of bounds", or worse, computes on it).
+ * Makes every allocation of the wasm backend fail with an out-of-memory error where the
+ * module cannot grow. tfjs 4.22's does not fail then: malloc answers 0, and the kernel writes
+ * its output over the module's own memory from address 0 (the next kernel then fails with
+ * "memory access out of bounds", or worse, computes on it). Every tensor the backend makes,
+ * the outputs of its kernels and ours and the values uploaded to it, is allocated through the
+ * module's `_malloc`, so the check goes there, once per module. Its first call would replace
+ * `_malloc` with the raw export, so the raw export is what is wrapped.
  */
+export function guardWasmMemory(backend: object): void {
+  const module = (backend as { readonly wasm?: WasmModule }).wasm;
+  const malloc = module?.asm?.malloc;
+  if (!module || !malloc || guardedModules.has(module)) return;
+  guardedModules.add(module);
+  module._malloc = (bytes: number): number => {
+    const offset = malloc(bytes);
+    if (offset === 0 && bytes > 0) {
+      throw new Error(`The wasm backend ran out of memory: no room for ${(bytes / 2 ** 20).toFixed(1)} MB more (WebAssembly holds 4 GB at most).`);
+    }
+    return offset;
+  };
+}
+
+/** A new tensor on the module's memory, as `makeOutput` makes it, or an out-of-memory error (guardWasmMemory). */
 function allocate(wasm: WasmBackend, shape: number[], dtype: tf.DataType): TensorInfo {
-  const out = wasm.makeOutput(shape, dtype);
-  if (tf.util.sizeFromShape(shape) > 0 && wasm.typedArrayFromHeap(out).byteOffset === 0) {
-    wasm.disposeData(out.dataId);
-    throw new Error(`The wasm backend ran out of memory: no room for a ${shape.join('×')} ${dtype} tensor (WebAssembly holds 4 GB at most).`);
-  }
-  return out;
+  guardWasmMemory(wasm);
+  return wasm.makeOutput(shape, dtype);
 }
 
 const crop = (run: Run, x: TensorInfo, height: number, width: number): TensorInfo =>
