@@ -57,7 +57,7 @@ export const CONV_CASES: ConvCase[] = [];
 for (const padding of ['valid', 'same'] as const) {
   for (const stride of [1, 2]) {
     for (const kernel of [2, 3, 5]) {
-      // On wasm, filters in sixteens take the filter gradient's SIMD path; of the others, one
+      // On wasm, filters in eights take the filter gradient's SIMD path; of the others, one
       // input channel takes the patch-matrix path, two the convolution path.
       for (const inChannels of [1, 2]) {
         for (const outChannels of [4, 16]) CONV_CASES.push({ batch: 3, size: [11, 9], inChannels, outChannels, kernel, stride, padding });
@@ -66,14 +66,16 @@ for (const padding of ['valid', 'same'] as const) {
   }
 }
 // Fewer taps than filters: wasm's single-channel filter gradient takes its (dyᵀ · Pᵀ)ᵀ form.
-CONV_CASES.push({ batch: 2, size: [28, 28], inChannels: 1, outChannels: 8, kernel: 2, stride: 1, padding: 'valid' });
+CONV_CASES.push({ batch: 2, size: [28, 28], inChannels: 1, outChannels: 12, kernel: 2, stride: 1, padding: 'valid' });
 CONV_CASES.push({ batch: 2, size: [9, 8], inChannels: 1, outChannels: 16, kernel: 3, stride: 2, padding: 'same' });
 CONV_CASES.push({ batch: 1, size: [6, 7], inChannels: 1, outChannels: 5, kernel: 2, stride: 2, padding: 'valid' });
 CONV_CASES.push({ batch: 2, size: [8, 8], inChannels: 5, outChannels: 3, kernel: 3, stride: 3, padding: 'same' });
 CONV_CASES.push({ batch: 1, size: [7, 10], inChannels: 3, outChannels: 2, kernel: 4, stride: 2, padding: 'same' });
-// The SIMD filter gradient with several blocks of 16 filters, and rows (taps × channels) in fours and not.
+// The SIMD filter gradient with one block of 8 filters and several, and rows (taps × channels) in fours and not.
 CONV_CASES.push({ batch: 2, size: [13, 13], inChannels: 32, outChannels: 32, kernel: 2, stride: 1, padding: 'valid' });
 CONV_CASES.push({ batch: 2, size: [10, 7], inChannels: 3, outChannels: 48, kernel: 3, stride: 2, padding: 'same' });
+CONV_CASES.push({ batch: 2, size: [9, 9], inChannels: 5, outChannels: 8, kernel: 3, stride: 1, padding: 'same' });
+CONV_CASES.push({ batch: 3, size: [8, 11], inChannels: 2, outChannels: 24, kernel: 2, stride: 2, padding: 'valid' });
 // One tap (1×1): WebGL's filter gradient is a single batched product, nothing to concatenate.
 CONV_CASES.push({ batch: 2, size: [5, 6], inChannels: 3, outChannels: 4, kernel: 1, stride: 1, padding: 'valid' });
 CONV_CASES.push({ batch: 2, size: [5, 6], inChannels: 3, outChannels: 4, kernel: 1, stride: 2, padding: 'same' });

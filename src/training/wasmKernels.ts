@@ -79,7 +79,7 @@ const crop = (run: Run, x: TensorInfo, height: number, width: number): TensorInf
  * of x transposed to [C, H, W, N] with dy transposed to [Ho, Wo, N, O], at stride 1 and
  * dilation s, padded by the forward pass's top and left padding. Its [C, kh, kw, O] output
  * (cropped to kh × kw when the forward pass left rows unused) is transposed to [kh, kw, C, O].
- * Filters in sixteens take our SIMD loops instead (simdFilterGradient), and one input channel
+ * Filters in eights take our SIMD loops instead (simdFilterGradient), and one input channel
  * its patch matrix, where those cannot run.
  */
 function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): TensorInfo {
@@ -92,7 +92,7 @@ function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): TensorInf
   // Padding below and to the right that makes the output exactly kh × kw, or less than none.
   const bottom = filterHeight + (outHeight - 1) * strideHeight - inHeight - padInfo.top;
   const right = filterWidth + (outWidth - 1) * strideWidth - inWidth - padInfo.left;
-  const loops = info.outChannels % 16 === 0 ? simdLoops(backend) : null;
+  const loops = info.outChannels % 8 === 0 ? simdLoops(backend) : null;
   if (loops) return simdFilterGradient(backend as WasmBackend, loops, x, dy, info);
   if (info.inChannels === 1 && filterHeight * filterWidth * info.batchSize * outHeight * outWidth <= MAX_PATCH_VALUES) {
     return singleChannelFilterGradient(backend as WasmBackend, x, dy, info);
@@ -108,12 +108,13 @@ function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): TensorInf
 
 /**
  * dL/dW of a convolution in SIMD (simdKernels.wat, filterGradientRows): dW's rows, one per tap
- * and input channel, four at a time against 16 filters at a time, straight from x (padded when
+ * and input channel, four at a time against 8 filters at a time, straight from x (padded when
  * the forward pass padded it) and dy, with no transposed copy of either, for any stride and
- * padding. Node, one thread, against the paths below (the patch matrix for one channel, the
- * transposes and dilated convolution for more): Fashion CNN's first layer (64×28×28×1 → 32,
- * 2×2) 0.7 ms against 2.6-4.1; the strongest preset's 3×3 layers at batch 128, 28×28×32 → 32
- * 69-78 ms against 115, 14×14×64 → 64 77 against 90-95; its one-channel first layer 6 against 20.
+ * padding. Node, one thread, in a training step, against the paths below (the patch matrix for
+ * one channel, the transposes and dilated convolution for more): Fashion CNN's first layer
+ * (64×28×28×1 → 32, 2×2) 0.5 ms against 2.6-4.1; the strongest preset's 3×3 layers at batch
+ * 128, 28×28×32 → 32 60 ms against 115, 14×14×64 → 64 81 against 90-95; its one-channel first
+ * layer 6 against 20. (Sixteen filters at a time took 69-78 ms on the first of those.)
  */
 function simdFilterGradient(wasm: WasmBackend, loops: SimdLoops, x: TensorInfo, dy: TensorInfo, info: tf.backend_util.Conv2DInfo): TensorInfo {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
@@ -143,7 +144,7 @@ function simdFilterGradient(wasm: WasmBackend, loops: SimdLoops, x: TensorInfo, 
     // hundred times (the strongest preset's 3×3 layers: twice as slow as the path below).
     for (let n = 0; n < batchSize; n++) {
       for (const { offsets, sums } of groups) {
-        for (let block = 0; block < outChannels; block += 16) {
+        for (let block = 0; block < outChannels; block += 8) {
           const at = sums.map((sum) => sum + 4 * block) as Four;
           loops.filterGradientRows(from + n * imageBytes, gradient + n * dyBytes + 4 * block, 1, outHeight, outWidth, 4 * outChannels, imageBytes, strideHeight * width * pixelBytes, strideWidth * pixelBytes, ...offsets, ...at);
         }
@@ -160,7 +161,7 @@ const MAX_PATCH_VALUES = 16 * 1024 * 1024;
 
 /**
  * dL/dW of a convolution over one input channel (a grayscale network's first layer) where the
- * SIMD loops cannot take it (no SIMD, filters not in sixteens), as one matrix product: dW[a,b,0,o] = Σ over n, i, j of x[n, i·s + a − top, j·s + b − left] ·
+ * SIMD loops cannot take it (no SIMD, filters not in eights), as one matrix product: dW[a,b,0,o] = Σ over n, i, j of x[n, i·s + a − top, j·s + b − left] ·
  * dy[n,i,j,o] is P · dy, where row a·kw + b of the patch matrix P holds that pixel for every
  * position (n, i, j), zero outside the image, and dy is read as [N·Ho·Wo, O]. P is written
  * here; the general path's transpose of x and its convolution with a Ho × Wo filter are not
