@@ -65,7 +65,8 @@ for (const padding of ['valid', 'same'] as const) {
     }
   }
 }
-// Fewer taps than filters: wasm's single-channel filter gradient takes its (dyᵀ · Pᵀ)ᵀ form.
+// Fewer taps than filters: wasm's single-channel filter gradient takes its (dyᵀ · Pᵀ)ᵀ form (12 and 5
+// filters; 16, in eights, take the SIMD loops instead).
 CONV_CASES.push({ batch: 2, size: [28, 28], inChannels: 1, outChannels: 12, kernel: 2, stride: 1, padding: 'valid' });
 CONV_CASES.push({ batch: 2, size: [9, 8], inChannels: 1, outChannels: 16, kernel: 3, stride: 2, padding: 'same' });
 CONV_CASES.push({ batch: 1, size: [6, 7], inChannels: 1, outChannels: 5, kernel: 2, stride: 2, padding: 'valid' });

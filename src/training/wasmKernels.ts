@@ -34,6 +34,8 @@ const { original, composite, replace } = backendKernels(BACKEND);
 /** The Emscripten module's allocator, which tfjs's wasm backend calls for every tensor it makes. */
 interface WasmModule {
   _malloc(bytes: number): number;
+  /** The module's whole memory, as a view Emscripten renews when the memory grows. */
+  readonly HEAPU8: Uint8Array;
   readonly asm?: { readonly malloc?: (bytes: number) => number };
 }
 
@@ -41,9 +43,9 @@ const guardedModules = new WeakSet<object>();
 
 /**
  * Makes every allocation of the wasm backend fail with an out-of-memory error where the
- * module cannot grow. tfjs 4.22's does not fail then: malloc answers 0, and the kernel writes
- * its output over the module's own memory from address 0 (the next kernel then fails with
- * "memory access out of bounds", or worse, computes on it). Every tensor the backend makes,
+ * module cannot grow. tfjs 4.22's does not fail then: malloc answers 0, or an offset past the
+ * memory's end, and the kernel writes its output over the module's own memory from address 0
+ * (the next kernel then fails with "memory access out of bounds", or worse, computes on it). Every tensor the backend makes,
  * the outputs of its kernels and ours and the values uploaded to it, is allocated through the
  * module's `_malloc`, so the check goes there, once per module. Its first call would replace
  * `_malloc` with the raw export, so the raw export is what is wrapped.
@@ -54,8 +56,10 @@ export function guardWasmMemory(backend: object): void {
   if (!module || !malloc || guardedModules.has(module)) return;
   guardedModules.add(module);
   module._malloc = (bytes: number): number => {
-    const offset = malloc(bytes);
-    if (offset === 0 && bytes > 0) {
+    // A request of 4 GB or more would wrap around to a smaller one (malloc takes 32 bits).
+    const offset = bytes < 2 ** 32 ? malloc(bytes) >>> 0 : 0;
+    // A request that cannot fit can also come back past the memory's end (measured: in 3.2 GB, 2 GB at 3.0 GB).
+    if (bytes > 0 && (offset === 0 || offset + bytes > module.HEAPU8.length)) {
       throw new Error(`The wasm backend ran out of memory: no room for ${(bytes / 2 ** 20).toFixed(1)} MB more (WebAssembly holds 4 GB at most).`);
     }
     return offset;
@@ -66,6 +70,20 @@ export function guardWasmMemory(backend: object): void {
 function allocate(wasm: WasmBackend, shape: number[], dtype: tf.DataType): TensorInfo {
   guardWasmMemory(wasm);
   return wasm.makeOutput(shape, dtype);
+}
+
+/**
+ * Runs `body`, which fills `outputs` (allocated for it, or added to the list as it allocates
+ * them); if it throws, frees them first, so that a kernel which runs out of memory halfway
+ * through leaves nothing behind.
+ */
+function freeOnThrow<T>(wasm: WasmBackend, outputs: readonly TensorInfo[], body: () => T): T {
+  try {
+    return body();
+  } catch (error) {
+    for (const t of outputs) wasm.disposeData(t.dataId);
+    throw error;
+  }
 }
 
 const crop = (run: Run, x: TensorInfo, height: number, width: number): TensorInfo =>
@@ -123,7 +141,7 @@ function simdFilterGradient(wasm: WasmBackend, loops: SimdLoops, x: TensorInfo, 
   const right = Math.max(0, (outWidth - 1) * strideWidth + filterWidth - padInfo.left - inWidth);
   const out = allocate(wasm, [filterHeight, filterWidth, inChannels, outChannels], 'float32');
   wasm.typedArrayFromHeap(out).fill(0);
-  return composite(wasm, (run) => {
+  return freeOnThrow(wasm, [out], () => composite(wasm, (run) => {
     const padded = padInfo.top > 0 || padInfo.left > 0 || bottom > 0 || right > 0;
     const image = padded ? run('PadV2', { x }, { paddings: [[0, 0], [padInfo.top, bottom], [padInfo.left, right], [0, 0]], constantValue: 0 }) : x;
     const [height, width] = [image.shape[1] ?? 0, image.shape[2] ?? 0];
@@ -151,7 +169,7 @@ function simdFilterGradient(wasm: WasmBackend, loops: SimdLoops, x: TensorInfo, 
       }
     }
     return out;
-  });
+  }));
 }
 
 type Four = [number, number, number, number];
@@ -501,13 +519,10 @@ function simdMatMul(wasm: WasmBackend, loops: SimdLoops, operands: MatMulOperand
   const product = (left: TensorInfo, leftTransposed: boolean, right: TensorInfo, rows: number, columns: number): TensorInfo => {
     const out = allocate(wasm, [...lead, rows, columns], 'float32');
     const [rowStep, columnStep] = leftTransposed ? [4, 4 * rows] : [4 * k, 4];
-    try {
+    return freeOnThrow(wasm, [out], () => {
       loops.matMul(pointer(wasm, left), pointer(wasm, right), pointer(wasm, out), rows, k, columns, rowStep, columnStep);
-    } catch (error) {
-      wasm.disposeData(out.dataId);
-      throw error;
-    }
-    return out;
+      return out;
+    });
   };
   if (!transposeB) return product(a, transposeA, b, m, n);
   return composite(wasm, (run) => {
@@ -555,11 +570,16 @@ function leadingAxesReduction(name: 'Sum' | 'Mean'): KernelFunc {
     const scale = name === 'Mean' && rows > 0 ? 1 / rows : 1;
     const loops = columns % 4 === 0 ? simdLoops(wasm) : null;
     if (loops) {
-      // float64 accumulators: two float32 slots each.
-      const scratch = allocate(wasm, [2 * columns], 'float32');
-      loops.sumRows(pointer(wasm, x), pointer(wasm, out), pointer(wasm, scratch), rows, columns, scale);
-      wasm.disposeData(scratch.dataId);
-      return out;
+      return freeOnThrow(wasm, [out], () => {
+        // float64 accumulators: two float32 slots each.
+        const scratch = allocate(wasm, [2 * columns], 'float32');
+        try {
+          loops.sumRows(pointer(wasm, x), pointer(wasm, out), pointer(wasm, scratch), rows, columns, scale);
+        } finally {
+          wasm.disposeData(scratch.dataId);
+        }
+        return out;
+      });
     }
     const v = wasm.typedArrayFromHeap(x);
     const sums = new Float64Array(columns);
@@ -677,6 +697,8 @@ function rmspropStep({ inputs, attrs, backend }: KernelArgs): TensorInfo[] {
 
 /** Byte offsets of an optimizer step's weight, gradient, two slots, and their three outputs, then the weight's size. */
 type StepPointers = [number, number, number, number, number, number, number, number];
+/** One value's step: the new weight and slots from the weight, gradient and slots, written into `next`. */
+type StepEach = (w: number, g: number, a: number, b: number, next: Float64Array) => void;
 
 /**
  * An optimizer step's outputs (the new weight and its two slots): `simd` on our loops, or
@@ -688,16 +710,22 @@ function optimizerStep(
   inputs: KernelArgs['inputs'],
   slotNames: readonly [string, string],
   simd: (loops: SimdLoops, pointers: StepPointers) => void,
-  each: (w: number, g: number, a: number, b: number, next: Float64Array) => void,
+  each: StepEach,
 ): TensorInfo[] {
   const ins = [inputs.value, inputs.gradient, inputs[slotNames[0]], inputs[slotNames[1]]] as TensorInfo[];
-  const outputs = ins.filter((_, i) => i !== 1).map((t) => allocate(wasm, [...t.shape], 'float32'));
-  const count = tf.util.sizeFromShape(ins[0]?.shape ?? []);
-  const loops = simdLoops(wasm);
-  if (loops) {
-    simd(loops, [...[...ins, ...outputs].map((t) => pointer(wasm, t)), count] as StepPointers);
+  const outputs: TensorInfo[] = [];
+  return freeOnThrow(wasm, outputs, () => {
+    for (const t of ins.filter((_, i) => i !== 1)) outputs.push(allocate(wasm, [...t.shape], 'float32'));
+    const count = tf.util.sizeFromShape(ins[0]?.shape ?? []);
+    const loops = simdLoops(wasm);
+    if (loops) simd(loops, [...[...ins, ...outputs].map((t) => pointer(wasm, t)), count] as StepPointers);
+    else stepEach(wasm, ins, outputs, count, each);
     return outputs;
-  }
+  });
+}
+
+/** optimizerStep's loop where the SIMD module cannot run: the same operations, a value at a time. */
+function stepEach(wasm: WasmBackend, ins: readonly TensorInfo[], outputs: readonly TensorInfo[], count: number, each: StepEach): void {
   const [w, g, a, b] = ins.map((t) => wasm.typedArrayFromHeap(t));
   const [w1, a1, b1] = outputs.map((t) => wasm.typedArrayFromHeap(t)) as [Float32Array, Float32Array, Float32Array];
   const next = new Float64Array(3);
@@ -707,7 +735,6 @@ function optimizerStep(
     a1[i] = next[1] ?? 0;
     b1[i] = next[2] ?? 0;
   }
-  return outputs;
 }
 
 /**

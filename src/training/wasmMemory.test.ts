@@ -25,3 +25,23 @@ it('fails with an out-of-memory error, not a write over the module\'s own memory
   tf.dispose([x, bias, twos]);
   tf.engine().disposeTensor(tf.engine().makeTensorFromTensorInfo(held));
 });
+
+it('refuses a tensor of 4 GB or more, which the module\'s 32-bit malloc would take for a smaller one', async () => {
+  expect((await useBackend('wasm')).name).toBe('wasm');
+  const wasm = tf.backend() as unknown as { makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo; numDataIds(): number };
+  const ids = wasm.numDataIds();
+  // 4.8 GB, which as 32 bits is 0.5 GB: without the check, a tensor that size would come back.
+  expect(() => wasm.makeOutput([1_200_000_000], 'float32')).toThrow(/ran out of memory: no room for 4577\.6 MB more/);
+  expect(wasm.numDataIds()).toBe(ids);
+});
+
+it('frees what a kernel allocated before running out of memory halfway through it', async () => {
+  expect((await useBackend('wasm')).name).toBe('wasm');
+  const wasm = tf.backend() as unknown as { makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo; numDataIds(): number };
+  // A 2 GB [2, C] input: the sum over its rows makes its 1 GB output, then runs out at its 2 GB of float64 accumulators.
+  const x = tf.engine().makeTensorFromTensorInfo(wasm.makeOutput([2, 250_000_000], 'float32'));
+  const ids = wasm.numDataIds();
+  expect(() => tf.sum(x, 0)).toThrow(/ran out of memory/);
+  expect(wasm.numDataIds()).toBe(ids);
+  x.dispose();
+});
