@@ -1,8 +1,8 @@
 /**
  * Training kernels for tfjs's wasm backend: the gradient it lacks (Conv2DBackpropFilter) and
  * faster replacements for the slow ones it has (Conv2DBackpropInput, built from its own fast
- * kernels: XNNPACK convolutions, transposes, pads; single float32 matrix products (BatchMatMul), MaxPoolGrad, Tile,
- * GatherV2, a bias's Add, ReLU's gradient and leading-axes Sum and Mean, written as loops on its memory,
+ * kernels: XNNPACK convolutions, transposes, pads; single float32 matrix products (BatchMatMul),
+ * MaxPoolGrad, Tile, GatherV2, a bias's Add, ReLU's gradient and leading-axes Sum and Mean, written as loops on its memory,
  * four values at a time where our SIMD module runs (wasmSimd.ts); Identity, which shares memory
  * instead of copying it), all checked against the cpu backend by the tests. Pure tfjs: no DOM, no `self`.
  */
@@ -44,11 +44,12 @@ const guardedModules = new WeakSet<object>();
 /**
  * Makes every allocation of the wasm backend fail with an out-of-memory error where the
  * module cannot grow. tfjs 4.22's does not fail then: malloc answers 0, or an offset past the
- * memory's end, and the kernel writes its output over the module's own memory from address 0
- * (the next kernel then fails with "memory access out of bounds", or worse, computes on it). Every tensor the backend makes,
- * the outputs of its kernels and ours and the values uploaded to it, is allocated through the
- * module's `_malloc`, so the check goes there, once per module. Its first call would replace
- * `_malloc` with the raw export, so the raw export is what is wrapped.
+ * memory's end, and the kernel writes its output there, over the module's own memory from
+ * address 0 or out of bounds (the next kernel then fails with "memory access out of bounds",
+ * or worse, computes on it). Every tensor the backend makes, the outputs of its kernels and
+ * ours and the values uploaded to it, is allocated through the module's `_malloc`, so the
+ * check goes there, once per module. Its first call would replace `_malloc` with the raw
+ * export, so the raw export is what is wrapped.
  */
 export function guardWasmMemory(backend: object): void {
   const module = (backend as { readonly wasm?: WasmModule }).wasm;
