@@ -2,9 +2,10 @@
  * Training kernels for tfjs's wasm backend: the gradient it lacks (Conv2DBackpropFilter) and
  * faster replacements for the slow ones it has (Conv2DBackpropInput, built from its own fast
  * kernels: XNNPACK convolutions, transposes, pads; single float32 matrix products (BatchMatMul),
- * MaxPoolGrad, Tile, GatherV2, a bias's Add, ReLU's gradient and leading-axes Sum and Mean, written as loops on its memory,
- * four values at a time where our SIMD module runs (wasmSimd.ts); Identity, which shares memory
- * instead of copying it), all checked against the cpu backend by the tests. Pure tfjs: no DOM, no `self`.
+ * MaxPoolGrad, Tile, GatherV2, a bias's Add, ReLU's gradient and leading-axes Sum and Mean,
+ * written as loops on its memory, four values at a time where our SIMD module runs
+ * (wasmSimd.ts); Identity, which shares memory instead of copying it), all checked against the
+ * cpu backend by the tests. Pure tfjs: no DOM, no `self`.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GradConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
@@ -180,8 +181,8 @@ const MAX_PATCH_VALUES = 16 * 1024 * 1024;
 
 /**
  * dL/dW of a convolution over one input channel (a grayscale network's first layer) where the
- * SIMD loops cannot take it (no SIMD, filters not in eights), as one matrix product: dW[a,b,0,o] = Σ over n, i, j of x[n, i·s + a − top, j·s + b − left] ·
- * dy[n,i,j,o] is P · dy, where row a·kw + b of the patch matrix P holds that pixel for every
+ * SIMD loops cannot take it (no SIMD, filters not in eights), as one matrix product:
+ * dW[a,b,0,o] = Σ over n, i, j of x[n, i·s + a − top, j·s + b − left] · dy[n,i,j,o] is P · dy, where row a·kw + b of the patch matrix P holds that pixel for every
  * position (n, i, j), zero outside the image, and dy is read as [N·Ho·Wo, O]. P is written
  * here; the general path's transpose of x and its convolution with a Ho × Wo filter are not
  * needed. The wasm BatchMatMul repacks its right operand on every call (the dy or P of this
@@ -462,12 +463,12 @@ function gatherV2(args: KernelArgs): TensorInfo {
 /** What packing one value of a product's right operand costs, in transposed values (measured: ~3 ns against ~1.5 ns). */
 const PACK_COST = 2;
 
-/** The permutation that swaps a tensor's last two axes (a batch of matrices transposed). */
-function swapLast(t: TensorInfo): number[] {
+/** A tensor with its last two axes swapped (each of a batch of matrices transposed), by the backend's own Transpose. */
+function transposeLast(run: Run, t: TensorInfo): TensorInfo {
   const rank = t.shape.length;
   const perm = t.shape.map((_, i) => i);
   perm.splice(-2, 2, rank - 1, rank - 2);
-  return perm;
+  return run('Transpose', { x: t }, { perm });
 }
 
 /**
@@ -495,12 +496,12 @@ function batchMatMul(args: KernelArgs): TensorInfo {
   const direct = (transposeA ? m * k : 0) + (transposeB ? k * n : 0) + PACK_COST * k * n;
   const swapped = (transposeA ? 0 : m * k) + (transposeB ? 0 : k * n) + m * n + PACK_COST * k * m;
   return composite(backend, (run) => {
-    const plain = (t: TensorInfo, transposed: boolean): TensorInfo => (transposed ? run('Transpose', { x: t }, { perm: swapLast(t) }) : t);
+    const plain = (t: TensorInfo, transposed: boolean): TensorInfo => (transposed ? transposeLast(run, t) : t);
     if (!single || direct <= swapped) {
       return run('BatchMatMul', { a: plain(a, transposeA), b: plain(b, transposeB) }, { transposeA: false, transposeB: false });
     }
     const product = run('BatchMatMul', { a: plain(b, !transposeB), b: plain(a, !transposeA) }, { transposeA: false, transposeB: false });
-    return run('Transpose', { x: product }, { perm: swapLast(product) });
+    return transposeLast(run, product);
   });
 }
 
@@ -509,9 +510,10 @@ function batchMatMul(args: KernelArgs): TensorInfo {
  * as stored ([K, N]) and A either way round, so a forward pass x·W (where tfjs does not fuse
  * it with the bias: a Dense layer with an activation, in training) and a weight gradient
  * xᵀ·dy need no copies; in a training step it is about 1.5 times as fast as XNNPACK packing
- * a new right operand (Node, 128×784 by 784×128: 0.80 against 1.27 ms). A transposed B (an input gradient dy·Wᵀ) is transposed first, or the product is
- * taken as Cᵀ = B·op(A)ᵀ and transposed back, whichever moves fewer values. Every value is
- * the float32 sum of its products in order, as a plain loop computes it.
+ * a new right operand (Node, 128×784 by 784×128: 0.80 against 1.27 ms). A transposed B (an
+ * input gradient dy·Wᵀ) is transposed first, or the product is taken as Cᵀ = B·op(A)ᵀ and
+ * transposed back, whichever moves fewer values. Every value is the float32 sum of its
+ * products in order, as a plain loop computes it.
  */
 function simdMatMul(wasm: WasmBackend, loops: SimdLoops, operands: MatMulOperands, [m, k, n]: readonly [number, number, number]): TensorInfo {
   const { a, b, transposeA, transposeB } = operands;
@@ -527,10 +529,10 @@ function simdMatMul(wasm: WasmBackend, loops: SimdLoops, operands: MatMulOperand
   };
   if (!transposeB) return product(a, transposeA, b, m, n);
   return composite(wasm, (run) => {
-    if (k * n <= (transposeA ? 0 : m * k) + m * n) return product(a, transposeA, run('Transpose', { x: b }, { perm: swapLast(b) }), m, n);
-    const cT = product(b, false, transposeA ? a : run('Transpose', { x: a }, { perm: swapLast(a) }), n, m);
+    if (k * n <= (transposeA ? 0 : m * k) + m * n) return product(a, transposeA, transposeLast(run, b), m, n);
+    const cT = product(b, false, transposeA ? a : transposeLast(run, a), n, m);
     try {
-      return run('Transpose', { x: cT }, { perm: swapLast(cT) });
+      return transposeLast(run, cT);
     } finally {
       wasm.disposeData(cT.dataId);
     }
