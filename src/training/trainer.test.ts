@@ -43,6 +43,11 @@ describe('classifyFailure', () => {
     expect(failure.message).toContain('Try a smaller batch size or model; finished runs are kept.');
   });
 
+  it('keeps the WASM allocation check\'s own sentence, with its size, instead of wrapping it in another', () => {
+    const said = 'The WASM backend ran out of memory: no room for 598.1 MB more (WebAssembly holds 4 GB at most).';
+    expect(classifyFailure(new Error(said))).toEqual({ kind: 'out-of-memory', message: `${said} Try a smaller batch size or model; finished runs are kept.` });
+  });
+
   it('names a lost WebGL context, and passes other errors through as they are', () => {
     expect(classifyFailure(new Error('WebGL error: CONTEXT_LOST_WEBGL')).kind).toBe('context-lost');
     expect(classifyFailure(new Error('something else'))).toEqual({ kind: 'error', message: 'something else' });

@@ -77,7 +77,9 @@ export function classifyFailure(error: unknown): { kind: RunFailureKind; message
   if (error instanceof TrainingDivergedError) return { kind: 'diverged', message: error.message };
   const text = messageOf(error);
   if (OUT_OF_MEMORY.test(text)) {
-    return { kind: 'out-of-memory', message: `The backend ran out of memory (${text}). Try a smaller batch size or model; finished runs are kept.` };
+    // Our WASM allocation check says it in a sentence already, with the size: not wrapped in another.
+    const said = /^The \w+ backend ran out of memory\b.*\.$/.test(text) ? text : `The backend ran out of memory (${text}).`;
+    return { kind: 'out-of-memory', message: `${said} Try a smaller batch size or model; finished runs are kept.` };
   }
   // Emscripten's abort, which the WASM backend gives when a model's 1.2 GB does not fit (measured: Dense(100000) on MNIST), says only this.
   if (/^Aborted\(/.test(text)) {

@@ -62,7 +62,7 @@ export function guardWasmMemory(backend: object): void {
     const offset = bytes < 2 ** 32 ? malloc(bytes) >>> 0 : 0;
     // A request that cannot fit can also come back past the memory's end (measured: in 3.2 GB, 2 GB at 3.0 GB).
     if (bytes > 0 && (offset === 0 || offset + bytes > module.HEAPU8.length)) {
-      throw new Error(`The wasm backend ran out of memory: no room for ${(bytes / 2 ** 20).toFixed(1)} MB more (WebAssembly holds 4 GB at most).`);
+      throw new Error(`The WASM backend ran out of memory: no room for ${(bytes / 2 ** 20).toFixed(1)} MB more (WebAssembly holds 4 GB at most).`);
     }
     return offset;
   };
