@@ -471,6 +471,20 @@ describe('the training memory warning', () => {
     expect(isTrainable(validateSpec(spec, MNIST, 10, 60000))).toBe(true);
   });
 
+  it('says that WASM has room for a model under 2 GB, and that one over it will likely fail anywhere, at the sizes measured on WASM', () => {
+    const [flatten, , output] = PRESETS.quickstart.spec.layers;
+    if (!flatten || !output) throw new Error('the quickstart has three layers');
+    const wide = (units: number): ModelSpec => ({ ...PRESETS.quickstart.spec, layers: [flatten, { type: 'dense', units, activation: 'relu', useBias: true }, output] });
+    // Under Adam at batch 32: Dense(150000) is 1.8 GB by the estimate and trained on WASM; Dense(175000), 2.1 GB, ran out of memory.
+    const [trains] = memoryWarnings(wide(150_000));
+    expect(trains?.message).toMatch(/^Training this model takes about 1\.8 GB .* WASM has room for it .* on WebGL the run may fail .* choose WASM as the backend/);
+    expect(trains?.message).not.toMatch(/will likely fail/);
+    const [fails] = memoryWarnings(wide(175_000));
+    expect(fails?.message).toMatch(/^Training this model takes about 2\.1 GB .* The run will likely fail with an out-of-memory error/);
+    expect(fails?.message).not.toMatch(/WASM has room/);
+    expect(memoryWarnings(wide(60_000))).toEqual([]);
+  });
+
   it('counts a batch of activations: 20,000 filters have few weights but huge outputs', () => {
     const spec: ModelSpec = {
       ...PRESETS.fashionCnn.spec,

@@ -363,8 +363,17 @@ const softmaxWithLogits =
 /** The optimizer's own copies of the weights: Adam keeps two moments, RMSprop one mean square, SGD a velocity with momentum. */
 const optimizerSlots = (compile: ModelSpec['compile']): number => (compile.optimizer === 'adam' ? 2 : compile.optimizer === 'rmsprop' ? 1 : compile.momentum > 0 ? 1 : 0);
 
-/** Past this estimate of training memory, the builder warns that the run may not fit: 1 GiB. */
+/** Past this estimate of training memory, the builder warns that the run may not fit on a GPU's share: 1 GiB. */
 export const TRAINING_MEMORY_WARNING_BYTES = 2 ** 30;
+
+/**
+ * Past this estimate, the builder warns that the run will not fit anywhere a tab trains: 2 GiB.
+ * A step holds about twice the estimate at its peak (the new weights and moments beside the
+ * old, and tfjs's temporaries), and WebAssembly holds 4 GB. Measured on WASM (Node, tfjs
+ * 4.22, the quickstart with a wider Dense under Adam, batch 32): 1.81 GiB by the estimate
+ * trains, 2.12 GiB runs out of memory.
+ */
+export const TRAINING_MEMORY_FAILURE_BYTES = 2 * 2 ** 30;
 
 /**
  * About how much memory training `spec` takes, in bytes, and the layer that takes the most:
@@ -463,11 +472,16 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
     const heaviest = memory.layerIndex === null ? undefined : layers[memory.layerIndex];
     if (memory.bytes > TRAINING_MEMORY_WARNING_BYTES && heaviest) {
       const gigabytes = memory.bytes / 2 ** 30;
+      const size = `Training this model takes about ${gigabytes < 10 ? gigabytes.toFixed(1) : Math.round(gigabytes).toLocaleString('en-US')} GB (its weights, their gradients and the optimizer's copies, and a batch's activations), most of it for ${layerLabel(heaviest, memory.layerIndex ?? 0)}.`;
+      const smaller = 'use fewer units or filters, a smaller batch, or a pooling layer before it.';
       issues.push({
         severity: 'warning',
         layerIndex: memory.layerIndex,
         field: heaviest.type === 'dense' ? 'units' : heaviest.type === 'conv2d' ? 'filters' : null,
-        message: `Training this model takes about ${gigabytes < 10 ? gigabytes.toFixed(1) : Math.round(gigabytes).toLocaleString('en-US')} GB (its weights, their gradients and the optimizer's copies, and a batch's activations), most of it for ${layerLabel(heaviest, memory.layerIndex ?? 0)}. A browser tab rarely gets that much: WebAssembly holds 4 GB at most, and a GPU gives a page a share of its own. The run will likely fail with an out-of-memory error: use fewer units or filters, a smaller batch, or a pooling layer before it.`,
+        message:
+          memory.bytes > TRAINING_MEMORY_FAILURE_BYTES
+            ? `${size} A browser tab does not get that much: a training step holds about twice this at its peak, WebAssembly holds 4 GB at most, and a GPU gives a page a share of its own. The run will likely fail with an out-of-memory error: ${smaller}`
+            : `${size} WASM has room for it (WebAssembly holds 4 GB, and a step needs about twice this at its peak), but a GPU gives a page only a share of its memory, so on WebGL the run may fail with an out-of-memory error. If it does, choose WASM as the backend, or ${smaller}`,
       });
     }
   }
