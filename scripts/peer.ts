@@ -16,17 +16,25 @@ export interface PeerPlan {
   readonly timedEpochs: number;
 }
 
-export interface PeerResult extends PeerPlan {
-  readonly params: number;
+/** A plan's timed epochs on one thread count. */
+export interface PeerTiming {
+  readonly threads: number;
   /** The median of `eachEpoch`. */
   readonly samplesPerSecond: number;
   /** Samples per second of each timed epoch, in order. */
   readonly eachEpoch: readonly number[];
 }
 
+/** A plan's figures: the fastest thread count's, and every count's in `byThreads`. */
+export interface PeerResult extends PeerPlan, PeerTiming {
+  readonly params: number;
+  readonly byThreads: readonly PeerTiming[];
+}
+
 export interface PeerReport {
   readonly framework: string;
-  readonly threads: number;
+  /** The thread counts each plan was timed at: 1 and every core, or `PEER_THREADS`. */
+  readonly threadCounts: readonly number[];
   readonly results: readonly PeerResult[];
 }
 
