@@ -164,8 +164,13 @@ describe('the run file', () => {
 });
 
 describe('importing a run file explains what is wrong, naming the file', () => {
-  it('refuses text that is not JSON', () => {
-    expect(importError('hello', 'notes.txt')).toBe('notes.txt is not a run export: it is not JSON text.');
+  it('refuses text that is not JSON, saying where it breaks: empty, binary, cut short, or the parser\'s position', () => {
+    expect(importError('hello', 'notes.txt')).toMatch(/^notes\.txt is not a run export: it is not valid JSON \(Unexpected token .+\)\.$/);
+    expect(importError('{"format": 1,}', 'a.json')).toMatch(/^a\.json is not a run export: it is not valid JSON \(.* at position 13\b.*\)\.$/);
+    expect(importError('', 'empty.run.json')).toBe('empty.run.json is not a run export: the file is empty.');
+    expect(importError('\ufffdPNG\r\n\u001a\n\u0000', 'picture.run.json')).toBe('picture.run.json is not a run export: it is binary data, not text (a PNG image).');
+    const whole = fileWith(() => undefined);
+    expect(importError(whole.slice(0, 1000), 'cut.run.json')).toMatch(/^cut\.run\.json is not a run export: it is not valid JSON \(.+\): the text stops after 1,000 characters, so the file may be cut short\.$/);
   });
 
   it('refuses JSON that is not a run export, and says when it is a bare model.json', () => {
@@ -224,6 +229,26 @@ describe('importing a run file explains what is wrong, naming the file', () => {
     expect(withEvaluation({ mistakeProbabilities: [0.5, 0.5] })).toBe(`${prefix}.mistakeProbabilities should hold 3 per image, 3 in all, but it has 2.`);
     expect(withEvaluation({ seconds: 'fast' })).toBe(`${prefix}.seconds should be a number, but it is "fast".`);
     expect(withEvaluation({ seconds: -16 })).toBe(`${prefix}.seconds should be a number of seconds, 0 or more, but it is -16.`);
+  });
+
+  it('refuses figures no run can have, which Compare would rank as best: rates outside 0-1, negative losses, times and speeds', () => {
+    const withEvaluation = (change: Record<string, unknown>): string => importError(fileWith((f) => Object.assign(f.run.evaluation as Record<string, unknown>, change)));
+    const withEpoch = (change: Record<string, unknown>): string => importError(fileWith((f) => Object.assign((f.run.epochs as Record<string, unknown>[])[0] ?? {}, change)));
+    const prefix = 'my.run.json cannot be imported: run';
+    expect(withEvaluation({ accuracy: 1.7 })).toMatch(new RegExp(`^${prefix}\\.evaluation\\.accuracy should be the confusion matrix's \\d+ right of 4 \\(.+\\), but it is 1\\.7\\.$`));
+    expect(withEvaluation({ loss: -5 })).toBe(`${prefix}.evaluation.loss should be a loss, 0 or more, but it is -5.`);
+    expect(withEvaluation({ perClass: [{ precision: 5, recall: 1, f1: 1, support: 1 }, ...[1, 2].map(() => ({ precision: 1, recall: 1, f1: 1, support: 1 }))] })).toBe(
+      `${prefix}.evaluation.perClass[0].precision should be a fraction from 0 to 1, but it is 5.`,
+    );
+    expect(withEvaluation({ sampleProbabilities: [1.5, 0, 0, ...new Array<number>(9).fill(0)] })).toBe(`${prefix}.evaluation.sampleProbabilities[0] should be a fraction from 0 to 1, but it is 1.5.`);
+    expect(withEpoch({ valAccuracy: 3 })).toBe(`${prefix}.epochs[0].valAccuracy should be a fraction from 0 to 1, but it is 3.`);
+    expect(withEpoch({ accuracy: -0.1 })).toBe(`${prefix}.epochs[0].accuracy should be a fraction from 0 to 1, but it is -0.1.`);
+    expect(withEpoch({ valLoss: -1 })).toBe(`${prefix}.epochs[0].valLoss should be a loss, 0 or more, but it is -1.`);
+    expect(withEpoch({ seconds: -3 })).toBe(`${prefix}.epochs[0].seconds should be a number of seconds, 0 or more, but it is -3.`);
+    expect(withEpoch({ samplesPerSecond: -100 })).toBe(`${prefix}.epochs[0].samplesPerSecond should be a number, 0 or more, but it is -100.`);
+    expect(withEpoch({ epoch: 2 })).toBe(`${prefix}.epochs[0].epoch should be 1 (the epochs in order, from 1), but it is 2.`);
+    expect(importError(fileWith((f) => ((f.run.batches as Record<string, unknown>[])[0] ?? {}).accuracy = 2))).toBe(`${prefix}.batches[0].accuracy should be a fraction from 0 to 1, but it is 2.`);
+    expect(importError(fileWith((f) => (f.run.trainCount = 50_000)))).toMatch(new RegExp(`^${prefix}\\.batchesPerEpoch should be \\d+, its 50000 training images in batches of \\d+, but it is \\d+\\.$`));
   });
 
   it("keeps the test pass's time, and reads a run from before it was kept without one", () => {

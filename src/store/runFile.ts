@@ -185,8 +185,28 @@ function metric(value: unknown, path: string): number {
   return value === null ? Number.NaN : num(value, path);
 }
 
-function nullableMetric(value: unknown, path: string): number | null {
-  return value === null ? null : num(value, path);
+/** A metric that is at least `min` (and at most `max`), or null (NaN) for one that was not finite. */
+function bounded(value: unknown, path: string, expected: string, min: number, max = Infinity): number {
+  const figure = metric(value, path);
+  if (figure < min || figure > max) invalid(path, expected, value);
+  return figure;
+}
+
+/** An accuracy, precision, recall or probability: from 0 to 1. */
+const fraction = (value: unknown, path: string): number => bounded(value, path, 'a fraction from 0 to 1', 0, 1);
+
+/** A cross-entropy loss: 0 or more. */
+const loss = (value: unknown, path: string): number => bounded(value, path, 'a loss, 0 or more', 0);
+
+/** A speed or a time still to go: 0 or more. */
+const rate = (value: unknown, path: string): number => bounded(value, path, 'a number, 0 or more', 0);
+
+function nullableFraction(value: unknown, path: string): number | null {
+  return value === null ? null : fraction(value, path);
+}
+
+function nullableLoss(value: unknown, path: string): number | null {
+  return value === null ? null : loss(value, path);
 }
 
 function wholeNumbers(value: unknown, path: string): number[] {
@@ -202,7 +222,7 @@ function backendInfo(value: unknown, path: string): BackendInfo | null {
 
 function batchPoint(value: unknown, path: string): BatchPoint {
   const f = object(value, path);
-  return { x: num(f.x, `${path}.x`), loss: metric(f.loss, `${path}.loss`), accuracy: metric(f.accuracy, `${path}.accuracy`) };
+  return { x: num(f.x, `${path}.x`), loss: loss(f.loss, `${path}.loss`), accuracy: fraction(f.accuracy, `${path}.accuracy`) };
 }
 
 function epochRecord(value: unknown, path: string): EpochRecord {
@@ -210,14 +230,14 @@ function epochRecord(value: unknown, path: string): EpochRecord {
   return {
     epoch: count(f.epoch, `${path}.epoch`, 1),
     epochs: count(f.epochs, `${path}.epochs`, 1),
-    loss: metric(f.loss, `${path}.loss`),
-    accuracy: metric(f.accuracy, `${path}.accuracy`),
-    valLoss: nullableMetric(f.valLoss, `${path}.valLoss`),
-    valAccuracy: nullableMetric(f.valAccuracy, `${path}.valAccuracy`),
-    learningRate: nullableMetric(f.learningRate ?? null, `${path}.learningRate`),
-    seconds: num(f.seconds, `${path}.seconds`),
-    samplesPerSecond: metric(f.samplesPerSecond, `${path}.samplesPerSecond`),
-    etaSeconds: metric(f.etaSeconds, `${path}.etaSeconds`),
+    loss: loss(f.loss, `${path}.loss`),
+    accuracy: fraction(f.accuracy, `${path}.accuracy`),
+    valLoss: nullableLoss(f.valLoss, `${path}.valLoss`),
+    valAccuracy: nullableFraction(f.valAccuracy, `${path}.valAccuracy`),
+    learningRate: f.learningRate === undefined || f.learningRate === null ? null : rate(f.learningRate, `${path}.learningRate`),
+    seconds: seconds(f.seconds, `${path}.seconds`),
+    samplesPerSecond: rate(f.samplesPerSecond, `${path}.samplesPerSecond`),
+    etaSeconds: rate(f.etaSeconds, `${path}.etaSeconds`),
     tensors: count(f.tensors, `${path}.tensors`),
     bytes: count(f.bytes, `${path}.bytes`),
   };
@@ -225,7 +245,7 @@ function epochRecord(value: unknown, path: string): EpochRecord {
 
 function classMetrics(value: unknown, path: string): ClassMetrics {
   const f = object(value, path);
-  return { precision: metric(f.precision, `${path}.precision`), recall: metric(f.recall, `${path}.recall`), f1: metric(f.f1, `${path}.f1`), support: count(f.support, `${path}.support`) };
+  return { precision: fraction(f.precision, `${path}.precision`), recall: fraction(f.recall, `${path}.recall`), f1: fraction(f.f1, `${path}.f1`), support: count(f.support, `${path}.support`) };
 }
 
 function evaluation(value: unknown, path: string, classCount: number): Evaluation | null {
@@ -244,9 +264,15 @@ function evaluation(value: unknown, path: string, classCount: number): Evaluatio
   if (predictions.length !== evaluated) throw new FieldError(`${path}.predictions should have one class per evaluated test image (${evaluated}), but it has ${predictions.length}`);
   const [sampleIndices, sampleProbabilities] = imagesWithProbabilities(f, path, 'sample', evaluated, classCount);
   const [mistakeIndices, mistakeProbabilities] = imagesWithProbabilities(f, path, 'mistake', evaluated, classCount);
+  // The accuracy is the matrix's diagonal over its total, as evaluate() takes it.
+  const accuracy = num(f.accuracy, `${path}.accuracy`);
+  const correct = confusion.reduce((sum, row, t) => sum + (row[t] ?? 0), 0);
+  if (evaluated > 0 && Math.abs(accuracy - correct / evaluated) > 1e-9) {
+    throw new FieldError(`${path}.accuracy should be the confusion matrix's ${correct} right of ${evaluated} (${correct / evaluated}), but it is ${describeValue(f.accuracy)}`);
+  }
   return {
-    loss: metric(f.loss, `${path}.loss`),
-    accuracy: num(f.accuracy, `${path}.accuracy`),
+    loss: loss(f.loss, `${path}.loss`),
+    accuracy,
     count: evaluated,
     ...(f.seconds === undefined ? {} : { seconds: seconds(f.seconds, `${path}.seconds`) }),
     confusion,
@@ -273,7 +299,7 @@ function imagesWithProbabilities(f: Fields, path: string, kind: 'sample' | 'mist
   const outside = indices.findIndex((i) => i >= evaluated);
   if (outside >= 0) invalid(`${path}.${kind}Indices[${outside}]`, `a test image from 0 to ${evaluated - 1}`, indices[outside]);
   // Metrics, as a model's outputs: a model whose last step made its weights NaN answers NaN.
-  const probabilities = list(f[`${kind}Probabilities`], `${path}.${kind}Probabilities`).map((v, i) => metric(v, `${path}.${kind}Probabilities[${i}]`));
+  const probabilities = list(f[`${kind}Probabilities`], `${path}.${kind}Probabilities`).map((v, i) => fraction(v, `${path}.${kind}Probabilities[${i}]`));
   if (probabilities.length !== indices.length * classCount) {
     throw new FieldError(`${path}.${kind}Probabilities should hold ${classCount} per image, ${indices.length * classCount} in all, but it has ${probabilities.length}`);
   }
@@ -299,6 +325,14 @@ export function parseSavedRun(value: unknown, path = 'run', failedAllowed = fals
   }
   const id = text(f.id, `${path}.id`);
   if (id === '') invalid(`${path}.id`, 'a run id', id);
+  const trainCount = count(f.trainCount, `${path}.trainCount`);
+  const batchesPerEpoch = count(f.batchesPerEpoch, `${path}.batchesPerEpoch`);
+  if (batchesPerEpoch !== Math.ceil(trainCount / spec.fit.batchSize)) {
+    throw new FieldError(`${path}.batchesPerEpoch should be ${Math.ceil(trainCount / spec.fit.batchSize)}, its ${trainCount} training images in batches of ${spec.fit.batchSize}, but it is ${describeValue(f.batchesPerEpoch)}`);
+  }
+  const epochs = list(f.epochs, `${path}.epochs`).map((e, i) => epochRecord(e, `${path}.epochs[${i}]`));
+  const misplaced = epochs.findIndex((e, i) => e.epoch !== i + 1);
+  if (misplaced >= 0) invalid(`${path}.epochs[${misplaced}].epoch`, `${misplaced + 1} (the epochs in order, from 1)`, epochs[misplaced]?.epoch);
   return {
     id,
     name: text(f.name, `${path}.name`),
@@ -310,11 +344,11 @@ export function parseSavedRun(value: unknown, path = 'run', failedAllowed = fals
     spec,
     status: f.status,
     backend: backendInfo(f.backend, `${path}.backend`),
-    trainCount: count(f.trainCount, `${path}.trainCount`),
+    trainCount,
     validationCount: count(f.validationCount, `${path}.validationCount`),
-    batchesPerEpoch: count(f.batchesPerEpoch, `${path}.batchesPerEpoch`),
+    batchesPerEpoch,
     batches: list(f.batches, `${path}.batches`).map((b, i) => batchPoint(b, `${path}.batches[${i}]`)),
-    epochs: list(f.epochs, `${path}.epochs`).map((e, i) => epochRecord(e, `${path}.epochs[${i}]`)),
+    epochs,
     evaluation: evaluation(f.evaluation, `${path}.evaluation`, classNames.length),
     startedAt: num(f.startedAt, `${path}.startedAt`),
     seconds: f.seconds === null ? null : num(f.seconds, `${path}.seconds`),
@@ -447,13 +481,28 @@ export function parseStoredRun(record: unknown): SavedRun {
   }
 }
 
+/** Why `content` is not JSON, where that shows: empty, binary, cut short, or JSON.parse's own words with the position. */
+function notJson(content: string, error: unknown): string {
+  if (content.trim() === '') return content === '' ? 'the file is empty' : 'the file holds only white space';
+  const head = content.slice(0, 64);
+  // Bytes that are not UTF-8 text read as U+FFFD; control characters other than white space are not text either.
+  const binary = Array.from({ length: head.length }, (_, i) => head.charCodeAt(i)).some((code) => code === 0xfffd || (code < 0x20 && ![0x09, 0x0a, 0x0b, 0x0c, 0x0d].includes(code)));
+  if (binary) return `it is binary data, not text${head.slice(1, 4) === 'PNG' ? ' (a PNG image)' : ''}`;
+  const reason = messageOf(error).replace(/\.$/, '');
+  // The parser wanted more where the text stops: "Unexpected end of JSON input", or a position at its end.
+  const position = Number(/at position (\d+)/.exec(reason)?.[1] ?? Number.NaN);
+  const stopped = /end of JSON input|Unterminated/i.test(reason) || position >= content.trimEnd().length;
+  const cut = stopped ? `: the text stops after ${content.length.toLocaleString('en-US')} characters, so the file may be cut short` : '';
+  return `it is not valid JSON (${reason})${cut}`;
+}
+
 /** A run file's text → the run and its model files; a RunFileError naming `fileName` and the problem otherwise. */
 export function parseRunFile(content: string, fileName: string): RunFileContents {
   let value: unknown;
   try {
     value = JSON.parse(content);
-  } catch {
-    throw new RunFileError(`${fileName} is not a run export: it is not JSON text.`);
+  } catch (error) {
+    throw new RunFileError(`${fileName} is not a run export: ${notJson(content, error)}.`);
   }
   const top = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Fields) : null;
   if (top?.format !== RUN_FILE_FORMAT) {
