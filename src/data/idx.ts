@@ -67,7 +67,7 @@ function asciiText(bytes: Uint8Array): string | null {
  * mix-ups are a gzip file not unzipped, an image or a text file picked by mistake, and a header
  * written little-endian (NumPy's `tofile` on a little-endian machine), whose bytes come reversed.
  */
-function magicHint(head: Uint8Array, file: string): string {
+function magicHint(head: Uint8Array, file: string, unzipped: boolean): string {
   const [b0 = 0, b1 = 0, b2 = 0, b3 = 0] = head;
   if (b0 === 0x1f && b1 === 0x8b) return ' (a gzip stream that was not decompressed)';
   if (b0 === 0x89 && b1 === 0x50 && b2 === 0x4e && b3 === 0x47) return ' (a PNG image, not an IDX file: load one image on the Draw tab, or a dataset as IDX files)';
@@ -75,7 +75,8 @@ function magicHint(head: Uint8Array, file: string): string {
   if (b0 >= 1 && b0 <= 4 && IDX_TYPES[b1] !== undefined && b2 === 0 && b3 === 0) {
     return ` (an IDX header written with its bytes reversed, little-endian: IDX is big-endian, so this one should start 00 00 ${hex(b1, 2).slice(2)} 0${b0})`;
   }
-  if (/\.gz$/i.test(file)) return ' (the name ends in .gz, but the file is not gzip either: gzip starts 1f 8b)';
+  // Unzipped data was gzip: only the file's own bytes can fail to be.
+  if (!unzipped && /\.gz$/i.test(file)) return ' (the name ends in .gz, but the file is not gzip either: gzip starts 1f 8b)';
   const text = asciiText(head.subarray(0, 4));
   return text === null ? '' : ` (text, "${text.replace(/\s/g, ' ')}…", not an IDX file)`;
 }
@@ -84,14 +85,14 @@ function magicHint(head: Uint8Array, file: string): string {
  * Reads and validates an IDX header from `head` (which holds at least the first 4 bytes).
  * Returns null while more bytes are needed. `expectedDims` is 3 for images, 1 for labels.
  */
-function parseHeader(head: Uint8Array, file: string, expectedDims: number): { dims: number[]; length: number } | null {
+function parseHeader(head: Uint8Array, file: string, expectedDims: number, unzipped = false): { dims: number[]; length: number } | null {
   const b0 = head[0] ?? 0;
   const b1 = head[1] ?? 0;
   const type = head[2] ?? 0;
   const ndims = head[3] ?? 0;
   if (b0 !== 0 || b1 !== 0) {
     const found = Array.from(head.subarray(0, 4), (b) => hex(b, 2).slice(2)).join(' ');
-    throw new DataError('bad-magic', file, 0, 'an IDX magic number starting with two zero bytes (00 00 08 0N)', `${found}${magicHint(head, file)}`);
+    throw new DataError('bad-magic', file, 0, 'an IDX magic number starting with two zero bytes (00 00 08 0N)', `${found}${magicHint(head, file, unzipped)}`);
   }
   if (type !== UNSIGNED_BYTE) {
     throw new DataError('bad-data-type', file, 2, `data type ${typeName(UNSIGNED_BYTE)}`, `data type ${typeName(type)}`);
@@ -134,10 +135,13 @@ export class IdxReader {
   private data: Uint8Array | null = null;
   private filled = 0;
   private received = 0;
+  /** True when the bytes pushed are a gzip file's unzipped data. */
+  private readonly unzipped: boolean;
 
-  constructor(file: string, expectedDims: number) {
+  constructor(file: string, expectedDims: number, unzipped = false) {
     this.file = file;
     this.expectedDims = expectedDims;
+    this.unzipped = unzipped;
   }
 
   /** Adds the next chunk of the decompressed file. */
@@ -150,7 +154,7 @@ export class IdxReader {
       head.set(chunk, this.head.length);
       this.head = head;
       if (head.length < 4) return;
-      const header = parseHeader(head, this.file, this.expectedDims);
+      const header = parseHeader(head, this.file, this.expectedDims, this.unzipped);
       if (header === null) return;
       this.dims = header.dims;
       this.headerBytes = header.length;

@@ -104,6 +104,12 @@ describe('readIdxStream rejects', () => {
     const error = await dataErrorOf(() => readIdxBytes(twice, 'twice.gz', 1));
     expectDataError(error, 'bad-magic', 'twice.gz', 0, true);
     expect(error.found).toContain('a gzip stream that was not decompressed');
+    // A .gz file that is gzip, holding bytes that are not IDX: not called "not gzip either".
+    const wrapped = imagesIdx(2, 3, 3);
+    wrapped[0] = 0x01;
+    const inside = await dataErrorOf(() => readIdxBytes(gzipSync(wrapped), 'train-images-idx3-ubyte.gz', 3));
+    expectDataError(inside, 'bad-magic', 'train-images-idx3-ubyte.gz', 0, true);
+    expect(inside.message).toBe('train-images-idx3-ubyte.gz, byte 0 of its unzipped data: expected an IDX magic number starting with two zero bytes (00 00 08 0N), found 01 00 08 03');
   });
 
   it('an empty stream as a truncated file', async () => {

@@ -103,7 +103,7 @@ async function decode(raw: AsyncGenerator<Uint8Array>, file: string, expectedDim
     joined.set(next.value, first.length);
     first = joined;
   }
-  const reader = new IdxReader(file, expectedDims);
+  const reader = new IdxReader(file, expectedDims, isGzip(first));
   if (!isGzip(first)) {
     reader.push(first);
     for (let next = await raw.next(); next.done !== true; next = await raw.next()) reader.push(next.value);
