@@ -7,6 +7,7 @@
  */
 import { base64ToBytes, bytesToBase64 } from '../data/base64';
 import { MAX_CLASSES, type Dataset } from '../data/dataset';
+import { BUILTIN_DATASETS } from '../data/datasets';
 import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, LOSSES, MAX_EPOCHS, MAX_SEED, MONITORS, OPTIMIZERS, type Activation, type CompileSpec, type EarlyStoppingSpec, type FitSpec, type LayerSpec, type ModelSpec, type Padding } from './spec';
 
 /** One model in a share, with the name its run had. */
@@ -335,7 +336,12 @@ export function parseShare(value: unknown): Share {
     const r = record(run, `share.runs[${i}]`, ['name', 'spec']);
     return { name: text(r.name, `share.runs[${i}].name`), spec: parseModelSpec(r.spec, `share.runs[${i}].spec`) };
   });
-  return f.ownDataset === undefined ? { dataset, runs } : { dataset, ownDataset: sharedDataset(f.ownDataset), runs };
+  if (f.ownDataset === undefined) {
+    // Without a description of the sharer's own dataset, the link must name a built-in one.
+    if (!Object.hasOwn(BUILTIN_DATASETS, dataset)) invalid('share.dataset', `${Object.keys(BUILTIN_DATASETS).map((id) => `"${id}"`).join(' or ')} (or the link should describe the sharer's own dataset)`, dataset);
+    return { dataset, runs };
+  }
+  return { dataset, ownDataset: sharedDataset(f.ownDataset), runs };
 }
 
 /** How a share link describes a dataset of the sharer's own. */
