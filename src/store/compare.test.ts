@@ -166,6 +166,9 @@ describe('bestInColumns and sortRows', () => {
     // The same training images, but one validates the 10,000 test images in its epoch's time.
     const onTest = compareRow({ ...run('f', 'linear', [epoch(1, 0.9, 3)], null), trainCount: 2_700, validationCount: 10_000 }, MNIST);
     expect(bestInColumns([smaller, onTest]).secondsPerEpoch).toBeUndefined();
+    // Among runs of several sizes, the fastest of each size that has two or more: one run of another size takes no star away.
+    const smallerSlower = compareRow({ ...run('g', 'quickstart', [epoch(1, 0.9, 2)], null), trainCount: 2_700 }, MNIST);
+    expect(bestInColumns([smaller, smallerSlower, larger]).secondsPerEpoch).toEqual(new Set(['d']));
   });
 
   it('ranks accuracy and loss within each dataset, and speed across them', () => {

@@ -172,16 +172,15 @@ export function bestInColumns(rows: readonly CompareRow[]): Partial<Record<Compa
     if (better === 'none') continue;
     const valued = rows.flatMap((row) => {
       const value = row[column];
-      const group = 'sameValidationSet' in spec && row.validationSet !== null ? row.validationSet.key : 'sameDataset' in spec ? row.datasetId : '';
-      // An epoch's time has its validation pass in it: as many images validated, as well as trained.
+      // An epoch's time has its validation pass in it: ranked among runs that trained and validated as many images.
       const images = `${row.trainCount ?? '–'} ${row.validationSet?.images ?? 0}`;
-      return typeof value === 'number' ? [{ id: row.id, value, images, group }] : [];
+      const group = 'sameTrainingImages' in spec ? images : 'sameValidationSet' in spec && row.validationSet !== null ? row.validationSet.key : 'sameDataset' in spec ? row.datasetId : '';
+      return typeof value === 'number' ? [{ id: row.id, value, group }] : [];
     });
     const ids = new Set<string>();
     for (const group of new Set(valued.map((v) => v.group))) {
       const members = valued.filter((v) => v.group === group);
       if (members.length < 2) continue;
-      if ('sameTrainingImages' in spec && new Set(members.map((v) => v.images)).size > 1) continue;
       const values = members.map((v) => v.value);
       const target = better === 'higher' ? Math.max(...values) : Math.min(...values);
       for (const v of members) if (v.value === target) ids.add(v.id);
