@@ -126,6 +126,13 @@ function FloatingControls({ run, words }: { readonly run: Run; readonly words: s
   );
 }
 
+/** Which epoch the running figures are of: this one, the last one, or one the run stopped in the middle of. */
+function runningWords(active: boolean, progress: NonNullable<Run['progress']>, epochsDone: number): string {
+  if (active) return 'running mean of this epoch';
+  if (progress.epoch > epochsDone) return `running mean of epoch ${progress.epoch} until it stopped, at step ${progress.batch}/${progress.batches}`;
+  return 'running mean of its last epoch';
+}
+
 /** `blocker`: why Train is off, said beside it (the error may be far up the builder); null when it is on. */
 export function TrainingControls({ run, blocker }: { readonly run: Run | null; readonly blocker: TrainBlocker | null }) {
   const canTrain = blocker === null;
@@ -248,8 +255,9 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
           </div>
           {progress && (
             <p className="muted" data-testid="running-metrics">
-              Training ({active ? 'running mean of this epoch' : 'running mean of its last epoch'}): loss {progbarValue(progress.loss)} · accuracy {progbarValue(progress.accuracy)} ·{' '}
-              {Math.round(progress.samplesPerSecond)} samples/s
+              Training ({runningWords(active, progress, run.epochs.length)}): loss {progbarValue(progress.loss)} · accuracy {progbarValue(progress.accuracy)} ·{' '}
+              {/* An epoch that ended: its history's figure, taken at its end, not the last step's. */}
+              {Math.round(!active && progress.epoch <= run.epochs.length ? (run.epochs.at(-1)?.samplesPerSecond ?? progress.samplesPerSecond) : progress.samplesPerSecond)} samples/s
               {run.status === 'running' && !stopping ? ` · ETA ${duration(etaSeconds)}` : ''}
             </p>
           )}
