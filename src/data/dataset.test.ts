@@ -71,6 +71,12 @@ describe('assembleDataset', () => {
     expect(error.expected).toBe('a class label from 0 to 2');
   });
 
+  it('rejects training labels that are all 0: one class, nothing for a classifier to tell apart', () => {
+    const error = syncDataErrorOf(() => assembleDataset('c', 'C', files({ trainLabels: file('train-labels', [3], [0, 0, 0]), testLabels: file('test-labels', [2], [0, 0]) })));
+    expectDataError(error, 'one-class', 'train-labels', 8);
+    expect(error.message).toBe('train-labels, byte 8: expected labels of at least 2 classes, for a classifier to tell apart, found only label 0, in all 3 training images');
+  });
+
   it('rejects test images of another size than the training images, at the height field', () => {
     const error = syncDataErrorOf(() => assembleDataset('c', 'C', files({ testImages: file('test-images', [2, 3, 2], new Uint8Array(12)) })));
     expectDataError(error, 'shape-mismatch', 'test-images', 8);

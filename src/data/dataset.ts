@@ -83,6 +83,11 @@ export function assembleDataset(id: string, name: string, files: DatasetFiles, c
     );
   }
   const names = classNames ?? Array.from({ length: inferClassCount(train.labels) }, (_, i) => String(i));
+  if (names.length < 2) {
+    // A classifier tells classes apart: with one, every model is right by saying it, and learns nothing.
+    const label = files.trainLabels;
+    throw new DataError('one-class', label.name, 8, 'labels of at least 2 classes, for a classifier to tell apart', `only label 0, in all ${train.count.toLocaleString('en-US')} training images`, label.idx.gzipped === true);
+  }
   checkLabels(train, files.trainLabels, names.length);
   checkLabels(test, files.testLabels, names.length);
   return { id, name, classNames: names, train, test };

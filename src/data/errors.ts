@@ -17,6 +17,7 @@ export const DATA_ERROR_KINDS = [
   'count-mismatch',
   'shape-mismatch',
   'label-out-of-range',
+  'one-class',
   'corrupt-gzip',
   'http-error',
   'aborted',
