@@ -392,7 +392,7 @@ test('a run training, and one queued, when the page is reloaded are kept as fail
   await expect(runs.getByRole('listitem').nth(0)).toContainText(
     /The page was reloaded or closed while this run was training: it was lost, with its model\. Its history up to epoch [1-4] of 5 is kept\./,
   );
-  await expect(runs.getByRole('listitem').nth(1)).toContainText('The page was reloaded or closed while this run was waiting to train: it was lost, with its model. Train it again');
+  await expect(runs.getByRole('listitem').nth(1)).toContainText('The page was reloaded or closed while this run was waiting to train: it was lost, with its model. "Open in builder" puts its model there to train it again.');
   const rows = page.getByRole('table', { name: 'Comparison of runs' }).locator('tbody tr');
   // The table says they failed, and where: "1/5" alone read as a run still training.
   await expect(rows.nth(0).locator('[data-column="epochsDone"]')).toHaveText(/^[1-4]\/5, failed( in epoch [2-5])?$/);
@@ -401,4 +401,12 @@ test('a run training, and one queued, when the page is reloaded are kept as fail
   await page.reload();
   await page.getByRole('tab', { name: 'Compare' }).click();
   await expect(runs.getByTestId('queue-status')).toHaveText(['failed', 'failed']);
+
+  // The first run's model goes back in the builder to train again (5 epochs, where the builder
+  // held the second's 1), and the model it replaced can be brought back.
+  await runs.getByRole('listitem').nth(0).getByRole('button', { name: /^Open the model of .* in the builder$/ }).click();
+  await expect(page.getByRole('tab', { name: 'Build & train' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByLabel('Epochs', { exact: true })).toHaveValue('5');
+  await page.getByRole('button', { name: 'Bring it back' }).click();
+  await expect(page.getByLabel('Epochs', { exact: true })).toHaveValue('1');
 });

@@ -60,7 +60,7 @@ const QueuedRun = memo(function QueuedRun({ run, compared, onShow }: { readonly 
         </button>
       )}
       {run.error && <span className="error"> {run.error.message}</span>}
-      {!active && <RunActions run={run} />}
+      {!active && <RunActions run={run} onOpened={() => onShow(run.id)} />}
     </li>
   );
 });

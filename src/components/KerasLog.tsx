@@ -71,7 +71,7 @@ export function KerasLog({ run, dataset }: { readonly run: Run | null; readonly 
         </pre>
         <figcaption>
           <p>
-            What this run&apos;s tf.keras code (in the builder, “The same model in tf.keras (Python)”) prints, as Keras 3 writes it: <code>model.fit</code>, then{' '}
+            What this run&apos;s tf.keras code (“Open in builder” puts its model there, under “The same model in tf.keras (Python)”) prints, as Keras 3 writes it: <code>model.fit</code>, then{' '}
             <code>model.evaluate</code> (verbose=2) and the code&apos;s own prints.
           </p>
           <ul>

@@ -24,9 +24,14 @@ function savedText(run: Run, saveState: SaveState | undefined, storageBroken: bo
   return null;
 }
 
-/** A run's name (edited in place, kept on Enter or on leaving the field), Export and Delete. */
-export function RunActions({ run }: { readonly run: Run }) {
+/**
+ * A run's name (edited in place, kept on Enter or on leaving the field), Open in builder,
+ * Export and Delete. `onOpened`: what else to do once its model is in the builder (Compare
+ * goes to Build & train).
+ */
+export function RunActions({ run, onOpened }: { readonly run: Run; readonly onOpened?: () => void }) {
   const renameRun = useAppStore((state) => state.renameRun);
+  const openRunInBuilder = useAppStore((state) => state.openRunInBuilder);
   const exportRun = useAppStore((state) => state.exportRun);
   const deleteRun = useAppStore((state) => state.deleteRun);
   const saveRunAgain = useAppStore((state) => state.saveRunAgain);
@@ -84,6 +89,17 @@ export function RunActions({ run }: { readonly run: Run }) {
           Save again
         </button>
       )}
+      <button
+        type="button"
+        aria-label={`Open the model of ${run.name} in the builder`}
+        title="Its layers and options in the builder, to train again or change"
+        onClick={() => {
+          openRunInBuilder(run.id);
+          onOpened?.();
+        }}
+      >
+        Open in builder
+      </button>
       <button type="button" aria-label={`Export ${run.name}`} disabled={!hasModel(run)} onClick={() => exportRun(run.id)}>
         Export
       </button>

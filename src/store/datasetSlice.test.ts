@@ -382,6 +382,31 @@ describe("the draft's name, which its runs take", () => {
 /** `spec` with its last layer a Dense of `units`. */
 const endingWith = (spec: ModelSpec, units: number): ModelSpec => ({ ...spec, layers: [...spec.layers.slice(0, -1), { type: 'dense', units, activation: 'linear', useBias: true }] });
 
+describe("a run's model, opened in the builder", () => {
+  it('is in the builder as the run had it, its dataset in use, and the model it replaced can come back', () => {
+    state().selectDataset('mnist');
+    state().handleDatasetEvent({ type: 'datasetLoaded', requestId: lastLoad(), dataset: tiny('mnist'), seconds: 0.1, fromBrowserCopy: false });
+    state().loadPreset('quickstart');
+    state().setDraft({ ...endingWith(state().draft, 2), fit: { ...state().draft.fit, epochs: 3 } });
+    state().startTraining();
+    const id = state().currentRunId ?? '';
+    const trained = state().draft;
+    // Another model in the builder, edited, and another dataset in use.
+    state().loadPreset('fashionCnn');
+    state().setDraft({ ...state().draft, fit: { ...state().draft.fit, epochs: 4 } });
+    state().selectDataset('fashion-mnist');
+    state().handleDatasetEvent({ type: 'datasetLoaded', requestId: lastLoad(), dataset: tiny('fashion-mnist'), seconds: 0.1, fromBrowserCopy: false });
+
+    state().openRunInBuilder(id);
+    expect(state().draft).toEqual(trained);
+    expect(draftName(state())).toBe('TensorFlow quickstart (Dense 2, epochs 3)');
+    expect(state().activeDatasetId).toBe('mnist');
+    expect(state().announcement).toMatch(/^TensorFlow quickstart \(Dense 2, epochs 3\) #\d+'s model is in the builder, and Tiny is in use\. The model the builder held comes back with "Bring it back"/);
+    state().bringBackReplacedDraft();
+    expect(draftName(state())).toBe('Fashion CNN (epochs 4)');
+  });
+});
+
 describe('a link to runs', () => {
   it("keeps each run's number in the visitor's banner, and the visitor's runs of them take numbers of their own", async () => {
     state().selectDataset('mnist');

@@ -4,7 +4,8 @@
  * that fails keeps what it had and never touches the others.
  */
 import type { StateCreator } from 'zustand';
-import { isPresetId, PRESETS, type PresetId } from '../training/presets';
+import { isPresetId, presetOfName, PRESETS, type PresetId } from '../training/presets';
+import { isBuiltinDatasetId } from '../data/datasets';
 import type {
   BackendInfo,
   BackendPreference,
@@ -121,6 +122,11 @@ export interface RunsSlice {
   readonly setDraft: (spec: ModelSpec) => void;
   /** Puts another model in the builder (started empty, or opened from a link), as an edit of `presetId` or as a model of one's own. */
   readonly openDraft: (spec: ModelSpec, presetId: PresetId | null) => void;
+  /**
+   * Puts a run's model in the builder, to train again or edit (the model there before it can
+   * be brought back, as when a preset replaces it), and its dataset in use when it can be.
+   */
+  readonly openRunInBuilder: (id: string) => void;
   readonly loadPreset: (id: PresetId) => void;
   /**
    * Keeps the draft for "Bring it back" before the preset menu replaces it, if it is worth
@@ -282,6 +288,23 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
     openDraft: (spec, presetId) => {
       set({ draft: spec, draftPresetId: presetId, draftModified: draftChanges({ draft: spec, draftPresetId: presetId }).length > 0 });
       rememberDraft(get());
+    },
+    openRunInBuilder: (id) => {
+      const state = get();
+      const run = state.runs[id];
+      if (!run) return;
+      const keptBefore = state.replacedDraft;
+      if (JSON.stringify(state.draft) !== JSON.stringify(run.spec)) state.keepDraftBeforeReplacing();
+      state.openDraft(run.spec, presetOfName(run.name));
+      const entry = state.datasets[run.datasetId];
+      // A built-in dataset loads when chosen; a user's own must be here already.
+      const canSwitch = entry !== undefined && (entry.status === 'ready' || isBuiltinDatasetId(run.datasetId));
+      const onOther = run.datasetId !== state.activeDatasetId;
+      if (onOther && canSwitch) state.selectDataset(run.datasetId);
+      const dataset = !onOther ? '' : canSwitch ? `, and ${run.datasetName} is in use` : `; it trained on ${run.datasetName}, which is not loaded: load its files on the Data tab to train it there`;
+      // An edited model or one's own is kept (an unedited preset is one click away).
+      const kept = get().replacedDraft !== keptBefore ? ' The model the builder held comes back with "Bring it back", under the preset menu.' : '';
+      state.announce(`${run.name}'s model is in the builder${dataset}.${kept}`);
     },
     loadPreset: (id) => {
       set({ draft: PRESETS[id].spec, draftPresetId: id, draftModified: false });

@@ -135,7 +135,7 @@ export function settlePendingDeletes(pending: readonly PendingDelete[], recordId
 export function interruptedWords(run: Pick<Run, 'status' | 'epochs' | 'spec'>): string {
   const history = run.epochs.length > 0 ? ` Its history up to epoch ${run.epochs.length} of ${run.spec.fit.epochs} is kept.` : '';
   const what = run.status === 'starting' && run.epochs.length === 0 ? 'was waiting to train' : 'was training';
-  return `The page was reloaded or closed while this run ${what}: it was lost, with its model.${history} Train it again from the builder when you are ready.`;
+  return `The page was reloaded or closed while this run ${what}: it was lost, with its model.${history} "Open in builder" puts its model there to train it again.`;
 }
 
 /** The run records REMEMBERED.interruptedRuns holds, unchecked (each is checked as it is kept). */
