@@ -7,7 +7,7 @@
  */
 import { base64ToBytes, bytesToBase64 } from '../data/base64';
 import { MAX_CLASSES, type Dataset } from '../data/dataset';
-import { BUILTIN_DATASETS } from '../data/datasets';
+import { BUILTIN_DATASET_IDS, isBuiltinDatasetId } from '../data/builtinIds';
 import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, LOSSES, MAX_EPOCHS, MAX_SEED, MONITORS, OPTIMIZERS, type Activation, type CompileSpec, type EarlyStoppingSpec, type FitSpec, type LayerSpec, type ModelSpec, type Padding } from './spec';
 
 /** One model in a share, with the name its run had. */
@@ -338,7 +338,7 @@ export function parseShare(value: unknown): Share {
   });
   if (f.ownDataset === undefined) {
     // Without a description of the sharer's own dataset, the link must name a built-in one.
-    if (!Object.hasOwn(BUILTIN_DATASETS, dataset)) invalid('share.dataset', `${Object.keys(BUILTIN_DATASETS).map((id) => `"${id}"`).join(' or ')} (or the link should describe the sharer's own dataset)`, dataset);
+    if (!isBuiltinDatasetId(dataset)) invalid('share.dataset', `${BUILTIN_DATASET_IDS.map((id) => `"${id}"`).join(' or ')} (or the link should describe the sharer's own dataset)`, dataset);
     return { dataset, runs };
   }
   return { dataset, ownDataset: sharedDataset(f.ownDataset), runs };
