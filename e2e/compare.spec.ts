@@ -247,6 +247,14 @@ test('a link to two models queues both with one click, and focus follows to Comp
   await expect(page.getByRole('list', { name: 'Runs' }).getByTestId('queue-status')).toHaveText(['finished', 'finished'], { timeout: 90_000 });
 });
 
+test("a link to a model far too large for a tab says so in the banner, with the builder's words, before Train it", async ({ page }) => {
+  const quick = PRESETS.quickstart.spec;
+  const huge = { ...quick, layers: [...quick.layers.slice(0, 1), { type: 'dense' as const, units: 1_000_000_000, activation: 'relu' as const, useBias: true }, ...quick.layers.slice(-1)] };
+  await page.goto(`/#share=${await encodeShare({ dataset: 'mnist', runs: [{ name: 'Huge', spec: huge }] })}`);
+  const banner = page.getByRole('region', { name: /Shared with you: 1 model for MNIST/ });
+  await expect(banner.getByRole('listitem')).toContainText(/Training this model takes about [\d,]+ GB .* No browser tab gets that much .*: the run will fail with an out-of-memory error\./);
+});
+
 test("a link to a model for the user's own dataset describes that dataset, and a visitor's matching one trains it", async ({ page, browser }) => {
   await openApp(page);
   await uploadOwnDataset(page);

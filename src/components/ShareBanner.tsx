@@ -5,6 +5,7 @@
 import { useMemo } from 'react';
 import { selectActiveDataset, useAppStore } from '../store';
 import { sharedModelProblems } from '../store/compareSlice';
+import { trainingMemoryWarning } from '../training/shapes';
 import { describeLayers } from '../training/specDiff';
 import { matchesOwnDataset, type SharedDataset } from '../training/specUrl';
 import { counted, trainingWords } from './words';
@@ -53,6 +54,12 @@ export function ShareBanner({ onOpenBuilder, onQueued, onDismissed }: ShareBanne
   const queueAll = useAppStore((state) => state.queueSharedModels);
   const edit = useAppStore((state) => state.editSharedModel);
   const problems = useMemo(() => (incoming?.kind === 'ok' ? sharedModelProblems(incoming.share, activeDataset) : []), [incoming, activeDataset]);
+  // The builder's memory warning, for a model too large for a tab: Train it would start a run that fails.
+  const memoryWarnings = useMemo(() => {
+    if (incoming?.kind !== 'ok' || activeDataset === null) return [];
+    const input = { height: activeDataset.train.height, width: activeDataset.train.width, channels: 1 };
+    return incoming.share.runs.map((model, i) => (problems[i] === null ? trainingMemoryWarning(model.spec, input) : null));
+  }, [incoming, activeDataset, problems]);
   if (incoming === null) return null;
   if (incoming.kind === 'error') {
     return (
@@ -85,6 +92,7 @@ export function ShareBanner({ onOpenBuilder, onQueued, onDismissed }: ShareBanne
           <li key={i}>
             <strong>{model.name}</strong>: {describeLayers(model.spec.layers)}; {trainingWords(model.spec)}{' '}
             {ready && problems[i] != null && <span className="error">It cannot train here: {problems[i]} </span>}
+            {ready && memoryWarnings[i] != null && <span className="warning-text">{memoryWarnings[i]} </span>}
             <button
               type="button"
               onClick={() => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from './presets';
-import { augmentationRows, formatShape, insertionIndex, isTrainable, layerNames, outputActivation, summarize, trainingMemory, validateSpec } from './shapes';
+import { augmentationRows, formatShape, insertionIndex, isTrainable, layerNames, outputActivation, summarize, trainingMemory, trainingMemoryWarning, validateSpec } from './shapes';
 import { DEFAULT_COMPILE, DEFAULT_FIT, MAX_EPOCHS, type CompileSpec, type FitSpec, type LayerSpec, type ModelSpec } from './spec';
 
 const MNIST = { height: 28, width: 28, channels: 1 };
@@ -483,6 +483,12 @@ describe('the training memory warning', () => {
     expect(fails?.message).toMatch(/^Training this model takes about 2\.1 GB .* The run will likely fail with an out-of-memory error/);
     expect(fails?.message).not.toMatch(/WASM has room/);
     expect(memoryWarnings(wide(60_000))).toEqual([]);
+    // A model no machine's tab could hold is told it will fail, not that it likely will.
+    const [impossible] = memoryWarnings(wide(1_000_000_000));
+    expect(impossible?.message).toMatch(/ No browser tab gets that much .*: the run will fail with an out-of-memory error\. Use fewer units/);
+    // The same words for a share link's model, before it is opened.
+    expect(trainingMemoryWarning(wide(1_000_000_000), MNIST)).toBe(impossible?.message);
+    expect(trainingMemoryWarning(wide(60_000), MNIST)).toBeNull();
   });
 
   it('counts a batch of activations: 20,000 filters have few weights but huge outputs', () => {

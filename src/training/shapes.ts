@@ -375,6 +375,9 @@ export const TRAINING_MEMORY_WARNING_BYTES = 2 ** 30;
  */
 export const TRAINING_MEMORY_FAILURE_BYTES = 2 * 2 ** 30;
 
+/** Past this estimate (a peak of some 128 GB), the builder says the run will fail: 64 GiB. */
+export const TRAINING_MEMORY_IMPOSSIBLE_BYTES = 64 * 2 ** 30;
+
 /**
  * About how much memory training `spec` takes, in bytes, and the layer that takes the most:
  * float32 weights, their gradients and the optimizer's slots, plus a batch's activations and
@@ -393,6 +396,29 @@ export function trainingMemory(spec: ModelSpec, input: InputShape): { readonly b
     if (layerBytes > largest.bytes) largest = { bytes: layerBytes, layerIndex: i };
   }
   return { bytes, layerIndex: largest.layerIndex };
+}
+
+/** The warning for a model whose training will not fit a tab's memory, by its estimate; null when it will. */
+function memoryIssue(spec: ModelSpec, input: InputShape, layers: readonly LayerSpec[]): SpecIssue | null {
+  const memory = trainingMemory(spec, input);
+  const heaviest = memory.layerIndex === null ? undefined : layers[memory.layerIndex];
+  if (memory.bytes <= TRAINING_MEMORY_WARNING_BYTES || !heaviest) return null;
+  const gigabytes = memory.bytes / 2 ** 30;
+  const size = `Training this model takes about ${gigabytes < 10 ? gigabytes.toFixed(1) : Math.round(gigabytes).toLocaleString('en-US')} GB (its weights, their gradients and the optimizer's copies, and a batch's activations), most of it for ${layerLabel(heaviest, memory.layerIndex ?? 0)}.`;
+  const smaller = 'use fewer units or filters, a smaller batch, or a pooling layer before it.';
+  const peak = 'a training step holds about twice this at its peak';
+  const message =
+    memory.bytes > TRAINING_MEMORY_IMPOSSIBLE_BYTES
+      ? `${size} No browser tab gets that much (${peak}, WebAssembly holds 4 GB, and few GPUs hold ${Math.round(gigabytes * 2).toLocaleString('en-US')} GB at all): the run will fail with an out-of-memory error. ${smaller.charAt(0).toUpperCase()}${smaller.slice(1)}`
+      : memory.bytes > TRAINING_MEMORY_FAILURE_BYTES
+        ? `${size} A browser tab does not get that much: ${peak}, WebAssembly holds 4 GB at most, and a GPU gives a page a share of its own. The run will likely fail with an out-of-memory error: ${smaller}`
+        : `${size} WASM has room for it (WebAssembly holds 4 GB, and ${peak}), but a GPU gives a page only a share of its memory, so on WebGL the run may fail with an out-of-memory error. If it does, choose WASM as the backend, or ${smaller}`;
+  return { severity: 'warning', layerIndex: memory.layerIndex, field: heaviest.type === 'dense' ? 'units' : heaviest.type === 'conv2d' ? 'filters' : null, message };
+}
+
+/** The training-memory warning of a model whose layers fit its input (a share link's, before it is opened), or null. */
+export function trainingMemoryWarning(spec: ModelSpec, input: InputShape): string | null {
+  return isPositiveInteger(spec.fit.batchSize) ? (memoryIssue(spec, input, layersOf(spec))?.message ?? null) : null;
 }
 
 /**
@@ -468,22 +494,8 @@ export function validateSpec(spec: ModelSpec, input: InputShape, classCount: num
 
   const { compile, fit } = spec;
   if (shape !== null && isPositiveInteger(fit.batchSize)) {
-    const memory = trainingMemory(spec, input);
-    const heaviest = memory.layerIndex === null ? undefined : layers[memory.layerIndex];
-    if (memory.bytes > TRAINING_MEMORY_WARNING_BYTES && heaviest) {
-      const gigabytes = memory.bytes / 2 ** 30;
-      const size = `Training this model takes about ${gigabytes < 10 ? gigabytes.toFixed(1) : Math.round(gigabytes).toLocaleString('en-US')} GB (its weights, their gradients and the optimizer's copies, and a batch's activations), most of it for ${layerLabel(heaviest, memory.layerIndex ?? 0)}.`;
-      const smaller = 'use fewer units or filters, a smaller batch, or a pooling layer before it.';
-      issues.push({
-        severity: 'warning',
-        layerIndex: memory.layerIndex,
-        field: heaviest.type === 'dense' ? 'units' : heaviest.type === 'conv2d' ? 'filters' : null,
-        message:
-          memory.bytes > TRAINING_MEMORY_FAILURE_BYTES
-            ? `${size} A browser tab does not get that much: a training step holds about twice this at its peak, WebAssembly holds 4 GB at most, and a GPU gives a page a share of its own. The run will likely fail with an out-of-memory error: ${smaller}`
-            : `${size} WASM has room for it (WebAssembly holds 4 GB, and a step needs about twice this at its peak), but a GPU gives a page only a share of its memory, so on WebGL the run may fail with an out-of-memory error. If it does, choose WASM as the backend, or ${smaller}`,
-      });
-    }
+    const memory = memoryIssue(spec, input, layers);
+    if (memory !== null) issues.push(memory);
   }
   if (!(typeof compile.optimizer === 'string' && Object.hasOwn(OPTIMIZERS, compile.optimizer))) {
     modelError('optimizer', `Unknown optimizer '${text(compile.optimizer)}': choose ${Object.keys(OPTIMIZERS).join(', ')}.`);
