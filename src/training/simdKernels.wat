@@ -164,37 +164,27 @@
       (br $eachRow)))
   )
 
-  ;; dL/dx of ReLU, as tfjs takes it: out[i] = dy[i] · step(x[i]), where step is 1 for x > 0, NaN
-  ;; for a NaN and 0 otherwise, for `count` float32 values. The product, not a select, so that
-  ;; the results are tfjs's to the bit: −0 for a negative dy, NaN for an infinite one or a NaN x.
+  ;; dL/dx of ReLU: out[i] = dy[i] where x[i] > 0, else 0, for `count` float32 values.
   (func (export "reluGrad")
     (param $dy i32) (param $x i32) (param $out i32) (param $count i32)
-    (local $i i32) (local $vectors i32) (local $bytes i32) (local $xs v128) (local $value f32)
+    (local $i i32) (local $vectors i32) (local $bytes i32)
     (local.set $bytes (i32.shl (local.get $count) (i32.const 2)))
     (local.set $vectors (i32.and (local.get $bytes) (i32.const -16)))
     (block $done (loop $eachVector
       (br_if $done (i32.ge_u (local.get $i) (local.get $vectors)))
-      (local.set $xs (v128.load (i32.add (local.get $x) (local.get $i))))
       (v128.store (i32.add (local.get $out) (local.get $i))
-        (f32x4.mul
+        (v128.and
           (v128.load (i32.add (local.get $dy) (local.get $i)))
-          ;; 1 where x > 0, else 0; then x itself where x is NaN.
-          (v128.bitselect
-            (local.get $xs)
-            (v128.and (f32x4.gt (local.get $xs) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 1 1 1 1))
-            (f32x4.ne (local.get $xs) (local.get $xs)))))
+          (f32x4.gt (v128.load (i32.add (local.get $x) (local.get $i))) (v128.const f32x4 0 0 0 0))))
       (local.set $i (i32.add (local.get $i) (i32.const 16)))
       (br $eachVector)))
     (block $restDone (loop $eachRest
       (br_if $restDone (i32.ge_u (local.get $i) (local.get $bytes)))
-      (local.set $value (f32.load (i32.add (local.get $x) (local.get $i))))
       (f32.store (i32.add (local.get $out) (local.get $i))
-        (f32.mul
+        (select
           (f32.load (i32.add (local.get $dy) (local.get $i)))
-          (select
-            (local.get $value)
-            (select (f32.const 1) (f32.const 0) (f32.gt (local.get $value) (f32.const 0)))
-            (f32.ne (local.get $value) (local.get $value)))))
+          (f32.const 0)
+          (f32.gt (f32.load (i32.add (local.get $x) (local.get $i))) (f32.const 0))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $eachRest)))
   )
