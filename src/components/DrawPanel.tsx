@@ -8,6 +8,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { hasDrawingModel, modelStage, runImageSize, selectActiveDataset, selectDrawingRunId, selectNewestDrawingRunId, useAppStore, type AppState, type Run, type RunStatus } from '../store';
 import { BUILTIN_DATASETS, drawingLayoutOf, isBuiltinDatasetId, USER_DRAWING_HINT } from '../data/datasets';
 import { smallDrawingWords } from '../data/drawing';
+import { IMAGE_HEAD_BYTES, imageFileProblem } from '../data/imageFile';
 import { DigitImage } from './DigitImage';
 import { usePanelShown } from './Tabs';
 import { useRunWords } from './useRunWords';
@@ -140,7 +141,14 @@ export function DrawPanel() {
         // A copy: the worker takes the buffer it is sent, and another model may be asked about this image.
         setAskedFile({ name: file.name, requestId: classify({ kind: 'rgba', ...image, rgba: image.rgba.slice() }, size) });
       },
-      (error: unknown) => setFileError(`${file.name} could not be read as an image: ${messageOf(error)}`),
+      (error: unknown) => {
+        // The browser says the same of every file it cannot decode: its size and first bytes say more.
+        file
+          .slice(0, IMAGE_HEAD_BYTES)
+          .arrayBuffer()
+          .then((head) => setFileError(`${file.name} could not be read as an image: ${imageFileProblem(new Uint8Array(head), file.size)}.`))
+          .catch(() => setFileError(`${file.name} could not be read as an image: ${messageOf(error)}`));
+      },
     );
   };
 
