@@ -5,7 +5,7 @@
  */
 import { useEffect, useId, useRef, useState, type MouseEvent } from 'react';
 import { flushSync } from 'react-dom';
-import { hasModel, isActiveRun, MODEL_LOST, useAppStore, type Run } from '../store';
+import { hasModel, isActiveRun, MODEL_LOST, sameNameAs, useAppStore, type Run } from '../store';
 import { DOUBLE_CLICK_MS } from '../store/runsSlice';
 import type { SaveState } from '../store/storageSlice';
 import { usePanelShown } from './Tabs';
@@ -49,7 +49,15 @@ export function RunActions({ run, onOpened }: { readonly run: Run; readonly onOp
   const active = isActiveRun(run);
   const saved = savedText(run, saveState, storageBroken);
   // While the name is being changed, what Enter, Escape and leaving the field do with it: "Saved" beside an emptied field read as an empty name kept.
-  const hint = editing === null || editing === run.name ? saved : editing.trim() === '' ? `A run needs a name: left empty, it keeps “${run.name}”.` : 'Enter or leaving the field keeps the new name; Escape, the old one.';
+  const taken = useAppStore((state) => editing !== null && sameNameAs(state.runs, run.id, editing.trim()));
+  const hint =
+    editing === null || editing === run.name
+      ? saved
+      : editing.trim() === ''
+        ? `A run needs a name: left empty, it keeps “${run.name}”.`
+        : taken
+          ? `Another run is named “${editing.trim()}”: runs are told apart by name, so it keeps “${run.name}”.`
+          : 'Enter or leaving the field keeps the new name; Escape, the old one.';
   const hintId = `${nameId}-hint`;
 
   const commit = (): void => {

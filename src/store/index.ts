@@ -83,7 +83,7 @@ export { earlyStopWords, hasModel, isActiveRun, RUN_COLORS } from './runsSlice';
 export type { BatchPoint, Run, RunStatus } from './runsSlice';
 export type { IncomingShare } from './compareSlice';
 export { linkedRuns } from './compareSlice';
-export { MODEL_LOST, runImageSize, selectLeavingLosesRuns } from './storageSlice';
+export { MODEL_LOST, runImageSize, sameNameAs, selectLeavingLosesRuns } from './storageSlice';
 export type { DeletedRun, SaveState } from './storageSlice';
 export { hasDrawingModel, modelStage, selectDrawingRunId, selectNewestDrawingRunId } from './drawingSlice';
 export type { DrawingPrediction } from './drawingSlice';

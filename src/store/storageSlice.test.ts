@@ -167,6 +167,14 @@ describe('the storage slice', () => {
     expect(state().savedRuns['a']).toBe('saved');
   });
 
+  it("refuses another run's name: runs are told apart by name in Compare, Draw and their buttons", async () => {
+    await restoreTwo();
+    const other = state().runs['b']?.name ?? '';
+    state().renameRun('a', ` ${other} `);
+    expect(state().runs['a']?.name).not.toBe(other);
+    expect(state().announcement).toBe(`Another run is named ${other}: ${state().runs['a']?.name ?? ''} keeps its name.`);
+  });
+
   it('deletes a run with a moment to undo, putting it back where it was', async () => {
     await restoreTwo();
     state().deleteRun('a');
@@ -608,6 +616,11 @@ describe('importing a run file', () => {
     state().handleStorageEvent({ type: 'modelImported', runId: 'other', error: null });
     expect(state().runs['imported']?.color).toBe('#2563eb');
     expect(state().runs['other']?.color).toBe('#dc2626');
+    // Another run under a name a run here has: numbered, as runs are told apart by name.
+    const name = state().runs['other']?.name ?? '';
+    await state().importRuns([fileOf({ id: 'third', datasetId: 'custom-00112233445566ff', datasetName: 'Your dataset 1' })]);
+    state().handleStorageEvent({ type: 'modelImported', runId: 'third', error: null });
+    expect(state().runs['third']?.name).toBe(`${name} (2)`);
   });
 
   it('matches a run saved before ids were fingerprints by its dataset name and classes', async () => {

@@ -194,6 +194,11 @@ function download(fileName: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
+/** Another run than `id` already named `name`, if any. */
+export function sameNameAs(runs: Readonly<Record<string, { readonly name: string }>>, id: string, name: string): boolean {
+  return Object.entries(runs).some(([other, run]) => other !== id && run.name === name);
+}
+
 export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = (set, get) => {
   const setSaveState = (id: string, saveState: SaveState | null): void =>
     set((state) => {
@@ -570,6 +575,11 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       const trimmed = name.trim();
       const run = get().runs[id];
       if (!run || trimmed === '' || trimmed === run.name) return;
+      // Runs are told apart by name in Compare, Draw and their buttons' names: two the same cannot be.
+      if (sameNameAs(get().runs, id, trimmed)) {
+        get().announce(`Another run is named ${trimmed}: ${run.name} keeps its name.`);
+        return;
+      }
       set((state) => {
         const latest = state.runs[id];
         return latest ? { runs: { ...state.runs, [id]: { ...latest, name: trimmed } } } : {};
@@ -672,7 +682,11 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
           // A colour another run here has already would make the two one line in the charts.
           const others = colouredRuns();
           const color = others.some((other) => other.color === contents.run.color) ? nextRunColor(others) : contents.run.color;
-          const run: SavedRun = { ...contents.run, id, color, datasetId: dataset.id, datasetName: dataset.name };
+          // A name another run here has already gets a number: runs are told apart by name.
+          const names = { ...get().runs, ...Object.fromEntries([...pendingImports].map(([key, pending]) => [key, pending.run])) };
+          let name = contents.run.name;
+          for (let n = 2; sameNameAs(names, id, name); n++) name = `${contents.run.name} (${n})`;
+          const run: SavedRun = { ...contents.run, id, name, color, datasetId: dataset.id, datasetName: dataset.name };
           pendingImports.set(id, { run, fileName: file.name });
           sendToWorker({ type: 'importModel', run: modelRef(run), files: contents.files }, [contents.files.weightData]);
         } catch (error) {
