@@ -10,10 +10,12 @@ import { describeLayers } from '../training/specDiff';
 import { matchesOwnDataset, type SharedDataset } from '../training/specUrl';
 import { counted, trainingWords } from './words';
 
-/** What a visitor still has to do for a link to a built-in dataset (null: nothing). */
+/** What a visitor still has to do for a link to a dataset by its id, built in or a fingerprint of files (null: nothing). */
 function builtinNote(ready: boolean, datasetId: string, datasetName: string | null, models: number): string | null {
   if (ready) return null;
-  return datasetName === null ? `Load the dataset “${datasetId}” to train ${theModels(models)}.` : `Loading ${datasetName}…`;
+  if (datasetName !== null) return `Loading ${datasetName}…`;
+  // Not a built-in dataset, and no files loaded here have that fingerprint (a link made from runs on files that were not loaded, or a damaged id).
+  return `Its models were trained on a dataset that is not built in and not loaded here (“${datasetId}”): load the same IDX files on the Data tab to train ${theModels(models)}.`;
 }
 
 /** "the model" for one shared model, "these models" for more. */

@@ -7,7 +7,6 @@
  */
 import { base64ToBytes, bytesToBase64 } from '../data/base64';
 import { MAX_CLASSES, type Dataset } from '../data/dataset';
-import { BUILTIN_DATASET_IDS, isBuiltinDatasetId } from '../data/builtinIds';
 import { ACTIVATIONS, DEFAULT_BATCH_NORM_MOMENTUM, LAYER_TYPES, LOSSES, MAX_EPOCHS, MAX_SEED, MONITORS, OPTIMIZERS, type Activation, type CompileSpec, type EarlyStoppingSpec, type FitSpec, type LayerSpec, type ModelSpec, type Padding } from './spec';
 
 /** One model in a share, with the name its run had. */
@@ -336,12 +335,9 @@ export function parseShare(value: unknown): Share {
     const r = record(run, `share.runs[${i}]`, ['name', 'spec']);
     return { name: text(r.name, `share.runs[${i}].name`), spec: parseModelSpec(r.spec, `share.runs[${i}].spec`) };
   });
-  if (f.ownDataset === undefined) {
-    // Without a description of the sharer's own dataset, the link must name a built-in one.
-    if (!isBuiltinDatasetId(dataset)) invalid('share.dataset', `${BUILTIN_DATASET_IDS.map((id) => `"${id}"`).join(' or ')} (or the link should describe the sharer's own dataset)`, dataset);
-    return { dataset, runs };
-  }
-  return { dataset, ownDataset: sharedDataset(f.ownDataset), runs };
+  // A dataset id that is neither built in nor described may still be the fingerprint of files a
+  // visitor has loaded (a link made from runs whose files were not loaded): the banner says so.
+  return f.ownDataset === undefined ? { dataset, runs } : { dataset, ownDataset: sharedDataset(f.ownDataset), runs };
 }
 
 /** How a share link describes a dataset of the sharer's own. */
