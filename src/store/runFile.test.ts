@@ -240,7 +240,6 @@ describe('importing a run file explains what is wrong, naming the file', () => {
     expect(withEvaluation({ perClass: [{ precision: 5, recall: 1, f1: 1, support: 1 }, ...[1, 2].map(() => ({ precision: 1, recall: 1, f1: 1, support: 1 }))] })).toBe(
       `${prefix}.evaluation.perClass[0].precision should be a fraction from 0 to 1, but it is 5.`,
     );
-    expect(withEvaluation({ sampleProbabilities: [1.5, 0, 0, ...new Array<number>(9).fill(0)] })).toBe(`${prefix}.evaluation.sampleProbabilities[0] should be a fraction from 0 to 1, but it is 1.5.`);
     expect(withEpoch({ valAccuracy: 3 })).toBe(`${prefix}.epochs[0].valAccuracy should be a fraction from 0 to 1, but it is 3.`);
     expect(withEpoch({ accuracy: -0.1 })).toBe(`${prefix}.epochs[0].accuracy should be a fraction from 0 to 1, but it is -0.1.`);
     expect(withEpoch({ valLoss: -1 })).toBe(`${prefix}.epochs[0].valLoss should be a loss, 0 or more, but it is -1.`);

@@ -299,7 +299,8 @@ function imagesWithProbabilities(f: Fields, path: string, kind: 'sample' | 'mist
   const outside = indices.findIndex((i) => i >= evaluated);
   if (outside >= 0) invalid(`${path}.${kind}Indices[${outside}]`, `a test image from 0 to ${evaluated - 1}`, indices[outside]);
   // Metrics, as a model's outputs: a model whose last step made its weights NaN answers NaN.
-  const probabilities = list(f[`${kind}Probabilities`], `${path}.${kind}Probabilities`).map((v, i) => fraction(v, `${path}.${kind}Probabilities[${i}]`));
+  // Any finite number: pages before 27 Nov 2026 divided a model's raw outputs by their sum, which a linear last layer can leave outside 0-1.
+  const probabilities = list(f[`${kind}Probabilities`], `${path}.${kind}Probabilities`).map((v, i) => metric(v, `${path}.${kind}Probabilities[${i}]`));
   if (probabilities.length !== indices.length * classCount) {
     throw new FieldError(`${path}.${kind}Probabilities should hold ${classCount} per image, ${indices.length * classCount} in all, but it has ${probabilities.length}`);
   }
