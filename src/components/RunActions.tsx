@@ -11,6 +11,9 @@ import type { SaveState } from '../store/storageSlice';
 import { usePanelShown } from './Tabs';
 import { useFocusFallback } from './useFocusFallback';
 
+/** The longest name a run can have, in characters. */
+const MAX_RUN_NAME = 120;
+
 /** The save state of a run, in words. */
 function savedText(run: Run, saveState: SaveState | undefined, storageBroken: boolean): string | null {
   if (run.modelLost === true && saveState === 'saved') return `Saved without its model: ${MODEL_LOST}. Its charts and results are kept.`;
@@ -49,7 +52,7 @@ export function RunActions({ run, onOpened }: { readonly run: Run; readonly onOp
   const active = isActiveRun(run);
   const saved = savedText(run, saveState, storageBroken);
   // While the name is being changed, what Enter, Escape and leaving the field do with it: "Saved" beside an emptied field read as an empty name kept.
-  const taken = useAppStore((state) => editing !== null && sameNameAs(state.runs, run.id, editing.trim()));
+  const taken = useAppStore((state) => editing !== null && sameNameAs(state, run.id, editing.trim()));
   const hint =
     editing === null || editing === run.name
       ? saved
@@ -57,7 +60,7 @@ export function RunActions({ run, onOpened }: { readonly run: Run; readonly onOp
         ? `A run needs a name: left empty, it keeps “${run.name}”.`
         : taken
           ? `Another run is named “${editing.trim()}”: runs are told apart by name, so it keeps “${run.name}”.`
-          : 'Enter or leaving the field keeps the new name; Escape, the old one.';
+          : `Enter or leaving the field keeps the new name; Escape, the old one.${editing.length >= MAX_RUN_NAME ? ` A name is ${MAX_RUN_NAME} characters at most.` : ''}`;
   const hintId = `${nameId}-hint`;
 
   const commit = (): void => {
@@ -83,7 +86,7 @@ export function RunActions({ run, onOpened }: { readonly run: Run; readonly onOp
           aria-label={`Name of run ${run.name}`}
           aria-describedby={hint === saved ? undefined : hintId}
           value={editing ?? run.name}
-          maxLength={120}
+          maxLength={MAX_RUN_NAME}
           onChange={(event) => setEditing(event.target.value)}
           onBlur={commit}
           onKeyDown={(event) => {

@@ -407,6 +407,33 @@ describe("a run's model, opened in the builder", () => {
   });
 });
 
+describe('run names', () => {
+  it('stay apart: a new run skips a number whose name a renamed run took, and no run takes the name of one held for Undo', () => {
+    state().selectDataset('mnist');
+    state().handleDatasetEvent({ type: 'datasetLoaded', requestId: lastLoad(), dataset: tiny('mnist'), seconds: 0.1, fromBrowserCopy: false });
+    state().loadPreset('quickstart');
+    state().setDraft(endingWith(state().draft, 2));
+    state().startTraining();
+    const first = state().currentRunId ?? '';
+    const number = Number(state().runs[first]?.name.split('#')[1]);
+    // Renamed to what the next run, of 3 epochs, would be called.
+    const taken = `TensorFlow quickstart (Dense 2, epochs 3) #${number + 1}`;
+    state().renameRun(first, taken);
+    expect(state().runs[first]?.name).toBe(taken);
+    state().setDraft({ ...state().draft, fit: { ...state().draft.fit, epochs: 3 } });
+    state().startTraining();
+    const second = state().currentRunId ?? '';
+    const held = `TensorFlow quickstart (Dense 2, epochs 3) #${number + 2}`;
+    expect(state().runs[second]?.name).toBe(held);
+    state().stopRun(first);
+    state().stopRun(second);
+    state().deleteRun(second);
+    state().renameRun(first, held);
+    expect(state().runs[first]?.name).toBe(taken);
+    expect(state().announcement).toBe(`Another run is named ${held}: ${taken} keeps its name.`);
+  });
+});
+
 describe('a link to runs', () => {
   it("keeps each run's number in the visitor's banner, and the visitor's runs of them take numbers of their own", async () => {
     state().selectDataset('mnist');

@@ -150,6 +150,11 @@ export interface RunsSlice {
   readonly requeueWaitingRuns: () => void;
 }
 
+/** Every run's name here, the run held for Undo's too: runs are told apart by name. */
+export function namesInUse(state: Pick<AppState, 'runs' | 'deletedRun'>): Set<string> {
+  return new Set([...Object.values(state.runs).map((run) => run.name), ...(state.deletedRun ? [state.deletedRun.run.name] : [])]);
+}
+
 /** Colours runs take in turn; each follows its run through every chart. */
 export const RUN_COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2', '#4b5563', '#4d7c0f', '#92400e'] as const;
 
@@ -343,6 +348,8 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
       if (datasetId === null || !dataset) return null;
       // After every number this browser gave, here or in another tab, kept or not (a run stopped while waiting is not).
       runCount = Math.max(runCount, Number(readRemembered(REMEMBERED.lastRunNumber)) || 0) + 1;
+      // A run renamed to what this one would be called ("… #4") keeps its name: this one takes the next number.
+      while (namesInUse(state).has(`${name.replace(RUN_NUMBER, '')} #${runCount}`)) runCount++;
       remember(REMEMBERED.lastRunNumber, String(runCount));
       // Four random base-36 digits after the time: two tabs starting runs in the same millisecond get two ids.
       const id = `run-${Date.now().toString(36)}${(crypto.getRandomValues(new Uint32Array(1))[0] ?? 0).toString(36).padStart(4, '0').slice(-4)}-${runCount}`;

@@ -194,9 +194,10 @@ function download(fileName: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-/** Another run than `id` already named `name`, if any. */
-export function sameNameAs(runs: Readonly<Record<string, { readonly name: string }>>, id: string, name: string): boolean {
-  return Object.entries(runs).some(([other, run]) => other !== id && run.name === name);
+/** Whether a run other than `id` is named `name`, the run held for Undo included. */
+export function sameNameAs(state: { readonly runs: Readonly<Record<string, { readonly name: string }>>; readonly deletedRun: { readonly run: { readonly id: string; readonly name: string } } | null }, id: string, name: string): boolean {
+  const held = state.deletedRun?.run;
+  return Object.entries(state.runs).some(([other, run]) => other !== id && run.name === name) || (held !== undefined && held.id !== id && held.name === name);
 }
 
 export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = (set, get) => {
@@ -576,7 +577,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       const run = get().runs[id];
       if (!run || trimmed === '' || trimmed === run.name) return;
       // Runs are told apart by name in Compare, Draw and their buttons' names: two the same cannot be.
-      if (sameNameAs(get().runs, id, trimmed)) {
+      if (sameNameAs(get(), id, trimmed)) {
         get().announce(`Another run is named ${trimmed}: ${run.name} keeps its name.`);
         return;
       }
@@ -683,7 +684,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
           const others = colouredRuns();
           const color = others.some((other) => other.color === contents.run.color) ? nextRunColor(others) : contents.run.color;
           // A name another run here has already gets a number: runs are told apart by name.
-          const names = { ...get().runs, ...Object.fromEntries([...pendingImports].map(([key, pending]) => [key, pending.run])) };
+          const names = { runs: { ...get().runs, ...Object.fromEntries([...pendingImports].map(([key, pending]) => [key, pending.run])) }, deletedRun: get().deletedRun };
           let name = contents.run.name;
           for (let n = 2; sameNameAs(names, id, name); n++) name = `${contents.run.name} (${n})`;
           const run: SavedRun = { ...contents.run, id, name, color, datasetId: dataset.id, datasetName: dataset.name };
