@@ -22,8 +22,13 @@ import { messageOf } from '../data/errors';
 /** Largest side a dropped photo is reduced to before it is sent to the worker. */
 const MAX_PHOTO_SIDE = 512;
 
+/** The browser could not decode a file as an image (its own message says no more than that). */
+class UndecodableImage extends Error {}
+
 async function imageFilePixels(file: File): Promise<{ rgba: Uint8ClampedArray; width: number; height: number }> {
-  const bitmap = await createImageBitmap(file);
+  const bitmap = await createImageBitmap(file).catch((error: unknown) => {
+    throw new UndecodableImage(messageOf(error));
+  });
   const scale = Math.min(1, MAX_PHOTO_SIDE / Math.max(bitmap.width, bitmap.height));
   const width = Math.max(1, Math.round(bitmap.width * scale));
   const height = Math.max(1, Math.round(bitmap.height * scale));
@@ -142,6 +147,10 @@ export function DrawPanel() {
         setAskedFile({ name: file.name, requestId: classify({ kind: 'rgba', ...image, rgba: image.rgba.slice() }, size) });
       },
       (error: unknown) => {
+        if (!(error instanceof UndecodableImage)) {
+          setFileError(`${file.name} could not be read as an image: ${messageOf(error)}`);
+          return;
+        }
         // The browser says the same of every file it cannot decode: its size and first bytes say more.
         file
           .slice(0, IMAGE_HEAD_BYTES)

@@ -18,6 +18,7 @@ describe('why an image file could not be decoded', () => {
 
   it('says a text file is text, and shows the first bytes of anything else', () => {
     expect(imageFileProblem(text('hello\nworld'), 11)).toBe('it is text ("hello wo…"), not an image');
+    expect(imageFileProblem(text('<svg xmlns="http://www.w3.org/2000/svg"'), 900)).toBe('it is an SVG drawing (XML text), which this page cannot read: save it as a PNG');
     expect(imageFileProblem(bytes(0x00, 0x00, 0x08, 0x03, 0x00, 0x00, 0xea, 0x60, 1), 47_040_016)).toBe(
       'its first bytes, 00 00 08 03 00 00 ea 60, are not those of a PNG, JPEG, GIF, WebP, BMP or AVIF image (47,040,016 bytes)',
     );

@@ -25,6 +25,8 @@ export function imageFileProblem(head: Uint8Array, size: number): string {
   const bytes = `${size.toLocaleString('en-US')} byte${size === 1 ? '' : 's'}`;
   const format = SIGNATURES.find((signature) => signature.test(head));
   if (format) return `it starts as a ${format.name} image, but its data is damaged or cut short (${bytes})`;
+  const start = ascii(head, 0, head.length).trimStart();
+  if (start.startsWith('<svg') || start.startsWith('<?xml')) return 'it is an SVG drawing (XML text), which this page cannot read: save it as a PNG';
   const shown = head.subarray(0, 8);
   if (shown.every((b) => b === 0x09 || b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f))) return `it is text ("${ascii(shown, 0, shown.length).replace(/\s/g, ' ')}…"), not an image`;
   const hex = Array.from(shown, (b) => b.toString(16).padStart(2, '0')).join(' ');
