@@ -19,6 +19,8 @@ test('tfjs failing to download after the dataset is in: the dataset stays, Train
   const train = page.getByRole('button', { name: 'Train', exact: true });
   await train.click();
   await expect(page.getByTestId('run-status')).toHaveText('failed');
+  // Where it got to, in words: not "Epoch 0/1", as if it were about to start.
+  await expect(page.getByText('Failed before training (0 of 1 epoch)')).toBeVisible();
   const controls = page.getByRole('region', { name: 'Training controls' });
   await expect(controls.getByRole('alert')).toContainText('TensorFlow.js) did not load');
   await expect(controls.getByRole('alert')).toContainText('This run was lost with it');

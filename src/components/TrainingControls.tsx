@@ -179,6 +179,8 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
       ? `Epoch ${step.epoch}/${epochs}, validating: ${grouped(passBar.done)} of ${counted(passBar.total, 'image')}`
       : step
       ? `Epoch ${step.epoch}/${epochs}, step ${step.batch}/${step.batches}`
+      : run?.status === 'failed' && epochsDone === 0
+      ? `Failed before training (0 of ${counted(epochs, 'epoch')})`
       : `Epoch ${epochsDone}/${epochs}${queued ? waitingWords : active ? ', starting' : ''}`;
   // Whether the buttons' row is on screen: scrolled down to the curves, a mouse user gets a copy of Pause and Stop.
   const buttonsRow = useRef<HTMLDivElement>(null);
