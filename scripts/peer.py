@@ -35,11 +35,13 @@ from torch import nn
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "public", "data")
 DATASETS = {"quickstart": "mnist", "fashionCnn": "fashion-mnist", "strongest": "mnist"}
-THREADS = int(os.environ.get("PEER_THREADS", str(os.cpu_count() or 1)))
+# The cores this process may run on (its affinity), which a container can hold below the machine's count.
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+THREADS = int(os.environ.get("PEER_THREADS", str(CORES)))
 # The thread counts each plan is timed at: one (as the browser's WASM trains) and PyTorch's
 # default, every core. The figure is the faster: on the 2-core VM two threads ran the
 # quickstart MLP at a third of one thread's speed, with epochs from 7,000 to 100,000 samples/s.
-THREAD_COUNTS = [THREADS] if "PEER_THREADS" in os.environ else sorted({1, os.cpu_count() or 1})
+THREAD_COUNTS = [THREADS] if "PEER_THREADS" in os.environ else sorted({1, CORES})
 
 
 def read_idx(path):

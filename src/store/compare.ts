@@ -160,10 +160,10 @@ export function sameRows(a: readonly CompareRow[], b: readonly CompareRow[]): bo
 }
 
 /**
- * The ids of the best rows in each ranked column. A column is only ranked when at least two
- * rows have a value (time per epoch: and all trained and validated on as many images); accuracy and loss
- * are ranked within each dataset, so each dataset can have its best, and validation accuracy
- * within each validation set. Ties go to every row that shares the best value.
+ * The ids of the best rows in each ranked column, ranked within groups of at least two rows
+ * with a value: accuracy and loss within each dataset, validation accuracy within each
+ * validation set, time per epoch among runs that trained and validated as many images; so
+ * each group can have its best. Ties go to every row that shares the best value.
  */
 export function bestInColumns(rows: readonly CompareRow[]): Partial<Record<CompareColumn, ReadonlySet<string>>> {
   const best: Partial<Record<CompareColumn, ReadonlySet<string>>> = {};
