@@ -236,6 +236,9 @@ test('a corrupted IDX file dropped by the user gives a clear error and leaves MN
   await expect(page.getByTestId('shape-x_train')).toHaveText('(60000, 28, 28)');
   await page.getByRole('radio', { name: /Training image 3: 1/ }).click();
   await expect(page.getByRole('heading', { name: 'Pixels of training image 3 (1)' })).toBeVisible();
+  // Read, the message can be put away.
+  await page.getByTestId('idx-drop-zone').getByRole('button', { name: 'Dismiss' }).click();
+  await expect(page.getByRole('alert')).toHaveCount(0);
 });
 
 test('a user’s own IDX files of any image size become a selectable dataset', async ({ page }) => {

@@ -6,6 +6,7 @@ export function UserDatasetDrop() {
   const addUserDataset = useAppStore((state) => state.addUserDataset);
   const error = useAppStore((state) => state.userDatasetError);
   const loading = useAppStore((state) => state.userDatasetLoading);
+  const dismiss = useAppStore((state) => state.dismissUserDatasetError);
   const [dragging, setDragging] = useState(false);
   const onDrop = (event: DragEvent<HTMLDivElement>): void => {
     event.preventDefault();
@@ -43,9 +44,14 @@ export function UserDatasetDrop() {
       </label>
       {loading && <p>Reading your files…</p>}
       {error && (
-        <p className="error" role="alert">
-          Your dataset was not loaded: {error.message}
-        </p>
+        <div className="buttons">
+          <p className="error" role="alert">
+            Your dataset was not loaded: {error.message}
+          </p>
+          <button type="button" onClick={dismiss}>
+            Dismiss
+          </button>
+        </div>
       )}
     </div>
   );

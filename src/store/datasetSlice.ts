@@ -50,6 +50,8 @@ export interface DatasetSlice {
   /** What this browser keeps of the built-in datasets, as the worker last said; null until it has. */
   readonly keptDatasets: KeptReport | null;
   readonly selectDataset: (id: string) => void;
+  /** Takes away the message about the user's files that did not load. */
+  readonly dismissUserDatasetError: () => void;
   /** Turns keeping on or off, remembered for the next visit; off removes what is kept. */
   readonly setKeepDatasets: (keep: boolean) => void;
   readonly addUserDataset: (files: readonly File[]) => void;
@@ -165,6 +167,8 @@ export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = 
       const baseUrl = new URL(import.meta.env.BASE_URL, window.location.href).href;
       askWorker(requestId, { kind: 'builtin', id, baseUrl });
     },
+
+    dismissUserDatasetError: () => set({ userDatasetError: null }),
 
     addUserDataset: (files) => {
       userDatasetCount = nextUserDatasetNumber(get().runs);
