@@ -306,7 +306,8 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
       const canSwitch = entry !== undefined && (entry.status === 'ready' || isBuiltinDatasetId(run.datasetId));
       const onOther = run.datasetId !== state.activeDatasetId;
       if (onOther && canSwitch) state.selectDataset(run.datasetId);
-      const dataset = !onOther ? '' : canSwitch ? `, and ${run.datasetName} is in use` : `; it trained on ${run.datasetName}, which is not loaded: load its files on the Data tab to train it there`;
+      const ready = entry?.status === 'ready';
+      const dataset = !onOther ? '' : canSwitch ? `, and ${run.datasetName} ${ready ? 'is in use' : 'is loading, to be in use'}` : `; it trained on ${run.datasetName}, which is not loaded: load its files on the Data tab to train it there`;
       // An edited model or one's own is kept (an unedited preset is one click away).
       const kept = get().replacedDraft !== keptBefore ? ' The model the builder held comes back with "Bring it back", under the preset menu.' : '';
       state.announce(`${run.name}'s model is in the builder${dataset}.${kept}`);
