@@ -5,7 +5,7 @@
  */
 import { useEffect, useId, useRef, useState, type MouseEvent } from 'react';
 import { flushSync } from 'react-dom';
-import { hasModel, isActiveRun, MODEL_LOST, sameNameAs, useAppStore, type Run } from '../store';
+import { hasModel, isActiveRun, MODEL_LOST, namesInUse, runsHere, useAppStore, type Run } from '../store';
 import { DOUBLE_CLICK_MS } from '../store/runsSlice';
 import type { SaveState } from '../store/storageSlice';
 import { usePanelShown } from './Tabs';
@@ -52,7 +52,7 @@ export function RunActions({ run, onOpened }: { readonly run: Run; readonly onOp
   const active = isActiveRun(run);
   const saved = savedText(run, saveState, storageBroken);
   // While the name is being changed, what Enter, Escape and leaving the field do with it: "Saved" beside an emptied field read as an empty name kept.
-  const taken = useAppStore((state) => editing !== null && sameNameAs(state, run.id, editing.trim()));
+  const taken = useAppStore((state) => editing !== null && namesInUse(runsHere(state), run.id).has(editing.trim()));
   const hint =
     editing === null || editing === run.name
       ? saved

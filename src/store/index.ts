@@ -79,11 +79,11 @@ export function loadDefaultDataset(): void {
 
 export { selectActiveDataset, selectLoadingDataset } from './datasetSlice';
 export type { DatasetEntry, DatasetStatus } from './datasetSlice';
-export { earlyStopWords, hasModel, isActiveRun, RUN_COLORS } from './runsSlice';
+export { earlyStopWords, hasModel, isActiveRun, namesInUse, RUN_COLORS, runsHere } from './runsSlice';
 export type { BatchPoint, Run, RunStatus } from './runsSlice';
 export type { IncomingShare } from './compareSlice';
 export { linkedRuns } from './compareSlice';
-export { MODEL_LOST, runImageSize, sameNameAs, selectLeavingLosesRuns } from './storageSlice';
+export { MODEL_LOST, runImageSize, selectLeavingLosesRuns } from './storageSlice';
 export type { DeletedRun, SaveState } from './storageSlice';
 export { hasDrawingModel, modelStage, selectDrawingRunId, selectNewestDrawingRunId } from './drawingSlice';
 export type { DrawingPrediction } from './drawingSlice';

@@ -150,11 +150,6 @@ export interface RunsSlice {
   readonly requeueWaitingRuns: () => void;
 }
 
-/** Every run's name here, the run held for Undo's too: runs are told apart by name. */
-export function namesInUse(state: Pick<AppState, 'runs' | 'deletedRun'>): Set<string> {
-  return new Set([...Object.values(state.runs).map((run) => run.name), ...(state.deletedRun ? [state.deletedRun.run.name] : [])]);
-}
-
 /** Colours runs take in turn; each follows its run through every chart. */
 export const RUN_COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2', '#4b5563', '#4d7c0f', '#92400e'] as const;
 
@@ -168,9 +163,14 @@ export function nextRunColor(runs: readonly Pick<Run, 'color'>[]): string {
   return RUN_COLORS.find((color) => uses(color) === fewest) ?? RUN_COLORS[0];
 }
 
-/** The runs whose colours a new run should not take: those here, and one deleted that Undo may bring back. */
-export function runsWithColours(state: Pick<AppState, 'runs' | 'deletedRun'>): Pick<Run, 'color'>[] {
+/** The runs whose colours and names a new run should not take: those here, and one deleted that Undo may bring back. */
+export function runsHere(state: Pick<AppState, 'runs' | 'deletedRun'>): Pick<Run, 'id' | 'name' | 'color'>[] {
   return [...Object.values(state.runs), ...(state.deletedRun ? [state.deletedRun.run] : [])];
+}
+
+/** The names of `runs` but `exceptId`'s: runs are told apart by name in Compare, Draw and their buttons. */
+export function namesInUse(runs: readonly Pick<Run, 'id' | 'name'>[], exceptId?: string): Set<string> {
+  return new Set(runs.flatMap((run) => (run.id === exceptId ? [] : [run.name])));
 }
 
 /** A run's name lists its changes from the preset in up to this many characters; those past it are counted. */
@@ -350,7 +350,8 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
       // After every number this browser gave, here or in another tab, kept or not (a run stopped while waiting is not).
       runCount = Math.max(runCount, Number(readRemembered(REMEMBERED.lastRunNumber)) || 0) + 1;
       // A run renamed to what this one would be called ("… #4") keeps its name: this one takes the next number.
-      while (namesInUse(state).has(`${name.replace(RUN_NUMBER, '')} #${runCount}`)) runCount++;
+      const names = namesInUse(runsHere(state));
+      while (names.has(`${name.replace(RUN_NUMBER, '')} #${runCount}`)) runCount++;
       remember(REMEMBERED.lastRunNumber, String(runCount));
       // Four random base-36 digits after the time: two tabs starting runs in the same millisecond get two ids.
       const id = `run-${Date.now().toString(36)}${(crypto.getRandomValues(new Uint32Array(1))[0] ?? 0).toString(36).padStart(4, '0').slice(-4)}-${runCount}`;
@@ -358,7 +359,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
         id,
         // A shared run's name brings the sharer's number: this run takes the next one here instead.
         name: `${name.replace(RUN_NUMBER, '')} #${runCount}`,
-        color: nextRunColor(runsWithColours(state)),
+        color: nextRunColor(runsHere(state)),
         datasetId,
         datasetName: dataset.name,
         classNames: dataset.classNames,

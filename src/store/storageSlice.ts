@@ -10,7 +10,7 @@ import type { SavedModelRef, WorkerEvent } from '../training/protocol';
 import type { AppState, DatasetEntry } from './index';
 import { readRemembered, remember, REMEMBERED } from './remembered';
 import { fromSavedRun, parseRunFile, parseSavedRun, runFileName, runFileText, RunFileError, savedRunJson, storedRecordId, toSavedRun, type ImageSize, type SavedRun } from './runFile';
-import { countAddedRuns, countRunStartedElsewhere, hasModel, isActiveRun, nextRunColor, runsWithColours, type Run } from './runsSlice';
+import { countAddedRuns, countRunStartedElsewhere, hasModel, isActiveRun, namesInUse, nextRunColor, runsHere, type Run } from './runsSlice';
 import { deleteSavedRun, loadSavedRun, loadSavedRuns, putSavedRun, storageError } from './runStorage';
 import { sendToWorker } from './worker';
 import { asClause, messageOf } from '../data/errors';
@@ -194,12 +194,6 @@ function download(fileName: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-/** Whether a run other than `id` is named `name`, the run held for Undo included. */
-export function sameNameAs(state: { readonly runs: Readonly<Record<string, { readonly name: string }>>; readonly deletedRun: { readonly run: { readonly id: string; readonly name: string } } | null }, id: string, name: string): boolean {
-  const held = state.deletedRun?.run;
-  return Object.entries(state.runs).some(([other, run]) => other !== id && run.name === name) || (held !== undefined && held.id !== id && held.name === name);
-}
-
 export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = (set, get) => {
   const setSaveState = (id: string, saveState: SaveState | null): void =>
     set((state) => {
@@ -266,7 +260,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
     }
     if (idTaken(id)) return;
     countAddedRuns([saved.name]);
-    const inUse = runsWithColours(get());
+    const inUse = runsHere(get());
     addRun(inUse.some((run) => run.color === saved.color) ? { ...saved, color: nextRunColor(inUse) } : saved, false);
     setSaveState(id, 'saved');
     if (hasSavedModel(saved)) sendToWorker({ type: 'restoreRuns', runs: [modelRef(saved)] });
@@ -457,8 +451,8 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
   /** The same run as `saved` (imported before, or trained here and exported): its id (less an import's suffix) and start; a new name does not make it another run. */
   const sameRun = (run: Pick<Run, 'id' | 'startedAt'>, saved: SavedRun): boolean => run.id.replace(/-imported-\d+$/, '') === saved.id && run.startedAt === saved.startedAt;
 
-  /** The runs whose colours an import should not take: runsWithColours's, and imports under way. */
-  const colouredRuns = (): Pick<Run, 'color'>[] => [...runsWithColours(get()), ...[...pendingImports.values()].map((pending) => pending.run)];
+  /** The runs whose colours and names an import should not take: runsHere's, and imports under way. */
+  const runsAndImports = (): Pick<Run, 'id' | 'name' | 'color'>[] => [...runsHere(get()), ...[...pendingImports.values()].map((pending) => pending.run)];
 
   const idTaken = (id: string): boolean => get().runs[id] !== undefined || get().deletedRun?.run.id === id || pendingImports.has(id);
 
@@ -577,7 +571,7 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       const run = get().runs[id];
       if (!run || trimmed === '' || trimmed === run.name) return;
       // Runs are told apart by name in Compare, Draw and their buttons' names: two the same cannot be.
-      if (sameNameAs(get(), id, trimmed)) {
+      if (namesInUse(runsHere(get()), id).has(trimmed)) {
         get().announce(`Another run is named ${trimmed}: ${run.name} keeps its name.`);
         return;
       }
@@ -681,12 +675,12 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
           while (idTaken(id)) id = `${contents.run.id}-imported-${++importCount}`;
           // Named as this browser names its dataset: another browser may have numbered the same files otherwise.
           // A colour another run here has already would make the two one line in the charts.
-          const others = colouredRuns();
+          const others = runsAndImports();
           const color = others.some((other) => other.color === contents.run.color) ? nextRunColor(others) : contents.run.color;
           // A name another run here has already gets a number: runs are told apart by name.
-          const names = { runs: { ...get().runs, ...Object.fromEntries([...pendingImports].map(([key, pending]) => [key, pending.run])) }, deletedRun: get().deletedRun };
+          const names = namesInUse(others);
           let name = contents.run.name;
-          for (let n = 2; sameNameAs(names, id, name); n++) name = `${contents.run.name} (${n})`;
+          for (let n = 2; names.has(name); n++) name = `${contents.run.name} (${n})`;
           const run: SavedRun = { ...contents.run, id, name, color, datasetId: dataset.id, datasetName: dataset.name };
           pendingImports.set(id, { run, fileName: file.name });
           sendToWorker({ type: 'importModel', run: modelRef(run), files: contents.files }, [contents.files.weightData]);
