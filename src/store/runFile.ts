@@ -192,22 +192,20 @@ function bounded(value: unknown, path: string, expected: string, min: number, ma
   return figure;
 }
 
-/** An accuracy, precision, recall or probability: from 0 to 1. */
+/** An accuracy, precision, recall or f1: from 0 to 1. */
 const fraction = (value: unknown, path: string): number => bounded(value, path, 'a fraction from 0 to 1', 0, 1);
 
 /** A cross-entropy loss: 0 or more. */
 const loss = (value: unknown, path: string): number => bounded(value, path, 'a loss, 0 or more', 0);
 
-/** A speed or a time still to go: 0 or more. */
+/** A speed, a time still to go or a learning rate: 0 or more. */
 const rate = (value: unknown, path: string): number => bounded(value, path, 'a number, 0 or more', 0);
 
-function nullableFraction(value: unknown, path: string): number | null {
-  return value === null ? null : fraction(value, path);
-}
-
-function nullableLoss(value: unknown, path: string): number | null {
-  return value === null ? null : loss(value, path);
-}
+/** `check`'s figure, or null where the field holds null (no validation set, no rate recorded). */
+const orNull =
+  (check: (value: unknown, path: string) => number) =>
+  (value: unknown, path: string): number | null =>
+    value === null ? null : check(value, path);
 
 function wholeNumbers(value: unknown, path: string): number[] {
   return list(value, path).map((v, i) => count(v, `${path}[${i}]`));
@@ -232,9 +230,9 @@ function epochRecord(value: unknown, path: string): EpochRecord {
     epochs: count(f.epochs, `${path}.epochs`, 1),
     loss: loss(f.loss, `${path}.loss`),
     accuracy: fraction(f.accuracy, `${path}.accuracy`),
-    valLoss: nullableLoss(f.valLoss, `${path}.valLoss`),
-    valAccuracy: nullableFraction(f.valAccuracy, `${path}.valAccuracy`),
-    learningRate: f.learningRate === undefined || f.learningRate === null ? null : rate(f.learningRate, `${path}.learningRate`),
+    valLoss: orNull(loss)(f.valLoss, `${path}.valLoss`),
+    valAccuracy: orNull(fraction)(f.valAccuracy, `${path}.valAccuracy`),
+    learningRate: orNull(rate)(f.learningRate ?? null, `${path}.learningRate`),
     seconds: seconds(f.seconds, `${path}.seconds`),
     samplesPerSecond: rate(f.samplesPerSecond, `${path}.samplesPerSecond`),
     etaSeconds: rate(f.etaSeconds, `${path}.etaSeconds`),
