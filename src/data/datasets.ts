@@ -3,10 +3,7 @@
  * files, with the sizes the data manifest records. Pure data; loading lives in `load.ts`.
  */
 import manifest from '../../public/data/manifest.json';
-import { isBuiltinDatasetId, type BuiltinDatasetId } from './builtinIds';
 import { MNIST_DRAWING_LAYOUT, type DrawingLayout } from './drawing';
-
-export { isBuiltinDatasetId, type BuiltinDatasetId };
 
 /** The four files of an IDX dataset, in the order Keras's `load_data()` returns them. */
 export const SPLIT_FILES = ['trainImages', 'trainLabels', 'testImages', 'testLabels'] as const;
@@ -85,7 +82,9 @@ export const BUILTIN_DATASETS = {
     drawingHint:
       'This model knows clothing, not digits: draw one item (a T-shirt, trousers, a dress, a bag, a shoe…) as a filled silhouette, since the photos are light garments on black. A single line reads as whatever it looks most like.',
   },
-} as const satisfies Record<BuiltinDatasetId, BuiltinDataset>;
+} as const satisfies Record<string, BuiltinDataset>;
+
+export type BuiltinDatasetId = keyof typeof BUILTIN_DATASETS;
 
 /** The dataset selected when the page opens. */
 export const DEFAULT_DATASET_ID: BuiltinDatasetId = 'mnist';
@@ -95,6 +94,10 @@ export function drawingLayoutOf(datasetId: string): DrawingLayout {
   return isBuiltinDatasetId(datasetId) ? BUILTIN_DATASETS[datasetId].drawing : MNIST_DRAWING_LAYOUT;
 }
 
+/** True when `id` names a built-in dataset. */
+export function isBuiltinDatasetId(id: string): id is BuiltinDatasetId {
+  return Object.hasOwn(BUILTIN_DATASETS, id);
+}
 
 /** The URL of a built-in dataset's file, relative to the app's base URL. */
 export function builtinFileUrl(dataset: BuiltinDataset, split: SplitFile, baseUrl: string): string {
