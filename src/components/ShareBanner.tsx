@@ -11,7 +11,7 @@ import { matchesOwnDataset, type SharedDataset } from '../training/specUrl';
 import { counted, trainingWords } from './words';
 
 /** What a visitor still has to do for a link to a dataset by its id, built in or a fingerprint of files (null: nothing). */
-function builtinNote(ready: boolean, datasetId: string, datasetName: string | null, models: number): string | null {
+function datasetIdNote(ready: boolean, datasetId: string, datasetName: string | null, models: number): string | null {
   if (ready) return null;
   if (datasetName !== null) return `Loading ${datasetName}…`;
   // Not a built-in dataset, and no files loaded here have that fingerprint (a link made from runs on files that were not loaded, or a damaged id).
@@ -82,7 +82,7 @@ export function ShareBanner({ onOpenBuilder, onQueued, onDismissed }: ShareBanne
   const models = share.runs.length;
   // Checked on the dataset they will train on, once it is here.
   const trainable = ready ? problems.filter((problem) => problem === null).length : models;
-  const note = own === undefined ? builtinNote(ready, share.dataset, datasetName, models) : ownDatasetNote(own, ready ? (activeDataset?.name ?? null) : null, matchingName, models);
+  const note = own === undefined ? datasetIdNote(ready, share.dataset, datasetName, models) : ownDatasetNote(own, ready ? (activeDataset?.name ?? null) : null, matchingName, models);
   return (
     <section className="panel share-banner" aria-labelledby="share-heading">
       <h2 id="share-heading">

@@ -405,14 +405,14 @@ function memoryIssue(spec: ModelSpec, input: InputShape, layers: readonly LayerS
   if (memory.bytes <= TRAINING_MEMORY_WARNING_BYTES || !heaviest) return null;
   const gigabytes = memory.bytes / 2 ** 30;
   const size = `Training this model takes about ${gigabytes < 10 ? gigabytes.toFixed(1) : Math.round(gigabytes).toLocaleString('en-US')} GB (its weights, their gradients and the optimizer's copies, and a batch's activations), most of it for ${layerLabel(heaviest, memory.layerIndex ?? 0)}.`;
-  const smaller = 'use fewer units or filters, a smaller batch, or a pooling layer before it.';
+  const smaller = 'fewer units or filters, a smaller batch, or a pooling layer before it';
   const peak = 'a training step holds about twice this at its peak';
   const message =
     memory.bytes > TRAINING_MEMORY_IMPOSSIBLE_BYTES
-      ? `${size} No browser tab gets that much (${peak}, WebAssembly holds 4 GB, and few GPUs hold ${Math.round(gigabytes * 2).toLocaleString('en-US')} GB at all): the run will fail with an out-of-memory error. ${smaller.charAt(0).toUpperCase()}${smaller.slice(1)}`
+      ? `${size} No browser tab gets that much (${peak}, WebAssembly holds 4 GB, and few GPUs hold ${Math.round(gigabytes * 2).toLocaleString('en-US')} GB at all): the run will fail with an out-of-memory error. Use ${smaller}.`
       : memory.bytes > TRAINING_MEMORY_FAILURE_BYTES
-        ? `${size} A browser tab does not get that much: ${peak}, WebAssembly holds 4 GB at most, and a GPU gives a page a share of its own. The run will likely fail with an out-of-memory error: ${smaller}`
-        : `${size} WASM has room for it (WebAssembly holds 4 GB, and ${peak}), but a GPU gives a page only a share of its memory, so on WebGL the run may fail with an out-of-memory error. If it does, choose WASM as the backend, or ${smaller}`;
+        ? `${size} A browser tab does not get that much: ${peak}, WebAssembly holds 4 GB at most, and a GPU gives a page a share of its own. The run will likely fail with an out-of-memory error: use ${smaller}.`
+        : `${size} WASM has room for it (WebAssembly holds 4 GB, and ${peak}), but a GPU gives a page only a share of its memory, so on WebGL the run may fail with an out-of-memory error. If it does, choose WASM as the backend, or use ${smaller}.`;
   return { severity: 'warning', layerIndex: memory.layerIndex, field: heaviest.type === 'dense' ? 'units' : heaviest.type === 'conv2d' ? 'filters' : null, message };
 }
 
