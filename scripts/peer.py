@@ -142,11 +142,10 @@ def epoch(net, optimizer, x, y, batch_size):
     return len(x) / (time.perf_counter() - started)
 
 
-def timed(plan, threads):
+def timed(plan, x, y, threads):
     """One untimed epoch, then the timed ones, on `threads` threads, from the same seed."""
     torch.set_num_threads(threads)
     torch.manual_seed(42)
-    x, y = load(DATASETS[plan["model"]], plan["images"])
     net = build(plan["model"])
     optimizer = torch.optim.Adam(net.parameters(), lr=0.001)
     epoch(net, optimizer, x, y, plan["batchSize"])
@@ -158,7 +157,8 @@ def timed(plan, threads):
 def measure(plan):
     """The plan at each thread count; its figure is the fastest's."""
     params = sum(p.numel() for p in build(plan["model"]).parameters())
-    by_threads = [timed(plan, threads) for threads in THREAD_COUNTS]
+    x, y = load(DATASETS[plan["model"]], plan["images"])
+    by_threads = [timed(plan, x, y, threads) for threads in THREAD_COUNTS]
     best = max(by_threads, key=lambda t: t["samplesPerSecond"])
     return {**plan, "params": params, **best, "byThreads": by_threads}
 

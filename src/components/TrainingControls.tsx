@@ -126,11 +126,15 @@ function FloatingControls({ run, words }: { readonly run: Run; readonly words: s
   );
 }
 
-/** Which epoch the running figures are of: this one, the last one, or one the run stopped in the middle of. */
-function runningWords(active: boolean, progress: NonNullable<Run['progress']>, epochsDone: number): string {
-  if (active) return 'running mean of this epoch';
-  if (progress.epoch > epochsDone) return `running mean of epoch ${progress.epoch} until it stopped, at step ${progress.batch}/${progress.batches}`;
-  return 'running mean of its last epoch';
+/**
+ * Which epoch the running figures are of (this one, the last one, or one the run stopped in the
+ * middle of), and its speed: an epoch that ended shows its history's, taken at its end.
+ */
+function runningFigures(active: boolean, progress: NonNullable<Run['progress']>, epochs: Run['epochs']): { readonly words: string; readonly samplesPerSecond: number } {
+  const { samplesPerSecond } = progress;
+  if (active) return { words: 'running mean of this epoch', samplesPerSecond };
+  if (progress.epoch > epochs.length) return { words: `running mean of epoch ${progress.epoch} until it stopped, at step ${progress.batch}/${progress.batches}`, samplesPerSecond };
+  return { words: 'running mean of its last epoch', samplesPerSecond: epochs.at(-1)?.samplesPerSecond ?? samplesPerSecond };
 }
 
 /** `blocker`: why Train is off, said beside it (the error may be far up the builder); null when it is on. */
@@ -155,6 +159,7 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
   // The first bar follows the epoch's steps, then its validation pass, then the test set's.
   const passBar = pass !== null && (pass.pass === 'test' || step !== null) ? pass : null;
   const etaSeconds = run === null ? Number.NaN : secondsLeftOf(run);
+  const figures = run === null || progress === null ? null : runningFigures(active, progress, run.epochs);
   // Stop asked, and the worker still evaluating what was trained: the run is ending, not paused or training.
   const stopping = run?.stopping === true;
   // A run waiting for the runs queued before it to finish, rather than starting: the first of
@@ -255,11 +260,9 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
             </label>
             <progress id="run-progress" max={1} value={fraction} />
           </div>
-          {progress && (
+          {figures && progress && (
             <p className="muted" data-testid="running-metrics">
-              Training ({runningWords(active, progress, run.epochs.length)}): loss {progbarValue(progress.loss)} · accuracy {progbarValue(progress.accuracy)} ·{' '}
-              {/* An epoch that ended: its history's figure, taken at its end, not the last step's. */}
-              {Math.round(!active && progress.epoch <= run.epochs.length ? (run.epochs.at(-1)?.samplesPerSecond ?? progress.samplesPerSecond) : progress.samplesPerSecond)} samples/s
+              Training ({figures.words}): loss {progbarValue(progress.loss)} · accuracy {progbarValue(progress.accuracy)} · {Math.round(figures.samplesPerSecond)} samples/s
               {run.status === 'running' && !stopping ? ` · ETA ${duration(etaSeconds)}` : ''}
             </p>
           )}

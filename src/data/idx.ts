@@ -58,7 +58,7 @@ const headerLength = (ndims: number): number => 4 + 4 * ndims;
 const grouped = (n: number): string => n.toLocaleString('en-US');
 
 /** The text in `bytes` if they are all printable ASCII (a README or a CSV picked by mistake), else null. */
-function asciiText(bytes: Uint8Array): string | null {
+export function asciiText(bytes: Uint8Array): string | null {
   return bytes.length > 0 && bytes.every((b) => b === 0x09 || b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f)) ? String.fromCharCode(...bytes) : null;
 }
 

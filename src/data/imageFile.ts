@@ -4,6 +4,8 @@
  * file, a photo cut short and a file that is no image at all.
  */
 
+import { asciiText } from './idx';
+
 /** Image formats browsers decode, by the bytes they start with. */
 const SIGNATURES: readonly { readonly name: string; readonly test: (head: Uint8Array) => boolean }[] = [
   { name: 'PNG', test: (h) => [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((b, i) => h[i] === b) },
@@ -28,7 +30,8 @@ export function imageFileProblem(head: Uint8Array, size: number): string {
   const start = ascii(head, 0, head.length).trimStart();
   if (start.startsWith('<svg') || start.startsWith('<?xml')) return 'it is an SVG drawing (XML text), which this page cannot read: save it as a PNG';
   const shown = head.subarray(0, 8);
-  if (shown.every((b) => b === 0x09 || b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f))) return `it is text ("${ascii(shown, 0, shown.length).replace(/\s/g, ' ')}…"), not an image`;
+  const text = asciiText(shown);
+  if (text !== null) return `it is text ("${text.replace(/\s/g, ' ')}…"), not an image`;
   const hex = Array.from(shown, (b) => b.toString(16).padStart(2, '0')).join(' ');
   return `its first bytes, ${hex}, are not those of a PNG, JPEG, GIF, WebP, BMP or AVIF image (${bytes})`;
 }
