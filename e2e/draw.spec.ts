@@ -148,6 +148,12 @@ test('digits drawn with the mouse are centred like MNIST and classified by a mod
   await expect(answer).toHaveText(/^Prediction for seven\.png: 7 \(\d+\.\d+%\)$/);
   await imageFile.setInputFiles({ name: 'blank.png', mimeType: 'image/png', buffer: await png([]) });
   await expect(answer).toHaveText('blank.png: The image is blank: there is no ink to classify.');
+  // A file the browser cannot decode says why, from its size and first bytes, not only "could not be decoded".
+  const seven = await png(DIGITS['7'] ?? []);
+  await imageFile.setInputFiles({ name: 'cut.png', mimeType: 'image/png', buffer: seven.subarray(0, 60) });
+  await expect(page.getByRole('alert')).toHaveText('cut.png could not be read as an image: it starts as a PNG image, but its data is damaged or cut short (60 bytes).');
+  await imageFile.setInputFiles({ name: 'empty.png', mimeType: 'image/png', buffer: Buffer.alloc(0) });
+  await expect(page.getByRole('alert')).toHaveText('empty.png could not be read as an image: the file is empty (0 bytes).');
 });
 
 test('a drawing gives the model the same 28×28 image on a high-density screen as on an ordinary one', async ({ page, browser, baseURL }) => {
