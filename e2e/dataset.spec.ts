@@ -247,11 +247,31 @@ test('a user’s own IDX files of any image size become a selectable dataset', a
   await expect(page.getByRole('radio', { name: /Your dataset 1/ })).toBeChecked();
   await expect(page.getByTestId('shape-x_train')).toHaveText('(6, 5, 7)');
   await expect(page.getByTestId('shape-y_test')).toHaveText('(3,)');
+  await expect(page.getByTestId('file-x_train')).toHaveText('my-train-images.idx3.gz');
+  await expect(page.getByTestId('file-y_test')).toHaveText('my-test-labels.idx1.gz');
+  await expect(page.getByTestId('picked-in-order')).toHaveCount(0);
   await expect(page.getByRole('radio', { name: /Your dataset 1/ })).toHaveAccessibleName(/5×7 images, 3 classes/);
   await expect(page.locator('table.pixels tr')).toHaveCount(5);
   await page.getByRole('radio', { name: /MNIST.*Handwritten/ }).check();
   await expect(page.getByTestId('shape-x_train')).toHaveText('(60000, 28, 28)');
   await expect(page.getByTestId('empty-classes')).toHaveCount(0);
+  await expect(page.getByTestId('file-x_train')).toHaveCount(0);
+});
+
+test('four files whose names and counts do not tell train from test are taken in the order they came, and the page says so', async ({ page }) => {
+  await openApp(page);
+  await page.getByLabel('Choose four IDX files').setInputFiles([
+    upload('b.idx', idxFile([3, 2, 2], new Uint8Array(12).fill(9))),
+    upload('a.idx', idxFile([3, 2, 2], new Uint8Array(12))),
+    upload('d.idx', idxFile([3], new Uint8Array([0, 1, 1]))),
+    upload('c.idx', idxFile([3], new Uint8Array([1, 0, 0]))),
+  ]);
+  await expect(page.getByTestId('file-x_train')).toHaveText('b.idx');
+  await expect(page.getByTestId('file-y_train')).toHaveText('d.idx');
+  await expect(page.getByTestId('file-x_test')).toHaveText('a.idx');
+  await expect(page.getByTestId('picked-in-order')).toHaveText(
+    'The two image files, and the two label files, have the same count, and their names say neither train nor test, so x_train and y_train came from the first of each as the files came. If that is the wrong way round, put "train" and "test" in the names and load the four files again.',
+  );
 });
 
 test('one stray label byte that makes 256 classes is pointed out, with where it is', async ({ page }) => {

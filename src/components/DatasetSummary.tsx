@@ -1,17 +1,18 @@
 /** What a notebook prints after `load_data()`: each array's shape and dtype. */
-import { classRanges, emptyClasses, shapeText, type Dataset } from '../data/dataset';
+import { classRanges, emptyClasses, shapeText, type Dataset, type FileKind } from '../data/dataset';
 import { isBuiltinDatasetId } from '../data/datasets';
 
 export function DatasetSummary({ dataset }: { readonly dataset: Dataset }) {
-  const loader = isBuiltinDatasetId(dataset.id)
-    ? `tf.keras.datasets.${dataset.id.replace('-', '_')}.load_data()`
-    : 'your four IDX files';
+  const builtin = isBuiltinDatasetId(dataset.id);
+  const loader = builtin ? `tf.keras.datasets.${dataset.id.replace('-', '_')}.load_data()` : 'your four IDX files';
   const rows = [
-    { name: 'x_train', label: 'train images', shape: shapeText(dataset.train, 'images') },
-    { name: 'y_train', label: 'train labels', shape: shapeText(dataset.train, 'labels') },
-    { name: 'x_test', label: 'test images', shape: shapeText(dataset.test, 'images') },
-    { name: 'y_test', label: 'test labels', shape: shapeText(dataset.test, 'labels') },
+    { name: 'x_train', label: 'train images', shape: shapeText(dataset.train, 'images'), file: dataset.train.imagesFile },
+    { name: 'y_train', label: 'train labels', shape: shapeText(dataset.train, 'labels'), file: dataset.train.labelsFile },
+    { name: 'x_test', label: 'test images', shape: shapeText(dataset.test, 'images'), file: dataset.test.imagesFile },
+    { name: 'y_test', label: 'test labels', shape: shapeText(dataset.test, 'labels'), file: dataset.test.labelsFile },
   ];
+  // A user's files are named beside their arrays: which file became which is the app's guess.
+  const showFiles = !builtin && rows.every((row) => row.file !== undefined);
   const first = dataset.train.labels[0] ?? 0;
   // A class named by its own number (MNIST's digits) is not named twice: "5", not "5 (5)".
   const firstName = dataset.classNames[first] ?? String(first);
@@ -31,6 +32,7 @@ export function DatasetSummary({ dataset }: { readonly dataset: Dataset }) {
             <th scope="col">what</th>
             <th scope="col">shape</th>
             <th scope="col">dtype</th>
+            {showFiles && <th scope="col">file</th>}
           </tr>
         </thead>
         <tbody>
@@ -46,6 +48,7 @@ export function DatasetSummary({ dataset }: { readonly dataset: Dataset }) {
               <td>
                 <code>uint8</code>
               </td>
+              {showFiles && <td className="file-name" data-testid={`file-${row.name}`}>{row.file?.name}</td>}
             </tr>
           ))}
         </tbody>
@@ -54,6 +57,11 @@ export function DatasetSummary({ dataset }: { readonly dataset: Dataset }) {
         First training label: <strong data-testid="first-label">{firstLabel}</strong> ·{' '}
         {dataset.classNames.length} classes
       </p>
+      {dataset.pickedInOrder && dataset.pickedInOrder.length > 0 && (
+        <p className="note" data-testid="picked-in-order">
+          {pickedInOrderNote(dataset.pickedInOrder)}
+        </p>
+      )}
       {gaps && (
         <p className="note" data-testid="empty-classes">
           No training image has class{gaps.empty.length === 1 ? '' : 'es'} {classRanges(gaps.empty)} ({gaps.empty.length} of {dataset.classNames.length}). The class count
@@ -63,4 +71,12 @@ export function DatasetSummary({ dataset }: { readonly dataset: Dataset }) {
       )}
     </div>
   );
+}
+
+/** Why a user's training and test files may be the wrong way round, and how to choose. */
+function pickedInOrderNote(kinds: readonly FileKind[]): string {
+  const both = kinds.length === 2;
+  const what = both ? 'The two image files, and the two label files, have' : kinds[0] === 'images' ? 'The two image files have' : 'The two label files have';
+  const arrays = both ? 'x_train and y_train' : kinds[0] === 'images' ? 'x_train' : 'y_train';
+  return `${what} the same count, and their names say neither train nor test, so ${arrays} came from the first of each as the files came. If that is the wrong way round, put "train" and "test" in the names and load the four files again.`;
 }

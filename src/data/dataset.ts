@@ -13,6 +13,8 @@ export interface ImageSet {
   readonly count: number;
   readonly height: number;
   readonly width: number;
+  /** The images' file (absent in copies kept before it was recorded). */
+  readonly imagesFile?: SourceFile;
   /** The labels' file, for pointing into it (absent in copies kept before it was recorded). */
   readonly labelsFile?: SourceFile;
 }
@@ -30,7 +32,15 @@ export interface Dataset {
   readonly classNames: readonly string[];
   readonly train: ImageSet;
   readonly test: ImageSet;
+  /**
+   * A user's file kinds whose training and test files were told apart only by the order
+   * they came in: equal counts, and names that say neither train nor test (or both the same).
+   */
+  readonly pickedInOrder?: readonly FileKind[];
 }
+
+/** What an IDX file of a dataset holds. */
+export type FileKind = 'images' | 'labels';
 
 /** The four decoded files of a dataset, with the names to use in error messages. */
 export type DatasetFiles = Readonly<Record<SplitFile, { readonly name: string; readonly idx: IdxArray }>>;
@@ -44,7 +54,8 @@ function imageSet(images: DatasetFiles['trainImages'], labels: DatasetFiles['tra
   if (labelCount !== count) {
     throw new DataError('count-mismatch', labels.name, 4, `${count} labels, one per image in ${images.name}`, `${labelCount} labels`, labels.idx.gzipped === true);
   }
-  return { images: images.idx.data, labels: labels.idx.data, count, height, width, labelsFile: { name: labels.name, gzipped: labels.idx.gzipped === true } };
+  const source = (file: DatasetFiles['trainImages']): SourceFile => ({ name: file.name, gzipped: file.idx.gzipped === true });
+  return { images: images.idx.data, labels: labels.idx.data, count, height, width, imagesFile: source(images), labelsFile: source(labels) };
 }
 
 function checkLabels(set: ImageSet, file: DatasetFiles['trainLabels'], classCount: number): void {

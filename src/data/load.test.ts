@@ -234,6 +234,17 @@ describe('assignUserFiles', () => {
   it('falls back to the larger set being train when the names say nothing', () => {
     const assigned = assignUserFiles([decoded('a', [2, 1, 1]), decoded('b', [9, 1, 1]), decoded('c', [9]), decoded('d', [2])]);
     expect(names(assigned)).toEqual(['b', 'c', 'a', 'd']);
+    expect(assigned.pickedInOrder).toEqual([]);
+  });
+
+  it('takes the first of two files as train when counts are equal and the names say nothing, and says which kinds it did so for', () => {
+    const assigned = assignUserFiles([decoded('b', [3, 1, 1]), decoded('a', [3, 1, 1]), decoded('d', [3], [0, 1, 1]), decoded('c', [3], [1, 0, 0])]);
+    expect(names(assigned)).toEqual(['b', 'd', 'a', 'c']);
+    expect(assigned.pickedInOrder).toEqual(['images', 'labels']);
+    // Names that tell train from test decide, whatever the order.
+    const named = assignUserFiles([decoded('b-test', [3, 1, 1]), decoded('a-train', [3, 1, 1]), decoded('d', [3], [0, 1, 1]), decoded('c', [3], [1, 0, 0])]);
+    expect(names(named)).toEqual(['a-train', 'd', 'b-test', 'c']);
+    expect(named.pickedInOrder).toEqual(['labels']);
   });
 
   it('falls back to the counts when both names say the same split', () => {
@@ -296,6 +307,11 @@ describe('loadUserDataset', () => {
     expect(dataset.test).toMatchObject({ count: 1, height: 5, width: 7 });
     expect(Buffer.compare(dataset.train.images, trainImages.subarray(16))).toBe(0);
     expect(Array.from(dataset.train.labels)).toEqual([0, 3, 1, 2]);
+    expect([dataset.train.imagesFile, dataset.test.labelsFile]).toEqual([
+      { name: 'train-images.gz', gzipped: true },
+      { name: 'test-labels.gz', gzipped: true },
+    ]);
+    expect(dataset.pickedInOrder).toBeUndefined();
     // The same files give the same id, raw or gzipped, in any order; one label changed gives another, named for it.
     const again = await loadUserDataset([files[3], files[2], userFile(gzipSync(labelsIdx([0, 3, 1, 2])), 'train-labels.gz'), files[0]].flatMap((f) => f ?? []), (id) => `known as ${id}`);
     expect(again.id).toBe(dataset.id);

@@ -4,7 +4,7 @@
  * failure becomes a DataError that names the file.
  * Runs wherever `fetch`, web streams and DecompressionStream exist (the worker, Node for tests).
  */
-import { assembleDataset, type Dataset, type DatasetFiles } from './dataset';
+import { assembleDataset, type Dataset, type DatasetFiles, type FileKind } from './dataset';
 import { readKept, type FileShelf, type FilesToKeep } from './browserCopy';
 import { BUILTIN_DATASETS, builtinFileKey, builtinFileSizes, builtinFileUrl, FILE_DIMS, SPLIT_FILES, type BuiltinDatasetId, type FileSizes } from './datasets';
 import { DataError, toDataError } from './errors';
@@ -158,20 +158,25 @@ function sameArray(a: IdxArray, b: IdxArray): boolean {
   return true;
 }
 
+/** The four files of a user's dataset, and the kinds whose train and test only the files' order told apart. */
+export type UserFiles = DatasetFiles & { readonly pickedInOrder: readonly FileKind[] };
+
 /**
  * Decides which of four decoded files is which: images have 3 dimensions and labels 1; train
  * and test come from the names (`train…`, `t10k…`/`test…`), or else (names that say nothing,
- * or the same thing for both) the larger set is train. One file given twice (and the other
- * of its pair missing) is refused as such.
+ * or the same thing for both) the larger set is train, or, at equal counts, the first of the
+ * two as they came (said in `pickedInOrder`, for the page to show). One file given twice (and
+ * the other of its pair missing) is refused as such.
  */
-export function assignUserFiles(decoded: readonly { name: string; idx: IdxArray }[]): DatasetFiles {
+export function assignUserFiles(decoded: readonly { name: string; idx: IdxArray }[]): UserFiles {
   const images = decoded.filter((f) => f.idx.dims.length === 3);
   const labels = decoded.filter((f) => f.idx.dims.length === 1);
   const describe = (): string => decoded.map((f) => `${f.name} (${f.idx.dims.length}-D)`).join(', ');
   if (images.length !== 2 || labels.length !== 2) {
     throw new DataError('missing-file', decoded.map((f) => f.name).join(', '), undefined, 'two image files (3-D) and two label files (1-D)', describe());
   }
-  const order = <T extends { name: string; idx: IdxArray }>(pair: T[]): [T, T] => {
+  const pickedInOrder: FileKind[] = [];
+  const order = <T extends { name: string; idx: IdxArray }>(pair: T[], kind: FileKind): [T, T] => {
     const [a, b] = pair as [T, T];
     const aSplit = splitFromName(a.name);
     const bSplit = splitFromName(b.name);
@@ -179,10 +184,12 @@ export function assignUserFiles(decoded: readonly { name: string; idx: IdxArray 
       if (aSplit === 'test' || bSplit === 'train') return [b, a];
       if (aSplit === 'train' || bSplit === 'test') return [a, b];
     }
-    return (a.idx.dims[0] ?? 0) >= (b.idx.dims[0] ?? 0) ? [a, b] : [b, a];
+    const [aCount, bCount] = [a.idx.dims[0] ?? 0, b.idx.dims[0] ?? 0];
+    if (aCount === bCount) pickedInOrder.push(kind);
+    return aCount >= bCount ? [a, b] : [b, a];
   };
-  const [trainImages, testImages] = order(images);
-  const [trainLabels, testLabels] = order(labels);
+  const [trainImages, testImages] = order(images, 'images');
+  const [trainLabels, testLabels] = order(labels, 'labels');
   // One file given twice, where the other pair's counts differ, cannot be a dataset: say that,
   // rather than that one set's label count does not match its images. (Both pairs the same is
   // a test set equal to the training set, which a user may mean.)
@@ -209,7 +216,7 @@ export function assignUserFiles(decoded: readonly { name: string; idx: IdxArray 
       `each file twice, raw and as .gz, with the same content: the test set would be the training set. Pick one copy of each, and the test files beside them`,
     );
   }
-  return { trainImages, trainLabels, testImages, testLabels };
+  return { trainImages, trainLabels, testImages, testLabels, pickedInOrder };
 }
 
 /**
@@ -296,8 +303,10 @@ export async function loadUserDataset(files: readonly UserFile[], nameOf: (id: s
   const decoded = await Promise.all(files.map(decodeUserFile));
   // Past four, the names are said once, in what was found (eight names twice made a 700-character message).
   if (files.length !== 4) throw new DataError('missing-file', files.length < 4 ? files.map((f) => f.name).join(', ') : 'the files picked', undefined, expected, describeUserFiles(decoded));
-  const dataset = assembleDataset('', '', assignUserFiles(decoded));
+  const assigned = assignUserFiles(decoded);
+  const dataset = assembleDataset('', '', assigned);
   const id = userDatasetId(datasetFingerprint(dataset));
-  return { ...dataset, id, name: nameOf(id) };
+  const { pickedInOrder } = assigned;
+  return { ...dataset, id, name: nameOf(id), ...(pickedInOrder.length > 0 ? { pickedInOrder } : {}) };
 }
 
