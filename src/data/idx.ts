@@ -171,6 +171,11 @@ export class IdxReader {
     this.filled += rest.length;
   }
 
+  /** The file's length (header + data) as its header gives it, once the header is read; else null. */
+  expectedLength(): number | null {
+    return this.data === null ? null : this.headerBytes + this.data.length;
+  }
+
   /** Checks that the file was complete and returns it. */
   finish(): IdxArray {
     if (this.data === null || this.dims === null) {

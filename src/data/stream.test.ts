@@ -90,6 +90,21 @@ describe('readIdxStream rejects', () => {
     }
   });
 
+  it('bytes after a whole gzip stream, at the byte where the stream ends, read in one chunk or many', async () => {
+    const gz = gzipSync(imagesIdx(300));
+    const junk = new Uint8Array([...gz, ...noise(300, 3)]);
+    const whole = await dataErrorOf(() => readIdxBytes(junk, 'junk.gz', 3));
+    expectDataError(whole, 'trailing-bytes', 'junk.gz', gz.length);
+    expect(whole.message).toBe(`junk.gz, byte ${gz.length}: expected the file to end at byte ${gz.length}, where its gzip stream (a whole IDX file) ends, found more bytes after it`);
+    for (const size of [97, 1000, gz.length]) {
+      expectDataError(await dataErrorOf(() => readIdxStream(chunkedStream(junk, [size]), 'junk.gz', 3)), 'trailing-bytes', 'junk.gz', gz.length);
+    }
+    // A corrupt end is not junk after it: the stream's trailer is not there.
+    const badTrailer = Uint8Array.from(gz);
+    badTrailer[gz.length - 1] ^= 0xff;
+    expectDataError(await dataErrorOf(() => readIdxBytes(badTrailer, 'end.gz', 3)), 'corrupt-gzip', 'end.gz', undefined);
+  });
+
   it('an IDX problem inside a gzip stream, at its offset in the decompressed file, saying so', async () => {
     const bytes = imagesIdx(2, 3, 3);
     bytes[2] = 0x0d;

@@ -113,8 +113,9 @@ async function decode(raw: AsyncGenerator<Uint8Array>, file: string, expectedDim
   const counted = chunks(streamFrom(first, raw).getReader(), (n) => {
     compressedRead = n;
   });
+  const tail: Uint8Array[] = [];
   const gunzip = new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>;
-  const inflated = streamFrom(new Uint8Array(0), counted).pipeThrough(gunzip);
+  const inflated = streamFrom(new Uint8Array(0), keepingTail(counted, tail)).pipeThrough(gunzip);
   const out = inflated.getReader();
   try {
     for (;;) {
@@ -128,11 +129,52 @@ async function decode(raw: AsyncGenerator<Uint8Array>, file: string, expectedDim
     // failure, an abort) pass through, the reader's saying that their bytes are unzipped ones.
     if (error instanceof DataError) throw error.offset === undefined ? error : error.inUnzippedData();
     if (sourceFailed() || (error instanceof Error && error.name === 'AbortError')) throw error;
+    const length = reader.expectedLength();
+    const end = length === null ? null : gzipEnd(tail, length);
+    if (end !== null) {
+      // The stream ended where an IDX file of that header's length does; what follows is not
+      // gzip (Chromium: "Junk found after end of compressed data"; Node: "incorrect header check").
+      const at = compressedRead - tail.reduce((sum, chunk) => sum + chunk.length, 0) + end;
+      throw new DataError('trailing-bytes', file, at, `the file to end at byte ${at}, where its gzip stream (a whole IDX file) ends`, 'more bytes after it');
+    }
     const reason = messageOf(error);
     throw new DataError('corrupt-gzip', file, undefined, 'a valid gzip stream', `a corrupt gzip stream (the decoder failed after ${compressedRead} compressed bytes: ${reason})`);
   } finally {
     out.releaseLock();
   }
+}
+
+/** Compressed chunks kept for looking for a gzip stream's end, which lies in the last one or two read when the decoder stops (two more for reading ahead). */
+const TAIL_CHUNKS = 4;
+
+/** Yields `source`'s chunks, keeping the last TAIL_CHUNKS of them in `tail`. */
+async function* keepingTail(source: AsyncGenerator<Uint8Array>, tail: Uint8Array[]): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) {
+    tail.push(chunk);
+    if (tail.length > TAIL_CHUNKS) tail.shift();
+    yield chunk;
+  }
+}
+
+/**
+ * Where a gzip stream of `length` unzipped bytes ends within `tail` (the compressed bytes last
+ * read): just after its trailer, which ends with that length mod 2³², little-endian. Null when
+ * no such bytes are there. (Any 4 bytes match by chance once in 4 billion places.)
+ */
+function gzipEnd(tail: readonly Uint8Array[], length: number): number | null {
+  const bytes = new Uint8Array(tail.reduce((sum, chunk) => sum + chunk.length, 0));
+  let filled = 0;
+  for (const chunk of tail) {
+    bytes.set(chunk, filled);
+    filled += chunk.length;
+  }
+  const size = new DataView(new ArrayBuffer(4));
+  size.setUint32(0, length >>> 0, true);
+  const wanted = new Uint8Array(size.buffer);
+  for (let at = 0; at + 4 <= bytes.length; at++) {
+    if (wanted.every((byte, i) => bytes[at + i] === byte)) return at + 4;
+  }
+  return null;
 }
 
 /** Decodes an IDX file held in memory (raw or gzip). */
