@@ -101,7 +101,7 @@ describe('readIdxStream rejects', () => {
     }
     // A corrupt end is not junk after it: the stream's trailer is not there.
     const badTrailer = Uint8Array.from(gz);
-    badTrailer[gz.length - 1] ^= 0xff;
+    badTrailer[gz.length - 1] = (gz[gz.length - 1] ?? 0) ^ 0xff;
     expectDataError(await dataErrorOf(() => readIdxBytes(badTrailer, 'end.gz', 3)), 'corrupt-gzip', 'end.gz', undefined);
   });
 

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { assembleDataset } from '../data/dataset';
 import type { ModelFiles, WorkerCommand } from '../training/protocol';
 import { runFileText, savedRunJson, type SavedRun } from './runFile';
-import { CLASSES, saved } from './testing';
+import { CLASSES, run, saved } from './testing';
 
 /** What the worker was told, in order; it never answers by itself here. */
 const sent: WorkerCommand[] = [];
@@ -611,6 +611,12 @@ describe('importing a run file', () => {
     await state().importRuns([file]);
     expect(imported()).toEqual(['imported']);
     expect(state().runFileErrors).toEqual(['mine.run.json is already here, as My best run: it was not imported again.']);
+    // A damaged copy of it says what is damaged, not only that the run is here.
+    const damaged = fileOf({ datasetId: 'custom-00112233445566ff', datasetName: 'Your dataset 1', color: '#2563eb', evaluation: { ...run.evaluation, accuracy: 1.7 } as SavedRun['evaluation'] });
+    await state().importRuns([damaged]);
+    expect(state().runFileErrors).toEqual([
+      "mine.run.json cannot be imported: run.evaluation.accuracy should be the confusion matrix's 3 right of 4 (0.75), but it is 1.7.",
+    ]);
     // Another run, of the colour the first one has.
     await state().importRuns([fileOf({ id: 'other', datasetId: 'custom-00112233445566ff', datasetName: 'Your dataset 1', color: '#2563eb' })]);
     state().handleStorageEvent({ type: 'modelImported', runId: 'other', error: null });
