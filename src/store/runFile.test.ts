@@ -171,6 +171,13 @@ describe('importing a run file explains what is wrong, naming the file', () => {
     expect(importError('\ufffdPNG\r\n\u001a\n\u0000', 'picture.run.json')).toBe('picture.run.json is not a run export: it is binary data, not text (a PNG image).');
     const whole = fileWith(() => undefined);
     expect(importError(whole.slice(0, 1000), 'cut.run.json')).toMatch(/^cut\.run\.json is not a run export: it is not valid JSON \(.+\): the text stops after 1,000 characters, so the file may be cut short\.$/);
+    // Cut short is read from the text, not from the parser's words (Firefox and Safari word it otherwise): inside a string, an escape, an array.
+    for (const cut of ['{"format": "playgr', '{"name": "a \\"b\\', '{"a": [1, 2', '{"a": {"b": "}"'] ) {
+      expect(importError(cut, 'cut.json')).toMatch(new RegExp(`: the text stops after ${cut.length} characters, so the file may be cut short\\.$`));
+    }
+    expect(importError('{"a": 1} x', 'extra.json')).not.toMatch(/cut short/);
+    // A character that was not UTF-8, inside text, is not a binary file.
+    expect(importError('{"name": "caf\ufffd", ', 'name.json')).toMatch(/^name\.json is not a run export: it is not valid JSON \(.+\): the text stops after 17 characters/);
   });
 
   it('refuses JSON that is not a run export, and says when it is a bare model.json', () => {

@@ -484,15 +484,28 @@ export function parseStoredRun(record: unknown): SavedRun {
 function notJson(content: string, error: unknown): string {
   if (content.trim() === '') return content === '' ? 'the file is empty' : 'the file holds only white space';
   const head = content.slice(0, 64);
-  // Bytes that are not UTF-8 text read as U+FFFD; control characters other than white space are not text either.
-  const binary = Array.from({ length: head.length }, (_, i) => head.charCodeAt(i)).some((code) => code === 0xfffd || (code < 0x20 && ![0x09, 0x0a, 0x0b, 0x0c, 0x0d].includes(code)));
+  // Control characters other than white space are not text (a PNG's 1a, a gzip's 1f, any NUL); nor is a first byte that is not UTF-8.
+  const binary = head.startsWith('\ufffd') || Array.from({ length: head.length }, (_, i) => head.charCodeAt(i)).some((code) => code < 0x20 && ![0x09, 0x0a, 0x0b, 0x0c, 0x0d].includes(code));
   if (binary) return `it is binary data, not text${head.slice(1, 4) === 'PNG' ? ' (a PNG image)' : ''}`;
   const reason = messageOf(error).replace(/\.$/, '');
-  // The parser wanted more where the text stops: "Unexpected end of JSON input", or a position at its end.
-  const position = Number(/at position (\d+)/.exec(reason)?.[1] ?? Number.NaN);
-  const stopped = /end of JSON input|Unterminated/i.test(reason) || position >= content.trimEnd().length;
-  const cut = stopped ? `: the text stops after ${content.length.toLocaleString('en-US')} characters, so the file may be cut short` : '';
+  const cut = stopsInside(content) ? `: the text stops after ${content.length.toLocaleString('en-US')} characters, so the file may be cut short` : '';
   return `it is not valid JSON (${reason})${cut}`;
+}
+
+/** Whether JSON text ends inside a string, an object or an array: cut short, whatever words the browser's parser has for it. */
+function stopsInside(content: string): boolean {
+  let open = 0;
+  let inString = false;
+  for (let i = 0; i < content.length; i++) {
+    const c = content[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') open++;
+    else if (c === '}' || c === ']') open--;
+  }
+  return inString || open > 0;
 }
 
 /** A run file's text → the run and its model files; a RunFileError naming `fileName` and the problem otherwise. */
