@@ -242,6 +242,20 @@ describe('fit', () => {
     expect(seen.at(-1)).toMatchObject({ epoch: 2, batch: 3 });
   });
 
+  it('says the step it stopped at, which may be after the last report', async () => {
+    // Stop is heard before the fifth step: four were trained, and only the first was reported.
+    const control = new (class extends TrainingControl {
+      private checks = 0;
+      override waitIfPaused(): Promise<void> {
+        if (++this.checks === 5) this.stop();
+        return super.waitIfPaused();
+      }
+    })();
+    const seen: BatchProgress[] = [];
+    await train(mlp({ epochs: 1 }), control, { batchIntervalMs: 60_000, onBatch: (b) => seen.push(b) });
+    expect(seen.map((b) => b.batch)).toEqual([1, 4]);
+  });
+
   it('hears a stop sent while it trains when every step is reported, as a slow step is', async () => {
     const control = new TrainingControl();
     const batches: BatchProgress[] = [];

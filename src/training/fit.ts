@@ -465,7 +465,13 @@ export async function fit(
           tensors: memory.numTensors - 2 - (classWeights ? 1 : 0) - (earlyStopping?.heldTensors ?? 0),
           bytes: memory.numBytes - 8 - (classWeights?.size ?? 0) * 4 - (earlyStopping?.heldBytes ?? 0),
         };
-        if (seen < trainCount) break; // stopped mid-epoch: that epoch is not a full history entry
+        if (seen < trainCount) {
+          // Stopped mid-epoch: that epoch is not a full history entry. Its last word is where it
+          // stopped, which may be steps after the last report.
+          const eta = timeLeft({ epoch: epochs, seen: trainCount, samplesPerSecond: lastPace, validationsLeft: 0, validationSeconds: validationSeconds() });
+          callbacks.onBatch?.({ epoch, batch: Math.ceil(seen / batchSize), batches, ...running, samplesPerSecond, stepSeconds: batchSize / trainingPace, etaSeconds: eta });
+          break;
+        }
         history.push(record);
         callbacks.onEpoch?.(record);
         stopEarly = earlyStopping?.afterEpoch(record) ?? false;
