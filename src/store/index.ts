@@ -5,6 +5,7 @@
  * become state here and nowhere else.
  */
 import { create } from 'zustand';
+import { createAnnouncer, type AnnouncementKind } from './announcer';
 import { DEFAULT_DATASET_ID } from '../data/datasets';
 import { createCompareSlice, type CompareSlice } from './compareSlice';
 import { createDatasetSlice, rememberedDataset, type DatasetSlice } from './datasetSlice';
@@ -19,13 +20,19 @@ interface AppSlice {
   readonly announcement: string;
   /** Why the training worker was restarted and what that cost, until the user dismisses it. */
   readonly workerError: string | null;
-  readonly announce: (text: string) => void;
+  /** Says `text` through the live region: news at once, progress (an epoch's figures) at a pace a listener can follow (announcer.ts). */
+  readonly announce: (text: string, kind?: AnnouncementKind) => void;
   readonly dismissWorkerError: () => void;
 }
 
 export type AppState = DatasetSlice & RunsSlice & DrawingSlice & CompareSlice & StorageSlice & PicturesSlice & AppSlice;
 
-export const useAppStore = create<AppState>()((...args) => ({
+export const useAppStore = create<AppState>()((...args) => {
+  const announcer = createAnnouncer(
+    (text) => args[0]({ announcement: text }),
+    () => args[1]().announcement,
+  );
+  return {
   ...createDatasetSlice(...args),
   ...createRunsSlice(...args),
   ...createDrawingSlice(...args),
@@ -34,9 +41,10 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createPicturesSlice(...args),
   announcement: '',
   workerError: null,
-  announce: (text) => args[0]({ announcement: text }),
+  announce: (text, kind = 'news') => announcer.say(text, kind),
   dismissWorkerError: () => args[0]({ workerError: null }),
-}));
+  };
+});
 
 connectWorker({
   onEvent: (event) => {

@@ -131,8 +131,9 @@ export interface RunsSlice {
   /**
    * Keeps the draft for "Bring it back" before the preset menu replaces it, if it is worth
    * keeping (edited, or one's own): an arrow key on the closed menu loads the next preset at once.
+   * It says so unless `announce` is false (the caller says it, in words of its own).
    */
-  readonly keepDraftBeforeReplacing: () => void;
+  readonly keepDraftBeforeReplacing: (announce?: boolean) => void;
   /** Puts back the model the preset menu replaced. */
   readonly bringBackReplacedDraft: () => void;
   readonly setBackendPreference: (backend: BackendPreference) => void;
@@ -299,7 +300,8 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
       const run = state.runs[id];
       if (!run) return;
       const keptBefore = state.replacedDraft;
-      if (JSON.stringify(state.draft) !== JSON.stringify(run.spec)) state.keepDraftBeforeReplacing();
+      // Kept quietly: the announcement below says it comes back.
+      if (JSON.stringify(state.draft) !== JSON.stringify(run.spec)) state.keepDraftBeforeReplacing(false);
       state.openDraft(run.spec, presetOfName(run.name));
       const entry = state.datasets[run.datasetId];
       // A built-in dataset loads when chosen; a user's own must be here already.
@@ -316,13 +318,13 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
       set({ draft: PRESETS[id].spec, draftPresetId: id, draftModified: false });
       rememberDraft(get());
     },
-    keepDraftBeforeReplacing: () => {
+    keepDraftBeforeReplacing: (announce = true) => {
       const state = get();
       // Stepping on through unedited presets keeps the edited model replaced first.
       if (!state.draftModified && state.draftPresetId !== null) return;
       const name = draftName(state);
       set({ replacedDraft: { draft: state.draft, draftPresetId: state.draftPresetId, name } });
-      state.announce(`${name} was replaced: "Bring it back", under the preset menu, puts it back.`);
+      if (announce) state.announce(`${name} was replaced: "Bring it back", under the preset menu, puts it back.`);
     },
     bringBackReplacedDraft: () => {
       const replaced = get().replacedDraft;
@@ -426,7 +428,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
           const { record } = event;
           patch(event.runId, (run) => ({ epochs: [...run.epochs, record], pass: null }));
           const val = record.valAccuracy === null ? '' : `, val_accuracy ${progbarValue(record.valAccuracy)}`;
-          get().announce(`Epoch ${record.epoch} of ${record.epochs} finished: loss ${progbarValue(record.loss)}, accuracy ${progbarValue(record.accuracy)}${val}.`);
+          get().announce(`Epoch ${record.epoch} of ${record.epochs} finished: loss ${progbarValue(record.loss)}, accuracy ${progbarValue(record.accuracy)}${val}.`, 'progress');
           return;
         }
         case 'paused': {
