@@ -83,13 +83,26 @@ test('the quickstart preset trains in the worker on WebGL, streaming batches and
   expect(counts).toBe(10000);
   await page.getByRole('button', { name: /images of 7 predicted as 7 / }).click();
   await expect(page.getByRole('figure', { name: /Test images of 7 predicted as 7/ }).getByRole('img')).toHaveCount(60);
+  // The same cell again puts them away, as its pressed state says.
+  await page.getByRole('button', { name: /images of 7 predicted as 7 / }).click();
+  await expect(page.getByRole('figure', { name: /Test images of 7 predicted as 7/ })).toHaveCount(0);
   // By keyboard, the matrix is one Tab stop (the cell last used) and the arrow keys move between cells.
   await expect(page.locator('.confusion-table button[tabindex="0"]')).toHaveCount(1);
   await page.keyboard.press('ArrowRight');
   await expect(page.getByRole('button', { name: /images of 7 predicted as 8 / })).toBeFocused();
   await page.keyboard.press('ArrowUp');
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('figure', { name: /of 6 predicted as 8/ })).toBeVisible();
+  // The images are brought into view, the cell kept in focus; Escape puts them away.
+  const sixAsEight = page.getByRole('figure', { name: /of 6 (was )?predicted as 8/ });
+  await expect(sixAsEight).toBeInViewport();
+  await expect(page.getByRole('button', { name: /images of 6 predicted as 8 / })).toBeFocused();
+  // In high contrast, which drops shadows, the chosen cell keeps a frame.
+  await page.emulateMedia({ forcedColors: 'active' });
+  expect(await page.locator('.confusion-table button[aria-pressed="true"]').evaluate((cell) => getComputedStyle(cell).borderTopStyle)).toBe('solid');
+  await page.emulateMedia({ forcedColors: 'none' });
+  await page.keyboard.press('Escape');
+  await expect(sixAsEight).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /images of 6 predicted as 8 / })).toBeFocused();
   await page.keyboard.press('Control+End');
   await expect(page.getByRole('button', { name: /images of 9 predicted as 9 / })).toBeFocused();
   await page.keyboard.press('Tab');

@@ -8,8 +8,9 @@
  * the arrow keys (Home, End; with Ctrl, the matrix's corners) move between them: a hundred
  * cells were a hundred Tab presses.
  */
-import { memo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { imageAt, type Dataset } from '../data/dataset';
+import { useAppStore } from '../store';
 import { classificationReport } from '../training/metrics';
 import type { ClassMetrics, Evaluation } from '../training/protocol';
 import { shareTint } from './contrast';
@@ -36,12 +37,31 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, datas
   // The one cell Tab reaches: the last one the arrows or a click went to.
   const [chosen, setChosen] = useState({ truth: 0, predicted: 0 });
   const table = useRef<HTMLTableElement>(null);
+  const figure = useRef<HTMLElement>(null);
+  const announce = useAppStore((state) => state.announce);
   const names = dataset.classNames;
   const last = names.length - 1;
   // Within this matrix: another run's may have fewer classes than the cells last used.
   const current = { truth: Math.min(chosen.truth, last), predicted: Math.min(chosen.predicted, last) };
   const cell = picked !== null && picked.truth <= last && picked.predicted <= last ? picked : null;
+  const pick = (to: { truth: number; predicted: number } | null): void => {
+    setPicked(to);
+    if (to === null) return;
+    const count = cellImages(evaluation, dataset, to.truth, to.predicted).length;
+    const [truth, predicted] = [names[to.truth] ?? to.truth, names[to.predicted] ?? to.predicted];
+    const shown = count === CELL_IMAGES ? `the first ${CELL_IMAGES} test images` : counted(count, 'test image');
+    announce(count === 0 ? `No test image of ${truth} was predicted as ${predicted}.` : `Showing ${shown} of ${truth} predicted as ${predicted}, under the matrix.`);
+  };
+  // The images are below the matrix, often below the window: brought into view, the cell kept in focus.
+  useEffect(() => {
+    if (cell !== null) figure.current?.scrollIntoView({ block: 'nearest' });
+  }, [cell]);
   const onKeyDown = (event: KeyboardEvent<HTMLTableElement>): void => {
+    if (event.key === 'Escape' && cell !== null) {
+      event.preventDefault();
+      pick(null);
+      return;
+    }
     // Alt with an arrow is the browser's Back and Forward.
     if (event.altKey) return;
     const to = cellAfterKey(event.key, event.ctrlKey || event.metaKey, current, last);
@@ -89,7 +109,7 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, datas
                           aria-pressed={cell?.truth === t && cell.predicted === p}
                           tabIndex={current.truth === t && current.predicted === p ? 0 : -1}
                           onClick={() => {
-                            setPicked({ truth: t, predicted: p });
+                            pick(cell?.truth === t && cell.predicted === p ? null : { truth: t, predicted: p });
                             setChosen({ truth: t, predicted: p });
                           }}
                           data-cell={`${t},${p}`}
@@ -122,20 +142,8 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, datas
           </tfoot>
         </table>
       </div>
-      <details className="classification-report">
-        <summary>The same figures as scikit-learn&apos;s classification_report prints them</summary>
-        <p className="muted">
-          In the notebook, after the tf.keras code: <code>y_pred = model.predict(x_test).argmax(axis=1)</code>, then{' '}
-          <code>print(classification_report(y_test, y_pred, labels=range({names.length}), target_names=class_names))</code> from{' '}
-          <code>sklearn.metrics</code>, with <code>y_test</code> as class numbers (<code>.argmax(axis=1)</code> of one-hot labels) and <code>class_names</code> the{' '}
-          {names.length} names below in order.
-        </p>
-        <pre className="keras-log scroll-x" role="region" tabIndex={0} aria-label="classification_report">
-          {classificationReport(confusion, names)}
-        </pre>
-      </details>
       {cell !== null && (
-        <figure className="cell-images">
+        <figure className="cell-images" ref={figure}>
           <figcaption>
             {images.length === 0
               ? `No test image of ${names[cell.truth] ?? ''} was predicted as ${names[cell.predicted] ?? ''}.`
@@ -150,6 +158,18 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, datas
           </ul>
         </figure>
       )}
+      <details className="classification-report">
+        <summary>The same figures as scikit-learn&apos;s classification_report prints them</summary>
+        <p className="muted">
+          In the notebook, after the tf.keras code: <code>y_pred = model.predict(x_test).argmax(axis=1)</code>, then{' '}
+          <code>print(classification_report(y_test, y_pred, labels=range({names.length}), target_names=class_names))</code> from{' '}
+          <code>sklearn.metrics</code>, with <code>y_test</code> as class numbers (<code>.argmax(axis=1)</code> of one-hot labels) and <code>class_names</code> the{' '}
+          {names.length} names below in order.
+        </p>
+        <pre className="keras-log scroll-x" role="region" tabIndex={0} aria-label="classification_report">
+          {classificationReport(confusion, names)}
+        </pre>
+      </details>
     </section>
   );
 });
