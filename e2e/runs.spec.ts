@@ -190,9 +190,14 @@ test('Enter pressed twice on Delete deletes one run, not also the one shown next
   await page.getByRole('button', { name: `Delete ${second}` }).focus();
   await page.keyboard.press('Enter');
   await page.keyboard.press('Enter');
-  await expect(shownPanel(page).getByTestId('undo-delete')).toHaveText(`Deleted ${second}. Undo`);
+  // The run shown in its place is named, and stepping back from Undo does not reach that run's Delete.
+  await expect(shownPanel(page).getByTestId('undo-delete')).toHaveText(`Deleted ${second}. Shown now: ${first}. Undo`);
   await expect(page.getByRole('button', { name: 'Undo', exact: true })).toBeFocused();
   await expect(shownPanel(page).getByLabel(`Name of run ${first}`)).toHaveValue(first);
+  await page.keyboard.press('Shift+Tab');
+  await expect(page.getByRole('button', { name: `Delete ${first}` })).not.toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Undo', exact: true })).toBeFocused();
   await expect.poll(() => storedCounts(page)).toEqual({ runs: 1, models: 2 });
   // The undo holds while Undo has the focus (a late Enter there is still an undo); once the user
   // moves on, it runs out in 10 s, and the focus stays where they put it, not on another Delete.

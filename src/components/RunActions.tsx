@@ -169,10 +169,12 @@ export function ImportRuns() {
  * "Deleted <name>. Undo", while the deletion can be undone. The shown tab's Undo takes the
  * focus when a run is deleted, since the Delete button that had it is gone or now belongs to
  * another run; after Undo, the focus goes back to the restored run's Delete button. Undo
- * ignores a key pressed within a double click of the deletion.
+ * ignores a key pressed within a double click of the deletion. `shownRun`: the run a view
+ * shows in the deleted one's place, named when the deleted run was the one shown.
  */
-export function UndoDelete() {
+export function UndoDelete({ shownRun = null }: { readonly shownRun?: Run | null }) {
   const deleted = useAppStore((state) => state.deletedRun?.run ?? null);
+  const wasShown = useAppStore((state) => state.deletedRun?.wasCurrent === true);
   const undoDelete = useAppStore((state) => state.undoDelete);
   const holdUndo = useAppStore((state) => state.holdUndo);
   const shown = usePanelShown();
@@ -218,7 +220,7 @@ export function UndoDelete() {
   };
   return (
     <p className="undo-delete" data-testid="undo-delete">
-      Deleted {deleted.name}.{' '}
+      Deleted {deleted.name}.{wasShown && shownRun !== null ? ` Shown now: ${shownRun.name}.` : ''}{' '}
       <button
         type="button"
         ref={undoButton}

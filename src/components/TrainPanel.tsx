@@ -86,8 +86,9 @@ function RunDashboard({ blocker }: { readonly blocker: TrainBlocker | null }) {
       <RunPicker />
       <TrainingControls run={run} blocker={blocker} />
       <section className="run-storage" aria-label="Saved runs">
+        {/* Undo first: Shift+Tab from it must not land on the Delete of the run shown in the deleted one's place. */}
+        <UndoDelete shownRun={run} />
         {run && <RunActions run={run} />}
-        <UndoDelete />
         <ImportRuns />
         <StorageError />
       </section>

@@ -180,6 +180,7 @@ describe('the storage slice', () => {
     state().deleteRun('a');
     expect(state().runOrder).toEqual(['b']);
     expect(state().deletedRun?.run.name).toBe('First');
+    expect(state().announcement).toEqual(saying('Deleted First. Undo is possible for 10 seconds, and for as long as it has the focus.'));
     // Its record goes at once: a page reloaded during the undo does not bring it back.
     await settle();
     expect(shelf.has('a')).toBe(false);
@@ -189,6 +190,12 @@ describe('the storage slice', () => {
     await settle();
     expectFirstKept();
     expect(sent.filter((c) => c.type === 'deleteSavedModel')).toEqual([]);
+    // The run shown in Build & train, deleted: the one shown in its place is named.
+    expect(state().currentRunId).toBe('b');
+    state().deleteRun('b');
+    expect(state().announcement).toEqual(saying('Deleted Second. Build & train shows First now. Undo is possible for 10 seconds, and for as long as it has the focus.'));
+    state().undoDelete();
+    await settle();
   });
 
   it('brings a run back at once when its record cannot be deleted, and never deletes its model', async () => {

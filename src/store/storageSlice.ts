@@ -628,7 +628,10 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
         );
         recordDeletions.set(id, deletion);
       }
-      get().announce(`Deleted ${run.name}. Undo is possible for ${UNDO_DELETE_MS / 1000} seconds, and for as long as it has the focus.`);
+      // Build & train shows another run in its place: said, as its Delete is one Tab away.
+      const { currentRunId, deletedRun, runs } = get();
+      const shownNow = deletedRun?.wasCurrent === true && currentRunId !== null ? ` Build & train shows ${runs[currentRunId]?.name ?? ''} now.` : '';
+      get().announce(`Deleted ${run.name}.${shownNow} Undo is possible for ${UNDO_DELETE_MS / 1000} seconds, and for as long as it has the focus.`);
     },
 
     holdUndo: (held) => {
