@@ -114,6 +114,12 @@ describe('describeSpecDiff', () => {
     expect(describeSpecDiff(onTest, { ...onTest, fit: { ...onTest.fit, validationSplit: 0.2 } })).toEqual([]);
   });
 
+  it('writes a split such as the Keras guide\'s 1/6 in four digits, and in full only where two would read alike', () => {
+    const sixth = spec([flatten], {}, { validationSplit: 1 / 6 });
+    expect(describeSpecDiff(spec([flatten], {}, { validationSplit: 0.1 }), sixth)).toEqual(['validation split 0.1 → 0.1667']);
+    expect(describeSpecDiff(sixth, spec([flatten], {}, { validationSplit: 0.16667 }))).toEqual(['validation split 0.16666666666666666 → 0.16667']);
+  });
+
   it('names a change of class weights as the dicts Keras takes', () => {
     expect(describeSpecDiff(spec([flatten]), spec([flatten], {}, { classWeight: { '5': 2 } }))).toEqual(['class weights none → {5: 2}']);
   });

@@ -68,6 +68,15 @@ function change<T>(label: string, a: T, b: T, show: (v: T) => string = String, u
   return a === b ? [] : [{ label, from: show(a), to: show(b), unit }];
 }
 
+/**
+ * How to write two fractions: in four significant digits (1/6, the Keras guide's split, as
+ * 0.1667, not 0.16666666666666666), or in full where two that differ would then read alike.
+ */
+function fractionWords(a: number, b: number): (value: number) => string {
+  const short = (value: number): string => String(Number(value.toPrecision(4)));
+  return short(a) === short(b) ? String : short;
+}
+
 /** A class_weight in words, as Python's dict of the listed classes ("{5: 2}"), or "none". */
 export function classWeightWords(weights: Readonly<Record<string, number>> | null): string {
   const listed = listedClassWeights(weights);
@@ -214,9 +223,10 @@ function differences(a: ModelSpec, b: ModelSpec): Difference[] {
   found.push(...change('epochs', fa.epochs, fb.epochs));
   found.push(...change('batch', fa.batchSize, fb.batchSize));
   // A split the test set overrides is not used: only the validation images in use are compared.
-  const validation = (fit: typeof fa): string => (fit.validationData === 'test' ? 'the test set' : `split ${fit.validationSplit}`);
+  const split = fractionWords(fa.validationSplit, fb.validationSplit);
+  const validation = (fit: typeof fa): string => (fit.validationData === 'test' ? 'the test set' : `split ${split(fit.validationSplit)}`);
   if (fa.validationData === fb.validationData) {
-    if (fa.validationData === null) found.push(...change('validation split', fa.validationSplit, fb.validationSplit));
+    if (fa.validationData === null) found.push(...change('validation split', fa.validationSplit, fb.validationSplit, split));
   } else {
     found.push(...change('validation', validation(fa), validation(fb)));
   }
