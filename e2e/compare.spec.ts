@@ -40,7 +40,7 @@ test('two queued models both finish and are compared: overlaid curves, table, sp
   const losses = await table.locator('[data-column="testLoss"]').allTextContents();
   expect(Number.parseFloat(losses[0] ?? '')).toBeLessThanOrEqual(Number.parseFloat(losses[1] ?? ''));
   await expect(table.getByRole('columnheader', { name: 'test loss' })).toHaveAttribute('aria-sort', 'ascending');
-  await expect(page.getByRole('status')).toHaveText('Runs sorted by test loss, lowest first.');
+  await expect(page.getByRole('status')).toHaveText(/(^| )Runs sorted by test loss, lowest first\.$/);
 
   // Each run draws in its own colour and its own marker, so that colour is not the only sign; the table, the lines and the key agree.
   const markers = (scope: Locator): Promise<string[]> =>

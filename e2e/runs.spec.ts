@@ -146,7 +146,7 @@ test('a run saved, renamed or deleted in one tab of the app is shown, renamed or
 
   await page.getByRole('button', { name: 'Delete Renamed elsewhere' }).click();
   await expect(otherRuns.getByRole('listitem')).toHaveCount(0);
-  await expect(other.getByRole('status')).toHaveText('Renamed elsewhere was deleted in another tab.');
+  await expect(other.getByRole('status')).toHaveText(/(^| )Renamed elsewhere was deleted in another tab\.$/);
   // Undo in the first tab brings it back in the other.
   await page.getByRole('button', { name: 'Undo', exact: true }).click();
   await expect(otherRuns.getByRole('checkbox', { name: 'Compare Renamed elsewhere' })).toBeVisible();

@@ -12,7 +12,7 @@ import { ACTIVATIONS, classWeightOf, DEFAULT_BATCH_NORM_MOMENTUM, DEFAULT_EARLY_
 import { useAppStore } from '../store';
 import { CheckField, fieldControl, NumberField, SelectField, type FieldIssues } from './fields';
 import { focusTrain } from './TrainingControls';
-import { grouped } from './words';
+import { counted, grouped } from './words';
 
 const NEW_LAYER = {
   flatten: { type: 'flatten' },
@@ -198,6 +198,7 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
     if (moved) next.splice(to, 0, moved);
     focusNext.current = { index: to, control: to < from ? 'up' : 'down' };
     setLayers(next);
+    if (moved) announce(`Moved ${layerLabel(moved)} to layer ${to + 1} of ${next.length}.`);
   };
   // A button that goes when pressed (a repair, Reset, Use <dataset>) would leave the keyboard's
   // focus on the page's body, the next Tab back at the top: once it has gone, the focus goes
@@ -238,6 +239,9 @@ export const ModelBuilder = memo(function ModelBuilder({ issues, classCount }: M
   const remove = (index: number): void => {
     focusNext.current = { index: Math.min(index, layers.length - 2), control: 'title' };
     setLayers(layers.filter((_, j) => j !== index));
+    const removed = layers[index];
+    const left = layers.length - 1;
+    if (removed) announce(`Removed ${layerLabel(removed)}, layer ${index + 1}: the model has ${left === 0 ? 'no layers' : counted(left, 'layer')}.`);
   };
   const addHint = whereLayersGo(layers, classCount);
   const issueBase = useId();
