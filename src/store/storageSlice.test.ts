@@ -417,6 +417,16 @@ describe('the storage slice', () => {
     expect(settlePendingDeletes(pending, ['undone'], 100)).toEqual({ drop: ['over'], waiting: [{ id: 'open', until: 101 }] });
   });
 
+  it('says what a run lost with the page was doing: waiting, training, stopping, or being tested', () => {
+    const spec = saved().spec;
+    const epochs = saved().epochs;
+    const doing = (run: Parameters<typeof interruptedWords>[0]) => /while this run (.*?): it was lost/.exec(interruptedWords(run))?.[1];
+    expect(doing({ status: 'starting', epochs: [], spec })).toBe('was waiting to train');
+    expect(doing({ status: 'running', epochs, spec })).toBe('was training');
+    expect(doing({ status: 'running', epochs, spec, stopping: true, pass: { pass: 'test', done: 3500, total: 10000, etaSeconds: 1 } })).toBe('was stopping (being tested as trained so far)');
+    expect(doing({ status: 'running', epochs, spec, pass: { pass: 'test', done: 3500, total: 10000, etaSeconds: 1 } })).toBe('was being tested on the test set');
+  });
+
   /** Run 'x' as the last visit left it when the page closed while it trained: a failed run named Lost. */
   const lostRun = (): SavedRun => saved({ id: 'x', name: 'Lost', status: 'failed', error: { kind: 'error', message: interruptedWords({ status: 'running', epochs: [], spec: saved().spec }) } });
 

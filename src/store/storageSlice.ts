@@ -132,9 +132,16 @@ export function settlePendingDeletes(pending: readonly PendingDelete[], recordId
 }
 
 /** Why a run that trained or waited as the page closed ended, and what is left of it. */
-export function interruptedWords(run: Pick<Run, 'status' | 'epochs' | 'spec'>): string {
+export function interruptedWords(run: Pick<Run, 'status' | 'epochs' | 'spec' | 'stopping' | 'pass'>): string {
   const history = run.epochs.length > 0 ? ` Its history up to epoch ${run.epochs.length} of ${run.spec.fit.epochs} is kept.` : '';
-  const what = run.status === 'starting' && run.epochs.length === 0 ? 'was waiting to train' : 'was training';
+  const what =
+    run.status === 'starting' && run.epochs.length === 0
+      ? 'was waiting to train'
+      : run.stopping === true
+        ? 'was stopping (being tested as trained so far)'
+        : run.pass?.pass === 'test'
+          ? 'was being tested on the test set'
+          : 'was training';
   return `The page was reloaded or closed while this run ${what}: it was lost, with its model.${history} "Open in builder" puts its model there to train it again.`;
 }
 
