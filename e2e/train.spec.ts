@@ -133,6 +133,26 @@ test('the quickstart preset trains in the worker on WebGL, streaming batches and
   await expect(mistake.locator('li.wrong-prediction .bar-label')).toHaveText(predictedName);
 });
 
+test('before Train, the time to train is estimated from a run this browser trained: its speed for the same model, scaled by the work per image for another', async ({ page }) => {
+  await openApp(page);
+  await choosePreset(page, 'quickstart', 1, 1000);
+  // No run has trained here: nothing to go by.
+  await expect(page.getByTestId('train-estimate')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
+  const name = (await page.getByLabel(/^Name of run /).first().inputValue()).trim();
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await expect(page.getByTestId('train-estimate')).toHaveText(
+    new RegExp(`^(About \\d+ s|Under a second) to train \\(1 epoch of (\\d+ s|under a second), then the test set\\) on (WASM|WebGL): ${escaped} trained this model there at [\\d,]+ images/s\\.$`),
+  );
+  // Another batch size is another speed: scaled, and said to be rough.
+  await page.getByLabel('Batch size', { exact: true }).fill('128');
+  await expect(page.getByTestId('train-estimate')).toContainText(`a rough guide, from ${name}'s speed there, scaled by a training step's multiply-adds per image: 305,000 for this model, 305,000 for that one.`);
+  await page.getByLabel('Epochs', { exact: true }).fill('');
+  // Train is off (no epochs): no estimate beside it.
+  await expect(page.getByTestId('train-estimate')).toHaveCount(0);
+});
+
 test('a model that learnt its few training images far better than the test images says so, as the tutorials do after evaluate', async ({ page }) => {
   // 500 images, 20 epochs, no validation split: it all but learns them by heart.
   await openApp(page);

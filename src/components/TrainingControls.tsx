@@ -4,6 +4,7 @@ import type { BackendPreference } from '../training/protocol';
 import { earlyStopWords, isActiveRun, useAppStore, type Run } from '../store';
 import { batchNormLagWords, epochsTrained, isEvaluating, lastStep, runFraction, runPercent, secondsLeftOf, testGapWords, trainedTo } from '../store/series';
 import { fieldControl, SelectField } from './fields';
+import { TrainEstimate } from './TrainEstimate';
 import { counted, duration, grouped } from './words';
 import { useFocusFallback } from './useFocusFallback';
 import { usePanelShown } from './Tabs';
@@ -218,6 +219,7 @@ export function TrainingControls({ run, blocker }: { readonly run: Run | null; r
         )}
         <SelectField<BackendPreference> label="Backend" value={backend} options={BACKENDS} onChange={setBackend} />
       </div>
+      {canTrain && <TrainEstimate />}
       {blocker !== null && (
         <p className="warning-text">
           {/* Train's description is why it is off, not "Go to it" after it. */}

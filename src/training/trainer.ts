@@ -13,11 +13,12 @@ import { onWebglContextLost, useBackend } from './backend';
 import { buildModel, createOptimizer, SpecError } from './buildModel';
 import { evaluateModel, predictOne } from './evaluate';
 import { createTrainingData, disposeTrainingData, fit, PASS_BATCH_SIZE, passSecondsLeft, passStep, REPORT_INTERVAL_MS, TrainingControl, TrainingDivergedError, type TrainingData } from './fit';
-import { batchCount, splitValidation } from './batches';
+import { batchCount } from './batches';
+import { epochImages } from './cost';
 import { kernelPictures, picturedLayer } from './layerPicture';
 import type { LayerPictures, RunFailureKind, SavedModelRef, WorkerCommand, WorkerEvent } from './protocol';
 import { loadSavedModel, modelFiles, modelFromFiles, removeOrphanedModels, removeSavedModel, saveModel, specMismatch } from './savedModels';
-import { heldOutSplit, type InputShape, type ModelSpec } from './spec';
+import type { InputShape, ModelSpec } from './spec';
 import { asClause, messageOf } from '../data/errors';
 
 /** Sends an event to the page, transferring the listed buffers. */
@@ -414,7 +415,7 @@ export class Trainer {
       const count = Math.min(train.count, spec.fit.trainLimit ?? train.count);
       const trainData = createTrainingData(train.images, train.labels, count, train.height, train.width, classCount);
       held.trainData = trainData;
-      const split = splitValidation(count, heldOutSplit(spec.fit));
+      const images = epochImages(spec.fit, train.count, test.count);
       // The test set validates each epoch (validation_data): uploaded now, and evaluated after.
       const onTest = spec.fit.validationData === 'test';
       const uploadTest = (): TrainingData => createTrainingData(test.images, test.labels, test.count, test.height, test.width, classCount);
@@ -423,10 +424,10 @@ export class Trainer {
         type: 'runStarted',
         runId,
         backend,
-        trainCount: split.trainCount,
-        validationCount: onTest ? test.count : split.validationCount,
+        trainCount: images.trainCount,
+        validationCount: images.validationCount,
         testCount: test.count,
-        batchesPerEpoch: batchCount(split.trainCount, spec.fit.batchSize),
+        batchesPerEpoch: batchCount(images.trainCount, spec.fit.batchSize),
         paused: run.control.paused,
       });
       let training = true;
