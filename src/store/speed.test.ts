@@ -21,7 +21,7 @@ function epochRecord(): EpochRecord {
 /** A run of `spec` that trained at these samples/s per epoch on `backend`. */
 function trained(id: string, backend: string, speeds: number[], spec = PRESETS.quickstart.spec, changes: Partial<Run> = {}): Run {
   const epochs = speeds.map((samplesPerSecond, i) => ({ ...epochRecord(), epoch: i + 1, samplesPerSecond }));
-  return { ...run, id, name: `Run ${id}`, spec, epochs, backend: { name: backend, renderer: null, software: false, fallbackReason: null, autoReason: null }, ...changes };
+  return { ...run, id, name: `Run ${id}`, spec, epochs, progress: null, backend: { name: backend, renderer: null, software: false, fallbackReason: null, autoReason: null }, ...changes };
 }
 
 const stateOf = (...runs: Run[]) => ({ runs: Object.fromEntries(runs.map((r) => [r.id, r])), runOrder: runs.map((r) => r.id), datasets });
@@ -32,16 +32,22 @@ describe('the run whose speed estimates a new one', () => {
     expect(speedReference(stateOf(trained('f', 'wasm', [900], undefined, { status: 'failed' })), 'auto', PRESETS.quickstart.spec, MNIST)).toBeNull();
   });
 
-  it('with Automatic, is on the latest run\'s backend: the same model if one is there, its median speed', () => {
+  it('with Automatic, is on the latest run\'s backend: the same model if one is there, its speed after the first epoch', () => {
     const cnn = PRESETS.fashionCnn.spec;
-    const state = stateOf(trained('a', 'wasm', [900, 1000, 1200]), trained('b', 'wasm', [200], cnn), trained('c', 'webgl', [50]), trained('d', 'wasm', [300], cnn));
+    const state = stateOf(trained('a', 'wasm', [500, 1000, 1200, 1300]), trained('b', 'wasm', [200], cnn), trained('c', 'webgl', [50]), trained('d', 'wasm', [300], cnn));
     // The latest ran on WASM: of WASM's runs, 'a' trained the quickstart.
-    expect(speedReference(state, 'auto', PRESETS.quickstart.spec, MNIST)).toMatchObject({ runName: 'Run a', backend: 'wasm', samplesPerSecond: 1000 });
+    expect(speedReference(state, 'auto', PRESETS.quickstart.spec, MNIST)).toMatchObject({ runName: 'Run a', backend: 'wasm', samplesPerSecond: 1200 });
     // No run of the experts' model: the latest on WASM.
     expect(speedReference(state, 'auto', PRESETS.quickstartExperts.spec, MNIST)).toMatchObject({ runName: 'Run d', samplesPerSecond: 300 });
     // Chosen by the user: that backend's runs only.
     expect(speedReference(state, 'webgl', PRESETS.quickstart.spec, MNIST)).toMatchObject({ runName: 'Run c', backend: 'webgl', samplesPerSecond: 50 });
     expect(speedReference(state, 'cpu', PRESETS.quickstart.spec, MNIST)).toBeNull();
+  });
+
+  it('takes a one-epoch run\'s pace after its first steps, which hold the warm-up', () => {
+    const progress = { epoch: 1, batch: 28, batches: 28, loss: 0.5, accuracy: 0.8, samplesPerSecond: 9000, stepSeconds: 0.002, etaSeconds: 0 };
+    expect(speedReference(stateOf(trained('a', 'wasm', [9000], undefined, { progress })), 'auto', PRESETS.quickstart.spec, MNIST)?.samplesPerSecond).toBe(PRESETS.quickstart.spec.fit.batchSize / 0.002);
+    expect(speedReference(stateOf(trained('a', 'wasm', [9000])), 'auto', PRESETS.quickstart.spec, MNIST)?.samplesPerSecond).toBe(9000);
   });
 
   it('is the same model only at the same batch size', () => {

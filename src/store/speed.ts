@@ -16,9 +16,18 @@ export interface NamedSpeedReference extends SpeedReference {
   readonly backend: string;
 }
 
-/** The median of an epoch's samples/s over a run's epochs (the first, with its warm-up, among them); 0 without any. */
-function medianSpeed(run: Run): number {
-  const speeds = run.epochs.map((epoch) => epoch.samplesPerSecond).sort((a, b) => a - b);
+/**
+ * How fast a run trained, its warm-up (WASM's first calls, WebGL's shader compiles) left out:
+ * the median samples/s of its epochs after the first; with one epoch, the pace of its last
+ * report, which leaves out the epoch's first steps; 0 without an epoch.
+ */
+function trainingSpeed(run: Run): number {
+  const stepSeconds = run.progress?.stepSeconds ?? Number.NaN;
+  if (run.epochs.length === 1 && stepSeconds > 0) return run.spec.fit.batchSize / stepSeconds;
+  const speeds = run.epochs
+    .slice(run.epochs.length > 1 ? 1 : 0)
+    .map((epoch) => epoch.samplesPerSecond)
+    .sort((a, b) => a - b);
   const middle = Math.floor(speeds.length / 2);
   return speeds.length === 0 ? 0 : speeds.length % 2 === 1 ? (speeds[middle] ?? 0) : ((speeds[middle - 1] ?? 0) + (speeds[middle] ?? 0)) / 2;
 }
@@ -32,7 +41,7 @@ function medianSpeed(run: Run): number {
 export function speedReference(state: Pick<AppState, 'runs' | 'runOrder' | 'datasets'>, preference: BackendPreference, spec: ModelSpec, input: InputShape): NamedSpeedReference | null {
   const ended = state.runOrder
     .map((id) => state.runs[id])
-    .filter((run): run is Run => run !== undefined && (run.status === 'finished' || run.status === 'stopped') && run.backend !== null && medianSpeed(run) > 0);
+    .filter((run): run is Run => run !== undefined && (run.status === 'finished' || run.status === 'stopped') && run.backend !== null && trainingSpeed(run) > 0);
   const backend = preference === 'auto' ? ended.at(-1)?.backend?.name : preference;
   const candidates = ended.flatMap((run) => {
     const size = runImageSize(state, run);
@@ -43,5 +52,5 @@ export function speedReference(state: Pick<AppState, 'runs' | 'runOrder' | 'data
   );
   const chosen = same.at(-1) ?? candidates.at(-1);
   if (!chosen || backend === undefined) return null;
-  return { spec: chosen.run.spec, input: chosen.input, samplesPerSecond: medianSpeed(chosen.run), runName: chosen.run.name, backend };
+  return { spec: chosen.run.spec, input: chosen.input, samplesPerSecond: trainingSpeed(chosen.run), runName: chosen.run.name, backend };
 }
