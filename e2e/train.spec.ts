@@ -147,7 +147,11 @@ test('before Train, the time to train is estimated from a run this browser train
   );
   // Another batch size is another speed: scaled, and said to be rough.
   await page.getByLabel('Batch size', { exact: true }).fill('128');
-  await expect(page.getByTestId('train-estimate')).toContainText(`a rough guide, from ${name}'s speed there, scaled by a training step's multiply-adds per image: 305,000 for this model, 305,000 for that one.`);
+  await expect(page.getByTestId('train-estimate')).toContainText(`a rough guide: ${name} trained these layers there at `);
+  await expect(page.getByTestId('train-estimate')).toContainText(' at batch 32, and batch 128 trains at another speed.');
+  // Another model: its speed scaled by the work of a training step per image.
+  await page.getByLabel('Layer 2 units').fill('256');
+  await expect(page.getByTestId('train-estimate')).toContainText(`a rough guide, from ${name}'s speed there, scaled by a training step's multiply-adds per image: 610,000 for this model, 305,000 for that one.`);
   await page.getByLabel('Epochs', { exact: true }).fill('');
   // Train is off (no epochs): no estimate beside it.
   await expect(page.getByTestId('train-estimate')).toHaveCount(0);

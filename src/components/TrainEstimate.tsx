@@ -40,9 +40,13 @@ export function TrainEstimate() {
     const { epochs, earlyStopping, trainLimit } = draft.fit;
     const backend = BACKEND_NAMES[reference.backend] ?? reference.backend;
     const length = `${earlyStopping === null ? '' : 'at most '}${counted(epochs, 'epoch')} of ${brief(estimate.epochSeconds)}, then the test set`;
+    const speed = `${grouped(Math.round(reference.samplesPerSecond))} images/s`;
+    const sameLayers = JSON.stringify(draft.layers) === JSON.stringify(reference.spec.layers) && input.height === reference.input.height && input.width === reference.input.width;
     const basis = estimate.sameModel
-      ? `${reference.runName} trained this model there at ${grouped(Math.round(reference.samplesPerSecond))} images/s.`
-      : `a rough guide, from ${reference.runName}'s speed there, scaled by a training step's multiply-adds per image: ${multiplyAdds(trainingMultiplyAdds(draft, input))} for this model, ${multiplyAdds(trainingMultiplyAdds(reference.spec, reference.input))} for that one.`;
+      ? `${reference.runName} trained this model there at ${speed}.`
+      : sameLayers
+        ? `a rough guide: ${reference.runName} trained these layers there at ${speed} at batch ${reference.spec.fit.batchSize}, and batch ${draft.fit.batchSize} trains at another speed.`
+        : `a rough guide, from ${reference.runName}'s speed there, scaled by a training step's multiply-adds per image: ${multiplyAdds(trainingMultiplyAdds(draft, input))} for this model, ${multiplyAdds(trainingMultiplyAdds(reference.spec, reference.input))} for that one.`;
     const subset = estimate.totalSeconds > LONG_SECONDS && trainLimit === null ? ' A training subset shows it learning sooner.' : '';
     const total = estimate.totalSeconds < 1 ? 'Under a second' : `About ${duration(estimate.totalSeconds)}`;
     return `${total} to train (${length}) on ${backend}: ${basis}${subset}`;
