@@ -99,10 +99,14 @@ describe('readIdxStream rejects', () => {
     for (const size of [97, 1000, gz.length]) {
       expectDataError(await dataErrorOf(() => readIdxStream(chunkedStream(junk, [size]), 'junk.gz', 3)), 'trailing-bytes', 'junk.gz', gz.length);
     }
-    // A corrupt end is not junk after it: the stream's trailer is not there.
-    const badTrailer = Uint8Array.from(gz);
-    badTrailer[gz.length - 1] = (gz[gz.length - 1] ?? 0) ^ 0xff;
-    expectDataError(await dataErrorOf(() => readIdxBytes(badTrailer, 'end.gz', 3)), 'corrupt-gzip', 'end.gz', undefined);
+    // A stream damaged inside keeps its trailer at the file's end, with nothing after it: corrupt, not junk after it.
+    for (const at of [gz.length - 1, gz.length - 6, gz.length - 100, Math.floor(gz.length / 2)]) {
+      const damaged = Uint8Array.from(gz);
+      damaged[at] = (gz[at] ?? 0) ^ 0xff;
+      for (const size of [97, gz.length]) {
+        expectDataError(await dataErrorOf(() => readIdxStream(chunkedStream(damaged, [size]), 'damaged.gz', 3)), 'corrupt-gzip', 'damaged.gz', undefined);
+      }
+    }
   });
 
   it('an IDX problem inside a gzip stream, at its offset in the decompressed file, saying so', async () => {

@@ -158,8 +158,10 @@ async function* keepingTail(source: AsyncGenerator<Uint8Array>, tail: Uint8Array
 
 /**
  * Where a gzip stream of `length` unzipped bytes ends within `tail` (the compressed bytes last
- * read): just after its trailer, which ends with that length mod 2³², little-endian. Null when
- * no such bytes are there. (Any 4 bytes match by chance once in 4 billion places.)
+ * read), when more bytes follow it: just after its trailer, which ends with that length mod
+ * 2³², little-endian. Null when no such bytes are there, or nothing follows them (a stream
+ * damaged inside, which keeps its trailer at the file's end). (Any 4 bytes match by chance
+ * once in 4 billion places.)
  */
 function gzipEnd(tail: readonly Uint8Array[], length: number): number | null {
   const bytes = new Uint8Array(tail.reduce((sum, chunk) => sum + chunk.length, 0));
@@ -171,7 +173,7 @@ function gzipEnd(tail: readonly Uint8Array[], length: number): number | null {
   const size = new DataView(new ArrayBuffer(4));
   size.setUint32(0, length >>> 0, true);
   const wanted = new Uint8Array(size.buffer);
-  for (let at = 0; at + 4 <= bytes.length; at++) {
+  for (let at = 0; at + 4 < bytes.length; at++) {
     if (wanted.every((byte, i) => bytes[at + i] === byte)) return at + 4;
   }
   return null;
