@@ -5,7 +5,7 @@ import { earlyStopWords, isActiveRun, useAppStore, type Run } from '../store';
 import { batchNormLagWords, epochsTrained, isEvaluating, lastStep, runFraction, runPercent, secondsLeftOf, testGapWords, trainedTo } from '../store/series';
 import { fieldControl, SelectField } from './fields';
 import { TrainEstimate } from './TrainEstimate';
-import { counted, duration, grouped } from './words';
+import { backendWords, counted, duration, grouped } from './words';
 import { useFocusFallback } from './useFocusFallback';
 import { usePanelShown } from './Tabs';
 import { progbarValue } from '../training/kerasLog';
@@ -22,7 +22,7 @@ export function BackendBadge({ run, queued }: { readonly run: Run; readonly queu
   const { backend } = run;
   // A run that ended before the worker took it up (failed, or stopped while waiting) has no backend to name.
   if (!backend) return isActiveRun(run) ? <p className="backend">Backend: {queued ? 'chosen when it starts' : 'starting…'}</p> : null;
-  const name = backend.name === 'webgl' ? 'WebGL' : backend.name === 'wasm' ? 'WASM' : backend.name;
+  const name = backendWords(backend.name);
   return (
     <p className="backend" data-testid="backend">
       Backend: <strong>{name}</strong>

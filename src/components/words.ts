@@ -47,6 +47,11 @@ export function probabilityWords(spec: Pick<ModelSpec, 'layers' | 'compile'>): s
   return 'The percentages are the model’s outputs scaled to add up to 100%, as its loss reads them: its last layer is not a softmax.';
 }
 
+/** A backend's name as the page writes it: WebGL, WASM, or tfjs's own name for another ('cpu'). */
+export function backendWords(name: string): string {
+  return name === 'webgl' ? 'WebGL' : name === 'wasm' ? 'WASM' : name;
+}
+
 /** A time left, to the second under an hour, in whole minutes beyond: "45 s", "2 min 5 s", "1 h 25 min"; "–" when unknown. */
 export function duration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '–';

@@ -44,7 +44,7 @@ export interface ImageSize {
  * run has. A failed run is kept too, without a model, for its history and what went wrong
  * (`failure`); it is never exported.
  */
-export type SavedRun = Omit<Run, 'progress' | 'error' | 'status' | 'restored'> & {
+export type SavedRun = Omit<Run, 'progress' | 'error' | 'status' | 'restored' | 'backendPreference'> & {
   readonly status: 'finished' | 'stopped' | 'failed';
   readonly imageSize: ImageSize;
   /** Why a failed run failed; null (or absent) for the others. */

@@ -60,6 +60,8 @@ export interface Run {
   readonly seconds: number | null;
   /** True for a run saved in an earlier visit or imported from a file, not trained on this page. */
   readonly restored?: boolean;
+  /** The backend asked for when it was started on this page ('auto' or one by name); absent for a restored run. */
+  readonly backendPreference?: BackendPreference;
   /** True from Stop until the worker says the run has ended (it evaluates what was trained first); false again after. */
   readonly stopping?: boolean;
   /** The validation pass or test evaluation under way, once it has reported; null (or absent) otherwise. */
@@ -378,6 +380,7 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set, 
         error: null,
         startedAt: Date.now(),
         seconds: null,
+        backendPreference: state.backendPreference,
       };
       const waiting = Object.values(state.runs).some((r) => r.status === 'starting' || r.status === 'running' || r.status === 'paused');
       set((s) => ({ runs: { ...s.runs, [id]: run }, runOrder: [...s.runOrder, id], currentRunId: id }));

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { PRESETS } from '../training/presets';
-import type { EpochRecord } from '../training/protocol';
+import type { BackendPreference, EpochRecord } from '../training/protocol';
 import type { AppState } from './index';
 import type { Run } from './runsSlice';
 import { speedReference } from './speed';
@@ -10,6 +10,7 @@ vi.mock('./worker', () => ({ connectWorker: () => undefined, sendToWorker: () =>
 
 const MNIST = { height: 28, width: 28, channels: 1 };
 const datasets = { mnist: { dataset: { train: { height: 28, width: 28 } } } } as unknown as AppState['datasets'];
+const quickstart = PRESETS.quickstart.spec;
 
 /** The fixture run's first epoch. */
 function epochRecord(): EpochRecord {
@@ -18,42 +19,43 @@ function epochRecord(): EpochRecord {
   return first;
 }
 
-/** A run of `spec` that trained at these samples/s per epoch on `backend`. */
-function trained(id: string, backend: string, speeds: number[], spec = PRESETS.quickstart.spec, changes: Partial<Run> = {}): Run {
+/** A run of `spec`, started on this page with `preference`, that trained on `backend` at these samples/s per epoch. */
+function trained(id: string, backend: string, speeds: number[], spec = quickstart, changes: Partial<Run> = {}, preference: BackendPreference = 'auto'): Run {
   const epochs = speeds.map((samplesPerSecond, i) => ({ ...epochRecord(), epoch: i + 1, samplesPerSecond }));
-  return { ...run, id, name: `Run ${id}`, spec, epochs, progress: null, backend: { name: backend, renderer: null, software: false, fallbackReason: null, autoReason: null }, ...changes };
+  return { ...run, id, name: `Run ${id}`, spec, epochs, progress: null, backendPreference: preference, backend: { name: backend, renderer: null, software: false, fallbackReason: null, autoReason: null }, ...changes };
 }
 
 const stateOf = (...runs: Run[]) => ({ runs: Object.fromEntries(runs.map((r) => [r.id, r])), runOrder: runs.map((r) => r.id), datasets });
 
 describe('the run whose speed estimates a new one', () => {
-  it('is none before a run has trained here', () => {
-    expect(speedReference(stateOf(), 'auto', PRESETS.quickstart.spec, MNIST)).toBeNull();
-    expect(speedReference(stateOf(trained('f', 'wasm', [900], undefined, { status: 'failed' })), 'auto', PRESETS.quickstart.spec, MNIST)).toBeNull();
+  it('is none before a run has trained on this page: failed, restored and imported runs do not count', () => {
+    expect(speedReference(stateOf(), 'auto', quickstart, MNIST)).toBeNull();
+    expect(speedReference(stateOf(trained('f', 'wasm', [900, 900], undefined, { status: 'failed' })), 'auto', quickstart, MNIST)).toBeNull();
+    // A run from another visit or another machine (an H100's run file): its speed is not this machine's.
+    expect(speedReference(stateOf(trained('r', 'webgl', [40000, 40000], undefined, { restored: true })), 'auto', quickstart, MNIST)).toBeNull();
   });
 
-  it('with Automatic, is on the latest run\'s backend: the same model if one is there, its speed after the first epoch', () => {
-    const cnn = PRESETS.fashionCnn.spec;
-    const state = stateOf(trained('a', 'wasm', [500, 1000, 1200, 1300]), trained('b', 'wasm', [200], cnn), trained('c', 'webgl', [50]), trained('d', 'wasm', [300], cnn));
-    // The latest ran on WASM: of WASM's runs, 'a' trained the quickstart.
-    expect(speedReference(state, 'auto', PRESETS.quickstart.spec, MNIST)).toMatchObject({ runName: 'Run a', backend: 'wasm', samplesPerSecond: 1200 });
-    // No run of the experts' model: the latest on WASM.
-    expect(speedReference(state, 'auto', PRESETS.quickstartExperts.spec, MNIST)).toMatchObject({ runName: 'Run d', samplesPerSecond: 300 });
-    // Chosen by the user: that backend's runs only.
-    expect(speedReference(state, 'webgl', PRESETS.quickstart.spec, MNIST)).toMatchObject({ runName: 'Run c', backend: 'webgl', samplesPerSecond: 50 });
-    expect(speedReference(state, 'cpu', PRESETS.quickstart.spec, MNIST)).toBeNull();
-  });
-
-  it('takes a one-epoch run\'s pace after its first steps, which hold the warm-up', () => {
+  it('leaves out the first epoch, and a lone epoch\'s warm-up: its pace after the first steps, or nothing', () => {
+    expect(speedReference(stateOf(trained('a', 'wasm', [500, 1000, 1200, 1300])), 'auto', quickstart, MNIST)?.samplesPerSecond).toBe(1200);
     const progress = { epoch: 1, batch: 28, batches: 28, loss: 0.5, accuracy: 0.8, samplesPerSecond: 9000, stepSeconds: 0.002, etaSeconds: 0 };
-    expect(speedReference(stateOf(trained('a', 'wasm', [9000], undefined, { progress })), 'auto', PRESETS.quickstart.spec, MNIST)?.samplesPerSecond).toBe(PRESETS.quickstart.spec.fit.batchSize / 0.002);
-    expect(speedReference(stateOf(trained('a', 'wasm', [9000])), 'auto', PRESETS.quickstart.spec, MNIST)?.samplesPerSecond).toBe(9000);
+    expect(speedReference(stateOf(trained('a', 'wasm', [560], undefined, { progress })), 'auto', quickstart, MNIST)?.samplesPerSecond).toBe(quickstart.fit.batchSize / 0.002);
+    expect(speedReference(stateOf(trained('a', 'wasm', [560])), 'auto', quickstart, MNIST)).toBeNull();
   });
 
-  it('is the same model only at the same batch size', () => {
-    const quickstart = PRESETS.quickstart.spec;
-    const state = stateOf(trained('a', 'wasm', [900]), trained('b', 'wasm', [2000], { ...quickstart, fit: { ...quickstart.fit, batchSize: 128 } }), trained('c', 'wasm', [100], PRESETS.fashionCnn.spec));
-    expect(speedReference(state, 'wasm', { ...quickstart, fit: { ...quickstart.fit, batchSize: 128 } }, MNIST)?.runName).toBe('Run b');
-    expect(speedReference(state, 'wasm', quickstart, MNIST)?.runName).toBe('Run a');
+  it('with Automatic, takes the runs started with Automatic; with a backend named, the runs that trained on it', () => {
+    const state = stateOf(trained('auto', 'wasm', [900, 1000]), trained('cpu', 'cpu', [30, 30], undefined, {}, 'cpu'), trained('gl', 'webgl', [50, 50], undefined, {}, 'webgl'));
+    expect(speedReference(state, 'auto', quickstart, MNIST)).toMatchObject({ runName: 'Run auto', backend: 'wasm', samplesPerSecond: 1000 });
+    expect(speedReference(state, 'cpu', quickstart, MNIST)).toMatchObject({ runName: 'Run cpu', backend: 'cpu' });
+    expect(speedReference(state, 'wasm', quickstart, MNIST)).toMatchObject({ runName: 'Run auto' });
+  });
+
+  it('prefers the same layers and batch size, then the same layers, then the model nearest in work per image', () => {
+    const at128 = { ...quickstart, fit: { ...quickstart.fit, batchSize: 128 } };
+    const state = stateOf(trained('a', 'wasm', [9, 900]), trained('b', 'wasm', [9, 2000], at128), trained('cnn', 'wasm', [9, 100], PRESETS.fashionCnn.spec), trained('mlp', 'wasm', [9, 500], PRESETS.fashionMlp.spec));
+    expect(speedReference(state, 'auto', at128, MNIST)?.runName).toBe('Run b');
+    expect(speedReference(state, 'auto', quickstart, MNIST)?.runName).toBe('Run a');
+    expect(speedReference(state, 'auto', { ...quickstart, fit: { ...quickstart.fit, batchSize: 64 } }, MNIST)?.runName).toBe('Run b');
+    // The experts' quickstart is nearer the Fashion CNN in work than the MLPs.
+    expect(speedReference(state, 'auto', PRESETS.quickstartExperts.spec, MNIST)?.runName).toBe('Run cnn');
   });
 });

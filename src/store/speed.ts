@@ -1,9 +1,10 @@
 /**
- * Which run's speed estimates a model's training time before it trains: one this browser
- * trained on the backend the new run will use, the same model if one is here, else the latest.
- * Pure: reads the store's state, changes nothing.
+ * Which run's speed estimates a model's training time before it trains: one trained on this
+ * page (not restored, nor imported from another machine) on the backend the new run will use:
+ * the same layers at the same batch size if one is here, else the same layers, else the model
+ * nearest in work per image. Pure: reads the store's state, changes nothing.
  */
-import type { SpeedReference } from '../training/cost';
+import { sameLayers, trainingMultiplyAdds, type SpeedReference } from '../training/cost';
 import type { BackendPreference } from '../training/protocol';
 import type { InputShape, ModelSpec } from '../training/spec';
 import type { AppState } from './index';
@@ -19,13 +20,15 @@ export interface NamedSpeedReference extends SpeedReference {
 /**
  * How fast a run trained, its warm-up (WASM's first calls, WebGL's shader compiles) left out:
  * the median samples/s of its epochs after the first; with one epoch, the pace of its last
- * report, which leaves out the epoch's first steps; 0 without an epoch.
+ * report, which leaves out the epoch's first steps; 0 when neither is known.
  */
 function trainingSpeed(run: Run): number {
-  const stepSeconds = run.progress?.stepSeconds ?? Number.NaN;
-  if (run.epochs.length === 1 && stepSeconds > 0) return run.spec.fit.batchSize / stepSeconds;
+  if (run.epochs.length === 1) {
+    const stepSeconds = run.progress?.stepSeconds ?? Number.NaN;
+    return stepSeconds > 0 ? run.spec.fit.batchSize / stepSeconds : 0;
+  }
   const speeds = run.epochs
-    .slice(run.epochs.length > 1 ? 1 : 0)
+    .slice(1)
     .map((epoch) => epoch.samplesPerSecond)
     .sort((a, b) => a - b);
   const middle = Math.floor(speeds.length / 2);
@@ -33,24 +36,27 @@ function trainingSpeed(run: Run): number {
 }
 
 /**
- * The run whose speed best predicts `spec`'s on the backend `preference` will give: with
- * 'auto', the backend the latest run trained on (the same browser chooses the same way).
- * Among the ended runs with an epoch on that backend, one of the same layers, batch size and
- * image size, else the latest; null when none has trained here.
+ * The run whose speed best predicts `spec`'s on the backend `preference` gives: with 'auto',
+ * the runs started with 'auto' (the page chooses the same way each time); with a backend
+ * named, the runs that trained on it. Of the ended runs trained on this page: the same layers
+ * and batch size, else the same layers, else the model whose work per image is nearest; the
+ * latest of equals. Null when none has trained here.
  */
 export function speedReference(state: Pick<AppState, 'runs' | 'runOrder' | 'datasets'>, preference: BackendPreference, spec: ModelSpec, input: InputShape): NamedSpeedReference | null {
-  const ended = state.runOrder
-    .map((id) => state.runs[id])
-    .filter((run): run is Run => run !== undefined && (run.status === 'finished' || run.status === 'stopped') && run.backend !== null && trainingSpeed(run) > 0);
-  const backend = preference === 'auto' ? ended.at(-1)?.backend?.name : preference;
-  const candidates = ended.flatMap((run) => {
+  const candidates = state.runOrder.flatMap((id) => {
+    const run = state.runs[id];
+    if (!run || run.restored === true || (run.status !== 'finished' && run.status !== 'stopped') || !run.backend) return [];
+    if (preference === 'auto' ? run.backendPreference !== 'auto' : run.backend.name !== preference) return [];
     const size = runImageSize(state, run);
-    return run.backend?.name === backend && size !== null ? [{ run, input: { ...size, channels: 1 } }] : [];
+    const samplesPerSecond = trainingSpeed(run);
+    if (size === null || samplesPerSecond <= 0) return [];
+    return [{ run, reference: { spec: run.spec, input: { ...size, channels: 1 }, samplesPerSecond, runName: run.name, backend: run.backend.name } }];
   });
-  const same = candidates.filter(
-    ({ run, input: size }) => JSON.stringify(run.spec.layers) === JSON.stringify(spec.layers) && run.spec.fit.batchSize === spec.fit.batchSize && size.height === input.height && size.width === input.width,
-  );
-  const chosen = same.at(-1) ?? candidates.at(-1);
-  if (!chosen || backend === undefined) return null;
-  return { spec: chosen.run.spec, input: chosen.input, samplesPerSecond: trainingSpeed(chosen.run), runName: chosen.run.name, backend };
+  const estimated = { spec, input };
+  const layers = candidates.filter(({ reference }) => sameLayers(estimated, reference));
+  const batch = layers.filter(({ run }) => run.spec.fit.batchSize === spec.fit.batchSize);
+  const work = trainingMultiplyAdds(spec, input);
+  const distance = (reference: SpeedReference): number => Math.abs(Math.log(trainingMultiplyAdds(reference.spec, reference.input) / work));
+  const nearest = candidates.reduce<(typeof candidates)[number] | null>((best, next) => (best === null || distance(next.reference) <= distance(best.reference) ? next : best), null);
+  return (batch.at(-1) ?? layers.at(-1) ?? nearest)?.reference ?? null;
 }

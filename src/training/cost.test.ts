@@ -13,19 +13,20 @@ const cnn = spec([
 ]);
 
 describe('the multiply-adds of a training step', () => {
-  it('are three times the forward pass: the quickstart MLP, 784·128 + 128·10 per image', () => {
-    expect(trainingMultiplyAdds(PRESETS.quickstart.spec, MNIST)).toBe(3 * (784 * 128 + 128 * 10));
+  it('are the forward pass and its weights\' gradient for an MLP, whose first layer\'s input (the image) needs no gradient', () => {
+    // Dense(128): forward and weight gradient; Dense(10): those and its input's gradient.
+    expect(trainingMultiplyAdds(PRESETS.quickstart.spec, MNIST)).toBe(2 * 784 * 128 + 3 * 128 * 10);
   });
 
-  it('count a convolution by its outputs times its window, and a pooling layer by its outputs times its window', () => {
+  it('count a convolution by its outputs times its window, a pooling layer by its outputs times its window, once more backwards after a layer with weights', () => {
     // Conv2D(32, 3×3) → 26×26×32, each a 3×3×1 window; MaxPool → 13×13×32, each of 2×2; Dense 5,408 → 10.
-    const forward = 26 * 26 * 32 * 9 + 13 * 13 * 32 * 4 + 13 * 13 * 32 * 10;
-    expect(trainingMultiplyAdds(cnn, MNIST)).toBe(3 * forward);
+    const [conv, pooling, dense] = [26 * 26 * 32 * 9, 13 * 13 * 32 * 4, 13 * 13 * 32 * 10];
+    expect(trainingMultiplyAdds(cnn, MNIST)).toBe(2 * conv + 2 * pooling + 3 * dense);
   });
 
   it('leave out the layers after one that does not fit', () => {
     const broken = spec([{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'linear', useBias: true }, { type: 'conv2d', filters: 8, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu' }]);
-    expect(trainingMultiplyAdds(broken, MNIST)).toBe(3 * 784 * 10);
+    expect(trainingMultiplyAdds(broken, MNIST)).toBe(2 * 784 * 10);
   });
 });
 
@@ -40,23 +41,32 @@ describe('the images of an epoch', () => {
 describe('a training time estimate', () => {
   const counts = { trainCount: 54000, validationCount: 6000, testCount: 10000 };
   const quickstart = PRESETS.quickstart.spec;
+  const reference = (samplesPerSecond: number, model = quickstart) => ({ spec: model, input: MNIST, samplesPerSecond });
 
-  it('takes the speed of a run of the same model, a validation or test image a third of a training one', () => {
-    const estimate = estimateTraining(quickstart, MNIST, counts, { spec: quickstart, input: MNIST, samplesPerSecond: 1000 });
-    expect(estimate).toEqual({ epochSeconds: 56, totalSeconds: quickstart.fit.epochs * 56 + 10000 / 3 / 1000, sameModel: true });
+  it('takes the speed of a run of the same layers and batch size, a validation or test image a third of a training one', () => {
+    expect(estimateTraining(quickstart, MNIST, counts, reference(1000))).toEqual({ epochSeconds: 56, totalSeconds: quickstart.fit.epochs * 56 + 10000 / 3 / 1000, kind: 'same' });
   });
 
-  it('scales another model\'s speed by the two models\' multiply-adds per image', () => {
-    const estimate = estimateTraining(cnn, MNIST, counts, { spec: quickstart, input: MNIST, samplesPerSecond: 1000 });
-    const speed = (1000 * trainingMultiplyAdds(quickstart, MNIST)) / trainingMultiplyAdds(cnn, MNIST);
-    expect(estimate?.sameModel).toBe(false);
-    expect(estimate?.epochSeconds).toBeCloseTo(56000 / speed, 9);
-    // The same layers at another batch size train at another speed: scaled too (by 1), not taken as the same.
-    expect(estimateTraining({ ...quickstart, fit: { ...quickstart.fit, batchSize: 128 } }, MNIST, counts, { spec: quickstart, input: MNIST, samplesPerSecond: 1000 })?.sameModel).toBe(false);
+  it('takes the same layers\' speed at another batch size as it is, and says so', () => {
+    const wider = { ...quickstart, fit: { ...quickstart.fit, batchSize: 128 } };
+    expect(estimateTraining(wider, MNIST, counts, reference(1000))).toMatchObject({ epochSeconds: 56, kind: 'other batch' });
+  });
+
+  it("scales another model's speed by the two models' multiply-adds per image, up to four times either way", () => {
+    const wider = spec([{ type: 'flatten' }, { type: 'dense', units: 256, activation: 'relu', useBias: true }, { type: 'dense', units: 10, activation: 'linear', useBias: true }]);
+    const ratio = trainingMultiplyAdds(wider, MNIST) / trainingMultiplyAdds(quickstart, MNIST);
+    const estimate = estimateTraining(wider, MNIST, counts, reference(1000));
+    expect(estimate?.kind).toBe('scaled');
+    expect(estimate?.epochSeconds).toBeCloseTo((56000 * ratio) / 1000, 9);
+    // The CNN does about 2.9 times the quickstart's work per image: estimated. Ten times it: no estimate.
+    expect(estimateTraining(cnn, MNIST, counts, reference(1000))).not.toBeNull();
+    const big = spec([{ type: 'flatten' }, { type: 'dense', units: 1280, activation: 'relu', useBias: true }, { type: 'dense', units: 10, activation: 'linear', useBias: true }]);
+    expect(estimateTraining(big, MNIST, counts, reference(1000))).toBeNull();
+    expect(estimateTraining(quickstart, MNIST, counts, reference(1000, big))).toBeNull();
   });
 
   it('gives nothing for a reference that trained no images, or a model with no work', () => {
-    expect(estimateTraining(quickstart, MNIST, counts, { spec: quickstart, input: MNIST, samplesPerSecond: 0 })).toBeNull();
-    expect(estimateTraining(spec([]), MNIST, counts, { spec: quickstart, input: MNIST, samplesPerSecond: 1000 })).toBeNull();
+    expect(estimateTraining(quickstart, MNIST, counts, reference(0))).toBeNull();
+    expect(estimateTraining(spec([]), MNIST, counts, reference(1000))).toBeNull();
   });
 });
