@@ -2,7 +2,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { PRESETS } from '../src/training/presets';
 import { encodeShare } from '../src/training/specUrl';
-import { choosePreset, openApp, seriousViolations, uploadOwnDataset, useFashionMnist, watchPage } from './helpers';
+import { choosePreset, lastAnnouncement, openApp, seriousViolations, uploadOwnDataset, useFashionMnist, watchPage } from './helpers';
 
 /** Queues a preset on a small subset from the builder. */
 async function queuePreset(page: Page, preset: string, epochs: number, images: number): Promise<void> {
@@ -40,7 +40,7 @@ test('two queued models both finish and are compared: overlaid curves, table, sp
   const losses = await table.locator('[data-column="testLoss"]').allTextContents();
   expect(Number.parseFloat(losses[0] ?? '')).toBeLessThanOrEqual(Number.parseFloat(losses[1] ?? ''));
   await expect(table.getByRole('columnheader', { name: 'test loss' })).toHaveAttribute('aria-sort', 'ascending');
-  await expect(page.getByRole('status')).toHaveText(/(^| )Runs sorted by test loss, lowest first\.$/);
+  await expect(lastAnnouncement(page)).toHaveText('Runs sorted by test loss, lowest first.');
 
   // Each run draws in its own colour and its own marker, so that colour is not the only sign; the table, the lines and the key agree.
   const markers = (scope: Locator): Promise<string[]> =>

@@ -10,7 +10,7 @@ test('MNIST loads by default and shows what load_data() returns, with no console
   await expect(page.getByTestId('shape-x_test')).toHaveText('(10000, 28, 28)');
   await expect(page.getByTestId('shape-y_test')).toHaveText('(10000,)');
   await expect(page.getByTestId('first-label')).toHaveText('5');
-  await expect(page.getByRole('status')).toContainText('MNIST loaded: 60,000 training images and 10,000 test images');
+  await expect(page.getByRole('log')).toContainText('MNIST loaded: 60,000 training images and 10,000 test images');
   const grid = page.getByRole('figure', { name: 'First 25 training images' });
   await expect(grid.getByRole('radio')).toHaveCount(25);
   await expect(grid.getByRole('radio').first()).toHaveAccessibleName(/Training image 0: 5/);

@@ -126,3 +126,8 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
+
+/** The live region's latest piece of news, each a line of its own (LiveRegion). */
+export function lastAnnouncement(page: Page): Locator {
+  return page.getByRole('log').locator('p').last();
+}

@@ -1,7 +1,7 @@
 /** Issue 6: runs outlive the page — saved, restored, renamed, deleted with undo, exported and imported. */
 import { readFile } from 'node:fs/promises';
 import { expect, test, type CDPSession, type Page } from '@playwright/test';
-import { choosePreset, crashTrainingWorker, leaveNoRoomForModel, MODEL_LOST, openApp, quickstart, shownPanel, uploadOwnDataset, watchPage } from './helpers';
+import { choosePreset, crashTrainingWorker, lastAnnouncement, leaveNoRoomForModel, MODEL_LOST, openApp, quickstart, shownPanel, uploadOwnDataset, watchPage } from './helpers';
 import { draw } from './pad';
 
 /** What such a run says where this browser cannot keep it either. */
@@ -146,7 +146,7 @@ test('a run saved, renamed or deleted in one tab of the app is shown, renamed or
 
   await page.getByRole('button', { name: 'Delete Renamed elsewhere' }).click();
   await expect(otherRuns.getByRole('listitem')).toHaveCount(0);
-  await expect(other.getByRole('status')).toHaveText(/(^| )Renamed elsewhere was deleted in another tab\.$/);
+  await expect(lastAnnouncement(other)).toHaveText('Renamed elsewhere was deleted in another tab.');
   // Undo in the first tab brings it back in the other.
   await page.getByRole('button', { name: 'Undo', exact: true }).click();
   await expect(otherRuns.getByRole('checkbox', { name: 'Compare Renamed elsewhere' })).toBeVisible();

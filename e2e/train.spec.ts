@@ -1,6 +1,6 @@
 /** Issues 3 and 4: train a preset in the worker on WebGL and read what the dashboard shows. */
 import { expect, test } from '@playwright/test';
-import { choosePreset, openApp, quickstart, seriousViolations, uploadOwnDataset, useFashionMnist, watchPage } from './helpers';
+import { choosePreset, lastAnnouncement, openApp, quickstart, seriousViolations, uploadOwnDataset, useFashionMnist, watchPage } from './helpers';
 
 test('the quickstart preset trains in the worker on WebGL, streaming batches and epochs, then is evaluated', async ({ page }) => {
   const watch = watchPage(page);
@@ -331,7 +331,7 @@ test('stopping a run mid-way keeps its history and its model', async ({ page }) 
   await expect(history.locator('tbody tr').nth(1)).toBeVisible();
   await page.getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByTestId('run-status')).toHaveText('stopped');
-  await expect(page.getByRole('status')).toHaveText(/(^| )TensorFlow quickstart .*#1 stopped; its model and history are kept\. Test accuracy \d+\.\d\d% on 10,000 test images\.$/);
+  await expect(lastAnnouncement(page)).toHaveText(/^TensorFlow quickstart .*#1 stopped; its model and history are kept\. Test accuracy \d+\.\d\d% on 10,000 test images\.$/);
   const kept = await history.locator('tbody tr').count();
   expect(kept).toBeGreaterThanOrEqual(2);
   expect(kept).toBeLessThan(30);
@@ -466,7 +466,7 @@ test("a layer added to a preset goes in before its output layer, where the tutor
   await page.getByRole('group', { name: 'Add a layer' }).getByRole('button', { name: '+ Dropout' }).click();
   await expect(page.getByRole('list', { name: 'Layers' }).locator('.layer-title')).toHaveText(['1. Flatten()', '2. Dense(128, relu)', '3. Dropout(0.2)', '4. Dense(10)']);
   // Focus stays on "+ Dropout", for another: the page says what went where.
-  await expect(page.getByRole('status')).toHaveText(/(^| )Added Dropout\(0\.2\) as layer 3 of 4\.$/);
+  await expect(lastAnnouncement(page)).toHaveText('Added Dropout(0.2) as layer 3 of 4.');
   // Every card has ↑ ↓ ✕ on its title's line, whatever its fields: the buttons are in the same place on each.
   for (const card of await page.getByRole('list', { name: 'Layers' }).getByRole('listitem').all()) {
     const title = await card.locator('.layer-title').boundingBox();
@@ -485,7 +485,7 @@ test("a layer added to a preset goes in before its output layer, where the tutor
   await expect(page.getByRole('button', { name: 'Move layer 2 up' })).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(titles).toHaveText(['1. Dropout(0.2)', '2. Flatten()', '3. Dense(128, relu)', '4. Dense(10)']);
-  await expect(page.getByRole('status')).toHaveText(/(^| )Moved Dropout\(0\.2\) to layer 1 of 4\.$/);
+  await expect(lastAnnouncement(page)).toHaveText('Moved Dropout(0.2) to layer 1 of 4.');
   // At the top its ↑ is disabled, so focus is on its ↓.
   await expect(page.getByRole('button', { name: 'Move layer 1 down' })).toBeFocused();
   // A removed layer's place gets the focus, on the layer now there, not on its ✕ (Enter again would remove that one too).
@@ -493,7 +493,7 @@ test("a layer added to a preset goes in before its output layer, where the tutor
   await page.keyboard.press('Enter');
   await expect(titles).toHaveText(['1. Flatten()', '2. Dense(128, relu)', '3. Dense(10)']);
   await expect(titles.first()).toBeFocused();
-  await expect(page.getByRole('status')).toHaveText(/(^| )Removed Dropout\(0\.2\), layer 1: the model has 3 layers\.$/);
+  await expect(lastAnnouncement(page)).toHaveText('Removed Dropout(0.2), layer 1: the model has 3 layers.');
 });
 
 test("'Start empty' has no layers, and the tutorial's layers typed in make the quickstart; a second Flatten is flagged", async ({ page }) => {

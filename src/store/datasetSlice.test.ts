@@ -5,7 +5,6 @@ import { PRESETS } from '../training/presets';
 import { shareUrl } from '../training/specUrl';
 import type { WorkerCommand } from '../training/protocol';
 import type { ModelSpec } from '../training/spec';
-import { saying } from './testing';
 
 /** What the worker was told, in order; it never answers by itself here. */
 const sent: WorkerCommand[] = [];
@@ -136,7 +135,7 @@ describe('keeping datasets in this browser', () => {
 
   it('announces what could not be kept or removed', () => {
     state().handleDatasetEvent({ type: 'keptDatasets', kept: mnistKept, available: true, error: '1 of 4 kept files could not be removed' });
-    expect(state().announcement).toEqual(saying('Could not change what this browser keeps: 1 of 4 kept files could not be removed'));
+    expect(state().announcement).toBe('Could not change what this browser keeps: 1 of 4 kept files could not be removed');
   });
 
   it('tells a worker started after a crash the setting before anything else', () => {
@@ -431,7 +430,7 @@ describe('run names', () => {
     state().deleteRun(second);
     state().renameRun(first, held);
     expect(state().runs[first]?.name).toBe(taken);
-    expect(state().announcement).toEqual(saying(`Another run is named ${held}: ${taken} keeps its name.`));
+    expect(state().announcement).toBe(`Another run is named ${held}: ${taken} keeps its name.`);
   });
 });
 
@@ -465,7 +464,7 @@ describe('a link to runs', () => {
     expect(queued.map((name) => name.replace(/ #\d+$/, ''))).toEqual(['TensorFlow quickstart (Dense 2, epochs 2)', 'TensorFlow quickstart (Dense 2, epochs 3)']);
     expect(queued.map(number)).toEqual([number(names[1] ?? '') + 1, number(names[1] ?? '') + 2]);
     // Announced by the names they have here, not by the sharer's numbers.
-    expect(state().announcement).toEqual(saying(`${queued.join(', ')} are queued: they train one after another.`));
+    expect(state().announcement).toBe(`${queued.join(', ')} are queued: they train one after another.`);
 
     // Opened in the builder, a shared edit of a preset is that preset, modified, and named as before.
     await state().openShareLink(new URL(link ?? '').hash);

@@ -16,8 +16,10 @@ import { createStorageSlice, type StorageSlice } from './storageSlice';
 import { connectWorker } from './worker';
 
 interface AppSlice {
-  /** The latest status line, read aloud through an aria-live region. */
+  /** The latest piece of news or progress said through the live region. */
   readonly announcement: string;
+  /** The last few pieces said, oldest first, each added to the live region on its own (LiveRegion). */
+  readonly announcements: readonly { readonly id: number; readonly text: string }[];
   /** Why the training worker was restarted and what that cost, until the user dismisses it. */
   readonly workerError: string | null;
   /** Says `text` through the live region: news at once, progress (an epoch's figures) at a pace a listener can follow (announcer.ts). */
@@ -25,13 +27,14 @@ interface AppSlice {
   readonly dismissWorkerError: () => void;
 }
 
+/** How many pieces the live region holds: older ones go (a removal, which is not read). */
+const RECENT_ANNOUNCEMENTS = 3;
+
 export type AppState = DatasetSlice & RunsSlice & DrawingSlice & CompareSlice & StorageSlice & PicturesSlice & AppSlice;
 
 export const useAppStore = create<AppState>()((...args) => {
-  const announcer = createAnnouncer(
-    (text) => args[0]({ announcement: text }),
-    () => args[1]().announcement,
-  );
+  let said = 0;
+  const announcer = createAnnouncer((text) => args[0]((state) => ({ announcement: text, announcements: [...state.announcements, { id: ++said, text }].slice(-RECENT_ANNOUNCEMENTS) })));
   return {
   ...createDatasetSlice(...args),
   ...createRunsSlice(...args),
@@ -40,6 +43,7 @@ export const useAppStore = create<AppState>()((...args) => {
   ...createStorageSlice(...args),
   ...createPicturesSlice(...args),
   announcement: '',
+  announcements: [],
   workerError: null,
   announce: (text, kind = 'news') => announcer.say(text, kind),
   dismissWorkerError: () => args[0]({ workerError: null }),

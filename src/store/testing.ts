@@ -2,7 +2,6 @@
  * Fixtures for the store's tests: a finished run, and the record this browser keeps of it.
  * Test code only.
  */
-import { expect } from 'vitest';
 import { PRESETS } from '../training/presets';
 import { toSavedRun, type SavedRun } from './runFile';
 import type { Run } from './runsSlice';
@@ -54,6 +53,3 @@ export function saved(changes: Partial<Run> = {}): SavedRun {
   if (!result) throw new Error('a finished run should be saved');
   return result;
 }
-
-/** The live region's text, saying `text` last: news said within a second of other news is joined to it (announcer.ts). */
-export const saying = (text: string): unknown => expect.stringMatching(new RegExp(`(^| )${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
