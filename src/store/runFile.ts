@@ -480,16 +480,37 @@ export function parseStoredRun(record: unknown): SavedRun {
   }
 }
 
-/** Why `content` is not JSON, where that shows: empty, binary, cut short, or JSON.parse's own words with the position. */
-function notJson(content: string, error: unknown): string {
+/** Why `content` is not JSON, where that shows: empty, binary, cut short, or JSON.parse's own words with the position (`error`: what it threw). */
+export function notJson(content: string, error: unknown): string {
   if (content.trim() === '') return content === '' ? 'the file is empty' : 'the file holds only white space';
   const head = content.slice(0, 64);
   // Control characters other than white space are not text (a PNG's 1a, a gzip's 1f, any NUL); nor is a first byte that is not UTF-8.
   const binary = head.startsWith('\ufffd') || Array.from({ length: head.length }, (_, i) => head.charCodeAt(i)).some((code) => code < 0x20 && ![0x09, 0x0a, 0x0b, 0x0c, 0x0d].includes(code));
   if (binary) return `it is binary data, not text${head.slice(1, 4) === 'PNG' ? ' (a PNG image)' : ''}`;
   const reason = messageOf(error).replace(/\.$/, '');
-  const cut = stopsInside(content) ? `: the text stops after ${content.length.toLocaleString('en-US')} characters, so the file may be cut short` : '';
+  const cut = cutShort(content, reason) ? `: the text stops after ${content.length.toLocaleString('en-US')} characters, so the file may be cut short` : '';
   return `it is not valid JSON (${reason})${cut}`;
+}
+
+/**
+ * Whether JSON text that did not parse was cut short: it starts as JSON does, and it ends
+ * inside a string, an object or an array, unless the parser's words place the fault before its
+ * end (V8: "at position 13", Firefox: "at line 1 column 14"; Safari gives no place).
+ */
+function cutShort(content: string, reason: string): boolean {
+  const text = content.trimEnd();
+  if (!/^\s*[[{]/.test(text)) return false;
+  const position = /at position (\d+)/.exec(reason);
+  const lineColumn = /at line (\d+) column (\d+)/.exec(reason);
+  const offset = position ? Number(position[1]) : lineColumn ? offsetOf(text, Number(lineColumn[1]), Number(lineColumn[2])) : null;
+  return (offset === null || offset >= text.length) && stopsInside(text);
+}
+
+/** The 0-based offset of a 1-based line and column in `text`. */
+function offsetOf(text: string, line: number, column: number): number {
+  let offset = 0;
+  for (let l = 1; l < line; l++) offset = text.indexOf('\n', offset) + 1;
+  return offset + column - 1;
 }
 
 /** Whether JSON text ends inside a string, an object or an array: cut short, whatever words the browser's parser has for it. */
