@@ -270,7 +270,7 @@ test('four files whose names and counts do not tell train from test are taken in
   await expect(page.getByTestId('file-y_train')).toHaveText('d.idx');
   await expect(page.getByTestId('file-x_test')).toHaveText('a.idx');
   await expect(page.getByTestId('picked-in-order')).toHaveText(
-    'The two image files, and the two label files, have the same count, and their names say neither train nor test, so x_train and y_train came from the first of each as the files came. If that is the wrong way round, put "train" and "test" in the names and load the four files again.',
+    'The two image files, and the two label files, have the same count, and their names do not tell train from test, so x_train and y_train came from the first of each as the files came. If that is the wrong way round, put "train" in one name and "test" in the other, and load the four files again.',
   );
 });
 

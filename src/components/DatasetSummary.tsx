@@ -78,5 +78,5 @@ function pickedInOrderNote(kinds: readonly FileKind[]): string {
   const both = kinds.length === 2;
   const what = both ? 'The two image files, and the two label files, have' : kinds[0] === 'images' ? 'The two image files have' : 'The two label files have';
   const arrays = both ? 'x_train and y_train' : kinds[0] === 'images' ? 'x_train' : 'y_train';
-  return `${what} the same count, and their names say neither train nor test, so ${arrays} came from the first of each as the files came. If that is the wrong way round, put "train" and "test" in the names and load the four files again.`;
+  return `${what} the same count, and their names do not tell train from test, so ${arrays} came from the first of each as the files came. If that is the wrong way round, put "train" in one name and "test" in the other, and load the four files again.`;
 }

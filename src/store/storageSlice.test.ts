@@ -423,7 +423,9 @@ describe('the storage slice', () => {
     const doing = (run: Parameters<typeof interruptedWords>[0]) => /while this run (.*?): it was lost/.exec(interruptedWords(run))?.[1];
     expect(doing({ status: 'starting', epochs: [], spec })).toBe('was waiting to train');
     expect(doing({ status: 'running', epochs, spec })).toBe('was training');
-    expect(doing({ status: 'running', epochs, spec, stopping: true, pass: { pass: 'test', done: 3500, total: 10000, etaSeconds: 1 } })).toBe('was stopping (being tested as trained so far)');
+    expect(doing({ status: 'running', epochs, spec, stopping: true })).toBe('was stopping');
+    expect(doing({ status: 'running', epochs, spec, stopping: true, pass: { pass: 'validation', done: 300, total: 6000, etaSeconds: 1 } })).toBe('was stopping');
+    expect(doing({ status: 'running', epochs, spec, stopping: true, pass: { pass: 'test', done: 3500, total: 10000, etaSeconds: 1 } })).toBe('was stopping, being tested as trained so far');
     expect(doing({ status: 'running', epochs, spec, pass: { pass: 'test', done: 3500, total: 10000, etaSeconds: 1 } })).toBe('was being tested on the test set');
   });
 

@@ -134,12 +134,16 @@ export function settlePendingDeletes(pending: readonly PendingDelete[], recordId
 /** Why a run that trained or waited as the page closed ended, and what is left of it. */
 export function interruptedWords(run: Pick<Run, 'status' | 'epochs' | 'spec' | 'stopping' | 'pass'>): string {
   const history = run.epochs.length > 0 ? ` Its history up to epoch ${run.epochs.length} of ${run.spec.fit.epochs} is kept.` : '';
+  // Stop is asked before the step under way ends, and an epoch trained to its end is validated first: testing comes later.
+  const tested = run.pass?.pass === 'test';
   const what =
     run.status === 'starting' && run.epochs.length === 0
       ? 'was waiting to train'
       : run.stopping === true
-        ? 'was stopping (being tested as trained so far)'
-        : run.pass?.pass === 'test'
+        ? tested
+          ? 'was stopping, being tested as trained so far'
+          : 'was stopping'
+        : tested
           ? 'was being tested on the test set'
           : 'was training';
   return `The page was reloaded or closed while this run ${what}: it was lost, with its model.${history} "Open in builder" puts its model there to train it again.`;

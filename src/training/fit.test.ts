@@ -240,6 +240,8 @@ describe('fit', () => {
     expect(result.stopped).toBe(true);
     expect(result.history.map((h) => h.epoch)).toEqual([1]);
     expect(seen.at(-1)).toMatchObject({ epoch: 2, batch: 3 });
+    // Step 3 was reported already: not a second time as where it stopped.
+    expect(seen.filter((b) => b.epoch === 2 && b.batch === 3)).toHaveLength(1);
   });
 
   it('says the step it stopped at, which may be after the last report', async () => {

@@ -346,6 +346,7 @@ export async function fit(
       let correctSum = tf.scalar(0);
       let seen = 0;
       let lastReport = performance.now();
+      let reportedBatch = 0;
       // The time left goes by the pace after the epoch's first report, as Keras's progress bar
       // leaves out its first step: that one holds the warm-up (WebGL's shader compiles, say), and
       // counted in, it held the estimate up to twice the true time for as long as a long epoch's
@@ -407,6 +408,7 @@ export async function fit(
             if (Number.isFinite(pace)) lastPace = pace;
             const etaSeconds = timeLeft({ epoch, seen, samplesPerSecond: pace, validationsLeft: epochs - epoch + 1, validationSeconds: validationSeconds() });
             callbacks.onBatch?.({ epoch, batch, batches, ...running, samplesPerSecond, stepSeconds: batchSize / pace, etaSeconds });
+            reportedBatch = batch;
           }
           // Every step yields, a reported one too: on WASM a report's read resolves without
           // letting the worker read its messages, and a step of 100 ms or more is reported every
@@ -468,8 +470,9 @@ export async function fit(
         if (seen < trainCount) {
           // Stopped mid-epoch: that epoch is not a full history entry. Its last word is where it
           // stopped, which may be steps after the last report.
+          const stoppedAt = Math.ceil(seen / batchSize);
           const eta = timeLeft({ epoch: epochs, seen: trainCount, samplesPerSecond: lastPace, validationsLeft: 0, validationSeconds: validationSeconds() });
-          callbacks.onBatch?.({ epoch, batch: Math.ceil(seen / batchSize), batches, ...running, samplesPerSecond, stepSeconds: batchSize / trainingPace, etaSeconds: eta });
+          if (stoppedAt > reportedBatch) callbacks.onBatch?.({ epoch, batch: stoppedAt, batches, ...running, samplesPerSecond, stepSeconds: batchSize / trainingPace, etaSeconds: eta });
           break;
         }
         history.push(record);
