@@ -43,6 +43,8 @@ describe('the page\'s words', () => {
     expect(trainingWords({ layers, compile: DEFAULT_COMPILE, fit: { ...DEFAULT_FIT, validationData: 'test', classWeight: { '5': 2, '0': 0.5 } } })).toBe(
       'adam, lr 0.001, 5 epochs, batch 32, validated on the test set, class weights {0: 0.5, 5: 2}',
     );
+    // The Keras guide's split, the last 10,000 of 60,000 images, as a person writes it.
+    expect(trainingWords({ layers, compile: DEFAULT_COMPILE, fit: { ...DEFAULT_FIT, validationSplit: 1 / 6 } })).toBe('adam, lr 0.001, 5 epochs, batch 32, validation split 0.1667');
   });
 });
 

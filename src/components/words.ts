@@ -3,7 +3,7 @@ import type { Run } from '../store';
 import { isEvaluating } from '../store/series';
 import { endsInSoftmax, outputActivation } from '../training/shapes';
 import type { ModelSpec } from '../training/spec';
-import { classWeightWords, earlyStoppingWords } from '../training/specDiff';
+import { classWeightWords, earlyStoppingWords, shortFraction } from '../training/specDiff';
 
 /** A count as the page prints it, in groups of three digits: "60,000". */
 export function grouped(n: number): string {
@@ -76,7 +76,7 @@ export function trainingWords(spec: ModelSpec): string {
     counted(fit.epochs, 'epoch'),
     `batch ${fit.batchSize}`,
     ...(fit.trainLimit === null ? [] : [`the first ${counted(fit.trainLimit, 'training image')}`]),
-    ...(fit.validationData === 'test' ? ['validated on the test set'] : fit.validationSplit > 0 ? [`validation split ${fit.validationSplit}`] : []),
+    ...(fit.validationData === 'test' ? ['validated on the test set'] : fit.validationSplit > 0 ? [`validation split ${shortFraction(fit.validationSplit)}`] : []),
     ...(fit.augmentShift > 0 ? [`random shifts of ±${fit.augmentShift} px`] : []),
     ...(fit.classWeight === null ? [] : [`class weights ${classWeightWords(fit.classWeight)}`]),
     ...(fit.shuffle ? [] : ['no shuffling']),

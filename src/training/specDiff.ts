@@ -73,8 +73,12 @@ function change<T>(label: string, a: T, b: T, show: (v: T) => string = String, u
  * 0.1667, not 0.16666666666666666), or in full where two that differ would then read alike.
  */
 function fractionWords(a: number, b: number): (value: number) => string {
-  const short = (value: number): string => String(Number(value.toPrecision(4)));
-  return short(a) === short(b) ? String : short;
+  return shortFraction(a) === shortFraction(b) ? String : shortFraction;
+}
+
+/** A fraction in four significant digits, as a person writes it: 1/6 as 0.1667, 0.1 as 0.1. */
+export function shortFraction(value: number): string {
+  return String(Number(value.toPrecision(4)));
 }
 
 /** A class_weight in words, as Python's dict of the listed classes ("{5: 2}"), or "none". */
