@@ -83,9 +83,14 @@ test('the quickstart preset trains in the worker on WebGL, streaming batches and
   expect(counts).toBe(10000);
   await page.getByRole('button', { name: /images of 7 predicted as 7 / }).click();
   await expect(page.getByRole('figure', { name: /Test images of 7 predicted as 7/ }).getByRole('img')).toHaveCount(60);
+  // Its caption, and what is said, give how many of the cell's images are shown.
+  const sevens = Number(await page.getByRole('button', { name: /images of 7 predicted as 7 / }).getAttribute('data-count')).toLocaleString('en-US');
+  await expect(page.getByRole('figure', { name: `Test images of 7 predicted as 7 (the first 60 of ${sevens})` })).toBeVisible();
+  await expect(lastAnnouncement(page)).toHaveText(`Test images of 7 predicted as 7 (the first 60 of ${sevens}), under the matrix.`);
   // The same cell again puts them away, as its pressed state says.
   await page.getByRole('button', { name: /images of 7 predicted as 7 / }).click();
   await expect(page.getByRole('figure', { name: /Test images of 7 predicted as 7/ })).toHaveCount(0);
+  await expect(lastAnnouncement(page)).toHaveText('Closed the test images of 7 predicted as 7.');
   // By keyboard, the matrix is one Tab stop (the cell last used) and the arrow keys move between cells.
   await expect(page.locator('.confusion-table button[tabindex="0"]')).toHaveCount(1);
   await page.keyboard.press('ArrowRight');

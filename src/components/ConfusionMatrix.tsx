@@ -46,15 +46,18 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, datas
   const cell = picked !== null && picked.truth <= last && picked.predicted <= last ? picked : null;
   const pick = (to: { truth: number; predicted: number } | null): void => {
     setPicked(to);
-    if (to === null) return;
-    const count = cellImages(evaluation, dataset, to.truth, to.predicted).length;
-    const [truth, predicted] = [names[to.truth] ?? to.truth, names[to.predicted] ?? to.predicted];
-    const shown = count === CELL_IMAGES ? `the first ${CELL_IMAGES} test images` : counted(count, 'test image');
-    announce(count === 0 ? `No test image of ${truth} was predicted as ${predicted}.` : `Showing ${shown} of ${truth} predicted as ${predicted}, under the matrix.`);
+    if (to !== null) {
+      const total = evaluation.confusion[to.truth]?.[to.predicted] ?? 0;
+      announce(`${cellWords(names, to.truth, to.predicted, total)}${total > 0 ? ', under the matrix.' : ''}`);
+    } else if (cell !== null) announce(`Closed the test images of ${names[cell.truth] ?? cell.truth} predicted as ${names[cell.predicted] ?? cell.predicted}.`);
   };
-  // The images are below the matrix, often below the window: brought into view, the cell kept in focus.
+  // The images are below the matrix, often below the window: brought into view (their caption
+  // only, where they are taller than half the window, so that the cell stays in view too).
   useEffect(() => {
-    if (cell !== null) figure.current?.scrollIntoView({ block: 'nearest' });
+    const shown = figure.current;
+    if (cell === null || shown === null) return;
+    const tall = shown.getBoundingClientRect().height > window.innerHeight / 2;
+    (tall ? (shown.querySelector('figcaption') ?? shown) : shown).scrollIntoView({ block: 'nearest' });
   }, [cell]);
   const onKeyDown = (event: KeyboardEvent<HTMLTableElement>): void => {
     if (event.key === 'Escape' && cell !== null) {
@@ -144,11 +147,7 @@ export const ConfusionMatrix = memo(function ConfusionMatrix({ evaluation, datas
       </div>
       {cell !== null && (
         <figure className="cell-images" ref={figure}>
-          <figcaption>
-            {images.length === 0
-              ? `No test image of ${names[cell.truth] ?? ''} was predicted as ${names[cell.predicted] ?? ''}.`
-              : `Test images of ${names[cell.truth] ?? ''} predicted as ${names[cell.predicted] ?? ''}${images.length === CELL_IMAGES ? ` (first ${CELL_IMAGES})` : ''}`}
-          </figcaption>
+          <figcaption>{cellWords(names, cell.truth, cell.predicted, confusion[cell.truth]?.[cell.predicted] ?? 0)}</figcaption>
           <ul className="image-strip">
             {images.map((index) => (
               <li key={index}>
@@ -193,6 +192,13 @@ export function cellAfterKey(key: string, ctrl: boolean, at: { readonly truth: n
     default:
       return null;
   }
+}
+
+/** A cell's images in words: "Test images of 7 predicted as 7 (the first 60 of 112)", or that there are none. */
+function cellWords(names: readonly string[], truth: number, predicted: number, total: number): string {
+  const [t, p] = [names[truth] ?? String(truth), names[predicted] ?? String(predicted)];
+  if (total === 0) return `No test image of ${t} was predicted as ${p}.`;
+  return `Test images of ${t} predicted as ${p}${total > CELL_IMAGES ? ` (the first ${CELL_IMAGES} of ${grouped(total)})` : ''}`;
 }
 
 function cellImages(evaluation: Evaluation, dataset: Dataset, truth: number, predicted: number): number[] {
