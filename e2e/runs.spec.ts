@@ -195,6 +195,8 @@ test('Enter pressed twice on Delete deletes one run, not also the one shown next
   await expect(page.getByRole('button', { name: 'Undo', exact: true })).toBeFocused();
   await expect(shownPanel(page).getByLabel(`Name of run ${first}`)).toHaveValue(first);
   await page.keyboard.press('Shift+Tab');
+  // Undo is the saved runs' first control: Shift+Tab leaves them, rather than landing on the shown run's actions.
+  await expect(page.getByRole('region', { name: 'Saved runs' }).locator(':focus')).toHaveCount(0);
   await expect(page.getByRole('button', { name: `Delete ${first}` })).not.toBeFocused();
   await page.keyboard.press('Tab');
   await expect(page.getByRole('button', { name: 'Undo', exact: true })).toBeFocused();

@@ -32,9 +32,9 @@ describe('the multiply-adds of a training step', () => {
 
 describe('the images of an epoch', () => {
   it('are the subset less its validation split, or all of it with the test set validating', () => {
-    expect(epochImages({ trainLimit: null, validationSplit: 0.1, validationData: null }, 60000, 10000)).toEqual({ trainCount: 54000, validationCount: 6000 });
-    expect(epochImages({ trainLimit: 2000, validationSplit: 0.1, validationData: null }, 60000, 10000)).toEqual({ trainCount: 1800, validationCount: 200 });
-    expect(epochImages({ trainLimit: null, validationSplit: 0.1, validationData: 'test' }, 60000, 10000)).toEqual({ trainCount: 60000, validationCount: 10000 });
+    expect(epochImages({ trainLimit: null, validationSplit: 0.1, validationData: null }, 60000, 10000)).toEqual({ count: 60000, trainCount: 54000, validationCount: 6000 });
+    expect(epochImages({ trainLimit: 2000, validationSplit: 0.1, validationData: null }, 60000, 10000)).toEqual({ count: 2000, trainCount: 1800, validationCount: 200 });
+    expect(epochImages({ trainLimit: null, validationSplit: 0.1, validationData: 'test' }, 60000, 10000)).toEqual({ count: 60000, trainCount: 60000, validationCount: 10000 });
   });
 });
 

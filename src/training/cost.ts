@@ -64,11 +64,11 @@ export function sameLayers(a: { readonly spec: Pick<ModelSpec, 'layers'>; readon
   return JSON.stringify(a.spec.layers) === JSON.stringify(b.spec.layers) && a.input.height === b.input.height && a.input.width === b.input.width && a.input.channels === b.input.channels;
 }
 
-/** How many images an epoch trains on and validates on, as the trainer splits them. */
-export function epochImages(fit: Pick<FitSpec, 'trainLimit' | 'validationSplit' | 'validationData'>, trainAvailable: number, testCount: number): { readonly trainCount: number; readonly validationCount: number } {
+/** How many images an epoch trains on and validates on, as the trainer splits them, and how many of the training set it uses (`count`: the subset). */
+export function epochImages(fit: Pick<FitSpec, 'trainLimit' | 'validationSplit' | 'validationData'>, trainAvailable: number, testCount: number): { readonly count: number; readonly trainCount: number; readonly validationCount: number } {
   const count = Math.min(trainAvailable, fit.trainLimit ?? trainAvailable);
   const split = splitValidation(count, heldOutSplit(fit));
-  return { trainCount: split.trainCount, validationCount: fit.validationData === 'test' ? testCount : split.validationCount };
+  return { count, trainCount: split.trainCount, validationCount: fit.validationData === 'test' ? testCount : split.validationCount };
 }
 
 /** A run this browser trained: its model, its images' size, and the samples/s it trained at. */

@@ -412,10 +412,9 @@ export class Trainer {
       const optimizer = createOptimizer(spec.compile);
       held.optimizer = optimizer;
       const { train, test } = dataset;
-      const count = Math.min(train.count, spec.fit.trainLimit ?? train.count);
-      const trainData = createTrainingData(train.images, train.labels, count, train.height, train.width, classCount);
-      held.trainData = trainData;
       const images = epochImages(spec.fit, train.count, test.count);
+      const trainData = createTrainingData(train.images, train.labels, images.count, train.height, train.width, classCount);
+      held.trainData = trainData;
       // The test set validates each epoch (validation_data): uploaded now, and evaluated after.
       const onTest = spec.fit.validationData === 'test';
       const uploadTest = (): TrainingData => createTrainingData(test.images, test.labels, test.count, test.height, test.width, classCount);
