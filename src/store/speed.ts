@@ -18,15 +18,14 @@ export interface NamedSpeedReference extends SpeedReference {
 }
 
 /**
- * How fast a run trained, its warm-up (WASM's first calls, WebGL's shader compiles) left out:
- * the median samples/s of its epochs after the first; with one epoch, the pace of its last
- * report, which leaves out the epoch's first steps; 0 when neither is known.
+ * How fast a run trained, its warm-up (WASM's first calls, WebGL's shader compiles) and each
+ * epoch's start left out: the pace of its last report (steps after its epoch's first report,
+ * as the time left is estimated); for a run without one, the median samples/s of its epochs
+ * after the first; 0 when neither is known (a run of one epoch, whose time holds the warm-up).
  */
 function trainingSpeed(run: Run): number {
-  if (run.epochs.length === 1) {
-    const stepSeconds = run.progress?.stepSeconds ?? Number.NaN;
-    return stepSeconds > 0 ? run.spec.fit.batchSize / stepSeconds : 0;
-  }
+  const stepSeconds = run.progress?.stepSeconds ?? Number.NaN;
+  if (stepSeconds > 0) return run.spec.fit.batchSize / stepSeconds;
   const speeds = run.epochs
     .slice(1)
     .map((epoch) => epoch.samplesPerSecond)
