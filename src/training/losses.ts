@@ -14,8 +14,11 @@
  *   1; the categorical loss renormalises first, then clips. Either way the loss is wrong for
  *   scores that are not probabilities: the beginner bug the spec validator warns about.
  * Accuracy is Keras's: the class with the highest output is the prediction.
+ * Logits against class indices take one kernel, and one for the gradient, where the backend
+ * has them (fusedLoss.ts: WASM), the same numbers to a float32 rounding or two.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedCrossEntropy } from './fusedLoss';
 import type { CompileSpec } from './spec';
 
 /** Keras's backend epsilon. */
@@ -107,6 +110,9 @@ export function crossEntropyPerExample(compile: LossSpec, labels: tf.Tensor, sco
   return tf.tidy(() => {
     const classes = scores.values.shape[scores.values.shape.length - 1] ?? 1;
     const oneHotRows = compile.loss === 'categoricalCrossentropy' && labels.rank === 2;
+    // Logits against class indices: one kernel where the backend has it (fusedLoss.ts), the same number.
+    const fused = scores.kind === 'logits' && !oneHotRows ? fusedCrossEntropy(scores.values, labels) : null;
+    if (fused !== null) return fused;
     const target = oneHotRows ? labels.toFloat() : tf.oneHot(labels.toInt(), classes);
     return logProbabilities(scores, compile.loss).mul(target).sum(-1).neg() as tf.Tensor1D;
   });

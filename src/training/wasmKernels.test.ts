@@ -7,6 +7,8 @@ import { DEFAULT_COMPILE, DEFAULT_FIT, type ModelSpec } from './spec';
 import { maxDifference, syntheticDataset } from './testData';
 import { Trainer } from './trainer';
 import { ADAM_STEP, FusedRMSProp, RMSPROP_STEP } from './fusedOptimizers';
+import { SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_GRAD } from './fusedLoss';
+import { crossEntropyPerExample } from './losses';
 import { KerasAdam } from './kerasAdam';
 import { registerWasmKernels } from './wasmKernels';
 import { SIMD_FLAG, simdLoops } from './wasmSimd';
@@ -184,6 +186,31 @@ describe.each([{ simd: true }, { simd: false }])('wasm gradient kernels, SIMD lo
     const sum = (): tf.Tensor[] => [tf.add(tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8], [2, 4], 'int32'), tf.tensor1d([10, 20, 30, 40], 'int32'))];
     const [actual] = await on('wasm', sum);
     expect(Array.from(actual ?? [])).toEqual([11, 22, 33, 44, 15, 26, 37, 48]);
+  });
+
+  it('takes cross-entropy from logits against class indices, and its gradient, in one kernel each, as the cpu backend\'s composition computes them', async () => {
+    const [rows, classes] = [37, 10];
+    // Large logits too: the row's max is taken off before exp, as log-softmax does.
+    const z = values(rows * classes).map((v, i) => (i % 7 === 0 ? v * 60 : v * 4));
+    const labels = Int32Array.from({ length: rows }, (_, i) => (i * 7) % classes);
+    const weights = values(rows).map((v) => v + 2);
+    const lossAndGradient = (): tf.Tensor[] => {
+      const logits = tf.tensor2d(z, [rows, classes]);
+      const y = tf.tensor1d(labels, 'int32');
+      const loss = (t: tf.Tensor): tf.Tensor => crossEntropyPerExample({ loss: 'sparseCategoricalCrossentropy', fromLogits: true }, y, { kind: 'logits', values: t }).mul(tf.tensor1d(weights)).mean();
+      return [crossEntropyPerExample({ loss: 'sparseCategoricalCrossentropy', fromLogits: true }, y, { kind: 'logits', values: logits }), tf.grad(loss)(logits)];
+    };
+    const [expectedLoss, expectedGradient] = await on('cpu', lossAndGradient);
+    const [actualLoss, actualGradient] = await on('wasm', lossAndGradient);
+    expect(maxDifference(actualLoss ?? [], expectedLoss ?? [])).toBeLessThan(2e-6);
+    expect(maxDifference(actualGradient ?? [], expectedGradient ?? [])).toBeLessThan(1e-7);
+    // One kernel forwards (here twice: the loss returned, and the one differentiated) and one backwards on wasm, where tfjs composes about 25.
+    const names = (await tf.profile(() => tf.dispose(lossAndGradient()))).kernels.map((k) => k.name);
+    expect(names.filter((name) => name.startsWith('PlaygroundSoftmaxCrossEntropy'))).toEqual([SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_GRAD]);
+    expect(names).not.toContain('OneHot');
+    // A NaN logit gives a NaN loss, which the divergence check catches.
+    const [nan] = await on('wasm', () => [crossEntropyPerExample({ loss: 'sparseCategoricalCrossentropy', fromLogits: true }, tf.tensor1d([1], 'int32'), { kind: 'logits', values: tf.tensor2d([0, Number.NaN], [1, 2]) })]);
+    expect(Number.isNaN(nan?.[0])).toBe(true);
   });
 
   it.each([{ shape: [2, 5, 5, 8] }, { shape: [7] }, { shape: [3, 6] }])('gives ReLU the cpu backend\'s gradient: $shape', async ({ shape }) => {

@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GradConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { ADAM_STEP, RMSPROP_STEP, type AdamStepAttrs, type RmspropStepAttrs } from './fusedOptimizers';
+import { SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_GRAD } from './fusedLoss';
 import { backendKernels, findKernel, type Run } from './kernelComposite';
 import { pointer, simdLoops, type SimdLoops, type WasmMemoryBackend } from './wasmSimd';
 
@@ -754,12 +755,68 @@ function identity({ inputs, backend }: KernelArgs): TensorInfo {
   return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
 }
 
+/** Each row of `logits`' max, and the sum of exp(logit − max) in order: a log-softmax's parts, each value rounded to float32 as tfjs's kernels round it. */
+function softmaxParts(z: Float32Array, row: number, classes: number): { readonly max: number; readonly sum: number } {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let c = 0; c < classes; c++) max = Math.max(max, z[row + c] ?? 0);
+  let sum = 0;
+  for (let c = 0; c < classes; c++) sum = float32(sum + float32(Math.exp(float32((z[row + c] ?? 0) - max))));
+  return { max, sum };
+}
+
+/**
+ * Cross-entropy from logits against class indices (fusedLoss.ts): −(z[label] − max − log Σ
+ * exp(z − max)) for each row, the stable log-softmax tfjs composes, in one pass. A row of
+ * [batch, classes] is a few values: JavaScript, not SIMD. A NaN logit gives a NaN loss, as
+ * tfjs's does, for the divergence check.
+ */
+function softmaxCrossEntropy({ inputs, backend }: KernelArgs): TensorInfo {
+  const { logits, labels } = inputs as { logits: TensorInfo; labels: TensorInfo };
+  const wasm = backend as WasmBackend;
+  const [rows = 0, classes = 0] = logits.shape;
+  // Allocated first: growing the module's memory detaches the views taken before it.
+  const out = allocate(wasm, [rows], 'float32');
+  const z = wasm.typedArrayFromHeap(logits) as Float32Array;
+  const y = wasm.typedArrayFromHeap(labels);
+  const loss = wasm.typedArrayFromHeap(out) as Float32Array;
+  for (let r = 0; r < rows; r++) {
+    const row = r * classes;
+    const { max, sum } = softmaxParts(z, row, classes);
+    loss[r] = -float32(float32((z[row + (y[r] ?? 0)] ?? 0) - max) - float32(Math.log(sum)));
+  }
+  return out;
+}
+
+/** The gradient of softmaxCrossEntropy: dy[b] · (softmax(z)[b, c] − 1 for the label's class, 0 for the others). */
+function softmaxCrossEntropyGrad({ inputs, backend }: KernelArgs): TensorInfo {
+  const { dy, logits, labels } = inputs as { dy: TensorInfo; logits: TensorInfo; labels: TensorInfo };
+  const wasm = backend as WasmBackend;
+  const [rows = 0, classes = 0] = logits.shape;
+  const out = allocate(wasm, [rows, classes], 'float32');
+  const z = wasm.typedArrayFromHeap(logits) as Float32Array;
+  const y = wasm.typedArrayFromHeap(labels);
+  const d = wasm.typedArrayFromHeap(dy);
+  const gradient = wasm.typedArrayFromHeap(out) as Float32Array;
+  for (let r = 0; r < rows; r++) {
+    const row = r * classes;
+    const { max, sum } = softmaxParts(z, row, classes);
+    const label = y[r] ?? 0;
+    for (let c = 0; c < classes; c++) {
+      const p = float32(float32(Math.exp(float32((z[row + c] ?? 0) - max))) / sum);
+      gradient[row + c] = float32((d[r] ?? 0) * float32(p - (c === label ? 1 : 0)));
+    }
+  }
+  return out;
+}
+
 /** Kernels that the wasm backend lacks. */
 const ADDED = {
   Conv2DBackpropFilter: conv2DBackpropFilter,
   [RELU_GRAD]: reluGrad,
   [ADAM_STEP]: adamStep,
   [RMSPROP_STEP]: rmspropStep,
+  [SOFTMAX_CROSS_ENTROPY]: softmaxCrossEntropy,
+  [SOFTMAX_CROSS_ENTROPY_GRAD]: softmaxCrossEntropyGrad,
 } as const satisfies Record<string, KernelFunc>;
 /** Kernels that replace slow ones of the wasm backend (and fall back to them where they must). */
 const REPLACED = {

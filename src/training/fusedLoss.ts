@@ -1,0 +1,33 @@
+/**
+ * Cross-entropy from logits with class-index labels as one kernel, and its gradient as one
+ * more, where a backend has them (wasmKernels.ts): tfjs's log-softmax, one-hot, product, sum
+ * and negation, and their gradients, are about 25 kernels a training step, each a dispatch
+ * that costs more than its work on a [batch, 10] tensor. Elsewhere the losses are composed
+ * as before. Pure tfjs: no DOM, no `self`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { findKernel } from './kernelComposite';
+
+/** −log softmax(logits)[label] for each row. Inputs `logits` [batch, classes] float32, `labels` [batch] int32; output [batch] float32. */
+export const SOFTMAX_CROSS_ENTROPY = 'PlaygroundSoftmaxCrossEntropy';
+/** Its gradient: dy[b] · (softmax(logits)[b, c] − [c = labels[b]]). Inputs `dy`, `logits`, `labels`. */
+export const SOFTMAX_CROSS_ENTROPY_GRAD = 'PlaygroundSoftmaxCrossEntropyGrad';
+
+tf.registerGradient({
+  kernelName: SOFTMAX_CROSS_ENTROPY,
+  inputsToSave: ['logits', 'labels'],
+  gradFunc: (dy, saved) => {
+    const [logits, labels] = saved as [tf.Tensor, tf.Tensor];
+    return {
+      logits: () => tf.engine().runKernel<tf.Tensor>(SOFTMAX_CROSS_ENTROPY_GRAD, { dy: dy as tf.Tensor, logits, labels }),
+      // Class indices: nothing to differentiate.
+      labels: () => tf.zerosLike(labels),
+    };
+  },
+});
+
+/** The per-example cross-entropy of logits against class indices as one kernel, or null where the active backend has none. */
+export function fusedCrossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor1D | null {
+  if (logits.rank !== 2 || logits.dtype !== 'float32' || labels.rank !== 1 || findKernel(SOFTMAX_CROSS_ENTROPY, tf.getBackend()) === undefined) return null;
+  return tf.tidy(() => tf.engine().runKernel<tf.Tensor1D>(SOFTMAX_CROSS_ENTROPY, { logits, labels: labels.toInt() }));
+}
