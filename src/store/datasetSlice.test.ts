@@ -30,7 +30,7 @@ vi.stubGlobal('localStorage', {
   removeItem: (key: string) => void remembered.delete(key),
 });
 
-const { useAppStore } = await import('./index');
+const { selectAnnouncement, useAppStore } = await import('./index');
 const { DATASET_MEASURE } = await import('./measures');
 const { KEEP_DATASETS_KEY, rememberedDataset, selectActiveDataset } = await import('./datasetSlice');
 const { sharedModelProblems } = await import('./compareSlice');
@@ -135,7 +135,7 @@ describe('keeping datasets in this browser', () => {
 
   it('announces what could not be kept or removed', () => {
     state().handleDatasetEvent({ type: 'keptDatasets', kept: mnistKept, available: true, error: '1 of 4 kept files could not be removed' });
-    expect(state().announcement).toBe('Could not change what this browser keeps: 1 of 4 kept files could not be removed');
+    expect(selectAnnouncement(state())).toBe('Could not change what this browser keeps: 1 of 4 kept files could not be removed');
   });
 
   it('tells a worker started after a crash the setting before anything else', () => {
@@ -401,7 +401,7 @@ describe("a run's model, opened in the builder", () => {
     expect(state().draft).toEqual(trained);
     expect(draftName(state())).toBe('TensorFlow quickstart (Dense 2, epochs 3)');
     expect(state().activeDatasetId).toBe('mnist');
-    expect(state().announcement).toMatch(/^TensorFlow quickstart \(Dense 2, epochs 3\) #\d+'s model is in the builder, and Tiny is in use\. The model the builder held comes back with "Bring it back"/);
+    expect(selectAnnouncement(state())).toMatch(/^TensorFlow quickstart \(Dense 2, epochs 3\) #\d+'s model is in the builder, and Tiny is in use\. The model the builder held comes back with "Bring it back"/);
     state().bringBackReplacedDraft();
     expect(draftName(state())).toBe('Fashion CNN (epochs 4)');
   });
@@ -430,7 +430,7 @@ describe('run names', () => {
     state().deleteRun(second);
     state().renameRun(first, held);
     expect(state().runs[first]?.name).toBe(taken);
-    expect(state().announcement).toBe(`Another run is named ${held}: ${taken} keeps its name.`);
+    expect(selectAnnouncement(state())).toBe(`Another run is named ${held}: ${taken} keeps its name.`);
   });
 });
 
@@ -464,7 +464,7 @@ describe('a link to runs', () => {
     expect(queued.map((name) => name.replace(/ #\d+$/, ''))).toEqual(['TensorFlow quickstart (Dense 2, epochs 2)', 'TensorFlow quickstart (Dense 2, epochs 3)']);
     expect(queued.map(number)).toEqual([number(names[1] ?? '') + 1, number(names[1] ?? '') + 2]);
     // Announced by the names they have here, not by the sharer's numbers.
-    expect(state().announcement).toBe(`${queued.join(', ')} are queued: they train one after another.`);
+    expect(selectAnnouncement(state())).toBe(`${queued.join(', ')} are queued: they train one after another.`);
 
     // Opened in the builder, a shared edit of a preset is that preset, modified, and named as before.
     await state().openShareLink(new URL(link ?? '').hash);

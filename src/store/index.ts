@@ -16,8 +16,6 @@ import { createStorageSlice, type StorageSlice } from './storageSlice';
 import { connectWorker } from './worker';
 
 interface AppSlice {
-  /** The latest piece of news or progress said through the live region. */
-  readonly announcement: string;
   /** The last few pieces said, oldest first, each added to the live region on its own (LiveRegion). */
   readonly announcements: readonly { readonly id: number; readonly text: string }[];
   /** Why the training worker was restarted and what that cost, until the user dismisses it. */
@@ -30,23 +28,25 @@ interface AppSlice {
 /** How many pieces the live region holds: older ones go (a removal, which is not read). */
 const RECENT_ANNOUNCEMENTS = 3;
 
+/** The latest piece of news or progress said through the live region; '' before any. */
+export const selectAnnouncement = (state: Pick<AppState, 'announcements'>): string => state.announcements.at(-1)?.text ?? '';
+
 export type AppState = DatasetSlice & RunsSlice & DrawingSlice & CompareSlice & StorageSlice & PicturesSlice & AppSlice;
 
 export const useAppStore = create<AppState>()((...args) => {
   let said = 0;
-  const announcer = createAnnouncer((text) => args[0]((state) => ({ announcement: text, announcements: [...state.announcements, { id: ++said, text }].slice(-RECENT_ANNOUNCEMENTS) })));
+  const announcer = createAnnouncer((text) => args[0]((state) => ({ announcements: [...state.announcements, { id: ++said, text }].slice(-RECENT_ANNOUNCEMENTS) })));
   return {
-  ...createDatasetSlice(...args),
-  ...createRunsSlice(...args),
-  ...createDrawingSlice(...args),
-  ...createCompareSlice(...args),
-  ...createStorageSlice(...args),
-  ...createPicturesSlice(...args),
-  announcement: '',
-  announcements: [],
-  workerError: null,
-  announce: (text, kind = 'news') => announcer.say(text, kind),
-  dismissWorkerError: () => args[0]({ workerError: null }),
+    ...createDatasetSlice(...args),
+    ...createRunsSlice(...args),
+    ...createDrawingSlice(...args),
+    ...createCompareSlice(...args),
+    ...createStorageSlice(...args),
+    ...createPicturesSlice(...args),
+    announcements: [],
+    workerError: null,
+    announce: (text, kind = 'news') => announcer.say(text, kind),
+    dismissWorkerError: () => args[0]({ workerError: null }),
   };
 });
 

@@ -37,7 +37,7 @@ vi.stubGlobal('localStorage', {
   removeItem: (key: string) => void remembered.delete(key),
 });
 
-const { useAppStore } = await import('./index');
+const { selectAnnouncement, useAppStore } = await import('./index');
 const { MODEL_LOST, UNDO_DELETE_MS, interruptedWords, pendingDeletesOf, selectLeavingLosesRuns, settlePendingDeletes } = await import('./storageSlice');
 const { selectDrawingRunId } = await import('./drawingSlice');
 const initial = useAppStore.getState();
@@ -91,7 +91,7 @@ describe('the storage slice', () => {
     expect(sent[0]).toEqual({ type: 'pruneSavedModels', keep: ['a', 'b', 'broken'], drop: [] });
     expect(sent.slice(1)).toEqual([{ type: 'restoreRuns', runs: ['a', 'b'].map((runId) => ({ runId, spec: shelf.get(runId)?.spec, input: { height: 28, width: 28, channels: 1 } })) }]);
     expect(state().runFileErrors).toEqual(storage.problems);
-    expect(state().announcement).toBe('Restored 2 saved runs.');
+    expect(selectAnnouncement(state())).toBe('Restored 2 saved runs.');
   });
 
   it('saves a finished run: the worker saves its model first, then its record is written', async () => {
@@ -172,7 +172,7 @@ describe('the storage slice', () => {
     const other = state().runs['b']?.name ?? '';
     state().renameRun('a', ` ${other} `);
     expect(state().runs['a']?.name).not.toBe(other);
-    expect(state().announcement).toBe(`Another run is named ${other}: ${state().runs['a']?.name ?? ''} keeps its name.`);
+    expect(selectAnnouncement(state())).toBe(`Another run is named ${other}: ${state().runs['a']?.name ?? ''} keeps its name.`);
   });
 
   it('deletes a run with a moment to undo, putting it back where it was', async () => {
@@ -180,7 +180,7 @@ describe('the storage slice', () => {
     state().deleteRun('a');
     expect(state().runOrder).toEqual(['b']);
     expect(state().deletedRun?.run.name).toBe('First');
-    expect(state().announcement).toBe('Deleted First. Undo is possible for 10 seconds, and for as long as it has the focus.');
+    expect(selectAnnouncement(state())).toBe('Deleted First. Undo is possible for 10 seconds, and for as long as it has the focus.');
     // Its record goes at once: a page reloaded during the undo does not bring it back.
     await settle();
     expect(shelf.has('a')).toBe(false);
@@ -193,7 +193,7 @@ describe('the storage slice', () => {
     // The run shown in Build & train, deleted: the one shown in its place is named.
     expect(state().currentRunId).toBe('b');
     state().deleteRun('b');
-    expect(state().announcement).toBe('Deleted Second. Build & train shows First now. Undo is possible for 10 seconds, and for as long as it has the focus.');
+    expect(selectAnnouncement(state())).toBe('Deleted Second. Build & train shows First now. Undo is possible for 10 seconds, and for as long as it has the focus.');
     state().undoDelete();
     await settle();
   });
@@ -520,7 +520,7 @@ describe('the storage slice', () => {
     state().handleStorageEvent({ type: 'modelsLost', runIds: ['a', 'b'] });
     await settle();
     expect(state().runs['a']?.modelLost).toBe(true);
-    expect(state().announcement).toBe('The WebGL context was lost, and with it the models of First, Second, which this browser had not kept: their charts and results are kept.');
+    expect(selectAnnouncement(state())).toBe('The WebGL context was lost, and with it the models of First, Second, which this browser had not kept: their charts and results are kept.');
     expect(state().savedRuns['a']).toBe('saved');
     expect(shelf.get('a')?.modelLost).toBe(true);
     // The deleted run's save will never be answered: it is not saved, and has no record until Undo.
@@ -677,7 +677,7 @@ describe('runs across tabs', () => {
     shelf.delete('c');
     otherTab.postMessage({ type: 'deleted', id: 'c' });
     await vi.waitFor(() => expect(state().runOrder).toEqual(['a', 'b']));
-    expect(state().announcement).toBe('Third #3 was deleted in another tab.');
+    expect(selectAnnouncement(state())).toBe('Third #3 was deleted in another tab.');
   });
 
   it("takes out again a record another tab wrote just after this tab deleted its run (a rename crossing the delete), and lets Undo write it back", async () => {
@@ -707,7 +707,7 @@ describe('runs across tabs', () => {
     shelf.set('c', saved({ id: 'c', name: 'Third #3' }));
     otherTab.postMessage({ type: 'saved', id: 'c' });
     otherTab.postMessage({ type: 'deleted', id: 'c' });
-    await vi.waitFor(() => expect(state().announcement).toBe('Third #3 was deleted in another tab.'));
+    await vi.waitFor(() => expect(selectAnnouncement(state())).toBe('Third #3 was deleted in another tab.'));
     await settle();
     expect(state().runOrder).toEqual(['a', 'b']);
   });
