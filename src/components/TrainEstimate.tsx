@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { selectActiveDataset, useAppStore } from '../store';
 import { speedReference } from '../store/speed';
-import { epochImages, estimateTraining, trainingMultiplyAdds } from '../training/cost';
+import { epochImages, estimateTraining } from '../training/cost';
 import { backendWords, counted, duration, grouped } from './words';
 
 /** Past this, the estimate suggests a training subset first. */
@@ -47,7 +47,7 @@ export function TrainEstimate() {
         ? `${used.runName} trained the same layers at batch ${batchSize} there at ${speed}.`
         : estimate.kind === 'other batch'
           ? `a rough guide: ${used.runName} trained these layers there at ${speed} at batch ${used.spec.fit.batchSize}, and batch ${batchSize} trains at another speed.`
-          : `a rough guide, from ${used.runName}'s speed there, scaled by a training step's multiply-adds per image: ${multiplyAdds(trainingMultiplyAdds(draft, input))} for this model, ${multiplyAdds(trainingMultiplyAdds(used.spec, used.input))} for that one (a model of another kind may do its multiply-adds at another rate).`;
+          : `a rough guide, from ${used.runName}'s speed there, scaled by a training step's multiply-adds per image: ${multiplyAdds(estimate.work)} for this model, ${multiplyAdds(estimate.referenceWork)} for that one (a model of another kind may do its multiply-adds at another rate).`;
     const subset = estimate.totalSeconds > LONG_SECONDS && trainLimit === null ? ' A training subset shows it learning sooner.' : '';
     const total = estimate.totalSeconds < 1 ? 'Under a second' : `About ${duration(estimate.totalSeconds)}`;
     return `${total} to train (${length}) on ${backendWords(used.backend)}: ${basis}${subset}`;

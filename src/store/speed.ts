@@ -54,8 +54,13 @@ export function speedReference(state: Pick<AppState, 'runs' | 'runOrder' | 'data
   const estimated = { spec, input };
   const layers = candidates.filter(({ reference }) => sameLayers(estimated, reference));
   const batch = layers.filter(({ run }) => run.spec.fit.batchSize === spec.fit.batchSize);
+  if (batch.length > 0 || layers.length > 0) return (batch.at(-1) ?? layers.at(-1))?.reference ?? null;
+  // Each candidate's work counted once; the later of two as near wins.
   const work = trainingMultiplyAdds(spec, input);
-  const distance = (reference: SpeedReference): number => Math.abs(Math.log(trainingMultiplyAdds(reference.spec, reference.input) / work));
-  const nearest = candidates.reduce<(typeof candidates)[number] | null>((best, next) => (best === null || distance(next.reference) <= distance(best.reference) ? next : best), null);
-  return (batch.at(-1) ?? layers.at(-1) ?? nearest)?.reference ?? null;
+  let nearest: { readonly reference: NamedSpeedReference; readonly distance: number } | null = null;
+  for (const { reference } of candidates) {
+    const distance = Math.abs(Math.log(trainingMultiplyAdds(reference.spec, reference.input) / work));
+    if (nearest === null || distance <= nearest.distance) nearest = { reference, distance };
+  }
+  return nearest?.reference ?? null;
 }

@@ -44,7 +44,8 @@ describe('a training time estimate', () => {
   const reference = (samplesPerSecond: number, model = quickstart) => ({ spec: model, input: MNIST, samplesPerSecond });
 
   it('takes the speed of a run of the same layers and batch size, a validation or test image a third of a training one', () => {
-    expect(estimateTraining(quickstart, MNIST, counts, reference(1000))).toEqual({ epochSeconds: 56, totalSeconds: quickstart.fit.epochs * 56 + 10000 / 3 / 1000, kind: 'same' });
+    const work = trainingMultiplyAdds(quickstart, MNIST);
+    expect(estimateTraining(quickstart, MNIST, counts, reference(1000))).toEqual({ epochSeconds: 56, totalSeconds: quickstart.fit.epochs * 56 + 10000 / 3 / 1000, kind: 'same', work, referenceWork: work });
   });
 
   it('takes the same layers\' speed at another batch size as it is, and says so', () => {

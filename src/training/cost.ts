@@ -86,6 +86,9 @@ export interface TrainingEstimate {
   readonly epochSeconds: number;
   readonly totalSeconds: number;
   readonly kind: ReferenceKind;
+  /** Multiply-adds of a training step per image: the model's, and the reference's. */
+  readonly work: number;
+  readonly referenceWork: number;
 }
 
 /**
@@ -123,5 +126,5 @@ export function estimateTraining(
   if (kind === 'scaled' && (ratio > MAX_WORK_RATIO || ratio < 1 / MAX_WORK_RATIO)) return null;
   const samplesPerSecond = kind === 'scaled' ? reference.samplesPerSecond / ratio : reference.samplesPerSecond;
   const epochSeconds = (counts.trainCount + counts.validationCount / 3) / samplesPerSecond;
-  return { epochSeconds, totalSeconds: spec.fit.epochs * epochSeconds + counts.testCount / 3 / samplesPerSecond, kind };
+  return { epochSeconds, totalSeconds: spec.fit.epochs * epochSeconds + counts.testCount / 3 / samplesPerSecond, kind, work, referenceWork };
 }
