@@ -552,4 +552,213 @@
     (v128.store (local.get $c) (local.get $c00))
   )
 
+
+  ;; How many of the $count float32 at $x are not zero (a NaN counts as not zero), four at a time.
+  (func (export "nonzeroCount") (param $x i32) (param $count i32) (result i32)
+    (local $end i32) (local $lanes v128) (local $total i32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 2))))
+    (block $vectorsDone (loop $eachVector
+      (br_if $vectorsDone (i32.ge_u (local.get $x) (local.get $end)))
+      ;; A lane that is not zero is all ones, -1: subtracting it counts it.
+      (local.set $lanes (i32x4.sub (local.get $lanes) (f32x4.ne (v128.load (local.get $x)) (v128.const f32x4 0 0 0 0))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (br $eachVector)))
+    (local.set $total (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $lanes)) (i32x4.extract_lane 1 (local.get $lanes)))
+      (i32.add (i32x4.extract_lane 2 (local.get $lanes)) (i32x4.extract_lane 3 (local.get $lanes)))))
+    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $count) (i32.const 3)) (i32.const 2))))
+    (block $restDone (loop $eachRest
+      (br_if $restDone (i32.ge_u (local.get $x) (local.get $end)))
+      (local.set $total (i32.add (local.get $total) (f32.ne (f32.load (local.get $x)) (f32.const 0))))
+      (local.set $x (i32.add (local.get $x) (i32.const 4)))
+      (br $eachRest)))
+    (local.get $total)
+  )
+
+  ;; 1 if none of the $count float32 at $x is an infinity or a NaN, else 0: 0·v is ±0 for every
+  ;; finite v and NaN otherwise, and a sum with a NaN in it is NaN.
+  (func (export "allFinite") (param $x i32) (param $count i32) (result i32)
+    (local $end i32) (local $sums v128) (local $sum f32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 2))))
+    (block $vectorsDone (loop $eachVector
+      (br_if $vectorsDone (i32.ge_u (local.get $x) (local.get $end)))
+      (local.set $sums (f32x4.add (local.get $sums) (f32x4.mul (v128.load (local.get $x)) (v128.const f32x4 0 0 0 0))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (br $eachVector)))
+    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $count) (i32.const 3)) (i32.const 2))))
+    (block $restDone (loop $eachRest
+      (br_if $restDone (i32.ge_u (local.get $x) (local.get $end)))
+      (local.set $sum (f32.add (local.get $sum) (f32.mul (f32.load (local.get $x)) (f32.const 0))))
+      (local.set $x (i32.add (local.get $x) (i32.const 4)))
+      (br $eachRest)))
+    (i32.and
+      (i32x4.all_true (f32x4.eq (local.get $sums) (local.get $sums)))
+      (f32.eq (local.get $sum) (local.get $sum)))
+  )
+
+  ;; matMul for an A that is mostly zeros (a batch of MNIST images is four fifths zeros): for
+  ;; each row of A, the terms whose A value is not zero are listed (8 bytes each: the byte
+  ;; offset of B's row, then the A value), and C's row is summed over that list only, 32 columns
+  ;; at a time in registers. A zero term adds ±0 to a sum that starts at +0, which changes no
+  ;; sum, so C is matMul's to the bit wherever B is finite (0·∞ is NaN: the caller checks B
+  ;; first). A stored transposed ([K, M], rowStep 4) is read four rows at a time, one vector per
+  ;; term, into four lists. $list has room for 4·K entries.
+  (func (export "matMulSparse")
+    (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $k i32) (param $n i32)
+    (param $rowStep i32) (param $columnStep i32) (param $list i32)
+    (local $i i32) (local $p i32) (local $ap i32) (local $q i32) (local $v f32) (local $lane i32)
+    (local $rowBytes i32) (local $cp i32) (local $listBytes i32) (local $offset i32) (local $x v128) (local $nonzero v128)
+    (local $q1 i32) (local $q2 i32) (local $q3 i32)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $listBytes (i32.shl (local.get $k) (i32.const 3)))
+    (block $allRows (loop $eachRow
+      (br_if $allRows (i32.ge_u (local.get $i) (local.get $m)))
+      (local.set $ap (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rowStep))))
+      (local.set $cp (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rowBytes))))
+      (local.set $q (local.get $list))
+      (local.set $p (i32.const 0))
+      (if (i32.and (i32.eq (local.get $rowStep) (i32.const 4)) (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
+        (then
+          ;; Four rows of a transposed A: their values for a term are neighbours in memory.
+          (local.set $q1 (i32.add (local.get $q) (local.get $listBytes)))
+          (local.set $q2 (i32.add (local.get $q1) (local.get $listBytes)))
+          (local.set $q3 (i32.add (local.get $q2) (local.get $listBytes)))
+          (block $termsDone (loop $eachTerm
+            (br_if $termsDone (i32.ge_u (local.get $p) (local.get $k)))
+            (local.set $x (v128.load (local.get $ap)))
+            (local.set $nonzero (f32x4.ne (local.get $x) (v128.const f32x4 0 0 0 0)))
+            (if (v128.any_true (local.get $nonzero))
+              (then
+                ;; Each row's entry is written, and kept (its list moves on 8 bytes) where its value is not zero.
+                (local.set $offset (i32.mul (local.get $p) (local.get $rowBytes)))
+                (i32.store (local.get $q) (local.get $offset))
+                (f32.store offset=4 (local.get $q) (f32x4.extract_lane 0 (local.get $x)))
+                (local.set $q (i32.add (local.get $q) (i32.and (i32x4.extract_lane 0 (local.get $nonzero)) (i32.const 8))))
+                (i32.store (local.get $q1) (local.get $offset))
+                (f32.store offset=4 (local.get $q1) (f32x4.extract_lane 1 (local.get $x)))
+                (local.set $q1 (i32.add (local.get $q1) (i32.and (i32x4.extract_lane 1 (local.get $nonzero)) (i32.const 8))))
+                (i32.store (local.get $q2) (local.get $offset))
+                (f32.store offset=4 (local.get $q2) (f32x4.extract_lane 2 (local.get $x)))
+                (local.set $q2 (i32.add (local.get $q2) (i32.and (i32x4.extract_lane 2 (local.get $nonzero)) (i32.const 8))))
+                (i32.store (local.get $q3) (local.get $offset))
+                (f32.store offset=4 (local.get $q3) (f32x4.extract_lane 3 (local.get $x)))
+                (local.set $q3 (i32.add (local.get $q3) (i32.and (i32x4.extract_lane 3 (local.get $nonzero)) (i32.const 8))))))
+            (local.set $ap (i32.add (local.get $ap) (local.get $columnStep)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $eachTerm)))
+          (call $sparseRow (local.get $list) (local.get $q) (local.get $b) (local.get $cp) (local.get $n))
+          (local.set $cp (i32.add (local.get $cp) (local.get $rowBytes)))
+          (local.set $q (i32.add (local.get $list) (local.get $listBytes)))
+          (call $sparseRow (local.get $q) (local.get $q1) (local.get $b) (local.get $cp) (local.get $n))
+          (local.set $cp (i32.add (local.get $cp) (local.get $rowBytes)))
+          (local.set $q (i32.add (local.get $q) (local.get $listBytes)))
+          (call $sparseRow (local.get $q) (local.get $q2) (local.get $b) (local.get $cp) (local.get $n))
+          (local.set $cp (i32.add (local.get $cp) (local.get $rowBytes)))
+          (local.set $q (i32.add (local.get $q) (local.get $listBytes)))
+          (call $sparseRow (local.get $q) (local.get $q3) (local.get $b) (local.get $cp) (local.get $n))
+          (local.set $i (i32.add (local.get $i) (i32.const 4)))
+          (br $eachRow)))
+      ;; One row. Stored in order, four values at a time are passed over when all are zero.
+      (if (i32.eq (local.get $columnStep) (i32.const 4))
+        (then
+          (block $quadsDone (loop $eachQuad
+            (br_if $quadsDone (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $k)))
+            (if (v128.any_true (f32x4.ne (v128.load (local.get $ap)) (v128.const f32x4 0 0 0 0)))
+              (then
+                (local.set $lane (i32.const 0))
+                (loop $eachLane
+                  (local.set $v (f32.load (i32.add (local.get $ap) (i32.shl (local.get $lane) (i32.const 2)))))
+                  (i32.store (local.get $q) (i32.mul (i32.add (local.get $p) (local.get $lane)) (local.get $rowBytes)))
+                  (f32.store offset=4 (local.get $q) (local.get $v))
+                  (local.set $q (i32.add (local.get $q) (i32.shl (f32.ne (local.get $v) (f32.const 0)) (i32.const 3))))
+                  (br_if $eachLane (i32.lt_u (local.tee $lane (i32.add (local.get $lane) (i32.const 1))) (i32.const 4))))))
+            (local.set $ap (i32.add (local.get $ap) (i32.const 16)))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (br $eachQuad)))))
+      (block $termsDone (loop $eachTerm
+        (br_if $termsDone (i32.ge_u (local.get $p) (local.get $k)))
+        (local.set $v (f32.load (local.get $ap)))
+        (i32.store (local.get $q) (i32.mul (local.get $p) (local.get $rowBytes)))
+        (f32.store offset=4 (local.get $q) (local.get $v))
+        (local.set $q (i32.add (local.get $q) (i32.shl (f32.ne (local.get $v) (f32.const 0)) (i32.const 3))))
+        (local.set $ap (i32.add (local.get $ap) (local.get $columnStep)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $eachTerm)))
+      (call $sparseRow (local.get $list) (local.get $q) (local.get $b) (local.get $cp) (local.get $n))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $eachRow)))
+  )
+
+  ;; C's row of N values at $c, each summed over the terms listed from $q to $end (B's columns from $b).
+  (func $sparseRow (param $q i32) (param $end i32) (param $b i32) (param $c i32) (param $n i32)
+    (local $j i32)
+    (block $thirtyTwosDone (loop $eachThirtyTwo
+      (br_if $thirtyTwosDone (i32.gt_u (i32.add (local.get $j) (i32.const 32)) (local.get $n)))
+      (call $sparseRow32 (local.get $q) (local.get $end) (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $j (i32.add (local.get $j) (i32.const 32)))
+      (br $eachThirtyTwo)))
+    (block $foursDone (loop $eachFour
+      (br_if $foursDone (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
+      (call $sparseRow4 (local.get $q) (local.get $end) (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $j (i32.add (local.get $j) (i32.const 4)))
+      (br $eachFour)))
+    (block $columnsDone (loop $eachColumn
+      (br_if $columnsDone (i32.ge_u (local.get $j) (local.get $n)))
+      (f32.store (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2)))
+        (call $sparseDot (local.get $q) (local.get $end) (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $eachColumn)))
+  )
+
+  ;; matMulSparse's pieces: 32, 4 or 1 values of C's row at $c (B's columns from $b), summed
+  ;; over the list of terms from $q to $end.
+  (func $sparseRow32 (param $q i32) (param $end i32) (param $b i32) (param $c i32)
+    (local $s v128) (local $row i32)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $c7 v128)
+    (block $termsDone (loop $eachTerm
+      (br_if $termsDone (i32.ge_u (local.get $q) (local.get $end)))
+      (local.set $row (i32.add (local.get $b) (i32.load (local.get $q))))
+      (local.set $s (v128.load32_splat offset=4 (local.get $q)))
+      (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (local.get $s) (v128.load (local.get $row)))))
+      (local.set $c1 (f32x4.add (local.get $c1) (f32x4.mul (local.get $s) (v128.load offset=16 (local.get $row)))))
+      (local.set $c2 (f32x4.add (local.get $c2) (f32x4.mul (local.get $s) (v128.load offset=32 (local.get $row)))))
+      (local.set $c3 (f32x4.add (local.get $c3) (f32x4.mul (local.get $s) (v128.load offset=48 (local.get $row)))))
+      (local.set $c4 (f32x4.add (local.get $c4) (f32x4.mul (local.get $s) (v128.load offset=64 (local.get $row)))))
+      (local.set $c5 (f32x4.add (local.get $c5) (f32x4.mul (local.get $s) (v128.load offset=80 (local.get $row)))))
+      (local.set $c6 (f32x4.add (local.get $c6) (f32x4.mul (local.get $s) (v128.load offset=96 (local.get $row)))))
+      (local.set $c7 (f32x4.add (local.get $c7) (f32x4.mul (local.get $s) (v128.load offset=112 (local.get $row)))))
+      (local.set $q (i32.add (local.get $q) (i32.const 8)))
+      (br $eachTerm)))
+    (v128.store (local.get $c) (local.get $c0))
+    (v128.store offset=16 (local.get $c) (local.get $c1))
+    (v128.store offset=32 (local.get $c) (local.get $c2))
+    (v128.store offset=48 (local.get $c) (local.get $c3))
+    (v128.store offset=64 (local.get $c) (local.get $c4))
+    (v128.store offset=80 (local.get $c) (local.get $c5))
+    (v128.store offset=96 (local.get $c) (local.get $c6))
+    (v128.store offset=112 (local.get $c) (local.get $c7))
+  )
+
+  (func $sparseRow4 (param $q i32) (param $end i32) (param $b i32) (param $c i32)
+    (local $c0 v128)
+    (block $termsDone (loop $eachTerm
+      (br_if $termsDone (i32.ge_u (local.get $q) (local.get $end)))
+      (local.set $c0 (f32x4.add (local.get $c0)
+        (f32x4.mul (v128.load32_splat offset=4 (local.get $q)) (v128.load (i32.add (local.get $b) (i32.load (local.get $q)))))))
+      (local.set $q (i32.add (local.get $q) (i32.const 8)))
+      (br $eachTerm)))
+    (v128.store (local.get $c) (local.get $c0))
+  )
+
+  (func $sparseDot (param $q i32) (param $end i32) (param $b i32) (result f32)
+    (local $sum f32)
+    (block $termsDone (loop $eachTerm
+      (br_if $termsDone (i32.ge_u (local.get $q) (local.get $end)))
+      (local.set $sum (f32.add (local.get $sum)
+        (f32.mul (f32.load offset=4 (local.get $q)) (f32.load (i32.add (local.get $b) (i32.load (local.get $q)))))))
+      (local.set $q (i32.add (local.get $q) (i32.const 8)))
+      (br $eachTerm)))
+    (local.get $sum)
+  )
+
 )

@@ -306,20 +306,38 @@ describe.each([{ simd: true }, { simd: false }])('wasm gradient kernels, SIMD lo
     const actual = result.dataSync();
     tf.dispose([operandA, operandB, result]);
     expect(tf.memory().numDataBuffers).toBe(buffers);
-    const expected = new Float32Array(m * n);
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        let sum = 0;
-        for (let p = 0; p < k; p++) {
-          const left = av[transposeA ? p * m + i : i * k + p] ?? NaN;
-          const right = bv[transposeB ? j * k + p : p * n + j] ?? NaN;
-          sum = Math.fround(sum + Math.fround(left * right));
-        }
-        expected[i * n + j] = sum;
-      }
-    }
+    const expected = plainProduct(av, bv, [m, k, n], transposeA, transposeB);
     if (simd) expect(actual).toEqual(expected);
     else expect(relativeError(actual as Float32Array, expected)).toBeLessThan(1e-5);
+  });
+
+  it.each([
+    // Rows one at a time; a transposed A four rows at a time, then one (9 = 4 + 4 + 1); columns 32, then 4, then 1 at a time (45 = 32 + 4·3 + 1).
+    { a: [9, 37], b: [37, 45], transposeA: false },
+    { a: [37, 9], b: [37, 45], transposeA: true },
+    // A Dense layer's forward pass and weight gradient on a batch of 64 images.
+    { a: [64, 784], b: [784, 128], transposeA: false },
+    { a: [64, 784], b: [64, 128], transposeA: true },
+  ])('a product whose left operand is mostly zeros is still the plain float32 sum, to the bit: $a × $b, A transposed: $transposeA', async ({ a, b, transposeA }) => {
+    const [m, k] = transposeA ? [a[1] ?? 0, a[0] ?? 0] : [a[0] ?? 0, a[1] ?? 0];
+    const n = b[1] ?? 0;
+    // Four values in five are zero, as in an MNIST image; one row has none but a −0, and the others a NaN and a −0 each.
+    const av = values(m * k).map((v) => (random() < 0.8 ? 0 : v));
+    const at = (i: number, p: number): number => (transposeA ? p * m + i : i * k + p);
+    for (let p = 0; p < k; p++) av[at(0, p)] = 0;
+    av[at(0, 1)] = -0;
+    av[at(1, 2)] = NaN;
+    av[at(m - 1, k - 1)] = -0;
+    const bv = values(k * n);
+    const expected = plainProduct(av, bv, [m, k, n], transposeA, false);
+    const actual = await on('wasm', () => [tf.matMul(tf.tensor(av, a), tf.tensor(bv, b), transposeA, false)]);
+    if (simd) expect(actual[0]).toEqual(expected);
+    else expect(relativeError((actual[0] ?? new Float32Array()).map((v) => (Number.isNaN(v) ? 0 : v)), expected.map((v) => (Number.isNaN(v) ? 0 : v)))).toBeLessThan(1e-5);
+    expect(Number.isNaN(actual[0]?.[n] ?? 0)).toBe(true);
+    // An infinity in B: 0·∞ is NaN, so skipping A's zeros would hide it. The product still has it.
+    bv[n + 1] = Infinity;
+    const withInfinity = await on('wasm', () => [tf.matMul(tf.tensor(av, a), tf.tensor(bv, b), transposeA, false)]);
+    expect(Array.from(withInfinity[0] ?? [], Number.isNaN)).toEqual(Array.from(plainProduct(av, bv, [m, k, n], transposeA, false), Number.isNaN));
   });
 
   it('refuses a product whose inner sizes differ, with tfjs\'s message, instead of reading past an operand', async () => {
@@ -398,3 +416,20 @@ describe('training on wasm', () => {
     trainer.disposeRun('wasm');
   });
 });
+
+/** C = op(A)·op(B) as a plain loop computes it in float32: each product and each sum rounded, in order. */
+function plainProduct(av: Float32Array, bv: Float32Array, [m, k, n]: readonly [number, number, number], transposeA: boolean, transposeB: boolean): Float32Array {
+  const out = new Float32Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let sum = 0;
+      for (let p = 0; p < k; p++) {
+        const left = av[transposeA ? p * m + i : i * k + p] ?? NaN;
+        const right = bv[transposeB ? j * k + p : p * n + j] ?? NaN;
+        sum = Math.fround(sum + Math.fround(left * right));
+      }
+      out[i * n + j] = sum;
+    }
+  }
+  return out;
+}

@@ -28,6 +28,9 @@ export interface SimdLoops {
     rho: number, rest: number, momentum: number, epsilon: number, rate: number,
   ): void;
   matMul(a: number, b: number, c: number, m: number, k: number, n: number, rowStep: number, columnStep: number): void;
+  matMulSparse(a: number, b: number, c: number, m: number, k: number, n: number, rowStep: number, columnStep: number, list: number): void;
+  nonzeroCount(x: number, count: number): number;
+  allFinite(x: number, count: number): number;
   filterGradientRows(
     x: number, dy: number, batch: number, outHeight: number, outWidth: number, dyStep: number, imageBytes: number, rowBytes: number, columnBytes: number,
     offset0: number, offset1: number, offset2: number, offset3: number, out0: number, out1: number, out2: number, out3: number,
