@@ -160,6 +160,12 @@ test('before Train, the time to train is estimated from a run trained on this pa
   await page.getByLabel('Epochs', { exact: true }).fill('');
   // Train is off (no epochs): no estimate beside it.
   await expect(page.getByTestId('train-estimate')).toHaveCount(0);
+  // On Fashion-MNIST, the same layers' run on MNIST is what there is, and the estimate says where it trained.
+  await page.getByRole('tab', { name: 'Data' }).click();
+  await useFashionMnist(page);
+  await choosePreset(page, 'basicClassification', 1, 1000);
+  await expect(page.getByTestId('train-estimate')).toContainText(`${name} trained the same layers at batch 32 there at `);
+  await expect(page.getByTestId('train-estimate')).toContainText(' That run trained on MNIST, whose images may train at another speed.');
 });
 
 test('a model that learnt its few training images far better than the test images says so, as the tutorials do after evaluate', async ({ page }) => {

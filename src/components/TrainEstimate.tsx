@@ -30,7 +30,15 @@ export function TrainEstimate() {
   const reference = useAppStore(
     useShallow((state) => {
       const found = input === null ? null : speedReference(state, state.backendPreference, draft, input);
-      return { spec: found?.spec ?? null, height: found?.input.height ?? 0, width: found?.input.width ?? 0, samplesPerSecond: found?.samplesPerSecond ?? 0, runName: found?.runName ?? '', backend: found?.backend ?? '' };
+      return {
+        spec: found?.spec ?? null,
+        height: found?.input.height ?? 0,
+        width: found?.input.width ?? 0,
+        samplesPerSecond: found?.samplesPerSecond ?? 0,
+        runName: found?.runName ?? '',
+        backend: found?.backend ?? '',
+        otherDataset: found?.otherDataset ?? null,
+      };
     }),
   );
   const words = useMemo(() => {
@@ -48,9 +56,11 @@ export function TrainEstimate() {
         : estimate.kind === 'other batch'
           ? `a rough guide: ${used.runName} trained these layers there at ${speed} at batch ${used.spec.fit.batchSize}, and batch ${batchSize} trains at another speed.`
           : `a rough guide, from ${used.runName}'s speed there, scaled by a training step's multiply-adds per image: ${multiplyAdds(estimate.work)} for this model, ${multiplyAdds(estimate.referenceWork)} for that one (a model of another kind may do its multiply-adds at another rate).`;
+    // On WASM, images that are mostly zeros (MNIST's) train a Dense layer faster than others.
+    const otherData = used.otherDataset === null ? '' : ` That run trained on ${used.otherDataset}, whose images may train at another speed.`;
     const subset = estimate.totalSeconds > LONG_SECONDS && trainLimit === null ? ' A training subset shows it learning sooner.' : '';
     const total = estimate.totalSeconds < 1 ? 'Under a second' : `About ${duration(estimate.totalSeconds)}`;
-    return `${total} to train (${length}) on ${backendWords(used.backend)}: ${basis}${subset}`;
+    return `${total} to train (${length}) on ${backendWords(used.backend)}: ${basis}${otherData}${subset}`;
   }, [dataset, draft, input, reference]);
   if (words === null) return null;
   return (

@@ -9,7 +9,7 @@ import { run } from './testing';
 vi.mock('./worker', () => ({ connectWorker: () => undefined, sendToWorker: () => undefined }));
 
 const MNIST = { height: 28, width: 28, channels: 1 };
-const datasets = { mnist: { dataset: { train: { height: 28, width: 28 } } } } as unknown as AppState['datasets'];
+const datasets = { mnist: { dataset: { train: { height: 28, width: 28 } } }, 'fashion-mnist': { dataset: { train: { height: 28, width: 28 } } } } as unknown as AppState['datasets'];
 const quickstart = PRESETS.quickstart.spec;
 
 /** The fixture run's first epoch. */
@@ -25,7 +25,8 @@ function trained(id: string, backend: string, speeds: number[], spec = quickstar
   return { ...run, id, name: `Run ${id}`, spec, epochs, progress: null, backendPreference: preference, backend: { name: backend, renderer: null, software: false, fallbackReason: null, autoReason: null }, ...changes };
 }
 
-const stateOf = (...runs: Run[]) => ({ runs: Object.fromEntries(runs.map((r) => [r.id, r])), runOrder: runs.map((r) => r.id), datasets });
+const stateOf = (...runs: Run[]) => ({ runs: Object.fromEntries(runs.map((r) => [r.id, r])), runOrder: runs.map((r) => r.id), datasets, activeDatasetId: 'mnist' });
+const onFashion = { datasetId: 'fashion-mnist', datasetName: 'Fashion-MNIST' };
 
 describe('the run whose speed estimates a new one', () => {
   it('is none before a run has trained on this page: failed, restored and imported runs do not count', () => {
@@ -58,5 +59,19 @@ describe('the run whose speed estimates a new one', () => {
     expect(speedReference(state, 'auto', { ...quickstart, fit: { ...quickstart.fit, batchSize: 64 } }, MNIST)?.runName).toBe('Run b');
     // The experts' quickstart is nearer the Fashion CNN in work than the MLPs.
     expect(speedReference(state, 'auto', PRESETS.quickstartExperts.spec, MNIST)?.runName).toBe('Run cnn');
+  });
+
+  it('takes a run on the dataset in use before one on another (on WASM, MNIST\'s images, mostly zeros, train faster), and names the other', () => {
+    const mnist = trained('m', 'wasm', [9, 900]);
+    const fashion = trained('f', 'wasm', [9, 600], undefined, onFashion);
+    expect(speedReference(stateOf(mnist, fashion), 'auto', quickstart, MNIST)).toMatchObject({ runName: 'Run m', otherDataset: null });
+    expect(speedReference(stateOf(fashion, mnist), 'auto', quickstart, MNIST)).toMatchObject({ runName: 'Run m', otherDataset: null });
+    // The same layers on another dataset come before other layers on this one.
+    const cnn = trained('cnn', 'wasm', [9, 100], PRESETS.quickstartExperts.spec);
+    expect(speedReference(stateOf(fashion, cnn), 'auto', quickstart, MNIST)).toMatchObject({ runName: 'Run f', otherDataset: 'Fashion-MNIST' });
+    // For other layers, the nearest in work on this dataset, if it is within four times; else the nearest on any.
+    const mlp = trained('mlp', 'wasm', [9, 500], PRESETS.fashionMlp.spec, onFashion);
+    expect(speedReference(stateOf(mlp, trained('q', 'wasm', [9, 900], PRESETS.quickstartAsWritten.spec)), 'auto', PRESETS.dlwpCh2.spec, MNIST)?.runName).toBe('Run q');
+    expect(speedReference(stateOf(cnn, mlp), 'auto', PRESETS.dlwpCh2.spec, MNIST)?.runName).toBe('Run mlp');
   });
 });

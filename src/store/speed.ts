@@ -2,9 +2,11 @@
  * Which run's speed estimates a model's training time before it trains: one trained on this
  * page (not restored, nor imported from another machine) on the backend the new run will use:
  * the same layers at the same batch size if one is here, else the same layers, else the model
- * nearest in work per image. Pure: reads the store's state, changes nothing.
+ * nearest in work per image; at each of those, one on the dataset in use first (on WASM, a
+ * dataset whose images are mostly zeros trains a Dense layer faster: wasmKernels.ts,
+ * SPARSE_SHARE). Pure: reads the store's state, changes nothing.
  */
-import { sameLayers, trainingMultiplyAdds, type SpeedReference } from '../training/cost';
+import { MAX_WORK_RATIO, sameLayers, trainingMultiplyAdds, type SpeedReference } from '../training/cost';
 import type { BackendPreference } from '../training/protocol';
 import type { InputShape, ModelSpec } from '../training/spec';
 import type { AppState } from './index';
@@ -15,6 +17,8 @@ import { runImageSize } from './storageSlice';
 export interface NamedSpeedReference extends SpeedReference {
   readonly runName: string;
   readonly backend: string;
+  /** The name of the dataset it trained on, where that is not the dataset in use; else null. */
+  readonly otherDataset: string | null;
 }
 
 /**
@@ -38,10 +42,11 @@ function trainingSpeed(run: Run): number {
  * The run whose speed best predicts `spec`'s on the backend `preference` gives: with 'auto',
  * the runs started with 'auto' (the page chooses the same way each time); with a backend
  * named, the runs that trained on it. Of the ended runs trained on this page: the same layers
- * and batch size, else the same layers, else the model whose work per image is nearest; the
- * latest of equals. Null when none has trained here.
+ * and batch size, else the same layers, else the model whose work per image is nearest (within
+ * MAX_WORK_RATIO, one on the dataset in use first); the latest of equals, on the dataset in use
+ * first. Null when none has trained here.
  */
-export function speedReference(state: Pick<AppState, 'runs' | 'runOrder' | 'datasets'>, preference: BackendPreference, spec: ModelSpec, input: InputShape): NamedSpeedReference | null {
+export function speedReference(state: Pick<AppState, 'runs' | 'runOrder' | 'datasets' | 'activeDatasetId'>, preference: BackendPreference, spec: ModelSpec, input: InputShape): NamedSpeedReference | null {
   const candidates = state.runOrder.flatMap((id) => {
     const run = state.runs[id];
     if (!run || run.restored === true || (run.status !== 'finished' && run.status !== 'stopped') || !run.backend) return [];
@@ -49,18 +54,25 @@ export function speedReference(state: Pick<AppState, 'runs' | 'runOrder' | 'data
     const size = runImageSize(state, run);
     const samplesPerSecond = trainingSpeed(run);
     if (size === null || samplesPerSecond <= 0) return [];
-    return [{ run, reference: { spec: run.spec, input: { ...size, channels: 1 }, samplesPerSecond, runName: run.name, backend: run.backend.name } }];
+    const otherDataset = run.datasetId === state.activeDatasetId ? null : run.datasetName;
+    return [{ onDataset: otherDataset === null, reference: { spec: run.spec, input: { ...size, channels: 1 }, samplesPerSecond, runName: run.name, backend: run.backend.name, otherDataset } }];
   });
+  const latest = (list: typeof candidates): NamedSpeedReference | null => (list.filter((c) => c.onDataset).at(-1) ?? list.at(-1))?.reference ?? null;
   const estimated = { spec, input };
   const layers = candidates.filter(({ reference }) => sameLayers(estimated, reference));
-  const batch = layers.filter(({ run }) => run.spec.fit.batchSize === spec.fit.batchSize);
-  if (batch.length > 0 || layers.length > 0) return (batch.at(-1) ?? layers.at(-1))?.reference ?? null;
+  const batch = layers.filter(({ reference }) => reference.spec.fit.batchSize === spec.fit.batchSize);
+  if (layers.length > 0) return latest(batch.length > 0 ? batch : layers);
   // Each candidate's work counted once; the later of two as near wins.
   const work = trainingMultiplyAdds(spec, input);
-  let nearest: { readonly reference: NamedSpeedReference; readonly distance: number } | null = null;
-  for (const { reference } of candidates) {
-    const distance = Math.abs(Math.log(trainingMultiplyAdds(reference.spec, reference.input) / work));
-    if (nearest === null || distance <= nearest.distance) nearest = { reference, distance };
-  }
-  return nearest?.reference ?? null;
+  const nearest = (list: typeof candidates): { readonly reference: NamedSpeedReference; readonly distance: number } | null => {
+    let found: { readonly reference: NamedSpeedReference; readonly distance: number } | null = null;
+    for (const { reference } of list) {
+      const distance = Math.abs(Math.log(trainingMultiplyAdds(reference.spec, reference.input) / work));
+      if (found === null || distance <= found.distance) found = { reference, distance };
+    }
+    return found;
+  };
+  const onDataset = nearest(candidates.filter((c) => c.onDataset));
+  if (onDataset !== null && onDataset.distance <= Math.log(MAX_WORK_RATIO)) return onDataset.reference;
+  return nearest(candidates)?.reference ?? null;
 }
