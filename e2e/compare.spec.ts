@@ -346,6 +346,20 @@ test('no tab makes the page scroll sideways, on a desktop or on a phone, with ru
       await expect.poll(sideways, { message: `${tab} at ${width} px` }).toBeLessThanOrEqual(0);
     }
   }
+  // In a box narrower than the table, the run names stay put as the values scroll sideways, and cast a shade over them once they have.
+  await page.setViewportSize({ width: 800, height: 800 });
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  const box = page.locator('.compare-scroll');
+  const runName = page.getByRole('table', { name: 'Comparison of runs' }).locator('tbody th').first();
+  await expect.poll(() => box.evaluate((b) => b.scrollWidth - b.clientWidth)).toBeGreaterThan(100);
+  const shade = () => runName.evaluate((th) => Number(getComputedStyle(th, '::after').opacity));
+  await expect.poll(shade).toBe(0);
+  const before = await runName.boundingBox();
+  await box.evaluate((b) => b.scrollBy({ left: 100, behavior: 'instant' }));
+  await expect.poll(shade).toBe(1);
+  expect((await runName.boundingBox())?.x).toBe(before?.x);
+  await box.evaluate((b) => b.scrollTo({ left: 0, behavior: 'instant' }));
+  await expect.poll(shade).toBe(0);
   // On a phone, Compare's table (as cards) and its confusion matrices show every value without scrolling sideways in their boxes.
   await page.setViewportSize({ width: 390, height: 800 });
   await page.getByRole('tab', { name: 'Compare' }).click();
