@@ -2,9 +2,10 @@
  * Which run's speed estimates a model's training time before it trains: one trained on this
  * page (not restored, nor imported from another machine) on the backend the new run will use:
  * the same layers at the same batch size if one is here, else the same layers, else the model
- * nearest in work per image; at each of those, one on the dataset in use first (on WASM, a
- * dataset whose images are mostly zeros trains a Dense layer faster: wasmKernels.ts,
- * SPARSE_SHARE). Pure: reads the store's state, changes nothing.
+ * nearest in work per image; on WASM, at each of those, one on the dataset in use first (a
+ * dataset whose images are mostly zeros trains a Dense layer faster there: wasmKernels.ts,
+ * SPARSE_SHARE; on the other backends a zero costs what any value does). Pure: reads the
+ * store's state, changes nothing.
  */
 import { MAX_WORK_RATIO, sameLayers, trainingMultiplyAdds, type SpeedReference } from '../training/cost';
 import type { BackendPreference } from '../training/protocol';
@@ -17,7 +18,7 @@ import { runImageSize } from './storageSlice';
 export interface NamedSpeedReference extends SpeedReference {
   readonly runName: string;
   readonly backend: string;
-  /** The name of the dataset it trained on, where that is not the dataset in use; else null. */
+  /** The name of the dataset it trained on, where that is not the dataset in use and its speed may differ (WASM); else null. */
   readonly otherDataset: string | null;
 }
 
@@ -54,7 +55,7 @@ export function speedReference(state: Pick<AppState, 'runs' | 'runOrder' | 'data
     const size = runImageSize(state, run);
     const samplesPerSecond = trainingSpeed(run);
     if (size === null || samplesPerSecond <= 0) return [];
-    const otherDataset = run.datasetId === state.activeDatasetId ? null : run.datasetName;
+    const otherDataset = run.backend.name === 'wasm' && run.datasetId !== state.activeDatasetId ? run.datasetName : null;
     return [{ onDataset: otherDataset === null, reference: { spec: run.spec, input: { ...size, channels: 1 }, samplesPerSecond, runName: run.name, backend: run.backend.name, otherDataset } }];
   });
   const latest = (list: typeof candidates): NamedSpeedReference | null => (list.filter((c) => c.onDataset).at(-1) ?? list.at(-1))?.reference ?? null;

@@ -11,7 +11,7 @@ import { SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_GRAD } from './fusedLoss';
 import { crossEntropyPerExample } from './losses';
 import { KerasAdam } from './kerasAdam';
 import { registerWasmKernels } from './wasmKernels';
-import { SIMD_FLAG, simdLoops } from './wasmSimd';
+import { pointer, SIMD_FLAG, simdLoops, type SimdLoops } from './wasmSimd';
 
 beforeAll(async () => {
   registerWasmKernels();
@@ -388,6 +388,51 @@ describe.each([{ simd: true }, { simd: false }])('wasm gradient kernels, SIMD lo
     const actual = await on('wasm', gradients);
     expect(actual).toHaveLength(expected.length);
     for (let i = 0; i < expected.length; i++) expect(relativeError(actual[i] as Float32Array, expected[i] as Float32Array)).toBeLessThan(1e-4);
+  });
+});
+
+describe('the sparse product\'s loops, called directly', () => {
+  /** Runs `body` with these arrays on the wasm backend's memory, given their byte offsets, and returns them as it left them. */
+  async function onMemory(arrays: Float32Array[], body: (loops: SimdLoops, at: number[]) => void): Promise<Float32Array[]> {
+    await tf.setBackend('wasm');
+    const loops = simdLoops(tf.backend());
+    if (!loops) throw new Error('this engine runs WebAssembly SIMD: Node 20 does');
+    const tensors = arrays.map((values) => tf.tensor1d(values.length > 0 ? values : [0]));
+    try {
+      body(loops, tensors.map((t) => pointer(tf.backend() as never, t as never)));
+      return tensors.map((t) => t.dataSync() as Float32Array);
+    } finally {
+      tf.dispose(tensors);
+    }
+  }
+
+  it('counts the values that are not zero (a NaN is not zero, a −0 is), and tells a finite operand from one with an infinity or NaN', async () => {
+    for (const count of [1, 3, 4, 9]) {
+      const x = Float32Array.from({ length: count }, (_, i) => [0, 1.5, -0, NaN, 1e-45, 0, -2, 0, Infinity][i] ?? 0);
+      const nonzero = Array.from(x).filter((v) => v !== 0).length;
+      await onMemory([x], (loops, [at = 0]) => {
+        expect(loops.nonzeroCount(at, count)).toBe(nonzero);
+        expect(loops.allFinite(at, count)).toBe(Array.from(x).every(Number.isFinite) ? 1 : 0);
+      });
+    }
+  });
+
+  it.each([
+    // k = 1 in order; a transposed A of 2, 3, 6 and 7 rows (four at a time, then one by one); subnormals among A's values.
+    { m: 5, k: 1, n: 9, transposed: false },
+    { m: 2, k: 11, n: 36, transposed: true },
+    { m: 3, k: 11, n: 5, transposed: true },
+    { m: 6, k: 11, n: 33, transposed: true },
+    { m: 7, k: 1, n: 40, transposed: true },
+    { m: 4, k: 30, n: 64, transposed: false },
+  ])('matMulSparse gives the plain float32 sums to the bit: $m×$k by $k×$n, A transposed: $transposed', async ({ m, k, n, transposed }) => {
+    const av = values(m * k).map((v, i) => (random() < 0.7 ? 0 : i % 5 === 0 ? v * 1e-40 : v));
+    const bv = values(k * n);
+    const [rowStep, columnStep] = transposed ? [4, 4 * m] : [4 * k, 4];
+    const [, , c] = await onMemory([av, bv, new Float32Array(m * n), new Float32Array(8 * k)], (loops, [a = 0, b = 0, out = 0, list = 0]) =>
+      loops.matMulSparse(a, b, out, m, k, n, rowStep, columnStep, list),
+    );
+    expect(c).toEqual(plainProduct(av, bv, [m, k, n], transposed, false));
   });
 });
 
