@@ -104,7 +104,15 @@ test('the quickstart preset trains in the worker on WebGL, streaming batches and
   // In high contrast, which drops shadows, the chosen cell keeps a frame.
   await page.emulateMedia({ forcedColors: 'active' });
   expect(await page.locator('.confusion-table button[aria-pressed="true"]').evaluate((cell) => getComputedStyle(cell).borderTopStyle)).toBe('solid');
-  await page.emulateMedia({ forcedColors: 'none' });
+  // A dark high-contrast theme keeps the charts' own colours, made for a light page: they are brightened there (contrast.test.ts), and only there.
+  const chartFilter = () => page.locator('.recharts-surface').first().evaluate((svg) => getComputedStyle(svg).filter);
+  await page.emulateMedia({ forcedColors: 'active', colorScheme: 'dark' });
+  expect(await chartFilter()).toBe('brightness(2)');
+  await page.emulateMedia({ forcedColors: 'active', colorScheme: 'light' });
+  expect(await chartFilter()).toBe('none');
+  await page.emulateMedia({ forcedColors: 'none', colorScheme: 'dark' });
+  expect(await chartFilter()).toBe('none');
+  await page.emulateMedia({ forcedColors: 'none', colorScheme: 'light' });
   await page.keyboard.press('Escape');
   await expect(sixAsEight).toHaveCount(0);
   await expect(page.getByRole('button', { name: /images of 6 predicted as 8 / })).toBeFocused();

@@ -9,10 +9,13 @@ const channel = (value: number): number => {
   return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
 };
 
+/** WCAG's relative luminance of an sRGB colour, 0 (black) to 1 (white). */
+export const luminance = (r: number, g: number, b: number): number => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+
 /** Black or white text for an sRGB background. */
 export function textOn(r: number, g: number, b: number): string {
-  const luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
-  return (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) ? '#000' : '#fff';
+  const l = luminance(r, g, b);
+  return (l + 0.05) / 0.05 >= 1.05 / (l + 0.05) ? '#000' : '#fff';
 }
 
 /** Black or white text for a grey level 0–255. */
