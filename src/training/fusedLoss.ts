@@ -2,8 +2,9 @@
  * Cross-entropy from logits with class-index labels as one kernel, and its gradient as one
  * more, where a backend has them (wasmKernels.ts): tfjs's log-softmax, one-hot, product, sum
  * and negation, and their gradients, are about 25 kernels a training step, each a dispatch
- * that costs more than its work on a [batch, 10] tensor. Elsewhere the losses are composed
- * as before. Pure tfjs: no DOM, no `self`.
+ * that costs more than its work on a [batch, 10] tensor. So is the batch's count of right
+ * answers, five kernels (argMax, casts, equal, sum) as one. Elsewhere these are composed as
+ * before. Pure tfjs: no DOM, no `self`.
  */
 import * as tf from '@tensorflow/tfjs';
 import { findKernel } from './kernelComposite';
@@ -30,4 +31,17 @@ tf.registerGradient({
 export function fusedCrossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor1D | null {
   if (logits.rank !== 2 || logits.dtype !== 'float32' || labels.rank !== 1 || findKernel(SOFTMAX_CROSS_ENTROPY, tf.getBackend()) === undefined) return null;
   return tf.tidy(() => tf.engine().runKernel<tf.Tensor1D>(SOFTMAX_CROSS_ENTROPY, { logits, labels: labels.toInt() }));
+}
+
+/**
+ * How many rows' highest score (the first of equals, as argMax takes it; a row whose first
+ * score is NaN answers 0, as there) is the row's label. Inputs `scores` [batch, classes]
+ * float32, `labels` [batch] int32; output an int32 scalar.
+ */
+export const CORRECT_COUNT = 'PlaygroundCorrectCount';
+
+/** The count of right answers as one kernel, or null where the active backend has none. */
+export function fusedCorrectCount(scores: tf.Tensor, labels: tf.Tensor): tf.Scalar | null {
+  if (scores.rank !== 2 || scores.dtype !== 'float32' || labels.rank !== 1 || labels.dtype !== 'int32' || findKernel(CORRECT_COUNT, tf.getBackend()) === undefined) return null;
+  return tf.engine().runKernel<tf.Scalar>(CORRECT_COUNT, { scores, labels });
 }

@@ -18,7 +18,7 @@
  * has them (fusedLoss.ts: WASM), the same numbers to a float32 rounding or two.
  */
 import * as tf from '@tensorflow/tfjs';
-import { fusedCrossEntropy } from './fusedLoss';
+import { fusedCorrectCount, fusedCrossEntropy } from './fusedLoss';
 import type { CompileSpec } from './spec';
 
 /** Keras's backend epsilon. */
@@ -130,5 +130,5 @@ export function predictedClasses(scores: ModelScores): tf.Tensor1D {
 
 /** How many rows' predicted class is the true (sparse) label. */
 export function correctCount(sparseLabels: tf.Tensor, scores: ModelScores): tf.Scalar {
-  return tf.tidy(() => predictedClasses(scores).equal(sparseLabels.toInt()).sum());
+  return fusedCorrectCount(scores.values, sparseLabels) ?? tf.tidy(() => predictedClasses(scores).equal(sparseLabels.toInt()).sum());
 }

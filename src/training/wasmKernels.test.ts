@@ -7,8 +7,8 @@ import { DEFAULT_COMPILE, DEFAULT_FIT, type ModelSpec } from './spec';
 import { maxDifference, syntheticDataset } from './testData';
 import { Trainer } from './trainer';
 import { ADAM_STEP, FusedRMSProp, RMSPROP_STEP } from './fusedOptimizers';
-import { SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_GRAD } from './fusedLoss';
-import { crossEntropyPerExample } from './losses';
+import { CORRECT_COUNT, SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_GRAD } from './fusedLoss';
+import { correctCount, crossEntropyPerExample } from './losses';
 import { KerasAdam } from './kerasAdam';
 import { registerWasmKernels } from './wasmKernels';
 import { pointer, SIMD_FLAG, simdLoops, type SimdLoops } from './wasmSimd';
@@ -186,6 +186,33 @@ describe.each([{ simd: true }, { simd: false }])('wasm gradient kernels, SIMD lo
     const sum = (): tf.Tensor[] => [tf.add(tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8], [2, 4], 'int32'), tf.tensor1d([10, 20, 30, 40], 'int32'))];
     const [actual] = await on('wasm', sum);
     expect(Array.from(actual ?? [])).toEqual([11, 22, 33, 44, 15, 26, 37, 48]);
+  });
+
+  it('counts a batch\'s right answers in one kernel, as argMax and equal do: the first of equal scores, and a row starting with NaN answering 0', async () => {
+    const [rows, classes] = [41, 10];
+    const z = values(rows * classes).map((v, i) => (i % 13 === 0 ? 0.5 : v));
+    // Ties (0.5 twice in row 0), a NaN first and a NaN later, a row of −∞, and scores that are all equal.
+    z.set([0.5, 0.1, 0.5], 0);
+    z.set([Number.NaN, 3, 1], classes);
+    z.set([1, Number.NaN, 3], 2 * classes);
+    z.fill(Number.NEGATIVE_INFINITY, 3 * classes, 4 * classes);
+    z.fill(0.25, 4 * classes, 5 * classes);
+    const labels = Int32Array.from({ length: rows }, (_, i) => (i < 5 ? [0, 0, 2, 0, 0][i] ?? 0 : (i * 3) % classes));
+    const composed = (): tf.Tensor[] => [tf.tidy(() => tf.tensor2d(z, [rows, classes]).argMax(-1).equal(tf.tensor1d(labels, 'int32')).sum())];
+    const fused = (): tf.Tensor[] => [correctCount(tf.tensor1d(labels, 'int32'), { kind: 'logits', values: tf.tensor2d(z, [rows, classes]) })];
+    const [expected] = await on('cpu', composed);
+    const [onWasm] = await on('wasm', composed);
+    const [actual] = await on('wasm', fused);
+    expect(expected?.[0]).toBeGreaterThan(5);
+    expect(actual).toEqual(expected);
+    expect(onWasm).toEqual(expected);
+    const names = (await tf.profile(() => tf.dispose(fused()))).kernels.map((k) => k.name);
+    expect(names).toEqual([CORRECT_COUNT]);
+    // An int32 scalar, as the composition's sum is.
+    const [count] = fused();
+    expect(count?.dtype).toBe('int32');
+    expect(count?.shape).toEqual([]);
+    tf.dispose(count);
   });
 
   it('takes cross-entropy from logits against class indices, and its gradient, in one kernel each, as the cpu backend\'s composition computes them', async () => {

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GradConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { ADAM_STEP, RMSPROP_STEP, type AdamStepAttrs, type RmspropStepAttrs } from './fusedOptimizers';
-import { SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_GRAD } from './fusedLoss';
+import { CORRECT_COUNT, SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_GRAD } from './fusedLoss';
 import { backendKernels, findKernel, type Run } from './kernelComposite';
 import { pointer, simdLoops, type SimdLoops, type WasmMemoryBackend } from './wasmSimd';
 
@@ -833,6 +833,35 @@ function softmaxCrossEntropyGrad({ inputs, backend }: KernelArgs): TensorInfo {
   return out;
 }
 
+/**
+ * The batch's count of right answers (fusedLoss.ts): each row's first highest score, as
+ * tfjs's ArgMax takes it (a later score counts only if it is greater, so a row that starts
+ * with NaN answers class 0), against its label. One pass over [batch, classes].
+ */
+function correctCountKernel({ inputs, backend }: KernelArgs): TensorInfo {
+  const { scores, labels } = inputs as { scores: TensorInfo; labels: TensorInfo };
+  const wasm = backend as WasmBackend;
+  const [rows = 0, classes = 0] = scores.shape;
+  const out = allocate(wasm, [], 'int32');
+  const z = wasm.typedArrayFromHeap(scores);
+  const y = wasm.typedArrayFromHeap(labels);
+  let right = 0;
+  for (let r = 0, row = 0; r < rows; r++, row += classes) {
+    let best = 0;
+    let max = z[row] ?? 0;
+    for (let c = 1; c < classes; c++) {
+      const value = z[row + c] ?? 0;
+      if (value > max) {
+        max = value;
+        best = c;
+      }
+    }
+    if (best === y[r]) right++;
+  }
+  wasm.typedArrayFromHeap(out)[0] = right;
+  return out;
+}
+
 /** Kernels that the wasm backend lacks. */
 const ADDED = {
   Conv2DBackpropFilter: conv2DBackpropFilter,
@@ -841,6 +870,7 @@ const ADDED = {
   [RMSPROP_STEP]: rmspropStep,
   [SOFTMAX_CROSS_ENTROPY]: softmaxCrossEntropy,
   [SOFTMAX_CROSS_ENTROPY_GRAD]: softmaxCrossEntropyGrad,
+  [CORRECT_COUNT]: correctCountKernel,
 } as const satisfies Record<string, KernelFunc>;
 /** Kernels that replace slow ones of the wasm backend (and fall back to them where they must). */
 const REPLACED = {
