@@ -40,13 +40,16 @@ export class KerasAdam extends tf.AdamOptimizer {
       return;
     }
     // tfjs's AdamOptimizer.applyGradients, each weight's 13 ops one kernel (fusedOptimizers.ts).
+    // Its scalars β₁ᵗ and β₂ᵗ are float32: 1 − βᵗ and βᵗ·β are computed here as its kernels
+    // compute them (each result rounded to float32), without four more kernels a step.
     const state = this as unknown as AdamState;
+    const [power1 = 0, power2 = 0] = [state.accBeta1.dataSync()[0], state.accBeta2.dataSync()[0]];
     tf.tidy(() => {
       const attrs: AdamStepAttrs = {
         beta1: this.beta1,
         beta2: this.beta2,
-        c1: tf.sub(1, state.accBeta1).dataSync()[0] ?? 1,
-        c2: tf.sub(1, state.accBeta2).dataSync()[0] ?? 1,
+        c1: Math.fround(1 - power1),
+        c2: Math.fround(1 - power2),
         epsilon: this.epsilon,
         learningRate: this.learningRate,
       };
@@ -59,8 +62,8 @@ export class KerasAdam extends tf.AdamOptimizer {
         ],
         attrs,
       );
-      state.accBeta1.assign(tf.mul(state.accBeta1, this.beta1));
-      state.accBeta2.assign(tf.mul(state.accBeta2, this.beta2));
+      state.accBeta1.assign(tf.scalar(Math.fround(power1 * Math.fround(this.beta1))));
+      state.accBeta2.assign(tf.scalar(Math.fround(power2 * Math.fround(this.beta2))));
     });
     this.incrementIterations();
   }
