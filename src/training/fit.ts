@@ -233,7 +233,8 @@ export async function evaluateSlice(
   step?: PassStep,
 ): Promise<{ loss: number; accuracy: number }> {
   let lossSum = tf.scalar(0);
-  let correctSum = tf.scalar(0);
+  // A count, as correctCount's is: adding it to a float32 sum would cast it every batch.
+  let correctSum = tf.scalar(0, 'int32');
   for (let offset = 0; offset < count; offset += batchSize) {
     const size = Math.min(batchSize, count - offset);
     const [nextLoss, nextCorrect] = tf.tidy((): [tf.Scalar, tf.Scalar] => {
@@ -250,7 +251,7 @@ export async function evaluateSlice(
       await step(offset + size);
     }
   }
-  const [loss, correct] = await Promise.all([lossSum.data<'float32'>(), correctSum.data<'float32'>()]);
+  const [loss, correct] = await Promise.all([lossSum.data<'float32'>(), correctSum.data<'int32'>()]);
   tf.dispose([lossSum, correctSum]);
   return { loss: (loss[0] ?? NaN) / count, accuracy: (correct[0] ?? 0) / count };
 }
@@ -343,7 +344,7 @@ export async function fit(
       const order = shuffle ? shuffledIndices(trainCount, seed, epoch) : Int32Array.from({ length: trainCount }, (_, i) => i);
       const [epochStart, epochPaused] = [performance.now(), control.pausedMs];
       let lossSum = tf.scalar(0);
-      let correctSum = tf.scalar(0);
+      let correctSum = tf.scalar(0, 'int32');
       let seen = 0;
       let lastReport = performance.now();
       let reportedBatch = 0;
@@ -356,7 +357,7 @@ export async function fit(
       let warmedUp: { readonly ms: number; readonly seen: number } | null = null;
 
       const report = async (batch: number): Promise<{ loss: number; accuracy: number }> => {
-        const [loss, correct] = await Promise.all([lossSum.data<'float32'>(), correctSum.data<'float32'>()]);
+        const [loss, correct] = await Promise.all([lossSum.data<'float32'>(), correctSum.data<'int32'>()]);
         const running = { loss: (loss[0] ?? NaN) / seen, accuracy: (correct[0] ?? 0) / seen };
         if (!Number.isFinite(running.loss)) throw new TrainingDivergedError(epoch, batch, spec.compile.learningRate, learningRate);
         return running;
