@@ -30,7 +30,7 @@ tf.registerGradient({
 /** The per-example cross-entropy of logits against class indices as one kernel, or null where the active backend has none. */
 export function fusedCrossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor1D | null {
   if (logits.rank !== 2 || logits.dtype !== 'float32' || labels.rank !== 1 || findKernel(SOFTMAX_CROSS_ENTROPY, tf.getBackend()) === undefined) return null;
-  return tf.tidy(() => tf.engine().runKernel<tf.Tensor1D>(SOFTMAX_CROSS_ENTROPY, { logits, labels: labels.toInt() }));
+  return tf.tidy(() => tf.engine().runKernel<tf.Tensor1D>(SOFTMAX_CROSS_ENTROPY, { logits, labels: labels.dtype === 'int32' ? labels : labels.toInt() }));
 }
 
 /**
