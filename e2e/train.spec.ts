@@ -107,7 +107,7 @@ test('the quickstart preset trains in the worker on WebGL, streaming batches and
   // A dark high-contrast theme keeps the charts' own colours, made for a light page: they are brightened there (contrast.test.ts), and only there.
   const chartFilter = () => page.locator('.recharts-surface').first().evaluate((svg) => getComputedStyle(svg).filter);
   await page.emulateMedia({ forcedColors: 'active', colorScheme: 'dark' });
-  expect(await chartFilter()).toBe('brightness(2)');
+  expect(await chartFilter()).toBe('brightness(1.6)');
   await page.emulateMedia({ forcedColors: 'active', colorScheme: 'light' });
   expect(await chartFilter()).toBe('none');
   await page.emulateMedia({ forcedColors: 'none', colorScheme: 'dark' });

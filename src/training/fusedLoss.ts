@@ -40,8 +40,9 @@ export function fusedCrossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Tens
  */
 export const CORRECT_COUNT = 'PlaygroundCorrectCount';
 
-/** The count of right answers as one kernel, or null where the active backend has none. */
+/** The count of right answers as one kernel, or null where the active backend has none (or the rows and labels differ in number: the composition says how). */
 export function fusedCorrectCount(scores: tf.Tensor, labels: tf.Tensor): tf.Scalar | null {
-  if (scores.rank !== 2 || scores.dtype !== 'float32' || labels.rank !== 1 || labels.dtype !== 'int32' || findKernel(CORRECT_COUNT, tf.getBackend()) === undefined) return null;
+  if (scores.rank !== 2 || scores.dtype !== 'float32' || labels.rank !== 1 || labels.dtype !== 'int32' || labels.shape[0] !== scores.shape[0]) return null;
+  if (findKernel(CORRECT_COUNT, tf.getBackend()) === undefined) return null;
   return tf.engine().runKernel<tf.Scalar>(CORRECT_COUNT, { scores, labels });
 }
