@@ -14,6 +14,7 @@
  * training images have their mean centre of mass there (14.0 ± 0.3 in both axes; the spread
  * is MNIST's whole-pixel shifts, which we refine to sub-pixel).
  */
+import { median } from './stats';
 
 /** A grayscale ink image: `data[y * width + x]` is ink intensity in [0, 1]. */
 export interface InkRaster {
@@ -120,13 +121,6 @@ const DEFAULT_THRESHOLD = 0.1;
 const MIN_CONTRAST = 0.1;
 
 const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
-
-function median(values: number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
 
 /** Indices of the pixels on the image's outer edge. */
 function borderIndices(width: number, height: number): number[] {

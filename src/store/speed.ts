@@ -7,6 +7,7 @@
  * SPARSE_SHARE; on the other backends a zero costs what any value does). Pure: reads the
  * store's state, changes nothing.
  */
+import { median } from '../data/stats';
 import { MAX_WORK_RATIO, sameLayers, trainingMultiplyAdds, type SpeedReference } from '../training/cost';
 import type { BackendPreference } from '../training/protocol';
 import type { InputShape, ModelSpec } from '../training/spec';
@@ -22,6 +23,12 @@ export interface NamedSpeedReference extends SpeedReference {
   readonly otherDataset: string | null;
 }
 
+/** A candidate run's reference, and how far its work per image is from the model's (|log ratio|). */
+interface Nearest {
+  readonly reference: NamedSpeedReference;
+  readonly distance: number;
+}
+
 /**
  * How fast a run trained, its warm-up (WASM's first calls, WebGL's shader compiles) and each
  * epoch's start left out: the pace of its last report (steps after its epoch's first report,
@@ -31,12 +38,7 @@ export interface NamedSpeedReference extends SpeedReference {
 function trainingSpeed(run: Run): number {
   const stepSeconds = run.progress?.stepSeconds ?? Number.NaN;
   if (stepSeconds > 0) return run.spec.fit.batchSize / stepSeconds;
-  const speeds = run.epochs
-    .slice(1)
-    .map((epoch) => epoch.samplesPerSecond)
-    .sort((a, b) => a - b);
-  const middle = Math.floor(speeds.length / 2);
-  return speeds.length === 0 ? 0 : speeds.length % 2 === 1 ? (speeds[middle] ?? 0) : ((speeds[middle - 1] ?? 0) + (speeds[middle] ?? 0)) / 2;
+  return median(run.epochs.slice(1).map((epoch) => epoch.samplesPerSecond));
 }
 
 /**
@@ -65,8 +67,8 @@ export function speedReference(state: Pick<AppState, 'runs' | 'runOrder' | 'data
   if (layers.length > 0) return latest(batch.length > 0 ? batch : layers);
   // Each candidate's work counted once; the later of two as near wins.
   const work = trainingMultiplyAdds(spec, input);
-  const nearest = (list: typeof candidates): { readonly reference: NamedSpeedReference; readonly distance: number } | null => {
-    let found: { readonly reference: NamedSpeedReference; readonly distance: number } | null = null;
+  const nearest = (list: typeof candidates): Nearest | null => {
+    let found: Nearest | null = null;
     for (const { reference } of list) {
       const distance = Math.abs(Math.log(trainingMultiplyAdds(reference.spec, reference.input) / work));
       if (found === null || distance <= found.distance) found = { reference, distance };
