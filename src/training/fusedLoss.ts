@@ -27,9 +27,18 @@ tf.registerGradient({
   },
 });
 
-/** The per-example cross-entropy of logits against class indices as one kernel, or null where the active backend has none. */
+/**
+ * Whether these kernels take `scores` and `labels`: float32 rows of class scores and one label
+ * per row, on a backend that has `kernel`. Others (rows and labels that differ in number, say)
+ * are composed, and tfjs's ops say what is wrong.
+ */
+function takes(kernel: string, scores: tf.Tensor, labels: tf.Tensor): boolean {
+  return scores.rank === 2 && scores.dtype === 'float32' && labels.rank === 1 && labels.shape[0] === scores.shape[0] && findKernel(kernel, tf.getBackend()) !== undefined;
+}
+
+/** The per-example cross-entropy of logits against class indices as one kernel, or null where it does not take them (`takes`). */
 export function fusedCrossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor1D | null {
-  if (logits.rank !== 2 || logits.dtype !== 'float32' || labels.rank !== 1 || findKernel(SOFTMAX_CROSS_ENTROPY, tf.getBackend()) === undefined) return null;
+  if (!takes(SOFTMAX_CROSS_ENTROPY, logits, labels)) return null;
   return tf.tidy(() => tf.engine().runKernel<tf.Tensor1D>(SOFTMAX_CROSS_ENTROPY, { logits, labels: labels.dtype === 'int32' ? labels : labels.toInt() }));
 }
 
@@ -40,9 +49,8 @@ export function fusedCrossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Tens
  */
 export const CORRECT_COUNT = 'PlaygroundCorrectCount';
 
-/** The count of right answers as one kernel, or null where the active backend has none (or the rows and labels differ in number: the composition says how). */
+/** The count of right answers as one kernel, or null where it does not take them (`takes`, and int32 labels). */
 export function fusedCorrectCount(scores: tf.Tensor, labels: tf.Tensor): tf.Scalar | null {
-  if (scores.rank !== 2 || scores.dtype !== 'float32' || labels.rank !== 1 || labels.dtype !== 'int32' || labels.shape[0] !== scores.shape[0]) return null;
-  if (findKernel(CORRECT_COUNT, tf.getBackend()) === undefined) return null;
+  if (labels.dtype !== 'int32' || !takes(CORRECT_COUNT, scores, labels)) return null;
   return tf.engine().runKernel<tf.Scalar>(CORRECT_COUNT, { scores, labels });
 }

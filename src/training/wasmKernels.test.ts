@@ -235,6 +235,12 @@ describe.each([{ simd: true }, { simd: false }])('wasm gradient kernels, SIMD lo
     const names = (await tf.profile(() => tf.dispose(lossAndGradient()))).kernels.map((k) => k.name);
     expect(names.filter((name) => name.startsWith('PlaygroundSoftmaxCrossEntropy'))).toEqual([SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_GRAD]);
     expect(names).not.toContain('OneHot');
+    // Labels that are not one per row are not read past their end: tfjs's ops refuse them.
+    await tf.setBackend('wasm');
+    const [twoRows, threeLabels] = [tf.zeros([2, 10]), tf.tensor1d([1, 2, 3], 'int32')];
+    expect(() => crossEntropyPerExample({ loss: 'sparseCategoricalCrossentropy', fromLogits: true }, threeLabels, { kind: 'logits', values: twoRows })).toThrow(/shape/i);
+    expect(() => correctCount(threeLabels, { kind: 'logits', values: twoRows })).toThrow(/shape/i);
+    tf.dispose([twoRows, threeLabels]);
     // A NaN logit gives a NaN loss, which the divergence check catches.
     const [nan] = await on('wasm', () => [crossEntropyPerExample({ loss: 'sparseCategoricalCrossentropy', fromLogits: true }, tf.tensor1d([1], 'int32'), { kind: 'logits', values: tf.tensor2d([0, Number.NaN], [1, 2]) })]);
     expect(Number.isNaN(nan?.[0])).toBe(true);
