@@ -100,7 +100,7 @@ export interface TrainingEstimate {
 export const MAX_WORK_RATIO = 4;
 
 /** How `reference` stands to `spec` on `input`. */
-export function referenceKind(spec: ModelSpec, input: InputShape, reference: SpeedReference): ReferenceKind {
+function referenceKind(spec: ModelSpec, input: InputShape, reference: SpeedReference): ReferenceKind {
   if (!sameLayers({ spec, input }, reference)) return 'scaled';
   return spec.fit.batchSize === reference.spec.fit.batchSize ? 'same' : 'other batch';
 }

@@ -41,7 +41,9 @@ export class KerasAdam extends tf.AdamOptimizer {
     }
     // tfjs's AdamOptimizer.applyGradients, each weight's 13 ops one kernel (fusedOptimizers.ts).
     // Its scalars β₁ᵗ and β₂ᵗ are float32: 1 − βᵗ and βᵗ·β are computed here as its kernels
-    // compute them (each result rounded to float32), without four more kernels a step.
+    // compute them (each result rounded to float32), without four more kernels a step. They
+    // stay in tfjs's variables (getWeights, setWeights); read from the module's memory, as this
+    // path runs only where the fused step does (WASM), which is no wait.
     const state = this as unknown as AdamState;
     const [power1 = 0, power2 = 0] = [state.accBeta1.dataSync()[0], state.accBeta2.dataSync()[0]];
     tf.tidy(() => {

@@ -11,7 +11,7 @@ import { CORRECT_COUNT, SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_GRAD } from
 import { correctCount, crossEntropyPerExample } from './losses';
 import { KerasAdam } from './kerasAdam';
 import { registerWasmKernels } from './wasmKernels';
-import { pointer, SIMD_FLAG, simdLoops, type SimdLoops } from './wasmSimd';
+import { pointer, SIMD_FLAG, simdLoops, type SimdLoops, type WasmMemoryBackend } from './wasmSimd';
 
 beforeAll(async () => {
   registerWasmKernels();
@@ -432,7 +432,7 @@ describe('the sparse product\'s loops, called directly', () => {
     if (!loops) throw new Error('this engine runs WebAssembly SIMD: Node 20 does');
     const tensors = arrays.map((values) => tf.tensor1d(values.length > 0 ? values : [0]));
     try {
-      body(loops, tensors.map((t) => pointer(tf.backend() as never, t as never)));
+      body(loops, tensors.map((t) => pointer(tf.backend() as unknown as WasmMemoryBackend, t)));
       return tensors.map((t) => t.dataSync() as Float32Array);
     } finally {
       tf.dispose(tensors);
