@@ -596,7 +596,7 @@
       (f32.eq (local.get $sum) (local.get $sum)))
   )
 
-  ;; matMul for an A that is mostly zeros (a batch of MNIST images is four fifths zeros): for
+;; matMul for an A that is mostly zeros (a batch of MNIST images is four fifths zeros): for
   ;; each row of A, the terms whose A value is not zero are listed (8 bytes each: the byte
   ;; offset of B's row, then the A value), and C's row is summed over that list only, 32 columns
   ;; at a time in registers. A zero term adds ±0 to a sum that starts at +0, which changes no
@@ -606,113 +606,228 @@
   (func (export "matMulSparse")
     (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $k i32) (param $n i32)
     (param $rowStep i32) (param $columnStep i32) (param $list i32)
-    (local $i i32) (local $p i32) (local $ap i32) (local $q i32) (local $v f32) (local $lane i32)
-    (local $rowBytes i32) (local $cp i32) (local $listBytes i32) (local $offset i32) (local $x v128) (local $nonzero v128)
-    (local $q1 i32) (local $q2 i32) (local $q3 i32)
+    (local $i i32) (local $ap i32) (local $cp i32) (local $rowBytes i32) (local $listBytes i32)
+    (local $end0 i32) (local $end1 i32) (local $end2 i32) (local $end3 i32)
     (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
     (local.set $listBytes (i32.shl (local.get $k) (i32.const 3)))
     (block $allRows (loop $eachRow
       (br_if $allRows (i32.ge_u (local.get $i) (local.get $m)))
       (local.set $ap (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rowStep))))
       (local.set $cp (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rowBytes))))
-      (local.set $q (local.get $list))
-      (local.set $p (i32.const 0))
       (if (i32.and (i32.eq (local.get $rowStep) (i32.const 4)) (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
         (then
           ;; Four rows of a transposed A: their values for a term are neighbours in memory.
-          (local.set $q1 (i32.add (local.get $q) (local.get $listBytes)))
-          (local.set $q2 (i32.add (local.get $q1) (local.get $listBytes)))
-          (local.set $q3 (i32.add (local.get $q2) (local.get $listBytes)))
-          (block $termsDone (loop $eachTerm
-            (br_if $termsDone (i32.ge_u (local.get $p) (local.get $k)))
-            (local.set $x (v128.load (local.get $ap)))
-            (local.set $nonzero (f32x4.ne (local.get $x) (v128.const f32x4 0 0 0 0)))
-            (if (v128.any_true (local.get $nonzero))
-              (then
-                ;; Each row's entry is written, and kept (its list moves on 8 bytes) where its value is not zero.
-                (local.set $offset (i32.mul (local.get $p) (local.get $rowBytes)))
-                (i32.store (local.get $q) (local.get $offset))
-                (f32.store offset=4 (local.get $q) (f32x4.extract_lane 0 (local.get $x)))
-                (local.set $q (i32.add (local.get $q) (i32.and (i32x4.extract_lane 0 (local.get $nonzero)) (i32.const 8))))
-                (i32.store (local.get $q1) (local.get $offset))
-                (f32.store offset=4 (local.get $q1) (f32x4.extract_lane 1 (local.get $x)))
-                (local.set $q1 (i32.add (local.get $q1) (i32.and (i32x4.extract_lane 1 (local.get $nonzero)) (i32.const 8))))
-                (i32.store (local.get $q2) (local.get $offset))
-                (f32.store offset=4 (local.get $q2) (f32x4.extract_lane 2 (local.get $x)))
-                (local.set $q2 (i32.add (local.get $q2) (i32.and (i32x4.extract_lane 2 (local.get $nonzero)) (i32.const 8))))
-                (i32.store (local.get $q3) (local.get $offset))
-                (f32.store offset=4 (local.get $q3) (f32x4.extract_lane 3 (local.get $x)))
-                (local.set $q3 (i32.add (local.get $q3) (i32.and (i32x4.extract_lane 3 (local.get $nonzero)) (i32.const 8))))))
-            (local.set $ap (i32.add (local.get $ap) (local.get $columnStep)))
-            (local.set $p (i32.add (local.get $p) (i32.const 1)))
-            (br $eachTerm)))
-          (call $sparseRow (local.get $list) (local.get $q) (local.get $b) (local.get $cp) (local.get $n))
-          (local.set $cp (i32.add (local.get $cp) (local.get $rowBytes)))
-          (local.set $q (i32.add (local.get $list) (local.get $listBytes)))
-          (call $sparseRow (local.get $q) (local.get $q1) (local.get $b) (local.get $cp) (local.get $n))
-          (local.set $cp (i32.add (local.get $cp) (local.get $rowBytes)))
-          (local.set $q (i32.add (local.get $q) (local.get $listBytes)))
-          (call $sparseRow (local.get $q) (local.get $q2) (local.get $b) (local.get $cp) (local.get $n))
-          (local.set $cp (i32.add (local.get $cp) (local.get $rowBytes)))
-          (local.set $q (i32.add (local.get $q) (local.get $listBytes)))
-          (call $sparseRow (local.get $q) (local.get $q3) (local.get $b) (local.get $cp) (local.get $n))
+          (call $listFour (local.get $ap) (local.get $columnStep) (i32.const 1) (local.get $k) (i32.const 0) (local.get $rowBytes)
+            (local.get $list) (local.get $listBytes))
+          local.set $end3 local.set $end2 local.set $end1 local.set $end0
+          (call $sparseRow (local.get $list) (local.get $end0) (local.get $b) (local.get $cp) (local.get $n) (i32.const 0))
+          (call $sparseRow (i32.add (local.get $list) (local.get $listBytes)) (local.get $end1) (local.get $b)
+            (i32.add (local.get $cp) (local.get $rowBytes)) (local.get $n) (i32.const 0))
+          (call $sparseRow (i32.add (local.get $list) (i32.shl (local.get $listBytes) (i32.const 1))) (local.get $end2) (local.get $b)
+            (i32.add (local.get $cp) (i32.shl (local.get $rowBytes) (i32.const 1))) (local.get $n) (i32.const 0))
+          (call $sparseRow (i32.add (local.get $list) (i32.mul (local.get $listBytes) (i32.const 3))) (local.get $end3) (local.get $b)
+            (i32.add (local.get $cp) (i32.mul (local.get $rowBytes) (i32.const 3))) (local.get $n) (i32.const 0))
           (local.set $i (i32.add (local.get $i) (i32.const 4)))
           (br $eachRow)))
-      ;; One row. Stored in order, four values at a time are passed over when all are zero.
-      (if (i32.eq (local.get $columnStep) (i32.const 4))
-        (then
-          (block $quadsDone (loop $eachQuad
-            (br_if $quadsDone (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $k)))
-            (if (v128.any_true (f32x4.ne (v128.load (local.get $ap)) (v128.const f32x4 0 0 0 0)))
-              (then
-                (local.set $lane (i32.const 0))
-                (loop $eachLane
-                  (local.set $v (f32.load (i32.add (local.get $ap) (i32.shl (local.get $lane) (i32.const 2)))))
-                  (i32.store (local.get $q) (i32.mul (i32.add (local.get $p) (local.get $lane)) (local.get $rowBytes)))
-                  (f32.store offset=4 (local.get $q) (local.get $v))
-                  (local.set $q (i32.add (local.get $q) (i32.shl (f32.ne (local.get $v) (f32.const 0)) (i32.const 3))))
-                  (br_if $eachLane (i32.lt_u (local.tee $lane (i32.add (local.get $lane) (i32.const 1))) (i32.const 4))))))
-            (local.set $ap (i32.add (local.get $ap) (i32.const 16)))
-            (local.set $p (i32.add (local.get $p) (i32.const 4)))
-            (br $eachQuad)))))
-      (block $termsDone (loop $eachTerm
-        (br_if $termsDone (i32.ge_u (local.get $p) (local.get $k)))
-        (local.set $v (f32.load (local.get $ap)))
-        (i32.store (local.get $q) (i32.mul (local.get $p) (local.get $rowBytes)))
-        (f32.store offset=4 (local.get $q) (local.get $v))
-        (local.set $q (i32.add (local.get $q) (i32.shl (f32.ne (local.get $v) (f32.const 0)) (i32.const 3))))
-        (local.set $ap (i32.add (local.get $ap) (local.get $columnStep)))
-        (local.set $p (i32.add (local.get $p) (i32.const 1)))
-        (br $eachTerm)))
-      (call $sparseRow (local.get $list) (local.get $q) (local.get $b) (local.get $cp) (local.get $n))
+      (call $sparseRow (local.get $list)
+        (call $listRow (local.get $ap) (local.get $k) (local.get $columnStep) (local.get $rowBytes) (local.get $list))
+        (local.get $b) (local.get $cp) (local.get $n) (i32.const 0))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $eachRow)))
   )
 
-  ;; C's row of N values at $c, each summed over the terms listed from $q to $end (B's columns from $b).
-  (func $sparseRow (param $q i32) (param $end i32) (param $b i32) (param $c i32) (param $n i32)
-    (local $j i32)
+  ;; dL/dW of a convolution, for one image whose dy is mostly zeros (max pooling passes a
+  ;; window's gradient to one pixel of four): for each filter o, dy's values at the positions
+  ;; (i, j) where they are not zero are listed with the byte offset of the patch they multiply
+  ;; (i·$rowBytes + j·$columnBytes into the image at $x, padded as the forward pass padded it),
+  ;; and row o of dWᵀ ([O, kh, kw·C] at $out) gets, for each tap row a, the sum over that list
+  ;; of value × x's kw·C values ($segment) at the patch's row a ($tapBytes apart). Each sum
+  ;; starts at +0 and is added to what $out holds, as filterGradientRows adds its sums: with x
+  ;; finite (the caller checks), the bits are that loop's. $filters % 4 == 0; $list has room
+  ;; for 4·Ho·Wo entries.
+  (func (export "filterGradientSparse")
+    (param $x i32) (param $dy i32) (param $out i32) (param $outHeight i32) (param $outWidth i32) (param $filters i32)
+    (param $rowBytes i32) (param $columnBytes i32) (param $taps i32) (param $tapBytes i32) (param $segment i32) (param $list i32)
+    (local $o i32) (local $listBytes i32) (local $filterBytes i32) (local $at i32)
+    (local $end0 i32) (local $end1 i32) (local $end2 i32) (local $end3 i32)
+    (local.set $listBytes (i32.shl (i32.mul (local.get $outHeight) (local.get $outWidth)) (i32.const 3)))
+    ;; One row of dWᵀ: kh·kw·C values.
+    (local.set $filterBytes (i32.shl (i32.mul (local.get $taps) (local.get $segment)) (i32.const 2)))
+    (block $filtersDone (loop $eachFour
+      (br_if $filtersDone (i32.ge_u (local.get $o) (local.get $filters)))
+      (call $listFour (i32.add (local.get $dy) (i32.shl (local.get $o) (i32.const 2))) (i32.shl (local.get $filters) (i32.const 2))
+        (local.get $outHeight) (local.get $outWidth) (local.get $rowBytes) (local.get $columnBytes) (local.get $list) (local.get $listBytes))
+      local.set $end3 local.set $end2 local.set $end1 local.set $end0
+      (local.set $at (i32.add (local.get $out) (i32.mul (local.get $o) (local.get $filterBytes))))
+      (call $sparseTaps (local.get $list) (local.get $end0) (local.get $x) (local.get $tapBytes) (local.get $at)
+        (local.get $segment) (local.get $taps))
+      (call $sparseTaps (i32.add (local.get $list) (local.get $listBytes)) (local.get $end1) (local.get $x) (local.get $tapBytes)
+        (i32.add (local.get $at) (local.get $filterBytes)) (local.get $segment) (local.get $taps))
+      (call $sparseTaps (i32.add (local.get $list) (i32.shl (local.get $listBytes) (i32.const 1))) (local.get $end2) (local.get $x) (local.get $tapBytes)
+        (i32.add (local.get $at) (i32.shl (local.get $filterBytes) (i32.const 1))) (local.get $segment) (local.get $taps))
+      (call $sparseTaps (i32.add (local.get $list) (i32.mul (local.get $listBytes) (i32.const 3))) (local.get $end3) (local.get $x) (local.get $tapBytes)
+        (i32.add (local.get $at) (i32.mul (local.get $filterBytes) (i32.const 3))) (local.get $segment) (local.get $taps))
+      (local.set $o (i32.add (local.get $o) (i32.const 4)))
+      (br $eachFour)))
+  )
+
+  ;; dL/dx of a convolution, for one image whose dy is mostly zeros: for each position (i, j),
+  ;; dy's filters there that are not zero are listed (with the byte offset of row o of the
+  ;; filter turned to [O, kh, kw·C] at $w), and for each tap row a the sum over that list of
+  ;; value × that row's kw·C values is added to dx's kw·C values at row i·sh + a, from column
+  ;; j·sw ($dx, padded as the forward pass padded x: the caller crops it; $rowBytes and
+  ;; $columnBytes step i and j, $tapBytes is one row of it). $list has room for O entries.
+  (func (export "inputGradientSparse")
+    (param $dy i32) (param $w i32) (param $dx i32) (param $outHeight i32) (param $outWidth i32) (param $filters i32)
+    (param $rowBytes i32) (param $columnBytes i32) (param $taps i32) (param $tapBytes i32) (param $segment i32) (param $list i32)
+    (local $i i32) (local $j i32) (local $row i32) (local $at i32) (local $filterBytes i32) (local $dyStep i32)
+    (local.set $filterBytes (i32.shl (i32.mul (local.get $taps) (local.get $segment)) (i32.const 2)))
+    (local.set $dyStep (i32.shl (local.get $filters) (i32.const 2)))
+    (local.set $row (local.get $dx))
+    (block $rowsDone (loop $eachRow
+      (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $outHeight)))
+      (local.set $at (local.get $row))
+      (local.set $j (i32.const 0))
+      (block $columnsDone (loop $eachColumn
+        (br_if $columnsDone (i32.ge_u (local.get $j) (local.get $outWidth)))
+        ;; The dx rows a position reaches are $tapBytes apart; the filter's, $segment values.
+        (call $sparseTapsInto (local.get $list)
+          (call $listRow (local.get $dy) (local.get $filters) (i32.const 4) (local.get $filterBytes) (local.get $list))
+          (local.get $w) (i32.shl (local.get $segment) (i32.const 2)) (local.get $at) (local.get $tapBytes)
+          (local.get $segment) (local.get $taps))
+        (local.set $dy (i32.add (local.get $dy) (local.get $dyStep)))
+        (local.set $at (i32.add (local.get $at) (local.get $columnBytes)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $eachColumn)))
+      (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $eachRow)))
+  )
+
+  ;; The sparse loops' lists of terms (8 bytes each: an offset, then a value). Four lists, one
+  ;; per lane, from $height × $width vectors $step bytes apart from $a, the vector at (i, j)
+  ;; with offset i·$rowBytes + j·$columnBytes; the lists start $listBytes apart from $q0, and
+  ;; their ends are returned. Writes are branchless: each lane's entry is written, and kept
+  ;; (its list moves on 8 bytes) where its value is not zero.
+  (func $listFour
+    (param $a i32) (param $step i32) (param $height i32) (param $width i32) (param $rowBytes i32) (param $columnBytes i32)
+    (param $q0 i32) (param $listBytes i32) (result i32 i32 i32 i32)
+    (local $i i32) (local $j i32) (local $offset i32) (local $rowOffset i32) (local $x v128) (local $nonzero v128)
+    (local $q1 i32) (local $q2 i32) (local $q3 i32)
+    (local.set $q1 (i32.add (local.get $q0) (local.get $listBytes)))
+    (local.set $q2 (i32.add (local.get $q1) (local.get $listBytes)))
+    (local.set $q3 (i32.add (local.get $q2) (local.get $listBytes)))
+    (block $rowsDone (loop $eachRow
+      (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $height)))
+      (local.set $offset (local.get $rowOffset))
+      (local.set $j (i32.const 0))
+      (block $termsDone (loop $eachTerm
+        (br_if $termsDone (i32.ge_u (local.get $j) (local.get $width)))
+        (local.set $x (v128.load (local.get $a)))
+        (local.set $nonzero (f32x4.ne (local.get $x) (v128.const f32x4 0 0 0 0)))
+        (if (v128.any_true (local.get $nonzero))
+          (then
+            (i32.store (local.get $q0) (local.get $offset))
+            (f32.store offset=4 (local.get $q0) (f32x4.extract_lane 0 (local.get $x)))
+            (local.set $q0 (i32.add (local.get $q0) (i32.and (i32x4.extract_lane 0 (local.get $nonzero)) (i32.const 8))))
+            (i32.store (local.get $q1) (local.get $offset))
+            (f32.store offset=4 (local.get $q1) (f32x4.extract_lane 1 (local.get $x)))
+            (local.set $q1 (i32.add (local.get $q1) (i32.and (i32x4.extract_lane 1 (local.get $nonzero)) (i32.const 8))))
+            (i32.store (local.get $q2) (local.get $offset))
+            (f32.store offset=4 (local.get $q2) (f32x4.extract_lane 2 (local.get $x)))
+            (local.set $q2 (i32.add (local.get $q2) (i32.and (i32x4.extract_lane 2 (local.get $nonzero)) (i32.const 8))))
+            (i32.store (local.get $q3) (local.get $offset))
+            (f32.store offset=4 (local.get $q3) (f32x4.extract_lane 3 (local.get $x)))
+            (local.set $q3 (i32.add (local.get $q3) (i32.and (i32x4.extract_lane 3 (local.get $nonzero)) (i32.const 8))))))
+        (local.set $a (i32.add (local.get $a) (local.get $step)))
+        (local.set $offset (i32.add (local.get $offset) (local.get $columnBytes)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $eachTerm)))
+      (local.set $rowOffset (i32.add (local.get $rowOffset) (local.get $rowBytes)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $eachRow)))
+    (local.get $q0) (local.get $q1) (local.get $q2) (local.get $q3)
+  )
+
+  ;; One list of terms from the $k values $columnStep bytes apart at $ap, the p-th with offset
+  ;; p·$offsetStep, into $q; returns its end. Values stored in order are passed over four at a
+  ;; time where all four are zero.
+  (func $listRow (param $ap i32) (param $k i32) (param $columnStep i32) (param $offsetStep i32) (param $q i32) (result i32)
+    (local $p i32) (local $v f32) (local $lane i32)
+    (if (i32.eq (local.get $columnStep) (i32.const 4))
+      (then
+        (block $quadsDone (loop $eachQuad
+          (br_if $quadsDone (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $k)))
+          (if (v128.any_true (f32x4.ne (v128.load (local.get $ap)) (v128.const f32x4 0 0 0 0)))
+            (then
+              (local.set $lane (i32.const 0))
+              (loop $eachLane
+                (local.set $v (f32.load (i32.add (local.get $ap) (i32.shl (local.get $lane) (i32.const 2)))))
+                (i32.store (local.get $q) (i32.mul (i32.add (local.get $p) (local.get $lane)) (local.get $offsetStep)))
+                (f32.store offset=4 (local.get $q) (local.get $v))
+                (local.set $q (i32.add (local.get $q) (i32.shl (f32.ne (local.get $v) (f32.const 0)) (i32.const 3))))
+                (br_if $eachLane (i32.lt_u (local.tee $lane (i32.add (local.get $lane) (i32.const 1))) (i32.const 4))))))
+          (local.set $ap (i32.add (local.get $ap) (i32.const 16)))
+          (local.set $p (i32.add (local.get $p) (i32.const 4)))
+          (br $eachQuad)))))
+    (block $termsDone (loop $eachTerm
+      (br_if $termsDone (i32.ge_u (local.get $p) (local.get $k)))
+      (local.set $v (f32.load (local.get $ap)))
+      (i32.store (local.get $q) (i32.mul (local.get $p) (local.get $offsetStep)))
+      (f32.store offset=4 (local.get $q) (local.get $v))
+      (local.set $q (i32.add (local.get $q) (i32.shl (f32.ne (local.get $v) (f32.const 0)) (i32.const 3))))
+      (local.set $ap (i32.add (local.get $ap) (local.get $columnStep)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $eachTerm)))
+    (local.get $q)
+  )
+
+  ;; $taps segments of $segment values, summed over the terms from $q to $end and added to what
+  ;; is there: segment a's B values from $b + a·$tapBytes, its sums at $c + a·$segment·4.
+  (func $sparseTaps (param $q i32) (param $end i32) (param $b i32) (param $tapBytes i32) (param $c i32) (param $segment i32) (param $taps i32)
+    (call $sparseTapsInto (local.get $q) (local.get $end) (local.get $b) (local.get $tapBytes) (local.get $c)
+      (i32.shl (local.get $segment) (i32.const 2)) (local.get $segment) (local.get $taps))
+  )
+
+  ;; The same, with segment a's sums at $c + a·$cStep.
+  (func $sparseTapsInto (param $q i32) (param $end i32) (param $b i32) (param $bStep i32) (param $c i32) (param $cStep i32)
+    (param $segment i32) (param $taps i32)
+    (block $tapsDone (loop $eachTap
+      (br_if $tapsDone (i32.eqz (local.get $taps)))
+      (call $sparseRow (local.get $q) (local.get $end) (local.get $b) (local.get $c) (local.get $segment) (i32.const 1))
+      (local.set $b (i32.add (local.get $b) (local.get $bStep)))
+      (local.set $c (i32.add (local.get $c) (local.get $cStep)))
+      (local.set $taps (i32.sub (local.get $taps) (i32.const 1)))
+      (br $eachTap)))
+  )
+
+  ;; C's row of N values at $c, each summed over the terms listed from $q to $end (B's columns
+  ;; from $b), stored there, or added to what is there where $add is 1.
+  (func $sparseRow (param $q i32) (param $end i32) (param $b i32) (param $c i32) (param $n i32) (param $add i32)
+    (local $j i32) (local $at i32) (local $sum f32)
     (block $thirtyTwosDone (loop $eachThirtyTwo
       (br_if $thirtyTwosDone (i32.gt_u (i32.add (local.get $j) (i32.const 32)) (local.get $n)))
-      (call $sparseRow32 (local.get $q) (local.get $end) (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))))
+      (call $sparseRow32 (local.get $q) (local.get $end) (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))) (local.get $add))
       (local.set $j (i32.add (local.get $j) (i32.const 32)))
       (br $eachThirtyTwo)))
     (block $foursDone (loop $eachFour
       (br_if $foursDone (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
-      (call $sparseRow4 (local.get $q) (local.get $end) (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))))
+      (call $sparseRow4 (local.get $q) (local.get $end) (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))) (local.get $add))
       (local.set $j (i32.add (local.get $j) (i32.const 4)))
       (br $eachFour)))
     (block $columnsDone (loop $eachColumn
       (br_if $columnsDone (i32.ge_u (local.get $j) (local.get $n)))
-      (f32.store (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2)))
-        (call $sparseDot (local.get $q) (local.get $end) (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))))
+      (local.set $at (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $sum (call $sparseDot (local.get $q) (local.get $end) (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))))
+      (if (local.get $add) (then (local.set $sum (f32.add (f32.load (local.get $at)) (local.get $sum)))))
+      (f32.store (local.get $at) (local.get $sum))
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br $eachColumn)))
   )
 
   ;; matMulSparse's pieces: 32, 4 or 1 values of C's row at $c (B's columns from $b), summed
-  ;; over the list of terms from $q to $end.
-  (func $sparseRow32 (param $q i32) (param $end i32) (param $b i32) (param $c i32)
+  ;; over the list of terms from $q to $end, then stored (added to what is there where $add is 1).
+  (func $sparseRow32 (param $q i32) (param $end i32) (param $b i32) (param $c i32) (param $add i32)
     (local $s v128) (local $row i32)
     (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $c7 v128)
     (block $termsDone (loop $eachTerm
@@ -729,6 +844,16 @@
       (local.set $c7 (f32x4.add (local.get $c7) (f32x4.mul (local.get $s) (v128.load offset=112 (local.get $row)))))
       (local.set $q (i32.add (local.get $q) (i32.const 8)))
       (br $eachTerm)))
+    (if (local.get $add)
+      (then
+        (local.set $c0 (f32x4.add (v128.load (local.get $c)) (local.get $c0)))
+        (local.set $c1 (f32x4.add (v128.load offset=16 (local.get $c)) (local.get $c1)))
+        (local.set $c2 (f32x4.add (v128.load offset=32 (local.get $c)) (local.get $c2)))
+        (local.set $c3 (f32x4.add (v128.load offset=48 (local.get $c)) (local.get $c3)))
+        (local.set $c4 (f32x4.add (v128.load offset=64 (local.get $c)) (local.get $c4)))
+        (local.set $c5 (f32x4.add (v128.load offset=80 (local.get $c)) (local.get $c5)))
+        (local.set $c6 (f32x4.add (v128.load offset=96 (local.get $c)) (local.get $c6)))
+        (local.set $c7 (f32x4.add (v128.load offset=112 (local.get $c)) (local.get $c7)))))
     (v128.store (local.get $c) (local.get $c0))
     (v128.store offset=16 (local.get $c) (local.get $c1))
     (v128.store offset=32 (local.get $c) (local.get $c2))
@@ -739,7 +864,7 @@
     (v128.store offset=112 (local.get $c) (local.get $c7))
   )
 
-  (func $sparseRow4 (param $q i32) (param $end i32) (param $b i32) (param $c i32)
+  (func $sparseRow4 (param $q i32) (param $end i32) (param $b i32) (param $c i32) (param $add i32)
     (local $c0 v128)
     (block $termsDone (loop $eachTerm
       (br_if $termsDone (i32.ge_u (local.get $q) (local.get $end)))
@@ -747,6 +872,7 @@
         (f32x4.mul (v128.load32_splat offset=4 (local.get $q)) (v128.load (i32.add (local.get $b) (i32.load (local.get $q)))))))
       (local.set $q (i32.add (local.get $q) (i32.const 8)))
       (br $eachTerm)))
+    (if (local.get $add) (then (local.set $c0 (f32x4.add (v128.load (local.get $c)) (local.get $c0)))))
     (v128.store (local.get $c) (local.get $c0))
   )
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CONV_CASES, convGrads, convOutShape, on, random, relativeError, values } from './gradientCases';
+import { CONV_CASES, convGrads, convOutShape, on, random, relativeError, values, type ConvCase } from './gradientCases';
 import type { WorkerEvent } from './protocol';
 import { DEFAULT_COMPILE, DEFAULT_FIT, type ModelSpec } from './spec';
 import { maxDifference, syntheticDataset } from './testData';
@@ -391,6 +391,56 @@ describe.each([{ simd: true }, { simd: false }])('wasm gradient kernels, SIMD lo
     expect(relativeError(dx as Float32Array, expectedDx as Float32Array)).toBeLessThan(1e-5);
   });
 
+  // Behind a 2×2 max pooling at most a quarter of dy is not zero: the sparse gradients take it
+  // where tap rows hold 32 values or more (kw·C). Fashion CNN's second convolution; 3×3 taps
+  // over 16 channels at stride 2 with 'same' padding (filters in fours, not eights); rows of 33
+  // (32 + 1) with padding on every side; filters not in fours (the input gradient only) at a
+  // stride that leaves the last rows and columns of x untouched.
+  const FASHION_SECOND: ConvCase = { batch: 2, size: [13, 13], inChannels: 32, outChannels: 32, kernel: 2, stride: 1, padding: 'valid' };
+  const SPARSE_CASES: ConvCase[] = [
+    FASHION_SECOND,
+    { batch: 2, size: [11, 9], inChannels: 16, outChannels: 12, kernel: 3, stride: 2, padding: 'same' },
+    { batch: 1, size: [7, 10], inChannels: 11, outChannels: 8, kernel: 3, stride: 1, padding: 'same' },
+    { batch: 2, size: [9, 9], inChannels: 8, outChannels: 6, kernel: 4, stride: 3, padding: 'valid' },
+  ];
+
+  /** Values four in five of which are zero, the others as `values` gives them. */
+  const mostlyZeros = (count: number): Float32Array => values(count).map((v) => (random() < 0.8 ? 0 : v));
+
+  it.each(SPARSE_CASES)('conv2d gradients through a dy mostly zeros match the cpu backend: $kernel×$kernel, stride $stride, $padding, $size.0×$size.1×$inChannels → $outChannels', async (c) => {
+    const outShape = convOutShape(c);
+    const x = values(c.batch * c.size[0] * c.size[1] * c.inChannels);
+    const w = values(c.kernel * c.kernel * c.inChannels * c.outChannels);
+    const dy = mostlyZeros(tf.util.sizeFromShape([...outShape]));
+    const [expectedDx, expectedDw] = await on('cpu', () => convGrads(c, x, w, dy, outShape));
+    const [dx, dw] = await on('wasm', () => convGrads(c, x, w, dy, outShape));
+    expect(relativeError(dw as Float32Array, expectedDw as Float32Array)).toBeLessThan(1e-5);
+    expect(relativeError(dx as Float32Array, expectedDx as Float32Array)).toBeLessThan(1e-5);
+  });
+
+  it('keeps a NaN in dy, and the NaNs an infinity in x or in the filter makes, though dy is mostly zeros', async () => {
+    const c = FASHION_SECOND;
+    const outShape = convOutShape(c);
+    /** Where each gradient is NaN, on the cpu backend and on wasm. */
+    const nanPlaces = async (x: Float32Array, w: Float32Array, dy: Float32Array): Promise<boolean[][][]> =>
+      Promise.all(['cpu', 'wasm'].map(async (backend) => (await on(backend, () => convGrads(c, x, w, dy, outShape))).map((g) => Array.from(g, Number.isNaN))));
+    const x = values(c.batch * c.size[0] * c.size[1] * c.inChannels);
+    const w = values(c.kernel * c.kernel * c.inChannels * c.outChannels);
+    const dy = mostlyZeros(tf.util.sizeFromShape([...outShape]));
+    const [cpu, wasm] = await nanPlaces(x, w, dy.map((v, i) => (i === dy.findIndex((u) => u !== 0) ? NaN : v)));
+    expect(wasm).toEqual(cpu);
+    expect(wasm?.every((places) => places.some(Boolean))).toBe(true);
+    // 0·∞ is NaN: skipping dy's zeros would leave out the NaNs an infinity makes.
+    const [cpuDw, wasmDw] = await nanPlaces(x.map((v, i) => (i === 5 ? Infinity : v)), w, dy);
+    expect(wasmDw?.[1]).toEqual(cpuDw?.[1]);
+    expect(wasmDw?.[1]?.some(Boolean)).toBe(true);
+    // dx where the filter has one: at every place the cpu backend's is NaN, and at more near the
+    // edges (the transposed convolution also multiplies the zeros it pads dy with).
+    const [cpuDx, wasmDx] = await nanPlaces(x, w.map((v, i) => (i === 5 ? -Infinity : v)), dy);
+    expect(cpuDx?.[0]?.some(Boolean)).toBe(true);
+    expect(cpuDx?.[0]?.every((nan, i) => !nan || wasmDx?.[0]?.[i])).toBe(true);
+  });
+
   it.each([
     { pool: 'MaxPool', activation: 'relu' },
     { pool: 'AveragePool', activation: 'sigmoid' },
@@ -424,7 +474,7 @@ describe.each([{ simd: true }, { simd: false }])('wasm gradient kernels, SIMD lo
   });
 });
 
-describe('the sparse product\'s loops, called directly', () => {
+describe('the sparse loops, called directly', () => {
   /** Runs `body` with these arrays on the wasm backend's memory, given their byte offsets, and returns them as it left them. */
   async function onMemory(arrays: Float32Array[], body: (loops: SimdLoops, at: number[]) => void): Promise<Float32Array[]> {
     await tf.setBackend('wasm');
@@ -466,6 +516,42 @@ describe('the sparse product\'s loops, called directly', () => {
       loops.matMulSparse(a, b, out, m, k, n, rowStep, columnStep, list),
     );
     expect(c).toEqual(plainProduct(av, bv, [m, k, n], transposed, false));
+  });
+
+  it.each([
+    // Two images, 2×2 taps over 8 channels (rows in fours), 8 filters; 3×3 taps at stride 2 over 4 channels, 16 filters.
+    { batch: 2, height: 5, width: 6, channels: 8, filters: 8, kernel: 2, stride: 1 },
+    { batch: 1, height: 9, width: 7, channels: 4, filters: 16, kernel: 3, stride: 2 },
+  ])('filterGradientSparse adds the sums filterGradientRows adds, to the bit: $batch×$height×$width×$channels → $filters, $kernel×$kernel, stride $stride', async (c) => {
+    const { batch, height, width, channels, filters, kernel, stride } = c;
+    const [outHeight, outWidth] = [Math.floor((height - kernel) / stride) + 1, Math.floor((width - kernel) / stride) + 1];
+    const rows = kernel * kernel * channels;
+    const x = values(batch * height * width * channels);
+    // dy with a NaN, a −0 and a subnormal among its zeros; both outputs start from the same sums.
+    const dy = values(batch * outHeight * outWidth * filters).map((v, i) => (random() < 0.75 ? 0 : i % 7 === 0 ? v * 1e-40 : v));
+    dy[3] = NaN;
+    dy[4] = -0;
+    const start = values(rows * filters);
+    const startT = Float32Array.from({ length: rows * filters }, (_, i) => start[(i % rows) * filters + Math.floor(i / rows)] ?? NaN);
+    const [pixel, imageBytes, dyBytes] = [4 * channels, 4 * height * width * channels, 4 * outHeight * outWidth * filters];
+    const offset = (r: number): number => (Math.floor(r / (kernel * channels)) * width + (Math.floor(r / channels) % kernel)) * pixel + 4 * (r % channels);
+    const [, , dense, sparse] = await onMemory([x, dy, start, startT, new Float32Array(8 * outHeight * outWidth)], (loops, [xAt = 0, dyAt = 0, rowsAt = 0, sparseAt = 0, list = 0]) => {
+      for (let r = 0; r < rows; r += 4) {
+        const group = [r, r + 1, r + 2, r + 3] as const;
+        for (let block = 0; block < filters; block += 8) {
+          loops.filterGradientRows(
+            xAt, dyAt + 4 * block, batch, outHeight, outWidth, 4 * filters, imageBytes, stride * width * pixel, stride * pixel,
+            ...group.map(offset) as [number, number, number, number], ...group.map((row) => rowsAt + 4 * (row * filters + block)) as [number, number, number, number],
+          );
+        }
+      }
+      for (let n = 0; n < batch; n++) {
+        loops.filterGradientSparse(xAt + n * imageBytes, dyAt + n * dyBytes, sparseAt, outHeight, outWidth, filters, stride * width * pixel, stride * pixel, kernel, width * pixel, kernel * channels, list);
+      }
+    });
+    const sparseAsRows = Float32Array.from({ length: rows * filters }, (_, i) => sparse?.[(i % filters) * rows + Math.floor(i / filters)] ?? NaN);
+    expect(sparseAsRows).toEqual(dense);
+    expect(sparseAsRows.some(Number.isNaN) && sparseAsRows.some((v) => !Number.isNaN(v))).toBe(true);
   });
 });
 

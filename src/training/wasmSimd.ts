@@ -35,6 +35,14 @@ export interface SimdLoops {
     x: number, dy: number, batch: number, outHeight: number, outWidth: number, dyStep: number, imageBytes: number, rowBytes: number, columnBytes: number,
     offset0: number, offset1: number, offset2: number, offset3: number, out0: number, out1: number, out2: number, out3: number,
   ): void;
+  filterGradientSparse(
+    x: number, dy: number, out: number, outHeight: number, outWidth: number, filters: number,
+    rowBytes: number, columnBytes: number, taps: number, tapBytes: number, segment: number, list: number,
+  ): void;
+  inputGradientSparse(
+    dy: number, w: number, dx: number, outHeight: number, outWidth: number, filters: number,
+    rowBytes: number, columnBytes: number, taps: number, tapBytes: number, segment: number, list: number,
+  ): void;
 }
 
 /** What these loops need of the wasm backend: its module's memory and a tensor's place in it. */
