@@ -32,6 +32,8 @@ test('two queued models both finish and are compared: overlaid curves, table, sp
   await expect(rows.nth(0).locator('[data-column="epochsDone"]')).toHaveText('2/2');
   // 2,000 images less the tenth held out for validation.
   await expect(rows.nth(0).locator('[data-column="trainCount"]')).toHaveText('1,800');
+  // The backend each trained on, named as the rest of the page names it (WebGL, WASM), not as tfjs does ('webgl').
+  await expect(rows.locator('[data-column="backend"]')).toHaveText([/^(WebGL|WASM|cpu)$/, /^(WebGL|WASM|cpu)$/]);
   // Both have a test accuracy, so one of them is marked best, in words.
   await expect(table.locator('[data-column="testAccuracy"]').filter({ hasText: '★ best' })).toHaveCount(1);
 
@@ -352,14 +354,16 @@ test('no tab makes the page scroll sideways, on a desktop or on a phone, with ru
   const box = page.locator('.compare-scroll');
   const runName = page.getByRole('table', { name: 'Comparison of runs' }).locator('tbody th').first();
   await expect.poll(() => box.evaluate((b) => b.scrollWidth - b.clientWidth)).toBeGreaterThan(100);
-  const shade = () => runName.evaluate((th) => Number(getComputedStyle(th, '::after').opacity));
-  await expect.poll(shade).toBe(0);
+  // The heading above the names (the corner) casts the same shade over the headings beside it.
+  const corner = page.getByRole('table', { name: 'Comparison of runs' }).locator('thead th').first();
+  const shade = () => Promise.all([runName, corner].map((cell) => cell.evaluate((th) => Number(getComputedStyle(th, '::after').opacity))));
+  await expect.poll(shade).toEqual([0, 0]);
   const before = await runName.boundingBox();
   await box.evaluate((b) => b.scrollBy({ left: 100, behavior: 'instant' }));
-  await expect.poll(shade).toBe(1);
+  await expect.poll(shade).toEqual([1, 1]);
   expect((await runName.boundingBox())?.x).toBe(before?.x);
   await box.evaluate((b) => b.scrollTo({ left: 0, behavior: 'instant' }));
-  await expect.poll(shade).toBe(0);
+  await expect.poll(shade).toEqual([0, 0]);
   // On a phone, Compare's table (as cards) and its confusion matrices show every value without scrolling sideways in their boxes.
   await page.setViewportSize({ width: 390, height: 800 });
   await page.getByRole('tab', { name: 'Compare' }).click();

@@ -7,7 +7,7 @@
 import { memo, useState } from 'react';
 import { bestInColumns, COMPARE_COLUMNS, epochsWords, sameRows, sortRows, validationSetGroups, type CompareColumn, type CompareRow } from '../store/compare';
 import { useAppStore } from '../store';
-import { grouped } from './words';
+import { backendWords, grouped } from './words';
 import { RunSwatch } from './RunMarker';
 import { progbarValue } from '../training/kerasLog';
 
@@ -34,7 +34,7 @@ function cell(row: CompareRow, column: CompareColumn): string {
     case 'samplesPerSecond':
       return row.samplesPerSecond === null ? '–' : String(Math.round(row.samplesPerSecond));
     case 'backend':
-      return row.backend ?? '–';
+      return row.backend === null ? '–' : backendWords(row.backend);
   }
 }
 
