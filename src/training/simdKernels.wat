@@ -267,7 +267,10 @@
   ;; same float32 operations and order, so the results are the same bits:
   ;;   m' = m·β₁ + g·(1 − β₁)          v' = v·β₂ + g²·(1 − β₂)
   ;;   w' = (m' / c₁) / (√(v' / c₂) + ε) · (−rate) + w      (c₁ = 1 − β₁ᵗ, c₂ = 1 − β₂ᵗ)
-  ;; Reads w, g, m and v once and writes w', m' and v' once, where tfjs makes 13 passes.
+  ;; Reads w, g, m and v once and writes w', m' and v' once, where tfjs makes 13 passes. The
+  ;; loop is bound by its three divisions and its square root; dividing by a c that is exactly 1
+  ;; (c₁ from step 166 on in float32, c₂ from step 17,000 or so) gives the value itself, so that
+  ;; division is skipped, behind a branch that goes the same way for a whole call.
   (func (export "adamStep")
     (param $w i32) (param $g i32) (param $m i32) (param $v i32)
     (param $newW i32) (param $newM i32) (param $newV i32) (param $count i32)
@@ -275,7 +278,9 @@
     (param $c1 f32) (param $c2 f32) (param $epsilon f32) (param $negativeRate f32)
     (local $i i32) (local $vectors i32) (local $bytes i32)
     (local $gv v128) (local $mv v128) (local $vv v128)
-    (local $gs f32) (local $ms f32) (local $vs f32)
+    (local $gs f32) (local $ms f32) (local $vs f32) (local $divide1 i32) (local $divide2 i32)
+    (local.set $divide1 (f32.ne (local.get $c1) (f32.const 1)))
+    (local.set $divide2 (f32.ne (local.get $c2) (f32.const 1)))
     (local.set $bytes (i32.shl (local.get $count) (i32.const 2)))
     (local.set $vectors (i32.and (local.get $bytes) (i32.const -16)))
     (block $done (loop $eachVector
@@ -295,9 +300,14 @@
         (f32x4.add
           (f32x4.mul
             (f32x4.div
-              (f32x4.div (local.get $mv) (f32x4.splat (local.get $c1)))
+              (if (result v128) (local.get $divide1)
+                (then (f32x4.div (local.get $mv) (f32x4.splat (local.get $c1))))
+                (else (local.get $mv)))
               (f32x4.add
-                (f32x4.sqrt (f32x4.div (local.get $vv) (f32x4.splat (local.get $c2))))
+                (f32x4.sqrt
+                  (if (result v128) (local.get $divide2)
+                    (then (f32x4.div (local.get $vv) (f32x4.splat (local.get $c2))))
+                    (else (local.get $vv))))
                 (f32x4.splat (local.get $epsilon))))
             (f32x4.splat (local.get $negativeRate)))
           (v128.load (i32.add (local.get $w) (local.get $i)))))

@@ -259,14 +259,16 @@ describe.each([{ simd: true }, { simd: false }])('wasm gradient kernels, SIMD lo
   });
 
   it.each([
-    { name: 'Adam', kernel: ADAM_STEP, make: () => new KerasAdam(0.01), slot: 'm' },
-    { name: 'RMSprop', kernel: RMSPROP_STEP, make: () => new FusedRMSProp(0.01, 0.9, 0, 1e-7), slot: 'rms' },
-    { name: 'RMSprop with momentum', kernel: RMSPROP_STEP, make: () => new FusedRMSProp(0.01, 0.9, 0.5, 1e-7), slot: 'momentum' },
-  ])('steps $name in one kernel to the same bits as tfjs\'s own, and keeps its state where tfjs keeps it', async ({ kernel, make, slot }) => {
-    // Weights in fours and not (the SIMD loop's tail), three steps, a rate that moves them.
+    { name: 'Adam', kernel: ADAM_STEP, make: () => new KerasAdam(0.01), slot: 'm', steps: 3 },
+    // From step 166 on, 1 − β₁ᵗ is 1 in float32, and the loop skips that division.
+    { name: 'Adam for 170 steps', kernel: ADAM_STEP, make: () => new KerasAdam(0.01), slot: 'm', steps: 170 },
+    { name: 'RMSprop', kernel: RMSPROP_STEP, make: () => new FusedRMSProp(0.01, 0.9, 0, 1e-7), slot: 'rms', steps: 3 },
+    { name: 'RMSprop with momentum', kernel: RMSPROP_STEP, make: () => new FusedRMSProp(0.01, 0.9, 0.5, 1e-7), slot: 'momentum', steps: 3 },
+  ])('steps $name in one kernel to the same bits as tfjs\'s own, and keeps its state where tfjs keeps it', async ({ kernel, make, slot, steps }) => {
+    // Weights in fours and not (the SIMD loop's tail), a rate that moves them.
     const shapes = [[7, 5], [8], [3]];
     const initial = shapes.map((shape) => values(tf.util.sizeFromShape(shape)));
-    const gradients = [0, 1, 2].map(() => shapes.map((shape) => values(tf.util.sizeFromShape(shape))));
+    const gradients = Array.from({ length: steps }, () => shapes.map((shape) => values(tf.util.sizeFromShape(shape))));
     const train = async (backend: string): Promise<{ weights: Float32Array[]; moments: string[] }> => {
       await tf.setBackend(backend);
       const variables = tf.tidy(() => shapes.map((shape, i) => tf.variable(tf.tensor(initial[i] ?? [], shape), true, `adam-${backend}-${i}`)));
@@ -516,6 +518,32 @@ describe('the sparse loops, called directly', () => {
       loops.matMulSparse(a, b, out, m, k, n, rowStep, columnStep, list),
     );
     expect(c).toEqual(plainProduct(av, bv, [m, k, n], transposed, false));
+  });
+
+  it.each([
+    { c1: 0.19, c2: 0.0003 },
+    { c1: 1, c2: 0.17 },
+    { c1: 1, c2: 1 },
+  ])('adamStep divides by c₁ = $c1 and c₂ = $c2 as a plain float32 loop does, where the vector loop skips a division by 1', async ({ c1, c2 }) => {
+    const count = 11;
+    const [w, g, m] = [values(count), values(count), values(count)];
+    const v = values(count).map(Math.abs);
+    const [beta1, beta2, epsilon, rate] = [0.9, 0.999, 1e-7, 0.01].map(Math.fround) as [number, number, number, number];
+    const f = Math.fround;
+    const [rest1, rest2] = [f(1 - beta1), f(1 - beta2)];
+    const [wExpected, mExpected, vExpected] = [new Float32Array(count), new Float32Array(count), new Float32Array(count)];
+    for (let i = 0; i < count; i++) {
+      const [gi, mi, vi, wi] = [g[i] ?? NaN, m[i] ?? NaN, v[i] ?? NaN, w[i] ?? NaN];
+      const mNext = f(f(mi * beta1) + f(gi * rest1));
+      const vNext = f(f(vi * beta2) + f(f(gi * gi) * rest2));
+      wExpected[i] = f(f(f(f(mNext / f(c1)) / f(f(Math.sqrt(f(vNext / f(c2)))) + epsilon)) * -rate) + wi);
+      mExpected[i] = mNext;
+      vExpected[i] = vNext;
+    }
+    const out = await onMemory([w, g, m, v, new Float32Array(count), new Float32Array(count), new Float32Array(count)], (loops, [wAt = 0, gAt = 0, mAt = 0, vAt = 0, newW = 0, newM = 0, newV = 0]) =>
+      loops.adamStep(wAt, gAt, mAt, vAt, newW, newM, newV, count, beta1, rest1, beta2, rest2, f(c1), f(c2), epsilon, -rate),
+    );
+    expect(out.slice(4)).toEqual([wExpected, mExpected, vExpected]);
   });
 
   it.each([
