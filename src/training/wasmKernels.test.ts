@@ -182,6 +182,34 @@ describe.each([{ simd: true }, { simd: false }])('wasm gradient kernels, SIMD lo
     tf.dispose([x, rows]);
   });
 
+  it.each([
+    // A batch cut from a dataset along its first axis (contiguous), the whole tensor, none of it.
+    { shape: [5, 4, 3, 2], begin: [1, 0, 0, 0], size: [3, -1, -1, -1], dtype: 'float32' },
+    { shape: [5, 4, 3, 2], begin: [0, 0, 0, 0], size: [-1, -1, -1, -1], dtype: 'float32' },
+    { shape: [3, 4], begin: [1, 0], size: [0, 4], dtype: 'float32' },
+    // Runs along the last axis, at every rank up to 5, and other dtypes.
+    { shape: [5, 4, 3, 2], begin: [1, 1, 0, 1], size: [2, 2, 3, 1], dtype: 'float32' },
+    { shape: [6, 7], begin: [2, 3], size: [3, 4], dtype: 'int32' },
+    { shape: [3, 5, 2], begin: [0, 2, 1], size: [-1, -1, 1], dtype: 'float32' },
+    { shape: [2, 3, 4, 5, 2], begin: [0, 1, 1, 2, 0], size: [2, 2, 2, 2, 2], dtype: 'float32' },
+    { shape: [4], begin: [1], size: [2], dtype: 'bool' },
+  ] as const)('slices as the cpu backend does: $shape from $begin, size $size, $dtype', async ({ shape, begin, size, dtype }) => {
+    const count = tf.util.sizeFromShape([...shape]);
+    const data = dtype === 'float32' ? values(count) : Int32Array.from({ length: count }, (_, i) => (dtype === 'bool' ? i % 2 : i * 7 - 20));
+    const cut = (): tf.Tensor[] => [tf.slice(tf.tensor(data, [...shape], dtype), [...begin], [...size])];
+    const shapes: number[][] = [];
+    const sliced = async (backend: string): Promise<number[]> => {
+      await tf.setBackend(backend);
+      const [result] = tf.tidy(cut);
+      shapes.push(result?.shape ?? []);
+      const read = Array.from(await (result?.data() ?? Promise.resolve([])));
+      result?.dispose();
+      return read;
+    };
+    expect(await sliced('wasm')).toEqual(await sliced('cpu'));
+    expect(shapes[0]).toEqual(shapes[1]);
+  });
+
   it('adds an int32 bias as tfjs does', async () => {
     const sum = (): tf.Tensor[] => [tf.add(tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8], [2, 4], 'int32'), tf.tensor1d([10, 20, 30, 40], 'int32'))];
     const [actual] = await on('wasm', sum);

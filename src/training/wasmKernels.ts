@@ -3,7 +3,7 @@
  * faster replacements for the slow ones it has (Conv2DBackpropInput, built from its own fast
  * kernels: XNNPACK convolutions, transposes, pads; both convolution gradients, where dy is
  * mostly zeros, as sums over its nonzero values only; single float32 matrix products (BatchMatMul),
- * MaxPoolGrad, Tile, GatherV2, a bias's Add, ReLU's gradient and leading-axes Sum and Mean,
+ * MaxPoolGrad, Tile, GatherV2, Slice, a bias's Add, ReLU's gradient and leading-axes Sum and Mean,
  * written as loops on its memory, four values at a time where our SIMD module runs
  * (wasmSimd.ts); Identity, which shares memory instead of copying it), all checked against the
  * cpu backend by the tests. Pure tfjs: no DOM, no `self`.
@@ -565,6 +565,47 @@ function gatherV2(args: KernelArgs): TensorInfo {
   return out;
 }
 
+/**
+ * Slice, as block copies on the module's memory: one copy where the slice's values are
+ * contiguous (a validation or test batch cut from a dataset along its first axis), else one per
+ * run along the last axis. tfjs's wasm Slice first copies its whole input out of the module
+ * (readSync) and then the slice from that copy: 188 MB for each validation batch of 500 cut
+ * from MNIST's uploaded training set, which was a third of a WASM worker's time in a
+ * quickstart run with a validation split (Chromium, V8's profiler). Strings go to tfjs's kernel.
+ */
+function slice({ inputs, attrs, backend }: KernelArgs): TensorInfo {
+  const { x } = inputs as { x: TensorInfo };
+  const { begin, size } = attrs as unknown as tf.SliceAttrs;
+  if (x.dtype === 'string') return original('Slice').kernelFunc({ inputs, attrs, backend }) as TensorInfo;
+  const wasm = backend as WasmBackend;
+  const [start = [], extent = []] = tf.slice_util.parseSliceParams(x, begin, size);
+  const out = allocate(wasm, extent, x.dtype);
+  const [source, target] = [wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(out)];
+  const bytes = new Uint8Array(target.buffer);
+  const unit = source.BYTES_PER_ELEMENT;
+  const strides = tf.util.computeStrides(x.shape);
+  const copy = (from: number, to: number, count: number): void => {
+    bytes.copyWithin(target.byteOffset + to * unit, source.byteOffset + from * unit, source.byteOffset + (from + count) * unit);
+  };
+  if (tf.slice_util.isSliceContinous(x.shape, start, extent)) {
+    copy(tf.slice_util.computeFlatOffset(start, strides), 0, target.length);
+    return out;
+  }
+  const last = extent.length - 1;
+  const run = extent[last] ?? 0;
+  // Each run's place in the input: the outer axes' indices, counted like an odometer.
+  const at = extent.slice(0, last).map(() => 0);
+  for (let to = 0; to < target.length; to += run) {
+    copy(at.reduce((from, index, axis) => from + ((start[axis] ?? 0) + index) * (strides[axis] ?? 0), start[last] ?? 0), to, run);
+    for (let axis = last - 1; axis >= 0; axis--) {
+      const next = (at[axis] ?? 0) + 1;
+      at[axis] = next < (extent[axis] ?? 0) ? next : 0;
+      if (at[axis] !== 0) break;
+    }
+  }
+  return out;
+}
+
 /** What packing one value of a product's right operand costs, in transposed values (measured: ~3 ns against ~1.5 ns). */
 const PACK_COST = 2;
 
@@ -983,6 +1024,7 @@ const REPLACED = {
   BatchMatMul: batchMatMul,
   Tile: tile,
   GatherV2: gatherV2,
+  Slice: slice,
   Add: add,
   Sum: leadingAxesReduction('Sum'),
   Mean: leadingAxesReduction('Mean'),
