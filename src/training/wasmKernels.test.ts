@@ -530,6 +530,21 @@ describe('the sparse loops, called directly', () => {
     }
   });
 
+  it('finds an infinity or a NaN wherever it is, in either vector of a step or after them, and nothing in the largest finite values', async () => {
+    const finite = Float32Array.from({ length: 19 }, (_, i) => [3.4028234663852886e38, -3.4028234663852886e38, 1e-45, -0, 0, 1][i % 6] ?? 0);
+    await onMemory([finite], (loops, [at = 0]) => expect(loops.allFinite(at, finite.length)).toBe(1));
+    for (const special of [Infinity, -Infinity, NaN]) {
+      for (let place = 0; place < finite.length; place++) {
+        const x = finite.map((v, i) => (i === place ? special : v));
+        await onMemory([x], (loops, [at = 0]) => {
+          expect(loops.allFinite(at, x.length), `${special} at ${place}`).toBe(0);
+          // Only the first `place` values: all finite.
+          expect(loops.allFinite(at, place)).toBe(1);
+        });
+      }
+    }
+  });
+
   it.each([
     // k = 1 in order; a transposed A of 2, 3, 6 and 7 rows (four at a time, then one by one); subnormals among A's values.
     { m: 5, k: 1, n: 9, transposed: false },
