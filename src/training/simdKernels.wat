@@ -657,10 +657,11 @@
   ;; of value × x's kw·C values ($segment) at the patch's row a ($tapBytes apart). Each sum
   ;; starts at +0 and is added to what $out holds, as filterGradientRows adds its sums: with x
   ;; finite (the caller checks), the bits are that loop's. $filters % 4 == 0; $list has room
-  ;; for 4·Ho·Wo entries.
+  ;; for 4·Ho·Wo entries, $scratch for one row of dWᵀ (kh·kw·C values).
   (func (export "filterGradientSparse")
     (param $x i32) (param $dy i32) (param $out i32) (param $outHeight i32) (param $outWidth i32) (param $filters i32)
     (param $rowBytes i32) (param $columnBytes i32) (param $taps i32) (param $tapBytes i32) (param $segment i32) (param $list i32)
+    (param $scratch i32)
     (local $o i32) (local $listBytes i32) (local $filterBytes i32) (local $at i32)
     (local $end0 i32) (local $end1 i32) (local $end2 i32) (local $end3 i32)
     (local.set $listBytes (i32.shl (i32.mul (local.get $outHeight) (local.get $outWidth)) (i32.const 3)))
@@ -673,13 +674,13 @@
       local.set $end3 local.set $end2 local.set $end1 local.set $end0
       (local.set $at (i32.add (local.get $out) (i32.mul (local.get $o) (local.get $filterBytes))))
       (call $sparseTaps (local.get $list) (local.get $end0) (local.get $x) (local.get $tapBytes) (local.get $at)
-        (local.get $segment) (local.get $taps))
+        (local.get $segment) (local.get $taps) (local.get $scratch))
       (call $sparseTaps (i32.add (local.get $list) (local.get $listBytes)) (local.get $end1) (local.get $x) (local.get $tapBytes)
-        (i32.add (local.get $at) (local.get $filterBytes)) (local.get $segment) (local.get $taps))
+        (i32.add (local.get $at) (local.get $filterBytes)) (local.get $segment) (local.get $taps) (local.get $scratch))
       (call $sparseTaps (i32.add (local.get $list) (i32.shl (local.get $listBytes) (i32.const 1))) (local.get $end2) (local.get $x) (local.get $tapBytes)
-        (i32.add (local.get $at) (i32.shl (local.get $filterBytes) (i32.const 1))) (local.get $segment) (local.get $taps))
+        (i32.add (local.get $at) (i32.shl (local.get $filterBytes) (i32.const 1))) (local.get $segment) (local.get $taps) (local.get $scratch))
       (call $sparseTaps (i32.add (local.get $list) (i32.mul (local.get $listBytes) (i32.const 3))) (local.get $end3) (local.get $x) (local.get $tapBytes)
-        (i32.add (local.get $at) (i32.mul (local.get $filterBytes) (i32.const 3))) (local.get $segment) (local.get $taps))
+        (i32.add (local.get $at) (i32.mul (local.get $filterBytes) (i32.const 3))) (local.get $segment) (local.get $taps) (local.get $scratch))
       (local.set $o (i32.add (local.get $o) (i32.const 4)))
       (br $eachFour)))
   )
@@ -707,7 +708,7 @@
         (call $sparseTapsInto (local.get $list)
           (call $listRow (local.get $dy) (local.get $filters) (i32.const 4) (local.get $filterBytes) (local.get $list))
           (local.get $w) (i32.shl (local.get $segment) (i32.const 2)) (local.get $at) (local.get $tapBytes)
-          (local.get $segment) (local.get $taps))
+          (local.get $segment) (local.get $taps) (i32.const 1))
         (local.set $dy (i32.add (local.get $dy) (local.get $dyStep)))
         (local.set $at (i32.add (local.get $at) (local.get $columnBytes)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
@@ -795,19 +796,45 @@
     (local.get $q)
   )
 
-  ;; $taps segments of $segment values, summed over the terms from $q to $end and added to what
-  ;; is there: segment a's B values from $b + a·$tapBytes, its sums at $c + a·$segment·4.
+  ;; $taps segments of $segment values, each summed from +0 over the terms from $q to $end into
+  ;; $scratch, then added to what is at $c, as filterGradientRows adds its sums: segment a's B
+  ;; values from $b + a·$tapBytes, its sums at $c + a·$segment·4.
   (func $sparseTaps (param $q i32) (param $end i32) (param $b i32) (param $tapBytes i32) (param $c i32) (param $segment i32) (param $taps i32)
-    (call $sparseTapsInto (local.get $q) (local.get $end) (local.get $b) (local.get $tapBytes) (local.get $c)
-      (i32.shl (local.get $segment) (i32.const 2)) (local.get $segment) (local.get $taps))
+    (param $scratch i32)
+    (local $count i32)
+    (call $sparseTapsInto (local.get $q) (local.get $end) (local.get $b) (local.get $tapBytes) (local.get $scratch)
+      (i32.shl (local.get $segment) (i32.const 2)) (local.get $segment) (local.get $taps) (i32.const 0))
+    (local.set $count (i32.mul (local.get $segment) (local.get $taps)))
+    (call $addInto (local.get $scratch) (local.get $c) (local.get $count))
   )
 
-  ;; The same, with segment a's sums at $c + a·$cStep.
+  ;; $count float32 at $from added to those at $to: to + from, four at a time.
+  (func $addInto (param $from i32) (param $to i32) (param $count i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $from) (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 2))))
+    (block $vectorsDone (loop $eachVector
+      (br_if $vectorsDone (i32.ge_u (local.get $from) (local.get $end)))
+      (v128.store (local.get $to) (f32x4.add (v128.load (local.get $to)) (v128.load (local.get $from))))
+      (local.set $from (i32.add (local.get $from) (i32.const 16)))
+      (local.set $to (i32.add (local.get $to) (i32.const 16)))
+      (br $eachVector)))
+    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $count) (i32.const 3)) (i32.const 2))))
+    (block $restDone (loop $eachRest
+      (br_if $restDone (i32.ge_u (local.get $from) (local.get $end)))
+      (f32.store (local.get $to) (f32.add (f32.load (local.get $to)) (f32.load (local.get $from))))
+      (local.set $from (i32.add (local.get $from) (i32.const 4)))
+      (local.set $to (i32.add (local.get $to) (i32.const 4)))
+      (br $eachRest)))
+  )
+
+  ;; $taps segments of $segment values summed over the terms from $q to $end: segment a's B
+  ;; values from $b + a·$bStep, its sums at $c + a·$cStep, each sum starting from +0, or from
+  ;; what is at $c where $add is 1.
   (func $sparseTapsInto (param $q i32) (param $end i32) (param $b i32) (param $bStep i32) (param $c i32) (param $cStep i32)
-    (param $segment i32) (param $taps i32)
+    (param $segment i32) (param $taps i32) (param $add i32)
     (block $tapsDone (loop $eachTap
       (br_if $tapsDone (i32.eqz (local.get $taps)))
-      (call $sparseRow (local.get $q) (local.get $end) (local.get $b) (local.get $c) (local.get $segment) (i32.const 1))
+      (call $sparseRow (local.get $q) (local.get $end) (local.get $b) (local.get $c) (local.get $segment) (local.get $add))
       (local.set $b (i32.add (local.get $b) (local.get $bStep)))
       (local.set $c (i32.add (local.get $c) (local.get $cStep)))
       (local.set $taps (i32.sub (local.get $taps) (i32.const 1)))
@@ -815,9 +842,11 @@
   )
 
   ;; C's row of N values at $c, each summed over the terms listed from $q to $end (B's columns
-  ;; from $b), stored there, or added to what is there where $add is 1.
+  ;; from $b), from +0, or from what is there where $add is 1. (Adding the sums to what is there
+  ;; after the loop instead, behind a branch, made V8 keep the sums out of registers: the sparse
+  ;; products took 1.2-1.4 times as long.)
   (func $sparseRow (param $q i32) (param $end i32) (param $b i32) (param $c i32) (param $n i32) (param $add i32)
-    (local $j i32) (local $at i32) (local $sum f32)
+    (local $j i32) (local $at i32)
     (block $thirtyTwosDone (loop $eachThirtyTwo
       (br_if $thirtyTwosDone (i32.gt_u (i32.add (local.get $j) (i32.const 32)) (local.get $n)))
       (call $sparseRow32 (local.get $q) (local.get $end) (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))) (local.get $add))
@@ -831,18 +860,25 @@
     (block $columnsDone (loop $eachColumn
       (br_if $columnsDone (i32.ge_u (local.get $j) (local.get $n)))
       (local.set $at (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))))
-      (local.set $sum (call $sparseDot (local.get $q) (local.get $end) (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))))
-      (if (local.get $add) (then (local.set $sum (f32.add (f32.load (local.get $at)) (local.get $sum)))))
-      (f32.store (local.get $at) (local.get $sum))
+      (f32.store (local.get $at) (call $sparseDot (local.get $q) (local.get $end) (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2)))
+        (select (f32.load (local.get $at)) (f32.const 0) (local.get $add))))
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br $eachColumn)))
   )
 
   ;; matMulSparse's pieces: 32, 4 or 1 values of C's row at $c (B's columns from $b), summed
-  ;; over the list of terms from $q to $end, then stored (added to what is there where $add is 1).
+  ;; over the list of terms from $q to $end, from +0 or (where $add is 1) from what is at $c.
   (func $sparseRow32 (param $q i32) (param $end i32) (param $b i32) (param $c i32) (param $add i32)
     (local $s v128) (local $row i32)
     (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $c7 v128)
+    (local.set $c0 (select (v128.load offset=0 (local.get $c)) (v128.const i64x2 0 0) (local.get $add)))
+    (local.set $c1 (select (v128.load offset=16 (local.get $c)) (v128.const i64x2 0 0) (local.get $add)))
+    (local.set $c2 (select (v128.load offset=32 (local.get $c)) (v128.const i64x2 0 0) (local.get $add)))
+    (local.set $c3 (select (v128.load offset=48 (local.get $c)) (v128.const i64x2 0 0) (local.get $add)))
+    (local.set $c4 (select (v128.load offset=64 (local.get $c)) (v128.const i64x2 0 0) (local.get $add)))
+    (local.set $c5 (select (v128.load offset=80 (local.get $c)) (v128.const i64x2 0 0) (local.get $add)))
+    (local.set $c6 (select (v128.load offset=96 (local.get $c)) (v128.const i64x2 0 0) (local.get $add)))
+    (local.set $c7 (select (v128.load offset=112 (local.get $c)) (v128.const i64x2 0 0) (local.get $add)))
     (block $termsDone (loop $eachTerm
       (br_if $termsDone (i32.ge_u (local.get $q) (local.get $end)))
       (local.set $row (i32.add (local.get $b) (i32.load (local.get $q))))
@@ -857,16 +893,6 @@
       (local.set $c7 (f32x4.add (local.get $c7) (f32x4.mul (local.get $s) (v128.load offset=112 (local.get $row)))))
       (local.set $q (i32.add (local.get $q) (i32.const 8)))
       (br $eachTerm)))
-    (if (local.get $add)
-      (then
-        (local.set $c0 (f32x4.add (v128.load (local.get $c)) (local.get $c0)))
-        (local.set $c1 (f32x4.add (v128.load offset=16 (local.get $c)) (local.get $c1)))
-        (local.set $c2 (f32x4.add (v128.load offset=32 (local.get $c)) (local.get $c2)))
-        (local.set $c3 (f32x4.add (v128.load offset=48 (local.get $c)) (local.get $c3)))
-        (local.set $c4 (f32x4.add (v128.load offset=64 (local.get $c)) (local.get $c4)))
-        (local.set $c5 (f32x4.add (v128.load offset=80 (local.get $c)) (local.get $c5)))
-        (local.set $c6 (f32x4.add (v128.load offset=96 (local.get $c)) (local.get $c6)))
-        (local.set $c7 (f32x4.add (v128.load offset=112 (local.get $c)) (local.get $c7)))))
     (v128.store (local.get $c) (local.get $c0))
     (v128.store offset=16 (local.get $c) (local.get $c1))
     (v128.store offset=32 (local.get $c) (local.get $c2))
@@ -879,18 +905,17 @@
 
   (func $sparseRow4 (param $q i32) (param $end i32) (param $b i32) (param $c i32) (param $add i32)
     (local $c0 v128)
+    (local.set $c0 (select (v128.load (local.get $c)) (v128.const i64x2 0 0) (local.get $add)))
     (block $termsDone (loop $eachTerm
       (br_if $termsDone (i32.ge_u (local.get $q) (local.get $end)))
       (local.set $c0 (f32x4.add (local.get $c0)
         (f32x4.mul (v128.load32_splat offset=4 (local.get $q)) (v128.load (i32.add (local.get $b) (i32.load (local.get $q)))))))
       (local.set $q (i32.add (local.get $q) (i32.const 8)))
       (br $eachTerm)))
-    (if (local.get $add) (then (local.set $c0 (f32x4.add (v128.load (local.get $c)) (local.get $c0)))))
     (v128.store (local.get $c) (local.get $c0))
   )
 
-  (func $sparseDot (param $q i32) (param $end i32) (param $b i32) (result f32)
-    (local $sum f32)
+  (func $sparseDot (param $q i32) (param $end i32) (param $b i32) (param $sum f32) (result f32)
     (block $termsDone (loop $eachTerm
       (br_if $termsDone (i32.ge_u (local.get $q) (local.get $end)))
       (local.set $sum (f32.add (local.get $sum)

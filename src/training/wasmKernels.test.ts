@@ -606,7 +606,8 @@ describe('the sparse loops, called directly', () => {
     const startT = Float32Array.from({ length: rows * filters }, (_, i) => start[(i % rows) * filters + Math.floor(i / rows)] ?? NaN);
     const [pixel, imageBytes, dyBytes] = [4 * channels, 4 * height * width * channels, 4 * outHeight * outWidth * filters];
     const offset = (r: number): number => (Math.floor(r / (kernel * channels)) * width + (Math.floor(r / channels) % kernel)) * pixel + 4 * (r % channels);
-    const [, , dense, sparse] = await onMemory([x, dy, start, startT, new Float32Array(8 * outHeight * outWidth)], (loops, [xAt = 0, dyAt = 0, rowsAt = 0, sparseAt = 0, list = 0]) => {
+    const scratch = new Float32Array(rows);
+    const [, , dense, sparse] = await onMemory([x, dy, start, startT, new Float32Array(8 * outHeight * outWidth), scratch], (loops, [xAt = 0, dyAt = 0, rowsAt = 0, sparseAt = 0, list = 0, row = 0]) => {
       for (let r = 0; r < rows; r += 4) {
         const group = [r, r + 1, r + 2, r + 3] as const;
         for (let block = 0; block < filters; block += 8) {
@@ -617,7 +618,7 @@ describe('the sparse loops, called directly', () => {
         }
       }
       for (let n = 0; n < batch; n++) {
-        loops.filterGradientSparse(xAt + n * imageBytes, dyAt + n * dyBytes, sparseAt, outHeight, outWidth, filters, stride * width * pixel, stride * pixel, kernel, width * pixel, kernel * channels, list);
+        loops.filterGradientSparse(xAt + n * imageBytes, dyAt + n * dyBytes, sparseAt, outHeight, outWidth, filters, stride * width * pixel, stride * pixel, kernel, width * pixel, kernel * channels, list, row);
       }
     });
     const sparseAsRows = Float32Array.from({ length: rows * filters }, (_, i) => sparse?.[(i % filters) * rows + Math.floor(i / filters)] ?? NaN);

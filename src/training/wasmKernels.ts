@@ -231,15 +231,16 @@ function sparseFilterGradient(wasm: WasmBackend, loops: SimdLoops, x: TensorInfo
     const image = tapImage(run, x, info);
     const width = image.shape[2] ?? 0;
     const sums = run('Fill', {}, { shape: [outChannels, filterHeight, filterWidth, inChannels], value: 0, dtype: 'float32' });
-    // Four filters' lists, one entry of 8 bytes per position at most.
+    // Four filters' lists, one entry of 8 bytes per position at most; one filter's sums for an image.
     const list = run('Fill', {}, { shape: [8 * outHeight * outWidth], value: 0, dtype: 'float32' });
-    const [from, gradient, to, terms] = [pointer(wasm, image), pointer(wasm, dy), pointer(wasm, sums), pointer(wasm, list)];
+    const scratch = run('Fill', {}, { shape: [filterHeight * filterWidth * inChannels], value: 0, dtype: 'float32' });
+    const [from, gradient, to, terms, row] = [pointer(wasm, image), pointer(wasm, dy), pointer(wasm, sums), pointer(wasm, list), pointer(wasm, scratch)];
     const pixelBytes = 4 * inChannels;
     const [imageBytes, dyBytes] = [(image.shape[1] ?? 0) * width * pixelBytes, outHeight * outWidth * outChannels * 4];
     for (let n = 0; n < batchSize; n++) {
       loops.filterGradientSparse(
         from + n * imageBytes, gradient + n * dyBytes, to, outHeight, outWidth, outChannels,
-        strideHeight * width * pixelBytes, strideWidth * pixelBytes, filterHeight, width * pixelBytes, filterWidth * inChannels, terms,
+        strideHeight * width * pixelBytes, strideWidth * pixelBytes, filterHeight, width * pixelBytes, filterWidth * inChannels, terms, row,
       );
     }
     return run('Transpose', { x: sums }, { perm: [1, 2, 3, 0] });

@@ -37,7 +37,7 @@ export interface SimdLoops {
   ): void;
   filterGradientSparse(
     x: number, dy: number, out: number, outHeight: number, outWidth: number, filters: number,
-    rowBytes: number, columnBytes: number, taps: number, tapBytes: number, segment: number, list: number,
+    rowBytes: number, columnBytes: number, taps: number, tapBytes: number, segment: number, list: number, scratch: number,
   ): void;
   inputGradientSparse(
     dy: number, w: number, dx: number, outHeight: number, outWidth: number, filters: number,
