@@ -222,8 +222,8 @@ function tapImage(run: Run, x: TensorInfo, info: tf.backend_util.Conv2DInfo): Te
  * tap row (kw·C values in a row of x) at a time, into dWᵀ [O, kh, kw, C], then transposed.
  * With x finite (checked), each sum is the one filterGradientRows computes, to the bit. Node,
  * one thread, in a training step on real images: Fashion CNN's second convolution (64×13×13×32
- * → 32, 2×2, dy 21% not zero) 1.5 ms against 3.5 for filterGradientRows; the Keras convnet's
- * (128×13×13×32 → 64, 3×3) 4.5 against 60.
+ * → 32, 2×2, dy 21% not zero) 1.25 ms against 3.5 for filterGradientRows; the Keras convnet's
+ * (128×13×13×32 → 64, 3×3) 3.9 against 60.
  */
 function sparseFilterGradient(wasm: WasmBackend, loops: SimdLoops, x: TensorInfo, dy: TensorInfo, info: tf.backend_util.Conv2DInfo): TensorInfo {
   const { batchSize, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info;
@@ -253,8 +253,8 @@ function sparseFilterGradient(wasm: WasmBackend, loops: SimdLoops, x: TensorInfo
  * listed, and their filter rows (turned to [O, kh, kw·C]), times dy there, are added to the kw·C
  * values of dx each tap row reaches, in a dx padded as the forward pass padded x, then cropped.
  * For any stride and padding. Node, one thread, in a training step, against the transposed
- * convolution (conv2DBackpropInput): Fashion CNN's second convolution 1.6 ms against 3.2; the
- * Keras convnet's 4.7 against 46.
+ * convolution (conv2DBackpropInput): Fashion CNN's second convolution 1.4 ms against 3.2; the
+ * Keras convnet's 4.1 against 46.
  */
 function sparseInputGradient(wasm: WasmBackend, loops: SimdLoops, dy: TensorInfo, filter: TensorInfo, info: tf.backend_util.Conv2DInfo): TensorInfo {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info;
