@@ -448,6 +448,15 @@ describe.each([{ simd: true }, { simd: false }])('wasm gradient kernels, SIMD lo
     expect(relativeError(dx as Float32Array, expectedDx as Float32Array)).toBeLessThan(1e-5);
   });
 
+  it('refuses a dy mostly zeros whose shape is not the convolution\'s output (conv2dTranspose given the wrong output shape), instead of reading past it', async () => {
+    await tf.setBackend('wasm');
+    // For a 9×9 output at stride 2, 'same', the convolution's dy is 5×5; this one is 4×4, a fifth of it not zero.
+    const x = tf.tensor4d(Float32Array.from({ length: 4 * 4 * 8 }, (_, i) => (i % 5 === 0 ? 1 : 0)), [1, 4, 4, 8]);
+    const filter = tf.ones<tf.Rank.R4>([3, 3, 40, 8]);
+    expect(() => tf.conv2dTranspose(x, filter, [1, 9, 9, 40], 2, 'same')).toThrow(/must match the product of shape/);
+    tf.dispose([x, filter]);
+  });
+
   it('keeps a NaN in dy, and the NaNs an infinity in x or in the filter makes, though dy is mostly zeros', async () => {
     const c = FASHION_SECOND;
     const outShape = convOutShape(c);

@@ -189,13 +189,17 @@ const SPARSE_DY_SHARE = 0.35;
 /**
  * Whether a convolution's gradient takes the sparse loops: at most SPARSE_DY_SHARE of `dy` not
  * zero, and tap rows of at least 32 values (kw·C), which the loops sum 32 at a time; `other`,
- * the operand the listed values multiply, finite (0·∞ is NaN, and skipping it would hide that).
+ * the operand the listed values multiply, finite (0·∞ is NaN, and skipping it would hide that);
+ * both float32.
  * Node, one thread, at a fifth of dy not zero: 3×3 taps over 8 channels (24 values) and 2×2
  * over 8 (16) took the sparse input gradient 1.0-1.7 times as long as the dense one, and one
  * channel (the first layer's filter gradient) five times.
  */
 function sparseGradient(wasm: WasmBackend, loops: SimdLoops, dy: TensorInfo, other: TensorInfo, info: tf.backend_util.Conv2DInfo): boolean {
-  if (info.filterWidth * info.inChannels < 32) return false;
+  if (info.filterWidth * info.inChannels < 32 || dy.dtype !== 'float32' || other.dtype !== 'float32') return false;
+  // The loops read dy as the [N, Ho, Wo, O] the convolution makes: a dy of another shape (a
+  // conv2dTranspose given the wrong output shape) goes to tfjs's kernels, which say so.
+  if (!tf.util.arraysEqual(dy.shape, [info.batchSize, info.outHeight, info.outWidth, info.outChannels])) return false;
   const size = tf.util.sizeFromShape(dy.shape);
   return loops.nonzeroCount(pointer(wasm, dy), size) <= SPARSE_DY_SHARE * size && loops.allFinite(pointer(wasm, other), tf.util.sizeFromShape(other.shape)) === 1;
 }
