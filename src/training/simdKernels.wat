@@ -694,7 +694,7 @@
   (func (export "inputGradientSparse")
     (param $dy i32) (param $w i32) (param $dx i32) (param $outHeight i32) (param $outWidth i32) (param $filters i32)
     (param $rowBytes i32) (param $columnBytes i32) (param $taps i32) (param $tapBytes i32) (param $segment i32) (param $list i32)
-    (local $i i32) (local $j i32) (local $row i32) (local $at i32) (local $filterBytes i32) (local $dyStep i32)
+    (local $i i32) (local $j i32) (local $row i32) (local $at i32) (local $filterBytes i32) (local $dyStep i32) (local $end i32)
     (local.set $filterBytes (i32.shl (i32.mul (local.get $taps) (local.get $segment)) (i32.const 2)))
     (local.set $dyStep (i32.shl (local.get $filters) (i32.const 2)))
     (local.set $row (local.get $dx))
@@ -704,11 +704,14 @@
       (local.set $j (i32.const 0))
       (block $columnsDone (loop $eachColumn
         (br_if $columnsDone (i32.ge_u (local.get $j) (local.get $outWidth)))
-        ;; The dx rows a position reaches are $tapBytes apart; the filter's, $segment values.
-        (call $sparseTapsInto (local.get $list)
-          (call $listRow (local.get $dy) (local.get $filters) (i32.const 4) (local.get $filterBytes) (local.get $list))
-          (local.get $w) (i32.shl (local.get $segment) (i32.const 2)) (local.get $at) (local.get $tapBytes)
-          (local.get $segment) (local.get $taps) (i32.const 1))
+        ;; The dx rows a position reaches are $tapBytes apart; the filter's, $segment values. A
+        ;; position whose filters are all zero (most of them, behind max pooling) adds nothing.
+        (local.set $end (call $listRow (local.get $dy) (local.get $filters) (i32.const 4) (local.get $filterBytes) (local.get $list)))
+        (if (i32.ne (local.get $end) (local.get $list))
+          (then
+            (call $sparseTapsInto (local.get $list) (local.get $end)
+              (local.get $w) (i32.shl (local.get $segment) (i32.const 2)) (local.get $at) (local.get $tapBytes)
+              (local.get $segment) (local.get $taps) (i32.const 1))))
         (local.set $dy (i32.add (local.get $dy) (local.get $dyStep)))
         (local.set $at (i32.add (local.get $at) (local.get $columnBytes)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
