@@ -930,11 +930,16 @@ function identity({ inputs, backend }: KernelArgs): TensorInfo {
 }
 
 /** Each row of `logits`' max, and the sum of exp(logit − max) in order: a log-softmax's parts, each value rounded to float32 as tfjs's kernels round it. */
-function softmaxParts(z: Float32Array, row: number, classes: number): { readonly max: number; readonly sum: number } {
+/** A row's max, and Σ exp(z − max) in float32; each exp(z − max) is written to `exps` where given. */
+function softmaxParts(z: Float32Array, row: number, classes: number, exps?: Float32Array): { readonly max: number; readonly sum: number } {
   let max = Number.NEGATIVE_INFINITY;
   for (let c = 0; c < classes; c++) max = Math.max(max, z[row + c] ?? 0);
   let sum = 0;
-  for (let c = 0; c < classes; c++) sum = float32(sum + float32(Math.exp(float32((z[row + c] ?? 0) - max))));
+  for (let c = 0; c < classes; c++) {
+    const e = float32(Math.exp(float32((z[row + c] ?? 0) - max)));
+    if (exps) exps[c] = e;
+    sum = float32(sum + e);
+  }
   return { max, sum };
 }
 
@@ -971,12 +976,14 @@ function softmaxCrossEntropyGrad({ inputs, backend }: KernelArgs): TensorInfo {
   const y = wasm.typedArrayFromHeap(labels);
   const d = wasm.typedArrayFromHeap(dy);
   const gradient = wasm.typedArrayFromHeap(out) as Float32Array;
+  // Each row's exps, taken once for its sum and its probabilities (Math.exp was most of this kernel).
+  const exps = new Float32Array(classes);
   for (let r = 0; r < rows; r++) {
     const row = r * classes;
-    const { max, sum } = softmaxParts(z, row, classes);
+    const { sum } = softmaxParts(z, row, classes, exps);
     const label = y[r] ?? 0;
     for (let c = 0; c < classes; c++) {
-      const p = float32(float32(Math.exp(float32((z[row + c] ?? 0) - max))) / sum);
+      const p = float32((exps[c] ?? 0) / sum);
       gradient[row + c] = float32((d[r] ?? 0) * float32(p - (c === label ? 1 : 0)));
     }
   }
