@@ -66,7 +66,7 @@ test('a run that exhausts the WASM memory fails as out of memory, the worker is 
   await expect(page.getByRole('list', { name: 'Runs' }).getByTestId('queue-status')).toHaveText(['failed', 'finished'], { timeout: 90_000 });
   const rows = page.getByRole('table', { name: 'Comparison of runs' }).locator('tbody tr');
   await expect(rows.nth(1).locator('[data-column="epochsDone"]')).toHaveText('1/1');
-  await expect(rows.nth(1)).toContainText('wasm');
+  await expect(rows.nth(1).locator('[data-column="backend"]')).toHaveText('WASM');
   // The failed run's record was written by the page, not the worker: the restart cost it nothing.
   await expect(page.getByText(/could not be saved in this browser/)).toHaveCount(0);
 });
